@@ -1,0 +1,3 @@
+from sop_runtime.cli.app import main
+
+main()

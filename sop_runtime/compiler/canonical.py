@@ -1,0 +1,68 @@
+"""Canonical content of a workflow and its version hash.
+
+The hash covers everything the SOP says (identity, service standard, roles, every step
+with its resolved flow), encoded as JSON with sorted keys and no insignificant space.
+Comments, key order, YAML style and implicit-vs-explicit ``lanjut`` do not change it;
+any change of content does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sop_runtime.compiler.workflow import Node, Workflow
+from sop_runtime.definition.models import SopDocument
+from sop_runtime.definition.timelimit import TimeLimit
+
+FORMAT = "sop-runtime/workflow/v1"
+
+
+def _limit(t: TimeLimit | None) -> Any:
+    return None if t is None else {"c": t.canonical(), "t": t.text}
+
+
+def node_content(n: Node) -> dict[str, Any]:
+    return {
+        "id": n.id, "no": n.no, "kind": str(n.kind), "kegiatan": n.kegiatan, "role": n.role,
+        "inputs": [i.model_dump(mode="json") for i in n.inputs],
+        "outputs": [o.model_dump(mode="json") for o in n.outputs],
+        "limit": _limit(n.limit), "limit_set": n.limit_set,
+        "anchor": n.anchor.model_dump(mode="json") if n.anchor else None,
+        "extension": _limit(n.extension),
+        "timer": None if n.timer is None else {
+            "limit": _limit(n.timer.limit), "target": n.timer.target,
+            "anchor": n.timer.anchor.model_dump(mode="json") if n.timer.anchor else None,
+            "note": n.timer.note},
+        "transitions": [[t.target, str(t.kind), t.label] for t in n.transitions],
+        "enforcement": str(n.enforcement), "action": n.action, "sub_sop": n.sub_sop,
+        "connector": n.connector.model_dump(mode="json") if n.connector else None,
+        "recorded_by": list(n.recorded_by), "keterangan": n.keterangan,
+    }
+
+
+def document_content(doc: SopDocument) -> dict[str, Any]:
+    data = doc.model_dump(mode="json", exclude={"langkah"})
+    return data
+
+
+def content(wf_doc: SopDocument, nodes: tuple[Node, ...]) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "document": document_content(wf_doc),
+        "nodes": [node_content(n) for n in nodes],
+    }
+
+
+def canonical_json(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def version_hash(wf_doc: SopDocument, nodes: tuple[Node, ...]) -> str:
+    return hashlib.sha256(canonical_json(content(wf_doc, nodes))).hexdigest()
+
+
+def workflow_json(wf: Workflow) -> bytes:
+    """The canonical bytes a stored workflow is kept as (hash == sha256 of these)."""
+    return canonical_json(content(wf.document, wf.nodes))

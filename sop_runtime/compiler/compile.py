@@ -1,0 +1,341 @@
+"""SopDocument -> Workflow, with every static check reported at once.
+
+Checks (codes in ``sop_runtime.problems``): duplicate step numbers (E110), exactly one start
+(E101), at least one end (E102), declared pelaksana (E106) and court roles (E113), step and
+SOP references (E107, E108), case-field references (E114), decisions with two or more
+distinctly labelled branches (E105), step-shape rules (E111), paired off-page connectors
+(E109), reachability from the start (E103) and of an end (E104); warnings for process
+steps without mutu baku (W201) and for a procedure whose longest path cannot meet its own
+service standard (W202).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sop_runtime.compiler.canonical import version_hash
+from sop_runtime.compiler.graph import longest_path, reachable
+from sop_runtime.compiler.workflow import EdgeKind, Node, Timer, Transition, Workflow
+from sop_runtime.definition.models import SYMBOL_OF, Langkah, SopDocument, StepKind
+from sop_runtime.definition.timelimit import TimeLimit
+from sop_runtime.definition.yamlsource import Path, YamlDoc, format_path
+from sop_runtime.i18n import tr
+from sop_runtime.problems import Problem, Severity
+
+DEFAULT_MINUTES_PER_DAY = 450  # 7.5 working hours (Perpres 21/2023: 37.5 hours a week)
+
+
+@dataclass
+class CompileResult:
+    workflow: Workflow | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.workflow is not None
+
+
+class _Reporter:
+    def __init__(self, source: YamlDoc | None, file: str) -> None:
+        self.source = source
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, code: str, path: Path, **params: object) -> None:
+        line, col = self.source.where(path) if self.source else (0, 0)
+        self.problems.append(Problem(code, self.file, line, col, format_path(path), params))
+
+
+def compile_document(
+    doc: SopDocument,
+    source: YamlDoc | None = None,
+    *,
+    known_sops: Iterable[str] | None = None,
+    court_roles: Iterable[str] | None = None,
+    minutes_per_day: int = DEFAULT_MINUTES_PER_DAY,
+) -> CompileResult:
+    rep = _Reporter(source, source.file if source else doc.id)
+    steps = doc.langkah
+    index_of: dict[int, int] = {}
+    for i, s in enumerate(steps):
+        if s.no in index_of:
+            rep.add("E110", ("langkah", i, "no"), no=s.no)
+        else:
+            index_of[s.no] = i
+    roles = {p.id: p for p in doc.pelaksana}
+    fields = {f.id for f in doc.isian}
+    known = set(known_sops) if known_sops is not None else None
+    court = set(court_roles) if court_roles is not None else None
+
+    if court is not None:
+        for i, p in enumerate(doc.pelaksana):
+            if p.id not in court:
+                rep.add("E113", ("pelaksana", i, "id"), role=p.id)
+    if known is not None:
+        for i, ref in enumerate(doc.identitas.keterkaitan):
+            if ref not in known:
+                rep.add("E108", ("identitas", "keterkaitan", i), ref=ref)
+    for i, rule in enumerate(doc.pemisahan_tugas):
+        for j, no in enumerate(rule.langkah):
+            if no not in index_of:
+                rep.add("E107", ("pemisahan_tugas", i, "langkah", j), ref=no)
+
+    starts = [i for i, s in enumerate(steps) if s.jenis is StepKind.MULAI]
+    if len(starts) != 1:
+        rep.add("E101", ("langkah", starts[1]) if len(starts) > 1 else ("langkah",),
+                count=len(starts))
+    if not any(s.jenis is StepKind.SELESAI for s in steps):
+        rep.add("E102", ("langkah",))
+
+    nodes = tuple(
+        _build_node(doc, i, s, rep, index_of, roles, fields, known) for i, s in enumerate(steps)
+    )
+    _check_connectors(steps, rep)
+    _check_graph(doc, nodes, rep, index_of)
+    errors = [p for p in rep.problems if p.severity is Severity.ERROR]
+    if errors:
+        return CompileResult(None, rep.problems)
+    _warn_mutu_baku(nodes, rep, index_of)
+    _warn_service_standard(doc, nodes, rep, minutes_per_day)
+    start = next(n.id for n in nodes if n.kind is StepKind.MULAI)
+    wf = Workflow(
+        sop_id=doc.id,
+        version=version_hash(doc, nodes),
+        document=doc,
+        roles=tuple(doc.pelaksana),
+        nodes=nodes,
+        start=start,
+        ends=tuple(n.id for n in nodes if n.is_end),
+        service_limit=doc.standar_pelayanan.waktu_pelayanan if doc.standar_pelayanan else None,
+        enforcement=doc.penegakan,
+        separation=tuple(doc.pemisahan_tugas),
+        fields=tuple(doc.isian),
+    )
+    return CompileResult(wf, rep.problems)
+
+
+def _build_node(
+    doc: SopDocument, i: int, s: Langkah, rep: _Reporter, index_of: dict[int, int],
+    roles: dict[str, object], fields: set[str], known: set[str] | None,
+) -> Node:
+    here: Path = ("langkah", i)
+
+    def ref(no: int, *path: str | int) -> str:
+        if no not in index_of:
+            rep.add("E107", (*here, *path), ref=no)
+        return str(no)
+
+    def bad(detail: str, *path: str | int) -> None:
+        rep.add("E111", (*here, *path), no=s.no, detail=detail)
+
+    kind = s.jenis
+    # pelaksana
+    if s.pelaksana is None:
+        if kind is not StepKind.PENGHUBUNG:
+            bad(tr("kolom 'pelaksana' wajib diisi", "the 'pelaksana' field is required"))
+    elif s.pelaksana not in roles:
+        rep.add("E106", (*here, "pelaksana"), role=s.pelaksana)
+    role = roles.get(s.pelaksana) if s.pelaksana else None
+    is_system = bool(getattr(role, "sistem", False))
+    is_public = bool(getattr(role, "publik", False))
+    for j, r in enumerate(s.dicatat_oleh or ()):
+        if r not in roles:
+            rep.add("E106", (*here, "dicatat_oleh", j), role=r)
+    if s.dicatat_oleh and not is_public:
+        bad(tr("'dicatat_oleh' hanya untuk langkah yang dilakukan pihak publik (pemohon)",
+               "'dicatat_oleh' is only for steps done by the public (the applicant)"),
+            "dicatat_oleh")
+
+    # kind-specific shape
+    if kind is StepKind.OTOMATIS:
+        if not s.aksi:
+            bad(tr("langkah otomatis wajib punya 'aksi' (modul:fungsi)",
+                   "an automated step needs an 'aksi' (module:function)"))
+        if role is not None and not is_system:
+            bad(tr("pelaksana langkah otomatis harus pelaksana 'sistem'",
+                   "the pelaksana of an automated step must be a 'sistem' role"), "pelaksana")
+    elif s.aksi:
+        bad(tr("'aksi' hanya untuk langkah otomatis", "'aksi' is only for automated steps"), "aksi")
+    elif is_system:
+        bad(tr("pelaksana sistem hanya untuk langkah otomatis",
+               "a sistem pelaksana may only do automated steps"), "pelaksana")
+    if kind is StepKind.SUB_SOP:
+        if not s.sop:
+            bad(tr("langkah sub_sop wajib menyebut 'sop'", "a sub_sop step must name its 'sop'"))
+        elif known is not None and s.sop not in known:
+            rep.add("E108", (*here, "sop"), ref=s.sop)
+        elif s.sop == doc.id:
+            bad(tr("SOP tidak boleh memanggil dirinya sendiri", "an SOP cannot call itself"), "sop")
+    elif s.sop:
+        bad(tr("'sop' hanya untuk langkah sub_sop", "'sop' is only for sub_sop steps"), "sop")
+    if (kind is StepKind.PENGHUBUNG) != (s.penghubung is not None):
+        bad(tr("langkah penghubung wajib (dan hanya ia) punya 'penghubung: {label, arah}'",
+               "a penghubung step needs (and only it may have) 'penghubung: {label, arah}'"))
+
+    # flow
+    transitions: list[Transition] = []
+    if kind is StepKind.KEPUTUSAN:
+        if s.lanjut is not None:
+            bad(tr("keputusan memakai 'cabang', bukan 'lanjut'",
+                   "a decision uses 'cabang', not 'lanjut'"), "lanjut")
+        branches = s.cabang or []
+        labels = [b.label.casefold() for b in branches]
+        if len(branches) < 2:
+            rep.add("E105", (*here, "cabang") if s.cabang is not None else here, no=s.no,
+                    detail=tr("harus punya paling sedikit 2 cabang",
+                              "must have at least 2 branches"))
+        dupes = sorted({b.label for b in branches if labels.count(b.label.casefold()) > 1})
+        if dupes:
+            rep.add("E105", (*here, "cabang"), no=s.no,
+                    detail=tr("punya label cabang kembar: {l}", "has duplicate branch labels: {l}",
+                              l=", ".join(dupes)))
+        for j, b in enumerate(branches):
+            transitions.append(Transition(ref(b.ke, "cabang", j, "ke"), EdgeKind.BRANCH, b.label))
+    elif s.cabang is not None:
+        bad(tr("'cabang' hanya untuk langkah keputusan", "'cabang' is only for decision steps"),
+            "cabang")
+    elif kind is StepKind.SELESAI:
+        if s.lanjut is not None:
+            bad(tr("langkah selesai tidak punya langkah berikutnya",
+                   "an end step has no next step"), "lanjut")
+    elif kind is StepKind.PENGHUBUNG and s.penghubung and s.penghubung.arah == "keluar":
+        if s.lanjut is not None:
+            bad(tr("penghubung keluar berlanjut ke pasangannya, bukan 'lanjut'",
+                   "an outgoing connector continues at its pair, not at 'lanjut'"), "lanjut")
+        pair = next((x for x in doc.langkah if x.penghubung and x.penghubung.arah == "masuk"
+                     and x.penghubung.label == s.penghubung.label), None)
+        if pair is not None:
+            transitions.append(Transition(str(pair.no), EdgeKind.CONNECTOR, s.penghubung.label))
+    else:
+        if s.lanjut is not None:
+            transitions.append(Transition(ref(s.lanjut, "lanjut")))
+        elif i + 1 < len(doc.langkah):
+            transitions.append(Transition(str(doc.langkah[i + 1].no)))
+        else:
+            bad(tr("baris terakhir tabel harus langkah selesai atau menyebut 'lanjut'",
+                   "the last row must be an end step or name its 'lanjut'"))
+
+    # time
+    mb = s.mutu_baku
+    limit: TimeLimit | None = None
+    anchor = None
+    if mb is not None and mb.waktu is not None:
+        limit = mb.waktu.batas
+        anchor = mb.waktu.sejak
+        if anchor is not None:
+            _check_anchor(anchor, s.no, (*here, "mutu_baku", "waktu", "sejak"), rep, index_of,
+                          fields)
+            if limit is None:
+                bad(tr("'sejak' butuh batas waktu", "'sejak' needs a time limit"),
+                    "mutu_baku", "waktu")
+    if s.perpanjangan is not None and limit is None:
+        bad(tr("'perpanjangan' butuh batas waktu pada mutu baku",
+               "'perpanjangan' needs a time limit in mutu baku"), "perpanjangan")
+    timer = None
+    if s.jika_lewat_waktu is not None:
+        t = s.jika_lewat_waktu
+        if t.sejak is not None:
+            _check_anchor(t.sejak, s.no, (*here, "jika_lewat_waktu", "sejak"), rep, index_of,
+                          fields)
+        if kind in (StepKind.SELESAI, StepKind.PENGHUBUNG):
+            bad(tr("'jika_lewat_waktu' tidak berlaku untuk langkah ini",
+                   "'jika_lewat_waktu' does not apply to this step"), "jika_lewat_waktu")
+        timer = Timer(t.setelah, ref(t.ke, "jika_lewat_waktu", "ke"), t.sejak, t.keterangan)
+        transitions.append(Transition(timer.target, EdgeKind.TIMER, t.setelah.text))
+
+    return Node(
+        id=str(s.no), no=s.no, kind=kind, symbol=SYMBOL_OF[kind], kegiatan=s.kegiatan,
+        role=s.pelaksana, inputs=tuple(mb.kelengkapan) if mb else (),
+        outputs=tuple(mb.output) if mb else (), limit=limit,
+        limit_set=mb is not None and mb.waktu is not None, anchor=anchor,
+        extension=s.perpanjangan, timer=timer, transitions=tuple(transitions),
+        enforcement=s.penegakan or doc.penegakan, action=s.aksi, sub_sop=s.sop,
+        connector=s.penghubung, recorded_by=tuple(s.dicatat_oleh or ()), keterangan=s.keterangan,
+    )
+
+
+def _check_anchor(anchor: object, no: int, path: Path, rep: _Reporter,
+                  index_of: dict[int, int], fields: set[str]) -> None:
+    langkah = getattr(anchor, "langkah", None)
+    isian = getattr(anchor, "isian", None)
+    if langkah is not None:
+        if langkah not in index_of:
+            rep.add("E107", (*path, "langkah"), ref=langkah)
+        elif langkah == no:
+            rep.add("E111", (*path, "langkah"), no=no, detail=tr(
+                "batas waktu tidak dapat dihitung sejak langkah itu sendiri",
+                "a limit cannot count from the step itself"))
+    if isian is not None and isian not in fields:
+        rep.add("E114", (*path, "isian"), ref=isian)
+
+
+def _check_connectors(steps: list[Langkah], rep: _Reporter) -> None:
+    by_label: dict[str, list[tuple[int, str]]] = {}
+    for i, s in enumerate(steps):
+        if s.penghubung is not None:
+            by_label.setdefault(s.penghubung.label, []).append((i, s.penghubung.arah))
+    for label, uses in by_label.items():
+        outs = [i for i, a in uses if a == "keluar"]
+        ins = [i for i, a in uses if a == "masuk"]
+        if len(outs) != 1 or len(ins) != 1:
+            i = uses[-1][0]
+            rep.add("E109", ("langkah", i, "penghubung", "label"), label=label, detail=tr(
+                "harus berpasangan: tepat satu 'keluar' dan satu 'masuk' (ada {o} keluar, {m} masuk)",
+                "must come in a pair: exactly one 'keluar' and one 'masuk' ({o} out, {m} in)",
+                o=len(outs), m=len(ins)))
+
+
+def _check_graph(doc: SopDocument, nodes: tuple[Node, ...], rep: _Reporter,
+                 index_of: dict[int, int]) -> None:
+    ids = {n.id for n in nodes}
+    succ = {n.id: [t.target for t in n.transitions if t.target in ids] for n in nodes}
+    starts = [n.id for n in nodes if n.kind is StepKind.MULAI]
+    ends = [n.id for n in nodes if n.is_end]
+    if len(starts) == 1:
+        seen = reachable(succ, [starts[0]])
+        for n in nodes:
+            if n.id not in seen:
+                rep.add("E103", ("langkah", index_of.get(n.no, 0)), no=n.no)
+    if ends:
+        pred: dict[str, list[str]] = {n.id: [] for n in nodes}
+        for a, targets in succ.items():
+            for b in targets:
+                pred[b].append(a)
+        back = reachable(pred, ends)
+        for n in nodes:
+            if n.id not in back:
+                rep.add("E104", ("langkah", index_of.get(n.no, 0)), no=n.no)
+
+
+def _warn_mutu_baku(nodes: tuple[Node, ...], rep: _Reporter, index_of: dict[int, int]) -> None:
+    for n in nodes:
+        if n.kind not in (StepKind.PROSES, StepKind.OTOMATIS):
+            continue
+        missing = []
+        if not n.limit_set:
+            missing.append("waktu")
+        if not n.outputs:
+            missing.append("output")
+        if missing:
+            rep.add("W201", ("langkah", index_of[n.no]), no=n.no, kind=str(n.kind),
+                    missing="(" + ", ".join(missing) + ")")
+
+
+def _warn_service_standard(doc: SopDocument, nodes: tuple[Node, ...], rep: _Reporter,
+                           minutes_per_day: int) -> None:
+    std = doc.standar_pelayanan.waktu_pelayanan if doc.standar_pelayanan else None
+    if std is None:
+        return
+    weights = {n.id: (n.limit.nominal_minutes(minutes_per_day) if n.limit else 0) for n in nodes}
+    succ = {n.id: [t.target for t in n.transitions if t.kind is not EdgeKind.TIMER]
+            for n in nodes}
+    start = next(n.id for n in nodes if n.kind is StepKind.MULAI)
+    total, path = longest_path(succ, weights, start, {n.id for n in nodes if n.is_end})
+    if total > std.nominal_minutes(minutes_per_day):
+        limits = [n.limit for n in nodes if n.id in path and n.limit is not None]
+        acc = TimeLimit()
+        for lim in limits:
+            acc = acc + lim
+        rep.add("W202", ("standar_pelayanan", "waktu_pelayanan"), path=" → ".join(path),
+                total=acc.describe(), standard=std.describe())

@@ -1,0 +1,125 @@
+"""A library of definitions: every SOP file in the given paths, plus the court file.
+
+Cross references (``keterkaitan``, ``sub_sop``) resolve against every SOP in the same
+folders as the given files, so that one file can be validated on its own; problems are
+reported for the given files only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sop_runtime.compiler.compile import DEFAULT_MINUTES_PER_DAY, compile_document
+from sop_runtime.compiler.workflow import Workflow
+from sop_runtime.definition.court import CourtFile
+from sop_runtime.definition.loader import (
+    Loaded,
+    is_court_file,
+    read_yaml_file,
+    validate_as,
+)
+from sop_runtime.definition.models import SopDocument
+from sop_runtime.errors import DefinitionError, NotFoundError
+from sop_runtime.i18n import tr
+from sop_runtime.problems import Problem, Severity
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Library:
+    workflows: dict[str, Workflow] = field(default_factory=dict)
+    documents: dict[str, Loaded[SopDocument]] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # sop id -> file
+    court: Loaded[CourtFile] | None = None
+    problems: list[Problem] = field(default_factory=list)
+    checked_files: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    def workflow(self, sop: str) -> Workflow:
+        """A workflow by id or by file path."""
+        if sop in self.workflows:
+            return self.workflows[sop]
+        for sop_id, file in self.files.items():
+            if Path(file).resolve() == Path(sop).resolve() and sop_id in self.workflows:
+                return self.workflows[sop_id]
+        raise NotFoundError(tr("SOP '{s}' tidak ditemukan (lihat 'sop list')",
+                               "SOP '{s}' not found (see 'sop list')", s=sop))
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(f for f in p.iterdir() if f.suffix in YAML_SUFFIXES))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise NotFoundError(tr("berkas atau folder '{p}' tidak ada",
+                                   "file or folder '{p}' does not exist", p=p))
+    return files
+
+
+def load_library(paths: Iterable[Path], *, include_siblings: bool = True) -> Library:
+    """Load, validate and compile every definition in ``paths``."""
+    paths = list(paths)
+    given = expand(paths)
+    given_set = {f.resolve() for f in given}
+    siblings: list[Path] = []
+    if include_siblings:
+        for folder in sorted({f.resolve().parent for f in given}):
+            siblings.extend(f for f in sorted(folder.iterdir())
+                            if f.suffix in YAML_SUFFIXES and f.resolve() not in given_set)
+    lib = Library()
+    docs: list[tuple[Loaded[SopDocument], bool]] = []
+    for f, reported in [(f, True) for f in given] + [(f, False) for f in siblings]:
+        display = str(f)
+        if reported:
+            lib.checked_files.append(display)
+        try:
+            raw = read_yaml_file(f, display)
+            if is_court_file(raw):
+                court = validate_as(raw, CourtFile)
+                if lib.court is None or reported:
+                    lib.court = court
+                continue
+            docs.append((validate_as(raw, SopDocument), reported))
+        except DefinitionError as exc:
+            if reported:
+                lib.problems.extend(exc.problems)
+    first_file: dict[str, str] = {}
+    for loaded, reported in docs:
+        sop_id = loaded.model.id
+        if sop_id in first_file:
+            if reported:
+                line, col = loaded.source.where(("id",))
+                lib.problems.append(Problem("E112", loaded.source.file, line, col, "id",
+                                            {"id": sop_id, "other": first_file[sop_id]}))
+            continue
+        first_file[sop_id] = loaded.source.file
+    known = set(first_file)
+    court_roles = {p.id for p in lib.court.model.peran} if lib.court else None
+    minutes = (lib.court.model.minutes_per_working_day() if lib.court
+               else DEFAULT_MINUTES_PER_DAY)
+    for loaded, reported in docs:
+        if first_file.get(loaded.model.id) != loaded.source.file:
+            continue
+        result = compile_document(loaded.model, loaded.source, known_sops=known,
+                                  court_roles=court_roles, minutes_per_day=minutes)
+        if reported:
+            lib.problems.extend(result.problems)
+        if result.workflow is not None:
+            lib.workflows[loaded.model.id] = result.workflow
+            lib.documents[loaded.model.id] = loaded
+            lib.files[loaded.model.id] = loaded.source.file
+    lib.problems.sort(key=lambda p: (p.file, p.line, p.col, p.code))
+    return lib

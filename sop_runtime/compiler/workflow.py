@@ -1,0 +1,116 @@
+"""The compiled workflow: an immutable graph identified by the hash of its content.
+
+A case refers to nodes by id only (``"3"`` for step 3); the workflow itself never changes:
+a revised SOP compiles to a new workflow with a new version hash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sop_runtime.definition.models import (
+    Anchor,
+    Isian,
+    Item,
+    Pelaksana,
+    PemisahanTugas,
+    Penegakan,
+    Penghubung,
+    SopDocument,
+    StepKind,
+    Symbol,
+)
+from sop_runtime.definition.timelimit import TimeLimit
+
+
+class EdgeKind(StrEnum):
+    NEXT = "lanjut"          # the normal flow
+    BRANCH = "cabang"        # a labelled decision branch
+    TIMER = "lewat_waktu"    # taken when the step's timer expires
+    CONNECTOR = "penghubung"  # off-page connector pair
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    target: str
+    kind: EdgeKind = EdgeKind.NEXT
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    """Timer-driven branch: not done within ``limit`` (from ``anchor``) -> go to ``target``."""
+
+    limit: TimeLimit
+    target: str
+    anchor: Anchor | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    no: int
+    kind: StepKind
+    symbol: Symbol
+    kegiatan: str
+    role: str | None
+    inputs: tuple[Item, ...] = ()
+    outputs: tuple[Item, ...] = ()
+    limit: TimeLimit | None = None
+    limit_set: bool = False          # the SOP states the time column (even "tidak ditentukan")
+    anchor: Anchor | None = None
+    extension: TimeLimit | None = None
+    timer: Timer | None = None
+    transitions: tuple[Transition, ...] = ()
+    enforcement: Penegakan = Penegakan.CATAT
+    action: str | None = None
+    sub_sop: str | None = None
+    connector: Penghubung | None = None
+    recorded_by: tuple[str, ...] = ()
+    keterangan: str | None = None
+
+    @property
+    def is_end(self) -> bool:
+        return self.kind is StepKind.SELESAI
+
+    @property
+    def branch_labels(self) -> tuple[str, ...]:
+        return tuple(t.label for t in self.transitions if t.kind is EdgeKind.BRANCH and t.label)
+
+
+@dataclass(frozen=True, slots=True)
+class Workflow:
+    sop_id: str
+    version: str
+    document: SopDocument = field(repr=False, compare=False)
+    roles: tuple[Pelaksana, ...]
+    nodes: tuple[Node, ...]
+    start: str
+    ends: tuple[str, ...]
+    service_limit: TimeLimit | None
+    enforcement: Penegakan
+    separation: tuple[PemisahanTugas, ...] = ()
+    fields: tuple[Isian, ...] = ()
+    _by_id: dict[str, Node] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {n.id: n for n in self.nodes})
+
+    @property
+    def nama(self) -> str:
+        return self.document.identitas.nama
+
+    @property
+    def short_version(self) -> str:
+        return self.version[:12]
+
+    def node(self, node_id: str) -> Node:
+        return self._by_id[node_id]
+
+    def has_node(self, node_id: str) -> bool:
+        return node_id in self._by_id
+
+    def role(self, role_id: str) -> Pelaksana | None:
+        return next((r for r in self.roles if r.id == role_id), None)

@@ -1,0 +1,214 @@
+"""The court file (``definitions/court.yaml``): who the court is, when it works, its roles.
+
+The runtime's calendar comes from here: the time zone, office hours per weekday (with the
+rest break), dated periods with other hours (Ramadhan), national holidays and cuti bersama
+from the ``holidays`` package, and the court's own closures.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from sop_runtime.definition.models import SLUG, Sumber, TimeLimitField
+
+WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
+
+_HHMM = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+def _parse_time(value: Any) -> Any:
+    if isinstance(value, time):
+        return value
+    m = _HHMM.match(str(value).strip())
+    if not m:
+        raise PydanticCustomError("office_hours", "'{v}' bukan jam HH:MM / is not HH:MM",
+                                  {"v": value})
+    return time(int(m[1]), int(m[2]))
+
+
+Clock = Annotated[time, BeforeValidator(_parse_time)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Rentang(_Model):
+    """``mulai``-``selesai`` within a day."""
+
+    mulai: Clock
+    selesai: Clock
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if isinstance(value, str) and "-" in value:
+            start, _, end = value.partition("-")
+            return {"mulai": start.strip(), "selesai": end.strip()}
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Rentang:
+        if self.selesai <= self.mulai:
+            raise PydanticCustomError("office_hours", "jam selesai harus setelah jam mulai / "
+                                      "the end must be after the start")
+        return self
+
+
+class JamHari(_Model):
+    """Office hours of one weekday: the working span and its rest breaks."""
+
+    kerja: Rentang
+    istirahat: list[Rentang] = Field(default_factory=list)
+
+    @field_validator("istirahat", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str | dict) else v
+
+    @model_validator(mode="after")
+    def _breaks_inside(self) -> JamHari:
+        for b in self.istirahat:
+            if b.mulai < self.kerja.mulai or b.selesai > self.kerja.selesai:
+                raise PydanticCustomError("office_hours", "istirahat di luar jam kerja / "
+                                          "a break lies outside the working hours")
+        return self
+
+
+class JamKerja(_Model):
+    """Weekly office hours; a weekday not listed is not a working day."""
+
+    senin: JamHari | None = None
+    selasa: JamHari | None = None
+    rabu: JamHari | None = None
+    kamis: JamHari | None = None
+    jumat: JamHari | None = None
+    sabtu: JamHari | None = None
+    minggu: JamHari | None = None
+
+    def for_weekday(self, weekday: int) -> JamHari | None:
+        """Hours for ``date.weekday()`` (0 = Monday)."""
+        result: JamHari | None = getattr(self, WEEKDAYS[weekday])
+        return result
+
+
+class PeriodeKhusus(_Model):
+    """Dated period with other office hours (e.g. Ramadhan), with its legal basis."""
+
+    nama: str
+    dari: date
+    sampai: date
+    jam_kerja: JamKerja
+    dasar: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PeriodeKhusus:
+        if self.sampai < self.dari:
+            raise PydanticCustomError("date_order", "'sampai' sebelum 'dari' / "
+                                      "'sampai' is before 'dari'")
+        return self
+
+
+class HariTutup(_Model):
+    """A local closure (or a day the court declares closed)."""
+
+    tanggal: date
+    nama: str
+    sampai: date | None = None
+
+
+class HariLibur(_Model):
+    nasional: bool = True          # national holidays from the `holidays` package (ID)
+    cuti_bersama: bool = True      # collective leave days (government category)
+    dasar: list[str] = Field(default_factory=list)
+    penutupan: list[HariTutup] = Field(default_factory=list)
+
+
+class Peran(_Model):
+    """A role (jabatan) at the court."""
+
+    id: str = Field(pattern=SLUG)
+    nama: str = Field(min_length=1)
+    publik: bool = False
+    sistem: bool = False
+    pengawas: bool = False  # supervisors may reassign, skip, reopen, cancel
+
+
+class Pengguna(_Model):
+    """A member of staff: a username, their NIP, their roles."""
+
+    username: str = Field(pattern=r"^[a-z][a-z0-9_.]*$")
+    nama: str = Field(min_length=1)
+    nip: str | None = None
+    peran: list[str] = Field(min_length=1)
+
+    @field_validator("nip")
+    @classmethod
+    def _nip(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"\d{18}", v.replace(" ", "")):
+            raise PydanticCustomError("nip", "NIP harus 18 digit / NIP must have 18 digits")
+        return v.replace(" ", "") if v else v
+
+
+class Pengadilan(_Model):
+    nama: str
+    kode: str = Field(min_length=1)   # the code in a nomor perkara, e.g. "PN Snn"
+    alamat: str | None = None
+    zona_waktu: str
+
+    @field_validator("zona_waktu")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise PydanticCustomError("timezone", "zona waktu '{v}' tidak dikenal / "
+                                      "unknown time zone '{v}'", {"v": v}) from None
+        return v
+
+
+class CourtFile(_Model):
+    """``court.yaml``: the court, its calendar, roles and staff."""
+
+    pengadilan: Pengadilan
+    sumber: list[Sumber] = Field(default_factory=list)
+    jam_kerja: JamKerja
+    dasar_jam_kerja: list[str] = Field(min_length=1)
+    periode_khusus: list[PeriodeKhusus] = Field(default_factory=list)
+    hari_libur: HariLibur = HariLibur()
+    batas_pencatatan: TimeLimitField | None = None  # later recording than this: late_entry
+    peran: list[Peran] = Field(min_length=1)
+    pengguna: list[Pengguna] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> CourtFile:
+        roles = {p.id for p in self.peran}
+        for user in self.pengguna:
+            for r in user.peran:
+                if r not in roles:
+                    raise PydanticCustomError(
+                        "unknown_role", "pengguna '{u}': peran '{r}' tidak ada / "
+                        "user '{u}': role '{r}' does not exist", {"u": user.username, "r": r})
+        return self
+
+    def minutes_per_working_day(self) -> int:
+        """Average working minutes of the weekly working days (breaks excluded)."""
+        totals = []
+        for i in range(7):
+            hours = self.jam_kerja.for_weekday(i)
+            if hours is None:
+                continue
+            span = _minutes(hours.kerja)
+            span -= sum(_minutes(b) for b in hours.istirahat)
+            totals.append(span)
+        return sum(totals) // len(totals) if totals else 450
+
+
+def _minutes(r: Rentang) -> int:
+    return (r.selesai.hour * 60 + r.selesai.minute) - (r.mulai.hour * 60 + r.mulai.minute)

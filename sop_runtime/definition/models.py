@@ -1,0 +1,346 @@
+"""The official SOP form (Sekma 002/2012, Permenpan-RB 35/2012) as pydantic models.
+
+One YAML file per SOP; the keys are the official Indonesian terms so that a court clerk
+recognises the document:
+
+* identity block (``identitas``): satuan_kerja, nomor, nama, tanggal_*, disahkan_oleh,
+  dasar_hukum, kualifikasi_pelaksana, keterkaitan, peralatan, peringatan, pencatatan;
+* service standard (``standar_pelayanan``): persyaratan, sarana_prasarana, biaya,
+  waktu_pelayanan, produk, pengaduan;
+* ``pelaksana``: the roles, one swim-lane column each;
+* ``langkah``: the procedure table (no, kegiatan, pelaksana, jenis, mutu_baku, keterangan,
+  and the flow: lanjut / cabang / jika_lewat_waktu);
+* ``sumber``: where the procedure comes from (court and URL).
+
+Unknown keys are errors: a typo must never pass silently.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from sop_runtime.definition.timelimit import (
+    NO_LIMIT_WORDS,
+    TimeLimit,
+    TimeLimitError,
+    parse_time_limit,
+)
+
+SLUG = r"^[a-z][a-z0-9_]*$"
+SOP_ID = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+def _parse_limit(value: Any) -> Any:
+    if isinstance(value, TimeLimit):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise PydanticCustomError("time_limit", "expected text such as '10 menit'")
+    try:
+        return parse_time_limit(str(value))
+    except TimeLimitError as exc:
+        raise PydanticCustomError("time_limit", "{detail}", {"detail": str(exc)}) from None
+
+
+TimeLimitField = Annotated[
+    TimeLimit,
+    BeforeValidator(_parse_limit),
+    PlainSerializer(lambda t: t.text or t.canonical(), return_type=str),
+]
+
+
+def slugify(text: str) -> str:
+    """``Surat gugatan (asli)`` -> ``surat_gugatan_asli``."""
+    slug = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    if not slug or not slug[0].isalpha():
+        slug = "x_" + slug
+    return slug
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class StepKind(StrEnum):
+    """``jenis`` of a step. The flowchart symbol follows from it (see ``symbol``)."""
+
+    MULAI = "mulai"            # start terminator (capsule)
+    SELESAI = "selesai"        # end terminator (capsule)
+    PROSES = "proses"          # process (rectangle)
+    KEPUTUSAN = "keputusan"    # decision (diamond) with labelled branches
+    PENGHUBUNG = "penghubung"  # off-page connector (pentagon)
+    SUB_SOP = "sub_sop"        # call of another SOP (rectangle)
+    OTOMATIS = "otomatis"      # automated step done by a system (rectangle)
+
+
+class Symbol(StrEnum):
+    """The five symbols of Permenpan-RB 35/2012 (the arrow is the edge)."""
+
+    KAPSUL = "kapsul"
+    KOTAK = "kotak"
+    BELAH_KETUPAT = "belah_ketupat"
+    SEGILIMA = "segilima"
+
+
+SYMBOL_OF: dict[StepKind, Symbol] = {
+    StepKind.MULAI: Symbol.KAPSUL,
+    StepKind.SELESAI: Symbol.KAPSUL,
+    StepKind.PROSES: Symbol.KOTAK,
+    StepKind.KEPUTUSAN: Symbol.BELAH_KETUPAT,
+    StepKind.PENGHUBUNG: Symbol.SEGILIMA,
+    StepKind.SUB_SOP: Symbol.KOTAK,
+    StepKind.OTOMATIS: Symbol.KOTAK,
+}
+
+
+class Penegakan(StrEnum):
+    """Enforcement: ``tolak`` refuses a deviating action (and records the attempt);
+    ``catat`` accepts it and flags the deviation."""
+
+    CATAT = "catat"
+    TOLAK = "tolak"
+
+
+def _enforcement_alias(value: Any) -> Any:
+    aliases = {"record": "catat", "block": "tolak"}
+    return aliases.get(value, value) if isinstance(value, str) else value
+
+
+PenegakanField = Annotated[Penegakan, BeforeValidator(_enforcement_alias)]
+
+
+class ItemKind(StrEnum):
+    """What a kelengkapan / output / case field holds, so the runtime can check it."""
+
+    DOKUMEN = "dokumen"  # a document reference (number, file, register entry)
+    NOMOR = "nomor"      # an identifier such as a nomor perkara or register number
+    UANG = "uang"        # an amount in rupiah
+    TANGGAL = "tanggal"  # a date
+    TEKS = "teks"        # free text
+    ANGKA = "angka"      # a number
+
+
+class Sumber(_Model):
+    """The published source of the procedure."""
+
+    pengadilan: str = Field(min_length=1)
+    judul: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https?://\S+$")
+    catatan: str | None = None
+
+
+class Pengesah(_Model):
+    jabatan: str = Field(min_length=1)
+    nama: str | None = None
+    nip: str | None = None
+
+    @field_validator("nip")
+    @classmethod
+    def _nip(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        digits = v.replace(" ", "")
+        if not re.fullmatch(r"\d{18}", digits):
+            raise PydanticCustomError("nip", "NIP harus 18 digit / NIP must have 18 digits")
+        return digits
+
+
+class Identitas(_Model):
+    satuan_kerja: str = Field(min_length=1)
+    nomor: str = Field(min_length=1)
+    nama: str = Field(min_length=1)
+    tanggal_pembuatan: date
+    tanggal_revisi: date | None = None
+    tanggal_efektif: date
+    disahkan_oleh: Pengesah
+    dasar_hukum: list[str] = Field(min_length=1)
+    kualifikasi_pelaksana: list[str] = Field(min_length=1)
+    keterkaitan: list[str] = Field(default_factory=list)
+    peralatan: list[str] = Field(min_length=1)
+    peringatan: str = Field(min_length=1)
+    pencatatan: list[str] = Field(min_length=1)
+
+    @field_validator("pencatatan", "dasar_hukum", "peralatan", "kualifikasi_pelaksana",
+                     mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Identitas:
+        if self.tanggal_revisi and self.tanggal_revisi < self.tanggal_pembuatan:
+            raise PydanticCustomError(
+                "date_order", "tanggal_revisi sebelum tanggal_pembuatan / "
+                "tanggal_revisi is before tanggal_pembuatan")
+        if self.tanggal_efektif < self.tanggal_pembuatan:
+            raise PydanticCustomError(
+                "date_order", "tanggal_efektif sebelum tanggal_pembuatan / "
+                "tanggal_efektif is before tanggal_pembuatan")
+        return self
+
+
+class StandarPelayanan(_Model):
+    persyaratan: list[str] = Field(min_length=1)
+    sarana_prasarana: list[str] = Field(default_factory=list)
+    biaya: str = Field(min_length=1)
+    waktu_pelayanan: TimeLimitField | None = None
+    produk: list[str] = Field(min_length=1)
+    pengaduan: str = Field(min_length=1)
+
+
+class Pelaksana(_Model):
+    """A role (jabatan) that performs steps: one swim-lane column."""
+
+    id: str = Field(pattern=SLUG)
+    nama: str = Field(min_length=1)
+    publik: bool = False   # the applicant / the public: recorded by a clerk on their behalf
+    sistem: bool = False   # an information system (SIPP, e-Court): automated steps
+
+    @model_validator(mode="after")
+    def _not_both(self) -> Pelaksana:
+        if self.publik and self.sistem:
+            raise PydanticCustomError("role_kind", "pelaksana tidak dapat publik sekaligus sistem"
+                                      " / a pelaksana cannot be both publik and sistem")
+        return self
+
+
+class Item(_Model):
+    """A named kelengkapan (required input), output, or case field.
+
+    Written either in full (``{id, nama, jenis, wajib}``) or as plain text, in which case the
+    id is derived from the name and the kind is ``dokumen``.
+    """
+
+    id: str = Field(pattern=SLUG)
+    nama: str = Field(min_length=1)
+    jenis: ItemKind = ItemKind.DOKUMEN
+    wajib: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"id": slugify(value), "nama": value}
+        if isinstance(value, dict) and "id" not in value and isinstance(value.get("nama"), str):
+            return {**value, "id": slugify(value["nama"])}
+        return value
+
+
+class Anchor(_Model):
+    """Where a limit counts from: an earlier step's completion, or a date in the case."""
+
+    langkah: int | None = Field(default=None, ge=1)
+    isian: str | None = Field(default=None, pattern=SLUG)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Anchor:
+        if (self.langkah is None) == (self.isian is None):
+            raise PydanticCustomError(
+                "anchor", "'sejak' butuh tepat satu dari 'langkah' atau 'isian' / "
+                "'sejak' needs exactly one of 'langkah' or 'isian'")
+        return self
+
+
+class Waktu(_Model):
+    """The time column of mutu baku. ``batas`` None means the SOP explicitly sets none."""
+
+    batas: TimeLimitField | None
+    sejak: Anchor | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            text = str(value).strip()
+            return {"batas": None if text.lower() in NO_LIMIT_WORDS else text}
+        if isinstance(value, dict) and isinstance(value.get("batas"), str):
+            if value["batas"].strip().lower() in NO_LIMIT_WORDS:
+                return {**value, "batas": None}
+        return value
+
+
+class MutuBaku(_Model):
+    kelengkapan: list[Item] = Field(default_factory=list)
+    waktu: Waktu | None = None
+    output: list[Item] = Field(default_factory=list)
+
+
+class Cabang(_Model):
+    """A labelled branch of a decision (Ya/Tidak, Lengkap/Tidak lengkap...)."""
+
+    label: str = Field(min_length=1)
+    ke: int = Field(ge=1)
+
+
+class JikaLewatWaktu(_Model):
+    """Timer-driven branch: if the step is not done within ``setelah``, go to ``ke``."""
+
+    setelah: TimeLimitField
+    sejak: Anchor | None = None
+    ke: int = Field(ge=1)
+    keterangan: str | None = None
+
+
+class Penghubung(_Model):
+    """Off-page connector: ``keluar`` leaves the page, ``masuk`` continues on another."""
+
+    label: str = Field(min_length=1)
+    arah: Literal["keluar", "masuk"]
+
+
+class Langkah(_Model):
+    """One row of the procedure table."""
+
+    no: int = Field(ge=1)
+    kegiatan: str = Field(min_length=1)
+    jenis: StepKind = StepKind.PROSES
+    pelaksana: str | None = Field(default=None, pattern=SLUG)
+    mutu_baku: MutuBaku | None = None
+    keterangan: str | None = None
+    lanjut: int | None = Field(default=None, ge=1)
+    cabang: list[Cabang] | None = None
+    jika_lewat_waktu: JikaLewatWaktu | None = None
+    perpanjangan: TimeLimitField | None = None
+    penegakan: PenegakanField | None = None
+    aksi: str | None = Field(default=None, pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+    sop: str | None = Field(default=None, pattern=SOP_ID)
+    penghubung: Penghubung | None = None
+    dicatat_oleh: list[str] | None = None
+
+
+class Isian(Item):
+    """A field captured in the case (e.g. the date the verdict was notified)."""
+
+
+class PemisahanTugas(_Model):
+    """Separation of duties: one person may not do more than one of these steps."""
+
+    langkah: list[int] = Field(min_length=2)
+    alasan: str = Field(min_length=1)
+
+
+class SopDocument(_Model):
+    """One SOP, as written on the official form."""
+
+    id: str = Field(pattern=SOP_ID)
+    sumber: list[Sumber] = Field(min_length=1)
+    identitas: Identitas
+    standar_pelayanan: StandarPelayanan | None = None
+    pelaksana: list[Pelaksana] = Field(min_length=1)
+    isian: list[Isian] = Field(default_factory=list)
+    penegakan: PenegakanField = Penegakan.CATAT
+    pemisahan_tugas: list[PemisahanTugas] = Field(default_factory=list)
+    langkah: list[Langkah] = Field(min_length=2)

@@ -1,0 +1,97 @@
+"""Problems found in definitions: a code, a place (file:line:col and field path), a message.
+
+Codes are stable; the README lists them. ``E`` codes are errors (the definition cannot be
+compiled), ``W`` codes are warnings (it compiles, but a reviewer should look).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sop_runtime.i18n import tr
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# code -> (Bahasa Indonesia template, English template)
+CATALOG: dict[str, tuple[str, str]] = {
+    # --- reading the file -------------------------------------------------------------
+    "E001": ("sintaks YAML tidak sah: {detail}", "invalid YAML syntax: {detail}"),
+    "E002": ("kunci '{key}' ditulis dua kali (pertama di baris {first_line})",
+             "key '{key}' appears twice (first at line {first_line})"),
+    "E003": ("berkas harus berisi satu pemetaan (mapping) di tingkat atas",
+             "the file must hold one mapping at the top level"),
+    "E004": ("berkas tidak dapat dibaca: {detail}", "the file cannot be read: {detail}"),
+    # --- shape of the document --------------------------------------------------------
+    "E010": ("kunci tidak dikenal '{key}'{hint}", "unknown key '{key}'{hint}"),
+    "E011": ("kolom wajib '{key}' tidak ada", "required field '{key}' is missing"),
+    "E012": ("nilai tidak sah: {detail}", "invalid value: {detail}"),
+    "E013": ("batas waktu tidak dapat dibaca: {detail}", "time limit cannot be read: {detail}"),
+    "E014": ("tanggal tidak sah: {detail}", "invalid date: {detail}"),
+    "E015": ("jam kantor tidak sah: {detail}", "invalid office hours: {detail}"),
+    # --- the procedure graph ----------------------------------------------------------
+    "E101": ("harus ada tepat satu langkah 'mulai' (ditemukan {count})",
+             "there must be exactly one 'mulai' (start) step (found {count})"),
+    "E102": ("tidak ada langkah 'selesai'", "there is no 'selesai' (end) step"),
+    "E103": ("langkah {no} tidak dapat dicapai dari langkah mulai",
+             "step {no} cannot be reached from the start step"),
+    "E104": ("dari langkah {no} prosedur tidak dapat mencapai langkah selesai",
+             "from step {no} the procedure can never reach an end step"),
+    "E105": ("keputusan di langkah {no} {detail}", "decision at step {no} {detail}"),
+    "E106": ("pelaksana '{role}' tidak dideklarasikan dalam 'pelaksana'",
+             "pelaksana '{role}' is not declared under 'pelaksana'"),
+    "E107": ("langkah {ref} tidak ada", "step {ref} does not exist"),
+    "E108": ("SOP '{ref}' tidak ada dalam pustaka", "SOP '{ref}' is not in the library"),
+    "E109": ("penghubung antar halaman '{label}' {detail}",
+             "off-page connector '{label}' {detail}"),
+    "E110": ("nomor langkah {no} dipakai lebih dari sekali", "step number {no} is used more than once"),
+    "E111": ("langkah {no}: {detail}", "step {no}: {detail}"),
+    "E112": ("id SOP '{id}' dipakai oleh lebih dari satu berkas ({other})",
+             "SOP id '{id}' is used by more than one file ({other})"),
+    "E113": ("peran '{role}' tidak ada dalam berkas pengadilan", "role '{role}' is not in the court file"),
+    "E114": ("isian perkara '{ref}' tidak dideklarasikan", "case field '{ref}' is not declared"),
+    # --- warnings ---------------------------------------------------------------------
+    "W201": ("langkah {no} ({kind}) tidak memiliki mutu baku {missing}",
+             "step {no} ({kind}) has no mutu baku {missing}"),
+    "W202": ("jumlah batas waktu pada jalur terpanjang (langkah {path}) = {total}, melebihi "
+             "waktu pelayanan {standard}",
+             "the step limits on the longest path (steps {path}) add up to {total}, more than "
+             "the service standard of {standard}"),
+    "W203": ("berkas pengadilan tidak ditemukan; peran pelaksana tidak diperiksa",
+             "no court file found; pelaksana roles were not checked"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    file: str
+    line: int = 0
+    col: int = 0
+    path: str = ""
+    params: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def severity(self) -> Severity:
+        return Severity.WARNING if self.code.startswith("W") else Severity.ERROR
+
+    @property
+    def message(self) -> str:
+        id_t, en_t = CATALOG[self.code]
+        return tr(id_t, en_t, **self.params)
+
+    def format(self) -> str:
+        """``file:line:col: code: message [path]`` -- the line `sop validate` prints."""
+        where = f"{self.file}:{self.line}:{self.col}"
+        suffix = f" [{self.path}]" if self.path else ""
+        return f"{where}: {self.code}: {self.message}{suffix}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file, "line": self.line, "col": self.col, "code": self.code,
+            "severity": str(self.severity), "path": self.path, "message": self.message,
+        }
