@@ -48,18 +48,20 @@ CATALOG: dict[str, tuple[str, str]] = {
     "E108": ("SOP '{ref}' tidak ada dalam pustaka", "SOP '{ref}' is not in the library"),
     "E109": ("penghubung antar halaman '{label}' {detail}",
              "off-page connector '{label}' {detail}"),
-    "E110": ("nomor langkah {no} dipakai lebih dari sekali", "step number {no} is used more than once"),
+    "E110": ("nomor langkah {no} dipakai lebih dari sekali",
+             "step number {no} is used more than once"),
     "E111": ("langkah {no}: {detail}", "step {no}: {detail}"),
     "E112": ("id SOP '{id}' dipakai oleh lebih dari satu berkas ({other})",
              "SOP id '{id}' is used by more than one file ({other})"),
-    "E113": ("peran '{role}' tidak ada dalam berkas pengadilan", "role '{role}' is not in the court file"),
+    "E113": ("peran '{role}' tidak ada dalam berkas pengadilan",
+             "role '{role}' is not in the court file"),
     "E114": ("isian perkara '{ref}' tidak dideklarasikan", "case field '{ref}' is not declared"),
     # --- warnings ---------------------------------------------------------------------
     "W201": ("langkah {no} ({kind}) tidak memiliki mutu baku {missing}",
              "step {no} ({kind}) has no mutu baku {missing}"),
-    "W202": ("jumlah batas waktu pada jalur terpanjang (langkah {path}) = {total}, melebihi "
+    "W202": ("jumlah batas waktu pada jalur terpanjang (langkah {steps}) = {total}, melebihi "
              "waktu pelayanan {standard}",
-             "the step limits on the longest path (steps {path}) add up to {total}, more than "
+             "the step limits on the longest path (steps {steps}) add up to {total}, more than "
              "the service standard of {standard}"),
     "W203": ("berkas pengadilan tidak ditemukan; peran pelaksana tidak diperiksa",
              "no court file found; pelaksana roles were not checked"),

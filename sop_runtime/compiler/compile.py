@@ -11,13 +11,13 @@ service standard (W202).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sop_runtime.compiler.canonical import version_hash
 from sop_runtime.compiler.graph import longest_path, reachable
 from sop_runtime.compiler.workflow import EdgeKind, Node, Timer, Transition, Workflow
-from sop_runtime.definition.models import SYMBOL_OF, Langkah, SopDocument, StepKind
+from sop_runtime.definition.models import SYMBOL_OF, Langkah, Pelaksana, SopDocument, StepKind
 from sop_runtime.definition.timelimit import TimeLimit
 from sop_runtime.definition.yamlsource import Path, YamlDoc, format_path
 from sop_runtime.i18n import tr
@@ -117,7 +117,7 @@ def compile_document(
 
 def _build_node(
     doc: SopDocument, i: int, s: Langkah, rep: _Reporter, index_of: dict[int, int],
-    roles: dict[str, object], fields: set[str], known: set[str] | None,
+    roles: Mapping[str, Pelaksana], fields: set[str], known: set[str] | None,
 ) -> Node:
     here: Path = ("langkah", i)
 
@@ -137,8 +137,8 @@ def _build_node(
     elif s.pelaksana not in roles:
         rep.add("E106", (*here, "pelaksana"), role=s.pelaksana)
     role = roles.get(s.pelaksana) if s.pelaksana else None
-    is_system = bool(getattr(role, "sistem", False))
-    is_public = bool(getattr(role, "publik", False))
+    is_system = role is not None and role.sistem
+    is_public = role is not None and role.publik
     for j, r in enumerate(s.dicatat_oleh or ()):
         if r not in roles:
             rep.add("E106", (*here, "dicatat_oleh", j), role=r)
@@ -281,7 +281,8 @@ def _check_connectors(steps: list[Langkah], rep: _Reporter) -> None:
         if len(outs) != 1 or len(ins) != 1:
             i = uses[-1][0]
             rep.add("E109", ("langkah", i, "penghubung", "label"), label=label, detail=tr(
-                "harus berpasangan: tepat satu 'keluar' dan satu 'masuk' (ada {o} keluar, {m} masuk)",
+                "harus berpasangan: tepat satu 'keluar' dan satu 'masuk' "
+                "(ada {o} keluar, {m} masuk)",
                 "must come in a pair: exactly one 'keluar' and one 'masuk' ({o} out, {m} in)",
                 o=len(outs), m=len(ins)))
 
@@ -337,5 +338,5 @@ def _warn_service_standard(doc: SopDocument, nodes: tuple[Node, ...], rep: _Repo
         acc = TimeLimit()
         for lim in limits:
             acc = acc + lim
-        rep.add("W202", ("standar_pelayanan", "waktu_pelayanan"), path=" → ".join(path),
+        rep.add("W202", ("standar_pelayanan", "waktu_pelayanan"), steps=" → ".join(path),
                 total=acc.describe(), standard=std.describe())

@@ -45,6 +45,11 @@ class Library:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
+    def checked_workflows(self) -> dict[str, Workflow]:
+        """Valid workflows among the files that were asked for (not their siblings)."""
+        asked = set(self.checked_files)
+        return {k: w for k, w in self.workflows.items() if self.files[k] in asked}
+
     def workflow(self, sop: str) -> Workflow:
         """A workflow by id or by file path."""
         if sop in self.workflows:

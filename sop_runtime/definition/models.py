@@ -266,9 +266,9 @@ class Waktu(_Model):
         if isinstance(value, str | int) and not isinstance(value, bool):
             text = str(value).strip()
             return {"batas": None if text.lower() in NO_LIMIT_WORDS else text}
-        if isinstance(value, dict) and isinstance(value.get("batas"), str):
-            if value["batas"].strip().lower() in NO_LIMIT_WORDS:
-                return {**value, "batas": None}
+        if (isinstance(value, dict) and isinstance(value.get("batas"), str)
+                and value["batas"].strip().lower() in NO_LIMIT_WORDS):
+            return {**value, "batas": None}
         return value
 
 

@@ -20,7 +20,7 @@ from sop_runtime.i18n import tr
 from sop_runtime.problems import Problem
 
 try:  # the C parser is much faster; it is in PyYAML's wheels
-    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined,unused-ignore]
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment,unused-ignore]
 except AttributeError:  # pragma: no cover
     _BaseLoader = yaml.SafeLoader
 
@@ -121,7 +121,8 @@ def _build(loader: Any, node: yaml.Node, path: Path, doc: YamlDoc, problems: lis
             result[key] = _build(loader, value_node, (*path, key), doc, problems)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, (*path, i), doc, problems) for i, item in enumerate(node.value)]
+        return [_build(loader, item, (*path, i), doc, problems)
+                for i, item in enumerate(node.value)]
     return _scalar(loader, node)
 
 
@@ -130,4 +131,9 @@ def _scalar(loader: Any, node: yaml.Node) -> Any:
         return node.value
     if node.tag == "tag:yaml.org,2002:float" and _SEXAGESIMAL.match(node.value):
         return node.value
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError:
+        # e.g. 2026-02-30 matches the timestamp pattern but is no date: keep the text and
+        # let the schema report it where it stands.
+        return node.value

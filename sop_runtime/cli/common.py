@@ -1,0 +1,45 @@
+"""Shared pieces of the CLI: consoles, exit codes, definitions folder, JSON output."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, NoReturn
+
+from rich.console import Console
+from rich.markup import escape
+
+from sop_runtime.i18n import tr
+
+
+class Exit(IntEnum):
+    """Exit codes scripts can rely on (also in the README)."""
+
+    OK = 0
+    PROBLEMS = 1      # definitions invalid, or an action refused
+    NOT_FOUND = 2     # unknown SOP, file, case or user; bad usage
+    INTERNAL = 70     # a bug: please report it
+
+
+def console() -> Console:
+    return Console(highlight=False, soft_wrap=False)
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def definitions_dir() -> Path:
+    return Path(os.environ.get("SOP_DEFINITIONS", "definitions"))
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def fail(message: str, code: Exit = Exit.PROBLEMS) -> NoReturn:
+    err_console().print(f"[bold red]{tr('galat', 'error')}:[/] {escape(message)}")
+    raise SystemExit(int(code))

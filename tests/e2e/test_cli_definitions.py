@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEFINITIONS, FIXTURES
+from tests.e2e.cli import sop
+
+LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[EW]\d{3}): .+$")
+
+
+def test_validate_the_library_passes() -> None:
+    r = sop("validate", "definitions/")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "0 galat" in r.stderr
+
+
+def test_validate_defaults_to_definitions() -> None:
+    r = sop("validate", "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    data = json.loads(r.stdout)
+    assert data["valid"] is True
+    assert len(data["sops"]) >= 12
+    assert data["court"].endswith("court.yaml")
+
+
+def test_validate_broken_fixtures_prints_positioned_lines_and_no_traceback() -> None:
+    r = sop("validate", FIXTURES / "broken")
+    assert r.returncode == 1
+    assert "Traceback" not in r.stdout + r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert lines
+    for line in lines:
+        assert LINE.match(line), line
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURES / "broken").glob("e*.yaml")),
+                         ids=lambda p: p.name)
+def test_each_broken_file_exits_1_without_traceback(path: Path) -> None:
+    r = sop("validate", path)
+    assert r.returncode == 1
+    assert "Traceback" not in r.stdout + r.stderr
+    code = path.name[:4].upper()
+    assert f": {code}: " in r.stdout
+
+
+def test_messages_switch_to_english() -> None:
+    r = sop("--lang", "en", "validate", FIXTURES / "broken" / "e102-no-end.yaml")
+    assert "there is no 'selesai' (end) step" in r.stdout
+    r = sop("validate", FIXTURES / "broken" / "e102-no-end.yaml", lang="en")
+    assert "there is no 'selesai' (end) step" in r.stdout
+
+
+def test_missing_path_is_a_clear_error() -> None:
+    r = sop("validate", "tidak/ada.yaml")
+    assert r.returncode == 2
+    assert "tidak ada" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_list_json_names_every_sop() -> None:
+    r = sop("list", "--json")
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    ids = {row["id"] for row in rows}
+    files = {p.stem for p in DEFINITIONS.glob("*.yaml")} - {"court"}
+    assert ids == files
+    for row in rows:
+        assert len(row["versi"]) == 64
+
+
+def test_show_prints_identity_and_table() -> None:
+    r = sop("show", "pendaftaran-gugatan-ptsp")
+    assert r.returncode == 0, r.stderr
+    assert "Pengadilan Negeri Sanana" in r.stdout
+    assert "Menerima berkas gugatan" in r.stdout
+    assert "Lengkap → 3" in r.stdout
+
+
+def test_show_unknown_sop_exits_2() -> None:
+    r = sop("show", "tidak-ada")
+    assert r.returncode == 2
+    assert "tidak ditemukan" in r.stderr
+
+
+def test_render_by_id_and_by_file(tmp_path: Path) -> None:
+    out = tmp_path / "a.svg"
+    r = sop("render", "pendaftaran-gugatan-ptsp", "--format", "svg", "-o", out)
+    assert r.returncode == 0, r.stderr
+    ET.fromstring(out.read_text(encoding="utf-8"))
+    r = sop("render", DEFINITIONS / "pendaftaran-gugatan-ptsp.yaml", "--format", "mermaid")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("flowchart")
+    r = sop("render", "pendaftaran-gugatan-ptsp", "--format", "html")
+    assert r.returncode == 0 and "<html" in r.stdout.lower()
+
+
+def test_render_broken_file_reports_problems() -> None:
+    r = sop("render", FIXTURES / "broken" / "e105-one-branch.yaml")
+    assert r.returncode == 1
+    assert "E105" in r.stdout and "Traceback" not in r.stderr

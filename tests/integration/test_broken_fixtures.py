@@ -1,0 +1,51 @@
+"""Every broken fixture gives exactly the problems its header promises, at those lines."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sop_runtime.compiler.library import load_library
+from tests.conftest import FIXTURES
+
+BROKEN = sorted((FIXTURES / "broken").glob("*.yaml"))
+EXPECT = re.compile(r"^# expect: (?P<code>[EW]\d{3}) (?P<line>\d+)$")
+
+
+def expected(path: Path) -> set[tuple[str, int]]:
+    out = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = EXPECT.match(line)
+        if m:
+            out.add((m["code"], int(m["line"])))
+    return out
+
+
+def test_there_is_a_fixture_per_check() -> None:
+    codes = {code for f in BROKEN for code, _ in expected(f)}
+    for code in ["E001", "E002", "E003", "E010", "E011", "E012", "E013", "E014", "E101",
+                 "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E109", "E110",
+                 "E111", "E114", "W201", "W202"]:
+        assert code in codes, code
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=[p.name for p in BROKEN])
+def test_fixture_reports_the_right_code_at_the_right_line(path: Path) -> None:
+    lib = load_library([path])
+    got = {(p.code, p.line) for p in lib.problems}
+    assert got == expected(path)
+    for p in lib.problems:
+        assert p.file == str(path)
+        assert p.col >= 1
+        assert p.message
+
+
+def test_duplicate_sop_ids_across_files(tmp_path: Path) -> None:
+    src = (FIXTURES / "broken" / "w201-no-mutu-baku.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(src, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(src, encoding="utf-8")
+    lib = load_library([tmp_path])
+    dup = [p for p in lib.problems if p.code == "E112"]
+    assert len(dup) == 1 and dup[0].file.endswith("b.yaml") and dup[0].line == 2

@@ -1,0 +1,100 @@
+"""The court's SOP library in definitions/: valid, sourced, consistent with the court file."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sop_runtime.compiler.library import load_library
+from sop_runtime.definition.models import StepKind
+from tests.conftest import DEFINITIONS
+
+REQUIRED = {
+    "pendaftaran-gugatan-ptsp", "pendaftaran-ecourt", "taksiran-panjar-skum", "tambah-panjar",
+    "surat-keterangan-eraterang", "legalisasi-waarmerking", "pengesahan-badan-hukum",
+    "pengembalian-sisa-panjar", "pengaduan-siwas", "salinan-putusan",
+    "penerimaan-perkara-pidana", "standar-pelayanan-ptsp",
+}
+
+
+@pytest.fixture(scope="module")
+def lib():  # type: ignore[no-untyped-def]
+    return load_library([DEFINITIONS])
+
+
+def test_library_is_valid_and_complete(lib) -> None:  # type: ignore[no-untyped-def]
+    assert lib.errors == [], "\n".join(p.format() for p in lib.errors)
+    assert REQUIRED <= set(lib.workflows)
+    assert len(lib.workflows) >= 12
+
+
+def test_every_sop_is_sourced_and_written_for_pn_sanana(lib) -> None:  # type: ignore[no-untyped-def]
+    for wf in lib.workflows.values():
+        doc = wf.document
+        assert doc.identitas.satuan_kerja == "Pengadilan Negeri Sanana", wf.sop_id
+        assert doc.sumber, wf.sop_id
+        for s in doc.sumber:
+            assert s.url.startswith(("http://", "https://")), (wf.sop_id, s.url)
+
+
+def test_decisions_and_time_rules_the_issue_names(lib) -> None:  # type: ignore[no-untyped-def]
+    keterangan = lib.workflows["surat-keterangan-eraterang"]
+    assert any(n.kind is StepKind.KEPUTUSAN for n in keterangan.nodes)
+    sisa = lib.workflows["pengembalian-sisa-panjar"]
+    timers = [n.timer for n in sisa.nodes if n.timer is not None]
+    assert timers and timers[0].limit.months == 6
+    assert any(n.limit is not None and n.limit.working_days == 5 and n.anchor is not None
+               for n in sisa.nodes)
+    salinan = lib.workflows["salinan-putusan"]
+    assert any(n.limit is not None and n.limit.working_days == 14 for n in salinan.nodes) or (
+        salinan.service_limit is not None and salinan.service_limit.working_days == 14)
+    pengaduan = lib.workflows["pengaduan-siwas"]
+    limits = [n.limit for n in pengaduan.nodes if n.limit is not None]
+    assert any(lim.working_days == 7 for lim in limits)
+    ecourt = lib.workflows["pendaftaran-ecourt"]
+    assert any(n.kind is StepKind.OTOMATIS and n.action for n in ecourt.nodes)
+
+
+def test_court_file_has_every_role_and_the_sanana_calendar(lib) -> None:  # type: ignore[no-untyped-def]
+    assert lib.court is not None
+    court = lib.court.model
+    assert court.pengadilan.zona_waktu == "Asia/Jayapura"
+    roles = {p.id for p in court.peran}
+    for wf in lib.workflows.values():
+        assert {r.id for r in wf.roles} <= roles, wf.sop_id
+    assert court.jam_kerja.senin is not None and court.jam_kerja.sabtu is None
+    assert court.dasar_jam_kerja
+
+
+def test_unknown_role_against_the_court_file(tmp_path: Path) -> None:
+    for f in DEFINITIONS.glob("*.yaml"):
+        shutil.copy(f, tmp_path / f.name)
+    path = tmp_path / "pendaftaran-gugatan-ptsp.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["pelaksana"].append({"id": "juru_parkir", "nama": "Juru parkir"})
+    data["langkah"][0]["pelaksana"] = "juru_parkir"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    lib = load_library([path])
+    assert [p.code for p in lib.errors] == ["E113"]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "code"),
+    [
+        (lambda c: c["jam_kerja"]["senin"].update(kerja="16:30-08:00"), "E015"),
+        (lambda c: c["jam_kerja"]["senin"].update(kerja="25:00-26:00"), "E015"),
+        (lambda c: c["pengadilan"].update(zona_waktu="Asia/Sanana"), "E012"),
+        (lambda c: c["pengguna"][0]["peran"].append("raja"), "E012"),
+        (lambda c: c.update(jam_kantor={}), "E010"),
+    ],
+)
+def test_broken_court_file(tmp_path: Path, mutate, code: str) -> None:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load((DEFINITIONS / "court.yaml").read_text(encoding="utf-8"))
+    mutate(data)
+    path = tmp_path / "court.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    lib = load_library([path])
+    assert [p.code for p in lib.errors] == [code], [p.format() for p in lib.errors]
