@@ -122,6 +122,13 @@ class HariTutup(_Model):
     nama: str
     sampai: date | None = None
 
+    @model_validator(mode="after")
+    def _ordered(self) -> HariTutup:
+        if self.sampai is not None and self.sampai < self.tanggal:
+            raise PydanticCustomError("date_order", "'sampai' sebelum 'tanggal' / "
+                                      "'sampai' is before 'tanggal'")
+        return self
+
 
 class HariLibur(_Model):
     nasional: bool = True          # national holidays from the `holidays` package (ID)

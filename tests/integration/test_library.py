@@ -10,6 +10,7 @@ import yaml
 
 from sop_runtime.compiler.library import load_library
 from sop_runtime.definition.models import StepKind
+from sop_runtime.definition.yamlsource import load_yaml
 from tests.conftest import DEFINITIONS
 
 REQUIRED = {
@@ -73,7 +74,7 @@ def test_unknown_role_against_the_court_file(tmp_path: Path) -> None:
     for f in DEFINITIONS.glob("*.yaml"):
         shutil.copy(f, tmp_path / f.name)
     path = tmp_path / "pendaftaran-gugatan-ptsp.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"), str(path)).data
     data["pelaksana"].append({"id": "juru_parkir", "nama": "Juru parkir"})
     data["langkah"][0]["pelaksana"] = "juru_parkir"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -92,9 +93,9 @@ def test_unknown_role_against_the_court_file(tmp_path: Path) -> None:
     ],
 )
 def test_broken_court_file(tmp_path: Path, mutate, code: str) -> None:  # type: ignore[no-untyped-def]
-    data = yaml.safe_load((DEFINITIONS / "court.yaml").read_text(encoding="utf-8"))
+    data = load_yaml((DEFINITIONS / "court.yaml").read_text(encoding="utf-8"), "court.yaml").data
     mutate(data)
     path = tmp_path / "court.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     lib = load_library([path])
-    assert [p.code for p in lib.errors] == [code], [p.format() for p in lib.errors]
+    assert {p.code for p in lib.errors} == {code}, [p.format() for p in lib.errors]

@@ -1,0 +1,480 @@
+"""Renderers: the swim-lane SVG, the printable SOP sheet (HTML) and Mermaid.
+
+Checked for every SOP in definitions/ and for generated SOPs that use every feature the
+layout must handle (decisions going forward, sideways and back, timers, off-page connectors,
+sub-SOP calls, automated steps, two ends).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from sop_runtime.compiler.compile import compile_document
+from sop_runtime.compiler.layout import Params, Rows, RowY, layout, text_width, wrap
+from sop_runtime.compiler.render_html import render_html
+from sop_runtime.compiler.render_mermaid import escape_text, render_mermaid
+from sop_runtime.compiler.render_svg import render_svg
+from sop_runtime.compiler.workflow import EdgeKind, Workflow
+from sop_runtime.definition.loader import read_yaml_file, validate_as
+from sop_runtime.definition.models import SopDocument, Symbol
+from sop_runtime.i18n import set_lang
+
+DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
+SVG = "{http://www.w3.org/2000/svg}"
+
+ROLES = (
+    ("pemohon", "Pemohon / Kuasa", {"publik": True}),
+    ("petugas_ptsp", "Petugas PTSP", {}),
+    ("panmud_perdata", "Panitera Muda Perdata", {}),
+    ("kasir", "Kasir", {}),
+    ("panitera", "Panitera", {}),
+    ("sipp", "SIPP", {"sistem": True}),
+)
+_HUMAN = [r[0] for r in ROLES if r[0] != "sipp"]
+
+
+def rich_sop_dict(steps: int) -> dict[str, Any]:
+    """A valid SOP of ``steps`` rows using every flowchart feature.
+
+    Row ``steps - 1`` is a second end (returning the file) reached by some decisions; a
+    decision every 7 rows loops back (rework), one every 11 rows jumps forward to the second
+    end, one every 19 rows goes back to a step in the same lane; step 3 has a timer to the
+    second end; an off-page connector pair every 17 rows; automated and sub-SOP steps.
+    """
+    assert steps >= 12
+    second_end = steps - 1
+    rows: list[dict[str, Any]] = []
+    letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 4)
+    skip_connector = False
+    for no in range(1, steps + 1):
+        role = _HUMAN[(no * 3) % len(_HUMAN)]
+        words = ["Memeriksa dan mencatat berkas", "Menyerahkan", "Menandatangani surat",
+                 "Memverifikasi data pihak dan mengunggah dokumen ke aplikasi"][no % 4]
+        row: dict[str, Any] = {"no": no, "kegiatan": f"{words} tahap {no}", "pelaksana": role,
+                               "mutu_baku": {"kelengkapan": [f"Berkas {no - 1}"],
+                                             "waktu": "10 menit" if no % 3 else "1 hari kerja",
+                                             "output": [f"Berkas {no}"]}}
+        if skip_connector:
+            skip_connector = False
+            row.update(jenis="penghubung", penghubung={"label": rows[-1]["penghubung"]["label"],
+                                                       "arah": "masuk"})
+            row.pop("pelaksana")
+            row.pop("mutu_baku")
+            row["kegiatan"] = f"Melanjutkan dari halaman sebelumnya ({no})"
+        elif no == 1:
+            row["jenis"] = "mulai"
+        elif no == steps:
+            row["jenis"] = "selesai"
+        elif no == second_end:
+            row.update(jenis="selesai", kegiatan="Mengembalikan berkas kepada pemohon")
+        elif no == steps - 2:
+            row["lanjut"] = steps
+        elif no % 7 == 0:
+            row.update(jenis="keputusan", kegiatan=f"Memeriksa kelengkapan berkas tahap {no}",
+                       cabang=[{"label": "Lengkap", "ke": no + 1},
+                               {"label": "Tidak lengkap", "ke": max(2, no - 4)}])
+        elif no % 11 == 0:
+            row.update(jenis="keputusan", kegiatan=f"Menilai permohonan tahap {no}",
+                       cabang=[{"label": "Ya", "ke": no + 1},
+                               {"label": "Tidak", "ke": second_end}])
+        elif no % 19 == 0:
+            back = next(r["no"] for r in reversed(rows) if r.get("pelaksana") == role
+                        and r.get("jenis", "proses") == "proses")
+            row.update(jenis="keputusan", kegiatan=f"Menguji hasil tahap {no}",
+                       cabang=[{"label": "Benar", "ke": no + 1},
+                               {"label": "Salah", "ke": back}])
+        elif no % 17 == 15 and no + 1 < steps - 2:
+            row.update(jenis="penghubung",
+                       penghubung={"label": next(letters), "arah": "keluar"},
+                       kegiatan="Bersambung ke halaman berikutnya")
+            row.pop("pelaksana")
+            row.pop("mutu_baku")
+            skip_connector = True
+        elif no % 13 == 5:
+            row.update(jenis="otomatis", pelaksana="sipp", aksi="sop_runtime.aksi:nomor",
+                       kegiatan=f"Menerbitkan nomor register tahap {no}")
+        elif no == 9:
+            row.update(jenis="sub_sop", sop="taksiran-panjar-skum",
+                       kegiatan="Menaksir panjar biaya perkara (SOP Taksiran Panjar)")
+        if no == 3:
+            row["jika_lewat_waktu"] = {"setelah": "6 bulan", "ke": second_end}
+        if row.get("pelaksana") == "pemohon":
+            row["dicatat_oleh"] = ["petugas_ptsp"]
+        rows.append(row)
+    return {
+        "id": f"uji-{steps}",
+        "sumber": [{"pengadilan": "Uji", "judul": "SOP buatan untuk uji <render> & \"kutip\"",
+                    "url": "https://example.org/uji?a=1&b=2"}],
+        "identitas": {
+            "satuan_kerja": "Pengadilan Negeri Sanana", "nomor": f"UJI/{steps}",
+            "nama": f"SOP uji {steps} langkah & <tanda> \"khusus\"",
+            "tanggal_pembuatan": "2026-01-05", "tanggal_efektif": "2026-01-12",
+            "disahkan_oleh": {"jabatan": "Ketua Pengadilan Negeri Sanana"},
+            "dasar_hukum": ["Peraturan Sekretaris MA Nomor 002 Tahun 2012"],
+            "kualifikasi_pelaksana": ["SLTA"], "peralatan": ["Komputer"],
+            "peringatan": "Uji", "pencatatan": ["Register"],
+        },
+        "standar_pelayanan": {"persyaratan": ["KTP"], "biaya": "Rp 0",
+                              "waktu_pelayanan": "30 hari", "produk": ["Surat"],
+                              "pengaduan": "Meja pengaduan"},
+        "pelaksana": [{"id": i, "nama": n, **extra} for i, n, extra in ROLES],
+        "langkah": rows,
+    }
+
+
+def rich_workflow(steps: int) -> Workflow:
+    result = compile_document(SopDocument.model_validate(rich_sop_dict(steps)))
+    assert result.workflow is not None, result.problems
+    return result.workflow
+
+
+def _definition_workflows() -> list[Workflow]:
+    out = []
+    for f in sorted(DEFINITIONS.glob("*.yaml")):
+        raw = read_yaml_file(f, str(f))
+        if "langkah" not in raw.data:
+            continue  # the court file
+        wf = compile_document(validate_as(raw, SopDocument).model).workflow
+        assert wf is not None, f
+        out.append(wf)
+    return out
+
+
+WORKFLOWS: list[Workflow] = [*_definition_workflows(), rich_workflow(40), rich_workflow(75)]
+IDS = [wf.sop_id for wf in WORKFLOWS]
+
+
+def test_there_are_real_definitions() -> None:
+    assert any(not wf.sop_id.startswith("uji-") for wf in WORKFLOWS)
+
+
+# --------------------------------------------------------------------------- SVG
+
+
+def _bbox(el: ET.Element) -> tuple[float, float, float, float]:
+    if el.tag == SVG + "rect":
+        x, y = float(el.get("x", 0)), float(el.get("y", 0))
+        return x, y, x + float(el.get("width", 0)), y + float(el.get("height", 0))
+    pts = [tuple(map(float, p.split(","))) for p in el.get("points", "").split()]
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _symbols(root: ET.Element) -> list[ET.Element]:
+    return [el for el in root.iter() if "sym" in (el.get("class") or "").split()]
+
+
+def _edges(root: ET.Element) -> list[ET.Element]:
+    return [el for el in root.iter() if "edge" in (el.get("class") or "").split()]
+
+
+def _segments(el: ET.Element) -> list[tuple[float, float, float, float]]:
+    pts = [tuple(map(float, p.split(","))) for p in el.get("points", "").split()]
+    return [(a[0], a[1], b[0], b[1]) for a, b in itertools.pairwise(pts)]
+
+
+_EXPECTED_TAG = {Symbol.KAPSUL: "rect", Symbol.KOTAK: "rect", Symbol.BELAH_KETUPAT: "polygon",
+                 Symbol.SEGILIMA: "polygon"}
+
+
+@pytest.mark.parametrize("wf", WORKFLOWS, ids=IDS)
+def test_svg_has_one_symbol_of_the_right_kind_per_step(wf: Workflow) -> None:
+    root = ET.fromstring(render_svg(wf))
+    symbols = _symbols(root)
+    by_step = {el.get("data-step"): el for el in symbols}
+    assert len(symbols) == len(by_step) == len(wf.nodes)
+    for node in wf.nodes:
+        el = by_step[node.id]
+        assert el.tag == SVG + _EXPECTED_TAG[node.symbol]
+        assert f"sym-{node.symbol.value}" in (el.get("class") or "").split()
+        if node.symbol is Symbol.KAPSUL:
+            assert float(el.get("rx", 0)) == pytest.approx(float(el.get("height", 0)) / 2)
+        elif node.symbol is Symbol.KOTAK:
+            assert el.get("rx") is None
+        elif node.symbol is Symbol.BELAH_KETUPAT:
+            assert len(el.get("points", "").split()) == 4
+        else:
+            assert len(el.get("points", "").split()) == 5
+
+
+@pytest.mark.parametrize("wf", WORKFLOWS, ids=IDS)
+def test_svg_uses_only_the_official_element_kinds(wf: Workflow) -> None:
+    root = ET.fromstring(render_svg(wf))
+    allowed = {"svg", "title", "style", "defs", "marker", "path", "g", "rect", "polygon",
+               "polyline", "line", "text"}
+    assert {el.tag.removeprefix(SVG) for el in root.iter()} <= allowed
+    assert {el.tag for el in _symbols(root)} <= {SVG + "rect", SVG + "polygon"}
+    assert all(el.tag == SVG + "polyline" for el in _edges(root))
+    # paths only draw arrowheads inside markers
+    markers = [p for m in root.iter(SVG + "marker") for p in m.iter(SVG + "path")]
+    assert len(markers) == len(list(root.iter(SVG + "path")))
+
+
+@pytest.mark.parametrize("wf", WORKFLOWS, ids=IDS)
+def test_svg_symbols_do_not_overlap_and_arrows_avoid_them(wf: Workflow) -> None:
+    root = ET.fromstring(render_svg(wf))
+    boxes = [_bbox(el) for el in _symbols(root)]
+    ordered = sorted(boxes, key=lambda b: b[1])
+    for a, b in itertools.pairwise(ordered):
+        assert a[3] <= b[1], (a, b)   # one symbol per row: strictly stacked
+    for edge in _edges(root):
+        for x1, y1, x2, y2 in _segments(edge):
+            assert x1 == pytest.approx(x2) or y1 == pytest.approx(y2)  # orthogonal
+            for bx1, by1, bx2, by2 in boxes:
+                # the open box, shrunk by half a pixel: touching a symbol's edge is fine
+                inside_x = max(x1, x2) > bx1 + 0.5 and min(x1, x2) < bx2 - 0.5
+                inside_y = max(y1, y2) > by1 + 0.5 and min(y1, y2) < by2 - 0.5
+                assert not (inside_x and inside_y), (edge.attrib, (bx1, by1, bx2, by2))
+
+
+@pytest.mark.parametrize("wf", WORKFLOWS, ids=IDS)
+def test_svg_has_an_arrow_per_transition(wf: Workflow) -> None:
+    root = ET.fromstring(render_svg(wf))
+    drawn = sorted((e.get("data-from"), e.get("data-to"), e.get("data-kind"))
+                   for e in _edges(root))
+    expected = sorted((n.id, t.target, t.kind.value) for n in wf.nodes for t in n.transitions)
+    assert drawn == expected
+    boxes = {el.get("data-step"): _bbox(el) for el in _symbols(root)}
+    for e in _edges(root):
+        assert (e.get("marker-end") or "").startswith("url(#")
+        x, y = map(float, e.get("points", "").split()[-1].split(","))
+        bx1, by1, bx2, by2 = boxes[e.get("data-to")]
+        # the arrowhead touches its target's bounding box
+        assert bx1 - 0.6 <= x <= bx2 + 0.6 and by1 - 0.6 <= y <= by2 + 0.6
+        x0, y0 = map(float, e.get("points", "").split()[0].split(","))
+        sx1, sy1, sx2, sy2 = boxes[e.get("data-from")]
+        assert sx1 - 0.6 <= x0 <= sx2 + 0.6 and sy1 - 0.6 <= y0 <= sy2 + 0.6
+
+
+def test_svg_labels_branches_and_dashes_timers() -> None:
+    wf = rich_workflow(40)
+    svg = render_svg(wf)
+    root = ET.fromstring(svg)
+    labels = [t.text for t in root.iter(SVG + "text") if "label" in (t.get("class") or "")]
+    assert labels.count("Lengkap") == labels.count("Tidak lengkap") == 5
+    assert "6 bulan" in labels
+    timer = [e for e in _edges(root) if e.get("data-kind") == EdgeKind.TIMER.value]
+    assert len(timer) == 1 and "edge-lewat_waktu" in (timer[0].get("class") or "")
+    assert "stroke-dasharray" in svg
+
+
+def test_svg_back_edges_run_in_a_gutter_outside_the_lanes() -> None:
+    wf = rich_workflow(40)
+    lay = layout(wf)
+    rows = Rows.stack([80.0] * len(wf.nodes))
+    lane_right = lay.col_left[-1] + lay.params.lane_w / 2 + lay.params.sym_w / 2
+    row = {n.id: i for i, n in enumerate(wf.nodes)}
+    backs = [r for r in lay.routes if row[r.target] <= row[r.source.id]]
+    assert backs
+    for r in backs:
+        xs = [x for x, _ in r.points]
+        assert max(xs) > lane_right
+        ys = [rows.y(y) for _, y in r.points]
+        assert ys[-1] < ys[0]
+
+
+def test_svg_escapes_text_and_keeps_full_kegiatan_in_title() -> None:
+    data = rich_sop_dict(12)
+    data["langkah"][1]["kegiatan"] = 'Memeriksa <berkas> & "surat" ' + "panjang " * 30
+    wf = compile_document(SopDocument.model_validate(data)).workflow
+    assert wf is not None
+    root = ET.fromstring(render_svg(wf))
+    titles = [t.text for t in root.iter(SVG + "title")]
+    assert any(t and t.startswith('2. Memeriksa <berkas> & "surat"') for t in titles)
+    assert root.get("font-family", "").endswith("sans-serif")
+
+
+def test_wrap_truncates_with_ellipsis() -> None:
+    lines = wrap("Menerima berkas gugatan dan memeriksa kelengkapan sesuai ceklist", 60, 9,
+                 max_lines=2)
+    assert len(lines) == 2 and lines[-1].endswith("…")
+    assert all(text_width(s, 9) <= 60 for s in lines)
+    assert wrap("Supercalifragilistic", 30, 9)  # a word longer than the line is cut
+
+
+def test_rows_resolve_symbolic_positions() -> None:
+    rows = Rows.stack([80.0, 100.0], top=10)
+    assert rows.y(RowY(1, 0.5, 3)) == 10 + 80 + 50 + 3
+    assert rows.bottom == 190
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+class _Collector(HTMLParser):
+    VOID: ClassVar[set[str]] = {"meta", "br", "col", "img", "hr", "input", "link"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.text: list[str] = []
+        self.headers: list[str] = []
+        self.errors: list[str] = []
+        self._in_th = False
+        self.symbols: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if "sym" in (dict(attrs).get("class") or "").split():
+            self.symbols.append(dict(attrs))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+        self._in_th = tag == "th" or self._in_th
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if "sym" in (dict(attrs).get("class") or "").split():
+            self.symbols.append(dict(attrs))
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"unexpected </{tag}> (open: {self.stack[-3:]})")
+            return
+        self.stack.pop()
+        if tag == "th":
+            self._in_th = False
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._in_th:
+            self.headers.append(data.strip())
+
+
+def _parse(page: str) -> _Collector:
+    c = _Collector()
+    c.feed(page)
+    c.close()
+    return c
+
+
+@pytest.mark.parametrize("wf", WORKFLOWS, ids=IDS)
+def test_html_sheet_is_well_formed_and_complete(wf: Workflow) -> None:
+    page = render_html(wf)
+    c = _parse(page)
+    assert c.errors == []
+    assert c.stack == []
+    text = " ".join(" ".join(c.text).split())
+    for node in wf.nodes:
+        assert " ".join(node.kegiatan.split()) in text
+    for role in wf.roles:
+        assert role.nama in c.headers
+    for header in ("No", "Kegiatan", "Pelaksana", "Mutu Baku", "Kelengkapan", "Waktu",
+                   "Output", "Keterangan", "Nomor SOP", "Tanggal Pembuatan", "Tanggal Revisi",
+                   "Tanggal Efektif", "Disahkan oleh", "Nama SOP", "Dasar Hukum",
+                   "Kualifikasi Pelaksana", "Keterkaitan", "Peralatan/Perlengkapan",
+                   "Peringatan", "Pencatatan dan Pendataan"):
+        assert header in c.headers, header
+    assert "MAHKAMAH AGUNG REPUBLIK INDONESIA" in text
+    assert wf.document.identitas.satuan_kerja.upper() in text
+    assert wf.short_version in text
+    for s in wf.document.sumber:
+        assert s.url in text
+    # one symbol per step, in the band of its own row
+    assert sorted(str(s.get("data-step")) for s in c.symbols) == sorted(n.id for n in wf.nodes)
+    assert "@page" in page and "A4" in page and "<thead>" in page
+    assert "http://" not in page.split("<body")[0] and "<link" not in page  # no external assets
+
+
+@pytest.mark.parametrize("wf", WORKFLOWS, ids=IDS)
+def test_html_bands_are_valid_svg_with_every_arrow(wf: Workflow) -> None:
+    page = render_html(wf)
+    bands = re.findall(r"<svg class=\"band.*?</svg>", page, flags=re.S)
+    assert len(bands) == len(wf.nodes)
+    seen = set()
+    for band in bands:
+        root = ET.fromstring(band.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1))
+        seen |= {(e.get("data-from"), e.get("data-to"), e.get("data-kind"))
+                 for e in _edges(root)}
+    assert seen == {(n.id, t.target, t.kind.value) for n in wf.nodes for t in n.transitions}
+
+
+def test_html_escapes_text() -> None:
+    wf = rich_workflow(12)
+    page = render_html(wf)
+    assert "&lt;tanda&gt;" in page and "<tanda>" not in page
+    assert "&lt;render&gt;" in page
+    assert "https://example.org/uji?a=1&amp;b=2" in page
+
+
+def test_html_marks_missing_signer_with_dots_and_unset_time() -> None:
+    wf = rich_workflow(12)
+    page = render_html(wf)
+    assert "....." in page  # nama and NIP of the signer are not in the definition
+    assert "5 Januari 2026" in page
+
+
+def test_html_follows_the_language() -> None:
+    set_lang("en")
+    try:
+        page = render_html(rich_workflow(12))
+    finally:
+        set_lang(None)
+    c = _parse(page)
+    for header in ("No", "Activity", "Performer", "Quality standard", "Inputs", "Time",
+                   "Output", "Remarks"):
+        assert header in c.headers
+    assert '<html lang="en">' in page
+
+
+def test_large_sop_renders() -> None:
+    wf = rich_workflow(500)
+    assert len(_symbols(ET.fromstring(render_svg(wf)))) == 500
+    assert _parse(render_html(wf)).errors == []
+    assert len(render_mermaid(wf).splitlines()) > 1000
+
+
+def test_layout_fits_the_a4_table_for_four_roles() -> None:
+    from sop_runtime.compiler.render_html import PAGE_W, _params
+
+    wf = WORKFLOWS[0]
+    lay = layout(wf, _params(len(wf.roles)))
+    assert lay.width <= PAGE_W
+    assert Params().sym_w < Params().lane_w
+
+
+# --------------------------------------------------------------------------- Mermaid
+
+_NODE = re.compile(r"^\s*(s\w+)(\(\[|\[\[|\[|\{|>)\"")
+_EDGE = re.compile(r"^\s*(s\w+) (-->|-\.->)(?:\|\"([^\"]*)\"\|)? (s\w+)$")
+
+
+@pytest.mark.parametrize("wf", WORKFLOWS, ids=IDS)
+def test_mermaid_has_a_node_per_step_and_an_edge_per_transition(wf: Workflow) -> None:
+    text = render_mermaid(wf)
+    lines = text.splitlines()
+    assert lines[0] == "flowchart TD"
+    nodes = [m for line in lines if (m := _NODE.match(line))]
+    assert sorted(m[1] for m in nodes) == sorted(f"s{n.id}" for n in wf.nodes)
+    shape = {m[1]: m[2] for m in nodes}
+    want = {Symbol.KAPSUL: "([", Symbol.KOTAK: "[", Symbol.BELAH_KETUPAT: "{",
+            Symbol.SEGILIMA: ">"}
+    for n in wf.nodes:
+        assert shape[f"s{n.id}"] in ({want[n.symbol], "[["} if n.symbol is Symbol.KOTAK
+                                     else {want[n.symbol]})
+    edges = [m for line in lines if (m := _EDGE.match(line))]
+    assert len(edges) == sum(len(n.transitions) for n in wf.nodes)
+    assert sorted((m[1], m[4]) for m in edges) == sorted(
+        (f"s{n.id}", f"s{t.target}") for n in wf.nodes for t in n.transitions)
+    for n in wf.nodes:
+        for t in n.transitions:
+            if t.kind is EdgeKind.BRANCH:
+                assert f'-->|"{escape_text(t.label or "")}"| s{t.target}' in text
+            if t.kind is EdgeKind.TIMER:
+                assert f"s{n.id} -.->|" in text
+    assert sum(line.strip().startswith("subgraph") for line in lines) == len(
+        {n.role for n in wf.nodes if n.role})
+
+
+def test_mermaid_escapes_quotes_and_brackets() -> None:
+    wf = rich_workflow(12)
+    assert escape_text('a "b" <c> #d') == "a #quot;b#quot; #lt;c#gt; #35;d"
+    text = render_mermaid(wf)
+    assert '"khusus"' not in text
+    for line in text.splitlines()[1:]:
+        if _NODE.match(line):
+            assert line.count('"') == 2
