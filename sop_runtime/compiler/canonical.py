@@ -26,6 +26,7 @@ def _limit(t: TimeLimit | None) -> Any:
 def node_content(n: Node) -> dict[str, Any]:
     return {
         "id": n.id, "no": n.no, "kind": str(n.kind), "kegiatan": n.kegiatan, "role": n.role,
+        "roles": list(n.roles),
         "inputs": [i.model_dump(mode="json") for i in n.inputs],
         "outputs": [o.model_dump(mode="json") for o in n.outputs],
         "limit": _limit(n.limit), "limit_set": n.limit_set,

@@ -81,6 +81,13 @@ def compile_document(
             if no not in index_of:
                 rep.add("E107", ("pemisahan_tugas", i, "langkah", j), ref=no)
 
+    if doc.standar_pelayanan and doc.standar_pelayanan.waktu_pelayanan_sejak:
+        path: Path = ("standar_pelayanan", "waktu_pelayanan_sejak")
+        _check_anchor(doc.standar_pelayanan.waktu_pelayanan_sejak, 0, path, rep, index_of, fields)
+        if doc.standar_pelayanan.waktu_pelayanan is None:
+            rep.add("E012", path, detail=tr("'waktu_pelayanan_sejak' butuh 'waktu_pelayanan'",
+                                            "'waktu_pelayanan_sejak' needs 'waktu_pelayanan'"))
+
     starts = [i for i, s in enumerate(steps) if s.jenis is StepKind.MULAI]
     if len(starts) != 1:
         rep.add("E101", ("langkah", starts[1]) if len(starts) > 1 else ("langkah",),
@@ -108,6 +115,8 @@ def compile_document(
         start=start,
         ends=tuple(n.id for n in nodes if n.is_end),
         service_limit=doc.standar_pelayanan.waktu_pelayanan if doc.standar_pelayanan else None,
+        service_anchor=(doc.standar_pelayanan.waktu_pelayanan_sejak
+                        if doc.standar_pelayanan else None),
         enforcement=doc.penegakan,
         separation=tuple(doc.pemisahan_tugas),
         fields=tuple(doc.isian),
@@ -131,14 +140,19 @@ def _build_node(
 
     kind = s.jenis
     # pelaksana
-    if s.pelaksana is None:
-        if kind is not StepKind.PENGHUBUNG:
-            bad(tr("kolom 'pelaksana' wajib diisi", "the 'pelaksana' field is required"))
-    elif s.pelaksana not in roles:
-        rep.add("E106", (*here, "pelaksana"), role=s.pelaksana)
-    role = roles.get(s.pelaksana) if s.pelaksana else None
-    is_system = role is not None and role.sistem
-    is_public = role is not None and role.publik
+    step_roles = tuple(s.pelaksana or ())
+    if not step_roles and kind is not StepKind.PENGHUBUNG:
+        bad(tr("kolom 'pelaksana' wajib diisi", "the 'pelaksana' field is required"))
+    for j, r in enumerate(step_roles):
+        if r not in roles:
+            rep.add("E106", (*here, "pelaksana", j), role=r)
+    declared = [roles[r] for r in step_roles if r in roles]
+    role = declared[0] if declared else None
+    is_system = any(r.sistem for r in declared)
+    is_public = any(r.publik for r in declared)
+    if len(step_roles) > 1 and (is_system or is_public):
+        bad(tr("pelaksana sistem atau publik tidak dapat digabung dengan pelaksana lain",
+               "a sistem or publik pelaksana cannot be combined with other roles"), "pelaksana")
     for j, r in enumerate(s.dicatat_oleh or ()):
         if r not in roles:
             rep.add("E106", (*here, "dicatat_oleh", j), role=r)
@@ -246,7 +260,7 @@ def _build_node(
 
     return Node(
         id=str(s.no), no=s.no, kind=kind, symbol=SYMBOL_OF[kind], kegiatan=s.kegiatan,
-        role=s.pelaksana, inputs=tuple(mb.kelengkapan) if mb else (),
+        role=step_roles[0] if step_roles else None, roles=step_roles, inputs=tuple(mb.kelengkapan) if mb else (),
         outputs=tuple(mb.output) if mb else (), limit=limit,
         limit_set=mb is not None and mb.waktu is not None, anchor=anchor,
         extension=s.perpanjangan, timer=timer, transitions=tuple(transitions),
@@ -326,17 +340,25 @@ def _warn_mutu_baku(nodes: tuple[Node, ...], rep: _Reporter, index_of: dict[int,
 def _warn_service_standard(doc: SopDocument, nodes: tuple[Node, ...], rep: _Reporter,
                            minutes_per_day: int) -> None:
     std = doc.standar_pelayanan.waktu_pelayanan if doc.standar_pelayanan else None
-    if std is None:
-        return
-    weights = {n.id: (n.limit.nominal_minutes(minutes_per_day) if n.limit else 0) for n in nodes}
+    sp = doc.standar_pelayanan
+    if std is None or sp is None or sp.waktu_pelayanan_sejak is not None:
+        return  # no standard, or one that counts from a date outside the procedure
+    weights: dict[str, int] = {}
+    anchors: dict[str, str] = {}
+    for n in nodes:
+        if n.limit is None or (n.anchor is not None and n.anchor.isian is not None):
+            weights[n.id] = 0  # no limit, or counted from a date outside the procedure
+        else:
+            weights[n.id] = n.limit.nominal_minutes(minutes_per_day)
+            if n.anchor is not None and n.anchor.langkah is not None:
+                anchors[n.id] = str(n.anchor.langkah)
     succ = {n.id: [t.target for t in n.transitions if t.kind is not EdgeKind.TIMER]
             for n in nodes}
     start = next(n.id for n in nodes if n.kind is StepKind.MULAI)
-    total, path = longest_path(succ, weights, start, {n.id for n in nodes if n.is_end})
+    total, path = longest_path(succ, weights, start, {n.id for n in nodes if n.is_end},
+                               anchors=anchors)
     if total > std.nominal_minutes(minutes_per_day):
-        limits = [n.limit for n in nodes if n.id in path and n.limit is not None]
-        acc = TimeLimit()
-        for lim in limits:
-            acc = acc + lim
+        days, minutes = divmod(total, minutes_per_day)
         rep.add("W202", ("standar_pelayanan", "waktu_pelayanan"), steps=" → ".join(path),
-                total=acc.describe(), standard=std.describe())
+                total=TimeLimit(working_minutes=minutes, working_days=days).describe(),
+                standard=std.describe())

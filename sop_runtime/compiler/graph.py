@@ -18,11 +18,16 @@ def reachable(succ: Mapping[str, Sequence[str]], roots: Iterable[str]) -> set[st
 
 
 def longest_path(succ: Mapping[str, Sequence[str]], weight: Mapping[str, int], start: str,
-                 ends: set[str]) -> tuple[int, list[str]]:
-    """Heaviest start->end path once rework loops (back edges of a DFS) are removed.
+                 ends: set[str], *,
+                 anchors: Mapping[str, str] | None = None) -> tuple[int, list[str]]:
+    """Latest finish over start->end paths once rework loops (back edges of a DFS) are removed.
 
-    Node weights count once per node. Iterative DFS, so 500-step SOPs do not recurse.
+    A node's finish is its predecessor's finish plus its weight; a node listed in
+    ``anchors`` counts its weight from the anchor node's finish instead (a limit "since
+    step k"), so it finishes at the later of its predecessor's finish and the anchor's
+    finish plus its weight. Iterative DFS, so 500-step SOPs do not recurse.
     """
+    anchors = anchors or {}
     # 1. find back edges and a topological order of the remaining DAG
     state: dict[str, int] = {}  # 1 = on stack, 2 = done
     order: list[str] = []
@@ -55,7 +60,11 @@ def longest_path(succ: Mapping[str, Sequence[str]], weight: Mapping[str, int], s
         for m in succ.get(node, ()):
             if (node, m) in back:
                 continue
-            cand = best[node] + weight.get(m, 0)
+            anchor = anchors.get(m)
+            if anchor is None:
+                cand = best[node] + weight.get(m, 0)
+            else:
+                cand = max(best[node], best.get(anchor, best[node]) + weight.get(m, 0))
             if cand > best.get(m, -1):
                 best[m] = cand
                 prev[m] = node

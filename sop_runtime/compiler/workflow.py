@@ -55,7 +55,8 @@ class Node:
     kind: StepKind
     symbol: Symbol
     kegiatan: str
-    role: str | None
+    role: str | None                 # the swim lane (first pelaksana)
+    roles: tuple[str, ...] = ()      # every role that may do the step
     inputs: tuple[Item, ...] = ()
     outputs: tuple[Item, ...] = ()
     limit: TimeLimit | None = None
@@ -90,6 +91,7 @@ class Workflow:
     start: str
     ends: tuple[str, ...]
     service_limit: TimeLimit | None
+    service_anchor: Anchor | None
     enforcement: Penegakan
     separation: tuple[PemisahanTugas, ...] = ()
     fields: tuple[Isian, ...] = ()

@@ -192,11 +192,29 @@ class Identitas(_Model):
         return self
 
 
+class Anchor(_Model):
+    """Where a limit counts from: an earlier step's completion, or a date in the case."""
+
+    langkah: int | None = Field(default=None, ge=1)
+    isian: str | None = Field(default=None, pattern=SLUG)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Anchor:
+        if (self.langkah is None) == (self.isian is None):
+            raise PydanticCustomError(
+                "anchor", "'sejak' butuh tepat satu dari 'langkah' atau 'isian' / "
+                "'sejak' needs exactly one of 'langkah' or 'isian'")
+        return self
+
+
 class StandarPelayanan(_Model):
     persyaratan: list[str] = Field(min_length=1)
     sarana_prasarana: list[str] = Field(default_factory=list)
     biaya: str = Field(min_length=1)
     waktu_pelayanan: TimeLimitField | None = None
+    # The service time counts from the case's start unless anchored to a date in the case
+    # (e.g. a salinan putusan: 14 hari kerja since the verdict was pronounced).
+    waktu_pelayanan_sejak: Anchor | None = None
     produk: list[str] = Field(min_length=1)
     pengaduan: str = Field(min_length=1)
 
@@ -237,21 +255,6 @@ class Item(_Model):
         if isinstance(value, dict) and "id" not in value and isinstance(value.get("nama"), str):
             return {**value, "id": slugify(value["nama"])}
         return value
-
-
-class Anchor(_Model):
-    """Where a limit counts from: an earlier step's completion, or a date in the case."""
-
-    langkah: int | None = Field(default=None, ge=1)
-    isian: str | None = Field(default=None, pattern=SLUG)
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Anchor:
-        if (self.langkah is None) == (self.isian is None):
-            raise PydanticCustomError(
-                "anchor", "'sejak' butuh tepat satu dari 'langkah' atau 'isian' / "
-                "'sejak' needs exactly one of 'langkah' or 'isian'")
-        return self
 
 
 class Waktu(_Model):
@@ -307,7 +310,9 @@ class Langkah(_Model):
     no: int = Field(ge=1)
     kegiatan: str = Field(min_length=1)
     jenis: StepKind = StepKind.PROSES
-    pelaksana: str | None = Field(default=None, pattern=SLUG)
+    # One role, or several that may each do the step ("KPN/WKPN"); the first is the
+    # swim lane the symbol is drawn in.
+    pelaksana: list[Annotated[str, Field(pattern=SLUG)]] | None = Field(default=None, min_length=1)
     mutu_baku: MutuBaku | None = None
     keterangan: str | None = None
     lanjut: int | None = Field(default=None, ge=1)
@@ -319,6 +324,11 @@ class Langkah(_Model):
     sop: str | None = Field(default=None, pattern=SOP_ID)
     penghubung: Penghubung | None = None
     dicatat_oleh: list[str] | None = None
+
+    @field_validator("pelaksana", mode="before")
+    @classmethod
+    def _one_or_many(cls, v: Any) -> Any:
+        return [v] if isinstance(v, str) else v
 
 
 class Isian(Item):

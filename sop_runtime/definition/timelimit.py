@@ -59,10 +59,11 @@ class TimeLimit:
     def nominal_minutes(self, minutes_per_working_day: int) -> int:
         """Working minutes this limit allows at most, for static comparison of limits.
 
-        Calendar days count as working days at 5/7 (rounded down), a month as 30 days.
+        Calendar days count as working days at 5/7, rounded up (one calendar day may hold a
+        whole working day), a month as 30 days.
         """
         days = self.calendar_days + 30 * self.months
-        working_days = self.working_days + (days * 5) // 7
+        working_days = self.working_days + -(-days * 5 // 7)
         return self.working_minutes + working_days * minutes_per_working_day
 
     def describe(self) -> str:

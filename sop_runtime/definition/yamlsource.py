@@ -29,8 +29,19 @@ Path = tuple[str | int, ...]
 _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+# First characters with which a plain scalar may resolve to something other than a string
+# (bool, null, int, float, timestamp, merge, value). Anything else is text, decided here
+# without running the resolver's regular expressions.
+_MAYBE_TYPED = frozenset("0123456789+-.~<=yYnNtTfFoO")
+
+
 class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
-    pass
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if (kind is yaml.ScalarNode and implicit[0] and value
+                and value[0] not in _MAYBE_TYPED):
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
 
 
 @dataclass
@@ -95,9 +106,13 @@ def load_yaml(text: str, file: str) -> YamlDoc:
 
 
 def _build(loader: Any, node: yaml.Node, path: Path, doc: YamlDoc, problems: list[Problem]) -> Any:
-    doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    mark = node.start_mark
+    doc.marks[path] = (mark.line + 1, mark.column + 1)
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if node.tag == _STR_TAG else _scalar(loader, node)
     if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)  # merge keys (<<)
+        if any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
+            loader.flatten_mapping(node)  # merge keys (<<)
         result: dict[Any, Any] = {}
         first_seen: dict[Any, int] = {}
         for key_node, value_node in node.value:

@@ -176,3 +176,40 @@ def test_automated_steps_need_a_system_role_and_an_action() -> None:
 def test_big_sop_compiles_without_recursion_limits() -> None:
     result = compile_document(synthetic_document(2000))
     assert result.ok and result.problems == []
+
+
+def test_a_step_may_name_several_roles_drawn_in_the_first_lane() -> None:
+    data = synthetic_dict(5)
+    data["langkah"][1]["pelaksana"] = ["ketua", "panitera"]
+    wf = _compile(data).workflow
+    assert wf is not None
+    assert wf.node("2").role == "ketua" and wf.node("2").roles == ("ketua", "panitera")
+    data["langkah"][1]["pelaksana"] = ["ketua", "hakim_agung"]
+    assert "E106" in _codes(data)
+
+
+def test_service_standard_anchored_to_a_case_date() -> None:
+    data = synthetic_dict(5)
+    data["isian"] = [{"id": "tanggal_putusan", "nama": "Tanggal putusan", "jenis": "tanggal"}]
+    data["standar_pelayanan"] = {
+        "persyaratan": ["Permohonan"], "biaya": "PNBP", "produk": ["Salinan putusan"],
+        "pengaduan": "SIWAS", "waktu_pelayanan": "14 hari kerja",
+        "waktu_pelayanan_sejak": {"isian": "tanggal_putusan"}}
+    wf = _compile(data).workflow
+    assert wf is not None and wf.service_anchor is not None
+    data["standar_pelayanan"]["waktu_pelayanan_sejak"] = {"isian": "tanggal_lain"}
+    assert "E114" in _codes(data)
+
+
+def test_limits_counted_from_the_same_step_do_not_add_up() -> None:
+    data = synthetic_dict(5)
+    for row in data["langkah"]:
+        row["mutu_baku"]["waktu"] = "10 menit"
+    data["langkah"][2]["mutu_baku"]["waktu"] = {"batas": "1 hari kerja", "sejak": {"langkah": 1}}
+    data["langkah"][3]["mutu_baku"]["waktu"] = {"batas": "1 hari kerja", "sejak": {"langkah": 1}}
+    data["standar_pelayanan"] = {
+        "persyaratan": ["Permohonan"], "biaya": "-", "produk": ["Surat"], "pengaduan": "SIWAS",
+        "waktu_pelayanan": "1 hari kerja 20 menit"}
+    assert _codes(data) == []
+    data["standar_pelayanan"]["waktu_pelayanan"] = "1 hari kerja"
+    assert _codes(data) == ["W202"]
