@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sop_runtime.compiler.compile import compile_document  # noqa: E402
-from sop_runtime.compiler.library import load_library  # noqa: E402
+from sop_runtime.compiler.library import compile_source, load_library  # noqa: E402
 from sop_runtime.definition.loader import validate_as  # noqa: E402
 from sop_runtime.definition.models import SopDocument  # noqa: E402
 from sop_runtime.definition.yamlsource import load_yaml  # noqa: E402
@@ -52,8 +52,7 @@ def main() -> None:
     text = yaml.safe_dump(synthetic_dict(500), allow_unicode=True, sort_keys=False)
 
     def big() -> None:
-        loaded = validate_as(load_yaml(text, "sintetis-500.yaml"), SopDocument)
-        result = compile_document(loaded.model, loaded.source)
+        result = compile_source(text, "sintetis-500.yaml")
         assert result.workflow is not None
 
     def big_phases() -> tuple[float, float, float]:

@@ -11,7 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sop_runtime.compiler.compile import DEFAULT_MINUTES_PER_DAY, compile_document
+from sop_runtime.compiler.compile import (
+    DEFAULT_MINUTES_PER_DAY,
+    CompileResult,
+    compile_document,
+)
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.definition.court import CourtFile
 from sop_runtime.definition.loader import (
@@ -21,7 +25,9 @@ from sop_runtime.definition.loader import (
     validate_as,
 )
 from sop_runtime.definition.models import SopDocument
+from sop_runtime.definition.yamlsource import YamlError, load_yaml
 from sop_runtime.errors import DefinitionError, NotFoundError
+from sop_runtime.gcpause import gc_paused
 from sop_runtime.i18n import tr
 from sop_runtime.problems import Problem, Severity
 
@@ -74,9 +80,26 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def compile_source(text: str, file: str, *, known_sops: Iterable[str] | None = None,
+                   minutes_per_day: int = DEFAULT_MINUTES_PER_DAY) -> CompileResult:
+    """Load and compile one SOP from its YAML text (load problems raise DefinitionError)."""
+    with gc_paused():
+        try:
+            source = load_yaml(text, file)
+        except YamlError as exc:
+            raise DefinitionError(exc.problems) from None
+        loaded = validate_as(source, SopDocument)
+        return compile_document(loaded.model, loaded.source, known_sops=known_sops,
+                                minutes_per_day=minutes_per_day)
+
+
 def load_library(paths: Iterable[Path], *, include_siblings: bool = True) -> Library:
     """Load, validate and compile every definition in ``paths``."""
-    paths = list(paths)
+    with gc_paused():
+        return _load_library(list(paths), include_siblings)
+
+
+def _load_library(paths: list[Path], include_siblings: bool) -> Library:
     given = expand(paths)
     given_set = {f.resolve() for f in given}
     siblings: list[Path] = []

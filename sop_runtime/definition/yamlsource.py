@@ -1,17 +1,19 @@
-"""Read YAML into plain Python data while remembering where every value stood.
+"""Read YAML into plain Python data while keeping where every value stood.
 
-PyYAML's composer gives nodes with marks; we build the data ourselves so that every
-mapping key, list item and scalar has a ``(line, col)`` (1-based) keyed by its path, and
-so that duplicate keys are errors instead of silently overwriting each other.
+PyYAML's composer gives a node tree with marks; we build the data from it ourselves so that
+duplicate keys are errors instead of silently overwriting each other, and we keep the tree:
+the ``(line, col)`` (1-based) of any path is looked up in it only when a problem has to be
+reported, so a valid file pays nothing for positions.
 
-Scalars follow YAML 1.1 as PyYAML resolves them, except that sexagesimal numbers
-(``14:30`` -> 870) are kept as strings: office hours must not become integers.
+Scalars follow YAML 1.1 as PyYAML resolves them, except that keys are always the text as
+written (the official column ``no`` must not become ``False``) and sexagesimal numbers
+(``14:30`` -> 870) stay strings: office hours must not become integers.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -26,10 +28,9 @@ except AttributeError:  # pragma: no cover
 
 Path = tuple[str | int, ...]
 
-_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
-
-
 _STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
 # First characters with which a plain scalar may resolve to something other than a string
 # (bool, null, int, float, timestamp, merge, value). Anything else is text, decided here
 # without running the resolver's regular expressions.
@@ -44,28 +45,47 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
         return super().resolve(kind, value, implicit)
 
 
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
 @dataclass
 class YamlDoc:
-    """Plain data plus the position of every path in it."""
+    """Plain data plus the node tree it was built from (for positions)."""
 
     file: str
     data: Any
-    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    root: yaml.Node | None = None
+
+    def _walk(self, path: Path) -> tuple[yaml.Node | None, yaml.Node | None]:
+        """The deepest node on ``path`` and, if the last step was a mapping key, its key node."""
+        node = self.root
+        key_node = None
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                hit = next(((k, v) for k, v in node.value if k.value == part), None)
+                if hit is None:
+                    return node, None
+                key_node, node = hit
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if not 0 <= part < len(node.value):
+                    return node, None
+                key_node, node = None, node.value[part]
+            else:
+                return node, None
+        return node, key_node
 
     def where(self, path: Path) -> tuple[int, int]:
-        """The closest known position of ``path`` (walking up to its parents)."""
-        p = tuple(path)
-        while True:
-            if p in self.marks:
-                return self.marks[p]
-            if not p:
-                return (1, 1)
-            p = p[:-1]
+        """The position of ``path``, or of its closest existing parent."""
+        node, _ = self._walk(tuple(path))
+        return _mark(node) if node is not None else (1, 1)
 
     def where_key(self, path: Path) -> tuple[int, int]:
         """Position of the key that names ``path`` (for unknown/missing keys)."""
-        return self.key_marks.get(tuple(path)) or self.where(path)
+        node, key_node = self._walk(tuple(path))
+        if key_node is not None:
+            return _mark(key_node)
+        return _mark(node) if node is not None else (1, 1)
 
 
 def format_path(path: Path) -> str:
@@ -94,10 +114,10 @@ def load_yaml(text: str, file: str) -> YamlDoc:
             raise YamlError([Problem("E001", file, line, col, "", {"detail": detail})]) from None
         except yaml.YAMLError as exc:
             raise YamlError([Problem("E001", file, 1, 1, "", {"detail": str(exc)})]) from None
-        doc = YamlDoc(file=file, data=None)
+        doc = YamlDoc(file=file, data=None, root=node)
         problems: list[Problem] = []
         if node is not None:
-            doc.data = _build(loader, node, (), doc, problems)
+            doc.data = _Builder(loader, file, problems).build(node, ())
         if problems:
             raise YamlError(problems)
         return doc
@@ -105,50 +125,49 @@ def load_yaml(text: str, file: str) -> YamlDoc:
         loader.dispose()
 
 
-def _build(loader: Any, node: yaml.Node, path: Path, doc: YamlDoc, problems: list[Problem]) -> Any:
-    mark = node.start_mark
-    doc.marks[path] = (mark.line + 1, mark.column + 1)
-    if isinstance(node, yaml.ScalarNode):
-        return node.value if node.tag == _STR_TAG else _scalar(loader, node)
-    if isinstance(node, yaml.MappingNode):
-        if any(k.tag == "tag:yaml.org,2002:merge" for k, _ in node.value):
-            loader.flatten_mapping(node)  # merge keys (<<)
-        result: dict[Any, Any] = {}
-        first_seen: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            # Keys are text as written: YAML 1.1 would read the official column name
-            # ``no`` as the boolean false.
-            if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(Problem(
-                    "E012", doc.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                    format_path(path), {"detail": tr("kunci harus berupa teks",
-                                                     "a key must be text")}))
-                continue
-            key = str(key_node.value)
-            kline = key_node.start_mark.line + 1
-            if key in result:
-                problems.append(Problem(
-                    "E002", doc.file, kline, key_node.start_mark.column + 1,
-                    format_path((*path, key)), {"key": key, "first_line": first_seen[key]}))
-                continue
-            first_seen[key] = kline
-            doc.key_marks[(*path, key)] = (kline, key_node.start_mark.column + 1)
-            result[key] = _build(loader, value_node, (*path, key), doc, problems)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, (*path, i), doc, problems)
-                for i, item in enumerate(node.value)]
-    return _scalar(loader, node)
+class _Builder:
+    def __init__(self, loader: Any, file: str, problems: list[Problem]) -> None:
+        self.loader = loader
+        self.file = file
+        self.problems = problems
 
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        # ``path`` is only used to name the place of a problem.
+        if type(node) is yaml.ScalarNode:
+            return node.value if node.tag == _STR_TAG else self._scalar(node)
+        if type(node) is yaml.MappingNode:
+            if any(k.tag == _MERGE_TAG for k, _ in node.value):
+                self.loader.flatten_mapping(node)  # merge keys (<<)
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                # Keys are text as written: YAML 1.1 would read ``no`` as false.
+                if type(key_node) is not yaml.ScalarNode:
+                    line, col = _mark(key_node)
+                    self.problems.append(Problem(
+                        "E012", self.file, line, col, format_path(path),
+                        {"detail": tr("kunci harus berupa teks", "a key must be text")}))
+                    continue
+                key = str(key_node.value)
+                if key in result:
+                    first = next(k for k, _ in node.value if k.value == key)
+                    line, col = _mark(key_node)
+                    self.problems.append(Problem(
+                        "E002", self.file, line, col, format_path((*path, key)),
+                        {"key": key, "first_line": first.start_mark.line + 1}))
+                    continue
+                result[key] = self.build(value_node, (*path, key))
+            return result
+        if type(node) is yaml.SequenceNode:
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover
 
-def _scalar(loader: Any, node: yaml.Node) -> Any:
-    if node.tag == "tag:yaml.org,2002:int" and _SEXAGESIMAL.match(node.value):
-        return node.value
-    if node.tag == "tag:yaml.org,2002:float" and _SEXAGESIMAL.match(node.value):
-        return node.value
-    try:
-        return loader.construct_object(node, deep=True)
-    except ValueError:
-        # e.g. 2026-02-30 matches the timestamp pattern but is no date: keep the text and
-        # let the schema report it where it stands.
-        return node.value
+    def _scalar(self, node: yaml.Node) -> Any:
+        if (node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+                and _SEXAGESIMAL.match(node.value)):
+            return node.value
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:
+            # e.g. 2026-02-30 matches the timestamp pattern but is no date: keep the text and
+            # let the schema report it where it stands.
+            return node.value

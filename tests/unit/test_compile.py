@@ -213,3 +213,15 @@ def test_limits_counted_from_the_same_step_do_not_add_up() -> None:
     assert _codes(data) == []
     data["standar_pelayanan"]["waktu_pelayanan"] = "1 hari kerja"
     assert _codes(data) == ["W202"]
+
+
+def test_canonical_json_matches_the_standard_library_spelling() -> None:
+    import json
+
+    from sop_runtime.compiler.canonical import canonical_json, content
+
+    wf = compile_document(synthetic_document(12)).workflow
+    assert wf is not None
+    data = content(wf.document, wf.nodes)
+    expected = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert canonical_json(data) == expected.encode()
