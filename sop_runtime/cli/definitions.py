@@ -191,12 +191,17 @@ def render(
     """Gambar diagram alir (SVG), lembar SOP (HTML) atau Mermaid / render an SOP."""
     wf = _workflow(sop)
     if fmt is Format.svg:
-        from sop_runtime.compiler.render_svg import render_svg as renderer
+        from sop_runtime.compiler.render_svg import render_svg
+
+        text = render_svg(wf)
     elif fmt is Format.html:
-        from sop_runtime.compiler.render_html import render_html as renderer
+        from sop_runtime.compiler.render_html import render_html
+
+        text = render_html(wf)
     else:
-        from sop_runtime.compiler.render_mermaid import render_mermaid as renderer
-    text = renderer(wf)
+        from sop_runtime.compiler.render_mermaid import render_mermaid
+
+        text = render_mermaid(wf)
     if output is None:
         sys.stdout.write(text)
         return

@@ -260,7 +260,8 @@ def _build_node(
 
     return Node(
         id=str(s.no), no=s.no, kind=kind, symbol=SYMBOL_OF[kind], kegiatan=s.kegiatan,
-        role=step_roles[0] if step_roles else None, roles=step_roles, inputs=tuple(mb.kelengkapan) if mb else (),
+        role=step_roles[0] if step_roles else None, roles=step_roles,
+        inputs=tuple(mb.kelengkapan) if mb else (),
         outputs=tuple(mb.output) if mb else (), limit=limit,
         limit_set=mb is not None and mb.waktu is not None, anchor=anchor,
         extension=s.perpanjangan, timer=timer, transitions=tuple(transitions),
