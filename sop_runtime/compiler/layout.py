@@ -20,6 +20,7 @@ kegiatan column) and the HTML sheet (row heights set by the table's text);
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -59,14 +60,14 @@ Point = tuple[float, RowY]
 class Params:
     """Sizes in px. ``channel`` is the free space between the symbols of neighbouring lanes."""
 
-    lane_w: float = 140.0
-    channel: float = 36.0
-    box_h: float = 44.0
-    capsule_h: float = 38.0
-    diamond_h: float = 52.0
+    lane_w: float = 150.0
+    channel: float = 44.0
+    box_h: float = 50.0
+    capsule_h: float = 42.0
+    diamond_h: float = 56.0
     pentagon_w: float = 40.0
     pentagon_h: float = 36.0
-    row_min: float = 80.0
+    row_min: float = 86.0
     elbow: float = 7.0      # distance of the y_out / y_in lines from the row border
     slot: float = 6.0       # distance between parallel lines in a channel or gutter
     gutter_pad: float = 10.0  # distance of the first gutter line from the symbols
@@ -107,7 +108,11 @@ class Box:
 
 @dataclass(frozen=True, slots=True)
 class Label:
+    """A branch or timer label: ``lines`` (the text wrapped, maybe shortened with '…')
+    starting with a baseline at ``y``, ``LABEL_LINE`` px apart."""
+
     text: str
+    lines: tuple[str, ...]
     x: float
     y: RowY
     anchor: Anchor
@@ -273,6 +278,8 @@ class _Lane:
     channel: int
     lo: tuple[int, float, float]
     hi: tuple[int, float, float]
+    joins: tuple[str, tuple[int, float, float]]  # target step and where the run ends
+    toward_left: bool  # the run is reached leftwards from the source (so the left gutter)
     slot: int = 0
     x: float = 0.0
 
@@ -294,6 +301,7 @@ class _Draft:
     side: Side
     height: float  # of the source symbol
     lanes: list[_Lane] = field(default_factory=list)
+    shared: bool = False  # another transition leaves by the same side (a fan-out)
 
 
 def layout(wf: Workflow, params: Params | None = None) -> Layout:
@@ -317,6 +325,12 @@ def layout(wf: Workflow, params: Params | None = None) -> Layout:
                                  exit_sides, occ, lanes_n, p))
     all_lanes = [ln for d in drafts for ln in d.lanes]
     slots = _assign_slots(all_lanes, lanes_n)
+    capacity = _channel_capacity(p)
+    crowded = [ln for ln in all_lanes if 0 < ln.channel < lanes_n and ln.slot >= capacity]
+    if crowded:  # a channel is full: the runs that do not fit go round by a gutter
+        for ln in crowded:
+            ln.channel = 0 if ln.toward_left else lanes_n
+        slots = _assign_slots(all_lanes, lanes_n)
     gl = _gutter_extra(slots.get(0, 0), p)
     gr = _gutter_extra(slots.get(lanes_n, 0), p)
     widths = [p.lane_w] * lanes_n
@@ -336,7 +350,10 @@ def layout(wf: Workflow, params: Params | None = None) -> Layout:
 
     boxes = tuple(Box(n, i, cols[i], centres[cols[i]], *sizes[i]) for i, n in enumerate(nodes))
     paths = [_simplify(tuple((x_of(x), y) for x, y in d.points)) for d in drafts]
-    labels = _Labels(boxes, paths, p).place(drafts)
+    per_side = Counter((d.node.id, d.side) for d in drafts)
+    for d in drafts:
+        d.shared = per_side[(d.node.id, d.side)] > 1
+    labels = _Labels(boxes, paths, p, acc).place(drafts)
     routes = tuple(Route(d.node, d.transition, pts, label)
                    for d, pts, label in zip(drafts, paths, labels, strict=True))
     return Layout(p, tuple(lefts), tuple(widths), boxes, routes)
@@ -387,7 +404,8 @@ def _route(node: Node, t: Transition, side: Side, ra: int, rb: int, cols: list[i
 
     def lane(channel: int, a: RowY, b: RowY) -> _Lane:
         lo, hi = sorted((a.key(), b.key()))
-        ln = _Lane(channel, lo, hi)
+        left = side is Side.LEFT or (side is Side.BOTTOM and 2 * channel <= lanes_n)
+        ln = _Lane(channel, lo, hi, (t.target, b.key()), left)
         lanes.append(ln)
         return ln
 
@@ -438,28 +456,31 @@ def _label_text(node: Node, t: Transition) -> str | None:
 
 
 LABEL_SIZE = 9.0
+LABEL_LINE = 10.0
 _Rect = tuple[float, float, float, float]
 
 
 class _Labels:
     """Puts each branch or timer label next to its arrow, near the source, at the first of a
-    few candidate spots that covers no line, symbol or other label (judged on rows of the
-    minimum height; rows only grow, so the spots stay clear)."""
+    few candidate spots where it fits inside its row and covers no line, symbol or other
+    label, preferring spots where the whole text fits. Judged on rows of the minimum
+    height: rows only grow, and a label keeps its distance from its row's centre."""
 
-    def __init__(self, boxes: tuple[Box, ...], paths: list[tuple[Point, ...]],
-                 p: Params) -> None:
+    def __init__(self, boxes: tuple[Box, ...], paths: list[tuple[Point, ...]], p: Params,
+                 width: float) -> None:
         self.rows = Rows.stack([p.row_min] * len(boxes))
-        self.boxes = boxes
+        self.boxes, self.paths, self.p, self.width = boxes, paths, p, width
         self.taken: dict[int, list[_Rect]] = {}
-        self.segments: dict[int, list[tuple[int, _Rect]]] = {}
+        self.segments: dict[int, list[tuple[int, int, _Rect]]] = {}  # route, index, box
+        self.own = -1  # the route whose label is being placed
+        self.over_lines = False  # whether that label may lie over lines
         last = len(boxes) - 1
         for k, pts in enumerate(paths):
-            for (xa, ya), (xb, yb) in pairwise(pts):
+            for j, ((xa, ya), (xb, yb)) in enumerate(pairwise(pts)):
                 y1, y2 = sorted((self.rows.y(ya), self.rows.y(yb)))
-                first = max(0, int(y1 // p.row_min))
-                for r in range(first, min(last, int(y2 // p.row_min)) + 1):
-                    self.segments.setdefault(r, []).append((k, (min(xa, xb), y1, max(xa, xb), y2)))
-        self.paths = paths
+                seg = (min(xa, xb), y1, max(xa, xb), y2)
+                for r in range(max(0, int(y1 // p.row_min)), min(last, int(y2 // p.row_min)) + 1):
+                    self.segments.setdefault(r, []).append((k, j, seg))
 
     def place(self, drafts: list[_Draft]) -> list[Label | None]:
         out: list[Label | None] = []
@@ -468,64 +489,126 @@ class _Labels:
             if not text:
                 out.append(None)
                 continue
-            pts = self.paths[k]
-            lo, hi = sorted((pts[0][0], pts[1][0]))
-            crossings = sorted({seg[0] for j, seg in self.segments.get(pts[0][1].row, [])
-                                if j != k and seg[0] == seg[2] and lo < seg[0] < hi},
-                               key=lambda x: abs(x - pts[0][0]))
-            candidates = _candidates(text, d.side, pts, d.height, crossings)
-            label = next((c for c in candidates if self._free(c, k)), candidates[0])
+            self.own = k
+            label = self._best(text, d) or self._best(text, d, over_lines=True)
+            if label is None:
+                start = self.paths[k][0]
+                label = Label(text, (text,), start[0] + 4, RowY(start[1].row, 0.5, -4), "start")
             self.taken.setdefault(label.y.row, []).append(self._rect(label))
             out.append(label)
         return out
 
-    def _rect(self, label: Label) -> _Rect:
-        w = text_width(label.text, LABEL_SIZE)
-        x0 = label.x - (w if label.anchor == "end" else w / 2 if label.anchor == "middle" else 0)
-        y = self.rows.y(label.y)
-        return (x0 - 1, y - LABEL_SIZE * 0.75, x0 + w + 1, y + 2)
+    def _best(self, text: str, d: _Draft, *, over_lines: bool = False) -> Label | None:
+        """The first free spot, one showing the whole text if any. Where every spot is
+        crossed by some line (narrow lanes, many long arrows), a label may lie over lines:
+        its white halo keeps it legible; symbols and other labels are still avoided."""
+        self.over_lines = over_lines
+        pts = self.paths[self.own]
+        spots = [c for c in self._candidates(text, d.side, pts, d.height, d.shared) if c]
+        free = [c for c in spots if self._free(c)]
+        whole = [c for c in free if " ".join(c.lines) == text]
+        self.over_lines = False
+        best = whole or free
+        return best[0] if best else None
 
-    def _free(self, label: Label, own: int) -> bool:
-        r = self._rect(label)
-        row = label.y.row
+    def _candidates(self, text: str, side: Side, pts: tuple[Point, ...], h: float,
+                    shared: bool) -> list[Label | None]:
+        """Spots next to the first stretch of the arrow, best first: at its start, past each
+        line that crosses it, or past its first corner. Arrows fanning out of one side share
+        their first stretch, so their labels go where each turns away."""
+        (x0, y0), (x1, _) = pts[0], pts[1]
+        row = y0.row
+        wide = 2 * self.p.lane_w
+        if side is Side.BOTTOM:  # beside the stub under the symbol, else by its lower corners
+            below, beside = h / 2 + LABEL_SIZE, h / 2 - 2
+            half = self.boxes[row].w / 2 + 4
+            goes_right = len(pts) > 2 and pts[2][0] > x1 + 0.5
+            sides: list[tuple[float, Anchor]] = [(-1, "end"), (1, "start")]
+            if not goes_right:
+                sides.reverse()
+            return [self._spot(text, x0 + sign * off, anchor, row, dy, 1, wide)
+                    for dy, off in ((below, 4.0), (beside, half)) for sign, anchor in sides]
+        sign = 1 if side is Side.RIGHT else -1
+        out: Anchor = "start" if side is Side.RIGHT else "end"
+        inner: Anchor = "end" if out == "start" else "start"
+        under, above = LABEL_SIZE + 3, -4.0  # first baseline under / last one above the line
+        corner, before = x1 + 4 * sign, x1 - 4 * sign
+        if shared:  # beside the corner, stacked under and above the shared stretch
+            return [self._spot(text, x, anchor, row, dy, 1, wide)
+                    for dy in (under, under + LABEL_LINE, above, above - LABEL_LINE,
+                               under + 2 * LABEL_LINE, above - 2 * LABEL_LINE)
+                    for x, anchor in ((corner, out), (before, inner))]
+        lo, hi = sorted((x0, x1))
+        crossings = sorted({seg[0] for k, _, seg in self.segments.get(row, [])
+                            if k != self.own and seg[0] == seg[2] and lo < seg[0] < hi},
+                           key=lambda x: abs(x - x0))
+        pref = max(90.0, 1.4 * self.p.lane_w)
+        spots: list[Label | None] = [self._spot(text, corner, out, row, above, 2, pref)]
+        for x in (x0 + 4 * sign, *(c + 4 * sign for c in crossings)):
+            spots += [self._spot(text, x, out, row, above, 2, pref),
+                      self._spot(text, x, out, row, under, 2, pref)]
+        return [*spots, self._spot(text, corner, out, row, under, 2, pref),
+                self._spot(text, before, inner, row, under, 2, pref)]
+
+    def _spot(self, text: str, x: float, anchor: Anchor, row: int, dy: float, max_lines: int,
+              pref: float) -> Label | None:
+        """A label at ``x`` wrapped to the room free in its direction, or None if there is
+        hardly any. ``dy`` (from the row's centre) is the first baseline when positive, the
+        last one when negative, so that the lines grow away from the centre line."""
+        up = dy < 0
+        first = dy - (max_lines - 1) * LABEL_LINE if up else dy
+        last = dy if up else dy + (max_lines - 1) * LABEL_LINE
+        cy = self.rows.y_centre(row)
+        top, bottom = cy + first - LABEL_SIZE * 0.75, cy + last + 2
+        room = (self.width - 2 - x) if anchor == "start" else x - 2
+        for o in self._obstacles(row):
+            if o[3] < top or o[1] > bottom:
+                continue
+            if o[0] <= x <= o[2]:
+                return None
+            if anchor == "start" and o[0] > x:
+                room = min(room, o[0] - x - 2)
+            elif anchor == "end" and o[2] < x:
+                room = min(room, x - o[2] - 2)
+        if room < min(24.0, text_width(text, LABEL_SIZE)):
+            return None
+        lines = tuple(wrap(text, min(pref, room), LABEL_SIZE, max_lines=max_lines))
+        baseline = dy - (len(lines) - 1) * LABEL_LINE if up else dy
+        return Label(text, lines, x, RowY(row, 0.5, baseline), anchor)
+
+    def _obstacles(self, row: int) -> list[_Rect]:
+        """The symbol, the labels and the lines in a row, but the first stretch of the arrow
+        being labelled, which its label sits beside."""
         box = self.boxes[row]
         cy = self.rows.y_centre(row)
-        shapes = [(box.left, cy - box.h / 2, box.right, cy + box.h / 2), *self.taken.get(row, [])]
-        lines = [seg for k, seg in self.segments.get(row, []) if k != own]
-        return not any(_overlap(r, o) for o in shapes + lines)
+        lines = [] if self.over_lines else [
+            seg for k, j, seg in self.segments.get(row, []) if k != self.own or j > 0]
+        return [(box.left, cy - box.h / 2, box.right, cy + box.h / 2),
+                *self.taken.get(row, []), *lines]
+
+    def _rect(self, label: Label) -> _Rect:
+        w = max(text_width(line, LABEL_SIZE) for line in label.lines)
+        x0 = label.x - (w if label.anchor == "end" else w / 2 if label.anchor == "middle" else 0)
+        y = self.rows.y(label.y)
+        bottom = y + (len(label.lines) - 1) * LABEL_LINE + 2
+        return (x0 - 1, y - LABEL_SIZE * 0.75, x0 + w + 1, bottom)
+
+    def _free(self, label: Label) -> bool:
+        r = self._rect(label)
+        row = label.y.row
+        inside_row = self.rows.tops[row] < r[1] and r[3] < self.rows.tops[row] + self.p.row_min
+        inside = r[0] >= 1 and r[2] <= self.width - 1 and inside_row
+        return inside and not any(_overlap(r, o) for o in self._obstacles(row))
 
 
 def _overlap(a: _Rect, b: _Rect) -> bool:
     return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
 
-def _candidates(text: str, side: Side, pts: tuple[Point, ...], h: float,
-                crossings: list[float]) -> list[Label]:
-    """Spots next to the first stretch of the arrow, best first: at its start, past each
-    line that crosses it, or past its first corner."""
-    (x0, y0), (x1, _) = pts[0], pts[1]
-    row = y0.row
-    if side is Side.BOTTOM:
-        below = RowY(row, 0.5, h / 2 + LABEL_SIZE)
-        left = Label(text, x0 - 4, below, "end")
-        right = Label(text, x0 + 4, below, "start")
-        goes_right = len(pts) > 2 and pts[2][0] > x1 + 0.5
-        return [left, right] if goes_right else [right, left]
-    sign = 1 if side is Side.RIGHT else -1
-    anchor: Anchor = "start" if side is Side.RIGHT else "end"
-    above, under = RowY(row, 0.5, -4), RowY(row, 0.5, LABEL_SIZE + 3)
-    near = x0 + 4 * sign
-    corner = x1 + 4 * sign
-    spots = [Label(text, x, y, anchor) for x in (near, *(c + 4 * sign for c in crossings))
-             for y in (above, under)]
-    if abs(x1 - x0) < text_width(text, LABEL_SIZE) + 10:  # the arrow turns soon
-        spots = [Label(text, corner, above, anchor), *spots]
-    return [*spots, Label(text, corner, under, anchor)]
-
-
 def _assign_slots(lanes: list[_Lane], lanes_n: int) -> dict[int, int]:
     """Give every vertical run a slot in its channel so that runs sharing a stretch never
-    share a line; shorter runs first, so short loops nest inside long ones."""
+    share a line, unless they flow into the same step the same way (then they merge, as
+    flowcharts draw a join); shorter runs first, so short loops nest inside long ones."""
     by_channel: dict[int, list[_Lane]] = {}
     for ln in lanes:
         by_channel.setdefault(ln.channel, []).append(ln)
@@ -535,7 +618,7 @@ def _assign_slots(lanes: list[_Lane], lanes_n: int) -> dict[int, int]:
         taken: list[list[_Lane]] = []
         for r in runs:
             for s, occupants in enumerate(taken):
-                if all(r.hi < o.lo or o.hi < r.lo for o in occupants):
+                if all(r.hi < o.lo or o.hi < r.lo or r.joins == o.joins for o in occupants):
                     r.slot = s
                     occupants.append(r)
                     break
@@ -561,12 +644,18 @@ def _lane_x(ln: _Lane, lefts: list[float], centres: list[float], lanes_n: int,
     if ln.channel >= lanes_n:
         return centres[-1] + half + p.gutter_pad + ln.slot * p.slot
     # slots alternate right and left of the lane border, clear of it and of the symbols
-    half = p.channel / 2
-    first = min(9.0, half - 5.0)
-    room = 1 + max(0, int((half - 4.0 - first) // p.slot))  # slots on each side
-    k = ln.slot % (2 * room)
-    offset = (first + (k // 2) * p.slot) * (1 if k % 2 == 0 else -1)
+    k = ln.slot % _channel_capacity(p)
+    offset = (_first_offset(p) + (k // 2) * p.slot) * (1 if k % 2 == 0 else -1)
     return lefts[ln.channel] + offset
+
+
+def _first_offset(p: Params) -> float:
+    return min(9.0, p.channel / 2 - 5.0)
+
+
+def _channel_capacity(p: Params) -> int:
+    """How many parallel runs fit between two lanes (as many each side of the border)."""
+    return 2 * (1 + max(0, int((p.channel / 2 - 4.0 - _first_offset(p)) // p.slot)))
 
 
 def _simplify(pts: tuple[Point, ...]) -> tuple[Point, ...]:

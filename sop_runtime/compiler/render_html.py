@@ -20,6 +20,7 @@ need a taller row, the band stretches with it (lines stay connected).
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass, replace
 from datetime import date
 from html import escape
 
@@ -37,30 +38,70 @@ from sop_runtime.definition.models import Item, StepKind
 from sop_runtime.i18n import current_lang, tr
 
 PAGE_W = 1040.0  # px of content on A4 landscape with 10 mm margins (277 mm at 96 dpi)
-_COLS = {"no": 28.0, "kegiatan": 172.0, "kelengkapan": 124.0, "waktu": 64.0, "output": 124.0,
-         "keterangan": 116.0}
+_TEXT_COLS = {"no": 28.0, "kegiatan": 170.0, "kelengkapan": 112.0, "waktu": 66.0,
+              "output": 114.0, "keterangan": 150.0}
+_LANE_MIN, _LANE_MAX = 72.0, 130.0
 _FONT = 10.0
 _LINE = 13.0
-_PAD = 10.0  # cell padding (left + right, and top + bottom) plus borders
 _NOTE_LINE = 12.0
+_PAD = 10.0  # cell padding (left + right, and top + bottom) plus borders
 _ITEM_INDENT = 12.0  # list indent in the Kelengkapan and Output cells
 
 
-def _params(lanes: int) -> Params:
-    room = PAGE_W - sum(_COLS.values()) - 8
-    lane_w = max(84.0, min(130.0, room / max(1, lanes)))
-    return Params(lane_w=lane_w, channel=28.0, box_h=30.0, capsule_h=26.0, diamond_h=36.0,
-                  pentagon_w=30.0, pentagon_h=28.0, row_min=62.0, elbow=7.0, slot=6.0,
-                  gutter_pad=8.0)
+@dataclass(frozen=True, slots=True)
+class _Sheet:
+    """Column widths of the procedure table: the pelaksana lanes share what the text
+    columns leave of the A4 width; with many lanes the text columns give up to a fifth."""
+
+    cols: dict[str, float]
+    params: Params
+
+    @classmethod
+    def for_lanes(cls, lanes: int) -> _Sheet:
+        lanes = max(1, lanes)
+        text = sum(_TEXT_COLS.values())
+        fixed = _TEXT_COLS["no"] + _TEXT_COLS["waktu"]  # these never shrink
+        room = PAGE_W - 8 - text
+        scale = 1.0
+        if room / lanes < _LANE_MIN:
+            scale = max(0.8, (PAGE_W - 8 - fixed - lanes * _LANE_MIN) / (text - fixed))
+            room = PAGE_W - 8 - fixed - (text - fixed) * scale
+        lane_w = max(_LANE_MIN, min(_LANE_MAX, room / lanes))
+        params = Params(lane_w=lane_w, channel=28.0, box_h=30.0, capsule_h=26.0,
+                        diamond_h=36.0, pentagon_w=30.0, pentagon_h=28.0, row_min=62.0,
+                        elbow=7.0, slot=6.0, gutter_pad=8.0)
+        cols = {k: v if k in ("no", "waktu") else round(v * scale, 1)
+                for k, v in _TEXT_COLS.items()}
+        return cls(cols, params)
+
+    def width(self, lay: Layout) -> float:
+        return sum(self.cols.values()) + lay.width
+
+
+def _fit(wf: Workflow) -> tuple[_Sheet, Layout]:
+    sheet = _Sheet.for_lanes(len(wf.roles))
+    lay = layout(wf, sheet.params)
+    over = sheet.width(lay) - PAGE_W
+    if over > 0.5 and sheet.params.lane_w > _LANE_MIN:  # the gutters took the last pixels
+        lanes = max(1, len(wf.roles))
+        lane_w = max(_LANE_MIN, sheet.params.lane_w - over / lanes)
+        sheet = _Sheet(sheet.cols, replace(sheet.params, lane_w=lane_w))
+        lay = layout(wf, sheet.params)
+    return sheet, lay
+
+
+def sheet_layout(wf: Workflow) -> Layout:
+    """The flowchart layout the sheet draws (narrower lanes than the standalone SVG)."""
+    return _fit(wf)[1]
 
 
 def render_html(wf: Workflow) -> str:
     """The printable SOP sheet of ``wf``."""
-    p = _params(len(wf.roles))
-    lay = layout(wf, p)
+    sheet, lay = _fit(wf)
     row_of = {n.id: i for i, n in enumerate(wf.nodes)}
     notes = [_notes(wf, n, row_of) for n in wf.nodes]
-    rows = Rows.stack([_row_height(n, ns, p) for n, ns in zip(wf.nodes, notes, strict=True)])
+    rows = Rows.stack([_row_height(n, ns, sheet)
+                       for n, ns in zip(wf.nodes, notes, strict=True)])
     prefix = f"sop-{wf.sop_id}"
     ident = wf.document.identitas
     parts = [
@@ -76,7 +117,7 @@ def render_html(wf: Workflow) -> str:
         '<svg class="defs" width="0" height="0" aria-hidden="true">'
         f"{svg_defs(prefix)}</svg>",
         _identity(wf),
-        _procedure(wf, lay, rows, notes, prefix),
+        _procedure(wf, sheet, lay, rows, notes, prefix),
         _service_standard(wf),
         _sources(wf),
         _footer(wf),
@@ -209,6 +250,10 @@ def _notes(wf: Workflow, node: Node, row: dict[str, int]) -> list[str]:
         notes.append(tr("Menjalankan SOP {s}", "Runs SOP {s}", s=node.sub_sop))
     if node.kind is StepKind.OTOMATIS:
         notes.append(tr("Dikerjakan otomatis oleh sistem", "Done automatically by the system"))
+    others = [r.nama if (r := wf.role(x)) else x for x in node.roles if x != node.role]
+    if others:
+        notes.append(tr("Dapat juga dilakukan oleh {r}", "May also be done by {r}",
+                        r=", ".join(others)))
     if node.recorded_by:
         names = [r.nama if (r := wf.role(x)) else x for x in node.recorded_by]
         notes.append(tr("Dicatat oleh {r}", "Recorded by {r}", r=", ".join(names)))
@@ -219,20 +264,20 @@ def _lines(texts: list[str], width: float) -> int:
     return sum(len(wrap(t, width, _FONT)) for t in texts)
 
 
-def _row_height(node: Node, notes: list[str], p: Params) -> float:
+def _row_height(node: Node, notes: list[str], sheet: _Sheet) -> float:
     """Enough for the tallest cell; a little generous, so the band rarely has to stretch."""
-    inner = -_PAD - 2
+    c = {k: w - _PAD - 2 for k, w in sheet.cols.items()}
     items = _ITEM_INDENT + 2
-    ket_w = _COLS["keterangan"] + inner
     heights = [
-        _lines([node.kegiatan], _COLS["kegiatan"] + inner) * _LINE,
-        _lines(_items(node.inputs), _COLS["kelengkapan"] + inner - items) * _LINE,
-        _lines([_waktu(node)], _COLS["waktu"] + inner) * _LINE,
-        _lines(_items(node.outputs), _COLS["output"] + inner - items) * _LINE,
-        _lines([node.keterangan or ""], ket_w) * _LINE
-        + sum(len(wrap(n, ket_w, 9)) for n in notes) * _NOTE_LINE + (2 if notes else 0),
+        _lines([node.kegiatan], c["kegiatan"]) * _LINE,
+        _lines(_items(node.inputs), c["kelengkapan"] - items) * _LINE,
+        _lines([_waktu(node)], c["waktu"]) * _LINE,
+        _lines(_items(node.outputs), c["output"] - items) * _LINE,
+        _lines([node.keterangan or ""], c["keterangan"]) * _LINE
+        + sum(len(wrap(n, c["keterangan"], 9)) for n in notes) * _NOTE_LINE
+        + (2 if notes else 0),
     ]
-    return max(p.row_min, max(heights) + _PAD)
+    return max(sheet.params.row_min, max(heights) + _PAD)
 
 
 def _cell_list(texts: list[str]) -> str:
@@ -243,15 +288,13 @@ def _cell_list(texts: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{escape(t)}</li>" for t in texts) + "</ul>"
 
 
-def _procedure(wf: Workflow, lay: Layout, rows: Rows, notes: list[list[str]],
-               prefix: str) -> str:
+def _procedure(wf: Workflow, sheet: _Sheet, lay: Layout, rows: Rows,
+               notes: list[list[str]], prefix: str) -> str:
     n_roles = len(wf.roles)
-    cols = ['<col style="width:{}px">'.format(_px(_COLS["no"])),
-            '<col style="width:{}px">'.format(_px(_COLS["kegiatan"]))]
-    cols += [f'<col style="width:{_px(w)}px">' for w in lay.col_width]
-    cols += [f'<col style="width:{_px(_COLS[k])}px">'
-             for k in ("kelengkapan", "waktu", "output", "keterangan")]
-    total = sum(_COLS.values()) + lay.width
+    widths = [sheet.cols["no"], sheet.cols["kegiatan"], *lay.col_width,
+              *(sheet.cols[k] for k in ("kelengkapan", "waktu", "output", "keterangan"))]
+    cols = [f'<col style="width:{_px(w)}px">' for w in widths]
+    total = sum(widths)
     head = [
         f'<section class="prosedur"><table class="proc" style="width:{_px(total)}px">',
         "<colgroup>" + "".join(cols) + "</colgroup>",
@@ -399,7 +442,7 @@ section { margin-bottom: 14px; width: max-content; max-width: 100%; }
 .proc td { padding: 4px 5px; word-wrap: break-word; }
 .proc ul { padding-left: 12px; }
 .c-no { text-align: center !important; }
-.c-waktu { text-align: center; }
+.c-waktu { text-align: center; overflow-wrap: normal !important; }
 .c-ket .auto { color: #444; font-size: 9px; line-height: 12px; margin-top: 2px; }
 td.lanes { position: relative; padding: 0; }
 svg.band { position: absolute; left: 0; top: 0; width: 100%; height: 100%; display: block;

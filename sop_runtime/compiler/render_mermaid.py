@@ -1,9 +1,9 @@
 """The flowchart as Mermaid text (``flowchart TD``), for Markdown pages and quick previews.
 
 Shapes follow the five official symbols: stadium ``([ ])`` for the capsule, rectangle
-``[ ]`` for a process (``[[ ]]`` subroutine for a sub-SOP call), rhombus ``{ }`` for a
-decision and the asymmetric ``>]`` for the off-page connector. One subgraph per pelaksana
-(a connector without a pelaksana stays outside); branch labels on the edges
+``[ ]`` for a process (a sub-SOP call with a heavy border, an automated step tinted),
+rhombus ``{ }`` for a decision and the asymmetric ``>]`` for the off-page connector. One
+subgraph per pelaksana (a connector without a pelaksana stays outside); branch labels on the edges
 (``-->|"Ya"|``), timer edges dotted (``-.->|"6 bulan"|``), off-page connector jumps dotted
 and unlabelled. Text is quoted, with quotes and Mermaid's special characters written as
 entity codes.
@@ -14,6 +14,9 @@ from __future__ import annotations
 from sop_runtime.compiler.workflow import EdgeKind, Node, Transition, Workflow
 from sop_runtime.definition.models import StepKind, Symbol
 
+# as in the SVG: a sub-SOP call is a rectangle with a heavy border, an automated step a
+# tinted rectangle (still the one process symbol)
+_STYLES = {StepKind.SUB_SOP: "stroke-width:3px", StepKind.OTOMATIS: "fill:#eef3fb"}
 _ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;"}
 
 
@@ -36,8 +39,6 @@ def _shape(node: Node) -> str:
     if node.symbol is Symbol.SEGILIMA:
         mark = node.connector.label if node.connector else node.id
         return f'>"{escape_text(mark)}"]'
-    if node.kind is StepKind.SUB_SOP:
-        return f'[["{text}"]]'
     return f'["{text}"]'
 
 
@@ -71,4 +72,9 @@ def render_mermaid(wf: Workflow) -> str:
                  if n.role is None or n.role not in known)
     ids = {n.id for n in wf.nodes}
     lines.extend(f"  {_edge(n, t)}" for n in wf.nodes for t in n.transitions if t.target in ids)
+    for kind, style in _STYLES.items():
+        styled = [node_id(n.id) for n in wf.nodes if n.kind is kind]
+        if styled:
+            lines.append(f"  classDef {kind.value} {style}")
+            lines.append(f"  class {','.join(styled)} {kind.value}")
     return "\n".join(lines) + "\n"

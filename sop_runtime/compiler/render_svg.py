@@ -16,7 +16,17 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from sop_runtime.compiler.layout import Box, Label, Layout, Params, Route, Rows, layout, wrap
+from sop_runtime.compiler.layout import (
+    LABEL_LINE,
+    Box,
+    Label,
+    Layout,
+    Params,
+    Route,
+    Rows,
+    layout,
+    wrap,
+)
 from sop_runtime.compiler.workflow import EdgeKind, Workflow
 from sop_runtime.definition.models import StepKind, Symbol
 from sop_runtime.i18n import tr
@@ -58,10 +68,6 @@ def _n(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
 
-def _attr(value: str) -> str:
-    return quoteattr(value)
-
-
 _MARKER_COLOUR = {EdgeKind.NEXT: "#111", EdgeKind.TIMER: "#8a2a0a", EdgeKind.CONNECTOR: "#777"}
 
 
@@ -93,7 +99,7 @@ def symbol_svg(box: Box, rows: Rows, *, text: bool = True) -> str:
     node = box.node
     cx, cy, w, h = box.cx, rows.y_centre(box.row), box.w, box.h
     cls = f"sym sym-{node.symbol.value} jenis-{node.kind.value}"
-    data = f'data-step={_attr(node.id)}'
+    data = f'data-step={quoteattr(node.id)}'
     x0, y0 = cx - w / 2, cy - h / 2
     if node.symbol is Symbol.KAPSUL:
         shape = (f'<rect class="{cls}" {data} x="{_n(x0)}" y="{_n(y0)}" width="{_n(w)}" '
@@ -115,7 +121,7 @@ def symbol_svg(box: Box, rows: Rows, *, text: bool = True) -> str:
                             "sym-text connector")
     elif text:
         inner = _text_lines(_symbol_lines(box), cx, cy, 10.5, "sym-text")
-    return f'<g class="step" data-step={_attr(node.id)}>{title}{shape}{inner}</g>'
+    return f'<g class="step" data-step={quoteattr(node.id)}>{title}{shape}{inner}</g>'
 
 
 def _hover(box: Box) -> str:
@@ -144,15 +150,21 @@ def edge_svg(route: Route, rows: Rows, prefix: str) -> str:
     kind = route.transition.kind
     pts = [(x, rows.y(y)) for x, y in route.points]
     label = route.transition.label
-    extra = f" data-label={_attr(label)}" if label else ""
-    return (f'<polyline class="edge edge-{kind.value}" data-from={_attr(route.source.id)} '
-            f'data-to={_attr(route.target)} data-kind="{kind.value}"{extra} '
+    extra = f" data-label={quoteattr(label)}" if label else ""
+    return (f'<polyline class="edge edge-{kind.value}" data-from={quoteattr(route.source.id)} '
+            f'data-to={quoteattr(route.target)} data-kind="{kind.value}"{extra} '
             f'points="{_points(pts)}" marker-end="url(#{marker_id(prefix, kind)})"/>')
 
 
 def label_svg(label: Label, rows: Rows, kind: EdgeKind) -> str:
-    return (f'<text class="label label-{kind.value}" x="{_n(label.x)}" '
-            f'y="{_n(rows.y(label.y))}" text-anchor="{label.anchor}">{escape(label.text)}</text>')
+    """A branch or timer label; when it had to be shortened, the full text is its title."""
+    y = rows.y(label.y)
+    cut = " ".join(label.lines) != label.text
+    title = f"<title>{escape(label.text)}</title>" if cut else ""
+    return "".join(
+        f'<text class="label label-{kind.value}" x="{_n(label.x)}" '
+        f'y="{_n(y + i * LABEL_LINE)}" text-anchor="{label.anchor}">{title}{escape(line)}</text>'
+        for i, line in enumerate(label.lines))
 
 
 def _row_heights(wf: Workflow, params: Params) -> list[float]:
@@ -176,8 +188,8 @@ def render_svg(wf: Workflow, *, params: Params | None = None) -> str:
     ident = wf.document.identitas
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" '
-        f'viewBox="0 0 {_n(width)} {_n(height)}" font-family={_attr(FONT_STACK)} '
-        f'class="sop-flowchart" data-sop={_attr(wf.sop_id)} data-version="{wf.version}">',
+        f'viewBox="0 0 {_n(width)} {_n(height)}" font-family={quoteattr(FONT_STACK)} '
+        f'class="sop-flowchart" data-sop={quoteattr(wf.sop_id)} data-version="{wf.version}">',
         f"<title>{escape(ident.nama)}</title>",
         f"<style>{SVG_CSS}</style>",
         svg_defs(prefix),

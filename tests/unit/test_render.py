@@ -17,8 +17,17 @@ from typing import Any, ClassVar
 import pytest
 
 from sop_runtime.compiler.compile import compile_document
-from sop_runtime.compiler.layout import Params, Rows, RowY, layout, text_width, wrap
-from sop_runtime.compiler.render_html import render_html
+from sop_runtime.compiler.layout import (
+    Layout,
+    Params,
+    Route,
+    Rows,
+    RowY,
+    layout,
+    text_width,
+    wrap,
+)
+from sop_runtime.compiler.render_html import PAGE_W, render_html, sheet_layout
 from sop_runtime.compiler.render_mermaid import escape_text, render_mermaid
 from sop_runtime.compiler.render_svg import render_svg
 from sop_runtime.compiler.workflow import EdgeKind, Workflow
@@ -29,7 +38,7 @@ from sop_runtime.i18n import set_lang
 DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions"
 SVG = "{http://www.w3.org/2000/svg}"
 
-ROLES = (
+ROLES: tuple[tuple[str, str, dict[str, bool]], ...] = (
     ("pemohon", "Pemohon / Kuasa", {"publik": True}),
     ("petugas_ptsp", "Petugas PTSP", {}),
     ("panmud_perdata", "Panitera Muda Perdata", {}),
@@ -280,6 +289,104 @@ def test_svg_back_edges_run_in_a_gutter_outside_the_lanes() -> None:
         assert ys[-1] < ys[0]
 
 
+# --------------------------------------------------------------------------- layout
+# The geometric promises hold for both layouts: the standalone SVG's and the sheet's, whose
+# lanes are narrower (checked on rows of the minimum height; rows only grow).
+
+Rect = tuple[float, float, float, float]
+LAYOUTS = [pytest.param(wf, kind, id=f"{wf.sop_id}-{kind}") for wf in WORKFLOWS
+           for kind in ("svg", "sheet")]
+
+
+def _layout(wf: Workflow, kind: str) -> tuple[Layout, Rows]:
+    lay = layout(wf) if kind == "svg" else sheet_layout(wf)
+    return lay, Rows.stack([lay.params.row_min] * len(wf.nodes))
+
+
+def _symbol_rects(lay: Layout, rows: Rows) -> list[Rect]:
+    return [(b.left, rows.y_centre(b.row) - b.h / 2, b.right, rows.y_centre(b.row) + b.h / 2)
+            for b in lay.boxes]
+
+
+def _route_segments(lay: Layout, rows: Rows) -> list[tuple[str, str, Rect]]:
+    out = []
+    for r in lay.routes:
+        pts = [(x, rows.y(y)) for x, y in r.points]
+        for (x1, y1), (x2, y2) in itertools.pairwise(pts):
+            out.append((r.source.id, r.target, (min(x1, x2), min(y1, y2), max(x1, x2),
+                                                 max(y1, y2))))
+    return out
+
+
+@pytest.mark.parametrize(("wf", "kind"), LAYOUTS)
+def test_arrows_are_orthogonal_and_avoid_every_symbol(wf: Workflow, kind: str) -> None:
+    lay, rows = _layout(wf, kind)
+    symbols = _symbol_rects(lay, rows)
+    for a, b in itertools.pairwise(symbols):
+        assert a[3] < b[1]  # one symbol per row, stacked
+    for src, dst, (x1, y1, x2, y2) in _route_segments(lay, rows):
+        assert x1 == pytest.approx(x2) or y1 == pytest.approx(y2)
+        assert x1 >= 0 and x2 <= lay.width
+        for bx1, by1, bx2, by2 in symbols:
+            inside = x2 > bx1 + 0.5 and x1 < bx2 - 0.5 and y2 > by1 + 0.5 and y1 < by2 - 0.5
+            assert not inside, (src, dst, (x1, y1, x2, y2))
+
+
+@pytest.mark.parametrize(("wf", "kind"), LAYOUTS)
+def test_arrows_share_a_line_only_to_fan_out_or_to_join(wf: Workflow, kind: str) -> None:
+    """Two arrows may run on the same stretch only when they leave the same step (a fan-out
+    of branches) or enter the same step (a join); otherwise a reader could not tell them
+    apart."""
+    lay, rows = _layout(wf, kind)
+    by_line: dict[tuple[str, float], list[tuple[str, str, float, float]]] = {}
+    for src, dst, (x1, y1, x2, y2) in _route_segments(lay, rows):
+        if x1 == x2:
+            by_line.setdefault(("v", round(x1, 1)), []).append((src, dst, y1, y2))
+        else:
+            by_line.setdefault(("h", round(y1, 1)), []).append((src, dst, x1, x2))
+    for line, runs in by_line.items():
+        for i, (s1, d1, a1, b1) in enumerate(runs):
+            for s2, d2, a2, b2 in runs[i + 1:]:
+                if min(b1, b2) - max(a1, a2) > 1.0:
+                    assert s1 == s2 or d1 == d2, (line, (s1, d1, a1, b1), (s2, d2, a2, b2))
+
+
+@pytest.mark.parametrize(("wf", "kind"), LAYOUTS)
+def test_labels_stay_inside_and_clear_of_symbols_and_each_other(wf: Workflow,
+                                                                 kind: str) -> None:
+    lay, rows = _layout(wf, kind)
+    symbols = _symbol_rects(lay, rows)
+    placed: list[Rect] = []
+    segments = _route_segments(lay, rows)
+    for route in lay.routes:
+        label = route.label
+        if route.transition.kind in (EdgeKind.BRANCH, EdgeKind.TIMER):
+            assert label is not None and label.lines
+        if label is None:
+            continue
+        w = max(text_width(line, 9) for line in label.lines)
+        x0 = label.x - w if label.anchor == "end" else label.x
+        y = rows.y(label.y)
+        rect = (x0, y - 7, x0 + w, y + (len(label.lines) - 1) * 10 + 2)
+        assert rect[0] >= 0 and rect[2] <= lay.width, (label, lay.width)
+        # Labels keep clear of lines too, except on the narrow lanes of the sheet when many
+        # long arrows leave no room (generated SOPs): their halo keeps them legible.
+        crowded = kind == "sheet" and wf.sop_id.startswith("uji-")
+        own_first = _route_segments_of(route, rows)[0]
+        lines = [] if crowded else [seg for _, _, seg in segments if seg != own_first]
+        for other in symbols + placed + lines:
+            overlap = (rect[0] < other[2] and other[0] < rect[2]
+                       and rect[1] < other[3] and other[1] < rect[3])
+            assert not overlap, (label, other)
+        placed.append(rect)
+
+
+def _route_segments_of(route: Route, rows: Rows) -> list[Rect]:
+    pts = [(x, rows.y(y)) for x, y in route.points]
+    return [(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+            for (x1, y1), (x2, y2) in itertools.pairwise(pts)]
+
+
 def test_svg_escapes_text_and_keeps_full_kegiatan_in_title() -> None:
     data = rich_sop_dict(12)
     data["langkah"][1]["kegiatan"] = 'Memeriksa <berkas> & "surat" ' + "panjang " * 30
@@ -428,18 +535,24 @@ def test_large_sop_renders() -> None:
     assert len(render_mermaid(wf).splitlines()) > 1000
 
 
-def test_layout_fits_the_a4_table_for_four_roles() -> None:
-    from sop_runtime.compiler.render_html import PAGE_W, _params
+@pytest.mark.parametrize("wf", WORKFLOWS, ids=IDS)
+def test_html_table_fits_a4_landscape(wf: Workflow) -> None:
+    page = render_html(wf)
+    m = re.search(r'<table class="proc" style="width:([\d.]+)px">', page)
+    assert m is not None
+    cols = [float(w) for w in re.findall(r'<col style="width:([\d.]+)px">', page)]
+    assert sum(cols) == pytest.approx(float(m[1]), abs=0.5)
+    if len(wf.roles) <= 6:
+        assert float(m[1]) <= PAGE_W + 0.5
 
-    wf = WORKFLOWS[0]
-    lay = layout(wf, _params(len(wf.roles)))
-    assert lay.width <= PAGE_W
-    assert Params().sym_w < Params().lane_w
+
+def test_default_symbols_leave_channels_between_lanes() -> None:
+    assert 0 < Params().sym_w < Params().lane_w
 
 
 # --------------------------------------------------------------------------- Mermaid
 
-_NODE = re.compile(r"^\s*(s\w+)(\(\[|\[\[|\[|\{|>)\"")
+_NODE = re.compile(r"^\s*(s\w+)(\(\[|\[|\{|>)\"")
 _EDGE = re.compile(r"^\s*(s\w+) (-->|-\.->)(?:\|\"([^\"]*)\"\|)? (s\w+)$")
 
 
@@ -454,8 +567,7 @@ def test_mermaid_has_a_node_per_step_and_an_edge_per_transition(wf: Workflow) ->
     want = {Symbol.KAPSUL: "([", Symbol.KOTAK: "[", Symbol.BELAH_KETUPAT: "{",
             Symbol.SEGILIMA: ">"}
     for n in wf.nodes:
-        assert shape[f"s{n.id}"] in ({want[n.symbol], "[["} if n.symbol is Symbol.KOTAK
-                                     else {want[n.symbol]})
+        assert shape[f"s{n.id}"] == want[n.symbol]
     edges = [m for line in lines if (m := _EDGE.match(line))]
     assert len(edges) == sum(len(n.transitions) for n in wf.nodes)
     assert sorted((m[1], m[4]) for m in edges) == sorted(
@@ -471,10 +583,22 @@ def test_mermaid_has_a_node_per_step_and_an_edge_per_transition(wf: Workflow) ->
 
 
 def test_mermaid_escapes_quotes_and_brackets() -> None:
-    wf = rich_workflow(12)
+    data = rich_sop_dict(12)
+    data["langkah"][1]["kegiatan"] = 'Memeriksa "surat" <asli> #1\ndan salinan'
+    data["pelaksana"][1]["nama"] = 'Petugas "PTSP"'
+    wf = compile_document(SopDocument.model_validate(data)).workflow
+    assert wf is not None
     assert escape_text('a "b" <c> #d') == "a #quot;b#quot; #lt;c#gt; #35;d"
     text = render_mermaid(wf)
-    assert '"khusus"' not in text
+    assert 's2["2. Memeriksa #quot;surat#quot; #lt;asli#gt; #35;1 dan salinan"]' in text
+    assert 'subgraph lane1["Petugas #quot;PTSP#quot;"]' in text
     for line in text.splitlines()[1:]:
-        if _NODE.match(line):
+        if _NODE.match(line) or line.strip().startswith("subgraph"):
             assert line.count('"') == 2
+
+
+def test_mermaid_marks_sub_sop_and_automated_steps() -> None:
+    text = render_mermaid(rich_workflow(40))
+    assert "classDef sub_sop stroke-width:3px" in text
+    assert "class s9 sub_sop" in text
+    assert re.search(r"^  class (s\d+,)*s5(,s\d+)* otomatis$", text, flags=re.M)
