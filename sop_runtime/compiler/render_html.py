@@ -24,7 +24,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from html import escape
 
-from sop_runtime.compiler.layout import Layout, Params, Rows, layout, wrap
+from sop_runtime.compiler.geometry import Params, Rows
+from sop_runtime.compiler.layout import Layout, layout
 from sop_runtime.compiler.render_svg import (
     FONT_STACK,
     SVG_CSS,
@@ -33,6 +34,7 @@ from sop_runtime.compiler.render_svg import (
     svg_defs,
     symbol_svg,
 )
+from sop_runtime.compiler.textfit import wrap
 from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
 from sop_runtime.definition.models import Item, StepKind
 from sop_runtime.i18n import current_lang, tr

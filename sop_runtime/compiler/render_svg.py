@@ -16,17 +16,10 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from sop_runtime.compiler.layout import (
-    LABEL_LINE,
-    Box,
-    Label,
-    Layout,
-    Params,
-    Route,
-    Rows,
-    layout,
-    wrap,
-)
+from sop_runtime.compiler.geometry import Box, Params, Rows
+from sop_runtime.compiler.labels import LABEL_LINE, Label
+from sop_runtime.compiler.layout import Layout, Route, layout
+from sop_runtime.compiler.textfit import wrap
 from sop_runtime.compiler.workflow import EdgeKind, Workflow
 from sop_runtime.definition.models import StepKind, Symbol
 from sop_runtime.i18n import tr
