@@ -15,6 +15,7 @@ from sop_runtime.cli.common import Exit, console, definitions_dir, err_console, 
 from sop_runtime.compiler.library import Library, load_library
 from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
 from sop_runtime.definition.models import Symbol
+from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
 
 SYMBOL_TEXT = {Symbol.KAPSUL: "( )", Symbol.KOTAK: "[ ]", Symbol.BELAH_KETUPAT: "< >",
@@ -33,7 +34,7 @@ def _workflow(sop: str) -> Workflow:
         lib = _library()
     try:
         return lib.workflow(sop)
-    except Exception:
+    except NotFoundError:
         broken = [p for p in lib.errors if sop in p.file or p.file == sop]
         if broken:
             for p in broken:

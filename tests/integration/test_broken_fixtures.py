@@ -49,3 +49,10 @@ def test_duplicate_sop_ids_across_files(tmp_path: Path) -> None:
     lib = load_library([tmp_path])
     dup = [p for p in lib.problems if p.code == "E112"]
     assert len(dup) == 1 and dup[0].file.endswith("b.yaml") and dup[0].line == 2
+
+
+def test_unreadable_file_is_e004(tmp_path: Path) -> None:
+    path = tmp_path / "biner.yaml"
+    path.write_bytes(b"\xff\xfe\x00 not utf-8 \x80")
+    lib = load_library([path])
+    assert [(p.code, p.line) for p in lib.problems] == [("E004", 1)]
