@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from sop_runtime.compiler.workflow import Node, Workflow
+from sop_runtime.compiler.workflow import Node
 from sop_runtime.definition.models import SopDocument
 from sop_runtime.definition.timelimit import TimeLimit
 
@@ -44,15 +44,10 @@ def node_content(n: Node) -> dict[str, Any]:
     }
 
 
-def document_content(doc: SopDocument) -> dict[str, Any]:
-    data = doc.model_dump(mode="json", exclude={"langkah"})
-    return data
-
-
 def content(wf_doc: SopDocument, nodes: tuple[Node, ...]) -> dict[str, Any]:
     return {
         "format": FORMAT,
-        "document": document_content(wf_doc),
+        "document": wf_doc.model_dump(mode="json", exclude={"langkah"}),
         "nodes": [node_content(n) for n in nodes],
     }
 
@@ -65,8 +60,3 @@ def canonical_json(data: Any) -> bytes:
 
 def version_hash(wf_doc: SopDocument, nodes: tuple[Node, ...]) -> str:
     return hashlib.sha256(canonical_json(content(wf_doc, nodes))).hexdigest()
-
-
-def workflow_json(wf: Workflow) -> bytes:
-    """The canonical bytes a stored workflow is kept as (hash == sha256 of these)."""
-    return canonical_json(content(wf.document, wf.nodes))

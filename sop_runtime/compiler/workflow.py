@@ -111,8 +111,5 @@ class Workflow:
     def node(self, node_id: str) -> Node:
         return self._by_id[node_id]
 
-    def has_node(self, node_id: str) -> bool:
-        return node_id in self._by_id
-
     def role(self, role_id: str) -> Pelaksana | None:
         return next((r for r in self.roles if r.id == role_id), None)

@@ -38,10 +38,6 @@ class TimeLimit:
     approx: bool = False
     text: str = ""
 
-    @property
-    def is_calendar(self) -> bool:
-        return bool(self.calendar_days or self.months)
-
     def canonical(self) -> str:
         """A stable spelling used for hashing and machine output (ISO-like, with WD for
         working days and a ``~`` prefix when approximate)."""
@@ -84,16 +80,6 @@ class TimeLimit:
             else:
                 bits.append(tr("{n} menit", "{n} min", n=m))
         return ("± " if self.approx else "") + " ".join(bits)
-
-    def __add__(self, other: TimeLimit) -> TimeLimit:
-        return TimeLimit(
-            self.working_minutes + other.working_minutes,
-            self.working_days + other.working_days,
-            self.calendar_days + other.calendar_days,
-            self.months + other.months,
-            self.approx or other.approx,
-            "",
-        )
 
 
 _APPROX = re.compile(r"^(±|\+/-|\+-|kurang\s+lebih|kira-kira|rata-rata|rata2|sekitar)\s*", re.I)
