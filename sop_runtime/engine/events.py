@@ -1,16 +1,20 @@
 """Events: past-tense facts appended to a case's log. The log is the truth.
 
 Every event carries when it happened (``occurred_at``: a clerk may enter later what was
-done on paper), when it was recorded (``recorded_at``), and who recorded it (``actor``).
-Stable type names and a schema version identify the stored form (``step_completed``, v1);
-Python class names are not part of the stored form.
+done on paper), when it was recorded (``recorded_at``), and who recorded it (``actor``;
+``None`` for the system, e.g. the deadline sweep).
+
+Stored form: a stable type name and a schema version (``step_completed``, v1) and a
+JSON-safe payload (:func:`to_record` / :func:`from_record`); Python class names are not
+part of it. Datetimes are stored in UTC ISO-8601. A future schema change adds an upcaster
+to ``UPCASTERS`` that rewrites an old payload into the current one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -40,14 +44,22 @@ class Event:
     actor: str | None
 
     def payload(self) -> dict[str, Any]:
-        """The type-specific fields (everything but the envelope)."""
-        skip = {"occurred_at", "recorded_at", "actor"}
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name not in skip}
+        """The type-specific fields (everything but the envelope), JSON-safe."""
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)
+                if f.name not in ENVELOPE}
+
+
+ENVELOPE = frozenset({"occurred_at", "recorded_at", "actor"})
+
+
+def utc_iso(value: datetime) -> str:
+    """The stored form of an instant: UTC, ISO-8601, microseconds always written."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
-        return value.isoformat()
+        return utc_iso(value)
     if isinstance(value, StrEnum):
         return str(value)
     if isinstance(value, Mapping):
@@ -56,6 +68,8 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     return value
 
+
+# -- the case ---------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CaseStarted(Event):
@@ -67,12 +81,29 @@ class CaseStarted(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class CaseCompleted(Event):
+    TYPE = "case_completed"
+    end_node: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseCancelled(Event):
+    TYPE = "case_cancelled"
+    reason: str
+
+
+# -- steps ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StepActivated(Event):
     TYPE = "step_activated"
     node: str
     attempt: int
     due_at: datetime | None = None
+    timer_due: datetime | None = None   # when the step's timer branch fires
     assignee: str | None = None
+    early: bool = False                 # activated out of order, to record what was done
+    reopened: bool = False              # rework ordered by a supervisor
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,13 +122,54 @@ class StepCompleted(Event):
     decision: str | None = None
     on_behalf_of: str | None = None     # the public party a clerk records this step for
     as_delegate: str | None = None      # the role held through a Plh/Plt delegation
+    fields: Mapping[str, str] = field(default_factory=dict)  # case fields this step set
+    next: tuple[str, ...] = ()          # the steps the flow moves to
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CaseCompleted(Event):
-    TYPE = "case_completed"
-    end_node: str
+class StepExtended(Event):
+    TYPE = "step_extended"
+    node: str
+    attempt: int
+    due_at: datetime
+    reason: str
 
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepReassigned(Event):
+    TYPE = "step_reassigned"
+    node: str
+    attempt: int
+    assignee: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepSkipped(Event):
+    """A step closed without being done: skipped by a supervisor, or left open when the
+    case ended."""
+
+    TYPE = "step_skipped"
+    node: str
+    attempt: int
+    reason: str
+    next: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimerFired(Event):
+    """The step's timer ran out (e.g. sisa panjar not collected in 6 bulan): the step closes
+    and the flow takes the timer branch."""
+
+    TYPE = "timer_fired"
+    node: str
+    attempt: int
+    due: datetime
+    next: tuple[str, ...] = ()
+
+
+# -- accountability ---------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DeviationFlagged(Event):
@@ -117,12 +189,52 @@ class ActionRefused(Event):
     TYPE = "action_refused"
     command: str
     code: str
+    kind: DeviationKind | None = None
     node: str | None = None
     detail: Mapping[str, str] = field(default_factory=dict)
+    reason: str | None = None
 
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
-    for cls in (CaseStarted, StepActivated, StepClaimed, StepCompleted, CaseCompleted,
+    for cls in (CaseStarted, CaseCompleted, CaseCancelled, StepActivated, StepClaimed,
+                StepCompleted, StepExtended, StepReassigned, StepSkipped, TimerFired,
                 DeviationFlagged, ActionRefused)
 }
+
+_DATETIMES = frozenset({"service_due", "due_at", "timer_due", "due"})
+_TUPLES = frozenset({"next"})
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+UPCASTERS: dict[tuple[str, int], tuple[int, Upcaster]] = {}
+"""(type, old version) -> (new version, payload rewrite); applied until current."""
+
+
+class UnknownEventType(ValueError):
+    pass
+
+
+def to_record(event: Event) -> tuple[str, int, dict[str, Any]]:
+    """(type, version, JSON-safe payload): the stored form of ``event``."""
+    return event.TYPE, event.VERSION, event.payload()
+
+
+def from_record(type_: str, version: int, payload: Mapping[str, Any], *,
+                occurred_at: datetime, recorded_at: datetime, actor: str | None) -> Event:
+    """The event stored as (``type_``, ``version``, ``payload``), upcast to the current
+    schema."""
+    cls = EVENT_TYPES.get(type_)
+    if cls is None:
+        raise UnknownEventType(type_)
+    data = dict(payload)
+    while version < cls.VERSION:
+        version, rewrite = UPCASTERS[(type_, version)]
+        data = rewrite(data)
+    for name in _DATETIMES & data.keys():
+        if data[name] is not None:
+            data[name] = datetime.fromisoformat(data[name])
+    for name in _TUPLES & data.keys():
+        data[name] = tuple(data[name])
+    if "kind" in data and data["kind"] is not None:
+        data["kind"] = DeviationKind(data["kind"])
+    return cls(occurred_at=occurred_at, recorded_at=recorded_at, actor=actor, **data)

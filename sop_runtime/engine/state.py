@@ -14,13 +14,19 @@ from types import MappingProxyType
 
 from sop_runtime.engine.events import (
     ActionRefused,
+    CaseCancelled,
     CaseCompleted,
     CaseStarted,
     DeviationFlagged,
+    DeviationKind,
     Event,
     StepActivated,
     StepClaimed,
     StepCompleted,
+    StepExtended,
+    StepReassigned,
+    StepSkipped,
+    TimerFired,
 )
 
 
@@ -31,17 +37,24 @@ class CaseStatus(StrEnum):
 
 
 class StepStatus(StrEnum):
-    ACTIVE = "aktif"        # waiting for someone to claim or complete it
-    CLAIMED = "diklaim"     # someone took it
+    ACTIVE = "aktif"          # waiting for someone to claim or complete it
+    CLAIMED = "diklaim"       # someone took it
     DONE = "selesai"
-    SKIPPED = "dilewati"
+    SKIPPED = "dilewati"      # closed without being done (supervisor, or the case ended)
+    EXPIRED = "lewat_waktu"   # its timer ran out and the flow took the timer branch
+    CANCELLED = "dibatalkan"  # the case was cancelled while it was open
 
+
+_CLOSED = frozenset({StepStatus.DONE, StepStatus.SKIPPED, StepStatus.EXPIRED,
+                     StepStatus.CANCELLED})
 
 STEP_TRANSITIONS: Mapping[StepStatus, frozenset[StepStatus]] = MappingProxyType({
-    StepStatus.ACTIVE: frozenset({StepStatus.CLAIMED, StepStatus.DONE, StepStatus.SKIPPED}),
-    StepStatus.CLAIMED: frozenset({StepStatus.CLAIMED, StepStatus.DONE, StepStatus.SKIPPED}),
+    StepStatus.ACTIVE: _CLOSED | {StepStatus.CLAIMED},
+    StepStatus.CLAIMED: _CLOSED | {StepStatus.CLAIMED},
     StepStatus.DONE: frozenset(),
     StepStatus.SKIPPED: frozenset(),
+    StepStatus.EXPIRED: frozenset(),
+    StepStatus.CANCELLED: frozenset(),
 })
 
 
@@ -56,12 +69,19 @@ class StepState:
     status: StepStatus
     activated_at: datetime
     due_at: datetime | None = None
+    timer_due: datetime | None = None
     assignee: str | None = None
     claimed_by: str | None = None
     completed_by: str | None = None
     completed_at: datetime | None = None
     outputs: Mapping[str, str] = field(default_factory=dict)
     decision: str | None = None
+    on_behalf_of: str | None = None
+    as_delegate: str | None = None
+    early: bool = False
+    reopened: bool = False
+    extensions: int = 0
+    overdue_flagged: datetime | None = None   # the deadline an overdue deviation was flagged for
 
     @property
     def is_open(self) -> bool:
@@ -81,10 +101,15 @@ class CaseState:
     status: CaseStatus | None = None      # None: not started
     started_at: datetime | None = None
     started_by: str | None = None
+    ended_at: datetime | None = None
+    end_node: str | None = None
     fields: Mapping[str, str] = field(default_factory=dict)
     service_due: datetime | None = None
+    service_overdue_flagged: bool = False
     # every attempt of every step, in activation order; the last attempt of a node is current
     steps: tuple[StepState, ...] = ()
+    # steps done ahead of the flow, not yet reached by it (the flow does not redo them)
+    pending_early: frozenset[str] = frozenset()
     deviations: int = 0
     refusals: int = 0
     seq: int = 0                          # events applied
@@ -99,10 +124,22 @@ class CaseState:
     def open_steps(self) -> tuple[StepState, ...]:
         return tuple(s for s in self.steps if s.is_open)
 
+    @property
+    def is_active(self) -> bool:
+        return self.status is CaseStatus.ACTIVE
+
     def done_by(self, node: str) -> set[str]:
         """Everyone who completed any attempt of ``node``."""
         return {s.completed_by for s in self.steps
                 if s.node == node and s.status is StepStatus.DONE and s.completed_by}
+
+    def values(self) -> dict[str, str]:
+        """The case's fields and every output produced so far (a later attempt wins)."""
+        out = dict(self.fields)
+        for s in self.steps:
+            if s.status is StepStatus.DONE:
+                out.update(s.outputs)
+        return out
 
 
 def _replace_step(state: CaseState, new: StepState) -> tuple[StepState, ...]:
@@ -117,6 +154,13 @@ def _step(state: CaseState, node: str, attempt: int) -> StepState:
     raise InvalidTransition(f"step {node}#{attempt} was never activated")
 
 
+def _moved(state: CaseState, node: str, attempt: int, status: StepStatus,
+           next_nodes: tuple[str, ...] = (), **changes: object) -> CaseState:
+    s = _step(state, node, attempt).moved_to(status, **changes)
+    return replace(state, steps=_replace_step(state, s),
+                   pending_early=state.pending_early - set(next_nodes))
+
+
 def apply(state: CaseState, event: Event) -> CaseState:
     """The state after ``event``. Pure; raises InvalidTransition on an impossible log."""
     state = replace(state, seq=state.seq + 1)
@@ -129,32 +173,64 @@ def apply(state: CaseState, event: Event) -> CaseState:
                        service_due=event.service_due)
     if state.status is None:
         raise InvalidTransition(f"{event.TYPE} before case_started")
+    if isinstance(event, ActionRefused):
+        return replace(state, refusals=state.refusals + 1)
+    if isinstance(event, DeviationFlagged):
+        return _flagged(replace(state, deviations=state.deviations + 1), event)
+    if state.status is not CaseStatus.ACTIVE:
+        raise InvalidTransition(f"{event.TYPE} while the case is {state.status}")
     if isinstance(event, StepActivated):
-        if any(s.node == event.node and s.attempt >= event.attempt for s in state.steps):
+        if any(s.node == event.node and (s.attempt >= event.attempt or s.is_open)
+               for s in state.steps):
             raise InvalidTransition(f"step {event.node}#{event.attempt} activated twice")
         new = StepState(node=event.node, attempt=event.attempt, status=StepStatus.ACTIVE,
                         activated_at=event.occurred_at, due_at=event.due_at,
-                        assignee=event.assignee)
-        return replace(state, steps=(*state.steps, new))
+                        timer_due=event.timer_due, assignee=event.assignee,
+                        early=event.early, reopened=event.reopened)
+        pending = state.pending_early | {event.node} if event.early else state.pending_early
+        return replace(state, steps=(*state.steps, new), pending_early=pending)
     if isinstance(event, StepClaimed):
-        s = _step(state, event.node, event.attempt)
-        return replace(state, steps=_replace_step(
-            state, s.moved_to(StepStatus.CLAIMED, claimed_by=event.actor, assignee=event.actor)))
+        return _moved(state, event.node, event.attempt, StepStatus.CLAIMED,
+                      claimed_by=event.actor, assignee=event.actor)
     if isinstance(event, StepCompleted):
+        state = _moved(state, event.node, event.attempt, StepStatus.DONE, event.next,
+                       completed_by=event.actor, completed_at=event.occurred_at,
+                       outputs=dict(event.outputs), decision=event.decision,
+                       on_behalf_of=event.on_behalf_of, as_delegate=event.as_delegate)
+        return replace(state, fields={**state.fields, **event.fields}) if event.fields else state
+    if isinstance(event, StepExtended):
         s = _step(state, event.node, event.attempt)
-        done = s.moved_to(StepStatus.DONE, completed_by=event.actor,
-                          completed_at=event.occurred_at, outputs=dict(event.outputs),
-                          decision=event.decision)
-        return replace(state, steps=_replace_step(state, done))
+        if not s.is_open:
+            raise InvalidTransition(f"step {event.node}#{event.attempt} extended while closed")
+        return replace(state, steps=_replace_step(
+            state, replace(s, due_at=event.due_at, extensions=s.extensions + 1)))
+    if isinstance(event, StepReassigned):
+        s = _step(state, event.node, event.attempt)
+        if not s.is_open:
+            raise InvalidTransition(f"step {event.node}#{event.attempt} reassigned while closed")
+        return replace(state, steps=_replace_step(
+            state, replace(s, assignee=event.assignee, claimed_by=None)))
+    if isinstance(event, StepSkipped):
+        return _moved(state, event.node, event.attempt, StepStatus.SKIPPED, event.next)
+    if isinstance(event, TimerFired):
+        return _moved(state, event.node, event.attempt, StepStatus.EXPIRED, event.next)
     if isinstance(event, CaseCompleted):
-        if state.status is not CaseStatus.ACTIVE:
-            raise InvalidTransition(f"case_completed while {state.status}")
-        return replace(state, status=CaseStatus.COMPLETED)
-    if isinstance(event, DeviationFlagged):
-        return replace(state, deviations=state.deviations + 1)
-    if isinstance(event, ActionRefused):
-        return replace(state, refusals=state.refusals + 1)
+        return replace(state, status=CaseStatus.COMPLETED, ended_at=event.occurred_at,
+                       end_node=event.end_node)
+    if isinstance(event, CaseCancelled):
+        steps = tuple(s.moved_to(StepStatus.CANCELLED) if s.is_open else s for s in state.steps)
+        return replace(state, status=CaseStatus.CANCELLED, ended_at=event.occurred_at,
+                       steps=steps)
     raise InvalidTransition(f"unknown event {type(event).__name__}")
+
+
+def _flagged(state: CaseState, event: DeviationFlagged) -> CaseState:
+    if event.kind is DeviationKind.SERVICE_OVERDUE:
+        return replace(state, service_overdue_flagged=True)
+    if event.kind is DeviationKind.OVERDUE and event.node is not None:
+        s = _step(state, event.node, event.attempt or 0)
+        return replace(state, steps=_replace_step(state, replace(s, overdue_flagged=s.due_at)))
+    return state
 
 
 def fold(case_id: str, events: list[Event]) -> CaseState:

@@ -22,6 +22,7 @@ from sop_runtime.engine import (
     apply,
     fold,
 )
+from sop_runtime.engine.events import from_record, to_record
 
 WIT = ZoneInfo("Asia/Jayapura")
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=WIT)
@@ -92,4 +93,13 @@ def test_payload_is_plain_data() -> None:
     e = happy_log()[3]
     assert e.TYPE == "step_completed" and e.VERSION == 1
     assert e.payload() == {"node": "1", "attempt": 1, "outputs": {"ceklist": "CK-1"},
-                           "decision": None, "on_behalf_of": None, "as_delegate": None}
+                           "decision": None, "on_behalf_of": None, "as_delegate": None,
+                           "fields": {}, "next": [], "reason": None}
+
+
+def test_stored_form_round_trips() -> None:
+    for e in happy_log():
+        type_, version, payload = to_record(e)
+        back = from_record(type_, version, payload, occurred_at=e.occurred_at,
+                           recorded_at=e.recorded_at, actor=e.actor)
+        assert back == e
