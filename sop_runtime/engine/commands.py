@@ -1,0 +1,87 @@
+"""Commands: what a person (or the system) asks to do to a case. Imperative names.
+
+``at`` is when the action really happened (a clerk may enter later what was done on
+paper); ``None`` means now. ``reason`` explains a late entry, and is mandatory for a
+supervisor's override.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command:
+    actor: str
+    at: datetime | None = None
+    reason: str | None = None
+
+    @property
+    def name(self) -> str:
+        return COMMAND_NAMES[type(self)]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StartCase(Command):
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClaimStep(Command):
+    node: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompleteStep(Command):
+    node: str
+    values: Mapping[str, str] = field(default_factory=dict)  # kelengkapan, output, case fields
+    decision: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtendStep(Command):
+    """Use the extension (perpanjangan) the SOP allows for the step."""
+
+    node: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReassignStep(Command):
+    node: str
+    assignee: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SkipStep(Command):
+    node: str
+    decision: str | None = None  # the branch to take when skipping a decision
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReopenStep(Command):
+    node: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CancelCase(Command):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sweep(Command):
+    """Record what time alone has caused by now: overdue steps, a breached service
+    standard, timer branches. Done by the system."""
+
+    actor: str = "sistem"
+
+
+COMMAND_NAMES: dict[type[Command], str] = {
+    StartCase: "start", ClaimStep: "claim", CompleteStep: "complete", ExtendStep: "extend",
+    ReassignStep: "reassign", SkipStep: "skip", ReopenStep: "reopen", CancelCase: "cancel",
+    Sweep: "sweep",
+}
+
+SUPERVISOR_COMMANDS: frozenset[type[Command]] = frozenset(
+    {ReassignStep, SkipStep, ReopenStep, CancelCase})

@@ -1,0 +1,66 @@
+"""Deadlines of a case on the court's calendar: a step's limit, its timer, the service
+standard; each counted from the step's activation or from its anchor (an earlier step's
+completion, or a date captured in the case)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time
+
+from sop_runtime.compiler.workflow import Node, Workflow
+from sop_runtime.definition.models import Anchor
+from sop_runtime.definition.timelimit import TimeLimit
+from sop_runtime.engine.state import CaseState, StepStatus
+from sop_runtime.worktime import CourtCalendar
+
+
+def is_counted(limit: TimeLimit | None) -> bool:
+    """Whether ``limit`` gives a deadline (``tidak ditentukan`` does not)."""
+    return limit is not None and bool(
+        limit.working_minutes or limit.working_days or limit.calendar_days or limit.months)
+
+
+def anchor_time(state: CaseState, anchor: Anchor | None, fields: Mapping[str, str],
+                calendar: CourtCalendar, fallback: datetime) -> datetime:
+    """When a limit anchored at ``anchor`` starts; ``fallback`` when the anchor is not known
+    yet (the step not done, the date not entered)."""
+    if anchor is None:
+        return fallback
+    if anchor.langkah is not None:
+        done = [s for s in state.steps
+                if s.node == str(anchor.langkah) and s.status is StepStatus.DONE]
+        return done[-1].completed_at or fallback if done else fallback
+    value = fields.get(anchor.isian or "")
+    if value is None:
+        return fallback
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return fallback
+    return datetime.combine(day, time(0), calendar.tz)
+
+
+def step_deadlines(state: CaseState, node: Node, fields: Mapping[str, str],
+                   calendar: CourtCalendar, activated: datetime
+                   ) -> tuple[datetime | None, datetime | None]:
+    """(due, timer due) of ``node`` activated at ``activated``."""
+    due = None
+    if is_counted(node.limit):
+        assert node.limit is not None
+        due = calendar.due(anchor_time(state, node.anchor, fields, calendar, activated),
+                           node.limit)
+    timer_due = None
+    if node.timer is not None and is_counted(node.timer.limit):
+        timer_due = calendar.due(
+            anchor_time(state, node.timer.anchor, fields, calendar, activated),
+            node.timer.limit)
+    return due, timer_due
+
+
+def service_deadline(workflow: Workflow, state: CaseState, fields: Mapping[str, str],
+                     calendar: CourtCalendar, started: datetime) -> datetime | None:
+    if not is_counted(workflow.service_limit):
+        return None
+    assert workflow.service_limit is not None
+    return calendar.due(anchor_time(state, workflow.service_anchor, fields, calendar, started),
+                        workflow.service_limit)
