@@ -457,8 +457,9 @@ class _Decision:
         node = self._node(cmd.node)
         step = self._open_step(node)
         if node.extension is None:
-            raise self._reject("no_extension", "SOP tidak memberi perpanjangan untuk langkah {node}",
-                               "The SOP allows no extension for step {node}", node=node.id)
+            raise self._reject(
+                "no_extension", "SOP tidak memberi perpanjangan untuk langkah {node}",
+                "The SOP allows no extension for step {node}", node=node.id)
         if step.extensions:
             raise self._reject("already_extended", "Langkah {node} sudah diperpanjang",
                                "Step {node} has already been extended", node=node.id)
