@@ -7,12 +7,31 @@ import os
 import sys
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from rich.console import Console
 from rich.markup import escape
 
 from sop_runtime.i18n import tr
+
+if TYPE_CHECKING:
+    from sop_runtime.service.runtime import Clock, Runtime
+
+_clock: Clock | None = None
+
+
+def use_clock(clock: Clock | None) -> None:
+    """Run the following commands on ``clock`` instead of the system clock (``sop demo``
+    plays a simulated working day through the real commands)."""
+    global _clock
+    _clock = clock
+
+
+def runtime() -> Runtime:
+    """The database the commands act on (``SOP_DATABASE_URL``, or ``sop.db`` here)."""
+    from sop_runtime.service.runtime import Runtime
+
+    return Runtime.open(clock=_clock)
 
 
 class Exit(IntEnum):

@@ -113,3 +113,17 @@ class Workflow:
 
     def role(self, role_id: str) -> Pelaksana | None:
         return next((r for r in self.roles if r.id == role_id), None)
+
+    def is_public(self, node: Node) -> bool:
+        """Whether ``node`` is done by the public (the applicant)."""
+        lane = self.role(node.role or "")
+        return lane is not None and lane.publik
+
+    def acting_roles(self, node: Node) -> tuple[str, ...]:
+        """The roles whose holders act on ``node``: its pelaksana, or for a step done by
+        the public, the staff who record it (``dicatat_oleh``; any staff role if unnamed)."""
+        if not self.is_public(node):
+            return node.roles
+        if node.recorded_by:
+            return node.recorded_by
+        return tuple(r.id for r in self.roles if not (r.publik or r.sistem))
