@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from sop_runtime import __version__
-from sop_runtime.cli import definitions
+from sop_runtime.cli import audit, cases, definitions, people, supervise
 from sop_runtime.cli.common import Exit, fail
 from sop_runtime.errors import DefinitionError, NotFoundError, SopRuntimeError
 from sop_runtime.i18n import set_lang, tr
@@ -46,23 +46,81 @@ app.command("show")(definitions.show)
 app.command("render")(definitions.render)
 app.command("publish")(definitions.publish)
 
+app.command("init")(people.init)
+app.command("users")(people.users)
+app.command("start")(cases.start)
+app.command("tasks")(cases.tasks)
+app.command("claim")(cases.claim)
+app.command("complete")(cases.complete)
+app.command("extend")(cases.extend)
+app.command("case")(cases.case)
+app.command("delegate")(people.delegate)
+app.add_typer(supervise.override, name="override")
+app.command("sweep")(supervise.sweep)
+app.command("overdue")(supervise.overdue)
+app.command("deviations")(supervise.deviations)
+app.command("log")(audit.log)
+app.command("verify")(audit.verify)
+app.command("export")(audit.export)
 
-def main() -> None:
+
+def _is(exc: BaseException, module: str, name: str) -> bool:
+    """Whether ``exc`` is a ``module.name`` (without importing ``module`` if nothing did)."""
+    loaded = sys.modules.get(module)
+    cls = getattr(loaded, name, None) if loaded is not None else None
+    return isinstance(cls, type) and isinstance(exc, cls)
+
+
+def exit_code(exc: SopRuntimeError) -> Exit:
+    """The exit code for an error the product raised on purpose."""
+    if _is(exc, "sop_runtime.service.cases", "Refused"):
+        return Exit.REFUSED
+    if (_is(exc, "sop_runtime.store.errors", "ConcurrencyConflict")
+            or _is(exc, "sop_runtime.engine.rejections", "StaleAction")):
+        return Exit.CONFLICT
+    if (isinstance(exc, NotFoundError)
+            or _is(exc, "sop_runtime.engine.rejections", "CommandRejected")
+            or _is(exc, "sop_runtime.service.catalog", "NotInitialised")):
+        return Exit.NOT_FOUND
+    return Exit.PROBLEMS
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run ``sop`` with ``argv`` (default: the command line) and return its exit code;
+    errors are reported in one clear line, never a traceback."""
     try:
-        app(standalone_mode=True)
+        app(args=argv, standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
     except DefinitionError as exc:
         for p in exc.problems:
             sys.stdout.write(p.format() + "\n")
-        raise SystemExit(int(Exit.PROBLEMS)) from None
-    except NotFoundError as exc:
-        fail(str(exc), Exit.NOT_FOUND)
+        return int(Exit.PROBLEMS)
     except SopRuntimeError as exc:
-        fail(str(exc), Exit.PROBLEMS)
+        return _failed(str(exc), exit_code(exc))
     except KeyboardInterrupt:
-        raise SystemExit(130) from None
+        return 130
     except Exception as exc:  # a bug: one clear line, the traceback only on request
         if os.environ.get("SOP_DEBUG"):
             raise
-        fail(tr("kesalahan internal ({t}: {e}); jalankan lagi dengan SOP_DEBUG=1 dan laporkan",
-                "internal error ({t}: {e}); run again with SOP_DEBUG=1 and report it",
-                t=type(exc).__name__, e=exc), Exit.INTERNAL)
+        if _is(exc, "sop_runtime.engine.state", "InvalidTransition"):
+            return _failed(tr(
+                "log perkara tidak konsisten ({e}); jalankan 'sop verify'",
+                "the case's log is inconsistent ({e}); run 'sop verify'", e=exc), Exit.PROBLEMS)
+        return _failed(tr(
+            "kesalahan internal ({t}: {e}); jalankan lagi dengan SOP_DEBUG=1 dan laporkan",
+            "internal error ({t}: {e}); run again with SOP_DEBUG=1 and report it",
+            t=type(exc).__name__, e=exc), Exit.INTERNAL)
+    return int(Exit.OK)
+
+
+def _failed(message: str, code: Exit) -> int:
+    try:
+        fail(message, code)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
+def main() -> None:
+    raise SystemExit(run())

@@ -38,8 +38,11 @@ class Exit(IntEnum):
     """Exit codes scripts can rely on (also in the README)."""
 
     OK = 0
-    PROBLEMS = 1      # definitions invalid, or an action refused
+    PROBLEMS = 1      # definitions invalid, the log does not verify, an action not allowed
     NOT_FOUND = 2     # unknown SOP, file, case or user; bad usage
+    USAGE = 2         # (alias) bad input: an impossible date, a decision that is no label
+    CONFLICT = 3      # the case changed meanwhile (someone else acted): reload, try again
+    REFUSED = 4       # the procedure refused the action; the attempt was recorded
     INTERNAL = 70     # a bug: please report it
 
 

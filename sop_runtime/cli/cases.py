@@ -1,0 +1,266 @@
+"""Commands on cases: start, tasks, claim, complete, extend, case.
+
+Only typer is imported at module level: the service, the store and rich tables are
+imported inside the commands, so ``sop tasks`` starts fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from sop_runtime.cli import options as opt
+from sop_runtime.cli.common import runtime
+from sop_runtime.i18n import tr
+
+if TYPE_CHECKING:
+    from datetime import datetime, tzinfo
+
+    from sop_runtime.service.runtime import Runtime
+
+
+def _at(rt: Runtime, text: str | None) -> tuple[tzinfo, datetime | None]:
+    from sop_runtime.cli.times import court_calendar, parse_moment
+
+    tz = court_calendar(rt).tz
+    return tz, None if text is None else parse_moment(text, tz)
+
+
+def start(
+    sop: Annotated[str, typer.Argument(metavar="SOP", help="ID SOP / SOP id")],
+    actor: opt.Actor,
+    field: Annotated[list[str] | None, typer.Option(
+        "--field", metavar="K=V",
+        help="Isian perkara (berulang) / case field (repeatable)")] = None,
+    at: opt.At = None,
+    reason: opt.Reason = None,
+    as_json: opt.Json = False,
+) -> None:
+    """Mulai perkara baru; mencetak nomor perkara / start a case; prints its id."""
+    from sop_runtime.cli.common import console
+    from sop_runtime.cli.render import print_outcome
+    from sop_runtime.cli.times import parse_pairs
+    from sop_runtime.service import cases
+
+    fields = parse_pairs(field, "--field")
+    rt = runtime()
+    tz, moment = _at(rt, at)
+    out = cases.start_case(rt, sop, actor, fields=fields, at=moment, reason=reason)
+    if not as_json:
+        console().print(out.case_id)
+    print_outcome(out, tz, as_json=as_json, to_stderr=True, headline=tr(
+        "Perkara {c} dimulai ({sop})", "Case {c} started ({sop})", c=out.case_id, sop=sop))
+
+
+def claim(case: opt.Case, step: opt.Step, actor: opt.Actor, at: opt.At = None,
+          as_json: opt.Json = False) -> None:
+    """Ambil langkah untuk dikerjakan / claim a step."""
+    from sop_runtime.cli.render import print_outcome
+    from sop_runtime.service import cases
+
+    rt = runtime()
+    tz, moment = _at(rt, at)
+    out = cases.claim(rt, case, step, actor, at=moment)
+    print_outcome(out, tz, as_json=as_json, headline=tr(
+        "Langkah {s} perkara {c} dipegang {u}", "Step {s} of case {c} is held by {u}",
+        s=step, c=case, u=actor))
+
+
+def complete(
+    case: opt.Case,
+    step: opt.Step,
+    actor: opt.Actor,
+    output: Annotated[list[str] | None, typer.Option(
+        "--output", metavar="K=V",
+        help="Kelengkapan/output/isian (berulang) / input, output or field (repeatable)")] = None,
+    decision: Annotated[str | None, typer.Option(
+        "--decision", metavar="LABEL", help="Label cabang keputusan / decision branch label")
+    ] = None,
+    at: opt.At = None,
+    reason: opt.Reason = None,
+    as_json: opt.Json = False,
+) -> None:
+    """Selesaikan langkah / complete a step."""
+    from sop_runtime.cli.render import print_outcome
+    from sop_runtime.cli.times import parse_pairs
+    from sop_runtime.service import cases
+
+    values = parse_pairs(output, "--output")
+    rt = runtime()
+    tz, moment = _at(rt, at)
+    out = cases.complete(rt, case, step, actor, values=values, decision=decision, at=moment,
+                         reason=reason)
+    print_outcome(out, tz, as_json=as_json, headline=tr(
+        "Langkah {s} perkara {c} dicatat selesai oleh {u}",
+        "Step {s} of case {c} recorded as done by {u}", s=step, c=case, u=actor))
+
+
+def extend(case: opt.Case, step: opt.Step, actor: opt.Actor, reason: opt.RequiredReason,
+           at: opt.At = None, as_json: opt.Json = False) -> None:
+    """Pakai perpanjangan waktu yang diizinkan SOP / use the extension the SOP allows."""
+    from sop_runtime.cli.render import print_outcome
+    from sop_runtime.cli.times import show
+    from sop_runtime.engine import StepExtended
+    from sop_runtime.service import cases
+
+    rt = runtime()
+    tz, moment = _at(rt, at)
+    out = cases.extend(rt, case, step, actor, reason=reason, at=moment)
+    due = next((e.due_at for e in out.events if isinstance(e, StepExtended)), None)
+    print_outcome(out, tz, as_json=as_json, headline=tr(
+        "Batas langkah {s} perkara {c} diperpanjang sampai {t}",
+        "The deadline of step {s} of case {c} is extended to {t}", s=step, c=case,
+        t=show(due, tz)))
+
+
+def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
+    """Daftar tugas: langkah terbuka yang boleh Anda kerjakan / worklist: open steps you may do."""
+    from sop_runtime.cli.times import court_calendar, iso, show
+    from sop_runtime.service import views
+
+    rt = runtime()
+    rows = views.tasks(rt, actor)
+    tz = court_calendar(rt).tz
+    if as_json:
+        from sop_runtime.cli.common import print_json
+
+        print_json([{
+            "case_id": t.case_id, "sop_id": t.sop_id, "node": t.node, "attempt": t.attempt,
+            "kegiatan": t.kegiatan, "roles": list(t.roles), "assignee": t.assignee,
+            "claimed_by": t.claimed_by, "activated_at": iso(t.activated_at, tz),
+            "due_at": iso(t.due_at, tz), "overdue": t.overdue,
+        } for t in rows])
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    from sop_runtime.cli.common import console
+    from sop_runtime.cli.render import shorten
+
+    table = Table(title=tr("Tugas {u}", "Tasks of {u}", u=actor))
+    for col in (tr("Perkara", "Case"), "SOP", tr("Langkah", "Step"), tr("Kegiatan", "Activity"),
+                tr("Batas", "Due"), tr("Dipegang", "Assignee")):
+        table.add_column(col)
+    for t in rows:
+        due = show(t.due_at, tz)
+        if t.overdue:
+            due += tr(" (terlambat)", " (overdue)")
+        table.add_row(t.case_id, t.sop_id, t.node, escape(shorten(t.kegiatan)), due,
+                      t.claimed_by or t.assignee or "-", style="red" if t.overdue else None)
+    con = console()
+    if not rows:
+        con.print(tr("Tidak ada tugas untuk {u}.", "No tasks for {u}.", u=actor))
+        return
+    con.print(table)
+
+
+def case(case: opt.Case, as_json: opt.Json = False) -> None:
+    """Riwayat dan posisi perkara / a case's timeline and where it stands."""
+    from sop_runtime.cli.times import court_calendar
+    from sop_runtime.service import views
+
+    rt = runtime()
+    view = views.case(rt, case)
+    tz = court_calendar(rt).tz
+    if as_json:
+        from sop_runtime.cli.common import print_json
+
+        print_json(_case_json(view, tz))
+    else:
+        _print_case(view, tz, rt.now())
+
+
+def _case_json(view: Any, tz: tzinfo) -> dict[str, Any]:
+    from sop_runtime.cli.times import iso
+
+    state, wf = view.state, view.workflow
+    return {
+        "case_id": state.case_id, "sop_id": state.sop_id, "sop_nama": wf.nama,
+        "version": state.version, "status": str(state.status),
+        "started_at": iso(state.started_at, tz), "started_by": state.started_by,
+        "ended_at": iso(state.ended_at, tz), "service_due": iso(state.service_due, tz),
+        "fields": dict(state.fields),
+        "open_steps": [{
+            "node": s.node, "attempt": s.attempt, "kegiatan": wf.node(s.node).kegiatan,
+            "status": str(s.status), "due_at": iso(s.due_at, tz), "assignee": s.assignee,
+            "claimed_by": s.claimed_by,
+        } for s in state.open_steps],
+        "timeline": [{
+            "seq": s.seq, "type": s.type, "occurred_at": iso(s.occurred_at, tz),
+            "recorded_at": iso(s.recorded_at, tz),
+            "entry_gap_seconds": int((s.recorded_at - s.occurred_at).total_seconds()),
+            "actor": s.actor, **s.payload,
+        } for s in view.stored],
+    }
+
+
+def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
+    from datetime import timedelta
+
+    from rich.markup import escape
+    from rich.table import Table
+
+    from sop_runtime.cli.common import console
+    from sop_runtime.cli.render import describe, step_name
+    from sop_runtime.cli.times import show, show_gap
+    from sop_runtime.engine import ActionRefused, DeviationFlagged, StepCompleted
+
+    state, wf = view.state, view.workflow
+    con = console()
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    head.add_row(tr("Perkara", "Case"), state.case_id)
+    head.add_row("SOP", escape(f"{state.sop_id} — {wf.nama} ({state.version[:12]})"))
+    head.add_row(tr("Status", "Status"), str(state.status))
+    head.add_row(tr("Dimulai", "Started"),
+                 f"{show(state.started_at, tz)} ({state.started_by or '-'})")
+    if state.ended_at:
+        head.add_row(tr("Berakhir", "Ended"), show(state.ended_at, tz))
+    late = state.service_due is not None and state.is_active and now > state.service_due
+    head.add_row(tr("Waktu pelayanan s.d.", "Service due"),
+                 show(state.service_due, tz) + (tr(" (terlampaui)", " (exceeded)")
+                                                if late else ""))
+    if state.fields:
+        head.add_row(tr("Isian", "Fields"), escape("; ".join(
+            f"{k}={v}" for k, v in state.fields.items())))
+    con.print(head)
+
+    table = Table(title=tr("Riwayat", "Timeline"), show_lines=False)
+    for col in ("#", tr("Terjadi", "Happened"), tr("Dicatat", "Recorded"), tr("Oleh", "By"),
+                tr("Apa", "What")):
+        table.add_column(col)
+    for stored, event in zip(view.stored, view.events, strict=True):
+        what, details = describe(event, wf, tz)
+        recorded = ""
+        delta = stored.recorded_at - stored.occurred_at
+        if delta >= timedelta(minutes=1):
+            recorded = f"{show(stored.recorded_at, tz)} (+{show_gap(delta)})"
+        who = stored.actor or tr("sistem", "system")
+        if isinstance(event, StepCompleted) and event.on_behalf_of:
+            who += tr(" atas nama {p}", " on behalf of {p}", p=event.on_behalf_of)
+        style = None
+        if isinstance(event, DeviationFlagged):
+            style = "yellow"
+        elif isinstance(event, ActionRefused):
+            style = "red"
+        text = escape(what) + "".join(f"\n  [dim]{escape(d)}[/]" for d in details)
+        table.add_row(str(stored.seq), show(stored.occurred_at, tz), recorded, escape(who),
+                      text, style=style)
+    con.print(table)
+
+    if state.open_steps:
+        pos = Table(title=tr("Posisi sekarang", "Where it stands"))
+        for col in (tr("Langkah", "Step"), tr("Status", "Status"), tr("Batas", "Due"),
+                    tr("Dipegang", "Assignee")):
+            pos.add_column(col)
+        for s in state.open_steps:
+            overdue = s.due_at is not None and now > s.due_at
+            pos.add_row(escape(step_name(wf, s.node, 60)), str(s.status),
+                        show(s.due_at, tz) + (tr(" (terlambat)", " (overdue)")
+                                              if overdue else ""),
+                        s.claimed_by or s.assignee or "-", style="red" if overdue else None)
+        con.print(pos)
+    elif state.is_active:
+        con.print(tr("Tidak ada langkah terbuka.", "No open steps."))

@@ -1,0 +1,24 @@
+"""Options shared by the runtime commands (typer only: cheap to import)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+Actor = Annotated[str, typer.Option(
+    "--as", metavar="USER", help="Nama pengguna yang bertindak / acting username")]
+Supervisor = Annotated[str, typer.Option(
+    "--as", metavar="USER", help="Nama pengguna pengawas / supervisor's username")]
+Case = Annotated[str, typer.Argument(metavar="CASE", help="Nomor perkara / case id")]
+Step = Annotated[str, typer.Argument(metavar="STEP", help="Nomor langkah / step number")]
+At = Annotated[str | None, typer.Option(
+    "--at", metavar="T",
+    help="Kapan sebenarnya terjadi, 'YYYY-MM-DD HH:MM' waktu setempat pengadilan atau "
+         "ISO-8601 dengan zona (bawaan: sekarang) / when it really happened, court local time "
+         "or ISO-8601 with offset (default: now)")]
+Reason = Annotated[str | None, typer.Option(
+    "--reason", metavar="TEXT", help="Alasan atau keterangan / reason or note")]
+RequiredReason = Annotated[str, typer.Option(
+    "--reason", metavar="TEXT", help="Alasan (wajib) / reason (required)")]
+Json = Annotated[bool, typer.Option("--json", help="Keluaran JSON / JSON output")]

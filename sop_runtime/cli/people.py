@@ -1,0 +1,108 @@
+"""Setting up and people: init, users, delegate (Plh/Plt)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sop_runtime.cli import options as opt
+from sop_runtime.cli.common import runtime
+from sop_runtime.i18n import tr
+
+
+def init(
+    definitions: Annotated[Path | None, typer.Option(
+        "--definitions", metavar="DIR",
+        help="Folder definisi dan court.yaml (bawaan: SOP_DEFINITIONS atau definitions/) / "
+             "definitions folder with court.yaml")] = None,
+    as_json: opt.Json = False,
+) -> None:
+    """Siapkan basis data: skema, berkas pengadilan, pengguna dan SOP / set up the database."""
+    from sop_runtime.cli.common import console, definitions_dir, print_json
+    from sop_runtime.service import setup
+
+    folder = definitions or definitions_dir()
+    rt = runtime()
+    report = setup.init(rt, folder)
+    if as_json:
+        print_json({"court": report.court, "roles": report.roles, "users": report.users,
+                    "new_versions": report.new_versions, "unchanged": report.unchanged})
+        return
+    con = console()
+    con.print(tr("Pengadilan: [bold]{c}[/]", "Court: [bold]{c}[/]", c=report.court))
+    con.print(tr("{r} peran, {u} pengguna", "{r} roles, {u} users", r=report.roles,
+                 u=report.users))
+    if report.new_versions:
+        con.print(tr("SOP dengan versi baru ({n}): {s}", "SOPs with a new version ({n}): {s}",
+                     n=len(report.new_versions), s=", ".join(report.new_versions)))
+    if report.unchanged:
+        con.print(tr("SOP tidak berubah ({n}): {s}", "SOPs unchanged ({n}): {s}",
+                     n=len(report.unchanged), s=", ".join(report.unchanged)))
+
+
+def users(as_json: opt.Json = False) -> None:
+    """Daftar pengguna dan perannya / list users and their roles."""
+    from sop_runtime.cli.common import console, print_json
+    from sop_runtime.service import views
+
+    rows = views.users(runtime())
+    if as_json:
+        print_json([{"username": u.username, "nama": u.nama, "nip": u.nip,
+                     "roles": sorted(u.roles), "active": u.active} for u in rows])
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=tr("Pengguna", "Users"))
+    for col in (tr("Nama pengguna", "Username"), tr("Nama", "Name"), "NIP",
+                tr("Peran", "Roles")):
+        table.add_column(col)
+    for u in rows:
+        table.add_row(u.username, escape(u.nama), u.nip or "-", ", ".join(sorted(u.roles)),
+                      style=None if u.active else "dim")
+    console().print(table)
+
+
+def delegate(
+    actor: opt.Supervisor,
+    to: Annotated[str, typer.Option("--to", metavar="USER",
+                                    help="Yang ditunjuk / the delegate")],
+    role: Annotated[str, typer.Option("--role", metavar="ROLE",
+                                      help="Peran yang dilimpahkan / role delegated")],
+    start: Annotated[str, typer.Option(
+        "--from", metavar="T", help="Mulai (waktu setempat atau ISO-8601) / start")],
+    until: Annotated[str, typer.Option(
+        "--until", metavar="T",
+        help="Sampai (tanggal saja: sampai akhir hari itu) / end (a date alone: to the end "
+             "of that day)")],
+    kind: Annotated[str, typer.Option("--kind", metavar="plh|plt", help="plh | plt")] = "plh",
+    holder: Annotated[str | None, typer.Option(
+        "--holder", metavar="USER", help="Pejabat yang digantikan / whose duties")] = None,
+    reference: Annotated[str | None, typer.Option(
+        "--reference", metavar="SP", help="Nomor surat perintah / warrant number")] = None,
+    reason: opt.Reason = None,
+    as_json: opt.Json = False,
+) -> None:
+    """Tunjuk Plh/Plt untuk suatu peran dan periode / name a Plh/Plt for a role and period."""
+    from sop_runtime.cli.common import console, print_json
+    from sop_runtime.cli.times import court_calendar, iso, parse_moment, show
+    from sop_runtime.service import people
+
+    rt = runtime()
+    tz = court_calendar(rt).tz
+    begin = parse_moment(start, tz, option="--from")
+    end = parse_moment(until, tz, option="--until", end_of_day=True)
+    ident = people.delegate(rt, actor, to, role, start=begin, end=end, kind=kind,
+                            holder=holder, reference=reference, reason=reason)
+    if as_json:
+        print_json({"id": ident, "delegate": to, "role": role, "kind": kind.lower(),
+                    "start": iso(begin, tz), "end": iso(end, tz), "holder": holder,
+                    "reference": reference, "reason": reason, "created_by": actor})
+        return
+    console().print(tr(
+        "{k} {role}: {to} dari {a} sampai {b} (ditunjuk {by}, no. {id})",
+        "Acting {role} ({k}): {to} from {a} until {b} (named by {by}, no. {id})",
+        k=kind.upper(), role=role, to=to, a=show(begin, tz), b=show(end, tz), by=actor,
+        id=ident))

@@ -1,0 +1,186 @@
+"""How events and outcomes read on the command line (Bahasa Indonesia first).
+
+Imported only inside commands: it pulls in the engine's event classes.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import TYPE_CHECKING, Any
+
+from rich.markup import escape
+
+from sop_runtime.cli.common import console, err_console, print_json
+from sop_runtime.cli.times import iso, show
+from sop_runtime.engine import (
+    ActionRefused,
+    CaseCancelled,
+    CaseCompleted,
+    CaseStarted,
+    DeviationFlagged,
+    Event,
+    StepActivated,
+    StepClaimed,
+    StepCompleted,
+    StepExtended,
+    StepReassigned,
+    StepSkipped,
+    TimerFired,
+)
+from sop_runtime.i18n import tr
+from sop_runtime.service.labels import deviation_label
+
+if TYPE_CHECKING:
+    from sop_runtime.compiler.workflow import Workflow
+    from sop_runtime.service.cases import Outcome
+
+
+def shorten(text: str, width: int = 48) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def step_name(wf: Workflow, node: str | None, width: int = 48) -> str:
+    if node is None:
+        return "-"
+    try:
+        return f"{node}. {shorten(wf.node(node).kegiatan, width)}"
+    except KeyError:
+        return node
+
+
+def pairs(values: Any) -> str:
+    return "; ".join(f"{k}={v}" for k, v in dict(values).items())
+
+
+def describe(e: Event, wf: Workflow, tz: tzinfo) -> tuple[str, list[str]]:
+    """(what happened, further details) for one event."""
+    details: list[str] = []
+    if isinstance(e, CaseStarted):
+        what = tr("Perkara dimulai: {sop} (versi {v})", "Case started: {sop} (version {v})",
+                  sop=e.sop_id, v=e.version[:12])
+        if e.fields:
+            details.append(tr("isian: {x}", "fields: {x}", x=pairs(e.fields)))
+        if e.service_due:
+            details.append(tr("batas waktu pelayanan {t}", "service due {t}",
+                              t=show(e.service_due, tz)))
+    elif isinstance(e, StepActivated):
+        what = tr("Langkah aktif: {s}", "Step active: {s}", s=step_name(wf, e.node))
+        if e.attempt > 1:
+            what += tr(" (percobaan ke-{n})", " (attempt {n})", n=e.attempt)
+        if e.due_at:
+            details.append(tr("batas {t}", "due {t}", t=show(e.due_at, tz)))
+        if e.timer_due:
+            details.append(tr("batas tunggu {t}", "timer {t}", t=show(e.timer_due, tz)))
+        if e.early:
+            details.append(tr("dikerjakan sebelum urutannya", "done ahead of the flow"))
+        if e.reopened:
+            details.append(tr("dibuka ulang oleh pengawas", "reopened by a supervisor"))
+    elif isinstance(e, StepClaimed):
+        what = tr("Langkah diambil: {s}", "Step claimed: {s}", s=step_name(wf, e.node))
+    elif isinstance(e, StepCompleted):
+        what = tr("Langkah selesai: {s}", "Step done: {s}", s=step_name(wf, e.node))
+        if e.decision:
+            details.append(tr("keputusan: {d}", "decision: {d}", d=e.decision))
+        if e.outputs:
+            details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs)))
+        if e.as_delegate:
+            details.append(tr("sebagai Plh/Plt {r}", "as acting {r}", r=e.as_delegate))
+        if e.next:
+            details.append(tr("lanjut ke {n}", "next {n}", n=", ".join(e.next)))
+        if e.reason:
+            details.append(tr("keterangan: {r}", "note: {r}", r=e.reason))
+    elif isinstance(e, StepExtended):
+        what = tr("Batas diperpanjang: {s}", "Deadline extended: {s}", s=step_name(wf, e.node))
+        details.append(tr("batas baru {t}; alasan: {r}", "new due {t}; reason: {r}",
+                          t=show(e.due_at, tz), r=e.reason))
+    elif isinstance(e, StepReassigned):
+        what = tr("Dialihkan ke {u}: {s}", "Reassigned to {u}: {s}", u=e.assignee,
+                  s=step_name(wf, e.node))
+        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    elif isinstance(e, StepSkipped):
+        what = tr("Langkah dilewati: {s}", "Step skipped: {s}", s=step_name(wf, e.node))
+        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    elif isinstance(e, TimerFired):
+        what = tr("Waktu tunggu habis: {s}", "Timer ran out: {s}", s=step_name(wf, e.node))
+        if e.next:
+            details.append(tr("lanjut ke {n}", "next {n}", n=", ".join(e.next)))
+    elif isinstance(e, DeviationFlagged):
+        what = tr("Penyimpangan: {k}", "Deviation: {k}", k=deviation_label(e.kind))
+        if e.node:
+            what += f" — {step_name(wf, e.node, 36)}"
+        details.append(tr("aturan: {r}", "rule: {r}", r=e.rule))
+        if e.evidence:
+            details.append(pairs(e.evidence))
+        if e.reason:
+            details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    elif isinstance(e, ActionRefused):
+        kinds = e.detail.get("pelanggaran", str(e.kind or e.code)).split(",")
+        what = tr("DITOLAK ({k}): {c}", "REFUSED ({k}): {c}",
+                  k="; ".join(deviation_label(k) for k in kinds), c=e.command)
+        if e.node:
+            what += f" — {step_name(wf, e.node, 36)}"
+        facts = {k: v for k, v in e.detail.items() if k not in ("pelanggaran",)}
+        if facts:
+            details.append(pairs(facts))
+        if e.reason:
+            details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    elif isinstance(e, CaseCompleted):
+        what = tr("Perkara selesai (langkah {n})", "Case completed (step {n})", n=e.end_node)
+    elif isinstance(e, CaseCancelled):
+        what = tr("Perkara dibatalkan", "Case cancelled")
+        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    else:
+        what = e.TYPE
+    return what, details
+
+
+# -- the outcome of one action ----------------------------------------------------------
+
+def outcome_json(out: Outcome, tz: tzinfo) -> dict[str, Any]:
+    wf = out.workflow
+    activated = [{
+        "node": e.node, "attempt": e.attempt, "kegiatan": wf.node(e.node).kegiatan,
+        "due_at": iso(e.due_at, tz), "timer_due": iso(e.timer_due, tz),
+    } for e in out.events if isinstance(e, StepActivated)]
+    deviations = [{
+        "kind": str(e.kind), "label": deviation_label(e.kind), "rule": e.rule, "node": e.node,
+        "evidence": dict(e.evidence), "reason": e.reason,
+    } for e in out.events if isinstance(e, DeviationFlagged)]
+    state = out.state
+    return {
+        "case_id": out.case_id,
+        "sop_id": state.sop_id,
+        "version": state.version,
+        "status": str(state.status) if state.status else None,
+        "events": [e.TYPE for e in out.events],
+        "activated": activated,
+        "deviations": deviations,
+        "open_steps": [{"node": s.node, "attempt": s.attempt, "due_at": iso(s.due_at, tz),
+                        "assignee": s.assignee} for s in state.open_steps],
+        "service_due": iso(state.service_due, tz),
+    }
+
+
+def print_outcome(out: Outcome, tz: tzinfo, *, as_json: bool, headline: str,
+                  to_stderr: bool = False) -> None:
+    """What an action recorded: the next steps with their due times, deviations flagged."""
+    if as_json:
+        print_json(outcome_json(out, tz))
+        return
+    wf = out.workflow
+    con = err_console() if to_stderr else console()
+    con.print(f"[bold green]✓[/] {escape(headline)}")
+    for e in out.events:
+        if isinstance(e, StepActivated):
+            due = tr(" — batas {t}", " — due {t}", t=show(e.due_at, tz)) if e.due_at else ""
+            con.print(tr("  langkah berikut: {s}{d}", "  next step: {s}{d}",
+                         s=escape(step_name(wf, e.node, 60)), d=due))
+        elif isinstance(e, DeviationFlagged):
+            what, details = describe(e, wf, tz)
+            con.print(f"  [yellow]⚠ {escape(what)}[/]"
+                      + (f" [dim]({escape('; '.join(details))})[/]" if details else ""))
+        elif isinstance(e, CaseCompleted):
+            con.print(tr("  [bold]perkara selesai[/]", "  [bold]case completed[/]"))
+        elif isinstance(e, CaseCancelled):
+            con.print(tr("  [bold]perkara dibatalkan[/]", "  [bold]case cancelled[/]"))

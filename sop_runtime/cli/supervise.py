@@ -1,0 +1,219 @@
+"""Supervisors' commands: override (reassign, skip, reopen, cancel), sweep, overdue,
+deviations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from sop_runtime.cli import options as opt
+from sop_runtime.cli.common import runtime
+from sop_runtime.i18n import tr
+
+if TYPE_CHECKING:
+    from datetime import datetime, tzinfo
+
+    from sop_runtime.service.cases import Outcome
+    from sop_runtime.service.runtime import Runtime
+
+override = typer.Typer(
+    name="override",
+    help="Tindakan pengawas dengan alasan wajib (dicatat sebagai penyimpangan) / "
+         "supervisor actions with a mandatory reason (recorded as deviations).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+def _at(rt: Runtime, text: str | None) -> tuple[tzinfo, datetime | None]:
+    from sop_runtime.cli.times import court_calendar, parse_moment
+
+    tz = court_calendar(rt).tz
+    return tz, None if text is None else parse_moment(text, tz)
+
+
+def _done(out: Outcome, tz: tzinfo, as_json: bool, headline: str) -> None:
+    from sop_runtime.cli.render import print_outcome
+
+    print_outcome(out, tz, as_json=as_json, headline=headline)
+
+
+@override.command("reassign")
+def reassign(case: opt.Case, step: opt.Step, actor: opt.Supervisor,
+             reason: opt.RequiredReason,
+             to: Annotated[str, typer.Option("--to", metavar="USER",
+                                             help="Pelaksana baru / new assignee")],
+             at: opt.At = None, as_json: opt.Json = False) -> None:
+    """Alihkan langkah ke pelaksana lain / reassign a step."""
+    from sop_runtime.service import cases
+
+    rt = runtime()
+    tz, moment = _at(rt, at)
+    out = cases.reassign(rt, case, step, actor, to, reason=reason, at=moment)
+    _done(out, tz, as_json, tr("Langkah {s} perkara {c} dialihkan ke {u}",
+                               "Step {s} of case {c} reassigned to {u}", s=step, c=case, u=to))
+
+
+@override.command("skip")
+def skip(case: opt.Case, step: opt.Step, actor: opt.Supervisor, reason: opt.RequiredReason,
+         decision: Annotated[str | None, typer.Option(
+             "--decision", metavar="LABEL",
+             help="Cabang yang diambil (langkah keputusan) / branch to take (decision step)")
+         ] = None,
+         at: opt.At = None, as_json: opt.Json = False) -> None:
+    """Lewati langkah / skip a step."""
+    from sop_runtime.service import cases
+
+    rt = runtime()
+    tz, moment = _at(rt, at)
+    out = cases.skip(rt, case, step, actor, reason=reason, decision=decision, at=moment)
+    _done(out, tz, as_json, tr("Langkah {s} perkara {c} dilewati", "Step {s} of case {c} skipped",
+                               s=step, c=case))
+
+
+@override.command("reopen")
+def reopen(case: opt.Case, step: opt.Step, actor: opt.Supervisor, reason: opt.RequiredReason,
+           at: opt.At = None, as_json: opt.Json = False) -> None:
+    """Buka ulang langkah (percobaan baru) / reopen a step (a new attempt)."""
+    from sop_runtime.service import cases
+
+    rt = runtime()
+    tz, moment = _at(rt, at)
+    out = cases.reopen(rt, case, step, actor, reason=reason, at=moment)
+    _done(out, tz, as_json, tr("Langkah {s} perkara {c} dibuka ulang",
+                               "Step {s} of case {c} reopened", s=step, c=case))
+
+
+@override.command("cancel")
+def cancel(case: opt.Case, actor: opt.Supervisor, reason: opt.RequiredReason,
+           at: opt.At = None, as_json: opt.Json = False) -> None:
+    """Batalkan perkara / cancel a case."""
+    from sop_runtime.service import cases
+
+    rt = runtime()
+    tz, moment = _at(rt, at)
+    out = cases.cancel(rt, case, actor, reason=reason, at=moment)
+    _done(out, tz, as_json, tr("Perkara {c} dibatalkan", "Case {c} cancelled", c=case))
+
+
+def sweep(as_json: opt.Json = False) -> None:
+    """Catat langkah terlambat, waktu pelayanan terlampaui dan cabang waktu sekarang /
+    record overdue steps, service breaches and timer branches now."""
+    from sop_runtime.cli.common import console, print_json
+    from sop_runtime.service import cases
+
+    report = cases.sweep(runtime())
+    if as_json:
+        print_json({"cases": report.cases, "events": report.events, "flagged": report.flagged})
+        return
+    console().print(tr(
+        "Penyisiran: {c} perkara berubah, {e} peristiwa dicatat, {f} penyimpangan ditandai",
+        "Sweep: {c} cases changed, {e} events recorded, {f} deviations flagged",
+        c=report.cases, e=report.events, f=report.flagged))
+
+
+def overdue(
+    now: Annotated[str | None, typer.Option(
+        "--now", metavar="T", help="Dihitung pada waktu ini (bawaan: sekarang) / as of T")
+    ] = None,
+    role: Annotated[str | None, typer.Option("--role", metavar="ROLE",
+                                             help="Hanya peran ini / only this role")] = None,
+    sop: Annotated[str | None, typer.Option("--sop", metavar="SOP",
+                                            help="Hanya SOP ini / only this SOP")] = None,
+    as_json: opt.Json = False,
+) -> None:
+    """Langkah yang melewati batas waktu / steps past their deadline."""
+    from sop_runtime.cli.common import print_json
+    from sop_runtime.cli.times import court_calendar, iso, parse_moment, show
+    from sop_runtime.service import views
+
+    rt = runtime()
+    tz = court_calendar(rt).tz
+    moment = None if now is None else parse_moment(now, tz, option="--now")
+    rows = views.overdue(rt, now=moment, role=role, sop=sop)
+    if as_json:
+        print_json([{
+            "case_id": r.task.case_id, "sop_id": r.task.sop_id, "node": r.task.node,
+            "attempt": r.task.attempt, "kegiatan": r.task.kegiatan, "roles": list(r.task.roles),
+            "assignee": r.task.claimed_by or r.task.assignee, "due_at": iso(r.task.due_at, tz),
+            "late_seconds": r.late_seconds, "late": r.late_text,
+        } for r in rows])
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    from sop_runtime.cli.common import console
+    from sop_runtime.cli.render import shorten
+
+    con = console()
+    if not rows:
+        con.print(tr("Tidak ada langkah yang terlambat.", "No step is overdue."))
+        return
+    table = Table(title=tr("Langkah terlambat", "Overdue steps"))
+    for col in (tr("Perkara", "Case"), "SOP", tr("Langkah", "Step"), tr("Peran", "Role"),
+                tr("Dipegang", "Assignee"), tr("Batas", "Due"),
+                tr("Terlambat (waktu kerja)", "Late by (working time)")):
+        table.add_column(col)
+    for r in rows:
+        t = r.task
+        table.add_row(t.case_id, t.sop_id, escape(f"{t.node}. {shorten(t.kegiatan, 40)}"),
+                      ", ".join(t.roles), t.claimed_by or t.assignee or "-", show(t.due_at, tz),
+                      r.late_text, style="red")
+    con.print(table)
+
+
+def deviations(
+    case: Annotated[str | None, typer.Option("--case", metavar="CASE",
+                                             help="Hanya perkara ini / only this case")] = None,
+    kind: Annotated[str | None, typer.Option(
+        "--kind", metavar="KIND",
+        help="Hanya jenis ini (wrong_actor, overdue, ...) / only this kind")] = None,
+    as_json: opt.Json = False,
+) -> None:
+    """Penyimpangan prosedur, terbaru dahulu / procedure deviations, newest first."""
+    from sop_runtime.cli.common import Exit, fail, print_json
+    from sop_runtime.cli.times import court_calendar, iso, show
+    from sop_runtime.engine import DeviationKind
+    from sop_runtime.service import views
+    from sop_runtime.service.labels import deviation_label, outcome_label
+
+    if kind is not None and kind not in {str(k) for k in DeviationKind}:
+        fail(tr("Jenis penyimpangan '{k}' tidak dikenal; yang ada: {known}",
+                "Unknown deviation kind '{k}'; known: {known}", k=kind,
+                known=", ".join(str(k) for k in DeviationKind)), Exit.USAGE)
+    rt = runtime()
+    tz = court_calendar(rt).tz
+    rows = views.deviations(rt, case=case, kind=kind)
+    if as_json:
+        print_json([{
+            "case_id": d.case_id, "seq": d.seq, "kind": d.kind, "label": deviation_label(d.kind),
+            "outcome": d.outcome, "node": d.node, "attempt": d.attempt, "actor": d.actor,
+            "occurred_at": iso(d.occurred_at, tz), "recorded_at": iso(d.recorded_at, tz),
+            "rule": d.rule, "reason": d.reason, "evidence": dict(d.evidence),
+        } for d in rows])
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    from sop_runtime.cli.common import console
+
+    con = console()
+    if not rows:
+        con.print(tr("Tidak ada penyimpangan.", "No deviations."))
+        return
+    table = Table(title=tr("Penyimpangan prosedur", "Procedure deviations"))
+    for col in (tr("Waktu", "When"), tr("Perkara", "Case"), tr("Langkah", "Step"),
+                tr("Jenis", "Kind"), tr("Hasil", "Outcome"), tr("Oleh", "By"),
+                tr("Aturan / bukti / alasan", "Rule / evidence / reason")):
+        table.add_column(col)
+    for d in rows:
+        facts = "; ".join(f"{k}={v}" for k, v in dict(d.evidence).items()
+                          if k not in ("pelanggaran", "aturan"))
+        text = d.rule + (f"\n{facts}" if facts else "") + (
+            "\n" + tr("alasan: {r}", "reason: {r}", r=d.reason) if d.reason else "")
+        table.add_row(show(d.occurred_at, tz), d.case_id, d.node or "-",
+                      deviation_label(d.kind), outcome_label(d.outcome),
+                      d.actor or tr("sistem", "system"), escape(text),
+                      style="red" if d.outcome == "ditolak" else None)
+    con.print(table)

@@ -1,0 +1,112 @@
+"""Instants on the command line: read in the court's local time, shown in it.
+
+``--at``, ``--now``, ``--from`` and ``--until`` accept ``YYYY-MM-DD HH:MM`` (or ``HH:MM:SS``,
+or a ``T`` between date and time) in the court's time zone, a date alone (``YYYY-MM-DD``,
+the start of that day), or ISO-8601 with an offset (``2026-03-02T10:00+09:00``, ``...Z``).
+An impossible date (``2026-02-30``) or an unreadable one is a usage error (exit 2).
+
+Kept free of heavy imports: only the standard library.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+from sop_runtime.cli.common import Exit, fail
+from sop_runtime.i18n import tr
+
+if TYPE_CHECKING:
+    from sop_runtime.service.runtime import Runtime
+    from sop_runtime.worktime import CourtCalendar
+
+_LOCAL = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[ T](?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?))?$")
+
+
+def parse_moment(text: str, tz: tzinfo, *, option: str = "--at",
+                 end_of_day: bool = False) -> datetime:
+    """The instant ``text`` names; a date alone is the start of that day (its end, i.e. the
+    next midnight, with ``end_of_day``). Fails with exit 2 on anything unreadable."""
+    raw = " ".join(text.split())
+    try:
+        m = _LOCAL.match(raw)
+        if m is not None:
+            day = date.fromisoformat(m["date"])
+            if m["time"] is None:
+                moment = datetime.combine(day, time(0, 0), tzinfo=tz)
+                return moment + timedelta(days=1) if end_of_day else moment
+            hh, mm, *rest = m["time"].split(":")
+            wall = time.fromisoformat(f"{int(hh):02d}:{mm}" + (f":{rest[0]}" if rest else ""))
+            return datetime.combine(day, wall, tzinfo=tz)
+        moment = datetime.fromisoformat(raw.replace("z", "Z"))
+    except ValueError as exc:
+        fail(tr("{opt} '{text}' bukan waktu yang mungkin ({why}); tulis 'YYYY-MM-DD HH:MM' "
+                "(waktu setempat pengadilan) atau ISO-8601 dengan zona (2026-03-02T10:00+09:00)",
+                "{opt} '{text}' is not a possible time ({why}); write 'YYYY-MM-DD HH:MM' "
+                "(the court's local time) or ISO-8601 with an offset (2026-03-02T10:00+09:00)",
+                opt=option, text=text, why=exc), Exit.USAGE)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=tz)
+    return moment
+
+
+def local(moment: datetime | None, tz: tzinfo) -> datetime | None:
+    return None if moment is None else moment.astimezone(tz)
+
+
+def show(moment: datetime | None, tz: tzinfo, *, seconds: bool = False) -> str:
+    """``2026-03-02 10:00 WIT``; ``-`` for None."""
+    if moment is None:
+        return "-"
+    value = moment.astimezone(tz)
+    text = value.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    zone = value.tzname()
+    return f"{text} {zone}" if zone and not zone.startswith(("+", "-")) else text
+
+
+def iso(moment: datetime | None, tz: tzinfo) -> str | None:
+    """ISO-8601 in the court's zone (for --json)."""
+    if moment is None:
+        return None
+    return moment.astimezone(tz).isoformat(timespec="seconds")
+
+
+def gap(occurred: datetime, recorded: datetime) -> timedelta:
+    return recorded.astimezone(UTC) - occurred.astimezone(UTC)
+
+
+def show_gap(delta: timedelta) -> str:
+    """A calendar duration as people say it: ``2 hari 3 jam``, ``5 menit``."""
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(tr("{n} hari", "{n} d", n=days))
+    if hours:
+        parts.append(tr("{n} jam", "{n} h", n=hours))
+    if mins or not parts:
+        parts.append(tr("{n} menit", "{n} min", n=mins))
+    return " ".join(parts)
+
+
+def court_calendar(rt: Runtime) -> CourtCalendar:
+    """The court's calendar (its time zone reads and shows every time on the command line)."""
+    from sop_runtime.service import catalog
+
+    with rt.engine.connect() as conn:
+        return catalog.court(rt, conn)[1]
+
+
+def parse_pairs(items: list[str] | None, option: str) -> dict[str, str]:
+    """``k=v`` options (``--field``, ``--output``) as a dict; exit 2 on one without ``=``."""
+    out: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            fail(tr("{opt} '{item}' harus berbentuk kunci=nilai",
+                    "{opt} '{item}' must be key=value", opt=option, item=item), Exit.USAGE)
+        out[key.strip()] = value
+    return out
