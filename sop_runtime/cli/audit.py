@@ -95,20 +95,21 @@ def export(
         "--case", metavar="CASE", help="Hanya perkara ini / only this case")] = None,
 ) -> None:
     """Ekspor log peristiwa (CSV, JSON lines, XES) / export the event log."""
-    from sop_runtime import audit
+    from sop_runtime.audit.export import Format as Kind
+    from sop_runtime.audit.export import export as write
     from sop_runtime.cli.common import err_console, fail
 
     rt = runtime()
-    kind = audit.Format(fmt.value)
+    kind = Kind(fmt.value)
     if output is None:
-        audit.export(rt, kind, sys.stdout, case=case)
+        write(rt, kind, sys.stdout, case=case)
         sys.stdout.flush()
         return
     partial = output.with_name(output.name + ".part")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with partial.open("w", encoding="utf-8", newline="") as out:
-            n = audit.export(rt, kind, out, case=case)
+            n = write(rt, kind, out, case=case)
         partial.replace(output)
     except OSError as exc:
         partial.unlink(missing_ok=True)
