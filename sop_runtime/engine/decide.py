@@ -94,6 +94,13 @@ class _Decision:
         self.reason = (command.reason or "").strip() or None
         self.events: list[Event] = []
         self.violations: list[Violation] = []
+        # Steps this decision has opened or closed, and completed: ``self.state`` does not
+        # show them yet. Keeps attempts, anchors and "already open" right when one command
+        # moves the same step twice (a decision branching back to itself, a step done early
+        # whose branch returns to it, two timers leading to one step).
+        self.attempts: dict[str, int] = {}     # node -> last attempt this decision activated
+        self.open_now: dict[str, bool] = {}    # node -> open after this decision's events
+        self.done_at: dict[str, datetime] = {}  # node -> when this decision completed it
 
     # -- building events ------------------------------------------------------------
 
@@ -111,8 +118,10 @@ class _Decision:
             **self._env(at, system), kind=kind, rule=rule, node=node,  # type: ignore[arg-type]
             attempt=attempt, evidence=dict(evidence or {}), reason=reason))
 
-    def _settle(self, enforcement: Penegakan, node: str | None) -> bool:
-        """Apply the enforcement to the violations found; False when refused."""
+    def _settle(self, enforcement: Penegakan, node: str | None,
+                attempt: int | None = None) -> bool:
+        """Apply the enforcement to the violations found; False when refused. Flags name
+        ``attempt`` of ``node`` (default: its current attempt)."""
         if not self.violations:
             return True
         if enforcement is Penegakan.TOLAK:
@@ -125,8 +134,8 @@ class _Decision:
                 kind=first.kind, node=node, detail=detail, reason=self.reason)]
             return False
         for v in self.violations:
-            self._flag(v.kind, v.rule, node, self._attempt_of(node), reason=self.reason,
-                       evidence=v.evidence)
+            self._flag(v.kind, v.rule, node, attempt or self._attempt_of(node),
+                       reason=self.reason, evidence=v.evidence)
         return True
 
     def _attempt_of(self, node: str | None) -> int | None:
@@ -139,6 +148,9 @@ class _Decision:
         return CommandRejected(code, id_text, en_text, **params)
 
     def _common(self) -> None:
+        if self.at.utcoffset() is None:
+            raise self._reject("naive_time", "Waktu {at} tidak menyebut zona waktu",
+                               "Time {at} has no time zone", at=self.at.isoformat())
         if self.at > self.now:
             raise self._reject(
                 "future_time", "Waktu {at} belum terjadi (sekarang {now})",
@@ -160,6 +172,8 @@ class _Decision:
         if self.actor is not None and not self.ctx.directory.knows(self.actor):
             raise self._reject("unknown_user", "Pengguna '{user}' tidak dikenal",
                                "Unknown user '{user}'", user=self.actor)
+        if self.state.started_at is not None and not isinstance(self.cmd, Sweep):
+            self._not_before(self.state.started_at, "perkara dimulai")
 
     def _show(self, moment: datetime) -> str:
         return moment.astimezone(self.ctx.calendar.tz).strftime("%Y-%m-%d %H:%M")
@@ -221,14 +235,14 @@ class _Decision:
                                   langkah_lain=str(other), pengguna=self.actor or "",
                                   alasan=group.alasan)
 
-    def _late_entry(self, node: str | None) -> None:
+    def _late_entry(self, node: str | None, attempt: int | None = None) -> None:
         limit = self.ctx.entry_limit
         if limit is None or self.cmd.at is None:
             return
         allowed = self.ctx.calendar.due(self.at, limit)
         if self.now > allowed:
             self._flag(DeviationKind.LATE_ENTRY, "batas_pencatatan", node,
-                       self._attempt_of(node), reason=self.reason,
+                       attempt or self._attempt_of(node), reason=self.reason,
                        evidence={"terjadi": utc_iso(self.at), "dicatat": utc_iso(self.now),
                                  "batas": limit.text or limit.canonical()})
 
@@ -246,14 +260,31 @@ class _Decision:
     # -- flow ---------------------------------------------------------------------------
 
     def _activate(self, node: Node, at: datetime, *, early: bool = False,
-                  reopened: bool = False, fields: Mapping[str, str] | None = None) -> None:
+                  reopened: bool = False, fields: Mapping[str, str] | None = None
+                  ) -> StepActivated:
         prev = self.state.current(node.id)
+        attempt = self.attempts.get(node.id, prev.attempt if prev else 0) + 1
         due, timer_due = step_deadlines(self.state, node, fields or self.state.fields,
-                                        self.ctx.calendar, at)
-        self.events.append(StepActivated(
+                                        self.ctx.calendar, at, done=self.done_at)
+        event = StepActivated(
             **self._env(at, system=True), node=node.id,  # type: ignore[arg-type]
-            attempt=(prev.attempt + 1) if prev else 1, due_at=due, timer_due=timer_due,
-            early=early, reopened=reopened))
+            attempt=attempt, due_at=due, timer_due=timer_due, early=early, reopened=reopened)
+        self.events.append(event)
+        self.attempts[node.id] = attempt
+        self.open_now[node.id] = True
+        return event
+
+    def _closing(self, node: str, done_at: datetime | None = None) -> None:
+        """This decision closes ``node`` (completed at ``done_at``, or not done)."""
+        self.open_now[node] = False
+        if done_at is not None:
+            self.done_at[node] = done_at
+
+    def _is_open(self, node: str) -> bool:
+        if node in self.open_now:
+            return self.open_now[node]
+        step = self.state.current(node)
+        return step is not None and step.is_open
 
     def _targets(self, node: Node, decision: str | None) -> tuple[str, ...]:
         if decision is not None:
@@ -265,10 +296,19 @@ class _Decision:
     def _advance(self, targets: tuple[str, ...], at: datetime,
                  fields: Mapping[str, str]) -> None:
         for target in targets:
-            step = self.state.current(target)
-            if target in self.state.pending_early or (step is not None and step.is_open):
+            if target in self.state.pending_early or self._is_open(target):
                 continue
-            self._activate(self.wf.node(target), at, fields=fields)
+            node = self.wf.node(target)
+            activated = self._activate(node, at, fields=fields)
+            if node.kind is StepKind.PENGHUBUNG:
+                # an off-page connector is a drawing device: nobody does it, the flow
+                # passes through to its pair
+                passed = self._targets(node, None)
+                self.events.append(StepCompleted(
+                    **self._env(at, system=True), node=node.id,  # type: ignore[arg-type]
+                    attempt=activated.attempt, next=passed))
+                self._closing(node.id, at)
+                self._advance(passed, at, fields)
 
     def _finish(self, end_node: str, at: datetime) -> None:
         """The case reached an end: steps still open were never done."""
@@ -292,13 +332,13 @@ class _Decision:
                    evidence={"batas": utc_iso(due), "terlambat_detik": str(
                        self.ctx.calendar.working_seconds_between(due, at))})
 
-    def _overdue(self, step: StepState, at: datetime, system: bool) -> None:
-        assert step.due_at is not None
-        self._flag(DeviationKind.OVERDUE, "mutu_baku.waktu", step.node, step.attempt,
-                   at=step.due_at if system else at, system=system,
-                   evidence={"batas": utc_iso(step.due_at),
+    def _overdue(self, node: str, attempt: int, due: datetime, at: datetime,
+                 system: bool) -> None:
+        self._flag(DeviationKind.OVERDUE, "mutu_baku.waktu", node, attempt,
+                   at=due if system else at, system=system,
+                   evidence={"batas": utc_iso(due),
                              "terlambat_detik": str(self.ctx.calendar.working_seconds_between(
-                                 step.due_at, at))})
+                                 due, at))})
 
     def _decision_label(self, node: Node, decision: str | None) -> str | None:
         labels = node.branch_labels
@@ -370,7 +410,7 @@ class _Decision:
         fields = self._check_values(None, cmd.fields)
         start = self.wf.node(self.wf.start)
         self._authorise(start)
-        if not self._settle(self.wf.enforcement, None):
+        if not self._settle(start.enforcement, start.id, attempt=1):
             return
         self.events.insert(0, CaseStarted(
             **self._env(), sop_id=self.wf.sop_id, version=self.wf.version,  # type: ignore[arg-type]
@@ -413,6 +453,12 @@ class _Decision:
         if early:
             self._violate(DeviationKind.OUT_OF_ORDER, "alur", langkah=node.id,
                           langkah_aktif=",".join(s.node for s in self.state.open_steps) or "-")
+        # the attempt this completion is: the open one, or a new one activated early
+        if early:
+            attempt = (step.attempt + 1) if step else 1
+        else:
+            assert step is not None
+            attempt = step.attempt
         grant = self._authorise(node)
         self._separation(node)
         known = {**self.state.values(), **values}
@@ -424,19 +470,20 @@ class _Decision:
         if missing_out:
             self._violate(DeviationKind.MISSING_OUTPUT, "mutu_baku.output",
                           kurang="; ".join(missing_out))
-        if not self._settle(node.enforcement, node.id):
+        if not self._settle(node.enforcement, node.id, attempt):
             return
-        self._late_entry(node.id)
+        self._late_entry(node.id, attempt)
         fields = {k: v for k, v in values.items() if any(f.id == k for f in self.wf.fields)}
         if early:
-            self._activate(node, self.at, early=True, fields={**self.state.fields, **fields})
-            attempt = (step.attempt + 1) if step else 1
+            due = self._activate(node, self.at, early=True,
+                                 fields={**self.state.fields, **fields}).due_at
+            if due is not None and self.at > due:  # anchored to a deadline already past
+                self._overdue(node.id, attempt, due, self.at, system=False)
         else:
             assert step is not None
-            attempt = step.attempt
             if (step.due_at is not None and self.at > step.due_at
                     and step.overdue_flagged != step.due_at):
-                self._overdue(step, self.at, system=False)
+                self._overdue(step.node, step.attempt, step.due_at, self.at, system=False)
         lane = self.wf.role(node.role or "")
         targets = self._targets(node, decision)
         self.events.append(StepCompleted(
@@ -444,6 +491,7 @@ class _Decision:
             decision=decision, on_behalf_of=node.role if lane and lane.publik else None,
             as_delegate=grant.role if grant and grant.delegation else None,
             fields=fields, next=targets, reason=self.reason))
+        self._closing(node.id, self.at)
         self._after(node, targets, {**self.state.fields, **fields})
 
     def _after(self, node: Node, targets: tuple[str, ...], fields: Mapping[str, str]) -> None:
@@ -456,6 +504,7 @@ class _Decision:
     def _extend(self, cmd: ExtendStep) -> None:
         node = self._node(cmd.node)
         step = self._open_step(node)
+        self._not_before(step.activated_at, f"langkah {node.id} aktif")
         if node.extension is None:
             raise self._reject(
                 "no_extension", "SOP tidak memberi perpanjangan untuk langkah {node}",
@@ -479,6 +528,7 @@ class _Decision:
     def _reassign(self, cmd: ReassignStep) -> None:
         node = self._node(cmd.node)
         step = self._open_step(node)
+        self._not_before(step.activated_at, f"langkah {node.id} aktif")
         if not self.ctx.directory.knows(cmd.assignee):
             raise self._reject("unknown_user", "Pengguna '{user}' tidak dikenal",
                                "Unknown user '{user}'", user=cmd.assignee)
@@ -494,6 +544,7 @@ class _Decision:
     def _skip(self, cmd: SkipStep) -> None:
         node = self._node(cmd.node)
         step = self._open_step(node)
+        self._not_before(step.activated_at, f"langkah {node.id} aktif")
         decision = self._decision_label(node, cmd.decision)
         targets = self._targets(node, decision)
         self._flag(DeviationKind.OVERRIDE, "lewati", node.id, step.attempt, reason=self.reason,
@@ -501,6 +552,7 @@ class _Decision:
         self.events.append(StepSkipped(
             **self._env(), node=node.id, attempt=step.attempt,  # type: ignore[arg-type]
             reason=self.reason or "", next=targets))
+        self._closing(node.id)
         self._after(node, targets, self.state.fields)
 
     def _reopen(self, cmd: ReopenStep) -> None:
@@ -527,10 +579,11 @@ class _Decision:
                 self.events.append(TimerFired(
                     **self._env(step.timer_due, system=True), node=step.node,  # type: ignore[arg-type]
                     attempt=step.attempt, due=step.timer_due, next=targets))
+                self._closing(step.node)
                 self._advance(targets, step.timer_due, self.state.fields)
             elif (step.due_at is not None and now > step.due_at
                     and step.overdue_flagged != step.due_at):
-                self._overdue(step, now, system=True)
+                self._overdue(step.node, step.attempt, step.due_at, now, system=True)
         if (self.state.service_due is not None and now > self.state.service_due
                 and not self.state.service_overdue_flagged):
             self._service_overdue(now)

@@ -171,10 +171,10 @@ def apply(state: CaseState, event: Event) -> CaseState:
                        status=CaseStatus.ACTIVE, started_at=event.occurred_at,
                        started_by=event.actor, fields=dict(event.fields),
                        service_due=event.service_due)
+    if isinstance(event, ActionRefused):  # also a refused start, before the case exists
+        return replace(state, refusals=state.refusals + 1)
     if state.status is None:
         raise InvalidTransition(f"{event.TYPE} before case_started")
-    if isinstance(event, ActionRefused):
-        return replace(state, refusals=state.refusals + 1)
     if isinstance(event, DeviationFlagged):
         return _flagged(replace(state, deviations=state.deviations + 1), event)
     if state.status is not CaseStatus.ACTIVE:

@@ -21,12 +21,16 @@ def is_counted(limit: TimeLimit | None) -> bool:
 
 
 def anchor_time(state: CaseState, anchor: Anchor | None, fields: Mapping[str, str],
-                calendar: CourtCalendar, fallback: datetime) -> datetime:
+                calendar: CourtCalendar, fallback: datetime,
+                done_now: Mapping[str, datetime] | None = None) -> datetime:
     """When a limit anchored at ``anchor`` starts; ``fallback`` when the anchor is not known
-    yet (the step not done, the date not entered)."""
+    yet (the step not done, the date not entered). ``done_now``: steps completed by the
+    decision being made, not in ``state`` yet (their latest completion)."""
     if anchor is None:
         return fallback
     if anchor.langkah is not None:
+        if done_now and str(anchor.langkah) in done_now:
+            return done_now[str(anchor.langkah)]
         done = [s for s in state.steps
                 if s.node == str(anchor.langkah) and s.status is StepStatus.DONE]
         return done[-1].completed_at or fallback if done else fallback
@@ -41,18 +45,20 @@ def anchor_time(state: CaseState, anchor: Anchor | None, fields: Mapping[str, st
 
 
 def step_deadlines(state: CaseState, node: Node, fields: Mapping[str, str],
-                   calendar: CourtCalendar, activated: datetime
+                   calendar: CourtCalendar, activated: datetime, *,
+                   done: Mapping[str, datetime] | None = None
                    ) -> tuple[datetime | None, datetime | None]:
-    """(due, timer due) of ``node`` activated at ``activated``."""
+    """(due, timer due) of ``node`` activated at ``activated``; ``done``: steps completed
+    by the decision that activates it (see :func:`anchor_time`)."""
     due = None
     if is_counted(node.limit):
         assert node.limit is not None
-        due = calendar.due(anchor_time(state, node.anchor, fields, calendar, activated),
+        due = calendar.due(anchor_time(state, node.anchor, fields, calendar, activated, done),
                            node.limit)
     timer_due = None
     if node.timer is not None and is_counted(node.timer.limit):
         timer_due = calendar.due(
-            anchor_time(state, node.timer.anchor, fields, calendar, activated),
+            anchor_time(state, node.timer.anchor, fields, calendar, activated, done),
             node.timer.limit)
     return due, timer_due
 
