@@ -1,0 +1,243 @@
+"""The tables, in SQLAlchemy Core: one schema for SQLite and PostgreSQL.
+
+``events`` is the log (the truth, append-only, hash-chained per case); ``cases``,
+``open_steps`` and ``deviations`` are projections kept in the same transaction as the
+append and rebuildable from the log. ``migrations/versions`` creates exactly this schema
+(a test compares them).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.types import TypeEngine
+
+from sop_runtime.store.errors import EVENTS_UNIQUE
+
+SQLITE_DATETIME_FORMAT = (
+    "%(year)04d-%(month)02d-%(day)02dT%(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
+)
+"""UTC instants on SQLite: ISO-8601 text with microseconds, so text order is time order and
+the hash chain's form is the stored text plus ``+00:00``."""
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant: only timezone-aware datetimes go in; UTC-aware datetimes come out.
+
+    Stored as UTC: ``timestamptz`` on PostgreSQL, naive UTC ISO text on SQLite."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            stored = sqlite.DATETIME(storage_format=SQLITE_DATETIME_FORMAT)  # type: ignore[no-untyped-call]
+            return dialect.type_descriptor(stored)
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()}: an instant needs a time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+ID = 64       # length of identifiers: role ids, usernames, SOP ids, node ids
+HASH = 64     # SHA-256, hex
+
+metadata = MetaData(naming_convention={
+    "pk": "pk_%(table_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+})
+
+# -- definitions ------------------------------------------------------------------------
+
+workflows = Table(
+    "workflows", metadata,
+    Column("version", String(HASH), primary_key=True),  # SHA-256 of the canonical content
+    Column("sop_id", String(ID), nullable=False),
+    Column("nama", Text, nullable=False),
+    Column("source", Text, nullable=False),  # the YAML text of the definition
+    Column("file", String(500), nullable=False),
+    Column("loaded_at", UTCDateTime, nullable=False),
+)
+
+sops = Table(
+    "sops", metadata,
+    Column("sop_id", String(ID), primary_key=True),
+    Column("current_version", String(HASH), ForeignKey("workflows.version"), nullable=False),
+)
+
+settings = Table(
+    "settings", metadata,
+    Column("key", String(ID), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# -- who may act ------------------------------------------------------------------------
+
+roles = Table(
+    "roles", metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("nama", Text, nullable=False),
+    Column("publik", Boolean, nullable=False, default=False),
+    Column("sistem", Boolean, nullable=False, default=False),
+    Column("pengawas", Boolean, nullable=False, default=False),  # a supervisor role
+)
+
+users = Table(
+    "users", metadata,
+    Column("username", String(ID), primary_key=True),
+    Column("nama", Text, nullable=False),
+    Column("nip", String(32), nullable=True),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+user_roles = Table(
+    "user_roles", metadata,
+    Column("username", String(ID), ForeignKey("users.username"), nullable=False),
+    Column("role", String(ID), ForeignKey("roles.id"), nullable=False),
+    PrimaryKeyConstraint("username", "role"),
+)
+
+delegations = Table(
+    "delegations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("delegate", String(ID), ForeignKey("users.username"), nullable=False),
+    Column("role", String(ID), ForeignKey("roles.id"), nullable=False),
+    Column("holder", String(ID), nullable=True),
+    Column("kind", String(3), nullable=False),
+    Column("start", UTCDateTime, nullable=False),
+    Column("end", UTCDateTime, nullable=False),
+    Column("reference", Text, nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("created_by", String(ID), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("kind IN ('plh', 'plt')", name="kind"),
+    CheckConstraint('"start" < "end"', name="period"),
+)
+
+# -- cases ------------------------------------------------------------------------------
+
+case_counters = Table(
+    "case_counters", metadata,
+    Column("prefix", String(ID), primary_key=True),
+    Column("last", Integer, nullable=False),
+)
+
+events = Table(
+    "events", metadata,
+    # the global order; an INTEGER PRIMARY KEY (rowid) on SQLite
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("case_id", String(40), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("actor", String(ID), nullable=True),
+    Column("payload", Text, nullable=False),  # canonical JSON
+    Column("prev_hash", String(HASH), nullable=False),
+    Column("hash", String(HASH), nullable=False),
+    UniqueConstraint("case_id", "seq", name=EVENTS_UNIQUE),
+    Index("ix_events_type", "type"),
+)
+
+cases = Table(
+    "cases", metadata,
+    Column("case_id", String(40), primary_key=True),
+    Column("sop_id", String(ID), nullable=False),
+    Column("version", String(HASH), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("started_by", String(ID), nullable=True),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("service_due", UTCDateTime, nullable=True),
+    # the breach of the service standard has been recorded (the sweep records it once)
+    Column("service_overdue_flagged", Boolean, nullable=False, default=False),
+    Column("fields", Text, nullable=False),  # JSON object
+    Column("last_seq", Integer, nullable=False),
+    Column("head_hash", String(HASH), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_cases_sop_status", "sop_id", "status"),
+    Index("ix_cases_sweep", "ended_at", "service_overdue_flagged", "service_due"),
+)
+
+open_steps = Table(
+    "open_steps", metadata,
+    Column("case_id", String(40), nullable=False),
+    Column("node", String(ID), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("role", String(ID), nullable=False),  # one row per role that may act
+    Column("sop_id", String(ID), nullable=False),
+    Column("kegiatan", Text, nullable=False),
+    Column("assignee", String(ID), nullable=True),
+    Column("claimed_by", String(ID), nullable=True),
+    Column("activated_at", UTCDateTime, nullable=False),
+    Column("due_at", UTCDateTime, nullable=True),
+    Column("timer_due", UTCDateTime, nullable=True),  # when the step's timer branch fires
+    # the step's current deadline has been recorded as overdue (the sweep records it once)
+    Column("overdue_flagged", Boolean, nullable=False, default=False),
+    PrimaryKeyConstraint("case_id", "node", "attempt", "role"),
+    Index("ix_open_steps_due_at", "due_at"),
+    Index("ix_open_steps_sweep", "overdue_flagged", "due_at"),
+    Index("ix_open_steps_timer_due", "timer_due"),
+    Index("ix_open_steps_role_due", "role", "due_at"),
+    Index("ix_open_steps_assignee", "assignee"),
+)
+
+deviations = Table(
+    "deviations", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(40), nullable=False),
+    Column("seq", Integer, nullable=False),  # the event that records it
+    Column("kind", String(40), nullable=False),
+    Column("outcome", String(10), nullable=False),  # 'dicatat' | 'ditolak'
+    Column("node", String(ID), nullable=True),
+    Column("attempt", Integer, nullable=True),
+    Column("actor", String(ID), nullable=True),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("rule", Text, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("evidence", Text, nullable=False),  # JSON object
+    CheckConstraint("outcome IN ('dicatat', 'ditolak')", name="outcome"),
+    Index("ix_deviations_case_id", "case_id"),
+    Index("ix_deviations_kind", "kind"),
+    Index("ix_deviations_occurred_at", "occurred_at"),
+)
