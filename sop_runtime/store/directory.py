@@ -83,18 +83,18 @@ def save_users(conn: Connection, rows: Iterable[UserRow]) -> None:
 def roles(conn: Connection) -> list[RoleRow]:
     r = roles_table.c
     return [RoleRow(*row) for row in conn.execute(
-        select(r.id, r.nama, r.publik, r.sistem, r.pengawas).order_by(r.id)).tuples()]
+        select(r.id, r.nama, r.publik, r.sistem, r.pengawas).order_by(r.id))]
 
 
 def list_users(conn: Connection) -> list[UserRow]:
     """Every user with their roles, by username."""
     held: dict[str, set[str]] = {}
-    for name, role in conn.execute(select(user_roles.c.username, user_roles.c.role)).tuples():
+    for name, role in conn.execute(select(user_roles.c.username, user_roles.c.role)):
         held.setdefault(name, set()).add(role)
     u = users.c
     return [UserRow(name, nama, frozenset(held.get(name, ())), nip, active)
             for name, nama, nip, active in conn.execute(
-                select(u.username, u.nama, u.nip, u.active).order_by(u.username)).tuples()]
+                select(u.username, u.nama, u.nip, u.active).order_by(u.username))]
 
 
 def user(conn: Connection, username: str) -> UserRow | None:
