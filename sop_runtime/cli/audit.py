@@ -17,7 +17,7 @@ from sop_runtime.i18n import tr
 def log(case: opt.Case, as_json: opt.Json = False) -> None:
     """Peristiwa tersimpan perkara, dengan hash / a case's stored events, with hashes."""
     from sop_runtime.cli.common import print_json
-    from sop_runtime.cli.times import court_calendar, show
+    from sop_runtime.cli.times import court_calendar, show, zone_name
     from sop_runtime.engine.events import utc_iso
     from sop_runtime.service import views
 
@@ -34,24 +34,26 @@ def log(case: opt.Case, as_json: opt.Json = False) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from sop_runtime.cli.common import console
+    from sop_runtime.cli.common import table_console
 
     table = Table(title=tr("Log perkara {c}", "Log of case {c}", c=case))
-    for col in ("seq", tr("jenis", "type"), tr("terjadi", "occurred"),
-                tr("dicatat", "recorded"), tr("oleh", "actor"), "prev", "hash",
-                tr("langkah", "step")):
-        table.add_column(col)
+    zone = f" ({zone_name(tz)})"
+    for col in ("seq", tr("jenis", "type"), tr("langkah", "step"), tr("terjadi", "occurred") + zone,
+                tr("dicatat", "recorded") + zone, tr("oleh", "actor"), "prev", "hash"):
+        table.add_column(col, no_wrap=True)
     for s in view.stored:
         node = s.payload.get("node")
-        table.add_row(str(s.seq), s.type, show(s.occurred_at, tz, seconds=True),
-                      show(s.recorded_at, tz, seconds=True), escape(s.actor or "-"),
-                      s.prev_hash[:10], s.hash[:10], "-" if node is None else str(node))
-    console().print(table)
+        occurred = show(s.occurred_at, tz, seconds=True, zone=False)
+        recorded = show(s.recorded_at, tz, seconds=True, zone=False)
+        table.add_row(str(s.seq), s.type, "-" if node is None else str(node), occurred,
+                      "=" if recorded == occurred else recorded, escape(s.actor or "-"),
+                      s.prev_hash[:8], s.hash[:8])
+    table_console().print(table)
 
 
 def verify(as_json: opt.Json = False) -> None:
     """Periksa rantai hash seluruh log / verify the whole log's hash chain."""
-    from sop_runtime.cli.common import Exit, console, err_console, print_json
+    from sop_runtime.cli.common import Exit, print_json, say
     from sop_runtime.service import views
 
     report = views.verify(runtime())
@@ -64,7 +66,7 @@ def verify(as_json: opt.Json = False) -> None:
                 "message": brk.message},
         })
     elif report.ok:
-        console().print(tr(
+        say(tr(
             "[bold green]✓[/] Log utuh: {e} peristiwa dalam {c} perkara terverifikasi",
             "[bold green]✓[/] Log intact: {e} events in {c} cases verified",
             e=report.events, c=report.cases))
@@ -72,7 +74,7 @@ def verify(as_json: opt.Json = False) -> None:
         assert brk is not None
         from rich.markup import escape
 
-        err_console().print(tr(
+        say(stderr=True, message=tr(
             "[bold red]✗ Log rusak[/] pada perkara {c}, urutan {s} ({w}): {m}",
             "[bold red]✗ Log broken[/] at case {c}, seq {s} ({w}): {m}",
             c=brk.case_id, s="-" if brk.seq is None else brk.seq, w=brk.what,
@@ -97,7 +99,7 @@ def export(
     """Ekspor log peristiwa (CSV, JSON lines, XES) / export the event log."""
     from sop_runtime.audit.export import Format as Kind
     from sop_runtime.audit.export import export as write
-    from sop_runtime.cli.common import err_console, fail
+    from sop_runtime.cli.common import fail, say
 
     rt = runtime()
     kind = Kind(fmt.value)
@@ -117,5 +119,5 @@ def export(
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    err_console().print(tr("{n} peristiwa ditulis ke {f}", "{n} events written to {f}",
+    say(stderr=True, message=tr("{n} peristiwa ditulis ke {f}", "{n} events written to {f}",
                            n=n, f=output))

@@ -38,7 +38,7 @@ def start(
     as_json: opt.Json = False,
 ) -> None:
     """Mulai perkara baru; mencetak nomor perkara / start a case; prints its id."""
-    from sop_runtime.cli.common import console
+    from sop_runtime.cli.common import say
     from sop_runtime.cli.render import print_outcome
     from sop_runtime.cli.times import parse_pairs
     from sop_runtime.service import cases
@@ -48,7 +48,7 @@ def start(
     tz, moment = _at(rt, at)
     out = cases.start_case(rt, sop, actor, fields=fields, at=moment, reason=reason)
     if not as_json:
-        console().print(out.case_id)
+        say(out.case_id)
     print_outcome(out, tz, as_json=as_json, to_stderr=True, headline=tr(
         "Perkara {c} dimulai ({sop})", "Case {c} started ({sop})", c=out.case_id, sop=sop))
 
@@ -116,7 +116,7 @@ def extend(case: opt.Case, step: opt.Step, actor: opt.Actor, reason: opt.Require
 
 def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
     """Daftar tugas: langkah terbuka yang boleh Anda kerjakan / worklist: open steps you may do."""
-    from sop_runtime.cli.times import court_calendar, iso, show
+    from sop_runtime.cli.times import court_calendar, iso, show, zone_name
     from sop_runtime.service import views
 
     rt = runtime()
@@ -135,22 +135,22 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from sop_runtime.cli.common import console
+    from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.render import shorten
 
     table = Table(title=tr("Tugas {u}", "Tasks of {u}", u=actor))
     for col in (tr("Perkara", "Case"), "SOP", tr("Langkah", "Step"), tr("Kegiatan", "Activity"),
-                tr("Batas", "Due"), tr("Dipegang", "Assignee")):
-        table.add_column(col)
+                tr("Batas", "Due") + f" ({zone_name(tz)})", tr("Dipegang", "Assignee")):
+        table.add_column(col, no_wrap=col != tr("Kegiatan", "Activity"))
     for t in rows:
-        due = show(t.due_at, tz)
+        due = show(t.due_at, tz, zone=False)
         if t.overdue:
             due += tr(" (terlambat)", " (overdue)")
         table.add_row(t.case_id, t.sop_id, t.node, escape(shorten(t.kegiatan)), due,
                       t.claimed_by or t.assignee or "-", style="red" if t.overdue else None)
-    con = console()
+    con = table_console()
     if not rows:
-        con.print(tr("Tidak ada tugas untuk {u}.", "No tasks for {u}.", u=actor))
+        say(tr("Tidak ada tugas untuk {u}.", "No tasks for {u}.", u=actor))
         return
     con.print(table)
 
@@ -201,13 +201,13 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from sop_runtime.cli.common import console
+    from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.render import describe, step_name
     from sop_runtime.cli.times import show, show_gap
     from sop_runtime.engine import ActionRefused, DeviationFlagged, StepCompleted
 
     state, wf = view.state, view.workflow
-    con = console()
+    con = table_console()
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
@@ -228,9 +228,9 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
     con.print(head)
 
     table = Table(title=tr("Riwayat", "Timeline"), show_lines=False)
-    for col in ("#", tr("Terjadi", "Happened"), tr("Dicatat", "Recorded"), tr("Oleh", "By"),
-                tr("Apa", "What")):
-        table.add_column(col)
+    for col in ("#", tr("Terjadi", "Happened"), tr("Dicatat", "Recorded"), tr("Oleh", "By")):
+        table.add_column(col, no_wrap=col != tr("Dicatat", "Recorded"))
+    table.add_column(tr("Apa", "What"), ratio=1)
     for stored, event in zip(view.stored, view.events, strict=True):
         what, details = describe(event, wf, tz)
         recorded = ""
@@ -263,4 +263,4 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
                         s.claimed_by or s.assignee or "-", style="red" if overdue else None)
         con.print(pos)
     elif state.is_active:
-        con.print(tr("Tidak ada langkah terbuka.", "No open steps."))
+        say(tr("Tidak ada langkah terbuka.", "No open steps."))

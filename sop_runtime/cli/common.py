@@ -54,6 +54,18 @@ def err_console() -> Console:
     return Console(stderr=True, highlight=False)
 
 
+def table_console() -> Console:
+    """For tables: the terminal's width, or ``COLUMNS``; piped, 200 columns rather than
+    rich's 80, so case ids and times are not cut."""
+    wide = not sys.stdout.isatty() and not os.environ.get("COLUMNS")
+    return Console(highlight=False, soft_wrap=False, width=200 if wide else None)
+
+
+def say(message: str, *, stderr: bool = False) -> None:
+    """Print a message (rich markup) as one line, not wrapped at the terminal's width."""
+    Console(stderr=stderr, highlight=False, soft_wrap=True).print(message)
+
+
 def definitions_dir() -> Path:
     return Path(os.environ.get("SOP_DEFINITIONS", "definitions"))
 

@@ -1,32 +1,39 @@
-"""Commands on definitions: validate, list, show, render."""
+"""Commands on definitions: validate, list, show, render.
+
+The compiler and rich's tables are imported inside the commands: every ``sop`` command
+imports this module, and the runtime commands (``sop tasks``...) must start fast."""
 
 from __future__ import annotations
 
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from sop_runtime.cli.common import Exit, console, definitions_dir, err_console, fail, print_json
-from sop_runtime.compiler.library import Library, load_library
-from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
-from sop_runtime.definition.models import Symbol
 from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
 
-SYMBOL_TEXT = {Symbol.KAPSUL: "( )", Symbol.KOTAK: "[ ]", Symbol.BELAH_KETUPAT: "< >",
-               Symbol.SEGILIMA: "[>"}
+if TYPE_CHECKING:
+    from sop_runtime.compiler.library import Library
+    from sop_runtime.compiler.workflow import Node, Workflow
+
+SYMBOL_TEXT = {"kapsul": "( )", "kotak": "[ ]", "belah_ketupat": "< >", "segilima": "[>"}
+"""Each Symbol (definition.models) as text in the procedure table."""
 
 
 def _library(paths: list[Path] | None = None) -> Library:
+    from sop_runtime.compiler.library import load_library
+
     return load_library(paths or [definitions_dir()])
 
 
 def _workflow(sop: str) -> Workflow:
+    from sop_runtime.compiler.library import load_library
+
     as_path = Path(sop)
     if as_path.suffix in (".yaml", ".yml") and as_path.is_file():
         lib = load_library([as_path])
@@ -88,6 +95,8 @@ def list_sops(
             "berkas": lib.files[wf.sop_id],
         } for wf in rows])
     else:
+        from rich.table import Table
+
         table = Table(title=tr("Pustaka SOP", "SOP library"))
         table.add_column("ID")
         table.add_column(tr("Nomor", "Number"))
@@ -119,6 +128,8 @@ def _limit_text(n: Node) -> str:
 
 
 def _flow_text(n: Node) -> str:
+    from sop_runtime.compiler.workflow import EdgeKind
+
     parts = []
     for t in n.transitions:
         if t.kind is EdgeKind.BRANCH:
@@ -132,6 +143,8 @@ def _flow_text(n: Node) -> str:
 
 def show(sop: Annotated[str, typer.Argument(help="ID SOP atau berkas / SOP id or file")]) -> None:
     """Tampilkan identitas dan tabel prosedur / show identity and procedure table."""
+    from rich.table import Table
+
     wf = _workflow(sop)
     doc = wf.document
     ident = doc.identitas
@@ -164,7 +177,7 @@ def show(sop: Annotated[str, typer.Argument(help="ID SOP atau berkas / SOP id or
         table.add_column(col)
     for n in wf.nodes:
         table.add_row(
-            f"{n.no} {SYMBOL_TEXT[n.symbol]}",
+            f"{n.no} {SYMBOL_TEXT[str(n.symbol)]}",
             escape(n.kegiatan),
             escape(roles.get(n.role or "", "-")),
             escape("\n".join(i.nama + ("" if i.wajib else " (opsional)") for i in n.inputs)),

@@ -20,7 +20,7 @@ def init(
     as_json: opt.Json = False,
 ) -> None:
     """Siapkan basis data: skema, berkas pengadilan, pengguna dan SOP / set up the database."""
-    from sop_runtime.cli.common import console, definitions_dir, print_json
+    from sop_runtime.cli.common import definitions_dir, print_json, say
     from sop_runtime.service import setup
 
     folder = definitions or definitions_dir()
@@ -30,21 +30,20 @@ def init(
         print_json({"court": report.court, "roles": report.roles, "users": report.users,
                     "new_versions": report.new_versions, "unchanged": report.unchanged})
         return
-    con = console()
-    con.print(tr("Pengadilan: [bold]{c}[/]", "Court: [bold]{c}[/]", c=report.court))
-    con.print(tr("{r} peran, {u} pengguna", "{r} roles, {u} users", r=report.roles,
+    say(tr("Pengadilan: [bold]{c}[/]", "Court: [bold]{c}[/]", c=report.court))
+    say(tr("{r} peran, {u} pengguna", "{r} roles, {u} users", r=report.roles,
                  u=report.users))
     if report.new_versions:
-        con.print(tr("SOP dengan versi baru ({n}): {s}", "SOPs with a new version ({n}): {s}",
+        say(tr("SOP dengan versi baru ({n}): {s}", "SOPs with a new version ({n}): {s}",
                      n=len(report.new_versions), s=", ".join(report.new_versions)))
     if report.unchanged:
-        con.print(tr("SOP tidak berubah ({n}): {s}", "SOPs unchanged ({n}): {s}",
+        say(tr("SOP tidak berubah ({n}): {s}", "SOPs unchanged ({n}): {s}",
                      n=len(report.unchanged), s=", ".join(report.unchanged)))
 
 
 def users(as_json: opt.Json = False) -> None:
     """Daftar pengguna dan perannya / list users and their roles."""
-    from sop_runtime.cli.common import console, print_json
+    from sop_runtime.cli.common import print_json, table_console
     from sop_runtime.service import views
 
     rows = views.users(runtime())
@@ -62,7 +61,7 @@ def users(as_json: opt.Json = False) -> None:
     for u in rows:
         table.add_row(u.username, escape(u.nama), u.nip or "-", ", ".join(sorted(u.roles)),
                       style=None if u.active else "dim")
-    console().print(table)
+    table_console().print(table)
 
 
 def delegate(
@@ -86,7 +85,7 @@ def delegate(
     as_json: opt.Json = False,
 ) -> None:
     """Tunjuk Plh/Plt untuk suatu peran dan periode / name a Plh/Plt for a role and period."""
-    from sop_runtime.cli.common import console, print_json
+    from sop_runtime.cli.common import print_json, say
     from sop_runtime.cli.times import court_calendar, iso, parse_moment, show
     from sop_runtime.service import people
 
@@ -101,7 +100,7 @@ def delegate(
                     "start": iso(begin, tz), "end": iso(end, tz), "holder": holder,
                     "reference": reference, "reason": reason, "created_by": actor})
         return
-    console().print(tr(
+    say(tr(
         "{k} {role}: {to} dari {a} sampai {b} (ditunjuk {by}, no. {id})",
         "Acting {role} ({k}): {to} from {a} until {b} (named by {by}, no. {id})",
         k=kind.upper(), role=role, to=to, a=show(begin, tz), b=show(end, tz), by=actor,

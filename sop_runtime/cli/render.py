@@ -8,9 +8,10 @@ from __future__ import annotations
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
+from rich.console import Console
 from rich.markup import escape
 
-from sop_runtime.cli.common import console, err_console, print_json
+from sop_runtime.cli.common import print_json
 from sop_runtime.cli.times import iso, show
 from sop_runtime.engine import (
     ActionRefused,
@@ -169,7 +170,7 @@ def print_outcome(out: Outcome, tz: tzinfo, *, as_json: bool, headline: str,
         print_json(outcome_json(out, tz))
         return
     wf = out.workflow
-    con = err_console() if to_stderr else console()
+    con = Console(stderr=to_stderr, highlight=False, soft_wrap=True)
     con.print(f"[bold green]✓[/] {escape(headline)}")
     for e in out.events:
         if isinstance(e, StepActivated):

@@ -9,7 +9,7 @@ import typer
 
 from sop_runtime.cli import options as opt
 from sop_runtime.cli.common import runtime
-from sop_runtime.i18n import tr
+from sop_runtime.i18n import current_lang, tr
 
 if TYPE_CHECKING:
     from datetime import datetime, tzinfo
@@ -100,14 +100,14 @@ def cancel(case: opt.Case, actor: opt.Supervisor, reason: opt.RequiredReason,
 def sweep(as_json: opt.Json = False) -> None:
     """Catat langkah terlambat, waktu pelayanan terlampaui dan cabang waktu sekarang /
     record overdue steps, service breaches and timer branches now."""
-    from sop_runtime.cli.common import console, print_json
+    from sop_runtime.cli.common import print_json, say
     from sop_runtime.service import cases
 
     report = cases.sweep(runtime())
     if as_json:
         print_json({"cases": report.cases, "events": report.events, "flagged": report.flagged})
         return
-    console().print(tr(
+    say(tr(
         "Penyisiran: {c} perkara berubah, {e} peristiwa dicatat, {f} penyimpangan ditandai",
         "Sweep: {c} cases changed, {e} events recorded, {f} deviations flagged",
         c=report.cases, e=report.events, f=report.flagged))
@@ -129,37 +129,42 @@ def overdue(
     from sop_runtime.service import views
 
     rt = runtime()
-    tz = court_calendar(rt).tz
+    calendar = court_calendar(rt)
+    tz = calendar.tz
     moment = None if now is None else parse_moment(now, tz, option="--now")
     rows = views.overdue(rt, now=moment, role=role, sop=sop)
+
+    def late(seconds: int) -> str:
+        return calendar.describe_working(seconds, current_lang())
+
     if as_json:
         print_json([{
             "case_id": r.task.case_id, "sop_id": r.task.sop_id, "node": r.task.node,
             "attempt": r.task.attempt, "kegiatan": r.task.kegiatan, "roles": list(r.task.roles),
             "assignee": r.task.claimed_by or r.task.assignee, "due_at": iso(r.task.due_at, tz),
-            "late_seconds": r.late_seconds, "late": r.late_text,
+            "late_seconds": r.late_seconds, "late": late(r.late_seconds),
         } for r in rows])
         return
     from rich.markup import escape
     from rich.table import Table
 
-    from sop_runtime.cli.common import console
+    from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.render import shorten
 
-    con = console()
+    con = table_console()
     if not rows:
-        con.print(tr("Tidak ada langkah yang terlambat.", "No step is overdue."))
+        say(tr("Tidak ada langkah yang terlambat.", "No step is overdue."))
         return
     table = Table(title=tr("Langkah terlambat", "Overdue steps"))
     for col in (tr("Perkara", "Case"), "SOP", tr("Langkah", "Step"), tr("Peran", "Role"),
                 tr("Dipegang", "Assignee"), tr("Batas", "Due"),
                 tr("Terlambat (waktu kerja)", "Late by (working time)")):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col in (tr("Perkara", "Case"), "SOP", tr("Batas", "Due")))
     for r in rows:
         t = r.task
         table.add_row(t.case_id, t.sop_id, escape(f"{t.node}. {shorten(t.kegiatan, 40)}"),
                       ", ".join(t.roles), t.claimed_by or t.assignee or "-", show(t.due_at, tz),
-                      r.late_text, style="red")
+                      late(r.late_seconds), style="red")
     con.print(table)
 
 
@@ -196,17 +201,17 @@ def deviations(
     from rich.markup import escape
     from rich.table import Table
 
-    from sop_runtime.cli.common import console
+    from sop_runtime.cli.common import say, table_console
 
-    con = console()
+    con = table_console()
     if not rows:
-        con.print(tr("Tidak ada penyimpangan.", "No deviations."))
+        say(tr("Tidak ada penyimpangan.", "No deviations."))
         return
     table = Table(title=tr("Penyimpangan prosedur", "Procedure deviations"))
     for col in (tr("Waktu", "When"), tr("Perkara", "Case"), tr("Langkah", "Step"),
                 tr("Jenis", "Kind"), tr("Hasil", "Outcome"), tr("Oleh", "By"),
                 tr("Aturan / bukti / alasan", "Rule / evidence / reason")):
-        table.add_column(col)
+        table.add_column(col, no_wrap=col in (tr("Perkara", "Case"), tr("Waktu", "When")))
     for d in rows:
         facts = "; ".join(f"{k}={v}" for k, v in dict(d.evidence).items()
                           if k not in ("pelanggaran", "aturan"))
