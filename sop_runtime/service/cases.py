@@ -1,0 +1,212 @@
+"""Use cases on a case: one function per user action, one transaction each.
+
+Every function loads the case's log, folds it, asks the engine to ``decide``, appends the
+events with the case's projections in the same transaction, and commits. A refusal under
+``block`` enforcement is committed (the attempt is on the record) and then raised as
+:class:`Refused`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
+
+from sop_runtime.compiler.workflow import Workflow
+from sop_runtime.engine import (
+    ActionRefused,
+    CancelCase,
+    CaseState,
+    ClaimStep,
+    Command,
+    CompleteStep,
+    Context,
+    Event,
+    ExtendStep,
+    ReassignStep,
+    ReopenStep,
+    SkipStep,
+    StartCase,
+    Sweep,
+    apply,
+    decide,
+    fold,
+    from_record,
+    to_record,
+)
+from sop_runtime.errors import NotFoundError, SopRuntimeError
+from sop_runtime.i18n import tr
+from sop_runtime.service import catalog
+from sop_runtime.service.labels import deviation_label
+from sop_runtime.service.projection import case_row, deviation_rows, open_step_rows
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import events as store_events
+from sop_runtime.store import projections, queries
+from sop_runtime.store.chain import GENESIS
+from sop_runtime.store.counters import next_case_number
+from sop_runtime.store.db import begin_write
+from sop_runtime.store.directory import load_directory
+from sop_runtime.store.errors import ConcurrencyConflict, is_conflict
+from sop_runtime.store.events import StoredEvent
+
+
+class Refused(SopRuntimeError):
+    """The procedure refused the action (``block``); the attempt was recorded."""
+
+    def __init__(self, case_id: str, refusal: ActionRefused) -> None:
+        self.case_id = case_id
+        self.refusal = refusal
+        kinds = refusal.detail.get("pelanggaran", refusal.code).split(",")
+        what = "; ".join(deviation_label(k) for k in kinds)
+        facts = ", ".join(f"{k}={v}" for k, v in refusal.detail.items()
+                          if k not in ("pelanggaran", "aturan"))
+        super().__init__(tr(
+            "Ditolak ({what}) pada perkara {case}{node}: {facts}. Percobaan ini dicatat.",
+            "Refused ({what}) on case {case}{node}: {facts}. The attempt was recorded.",
+            what=what, case=case_id, facts=facts or "-",
+            node=f" langkah {refusal.node}" if refusal.node else ""))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case_id: str
+    state: CaseState
+    events: tuple[Event, ...]
+    workflow: Workflow
+
+
+def load_case(conn: Connection, case_id: str) -> tuple[list[StoredEvent], CaseState]:
+    stored = store_events.load(conn, case_id)
+    if not stored:
+        raise NotFoundError(tr("Perkara '{case}' tidak ada", "No case '{case}'", case=case_id))
+    events = [from_record(s.type, s.version, s.payload, occurred_at=s.occurred_at,
+                          recorded_at=s.recorded_at, actor=s.actor) for s in stored]
+    return stored, fold(case_id, events)
+
+
+def _record(rt: Runtime, conn: Connection, wf: Workflow, state: CaseState,
+            head: tuple[int, str], new: list[Event], now: datetime) -> CaseState:
+    records = [(*to_record(e), e.occurred_at, e.recorded_at, e.actor) for e in new]
+    appended = store_events.append(conn, state.case_id, head[0], head[1], records)
+    for e in new:
+        state = apply(state, e)
+    projections.save_case(conn, case_row(state, appended[-1].hash, now),
+                          open_step_rows(wf, state))
+    projections.add_deviations(conn, deviation_rows(state.case_id, head[0] + 1, new))
+    return state
+
+
+def _execute(rt: Runtime, case_id: str | None, command: Command,
+             sop_id: str | None = None) -> Outcome:
+    now = rt.now()
+    try:
+        with begin_write(rt.engine) as conn:
+            court_file, calendar = catalog.court(rt, conn)
+            if case_id is None:
+                assert sop_id is not None
+                wf = catalog.current_workflow(rt, conn, sop_id)
+                case_id = _new_case_id(conn, court_file.pengadilan.kode, now, calendar.tz)
+                stored: list[StoredEvent] = []
+                state = CaseState(case_id)
+            else:
+                stored, state = load_case(conn, case_id)
+                wf = catalog.workflow(rt, conn, state.version)
+            ctx = Context(now=now, calendar=calendar,
+                          directory=load_directory(conn),
+                          entry_limit=court_file.batas_pencatatan)
+            new = decide(wf, state, command, ctx=ctx)
+            head = (stored[-1].seq, stored[-1].hash) if stored else (0, GENESIS)
+            if new:
+                state = _record(rt, conn, wf, state, head, new, now)
+    except DBAPIError as exc:
+        if is_conflict(exc):
+            raise ConcurrencyConflict(case_id or "?") from None
+        raise
+    refusal = next((e for e in new if isinstance(e, ActionRefused)), None)
+    if refusal is not None:
+        raise Refused(case_id, refusal)
+    return Outcome(case_id, state, tuple(new), wf)
+
+
+def _new_case_id(conn: Connection, court_code: str, now: datetime, tz: object) -> str:
+    code = re.sub(r"[^A-Z0-9]", "", court_code.upper().removeprefix("PN ")) or "PN"
+    year = now.astimezone(tz).year  # type: ignore[arg-type]
+    prefix = f"{code}-{year}"
+    return f"{prefix}-{next_case_number(conn, prefix):05d}"
+
+
+# -- the user actions ---------------------------------------------------------------------
+
+def start_case(rt: Runtime, sop_id: str, actor: str, *, fields: Mapping[str, str] | None = None,
+               at: datetime | None = None, reason: str | None = None) -> Outcome:
+    return _execute(rt, None, StartCase(actor=actor, at=at, reason=reason,
+                                        fields=dict(fields or {})), sop_id=sop_id)
+
+
+def claim(rt: Runtime, case_id: str, node: str, actor: str, *, at: datetime | None = None
+          ) -> Outcome:
+    return _execute(rt, case_id, ClaimStep(actor=actor, at=at, node=node))
+
+
+def complete(rt: Runtime, case_id: str, node: str, actor: str, *,
+             values: Mapping[str, str] | None = None, decision: str | None = None,
+             at: datetime | None = None, reason: str | None = None) -> Outcome:
+    return _execute(rt, case_id, CompleteStep(actor=actor, at=at, reason=reason, node=node,
+                                              values=dict(values or {}), decision=decision))
+
+
+def extend(rt: Runtime, case_id: str, node: str, actor: str, *, reason: str | None,
+           at: datetime | None = None) -> Outcome:
+    return _execute(rt, case_id, ExtendStep(actor=actor, at=at, reason=reason, node=node))
+
+
+def reassign(rt: Runtime, case_id: str, node: str, actor: str, assignee: str, *,
+             reason: str | None, at: datetime | None = None) -> Outcome:
+    return _execute(rt, case_id, ReassignStep(actor=actor, at=at, reason=reason, node=node,
+                                              assignee=assignee))
+
+
+def skip(rt: Runtime, case_id: str, node: str, actor: str, *, reason: str | None,
+         decision: str | None = None, at: datetime | None = None) -> Outcome:
+    return _execute(rt, case_id, SkipStep(actor=actor, at=at, reason=reason, node=node,
+                                          decision=decision))
+
+
+def reopen(rt: Runtime, case_id: str, node: str, actor: str, *, reason: str | None,
+           at: datetime | None = None) -> Outcome:
+    return _execute(rt, case_id, ReopenStep(actor=actor, at=at, reason=reason, node=node))
+
+
+def cancel(rt: Runtime, case_id: str, actor: str, *, reason: str | None,
+           at: datetime | None = None) -> Outcome:
+    return _execute(rt, case_id, CancelCase(actor=actor, at=at, reason=reason))
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    cases: int
+    events: int
+    flagged: int
+
+
+def sweep(rt: Runtime) -> SweepReport:
+    """Record what time alone caused by now, case by case (one transaction each): overdue
+    steps, breached service standards, timer branches. Running it twice records nothing
+    new."""
+    now = rt.now()
+    with rt.engine.connect() as conn:
+        candidates = [c.case_id for c in queries.cases(conn, status="aktif")]
+    cases = events = flagged = 0
+    for case_id in candidates:
+        try:
+            out = _execute(rt, case_id, Sweep())
+        except ConcurrencyConflict:
+            continue  # someone acted on the case meanwhile; the next sweep looks again
+        cases += 1 if out.events else 0
+        events += len(out.events)
+        flagged += sum(1 for e in out.events if e.TYPE == "deviation_flagged")
+    return SweepReport(cases, events, flagged)

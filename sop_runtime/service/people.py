@@ -1,0 +1,54 @@
+"""Use cases on people: Plh/Plt delegations named by a supervisor for a period."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sop_runtime.engine import DelegationKind
+from sop_runtime.errors import SopRuntimeError
+from sop_runtime.i18n import tr
+from sop_runtime.service import catalog
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import directory
+from sop_runtime.store.db import begin_write
+
+
+class NotAllowed(SopRuntimeError):
+    """The user may not do this (it is not a step of a case, so nothing is recorded)."""
+
+
+def delegate(rt: Runtime, actor: str, delegate_to: str, role: str, *, start: datetime,
+             end: datetime, kind: str = "plh", holder: str | None = None,
+             reference: str | None = None, reason: str | None = None) -> int:
+    """Name ``delegate_to`` Plh/Plt for ``role`` from ``start`` to ``end``; returns its id."""
+    now = rt.now()
+    if end <= start:
+        raise NotAllowed(tr("Akhir penugasan ({end}) harus setelah awalnya ({start})",
+                            "The delegation's end ({end}) must be after its start ({start})",
+                            end=end.isoformat(), start=start.isoformat()))
+    try:
+        kind_ = DelegationKind(kind.lower())
+    except ValueError:
+        raise NotAllowed(tr("Jenis penugasan harus plh atau plt, bukan '{k}'",
+                            "The delegation kind must be plh or plt, not '{k}'", k=kind)) from None
+    with begin_write(rt.engine) as conn:
+        court_file, _ = catalog.court(rt, conn)
+        people = directory.load_directory(conn)
+        for user in (actor, delegate_to, *((holder,) if holder else ())):
+            if not people.knows(user):
+                raise NotAllowed(tr("Pengguna '{user}' tidak dikenal", "Unknown user '{user}'",
+                                    user=user))
+        if role not in {r.id for r in court_file.peran}:
+            raise NotAllowed(tr("Peran '{role}' tidak dikenal", "Unknown role '{role}'",
+                                role=role))
+        if not people.is_supervisor(actor, now):
+            raise NotAllowed(tr("Hanya pengawas yang dapat menunjuk Plh/Plt; {user} bukan pengawas",
+                                "Only a supervisor may name a Plh/Plt; {user} is not one",
+                                user=actor))
+        if not (reference or reason):
+            raise NotAllowed(tr("Sebutkan surat perintah (--reference) atau alasan (--reason)",
+                                "Give the warrant (--reference) or a reason (--reason)"))
+        return directory.add_delegation(
+            conn, delegate_to, role, start, end, kind=kind_, holder=holder,
+            reference=reference, reason=reason or reference or "", created_by=actor,
+            created_at=now)

@@ -1,0 +1,52 @@
+"""A case's projections (its row, its open steps, its deviations) from its state and new
+events: what the worklists, overdue lists and dashboards read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sop_runtime.compiler.workflow import Workflow
+from sop_runtime.engine.events import ActionRefused, DeviationFlagged, Event
+from sop_runtime.engine.state import CaseState
+from sop_runtime.store.projections import CaseRow, DeviationRow, OpenStepRow
+
+
+def case_row(state: CaseState, head_hash: str, now: datetime) -> CaseRow:
+    assert state.status is not None and state.started_at is not None
+    return CaseRow(
+        case_id=state.case_id, sop_id=state.sop_id, version=state.version,
+        status=str(state.status), started_at=state.started_at, started_by=state.started_by,
+        ended_at=state.ended_at, service_due=state.service_due,
+        fields=dict(state.fields), last_seq=state.seq, head_hash=head_hash, updated_at=now)
+
+
+def open_step_rows(workflow: Workflow, state: CaseState) -> list[OpenStepRow]:
+    rows = []
+    for step in state.open_steps:
+        node = workflow.node(step.node)
+        for role in workflow.acting_roles(node):
+            rows.append(OpenStepRow(
+                case_id=state.case_id, node=step.node, attempt=step.attempt, role=role,
+                sop_id=state.sop_id, kegiatan=node.kegiatan, assignee=step.assignee,
+                claimed_by=step.claimed_by, activated_at=step.activated_at,
+                due_at=step.due_at))
+    return rows
+
+
+def deviation_rows(case_id: str, first_seq: int, events: Sequence[Event]) -> list[DeviationRow]:
+    rows = []
+    for seq, e in enumerate(events, start=first_seq):
+        if isinstance(e, DeviationFlagged):
+            rows.append(DeviationRow(
+                case_id=case_id, seq=seq, kind=str(e.kind), outcome="dicatat", node=e.node,
+                attempt=e.attempt, actor=e.actor, occurred_at=e.occurred_at,
+                recorded_at=e.recorded_at, rule=e.rule, reason=e.reason,
+                evidence=dict(e.evidence)))
+        elif isinstance(e, ActionRefused) and e.kind is not None:
+            rows.append(DeviationRow(
+                case_id=case_id, seq=seq, kind=str(e.kind), outcome="ditolak", node=e.node,
+                attempt=None, actor=e.actor, occurred_at=e.occurred_at,
+                recorded_at=e.recorded_at, rule=e.detail.get("aturan", e.code),
+                reason=e.reason, evidence=dict(e.detail)))
+    return rows

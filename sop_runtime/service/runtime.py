@@ -1,0 +1,50 @@
+"""The shell's handle on a court's database: the SQLAlchemy engine, the clock, and caches
+of what never changes (compiled workflows by version, the court's calendar).
+
+Nothing here decides anything: use cases live in :mod:`sop_runtime.service.cases`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from sop_runtime.compiler.workflow import Workflow
+    from sop_runtime.definition.court import CourtFile
+    from sop_runtime.worktime import CourtCalendar
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    engine: Engine
+    clock: Clock = system_clock
+    _workflows: dict[str, Workflow] = field(default_factory=dict)
+    _court: tuple[CourtFile, CourtCalendar] | None = None
+
+    @classmethod
+    def open(cls, url: str | None = None, clock: Clock | None = None) -> Runtime:
+        from sop_runtime.store.db import database_url, make_engine
+
+        return cls(make_engine(url or database_url()), clock or system_clock)
+
+    def now(self) -> datetime:
+        moment = self.clock()
+        if moment.tzinfo is None:
+            raise ValueError("clock must be timezone-aware")
+        return moment
+
+    def forget(self) -> None:
+        """Drop the caches (after ``init`` loaded new definitions or a new court file)."""
+        self._workflows.clear()
+        self._court = None

@@ -1,0 +1,117 @@
+"""Read-side use cases: worklists, overdue steps, deviations, a case's timeline and log.
+
+They read projections (fast, for lists) or a case's log (the truth, for one case); they
+never write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sop_runtime.compiler.workflow import Workflow
+from sop_runtime.engine import CaseState, Event, from_record
+from sop_runtime.errors import NotFoundError
+from sop_runtime.i18n import tr
+from sop_runtime.service import catalog
+from sop_runtime.service.cases import load_case
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import directory, queries
+from sop_runtime.store.chain import VerifyReport
+from sop_runtime.store.chain import verify as verify_chain
+from sop_runtime.store.events import StoredEvent
+
+
+@dataclass(frozen=True)
+class Task:
+    case_id: str
+    sop_id: str
+    node: str
+    attempt: int
+    kegiatan: str
+    roles: tuple[str, ...]
+    assignee: str | None
+    claimed_by: str | None
+    activated_at: datetime
+    due_at: datetime | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Late:
+    task: Task
+    late_seconds: int           # working time past the deadline
+    late_text: str
+
+
+def _user_roles(rt: Runtime, username: str, at: datetime) -> set[str]:
+    with rt.engine.connect() as conn:
+        people = directory.load_directory(conn)
+    if not people.knows(username):
+        raise NotFoundError(tr("Pengguna '{user}' tidak dikenal", "Unknown user '{user}'",
+                               user=username))
+    return catalog.roles_at(people, username, at)
+
+
+def _task(row: Any, now: datetime) -> Task:
+    return Task(case_id=row.case_id, sop_id=row.sop_id, node=row.node, attempt=row.attempt,
+                kegiatan=row.kegiatan, roles=tuple(sorted(row.roles)), assignee=row.assignee,
+                claimed_by=row.claimed_by, activated_at=row.activated_at, due_at=row.due_at,
+                overdue=row.due_at is not None and row.due_at < now)
+
+
+def tasks(rt: Runtime, username: str, *, limit: int = 200) -> list[Task]:
+    """The open steps ``username`` may do, soonest due first."""
+    now = rt.now()
+    roles = _user_roles(rt, username, now)
+    with rt.engine.connect() as conn:
+        return [_task(r, now) for r in queries.worklist(conn, roles, username, limit=limit)]
+
+
+def overdue(rt: Runtime, *, now: datetime | None = None, role: str | None = None,
+            sop: str | None = None, limit: int | None = None) -> list[Late]:
+    moment = now or rt.now()
+    with rt.engine.connect() as conn:
+        _, calendar = catalog.court(rt, conn)
+        rows = queries.overdue(conn, moment, role=role, sop=sop, limit=limit)
+    out = []
+    for row in rows:
+        task = _task(row, moment)
+        assert task.due_at is not None
+        seconds = calendar.working_seconds_between(task.due_at, moment)
+        out.append(Late(task, seconds, calendar.describe_working(seconds)))
+    return out
+
+
+def deviations(rt: Runtime, *, case: str | None = None, kind: str | None = None,
+               limit: int | None = None) -> list[Any]:
+    with rt.engine.connect() as conn:
+        return list(queries.deviations(conn, case=case, kind=kind, limit=limit))
+
+
+@dataclass(frozen=True)
+class CaseView:
+    state: CaseState
+    workflow: Workflow
+    stored: tuple[StoredEvent, ...]
+    events: tuple[Event, ...]
+
+
+def case(rt: Runtime, case_id: str) -> CaseView:
+    with rt.engine.connect() as conn:
+        stored, state = load_case(conn, case_id)
+        wf = catalog.workflow(rt, conn, state.version)
+    events = tuple(from_record(s.type, s.version, s.payload, occurred_at=s.occurred_at,
+                               recorded_at=s.recorded_at, actor=s.actor) for s in stored)
+    return CaseView(state, wf, tuple(stored), events)
+
+
+def users(rt: Runtime) -> list[Any]:
+    with rt.engine.connect() as conn:
+        return list(directory.list_users(conn))
+
+
+def verify(rt: Runtime) -> VerifyReport:
+    with rt.engine.connect() as conn:
+        return verify_chain(conn)

@@ -1,0 +1,162 @@
+"""Audit through the CLI: log, verify, export (CSV, JSON lines, XES)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from pathlib import Path
+
+from sop_runtime.store.chain import GENESIS, event_hash
+from tests.e2e.court import GUGATAN_1, GUGATAN_2, SKUM_1, Court, ago, local, new_court
+
+XES = "{http://www.xes-standard.org/}"
+
+
+def _busy_court(tmp_path: Path) -> tuple[Court, dict[str, str]]:
+    """Cases with a late entry, a refusal, a skip, a reopen and a cancellation."""
+    court = new_court(tmp_path)
+    done = court.start("pendaftaran-gugatan-ptsp", "rina.ptsp", "--at", local(ago(days=3)))
+    court.complete(done, "1", "rina.ptsp", **GUGATAN_1)
+    court.complete(done, "2", "ahmad.panmudpdt", "--decision", "Tidak lengkap", **GUGATAN_2)
+    court.complete(done, "8", "rina.ptsp",
+                   berkas_dikembalikan_dengan_catatan_kekurangan="Kurang surat kuasa")
+    refused = court.start("taksiran-panjar-skum", "rina.ptsp")
+    court.fails(4, "complete", refused, "1", "--as", "siti.kasir",
+                *[f"--output={k}={v}" for k, v in SKUM_1.items()])
+    court.ok("claim", refused, "1", "--as", "fadli.ptsp")
+    skipped = court.start("salinan-putusan", "rina.ptsp")
+    court.ok("override", "skip", skipped, "1", "--as", "bambang.panitera",
+             "--reason", "Permohonan lisan dicatat oleh Panmud")
+    court.ok("override", "cancel", skipped, "--as", "bambang.panitera", "--reason", "Dicabut")
+    return court, {"done": done, "refused": refused, "skipped": skipped}
+
+
+def test_log_shows_the_stored_chain(tmp_path: Path) -> None:
+    court, cases = _busy_court(tmp_path)
+    rows = court.json("log", cases["done"])
+    assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
+    assert rows[0]["type"] == "case_started" and rows[-1]["type"] == "case_completed"
+    prev = GENESIS
+    for r in rows:
+        assert r["prev_hash"] == prev
+        payload = json.dumps(r["payload"], sort_keys=True, separators=(",", ":"),
+                             ensure_ascii=False)
+        assert event_hash(cases["done"], r["seq"], r["type"], r["version"],
+                          datetime.fromisoformat(r["occurred_at"]),
+                          datetime.fromisoformat(r["recorded_at"]), r["actor"], payload,
+                          prev) == r["hash"]
+        prev = r["hash"]
+    table = court.ok("log", cases["done"]).stdout
+    assert rows[0]["hash"][:8] in table and "case_started" in table
+    court.fails(2, "log", "PNSNN-2026-99999")
+
+
+def test_verify_passes_then_names_the_first_broken_link(tmp_path: Path) -> None:
+    court, cases = _busy_court(tmp_path)
+    data = court.json("verify")
+    assert data["ok"] is True and data["cases"] == 3 and data["first_break"] is None
+    assert data["events"] == sum(len(court.json("log", c)) for c in cases.values())
+    assert "Log utuh" in court.ok("verify").stdout
+    with sqlite3.connect(tmp_path / "sop.db") as db:
+        db.execute("UPDATE events SET actor = 'siapa' WHERE case_id = ? AND seq = 3",
+                   (cases["done"],))
+    r = court.fails(1, "verify")
+    assert cases["done"] in r.stderr and "3" in r.stderr and "hash" in r.stderr
+    broken = json.loads(court.fails(1, "verify", "--json").stdout)
+    assert broken["ok"] is False
+    assert (broken["first_break"]["case_id"], broken["first_break"]["seq"],
+            broken["first_break"]["what"]) == (cases["done"], 3, "hash")
+    assert "Log broken" in court.fails(1, "--lang", "en", "verify").stderr
+
+
+def test_export_csv_and_jsonl_carry_every_stored_field(tmp_path: Path) -> None:
+    court, cases = _busy_court(tmp_path)
+    total = court.json("verify")["events"]
+    rows = list(csv.DictReader(io.StringIO(court.ok("export", "--format", "csv").stdout)))
+    assert len(rows) == total
+    assert {r["case_id"] for r in rows} == set(cases.values())
+    first = rows[0]
+    assert first["seq"] == "1" and first["type"] == "case_started"
+    assert len(first["hash"]) == 64 and first["prev_hash"] == GENESIS
+    assert event_hash(first["case_id"], 1, first["type"], int(first["version"]),
+                      datetime.fromisoformat(first["occurred_at"]),
+                      datetime.fromisoformat(first["recorded_at"]), first["actor"] or None,
+                      first["payload"], first["prev_hash"]) == first["hash"]
+    lines = court.ok("export", "--format", "jsonl").stdout.splitlines()
+    assert len(lines) == total
+    events = [json.loads(line) for line in lines]
+    assert all(e["sop_id"] and len(e["sop_version"]) == 64 for e in events)
+    assert [e["hash"] for e in events] == [r["hash"] for r in rows]
+    out = tmp_path / "out" / "log.csv"
+    r = court.ok("export", "-f", "csv", "-o", out)
+    assert f"{total} peristiwa" in r.stderr
+    assert out.read_text(encoding="utf-8").count("\n") == total + 1
+    assert not list(out.parent.glob("*.part"))
+    court.fails(2, "export", "--format", "pdf")
+
+
+def test_export_xes_is_ieee_1849_with_lifecycles_and_deviations(tmp_path: Path) -> None:
+    court, cases = _busy_court(tmp_path)
+    out = tmp_path / "log.xes"
+    court.ok("export", "--format", "xes", "-o", out)
+    root = ET.parse(out).getroot()
+    assert root.tag == f"{XES}log" and root.get("xes.version") == "1849-2016"
+    assert {e.get("prefix") for e in root.findall(f"{XES}extension")} == \
+        {"concept", "lifecycle", "org", "time"}
+
+    def attrs(el: ET.Element) -> dict[str, str]:
+        return {a.get("key", ""): a.get("value", "") for a in el if a.tag != f"{XES}event"}
+
+    traces = {attrs(t)["concept:name"]: t for t in root.findall(f"{XES}trace")}
+    assert set(traces) == set(cases.values())
+    done = traces[cases["done"]]
+    head = attrs(done)
+    assert head["sop:id"] == "pendaftaran-gugatan-ptsp" and len(head["sop:version"]) == 64
+    events = [attrs(e) for e in done.findall(f"{XES}event")]
+    for e in events:
+        assert e["concept:name"] and e["lifecycle:transition"]
+        datetime.fromisoformat(e["time:timestamp"])
+    names = [(e["concept:name"], e["lifecycle:transition"]) for e in events]
+    assert names[0] == ("case_started", "complete")
+    assert any(n.startswith("1. Menerima berkas") and t == "schedule" for n, t in names)
+    completed = [e for e in events if e["lifecycle:transition"] == "complete"
+                 and e["concept:name"].startswith("2. ")]
+    assert completed[0]["org:resource"] == "ahmad.panmudpdt"
+    assert completed[0]["org:role"] == "panmud_perdata"
+    assert completed[0]["sop:decision"] == "Tidak lengkap"
+    assert "deviation_flagged" not in {e["sop:event"] for e in events}
+    late = next(e for e in events if e["sop:event"] == "case_started")
+    assert "late_entry" in late.get("sop:deviation", "")  # started 3 days before recording
+
+    refused = [attrs(e) for e in traces[cases["refused"]].findall(f"{XES}event")]
+    no = next(e for e in refused if e["sop:event"] == "action_refused")
+    assert no["concept:name"] == "action_refused" and no["sop:refused"] == "true"
+    assert no["sop:deviation"] == "wrong_actor" and no["org:resource"] == "siti.kasir"
+    assert any(e["lifecycle:transition"] == "start" and e["org:resource"] == "fadli.ptsp"
+               for e in refused)
+
+    skipped = [attrs(e) for e in traces[cases["skipped"]].findall(f"{XES}event")]
+    skip = next(e for e in skipped if e["sop:event"] == "step_skipped")
+    assert skip["lifecycle:transition"] == "manualskip"
+    assert skip["sop:deviation"] == "override"
+    assert skip["sop:deviation_reason"] == "Permohonan lisan dicatat oleh Panmud"
+    assert skipped[-1]["lifecycle:transition"] == "pi_abort"
+    assert skipped[-1]["concept:name"] == "case_cancelled"
+
+
+def test_export_escapes_xml_in_values(tmp_path: Path) -> None:
+    court = new_court(tmp_path)
+    case = court.start("salinan-putusan", "rina.ptsp")
+    court.complete(case, "1", "rina.ptsp", **{
+        "surat_permohonan_salinan_putusan_kepada_ketua_pengadilan_negeri":
+            'Surat <b>"A & B"</b> \'x\'',
+        "fotokopi_ktp": "KTP", "surat_permohonan_salinan_putusan_diterima": "ok"})
+    text = court.ok("export", "--format", "xes").stdout
+    root = ET.fromstring(text)
+    key = "sop:output:surat_permohonan_salinan_putusan_kepada_ketua_pengadilan_negeri"
+    values = [a.get("value") for a in root.iter() if a.get("key") == key]
+    assert values == ['Surat <b>"A & B"</b> \'x\'']

@@ -1,0 +1,97 @@
+"""A golden path for every SOP in definitions/, played through the real CLI.
+
+The routes are in ``tests/golden/routes.yaml`` (``rute``): per SOP, the steps in order,
+each with the step (``langkah``), who does it (``oleh``), the branch taken (``keputusan``,
+for decisions) and the values it records (``nilai``: kelengkapan, outputs, case fields).
+The case must end (status ``selesai``) with every step of the route done by its person, no
+step left open, no deviation, and a log that verifies.
+
+The routes' own clock (``mulai``, ``menit_per_langkah``) is for the pure-core test; here
+the steps are done now, one after the other, as a clerk at the desk would (a time given
+with ``--at`` would be an entry recorded later, which is a different story).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import DEFINITIONS, ROOT
+from tests.e2e.court import Court, new_court
+
+ROUTES = ROOT / "tests" / "golden" / "routes.yaml"
+SOPS = sorted(p.stem for p in DEFINITIONS.glob("*.yaml") if p.stem != "court")
+
+
+def _routes() -> dict[str, Any]:
+    data = yaml.safe_load(ROUTES.read_text(encoding="utf-8"))
+    routes = data.get("rute", data) if isinstance(data, dict) else None
+    assert isinstance(routes, dict), f"{ROUTES}: expected 'rute', a mapping of SOP id to route"
+    return routes
+
+
+def _steps(route: Any) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """(steps, case fields) of one route, written as a list of steps or as a mapping."""
+    if isinstance(route, dict):
+        fields = route.get("isian") or {}
+        route = route.get("langkah") or route.get("rute") or route.get("steps")
+    else:
+        fields = {}
+    assert isinstance(route, list) and route, "a route is a non-empty list of steps"
+    return route, {str(k): str(v) for k, v in fields.items()}
+
+
+def _variants(value: Any) -> list[Any]:
+    """One SOP may have one route, or several (a list of routes, or named routes)."""
+    if isinstance(value, dict) and not {"langkah", "rute", "steps"} & value.keys():
+        return list(value.values())
+    if isinstance(value, list) and value and isinstance(value[0], list):
+        return value
+    return [value]
+
+
+def test_every_sop_has_a_route() -> None:
+    if not ROUTES.exists():
+        pytest.skip(f"{ROUTES.relative_to(ROOT)} is not written yet")
+    assert sorted(_routes()) == SOPS
+
+
+@pytest.mark.parametrize("sop_id", SOPS)
+def test_golden_path(sop_id: str, tmp_path: Path) -> None:
+    if not ROUTES.exists():
+        pytest.skip(f"{ROUTES.relative_to(ROOT)} is not written yet")
+    routes = _routes()
+    assert sop_id in routes, f"no route for {sop_id} in {ROUTES.name}"
+    for n, variant in enumerate(_variants(routes[sop_id])):
+        where = tmp_path / f"route{n}"
+        where.mkdir()
+        _play(new_court(where), sop_id, *_steps(variant))
+
+
+def _play(court: Court, sop_id: str, steps: list[dict[str, Any]], fields: dict[str, str]
+          ) -> None:
+    start_args = [f"--field={k}={v}" for k, v in fields.items()]
+    case = court.start(sop_id, str(steps[0]["oleh"]), *start_args)
+    open_now = [s["node"] for s in court.json("case", case)["open_steps"]]
+    for step in steps:
+        node = str(step["langkah"])
+        assert node in open_now, f"{sop_id}: step {node} is not open (open: {open_now})"
+        extra: list[str] = []
+        if step.get("keputusan") is not None:
+            extra += ["--decision", str(step["keputusan"])]
+        for key, value in (step.get("nilai") or {}).items():
+            extra.append(f"--output={key}={value}")
+        out = court.json("complete", case, node, "--as", str(step["oleh"]), *extra)
+        assert out["deviations"] == [], f"{sop_id} step {node}: {out['deviations']}"
+        open_now = [s["node"] for s in out["open_steps"]]
+    view = court.json("case", case)
+    assert view["status"] == "selesai", f"{sop_id}: still open at {open_now}"
+    assert view["open_steps"] == []
+    done = [(str(e["node"]), e["actor"]) for e in view["timeline"]
+            if e["type"] == "step_completed"]
+    assert done == [(str(s["langkah"]), str(s["oleh"])) for s in steps]
+    assert court.json("deviations", "--case", case) == []
+    assert court.json("verify")["ok"] is True
