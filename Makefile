@@ -9,6 +9,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out
+DEMO_DB ?= sop.db
 PYTEST_ARGS ?=
 
 .PHONY: demo test lint typecheck pytest bench clean
@@ -20,9 +21,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# The demo court's database is made afresh (sop.db beside the Makefile, or DEMO_DB); the
+# later `sop` commands in this folder read it.
 demo: $(STAMP)
 	$(BIN)/sop validate definitions/
 	$(BIN)/sop publish $(OUT)
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	SOP_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/sop demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check sop_runtime tests bench
@@ -39,4 +44,4 @@ bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(OUT) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(OUT) .mypy_cache .ruff_cache .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from sop_runtime import __version__
-from sop_runtime.cli import audit, cases, definitions, people, supervise
+from sop_runtime.cli import audit, cases, definitions, demo, people, supervise
 from sop_runtime.cli.common import Exit, fail
 from sop_runtime.errors import DefinitionError, NotFoundError, SopRuntimeError
 from sop_runtime.i18n import set_lang, tr
@@ -62,6 +62,7 @@ app.command("deviations")(supervise.deviations)
 app.command("log")(audit.log)
 app.command("verify")(audit.verify)
 app.command("export")(audit.export)
+app.command("demo")(demo.demo)
 
 
 def _is(exc: BaseException, module: str, name: str) -> bool:

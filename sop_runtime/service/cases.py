@@ -197,7 +197,6 @@ def sweep(rt: Runtime) -> SweepReport:
     """Record what time alone caused by now, case by case (one transaction each): overdue
     steps, breached service standards, timer branches. Running it twice records nothing
     new."""
-    now = rt.now()
     with rt.engine.connect() as conn:
         candidates = [c.case_id for c in queries.cases(conn, status="aktif")]
     cases = events = flagged = 0

@@ -1,0 +1,35 @@
+"""``sop demo``: a working day at PN Sanana, played through the real commands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sop_runtime.cli.common import console, definitions_dir, fail, use_clock
+from sop_runtime.i18n import tr
+
+
+def demo(
+    definitions: Annotated[Path | None, typer.Option(
+        "--definitions", help="Folder definisi / definitions folder (bawaan/default: definitions/)")
+    ] = None,
+) -> None:
+    """Siapkan PN Sanana dan mainkan satu hari kerja / set up PN Sanana and play a working day."""
+    from sop_runtime.cli.app import run
+    from sop_runtime.demo.play import DemoFailed, play
+
+    moment: list[datetime] = []
+
+    def set_clock(at: datetime) -> None:
+        moment[:] = [at]
+
+    use_clock(lambda: moment[0])
+    try:
+        play(definitions or definitions_dir(), run, set_clock, console())
+    except DemoFailed as exc:
+        fail(tr("demo gagal: {e}", "demo failed: {e}", e=exc))
+    finally:
+        use_clock(None)

@@ -1,0 +1,146 @@
+"""A working day at PN Sanana, as the demo plays it through the real commands.
+
+Tuesday 24 November 2026 (WIT). Five services at the PTSP desk and the Kepaniteraan Hukum:
+a civil claim filed and numbered, a panjar assessed and paid (with a refused attempt by a
+clerk who may not receive money), a legalisation signed by the Wakil Ketua while the Ketua
+is away, a surat keterangan whose draft the Ketua sends back for rework, a complaint received
+on paper last week and entered today, and a salinan putusan request left waiting past its
+step's deadline.
+
+Each entry: the local time it happens, the command, the exit code it must give.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DAY = "2026-11-24"
+
+
+@dataclass(frozen=True)
+class Act:
+    time: str                  # HH:MM on DAY, court time
+    args: tuple[str, ...]
+    expect: int = 0            # 0 done, 4 refused and recorded
+    note: str = ""             # what the narrator says (Bahasa Indonesia)
+
+
+def act(time: str, *args: str, expect: int = 0, note: str = "") -> Act:
+    return Act(time, args, expect, note)
+
+
+def _o(**values: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for k, v in values.items():
+        out += ["--output", f"{k}={v}"]
+    return tuple(out)
+
+
+# Case numbers are given in order by the database: {C1} is the first case the demo starts.
+SCRIPT: tuple[Act, ...] = (
+    # -- 1. a civil claim at the PTSP desk (pendaftaran-gugatan-ptsp) -----------------------
+    act("08:05", "start", "pendaftaran-gugatan-ptsp", "--as", "rina.ptsp",
+        note="Penggugat datang ke meja PTSP membawa gugatan"),
+    act("08:20", "complete", "{C1}", "1", "--as", "rina.ptsp", *_o(
+        surat_gugatan_asli="Gugatan wanprestasi 6 rangkap",
+        fotokopi_ktp_penggugat="KTP 8202xxxxxxxx0001",
+        softcopy_surat_gugatan="gugatan.docx (flashdisk)",
+        ceklist_kelengkapan_yang_ditandatangani="CK-2026-11-24-01")),
+    act("08:40", "complete", "{C1}", "2", "--as", "ahmad.panmudpdt", "--decision", "Lengkap",
+        *_o(berkas_dinyatakan_lengkap_atau_tidak_lengkap="Lengkap, diparaf Panmud Perdata")),
+    act("08:50", "complete", "{C1}", "3", "--as", "siti.kasir", *_o(
+        taksiran_panjar="Rp 1.450.000", slip_setoran="Slip BSI 24/11/2026 No. 118")),
+    act("09:35", "complete", "{C1}", "4", "--as", "rina.ptsp",
+        *_o(bukti_setoran_bank="Bukti setor BSI No. 0091827"),
+        note="Penggugat kembali dari bank; Petugas PTSP mencatat atas namanya"),
+    act("09:40", "complete", "{C1}", "5", "--as", "rina.ptsp",
+        *_o(bukti_setoran_diterima_kasir="Diteruskan ke Kasir 09:40")),
+    act("09:55", "complete", "{C1}", "6", "--as", "siti.kasir", *_o(
+        nomor_perkara="14/Pdt.G/2026/PN Snn", skum="SKUM 14/Pdt.G/2026")),
+    act("10:00", "complete", "{C1}", "7", "--as", "rina.ptsp",
+        *_o(skum_lembar_penggugat_diserahkan="SKUM lembar 1 diterima penggugat")),
+
+    # -- 2. a panjar assessed and paid (taksiran-panjar-skum; money: penegakan tolak) --------
+    act("10:10", "start", "taksiran-panjar-skum", "--as", "fadli.ptsp"),
+    act("10:25", "complete", "{C2}", "1", "--as", "fadli.ptsp", *_o(
+        surat_gugatan_permohonan="Permohonan ganti nama", data_identitas_para_pihak="KTP pemohon",
+        berkas_perkara_diterima_di_meja_i="Meja I, 24/11/2026")),
+    act("10:35", "complete", "{C2}", "2", "--as", "fadli.ptsp", *_o(
+        taksiran_panjar="Rp 350.000", skum_tiga_lembar="SKUM 3 lembar")),
+    act("10:45", "complete", "{C2}", "3", "--as", "ahmad.panmudpdt",
+        "--decision", "Lengkap dan disetujui",
+        *_o(berkas_disetujui_atau_dinyatakan_tidak_lengkap="Disetujui Panmud Perdata")),
+    act("10:50", "complete", "{C2}", "4", "--as", "fadli.ptsp",
+        *_o(slip_setoran_panjar="Slip setoran No. 119")),
+    act("11:20", "complete", "{C2}", "5", "--as", "fadli.ptsp",
+        *_o(bukti_setoran_bank="Bukti setor BSI No. 0091901"), expect=4,
+        note="Petugas PTSP mencoba mencatat setoran pemohon; hanya Kasir yang boleh"),
+    act("11:22", "complete", "{C2}", "5", "--as", "yusuf.kasir",
+        *_o(bukti_setoran_bank="Bukti setor BSI No. 0091901")),
+    act("11:30", "complete", "{C2}", "6", "--as", "yusuf.kasir", *_o(skum_lunas="SKUM lunas")),
+
+    # -- 3. a legalisation signed by the Wakil Ketua (legalisasi-waarmerking) ----------------
+    act("09:10", "start", "legalisasi-waarmerking", "--as", "rina.ptsp"),
+    act("09:15", "complete", "{C3}", "1", "--as", "rina.ptsp", *_o(
+        surat_permohonan_legalisasi_waarmerking="Permohonan CV Kie Raha",
+        surat_akta_di_bawah_tangan="Perjanjian kerja sama 3 lembar",
+        permohonan_waarmerking_diterima="Diterima 09:15")),
+    act("09:45", "complete", "{C3}", "2", "--as", "ridwan.panmudhkm",
+        *_o(permohonan_waarmerking_telah_diteliti="Diteliti, lengkap")),
+    act("10:30", "complete", "{C3}", "3", "--as", "maya.hukum",
+        *_o(catatan_waarmerking="Catatan W/2026/31")),
+    act("11:00", "complete", "{C3}", "4", "--as", "bambang.panitera",
+        *_o(catatan_waarmerking_diparaf_panitera="Paraf Panitera")),
+    act("13:15", "complete", "{C3}", "5", "--as", "sri.wkpn",
+        *_o(catatan_waarmerking_ditandatangani="Ditandatangani Wakil Ketua")),
+    act("13:40", "complete", "{C3}", "6", "--as", "maya.hukum", *_o(
+        nomor_pendaftaran_waarmerking="31/Leg/2026/PN Snn",
+        tanggal_pendaftaran_waarmerking=DAY)),
+
+    # -- 4. a surat keterangan sent back for rework (surat-keterangan-eraterang) -------------
+    act("08:30", "start", "surat-keterangan-eraterang", "--as", "fadli.ptsp"),
+    act("08:35", "complete", "{C4}", "1", "--as", "fadli.ptsp", *_o(
+        email_aktif="pemohon@example.id", pindaian_ktp="ktp.pdf",
+        pas_foto_4x6_latar_merah_jpg="foto.jpg",
+        pindaian_skck_yang_dilegalisir_pdf="skck.pdf",
+        cetakan_permohonan_eraterang="Cetakan eraterang No. ER-5521")),
+    act("08:50", "complete", "{C4}", "2", "--as", "fadli.ptsp", *_o(
+        pas_foto_4x6_latar_merah_2_lembar="2 lembar", fotokopi_skck_yang_dilegalisir="1 lembar",
+        fotokopi_ijazah_terakhir="1 lembar", fotokopi_ktp="1 lembar",
+        berkas_permohonan_surat_keterangan_diterima="Diterima 08:50")),
+    act("09:05", "complete", "{C4}", "3", "--as", "fadli.ptsp", "--decision", "Tidak ditemukan",
+        *_o(hasil_penelusuran_nama_pemohon="Nama tidak ditemukan di SIPP")),
+    act("09:45", "complete", "{C4}", "4", "--as", "fadli.ptsp",
+        *_o(konsep_surat_keterangan="Konsep SK-ER-5521"),
+        note="Konsep selesai 30 menit setelah langkah aktif; batasnya 15 menit"),
+    act("10:15", "override", "reopen", "{C4}", "4", "--as", "hendra.kpn",
+        "--reason", "Nama pemohon pada konsep salah ketik (Marasabesy, seharusnya Marasabessy)",
+        note="Ketua mengembalikan konsep untuk diperbaiki: percobaan baru, bukan menghapus"),
+    act("10:25", "complete", "{C4}", "4", "--as", "fadli.ptsp",
+        *_o(konsep_surat_keterangan="Konsep SK-ER-5521 (perbaikan)")),
+
+    # -- 5. a complaint received on paper last Thursday, entered today (pengaduan-siwas) ----
+    act("13:00", "start", "pengaduan-siwas", "--as", "dewi.pengaduan",
+        "--at", "2026-11-19 10:30", "--reason", "Diterima di meja pengaduan saat SIWAS gangguan",
+        note="Pengaduan diterima di atas kertas Kamis lalu; dicatat hari ini dengan waktu "
+             "sebenarnya"),
+    act("13:05", "complete", "{C5}", "1", "--as", "dewi.pengaduan",
+        "--at", "2026-11-19 10:45", "--reason", "Register pengaduan manual hal. 12", *_o(
+            surat_atau_uraian_pengaduan="Surat pengaduan tertanggal 18/11/2026",
+            identitas_pelapor_dan_terlapor="KTP pelapor; nama terlapor",
+            pengaduan_tercatat_dalam_register_pengaduan="Register pengaduan No. 7/2026")),
+
+    # -- 6. a salinan putusan request that waits (salinan-putusan) -------------------------
+    act("14:00", "start", "salinan-putusan", "--as", "rina.ptsp"),
+    act("14:10", "complete", "{C6}", "1", "--as", "rina.ptsp", *_o(
+        surat_permohonan_salinan_putusan_kepada_ketua_pengadilan_negeri=(
+            "Permohonan salinan 9/Pdt.G/2026"),
+        fotokopi_ktp="KTP pemohon",
+        surat_permohonan_salinan_putusan_diterima="Diterima 14:10")),
+
+    # -- end of the day ---------------------------------------------------------------------
+    act("16:35", "sweep", note="Penyisiran batas waktu di akhir hari"),
+    act("16:40", "overdue"),
+    act("16:41", "deviations"),
+    act("16:45", "verify"),
+)
