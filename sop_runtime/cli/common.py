@@ -75,5 +75,6 @@ def print_json(data: Any) -> None:
 
 
 def fail(message: str, code: Exit = Exit.PROBLEMS) -> NoReturn:
-    err_console().print(f"[bold red]{tr('galat', 'error')}:[/] {escape(message)}")
+    err_console().print(f"[bold red]{tr('galat', 'error')}:[/] {escape(message)}",
+                        soft_wrap=True)
     raise SystemExit(int(code))
