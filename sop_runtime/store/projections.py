@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import Connection, delete, insert, update
+from sqlalchemy import Connection, bindparam, delete, insert, update
 
 from sop_runtime.store.schema import cases, deviations, open_steps
 
@@ -74,20 +74,27 @@ def _json(value: Mapping[str, Any]) -> str:
     return orjson.dumps(dict(value), option=orjson.OPT_SORT_KEYS).decode()
 
 
+# built once: the statements are compiled once and cached
+_UPDATE_CASE = update(cases).where(cases.c.case_id == bindparam("key"))
+_INSERT_CASE = insert(cases)
+_DELETE_STEPS = delete(open_steps).where(open_steps.c.case_id == bindparam("key"))
+_INSERT_STEPS = insert(open_steps)
+_CASE_FIELDS = tuple(f for f in CaseRow.__dataclass_fields__)
+_STEP_FIELDS = tuple(f for f in OpenStepRow.__dataclass_fields__)
+
+
 def save_case(conn: Connection, case: CaseRow, steps: Iterable[OpenStepRow]) -> None:
     """Write ``case``'s row (insert or replace) and replace its open steps with ``steps``."""
-    values = asdict(case)
+    values = {name: getattr(case, name) for name in _CASE_FIELDS}
     values["fields"] = _json(case.fields)
-    changed = conn.execute(update(cases).where(cases.c.case_id == case.case_id)
-                           .values(**values)).rowcount
-    if not changed:
-        conn.execute(insert(cases).values(**values))
-    conn.execute(delete(open_steps).where(open_steps.c.case_id == case.case_id))
-    rows = [asdict(s) for s in steps]
+    rows = [{name: getattr(s, name) for name in _STEP_FIELDS} for s in steps]
     if any(r["case_id"] != case.case_id for r in rows):
         raise ValueError(f"open steps of another case given for {case.case_id}")
+    if not conn.execute(_UPDATE_CASE, {**values, "key": case.case_id}).rowcount:
+        conn.execute(_INSERT_CASE, values)
+    conn.execute(_DELETE_STEPS, {"key": case.case_id})
     if rows:
-        conn.execute(insert(open_steps), rows)
+        conn.execute(_INSERT_STEPS, rows)
 
 
 def add_deviations(conn: Connection, rows: Iterable[DeviationRow]) -> None:

@@ -1,8 +1,9 @@
 """The read side: worklists, overdue steps, deviations and cases.
 
-``open_steps`` holds one row per role that may act on a step; the step queries group those
-rows into one :class:`OpenStep` with its roles gathered, so a step with several roles is
-listed once and a ``limit`` counts steps.
+``open_steps`` holds one row per role that may act on a step; the step queries read role
+rows in index order (a step's rows adjacent) and fold them into one :class:`OpenStep` with
+its roles gathered, so a step with several roles is listed once and a ``limit`` counts
+steps, while the database walks the ``due_at`` indexes and stops early.
 """
 
 from __future__ import annotations
@@ -13,14 +14,12 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Connection, Select, and_, or_, select
 
 from sop_runtime.store.projections import CaseRow, DeviationRow
 from sop_runtime.store.schema import cases as cases_table
 from sop_runtime.store.schema import deviations as deviations_table
 from sop_runtime.store.schema import open_steps
-
-ROLE_SEP = ","
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,26 +39,43 @@ class OpenStep:
 
 
 _o = open_steps.c
-_KEY = (_o.case_id, _o.node, _o.attempt)
-_DUE = func.min(_o.due_at)
-_ACTIVATED = func.min(_o.activated_at)
-# the columns but role are the same on every role row of a step
-_STEP = (*_KEY, func.aggregate_strings(_o.role, ROLE_SEP), func.min(_o.sop_id),
-         func.min(_o.kegiatan), _ACTIVATED, _DUE, func.min(_o.assignee),
-         func.min(_o.claimed_by))
+_ROW = (_o.case_id, _o.node, _o.attempt, _o.role, _o.sop_id, _o.kegiatan, _o.activated_at,
+        _o.due_at, _o.assignee, _o.claimed_by)
 
 
-def _step(row: Sequence[Any]) -> OpenStep:
-    return OpenStep(row[0], row[1], row[2], tuple(sorted(row[3].split(ROLE_SEP))), row[4],
-                    row[5], row[6], row[7], row[8], row[9])
+def _fold(rows: Sequence[Sequence[Any]]) -> list[OpenStep]:
+    """Steps from role rows in which the rows of one step are adjacent."""
+    out: list[OpenStep] = []
+    i, n = 0, len(rows)
+    while i < n:
+        row = rows[i]
+        j = i + 1
+        while j < n and rows[j][2] == row[2] and rows[j][1] == row[1] \
+                and rows[j][0] == row[0]:
+            j += 1
+        roles = (row[3],) if j == i + 1 else tuple(sorted(r[3] for r in rows[i:j]))
+        out.append(OpenStep(row[0], row[1], row[2], roles, row[4], row[5], row[6], row[7],
+                            row[8], row[9]))
+        i = j
+    return out
 
 
-def _steps(conn: Connection, where: ColumnElement[bool], order: tuple[Any, ...],
-           limit: int | None) -> list[OpenStep]:
-    query = select(*_STEP).where(where).group_by(*_KEY).order_by(*order, *_KEY)
-    if limit is not None:
-        query = query.limit(limit)
-    return [_step(r) for r in conn.execute(query)]
+def _steps(conn: Connection, query: Select[Any], limit: int | None) -> list[OpenStep]:
+    """Run ``query`` (role rows ordered so that a step's rows are adjacent) and fold the
+    rows into at most ``limit`` steps. With a limit, rows are fetched in pages of about
+    two per step (most steps have one or two roles) so the database can stop early."""
+    if limit is None:
+        return _fold(conn.execute(query).all())
+    rows_limit = max(limit * 2, 16)
+    while True:
+        rows = conn.execute(query.limit(rows_limit)).all()
+        steps = _fold(rows)
+        if len(rows) < rows_limit:
+            return steps[:limit]
+        steps.pop()  # the last step may be cut short of some of its roles
+        if len(steps) >= limit:
+            return steps[:limit]
+        rows_limit *= 4
 
 
 def worklist(conn: Connection, roles: Collection[str], username: str,
@@ -70,7 +86,10 @@ def worklist(conn: Connection, roles: Collection[str], username: str,
     mine: ColumnElement[bool] = _o.assignee == username
     if roles:
         mine = or_(mine, and_(_o.role.in_(sorted(roles)), _o.assignee.is_(None)))
-    return _steps(conn, mine, (_DUE.is_(None), _DUE, _ACTIVATED), limit)
+    query = select(*_ROW).where(mine).order_by(
+        _o.due_at.is_(None), _o.due_at, _o.activated_at, _o.case_id, _o.node, _o.attempt,
+        _o.role)
+    return _steps(conn, query, limit)
 
 
 def overdue(conn: Connection, now: datetime, role: str | None = None, sop: str | None = None,
@@ -78,13 +97,27 @@ def overdue(conn: Connection, now: datetime, role: str | None = None, sop: str |
     """Open steps whose deadline is before ``now``, most overdue first; ``role`` keeps the
     steps that role may act on (each still listed with all its roles); ``sop`` keeps one
     SOP's steps."""
-    where: ColumnElement[bool] = _o.due_at < now
-    if role is not None:
-        keyed = (select(*_KEY).where(_o.role == role, _o.due_at < now))
-        where = and_(where, tuple_(*_KEY).in_(keyed))
+    if role is None:
+        query = select(*_ROW).where(_o.due_at < now)
+        if sop is not None:
+            query = query.where(_o.sop_id == sop)
+        query = query.order_by(_o.due_at, _o.case_id, _o.node, _o.attempt, _o.role)
+        return _steps(conn, query, limit)
+    # the role's rows (index role, due_at; one per step) pick the steps, which then get
+    # all their role rows
+    m = open_steps.c
+    picked = (select(m.case_id, m.node, m.attempt, m.due_at)
+              .where(m.role == role, m.due_at < now))
     if sop is not None:
-        where = and_(where, _o.sop_id == sop)
-    return _steps(conn, where, (_DUE,), limit)
+        picked = picked.where(m.sop_id == sop)
+    picked = picked.order_by(m.due_at, m.case_id, m.node, m.attempt)
+    if limit is not None:
+        picked = picked.limit(limit)
+    k = picked.subquery("k")
+    query = (select(*_ROW).select_from(k).join(open_steps, and_(
+        _o.case_id == k.c.case_id, _o.node == k.c.node, _o.attempt == k.c.attempt))
+        .order_by(k.c.due_at, k.c.case_id, k.c.node, k.c.attempt, _o.role))
+    return _steps(conn, query, None)
 
 
 def deviations(conn: Connection, case: str | None = None, kind: str | None = None,
