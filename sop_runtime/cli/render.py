@@ -5,7 +5,8 @@ Imported only inside commands: it pulls in the engine's event classes.
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from contextlib import suppress
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -52,6 +53,30 @@ def step_name(wf: Workflow, node: str | None, width: int = 48) -> str:
 
 def pairs(values: Any) -> str:
     return "; ".join(f"{k}={v}" for k, v in dict(values).items())
+
+
+def working(seconds: int) -> str:
+    """Working time in hours and minutes: ``28 jam 5 menit kerja``."""
+    hours, minutes = divmod(max(seconds, 0) // 60, 60)
+    parts = [tr("{n} jam", "{n} h", n=hours)] if hours else []
+    if minutes or not parts:
+        parts.append(tr("{n} menit", "{n} min", n=minutes))
+    return " ".join(parts) + tr(" kerja", " working")
+
+
+def evidence(values: Any, tz: tzinfo) -> str:
+    """A deviation's evidence for people: instants in the court's time, ``*_detik`` (working
+    seconds) as hours and minutes."""
+    out = []
+    for key, value in dict(values).items():
+        text = str(value)
+        if key.endswith("_detik") and text.isdigit():
+            key, text = key.removesuffix("_detik"), working(int(text))
+        elif len(text) >= 20 and text[4:5] == "-" and text[10:11] == "T":
+            with suppress(ValueError):
+                text = show(datetime.fromisoformat(text), tz)
+        out.append(f"{key}={text}")
+    return "; ".join(out)
 
 
 def describe(e: Event, wf: Workflow, tz: tzinfo) -> tuple[str, list[str]]:
@@ -112,7 +137,7 @@ def describe(e: Event, wf: Workflow, tz: tzinfo) -> tuple[str, list[str]]:
             what += f" — {step_name(wf, e.node, 36)}"
         details.append(tr("aturan: {r}", "rule: {r}", r=e.rule))
         if e.evidence:
-            details.append(pairs(e.evidence))
+            details.append(evidence(e.evidence, tz))
         if e.reason:
             details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
     elif isinstance(e, ActionRefused):
@@ -123,7 +148,7 @@ def describe(e: Event, wf: Workflow, tz: tzinfo) -> tuple[str, list[str]]:
             what += f" — {step_name(wf, e.node, 36)}"
         facts = {k: v for k, v in e.detail.items() if k not in ("pelanggaran",)}
         if facts:
-            details.append(pairs(facts))
+            details.append(evidence(facts, tz))
         if e.reason:
             details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
     elif isinstance(e, CaseCompleted):

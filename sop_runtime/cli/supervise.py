@@ -202,6 +202,7 @@ def deviations(
     from rich.table import Table
 
     from sop_runtime.cli.common import say, table_console
+    from sop_runtime.cli.render import evidence
 
     con = table_console()
     if not rows:
@@ -213,8 +214,8 @@ def deviations(
                 tr("Aturan / bukti / alasan", "Rule / evidence / reason")):
         table.add_column(col, no_wrap=col in (tr("Perkara", "Case"), tr("Waktu", "When")))
     for d in rows:
-        facts = "; ".join(f"{k}={v}" for k, v in dict(d.evidence).items()
-                          if k not in ("pelanggaran", "aturan"))
+        facts = evidence({k: v for k, v in dict(d.evidence).items()
+                          if k not in ("pelanggaran", "aturan")}, tz)
         text = d.rule + (f"\n{facts}" if facts else "") + (
             "\n" + tr("alasan: {r}", "reason: {r}", r=d.reason) if d.reason else "")
         table.add_row(show(d.occurred_at, tz), d.case_id, d.node or "-",
