@@ -96,3 +96,34 @@ def test_unopenable_sqlite_file(tmp_path: object) -> None:
     engine = make_engine("sqlite:////nonexistent-dir/sop.db")
     with pytest.raises(DatabaseUnavailable, match="nonexistent-dir"), engine.connect():
         pass
+
+
+@given(case=SAFE, type_=SAFE, actor=st.none() | SAFE, payloads=st.lists(JSON, min_size=1,
+                                                                        max_size=4),
+       occurred=INSTANTS)
+def test_verify_fast_path_accepts_what_append_writes(case: str, type_: str, actor: str | None,
+                                                     payloads: list[object],
+                                                     occurred: datetime) -> None:
+    """Rows as the database returns them, for events written by append: the inline fast
+    path of verify accepts every one (the exact fallback is never needed)."""
+    from sop_runtime.store import chain
+
+    iso = utc_iso(occurred)
+    jsons = [canonical_json(p).decode() for p in payloads]
+    hashes = chain_hashes(case, GENESIS, [(i + 1, type_, 1, iso, iso, actor, j)
+                                          for i, j in enumerate(jsons)])
+    naive = iso.removesuffix("+00:00")
+    rows = [(case, i + 1, type_, 1, naive, naive, actor, j, ([GENESIS, *hashes])[i], h)
+            for i, (j, h) in enumerate(zip(jsons, hashes, strict=True))]
+    scan = chain._Scan()
+    original = chain._exact_hash
+    chain._exact_hash = _no_fallback  # type: ignore[assignment]
+    try:
+        assert scan.run(rows) is None
+    finally:
+        chain._exact_hash = original
+    assert scan.events == len(rows)
+
+
+def _no_fallback(row: object) -> str:
+    raise AssertionError(f"the fast path refused {row!r}")
