@@ -208,17 +208,9 @@ class _Decision:
                 "Time {at} is impossible: before {what} ({since})",
                 at=self._show(self.at), what=what, since=self._show(moment))
 
-    def _acting_roles(self, node: Node) -> tuple[str, ...]:
-        lane = self.wf.role(node.role or "")
-        if lane is not None and lane.publik:
-            if node.recorded_by:
-                return node.recorded_by
-            return tuple(r.id for r in self.wf.roles if not (r.publik or r.sistem))
-        return node.roles
-
     def _authorise(self, node: Node) -> Grant | None:
         assert self.actor is not None
-        roles = self._acting_roles(node)
+        roles = self.wf.acting_roles(node)
         grant = self.ctx.directory.grant_any(self.actor, roles, self.at)
         if grant is None:
             self._violate(DeviationKind.WRONG_ACTOR, "pelaksana",
@@ -293,22 +285,43 @@ class _Decision:
         return tuple(t.target for t in node.transitions
                      if t.kind in (EdgeKind.NEXT, EdgeKind.CONNECTOR))
 
-    def _advance(self, targets: tuple[str, ...], at: datetime,
-                 fields: Mapping[str, str]) -> None:
+    def _advance(self, targets: tuple[str, ...], at: datetime, fields: Mapping[str, str],
+                 resumed: frozenset[str] = frozenset()) -> None:
         for target in targets:
-            if target in self.state.pending_early or self._is_open(target):
+            if self._is_open(target):
                 continue
-            node = self.wf.node(target)
-            activated = self._activate(node, at, fields=fields)
-            if node.kind is StepKind.PENGHUBUNG:
-                # an off-page connector is a drawing device: nobody does it, the flow
-                # passes through to its pair
-                passed = self._targets(node, None)
-                self.events.append(StepCompleted(
-                    **self._env(at, system=True), node=node.id,  # type: ignore[arg-type]
-                    attempt=activated.attempt, next=passed))
-                self._closing(node.id, at)
-                self._advance(passed, at, fields)
+            if target in self.state.pending_early:
+                self._resume(target, at, fields, resumed)
+                continue
+            self._enter(self.wf.node(target), at, fields)
+
+    def _resume(self, node_id: str, at: datetime, fields: Mapping[str, str],
+                resumed: frozenset[str]) -> None:
+        """The flow reaches a step done ahead of it: it is not redone. The flow goes on from
+        its outcome to the targets its early completion did not open (they were open then,
+        e.g. a branch back to the very step whose completion now leads here); the targets
+        opened since are its continuation already."""
+        done = self.state.current(node_id)
+        if node_id in resumed or done is None or done.status is not StepStatus.DONE:
+            return
+        since = self.state.steps[self.state.steps.index(done) + 1:]
+        later = {s.node for s in since} | self.attempts.keys()
+        rest = tuple(t for t in self._targets(self.wf.node(node_id), done.decision)
+                     if t not in later)
+        self._advance(rest, at, fields, resumed | {node_id})
+
+    def _enter(self, node: Node, at: datetime, fields: Mapping[str, str], *,
+               reopened: bool = False) -> None:
+        """Activate ``node``; an off-page connector is a drawing device that nobody does:
+        the flow passes through it to its pair at once."""
+        activated = self._activate(node, at, fields=fields, reopened=reopened)
+        if node.kind is StepKind.PENGHUBUNG:
+            passed = self._targets(node, None)
+            self.events.append(StepCompleted(
+                **self._env(at, system=True), node=node.id,  # type: ignore[arg-type]
+                attempt=activated.attempt, next=passed))
+            self._closing(node.id, at)
+            self._advance(passed, at, fields)
 
     def _finish(self, end_node: str, at: datetime) -> None:
         """The case reached an end: steps still open were never done."""
@@ -532,11 +545,11 @@ class _Decision:
         if not self.ctx.directory.knows(cmd.assignee):
             raise self._reject("unknown_user", "Pengguna '{user}' tidak dikenal",
                                "Unknown user '{user}'", user=cmd.assignee)
-        if self.ctx.directory.grant_any(cmd.assignee, self._acting_roles(node), self.at) is None:
+        if self.ctx.directory.grant_any(cmd.assignee, self.wf.acting_roles(node), self.at) is None:
             raise self._reject(
                 "assignee_cannot_act", "{user} tidak memegang peran {roles} untuk langkah {node}",
                 "{user} holds none of the roles {roles} of step {node}", user=cmd.assignee,
-                roles=", ".join(self._acting_roles(node)), node=node.id)
+                roles=", ".join(self.wf.acting_roles(node)), node=node.id)
         self.events.append(StepReassigned(
             **self._env(), node=node.id, attempt=step.attempt,  # type: ignore[arg-type]
             assignee=cmd.assignee, reason=self.reason or ""))
@@ -565,7 +578,7 @@ class _Decision:
         self._not_before(step.completed_at or step.activated_at, f"langkah {node.id} ditutup")
         self._flag(DeviationKind.OVERRIDE, "buka_ulang", node.id, step.attempt,
                    reason=self.reason, evidence={"tindakan": "buka_ulang"})
-        self._activate(node, self.at, reopened=True)
+        self._enter(node, self.at, self.state.fields, reopened=True)
 
     def _sweep(self) -> None:
         if not self.state.is_active:

@@ -15,6 +15,7 @@ from sop_runtime.engine import (
     CompleteStep,
     DeviationFlagged,
     Event,
+    ReopenStep,
     StaleAction,
     StartCase,
     StepActivated,
@@ -219,6 +220,35 @@ def test_a_branch_back_opens_a_new_attempt() -> None:
         ("1", 1), ("2", 1), ("3", 1), ("2", 2), ("3", 2), ("4", 1)]
 
 
+def test_a_decision_done_early_that_sends_the_flow_back_is_followed_when_reached() -> None:
+    c = Case(inline_sop(LOOP), now=T0)
+    c.do(StartCase(actor="rina.ptsp"))
+    ok(c, "1", "rina.ptsp")
+    # the check is recorded (on paper first) while the repair is still open
+    events = ok(c, "3", "ahmad.panmudpdt", "Tidak lengkap")
+    assert summary(events) == [("deviation_flagged", "out_of_order", "3", 1),
+                               ("step_activated", "3", 1), ("step_completed", "3", 1)]
+    assert c.state.pending_early == frozenset({"3"})
+    # finishing the repair reaches the check: it is not redone, its outcome (repair again)
+    # is followed now
+    assert summary(ok(c, "2", "rina.ptsp")) == [("step_completed", "2", 1),
+                                               ("step_activated", "2", 2)]
+    assert c.state.pending_early == frozenset()
+    assert summary(ok(c, "2", "rina.ptsp")) == [("step_completed", "2", 2),
+                                               ("step_activated", "3", 2)]
+    assert summary(ok(c, "3", "ahmad.panmudpdt", "Lengkap")) == [
+        ("step_completed", "3", 2), ("step_activated", "4", 1)]
+
+
+def test_a_decision_done_early_whose_branch_is_already_open_is_not_followed_twice() -> None:
+    c = Case(inline_sop(LOOP), now=T0)
+    c.do(StartCase(actor="rina.ptsp"))
+    ok(c, "1", "rina.ptsp")
+    assert summary(ok(c, "3", "ahmad.panmudpdt", "Lengkap"))[-1] == ("step_activated", "4", 1)
+    assert summary(ok(c, "2", "rina.ptsp")) == [("step_completed", "2", 1)]
+    assert summary(ok(c, "4", "rina.ptsp")) == [("step_completed", "4", 1), ("case_completed",)]
+
+
 def test_a_decision_may_branch_back_to_itself() -> None:
     wf = inline_sop([
         {"no": 1, "jenis": "mulai", "kegiatan": "Menerima", "pelaksana": "petugas_ptsp"},
@@ -253,6 +283,12 @@ def test_off_page_connectors_are_passed_through() -> None:
     passed = events[2]
     assert isinstance(passed, StepCompleted) and passed.actor is None
     assert passed.next == ("3",)
+    assert [s.node for s in c.state.open_steps] == ["4"]
+    # a supervisor reopening a connector redoes the flow from there; it is not a task
+    events = c.do(ReopenStep(actor="bambang.panitera", node="2", reason="ulang dari hal. 2"))
+    assert summary(events) == [("deviation_flagged", "override", "2", 1),
+                               ("step_activated", "2", 2), ("step_completed", "2", 2),
+                               ("step_activated", "3", 2), ("step_completed", "3", 2)]
     assert [s.node for s in c.state.open_steps] == ["4"]
     assert summary(ok(c, "4", "rina.ptsp")) == [("step_completed", "4", 1), ("case_completed",)]
 
