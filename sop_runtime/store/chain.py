@@ -19,8 +19,6 @@ from typing import Any, Literal
 import orjson
 from sqlalchemy import Connection, select, text
 
-from sop_runtime.compiler.canonical import canonical_json
-from sop_runtime.engine.events import utc_iso
 from sop_runtime.i18n import tr
 from sop_runtime.store.prefetch import prefetched
 from sop_runtime.store.schema import cases, events
@@ -36,6 +34,11 @@ def event_hash(case_id: str, seq: int, type_: str, version: int, occurred_at: da
                recorded_at: datetime, actor: str | None, payload_json: str,
                prev_hash: str) -> str:
     """The hash of one stored event (see the module docstring)."""
+    # imported here: the compiler and engine packages are heavy, and opening a database
+    # (sop_runtime.store.db) must stay cheap
+    from sop_runtime.compiler.canonical import canonical_json
+    from sop_runtime.engine.events import utc_iso
+
     return hashlib.sha256(canonical_json({
         "case_id": case_id, "seq": seq, "type": type_, "version": version,
         "occurred_at": utc_iso(occurred_at), "recorded_at": utc_iso(recorded_at),
@@ -300,6 +303,8 @@ def chain_hashes(case_id: str, after_hash: str,
     """Hashes of consecutive events (seq, type, version, occurred ISO, recorded ISO, actor,
     canonical payload JSON) that follow an event whose hash is ``after_hash``; the same as
     :func:`event_hash` without parsing the payload again."""
+    from sop_runtime.compiler.canonical import canonical_json
+
     out: list[str] = []
     prev = after_hash
     for seq, type_, version, occurred, recorded, actor, payload in rows:

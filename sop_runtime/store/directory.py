@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from sop_runtime.engine.actors import Delegation, DelegationKind, Directory
 from sop_runtime.store.schema import delegations as delegations_table
 from sop_runtime.store.schema import roles as roles_table
 from sop_runtime.store.schema import user_roles, users
+
+if TYPE_CHECKING:  # the engine package is heavy to import; these are imported when used
+    from sop_runtime.engine.actors import Delegation, DelegationKind, Directory
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,8 @@ class DelegationRow:
     reference: str | None = None
 
     def to_engine(self) -> Delegation:
+        from sop_runtime.engine.actors import Delegation
+
         return Delegation(self.delegate, self.role, self.start, self.end, self.kind,
                           self.holder, self.reference)
 
@@ -113,6 +118,8 @@ def add_delegation(conn: Connection, delegate: str, role: str, start: datetime, 
                    created_at: datetime, holder: str | None = None,
                    reference: str | None = None) -> int:
     """Record that ``delegate`` may act as ``role`` from ``start`` to ``end``; its id."""
+    from sop_runtime.engine.actors import DelegationKind
+
     if not start < end:
         raise ValueError("a delegation must end after it starts")
     return int(conn.execute(insert(delegations_table).values(
@@ -123,6 +130,8 @@ def add_delegation(conn: Connection, delegate: str, role: str, start: datetime, 
 
 def delegations(conn: Connection, at: datetime | None = None) -> list[DelegationRow]:
     """Delegations (those in force at ``at`` if given), oldest first."""
+    from sop_runtime.engine.actors import DelegationKind
+
     d = delegations_table.c
     query = select(d.id, d.delegate, d.role, d.kind, d.start, d.end, d.reason, d.created_by,
                    d.created_at, d.holder, d.reference).order_by(d.start, d.id)
@@ -134,6 +143,8 @@ def delegations(conn: Connection, at: datetime | None = None) -> list[Delegation
 
 def load_directory(conn: Connection) -> Directory:
     """Everything the engine needs to know about who may act (active users only)."""
+    from sop_runtime.engine.actors import Directory
+
     active = {u.username: u.roles for u in list_users(conn) if u.active}
     return Directory(
         roles=active,

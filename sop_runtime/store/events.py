@@ -16,8 +16,6 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, exc, insert, select
 
-from sop_runtime.compiler.canonical import canonical_json
-from sop_runtime.engine.events import utc_iso
 from sop_runtime.store.chain import chain_hashes
 from sop_runtime.store.errors import ConcurrencyConflict, is_conflict
 from sop_runtime.store.schema import events
@@ -47,6 +45,9 @@ def append(conn: Connection, case_id: str, after_seq: int, after_hash: str,
     transaction got there first."""
     if not records:
         return []
+    from sop_runtime.compiler.canonical import canonical_json  # heavy: see chain.event_hash
+    from sop_runtime.engine.events import utc_iso
+
     rows: list[dict[str, Any]] = []
     for i, (type_, version, payload, occurred_at, recorded_at, actor) in enumerate(records):
         for instant in (occurred_at, recorded_at):

@@ -127,3 +127,15 @@ def test_verify_fast_path_accepts_what_append_writes(case: str, type_: str, acto
 
 def _no_fallback(row: object) -> str:
     raise AssertionError(f"the fast path refused {row!r}")
+
+
+def test_opening_a_database_imports_no_alembic_engine_or_compiler() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, sop_runtime.store.db; "
+            "print(sorted(m for m in ('alembic', 'sop_runtime.engine', 'sop_runtime.compiler',"
+            " 'pydantic') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
