@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 
 from sop_runtime.compiler.library import compile_source
 from sop_runtime.compiler.workflow import Workflow
@@ -28,11 +29,26 @@ class NotInitialised(SopRuntimeError):
                             "The database is not set up: run 'sop init' first"))
 
 
+def _court_source(conn: Connection) -> str:
+    try:
+        source = settings.get(conn, COURT_KEY)
+    except DBAPIError:  # no schema at all
+        raise NotInitialised() from None
+    if source is None:
+        raise NotInitialised()
+    return source
+
+
+def ensure_ready(rt: Runtime, conn: Connection) -> None:
+    """Raise NotInitialised unless ``sop init`` has set this database up."""
+    if rt._court is None and not rt._ready:
+        _court_source(conn)
+        rt._ready = True
+
+
 def court(rt: Runtime, conn: Connection) -> tuple[CourtFile, CourtCalendar]:
     if rt._court is None:
-        source = settings.get(conn, COURT_KEY)
-        if source is None:
-            raise NotInitialised()
+        source = _court_source(conn)
         model = validate_as(load_yaml(source, "court.yaml"), CourtFile).model
         rt._court = (model, CourtCalendar.from_court(model))
     return rt._court

@@ -31,6 +31,7 @@ class Runtime:
     clock: Clock = system_clock
     _workflows: dict[str, Workflow] = field(default_factory=dict)
     _court: tuple[CourtFile, CourtCalendar] | None = None
+    _ready: bool = False
 
     @classmethod
     def open(cls, url: str | None = None, clock: Clock | None = None) -> Runtime:
@@ -48,3 +49,4 @@ class Runtime:
         """Drop the caches (after ``init`` loaded new definitions or a new court file)."""
         self._workflows.clear()
         self._court = None
+        self._ready = False

@@ -47,6 +47,7 @@ class Late:
 
 def _user_roles(rt: Runtime, username: str, at: datetime) -> set[str]:
     with rt.engine.connect() as conn:
+        catalog.ensure_ready(rt, conn)
         people = directory.load_directory(conn)
     if not people.knows(username):
         raise NotFoundError(tr("Pengguna '{user}' tidak dikenal", "Unknown user '{user}'",
@@ -87,6 +88,7 @@ def overdue(rt: Runtime, *, now: datetime | None = None, role: str | None = None
 def deviations(rt: Runtime, *, case: str | None = None, kind: str | None = None,
                limit: int | None = None) -> list[Any]:
     with rt.engine.connect() as conn:
+        catalog.ensure_ready(rt, conn)
         return list(queries.deviations(conn, case=case, kind=kind, limit=limit))
 
 
@@ -100,6 +102,7 @@ class CaseView:
 
 def case(rt: Runtime, case_id: str) -> CaseView:
     with rt.engine.connect() as conn:
+        catalog.ensure_ready(rt, conn)
         stored, state = load_case(conn, case_id)
         wf = catalog.workflow(rt, conn, state.version)
     events = tuple(from_record(s.type, s.version, s.payload, occurred_at=s.occurred_at,
@@ -109,9 +112,11 @@ def case(rt: Runtime, case_id: str) -> CaseView:
 
 def users(rt: Runtime) -> list[Any]:
     with rt.engine.connect() as conn:
+        catalog.ensure_ready(rt, conn)
         return list(directory.list_users(conn))
 
 
 def verify(rt: Runtime) -> VerifyReport:
     with rt.engine.connect() as conn:
+        catalog.ensure_ready(rt, conn)
         return verify_chain(conn)

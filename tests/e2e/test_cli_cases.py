@@ -32,8 +32,6 @@ def test_init_reports_court_roles_users_and_new_versions(tmp_path: Path) -> None
     assert "SOPs unchanged (12)" in en.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="service: a database without the schema gives an "
-                   "internal error (no such table), not NotInitialised")
 def test_commands_before_init_say_so(tmp_path: Path) -> None:
     from tests.e2e.court import Court
 
