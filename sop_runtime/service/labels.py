@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime, tzinfo
-from typing import Any
-
 from sop_runtime.engine.events import DeviationKind
-from sop_runtime.i18n import current_lang, tr
-from sop_runtime.worktime import describe_working
+from sop_runtime.i18n import tr
 
 _DEVIATIONS: dict[DeviationKind, tuple[str, str]] = {
     DeviationKind.WRONG_ACTOR: ("pelaksana tidak berwenang", "wrong actor"),
@@ -36,40 +31,3 @@ def deviation_label(kind: str) -> str:
 def outcome_label(outcome: str) -> str:
     return tr("ditolak", "refused") if outcome == "ditolak" else tr("dicatat", "recorded")
 
-
-_EVIDENCE: dict[str, tuple[str, str]] = {
-    "batas": ("batas", "due"),
-    "terjadi": ("terjadi", "happened"),
-    "dicatat": ("dicatat", "recorded"),
-    "terlambat_detik": ("terlambat", "late by"),
-    "pelaksana": ("pelaksana", "performer"),
-    "pengguna": ("oleh", "by"),
-    "kurang": ("kurang", "missing"),
-    "langkah": ("langkah", "step"),
-    "langkah_lain": ("juga mengerjakan langkah", "also did step"),
-    "langkah_aktif": ("langkah yang aktif", "active steps"),
-    "alasan": ("alasan pemisahan", "why separated"),
-    "tindakan": ("tindakan", "action"),
-}
-_INSTANTS = frozenset({"batas", "terjadi", "dicatat"})
-
-
-def evidence_text(evidence: Mapping[str, Any], tz: tzinfo, minutes_per_day: int,
-                  skip: frozenset[str] = frozenset({"pelanggaran", "aturan"})) -> str:
-    """A deviation's evidence for people: times in the court's zone, lateness in working
-    time, keys named in the chosen language."""
-    parts = []
-    for key, value in evidence.items():
-        if key in skip:
-            continue
-        label = tr(*_EVIDENCE[key]) if key in _EVIDENCE else key
-        text = str(value)
-        if key in _INSTANTS:
-            try:
-                text = datetime.fromisoformat(text).astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
-            except ValueError:
-                pass
-        elif key == "terlambat_detik" and text.isdigit():
-            text = describe_working(int(text), minutes_per_day, current_lang())
-        parts.append(f"{label}: {text}")
-    return "; ".join(parts)
