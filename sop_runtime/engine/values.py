@@ -10,6 +10,7 @@ from sop_runtime.i18n import tr
 
 _MONEY = re.compile(r"^(?:Rp\.?\s?)?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{1,2})?$", re.IGNORECASE)
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+FIRST_YEAR, LAST_YEAR = 1800, 2999  # dates a court record can carry (old registers included)
 
 
 def value_problem(item: Item, value: str) -> str | None:
@@ -26,9 +27,13 @@ def value_problem(item: Item, value: str) -> str | None:
                   name=item.nama, v=text)
     if item.jenis is ItemKind.TANGGAL:
         try:
-            date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             return tr("'{name}' harus tanggal yang ada (TTTT-BB-HH), bukan '{v}'",
                       "'{name}' must be a real date (YYYY-MM-DD), not '{v}'",
                       name=item.nama, v=text)
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            # a deadline counted from it would run off the calendar (year 9999)
+            return tr("'{name}': tahun {y} di luar {a}-{b}", "'{name}': the year {y} is outside "
+                      "{a}-{b}", name=item.nama, y=day.year, a=FIRST_YEAR, b=LAST_YEAR)
     return None

@@ -187,6 +187,18 @@ def test_a_step_on_the_branch_not_taken_is_out_of_order() -> None:
     assert c.state.status is CaseStatus.COMPLETED and c.state.open_steps == ()
 
 
+def test_steps_left_open_at_the_end_are_flagged_skipped_also_under_tolak() -> None:
+    c = at_step_3(TOLAK)
+    c.do(ReopenStep(actor="bambang.panitera", node="1", reason="KTP perlu dicek ulang"))
+    for node, actor in [("3", "siti.kasir"), ("4", "rina.ptsp"), ("5", "rina.ptsp"),
+                        ("6", "siti.kasir")]:
+        ok(c, node, actor)
+    events = ok(c, "7", "rina.ptsp")
+    assert summary(events) == [("step_completed", "7", 1),
+                               ("deviation_flagged", "skipped", "1", 2),
+                               ("step_skipped", "1", 2), ("case_completed",)]
+
+
 def test_a_step_never_activated_and_done_early_counts_from_attempt_one() -> None:
     c = at_step_3()
     events = c.do(CompleteStep(actor="rina.ptsp", node="7", values=needed(c.wf, c.state, "7")))
