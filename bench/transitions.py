@@ -1,0 +1,322 @@
+"""Step transitions per second through the service layer, against the bare-SQL ceiling.
+
+Service: ``cases.start_case`` / ``cases.complete`` as a clerk's command runs them (load and
+fold the log, the directory, ``decide`` with every rule, hashing, the projections, one
+transaction per action, committed with the store's durability: SQLite WAL with
+``synchronous=FULL``, PostgreSQL with ``fsync`` and ``synchronous_commit`` on). Cases walk
+the golden routes (tests/golden/routes.yaml), started round-robin over the SOPs, in waves of
+cases that advance side by side one step at a time. The clock moves a quarter second per
+reading from a working Tuesday morning, so times are consistent and stay in office hours.
+
+Ceiling: the same writes without the engine. Every INSERT/UPDATE/DELETE the service sends
+for an action (events with their payload and hash strings, the ``cases`` row, the
+``open_steps`` delete + insert, the case counter on a start) is captured with its driver
+parameters as sent, and replayed through the bare DB-API connection into a second database
+of the same schema and settings, one transaction per action (``BEGIN IMMEDIATE`` on SQLite).
+No reads, no savepoints, no Python between the statements: the most any code could get out
+of the database for the same record.
+
+The two runs alternate in chunks of actions so that both see the same disk (the commit's
+fsync dominates on this machine and its cost drifts). The first wave warms both up and is
+not counted. Prints a table and ends with ``ratio: X`` (the worst backend's
+service/ceiling). SOP_BENCH_QUICK=1 runs fewer cases.
+
+Goal: ratio >= 0.5.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from _common import (
+    DEFINITIONS,
+    QUICK,
+    Backend,
+    SteppingClock,
+    backends,
+    in_schema,
+    load_routes,
+    table,
+)
+from sqlalchemy import Engine, event
+
+from sop_runtime.service import cases, setup
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import db
+from sop_runtime.store.migrate import migrate
+from sop_runtime.store.queries import deviations
+
+WAVE = 16 if QUICK else 24     # cases walked side by side
+WAVES = 2 if QUICK else 20      # counted waves, after one that warms up
+CHUNK = 40                      # actions per service/ceiling alternation
+GOAL = 0.5
+
+Route = list[dict[str, Any]]
+Statement = tuple[str, Any, bool]  # (sql, parameters, executemany)
+
+
+@dataclass
+class Action:
+    """One user action: start a case of ``sop`` (``step`` None) or complete ``step``."""
+
+    slot: int
+    sop: str
+    step: dict[str, Any] | None
+
+
+def plan(routes: dict[str, Route], sizes: list[int]) -> Iterator[list[Action]]:
+    """Waves of actions: ``sizes[i]`` cases started round-robin over the SOPs, then
+    advanced side by side, one step each in turn, until every route is done."""
+    sops = sorted(routes)
+    slot = 0
+    for size in sizes:
+        members = [(slot + i, sops[(slot + i) % len(sops)]) for i in range(size)]
+        slot += size
+        actions = [Action(s, sop, None) for s, sop in members]
+        for k in range(max(len(r) for r in routes.values())):
+            actions += [Action(s, sop, routes[sop][k]) for s, sop in members
+                        if k < len(routes[sop])]
+        yield actions
+
+
+@dataclass
+class Capture:
+    """The write statements the service sends, as the driver gets them."""
+
+    statements: list[Statement] = field(default_factory=list)
+
+    def __call__(self, _conn: Any, _cursor: Any, sql: str, params: Any, _ctx: Any,
+                 many: bool) -> None:
+        if sql.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+            self.statements.append((sql, params, many))
+
+    def take(self) -> list[Statement]:
+        out, self.statements = self.statements, []
+        return out
+
+
+class Service:
+    def __init__(self, url: str) -> None:
+        self.rt = Runtime(db.make_engine(url), SteppingClock(step=timedelta(milliseconds=250)))
+        setup.init(self.rt, DEFINITIONS)
+        self.capture = Capture()
+        event.listen(self.rt.engine, "before_cursor_execute", self.capture)
+        self.case_ids: dict[int, str] = {}
+        self.events = 0
+
+    def run(self, action: Action) -> None:
+        if action.step is None:
+            route_first = ROUTES[action.sop][0]
+            out = cases.start_case(self.rt, action.sop, route_first["oleh"])
+            self.case_ids[action.slot] = out.case_id
+        else:
+            s = action.step
+            out = cases.complete(self.rt, self.case_ids[action.slot], str(s["langkah"]),
+                                 s["oleh"], values=s["nilai"], decision=s.get("keputusan"))
+        self.events += len(out.events)
+
+
+class Ceiling:
+    """Replays captured transactions on the bare DB-API connection."""
+
+    def __init__(self, url: str) -> None:
+        self.engine: Engine = db.make_engine(url)
+        migrate(self.engine)
+        self.raw: Any = self.engine.raw_connection()  # same connect-time PRAGMAs
+        self.sqlite = self.engine.dialect.name == "sqlite"
+        self.cursor = self.raw.cursor()
+
+    def run(self, statements: list[Statement]) -> None:
+        cur = self.cursor
+        if self.sqlite:
+            cur.execute("BEGIN IMMEDIATE")
+        for sql, params, many in statements:
+            if many:
+                cur.executemany(sql, params)
+            else:
+                cur.execute(sql, params)
+        if self.sqlite:
+            cur.execute("COMMIT")
+        else:
+            self.raw.commit()
+
+    def close(self) -> None:
+        self.cursor.close()
+        self.raw.close()
+        self.engine.dispose()
+
+
+@dataclass
+class Chunk:
+    """One alternation: ``actions`` run by the service, then replayed by the ceiling."""
+
+    actions: int
+    service_s: float
+    ceiling_s: float
+    service_cpu_s: float   # this process's CPU time (the driver and Python, no disk wait)
+    ceiling_cpu_s: float
+
+
+@dataclass
+class Result:
+    backend: str
+    chunks: list[Chunk] = field(default_factory=list)
+    events: int = 0
+    statements: int = 0
+
+    def total(self, chunks: list[Chunk] | None = None) -> Chunk:
+        picked = self.chunks if chunks is None else chunks
+        return Chunk(sum(c.actions for c in picked), sum(c.service_s for c in picked),
+                     sum(c.ceiling_s for c in picked), sum(c.service_cpu_s for c in picked),
+                     sum(c.ceiling_cpu_s for c in picked))
+
+    @property
+    def actions(self) -> int:
+        return self.total().actions
+
+    @property
+    def ratio(self) -> float:
+        t = self.total()
+        return t.ceiling_s / t.service_s  # (actions/service_s) / (actions/ceiling_s)
+
+
+FAST_COMMIT_MS = 1.0  # a ceiling action under this: the disk's fsync was quick in that chunk
+
+
+def bench(backend: Backend, ceiling_url: str) -> Result:
+    service = Service(backend.url)
+    ceiling = Ceiling(ceiling_url)
+    result = Result(backend.name)
+    try:
+        # the first wave (each SOP once) warms up caches, compiled statements and files
+        for n, wave in enumerate(plan(ROUTES, [len(ROUTES)] + [WAVE] * WAVES)):
+            counted = n > 0
+            for i in range(0, len(wave), CHUNK):
+                chunk = wave[i:i + CHUNK]
+                events0 = service.events
+                captured = []
+                t0, c0 = time.perf_counter(), time.process_time()
+                for action in chunk:
+                    service.run(action)
+                    captured.append(service.capture.take())
+                t1, c1 = time.perf_counter(), time.process_time()
+                for statements in captured:
+                    ceiling.run(statements)
+                t2, c2 = time.perf_counter(), time.process_time()
+                if counted:
+                    result.chunks.append(Chunk(len(chunk), t1 - t0, t2 - t1, c1 - c0, c2 - c1))
+                    result.events += service.events - events0
+                    result.statements += sum(len(s) for s in captured)
+        check(service.rt, ceiling.engine)
+    finally:
+        service.rt.engine.dispose()
+        ceiling.close()
+    return result
+
+
+def regimes(r: Result) -> str:
+    """The ratio apart for chunks in which the disk's fsync was quick and slow."""
+    fast = [c for c in r.chunks if c.ceiling_s / c.actions * 1000 < FAST_COMMIT_MS]
+    slow = [c for c in r.chunks if c not in fast]
+    parts = []
+    for name, picked in (("quick fsync", fast), ("slow fsync", slow)):
+        if picked:
+            t = r.total(picked)
+            parts.append(f"{name}: ratio {t.ceiling_s / t.service_s:.2f} over {t.actions} "
+                         f"actions (ceiling {t.ceiling_s / t.actions * 1000:.2f} ms, service "
+                         f"{t.service_s / t.actions * 1000:.2f} ms)")
+    return f"{r.backend}: " + "; ".join(parts)
+
+
+def check(rt: Runtime, bare: Engine) -> None:
+    """The run did what it says: every case completed, no deviation, the chain verifies,
+    and the ceiling's database holds the same log."""
+    from sop_runtime.service import views
+
+    with rt.engine.connect() as conn:
+        open_cases = conn.exec_driver_sql(
+            "SELECT count(*) FROM cases WHERE status <> 'selesai'").scalar()
+        found = deviations(conn, limit=3)
+        log = conn.exec_driver_sql("SELECT count(*), max(hash) FROM events").one()
+    with bare.connect() as conn:
+        bare_log = conn.exec_driver_sql("SELECT count(*), max(hash) FROM events").one()
+    report = views.verify(rt)
+    problems = []
+    if open_cases:
+        problems.append(f"{open_cases} cases not completed")
+    if found:
+        problems.append(f"deviations recorded: {found}")
+    if not report.ok:
+        problems.append(f"verify failed: {report.first_break}")
+    if tuple(log) != tuple(bare_log):
+        problems.append(f"the ceiling wrote another log: {tuple(bare_log)} vs {tuple(log)}")
+    if problems:
+        raise SystemExit("transitions bench is wrong: " + "; ".join(problems))
+
+
+ROUTES = load_routes()
+
+
+def ceiling_for(backend: Backend) -> str:
+    """A second, empty store beside ``backend``'s, for the ceiling: a file in the same
+    folder on SQLite, a schema in the same database on PostgreSQL (dropped with it)."""
+    if backend.name == "sqlite":
+        return backend.url.removesuffix(".db") + "_ceiling.db"
+    return in_schema(backend, "ceiling")
+
+
+def fsync_ms(url: str, n: int = 30) -> float:
+    """Median time of writing 4 KiB and fsync-ing it beside the SQLite database: what one
+    durable commit costs on this disk at this moment (it drifts a lot on a shared VM)."""
+    path = url.removeprefix("sqlite:///") + ".fsync-probe"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    samples = []
+    try:
+        for _ in range(n):
+            t0 = time.perf_counter()
+            os.write(fd, b"x" * 4096)
+            os.fsync(fd)
+            samples.append(time.perf_counter() - t0)
+    finally:
+        os.close(fd)
+        os.unlink(path)
+    return statistics.median(samples) * 1000
+
+
+def main() -> None:
+    results = []
+    with backends("transitions") as found:
+        before = fsync_ms(found[0].url)
+        for backend in found:
+            results.append(bench(backend, ceiling_for(backend)))
+        after = fsync_ms(found[0].url)
+    rows = []
+    for r in results:
+        t = r.total()
+        rows.append([r.backend, str(t.actions), str(r.events), f"{r.statements / t.actions:.1f}",
+                     f"{t.actions / t.service_s:,.0f}", f"{t.actions / t.ceiling_s:,.0f}",
+                     f"{t.service_s / t.actions * 1000:.2f}",
+                     f"{t.ceiling_s / t.actions * 1000:.2f}",
+                     f"{t.service_cpu_s / t.actions * 1000:.2f}",
+                     f"{t.ceiling_cpu_s / t.actions * 1000:.2f}", f"{r.ratio:.2f}"])
+    print(f"{'quick' if QUICK else 'full'} run: {WAVES} waves of {WAVE} cases over "
+          f"{len(ROUTES)} SOPs (golden routes), one transaction per action")
+    print(f"fsync of 4 KiB on this disk: {before:.2f} ms before, {after:.2f} ms after "
+          "(the ceiling is mostly this; the service adds its CPU on top)")
+    print(table(["backend", "actions", "events", "writes/action", "service/s", "ceiling/s",
+                 "service ms", "ceiling ms", "svc cpu ms", "ceil cpu ms", "ratio"], rows))
+    for r in results:
+        print(regimes(r))
+    worst = min(results, key=lambda r: r.ratio)
+    print(f"worst: {worst.backend} (goal >= {GOAL})")
+    print(f"ratio: {worst.ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
