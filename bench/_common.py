@@ -120,6 +120,16 @@ class SteppingClock:
         return self.now
 
 
+def machine() -> str:
+    """The cores and the load average: figures taken on a busy machine read slower."""
+    cores = os.cpu_count() or 0
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return f"{cores} cores"
+    return f"{cores} cores, load average {load:.1f} when starting"
+
+
 def load_routes() -> dict[str, list[dict[str, Any]]]:
     import yaml
 

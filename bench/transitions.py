@@ -42,6 +42,7 @@ from _common import (
     backends,
     in_schema,
     load_routes,
+    machine,
     table,
 )
 from sqlalchemy import Engine, event
@@ -307,6 +308,7 @@ def main() -> None:
                      f"{t.ceiling_cpu_s / t.actions * 1000:.2f}", f"{r.ratio:.2f}"])
     print(f"{'quick' if QUICK else 'full'} run: {WAVES} waves of {WAVE} cases over "
           f"{len(ROUTES)} SOPs (golden routes), one transaction per action")
+    print(machine())
     print(f"fsync of 4 KiB on this disk: {before:.2f} ms before, {after:.2f} ms after "
           "(the ceiling is mostly this; the service adds its CPU on top)")
     print(table(["backend", "actions", "events", "writes/action", "service/s", "ceiling/s",

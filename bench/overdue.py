@@ -1,0 +1,271 @@
+"""The overdue list on a big court: 1M cases, 100k open steps (quick: 100k / 10k).
+
+The projection tables are bulk-loaded straight through the driver (SQLite ``executemany``
+in one transaction; PostgreSQL ``COPY``, its bulk path), not through the engine, on a
+database that ``sop init`` set up (the court file, the calendar). The data is shaped like a
+court's: cases over every SOP, 90% of them finished; each open case has one open step, a
+real activity node of its SOP with its kegiatan and every role that may act on it (one
+role row per role, as the store keeps them), some assigned or claimed by a holder of the
+role; 15% have no deadline, the others fall due from 5 days before ``NOW`` to 25 days after
+it, so about one open step in seven is overdue.
+
+Measured, each cold (a new engine and runtime: a fresh connection, empty statement caches,
+the court calendar built; the OS file cache is warm) and warm (the same runtime again),
+the median of several runs:
+
+- ``store.queries.overdue``: the bare query, every overdue step, and the first 100;
+- ``service.views.overdue``: what ``sop overdue`` shows, "late by" in working time computed
+  for each row, every overdue step and the first 100 (one screen).
+
+PostgreSQL gets ``ANALYZE`` after the load (autovacuum would do it on a live server);
+SQLite gets nothing the store does not do itself. Ends with the worst warm figure of
+``views.overdue`` with a limit of 100 (what a supervisor's screen asks for). Goal < 50 ms.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from _common import (
+    DEFINITIONS,
+    QUICK,
+    Backend,
+    backends,
+    machine,
+    table,
+)
+
+from sop_runtime.compiler.library import load_library
+from sop_runtime.gcpause import gc_paused
+from sop_runtime.service import setup, views
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import db, queries
+
+CASES = 100_000 if QUICK else 1_000_000
+OPEN_SHARE = 0.10           # cases still running, one open step each
+NO_DEADLINE = 0.15          # open steps whose SOP gives no time limit
+DUE_FROM, DUE_TO = -5.0, 25.0  # due times, in days around NOW
+ASSIGNED = 0.30
+COLD_RUNS = 3 if QUICK else 5
+WARM_RUNS = 7 if QUICK else 15
+SCREEN = 100
+GOAL_MS = 50.0
+
+NOW = datetime.fromisoformat("2026-12-01T10:00:00+09:00")
+SEED = 20261201
+
+
+@dataclass(frozen=True)
+class Activity:
+    sop_id: str
+    version: str
+    node: str
+    kegiatan: str
+    roles: tuple[str, ...]
+
+
+def activities() -> tuple[list[Activity], dict[str, list[str]]]:
+    """Every activity node of every SOP with the roles that may do it, and the users who
+    hold each role (from the court file)."""
+    lib = load_library([DEFINITIONS])
+    assert lib.court is not None
+    found = []
+    for sop_id, wf in sorted(lib.workflows.items()):
+        for node in wf.nodes:
+            roles = wf.acting_roles(node)
+            if roles and not node.is_end:
+                found.append(Activity(sop_id, wf.version, node.id, node.kegiatan, roles))
+    holders: dict[str, list[str]] = {}
+    for user in lib.court.model.pengguna:
+        for role in user.peran:
+            holders.setdefault(role, []).append(user.username)
+    return found, holders
+
+
+@dataclass
+class Data:
+    cases: list[tuple[Any, ...]]
+    steps: list[tuple[Any, ...]]
+    open_steps: int
+    overdue_steps: int
+
+
+def generate() -> Data:
+    """The rows, in the column order of ``CASE_COLUMNS`` and ``STEP_COLUMNS``; instants
+    are aware datetimes."""
+    rng = random.Random(SEED)
+    acts, holders = activities()
+    by_sop: dict[str, list[Activity]] = {}
+    for a in acts:
+        by_sop.setdefault(a.sop_id, []).append(a)
+    sops = sorted(by_sop)
+    now = NOW.astimezone(UTC)
+    first_open = int(CASES * (1 - OPEN_SHARE))
+    cases: list[tuple[Any, ...]] = []
+    steps: list[tuple[Any, ...]] = []
+    overdue = 0
+    for i in range(CASES):
+        year = 2017 + i * 10 // CASES
+        case_id = f"SNN-{year}-{i % (CASES // 10) + 1:06d}"
+        sop = sops[rng.randrange(len(sops))]
+        act = by_sop[sop][rng.randrange(len(by_sop[sop]))]
+        running = i >= first_open
+        started = now - timedelta(days=(CASES - i) / CASES * 3650 + rng.random())
+        if running:
+            started = now - timedelta(days=rng.uniform(0.1, 30))
+        updated = started + timedelta(minutes=rng.uniform(1, 600))
+        ended = None if running else updated
+        cases.append((case_id, sop, act.version, "aktif" if running else "selesai", started,
+                      "rina.ptsp", ended, started + timedelta(days=14), False, "{}",
+                      rng.randint(4, 30), f"{rng.getrandbits(256):064x}", updated))
+        if not running:
+            continue
+        due = None if rng.random() < NO_DEADLINE else \
+            now + timedelta(days=rng.uniform(DUE_FROM, DUE_TO))
+        overdue += due is not None and due < now
+        activated = now - timedelta(hours=rng.uniform(0.5, 200))
+        assignee = None
+        if rng.random() < ASSIGNED:
+            who = holders.get(act.roles[0])
+            assignee = who[rng.randrange(len(who))] if who else None
+        for role in act.roles:
+            steps.append((case_id, act.node, 1, role, sop, act.kegiatan, assignee, assignee,
+                          activated, due, None, False))
+    return Data(cases, steps, CASES - first_open, overdue)
+
+
+CASE_COLUMNS = ("case_id", "sop_id", "version", "status", "started_at", "started_by",
+                "ended_at", "service_due", "service_overdue_flagged", "fields", "last_seq",
+                "head_hash", "updated_at")
+STEP_COLUMNS = ("case_id", "node", "attempt", "role", "sop_id", "kegiatan", "assignee",
+                "claimed_by", "activated_at", "due_at", "timer_due", "overdue_flagged")
+
+
+def _sqlite_rows(rows: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """What the store writes on SQLite: instants as UTC ISO text without the offset
+    (:data:`sop_runtime.store.schema.SQLITE_DATETIME_FORMAT`), booleans as 0/1."""
+    for row in rows:
+        yield tuple(v.replace(tzinfo=None).isoformat(timespec="microseconds")
+                    if isinstance(v, datetime) else int(v) if isinstance(v, bool) else v
+                    for v in row)
+
+
+def load(backend: Backend, data: Data) -> float:
+    """Bulk-load the projections; seconds taken."""
+    engine = db.make_engine(backend.url)
+    t0 = time.perf_counter()
+    raw: Any = engine.raw_connection()
+    try:
+        if backend.name == "sqlite":
+            cur = raw.cursor()
+            cur.execute("BEGIN")
+            for name, columns, rows in (("cases", CASE_COLUMNS, data.cases),
+                                        ("open_steps", STEP_COLUMNS, data.steps)):
+                sql = (f"INSERT INTO {name} ({', '.join(columns)}) "
+                       f"VALUES ({', '.join('?' * len(columns))})")
+                cur.executemany(sql, _sqlite_rows(rows))
+            cur.execute("COMMIT")
+        else:
+            with raw.cursor() as cur:
+                for name, columns, rows in (("cases", CASE_COLUMNS, data.cases),
+                                            ("open_steps", STEP_COLUMNS, data.steps)):
+                    with cur.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
+                        for r in rows:
+                            copy.write_row(r)
+            raw.commit()
+            raw.autocommit = True
+            raw.cursor().execute("ANALYZE")
+    finally:
+        raw.close()
+        engine.dispose()
+    return time.perf_counter() - t0
+
+
+@dataclass
+class Figure:
+    what: str
+    rows: int
+    cold_ms: float
+    warm_ms: float
+
+
+def measure(url: str, what: str, call: Callable[[Runtime], list[Any]]) -> Figure:
+    """Cold: a new runtime each run (new engine, new connection, calendar built again).
+    Warm: one runtime, called again and again."""
+    cold, rows = [], 0
+    for _ in range(COLD_RUNS):
+        rt = Runtime.open(url)
+        t0 = time.perf_counter()
+        rows = len(call(rt))
+        cold.append(time.perf_counter() - t0)
+        rt.engine.dispose()
+    rt = Runtime.open(url)
+    call(rt)
+    warm = []
+    for _ in range(WARM_RUNS):
+        t0 = time.perf_counter()
+        call(rt)
+        warm.append(time.perf_counter() - t0)
+    rt.engine.dispose()
+    return Figure(what, rows, statistics.median(cold) * 1000, statistics.median(warm) * 1000)
+
+
+def bare(limit: int | None) -> Callable[[Runtime], list[Any]]:
+    def call(rt: Runtime) -> list[Any]:
+        with rt.engine.connect() as conn:
+            return queries.overdue(conn, NOW, limit=limit)
+    return call
+
+
+def view(limit: int | None) -> Callable[[Runtime], list[Any]]:
+    def call(rt: Runtime) -> list[Any]:
+        return views.overdue(rt, now=NOW, limit=limit)
+    return call
+
+
+def figures(url: str) -> Iterator[Figure]:
+    yield measure(url, "store.queries.overdue, all", bare(None))
+    yield measure(url, f"store.queries.overdue, first {SCREEN}", bare(SCREEN))
+    yield measure(url, "views.overdue, all (late by computed)", view(None))
+    yield measure(url, f"views.overdue, first {SCREEN}", view(SCREEN))
+
+
+def main() -> None:
+    t0 = time.perf_counter()
+    with gc_paused():
+        data = generate()
+    gc.freeze()  # the harness's million rows stay out of the collector's scans
+    gen_s = time.perf_counter() - t0
+    print(f"{'quick' if QUICK else 'full'} run: {len(data.cases):,} cases, "
+          f"{data.open_steps:,} open steps ({len(data.steps):,} role rows), "
+          f"{data.overdue_steps:,} overdue at {NOW.isoformat()}; generated in {gen_s:.1f} s")
+    print(machine())
+    worst: tuple[float, str] = (0.0, "")
+    with backends("overdue") as found:
+        for backend in found:
+            rt = Runtime.open(backend.url)
+            setup.init(rt, DEFINITIONS)
+            rt.engine.dispose()
+            load_s = load(backend, data)
+            print(f"\n{backend.name}: loaded in {load_s:.1f} s "
+                  f"({(len(data.cases) + len(data.steps)) / load_s:,.0f} rows/s)")
+            rows = []
+            for f in figures(backend.url):
+                rows.append([f.what, f"{f.rows:,}", f"{f.cold_ms:.1f}", f"{f.warm_ms:.1f}"])
+                if f.what.startswith("views") and f.rows <= SCREEN:
+                    worst = max(worst, (f.warm_ms, backend.name))
+            print(table(["query", "rows", f"cold ms (median of {COLD_RUNS})",
+                         f"warm ms (median of {WARM_RUNS})"], rows))
+    print(f"\nworst: {worst[1]} (goal < {GOAL_MS:.0f} ms)")
+    print(f"overdue (first {SCREEN}, warm): {worst[0]:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
