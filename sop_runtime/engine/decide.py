@@ -328,10 +328,11 @@ class _Decision:
         for step in self.state.open_steps:
             if step.node == end_node:
                 continue
-            self._flag(DeviationKind.SKIPPED, "alur", step.node, step.attempt, at=at,
+            closed = max(at, step.activated_at)  # a step is not closed before it opened
+            self._flag(DeviationKind.SKIPPED, "alur", step.node, step.attempt, at=closed,
                        evidence={"langkah": step.node})
             self.events.append(StepSkipped(
-                **self._env(at), node=step.node, attempt=step.attempt,  # type: ignore[arg-type]
+                **self._env(closed), node=step.node, attempt=step.attempt,  # type: ignore[arg-type]
                 reason="perkara selesai sebelum langkah ini dikerjakan"))
         if (self.state.service_due is not None and at > self.state.service_due
                 and not self.state.service_overdue_flagged):
@@ -340,15 +341,21 @@ class _Decision:
 
     def _service_overdue(self, at: datetime) -> None:
         due = self.state.service_due
-        assert due is not None
-        self._flag(DeviationKind.SERVICE_OVERDUE, "waktu_pelayanan", at=due, system=True,
+        assert due is not None and self.state.started_at is not None
+        # a standard counted from a date in the case may be breached before the case started
+        self._flag(DeviationKind.SERVICE_OVERDUE, "waktu_pelayanan", system=True,
+                   at=max(due, self.state.started_at),
                    evidence={"batas": utc_iso(due), "terlambat_detik": str(
                        self.ctx.calendar.working_seconds_between(due, at))})
 
     def _overdue(self, node: str, attempt: int, due: datetime, at: datetime,
-                 system: bool) -> None:
+                 system: bool, opened: datetime | None = None) -> None:
+        """Flag ``node``#``attempt`` as past ``due`` at ``at``. Found by the sweep
+        (``system``), it happened at the deadline, or when the step ``opened`` if that was
+        later (a limit anchored to an earlier date can be past before the step opens)."""
+        when = max(due, opened or due) if system else at
         self._flag(DeviationKind.OVERDUE, "mutu_baku.waktu", node, attempt,
-                   at=due if system else at, system=system,
+                   at=when, system=system,
                    evidence={"batas": utc_iso(due),
                              "terlambat_detik": str(self.ctx.calendar.working_seconds_between(
                                  due, at))})
@@ -589,14 +596,16 @@ class _Decision:
                 node = self.wf.node(step.node)
                 assert node.timer is not None
                 targets = (node.timer.target,)
+                fired = max(step.timer_due, step.activated_at)  # not before the step opened
                 self.events.append(TimerFired(
-                    **self._env(step.timer_due, system=True), node=step.node,  # type: ignore[arg-type]
+                    **self._env(fired, system=True), node=step.node,  # type: ignore[arg-type]
                     attempt=step.attempt, due=step.timer_due, next=targets))
                 self._closing(step.node)
-                self._advance(targets, step.timer_due, self.state.fields)
+                self._advance(targets, fired, self.state.fields)
             elif (step.due_at is not None and now > step.due_at
                     and step.overdue_flagged != step.due_at):
-                self._overdue(step.node, step.attempt, step.due_at, now, system=True)
+                self._overdue(step.node, step.attempt, step.due_at, now, system=True,
+                              opened=step.activated_at)
         if (self.state.service_due is not None and now > self.state.service_due
                 and not self.state.service_overdue_flagged):
             self._service_overdue(now)

@@ -29,7 +29,6 @@ from sop_runtime.engine import (
     CaseState,
     Command,
     DeviationFlagged,
-    DeviationKind,
     Event,
     apply,
     decide,
@@ -199,10 +198,6 @@ class Case:
     def later(self, **delta: float) -> Case:
         self.now = self.now + timedelta(**delta)
         return self
-
-    def deviations(self, kind: DeviationKind | None = None) -> list[DeviationFlagged]:
-        return [e for e in self.log if isinstance(e, DeviationFlagged)
-                and (kind is None or e.kind is kind)]
 
 
 def summary(events: Iterable[Event]) -> list[tuple[Any, ...]]:

@@ -16,6 +16,7 @@ from sop_runtime.engine import (
     CommandRejected,
     CompleteStep,
     DeviationFlagged,
+    DeviationKind,
     Event,
     ExtendStep,
     ReopenStep,
@@ -198,6 +199,18 @@ def test_the_sweep_flags_an_overdue_step_once_per_deadline(mode: Penegakan) -> N
     assert [s for s in summary(events) if s[0] == "deviation_flagged"] == []
 
 
+def test_a_step_opened_after_its_anchored_deadline_is_overdue_from_its_opening() -> None:
+    c = sisa_panjar_to_step_8(wit(2026, 12, 14, 9), "2026-12-01")
+    step8 = c.state.current("8")
+    assert step8 is not None and step8.due_at == wit(2026, 12, 8, 16, 30)
+    events = c.later(minutes=1).do(Sweep())
+    assert summary(events) == [("deviation_flagged", "overdue", "8", 1)]
+    flag = events[0]
+    assert isinstance(flag, DeviationFlagged)
+    assert flag.occurred_at == step8.activated_at  # not 8/12, before the step existed
+    assert flag.evidence["batas"] == utc_iso(wit(2026, 12, 8, 16, 30))
+
+
 def test_the_sweep_reports_working_time_late_not_wall_time() -> None:
     c = gugatan(wit(2026, 12, 4, 16, 20))  # Friday: due Monday 08:10 (10 min Fri + 10 Mon)
     assert due_of(c, "1") == wit(2026, 12, 7, 8, 10)
@@ -306,6 +319,12 @@ def test_a_service_standard_anchored_to_a_date_in_the_case() -> None:
     c.do(StartCase(actor="rina.ptsp", fields={"tanggal_putusan": "2026-12-01"}))
     # 14 hari kerja since 1/12: 2-4, 7-11, 14-18 (13), 21 -> Monday 21/12
     assert c.state.service_due == wit(2026, 12, 21, 16, 30)
+    # entered after the standard had already run out: breached from the start
+    late = Case(wf, now=wit(2026, 12, 28, 9))
+    late.do(StartCase(actor="rina.ptsp", fields={"tanggal_putusan": "2026-12-01"}))
+    flag = late.later(minutes=1).do(Sweep())[-1]
+    assert isinstance(flag, DeviationFlagged) and flag.kind is DeviationKind.SERVICE_OVERDUE
+    assert flag.occurred_at == wit(2026, 12, 28, 9)
 
 
 # -- timers ------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ Whatever happens:
   through JSON;
 - under ``tolak`` no deviation that ``tolak`` refuses is ever flagged; an overdue is flagged
   once per (step attempt, deadline), a breached service standard once per case;
-- every deviation about a step names an attempt that exists.
+- every deviation about a step names an attempt that exists, and nothing happens to a step
+  attempt before it was opened.
 """
 
 from __future__ import annotations
@@ -262,9 +263,13 @@ def check_state(wf: Workflow, state: CaseState, log: list[Event], mode: Penegaka
     for f in flags:
         if f.node is not None:
             assert (f.node, f.attempt) in existing, f
+    opened = {(s.node, s.attempt): s.activated_at for s in state.steps}
     for e in log:
+        key = (getattr(e, "node", None), getattr(e, "attempt", None))
+        if key in opened:
+            assert e.occurred_at >= opened[key], ("before the step opened", e)
         if isinstance(e, TimerFired):
-            assert e.occurred_at == e.due
+            assert e.occurred_at >= e.due
 
 
 @settings(max_examples=70, deadline=None, suppress_health_check=[HealthCheck.too_slow])
