@@ -14,7 +14,8 @@ they belong to:
   open when the case ended), ``ate_abort`` (its timer ran out and the flow took the timer
   branch), ``pi_abort`` (the case was cancelled); atomic events are ``complete``.
 - ``org:resource``: who did or recorded it (absent for the system); ``org:role``: the role
-  they acted in (the delegated one for a Plh/Plt, else the step's role they hold).
+  they acted in (the delegated one for a Plh/Plt, else the step's role they hold, else, for
+  a supervisor's override or a wrong actor, a role of their own).
 - ``time:timestamp``: when it happened (``occurred_at``); ``sop:recorded`` when it was
   recorded, so late entries stay visible.
 - deviations: ``sop:deviation`` (kinds, comma-separated), ``sop:deviation_rule``,
@@ -211,7 +212,8 @@ class XesWriter:
         if actor is None:
             return step.role
         held = self.roles.get(actor, frozenset())
-        return next((r for r in wf.acting_roles(step) if r in held), None)
+        # the step's role they hold; else (a supervisor's override, a wrong actor) their own
+        return next((r for r in wf.acting_roles(step) if r in held), min(held, default=None))
 
     def _event(self, e: _Event, wf: Workflow | None) -> None:
         row, p = e.row, e.payload
