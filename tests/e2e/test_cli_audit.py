@@ -142,6 +142,7 @@ def test_export_xes_is_ieee_1849_with_lifecycles_and_deviations(tmp_path: Path) 
     skipped = [attrs(e) for e in traces[cases["skipped"]].findall(f"{XES}event")]
     skip = next(e for e in skipped if e["sop:event"] == "step_skipped")
     assert skip["lifecycle:transition"] == "manualskip"
+    assert (skip["org:resource"], skip["org:role"]) == ("bambang.panitera", "panitera")
     assert skip["sop:deviation"] == "override"
     assert skip["sop:deviation_reason"] == "Permohonan lisan dicatat oleh Panmud"
     assert skipped[-1]["lifecycle:transition"] == "pi_abort"
