@@ -158,3 +158,15 @@ def table(header: list[str], rows: list[list[str]]) -> str:
                          for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
 
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def walk_route(rt: Any, sop: str, route: list[dict[str, Any]]) -> str:
+    """Start a case of ``sop`` and complete every step of its golden route through the
+    service layer; the case id."""
+    from sop_runtime.service import cases
+
+    case_id: str = cases.start_case(rt, sop, route[0]["oleh"]).case_id
+    for step in route:
+        cases.complete(rt, case_id, str(step["langkah"]), step["oleh"], values=step["nilai"],
+                       decision=step.get("keputusan"))
+    return case_id

@@ -180,7 +180,7 @@ def load(backend: Backend, data: Data) -> float:
                         for r in rows:
                             copy.write_row(r)
             raw.commit()
-            raw.autocommit = True
+            raw.driver_connection.autocommit = True
             raw.cursor().execute("ANALYZE")
     finally:
         raw.close()

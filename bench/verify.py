@@ -1,0 +1,214 @@
+"""Events verified per second by ``store.chain.verify`` on a long log: 1M events (quick:
+100k), on SQLite and PostgreSQL.
+
+The log is made of real events: every SOP's golden route (tests/golden/routes.yaml) is
+walked once through the service layer, and those logs (types, payloads, actors, the time
+between events) are repeated under new case ids and later times until the log is long
+enough. Every copy is chained afresh with the store's own hashing
+(``store.chain.chain_hashes``, what ``append`` uses) and bulk-loaded through the driver
+(SQLite ``executemany`` in one transaction, PostgreSQL ``COPY``) together with each case's
+``cases`` row (last seq, head hash), so ``verify`` has every check to make and must
+report the log intact.
+
+``verify`` runs on a new engine each time (a fresh connection; the OS file cache is warm),
+the median of several runs. Ends with the worst backend's events per second.
+Goal >= 500k events/s.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from _common import (
+    DEFINITIONS,
+    QUICK,
+    Backend,
+    SteppingClock,
+    backends,
+    load_routes,
+    machine,
+    sqlite_backend,
+    table,
+    walk_route,
+)
+
+from sop_runtime.gcpause import gc_paused
+from sop_runtime.service import setup
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import chain, db
+from sop_runtime.store.migrate import migrate
+
+EVENTS = 100_000 if QUICK else 1_000_000
+RUNS = 3
+GOAL = 500_000
+
+
+@dataclass(frozen=True)
+class Template:
+    """One real case's log: (type, version, actor, payload, seconds after the start)."""
+
+    sop: str
+    events: list[tuple[str, int, str | None, str, float]]
+
+
+def templates() -> list[Template]:
+    """The log of every SOP's golden route, walked through the service layer."""
+    routes = load_routes()
+    out = []
+    with sqlite_backend("verify_templates") as lite:
+        rt = Runtime.open(lite.url, SteppingClock())
+        setup.init(rt, DEFINITIONS)
+        for sop in sorted(routes):
+            case_id = walk_route(rt, sop, routes[sop])
+            with rt.engine.connect() as conn:
+                rows = conn.exec_driver_sql(
+                    "SELECT type, version, actor, payload, occurred_at FROM events "
+                    "WHERE case_id = ? ORDER BY seq", (case_id,)).all()
+            start = datetime.fromisoformat(rows[0][4])
+            out.append(Template(sop, [
+                (t, v, a, p, (datetime.fromisoformat(o) - start).total_seconds())
+                for t, v, a, p, o in rows]))
+        rt.engine.dispose()
+    return out
+
+
+@dataclass
+class Log:
+    events: list[tuple[Any, ...]]   # EVENT_COLUMNS, instants as aware UTC datetimes
+    cases: list[tuple[Any, ...]]    # CASE_COLUMNS
+
+
+EVENT_COLUMNS = ("case_id", "seq", "type", "version", "occurred_at", "recorded_at", "actor",
+                 "payload", "prev_hash", "hash")
+CASE_COLUMNS = ("case_id", "sop_id", "version", "status", "started_at", "started_by",
+                "ended_at", "service_due", "service_overdue_flagged", "fields", "last_seq",
+                "head_hash", "updated_at")
+
+
+def generate(found: list[Template]) -> Log:
+    """Copies of the templates, round-robin, until ``EVENTS`` events; each case chained."""
+    origin = datetime(2020, 1, 6, 0, 30, tzinfo=UTC)
+    events: list[tuple[Any, ...]] = []
+    cases: list[tuple[Any, ...]] = []
+    i = 0
+    while len(events) < EVENTS:
+        t = found[i % len(found)]
+        case_id = f"SNN-{2020 + i // 100_000}-{i % 100_000 + 1:05d}"
+        start = origin + timedelta(seconds=i * 97)
+        todo = t.events[:EVENTS - len(events)]
+        times = [start + timedelta(seconds=s) for *_, s in todo]
+        isos = [x.isoformat(timespec="microseconds") for x in times]
+        hashes = chain.chain_hashes(case_id, chain.GENESIS, (
+            (seq, typ, ver, iso, iso, actor, payload)
+            for seq, ((typ, ver, actor, payload, _), iso) in enumerate(zip(todo, isos,
+                                                                          strict=True), 1)))
+        prev = chain.GENESIS
+        for seq, ((typ, ver, actor, payload, _), at, h) in enumerate(
+                zip(todo, times, hashes, strict=True), 1):
+            events.append((case_id, seq, typ, ver, at, at, actor, payload, prev, h))
+            prev = h
+        done = len(todo) == len(t.events)
+        cases.append((case_id, t.sop, "0" * 64, "selesai" if done else "aktif", times[0],
+                      todo[0][2], times[-1] if done else None, None, False, "{}", len(todo),
+                      prev, times[-1]))
+        i += 1
+    return Log(events, cases)
+
+
+def load(backend: Backend, log: Log) -> float:
+    engine = db.make_engine(backend.url)
+    migrate(engine)
+    t0 = time.perf_counter()
+    raw: Any = engine.raw_connection()
+    tables = (("events", EVENT_COLUMNS, log.events), ("cases", CASE_COLUMNS, log.cases))
+    try:
+        if backend.name == "sqlite":
+            cur = raw.cursor()
+            cur.execute("BEGIN")
+            for name, columns, rows in tables:
+                cur.executemany(f"INSERT INTO {name} ({', '.join(columns)}) "
+                                f"VALUES ({', '.join('?' * len(columns))})",
+                                (tuple(_sqlite(v) for v in r) for r in rows))
+            cur.execute("COMMIT")
+        else:
+            with raw.cursor() as cur:
+                for name, columns, rows in tables:
+                    with cur.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
+                        for r in rows:
+                            copy.write_row(r)
+            raw.commit()
+            raw.driver_connection.autocommit = True
+            raw.cursor().execute("VACUUM ANALYZE events")
+    finally:
+        raw.close()
+        engine.dispose()
+    return time.perf_counter() - t0
+
+
+def _sqlite(v: Any) -> Any:
+    """The store's SQLite form: UTC instants as ISO text without the offset; 0/1."""
+    if isinstance(v, datetime):
+        return v.replace(tzinfo=None).isoformat(timespec="microseconds")
+    return int(v) if isinstance(v, bool) else v
+
+
+@dataclass
+class Figure:
+    backend: str
+    load_s: float
+    runs_s: list[float]
+    report: chain.VerifyReport
+
+    @property
+    def rate(self) -> float:
+        return self.report.events / statistics.median(self.runs_s)
+
+
+def measure(backend: Backend, log: Log) -> Figure:
+    load_s = load(backend, log)
+    runs, report = [], None
+    for _ in range(RUNS):
+        engine = db.make_engine(backend.url)
+        with engine.connect() as conn:
+            t0 = time.perf_counter()
+            report = chain.verify(conn)
+            runs.append(time.perf_counter() - t0)
+        engine.dispose()
+        if not report.ok or report.events != len(log.events):
+            raise SystemExit(f"{backend.name}: verify did not pass the generated log: "
+                             f"{report}")
+    assert report is not None
+    return Figure(backend.name, load_s, runs, report)
+
+
+def main() -> None:
+    print(machine())
+    t0 = time.perf_counter()
+    found = templates()
+    with gc_paused():
+        log = generate(found)
+    gc.freeze()  # the harness's rows stay out of the collector's scans
+    print(f"{'quick' if QUICK else 'full'} run: {len(log.events):,} events in "
+          f"{len(log.cases):,} cases (the {len(found)} golden routes' logs, chained anew), "
+          f"made in {time.perf_counter() - t0:.1f} s")
+    results = []
+    with backends("verify") as found_backends:
+        for backend in found_backends:
+            results.append(measure(backend, log))
+    print(table(["backend", "events", "cases", "load s", f"verify s (median of {RUNS})",
+                 "events/s", "ok"],
+                [[f.backend, f"{f.report.events:,}", f"{f.report.cases:,}", f"{f.load_s:.1f}",
+                  f"{statistics.median(f.runs_s):.2f}", f"{f.rate:,.0f}", str(f.report.ok)]
+                 for f in results]))
+    worst = min(results, key=lambda f: f.rate)
+    print(f"worst: {worst.backend} (goal >= {GOAL:,} events/s)")
+    print(f"verify: {worst.rate:,.0f} events/s")
+
+
+if __name__ == "__main__":
+    main()
