@@ -79,13 +79,17 @@ class Outcome:
     workflow: Workflow
 
 
+def decode(stored: list[StoredEvent]) -> list[Event]:
+    """The events of stored rows (upcast to the current schema)."""
+    return [from_record(s.type, s.version, s.payload, occurred_at=s.occurred_at,
+                        recorded_at=s.recorded_at, actor=s.actor) for s in stored]
+
+
 def load_case(conn: Connection, case_id: str) -> tuple[list[StoredEvent], CaseState]:
     stored = store_events.load(conn, case_id)
     if not stored:
         raise NotFoundError(tr("Perkara '{case}' tidak ada", "No case '{case}'", case=case_id))
-    events = [from_record(s.type, s.version, s.payload, occurred_at=s.occurred_at,
-                          recorded_at=s.recorded_at, actor=s.actor) for s in stored]
-    return stored, fold(case_id, events)
+    return stored, fold(case_id, decode(stored))
 
 
 def _record(rt: Runtime, conn: Connection, wf: Workflow, state: CaseState,
@@ -198,7 +202,8 @@ def sweep(rt: Runtime) -> SweepReport:
     steps, breached service standards, timer branches. Running it twice records nothing
     new."""
     with rt.engine.connect() as conn:
-        candidates = [c.case_id for c in queries.cases(conn, status="aktif")]
+        catalog.ensure_ready(rt, conn)
+        candidates = queries.sweep_candidates(conn, rt.now())
     cases = events = flagged = 0
     for case_id in candidates:
         try:

@@ -18,6 +18,7 @@ def case_row(state: CaseState, head_hash: str, now: datetime) -> CaseRow:
         case_id=state.case_id, sop_id=state.sop_id, version=state.version,
         status=str(state.status), started_at=state.started_at, started_by=state.started_by,
         ended_at=state.ended_at, service_due=state.service_due,
+        service_overdue_flagged=state.service_overdue_flagged,
         fields=dict(state.fields), last_seq=state.seq, head_hash=head_hash, updated_at=now)
 
 
@@ -30,7 +31,9 @@ def open_step_rows(workflow: Workflow, state: CaseState) -> list[OpenStepRow]:
                 case_id=state.case_id, node=step.node, attempt=step.attempt, role=role,
                 sop_id=state.sop_id, kegiatan=node.kegiatan, assignee=step.assignee,
                 claimed_by=step.claimed_by, activated_at=step.activated_at,
-                due_at=step.due_at))
+                due_at=step.due_at, timer_due=step.timer_due,
+                overdue_flagged=step.overdue_flagged is not None
+                and step.overdue_flagged == step.due_at))
     return rows
 
 

@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from sop_runtime.compiler.workflow import Workflow
-from sop_runtime.engine import CaseState, Event, from_record
+from sop_runtime.engine import CaseState, Event
 from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
-from sop_runtime.service.cases import load_case
+from sop_runtime.service.cases import decode, load_case
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import directory, queries
 from sop_runtime.store.chain import VerifyReport
@@ -105,9 +105,7 @@ def case(rt: Runtime, case_id: str) -> CaseView:
         catalog.ensure_ready(rt, conn)
         stored, state = load_case(conn, case_id)
         wf = catalog.workflow(rt, conn, state.version)
-    events = tuple(from_record(s.type, s.version, s.payload, occurred_at=s.occurred_at,
-                               recorded_at=s.recorded_at, actor=s.actor) for s in stored)
-    return CaseView(state, wf, tuple(stored), events)
+    return CaseView(state, wf, tuple(stored), tuple(decode(stored)))
 
 
 def users(rt: Runtime) -> list[Any]:
