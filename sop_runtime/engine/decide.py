@@ -129,6 +129,8 @@ class _Decision:
             detail = {k: text for v in self.violations for k, text in v.evidence.items()}
             detail["pelanggaran"] = ",".join(str(v.kind) for v in self.violations)
             detail["aturan"] = "; ".join(v.rule for v in self.violations)
+            if self.state.status is None:  # a refused start: the attempt opens its own log
+                detail |= {"sop": self.wf.sop_id, "versi": self.wf.version}
             self.events = [ActionRefused(
                 **self._env(), command=self.cmd.name, code=str(first.kind),  # type: ignore[arg-type]
                 kind=first.kind, node=node, detail=detail, reason=self.reason)]

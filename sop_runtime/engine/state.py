@@ -34,6 +34,7 @@ class CaseStatus(StrEnum):
     ACTIVE = "aktif"
     COMPLETED = "selesai"
     CANCELLED = "dibatalkan"
+    REFUSED = "ditolak"       # its start was refused; the log holds only the attempt
 
 
 class StepStatus(StrEnum):
@@ -171,7 +172,13 @@ def apply(state: CaseState, event: Event) -> CaseState:
                        status=CaseStatus.ACTIVE, started_at=event.occurred_at,
                        started_by=event.actor, fields=dict(event.fields),
                        service_due=event.service_due)
-    if isinstance(event, ActionRefused):  # also a refused start, before the case exists
+    if isinstance(event, ActionRefused):
+        if state.status is None:  # a refused start: the log records only the attempt
+            return replace(state, status=CaseStatus.REFUSED, refusals=state.refusals + 1,
+                           sop_id=event.detail.get("sop", ""),
+                           version=event.detail.get("versi", ""),
+                           started_at=event.occurred_at, started_by=event.actor,
+                           ended_at=event.occurred_at)
         return replace(state, refusals=state.refusals + 1)
     if state.status is None:
         raise InvalidTransition(f"{event.TYPE} before case_started")

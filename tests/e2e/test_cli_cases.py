@@ -78,8 +78,6 @@ def test_start_refuses_unknown_sop_user_and_bad_fields(tmp_path: Path) -> None:
     assert "tanggal_minutasi" in r.stderr  # the known fields are listed
 
 
-@pytest.mark.xfail(strict=True, reason="engine/service: a refused start (penegakan tolak) has "
-                   "no case to record the attempt in: internal error (AssertionError)")
 def test_a_refused_start_on_a_tolak_sop_is_recorded(tmp_path: Path) -> None:
     court = new_court(tmp_path)
     r = court.fails(4, "start", "taksiran-panjar-skum", "--as", "siti.kasir")

@@ -22,6 +22,7 @@ from sop_runtime.engine import (
     StepStatus,
 )
 from sop_runtime.engine.actors import Delegation, DelegationKind
+from sop_runtime.engine.state import CaseStatus
 from tests.unit.enginekit import (
     Case,
     directory,
@@ -121,13 +122,18 @@ def test_starting_a_case_needs_the_start_role() -> None:
                                ("step_activated", "1", 1)]
 
 
-def test_a_refused_start_is_recorded_and_the_case_can_still_start() -> None:
-    c = Case(workflow("pendaftaran-gugatan-ptsp", TOLAK), now=T0)
+def test_a_refused_start_is_a_log_of_its_own_attempt() -> None:
+    wf = workflow("pendaftaran-gugatan-ptsp", TOLAK)
+    c = Case(wf, now=T0)
     r = refused(c.do(StartCase(actor="siti.kasir")))
     assert (r.command, r.code, r.node) == ("start", "wrong_actor", "1")
-    assert c.state.status is None and c.state.refusals == 1
-    events = c.do(StartCase(actor="rina.ptsp"))
-    assert summary(events) == [("case_started",), ("step_activated", "1", 1)]
+    assert r.detail["sop"] == wf.sop_id and r.detail["versi"] == wf.version
+    assert c.state.status is CaseStatus.REFUSED and c.state.refusals == 1
+    assert (c.state.sop_id, c.state.version, c.state.started_by) == (
+        wf.sop_id, wf.version, "siti.kasir")
+    with pytest.raises(CommandRejected) as exc:  # the right clerk starts a new case
+        c.do(StartCase(actor="rina.ptsp"))
+    assert exc.value.code == "already_started"
 
 
 def test_the_start_steps_own_penegakan_applies_to_starting() -> None:
