@@ -8,8 +8,6 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import DEFINITIONS
 from tests.e2e.court import CASE_ID, GUGATAN_1, GUGATAN_2, SKUM_1, TZ, ago, local, new_court
 
