@@ -10,7 +10,7 @@ import typer
 
 from sop_runtime import __version__
 from sop_runtime.cli import audit, cases, definitions, demo, people, supervise
-from sop_runtime.cli.common import Exit, fail
+from sop_runtime.cli.common import Exit, close_runtimes, fail
 from sop_runtime.errors import DefinitionError, NotFoundError, SopRuntimeError
 from sop_runtime.i18n import set_lang, tr
 
@@ -89,6 +89,13 @@ def exit_code(exc: SopRuntimeError) -> Exit:
 def run(argv: list[str] | None = None) -> int:
     """Run ``sop`` with ``argv`` (default: the command line) and return its exit code;
     errors are reported in one clear line, never a traceback."""
+    try:
+        return _run(argv)
+    finally:
+        close_runtimes()
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         app(args=argv, standalone_mode=True)
     except SystemExit as exc:

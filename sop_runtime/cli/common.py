@@ -27,11 +27,22 @@ def use_clock(clock: Clock | None) -> None:
     _clock = clock
 
 
+_opened: list[Runtime] = []
+
+
 def runtime() -> Runtime:
     """The database the commands act on (``SOP_DATABASE_URL``, or ``sop.db`` here)."""
     from sop_runtime.service.runtime import Runtime
 
-    return Runtime.open(clock=_clock)
+    rt = Runtime.open(clock=_clock)
+    _opened.append(rt)
+    return rt
+
+
+def close_runtimes() -> None:
+    """Close the database connections the last command opened."""
+    while _opened:
+        _opened.pop().engine.dispose()
 
 
 class Exit(IntEnum):
