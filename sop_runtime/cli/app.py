@@ -81,7 +81,7 @@ def exit_code(exc: SopRuntimeError) -> Exit:
         return Exit.CONFLICT
     if (isinstance(exc, NotFoundError)
             or _is(exc, "sop_runtime.engine.rejections", "CommandRejected")
-            or _is(exc, "sop_runtime.service.catalog", "NotInitialised")):
+            or _is(exc, "sop_runtime.service.ready", "NotInitialised")):
         return Exit.NOT_FOUND
     return Exit.PROBLEMS
 

@@ -17,13 +17,13 @@ from sop_runtime.i18n import tr
 def log(case: opt.Case, as_json: opt.Json = False) -> None:
     """Peristiwa tersimpan perkara, dengan hash / a case's stored events, with hashes."""
     from sop_runtime.cli.common import print_json
-    from sop_runtime.cli.times import court_calendar, show, zone_name
+    from sop_runtime.cli.times import court_tz, show, zone_name
     from sop_runtime.engine.events import utc_iso
     from sop_runtime.service import views
 
     rt = runtime()
     view = views.case(rt, case)
-    tz = court_calendar(rt).tz
+    tz = court_tz(rt)
     if as_json:
         print_json([{
             "seq": s.seq, "type": s.type, "version": s.version,

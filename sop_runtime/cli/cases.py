@@ -21,9 +21,9 @@ if TYPE_CHECKING:
 
 
 def _at(rt: Runtime, text: str | None) -> tuple[tzinfo, datetime | None]:
-    from sop_runtime.cli.times import court_calendar, parse_moment
+    from sop_runtime.cli.times import court_tz, parse_moment
 
-    tz = court_calendar(rt).tz
+    tz = court_tz(rt)
     return tz, None if text is None else parse_moment(text, tz)
 
 
@@ -116,12 +116,12 @@ def extend(case: opt.Case, step: opt.Step, actor: opt.Actor, reason: opt.Require
 
 def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
     """Daftar tugas: langkah terbuka yang boleh Anda kerjakan / worklist: open steps you may do."""
-    from sop_runtime.cli.times import court_calendar, iso, show, zone_name
+    from sop_runtime.cli.times import court_tz, iso, show, zone_name
     from sop_runtime.service import views
 
     rt = runtime()
     rows = views.tasks(rt, actor)
-    tz = court_calendar(rt).tz
+    tz = court_tz(rt)
     if as_json:
         from sop_runtime.cli.common import print_json
 
@@ -157,12 +157,12 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
 
 def case(case: opt.Case, as_json: opt.Json = False) -> None:
     """Riwayat dan posisi perkara / a case's timeline and where it stands."""
-    from sop_runtime.cli.times import court_calendar
+    from sop_runtime.cli.times import court_tz
     from sop_runtime.service import views
 
     rt = runtime()
     view = views.case(rt, case)
-    tz = court_calendar(rt).tz
+    tz = court_tz(rt)
     if as_json:
         from sop_runtime.cli.common import print_json
 

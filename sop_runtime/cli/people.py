@@ -86,11 +86,11 @@ def delegate(
 ) -> None:
     """Tunjuk Plh/Plt untuk suatu peran dan periode / name a Plh/Plt for a role and period."""
     from sop_runtime.cli.common import print_json, say
-    from sop_runtime.cli.times import court_calendar, iso, parse_moment, show
+    from sop_runtime.cli.times import court_tz, iso, parse_moment, show
     from sop_runtime.service import people
 
     rt = runtime()
-    tz = court_calendar(rt).tz
+    tz = court_tz(rt)
     begin = parse_moment(start, tz, option="--from")
     end = parse_moment(until, tz, option="--until", end_of_day=True)
     ident = people.delegate(rt, actor, to, role, start=begin, end=end, kind=kind,

@@ -27,9 +27,9 @@ override = typer.Typer(
 
 
 def _at(rt: Runtime, text: str | None) -> tuple[tzinfo, datetime | None]:
-    from sop_runtime.cli.times import court_calendar, parse_moment
+    from sop_runtime.cli.times import court_tz, parse_moment
 
-    tz = court_calendar(rt).tz
+    tz = court_tz(rt)
     return tz, None if text is None else parse_moment(text, tz)
 
 
@@ -178,7 +178,7 @@ def deviations(
 ) -> None:
     """Penyimpangan prosedur, terbaru dahulu / procedure deviations, newest first."""
     from sop_runtime.cli.common import Exit, fail, print_json
-    from sop_runtime.cli.times import court_calendar, iso, show
+    from sop_runtime.cli.times import court_tz, iso, show
     from sop_runtime.engine import DeviationKind
     from sop_runtime.service import views
     from sop_runtime.service.labels import deviation_label, outcome_label
@@ -188,7 +188,7 @@ def deviations(
                 "Unknown deviation kind '{k}'; known: {known}", k=kind,
                 known=", ".join(str(k) for k in DeviationKind)), Exit.USAGE)
     rt = runtime()
-    tz = court_calendar(rt).tz
+    tz = court_tz(rt)
     rows = views.deviations(rt, case=case, kind=kind)
     if as_json:
         print_json([{

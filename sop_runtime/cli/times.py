@@ -99,6 +99,13 @@ def show_gap(delta: timedelta) -> str:
     return " ".join(parts)
 
 
+def court_tz(rt: Runtime) -> tzinfo:
+    """The court's time zone: every time on the command line is read and shown in it."""
+    from sop_runtime.service.ready import court_zone
+
+    return court_zone(rt)
+
+
 def court_calendar(rt: Runtime) -> CourtCalendar:
     """The court's calendar (its time zone reads and shows every time on the command line)."""
     from sop_runtime.service import catalog

@@ -1,51 +1,105 @@
 """The pure core: commands, events, state as a fold of events, and ``decide``.
 
 Nothing in this package does I/O, reads the clock or makes random ids.
+
+The names are loaded on first use: importing one light module of the package (``actors``)
+does not pull in ``decide`` and the compiler.
 """
 
-from sop_runtime.engine.actors import Delegation, DelegationKind, Directory, Grant
-from sop_runtime.engine.commands import (
-    CancelCase,
-    ClaimStep,
-    Command,
-    CompleteStep,
-    ExtendStep,
-    ReassignStep,
-    ReopenStep,
-    SkipStep,
-    StartCase,
-    Sweep,
-)
-from sop_runtime.engine.decide import Context, decide
-from sop_runtime.engine.events import (
-    EVENT_TYPES,
-    ActionRefused,
-    CaseCancelled,
-    CaseCompleted,
-    CaseStarted,
-    DeviationFlagged,
-    DeviationKind,
-    Event,
-    StepActivated,
-    StepClaimed,
-    StepCompleted,
-    StepExtended,
-    StepReassigned,
-    StepSkipped,
-    TimerFired,
-    from_record,
-    to_record,
-)
-from sop_runtime.engine.rejections import CommandRejected, StaleAction
-from sop_runtime.engine.state import (
-    CaseState,
-    CaseStatus,
-    InvalidTransition,
-    StepState,
-    StepStatus,
-    apply,
-    fold,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sop_runtime.engine.actors import Delegation, DelegationKind, Directory, Grant
+    from sop_runtime.engine.commands import (
+        CancelCase,
+        ClaimStep,
+        Command,
+        CompleteStep,
+        ExtendStep,
+        ReassignStep,
+        ReopenStep,
+        SkipStep,
+        StartCase,
+        Sweep,
+    )
+    from sop_runtime.engine.decision import Context, decide
+    from sop_runtime.engine.events import (
+        EVENT_TYPES,
+        ActionRefused,
+        CaseCancelled,
+        CaseCompleted,
+        CaseStarted,
+        DeviationFlagged,
+        DeviationKind,
+        Event,
+        StepActivated,
+        StepClaimed,
+        StepCompleted,
+        StepExtended,
+        StepReassigned,
+        StepSkipped,
+        TimerFired,
+        from_record,
+        to_record,
+    )
+    from sop_runtime.engine.rejections import CommandRejected, StaleAction
+    from sop_runtime.engine.state import (
+        CaseState,
+        CaseStatus,
+        InvalidTransition,
+        StepState,
+        StepStatus,
+        apply,
+        fold,
+    )
+
+_WHERE = {
+    "ActionRefused": "sop_runtime.engine.events",
+    "CancelCase": "sop_runtime.engine.commands",
+    "CaseCancelled": "sop_runtime.engine.events",
+    "CaseCompleted": "sop_runtime.engine.events",
+    "CaseStarted": "sop_runtime.engine.events",
+    "CaseState": "sop_runtime.engine.state",
+    "CaseStatus": "sop_runtime.engine.state",
+    "ClaimStep": "sop_runtime.engine.commands",
+    "Command": "sop_runtime.engine.commands",
+    "CommandRejected": "sop_runtime.engine.rejections",
+    "CompleteStep": "sop_runtime.engine.commands",
+    "Context": "sop_runtime.engine.decision",
+    "Delegation": "sop_runtime.engine.actors",
+    "DelegationKind": "sop_runtime.engine.actors",
+    "DeviationFlagged": "sop_runtime.engine.events",
+    "DeviationKind": "sop_runtime.engine.events",
+    "Directory": "sop_runtime.engine.actors",
+    "EVENT_TYPES": "sop_runtime.engine.events",
+    "Event": "sop_runtime.engine.events",
+    "ExtendStep": "sop_runtime.engine.commands",
+    "Grant": "sop_runtime.engine.actors",
+    "InvalidTransition": "sop_runtime.engine.state",
+    "ReassignStep": "sop_runtime.engine.commands",
+    "ReopenStep": "sop_runtime.engine.commands",
+    "SkipStep": "sop_runtime.engine.commands",
+    "StaleAction": "sop_runtime.engine.rejections",
+    "StartCase": "sop_runtime.engine.commands",
+    "StepActivated": "sop_runtime.engine.events",
+    "StepClaimed": "sop_runtime.engine.events",
+    "StepCompleted": "sop_runtime.engine.events",
+    "StepExtended": "sop_runtime.engine.events",
+    "StepReassigned": "sop_runtime.engine.events",
+    "StepSkipped": "sop_runtime.engine.events",
+    "StepState": "sop_runtime.engine.state",
+    "StepStatus": "sop_runtime.engine.state",
+    "Sweep": "sop_runtime.engine.commands",
+    "TimerFired": "sop_runtime.engine.events",
+    "apply": "sop_runtime.engine.state",
+    "decide": "sop_runtime.engine.decision",
+    "fold": "sop_runtime.engine.state",
+    "from_record": "sop_runtime.engine.events",
+    "to_record": "sop_runtime.engine.events",
+}
 
 __all__ = [
     "EVENT_TYPES", "ActionRefused", "CancelCase", "CaseCancelled", "CaseCompleted",
@@ -57,3 +111,12 @@ __all__ = [
     "StepState", "StepStatus", "Sweep", "TimerFired", "apply", "decide", "fold", "from_record",
     "to_record",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

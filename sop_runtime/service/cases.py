@@ -43,6 +43,7 @@ from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
 from sop_runtime.service.labels import deviation_label
 from sop_runtime.service.projection import case_row, deviation_rows, open_step_rows
+from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import events as store_events
 from sop_runtime.store import projections, queries
@@ -202,7 +203,7 @@ def sweep(rt: Runtime) -> SweepReport:
     steps, breached service standards, timer branches. Running it twice records nothing
     new."""
     with rt.engine.connect() as conn:
-        catalog.ensure_ready(rt, conn)
+        ensure_ready(rt, conn)
         candidates = queries.sweep_candidates(conn, rt.now())
     cases = events = flagged = 0
     for case_id in candidates:

@@ -3,52 +3,26 @@ the version the case is pinned to), the court's calendar and the directory of us
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
 
 from sop_runtime.compiler.library import compile_source
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.definition.court import CourtFile
 from sop_runtime.definition.loader import validate_as
 from sop_runtime.definition.yamlsource import load_yaml
-from sop_runtime.engine.actors import Directory
-from sop_runtime.errors import DefinitionError, NotFoundError, SopRuntimeError
+from sop_runtime.errors import DefinitionError, NotFoundError
 from sop_runtime.i18n import tr
+from sop_runtime.service.ready import COURT_KEY, NotInitialised, ensure_ready, setting
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store import settings, workflows
+from sop_runtime.store import workflows
 from sop_runtime.worktime import CourtCalendar
 
-COURT_KEY = "court_file"
-
-
-class NotInitialised(SopRuntimeError):
-    def __init__(self) -> None:
-        super().__init__(tr("Basis data belum disiapkan: jalankan 'sop init' dahulu",
-                            "The database is not set up: run 'sop init' first"))
-
-
-def _court_source(conn: Connection) -> str:
-    try:
-        source = settings.get(conn, COURT_KEY)
-    except DBAPIError:  # no schema at all
-        raise NotInitialised() from None
-    if source is None:
-        raise NotInitialised()
-    return source
-
-
-def ensure_ready(rt: Runtime, conn: Connection) -> None:
-    """Raise NotInitialised unless ``sop init`` has set this database up."""
-    if rt._court is None and not rt._ready:
-        _court_source(conn)
-        rt._ready = True
+__all__ = ["NotInitialised", "court", "current_workflow", "ensure_ready", "workflow"]
 
 
 def court(rt: Runtime, conn: Connection) -> tuple[CourtFile, CourtCalendar]:
     if rt._court is None:
-        source = _court_source(conn)
+        source = setting(conn, COURT_KEY)
         model = validate_as(load_yaml(source, "court.yaml"), CourtFile).model
         rt._court = (model, CourtCalendar.from_court(model))
     return rt._court
@@ -78,10 +52,3 @@ def current_workflow(rt: Runtime, conn: Connection, sop_id: str) -> Workflow:
         raise NotFoundError(tr("SOP '{sop}' tidak dikenal; yang ada: {known}",
                                "Unknown SOP '{sop}'; known: {known}", sop=sop_id, known=known))
     return workflow(rt, conn, version)
-
-
-def roles_at(directory_: Directory, username: str, at: datetime) -> set[str]:
-    """Every role ``username`` may act in at ``at``: own roles and delegated ones."""
-    own = set(directory_.roles.get(username, frozenset()))
-    return own | {d.role for d in directory_.delegations
-                  if d.delegate == username and d.covers(at)}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import decode, load_case
 from sop_runtime.service.projection import case_row, deviation_rows, open_step_rows
+from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import projections
 from sop_runtime.store.db import begin_write
@@ -25,7 +26,7 @@ def rebuild(rt: Runtime) -> RebuildReport:
     now = rt.now()
     cases = events = 0
     with begin_write(rt.engine) as conn:
-        catalog.ensure_ready(rt, conn)
+        ensure_ready(rt, conn)
         ids = list(case_ids(conn))
         projections.clear_projections(conn)
         for case_id in ids:

@@ -9,7 +9,7 @@ from pathlib import Path
 from sop_runtime.compiler.library import expand, load_library
 from sop_runtime.errors import DefinitionError, NotFoundError
 from sop_runtime.i18n import tr
-from sop_runtime.service import catalog
+from sop_runtime.service import ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import directory, settings, workflows
 from sop_runtime.store.db import begin_write
@@ -39,7 +39,8 @@ def init(rt: Runtime, definitions_dir: Path) -> InitReport:
     report = InitReport(court=court.pengadilan.nama, roles=len(court.peran),
                         users=len(court.pengguna))
     with begin_write(rt.engine) as conn:
-        settings.put(conn, catalog.COURT_KEY, court_file.read_text(encoding="utf-8"))
+        settings.put(conn, ready.COURT_KEY, court_file.read_text(encoding="utf-8"))
+        settings.put(conn, ready.ZONE_KEY, court.pengadilan.zona_waktu)
         directory.save_roles(conn, [
             directory.RoleRow(id=r.id, nama=r.nama, publik=r.publik, sistem=r.sistem,
                               pengawas=r.pengawas) for r in court.peran])

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sop_runtime.compiler.workflow import Workflow
-from sop_runtime.engine import CaseState, Event
 from sop_runtime.errors import NotFoundError
-from sop_runtime.i18n import tr
-from sop_runtime.service import catalog
-from sop_runtime.service.cases import decode, load_case
+from sop_runtime.i18n import current_lang, tr
+from sop_runtime.service.ready import court_zone, ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import directory, queries
-from sop_runtime.store.chain import VerifyReport
-from sop_runtime.store.chain import verify as verify_chain
-from sop_runtime.store.events import StoredEvent
+
+if TYPE_CHECKING:
+    from sop_runtime.compiler.workflow import Workflow
+    from sop_runtime.engine import CaseState, Event
+    from sop_runtime.store.chain import VerifyReport
+    from sop_runtime.store.events import StoredEvent
+
+__all__ = ["CaseView", "Late", "Task", "case", "court_zone", "deviations", "overdue", "tasks",
+           "users", "verify"]
 
 
 @dataclass(frozen=True)
@@ -47,12 +50,13 @@ class Late:
 
 def _user_roles(rt: Runtime, username: str, at: datetime) -> set[str]:
     with rt.engine.connect() as conn:
-        catalog.ensure_ready(rt, conn)
-        people = directory.load_directory(conn)
-    if not people.knows(username):
-        raise NotFoundError(tr("Pengguna '{user}' tidak dikenal", "Unknown user '{user}'",
-                               user=username))
-    return catalog.roles_at(people, username, at)
+        ensure_ready(rt, conn)
+        person = directory.user(conn, username)
+        if person is None or not person.active:
+            raise NotFoundError(tr("Pengguna '{user}' tidak dikenal", "Unknown user '{user}'",
+                                   user=username))
+        lent = {d.role for d in directory.delegations(conn, at) if d.delegate == username}
+    return set(person.roles) | lent
 
 
 def _task(row: Any, now: datetime) -> Task:
@@ -72,6 +76,8 @@ def tasks(rt: Runtime, username: str, *, limit: int = 200) -> list[Task]:
 
 def overdue(rt: Runtime, *, now: datetime | None = None, role: str | None = None,
             sop: str | None = None, limit: int | None = None) -> list[Late]:
+    from sop_runtime.service import catalog
+
     moment = now or rt.now()
     with rt.engine.connect() as conn:
         _, calendar = catalog.court(rt, conn)
@@ -81,14 +87,14 @@ def overdue(rt: Runtime, *, now: datetime | None = None, role: str | None = None
         task = _task(row, moment)
         assert task.due_at is not None
         seconds = calendar.working_seconds_between(task.due_at, moment)
-        out.append(Late(task, seconds, calendar.describe_working(seconds)))
+        out.append(Late(task, seconds, calendar.describe_working(seconds, current_lang())))
     return out
 
 
 def deviations(rt: Runtime, *, case: str | None = None, kind: str | None = None,
                limit: int | None = None) -> list[Any]:
     with rt.engine.connect() as conn:
-        catalog.ensure_ready(rt, conn)
+        ensure_ready(rt, conn)
         return list(queries.deviations(conn, case=case, kind=kind, limit=limit))
 
 
@@ -101,8 +107,11 @@ class CaseView:
 
 
 def case(rt: Runtime, case_id: str) -> CaseView:
+    from sop_runtime.service import catalog
+    from sop_runtime.service.cases import decode, load_case
+
     with rt.engine.connect() as conn:
-        catalog.ensure_ready(rt, conn)
+        ensure_ready(rt, conn)
         stored, state = load_case(conn, case_id)
         wf = catalog.workflow(rt, conn, state.version)
     return CaseView(state, wf, tuple(stored), tuple(decode(stored)))
@@ -110,11 +119,13 @@ def case(rt: Runtime, case_id: str) -> CaseView:
 
 def users(rt: Runtime) -> list[Any]:
     with rt.engine.connect() as conn:
-        catalog.ensure_ready(rt, conn)
+        ensure_ready(rt, conn)
         return list(directory.list_users(conn))
 
 
 def verify(rt: Runtime) -> VerifyReport:
+    from sop_runtime.store.chain import verify as verify_chain
+
     with rt.engine.connect() as conn:
-        catalog.ensure_ready(rt, conn)
+        ensure_ready(rt, conn)
         return verify_chain(conn)

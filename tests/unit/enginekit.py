@@ -34,7 +34,7 @@ from sop_runtime.engine import (
     decide,
 )
 from sop_runtime.engine.actors import Delegation, Directory
-from sop_runtime.engine.decide import Context
+from sop_runtime.engine.decision import Context
 from sop_runtime.worktime import CourtCalendar
 from tests.conftest import DEFINITIONS
 

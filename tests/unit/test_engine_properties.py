@@ -59,7 +59,7 @@ from sop_runtime.engine import (
     to_record,
 )
 from sop_runtime.engine.actors import Delegation, Directory
-from sop_runtime.engine.decide import Context
+from sop_runtime.engine.decision import Context
 from tests.unit.enginekit import (
     calendar,
     court,
