@@ -62,6 +62,7 @@ app.command("deviations")(supervise.deviations)
 app.command("log")(audit.log)
 app.command("verify")(audit.verify)
 app.command("export")(audit.export)
+app.command("rebuild")(audit.rebuild)
 app.command("demo")(demo.demo)
 
 

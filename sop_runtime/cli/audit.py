@@ -121,3 +121,18 @@ def export(
         raise
     say(stderr=True, message=tr("{n} peristiwa ditulis ke {f}", "{n} events written to {f}",
                            n=n, f=output))
+
+
+def rebuild(as_json: opt.Json = False) -> None:
+    """Bangun ulang proyeksi (daftar tugas, keterlambatan, penyimpangan) dari log /
+    rebuild the projections (worklists, overdue, deviations) from the log."""
+    from sop_runtime.cli.common import print_json, say
+    from sop_runtime.service.rebuild import rebuild as rebuild_projections
+
+    report = rebuild_projections(runtime())
+    if as_json:
+        print_json({"cases": report.cases, "events": report.events})
+        return
+    say(tr("[bold green]✓[/] Proyeksi dibangun ulang dari {e} peristiwa dalam {c} perkara",
+           "[bold green]✓[/] Projections rebuilt from {e} events in {c} cases",
+           e=report.events, c=report.cases))

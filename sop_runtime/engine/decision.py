@@ -68,6 +68,10 @@ class Context:
     entry_limit: TimeLimit | None = None
 
 
+# start and complete check a late entry themselves, where the flag belongs among their events
+LATE_CHECKED_HERE = (ClaimStep, ExtendStep, ReassignStep, SkipStep, ReopenStep, CancelCase)
+
+
 @dataclass(frozen=True, slots=True)
 class Violation:
     kind: DeviationKind
@@ -407,6 +411,10 @@ class _Decision:
             self.events.append(CaseCancelled(**self._env(), reason=self.reason or ""))  # type: ignore[arg-type]
         elif isinstance(cmd, Sweep):
             self._sweep()
+        if (isinstance(cmd, LATE_CHECKED_HERE) and self.events
+                and not any(isinstance(e, ActionRefused) for e in self.events)):
+            node = getattr(cmd, "node", None)
+            self._late_entry(node, self._attempt_of(node))
         return self.events
 
     def _check_values(self, node: Node | None, values: Mapping[str, str]) -> dict[str, str]:

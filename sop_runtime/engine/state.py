@@ -215,8 +215,9 @@ def apply(state: CaseState, event: Event) -> CaseState:
         s = _step(state, event.node, event.attempt)
         if not s.is_open:
             raise InvalidTransition(f"step {event.node}#{event.attempt} reassigned while closed")
-        return replace(state, steps=_replace_step(
-            state, replace(s, assignee=event.assignee, claimed_by=None)))
+        # the step waits for its new holder: it is no longer claimed by anyone
+        return replace(state, steps=_replace_step(state, replace(
+            s, status=StepStatus.ACTIVE, assignee=event.assignee, claimed_by=None)))
     if isinstance(event, StepSkipped):
         return _moved(state, event.node, event.attempt, StepStatus.SKIPPED, event.next)
     if isinstance(event, TimerFired):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sop_runtime.engine import DelegationKind
-from sop_runtime.errors import SopRuntimeError
+from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
 from sop_runtime.service.runtime import Runtime
@@ -36,10 +36,10 @@ def delegate(rt: Runtime, actor: str, delegate_to: str, role: str, *, start: dat
         people = directory.load_directory(conn)
         for user in (actor, delegate_to, *((holder,) if holder else ())):
             if not people.knows(user):
-                raise NotAllowed(tr("Pengguna '{user}' tidak dikenal", "Unknown user '{user}'",
+                raise NotFoundError(tr("Pengguna '{user}' tidak dikenal", "Unknown user '{user}'",
                                     user=user))
         if role not in {r.id for r in court_file.peran}:
-            raise NotAllowed(tr("Peran '{role}' tidak dikenal", "Unknown role '{role}'",
+            raise NotFoundError(tr("Peran '{role}' tidak dikenal", "Unknown role '{role}'",
                                 role=role))
         if not people.is_supervisor(actor, now):
             raise NotAllowed(tr("Hanya pengawas yang dapat menunjuk Plh/Plt; {user} bukan pengawas",

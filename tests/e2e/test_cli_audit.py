@@ -161,3 +161,13 @@ def test_export_escapes_xml_in_values(tmp_path: Path) -> None:
     key = "sop:output:surat_permohonan_salinan_putusan_kepada_ketua_pengadilan_negeri"
     values = [a.get("value") for a in root.iter() if a.get("key") == key]
     assert values == ['Surat <b>"A & B"</b> \'x\'']
+
+
+def test_rebuild_gives_back_the_lists(tmp_path: Path) -> None:
+    court = new_court(tmp_path)
+    case = court.start("pendaftaran-gugatan-ptsp", "rina.ptsp")
+    court.ok("complete", case, "1", "--as", "siti.kasir")  # catat: accepted, flagged
+    before = (court.json("tasks", "--as", "ahmad.panmudpdt"), court.json("deviations"))
+    assert before[0] and before[1]
+    assert court.json("rebuild") == {"cases": 1, "events": len(court.json("log", case))}
+    assert (court.json("tasks", "--as", "ahmad.panmudpdt"), court.json("deviations")) == before

@@ -45,7 +45,7 @@ def test_delegate_refusals(tmp_path: Path) -> None:
     r = court.fails(1, "delegate", "--as", "bambang.panitera", *base, "--from", "2026-01-06",
                     "--until", "2026-01-05 10:00")
     assert "harus setelah" in r.stderr
-    court.fails(1, "delegate", "--as", "bambang.panitera", "--to", "siapa", "--role",
+    court.fails(2, "delegate", "--as", "bambang.panitera", "--to", "siapa", "--role",
                 "panmud_hukum", "--from", "2026-01-05", "--until", "2026-01-06", "--reason", "x")
     r = court.fails(2, "delegate", "--as", "bambang.panitera", *base, "--from", "2026-02-30",
                     "--until", "2026-03-02")

@@ -134,6 +134,7 @@ def test_reassign_hands_the_step_to_another_holder() -> None:
                                                "bambang.panitera")
     step = c.state.current("3")
     assert step is not None and (step.assignee, step.claimed_by) == ("yusuf.kasir", None)
+    assert step.status is StepStatus.ACTIVE  # waiting for its new holder, claimed by nobody
     assert c.state.deviations == 0  # a reassignment is no deviation
     with pytest.raises(StaleAction) as exc:
         ok(c, "3", "siti.kasir")

@@ -20,6 +20,7 @@ from sop_runtime.engine import (
     Event,
     ExtendStep,
     ReopenStep,
+    SkipStep,
     StartCase,
     StepActivated,
     StepExtended,
@@ -518,6 +519,25 @@ def test_a_case_started_late_is_flagged() -> None:
                                ("deviation_flagged", "late_entry", None, None),
                                ("step_activated", "1", 1)]
     assert c.state.started_at == wit(2026, 11, 19, 10, 30)
+
+
+def test_a_claim_or_a_supervisors_action_entered_late_is_flagged_too() -> None:
+    c = with_entry_limit(wit(2026, 12, 1, 9))
+    c.at(wit(2026, 12, 10, 9))
+    events = c.do(ClaimStep(actor="rina.ptsp", node="1", at=wit(2026, 12, 1, 9, 5)))
+    assert summary(events) == [("step_claimed", "1", 1),
+                               ("deviation_flagged", "late_entry", "1", 1)]
+    events = c.do(SkipStep(actor="bambang.panitera", node="1", at=wit(2026, 12, 1, 9, 30),
+                           reason="berkas diperiksa di loket lain"))
+    assert ("deviation_flagged", "late_entry", "1", 1) in summary(events)
+
+
+def test_a_refused_late_claim_records_only_the_refusal() -> None:
+    c = gugatan(wit(2026, 12, 1, 9), TOLAK)
+    c.entry_limit = court().batas_pencatatan
+    c.at(wit(2026, 12, 10, 9))
+    events = c.do(ClaimStep(actor="siti.kasir", node="1", at=wit(2026, 12, 1, 9, 5)))
+    assert [e.TYPE for e in events] == ["action_refused"]
 
 
 def test_without_an_entry_limit_nothing_is_late() -> None:
