@@ -50,7 +50,6 @@ from sop_runtime.store import projections, queries
 from sop_runtime.store.chain import GENESIS
 from sop_runtime.store.counters import next_case_number
 from sop_runtime.store.db import begin_write
-from sop_runtime.store.directory import load_directory
 from sop_runtime.store.errors import ConcurrencyConflict, is_conflict
 from sop_runtime.store.events import StoredEvent
 
@@ -121,7 +120,7 @@ def _execute(rt: Runtime, case_id: str | None, command: Command,
                 stored, state = load_case(conn, case_id)
                 wf = catalog.workflow(rt, conn, state.version)
             ctx = Context(now=now, calendar=calendar,
-                          directory=load_directory(conn),
+                          directory=catalog.directory(rt, conn),
                           entry_limit=court_file.batas_pencatatan)
             new = decide(wf, state, command, ctx=ctx)
             head = (stored[-1].seq, stored[-1].hash) if stored else (0, GENESIS)

@@ -3,6 +3,8 @@ the version the case is pinned to), the court's calendar and the directory of us
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import Connection
 
 from sop_runtime.compiler.library import compile_source
@@ -10,14 +12,23 @@ from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.definition.court import CourtFile
 from sop_runtime.definition.loader import validate_as
 from sop_runtime.definition.yamlsource import load_yaml
+from sop_runtime.engine.actors import Directory
 from sop_runtime.errors import DefinitionError, NotFoundError
 from sop_runtime.i18n import tr
-from sop_runtime.service.ready import COURT_KEY, NotInitialised, ensure_ready, setting
+from sop_runtime.service.ready import (
+    COURT_KEY,
+    DIRECTORY_KEY,
+    NotInitialised,
+    ensure_ready,
+    setting,
+)
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store import workflows
+from sop_runtime.store import settings, workflows
+from sop_runtime.store.directory import load_directory
 from sop_runtime.worktime import CourtCalendar
 
-__all__ = ["NotInitialised", "court", "current_workflow", "ensure_ready", "workflow"]
+__all__ = ["NotInitialised", "court", "current_workflow", "directory", "directory_changed",
+           "ensure_ready", "workflow"]
 
 
 def court(rt: Runtime, conn: Connection) -> tuple[CourtFile, CourtCalendar]:
@@ -26,6 +37,20 @@ def court(rt: Runtime, conn: Connection) -> tuple[CourtFile, CourtCalendar]:
         model = validate_as(load_yaml(source, "court.yaml"), CourtFile).model
         rt._court = (model, CourtCalendar.from_court(model))
     return rt._court
+
+
+def directory(rt: Runtime, conn: Connection) -> Directory:
+    """Who may act, cached until users, roles or delegations change (``sop init`` and
+    ``sop delegate`` mark each change with a new directory version)."""
+    version = settings.get(conn, DIRECTORY_KEY) or ""
+    if rt._directory is None or rt._directory[0] != version:
+        rt._directory = (version, load_directory(conn))
+    return rt._directory[1]
+
+
+def directory_changed(conn: Connection) -> None:
+    """Mark a change of users, roles or delegations (in the same transaction)."""
+    settings.put(conn, DIRECTORY_KEY, uuid.uuid4().hex)
 
 
 def workflow(rt: Runtime, conn: Connection, version: str) -> Workflow:

@@ -33,7 +33,7 @@ def delegate(rt: Runtime, actor: str, delegate_to: str, role: str, *, start: dat
                             "The delegation kind must be plh or plt, not '{k}'", k=kind)) from None
     with begin_write(rt.engine) as conn:
         court_file, _ = catalog.court(rt, conn)
-        people = directory.load_directory(conn)
+        people = catalog.directory(rt, conn)
         for user in (actor, delegate_to, *((holder,) if holder else ())):
             if not people.knows(user):
                 raise NotFoundError(tr("Pengguna '{user}' tidak dikenal", "Unknown user '{user}'",
@@ -48,6 +48,7 @@ def delegate(rt: Runtime, actor: str, delegate_to: str, role: str, *, start: dat
         if not (reference or reason):
             raise NotAllowed(tr("Sebutkan surat perintah (--reference) atau alasan (--reason)",
                                 "Give the warrant (--reference) or a reason (--reason)"))
+        catalog.directory_changed(conn)
         return directory.add_delegation(
             conn, delegate_to, role, start, end, kind=kind_, holder=holder,
             reference=reference, reason=reason or reference or "", created_by=actor,

@@ -16,6 +16,7 @@ from sop_runtime.store import settings
 
 COURT_KEY = "court_file"
 ZONE_KEY = "court_zone"
+DIRECTORY_KEY = "directory_version"  # changes whenever users, roles or delegations change
 
 
 class NotInitialised(SopRuntimeError):

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from sop_runtime.compiler.workflow import Workflow
     from sop_runtime.definition.court import CourtFile
+    from sop_runtime.engine.actors import Directory
     from sop_runtime.worktime import CourtCalendar
 
 Clock = Callable[[], datetime]
@@ -32,6 +33,7 @@ class Runtime:
     _workflows: dict[str, Workflow] = field(default_factory=dict)
     _court: tuple[CourtFile, CourtCalendar] | None = None
     _ready: bool = False
+    _directory: tuple[str, Directory] | None = None
 
     @classmethod
     def open(cls, url: str | None = None, clock: Clock | None = None) -> Runtime:
@@ -50,3 +52,4 @@ class Runtime:
         self._workflows.clear()
         self._court = None
         self._ready = False
+        self._directory = None

@@ -9,7 +9,7 @@ from pathlib import Path
 from sop_runtime.compiler.library import expand, load_library
 from sop_runtime.errors import DefinitionError, NotFoundError
 from sop_runtime.i18n import tr
-from sop_runtime.service import ready
+from sop_runtime.service import catalog, ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import directory, settings, workflows
 from sop_runtime.store.db import begin_write
@@ -47,6 +47,7 @@ def init(rt: Runtime, definitions_dir: Path) -> InitReport:
         directory.save_users(conn, [
             directory.UserRow(username=u.username, nama=u.nama, nip=u.nip, active=True,
                               roles=frozenset(u.peran)) for u in court.pengguna])
+        catalog.directory_changed(conn)
         for sop_id, wf in sorted(library.workflows.items()):
             path = Path(library.files[sop_id])
             if workflows.current_version(conn, sop_id) == wf.version:
