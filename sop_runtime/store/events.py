@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, exc, insert, select
+from sqlalchemy import Connection, bindparam, exc, insert, select
 
 from sop_runtime.store.chain import chain_hashes
 from sop_runtime.store.errors import ConcurrencyConflict, is_conflict
@@ -87,10 +87,13 @@ _COLUMNS = (events.c.case_id, events.c.seq, events.c.type, events.c.version,
             events.c.prev_hash, events.c.hash)
 
 
+_LOAD = (select(*_COLUMNS).where(events.c.case_id == bindparam("case"))
+         .order_by(events.c.seq))  # built once
+
+
 def load(conn: Connection, case_id: str) -> list[StoredEvent]:
     """The events of ``case_id`` in order (empty if there are none)."""
-    result = conn.execute(select(*_COLUMNS).where(events.c.case_id == case_id)
-                          .order_by(events.c.seq))
+    result = conn.execute(_LOAD, {"case": case_id})
     return [StoredEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6], orjson.loads(r[7]), r[8],
                         r[9]) for r in result]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from sop_runtime.store.schema import settings
 
@@ -14,5 +14,8 @@ def put(conn: Connection, key: str, value: str) -> None:
         conn.execute(insert(settings).values(key=key, value=value))
 
 
+_GET = select(settings.c.value).where(settings.c.key == bindparam("key"))  # built once
+
+
 def get(conn: Connection, key: str) -> str | None:
-    return conn.execute(select(settings.c.value).where(settings.c.key == key)).scalar()
+    return conn.execute(_GET, {"key": key}).scalar()
