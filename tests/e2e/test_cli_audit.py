@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from sop_runtime.store.chain import GENESIS, event_hash
 from tests.e2e.court import GUGATAN_1, GUGATAN_2, SKUM_1, Court, ago, local, new_court
 
@@ -171,3 +173,45 @@ def test_rebuild_gives_back_the_lists(tmp_path: Path) -> None:
     assert before[0] and before[1]
     assert court.json("rebuild") == {"cases": 1, "events": len(court.json("log", case))}
     assert (court.json("tasks", "--as", "ahmad.panmudpdt"), court.json("deviations")) == before
+
+
+TAMPERING = ("change", "delete", "delete-newest", "insert", "reorder")
+
+
+@pytest.mark.parametrize("how", sorted(TAMPERING))
+def test_sop_verify_finds_any_single_row_tampered_with(tmp_path: Path, how: str) -> None:
+    court, cases = _busy_court(tmp_path)
+    case = cases["done"]
+    assert court.json("verify")["ok"] is True
+    with sqlite3.connect(tmp_path / "sop.db") as db:
+        if how == "change":
+            db.execute("UPDATE events SET payload = replace(payload, '\"', '\" ') "
+                       "WHERE case_id = ? AND seq = 4", (case,))
+            expect = ("hash", 4)
+        elif how == "delete":
+            db.execute("DELETE FROM events WHERE case_id = ? AND seq = 3", (case,))
+            expect = ("seq_gap", 4)
+        elif how == "delete-newest":
+            db.execute("DELETE FROM events WHERE id = (SELECT max(id) FROM events "
+                       "WHERE case_id = ?)", (case,))
+            expect = ("head_mismatch", None)
+        elif how == "insert":
+            db.execute("UPDATE events SET seq = -(seq + 1) WHERE case_id = ? AND seq >= 3",
+                       (case,))
+            db.execute("UPDATE events SET seq = -seq WHERE case_id = ? AND seq < 0", (case,))
+            db.execute("INSERT INTO events (case_id, seq, type, version, occurred_at, recorded_at,"
+                       " actor, payload, prev_hash, hash) SELECT case_id, 3, type, version, "
+                       "occurred_at, recorded_at, 'siapa', payload, hash, hash FROM events "
+                       "WHERE case_id = ? AND seq = 2", (case,))
+            expect = ("hash", 3)
+        else:
+            db.execute("UPDATE events SET seq = -1 WHERE case_id = ? AND seq = 2", (case,))
+            db.execute("UPDATE events SET seq = 2 WHERE case_id = ? AND seq = 3", (case,))
+            db.execute("UPDATE events SET seq = 3 WHERE case_id = ? AND seq = -1", (case,))
+            expect = ("prev_hash", 2)
+    broken = json.loads(court.fails(1, "verify", "--json").stdout)
+    brk = broken["first_break"]
+    assert broken["ok"] is False and brk["case_id"] == case
+    assert brk["what"] == expect[0]
+    if expect[1] is not None:
+        assert brk["seq"] == expect[1]
