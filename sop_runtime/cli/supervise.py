@@ -121,6 +121,10 @@ def overdue(
                                              help="Hanya peran ini / only this role")] = None,
     sop: Annotated[str | None, typer.Option("--sop", metavar="SOP",
                                             help="Hanya SOP ini / only this SOP")] = None,
+    limit: Annotated[int, typer.Option(
+        "--limit", metavar="N", min=0,
+        help="Paling banyak N langkah, yang paling lama terlambat dahulu (0: semua) / "
+             "at most N steps, the longest overdue first (0: all)")] = 100,
     as_json: opt.Json = False,
 ) -> None:
     """Langkah yang melewati batas waktu / steps past their deadline."""
@@ -132,7 +136,9 @@ def overdue(
     calendar = court_calendar(rt)
     tz = calendar.tz
     moment = None if now is None else parse_moment(now, tz, option="--now")
-    rows = views.overdue(rt, now=moment, role=role, sop=sop)
+    rows = views.overdue(rt, now=moment, role=role, sop=sop, limit=limit + 1 if limit else None)
+    more = bool(limit) and len(rows) > limit
+    rows = rows[:limit] if limit else rows
 
     def late(seconds: int) -> str:
         return calendar.describe_working(seconds, current_lang())
@@ -166,6 +172,10 @@ def overdue(
                       ", ".join(t.roles), t.claimed_by or t.assignee or "-", show(t.due_at, tz),
                       late(r.late_seconds), style="red")
     con.print(table)
+    if more:
+        say(tr("Ditampilkan {n} langkah yang paling lama terlambat; ada lagi (--limit 0: semua).",
+               "Showing the {n} longest overdue steps; there are more (--limit 0: all).",
+               n=limit))
 
 
 def deviations(

@@ -95,7 +95,9 @@ def load_case(conn: Connection, case_id: str) -> tuple[list[StoredEvent], CaseSt
 def _record(rt: Runtime, conn: Connection, wf: Workflow, state: CaseState,
             head: tuple[int, str], new: list[Event], now: datetime) -> CaseState:
     records = [(*to_record(e), e.occurred_at, e.recorded_at, e.actor) for e in new]
-    appended = store_events.append(conn, state.case_id, head[0], head[1], records)
+    # the whole transaction rolls back on a conflict: no savepoint needed
+    appended = store_events.append(conn, state.case_id, head[0], head[1], records,
+                                   savepoint=False)
     for e in new:
         state = apply(state, e)
     projections.save_case(conn, case_row(state, appended[-1].hash, now),

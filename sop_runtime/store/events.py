@@ -39,10 +39,12 @@ class StoredEvent:
 
 
 def append(conn: Connection, case_id: str, after_seq: int, after_hash: str,
-           records: Sequence[Record]) -> list[StoredEvent]:
+           records: Sequence[Record], *, savepoint: bool = True) -> list[StoredEvent]:
     """Append ``records`` to ``case_id`` after the event (``after_seq``, ``after_hash``);
     ``(0, GENESIS)`` for a new case. Raises :class:`ConcurrencyConflict` if another
-    transaction got there first."""
+    transaction got there first; inside a savepoint, so the caller's transaction stays
+    usable after a conflict (``savepoint=False`` when the caller rolls back on any error
+    anyway, saving two statements)."""
     if not records:
         return []
     from sop_runtime.compiler.canonical import canonical_json  # heavy: see chain.event_hash
@@ -67,13 +69,19 @@ def append(conn: Connection, case_id: str, after_seq: int, after_hash: str,
         row["prev_hash"], row["hash"] = prev, hash_
         prev = hash_
     try:
-        with conn.begin_nested():
-            conn.execute(insert(events), rows)
+        if savepoint:
+            with conn.begin_nested():
+                conn.execute(_INSERT, rows)
+        else:
+            conn.execute(_INSERT, rows)
     except (exc.IntegrityError, exc.OperationalError) as error:
         if is_conflict(error):
             raise ConcurrencyConflict(case_id) from error
         raise
     return [_stored(r) for r in rows]
+
+
+_INSERT = insert(events)
 
 
 def _stored(row: dict[str, Any]) -> StoredEvent:

@@ -136,6 +136,9 @@ def test_overdue_lists_late_steps_with_working_time(tmp_path: Path) -> None:
     assert "working day" in court.ok("--lang", "en", "overdue").stdout
     court.fails(2, "overdue", "--now", "2026-13-01 10:00")
     assert "Tidak ada langkah" in court.ok("overdue", "--sop", "salinan-putusan").stdout
+    assert [r["case_id"] for r in court.json("overdue", "--now", future, "--limit", "1")] == [late]
+    assert "ada lagi" in court.ok("overdue", "--now", future, "--limit", "1").stdout
+    assert "ada lagi" not in court.ok("overdue", "--now", future, "--limit", "0").stdout
 
 
 def test_deviations_filters_and_rejects_unknown_kinds(tmp_path: Path) -> None:
