@@ -24,29 +24,28 @@ def snapshot(rt: Runtime) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
-def test_rebuilt_projections_equal_the_live_ones(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def demo_court(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Runtime:
+    """The demo court after its working day."""
     url = f"sqlite:///{tmp_path / 'sop.db'}"
     monkeypatch.setenv("SOP_DATABASE_URL", url)
     assert run(["demo", "--definitions", str(DEFINITIONS)]) == 0
-    rt = Runtime.open(url)
-    before = snapshot(rt)
+    return Runtime.open(url)
+
+
+def test_rebuilt_projections_equal_the_live_ones(demo_court: Runtime) -> None:
+    before = snapshot(demo_court)
     assert len(before["cases"]) == 6 and before["open_steps"] and before["deviations"]
-    report = rebuild(rt)
+    report = rebuild(demo_court)
     assert report.cases == 6
-    assert snapshot(rt) == before
+    assert snapshot(demo_court) == before
 
 
-def test_rebuild_repairs_a_damaged_projection(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    url = f"sqlite:///{tmp_path / 'sop.db'}"
-    monkeypatch.setenv("SOP_DATABASE_URL", url)
-    assert run(["demo", "--definitions", str(DEFINITIONS)]) == 0
-    rt = Runtime.open(url)
-    before = snapshot(rt)
-    with rt.engine.begin() as conn:
+def test_rebuild_repairs_a_damaged_projection(demo_court: Runtime) -> None:
+    before = snapshot(demo_court)
+    with demo_court.engine.begin() as conn:
         conn.execute(open_steps.delete())
         conn.execute(deviations.delete().where(deviations.c.kind == "wrong_actor"))
-    assert snapshot(rt) != before
-    rebuild(rt)
-    assert snapshot(rt) == before
+    assert snapshot(demo_court) != before
+    rebuild(demo_court)
+    assert snapshot(demo_court) == before
