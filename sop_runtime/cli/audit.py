@@ -51,12 +51,18 @@ def log(case: opt.Case, as_json: opt.Json = False) -> None:
     table_console().print(table)
 
 
-def verify(as_json: opt.Json = False) -> None:
+def verify(
+    as_json: opt.Json = False,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", metavar="N", min=1,
+        help="Jumlah proses (bawaan: satu per inti untuk log yang panjang) / processes "
+             "(default: one per core for a long log)")] = None,
+) -> None:
     """Periksa rantai hash seluruh log / verify the whole log's hash chain."""
     from sop_runtime.cli.common import Exit, print_json, say
     from sop_runtime.service import views
 
-    report = views.verify(runtime())
+    report = views.verify(runtime(), workers=workers)
     brk = report.first_break
     if as_json:
         print_json({

@@ -88,26 +88,52 @@ def _break(case_id: str, seq: int | None, what: BreakKind, id_text: str, en_text
                  en_text.format(case=case_id, seq=seq, **params))
 
 
-def _rows_sql(dialect: str, case: str | None) -> str:
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Which cases a check covers: one ``case``, or the case ids from ``first`` (inclusive)
+    to ``stop`` (exclusive), either end open when None."""
+
+    case: str | None = None
+    first: str | None = None
+    stop: str | None = None
+
+    def where(self, dialect: str) -> tuple[str, dict[str, str]]:
+        """An SQL condition on ``case_id`` and its parameters."""
+        def mark(name: str) -> str:
+            return f":{name}" if dialect == "sqlite" else f"%({name})s"
+
+        if self.case is not None:
+            return f"case_id = {mark('case')}", {"case": self.case}
+        parts: list[str] = []
+        params: dict[str, str] = {}
+        if self.first is not None:
+            parts.append(f"case_id >= {mark('first')}")
+            params["first"] = self.first
+        if self.stop is not None:
+            parts.append(f"case_id < {mark('stop')}")
+            params["stop"] = self.stop
+        return " AND ".join(parts), params
+
+
+def _rows_sql(dialect: str, span: Span) -> tuple[str, dict[str, str]]:
     """The log in (case_id, seq) order, instants as UTC ISO text without the offset."""
     if dialect == "sqlite":
         occurred, recorded = "occurred_at", "recorded_at"  # stored as UTC ISO text
-        where = " WHERE case_id = :case" if case is not None else ""
     else:
         fmt = "'YYYY-MM-DD\"T\"HH24:MI:SS.US'"
         occurred = f"to_char(occurred_at AT TIME ZONE 'UTC', {fmt})"
         recorded = f"to_char(recorded_at AT TIME ZONE 'UTC', {fmt})"
-        where = " WHERE case_id = %(case)s" if case is not None else ""
+    condition, params = span.where(dialect)
+    where = f" WHERE {condition}" if condition else ""
     return (f"SELECT case_id, seq, type, version, {occurred}, {recorded}, actor, payload, "
-            f"prev_hash, hash FROM events{where} ORDER BY case_id, seq")
+            f"prev_hash, hash FROM events{where} ORDER BY case_id, seq"), params
 
 
-def _stream(conn: Connection, case: str | None, batch: int) -> Generator[list[Any]]:
+def _stream(conn: Connection, span: Span, batch: int) -> Generator[list[Any]]:
     """Batches of log rows straight from the driver (a server-side cursor on PostgreSQL):
     memory stays flat, and no per-row SQLAlchemy work is done."""
     raw: Any = conn.connection.dbapi_connection
-    sql = _rows_sql(conn.dialect.name, case)
-    params = {"case": case} if case is not None else {}
+    sql, params = _rows_sql(conn.dialect.name, span)
     if conn.dialect.name == "sqlite":
         cursor = raw.cursor()
     else:
@@ -244,17 +270,19 @@ def _odd(row: Sequence[Any], expect: int, last: str) -> Break | None:
     return None
 
 
-def verify(conn: Connection, *, batch: int = 10000, case: str | None = None) -> VerifyReport:
+def verify(conn: Connection, *, batch: int = 10000, case: str | None = None,
+           span: Span | None = None) -> VerifyReport:
     """Check every event's hash, seq run and link, each case's head against ``cases``, and
     that every ``cases`` row has events; stop at the first break. The log is streamed, so
     memory stays flat however long it is. ``case`` limits the check to one case.
 
     Run it in one transaction (on PostgreSQL preferably REPEATABLE READ: at READ COMMITTED
     a case that grows during the scan is recognised as grown, not as broken)."""
-    missing = _missing_events(conn, case)  # also begins the transaction through SQLAlchemy
+    span = span or Span(case=case)
+    missing = _missing_events(conn, span)  # also begins the transaction through SQLAlchemy
     scan = _Scan()
     found: Break | None = None
-    batches = _stream(conn, case, batch)
+    batches = _stream(conn, span, batch)
     if conn.dialect.name != "sqlite":
         batches = prefetched(batches)
     try:
@@ -285,11 +313,15 @@ def _seq_break(case_id: str, seq: int, expect: int) -> Break:
                   "case {case}: seq {expect} is missing (next is {seq})", expect=expect)
 
 
-def _missing_events(conn: Connection, case: str | None) -> Break | None:
+def _missing_events(conn: Connection, span: Span) -> Break | None:
     has_events = select(events.c.id).where(events.c.case_id == cases.c.case_id).exists()
     query = select(cases.c.case_id).where(~has_events).order_by(cases.c.case_id).limit(1)
-    if case is not None:
-        query = query.where(cases.c.case_id == case)
+    if span.case is not None:
+        query = query.where(cases.c.case_id == span.case)
+    if span.first is not None:
+        query = query.where(cases.c.case_id >= span.first)
+    if span.stop is not None:
+        query = query.where(cases.c.case_id < span.stop)
     case_id = conn.execute(query).scalar()
     if case_id is None:
         return None

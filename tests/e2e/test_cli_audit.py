@@ -63,6 +63,7 @@ def test_verify_passes_then_names_the_first_broken_link(tmp_path: Path) -> None:
     assert data["ok"] is True and data["cases"] == 3 and data["first_break"] is None
     assert data["events"] == sum(len(court.json("log", c)) for c in cases.values())
     assert "Log utuh" in court.ok("verify").stdout
+    assert court.json("verify", "--workers", "2") == data  # ranges of cases on two processes
     with sqlite3.connect(tmp_path / "sop.db") as db:
         db.execute("UPDATE events SET actor = 'siapa' WHERE case_id = ? AND seq = 3",
                    (cases["done"],))
@@ -73,6 +74,8 @@ def test_verify_passes_then_names_the_first_broken_link(tmp_path: Path) -> None:
     assert (broken["first_break"]["case_id"], broken["first_break"]["seq"],
             broken["first_break"]["what"]) == (cases["done"], 3, "hash")
     assert "Log broken" in court.fails(1, "--lang", "en", "verify").stderr
+    in_parallel = json.loads(court.fails(1, "verify", "--workers", "2", "--json").stdout)
+    assert (in_parallel["ok"], in_parallel["first_break"]) == (False, broken["first_break"])
 
 
 def test_export_csv_and_jsonl_carry_every_stored_field(tmp_path: Path) -> None:

@@ -196,3 +196,34 @@ def _forged(after: StoredEvent, prev_hash: str, *, seq: int | None = None,
 
 def test_genesis_is_64_zeros() -> None:
     assert GENESIS == "0" * 64
+
+
+class TestVerifyInParallel:
+    """Ranges of case ids checked by separate processes give the answer of one pass."""
+
+    def test_ranges_cover_every_case_once(self, store_url: str, store_engine: Engine,
+                                          log: dict[str, list[StoredEvent]]) -> None:
+        from sop_runtime.store.parallel import spans
+
+        ranges = spans(store_url, 3)
+        assert ranges[0].first is None and ranges[-1].stop is None
+        assert sum(_verify(store_engine, span=r).cases for r in ranges) == 3
+
+    def test_good_log(self, store_url: str, log: dict[str, list[StoredEvent]]) -> None:
+        from sop_runtime.store.parallel import verify_parallel
+
+        report = verify_parallel(store_url, 3)
+        assert report.ok and (report.events, report.cases) == (12, 3)
+
+    def test_the_first_break_in_case_order_is_named(
+            self, store_url: str, store_engine: Engine,
+            log: dict[str, list[StoredEvent]]) -> None:
+        from sop_runtime.store.parallel import verify_parallel
+
+        _tamper(store_engine, update(events).where(_where("C", 2)).values(actor="x"),
+                delete(events).where(_where("B", 5)))
+        single = _break(store_engine)
+        report = verify_parallel(store_url, 3)
+        assert not report.ok and report.first_break is not None
+        b = report.first_break
+        assert (b.case_id, b.seq, b.what) == single == ("B", 4, "head_mismatch")
