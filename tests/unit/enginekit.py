@@ -28,8 +28,10 @@ from sop_runtime.engine import (
     ActionRefused,
     CaseState,
     Command,
+    CompleteStep,
     DeviationFlagged,
     Event,
+    StartCase,
     apply,
     decide,
 )
@@ -242,3 +244,30 @@ def needed(wf: Workflow, state: CaseState, node: str) -> dict[str, str]:
     out.update({i.id: SAMPLE_VALUES[str(i.jenis)] for i in n.inputs
                 if i.wajib and i.id not in known and i.id not in out})
     return out
+
+
+# -- the pendaftaran gugatan case most rule tests walk --------------------------------------
+
+T0 = wit(2026, 12, 1, 9)  # a Tuesday, office hours
+
+
+def gugatan(mode: Penegakan = Penegakan.CATAT, **kw: Any) -> Case:
+    """A pendaftaran gugatan case started by rina.ptsp at T0 (step 1 active)."""
+    c = Case(workflow("pendaftaran-gugatan-ptsp", mode), now=T0, **kw)
+    c.do(StartCase(actor="rina.ptsp"))
+    return c
+
+
+def ok(c: Case, node: str, actor: str, decision: str | None = None) -> list[Event]:
+    """A minute later, ``actor`` completes ``node`` with every value it needs."""
+    c.later(minutes=1)
+    return list(c.do(CompleteStep(actor=actor, node=node, decision=decision,
+                                  values=needed(c.wf, c.state, node))))
+
+
+def at_step_3(mode: Penegakan = Penegakan.CATAT, **kw: Any) -> Case:
+    """The gugatan case with steps 1 and 2 done: step 3 (Kasir) active."""
+    c = gugatan(mode, **kw)
+    ok(c, "1", "rina.ptsp")
+    ok(c, "2", "ahmad.panmudpdt", "Lengkap")
+    return c

@@ -24,8 +24,11 @@ from sop_runtime.engine import (
 from sop_runtime.engine.actors import Delegation, DelegationKind
 from sop_runtime.engine.state import CaseStatus
 from tests.unit.enginekit import (
+    T0,
     Case,
+    at_step_3,
     directory,
+    gugatan,
     inline_sop,
     needed,
     refused,
@@ -35,15 +38,9 @@ from tests.unit.enginekit import (
     workflow,
 )
 
-T0 = wit(2026, 12, 1, 9)  # a Tuesday, office hours
 CATAT, TOLAK = Penegakan.CATAT, Penegakan.TOLAK
 
 
-def gugatan(mode: Penegakan = CATAT, **kw: object) -> Case:
-    """A pendaftaran gugatan case started by rina.ptsp at T0 (step 1 active)."""
-    c = Case(workflow("pendaftaran-gugatan-ptsp", mode), now=T0, **kw)  # type: ignore[arg-type]
-    c.do(StartCase(actor="rina.ptsp"))
-    return c
 
 
 def advance(c: Case, node: str, actor: str, decision: str | None = None) -> None:
@@ -54,11 +51,6 @@ def advance(c: Case, node: str, actor: str, decision: str | None = None) -> None
         summary(events)
 
 
-def at_step_3(mode: Penegakan = CATAT, **kw: object) -> Case:
-    c = gugatan(mode, **kw)
-    advance(c, "1", "rina.ptsp")
-    advance(c, "2", "ahmad.panmudpdt", "Lengkap")
-    return c
 
 
 # -- role holders -------------------------------------------------------------------------

@@ -16,17 +16,17 @@ from sop_runtime.engine import (
     StepCompleted,
 )
 from tests.unit.enginekit import (
+    T0,
     Case,
     chain,
+    gugatan,
     needed,
     refused,
     summary,
-    wit,
     without_counters,
     workflow,
 )
 
-T0 = wit(2026, 12, 1, 9)
 CATAT, TOLAK = Penegakan.CATAT, Penegakan.TOLAK
 
 STEP_1 = {"surat_gugatan_asli": "ada", "fotokopi_ktp_penggugat": "ada",
@@ -34,10 +34,6 @@ STEP_1 = {"surat_gugatan_asli": "ada", "fotokopi_ktp_penggugat": "ada",
           "ceklist_kelengkapan_yang_ditandatangani": "CK-01"}
 
 
-def gugatan(mode: Penegakan = CATAT) -> Case:
-    c = Case(workflow("pendaftaran-gugatan-ptsp", mode), now=T0)
-    c.do(StartCase(actor="rina.ptsp"))
-    return c
 
 
 def test_all_required_values_given_no_deviation() -> None:

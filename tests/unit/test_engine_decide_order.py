@@ -14,7 +14,6 @@ from sop_runtime.engine import (
     CommandRejected,
     CompleteStep,
     DeviationFlagged,
-    Event,
     ReopenStep,
     StaleAction,
     StartCase,
@@ -25,9 +24,13 @@ from sop_runtime.engine import (
     Sweep,
 )
 from tests.unit.enginekit import (
+    T0,
     Case,
+    at_step_3,
+    gugatan,
     inline_sop,
     needed,
+    ok,
     refused,
     summary,
     wit,
@@ -35,20 +38,11 @@ from tests.unit.enginekit import (
     workflow,
 )
 
-T0 = wit(2026, 12, 1, 9)
 CATAT, TOLAK = Penegakan.CATAT, Penegakan.TOLAK
 
 
-def gugatan(mode: Penegakan = CATAT) -> Case:
-    c = Case(workflow("pendaftaran-gugatan-ptsp", mode), now=T0)
-    c.do(StartCase(actor="rina.ptsp"))
-    return c
 
 
-def ok(c: Case, node: str, actor: str, decision: str | None = None) -> list[Event]:
-    c.later(minutes=1)
-    return list(c.do(CompleteStep(actor=actor, node=node, decision=decision,
-                                  values=needed(c.wf, c.state, node))))
 
 
 def test_the_events_of_a_short_route_exactly() -> None:
@@ -125,11 +119,6 @@ def test_a_step_that_is_not_a_decision_takes_no_decision() -> None:
 
 # -- out of order -----------------------------------------------------------------------
 
-def at_step_3(mode: Penegakan = CATAT) -> Case:
-    c = gugatan(mode)
-    ok(c, "1", "rina.ptsp")
-    ok(c, "2", "ahmad.panmudpdt", "Lengkap")
-    return c
 
 
 def test_a_step_done_out_of_order_is_flagged_activated_early_and_not_redone() -> None:

@@ -17,10 +17,8 @@ from sop_runtime.engine import (
     ClaimStep,
     Command,
     CommandRejected,
-    CompleteStep,
     DeviationFlagged,
     DeviationKind,
-    Event,
     ReassignStep,
     ReopenStep,
     SkipStep,
@@ -33,31 +31,26 @@ from sop_runtime.engine import (
 )
 from sop_runtime.engine.actors import Delegation
 from tests.unit.enginekit import (
+    T0,
     Case,
     directory,
-    needed,
+    ok,
     refused,
     summary,
     wit,
     without_counters,
     workflow,
 )
+from tests.unit.enginekit import at_step_3 as kit_at_step_3
 
-T0 = wit(2026, 12, 1, 9)
 CATAT, TOLAK = Penegakan.CATAT, Penegakan.TOLAK
 
 
-def ok(c: Case, node: str, actor: str, decision: str | None = None) -> list[Event]:
-    c.later(minutes=1)
-    return list(c.do(CompleteStep(actor=actor, node=node, decision=decision,
-                                  values=needed(c.wf, c.state, node))))
 
 
 def at_step_3(mode: Penegakan = CATAT, **kw: object) -> Case:
-    c = Case(workflow("pendaftaran-gugatan-ptsp", mode), now=T0, **kw)  # type: ignore[arg-type]
-    c.do(StartCase(actor="rina.ptsp"))
-    ok(c, "1", "rina.ptsp")
-    ok(c, "2", "ahmad.panmudpdt", "Lengkap")
+    """Step 3 active, a minute after it was."""
+    c = kit_at_step_3(mode, **kw)
     c.later(minutes=1)
     return c
 
