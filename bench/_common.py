@@ -170,3 +170,45 @@ def walk_route(rt: Any, sop: str, route: list[dict[str, Any]]) -> str:
         cases.complete(rt, case_id, str(step["langkah"]), step["oleh"], values=step["nilai"],
                        decision=step.get("keputusan"))
     return case_id
+
+
+Table = tuple[str, tuple[str, ...], list[tuple[Any, ...]]]  # (name, columns, rows)
+
+
+def _sqlite_value(v: Any) -> Any:
+    """The store's SQLite form: UTC instants as ISO text without the offset; 0/1."""
+    if isinstance(v, datetime):
+        return v.replace(tzinfo=None).isoformat(timespec="microseconds")
+    return int(v) if isinstance(v, bool) else v
+
+
+def bulk_load(backend: Backend, tables: list[Table], analyze: str) -> float:
+    """Write ``tables`` straight through the driver (executemany on SQLite, COPY on
+    PostgreSQL) in one transaction, then ``analyze`` on PostgreSQL; seconds taken."""
+    from sop_runtime.store import db
+
+    engine = db.make_engine(backend.url)
+    t0 = time.perf_counter()
+    raw: Any = engine.raw_connection()
+    try:
+        if backend.name == "sqlite":
+            cur = raw.cursor()
+            cur.execute("BEGIN")
+            for name, columns, rows in tables:
+                cur.executemany(f"INSERT INTO {name} ({', '.join(columns)}) "
+                                f"VALUES ({', '.join('?' * len(columns))})",
+                                (tuple(_sqlite_value(v) for v in r) for r in rows))
+            cur.execute("COMMIT")
+        else:
+            with raw.cursor() as cur:
+                for name, columns, rows in tables:
+                    with cur.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
+                        for r in rows:
+                            copy.write_row(r)
+            raw.commit()
+            raw.driver_connection.autocommit = True
+            raw.cursor().execute(analyze)
+    finally:
+        raw.close()
+        engine.dispose()
+    return time.perf_counter() - t0

@@ -38,6 +38,7 @@ from _common import (
     QUICK,
     Backend,
     backends,
+    bulk_load,
     machine,
     table,
 )
@@ -46,7 +47,7 @@ from sop_runtime.compiler.library import load_library
 from sop_runtime.gcpause import gc_paused
 from sop_runtime.service import setup, views
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store import db, queries
+from sop_runtime.store import queries
 
 CASES = 100_000 if QUICK else 1_000_000
 OPEN_SHARE = 0.10           # cases still running, one open step each
@@ -148,44 +149,10 @@ STEP_COLUMNS = ("case_id", "node", "attempt", "role", "sop_id", "kegiatan", "ass
                 "claimed_by", "activated_at", "due_at", "timer_due", "overdue_flagged")
 
 
-def _sqlite_rows(rows: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    """What the store writes on SQLite: instants as UTC ISO text without the offset
-    (:data:`sop_runtime.store.schema.SQLITE_DATETIME_FORMAT`), booleans as 0/1."""
-    for row in rows:
-        yield tuple(v.replace(tzinfo=None).isoformat(timespec="microseconds")
-                    if isinstance(v, datetime) else int(v) if isinstance(v, bool) else v
-                    for v in row)
-
-
 def load(backend: Backend, data: Data) -> float:
     """Bulk-load the projections; seconds taken."""
-    engine = db.make_engine(backend.url)
-    t0 = time.perf_counter()
-    raw: Any = engine.raw_connection()
-    try:
-        if backend.name == "sqlite":
-            cur = raw.cursor()
-            cur.execute("BEGIN")
-            for name, columns, rows in (("cases", CASE_COLUMNS, data.cases),
-                                        ("open_steps", STEP_COLUMNS, data.steps)):
-                sql = (f"INSERT INTO {name} ({', '.join(columns)}) "
-                       f"VALUES ({', '.join('?' * len(columns))})")
-                cur.executemany(sql, _sqlite_rows(rows))
-            cur.execute("COMMIT")
-        else:
-            with raw.cursor() as cur:
-                for name, columns, rows in (("cases", CASE_COLUMNS, data.cases),
-                                            ("open_steps", STEP_COLUMNS, data.steps)):
-                    with cur.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
-                        for r in rows:
-                            copy.write_row(r)
-            raw.commit()
-            raw.driver_connection.autocommit = True
-            raw.cursor().execute("ANALYZE")
-    finally:
-        raw.close()
-        engine.dispose()
-    return time.perf_counter() - t0
+    return bulk_load(backend, [("cases", CASE_COLUMNS, data.cases),
+                               ("open_steps", STEP_COLUMNS, data.steps)], "ANALYZE")
 
 
 @dataclass

@@ -31,6 +31,7 @@ from _common import (
     Backend,
     SteppingClock,
     backends,
+    bulk_load,
     load_routes,
     machine,
     sqlite_backend,
@@ -123,40 +124,13 @@ def generate(found: list[Template]) -> Log:
 
 
 def load(backend: Backend, log: Log) -> float:
+    """Create the schema and bulk-load the log and its cases; seconds taken (schema not
+    counted)."""
     engine = db.make_engine(backend.url)
     migrate(engine)
-    t0 = time.perf_counter()
-    raw: Any = engine.raw_connection()
-    tables = (("events", EVENT_COLUMNS, log.events), ("cases", CASE_COLUMNS, log.cases))
-    try:
-        if backend.name == "sqlite":
-            cur = raw.cursor()
-            cur.execute("BEGIN")
-            for name, columns, rows in tables:
-                cur.executemany(f"INSERT INTO {name} ({', '.join(columns)}) "
-                                f"VALUES ({', '.join('?' * len(columns))})",
-                                (tuple(_sqlite(v) for v in r) for r in rows))
-            cur.execute("COMMIT")
-        else:
-            with raw.cursor() as cur:
-                for name, columns, rows in tables:
-                    with cur.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
-                        for r in rows:
-                            copy.write_row(r)
-            raw.commit()
-            raw.driver_connection.autocommit = True
-            raw.cursor().execute("VACUUM ANALYZE events")
-    finally:
-        raw.close()
-        engine.dispose()
-    return time.perf_counter() - t0
-
-
-def _sqlite(v: Any) -> Any:
-    """The store's SQLite form: UTC instants as ISO text without the offset; 0/1."""
-    if isinstance(v, datetime):
-        return v.replace(tzinfo=None).isoformat(timespec="microseconds")
-    return int(v) if isinstance(v, bool) else v
+    engine.dispose()
+    return bulk_load(backend, [("events", EVENT_COLUMNS, log.events),
+                               ("cases", CASE_COLUMNS, log.cases)], "VACUUM ANALYZE events")
 
 
 @dataclass
