@@ -259,3 +259,36 @@ def test_extend_uses_the_extension_the_sop_allows(tmp_path: Path) -> None:
     case2 = court.start("salinan-putusan", "rina.ptsp")
     r = court.fails(2, "extend", case2, "1", "--as", "rina.ptsp", "--reason", "x")
     assert "tidak memberi perpanjangan" in r.stderr
+
+
+def test_a_revised_sop_gets_a_new_version_and_running_cases_keep_theirs(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.e2e.court import Court
+
+    folder = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, folder)
+    court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
+    court.ok("init", "--definitions", folder)
+    old_case = court.start("salinan-putusan", "rina.ptsp")
+    old = court.json("case", old_case)["version"]
+
+    sop = folder / "salinan-putusan.yaml"  # the court revises step 1's activity
+    text = sop.read_text(encoding="utf-8")
+    assert "di loket Hukum PTSP" in text
+    sop.write_text(text.replace("di loket Hukum PTSP", "di meja PTSP", 1), encoding="utf-8")
+    assert court.json("init", "--definitions", folder)["new_versions"] == ["salinan-putusan"]
+
+    new_case = court.start("salinan-putusan", "rina.ptsp")
+    new = court.json("case", new_case)
+    assert new["version"] != old
+    assert "di meja PTSP" in new["open_steps"][0]["kegiatan"]
+    pinned = court.json("case", old_case)
+    assert pinned["version"] == old
+    assert "di loket Hukum PTSP" in pinned["open_steps"][0]["kegiatan"]
+    court.ok("complete", old_case, "1", "--as", "rina.ptsp", "--output",
+             "surat_permohonan_salinan_putusan_kepada_ketua_pengadilan_negeri=Surat",
+             "--output", "fotokopi_ktp=KTP", "--output",
+             "surat_permohonan_salinan_putusan_diterima=Diterima")
+    assert court.json("case", old_case)["version"] == old
+    assert court.json("verify")["ok"] is True
