@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sop_runtime.engine.actors import Delegation, DelegationKind, Directory, Grant
+    from sop_runtime.engine.checks import Context
     from sop_runtime.engine.commands import (
         CancelCase,
         ClaimStep,
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
         StartCase,
         Sweep,
     )
-    from sop_runtime.engine.decision import Context, decide
+    from sop_runtime.engine.decision import decide
     from sop_runtime.engine.events import (
         EVENT_TYPES,
         ActionRefused,
@@ -68,7 +69,7 @@ _WHERE = {
     "Command": "sop_runtime.engine.commands",
     "CommandRejected": "sop_runtime.engine.rejections",
     "CompleteStep": "sop_runtime.engine.commands",
-    "Context": "sop_runtime.engine.decision",
+    "Context": "sop_runtime.engine.checks",
     "Delegation": "sop_runtime.engine.actors",
     "DelegationKind": "sop_runtime.engine.actors",
     "DeviationFlagged": "sop_runtime.engine.events",
