@@ -92,8 +92,22 @@ def load_case(conn: Connection, case_id: str) -> tuple[list[StoredEvent], CaseSt
     return stored, fold(case_id, decode(stored))
 
 
+def _current(rt: Runtime, conn: Connection, case_id: str) -> tuple[tuple[int, str], CaseState]:
+    """The case's head (seq, hash) and state: folded from its log, or this process's copy
+    when the log has not moved since (checked against the stored head in this
+    transaction)."""
+    known = rt.recalled(case_id)
+    if known is not None:
+        stored_head = store_events.head(conn, case_id)
+        if stored_head == known[0]:
+            return known
+    stored, state = load_case(conn, case_id)
+    return (stored[-1].seq, stored[-1].hash), state
+
+
 def _record(rt: Runtime, conn: Connection, wf: Workflow, state: CaseState,
-            head: tuple[int, str], new: list[Event], now: datetime) -> CaseState:
+            head: tuple[int, str], new: list[Event],
+            now: datetime) -> tuple[CaseState, tuple[int, str]]:
     records = [(*to_record(e), e.occurred_at, e.recorded_at, e.actor) for e in new]
     # the whole transaction rolls back on a conflict: no savepoint needed
     appended = store_events.append(conn, state.case_id, head[0], head[1], records,
@@ -103,7 +117,7 @@ def _record(rt: Runtime, conn: Connection, wf: Workflow, state: CaseState,
     projections.save_case(conn, case_row(state, appended[-1].hash, now),
                           open_step_rows(wf, state))
     projections.add_deviations(conn, deviation_rows(state.case_id, head[0] + 1, new))
-    return state
+    return state, (appended[-1].seq, appended[-1].hash)
 
 
 def _execute(rt: Runtime, case_id: str | None, command: Command,
@@ -116,18 +130,19 @@ def _execute(rt: Runtime, case_id: str | None, command: Command,
                 assert sop_id is not None
                 wf = catalog.current_workflow(rt, conn, sop_id)
                 case_id = _new_case_id(conn, court_file.pengadilan.kode, now, calendar.tz)
-                stored: list[StoredEvent] = []
+                head: tuple[int, str] = (0, GENESIS)
                 state = CaseState(case_id)
             else:
-                stored, state = load_case(conn, case_id)
+                head, state = _current(rt, conn, case_id)
                 wf = catalog.workflow(rt, conn, state.version)
             ctx = Context(now=now, calendar=calendar,
                           directory=catalog.directory(rt, conn),
                           entry_limit=court_file.batas_pencatatan)
             new = decide(wf, state, command, ctx=ctx)
-            head = (stored[-1].seq, stored[-1].hash) if stored else (0, GENESIS)
             if new:
-                state = _record(rt, conn, wf, state, head, new, now)
+                state, head = _record(rt, conn, wf, state, head, new, now)
+        if new:
+            rt.remember(case_id, head, state)
     except DBAPIError as exc:
         if is_conflict(exc):
             raise ConcurrencyConflict(case_id or "?") from None

@@ -6,6 +6,7 @@ Nothing here decides anything: use cases live in :mod:`sop_runtime.service.cases
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,9 +18,12 @@ if TYPE_CHECKING:
     from sop_runtime.compiler.workflow import Workflow
     from sop_runtime.definition.court import CourtFile
     from sop_runtime.engine.actors import Directory
+    from sop_runtime.engine.state import CaseState
     from sop_runtime.worktime import CourtCalendar
 
 Clock = Callable[[], datetime]
+
+STATES_KEPT = 10_000  # cases whose folded state a long-running process keeps
 
 
 def system_clock() -> datetime:
@@ -34,6 +38,9 @@ class Runtime:
     _court: tuple[CourtFile, CourtCalendar] | None = None
     _ready: bool = False
     _directory: tuple[str, Directory] | None = None
+    # recently acted-on cases: case id -> ((seq, hash) of the newest event, state after it)
+    _states: OrderedDict[str, tuple[tuple[int, str], CaseState]] = field(
+        default_factory=OrderedDict)
 
     @classmethod
     def open(cls, url: str | None = None, clock: Clock | None = None) -> Runtime:
@@ -47,9 +54,20 @@ class Runtime:
             raise ValueError("clock must be timezone-aware")
         return moment
 
+    def remember(self, case_id: str, head: tuple[int, str], state: CaseState) -> None:
+        """Keep a case's state after an action (the next action on it checks the head)."""
+        self._states[case_id] = (head, state)
+        self._states.move_to_end(case_id)
+        while len(self._states) > STATES_KEPT:
+            self._states.popitem(last=False)
+
+    def recalled(self, case_id: str) -> tuple[tuple[int, str], CaseState] | None:
+        return self._states.get(case_id)
+
     def forget(self) -> None:
         """Drop the caches (after ``init`` loaded new definitions or a new court file)."""
         self._workflows.clear()
         self._court = None
         self._ready = False
         self._directory = None
+        self._states.clear()

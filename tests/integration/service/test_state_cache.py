@@ -1,0 +1,37 @@
+"""A long-running process keeps the states of the cases it acted on; it must notice when
+another process has moved a case on since."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sop_runtime.service import cases, setup
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store.db import make_engine
+from tests.conftest import DEFINITIONS
+from tests.e2e.court import GUGATAN_1, GUGATAN_2
+
+
+def test_a_case_moved_on_by_another_process_is_read_again(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sop.db'}"
+    clock = [datetime(2026, 12, 1, 0, 5, tzinfo=UTC)]  # 09:05 WIT, a Tuesday
+
+    def now() -> datetime:
+        clock[0] += timedelta(minutes=1)
+        return clock[0]
+
+    desk = Runtime(make_engine(url), now)     # the PTSP desk's process
+    other = Runtime(make_engine(url), now)    # another process (a second web worker)
+    setup.init(desk, DEFINITIONS)
+    case = cases.start_case(desk, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
+    cases.complete(desk, case, "1", "rina.ptsp", values=GUGATAN_1)
+    assert desk.recalled(case) is not None
+    cases.complete(other, case, "2", "ahmad.panmudpdt", decision="Lengkap", values=GUGATAN_2)
+    out = cases.complete(desk, case, "3", "siti.kasir",
+                         values={"taksiran_panjar": "Rp 1.450.000", "slip_setoran": "S-1"})
+    assert out.state.current("2") is not None and out.state.current("3") is not None
+    assert [s.node for s in out.state.open_steps] == ["4"]
+    assert out.state.deviations == 0  # step 3 was active: the desk saw step 2 done
+    kept = desk.recalled(case)
+    assert kept is not None and kept[0][0] == out.state.seq and kept[1] == out.state
