@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from sop_runtime.cli.common import console, definitions_dir, fail, use_clock
-from sop_runtime.i18n import tr
+from sop_runtime.i18n import current_lang, tr
 
 
 def demo(
@@ -26,9 +26,14 @@ def demo(
     def set_clock(at: datetime) -> None:
         moment[:] = [at]
 
+    lang = current_lang()
+
+    def run_in_language(args: list[str]) -> int:  # each command sets the language anew
+        return run(["--lang", lang, *args])
+
     use_clock(lambda: moment[0])
     try:
-        play(definitions or definitions_dir(), run, set_clock, console())
+        play(definitions or definitions_dir(), run_in_language, set_clock, console())
     except DemoFailed as exc:
         fail(tr("demo gagal: {e}", "demo failed: {e}", e=exc))
     finally:

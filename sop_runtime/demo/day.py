@@ -22,10 +22,10 @@ class Act:
     time: str                  # HH:MM on DAY, court time
     args: tuple[str, ...]
     expect: int = 0            # 0 done, 4 refused and recorded
-    note: str = ""             # what the narrator says (Bahasa Indonesia)
+    note: tuple[str, str] | None = None  # what the narrator says (Indonesian, English)
 
 
-def act(time: str, *args: str, expect: int = 0, note: str = "") -> Act:
+def act(time: str, *args: str, expect: int = 0, note: tuple[str, str] | None = None) -> Act:
     return Act(time, args, expect, note)
 
 
@@ -40,7 +40,8 @@ def _o(**values: str) -> tuple[str, ...]:
 SCRIPT: tuple[Act, ...] = (
     # -- 1. a civil claim at the PTSP desk (pendaftaran-gugatan-ptsp) -----------------------
     act("08:05", "start", "pendaftaran-gugatan-ptsp", "--as", "rina.ptsp",
-        note="Penggugat datang ke meja PTSP membawa gugatan"),
+        note=("Penggugat datang ke meja PTSP membawa gugatan",
+              "A claimant comes to the PTSP desk with a claim")),
     act("08:20", "complete", "{C1}", "1", "--as", "rina.ptsp", *_o(
         surat_gugatan_asli="Gugatan wanprestasi 6 rangkap",
         fotokopi_ktp_penggugat="KTP 8202xxxxxxxx0001",
@@ -52,7 +53,8 @@ SCRIPT: tuple[Act, ...] = (
         taksiran_panjar="Rp 1.450.000", slip_setoran="Slip BSI 24/11/2026 No. 118")),
     act("09:35", "complete", "{C1}", "4", "--as", "rina.ptsp",
         *_o(bukti_setoran_bank="Bukti setor BSI No. 0091827"),
-        note="Penggugat kembali dari bank; Petugas PTSP mencatat atas namanya"),
+        note=("Penggugat kembali dari bank; Petugas PTSP mencatat atas namanya",
+              "The claimant is back from the bank; the PTSP clerk records it on their behalf")),
     act("09:40", "complete", "{C1}", "5", "--as", "rina.ptsp",
         *_o(bukti_setoran_diterima_kasir="Diteruskan ke Kasir 09:40")),
     act("09:55", "complete", "{C1}", "6", "--as", "siti.kasir", *_o(
@@ -74,7 +76,8 @@ SCRIPT: tuple[Act, ...] = (
         *_o(slip_setoran_panjar="Slip setoran No. 119")),
     act("11:20", "complete", "{C2}", "5", "--as", "fadli.ptsp",
         *_o(bukti_setoran_bank="Bukti setor BSI No. 0091901"), expect=4,
-        note="Petugas PTSP mencoba mencatat setoran pemohon; hanya Kasir yang boleh"),
+        note=("Petugas PTSP mencoba mencatat setoran pemohon; hanya Kasir yang boleh",
+              "A PTSP clerk tries to record the payment; only the Kasir may")),
     act("11:22", "complete", "{C2}", "5", "--as", "yusuf.kasir",
         *_o(bukti_setoran_bank="Bukti setor BSI No. 0091901")),
     act("11:30", "complete", "{C2}", "6", "--as", "yusuf.kasir", *_o(skum_lunas="SKUM lunas")),
@@ -112,18 +115,21 @@ SCRIPT: tuple[Act, ...] = (
         *_o(hasil_penelusuran_nama_pemohon="Nama tidak ditemukan di SIPP")),
     act("09:45", "complete", "{C4}", "4", "--as", "fadli.ptsp",
         *_o(konsep_surat_keterangan="Konsep SK-ER-5521"),
-        note="Konsep selesai 30 menit setelah langkah aktif; batasnya 15 menit"),
+        note=("Konsep selesai 30 menit setelah langkah aktif; batasnya 15 menit",
+              "The draft is done 30 minutes after the step opened; 15 are allowed")),
     act("10:15", "override", "reopen", "{C4}", "4", "--as", "hendra.kpn",
         "--reason", "Nama pemohon pada konsep salah ketik (Marasabesy, seharusnya Marasabessy)",
-        note="Ketua mengembalikan konsep untuk diperbaiki: percobaan baru, bukan menghapus"),
+        note=("Ketua mengembalikan konsep untuk diperbaiki: percobaan baru, bukan menghapus",
+              "The Ketua sends the draft back: a new attempt, nothing erased")),
     act("10:25", "complete", "{C4}", "4", "--as", "fadli.ptsp",
         *_o(konsep_surat_keterangan="Konsep SK-ER-5521 (perbaikan)")),
 
     # -- 5. a complaint received on paper last Thursday, entered today (pengaduan-siwas) ----
     act("13:00", "start", "pengaduan-siwas", "--as", "dewi.pengaduan",
         "--at", "2026-11-19 10:30", "--reason", "Diterima di meja pengaduan saat SIWAS gangguan",
-        note="Pengaduan diterima di atas kertas Kamis lalu; dicatat hari ini dengan waktu "
-             "sebenarnya"),
+        note=("Pengaduan diterima di atas kertas Kamis lalu; dicatat hari ini dengan waktu "
+              "sebenarnya", "A complaint received on paper last Thursday, entered today with "
+              "the real time")),
     act("13:05", "complete", "{C5}", "1", "--as", "dewi.pengaduan",
         "--at", "2026-11-19 10:45", "--reason", "Register pengaduan manual hal. 12", *_o(
             surat_atau_uraian_pengaduan="Surat pengaduan tertanggal 18/11/2026",
@@ -139,7 +145,8 @@ SCRIPT: tuple[Act, ...] = (
         surat_permohonan_salinan_putusan_diterima="Diterima 14:10")),
 
     # -- end of the day ---------------------------------------------------------------------
-    act("16:35", "sweep", note="Penyisiran batas waktu di akhir hari"),
+    act("16:35", "sweep",
+        note=("Penyisiran batas waktu di akhir hari", "The end-of-day deadline sweep")),
     act("16:40", "overdue"),
     act("16:41", "deviations"),
     act("16:45", "verify"),

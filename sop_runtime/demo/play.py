@@ -55,7 +55,7 @@ def play(definitions: Path, run: Runner, set_clock: Callable[[datetime], None],
         line = escape(" ".join(_quote(a) for a in args))
         out.print(f"[bold cyan]{item.time}[/]  [bold]$ sop {line}[/]")
         if item.note:
-            out.print(f"       [italic]{escape(item.note)}[/]")
+            out.print(f"       [italic]{escape(tr(*item.note))}[/]")
         if item in starts:
             buffer = io.StringIO()
             with redirect_stdout(buffer):
