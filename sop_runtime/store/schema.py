@@ -241,3 +241,26 @@ deviations = Table(
     Index("ix_deviations_kind", "kind"),
     Index("ix_deviations_occurred_at", "occurred_at"),
 )
+
+# -- seals ------------------------------------------------------------------------------
+
+seals = Table(
+    "seals", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sealed_at", UTCDateTime, nullable=False),
+    Column("sealed_by", String(ID), nullable=False),
+    Column("size", Integer, nullable=False),     # number of leaves (case heads)
+    Column("root", String(HASH), nullable=False),  # RFC 9162 Merkle root, hex
+    Column("note", Text, nullable=True),
+)
+
+seal_leaves = Table(
+    "seal_leaves", metadata,
+    Column("seal_id", Integer, ForeignKey("seals.id"), nullable=False),
+    Column("position", Integer, nullable=False),  # leaf index, in case id order
+    Column("case_id", String(40), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(HASH), nullable=False),
+    PrimaryKeyConstraint("seal_id", "position"),
+    Index("ix_seal_leaves_case_id", "case_id"),
+)

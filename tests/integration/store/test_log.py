@@ -27,13 +27,14 @@ from sop_runtime.store.schema import events, metadata, workflows
 from tests.integration.store.helpers import T0, new_case, record
 
 WIB = timezone(timedelta(hours=7))
+HEAD = "0002"  # the newest migration
 
 
 class TestSchema:
     def test_migrate_creates_every_table(self, store_engine: Engine) -> None:
         assert set(inspect(store_engine).get_table_names()) == \
             set(metadata.tables) | {"alembic_version"}
-        assert current_revision(store_engine) == "0001"
+        assert current_revision(store_engine) == HEAD
 
     def test_migrated_schema_equals_the_metadata(self, store_engine: Engine) -> None:
         with store_engine.connect() as conn:
@@ -42,7 +43,21 @@ class TestSchema:
 
     def test_migrate_again_changes_nothing(self, store_engine: Engine) -> None:
         migrate(store_engine)
-        assert current_revision(store_engine) == "0001"
+        assert current_revision(store_engine) == HEAD
+
+    def test_a_database_at_the_first_revision_is_brought_up(self, store_url: str) -> None:
+        from sop_runtime.store.db import make_engine
+
+        engine = make_engine(store_url)
+        try:
+            migrate(engine, "0001")
+            assert current_revision(engine) == "0001"
+            assert "seals" not in inspect(engine).get_table_names()
+            migrate(engine)
+            assert current_revision(engine) == HEAD
+            assert {"seals", "seal_leaves"} <= set(inspect(engine).get_table_names())
+        finally:
+            engine.dispose()
 
 
 class TestAppendLoad:
