@@ -58,34 +58,50 @@ def verify(
         help="Jumlah proses (bawaan: satu per inti untuk log yang panjang) / processes "
              "(default: one per core for a long log)")] = None,
 ) -> None:
-    """Periksa rantai hash seluruh log / verify the whole log's hash chain."""
-    from sop_runtime.cli.common import Exit, print_json, say
-    from sop_runtime.service import views
+    """Periksa rantai hash seluruh log dan setiap segel / verify the whole log's hash chain
+    and every seal."""
+    from rich.markup import escape
 
-    report = views.verify(runtime(), workers=workers)
-    brk = report.first_break
+    from sop_runtime.cli.common import Exit, print_json, say
+    from sop_runtime.service import seals, views
+
+    rt = runtime()
+    report = views.verify(rt, workers=workers)
+    sealed = seals.check(rt)
+    brk, sbrk = report.first_break, sealed.first_break
+    ok = report.ok and sealed.ok
     if as_json:
         print_json({
-            "ok": report.ok, "cases": report.cases, "events": report.events,
+            "ok": ok, "cases": report.cases, "events": report.events,
             "first_break": None if brk is None else {
                 "case_id": brk.case_id, "seq": brk.seq, "what": brk.what,
                 "message": brk.message},
+            "seals": {"ok": sealed.ok, "checked": sealed.seals, "first_break": None
+                      if sbrk is None else {
+                          "seal_id": sbrk.seal_id, "case_id": sbrk.case_id, "seq": sbrk.seq,
+                          "what": sbrk.what, "message": sbrk.message}},
         })
-    elif report.ok:
+        raise typer.Exit(int(Exit.OK if ok else Exit.PROBLEMS))
+    if report.ok:
         say(tr(
             "[bold green]✓[/] Log utuh: {e} peristiwa dalam {c} perkara terverifikasi",
             "[bold green]✓[/] Log intact: {e} events in {c} cases verified",
             e=report.events, c=report.cases))
     else:
         assert brk is not None
-        from rich.markup import escape
-
         say(stderr=True, message=tr(
             "[bold red]✗ Log rusak[/] pada perkara {c}, urutan {s} ({w}): {m}",
             "[bold red]✗ Log broken[/] at case {c}, seq {s} ({w}): {m}",
             c=brk.case_id, s="-" if brk.seq is None else brk.seq, w=brk.what,
             m=escape(brk.message)))
-    raise typer.Exit(int(Exit.OK if report.ok else Exit.PROBLEMS))
+    if sbrk is not None:
+        say(stderr=True, message=tr(
+            "[bold red]✗ Segel dilanggar[/] ({w}): {m}", "[bold red]✗ Seal broken[/] ({w}): {m}",
+            w=sbrk.what, m=escape(sbrk.message)))
+    elif sealed.seals:
+        say(tr("[bold green]✓[/] {n} segel cocok dengan log",
+               "[bold green]✓[/] {n} seals match the log", n=sealed.seals))
+    raise typer.Exit(int(Exit.OK if ok else Exit.PROBLEMS))
 
 
 class Format(StrEnum):

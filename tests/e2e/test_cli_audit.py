@@ -218,3 +218,30 @@ def test_sop_verify_finds_any_single_row_tampered_with(tmp_path: Path, how: str)
     assert brk["what"] == expect[0]
     if expect[1] is not None:
         assert brk["seq"] == expect[1]
+
+
+def test_seal_list_prove_and_verify_through_the_cli(tmp_path: Path) -> None:
+    court, cases = _busy_court(tmp_path)
+    assert "Belum ada segel" in court.ok("seal", "list").stdout
+    court.fails(1, "seal", "create", "--as", "rina.ptsp")  # not a supervisor
+    made = court.json("seal", "create", "--as", "bambang.panitera", "--note", "November")
+    assert made["seal_id"] == 1 and made["size"] == 3 and len(made["root"]) == 64
+    assert [s["root"] for s in court.json("seal", "list")] == [made["root"]]
+    proof = court.ok("seal", "proof", cases["done"]).stdout
+    path = tmp_path / "bukti.json"
+    path.write_text(proof, encoding="utf-8")
+    assert "Bukti sah" in court.ok("seal", "check-proof", path, "--root", made["root"]).stdout
+    court.fails(1, "seal", "check-proof", path, "--root", "0" * 64)
+    forged = json.loads(proof)
+    forged["leaf"]["seq"] += 1
+    path.write_text(json.dumps(forged), encoding="utf-8")
+    court.fails(1, "seal", "check-proof", path)
+    assert court.json("verify")["seals"] == {"ok": True, "checked": 1, "first_break": None}
+
+    with sqlite3.connect(tmp_path / "sop.db") as db:  # a whole case removed, row and all
+        for table in ("events", "cases", "open_steps", "deviations"):
+            db.execute(f"DELETE FROM {table} WHERE case_id = ?", (cases["refused"],))
+    broken = json.loads(court.fails(1, "verify", "--json").stdout)
+    assert broken["first_break"] is None  # every chain left is intact...
+    assert broken["seals"]["first_break"]["what"] == "case_removed"  # ...but the seal knows
+    assert "segel #1" in court.fails(1, "verify").stderr

@@ -1,0 +1,108 @@
+"""``sop seal``: seal the log, list seals, give and check inclusion proofs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sop_runtime.cli import options as opt
+from sop_runtime.cli.common import runtime
+from sop_runtime.i18n import tr
+
+seal_app = typer.Typer(
+    help="Segel log (akar Merkle RFC 9162 atas kepala setiap perkara) / seal the log "
+         "(an RFC 9162 Merkle root over every case's head).",
+    no_args_is_help=True, rich_markup_mode=None)
+
+
+@seal_app.command("create")
+def create(
+    actor: opt.Supervisor,
+    note: Annotated[str | None, typer.Option(
+        "--note", metavar="TEXT", help="Keterangan (mis. laporan bulan) / note")] = None,
+    as_json: opt.Json = False,
+) -> None:
+    """Segel kepala setiap perkara sekarang / seal every case's head now."""
+    from sop_runtime.cli.common import print_json, say
+    from sop_runtime.cli.times import court_tz, show
+    from sop_runtime.service import seals
+
+    rt = runtime()
+    s = seals.seal(rt, actor, note=note)
+    if as_json:
+        print_json({"seal_id": s.id, "sealed_at": s.sealed_at.isoformat(), "size": s.size,
+                    "root": s.root, "sealed_by": s.sealed_by, "note": s.note})
+        return
+    say(tr("[bold green]✓[/] Segel #{n}: {k} perkara, {t}\n  akar: [bold]{r}[/]",
+           "[bold green]✓[/] Seal #{n}: {k} cases, {t}\n  root: [bold]{r}[/]",
+           n=s.id, k=s.size, t=show(s.sealed_at, court_tz(rt)), r=s.root))
+
+
+@seal_app.command("list")
+def list_seals(as_json: opt.Json = False) -> None:
+    """Daftar segel / the seals."""
+    from sop_runtime.cli.common import print_json, say, table_console
+    from sop_runtime.cli.times import court_tz, show
+    from sop_runtime.service import seals
+
+    rt = runtime()
+    rows = seals.seals_list(rt)
+    if as_json:
+        print_json([{"seal_id": s.id, "sealed_at": s.sealed_at.isoformat(), "size": s.size,
+                     "root": s.root, "sealed_by": s.sealed_by, "note": s.note} for s in rows])
+        return
+    if not rows:
+        say(tr("Belum ada segel.", "No seals yet."))
+        return
+    from rich.table import Table
+
+    tz = court_tz(rt)
+    table = Table(title=tr("Segel log", "Log seals"))
+    for col in ("#", tr("Waktu", "When"), tr("Oleh", "By"), tr("Perkara", "Cases"),
+                tr("Akar", "Root"), tr("Keterangan", "Note")):
+        table.add_column(col)
+    for s in rows:
+        table.add_row(str(s.id), show(s.sealed_at, tz), s.sealed_by, str(s.size), s.root,
+                      s.note or "")
+    table_console().print(table)
+
+
+@seal_app.command("proof")
+def proof(
+    case: opt.Case,
+    seal_id: Annotated[int | None, typer.Option(
+        "--seal", metavar="N", help="Segel ini (bawaan: yang terbaru) / this seal")] = None,
+) -> None:
+    """Bukti bahwa perkara tercakup segel (JSON) / proof that a case is in a seal (JSON)."""
+    from sop_runtime.cli.common import print_json
+    from sop_runtime.service import seals
+
+    print_json(seals.proof(runtime(), case, seal_id))
+
+
+@seal_app.command("check-proof")
+def check_proof(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Berkas bukti / proof file")],
+    root: Annotated[str | None, typer.Option(
+        "--root", metavar="HEX",
+        help="Akar yang tercetak pada laporan yang ditandatangani / the root printed on the "
+             "signed report")] = None,
+) -> None:
+    """Periksa bukti tanpa basis data / check a proof without the database."""
+    from sop_runtime.cli.common import Exit, fail, say
+    from sop_runtime.service.seals import proof_holds
+
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        fail(tr("Bukti {f} tidak dapat dibaca: {e}", "Cannot read proof {f}: {e}",
+                f=file, e=exc), Exit.USAGE)
+    if not isinstance(data, dict) or not proof_holds(data, root):
+        fail(tr("✗ Bukti TIDAK sah", "✗ The proof does NOT hold"), Exit.PROBLEMS)
+    say(tr("[bold green]✓[/] Bukti sah: perkara {c} urutan {q} tercakup segel #{n} (akar {r})",
+           "[bold green]✓[/] The proof holds: case {c} seq {q} is in seal #{n} (root {r})",
+           c=data["leaf"]["case_id"], q=data["leaf"]["seq"], n=data["seal_id"],
+           r=data["root"]))
