@@ -114,3 +114,25 @@ def test_only_a_supervisor_seals(sealed: tuple[Runtime, Path]) -> None:
     rt, _ = sealed
     with pytest.raises(NotAllowed):
         seals.seal(rt, "rina.ptsp")
+
+
+def test_sealing_on_both_backends(store_url: str) -> None:
+    """The same seal, check and proof on SQLite and PostgreSQL."""
+    from sqlalchemy import text
+
+    from sop_runtime.service import cases, setup
+    from tests.e2e.court import GUGATAN_1
+
+    rt = Runtime(make_engine(store_url), lambda: datetime(2026, 12, 1, 1, tzinfo=UTC))
+    setup.init(rt, DEFINITIONS)
+    ids = [cases.start_case(rt, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
+           for _ in range(3)]
+    cases.complete(rt, ids[1], "1", "rina.ptsp", values=GUGATAN_1)
+    made = seals.seal(rt, "bambang.panitera")
+    assert made.size == 3 and seals.check(rt).ok
+    assert seals.proof_holds(seals.proof(rt, ids[1]), expected_root=made.root)
+    with rt.engine.begin() as conn:
+        conn.execute(text("DELETE FROM events WHERE case_id = :c AND seq > 2"), {"c": ids[1]})
+    b = seals.check(rt).first_break
+    assert b is not None and (b.what, b.case_id) == ("truncated", ids[1])
+    rt.engine.dispose()
