@@ -1,0 +1,54 @@
+"""The period report's figures, checked against the demo day whose every time is known."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sop_runtime.cli.app import run
+from sop_runtime.service.period import period_figures
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store.db import make_engine
+from tests.conftest import DEFINITIONS
+
+WIT = ZoneInfo("Asia/Jayapura")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Runtime:
+    db = tmp_path_factory.mktemp("demo") / "sop.db"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOP_DATABASE_URL", f"sqlite:///{db}")
+        assert run(["demo", "--definitions", str(DEFINITIONS)]) == 0
+    return Runtime(make_engine(f"sqlite:///{db}"),
+                   lambda: datetime(2026, 11, 24, 16, 45, tzinfo=WIT))
+
+
+def test_the_demo_weeks_figures(demo: Runtime) -> None:
+    f = period_figures(demo, datetime(2026, 11, 16, tzinfo=WIT), datetime(2026, 11, 30, tzinfo=WIT))
+    assert sum(f.cases.values()) == 6 and f.completed == {"pendaftaran-gugatan-ptsp": 1}
+    service = f.service["pendaftaran-gugatan-ptsp"]  # 08:05 -> 10:00, 60 menit allowed
+    assert (service.done, service.on_time, service.seconds) == (1, 0, [115 * 60])
+    first = f.steps[("pendaftaran-gugatan-ptsp", "1")]  # 08:05 -> 08:20, ± 20 menit
+    assert (first.done, first.on_time_rate, first.median) == (1, 1.0, 900)
+    draft = f.steps[("surat-keterangan-eraterang", "4")]  # 40 min late, then 10 min on time
+    assert (draft.done, draft.with_deadline, draft.on_time) == (2, 2, 1)
+    assert draft.median == (2400 + 600) / 2
+    assert f.deviations == {"wrong_actor": 1, "late_entry": 2, "override": 1, "overdue": 3,
+                            "service_overdue": 2}
+    assert f.deviations_by_sop[("taksiran-panjar-skum", "wrong_actor")] == 1
+    assert f.overdue_now == 1  # the panjar's step 7
+    kasir = f.roles["kasir"]  # gugatan 3 and 6, panjar 6 (step 5 is the litigant's lane)
+    assert (kasir.done, kasir.with_deadline, kasir.on_time) == (3, 3, 2)
+    assert sorted(kasir.seconds) == [480, 600, 900]
+
+
+def test_a_period_and_an_sop_narrow_the_figures(demo: Runtime) -> None:
+    f = period_figures(demo, datetime(2026, 11, 16, tzinfo=WIT), datetime(2026, 11, 30, tzinfo=WIT),
+                       sop="pengaduan-siwas")
+    assert f.cases == {"pengaduan-siwas": 1} and f.deviations == {"late_entry": 2}
+    empty = period_figures(demo, datetime(2026, 12, 1, tzinfo=WIT),
+                           datetime(2026, 12, 31, tzinfo=WIT))
+    assert not empty.cases and not empty.deviations
