@@ -9,7 +9,16 @@ from typing import Annotated
 import typer
 
 from sop_runtime import __version__
-from sop_runtime.cli import audit, cases, definitions, demo, people, seals, supervise
+from sop_runtime.cli import (
+    audit,
+    cases,
+    definitions,
+    demo,
+    people,
+    report,
+    seals,
+    supervise,
+)
 from sop_runtime.cli.common import Exit, close_runtimes, fail
 from sop_runtime.errors import DefinitionError, NotFoundError, SopRuntimeError
 from sop_runtime.i18n import set_lang, tr
@@ -65,6 +74,7 @@ app.command("export")(audit.export)
 app.command("rebuild")(audit.rebuild)
 app.command("demo")(demo.demo)
 app.add_typer(seals.seal_app, name="seal")
+app.add_typer(report.report_app, name="report")
 
 
 def _is(exc: BaseException, module: str, name: str) -> bool:

@@ -29,3 +29,21 @@ def test_the_demo_speaks_english_when_asked(tmp_path: Path) -> None:
     out = " ".join(court.ok("--lang", "en", "demo", "--definitions", DEFINITIONS).stdout.split())
     assert "Tuesday, 24 November 2026" in out and "only the Kasir may" in out
     assert "Log intact: 73 events in 6 cases verified" in out
+
+
+def test_the_period_report_of_the_demo_week(tmp_path: Path) -> None:
+    court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
+    court.ok("demo", "--definitions", DEFINITIONS)
+    data = court.json("report", "period", "--from", "2026-11-16", "--to", "2026-11-29")
+    assert sum(data["cases"].values()) == 6
+    assert data["service"]["pendaftaran-gugatan-ptsp"]["on_time_rate"] == 0.0
+    step = next(s for s in data["steps"]
+                if (s["sop_id"], s["node"]) == ("surat-keterangan-eraterang", "4"))
+    assert (step["done"], step["on_time"], step["median_seconds"]) == (2, 1, 1500)
+    assert data["deviations"]["late_entry"] == 2
+    table = " ".join(court.ok("report", "period", "--from", "2026-11-16",
+                              "--to", "2026-11-29").stdout.split())
+    assert "Perkara per SOP" in table and "50% (1/2)" in table
+    assert "No case started" in court.ok("--lang", "en", "report", "period", "--from",
+                                         "2027-01-01", "--to", "2027-01-31").stdout
+    court.fails(2, "report", "period", "--from", "2026-02-30", "--to", "2026-03-01")
