@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sop_runtime.engine import DelegationKind
+from sop_runtime.engine.actors import Directory
 from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
@@ -15,6 +16,18 @@ from sop_runtime.store.db import begin_write
 
 class NotAllowed(SopRuntimeError):
     """The user may not do this (it is not a step of a case, so nothing is recorded)."""
+
+
+def require_supervisor(people: Directory, actor: str, at: datetime, act_id: str,
+                       act_en: str) -> None:
+    """Raise unless ``actor`` is a known user holding a supervisor's role at ``at``."""
+    if not people.knows(actor):
+        raise NotFoundError(tr("Pengguna '{user}' tidak dikenal", "Unknown user '{user}'",
+                               user=actor))
+    if not people.is_supervisor(actor, at):
+        raise NotAllowed(tr("Hanya pengawas yang dapat {act}; {user} bukan pengawas",
+                            "Only a supervisor may {act}; {user} is not one",
+                            act=tr(act_id, act_en), user=actor))
 
 
 def delegate(rt: Runtime, actor: str, delegate_to: str, role: str, *, start: datetime,
@@ -34,17 +47,14 @@ def delegate(rt: Runtime, actor: str, delegate_to: str, role: str, *, start: dat
     with begin_write(rt.engine) as conn:
         court_file, _ = catalog.court(rt, conn)
         people = catalog.directory(rt, conn)
-        for user in (actor, delegate_to, *((holder,) if holder else ())):
+        for user in (delegate_to, *((holder,) if holder else ())):
             if not people.knows(user):
                 raise NotFoundError(tr("Pengguna '{user}' tidak dikenal", "Unknown user '{user}'",
                                     user=user))
         if role not in {r.id for r in court_file.peran}:
             raise NotFoundError(tr("Peran '{role}' tidak dikenal", "Unknown role '{role}'",
                                 role=role))
-        if not people.is_supervisor(actor, now):
-            raise NotAllowed(tr("Hanya pengawas yang dapat menunjuk Plh/Plt; {user} bukan pengawas",
-                                "Only a supervisor may name a Plh/Plt; {user} is not one",
-                                user=actor))
+        require_supervisor(people, actor, now, "menunjuk Plh/Plt", "name a Plh/Plt")
         if not (reference or reason):
             raise NotAllowed(tr("Sebutkan surat perintah (--reference) atau alasan (--reason)",
                                 "Give the warrant (--reference) or a reason (--reason)"))

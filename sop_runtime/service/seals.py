@@ -20,7 +20,7 @@ from sop_runtime.compiler.canonical import canonical_json
 from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
-from sop_runtime.service.people import NotAllowed
+from sop_runtime.service.people import require_supervisor
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import seals as store_seals
@@ -42,14 +42,8 @@ def seal(rt: Runtime, actor: str, *, note: str | None = None) -> SealRow:
     now = rt.now()
     with begin_write(rt.engine) as conn:
         ensure_ready(rt, conn)
-        people = catalog.directory(rt, conn)
-        if not people.knows(actor):
-            raise NotFoundError(tr("Pengguna '{user}' tidak dikenal", "Unknown user '{user}'",
-                                   user=actor))
-        if not people.is_supervisor(actor, now):
-            raise NotAllowed(tr("Hanya pengawas yang dapat menyegel log; {user} bukan pengawas",
-                                "Only a supervisor may seal the log; {user} is not one",
-                                user=actor))
+        require_supervisor(catalog.directory(rt, conn), actor, now, "menyegel log",
+                           "seal the log")
         heads = store_seals.current_heads(conn)
         top = root([leaf(h) for h in heads]).hex()
         seal_id = store_seals.save_seal(conn, sealed_at=now, sealed_by=actor, root=top,
