@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from sop_runtime.cli.app import run
 from sop_runtime.service.period import period_figures
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
-from tests.conftest import DEFINITIONS
 
 WIT = ZoneInfo("Asia/Jayapura")
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Runtime:
-    db = tmp_path_factory.mktemp("demo") / "sop.db"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOP_DATABASE_URL", f"sqlite:///{db}")
-        assert run(["demo", "--definitions", str(DEFINITIONS)]) == 0
-    return Runtime(make_engine(f"sqlite:///{db}"),
+@pytest.fixture
+def demo(demo_day: Path) -> Runtime:
+    return Runtime(make_engine(f"sqlite:///{demo_day}"),
                    lambda: datetime(2026, 11, 24, 16, 45, tzinfo=WIT))
 
 

@@ -8,11 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from sop_runtime.cli.app import run
 from sop_runtime.service.rebuild import rebuild
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.schema import cases, deviations, open_steps
-from tests.conftest import DEFINITIONS
 
 
 def snapshot(rt: Runtime) -> dict[str, list[tuple[Any, ...]]]:
@@ -25,12 +23,9 @@ def snapshot(rt: Runtime) -> dict[str, list[tuple[Any, ...]]]:
 
 
 @pytest.fixture
-def demo_court(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Runtime:
-    """The demo court after its working day."""
-    url = f"sqlite:///{tmp_path / 'sop.db'}"
-    monkeypatch.setenv("SOP_DATABASE_URL", url)
-    assert run(["demo", "--definitions", str(DEFINITIONS)]) == 0
-    return Runtime.open(url)
+def demo_court(demo_copy: Path) -> Runtime:
+    """A copy of the demo court after its working day."""
+    return Runtime.open(f"sqlite:///{demo_copy}")
 
 
 def test_rebuilt_projections_equal_the_live_ones(demo_court: Runtime) -> None:

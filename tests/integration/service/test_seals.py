@@ -5,14 +5,12 @@ verify and forged ones fail."""
 from __future__ import annotations
 
 import copy
-import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from sop_runtime.cli.app import run
 from sop_runtime.service import seals, views
 from sop_runtime.service.people import NotAllowed
 from sop_runtime.service.runtime import Runtime
@@ -20,24 +18,10 @@ from sop_runtime.store.db import make_engine
 from tests.conftest import DEFINITIONS
 
 
-@pytest.fixture(scope="module")
-def demo_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo court after its day, played once for this module."""
-    db = tmp_path_factory.mktemp("demo") / "sop.db"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOP_DATABASE_URL", f"sqlite:///{db}")
-        assert run(["demo", "--definitions", str(DEFINITIONS)]) == 0
-    return db
-
-
 @pytest.fixture
-def sealed(demo_day: Path, tmp_path: Path) -> tuple[Runtime, Path]:
+def sealed(demo_copy: Path) -> tuple[Runtime, Path]:
     """A copy of the demo court, sealed by the Panitera."""
-    db = tmp_path / "sop.db"
-    for suffix in ("", "-wal"):  # a WAL file left open would hold the newest commits
-        if demo_day.with_name(demo_day.name + suffix).exists():
-            shutil.copy(demo_day.with_name(demo_day.name + suffix),
-                        db.with_name(db.name + suffix))
+    db = demo_copy
     rt = Runtime(make_engine(f"sqlite:///{db}"), lambda: datetime(2026, 11, 30, 8, tzinfo=UTC))
     s = seals.seal(rt, "bambang.panitera", note="Laporan November 2026")
     assert (s.id, s.size, len(s.root)) == (1, 6, 64)
