@@ -11,7 +11,7 @@ Kept free of heavy imports: only the standard library.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from sop_runtime.cli.common import Exit, fail
@@ -78,10 +78,6 @@ def iso(moment: datetime | None, tz: tzinfo) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(tz).isoformat(timespec="seconds")
-
-
-def gap(occurred: datetime, recorded: datetime) -> timedelta:
-    return recorded.astimezone(UTC) - occurred.astimezone(UTC)
 
 
 def show_gap(delta: timedelta) -> str:

@@ -107,6 +107,3 @@ def begin_write(engine: Engine) -> Iterator[Connection]:
         with conn.begin():
             yield conn
 
-
-def is_sqlite(conn: Connection | Engine) -> bool:
-    return conn.dialect.name == "sqlite"
