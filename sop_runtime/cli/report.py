@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -22,21 +23,31 @@ def period(
                                   "(a date alone: to the end of that day)")],
     sop: Annotated[str | None, typer.Option("--sop", metavar="SOP",
                                             help="Hanya SOP ini / only this SOP")] = None,
+    html: Annotated[Path | None, typer.Option(
+        "--html", metavar="FILE",
+        help="Tulis laporan HTML yang siap dicetak / write the printable HTML report")] = None,
     as_json: opt.Json = False,
 ) -> None:
     """Angka periode: per SOP, langkah dan peran / a period's figures by SOP, step, role."""
     from rich.table import Table
 
+    from sop_runtime.audit.figures import Timing
     from sop_runtime.cli.common import print_json, say, table_console
     from sop_runtime.cli.times import court_calendar, parse_moment
     from sop_runtime.i18n import current_lang
     from sop_runtime.service.labels import deviation_label
-    from sop_runtime.service.period import Timing, period_figures
+    from sop_runtime.service.period import period_figures
 
     rt = runtime()
     calendar = court_calendar(rt)
     first = parse_moment(start, calendar.tz, option="--from")
     last = parse_moment(end, calendar.tz, option="--to", end_of_day=True)
+    if html is not None:
+        from sop_runtime.service.period import period_html
+
+        html.write_text(period_html(rt, first, last, sop=sop), encoding="utf-8")
+        say(tr("Laporan ditulis ke {f}", "Report written to {f}", f=html))
+        return
     f = period_figures(rt, first, last, sop=sop)
 
     def timing(t: Timing) -> dict[str, object]:

@@ -5,13 +5,11 @@ the log (the truth) for the cases started in the period; rendering is elsewhere.
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 
+from sop_runtime.audit.figures import PeriodFigures
 from sop_runtime.engine import StepStatus
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import load_case
@@ -20,53 +18,6 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import queries
 from sop_runtime.store.schema import cases as cases_table
 from sop_runtime.store.schema import deviations as deviations_table
-
-
-@dataclass
-class Timing:
-    """Steps (or cases) done, how many had a deadline and met it, and their working time."""
-
-    done: int = 0
-    with_deadline: int = 0
-    on_time: int = 0
-    seconds: list[int] = field(default_factory=list)
-
-    def add(self, seconds: int, on_time: bool | None) -> None:
-        self.done += 1
-        self.seconds.append(seconds)
-        if on_time is not None:
-            self.with_deadline += 1
-            self.on_time += on_time
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time / self.with_deadline if self.with_deadline else None
-
-    @property
-    def median(self) -> float | None:
-        return statistics.median(self.seconds) if self.seconds else None
-
-    @property
-    def p90(self) -> float | None:
-        if not self.seconds:
-            return None
-        if len(self.seconds) == 1:
-            return float(self.seconds[0])
-        return statistics.quantiles(self.seconds, n=10, method="inclusive")[-1]
-
-
-@dataclass
-class PeriodFigures:
-    start: datetime
-    end: datetime
-    cases: Counter[str] = field(default_factory=Counter)             # sop -> cases started
-    completed: Counter[str] = field(default_factory=Counter)          # sop -> cases ended done
-    service: dict[str, Timing] = field(default_factory=lambda: defaultdict(Timing))
-    steps: dict[tuple[str, str], Timing] = field(default_factory=lambda: defaultdict(Timing))
-    roles: dict[str, Timing] = field(default_factory=lambda: defaultdict(Timing))
-    deviations: Counter[str] = field(default_factory=Counter)         # kind -> count
-    deviations_by_sop: Counter[tuple[str, str]] = field(default_factory=Counter)
-    overdue_now: int = 0
 
 
 def period_figures(rt: Runtime, start: datetime, end: datetime, *,
@@ -112,3 +63,24 @@ def period_figures(rt: Runtime, start: datetime, end: datetime, *,
             out.deviations_by_sop[(sop_id, kind)] += 1
         out.overdue_now = len(queries.overdue(conn, now, sop=sop))
     return out
+
+
+def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None = None) -> str:
+    """The period report as a printable HTML page, with the newest seal's root on it."""
+    from sop_runtime.audit.period_html import render_period
+    from sop_runtime.i18n import current_lang
+    from sop_runtime.service.labels import deviation_label
+    from sop_runtime.store.seals import list_seals
+
+    figures = period_figures(rt, start, end, sop=sop)
+    with rt.engine.connect() as conn:
+        court_file, calendar = catalog.court(rt, conn)
+        sealed = list_seals(conn)
+
+    def worked(seconds: float | None) -> str:
+        return "-" if seconds is None else calendar.describe_working(int(seconds),
+                                                                     current_lang())
+
+    return render_period(figures, court=court_file.pengadilan.nama, tz=calendar.tz,
+                         generated=rt.now(), worked=worked, label=deviation_label,
+                         seal=sealed[-1] if sealed else None)

@@ -47,3 +47,17 @@ def test_the_period_report_of_the_demo_week(tmp_path: Path) -> None:
     assert "No case started" in court.ok("--lang", "en", "report", "period", "--from",
                                          "2027-01-01", "--to", "2027-01-31").stdout
     court.fails(2, "report", "period", "--from", "2026-02-30", "--to", "2026-03-01")
+
+
+def test_the_period_report_as_a_printable_page(tmp_path: Path) -> None:
+    court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
+    court.ok("demo", "--definitions", DEFINITIONS)
+    page = tmp_path / "laporan.html"
+    court.ok("report", "period", "--from", "2026-11-16", "--to", "2026-11-29", "--html", page)
+    html = page.read_text(encoding="utf-8")
+    assert "Laporan Pertanggungjawaban" in html and "Pengadilan Negeri Sanana" in html
+    assert "belum disegel" in html  # no seal yet: the page says so
+    assert html.count("<svg") == 2 and "50% (1/2)" in html
+    made = court.json("seal", "create", "--as", "bambang.panitera")
+    court.ok("report", "period", "--from", "2026-11-16", "--to", "2026-11-29", "--html", page)
+    assert made["root"] in page.read_text(encoding="utf-8")  # the root the Ketua signs

@@ -1,0 +1,57 @@
+"""The figures of an accountability report, as plain data: computed by
+:mod:`sop_runtime.service.period`, rendered by :mod:`sop_runtime.audit.period_html` and the
+CLI."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Timing:
+    """Steps (or cases) done, how many had a deadline and met it, and their working time."""
+
+    done: int = 0
+    with_deadline: int = 0
+    on_time: int = 0
+    seconds: list[int] = field(default_factory=list)
+
+    def add(self, seconds: int, on_time: bool | None) -> None:
+        self.done += 1
+        self.seconds.append(seconds)
+        if on_time is not None:
+            self.with_deadline += 1
+            self.on_time += on_time
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.with_deadline if self.with_deadline else None
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+    @property
+    def p90(self) -> float | None:
+        if not self.seconds:
+            return None
+        if len(self.seconds) == 1:
+            return float(self.seconds[0])
+        return statistics.quantiles(self.seconds, n=10, method="inclusive")[-1]
+
+
+@dataclass
+class PeriodFigures:
+    start: datetime
+    end: datetime
+    cases: Counter[str] = field(default_factory=Counter)             # sop -> cases started
+    completed: Counter[str] = field(default_factory=Counter)          # sop -> cases ended done
+    service: dict[str, Timing] = field(default_factory=lambda: defaultdict(Timing))
+    steps: dict[tuple[str, str], Timing] = field(default_factory=lambda: defaultdict(Timing))
+    roles: dict[str, Timing] = field(default_factory=lambda: defaultdict(Timing))
+    deviations: Counter[str] = field(default_factory=Counter)         # kind -> count
+    deviations_by_sop: Counter[tuple[str, str]] = field(default_factory=Counter)
+    overdue_now: int = 0
