@@ -4,7 +4,7 @@ rate per step, deviations by kind), and the seal whose root goes on the signed r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from html import escape
 
@@ -58,9 +58,10 @@ def _rate(t: Timing) -> str:
 
 def render_period(f: PeriodFigures, *, court: str, tz: tzinfo, generated: datetime,
                   worked: Callable[[float | None], str], label: Callable[[str], str],
-                  seal: SealRow | None) -> str:
+                  seal: SealRow | None, role_names: Mapping[str, str] | None = None) -> str:
     """The report page. ``worked`` turns working seconds into words on the court's calendar,
-    ``label`` names a deviation kind."""
+    ``label`` names a deviation kind, ``role_names`` the roles (jabatan) by id."""
+    names = role_names or {}
     def day(moment: datetime) -> str:
         return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
@@ -115,7 +116,7 @@ def render_period(f: PeriodFigures, *, court: str, tz: tzinfo, generated: dateti
         out.append(f"<th>{escape(col)}</th>")
     out.append("</tr></thead><tbody>")
     for role, t in sorted(f.roles.items()):
-        out.append(f"<tr><td>{escape(role)}</td><td class=n>{t.done}</td>"
+        out.append(f"<tr><td>{escape(names.get(role, role))}</td><td class=n>{t.done}</td>"
                    f"<td class=n>{escape(_rate(t))}</td><td class=n>{escape(worked(t.median))}"
                    f"</td><td class=n>{escape(worked(t.p90))}</td></tr>")
     out.append("</tbody></table>")

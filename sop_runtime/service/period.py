@@ -83,4 +83,5 @@ def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None 
 
     return render_period(figures, court=court_file.pengadilan.nama, tz=calendar.tz,
                          generated=rt.now(), worked=worked, label=deviation_label,
-                         seal=sealed[-1] if sealed else None)
+                         seal=sealed[-1] if sealed else None,
+                         role_names={r.id: r.nama for r in court_file.peran})
