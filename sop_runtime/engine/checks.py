@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict
 
 from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.definition.models import Item, Penegakan, StepKind
@@ -35,6 +36,14 @@ class Context:
     calendar: CourtCalendar
     directory: Directory
     entry_limit: TimeLimit | None = None
+
+
+class Envelope(TypedDict):
+    """What every event carries: when it happened, when it was recorded, who recorded it."""
+
+    occurred_at: datetime
+    recorded_at: datetime
+    actor: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +79,7 @@ class Checks:
 
     # -- building events ------------------------------------------------------------
 
-    def _env(self, at: datetime | None = None, system: bool = False) -> dict[str, object]:
+    def _env(self, at: datetime | None = None, system: bool = False) -> Envelope:
         return {"occurred_at": at or self.at, "recorded_at": self.now,
                 "actor": None if system else self.actor}
 
@@ -81,7 +90,7 @@ class Checks:
               attempt: int | None = None, *, at: datetime | None = None, system: bool = False,
               reason: str | None = None, evidence: Mapping[str, str] | None = None) -> None:
         self.events.append(DeviationFlagged(
-            **self._env(at, system), kind=kind, rule=rule, node=node,  # type: ignore[arg-type]
+            **self._env(at, system), kind=kind, rule=rule, node=node,
             attempt=attempt, evidence=dict(evidence or {}), reason=reason))
 
     def _settle(self, enforcement: Penegakan, node: str | None,
@@ -98,7 +107,7 @@ class Checks:
             if self.state.status is None:  # a refused start: the attempt opens its own log
                 detail |= {"sop": self.wf.sop_id, "versi": self.wf.version}
             self.events = [ActionRefused(
-                **self._env(), command=self.cmd.name, code=str(first.kind),  # type: ignore[arg-type]
+                **self._env(), command=self.cmd.name, code=str(first.kind),
                 kind=first.kind, node=node, detail=detail, reason=self.reason)]
             return False
         for v in self.violations:

@@ -74,7 +74,7 @@ class _Decision(Checks):
         due, timer_due = step_deadlines(self.state, node, fields or self.state.fields,
                                         self.ctx.calendar, at, done=self.done_at)
         event = StepActivated(
-            **self._env(at, system=True), node=node.id,  # type: ignore[arg-type]
+            **self._env(at, system=True), node=node.id,
             attempt=attempt, due_at=due, timer_due=timer_due, early=early, reopened=reopened)
         self.events.append(event)
         self.attempts[node.id] = attempt
@@ -133,7 +133,7 @@ class _Decision(Checks):
         if node.kind is StepKind.PENGHUBUNG:
             passed = self._targets(node, None)
             self.events.append(StepCompleted(
-                **self._env(at, system=True), node=node.id,  # type: ignore[arg-type]
+                **self._env(at, system=True), node=node.id,
                 attempt=activated.attempt, next=passed))
             self._closing(node.id, at)
             self._advance(passed, at, fields)
@@ -147,12 +147,12 @@ class _Decision(Checks):
             self._flag(DeviationKind.SKIPPED, "alur", step.node, step.attempt, at=closed,
                        evidence={"langkah": step.node})
             self.events.append(StepSkipped(
-                **self._env(closed), node=step.node, attempt=step.attempt,  # type: ignore[arg-type]
+                **self._env(closed), node=step.node, attempt=step.attempt,
                 reason="perkara selesai sebelum langkah ini dikerjakan"))
         if (self.state.service_due is not None and at > self.state.service_due
                 and not self.state.service_overdue_flagged):
             self._service_overdue(at)
-        self.events.append(CaseCompleted(**self._env(at), end_node=end_node))  # type: ignore[arg-type]
+        self.events.append(CaseCompleted(**self._env(at), end_node=end_node))
 
     def _service_overdue(self, at: datetime) -> None:
         due = self.state.service_due
@@ -201,7 +201,7 @@ class _Decision(Checks):
         elif isinstance(cmd, CancelCase):
             self._flag(DeviationKind.OVERRIDE, "pembatalan", reason=self.reason,
                        evidence={"tindakan": "batal"})
-            self.events.append(CaseCancelled(**self._env(), reason=self.reason or ""))  # type: ignore[arg-type]
+            self.events.append(CaseCancelled(**self._env(), reason=self.reason or ""))
         elif isinstance(cmd, Sweep):
             self._sweep()
         if (isinstance(cmd, LATE_CHECKED_HERE) and self.events
@@ -217,7 +217,7 @@ class _Decision(Checks):
         if not self._settle(start.enforcement, start.id, attempt=1):
             return
         self.events.insert(0, CaseStarted(
-            **self._env(), sop_id=self.wf.sop_id, version=self.wf.version,  # type: ignore[arg-type]
+            **self._env(), sop_id=self.wf.sop_id, version=self.wf.version,
             fields=fields,
             service_due=service_deadline(self.wf, self.state, fields, self.ctx.calendar, self.at)))
         self._late_entry(None)
@@ -237,7 +237,7 @@ class _Decision(Checks):
         self._separation(node)
         if not self._settle(node.enforcement, node.id):
             return
-        self.events.append(StepClaimed(**self._env(), node=node.id, attempt=step.attempt))  # type: ignore[arg-type]
+        self.events.append(StepClaimed(**self._env(), node=node.id, attempt=step.attempt))
 
     def _complete(self, cmd: CompleteStep) -> None:
         node = self._node(cmd.node)
@@ -291,7 +291,7 @@ class _Decision(Checks):
         lane = self.wf.role(node.role or "")
         targets = self._targets(node, decision)
         self.events.append(StepCompleted(
-            **self._env(), node=node.id, attempt=attempt, outputs=values,  # type: ignore[arg-type]
+            **self._env(), node=node.id, attempt=attempt, outputs=values,
             decision=decision, on_behalf_of=node.role if lane and lane.publik else None,
             as_delegate=grant.role if grant and grant.delegation else None,
             fields=fields, next=targets, reason=self.reason))
@@ -326,7 +326,7 @@ class _Decision(Checks):
             return
         base = step.due_at or self.at
         self.events.append(StepExtended(
-            **self._env(), node=node.id, attempt=step.attempt,  # type: ignore[arg-type]
+            **self._env(), node=node.id, attempt=step.attempt,
             due_at=self.ctx.calendar.due(base, node.extension), reason=self.reason))
 
     def _reassign(self, cmd: ReassignStep) -> None:
@@ -342,7 +342,7 @@ class _Decision(Checks):
                 "{user} holds none of the roles {roles} of step {node}", user=cmd.assignee,
                 roles=", ".join(self.wf.acting_roles(node)), node=node.id)
         self.events.append(StepReassigned(
-            **self._env(), node=node.id, attempt=step.attempt,  # type: ignore[arg-type]
+            **self._env(), node=node.id, attempt=step.attempt,
             assignee=cmd.assignee, reason=self.reason or ""))
 
     def _skip(self, cmd: SkipStep) -> None:
@@ -354,7 +354,7 @@ class _Decision(Checks):
         self._flag(DeviationKind.OVERRIDE, "lewati", node.id, step.attempt, reason=self.reason,
                    evidence={"tindakan": "lewati"})
         self.events.append(StepSkipped(
-            **self._env(), node=node.id, attempt=step.attempt,  # type: ignore[arg-type]
+            **self._env(), node=node.id, attempt=step.attempt,
             reason=self.reason or "", next=targets))
         self._closing(node.id)
         self._after(node, targets, self.state.fields)
@@ -382,7 +382,7 @@ class _Decision(Checks):
                 targets = (node.timer.target,)
                 fired = max(step.timer_due, step.activated_at)  # not before the step opened
                 self.events.append(TimerFired(
-                    **self._env(fired, system=True), node=step.node,  # type: ignore[arg-type]
+                    **self._env(fired, system=True), node=step.node,
                     attempt=step.attempt, due=step.timer_due, next=targets))
                 self._closing(step.node)
                 self._advance(targets, fired, self.state.fields)
