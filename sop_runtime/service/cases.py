@@ -105,7 +105,7 @@ def _current(rt: Runtime, conn: Connection, case_id: str) -> tuple[tuple[int, st
     return (stored[-1].seq, stored[-1].hash), state
 
 
-def _record(rt: Runtime, conn: Connection, wf: Workflow, state: CaseState,
+def _record(conn: Connection, wf: Workflow, state: CaseState,
             head: tuple[int, str], new: list[Event],
             now: datetime) -> tuple[CaseState, tuple[int, str]]:
     records = [(*to_record(e), e.occurred_at, e.recorded_at, e.actor) for e in new]
@@ -140,7 +140,7 @@ def _execute(rt: Runtime, case_id: str | None, command: Command,
                           entry_limit=court_file.batas_pencatatan)
             new = decide(wf, state, command, ctx=ctx)
             if new:
-                state, head = _record(rt, conn, wf, state, head, new, now)
+                state, head = _record(conn, wf, state, head, new, now)
         if new:
             rt.remember(case_id, head, state)
     except DBAPIError as exc:

@@ -15,20 +15,13 @@ from sop_runtime.definition.yamlsource import load_yaml
 from sop_runtime.engine.actors import Directory
 from sop_runtime.errors import DefinitionError, NotFoundError
 from sop_runtime.i18n import tr
-from sop_runtime.service.ready import (
-    COURT_KEY,
-    DIRECTORY_KEY,
-    NotInitialised,
-    ensure_ready,
-    setting,
-)
+from sop_runtime.service.ready import COURT_KEY, DIRECTORY_KEY, setting
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import settings, workflows
 from sop_runtime.store.directory import load_directory
 from sop_runtime.worktime import CourtCalendar
 
-__all__ = ["NotInitialised", "court", "current_workflow", "directory", "directory_changed",
-           "ensure_ready", "workflow"]
+__all__ = ["court", "current_workflow", "directory", "directory_changed", "workflow"]
 
 
 def court(rt: Runtime, conn: Connection) -> tuple[CourtFile, CourtCalendar]:

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from sop_runtime.audit.figures import PeriodFigures
-from sop_runtime.engine import StepStatus
+from sop_runtime.engine import CaseStatus, StepStatus
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import load_case
 from sop_runtime.service.ready import ensure_ready
@@ -38,7 +38,7 @@ def period_figures(rt: Runtime, start: datetime, end: datetime, *,
                 continue
             wf = catalog.workflow(rt, conn, state.version)
             out.cases[state.sop_id] += 1
-            if state.status.value == "selesai" and state.ended_at is not None:
+            if state.status is CaseStatus.COMPLETED and state.ended_at is not None:
                 out.completed[state.sop_id] += 1
                 out.service[state.sop_id].add(
                     calendar.working_seconds_between(state.started_at, state.ended_at),
