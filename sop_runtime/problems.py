@@ -56,6 +56,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     "E113": ("peran '{role}' tidak ada dalam berkas pengadilan",
              "role '{role}' is not in the court file"),
     "E114": ("isian perkara '{ref}' tidak dideklarasikan", "case field '{ref}' is not declared"),
+    # --- conformance mapping files (sop conformance --map) ----------------------------
+    "E301": ("langkah '{step}' tidak ada di SOP {sop}", "step '{step}' does not exist in SOP {sop}"),
+    "E302": ("peran '{role}' tidak dikenal; yang dikenal: {known}",
+             "unknown role '{role}'; known: {known}"),
+    "E303": ("'{item}' bukan kelengkapan, output atau isian SOP {sop}",
+             "'{item}' is not an input, output or field of SOP {sop}"),
+    "E304": ("keputusan langkah {step} harus salah satu dari: {labels}",
+             "the decision of step {step} must be one of: {labels}"),
+    "E305": ("pemetaan ini untuk SOP {mapped}, bukan {sop}",
+             "this mapping is for SOP {mapped}, not {sop}"),
     # --- warnings ---------------------------------------------------------------------
     "W201": ("langkah {no} ({kind}) tidak memiliki mutu baku {missing}",
              "step {no} ({kind}) has no mutu baku {missing}"),

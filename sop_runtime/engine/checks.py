@@ -30,12 +30,19 @@ from sop_runtime.worktime import CourtCalendar
 @dataclass(frozen=True, slots=True)
 class Context:
     """What ``decide`` needs besides the case: the time now, the court's calendar, who
-    holds which role, and how late an entry may be recorded (``batas_pencatatan``)."""
+    holds which role, and how late an entry may be recorded (``batas_pencatatan``).
+
+    ``replay`` is record mode, for replaying a log kept elsewhere (conformance checking):
+    the same rules, but nothing is refused (every violation is flagged, whatever the SOP's
+    penegakan), the case's opening is not an act of its own (the first step's completion
+    is checked), and a step completed again without the flow asking is rework (a new
+    attempt, flagged) rather than a stale action."""
 
     now: datetime
     calendar: CourtCalendar
     directory: Directory
     entry_limit: TimeLimit | None = None
+    replay: bool = False
 
 
 class Envelope(TypedDict):
@@ -99,7 +106,7 @@ class Checks:
         ``attempt`` of ``node`` (default: its current attempt)."""
         if not self.violations:
             return True
-        if enforcement is Penegakan.TOLAK:
+        if enforcement is Penegakan.TOLAK and not self.ctx.replay:
             first = self.violations[0]
             detail = {k: text for v in self.violations for k, text in v.evidence.items()}
             detail["pelanggaran"] = ",".join(str(v.kind) for v in self.violations)

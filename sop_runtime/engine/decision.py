@@ -213,7 +213,8 @@ class _Decision(Checks):
     def _start(self, cmd: StartCase) -> None:
         fields = self._check_values(None, cmd.fields)
         start = self.wf.node(self.wf.start)
-        self._authorise(start)
+        if not self.ctx.replay:
+            self._authorise(start)
         if not self._settle(start.enforcement, start.id, attempt=1):
             return
         self.events.insert(0, CaseStarted(
@@ -242,9 +243,13 @@ class _Decision(Checks):
     def _complete(self, cmd: CompleteStep) -> None:
         node = self._node(cmd.node)
         step = self.state.current(node.id)
-        early = step is None or (not step.is_open and step.status is not StepStatus.DONE
-                                 and step.status is not StepStatus.SKIPPED)
-        if not early:
+        # replaying a log, a step done again without the flow asking is rework: a new
+        # attempt, checked like any completion; the flow moved on from the first one
+        rework = (self.ctx.replay and step is not None and step.status is StepStatus.DONE)
+        early = not rework and (step is None or (
+            not step.is_open and step.status is not StepStatus.DONE
+            and step.status is not StepStatus.SKIPPED))
+        if not early and not rework:
             step = self._open_step(node)
             self._not_before(step.activated_at, f"langkah {node.id} aktif")
             holder = step.claimed_by or step.assignee
@@ -257,12 +262,15 @@ class _Decision(Checks):
         if early:
             self._violate(DeviationKind.OUT_OF_ORDER, "alur", langkah=node.id,
                           langkah_aktif=",".join(s.node for s in self.state.open_steps) or "-")
-        # the attempt this completion is: the open one, or a new one activated early
-        if early:
+        # the attempt this completion is: the open one, or a new one activated now
+        if early or rework:
             attempt = (step.attempt + 1) if step else 1
         else:
             assert step is not None
             attempt = step.attempt
+        if rework:
+            self._violate(DeviationKind.REWORK, "alur", langkah=node.id,
+                          percobaan_sebelumnya=str(attempt - 1))
         grant = self._authorise(node)
         self._separation(node)
         known = {**self.state.values(), **values}
@@ -274,6 +282,8 @@ class _Decision(Checks):
         if missing_out:
             self._violate(DeviationKind.MISSING_OUTPUT, "mutu_baku.output",
                           kurang="; ".join(missing_out))
+        if rework:
+            self._activate(node, self.at)
         if not self._settle(node.enforcement, node.id, attempt):
             return
         self._late_entry(node.id, attempt)
@@ -283,20 +293,21 @@ class _Decision(Checks):
                                  fields={**self.state.fields, **fields}).due_at
             if due is not None and self.at > due:  # anchored to a deadline already past
                 self._overdue(node.id, attempt, due, self.at, system=False)
-        else:
+        elif not rework:
             assert step is not None
             if (step.due_at is not None and self.at > step.due_at
                     and step.overdue_flagged != step.due_at):
                 self._overdue(step.node, step.attempt, step.due_at, self.at, system=False)
         lane = self.wf.role(node.role or "")
-        targets = self._targets(node, decision)
+        targets = () if rework else self._targets(node, decision)
         self.events.append(StepCompleted(
             **self._env(), node=node.id, attempt=attempt, outputs=values,
             decision=decision, on_behalf_of=node.role if lane and lane.publik else None,
             as_delegate=grant.role if grant and grant.delegation else None,
             fields=fields, next=targets, reason=self.reason))
         self._closing(node.id, self.at)
-        self._after(node, targets, {**self.state.fields, **fields})
+        if not rework:
+            self._after(node, targets, {**self.state.fields, **fields})
 
     def _after(self, node: Node, targets: tuple[str, ...], fields: Mapping[str, str]) -> None:
         """Move the flow on from ``node``: activate its targets, or end the case."""

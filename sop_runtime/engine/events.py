@@ -32,6 +32,7 @@ class DeviationKind(StrEnum):
     SEPARATION_OF_DUTIES = "separation_of_duties"
     OVERRIDE = "override"
     LATE_ENTRY = "late_entry"
+    REWORK = "rework"  # a step done again without the flow asking (found replaying a log)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,6 +17,7 @@ _DEVIATIONS: dict[DeviationKind, tuple[str, str]] = {
                                          "separation of duties broken"),
     DeviationKind.OVERRIDE: ("tindakan pengawas (override)", "supervisor override"),
     DeviationKind.LATE_ENTRY: ("dicatat terlambat", "late entry"),
+    DeviationKind.REWORK: ("langkah dikerjakan ulang", "step redone (rework)"),
 }
 
 

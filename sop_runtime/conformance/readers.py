@@ -1,0 +1,207 @@
+"""Reading a log kept elsewhere, CSV or XES, into the rows a replay needs, grouped by case.
+
+A row that cannot be read (no case id, a time that is not a time) does not stop the import:
+it is kept as a :class:`RowProblem` with its place in the file, and the report lists it. A
+file that cannot be read at all, or lacks a column the mapping names, is an error that says
+which file and which columns.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Literal
+from xml.etree.ElementTree import ParseError, iterparse
+
+from sop_runtime.conformance.mapping import Columns, LogMapping
+from sop_runtime.errors import SopRuntimeError
+from sop_runtime.i18n import tr
+
+# lifecycle transitions that are the step being done; others (schedule, start...) are not
+DONE_TRANSITIONS = frozenset({"", "complete"})
+
+
+class LogError(SopRuntimeError):
+    """The log file cannot be imported."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogRow:
+    """One activity of one case as the log records it. ``place`` is its line in a CSV file,
+    or its position among the events of an XES file (1-based)."""
+
+    place: int
+    case: str
+    activity: str
+    resource: str
+    at: datetime
+    role: str = ""
+    decision: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    place: int
+    case: str
+    message: str
+
+
+@dataclass
+class ImportedLog:
+    cases: dict[str, list[LogRow]] = field(default_factory=dict)
+    problems: list[RowProblem] = field(default_factory=list)
+    rows: int = 0            # activities read (every lifecycle)
+    not_done: int = 0        # lifecycle transitions other than the step being done
+
+
+def log_format(path: Path, mapping: LogMapping) -> Literal["csv", "xes"]:
+    if mapping.format is not None:
+        return mapping.format
+    suffix = path.suffix.lower()
+    if suffix in (".xes", ".xml"):
+        return "xes"
+    if suffix in (".csv", ".txt", ".tsv"):
+        return "csv"
+    raise LogError(tr("{f}: jenis log tidak diketahui dari akhiran '{s}'; tulis 'format: csv' "
+                      "atau 'format: xes' di berkas pemetaan",
+                      "{f}: cannot tell the log's kind from '{s}'; put 'format: csv' or "
+                      "'format: xes' in the mapping file", f=path, s=suffix or "-"))
+
+
+def read_log(path: Path, mapping: LogMapping, tz: tzinfo) -> ImportedLog:
+    """Read ``path`` as the mapping says; times without an offset are at ``tz`` (the
+    mapping's zona_waktu wins)."""
+    fmt = log_format(path, mapping)
+    cols = mapping.columns(fmt)
+    parse = _time_parser(mapping.time_format, mapping.zone or tz)
+    out = ImportedLog()
+    try:
+        source = _csv(path, mapping, cols) if fmt == "csv" else _xes(path, cols)
+        for place, case, raw in source:
+            out.rows += 1
+            _add(out, place, case.strip(), raw, cols, mapping, parse)
+    except OSError as exc:
+        raise LogError(tr("{f}: log tidak dapat dibaca: {e}", "{f}: the log cannot be read: {e}",
+                          f=path, e=exc.strerror or exc)) from None
+    except UnicodeDecodeError as exc:
+        raise LogError(tr("{f}: bukan teks UTF-8 ({e})", "{f}: not UTF-8 text ({e})",
+                          f=path, e=exc.reason)) from None
+    except ParseError as exc:
+        raise LogError(tr("{f}:{line}: XES tidak sah: {e}", "{f}:{line}: invalid XES: {e}",
+                          f=path, line=exc.position[0], e=exc)) from None
+    except csv.Error as exc:
+        raise LogError(tr("{f}: CSV tidak sah: {e}", "{f}: invalid CSV: {e}",
+                          f=path, e=exc)) from None
+    return out
+
+
+def _add(out: ImportedLog, place: int, case: str, raw: dict[str, str], cols: Columns,
+         mapping: LogMapping, parse: Callable[[str], datetime]) -> None:
+    if not case:
+        out.problems.append(RowProblem(place, "", tr("tanpa nomor perkara", "no case id")))
+        return
+    if cols.lifecycle and (raw.get(cols.lifecycle) or "").strip().lower() not in DONE_TRANSITIONS:
+        out.not_done += 1
+        return
+    stamp = (raw.get(cols.time) or "").strip()
+    try:
+        at = parse(stamp)
+    except ValueError:
+        out.problems.append(RowProblem(place, case, tr(
+            "waktu '{t}' tidak dapat dibaca", "time '{t}' cannot be read", t=stamp)))
+        return
+    values = {}
+    for item, column in mapping.values.items():
+        value = raw.get(column)
+        if value is not None and value.strip():
+            values[item] = value
+    row = LogRow(place, case, (raw.get(cols.activity) or "").strip(),
+                 (raw.get(cols.resource) or "").strip(), at,
+                 (raw.get(cols.role) or "").strip() if cols.role else "",
+                 (raw.get(cols.decision) or "").strip() if cols.decision else "", values)
+    rows = out.cases.get(case)
+    if rows is None:
+        out.cases[case] = [row]
+    else:
+        rows.append(row)
+
+
+def _time_parser(fmt: str | None, tz: tzinfo) -> Callable[[str], datetime]:
+    strptime = datetime.strptime
+    fromiso = datetime.fromisoformat
+
+    def parse(text: str) -> datetime:
+        moment = strptime(text, fmt) if fmt else fromiso(text)
+        return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+
+    return parse
+
+
+def _csv(path: Path, mapping: LogMapping, cols: Columns
+         ) -> Iterator[tuple[int, str, dict[str, str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f, delimiter=mapping.delimiter)
+        header = next(reader, None)
+        if header is None:
+            raise LogError(tr("{f}: log kosong", "{f}: the log is empty", f=path))
+        header = [h.strip() for h in header]
+        needed = [c for c in (cols.case, cols.activity, cols.resource, cols.time,
+                              cols.decision, cols.lifecycle, cols.role) if c]
+        needed += list(mapping.values.values())
+        missing = [c for c in needed if c not in header]
+        if missing:
+            raise LogError(tr(
+                "{f}:1: kolom {m} tidak ada; kolom log: {h}",
+                "{f}:1: no column {m}; the log's columns: {h}",
+                f=path, m=", ".join(repr(c) for c in missing), h=", ".join(header)))
+        width = len(header)
+        for line, cells in enumerate(reader, start=2):
+            if not cells:
+                continue
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            row = dict(zip(header, cells, strict=False))
+            yield line, row[cols.case], row
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _xes(path: Path, cols: Columns) -> Iterator[tuple[int, str, dict[str, str]]]:
+    """The events of an XES file, each with its trace's ``cols.case`` attribute."""
+    place = 0
+    trace: dict[str, str] = {}
+    event: dict[str, str] | None = None
+    depth_in_event = 0
+    for kind, elem in iterparse(path, events=("start", "end")):
+        tag = _local(elem.tag)
+        if kind == "start":
+            if tag == "trace":
+                trace = {}
+            elif tag == "event":
+                event = {}
+                depth_in_event = 0
+            elif event is not None:
+                depth_in_event += 1
+            continue
+        if tag == "event" and event is not None:
+            place += 1
+            yield place, trace.get(cols.case, ""), event
+            event = None
+            elem.clear()
+        elif tag == "trace":
+            elem.clear()
+        elif "key" in elem.attrib and "value" in elem.attrib:
+            if event is not None:
+                if depth_in_event == 1:  # a direct attribute of the event, not a nested one
+                    event[elem.attrib["key"]] = elem.attrib["value"]
+                depth_in_event -= 1
+            else:
+                trace.setdefault(elem.attrib["key"], elem.attrib["value"])
+        elif event is not None:
+            depth_in_event -= 1
