@@ -57,7 +57,8 @@ CATALOG: dict[str, tuple[str, str]] = {
              "role '{role}' is not in the court file"),
     "E114": ("isian perkara '{ref}' tidak dideklarasikan", "case field '{ref}' is not declared"),
     # --- conformance mapping files (sop conformance --map) ----------------------------
-    "E301": ("langkah '{step}' tidak ada di SOP {sop}", "step '{step}' does not exist in SOP {sop}"),
+    "E301": ("langkah '{step}' tidak ada di SOP {sop}",
+             "step '{step}' does not exist in SOP {sop}"),
     "E302": ("peran '{role}' tidak dikenal; yang dikenal: {known}",
              "unknown role '{role}'; known: {known}"),
     "E303": ("'{item}' bukan kelengkapan, output atau isian SOP {sop}",

@@ -12,7 +12,8 @@ values recorded. Mutations:
 - ``delete``: a row is lost: its step was skipped;
 - ``actor``: a row names someone who holds none of the step's roles: wrong actor;
 - ``delay``: a step is done after its time limit (the rows after it move by as much): late;
-- ``repeat``: a row is written twice: the step was redone (rework).
+- ``repeat``: a row is written twice: the step was redone (rework);
+- ``blank``: a required output's cell is left empty: missing output.
 
 Positions are chosen inside the route (never the first or last row, where a mutation would
 also start or end the case somewhere else), and a swap never involves a decision or the
@@ -32,6 +33,7 @@ from typing import Any, TextIO
 import yaml
 
 from sop_runtime.compiler.workflow import EdgeKind, Workflow
+from sop_runtime.definition.court import CourtFile
 from sop_runtime.definition.models import StepKind
 from sop_runtime.engine.actors import Directory
 from sop_runtime.engine.checks import Context
@@ -41,9 +43,9 @@ from sop_runtime.engine.events import DeviationFlagged
 from sop_runtime.engine.state import CaseState, apply
 from sop_runtime.worktime import CourtCalendar
 
-MUTATIONS = ("swap", "delete", "actor", "delay", "repeat")
+MUTATIONS = ("swap", "delete", "actor", "delay", "repeat", "blank")
 EXPECTED_KIND = {"swap": "out_of_order", "delete": "skipped", "actor": "wrong_actor",
-                 "delay": "overdue", "repeat": "rework"}
+                 "delay": "overdue", "repeat": "rework", "blank": "missing_output"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,16 @@ def activity_name(wf: Workflow, node: str) -> str:
     return f"{n.no}. {n.kegiatan}"
 
 
+def load_routes(path: Path) -> dict[str, list[RouteStep]]:
+    """Routes in the form of ``tests/golden/routes.yaml``: per SOP, the steps in order with
+    ``langkah``, ``oleh`` (username), ``keputusan`` and ``nilai``."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {sop: [RouteStep(str(s["langkah"]), s["oleh"], s.get("keputusan"),
+                            {k: str(v) for k, v in s.get("nilai", {}).items()})
+                  for s in steps]
+            for sop, steps in data["rute"].items()}
+
+
 class Generator:
     """Clean cases of ``wf`` along ``route`` and their mutations; ``names`` gives the name
     the log shows for each user."""
@@ -94,6 +106,16 @@ class Generator:
         self.led_by_decision = {t.target for n in decisions for t in wf.node(n).transitions
                                 if t.kind is EdgeKind.BRANCH}
         self.decisions = decisions
+
+    @classmethod
+    def for_court(cls, wf: Workflow, route: Sequence[RouteStep], court: CourtFile,
+                  seed: int = 1) -> Generator:
+        """Cases done by the users of ``court`` (court.yaml), under its calendar."""
+        directory = Directory(roles={u.username: frozenset(u.peran) for u in court.pengguna},
+                              supervisor_roles=frozenset(p.id for p in court.peran
+                                                         if p.pengawas))
+        return cls(wf, route, CourtCalendar.from_court(court), directory,
+                   {u.username: u.nama for u in court.pengguna}, seed)
 
     # -- clean cases ---------------------------------------------------------------------
 
@@ -133,7 +155,7 @@ class Generator:
 
     def start_times(self, count: int, first: datetime) -> list[datetime]:
         """``count`` starts on working days from ``first`` on, in office hours."""
-        out = []
+        out: list[datetime] = []
         day = first
         while len(out) < count:
             intervals = self.calendar.office_intervals(day.date())
@@ -147,26 +169,38 @@ class Generator:
 
     # -- mutations -----------------------------------------------------------------------
 
-    def mutate(self, rows: list[Row], mutation: str) -> tuple[list[Row], Injected]:
-        """``rows`` with one ``mutation`` at a random position it can take."""
+    def mutate(self, rows: list[Row], mutation: str) -> tuple[list[Row], Injected] | None:
+        """``rows`` with one ``mutation`` at a random position it can take (None: there is
+        no such position in this route)."""
+        try:
+            return self._mutate(rows, mutation)
+        except _NoSpot:
+            return None
+
+    def _pick(self, spots: Sequence[Any]) -> Any:
+        if not spots:
+            raise _NoSpot
+        return self.rng.choice(spots)
+
+    def _mutate(self, rows: list[Row], mutation: str) -> tuple[list[Row], Injected]:
         inner = range(1, len(rows) - 1)
         case = rows[0].case
         if mutation == "swap":
             spots = [i for i in inner if i + 1 < len(rows) - 1
                      and rows[i].node != rows[i + 1].node
-                     and (rows[i].due is None or rows[i + 1].at <= rows[i].due)
+                     and _by(rows[i + 1].at, rows[i].due)
                      and self._in_time_after(rows[i + 2], opened=rows[i].at)
                      and not {rows[i].node, rows[i + 1].node} & (
                          self.decisions | self.led_by_decision)]
-            i = self.rng.choice(spots)
+            i = self._pick(spots)
             a, b = rows[i], rows[i + 1]
             rows = [*rows[:i], _moved(b, a.at), _moved(a, b.at), *rows[i + 2:]]
             return rows, Injected(case, mutation, EXPECTED_KIND[mutation], b.node)
         if mutation == "delete":
-            i = self.rng.choice(list(inner))
+            i = self._pick(list(inner))
             return [*rows[:i], *rows[i + 1:]], Injected(case, mutation, "skipped", rows[i].node)
         if mutation == "actor":
-            spots = []
+            strangers: list[tuple[int, list[str]]] = []
             for i in inner:
                 node = self.wf.node(rows[i].node)
                 allowed = set(self.wf.acting_roles(node))
@@ -174,30 +208,37 @@ class Generator:
                 others = [u for u, held in self.directory.roles.items()
                           if not held & allowed and self.names.get(u) not in seen]
                 if others:
-                    spots.append((i, others))
-            i, others = self.rng.choice(spots)
+                    strangers.append((i, others))
+            i, others = self._pick(strangers)
             stranger = self.names[self.rng.choice(sorted(others))]
             rows = [*rows[:i], replace(rows[i], person=stranger), *rows[i + 1:]]
             return rows, Injected(case, mutation, "wrong_actor", rows[i].node)
         if mutation == "delay":
             # late by up to 30 minutes, where that makes no later step late through an
             # anchor and keeps the whole service within its standard
-            spots = []
+            delays: list[tuple[int, timedelta]] = []
             for i in inner:
                 due, end = rows[i].due, rows[-1]
                 if due is None or any(self.wf.node(r.node).anchor for r in rows[i + 1:]):
                     continue
                 shift = due + timedelta(minutes=self.rng.randint(1, 30)) - rows[i].at
                 if end.service_due is None or end.at + shift <= end.service_due:
-                    spots.append((i, shift))
-            i, shift = self.rng.choice(spots)
+                    delays.append((i, shift))
+            i, shift = self._pick(delays)
             rows = [*rows[:i], *(replace(r, at=r.at + shift) for r in rows[i:])]
             return rows, Injected(case, mutation, "overdue", rows[i].node)
         if mutation == "repeat":
-            i = self.rng.choice(list(inner))
+            i = self._pick(list(inner))
             again = replace(rows[i], at=rows[i].at + (rows[i + 1].at - rows[i].at) / 2)
             return [*rows[:i + 1], again, *rows[i + 1:]], Injected(case, mutation, "rework",
                                                                    rows[i].node)
+        if mutation == "blank":
+            outputs = [(i, o.id) for i in inner for o in self.wf.node(rows[i].node).outputs
+                       if o.wajib and o.id in rows[i].values]
+            i, item = self._pick(outputs)
+            values = {k: v for k, v in rows[i].values.items() if k != item}
+            rows = [*rows[:i], replace(rows[i], values=values), *rows[i + 1:]]
+            return rows, Injected(case, mutation, "missing_output", rows[i].node)
         raise ValueError(mutation)
 
     def _in_time_after(self, row: Row, opened: datetime) -> bool:
@@ -237,6 +278,14 @@ class Generator:
         for r in rows:
             writer.writerow([r.case, r.activity, r.person, r.at.isoformat(), r.decision,
                              *(r.values.get(item, "") for item in self.items)])
+
+
+def _by(moment: datetime, due: datetime | None) -> bool:
+    return due is None or moment <= due
+
+
+class _NoSpot(Exception):
+    pass
 
 
 def _moved(row: Row, at: datetime) -> Row:

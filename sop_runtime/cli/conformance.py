@@ -1,0 +1,270 @@
+"""``sop conformance``: replay a log kept elsewhere (CSV, XES) through the SOP's rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from sop_runtime.cli import options as opt
+from sop_runtime.cli.common import runtime
+from sop_runtime.i18n import tr
+
+if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from sop_runtime.compiler.workflow import Workflow
+    from sop_runtime.conformance.check import ConformanceReport
+    from sop_runtime.conformance.replay import Finding
+
+SHOWN_CASES = 30
+
+
+def conformance(
+    log: Annotated[Path, typer.Argument(metavar="LOG", help="Log CSV atau XES / CSV or XES log")],
+    sop: Annotated[str, typer.Option("--sop", metavar="SOP", help="SOP acuan / the SOP")],
+    mapping: Annotated[Path, typer.Option(
+        "--map", metavar="MAP", help="Berkas pemetaan (YAML) / mapping file (YAML)")],
+    workers: Annotated[int | None, typer.Option(
+        "--workers", min=1, metavar="N",
+        help="Jumlah proses (bawaan: satu per inti untuk log panjang) / processes "
+             "(default: one per core for a long log)")] = None,
+    html: Annotated[Path | None, typer.Option(
+        "--html", metavar="FILE", help="Tulis laporan HTML / write the HTML report")] = None,
+    pdf: Annotated[Path | None, typer.Option(
+        "--pdf", metavar="FILE", help="Tulis laporan PDF / write the PDF report")] = None,
+    as_json: opt.Json = False,
+) -> None:
+    """Periksa kesesuaian log dengan SOP / check a log's conformance to an SOP."""
+    from sop_runtime.cli.common import err_console, print_json, say
+    from sop_runtime.service import catalog
+    from sop_runtime.service.conformance import conformance as run
+
+    rt = runtime()
+    with _progress(enabled=not as_json) as progress:
+        report = run(rt, log, sop, mapping, workers=workers, progress=progress)
+    with rt.engine.connect() as conn:
+        wf = catalog.current_workflow(rt, conn, sop)
+        tz = catalog.court(rt, conn)[1].tz
+    if html is not None or pdf is not None:
+        from sop_runtime.service.conformance import conformance_html
+
+        page = conformance_html(rt, report, wf)
+        if html is not None:
+            _write(html, page.encode("utf-8"))
+            say(tr("Laporan ditulis ke {f}", "Report written to {f}", f=html), stderr=as_json)
+        if pdf is not None:
+            from sop_runtime.audit.pdf import html_to_pdf
+
+            _write(pdf, html_to_pdf(page))
+            say(tr("Laporan ditulis ke {f}", "Report written to {f}", f=pdf), stderr=as_json)
+    if as_json:
+        print_json(report_json(report, wf, tz))
+        return
+    _print(report, wf, tz)
+    err_console().print(tr(
+        "{n} baris diputar ulang dalam {s:.1f} d ({r:,.0f} baris/d, {w} proses)",
+        "{n} rows replayed in {s:.1f} s ({r:,.0f} rows/s, {w} processes)",
+        n=report.replayed, s=report.replay_seconds,
+        r=report.replayed / report.replay_seconds if report.replay_seconds else 0,
+        w=report.workers), style="dim")
+
+
+def _write(path: Path, data: bytes) -> None:
+    from sop_runtime.cli.common import fail
+
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        fail(tr("{f} tidak dapat ditulis: {e}", "cannot write {f}: {e}", f=path,
+                e=exc.strerror or exc))
+
+
+class _progress:
+    """A progress bar on the terminal (stderr) while cases are replayed."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        from sop_runtime.cli.common import err_console
+
+        console = err_console()
+        self.bar: Any = None
+        if enabled and console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self.bar = Progress("{task.description}", BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), console=console, transient=True)
+        self.task: Any = None
+
+    def __enter__(self) -> Any:
+        if self.bar is None:
+            return None
+        self.bar.start()
+
+        def update(done: int, total: int) -> None:
+            if self.task is None:
+                self.task = self.bar.add_task(tr("Memutar ulang perkara", "Replaying cases"),
+                                              total=total)
+            self.bar.update(self.task, completed=done)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def finding_text(f: Finding, wf: Workflow, tz: tzinfo) -> str:
+    """One finding for people: its kind and what shows it."""
+    from sop_runtime.cli.render import evidence
+    from sop_runtime.conformance.replay import AFTER_END, DATA
+    from sop_runtime.service.labels import deviation_label
+
+    if f.kind == DATA:
+        return tr("data tidak dapat diputar: {m}", "row cannot be replayed: {m}",
+                  m=f.detail.get("pesan", ""))
+    if f.kind == AFTER_END:
+        return tr("baris setelah perkara selesai ({a})", "row after the case ended ({a})",
+                  a=f.detail.get("aktivitas", ""))
+    d = f.detail
+    if f.kind == "out_of_order":
+        extra = tr("sebelum langkah {s} selesai", "before step {s} was done",
+                   s=d.get("langkah_aktif", "-"))
+    elif f.kind == "rework":
+        extra = tr("dikerjakan lagi setelah percobaan {n}", "done again after attempt {n}",
+                   n=d.get("percobaan_sebelumnya", "?"))
+    elif f.kind == "skipped":
+        extra = tr("tidak pernah dikerjakan", "never done")
+    elif f.kind == "wrong_actor":
+        roles = [r.nama if (r := wf.role(x)) else x
+                 for x in d.get("pelaksana", "").split(",") if x]
+        extra = tr("{p} tidak memegang peran {r}", "{p} holds none of {r}",
+                   p=d.get("pengguna", "?"), r=" / ".join(roles) or "-")
+    else:
+        extra = evidence({k: v for k, v in d.items() if k != "langkah"}, tz)
+    return f"{deviation_label(f.kind)}" + (f" ({extra})" if extra else "")
+
+
+def _print(report: ConformanceReport, wf: Workflow, tz: tzinfo) -> None:
+    from rich.table import Table
+
+    from sop_runtime.cli.common import say, table_console
+    from sop_runtime.cli.render import step_name
+    from sop_runtime.cli.times import show
+    from sop_runtime.service.labels import deviation_label
+
+    con = table_console()
+    cases = len(report.cases)
+    say(tr("SOP {sop} (versi {v}); log {log}\n{r} baris dibaca, {p} diputar ulang; {c} perkara, "
+           "{ok} sesuai SOP, {bad} dengan temuan",
+           "SOP {sop} (version {v}); log {log}\n{r} rows read, {p} replayed; {c} cases, "
+           "{ok} conforming, {bad} with findings",
+           sop=report.sop_id, v=wf.short_version, log=report.log, r=report.rows,
+           p=report.replayed, c=cases, ok=report.conforming, bad=cases - report.conforming))
+    totals = report.totals
+    if totals:
+        by_case: dict[str, set[str]] = {}
+        for c in report.cases:
+            for f in c.findings:
+                by_case.setdefault(f.kind, set()).add(c.case)
+        table = Table(title=tr("Temuan per jenis", "Findings by kind"))
+        for col in (tr("Jenis", "Kind"), tr("Jumlah", "Count"), tr("Perkara", "Cases")):
+            table.add_column(col)
+        for kind, n in totals.most_common():
+            table.add_row(_kind_label(kind, deviation_label), str(n), str(len(by_case[kind])))
+        con.print(table)
+        steps: dict[str, dict[str, int]] = {}
+        for c in report.cases:
+            for f in c.findings:
+                steps.setdefault(f.node or "-", {}).setdefault(f.kind, 0)
+                steps[f.node or "-"][f.kind] += 1
+        table = Table(title=tr("Temuan per langkah", "Findings by step"))
+        table.add_column(tr("Langkah", "Step"))
+        table.add_column(tr("Temuan", "Findings"))
+        for node in sorted(steps, key=lambda n: (n == "-", int(n) if n.isdigit() else 0, n)):
+            label = step_name(wf, node) if node != "-" else tr("(seluruh perkara)",
+                                                               "(the whole case)")
+            table.add_row(label, ", ".join(f"{_kind_label(k, deviation_label)} {n}"
+                                           for k, n in sorted(steps[node].items())))
+        con.print(table)
+        table = Table(title=tr("Perkara dengan temuan", "Cases with findings"))
+        for col in (tr("Perkara", "Case"), tr("Baris", "Row"), tr("Waktu", "Time"),
+                    tr("Langkah", "Step"), tr("Temuan", "Finding")):
+            table.add_column(col)
+        shown = [c for c in report.cases if c.findings][:SHOWN_CASES]
+        for c in shown:
+            for f in c.findings:
+                table.add_row(c.case, str(f.place), show(f.at, tz) if f.at else "-",
+                              step_name(wf, f.node, 32), finding_text(f, wf, tz))
+        con.print(table)
+        hidden = cases - report.conforming - len(shown)
+        if hidden > 0:
+            say(tr("... dan {n} perkara lain dengan temuan (semua: --json atau --html)",
+                   "... and {n} more cases with findings (all: --json or --html)", n=hidden))
+    else:
+        say(tr("[bold green]✓[/] Tidak ada temuan: setiap perkara sesuai SOP",
+               "[bold green]✓[/] No findings: every case follows the SOP"))
+    _print_data(report, wf)
+
+
+def _kind_label(kind: str, label: Any) -> str:
+    from sop_runtime.conformance.replay import AFTER_END, DATA
+
+    if kind == DATA:
+        return tr("data tidak dapat diputar", "rows that cannot be replayed")
+    if kind == AFTER_END:
+        return tr("baris setelah perkara selesai", "rows after the case ended")
+    return str(label(kind))
+
+
+def _print_data(report: ConformanceReport, wf: Workflow) -> None:
+    from sop_runtime.cli.common import say
+    from sop_runtime.cli.render import step_name
+
+    if report.unmapped:
+        say(tr("Aktivitas tanpa pemetaan (tidak diputar): {a}",
+               "Activities with no mapping (not replayed): {a}",
+               a="; ".join(f"{k!r} ×{n}" for k, n in report.unmapped.most_common(10))))
+    if report.unknown_people:
+        say(tr("Pelaksana tanpa peran dalam pemetaan: {p}",
+               "People with no role in the mapping: {p}", p=", ".join(report.unknown_people)))
+    if report.unchecked_outputs:
+        say(tr("Output wajib yang tidak dapat diperiksa (tidak ada kolomnya di log): {o}",
+               "Required outputs that cannot be checked (no column in the log): {o}",
+               o="; ".join(f"{step_name(wf, n, 24)}: {name}"
+                           for n, name in report.unchecked_outputs)))
+    if report.problems:
+        say(tr("{n} baris tidak dapat dibaca, mis. {e}", "{n} rows cannot be read, e.g. {e}",
+               n=len(report.problems),
+               e="; ".join(f"{tr('baris', 'row')} {p.place}: {p.message}"
+                           for p in report.problems[:3])))
+
+
+def report_json(report: ConformanceReport, wf: Workflow, tz: tzinfo) -> dict[str, Any]:
+    from sop_runtime.cli.times import iso
+
+    def finding(f: Finding) -> dict[str, Any]:
+        return {"kind": f.kind, "step": f.node, "at": iso(f.at, tz), "row": f.place,
+                "detail": dict(f.detail), "reason": f.reason}
+
+    return {
+        "sop_id": report.sop_id, "version": report.version, "log": report.log,
+        "mapping": report.mapping, "rows": report.rows, "replayed": report.replayed,
+        "other_lifecycle_rows": report.not_done_rows, "cases": len(report.cases),
+        "conforming": report.conforming, "totals": dict(report.totals),
+        "case_results": [{
+            "case": c.case, "rows": c.rows, "completed": c.completed,
+            "open_steps": list(c.open_steps),
+            "findings": [finding(f) for f in c.findings],
+            "consequences": [finding(f) for f in c.consequences]} for c in report.cases],
+        "unmapped_activities": dict(report.unmapped),
+        "ignored_activities": dict(report.ignored),
+        "unknown_people": report.unknown_people,
+        "unchecked_outputs": [{"step": n, "output": name}
+                              for n, name in report.unchecked_outputs],
+        "unreadable_rows": [{"row": p.place, "case": p.case, "message": p.message}
+                            for p in report.problems],
+        "seconds": {"read": round(report.read_seconds, 3),
+                    "replay": round(report.replay_seconds, 3)},
+        "workers": report.workers,
+    }

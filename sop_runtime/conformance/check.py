@@ -1,0 +1,135 @@
+"""A whole conformance check: read the log, replay every case (on several processes for a
+long log), and gather the findings into a report."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sop_runtime.compiler.workflow import Workflow
+from sop_runtime.conformance.mapping import LogMapping
+from sop_runtime.conformance.readers import ImportedLog, LogRow, RowProblem, read_log
+from sop_runtime.conformance.replay import CaseResult, Replayer
+from sop_runtime.worktime import CourtCalendar
+
+# below this many rows a second process costs more than it saves
+PARALLEL_FROM = 50_000
+_CHUNK = 500  # cases per task
+
+
+@dataclass
+class ConformanceReport:
+    sop_id: str
+    version: str
+    log: str
+    mapping: str
+    rows: int                                   # rows read (every lifecycle)
+    not_done_rows: int                          # rows of other lifecycle transitions
+    replayed: int                               # rows replayed as completions
+    cases: list[CaseResult] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    unmapped: Counter[str] = field(default_factory=Counter)   # activity -> rows
+    ignored: Counter[str] = field(default_factory=Counter)    # mapped to 'abaikan'
+    unknown_people: list[str] = field(default_factory=list)
+    unchecked_outputs: tuple[tuple[str, str], ...] = ()
+    read_seconds: float = 0.0
+    replay_seconds: float = 0.0
+    workers: int = 1
+
+    @property
+    def totals(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for c in self.cases:
+            counts.update(f.kind for f in c.findings)
+        return counts
+
+    @property
+    def conforming(self) -> int:
+        return sum(1 for c in self.cases if not c.findings)
+
+
+def check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalendar,
+          supervisor_roles: frozenset[str], *, workers: int | None = None,
+          progress: Callable[[int, int], None] | None = None) -> ConformanceReport:
+    """Replay the log at ``path``; ``progress(cases done, cases)`` is called as cases
+    finish. ``workers``: processes (default: one per core for a long log)."""
+    started = time.perf_counter()
+    log = read_log(path, mapping, calendar.tz)
+    read_seconds = time.perf_counter() - started
+    report = _report(path, wf, mapping, log)
+    report.read_seconds = read_seconds
+    people = {(r.resource, r.role) for rows in log.cases.values() for r in rows}
+    replayer = Replayer.build(wf, mapping, calendar, people, supervisor_roles)
+    report.unknown_people = sorted(p for p, roles in replayer.directory.roles.items()
+                                   if not roles)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if report.replayed >= PARALLEL_FROM else 1
+    started = time.perf_counter()
+    report.cases = list(_replay_all(replayer, log, max(1, workers), progress))
+    report.replay_seconds = time.perf_counter() - started
+    report.workers = max(1, workers)
+    return report
+
+
+def _report(path: Path, wf: Workflow, mapping: LogMapping, log: ImportedLog
+            ) -> ConformanceReport:
+    unmapped: Counter[str] = Counter()
+    ignored: Counter[str] = Counter()
+    replayed = 0
+    for rows in log.cases.values():
+        for r in rows:
+            if r.activity not in mapping.activities:
+                unmapped[r.activity] += 1
+            elif mapping.activities[r.activity] is None:
+                ignored[r.activity] += 1
+            else:
+                replayed += 1
+    return ConformanceReport(
+        sop_id=wf.sop_id, version=wf.version, log=str(path), mapping=mapping.file,
+        rows=log.rows, not_done_rows=log.not_done, replayed=replayed,
+        problems=log.problems, unmapped=unmapped, ignored=ignored,
+        unchecked_outputs=mapping.unchecked_outputs)
+
+
+# -- running the replay, here or on worker processes ----------------------------------------
+
+_worker: Replayer | None = None
+
+
+def _replay_chunk(chunk: Sequence[tuple[str, list[LogRow]]]) -> list[CaseResult]:
+    assert _worker is not None
+    return [_worker.replay(case, rows) for case, rows in chunk]
+
+
+def _replay_all(replayer: Replayer, log: ImportedLog, workers: int,
+                progress: Callable[[int, int], None] | None) -> Iterator[CaseResult]:
+    global _worker
+    items = list(log.cases.items())
+    total = len(items)
+    chunks = [items[i:i + _CHUNK] for i in range(0, total, _CHUNK)]
+    done = 0
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    _worker = replayer
+    try:
+        if workers <= 1 or len(chunks) <= 1 or not fork:
+            for chunk in chunks:
+                results = _replay_chunk(chunk)
+                done += len(results)
+                if progress:
+                    progress(done, total)
+                yield from results
+            return
+        # forked workers inherit the replayer (workflow, calendar, people) as it is here
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for results in pool.imap(_replay_chunk, chunks):
+                done += len(results)
+                if progress:
+                    progress(done, total)
+                yield from results
+    finally:
+        _worker = None

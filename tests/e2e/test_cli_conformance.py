@@ -1,0 +1,272 @@
+"""``sop conformance``: imported logs replayed through the SOP's rules.
+
+The centre is the mutation test: clean cases of every SOP in the library, walked along its
+golden route by the engine, then one known mutation injected per case (a swap, a deletion,
+an actor substitution, a delay past the limit, a repeated row, an empty required output) at a
+known position. The checker must report exactly the injected deviations and nothing else:
+precision and recall both 100%, clean cases with no finding at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+import pytest
+import yaml
+
+from sop_runtime.conformance.synthetic import MUTATIONS, Generator, Row, load_routes
+from tests.conftest import ROOT
+from tests.e2e.court import Court, new_court
+from tests.unit.enginekit import court as court_file
+from tests.unit.enginekit import library
+
+ROUTES = load_routes(ROOT / "tests" / "golden" / "routes.yaml")
+START = datetime.fromisoformat("2026-03-02T00:00:00+09:00")
+
+
+@pytest.fixture(scope="module")
+def court(tmp_path_factory: pytest.TempPathFactory) -> Court:
+    return new_court(tmp_path_factory.mktemp("conformance"))
+
+
+def generator(sop: str, seed: int = 1) -> Generator:
+    return Generator.for_court(library().workflow(sop), ROUTES[sop], court_file(), seed)
+
+
+def write_log(folder: Path, gen: Generator, rows: list[Row]) -> tuple[Path, Path]:
+    log, mapping = folder / f"{gen.wf.sop_id}.csv", folder / f"{gen.wf.sop_id}.map.yaml"
+    with log.open("w", encoding="utf-8", newline="") as f:
+        gen.write_rows(f, rows, header=True)
+    gen.write_mapping(mapping)
+    return log, mapping
+
+
+def mutated_log(gen: Generator, cases: int) -> tuple[list[Row], set[tuple[str, str, str]],
+                                                     set[str]]:
+    """``cases`` cases: a clean one after every six mutated ones, one of each mutation in
+    turn. Returns the rows, the injected (case, kind, step) and the clean cases."""
+    rows: list[Row] = []
+    injected: set[tuple[str, str, str]] = set()
+    clean: set[str] = set()
+    for k, start in enumerate(gen.start_times(cases, START)):
+        case_rows = gen.clean(f"{gen.wf.sop_id}-{k:03d}", start)
+        mutation = MUTATIONS[k % (len(MUTATIONS) + 1)] if k % (len(MUTATIONS) + 1) < len(
+            MUTATIONS) else None
+        done = gen.mutate(case_rows, mutation) if mutation else None
+        if done is None:
+            clean.add(case_rows[0].case)
+        else:
+            case_rows, inj = done
+            injected.add((inj.case, inj.kind, inj.node))
+        rows.extend(case_rows)
+    return rows, injected, clean
+
+
+def found(report: dict[str, Any]) -> set[tuple[str, str, str]]:
+    return {(c["case"], f["kind"], f["step"]) for c in report["case_results"]
+            for f in c["findings"]}
+
+
+def test_every_injected_deviation_and_nothing_else(court: Court, tmp_path: Path) -> None:
+    true_pos = false_pos = false_neg = 0
+    by_kind: Counter[str] = Counter()
+    for sop in sorted(ROUTES):
+        gen = generator(sop, seed=len(sop))
+        rows, injected, clean = mutated_log(gen, 42)
+        log, mapping = write_log(tmp_path, gen, rows)
+        report = court.json("conformance", log, "--sop", sop, "--map", mapping)
+        got = found(report)
+        assert got == injected, (sop, sorted(injected - got), sorted(got - injected))
+        true_pos += len(got & injected)
+        false_pos += len(got - injected)
+        false_neg += len(injected - got)
+        by_kind.update(kind for _, kind, _ in injected)
+        results = {c["case"]: c for c in report["case_results"]}
+        assert all(not results[c]["findings"] for c in clean), sop
+        assert all(results[c]["completed"] for c in results), sop
+        assert report["replayed"] == len(rows) and report["cases"] == 42
+    precision = true_pos / (true_pos + false_pos)
+    recall = true_pos / (true_pos + false_neg)
+    assert precision == recall == 1.0
+    # every mutation was injected, in many SOPs
+    assert set(by_kind) == {"out_of_order", "skipped", "wrong_actor", "overdue", "rework",
+                            "missing_output"}
+    assert min(by_kind.values()) >= 20, by_kind
+
+
+def test_the_terminal_report_names_cases_steps_and_kinds(court: Court, tmp_path: Path) -> None:
+    gen = generator("taksiran-panjar-skum")
+    rows, injected, _ = mutated_log(gen, 14)
+    log, mapping = write_log(tmp_path, gen, rows)
+    out = court.ok("conformance", log, "--sop", "taksiran-panjar-skum", "--map", mapping).stdout
+    assert "14 perkara" in out and "Temuan per jenis" in out and "Temuan per langkah" in out
+    for case, _, _ in injected:
+        assert case in out
+    assert "langkah dilewati" in out and "pelaksana tidak berwenang" in out
+    en = court.run("conformance", log, "--sop", "taksiran-panjar-skum", "--map", mapping,
+                   lang="en").stdout
+    assert "Findings by kind" in en and "step skipped" in en
+
+
+def test_more_processes_give_the_same_report(court: Court, tmp_path: Path) -> None:
+    gen = generator("legalisasi-waarmerking")
+    rows, injected, _ = mutated_log(gen, 1200)  # more than two chunks of cases
+    log, mapping = write_log(tmp_path, gen, rows)
+    one = court.json("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping,
+                     "--workers", "1")
+    two = court.json("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping,
+                     "--workers", "2")
+    assert two["workers"] == 2 and one["workers"] == 1
+    assert one["case_results"] == two["case_results"]
+    assert found(one) == injected
+
+
+def _xes(rows: list[Row], values: list[str]) -> str:
+    """``rows`` as an XES log, with a start event before every completion (lifecycle
+    transitions other than complete are not the step being done)."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<log xes.version="1849-2016" '
+           'xmlns="http://www.xes-standard.org/">']
+    by_case: dict[str, list[Row]] = {}
+    for r in rows:
+        by_case.setdefault(r.case, []).append(r)
+    for case, trace in by_case.items():
+        out.append(f'<trace><string key="concept:name" value={quoteattr(case)}/>')
+        for r in trace:
+            for transition in ("start", "complete"):
+                attrs = [f'<string key="concept:name" value={quoteattr(r.activity)}/>',
+                         f'<string key="org:resource" value={quoteattr(r.person)}/>',
+                         f'<date key="time:timestamp" value="{r.at.isoformat()}"/>',
+                         f'<string key="lifecycle:transition" value="{transition}"/>']
+                if r.decision:
+                    attrs.append(f'<string key="keputusan" value={quoteattr(r.decision)}/>')
+                attrs += [f'<string key="{k}" value={quoteattr(r.values[k])}/>'
+                          for k in values if k in r.values]
+                out.append("<event>" + "".join(attrs) + "</event>")
+        out.append("</trace>")
+    out.append("</log>\n")
+    return "\n".join(out)
+
+
+def test_an_xes_log_reads_like_the_csv(court: Court, tmp_path: Path) -> None:
+    gen = generator("pendaftaran-gugatan-ptsp")
+    rows, injected, _ = mutated_log(gen, 21)
+    csv_log, mapping = write_log(tmp_path, gen, rows)
+    xes_log = tmp_path / "log.xes"
+    xes_log.write_text(_xes(rows, gen.items), encoding="utf-8")
+    xes_map = tmp_path / "xes.map.yaml"
+    data = gen.mapping()
+    data["kolom"] = {"keputusan": "keputusan"}  # the XES defaults for the rest
+    xes_map.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    from_csv = court.json("conformance", csv_log, "--sop", gen.wf.sop_id, "--map", mapping)
+    from_xes = court.json("conformance", xes_log, "--sop", gen.wf.sop_id, "--map", xes_map)
+    assert found(from_xes) == found(from_csv) == injected
+    assert from_xes["rows"] == 2 * len(rows) and from_xes["other_lifecycle_rows"] == len(rows)
+    assert from_xes["replayed"] == len(rows)
+
+
+def test_what_the_log_lacks_is_said_once(court: Court, tmp_path: Path) -> None:
+    """Unmapped activities, people the mapping does not know, rows that cannot be read, and
+    required outputs with no column."""
+    gen = generator("taksiran-panjar-skum")
+    rows, _, _ = mutated_log(gen, 7)
+    log, mapping = write_log(tmp_path, gen, rows)
+    lines = log.read_text(encoding="utf-8").splitlines()
+    first = next(csv.reader([lines[1]]))
+    extra = [first.copy(), first.copy()]
+    extra[0][1] = "Cetak ulang SKUM"            # an activity the mapping does not know
+    extra[1][3] = "kemarin sore"                 # a time that is not a time
+    with log.open("a", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(extra)
+    data = yaml.safe_load(mapping.read_text(encoding="utf-8"))
+    del data["nilai"]["skum_lunas"]              # the log has no column for this output
+    stranger = rows[3].person
+    del data["pelaksana"][stranger]              # nor a role for this person
+    mapping.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = court.json("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping)
+    assert report["unmapped_activities"] == {"Cetak ulang SKUM": 1}
+    assert report["unreadable_rows"] == [
+        {"row": len(lines) + 2, "case": first[0], "message": "waktu 'kemarin sore' tidak "
+                                                             "dapat dibaca"}]
+    assert stranger in report["unknown_people"]
+    assert {"step": "6", "output": "SKUM lunas"} in report["unchecked_outputs"] or any(
+        u["output"].lower().startswith("skum") for u in report["unchecked_outputs"])
+    kinds = {(f["kind"], f["detail"].get("pengguna")) for c in report["case_results"]
+             for f in c["findings"]}
+    assert ("wrong_actor", stranger) in kinds
+    assert not any(f["kind"] == "missing_output" and "lunas" in f["detail"].get("kurang", "")
+                   for c in report["case_results"] for f in c["findings"])
+    out = court.ok("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping).stdout
+    assert "Cetak ulang SKUM" in out and "tidak dapat diperiksa" in out
+    assert f"baris {len(lines) + 2}" in out
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"aktivitas": {"Pendaftaran": 99}}, "E301: langkah '99' tidak ada di SOP"),
+    ({"pelaksana": {"Rina": "juru_masak"}}, "E302: peran 'juru_masak' tidak dikenal"),
+    ({"nilai": {"nomor_rekening": "rek"}}, "E303: 'nomor_rekening' bukan kelengkapan"),
+    ({"aktivitas": {"Setuju": {"langkah": 3, "keputusan": "Mungkin"}}},
+     "E304: keputusan langkah 3 harus salah satu dari"),
+    ({"sop": "tambah-panjar"}, "E305: pemetaan ini untuk SOP tambah-panjar"),
+    ({"kolumn": {}}, "E010: kunci tidak dikenal 'kolumn'"),
+])
+def test_a_bad_mapping_names_file_line_and_why(court: Court, tmp_path: Path,
+                                               change: dict[str, Any], message: str) -> None:
+    gen = generator("taksiran-panjar-skum")
+    log, mapping = write_log(tmp_path, gen, gen.clean("P-1", START.replace(hour=9)))
+    data = gen.mapping()
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key].update(value)
+        else:
+            data[key] = value
+    mapping.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                       encoding="utf-8")
+    result = court.fails(1, "conformance", log, "--sop", gen.wf.sop_id, "--map", mapping)
+    assert message in result.stdout + result.stderr
+    assert f"{mapping}:" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_broken_files_get_a_clear_error(court: Court, tmp_path: Path) -> None:
+    gen = generator("taksiran-panjar-skum")
+    log, mapping = write_log(tmp_path, gen, gen.clean("P-1", START.replace(hour=9)))
+    sop = gen.wf.sop_id
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("aktivitas: [unclosed\n", encoding="utf-8")
+    r = court.fails(1, "conformance", log, "--sop", sop, "--map", broken)
+    assert "E001" in r.stdout
+    no_column = tmp_path / "no_column.csv"
+    no_column.write_text("perkara,aktivitas,waktu\nP-1,x,2026-03-02T09:00:00+09:00\n",
+                         encoding="utf-8")
+    r = court.fails(1, "conformance", no_column, "--sop", sop, "--map", mapping)
+    assert "kolom 'pelaksana'" in r.stderr and "no_column.csv:1" in r.stderr
+    bad_xes = tmp_path / "bad.xes"
+    bad_xes.write_text("<log><trace><event></trace></log>", encoding="utf-8")
+    r = court.fails(1, "conformance", bad_xes, "--sop", sop, "--map", mapping)
+    assert "XES tidak sah" in r.stderr
+    r = court.fails(2, "conformance", tmp_path / "nothing.csv", "--sop", sop, "--map", mapping)
+    assert "tidak ada" in r.stderr
+    r = court.fails(2, "conformance", log, "--sop", "tidak-ada", "--map", mapping)
+    assert "tidak-ada" in r.stderr
+    for result in (r,):
+        assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_json_is_complete_and_machine_readable(court: Court, tmp_path: Path) -> None:
+    gen = generator("surat-keterangan-eraterang")
+    rows, injected, _ = mutated_log(gen, 14)
+    log, mapping = write_log(tmp_path, gen, rows)
+    report = json.loads(court.ok("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping,
+                                 "--json").stdout)
+    assert report["sop_id"] == gen.wf.sop_id and report["cases"] == 14
+    assert sum(report["totals"].values()) == len(injected)
+    assert report["conforming"] == 14 - len({c for c, _, _ in injected})
+    finding = next(f for c in report["case_results"] for f in c["findings"])
+    assert set(finding) == {"kind", "step", "at", "row", "detail", "reason"}
+    assert datetime.fromisoformat(finding["at"]).utcoffset() is not None
