@@ -12,6 +12,7 @@ from sop_runtime import __version__
 from sop_runtime.cli import (
     audit,
     cases,
+    conformance,
     definitions,
     demo,
     people,
@@ -75,6 +76,7 @@ app.command("rebuild")(audit.rebuild)
 app.command("demo")(demo.demo)
 app.add_typer(seals.seal_app, name="seal")
 app.add_typer(report.report_app, name="report")
+app.command("conformance")(conformance.conformance)
 
 
 def _is(exc: BaseException, module: str, name: str) -> bool:
