@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sop_runtime.compiler.workflow import Workflow
     from sop_runtime.conformance.check import ConformanceReport
     from sop_runtime.conformance.replay import Finding
+    from sop_runtime.worktime import CourtCalendar
 
 SHOWN_CASES = 30
 
@@ -46,7 +47,7 @@ def conformance(
         report = run(rt, log, sop, mapping, workers=workers, progress=progress)
     with rt.engine.connect() as conn:
         wf = catalog.current_workflow(rt, conn, sop)
-        tz = catalog.court(rt, conn)[1].tz
+        calendar = catalog.court(rt, conn)[1]
     if html is not None or pdf is not None:
         from sop_runtime.service.conformance import conformance_html
 
@@ -60,9 +61,9 @@ def conformance(
             _write(pdf, html_to_pdf(page))
             say(tr("Laporan ditulis ke {f}", "Report written to {f}", f=pdf), stderr=as_json)
     if as_json:
-        print_json(report_json(report, wf, tz))
+        print_json(report_json(report, calendar.tz))
         return
-    _print(report, wf, tz)
+    _print(report, wf, calendar)
     err_console().print(tr(
         "{n} baris diputar ulang dalam {s:.1f} d ({r:,.0f} baris/d, {w} proses)",
         "{n} rows replayed in {s:.1f} s ({r:,.0f} rows/s, {w} processes)",
@@ -114,44 +115,15 @@ class _progress:
             self.bar.stop()
 
 
-def finding_text(f: Finding, wf: Workflow, tz: tzinfo) -> str:
-    """One finding for people: its kind and what shows it."""
-    from sop_runtime.cli.render import evidence
-    from sop_runtime.conformance.replay import AFTER_END, DATA
-    from sop_runtime.service.labels import deviation_label
-
-    if f.kind == DATA:
-        return tr("data tidak dapat diputar: {m}", "row cannot be replayed: {m}",
-                  m=f.detail.get("pesan", ""))
-    if f.kind == AFTER_END:
-        return tr("baris setelah perkara selesai ({a})", "row after the case ended ({a})",
-                  a=f.detail.get("aktivitas", ""))
-    d = f.detail
-    if f.kind == "out_of_order":
-        extra = tr("sebelum langkah {s} selesai", "before step {s} was done",
-                   s=d.get("langkah_aktif", "-"))
-    elif f.kind == "rework":
-        extra = tr("dikerjakan lagi setelah percobaan {n}", "done again after attempt {n}",
-                   n=d.get("percobaan_sebelumnya", "?"))
-    elif f.kind == "skipped":
-        extra = tr("tidak pernah dikerjakan", "never done")
-    elif f.kind == "wrong_actor":
-        roles = [r.nama if (r := wf.role(x)) else x
-                 for x in d.get("pelaksana", "").split(",") if x]
-        extra = tr("{p} tidak memegang peran {r}", "{p} holds none of {r}",
-                   p=d.get("pengguna", "?"), r=" / ".join(roles) or "-")
-    else:
-        extra = evidence({k: v for k, v in d.items() if k != "langkah"}, tz)
-    return f"{deviation_label(f.kind)}" + (f" ({extra})" if extra else "")
-
-
-def _print(report: ConformanceReport, wf: Workflow, tz: tzinfo) -> None:
+def _print(report: ConformanceReport, wf: Workflow, calendar: CourtCalendar) -> None:
     from rich.table import Table
 
     from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.render import step_name
     from sop_runtime.cli.times import show
-    from sop_runtime.service.labels import deviation_label
+    from sop_runtime.conformance.describe import finding_text, kind_label
+
+    tz = calendar.tz
 
     con = table_console()
     cases = len(report.cases)
@@ -171,7 +143,7 @@ def _print(report: ConformanceReport, wf: Workflow, tz: tzinfo) -> None:
         for col in (tr("Jenis", "Kind"), tr("Jumlah", "Count"), tr("Perkara", "Cases")):
             table.add_column(col)
         for kind, n in totals.most_common():
-            table.add_row(_kind_label(kind, deviation_label), str(n), str(len(by_case[kind])))
+            table.add_row(kind_label(kind), str(n), str(len(by_case[kind])))
         con.print(table)
         steps: dict[str, dict[str, int]] = {}
         for c in report.cases:
@@ -184,7 +156,7 @@ def _print(report: ConformanceReport, wf: Workflow, tz: tzinfo) -> None:
         for node in sorted(steps, key=lambda n: (n == "-", int(n) if n.isdigit() else 0, n)):
             label = step_name(wf, node) if node != "-" else tr("(seluruh perkara)",
                                                                "(the whole case)")
-            table.add_row(label, ", ".join(f"{_kind_label(k, deviation_label)} {n}"
+            table.add_row(label, ", ".join(f"{kind_label(k)} {n}"
                                            for k, n in sorted(steps[node].items())))
         con.print(table)
         table = Table(title=tr("Perkara dengan temuan", "Cases with findings"))
@@ -195,7 +167,8 @@ def _print(report: ConformanceReport, wf: Workflow, tz: tzinfo) -> None:
         for c in shown:
             for f in c.findings:
                 table.add_row(c.case, str(f.place), show(f.at, tz) if f.at else "-",
-                              step_name(wf, f.node, 32), finding_text(f, wf, tz))
+                              step_name(wf, f.node, 32),
+                              f"{kind_label(f.kind)}: {finding_text(f, wf, calendar)}")
         con.print(table)
         hidden = cases - report.conforming - len(shown)
         if hidden > 0:
@@ -205,16 +178,6 @@ def _print(report: ConformanceReport, wf: Workflow, tz: tzinfo) -> None:
         say(tr("[bold green]✓[/] Tidak ada temuan: setiap perkara sesuai SOP",
                "[bold green]✓[/] No findings: every case follows the SOP"))
     _print_data(report, wf)
-
-
-def _kind_label(kind: str, label: Any) -> str:
-    from sop_runtime.conformance.replay import AFTER_END, DATA
-
-    if kind == DATA:
-        return tr("data tidak dapat diputar", "rows that cannot be replayed")
-    if kind == AFTER_END:
-        return tr("baris setelah perkara selesai", "rows after the case ended")
-    return str(label(kind))
 
 
 def _print_data(report: ConformanceReport, wf: Workflow) -> None:
@@ -240,7 +203,7 @@ def _print_data(report: ConformanceReport, wf: Workflow) -> None:
                            for p in report.problems[:3])))
 
 
-def report_json(report: ConformanceReport, wf: Workflow, tz: tzinfo) -> dict[str, Any]:
+def report_json(report: ConformanceReport, tz: tzinfo) -> dict[str, Any]:
     from sop_runtime.cli.times import iso
 
     def finding(f: Finding) -> dict[str, Any]:

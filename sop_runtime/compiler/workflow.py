@@ -96,9 +96,17 @@ class Workflow:
     separation: tuple[PemisahanTugas, ...] = ()
     fields: tuple[Isian, ...] = ()
     _by_id: dict[str, Node] = field(default_factory=dict, repr=False, compare=False)
+    # indexes made once: every decision looks these up
+    _roles_by_id: dict[str, Pelaksana] = field(default_factory=dict, repr=False, compare=False)
+    _acting: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _items: dict[str | None, dict[str, Item]] = field(
+        default_factory=dict, repr=False, compare=False)
+    field_ids: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {n.id: n for n in self.nodes})
+        object.__setattr__(self, "_roles_by_id", {r.id: r for r in reversed(self.roles)})
+        object.__setattr__(self, "field_ids", frozenset(f.id for f in self.fields))
 
     @property
     def nama(self) -> str:
@@ -112,7 +120,19 @@ class Workflow:
         return self._by_id[node_id]
 
     def role(self, role_id: str) -> Pelaksana | None:
-        return next((r for r in self.roles if r.id == role_id), None)
+        return self._roles_by_id.get(role_id)
+
+    def items_at(self, node: Node | None) -> dict[str, Item]:
+        """What a command on ``node`` may carry, by id: the case's fields, and the step's
+        kelengkapan and output (``None``: the case's fields alone, as at its start)."""
+        key = node.id if node is not None else None
+        found = self._items.get(key)
+        if found is None:
+            found = {f.id: f for f in self.fields}
+            if node is not None:
+                found.update({i.id: i for i in (*node.inputs, *node.outputs)})
+            self._items[key] = found
+        return found
 
     def is_public(self, node: Node) -> bool:
         """Whether ``node`` is done by the public (the applicant)."""
@@ -122,8 +142,13 @@ class Workflow:
     def acting_roles(self, node: Node) -> tuple[str, ...]:
         """The roles whose holders act on ``node``: its pelaksana, or for a step done by
         the public, the staff who record it (``dicatat_oleh``; any staff role if unnamed)."""
-        if not self.is_public(node):
-            return node.roles
-        if node.recorded_by:
-            return node.recorded_by
-        return tuple(r.id for r in self.roles if not (r.publik or r.sistem))
+        found = self._acting.get(node.id)
+        if found is None:
+            if not self.is_public(node):
+                found = node.roles
+            elif node.recorded_by:
+                found = node.recorded_by
+            else:
+                found = tuple(r.id for r in self.roles if not (r.publik or r.sistem))
+            self._acting[node.id] = found
+        return found

@@ -7,7 +7,7 @@ import multiprocessing
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.conformance.mapping import LogMapping
 from sop_runtime.conformance.readers import ImportedLog, LogRow, RowProblem, read_log
 from sop_runtime.conformance.replay import CaseResult, Replayer
+from sop_runtime.gcpause import gc_paused
 from sop_runtime.worktime import CourtCalendar
 
 # below this many rows a second process costs more than it saves
@@ -58,6 +59,13 @@ def check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalendar
           progress: Callable[[int, int], None] | None = None) -> ConformanceReport:
     """Replay the log at ``path``; ``progress(cases done, cases)`` is called as cases
     finish. ``workers``: processes (default: one per core for a long log)."""
+    with gc_paused():  # rows and replays are acyclic: the collector would only scan them
+        return _check(path, wf, mapping, calendar, supervisor_roles, workers, progress)
+
+
+def _check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalendar,
+           supervisor_roles: frozenset[str], workers: int | None,
+           progress: Callable[[int, int], None] | None) -> ConformanceReport:
     started = time.perf_counter()
     log = read_log(path, mapping, calendar.tz)
     read_seconds = time.perf_counter() - started
@@ -98,38 +106,40 @@ def _report(path: Path, wf: Workflow, mapping: LogMapping, log: ImportedLog
 
 # -- running the replay, here or on worker processes ----------------------------------------
 
+# what forked workers inherit: the replayer (workflow, calendar, people) and the cases, so a
+# task is only a range of cases and nothing but results crosses between processes
 _worker: Replayer | None = None
+_items: list[tuple[str, list[LogRow]]] = []
 
 
-def _replay_chunk(chunk: Sequence[tuple[str, list[LogRow]]]) -> list[CaseResult]:
+def _replay_range(span: tuple[int, int]) -> list[CaseResult]:
     assert _worker is not None
-    return [_worker.replay(case, rows) for case, rows in chunk]
+    return [_worker.replay(case, rows) for case, rows in _items[span[0]:span[1]]]
 
 
 def _replay_all(replayer: Replayer, log: ImportedLog, workers: int,
                 progress: Callable[[int, int], None] | None) -> Iterator[CaseResult]:
-    global _worker
-    items = list(log.cases.items())
-    total = len(items)
-    chunks = [items[i:i + _CHUNK] for i in range(0, total, _CHUNK)]
+    global _worker, _items
+    _items = list(log.cases.items())
+    total = len(_items)
+    spans = [(i, min(i + _CHUNK, total)) for i in range(0, total, _CHUNK)]
     done = 0
     fork = "fork" in multiprocessing.get_all_start_methods()
     _worker = replayer
     try:
-        if workers <= 1 or len(chunks) <= 1 or not fork:
-            for chunk in chunks:
-                results = _replay_chunk(chunk)
+        if workers <= 1 or len(spans) <= 1 or not fork:
+            for span in spans:
+                results = _replay_range(span)
                 done += len(results)
                 if progress:
                     progress(done, total)
                 yield from results
             return
-        # forked workers inherit the replayer (workflow, calendar, people) as it is here
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for results in pool.imap(_replay_chunk, chunks):
+            for results in pool.imap(_replay_range, spans):
                 done += len(results)
                 if progress:
                     progress(done, total)
                 yield from results
     finally:
-        _worker = None
+        _worker, _items = None, []

@@ -68,6 +68,10 @@ class Replayer:
     calendar: CourtCalendar
     directory: Directory
     _values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    timers: bool = False  # whether any step has a timer (else no sweep is ever due)
+
+    def __post_init__(self) -> None:
+        self.timers = any(n.timer is not None for n in self.wf.nodes)
 
     @classmethod
     def build(cls, wf: Workflow, mapping: LogMapping, calendar: CourtCalendar,
@@ -116,7 +120,8 @@ class Replayer:
                 result.findings.append(Finding(case, AFTER_END, target.node, row.at, row.place,
                                                {"aktivitas": row.activity}))
                 continue
-            if any(s.timer_due is not None and s.timer_due <= row.at for s in state.open_steps):
+            if self.timers and any(s.timer_due is not None and s.timer_due <= row.at
+                                   for s in state.open_steps):
                 state = self._apply(state, decide(self.wf, state, Sweep(at=row.at), ctx=ctx),
                                     flags, row.place)
             node = self.wf.node(target.node)

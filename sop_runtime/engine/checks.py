@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TypedDict
 
 from sop_runtime.compiler.workflow import Node, Workflow
-from sop_runtime.definition.models import Item, Penegakan, StepKind
+from sop_runtime.definition.models import Penegakan, StepKind
 from sop_runtime.definition.timelimit import TimeLimit
 from sop_runtime.engine.actors import Directory, Grant
 from sop_runtime.engine.commands import Command, StartCase, Sweep
@@ -250,9 +250,7 @@ class Checks:
             node=node.id, labels=" | ".join(labels))
 
     def _check_values(self, node: Node | None, values: Mapping[str, str]) -> dict[str, str]:
-        items: dict[str, Item] = {f.id: f for f in self.wf.fields}
-        if node is not None:
-            items.update({i.id: i for i in (*node.inputs, *node.outputs)})
+        items = self.wf.items_at(node)
         clean: dict[str, str] = {}
         for key, value in values.items():
             item = items.get(key)

@@ -273,8 +273,9 @@ class _Decision(Checks):
                           percobaan_sebelumnya=str(attempt - 1))
         grant = self._authorise(node)
         self._separation(node)
-        known = {**self.state.values(), **values}
-        missing_in = [i.nama for i in node.inputs if i.wajib and i.id not in known]
+        needed = [i for i in node.inputs if i.wajib and i.id not in values]
+        known = self.state.values() if needed else {}
+        missing_in = [i.nama for i in needed if i.id not in known]
         if missing_in:
             self._violate(DeviationKind.MISSING_INPUT, "mutu_baku.kelengkapan",
                           kurang="; ".join(missing_in))
@@ -287,7 +288,7 @@ class _Decision(Checks):
         if not self._settle(node.enforcement, node.id, attempt):
             return
         self._late_entry(node.id, attempt)
-        fields = {k: v for k, v in values.items() if any(f.id == k for f in self.wf.fields)}
+        fields = {k: v for k, v in values.items() if k in self.wf.field_ids}
         if early:
             due = self._activate(node, self.at, early=True,
                                  fields={**self.state.fields, **fields}).due_at

@@ -7,7 +7,7 @@ rewind: every attempt stays in the state's history.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
@@ -28,6 +28,7 @@ from sop_runtime.engine.events import (
     StepSkipped,
     TimerFired,
 )
+from sop_runtime.engine.evolve import replace
 
 
 class CaseStatus(StrEnum):
@@ -46,6 +47,7 @@ class StepStatus(StrEnum):
     CANCELLED = "dibatalkan"  # the case was cancelled while it was open
 
 
+_OPEN = frozenset({StepStatus.ACTIVE, StepStatus.CLAIMED})
 _CLOSED = frozenset({StepStatus.DONE, StepStatus.SKIPPED, StepStatus.EXPIRED,
                      StepStatus.CANCELLED})
 
@@ -86,12 +88,12 @@ class StepState:
 
     @property
     def is_open(self) -> bool:
-        return self.status in (StepStatus.ACTIVE, StepStatus.CLAIMED)
+        return self.status in _OPEN
 
     def moved_to(self, status: StepStatus, **changes: object) -> StepState:
         if status not in STEP_TRANSITIONS[self.status]:
             raise InvalidTransition(f"step {self.node}#{self.attempt}: {self.status} -> {status}")
-        return replace(self, status=status, **changes)  # type: ignore[arg-type]
+        return replace(self, status=status, **changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +125,7 @@ class CaseState:
 
     @property
     def open_steps(self) -> tuple[StepState, ...]:
-        return tuple(s for s in self.steps if s.is_open)
+        return tuple(s for s in self.steps if s.status in _OPEN)
 
     @property
     def is_active(self) -> bool:
@@ -144,8 +146,11 @@ class CaseState:
 
 
 def _replace_step(state: CaseState, new: StepState) -> tuple[StepState, ...]:
-    return tuple(new if (s.node, s.attempt) == (new.node, new.attempt) else s
-                 for s in state.steps)
+    steps = state.steps
+    for i, s in enumerate(steps):
+        if s.node == new.node and s.attempt == new.attempt:
+            return (*steps[:i], new, *steps[i + 1:])
+    return steps
 
 
 def _step(state: CaseState, node: str, attempt: int) -> StepState:
@@ -158,13 +163,24 @@ def _step(state: CaseState, node: str, attempt: int) -> StepState:
 def _moved(state: CaseState, node: str, attempt: int, status: StepStatus,
            next_nodes: tuple[str, ...] = (), **changes: object) -> CaseState:
     s = _step(state, node, attempt).moved_to(status, **changes)
-    return replace(state, steps=_replace_step(state, s),
-                   pending_early=state.pending_early - set(next_nodes))
+    if next_nodes and state.pending_early:
+        return replace(state, steps=_replace_step(state, s),
+                       pending_early=state.pending_early - set(next_nodes))
+    return replace(state, steps=_replace_step(state, s))
 
 
 def apply(state: CaseState, event: Event) -> CaseState:
     """The state after ``event``. Pure; raises InvalidTransition on an impossible log."""
-    state = replace(state, seq=state.seq + 1)
+    after = _after(state, event)
+    if after is state:  # pragma: no cover  (no way through _after does this today)
+        after = replace(state)
+    # every way through _after returns a new state made for this event and not yet seen by
+    # anyone: counting the event on it saves copying the whole state once more
+    object.__setattr__(after, "seq", state.seq + 1)
+    return after
+
+
+def _after(state: CaseState, event: Event) -> CaseState:
     if isinstance(event, CaseStarted):
         if state.status is not None:
             raise InvalidTransition("case started twice")

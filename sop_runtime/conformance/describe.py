@@ -1,0 +1,74 @@
+"""Findings in words, for the terminal and the printed report alike."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sop_runtime.compiler.workflow import Workflow
+from sop_runtime.conformance.replay import AFTER_END, DATA, Finding
+from sop_runtime.i18n import current_lang, tr
+from sop_runtime.service.labels import deviation_label
+from sop_runtime.worktime import CourtCalendar
+
+
+def kind_label(kind: str) -> str:
+    if kind == DATA:
+        return tr("baris tidak dapat diputar ulang", "rows that cannot be replayed")
+    if kind == AFTER_END:
+        return tr("baris setelah perkara selesai", "rows after the case ended")
+    return deviation_label(kind)
+
+
+def step_label(wf: Workflow, node: str | None, width: int = 60) -> str:
+    if node is None:
+        return tr("(seluruh perkara)", "(the whole case)")
+    try:
+        text = " ".join(wf.node(node).kegiatan.split())
+    except KeyError:
+        return node
+    if len(text) > width:
+        text = text[: width - 1].rstrip() + "…"
+    return f"{node}. {text}"
+
+
+def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
+    """What shows the finding: ``Joko Prasetyo tidak memegang peran Kasir``."""
+    d = f.detail
+    if f.kind == DATA:
+        return tr("{a}: {m}", "{a}: {m}", a=d.get("aktivitas", ""), m=d.get("pesan", ""))
+    if f.kind == AFTER_END:
+        return tr("'{a}' tercatat setelah perkara selesai", "'{a}' recorded after the case "
+                  "ended", a=d.get("aktivitas", ""))
+    if f.kind == "out_of_order":
+        return tr("dikerjakan sebelum langkah {s} selesai", "done before step {s} was done",
+                  s=d.get("langkah_aktif", "-"))
+    if f.kind == "rework":
+        return tr("dikerjakan lagi setelah percobaan {n}", "done again after attempt {n}",
+                  n=d.get("percobaan_sebelumnya", "?"))
+    if f.kind == "skipped":
+        return tr("tidak pernah dikerjakan", "never done")
+    if f.kind == "wrong_actor":
+        roles = [r.nama if (r := wf.role(x)) else x for x in d.get("pelaksana", "").split(",")
+                 if x]
+        return tr("{p} tidak memegang peran {r}", "{p} holds none of {r}",
+                  p=d.get("pengguna", "?"), r=" / ".join(roles) or "-")
+    if f.kind in ("missing_output", "missing_input"):
+        return tr("kurang: {k}", "missing: {k}", k=d.get("kurang", "-"))
+    if f.kind in ("overdue", "service_overdue"):
+        late = d.get("terlambat_detik", "")
+        due = d.get("batas", "")
+        parts = []
+        if due:
+            try:
+                moment = datetime.fromisoformat(due).astimezone(calendar.tz)
+                parts.append(tr("batas {t}", "due {t}", t=moment.strftime("%Y-%m-%d %H:%M")))
+            except ValueError:
+                parts.append(due)
+        if late.isdigit():
+            parts.append(tr("terlambat {d}", "late by {d}",
+                            d=calendar.describe_working(int(late), current_lang())))
+        return "; ".join(parts)
+    if f.kind == "separation_of_duties":
+        return tr("{p} juga mengerjakan langkah {s}", "{p} also did step {s}",
+                  p=d.get("pengguna", "?"), s=d.get("langkah_lain", "?"))
+    return "; ".join(f"{k}={v}" for k, v in d.items())
