@@ -83,7 +83,7 @@ def _write(path: Path, data: bytes) -> None:
 
 
 class _progress:
-    """A progress bar on the terminal (stderr) while cases are replayed."""
+    """Progress bars on the terminal (stderr): rows read, then cases replayed."""
 
     def __init__(self, *, enabled: bool) -> None:
         from sop_runtime.cli.common import err_console
@@ -95,18 +95,22 @@ class _progress:
 
             self.bar = Progress("{task.description}", BarColumn(), MofNCompleteColumn(),
                                 TimeRemainingColumn(), console=console, transient=True)
-        self.task: Any = None
+        self.tasks: dict[str, Any] = {}
 
     def __enter__(self) -> Any:
         if self.bar is None:
             return None
         self.bar.start()
+        names = {"read": tr("Membaca log", "Reading the log"),
+                 "replay": tr("Memutar ulang perkara", "Replaying cases")}
 
-        def update(done: int, total: int) -> None:
-            if self.task is None:
-                self.task = self.bar.add_task(tr("Memutar ulang perkara", "Replaying cases"),
-                                              total=total)
-            self.bar.update(self.task, completed=done)
+        def update(stage: str, done: int, total: int | None) -> None:
+            task = self.tasks.get(stage)
+            if task is None:
+                for other in self.tasks.values():
+                    self.bar.update(other, visible=False)
+                task = self.tasks[stage] = self.bar.add_task(names[stage], total=total)
+            self.bar.update(task, completed=done)
 
         return update
 

@@ -18,6 +18,10 @@ from sop_runtime.conformance.replay import CaseResult, Replayer
 from sop_runtime.gcpause import gc_paused
 from sop_runtime.worktime import CourtCalendar
 
+# progress(stage, done, total): stage "read" (rows read so far; total unknown) or "replay"
+# (cases replayed, of total)
+Progress = Callable[[str, int, int | None], None]
+
 # below this many rows a second process costs more than it saves
 PARALLEL_FROM = 50_000
 _CHUNK = 500  # cases per task
@@ -56,18 +60,19 @@ class ConformanceReport:
 
 def check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalendar,
           supervisor_roles: frozenset[str], *, workers: int | None = None,
-          progress: Callable[[int, int], None] | None = None) -> ConformanceReport:
-    """Replay the log at ``path``; ``progress(cases done, cases)`` is called as cases
-    finish. ``workers``: processes (default: one per core for a long log)."""
+          progress: Progress | None = None) -> ConformanceReport:
+    """Replay the log at ``path``; ``progress`` hears how the reading and the replay go.
+    ``workers``: processes (default: one per core for a long log)."""
     with gc_paused():  # rows and replays are acyclic: the collector would only scan them
         return _check(path, wf, mapping, calendar, supervisor_roles, workers, progress)
 
 
 def _check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalendar,
            supervisor_roles: frozenset[str], workers: int | None,
-           progress: Callable[[int, int], None] | None) -> ConformanceReport:
+           progress: Progress | None) -> ConformanceReport:
     started = time.perf_counter()
-    log = read_log(path, mapping, calendar.tz)
+    log = read_log(path, mapping, calendar.tz,
+                   progress=(lambda rows: progress("read", rows, None)) if progress else None)
     read_seconds = time.perf_counter() - started
     report = _report(path, wf, mapping, log)
     report.read_seconds = read_seconds
@@ -118,7 +123,7 @@ def _replay_range(span: tuple[int, int]) -> list[CaseResult]:
 
 
 def _replay_all(replayer: Replayer, log: ImportedLog, workers: int,
-                progress: Callable[[int, int], None] | None) -> Iterator[CaseResult]:
+                progress: Progress | None) -> Iterator[CaseResult]:
     global _worker, _items
     _items = list(log.cases.items())
     total = len(_items)
@@ -132,14 +137,14 @@ def _replay_all(replayer: Replayer, log: ImportedLog, workers: int,
                 results = _replay_range(span)
                 done += len(results)
                 if progress:
-                    progress(done, total)
+                    progress("replay", done, total)
                 yield from results
             return
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for results in pool.imap(_replay_range, spans):
                 done += len(results)
                 if progress:
-                    progress(done, total)
+                    progress("replay", done, total)
                 yield from results
     finally:
         _worker, _items = None, []

@@ -20,6 +20,8 @@ from sop_runtime.conformance.mapping import Columns, LogMapping
 from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
 
+PROGRESS_EVERY = 20_000
+
 # lifecycle transitions that are the step being done; others (schedule, start...) are not
 DONE_TRANSITIONS = frozenset({"", "complete"})
 
@@ -72,9 +74,10 @@ def log_format(path: Path, mapping: LogMapping) -> Literal["csv", "xes"]:
                       "'format: xes' in the mapping file", f=path, s=suffix or "-"))
 
 
-def read_log(path: Path, mapping: LogMapping, tz: tzinfo) -> ImportedLog:
+def read_log(path: Path, mapping: LogMapping, tz: tzinfo, *,
+             progress: Callable[[int], None] | None = None) -> ImportedLog:
     """Read ``path`` as the mapping says; times without an offset are at ``tz`` (the
-    mapping's zona_waktu wins)."""
+    mapping's zona_waktu wins). ``progress(rows read)`` is called every few thousand rows."""
     fmt = log_format(path, mapping)
     cols = mapping.columns(fmt)
     parse = _time_parser(mapping.time_format, mapping.zone or tz)
@@ -84,6 +87,8 @@ def read_log(path: Path, mapping: LogMapping, tz: tzinfo) -> ImportedLog:
         for place, case, raw in source:
             out.rows += 1
             _add(out, place, case.strip(), raw, cols, mapping, parse)
+            if progress is not None and not out.rows % PROGRESS_EVERY:
+                progress(out.rows)
     except OSError as exc:
         raise LogError(tr("{f}: log tidak dapat dibaca: {e}", "{f}: the log cannot be read: {e}",
                           f=path, e=exc.strerror or exc)) from None
