@@ -43,6 +43,40 @@ class Timing:
         return statistics.quantiles(self.seconds, n=10, method="inclusive")[-1]
 
 
+AGING_BUCKETS = ("<1", "1-2", "3-5", ">5")
+"""How long open steps have been open, in whole working days: under one, one or two, three
+to five, six or more."""
+
+
+def aging_bucket(working_seconds: int, minutes_per_working_day: int) -> str:
+    """The :data:`AGING_BUCKETS` entry for a step open ``working_seconds`` of working time
+    (whole working days of the court's average length)."""
+    days = working_seconds // (minutes_per_working_day * 60)
+    return "<1" if days < 1 else "1-2" if days <= 2 else "3-5" if days <= 5 else ">5"
+
+
+@dataclass
+class Aging:
+    """Open steps in one age bucket: within their limit, past it, and without a limit."""
+
+    in_time: int = 0
+    overdue: int = 0
+    no_limit: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.in_time + self.overdue + self.no_limit
+
+
+@dataclass
+class Load:
+    """One person's share: steps done in the period's cases, steps open now in their hands
+    (claimed by them or assigned to them)."""
+
+    done: int = 0
+    open_held: int = 0
+
+
 @dataclass
 class PeriodFigures:
     start: datetime
@@ -55,3 +89,9 @@ class PeriodFigures:
     deviations: Counter[str] = field(default_factory=Counter)         # kind -> count
     deviations_by_sop: Counter[tuple[str, str]] = field(default_factory=Counter)
     overdue_now: int = 0
+    # steps open when the report is made, by age (every case, or the one SOP asked for)
+    aging: dict[str, Aging] = field(
+        default_factory=lambda: {bucket: Aging() for bucket in AGING_BUCKETS})
+    load: dict[str, Load] = field(default_factory=lambda: defaultdict(Load))  # by username
+    # the roles of open steps nobody holds yet -> how many
+    waiting: Counter[tuple[str, ...]] = field(default_factory=Counter)

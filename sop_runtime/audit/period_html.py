@@ -1,54 +1,28 @@
-"""The period report as one self-contained HTML page that prints on A4: the figures of
-:mod:`sop_runtime.service.period` as tables, bar charts where a picture reads better (on-time
-rate per step, deviations by kind), and the seal whose root goes on the signed report."""
+"""The period report as one self-contained HTML page that prints on A4 (and is the PDF's
+source): the figures of :mod:`sop_runtime.service.period` as tables, bar charts where a
+picture reads better (on-time rate per step, the age of the steps open now, each person's
+load, deviations by kind), and the seal whose root goes on the signed report."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, tzinfo
+from collections.abc import Callable, Mapping
 from html import escape
 
-from sop_runtime.audit.figures import PeriodFigures, Timing
+from sop_runtime.audit import charts
+from sop_runtime.audit.charts import Bar, Segment
+from sop_runtime.audit.document import (
+    Letterhead,
+    Names,
+    document,
+    facts,
+    seal_box,
+    span,
+    table,
+    when,
+)
+from sop_runtime.audit.figures import AGING_BUCKETS, PeriodFigures, Timing
 from sop_runtime.i18n import tr
 from sop_runtime.store.seals import SealRow
-
-_CSS = """
-@page { size: A4; margin: 16mm 14mm; }
-body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #111; margin: 0; }
-h1 { font-size: 15pt; margin: 0 0 2mm; } h2 { font-size: 12pt; margin: 7mm 0 2mm; }
-.meta { color: #333; margin-bottom: 4mm; }
-table { border-collapse: collapse; width: 100%; page-break-inside: auto; }
-th, td { border: 0.3mm solid #888; padding: 1.2mm 2mm; text-align: left; vertical-align: top; }
-th { background: #e8eef4; } td.n { text-align: right; white-space: nowrap; }
-tr { page-break-inside: avoid; } thead { display: table-header-group; }
-.late { color: #a40000; font-weight: bold; }
-.chart { margin: 2mm 0 4mm; } .chart text { font-size: 11px; fill: #111; }
-@media screen { body { margin: 10mm auto; max-width: 190mm; } }
-.seal { border: 0.4mm solid #333; padding: 3mm; margin-top: 6mm; page-break-inside: avoid; }
-.seal code { font-size: 9pt; word-break: break-all; }
-.sign { margin-top: 8mm; display: flex; justify-content: flex-end; }
-.sign div { width: 70mm; text-align: center; } .sign .space { height: 22mm; }
-"""
-
-
-def _bars(rows: Sequence[tuple[str, float, str]], *, width: int = 640, maximum: float = 1.0,
-          colour: Callable[[float], str] = lambda _: "#2f6f9f") -> str:
-    """A horizontal bar chart: (label, value, text shown at the bar's end)."""
-    bar_h, gap, label_w = 16, 5, 250
-    height = len(rows) * (bar_h + gap) + gap
-    parts = [f'<svg class="chart" role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}">']
-    span = width - label_w - 70
-    for i, (label, value, text) in enumerate(rows):
-        y = gap + i * (bar_h + gap)
-        w = 0 if maximum <= 0 else max(0.0, min(1.0, value / maximum)) * span
-        parts.append(f'<text x="{label_w - 6}" y="{y + bar_h - 3}" text-anchor="end">'
-                     f"{escape(label)}</text>")
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" '
-                     f'fill="{colour(value)}"/>')
-        parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 3}">{escape(text)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 def _rate(t: Timing) -> str:
@@ -56,94 +30,165 @@ def _rate(t: Timing) -> str:
     return "-" if r is None else f"{r:.0%} ({t.on_time}/{t.with_deadline})"
 
 
-def render_period(f: PeriodFigures, *, court: str, tz: tzinfo, generated: datetime,
-                  worked: Callable[[float | None], str], label: Callable[[str], str],
-                  seal: SealRow | None, role_names: Mapping[str, str] | None = None) -> str:
-    """The report page. ``worked`` turns working seconds into words on the court's calendar,
-    ``label`` names a deviation kind, ``role_names`` the roles (jabatan) by id."""
-    names = role_names or {}
-    def day(moment: datetime) -> str:
-        return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+def aging_label(bucket: str) -> str:
+    return {"<1": tr("< 1 hari kerja", "< 1 working day"),
+            "1-2": tr("1–2 hari kerja", "1–2 working days"),
+            "3-5": tr("3–5 hari kerja", "3–5 working days"),
+            ">5": tr("> 5 hari kerja", "> 5 working days")}.get(bucket, bucket)
 
+
+def render_period(f: PeriodFigures, head: Letterhead, *, worked: Callable[[float | None], str],
+                  label: Callable[[str], str], seal: SealRow | None, names: Names,
+                  sop_names: Mapping[str, str] | None = None,
+                  step_names: Mapping[tuple[str, str], str] | None = None,
+                  sop: str | None = None) -> str:
+    """The report page. ``worked`` turns working seconds into words on the court's calendar,
+    ``label`` names a deviation kind; ``names`` gives people's and roles' names."""
+    sops = sop_names or {}
+    steps = step_names or {}
+    tz = head.tz
     title = tr("Laporan Pertanggungjawaban Pelaksanaan SOP",
                "Accountability Report on the Execution of SOPs")
-    out = [f'<!DOCTYPE html><html lang="{tr("id", "en")}"><head><meta charset="utf-8">'
-           f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
-           f"<h1>{escape(title)}</h1>",
-           f'<div class="meta">{escape(court)} · {escape(tr("Periode", "Period"))} '
-           f"{day(f.start)} – {day(f.end)} · {escape(tr('dibuat', 'generated'))} "
-           f"{day(generated)}</div>"]
+    period = tr("Periode {p}", "Period {p}", p=span(f.start, f.end, tz))
+    out = [facts([
+        (tr("Periode", "Period"), escape(tr("{a} s.d. {b}", "{a} to {b}", a=when(f.start, tz),
+                                            b=when(f.end, tz)))),
+        ("SOP", escape(sops.get(sop, sop) if sop else tr("semua SOP", "every SOP"))),
+        (tr("Perkara dimulai", "Cases started"), str(sum(f.cases.values()))),
+        (tr("Perkara selesai", "Cases completed"), str(sum(f.completed.values()))),
+        (tr("Langkah terlambat saat laporan dibuat", "Steps overdue when the report was made"),
+         f'<span class="{"late" if f.overdue_now else "ok"}">{f.overdue_now}</span>'),
+    ])]
 
-    out.append(f"<h2>{escape(tr('Perkara per SOP', 'Cases by SOP'))}</h2><table><thead><tr>")
-    for col in ("SOP", tr("Dimulai", "Started"), tr("Selesai", "Completed"),
-                tr("Tepat waktu pelayanan", "Within the service time"),
-                tr("Median waktu kerja", "Median working time")):
-        out.append(f"<th>{escape(col)}</th>")
-    out.append("</tr></thead><tbody>")
+    out.append(f"<h2>{escape(tr('Perkara per SOP', 'Cases by SOP'))}</h2>")
+    rows = []
     for sop_id, n in sorted(f.cases.items()):
         service = f.service.get(sop_id, Timing())
-        out.append(f"<tr><td>{escape(sop_id)}</td><td class=n>{n}</td>"
-                   f"<td class=n>{f.completed.get(sop_id, 0)}</td>"
-                   f"<td class=n>{escape(_rate(service))}</td>"
-                   f"<td class=n>{escape(worked(service.median))}</td></tr>")
-    out.append("</tbody></table>")
+        rows.append(f"<tr><td>{escape(sops.get(sop_id, sop_id))}<br>"
+                    f'<span class="muted small">{escape(sop_id)}</span></td>'
+                    f"<td class=n>{n}</td><td class=n>{f.completed.get(sop_id, 0)}</td>"
+                    f"<td class=n>{escape(_rate(service))}</td>"
+                    f"<td class=n>{escape(worked(service.median))}</td></tr>")
+    out.append(table(["SOP", (tr("Dimulai", "Started"), "n"), (tr("Selesai", "Completed"), "n"),
+                      (tr("Tepat waktu pelayanan", "Within the service time"), "n"),
+                      (tr("Median waktu kerja", "Median working time"), "n")], rows))
 
-    timed = [((s, n), t) for (s, n), t in sorted(f.steps.items(),
-                                                 key=lambda kv: (kv[0][0], int(kv[0][1])))]
-    with_deadline = [(f"{s} · {n}", t) for (s, n), t in timed if t.with_deadline]
+    timed = sorted(f.steps.items(), key=lambda kv: (kv[0][0], int(kv[0][1])))
+    with_deadline = [(key, t) for key, t in timed if t.with_deadline]
     if with_deadline:
         out.append(f"<h2>{escape(tr('Ketepatan waktu per langkah', 'On time per step'))}</h2>")
-        out.append(_bars([(label, t.on_time_rate or 0.0, _rate(t)) for label, t in with_deadline],
-                         colour=lambda v: "#2f7f3f" if v >= 0.9 else "#c08a00" if v >= 0.6
-                         else "#a40000"))
-    out.append(f"<h2>{escape(tr('Langkah', 'Steps'))}</h2><table><thead><tr>")
-    for col in ("SOP", tr("Langkah", "Step"), tr("Dikerjakan", "Done"),
-                tr("Tepat waktu", "On time"), "Median", "P90"):
-        out.append(f"<th>{escape(col)}</th>")
-    out.append("</tr></thead><tbody>")
+        chart: list[Bar] = []
+        for (sop_id, node), t in with_deadline:
+            group = sops.get(sop_id, sop_id)
+            if not any(b.heading and b.label == group for b in chart):
+                chart.append(Bar(group, (), heading=True))
+            rate = t.on_time_rate or 0.0
+            chart.append(Bar(f"{node}. {steps.get((sop_id, node), '')}".rstrip(". "),
+                             (Segment(rate, charts.rate_colour(rate)),), _rate(t)))
+        out.append(charts.bars(chart, maximum=1.0))
+    out.append(f"<h2>{escape(tr('Langkah', 'Steps'))}</h2>")
+    rows, current = [], None
     for (sop_id, node), t in timed:
+        if current != sop_id:
+            current = sop_id
+            rows.append(f'<tr class="group"><td colspan="5">{escape(sops.get(sop_id, sop_id))}'
+                        "</td></tr>")
         late = t.on_time_rate is not None and t.on_time_rate < 1
-        out.append(f"<tr><td>{escape(sop_id)}</td><td class=n>{escape(node)}</td>"
-                   f"<td class=n>{t.done}</td>"
-                   f"<td class='n{' late' if late else ''}'>{escape(_rate(t))}</td>"
-                   f"<td class=n>{escape(worked(t.median))}</td>"
-                   f"<td class=n>{escape(worked(t.p90))}</td></tr>")
-    out.append("</tbody></table>")
+        name = steps.get((sop_id, node))
+        step = f"{node}. {name}" if name else node
+        rows.append(f"<tr><td>{escape(step)}</td>"
+                    f"<td class=n>{t.done}</td>"
+                    f"<td class='n{' late' if late else ''}'>{escape(_rate(t))}</td>"
+                    f"<td class=n>{escape(worked(t.median))}</td>"
+                    f"<td class=n>{escape(worked(t.p90))}</td></tr>")
+    out.append(table([tr("Langkah", "Step"), (tr("Dikerjakan", "Done"), "n"),
+                      (tr("Tepat waktu", "On time"), "n"), ("Median", "n"), ("P90", "n")], rows))
 
-    out.append(f"<h2>{escape(tr('Peran', 'Roles'))}</h2><table><thead><tr>")
-    for col in (tr("Peran", "Role"), tr("Dikerjakan", "Done"), tr("Tepat waktu", "On time"),
-                "Median", "P90"):
-        out.append(f"<th>{escape(col)}</th>")
-    out.append("</tr></thead><tbody>")
-    for role, t in sorted(f.roles.items()):
-        out.append(f"<tr><td>{escape(names.get(role, role))}</td><td class=n>{t.done}</td>"
-                   f"<td class=n>{escape(_rate(t))}</td><td class=n>{escape(worked(t.median))}"
-                   f"</td><td class=n>{escape(worked(t.p90))}</td></tr>")
-    out.append("</tbody></table>")
+    out.append(f"<h2>{escape(tr('Peran', 'Roles'))}</h2>")
+    rows = [f"<tr><td>{escape(names.role(role))}</td><td class=n>{t.done}</td>"
+            f"<td class=n>{escape(_rate(t))}</td><td class=n>{escape(worked(t.median))}</td>"
+            f"<td class=n>{escape(worked(t.p90))}</td></tr>"
+            for role, t in sorted(f.roles.items(), key=lambda kv: names.role(kv[0]))]
+    out.append(table([tr("Peran", "Role"), (tr("Dikerjakan", "Done"), "n"),
+                      (tr("Tepat waktu", "On time"), "n"), ("Median", "n"), ("P90", "n")], rows))
+
+    out.append(_aging(f))
+    out.append(_load(f, names))
 
     out.append(f"<h2>{escape(tr('Penyimpangan prosedur', 'Procedure deviations'))}</h2>")
     if f.deviations:
-        top = max(f.deviations.values())
-        out.append(_bars([(label(k), float(n), str(n))
-                          for k, n in f.deviations.most_common()],
-                         maximum=float(top), colour=lambda _: "#a40000"))
+        out.append(charts.bars([Bar(label(k), (Segment(float(n), charts.RED),), str(n))
+                                for k, n in f.deviations.most_common()]))
     else:
         out.append(f"<p>{escape(tr('Tidak ada penyimpangan.', 'No deviations.'))}</p>")
-    overdue = tr("Langkah terlambat saat laporan dibuat", "Steps overdue when the report was made")
-    out.append(f"<p>{escape(overdue)}: <b>{f.overdue_now}</b></p>")
 
-    out.append('<div class="seal">')
     if seal is None:
-        out.append(escape(tr("Log belum disegel: jalankan 'sop seal create' sebelum laporan "
-                             "ditandatangani.", "The log is not sealed yet: run 'sop seal "
-                             "create' before the report is signed.")))
+        closing = seal_box(tr("Segel log", "Log seal"), [escape(tr(
+            "Log belum disegel: jalankan 'sop seal create' sebelum laporan ditandatangani.",
+            "The log is not sealed yet: run 'sop seal create' before the report is signed."))])
     else:
-        out.append(f"{escape(tr('Segel log', 'Log seal'))} #{seal.id} · {day(seal.sealed_at)} · "
-                   f"{seal.size} {escape(tr('perkara', 'cases'))}<br>"
-                   f"{escape(tr('Akar Merkle (SHA-256)', 'Merkle root (SHA-256)'))}: "
-                   f"<code>{seal.root}</code>")
-    out.append("</div>")
-    out.append(f'<div class="sign"><div>{escape(tr("Ketua Pengadilan", "President of the Court"))}'
-               f'<div class="space"></div>(..............................)</div></div>')
-    out.append("</body></html>")
+        closing = seal_box(tr("Segel log #{n}", "Log seal #{n}", n=seal.id), [
+            escape(tr("{t} oleh {u} · {n} perkara", "{t} by {u} · {n} cases",
+                      t=when(seal.sealed_at, tz), u=names.user(seal.sealed_by), n=seal.size)),
+            f"{escape(tr('Akar Merkle (SHA-256)', 'Merkle root (SHA-256)'))}: "
+            f"<code>{seal.root}</code>"])
+    return document(head, title=title, subtitle=period, body="".join(out), closing=closing)
+
+
+def _aging(f: PeriodFigures) -> str:
+    """Steps open now, by how long they have been open (working days), split by their
+    deadline."""
+    out = [f"<h2>{escape(tr('Umur langkah yang masih terbuka', 'Age of the steps still open'))}"
+           "</h2>"]
+    total = sum(a.total for a in f.aging.values())
+    if not total:
+        out.append(f"<p>{escape(tr('Tidak ada langkah terbuka.', 'No open steps.'))}</p>")
+        return "".join(out)
+    rows = [Bar(aging_label(b), (Segment(a.in_time, charts.BLUE),
+                                 Segment(a.overdue, charts.RED),
+                                 Segment(a.no_limit, charts.GREY)), str(a.total))
+            for b in AGING_BUCKETS for a in [f.aging[b]]]
+    out.append(charts.bars(rows, legend=[
+        (charts.BLUE, tr("dalam batas", "within the limit")),
+        (charts.RED, tr("terlambat", "overdue")),
+        (charts.GREY, tr("tanpa batas waktu", "no time limit"))]))
+    note = tr("Semua langkah terbuka saat laporan dibuat; umur dihitung dalam hari kerja penuh "
+              "menurut kalender pengadilan.",
+              "Every step open when the report was made; the age counts whole working days on "
+              "the court's calendar.")
+    out.append(f'<p class="note">{escape(note)}</p>')
+    return "".join(out)
+
+
+def _load(f: PeriodFigures, names: Names) -> str:
+    """Per person: steps done in the period's cases and steps open now in their hands; open
+    steps nobody has taken, per role."""
+    out = [f"<h2>{escape(tr('Beban kerja per orang', 'Load per person'))}</h2>"]
+    people = sorted(f.load.items(), key=lambda kv: (-(kv[1].done + kv[1].open_held),
+                                                    names.user(kv[0])))
+    if not people and not f.waiting:
+        out.append(f"<p>{escape(tr('Belum ada langkah yang dikerjakan.', 'No steps done.'))}"
+                   "</p>")
+        return "".join(out)
+    rows = [Bar(names.user(user),
+                (Segment(load.done, charts.GREEN), Segment(load.open_held, charts.AMBER)),
+                f"{load.done} + {load.open_held}" if load.open_held else str(load.done))
+            for user, load in people]
+    for roles, n in sorted(f.waiting.items(), key=lambda kv: -kv[1]):
+        rows.append(Bar(tr("belum diambil: {r}", "not taken: {r}",
+                           r=" / ".join(names.role(r) for r in roles)),
+                        (Segment(n, charts.AMBER),), str(n)))
+    out.append(charts.bars(rows, legend=[
+        (charts.GREEN, tr("selesai dalam periode", "done in the period")),
+        (charts.AMBER, tr("terbuka sekarang", "open now"))]))
+    rows_html = [f"<tr><td>{escape(names.user(user))}</td><td>{escape(names.jabatan(user))}</td>"
+                 f"<td class=n>{load.done}</td><td class=n>{load.open_held}</td></tr>"
+                 for user, load in people]
+    rows_html += [f'<tr><td class="muted">{escape(tr("(belum diambil)", "(not taken)"))}</td>'
+                  f"<td>{escape(' / '.join(names.role(r) for r in roles))}</td>"
+                  f"<td class=n>-</td><td class=n>{n}</td></tr>"
+                  for roles, n in sorted(f.waiting.items(), key=lambda kv: -kv[1])]
+    out.append(table([tr("Nama", "Name"), tr("Jabatan", "Role"),
+                      (tr("Selesai dalam periode", "Done in the period"), "n"),
+                      (tr("Terbuka sekarang", "Open now"), "n")], rows_html))
     return "".join(out)

@@ -1,9 +1,11 @@
-"""``sop report``: accountability reports (the period figures in the terminal and as JSON)."""
+"""``sop report``: accountability reports, per period and per case, in the terminal, as JSON,
+and as printable pages (HTML, and PDF through WeasyPrint)."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -14,6 +16,61 @@ from sop_runtime.i18n import tr
 report_app = typer.Typer(help="Laporan pertanggungjawaban / accountability reports.",
                          no_args_is_help=True, rich_markup_mode=None)
 
+Html = Annotated[Path | None, typer.Option(
+    "--html", metavar="FILE",
+    help="Tulis laporan HTML yang siap dicetak / write the printable HTML report")]
+Pdf = Annotated[Path | None, typer.Option(
+    "--pdf", metavar="FILE",
+    help="Tulis laporan PDF (memerlukan pango) / write the PDF report (needs pango)")]
+Lang = Annotated[str | None, typer.Option(
+    "--lang", help="Bahasa laporan / the report's language: id | en")]
+
+
+def _cannot_write(path: Path, exc: OSError) -> NoReturn:
+    from sop_runtime.cli.common import fail
+
+    fail(tr("tidak dapat menulis {f}: {e}", "cannot write {f}: {e}", f=path,
+            e=exc.strerror or exc))
+
+
+def _folders(*paths: Path | None) -> None:
+    """Make the folders the reports go to before any work, so a path that cannot be
+    written is told at once."""
+    for path in paths:
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                _cannot_write(path, exc)
+
+
+def _write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all."""
+    from sop_runtime.cli.common import say
+
+    partial = path.with_name(path.name + ".part")
+    try:
+        if isinstance(data, str):
+            partial.write_text(data, encoding="utf-8")
+        else:
+            partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as exc:
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
+        _cannot_write(path, exc)
+    say(tr("Laporan ditulis ke {f}", "Report written to {f}", f=path), stderr=True)
+
+
+def _pages(page: str, html: Path | None, pdf: Path | None) -> None:
+    """Write the page as HTML and/or PDF (the HTML first: it does not need pango)."""
+    if html is not None:
+        _write(html, page)
+    if pdf is not None:
+        from sop_runtime.audit.pdf import html_to_pdf
+
+        _write(pdf, html_to_pdf(page))
+
 
 @report_app.command("period")
 def period(
@@ -23,10 +80,10 @@ def period(
                                   "(a date alone: to the end of that day)")],
     sop: Annotated[str | None, typer.Option("--sop", metavar="SOP",
                                             help="Hanya SOP ini / only this SOP")] = None,
-    html: Annotated[Path | None, typer.Option(
-        "--html", metavar="FILE",
-        help="Tulis laporan HTML yang siap dicetak / write the printable HTML report")] = None,
+    html: Html = None,
+    pdf: Pdf = None,
     as_json: opt.Json = False,
+    lang: Lang = None,
 ) -> None:
     """Angka periode: per SOP, langkah dan peran / a period's figures by SOP, step, role."""
     from rich.table import Table
@@ -34,19 +91,21 @@ def period(
     from sop_runtime.audit.figures import Timing
     from sop_runtime.cli.common import print_json, say, table_console
     from sop_runtime.cli.times import court_calendar, parse_moment
-    from sop_runtime.i18n import current_lang
+    from sop_runtime.i18n import current_lang, set_lang
     from sop_runtime.service.labels import deviation_label
     from sop_runtime.service.period import period_figures
 
+    if lang is not None:
+        set_lang(lang)
     rt = runtime()
     calendar = court_calendar(rt)
     first = parse_moment(start, calendar.tz, option="--from")
     last = parse_moment(end, calendar.tz, option="--to", end_of_day=True)
-    if html is not None:
+    _folders(html, pdf)
+    if html is not None or pdf is not None:
         from sop_runtime.service.period import period_html
 
-        html.write_text(period_html(rt, first, last, sop=sop), encoding="utf-8")
-        say(tr("Laporan ditulis ke {f}", "Report written to {f}", f=html))
+        _pages(period_html(rt, first, last, sop=sop), html, pdf)
         return
     f = period_figures(rt, first, last, sop=sop)
 
@@ -63,7 +122,13 @@ def period(
             "steps": [{"sop_id": s, "node": n, **timing(t)}
                       for (s, n), t in sorted(f.steps.items())],
             "roles": {k: timing(v) for k, v in sorted(f.roles.items())},
-            "deviations": dict(f.deviations), "overdue_now": f.overdue_now})
+            "deviations": dict(f.deviations), "overdue_now": f.overdue_now,
+            "aging": {bucket: {"in_time": a.in_time, "overdue": a.overdue,
+                               "no_limit": a.no_limit} for bucket, a in f.aging.items()},
+            "load": {user: {"done": n.done, "open_held": n.open_held}
+                     for user, n in sorted(f.load.items())},
+            "waiting": [{"roles": list(roles), "open": n}
+                        for roles, n in sorted(f.waiting.items())]})
         return
     if not f.cases:
         say(tr("Tidak ada perkara yang dimulai dalam periode ini.",
@@ -109,4 +174,56 @@ def period(
     for kind, n in f.deviations.most_common():
         table.add_row(deviation_label(kind), str(n))
     con.print(table)
+    table = Table(title=tr("Umur langkah yang masih terbuka (hari kerja)",
+                           "Age of the steps still open (working days)"))
+    for col in (tr("Umur", "Age"), tr("Dalam batas", "Within the limit"),
+                tr("Terlambat", "Overdue"), tr("Tanpa batas", "No limit")):
+        table.add_column(col)
+    for bucket, a in f.aging.items():
+        table.add_row(bucket, str(a.in_time), str(a.overdue), str(a.no_limit))
+    con.print(table)
+    table = Table(title=tr("Beban kerja per orang", "Load per person"))
+    for col in (tr("Pengguna", "User"), tr("Selesai dalam periode", "Done in the period"),
+                tr("Terbuka sekarang", "Open now")):
+        table.add_column(col)
+    for user, load in sorted(f.load.items(), key=lambda kv: -(kv[1].done + kv[1].open_held)):
+        table.add_row(user, str(load.done), str(load.open_held))
+    for roles, waiting in sorted(f.waiting.items()):
+        table.add_row(tr("(belum diambil) {r}", "(not taken) {r}", r=", ".join(roles)), "-",
+                      str(waiting))
+    con.print(table)
     say(tr("Langkah terlambat saat ini: {n}", "Steps overdue now: {n}", n=f.overdue_now))
+
+
+@report_app.command("case")
+def case(
+    case_id: opt.Case,
+    html: Html = None,
+    pdf: Pdf = None,
+    as_json: opt.Json = False,
+    lang: Lang = None,
+) -> None:
+    """Laporan satu perkara: riwayat, pelaksana, penyimpangan, batas waktu, segel / one
+    case's report: timeline, who, deviations, time limits, seal."""
+    from sop_runtime.cli.common import print_json, table_console
+    from sop_runtime.cli.times import court_tz
+    from sop_runtime.i18n import set_lang
+    from sop_runtime.service.casereport import case_html, case_report
+
+    if lang is not None:
+        set_lang(lang)
+    _folders(html, pdf)
+    rt = runtime()
+    report = case_report(rt, case_id)
+    tz = court_tz(rt)
+    if html is not None or pdf is not None:
+        _pages(case_html(rt, report), html, pdf)
+        return
+    if as_json:
+        from sop_runtime.audit.case_json import case_json
+
+        print_json(case_json(report, tz))
+        return
+    from sop_runtime.cli.casereport import print_case_report
+
+    print_case_report(report, tz, table_console())

@@ -5,12 +5,14 @@ the log (the truth) for the cases started in the period; rendering is elsewhere.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 
 from sqlalchemy import select
 
-from sop_runtime.audit.figures import PeriodFigures
+from sop_runtime.audit.figures import PeriodFigures, aging_bucket
 from sop_runtime.engine import CaseStatus, StepStatus
+from sop_runtime.errors import NotFoundError
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import load_case
 from sop_runtime.service.ready import ensure_ready
@@ -52,6 +54,8 @@ def period_figures(rt: Runtime, start: datetime, end: datetime, *,
                 out.steps[(state.sop_id, step.node)].add(seconds, on_time)
                 role = wf.node(step.node).role or "-"
                 out.roles[role].add(seconds, on_time)
+                if step.completed_by is not None:
+                    out.load[step.completed_by].done += 1
         d = deviations_table.c
         dq = (select(d.kind, cases_table.c.sop_id)
               .join(cases_table, cases_table.c.case_id == d.case_id)
@@ -62,6 +66,21 @@ def period_figures(rt: Runtime, start: datetime, end: datetime, *,
             out.deviations[kind] += 1
             out.deviations_by_sop[(sop_id, kind)] += 1
         out.overdue_now = len(queries.overdue(conn, now, sop=sop))
+        for waiting in queries.open_now(conn, sop=sop):
+            age = out.aging[aging_bucket(
+                calendar.working_seconds_between(waiting.activated_at, now),
+                calendar.minutes_per_working_day)]
+            if waiting.due_at is None:
+                age.no_limit += 1
+            elif waiting.due_at < now:
+                age.overdue += 1
+            else:
+                age.in_time += 1
+            holder = waiting.claimed_by or waiting.assignee
+            if holder is not None:
+                out.load[holder].open_held += 1
+            else:
+                out.waiting[waiting.roles] += 1
     return out
 
 
@@ -70,18 +89,26 @@ def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None 
     from sop_runtime.audit.period_html import render_period
     from sop_runtime.i18n import current_lang
     from sop_runtime.service.labels import deviation_label
+    from sop_runtime.service.letterhead import letterhead, names
     from sop_runtime.store.seals import list_seals
+    from sop_runtime.store.workflows import list_sops
 
     figures = period_figures(rt, start, end, sop=sop)
     with rt.engine.connect() as conn:
-        court_file, calendar = catalog.court(rt, conn)
+        _, calendar = catalog.court(rt, conn)
         sealed = list_seals(conn)
+        who = names(conn)
+        sop_names = {row.sop_id: row.nama for row in list_sops(conn)}
+        step_names = {}
+        for sop_id, node in figures.steps:
+            with suppress(KeyError, NotFoundError):
+                step_names[(sop_id, node)] = catalog.current_workflow(
+                    rt, conn, sop_id).node(node).kegiatan
 
     def worked(seconds: float | None) -> str:
         return "-" if seconds is None else calendar.describe_working(int(seconds),
                                                                      current_lang())
 
-    return render_period(figures, court=court_file.pengadilan.nama, tz=calendar.tz,
-                         generated=rt.now(), worked=worked, label=deviation_label,
-                         seal=sealed[-1] if sealed else None,
-                         role_names={r.id: r.nama for r in court_file.peran})
+    return render_period(figures, letterhead(rt), worked=worked, label=deviation_label,
+                         seal=sealed[-1] if sealed else None, names=who, sop_names=sop_names,
+                         step_names=step_names, sop=sop)

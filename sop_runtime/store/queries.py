@@ -120,6 +120,15 @@ def overdue(conn: Connection, now: datetime, role: str | None = None, sop: str |
     return _steps(conn, query, None)
 
 
+def open_now(conn: Connection, sop: str | None = None) -> list[OpenStep]:
+    """Every open step (of one SOP with ``sop``), oldest first."""
+    query = select(*_ROW)
+    if sop is not None:
+        query = query.where(_o.sop_id == sop)
+    query = query.order_by(_o.activated_at, _o.case_id, _o.node, _o.attempt, _o.role)
+    return _steps(conn, query, None)
+
+
 def deviations(conn: Connection, case: str | None = None, kind: str | None = None,
                limit: int | None = None) -> list[DeviationRow]:
     """Deviations, newest first (by when they happened)."""

@@ -61,6 +61,15 @@ def leaves(conn: Connection, seal_id: int) -> list[Head]:
         .order_by(sl.position))]
 
 
+def case_leaves(conn: Connection, case_id: str) -> list[tuple[int, int, str]]:
+    """Every seal's leaf for ``case_id``: (seal id, sealed seq, sealed hash), oldest seal
+    first."""
+    sl = seal_leaves.c
+    return [(r[0], r[1], r[2]) for r in conn.execute(
+        select(sl.seal_id, sl.seq, sl.hash).where(sl.case_id == case_id)
+        .order_by(sl.seal_id))]
+
+
 def unmatched_leaves(conn: Connection, seal_id: int, limit: int = 1
                      ) -> list[tuple[Head, str | None]]:
     """Sealed heads the log no longer holds as sealed: (head, the hash the log has at

@@ -57,7 +57,7 @@ def test_the_period_report_as_a_printable_page(tmp_path: Path) -> None:
     html = page.read_text(encoding="utf-8")
     assert "Laporan Pertanggungjawaban" in html and "Pengadilan Negeri Sanana" in html
     assert "belum disegel" in html  # no seal yet: the page says so
-    assert html.count("<svg") == 2 and "50% (1/2)" in html
+    assert html.count("<svg") == 4 and "50% (1/2)" in html  # on time, age, load, deviations
     assert "<td>Kasir / Pemegang Kas</td>" in html  # roles by their names, not ids
     made = court.json("seal", "create", "--as", "bambang.panitera")
     court.ok("report", "period", "--from", "2026-11-16", "--to", "2026-11-29", "--html", page)

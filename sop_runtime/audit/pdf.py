@@ -1,0 +1,68 @@
+"""PDF from the reports' HTML, rendered by WeasyPrint.
+
+WeasyPrint draws text through pango (with harfbuzz and fontconfig), system libraries that pip
+does not install; on Debian and Ubuntu they come with ``libpango-1.0-0`` and
+``libpangoft2-1.0-0``. When they cannot be loaded, :func:`html_to_pdf` raises
+:class:`PdfUnavailable` naming the missing library, and the HTML reports still work.
+WeasyPrint is imported only here, only when a PDF is asked for.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import warnings
+from contextlib import redirect_stdout
+from typing import Any
+
+from sop_runtime.errors import SopRuntimeError
+from sop_runtime.i18n import tr
+
+
+class PdfUnavailable(SopRuntimeError):
+    """WeasyPrint or the system libraries it draws with cannot be loaded."""
+
+
+def _library(exc: BaseException) -> str:
+    """The library the loader could not open (``libpango-1.0-0``), from its message."""
+    found = re.search(r"cannot load library '([^']+)'", str(exc))
+    return found.group(1) if found else "pango"
+
+
+def _weasyprint() -> Any:
+    # WeasyPrint prints its own installation hints to stdout when a library is missing;
+    # ours, below, is the one the user reads
+    try:
+        with redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            # e.g. that harfbuzz-subset (smaller embedded fonts) will be required one day
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import weasyprint
+    except OSError as exc:
+        raise PdfUnavailable(tr(
+            "PDF tidak dapat dibuat: pustaka sistem {lib} tidak dapat dimuat ({e}). WeasyPrint "
+            "memerlukan pango (Debian/Ubuntu: apt-get install libpango-1.0-0 "
+            "libpangoft2-1.0-0). Laporan HTML tetap dapat dibuat dengan --html.",
+            "Cannot make the PDF: the system library {lib} cannot be loaded ({e}). WeasyPrint "
+            "needs pango (Debian/Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0). "
+            "The HTML report still works with --html.",
+            lib=_library(exc), e=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+        )) from None
+    except ImportError as exc:
+        raise PdfUnavailable(tr(
+            "PDF tidak dapat dibuat: paket Python weasyprint tidak terpasang ({e}); pasang "
+            "ulang sop-runtime (pip install -e .). Laporan HTML tetap dapat dibuat dengan --html.",
+            "Cannot make the PDF: the Python package weasyprint is not installed ({e}); "
+            "reinstall sop-runtime (pip install -e .). The HTML report still works with --html.",
+            e=exc)) from None
+    # CSS that WeasyPrint does not use (screen-only rules) is not the reader's concern
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return weasyprint
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of a self-contained HTML page (A4, as its ``@page`` rules say)."""
+    weasyprint = _weasyprint()
+    data: bytes = weasyprint.HTML(string=html).write_pdf()
+    return data

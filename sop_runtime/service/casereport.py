@@ -1,0 +1,443 @@
+"""The accountability report of one case: its whole timeline in words (who, in which role,
+on whose behalf, which step, what was given, decided and why), who did what, the deviations
+with their evidence, each step against its time limit, the service standard, the case's
+hash chain, and the seal that covers its current head with an inclusion proof that is
+checked here. Read from the log (the truth); rendering is in :mod:`sop_runtime.audit`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection
+
+from sop_runtime.audit.casefigures import (
+    CaseReport,
+    Chain,
+    Deviation,
+    Entry,
+    Given,
+    Person,
+    SealCover,
+    Service,
+    StepTime,
+    Who,
+)
+from sop_runtime.audit.document import Names, when
+from sop_runtime.compiler.workflow import Node, Workflow
+from sop_runtime.engine import (
+    ActionRefused,
+    CaseCancelled,
+    CaseCompleted,
+    CaseStarted,
+    CaseState,
+    CaseStatus,
+    DeviationFlagged,
+    Event,
+    StepActivated,
+    StepClaimed,
+    StepCompleted,
+    StepExtended,
+    StepReassigned,
+    StepSkipped,
+    StepState,
+    StepStatus,
+    TimerFired,
+)
+from sop_runtime.i18n import current_lang, tr
+from sop_runtime.service import catalog, evidence
+from sop_runtime.service.cases import decode, load_case
+from sop_runtime.service.labels import deviation_label
+from sop_runtime.service.letterhead import names
+from sop_runtime.service.projection import deviation_rows
+from sop_runtime.service.ready import ensure_ready
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import directory
+from sop_runtime.store import seals as store_seals
+from sop_runtime.store.events import StoredEvent
+from sop_runtime.worktime import CourtCalendar
+
+_STATUS = {
+    StepStatus.ACTIVE: ("aktif", "active"), StepStatus.CLAIMED: ("diambil", "claimed"),
+    StepStatus.DONE: ("selesai", "done"), StepStatus.SKIPPED: ("dilewati", "skipped"),
+    StepStatus.EXPIRED: ("waktu tunggu habis", "timer ran out"),
+    StepStatus.CANCELLED: ("dibatalkan", "cancelled"),
+}
+_CASE_STATUS = {
+    CaseStatus.ACTIVE: ("berjalan", "running"), CaseStatus.COMPLETED: ("selesai", "completed"),
+    CaseStatus.CANCELLED: ("dibatalkan", "cancelled"),
+    CaseStatus.REFUSED: ("ditolak saat dimulai", "refused at its start"),
+}
+
+
+class _Context:
+    """What describing one case needs: its workflow, the calendar, names, delegations."""
+
+    def __init__(self, conn: Connection, wf: Workflow, calendar: CourtCalendar,
+                 who: Names) -> None:
+        self.wf, self.calendar, self.names = wf, calendar, who
+        self.delegations = directory.delegations(conn)
+        self.lang = current_lang()
+
+    def worked(self, seconds: int) -> str:
+        return self.calendar.describe_working(seconds, self.lang)
+
+    def when(self, moment: datetime | None) -> str:
+        return when(moment, self.calendar.tz)
+
+    def node(self, node: str | None) -> Node | None:
+        if node is None:
+            return None
+        try:
+            return self.wf.node(node)
+        except KeyError:
+            return None
+
+    def step(self, node: str | None) -> str | None:
+        found = self.node(node)
+        if found is None:
+            return node
+        return f"{node}. {' '.join(found.kegiatan.split())}"
+
+    def item_name(self, node: str | None, item: str) -> str:
+        """The SOP's name of a kelengkapan, output or case field."""
+        first = self.node(node)
+        for n in [*([first] if first else []), *self.wf.nodes]:
+            for i in (*n.outputs, *n.inputs):
+                if i.id == item:
+                    return i.nama
+        for f in self.wf.fields:
+            if f.id == item:
+                return f.nama
+        return item.replace("_", " ")
+
+    def given(self, node: str | None, values: dict[str, str]) -> tuple[Given, ...]:
+        return tuple(Given(k, self.item_name(node, k), str(v)) for k, v in values.items())
+
+    def who(self, actor: str | None, node: str | None, at: datetime, *,
+            on_behalf_of: str | None = None, as_delegate: str | None = None) -> Who:
+        if actor is None:
+            return Who(None, self.names.user(None))
+        delegation = None
+        if as_delegate is not None:
+            kind = next((d.kind for d in self.delegations
+                         if d.delegate == actor and d.role == as_delegate
+                         and d.start <= at < d.end), None)
+            prefix = str(kind).capitalize() if kind else "Plh/Plt"
+            delegation = f"{prefix} {self.names.role(as_delegate)}"
+        held = self.names.held.get(actor, frozenset())
+        acting: Sequence[str] = ()
+        found = self.node(node)
+        if found is not None:
+            acting = [r for r in self.wf.acting_roles(found) if r in held]
+        jabatan = ", ".join(self.names.role(r) for r in (acting or sorted(held))) or None
+        # a public role is named with its synonyms ("Pemohon / Pengguna Layanan / ..."):
+        # "atas nama Pemohon" reads as people say it
+        party = (self.names.role(on_behalf_of).split(" / ")[0].strip() if on_behalf_of
+                 else None)
+        return Who(actor, self.names.user(actor), jabatan, party, delegation)
+
+
+def case_report(rt: Runtime, case_id: str) -> CaseReport:
+    """The report of ``case_id`` as it stands now (NotFoundError if there is no such case)."""
+    from sop_runtime.store.chain import verify
+
+    now = rt.now()
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        stored, state = load_case(conn, case_id)
+        events = decode(stored)
+        wf = catalog.workflow(rt, conn, state.version)
+        _, calendar = catalog.court(rt, conn)
+        ctx = _Context(conn, wf, calendar, names(conn))
+        timeline = tuple(_entry(ctx, s, e) for s, e in zip(stored, events, strict=True))
+        deviations = _deviations(ctx, case_id, events)
+        people = _people(ctx, timeline, events, deviations)
+        checked = verify(conn, case=case_id)
+        chain = Chain(checked.ok, checked.events, None if checked.first_break is None else
+                      tr(checked.first_break.message_id, checked.first_break.message_en))
+        cover = _cover(rt, conn, ctx, case_id, stored[-1])
+    steps = tuple(_step_time(ctx, s, now) for s in state.steps)
+    started = next((e for e in events if isinstance(e, CaseStarted)), None)
+    status = state.status or CaseStatus.REFUSED
+    return CaseReport(
+        case_id=case_id, sop_id=state.sop_id, sop_nama=wf.nama,
+        sop_nomor=wf.document.identitas.nomor, version=state.version, status=str(status),
+        status_text=tr(*_CASE_STATUS[status]), started_at=state.started_at,
+        started_by=timeline[0].who, ended_at=state.ended_at, generated_at=now,
+        fields=ctx.given(None, dict(started.fields)) if started else (),
+        timeline=timeline, steps=steps,
+        deviations=deviations, people=people, service=_service(ctx, state, now),
+        chain=chain, seal=cover,
+        open_steps=tuple(ctx.step(s.node) or s.node for s in state.open_steps))
+
+
+# -- the timeline ----------------------------------------------------------------------
+
+def _entry(ctx: _Context, s: StoredEvent, e: Event) -> Entry:
+    node: str | None = getattr(e, "node", None)
+    attempt: int | None = getattr(e, "attempt", None)
+    # starting a case is the start step's act: the role its holder acts in
+    who = ctx.who(s.actor, ctx.wf.start if isinstance(e, CaseStarted) else node,
+                  s.occurred_at)
+    notes: list[str] = []
+    given: tuple[Given, ...] = ()
+    decision = reason = None
+    if isinstance(e, CaseStarted):
+        what = tr("Perkara dimulai", "Case started")
+        notes.append(tr("SOP {n} (versi {v})", "SOP {n} (version {v})", n=ctx.wf.nama,
+                        v=e.version[:12]))
+        if e.service_due:
+            notes.append(tr("batas waktu pelayanan {t}", "service due {t}",
+                            t=ctx.when(e.service_due)))
+        given = ctx.given(None, dict(e.fields))
+    elif isinstance(e, StepActivated):
+        what = tr("Langkah menjadi aktif", "Step became active")
+        if e.attempt > 1:
+            what += tr(" (percobaan ke-{n})", " (attempt {n})", n=e.attempt)
+        if e.due_at:
+            notes.append(tr("batas {t}", "due {t}", t=ctx.when(e.due_at)))
+        if e.timer_due:
+            notes.append(tr("batas tunggu {t}", "timer {t}", t=ctx.when(e.timer_due)))
+        if e.assignee:
+            notes.append(tr("ditugaskan kepada {u}", "assigned to {u}",
+                            u=ctx.names.user(e.assignee)))
+        if e.early:
+            notes.append(tr("dikerjakan sebelum urutannya", "done ahead of the flow"))
+        if e.reopened:
+            notes.append(tr("dibuka ulang oleh pengawas", "reopened by a supervisor"))
+    elif isinstance(e, StepClaimed):
+        what = tr("Langkah diambil untuk dikerjakan", "Step claimed")
+    elif isinstance(e, StepCompleted):
+        what = tr("Langkah selesai", "Step done")
+        who = ctx.who(s.actor, node, s.occurred_at, on_behalf_of=e.on_behalf_of,
+                      as_delegate=e.as_delegate)
+        given = ctx.given(e.node, dict(e.outputs))
+        decision, reason = e.decision, e.reason
+        if e.next:
+            notes.append(tr("lanjut ke langkah {n}", "next: step {n}", n=", ".join(e.next)))
+    elif isinstance(e, StepExtended):
+        what = tr("Batas waktu diperpanjang sampai {t}", "Deadline extended to {t}",
+                  t=ctx.when(e.due_at))
+        reason = e.reason
+    elif isinstance(e, StepReassigned):
+        what = tr("Langkah dialihkan kepada {u}", "Step reassigned to {u}",
+                  u=ctx.names.user(e.assignee))
+        reason = e.reason
+    elif isinstance(e, StepSkipped):
+        what = tr("Langkah ditutup tanpa dikerjakan", "Step closed without being done")
+        reason = e.reason
+    elif isinstance(e, TimerFired):
+        what = tr("Waktu tunggu habis (batas {t})", "Timer ran out (due {t})", t=ctx.when(e.due))
+        if e.next:
+            notes.append(tr("lanjut ke langkah {n}", "next: step {n}", n=", ".join(e.next)))
+    elif isinstance(e, DeviationFlagged):
+        what = tr("Penyimpangan: {k}", "Deviation: {k}", k=deviation_label(e.kind))
+        notes.append(tr("aturan: {r}", "rule: {r}", r=evidence.rule_text(e.rule)))
+        notes.extend(evidence.describe(e.evidence, ctx.calendar, ctx.names, _name(ctx)))
+        reason = e.reason
+    elif isinstance(e, ActionRefused):
+        kinds = e.detail.get("pelanggaran", str(e.kind or e.code)).split(",")
+        what = tr("Tindakan ditolak ({k}); percobaan dicatat",
+                  "Action refused ({k}); the attempt recorded",
+                  k="; ".join(deviation_label(k) for k in kinds))
+        notes.extend(evidence.describe(e.detail, ctx.calendar, ctx.names, _name(ctx)))
+        reason = e.reason
+    elif isinstance(e, CaseCompleted):
+        what = tr("Perkara selesai", "Case completed")
+    elif isinstance(e, CaseCancelled):
+        what = tr("Perkara dibatalkan", "Case cancelled")
+        reason = e.reason
+    else:
+        what = e.TYPE
+    return Entry(seq=s.seq, type=s.type, occurred_at=s.occurred_at, recorded_at=s.recorded_at,
+                 entered_later=s.recorded_at - s.occurred_at >= timedelta(minutes=1),
+                 who=who, node=node, step=ctx.step(node), attempt=attempt, what=what,
+                 given=given, decision=decision, reason=reason, notes=tuple(notes))
+
+
+def _name(ctx: _Context) -> Callable[[str], str]:
+    return lambda node: ctx.step(node) or node
+
+
+# -- deviations, people, steps, the service standard ------------------------------------
+
+def _deviations(ctx: _Context, case_id: str, events: list[Event]) -> tuple[Deviation, ...]:
+    out = []
+    for row in deviation_rows(case_id, 1, events):
+        out.append(Deviation(
+            seq=row.seq, kind=row.kind, label=deviation_label(row.kind), outcome=row.outcome,
+            rule=row.rule, rule_text=evidence.rule_text(row.rule),
+            occurred_at=row.occurred_at, recorded_at=row.recorded_at, node=row.node,
+            step=ctx.step(row.node), who=ctx.who(row.actor, row.node, row.occurred_at),
+            evidence=dict(row.evidence),
+            evidence_text=evidence.describe(row.evidence, ctx.calendar, ctx.names,
+                                            _name(ctx)),
+            reason=row.reason))
+    return tuple(out)
+
+
+def _people(ctx: _Context, timeline: Sequence[Entry], events: Sequence[Event],
+            deviations: Sequence[Deviation]) -> tuple[Person, ...]:
+    order: list[str] = []
+    done: dict[str, list[str]] = {}
+    other: dict[str, list[str]] = {}
+    roles: dict[str, list[str]] = {}
+    count: dict[str, int] = {}
+    for entry, e in zip(timeline, events, strict=True):
+        user = entry.who.username
+        if user is None:
+            continue
+        if user not in count:
+            order.append(user)
+            done[user], other[user], roles[user], count[user] = [], [], [], 0
+        count[user] += 1
+        for held in (entry.who.delegation, *(entry.who.jabatan or "").split(", ")):
+            if held and held not in roles[user]:
+                roles[user].append(held)
+        if isinstance(e, StepCompleted):
+            done[user].append(e.node + (tr(" (atas nama pemohon)", " (for the applicant)")
+                                        if e.on_behalf_of else ""))
+        act = _act(e)
+        if act:
+            other[user].append(act)
+    flagged = {u: sum(1 for d in deviations if d.who.username == u and d.outcome == "dicatat")
+               for u in order}
+    refused = {u: sum(1 for d in deviations if d.who.username == u and d.outcome == "ditolak")
+               for u in order}
+    return tuple(Person(u, ctx.names.user(u), ", ".join(roles[u]) or ctx.names.jabatan(u),
+                        tuple(done[u]), tuple(other[u]), count[u], flagged[u], refused[u])
+                 for u in order)
+
+
+def _act(e: Event) -> str | None:
+    """A person's act other than completing a step, in a few words (a supervisor's skip,
+    reopening and cancelling through the override deviation that records them)."""
+    if isinstance(e, CaseStarted):
+        return tr("memulai perkara", "started the case")
+    if isinstance(e, StepClaimed):
+        return tr("mengambil langkah {n}", "claimed step {n}", n=e.node)
+    if isinstance(e, StepExtended):
+        return tr("memperpanjang batas langkah {n}", "extended step {n}", n=e.node)
+    if isinstance(e, StepReassigned):
+        return tr("mengalihkan langkah {n}", "reassigned step {n}", n=e.node)
+    if isinstance(e, ActionRefused):
+        return tr("mencoba langkah {n} (ditolak)", "tried step {n} (refused)", n=e.node or "-")
+    if isinstance(e, DeviationFlagged) and e.kind == "override":
+        act = e.evidence.get("tindakan")
+        if act == "lewati":
+            return tr("melewati langkah {n}", "skipped step {n}", n=e.node)
+        if act == "buka_ulang":
+            return tr("membuka ulang langkah {n}", "reopened step {n}", n=e.node)
+        if act == "batal":
+            return tr("membatalkan perkara", "cancelled the case")
+    return None
+
+
+def _step_time(ctx: _Context, s: StepState, now: datetime) -> StepTime:
+    node = ctx.node(s.node)
+    limit = None
+    if node is not None and node.limit is not None:
+        limit = node.limit.text or node.limit.canonical()
+    elif node is not None and node.limit_set:
+        limit = tr("tidak ditentukan", "not set")
+    end = s.completed_at if s.status is StepStatus.DONE else now if s.is_open else None
+    seconds = None if end is None else ctx.calendar.working_seconds_between(s.activated_at, end)
+    late = None
+    if s.due_at is None:
+        verdict, text = "no_limit", tr("tanpa batas waktu", "no time limit")
+        if s.status is StepStatus.DONE:
+            text = tr("selesai; tanpa batas waktu", "done; no time limit")
+    elif s.status is StepStatus.DONE and s.completed_at is not None:
+        if s.completed_at <= s.due_at:
+            verdict, text = "on_time", tr("tepat waktu", "on time")
+        else:
+            late = ctx.calendar.working_seconds_between(s.due_at, s.completed_at)
+            verdict, text = "late", tr("terlambat {d}", "late by {d}", d=ctx.worked(late))
+    elif s.is_open and now > s.due_at:
+        late = ctx.calendar.working_seconds_between(s.due_at, now)
+        verdict, text = "overdue", tr("masih terbuka, terlambat {d}", "still open, late by {d}",
+                                      d=ctx.worked(late))
+    elif s.is_open:
+        verdict, text = "open", tr("berjalan, batas {t}", "running, due {t}",
+                                   t=ctx.when(s.due_at))
+    else:
+        verdict, text = "closed", tr(*_STATUS[s.status])
+    role = node.role if node is not None else None
+    doer = (ctx.who(s.completed_by, s.node, s.completed_at or s.activated_at,
+                    on_behalf_of=s.on_behalf_of, as_delegate=s.as_delegate)
+            if s.completed_by else None)
+    return StepTime(
+        node=s.node, step=ctx.step(s.node) or s.node, attempt=s.attempt,
+        jabatan=ctx.names.role(role), status=str(s.status), status_text=tr(*_STATUS[s.status]),
+        limit=limit, activated_at=s.activated_at, due_at=s.due_at, completed_at=s.completed_at,
+        completed_by=doer.name if doer else None,
+        on_behalf_of=doer.on_behalf_of if doer else None,
+        delegation=doer.delegation if doer else None,
+        working_seconds=seconds, working_text="-" if seconds is None else ctx.worked(seconds),
+        late_seconds=late, verdict=verdict, verdict_text=text)
+
+
+def _service(ctx: _Context, state: CaseState, now: datetime) -> Service:
+    wf = ctx.wf
+    limit = None if wf.service_limit is None else (wf.service_limit.text
+                                                   or wf.service_limit.canonical())
+    start, due = state.started_at, state.service_due
+    end = state.ended_at if state.status is CaseStatus.COMPLETED else (
+        now if state.is_active else None)
+    seconds = None if start is None or end is None else ctx.calendar.working_seconds_between(
+        start, end)
+    late, met = None, None
+    if due is None:
+        text = tr("SOP ini tidak menetapkan waktu pelayanan", "This SOP sets no service time")
+    elif state.status is CaseStatus.COMPLETED and end is not None:
+        met = end <= due
+        if met:
+            text = tr("terpenuhi: selesai sebelum batas {t}", "met: done before {t}",
+                      t=ctx.when(due))
+        else:
+            late = ctx.calendar.working_seconds_between(due, end)
+            text = tr("tidak terpenuhi: selesai {d} setelah batas {t}",
+                      "not met: done {d} after {t}", d=ctx.worked(late), t=ctx.when(due))
+    elif state.is_active and now > due:
+        met, late = False, ctx.calendar.working_seconds_between(due, now)
+        text = tr("tidak terpenuhi: masih berjalan, {d} melewati batas {t}",
+                  "not met: still running, {d} past {t}", d=ctx.worked(late), t=ctx.when(due))
+    elif state.is_active:
+        text = tr("berjalan, batas {t}", "running, due {t}", t=ctx.when(due))
+    else:
+        text = tr("perkara {s}", "the case is {s}", s=tr(*_CASE_STATUS[state.status
+                                                                     or CaseStatus.REFUSED]))
+    return Service(limit, due, state.ended_at, seconds,
+                   "-" if seconds is None else ctx.worked(seconds), late, met, text)
+
+
+# -- the seal ----------------------------------------------------------------------------
+
+def _cover(rt: Runtime, conn: Connection, ctx: _Context, case_id: str,
+           head: StoredEvent) -> SealCover:
+    from sop_runtime.service.seals import proof, proof_holds
+
+    leaves = store_seals.case_leaves(conn, case_id)
+    by_id = {s.id: s for s in store_seals.list_seals(conn)}
+    covering = next((sid for sid, seq, hash_ in leaves
+                     if (seq, hash_) == (head.seq, head.hash)), None)
+    if covering is not None:
+        seal = by_id[covering]
+        data = proof(rt, case_id, seal.id)
+        return SealCover(head.seq, head.hash, seal, ctx.names.user(seal.sealed_by), data,
+                         proof_holds(data, expected_root=seal.root))
+    earlier = [(sid, seq) for sid, seq, _ in leaves]
+    last = earlier[-1] if earlier else None
+    return SealCover(head.seq, head.hash,
+                     earlier=by_id[last[0]] if last else None,
+                     earlier_seq=last[1] if last else None,
+                     ahead=any(seq > head.seq for _, seq in earlier))
+
+
+def case_html(rt: Runtime, report: CaseReport) -> str:
+    """The report as a printable HTML page (also the PDF's source)."""
+    from sop_runtime.audit.case_html import render_case
+    from sop_runtime.service.letterhead import letterhead
+
+    return render_case(report, letterhead(rt, report.generated_at))

@@ -1,0 +1,106 @@
+"""A deviation's rule and evidence in words, for the reports: instants in the court's time,
+lateness as working time on the court's calendar, roles and people by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from datetime import datetime
+
+from sop_runtime.audit.document import Names, when
+from sop_runtime.i18n import current_lang, tr
+from sop_runtime.worktime import CourtCalendar
+
+_RULES: dict[str, tuple[str, str]] = {
+    "mutu_baku.waktu": ("batas waktu langkah (mutu baku)", "the step's time limit (mutu baku)"),
+    "mutu_baku.kelengkapan": ("kelengkapan wajib (mutu baku)", "required inputs (mutu baku)"),
+    "mutu_baku.output": ("output wajib (mutu baku)", "required outputs (mutu baku)"),
+    "waktu_pelayanan": ("waktu pelayanan (standar pelayanan)",
+                        "service time (service standard)"),
+    "batas_pencatatan": ("batas pencatatan (berkas pengadilan)",
+                         "recording limit (court file)"),
+    "pelaksana": ("pelaksana langkah", "who may do the step"),
+    "pengawas": ("hanya pengawas", "supervisors only"),
+    "alur": ("urutan alur SOP", "the SOP's flow"),
+    "pemisahan_tugas": ("pemisahan tugas", "separation of duties"),
+    "lewati": ("pengawas melewati langkah", "a supervisor skipped the step"),
+    "buka_ulang": ("pengawas membuka ulang langkah", "a supervisor reopened the step"),
+    "pembatalan": ("pengawas membatalkan perkara", "a supervisor cancelled the case"),
+}
+
+_ACTS: dict[str, tuple[str, str]] = {
+    "lewati": ("langkah dilewati", "step skipped"),
+    "batal": ("perkara dibatalkan", "case cancelled"),
+    "buka_ulang": ("langkah dibuka ulang: percobaan baru, riwayat lama tetap",
+                   "step reopened: a new attempt, the old one kept"),
+}
+
+_SKIP = frozenset({"pelanggaran", "aturan", "sop", "versi"})
+# the order phrases are told in: what happened when, then the limit and how late
+_ORDER = {key: i for i, key in enumerate(("terjadi", "dicatat", "batas", "terlambat_detik"))}
+
+
+def rule_text(rule: str) -> str:
+    """The rule in words (``mutu_baku.waktu`` -> ``batas waktu langkah (mutu baku)``);
+    several rules joined by ``;`` each."""
+    parts = [p.strip() for p in rule.split(";") if p.strip()]
+    return "; ".join(tr(*_RULES[p]) if p in _RULES else p for p in parts) or rule
+
+
+def _instant(text: str) -> datetime | None:
+    if len(text) < 19 or text[4:5] != "-" or text[10:11] != "T":
+        return None
+    with suppress(ValueError):
+        return datetime.fromisoformat(text)
+    return None
+
+
+def describe(evidence: Mapping[str, str], calendar: CourtCalendar, who: Names,
+             step_name: Callable[[str], str]) -> tuple[str, ...]:
+    """``evidence`` as phrases (``batas 2026-11-24 09:50 WIT``, ``terlambat 5 menit kerja``,
+    ...), what happened when first; keys this module does not know are shown as they are."""
+    happened = _instant(evidence.get("terjadi", ""))
+    told = [(_ORDER.get(key, len(_ORDER)),
+             _phrase(key, str(value), happened, calendar, who, step_name))
+            for key, value in evidence.items() if key not in _SKIP]
+    return tuple(text for _, text in sorted(told, key=lambda pair: pair[0]))
+
+
+def _phrase(key: str, text: str, happened: datetime | None, calendar: CourtCalendar,
+            who: Names, step_name: Callable[[str], str]) -> str:
+    tz, lang = calendar.tz, current_lang()
+    moment = _instant(text)
+    if key == "batas":
+        return (tr("batas {t}", "due {t}", t=when(moment, tz)) if moment
+                else tr("batas {t}", "limit {t}", t=text))
+    if key == "terlambat_detik" and text.isdigit():
+        return tr("terlambat {d} (waktu kerja menurut kalender pengadilan)",
+                  "late by {d} (working time on the court's calendar)",
+                  d=calendar.describe_working(int(text), lang))
+    if key == "terjadi" and moment:
+        return tr("terjadi {t}", "happened {t}", t=when(moment, tz))
+    if key == "dicatat" and moment:
+        later = "" if happened is None else tr(
+            ", {d} setelah terjadi", ", {d} after it happened",
+            d=calendar.describe_working(calendar.working_seconds_between(happened, moment),
+                                        lang))
+        return tr("dicatat {t}{g}", "recorded {t}{g}", t=when(moment, tz), g=later)
+    if key == "tindakan":
+        return tr(*_ACTS[text]) if text in _ACTS else text
+    if key == "pelaksana":
+        return tr("yang berwenang: {r}", "allowed: {r}",
+                  r=", ".join(who.role(r) for r in text.split(",") if r))
+    if key == "pengguna":
+        return tr("dilakukan oleh {u}", "done by {u}", u=f"{who.user(text)} ({text})")
+    if key == "langkah":
+        return tr("langkah {s}", "step {s}", s=step_name(text))
+    if key == "langkah_aktif":
+        return tr("langkah yang aktif saat itu: {s}", "steps active then: {s}", s=text)
+    if key == "langkah_lain":
+        return tr("orang yang sama mengerjakan langkah {s}", "the same person did step {s}",
+                  s=text)
+    if key == "kurang":
+        return tr("tidak ada: {x}", "missing: {x}", x=text)
+    if key == "alasan":
+        return tr("alasan aturan: {x}", "why the rule: {x}", x=text)
+    return f"{key.replace('_', ' ')}: {text}"
