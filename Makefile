@@ -28,6 +28,8 @@ demo: $(STAMP)
 	$(BIN)/sop publish $(OUT)
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	SOP_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/sop demo
+	SOP_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/sop conformance examples/skum-januari-2026.csv \
+		--sop taksiran-panjar-skum --map examples/skum-januari-2026.map.yaml
 
 lint: $(STAMP)
 	$(BIN)/ruff check sop_runtime tests bench

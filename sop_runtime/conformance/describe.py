@@ -53,7 +53,7 @@ def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
         return tr("{p} tidak memegang peran {r}", "{p} holds none of {r}",
                   p=d.get("pengguna", "?"), r=" / ".join(roles) or "-")
     if f.kind in ("missing_output", "missing_input"):
-        return tr("kurang: {k}", "missing: {k}", k=d.get("kurang", "-"))
+        return d.get("kurang", "-")
     if f.kind in ("overdue", "service_overdue"):
         late = d.get("terlambat_detik", "")
         due = d.get("batas", "")

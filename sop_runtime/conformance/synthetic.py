@@ -153,8 +153,9 @@ class Generator:
                             dict(step.values), current.due_at, state.service_due))
         return rows
 
-    def start_times(self, count: int, first: datetime) -> list[datetime]:
-        """``count`` starts on working days from ``first`` on, in office hours."""
+    def start_times(self, count: int, first: datetime, per_day: int = 40) -> list[datetime]:
+        """``count`` starts on working days from ``first`` on, in office hours, up to
+        ``per_day`` a day."""
         out: list[datetime] = []
         day = first
         while len(out) < count:
@@ -162,7 +163,7 @@ class Generator:
             if intervals:
                 opens, closes = intervals[0]
                 span = max(60, int((closes - opens).total_seconds()) - 3600)
-                for _ in range(min(count - len(out), 40)):
+                for _ in range(min(count - len(out), per_day)):
                     out.append(opens + timedelta(seconds=self.rng.randrange(span)))
             day += timedelta(days=1)
         return out

@@ -270,3 +270,103 @@ def test_json_is_complete_and_machine_readable(court: Court, tmp_path: Path) -> 
     finding = next(f for c in report["case_results"] for f in c["findings"])
     assert set(finding) == {"kind", "step", "at", "row", "detail", "reason"}
     assert datetime.fromisoformat(finding["at"]).utcoffset() is not None
+
+
+def test_the_printable_report_and_its_pdf(court: Court, tmp_path: Path) -> None:
+    """The same report as a page that prints (and as a PDF read back by an independent
+    reader): the findings, the files examined by their SHA-256, the place to sign."""
+    import hashlib
+
+    from pypdf import PdfReader
+
+    gen = generator("taksiran-panjar-skum")
+    rows, injected, _ = mutated_log(gen, 14)
+    log, mapping = write_log(tmp_path, gen, rows)
+    page, pdf = tmp_path / "laporan.html", tmp_path / "laporan.pdf"
+    court.ok("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping, "--html", page,
+             "--pdf", pdf)
+    html = page.read_text(encoding="utf-8")
+    assert "Laporan Kesesuaian Log dengan SOP" in html
+    assert "Temuan per jenis" in html and "<svg" in html
+    assert hashlib.sha256(log.read_bytes()).hexdigest() in html
+    assert hashlib.sha256(mapping.read_bytes()).hexdigest() in html
+    for case, _, _ in injected:
+        assert case in html
+    assert "Ketua Pengadilan Negeri Sanana" in html
+    text = "".join(p.extract_text() for p in PdfReader(str(pdf)).pages)
+    flat = " ".join(text.split())
+    assert "Laporan Kesesuaian Log dengan SOP" in flat
+    packed = "".join(text.split())  # long ids wrap inside their table cells
+    assert sum(case in packed for case, _, _ in injected) == len(injected)
+    assert hashlib.sha256(log.read_bytes()).hexdigest() in packed
+
+
+def test_log_text_is_escaped_in_the_page(court: Court, tmp_path: Path) -> None:
+    gen = generator("taksiran-panjar-skum")
+    rows = gen.clean("<script>alert(1)</script>", START.replace(hour=9))
+    rows[2:3] = []  # a deletion, so the case is listed
+    log, mapping = write_log(tmp_path, gen, rows)
+    page = tmp_path / "laporan.html"
+    court.ok("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping, "--html", page)
+    html = page.read_text(encoding="utf-8")
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_long_log_shows_its_progress_on_a_terminal(court: Court, tmp_path: Path) -> None:
+    """On a terminal (a pseudo-terminal here, in a real process) the reading and the replay
+    show progress bars on stderr; piped, nothing but the report."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    gen = generator("legalisasi-waarmerking")
+    rows, _, _ = mutated_log(gen, 2100)  # > 20k rows: the reading reports too
+    log, mapping = write_log(tmp_path, gen, rows)
+    args = [sys.executable, "-m", "sop_runtime", "conformance", str(log), "--sop",
+            gen.wf.sop_id, "--map", str(mapping)]
+    env = {**os.environ, **court.env, "TERM": "xterm", "COLUMNS": "120", "SOP_LANG": "id"}
+    main, other = pty.openpty()
+    with subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=other, env=env) as proc:
+        os.close(other)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the process closed its end
+                break
+            if not chunk:
+                break
+            seen += chunk
+        assert proc.wait(timeout=120) == 0
+    os.close(main)
+    text = seen.decode("utf-8", "replace")
+    assert "Membaca log" in text and "Memutar ulang perkara" in text
+    assert f"{len(rows) // 10}/{len(rows) // 10}" in text  # every case, counted
+    piped = court.ok("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping)
+    assert "Memutar ulang perkara" not in piped.stderr
+
+
+def test_the_example_log_is_reproducible_and_shows_each_kind_once(court: Court,
+                                                                   tmp_path: Path) -> None:
+    """examples/ holds the log `make demo` checks; examples/generate.py writes it again,
+    byte for byte, and it carries one deviation of each kind."""
+    import shutil
+    import subprocess
+    import sys
+
+    examples = ROOT / "examples"
+    copy = tmp_path / "repo"
+    (copy / "examples").mkdir(parents=True)
+    shutil.copy(examples / "generate.py", copy / "examples" / "generate.py")
+    (copy / "definitions").symlink_to(ROOT / "definitions")
+    (copy / "tests").symlink_to(ROOT / "tests")
+    subprocess.run([sys.executable, str(copy / "examples" / "generate.py")], check=True,
+                   timeout=120)
+    for name in ("skum-januari-2026.csv", "skum-januari-2026.map.yaml"):
+        assert (copy / "examples" / name).read_bytes() == (examples / name).read_bytes(), name
+    report = court.json("conformance", examples / "skum-januari-2026.csv", "--sop",
+                        "taksiran-panjar-skum", "--map", examples / "skum-januari-2026.map.yaml")
+    assert report["cases"] == 40 and report["conforming"] == 34
+    assert report["totals"] == {kind: 1 for kind in (
+        "out_of_order", "skipped", "wrong_actor", "overdue", "rework", "missing_output")}
