@@ -206,7 +206,7 @@ def render_case(r: CaseReport, head: Letterhead) -> str:
         step_rows.append(
             f"<tr><td>{name}<br><span class='muted small'>{escape(s.jabatan)}</span></td>"
             f"<td>{limit}</td><td>{when_html(s.activated_at, tz)}</td>"
-            f"<td>{finished}</td><td class=n>{worked}</td>"
+            f"<td>{finished}</td><td class=w>{worked}</td>"
             f'<td class="{cls}">{escape(s.verdict_text)}</td></tr>')
     out.append(table([tr("Langkah / pelaksana", "Step / role"), tr("Batas", "Limit"),
                       tr("Aktif", "Active"), tr("Selesai / oleh", "Done / by"),
@@ -247,7 +247,7 @@ def render_case(r: CaseReport, head: Letterhead) -> str:
                       tr("Langkah diselesaikan", "Steps done"), tr("Tindakan lain", "Other acts"),
                       (tr("Peristiwa", "Events"), "n"), (tr("Penyimpangan", "Deviations"), "n"),
                       (tr("Ditolak", "Refused"), "n")], people,
-                     widths=(15, 15, 13, 21, 11, 15, 10)))
+                     widths=(15, 14, 14, 19, 11, 16, 11)))
 
     out.append(f"<h2>{escape(tr('Riwayat lengkap', 'The whole timeline'))}</h2>")
     note = tr("Setiap peristiwa di log perkara, berurutan. Waktu adalah saat terjadi; bila "

@@ -158,10 +158,10 @@ p { margin: 1.5mm 0; }
 .note { color: #444; font-size: 8pt; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 0.25mm solid #999; padding: 1mm 1.6mm; text-align: left; vertical-align: top; }
-th { background: #e8eef4; font-weight: bold; }
+th { background: #e8eef4; font-weight: bold; font-size: 8.5pt; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
-td.n, th.n { text-align: right; } td.n { white-space: nowrap; }
+td.n, th.n, td.w { text-align: right; } td.n { white-space: nowrap; }
 table.fixed { table-layout: fixed; }
 td { overflow-wrap: break-word; }
 table.facts td, table.facts th { border: none; padding: 0.6mm 2mm 0.6mm 0; }

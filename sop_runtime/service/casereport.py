@@ -296,8 +296,10 @@ def _people(ctx: _Context, timeline: Sequence[Entry], events: Sequence[Event],
             if held and held not in roles[user]:
                 roles[user].append(held)
         if isinstance(e, StepCompleted):
-            done[user].append(e.node + (tr(" (atas nama pemohon)", " (for the applicant)")
-                                        if e.on_behalf_of else ""))
+            done[user].append(e.node + (tr(" (percobaan ke-{n})", " (attempt {n})", n=e.attempt)
+                                        if e.attempt > 1 else "")
+                              + (tr(" (atas nama pemohon)", " (for the applicant)")
+                                 if e.on_behalf_of else ""))
         act = _act(e)
         if act:
             other[user].append(act)
