@@ -32,7 +32,7 @@ demo: $(STAMP)
 		--sop taksiran-panjar-skum --map examples/skum-januari-2026.map.yaml
 
 lint: $(STAMP)
-	$(BIN)/ruff check sop_runtime tests bench
+	$(BIN)/ruff check sop_runtime tests bench examples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

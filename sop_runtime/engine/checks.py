@@ -184,13 +184,15 @@ class Checks:
         raise self._reject("step_not_active", "Langkah {node} belum aktif",
                            "Step {node} is not active", node=node.id)
 
-    def _not_before(self, moment: datetime, what: str) -> None:
+    def _not_before(self, moment: datetime, what: str, **params: str) -> None:
+        """Reject a time before ``moment``; ``what`` (formatted with ``params`` only then)
+        says what happened at ``moment``."""
         if self.at < moment:
             raise self._reject(
                 "before_activation",
                 "Waktu {at} tidak mungkin: sebelum {what} ({since})",
                 "Time {at} is impossible: before {what} ({since})",
-                at=self._show(self.at), what=what, since=self._show(moment))
+                at=self._show(self.at), what=what.format(**params), since=self._show(moment))
 
     def _authorise(self, node: Node) -> Grant | None:
         assert self.actor is not None

@@ -227,7 +227,7 @@ class _Decision(Checks):
     def _claim(self, cmd: ClaimStep) -> None:
         node = self._node(cmd.node)
         step = self._open_step(node)
-        self._not_before(step.activated_at, f"langkah {node.id} aktif")
+        self._not_before(step.activated_at, "langkah {node} aktif", node=node.id)
         if step.claimed_by == self.actor:
             return
         holder = step.claimed_by or step.assignee
@@ -251,7 +251,7 @@ class _Decision(Checks):
             and step.status is not StepStatus.SKIPPED))
         if not early and not rework:
             step = self._open_step(node)
-            self._not_before(step.activated_at, f"langkah {node.id} aktif")
+            self._not_before(step.activated_at, "langkah {node} aktif", node=node.id)
             holder = step.claimed_by or step.assignee
             if holder is not None and holder != self.actor:
                 raise StaleAction("taken", "Langkah {node} sudah dipegang {user}",
@@ -320,7 +320,7 @@ class _Decision(Checks):
     def _extend(self, cmd: ExtendStep) -> None:
         node = self._node(cmd.node)
         step = self._open_step(node)
-        self._not_before(step.activated_at, f"langkah {node.id} aktif")
+        self._not_before(step.activated_at, "langkah {node} aktif", node=node.id)
         if node.extension is None:
             raise self._reject(
                 "no_extension", "SOP tidak memberi perpanjangan untuk langkah {node}",
@@ -344,7 +344,7 @@ class _Decision(Checks):
     def _reassign(self, cmd: ReassignStep) -> None:
         node = self._node(cmd.node)
         step = self._open_step(node)
-        self._not_before(step.activated_at, f"langkah {node.id} aktif")
+        self._not_before(step.activated_at, "langkah {node} aktif", node=node.id)
         if not self.ctx.directory.knows(cmd.assignee):
             raise self._reject("unknown_user", "Pengguna '{user}' tidak dikenal",
                                "Unknown user '{user}'", user=cmd.assignee)
@@ -360,7 +360,7 @@ class _Decision(Checks):
     def _skip(self, cmd: SkipStep) -> None:
         node = self._node(cmd.node)
         step = self._open_step(node)
-        self._not_before(step.activated_at, f"langkah {node.id} aktif")
+        self._not_before(step.activated_at, "langkah {node} aktif", node=node.id)
         decision = self._decision_label(node, cmd.decision)
         targets = self._targets(node, decision)
         self._flag(DeviationKind.OVERRIDE, "lewati", node.id, step.attempt, reason=self.reason,
@@ -378,7 +378,8 @@ class _Decision(Checks):
             raise self._reject("not_reopenable", "Langkah {node} tidak dapat dibuka ulang: {why}",
                                "Step {node} cannot be reopened: {why}", node=node.id,
                                why="belum pernah aktif" if step is None else "masih terbuka")
-        self._not_before(step.completed_at or step.activated_at, f"langkah {node.id} ditutup")
+        self._not_before(step.completed_at or step.activated_at, "langkah {node} ditutup",
+                         node=node.id)
         self._flag(DeviationKind.OVERRIDE, "buka_ulang", node.id, step.attempt,
                    reason=self.reason, evidence={"tindakan": "buka_ulang"})
         self._enter(node, self.at, self.state.fields, reopened=True)

@@ -28,7 +28,7 @@ from sop_runtime.engine.events import (
     StepSkipped,
     TimerFired,
 )
-from sop_runtime.engine.evolve import replace
+from sop_runtime.engine.evolve import create, replace
 
 
 class CaseStatus(StrEnum):
@@ -65,7 +65,7 @@ class InvalidTransition(Exception):
     """An event that the state cannot follow: the log is inconsistent (a bug or tampering)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StepState:
     node: str
     attempt: int
@@ -96,7 +96,7 @@ class StepState:
         return replace(self, status=status, **changes)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CaseState:
     case_id: str
     sop_id: str = ""
@@ -206,10 +206,10 @@ def _after(state: CaseState, event: Event) -> CaseState:
         if any(s.node == event.node and (s.attempt >= event.attempt or s.is_open)
                for s in state.steps):
             raise InvalidTransition(f"step {event.node}#{event.attempt} activated twice")
-        new = StepState(node=event.node, attempt=event.attempt, status=StepStatus.ACTIVE,
-                        activated_at=event.occurred_at, due_at=event.due_at,
-                        timer_due=event.timer_due, assignee=event.assignee,
-                        early=event.early, reopened=event.reopened)
+        new = create(StepState, node=event.node, attempt=event.attempt,
+                     status=StepStatus.ACTIVE, activated_at=event.occurred_at,
+                     due_at=event.due_at, timer_due=event.timer_due, assignee=event.assignee,
+                     early=event.early, reopened=event.reopened)
         pending = state.pending_early | {event.node} if event.early else state.pending_early
         return replace(state, steps=(*state.steps, new), pending_early=pending)
     if isinstance(event, StepClaimed):

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
 from pathlib import Path
 
 from sop_runtime.compiler.workflow import Workflow
-from sop_runtime.conformance.check import ConformanceReport, check
+from sop_runtime.conformance.check import ConformanceReport, Progress, check
 from sop_runtime.conformance.mapping import load_mapping
 from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
@@ -18,7 +18,7 @@ from sop_runtime.service.runtime import Runtime
 
 def conformance(rt: Runtime, log: Path, sop: str, mapping: Path, *,
                 workers: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> ConformanceReport:
+                progress: Progress | None = None) -> ConformanceReport:
     for path in (log, mapping):
         if not path.is_file():
             raise NotFoundError(tr("Berkas {f} tidak ada", "File {f} does not exist", f=path))
@@ -33,7 +33,20 @@ def conformance(rt: Runtime, log: Path, sop: str, mapping: Path, *,
 
 
 def conformance_html(rt: Runtime, report: ConformanceReport, wf: Workflow) -> str:
+    """The report as a printable page, naming the files examined by their SHA-256."""
     from sop_runtime.audit.conformance_html import render_conformance
     from sop_runtime.service.letterhead import letterhead
 
-    return render_conformance(report, wf, letterhead(rt))
+    with rt.engine.connect() as conn:
+        calendar = catalog.court(rt, conn)[1]
+    return render_conformance(report, wf, calendar, letterhead(rt),
+                              log_sha256=_sha256(Path(report.log)),
+                              mapping_sha256=_sha256(Path(report.mapping)))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
