@@ -109,21 +109,23 @@ class Replayer:
         state = CaseState(case_id=case)
         flags: list[tuple[DeviationFlagged, int]] = []
         first = todo[0][0]
-        ctx = Context(now=first.at, calendar=self.calendar, directory=self.directory,
-                      replay=True)
+        # one clock for the whole case: "now" is its last row (nothing is after it), which
+        # is all a replay needs of it (no entry is judged late: the log has no entry times)
+        ctx = Context(now=max(r.at for r, _ in todo), calendar=self.calendar,
+                      directory=self.directory, replay=True)
         state = self._apply(state, decide(self.wf, state, StartCase(
             actor=self._who(first), at=first.at), ctx=ctx), flags, first.place)
         for i, (row, target) in enumerate(todo):
-            ctx = Context(now=row.at, calendar=self.calendar, directory=self.directory,
-                          replay=True)
             if state.status is not CaseStatus.ACTIVE:
                 result.findings.append(Finding(case, AFTER_END, target.node, row.at, row.place,
                                                {"aktivitas": row.activity}))
                 continue
             if self.timers and any(s.timer_due is not None and s.timer_due <= row.at
                                    for s in state.open_steps):
-                state = self._apply(state, decide(self.wf, state, Sweep(at=row.at), ctx=ctx),
-                                    flags, row.place)
+                # what time alone caused by this row: the sweep judges at the row's time
+                swept = decide(self.wf, state, Sweep(at=row.at), ctx=Context(
+                    now=row.at, calendar=self.calendar, directory=self.directory, replay=True))
+                state = self._apply(state, swept, flags, row.place)
             node = self.wf.node(target.node)
             values = {item: row.values[item] for item in self.values_at(node)
                       if item in row.values}
@@ -141,6 +143,17 @@ class Replayer:
         result.open_steps = tuple(s.node for s in state.open_steps)
         self._sort(state, flags, result)
         return result
+
+    def _held(self, state: CaseState) -> dict[str, set[str]]:
+        """What the steps of this case hold, by item name: an input missing when a step was
+        done, that another step of the case holds, is missing because that step came later
+        or never."""
+        held: dict[str, set[str]] = {}
+        for s in state.steps:
+            n = self.wf.node(s.node)
+            for item in (*n.inputs, *n.outputs):
+                held.setdefault(item.nama, set()).add(n.id)
+        return held
 
     def _who(self, row: LogRow) -> str:
         return row.resource or "-"
@@ -173,15 +186,12 @@ class Replayer:
     def _sort(self, state: CaseState, flags: list[tuple[DeviationFlagged, int]],
               result: CaseResult) -> None:
         """Flags to findings: each deviation once, with what it dragged behind it."""
+        if not flags:
+            return
         done = {s.node for s in state.steps if s.status is StepStatus.DONE}
         never_done = {s.node for s in state.steps} - done
-        # what the steps of this case hold: an input missing when a step was done, that
-        # another step of the case holds, is missing because that step came later or never
-        held: dict[str, set[str]] = {}
-        for s in state.steps:
-            n = self.wf.node(s.node)
-            for item in (*n.inputs, *n.outputs):
-                held.setdefault(item.nama, set()).add(n.id)
+        held = self._held(state) if any(
+            f.kind is DeviationKind.MISSING_INPUT for f, _ in flags) else {}
         unchecked = {name for _, name in self.mapping.unchecked_outputs}
         for flag, place in flags:
             detail = dict(flag.evidence)

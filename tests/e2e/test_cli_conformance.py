@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -370,3 +370,29 @@ def test_the_example_log_is_reproducible_and_shows_each_kind_once(court: Court,
     assert report["cases"] == 40 and report["conforming"] == 34
     assert report["totals"] == {kind: 1 for kind in (
         "out_of_order", "skipped", "wrong_actor", "overdue", "rework", "missing_output")}
+
+
+def test_a_timer_branch_in_the_log_is_the_flow_not_a_deviation(court: Court,
+                                                                tmp_path: Path) -> None:
+    """pengembalian-sisa-panjar: step 9 waits 6 months after step 8's notice, then the
+    money goes to the state (step 11). A log showing step 11 seven months on follows the SOP;
+    one showing it after two months skipped the waiting step."""
+    from dataclasses import replace as with_
+
+    gen = generator("pengembalian-sisa-panjar")
+    sop = gen.wf.sop_id
+    rows: list[Row] = []
+    for case, months in (("tepat", 7), ("terlalu-cepat", 2)):
+        walked = gen.clean(case, START.replace(hour=9))
+        upto8 = walked[:[r.node for r in walked].index("8") + 1]
+        rows += upto8
+        rows.append(with_(upto8[-1], node="11",
+                          activity=f"11. {gen.wf.node('11').kegiatan}",
+                          person="Siti Aisyah Buamona", decision="", values={},
+                          at=upto8[-1].at + timedelta(days=30 * months)))
+    log, mapping = write_log(tmp_path, gen, rows)
+    report = court.json("conformance", log, "--sop", sop, "--map", mapping)
+    results = {c["case"]: c for c in report["case_results"]}
+    assert results["tepat"]["findings"] == [] and results["tepat"]["completed"]
+    assert [(f["kind"], f["step"]) for f in results["terlalu-cepat"]["findings"]] == [
+        ("skipped", "9")]
