@@ -79,7 +79,7 @@ def _check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalenda
     people = {(r.resource, r.role) for rows in log.cases.values() for r in rows}
     replayer = Replayer.build(wf, mapping, calendar, people, supervisor_roles)
     report.unknown_people = sorted(p for p, roles in replayer.directory.roles.items()
-                                   if not roles)
+                                   if p and not roles)
     if workers is None:
         workers = (os.cpu_count() or 1) if report.replayed >= PARALLEL_FROM else 1
     started = time.perf_counter()

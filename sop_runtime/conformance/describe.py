@@ -35,7 +35,8 @@ def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
     """What shows the finding: ``Joko Prasetyo tidak memegang peran Kasir``."""
     d = f.detail
     if f.kind == DATA:
-        return tr("{a}: {m}", "{a}: {m}", a=d.get("aktivitas", ""), m=d.get("pesan", ""))
+        what = d.get("aktivitas")
+        return f"{what}: {d.get('pesan', '')}" if what else d.get("pesan", "")
     if f.kind == AFTER_END:
         return tr("'{a}' tercatat setelah perkara selesai", "'{a}' recorded after the case "
                   "ended", a=d.get("aktivitas", ""))

@@ -31,6 +31,7 @@ from sop_runtime.engine.decision import decide
 from sop_runtime.engine.events import DeviationFlagged, DeviationKind, Event
 from sop_runtime.engine.rejections import CommandRejected
 from sop_runtime.engine.state import CaseState, CaseStatus, StepStatus, apply
+from sop_runtime.i18n import tr
 from sop_runtime.worktime import CourtCalendar
 
 # findings that are not deviations of the procedure but of the log itself
@@ -81,6 +82,8 @@ class Replayer:
         roles: dict[str, set[str]] = {}
         for person, role in people:
             held = roles.setdefault(person, set())
+            if not person:  # nobody named: holds nothing (see _who)
+                continue
             mapped = mapping.resources.get(person)
             if mapped is not None:
                 held |= mapped
@@ -156,7 +159,9 @@ class Replayer:
         return held
 
     def _who(self, row: LogRow) -> str:
-        return row.resource or "-"
+        # a row naming nobody is replayed as done by nobody: the rules flag a wrong actor,
+        # which _sort reports as what it is, a gap in the log
+        return row.resource
 
     def _decision(self, node: Node, row: LogRow, target: Target,
                   later: list[tuple[LogRow, Target]]) -> str | None:
@@ -210,8 +215,12 @@ class Replayer:
                 if not checkable:
                     continue  # the log has no column for it: not checkable, said once
                 detail["kurang"] = "; ".join(checkable)
-            finding = Finding(result.case, str(flag.kind), flag.node, flag.occurred_at, place,
-                              detail, flag.reason)
+            kind = str(flag.kind)
+            if flag.kind is DeviationKind.WRONG_ACTOR and not detail.get("pengguna"):
+                kind, detail = DATA, {"pesan": tr("pelaksana tidak tercatat di log",
+                                                  "the log names no one for this step")}
+            finding = Finding(result.case, kind, flag.node, flag.occurred_at, place, detail,
+                              flag.reason)
             (result.consequences if consequence else result.findings).append(finding)
 
 

@@ -176,13 +176,17 @@ def test_what_the_log_lacks_is_said_once(court: Court, tmp_path: Path) -> None:
     gen = generator("taksiran-panjar-skum")
     rows, _, _ = mutated_log(gen, 7)
     log, mapping = write_log(tmp_path, gen, rows)
-    lines = log.read_text(encoding="utf-8").splitlines()
-    first = next(csv.reader([lines[1]]))
+    with log.open(encoding="utf-8", newline="") as f:
+        table = list(csv.reader(f))
+    first = table[1]
+    nobody_case = table[-7][0]
+    table[-7][2] = ""                            # a row that names nobody
     extra = [first.copy(), first.copy()]
     extra[0][1] = "Cetak ulang SKUM"            # an activity the mapping does not know
     extra[1][3] = "kemarin sore"                 # a time that is not a time
-    with log.open("a", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(extra)
+    with log.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows([*table, *extra])
+    lines = table  # the header and the rows before the two extra ones
     data = yaml.safe_load(mapping.read_text(encoding="utf-8"))
     del data["nilai"]["skum_lunas"]              # the log has no column for this output
     stranger = rows[3].person
@@ -199,6 +203,14 @@ def test_what_the_log_lacks_is_said_once(court: Court, tmp_path: Path) -> None:
     kinds = {(f["kind"], f["detail"].get("pengguna")) for c in report["case_results"]
              for f in c["findings"]}
     assert ("wrong_actor", stranger) in kinds
+    nobody = [f for c in report["case_results"] if c["case"] == nobody_case
+              for f in c["findings"]]
+    # the row is replayed (nothing after it looks skipped or early), and said for what it is
+    assert [(f["kind"], f["detail"]) for f in nobody if f["kind"] != "wrong_actor"] == [
+        ("data", {"pesan": "pelaksana tidak tercatat di log"})], nobody
+    assert all(f["detail"].get("pengguna") == stranger for f in nobody
+               if f["kind"] == "wrong_actor")
+    assert "" not in report["unknown_people"]
     assert not any(f["kind"] == "missing_output" and "lunas" in f["detail"].get("kurang", "")
                    for c in report["case_results"] for f in c["findings"])
     out = court.ok("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping).stdout
