@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sop_runtime.cli.common import console, definitions_dir, fail, use_clock
+from sop_runtime.cli.common import Exit, console, definitions_dir, fail, use_clock
 from sop_runtime.i18n import current_lang, tr
 
 
@@ -31,9 +31,14 @@ def demo(
     def run_in_language(args: list[str]) -> int:  # each command sets the language anew
         return run(["--lang", lang, *args])
 
+    folder = definitions or definitions_dir()
+    if not (folder / "court.yaml").is_file():
+        fail(tr("{d} tidak memuat court.yaml: jalankan dari folder proyek atau beri "
+                "--definitions DIR", "{d} holds no court.yaml: run from the project's folder "
+                "or give --definitions DIR", d=folder.resolve()), Exit.NOT_FOUND)
     use_clock(lambda: moment[0])
     try:
-        play(definitions or definitions_dir(), run_in_language, set_clock, console())
+        play(folder, run_in_language, set_clock, console())
     except DemoFailed as exc:
         fail(tr("demo gagal: {e}", "demo failed: {e}", e=exc))
     finally:

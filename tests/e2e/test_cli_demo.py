@@ -24,6 +24,12 @@ def test_the_demo_day_plays_through_and_ends_verified(tmp_path: Path) -> None:
     assert [(d["actor"], d["node"]) for d in refused] == [("fadli.ptsp", "5")]
 
 
+def test_the_demo_away_from_its_definitions_says_so(tmp_path: Path) -> None:
+    court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")  # runs in tmp_path
+    r = court.fails(2, "demo")
+    assert "tidak memuat court.yaml" in r.stderr and "--definitions" in r.stderr
+
+
 def test_the_demo_speaks_english_when_asked(tmp_path: Path) -> None:
     court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
     out = " ".join(court.ok("--lang", "en", "demo", "--definitions", DEFINITIONS).stdout.split())
