@@ -201,9 +201,10 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from sop_runtime.audit.document import gap
     from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.render import describe, step_name
-    from sop_runtime.cli.times import show, show_gap
+    from sop_runtime.cli.times import show
     from sop_runtime.engine import ActionRefused, DeviationFlagged, StepCompleted
 
     state, wf = view.state, view.workflow
@@ -236,7 +237,7 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
         recorded = ""
         delta = stored.recorded_at - stored.occurred_at
         if delta >= timedelta(minutes=1):
-            recorded = f"{show(stored.recorded_at, tz)} (+{show_gap(delta)})"
+            recorded = f"{show(stored.recorded_at, tz)} (+{gap(delta)})"
         who = stored.actor or tr("sistem", "system")
         if isinstance(event, StepCompleted) and event.on_behalf_of:
             who += tr(" atas nama {p}", " on behalf of {p}", p=event.on_behalf_of)

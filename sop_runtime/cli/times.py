@@ -80,21 +80,6 @@ def iso(moment: datetime | None, tz: tzinfo) -> str | None:
     return moment.astimezone(tz).isoformat(timespec="seconds")
 
 
-def show_gap(delta: timedelta) -> str:
-    """A calendar duration as people say it: ``2 hari 3 jam``, ``5 menit``."""
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(tr("{n} hari", "{n} d", n=days))
-    if hours:
-        parts.append(tr("{n} jam", "{n} h", n=hours))
-    if mins or not parts:
-        parts.append(tr("{n} menit", "{n} min", n=mins))
-    return " ".join(parts)
-
-
 def court_tz(rt: Runtime) -> tzinfo:
     """The court's time zone: every time on the command line is read and shown in it."""
     from sop_runtime.service.ready import court_zone
