@@ -29,6 +29,7 @@ from sop_runtime.engine import (
     StepSkipped,
     TimerFired,
 )
+from sop_runtime.engine.events import AutomationFailed
 from sop_runtime.i18n import tr
 from sop_runtime.service.labels import deviation_label
 
@@ -151,6 +152,12 @@ def describe(e: Event, wf: Workflow, tz: tzinfo) -> tuple[str, list[str]]:
             details.append(evidence(facts, tz))
         if e.reason:
             details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    elif isinstance(e, AutomationFailed):
+        what = tr("INSIDEN: langkah otomatis gagal — {s}", "INCIDENT: automated step failed — {s}",
+                  s=step_name(wf, e.node, 36))
+        details.append(tr("aksi {a} gagal setelah {n} kali: {e}",
+                          "action {a} failed after {n} tries: {e}", a=e.action, n=e.tries,
+                          e=e.error))
     elif isinstance(e, CaseCompleted):
         what = tr("Perkara selesai (langkah {n})", "Case completed (step {n})", n=e.end_node)
     elif isinstance(e, CaseCancelled):

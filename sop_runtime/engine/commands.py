@@ -77,10 +77,23 @@ class Sweep(Command):
     actor: str = "sistem"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportAutomationFailure(Command):
+    """The action of an automated step failed after its retries: an incident on the case.
+    ``run`` links the orchestrator's record of the run."""
+
+    node: str
+    attempt: int
+    action: str
+    error: str
+    tries: int = 1
+    run: str | None = None
+
+
 COMMAND_NAMES: dict[type[Command], str] = {
     StartCase: "start", ClaimStep: "claim", CompleteStep: "complete", ExtendStep: "extend",
     ReassignStep: "reassign", SkipStep: "skip", ReopenStep: "reopen", CancelCase: "cancel",
-    Sweep: "sweep",
+    Sweep: "sweep", ReportAutomationFailure: "automation_failure",
 }
 
 SUPERVISOR_COMMANDS: frozenset[type[Command]] = frozenset(

@@ -27,12 +27,14 @@ from sop_runtime.engine.commands import (
     ExtendStep,
     ReassignStep,
     ReopenStep,
+    ReportAutomationFailure,
     SkipStep,
     StartCase,
     Sweep,
 )
 from sop_runtime.engine.events import (
     ActionRefused,
+    AutomationFailed,
     CaseCancelled,
     CaseCompleted,
     CaseStarted,
@@ -204,6 +206,8 @@ class _Decision(Checks):
             self.events.append(CaseCancelled(**self._env(), reason=self.reason or ""))
         elif isinstance(cmd, Sweep):
             self._sweep()
+        elif isinstance(cmd, ReportAutomationFailure):
+            self._automation_failed(cmd)
         if (isinstance(cmd, LATE_CHECKED_HERE) and self.events
                 and not any(isinstance(e, ActionRefused) for e in self.events)):
             node = getattr(cmd, "node", None)
@@ -316,6 +320,21 @@ class _Decision(Checks):
             self._finish(node.id, self.at)
             return
         self._advance(targets, self.at, fields)
+
+    def _automation_failed(self, cmd: ReportAutomationFailure) -> None:
+        node = self._node(cmd.node)
+        if node.kind is not StepKind.OTOMATIS:
+            raise self._reject("not_automated", "Langkah {node} bukan langkah otomatis",
+                               "Step {node} is not an automated step", node=node.id)
+        step = self._open_step(node)
+        if step.attempt != cmd.attempt:
+            raise StaleAction("other_attempt",
+                              "Langkah {node} kini percobaan {now}, bukan {given}",
+                              "Step {node} is now attempt {now}, not {given}",
+                              node=node.id, now=str(step.attempt), given=str(cmd.attempt))
+        self.events.append(AutomationFailed(
+            **self._env(), node=node.id, attempt=step.attempt, action=cmd.action,
+            error=cmd.error, tries=cmd.tries, run=cmd.run))
 
     def _extend(self, cmd: ExtendStep) -> None:
         node = self._node(cmd.node)

@@ -196,11 +196,25 @@ class ActionRefused(Event):
     reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AutomationFailed(Event):
+    """An incident: the action of an automated step failed after its retries. The step
+    stays open (its time limit keeps running); ``run`` links the orchestrator's record."""
+
+    TYPE = "automation_failed"
+    node: str
+    attempt: int
+    action: str
+    error: str
+    tries: int = 1
+    run: str | None = None
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (CaseStarted, CaseCompleted, CaseCancelled, StepActivated, StepClaimed,
                 StepCompleted, StepExtended, StepReassigned, StepSkipped, TimerFired,
-                DeviationFlagged, ActionRefused)
+                DeviationFlagged, ActionRefused, AutomationFailed)
 }
 
 _DATETIMES = frozenset({"service_due", "due_at", "timer_due", "due"})

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 from sop_runtime.engine.events import (
     ActionRefused,
+    AutomationFailed,
     CaseCancelled,
     CaseCompleted,
     CaseStarted,
@@ -115,6 +116,7 @@ class CaseState:
     pending_early: frozenset[str] = frozenset()
     deviations: int = 0
     refusals: int = 0
+    incidents: int = 0                    # automated steps whose action failed
     seq: int = 0                          # events applied
 
     def current(self, node: str) -> StepState | None:
@@ -200,6 +202,9 @@ def _after(state: CaseState, event: Event) -> CaseState:
         raise InvalidTransition(f"{event.TYPE} before case_started")
     if isinstance(event, DeviationFlagged):
         return _flagged(replace(state, deviations=state.deviations + 1), event)
+    if isinstance(event, AutomationFailed):
+        _step(state, event.node, event.attempt)  # it must be a step of this case
+        return replace(state, incidents=state.incidents + 1)
     if state.status is not CaseStatus.ACTIVE:
         raise InvalidTransition(f"{event.TYPE} while the case is {state.status}")
     if isinstance(event, StepActivated):

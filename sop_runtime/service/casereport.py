@@ -44,6 +44,7 @@ from sop_runtime.engine import (
     StepStatus,
     TimerFired,
 )
+from sop_runtime.engine.events import AutomationFailed
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service import catalog, evidence
 from sop_runtime.service.cases import decode, load_case
@@ -243,6 +244,11 @@ def _entry(ctx: _Context, s: StoredEvent, e: Event) -> Entry:
                   k="; ".join(deviation_label(k) for k in kinds))
         notes.extend(evidence.describe(e.detail, ctx.calendar, ctx.names, _name(ctx)))
         reason = e.reason
+    elif isinstance(e, AutomationFailed):
+        what = tr("Insiden: aksi langkah otomatis gagal", "Incident: the automated step's "
+                  "action failed")
+        notes.append(tr("{a} gagal setelah {n} kali: {e}", "{a} failed after {n} tries: {e}",
+                        a=e.action, n=e.tries, e=e.error))
     elif isinstance(e, CaseCompleted):
         what = tr("Perkara selesai", "Case completed")
     elif isinstance(e, CaseCancelled):
