@@ -15,6 +15,7 @@ from sop_runtime.cli import (
     conformance,
     definitions,
     demo,
+    orchestrate,
     people,
     report,
     seals,
@@ -77,6 +78,7 @@ app.command("demo")(demo.demo)
 app.add_typer(seals.seal_app, name="seal")
 app.add_typer(report.report_app, name="report")
 app.command("conformance")(conformance.conformance)
+app.add_typer(orchestrate.orchestrate_app, name="orchestrate")
 
 
 def _is(exc: BaseException, module: str, name: str) -> bool:

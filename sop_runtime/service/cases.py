@@ -212,6 +212,8 @@ class SweepReport:
     cases: int
     events: int
     flagged: int
+    # what this sweep recorded, case by case (the state after it, the new events)
+    recorded: tuple[Outcome, ...] = ()
 
 
 def sweep(rt: Runtime) -> SweepReport:
@@ -221,13 +223,15 @@ def sweep(rt: Runtime) -> SweepReport:
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         candidates = queries.sweep_candidates(conn, rt.now())
-    cases = events = flagged = 0
+    recorded = []
     for case_id in candidates:
         try:
             out = _execute(rt, case_id, Sweep())
         except ConcurrencyConflict:
             continue  # someone acted on the case meanwhile; the next sweep looks again
-        cases += 1 if out.events else 0
-        events += len(out.events)
-        flagged += sum(1 for e in out.events if e.TYPE == "deviation_flagged")
-    return SweepReport(cases, events, flagged)
+        if out.events:
+            recorded.append(out)
+    return SweepReport(
+        cases=len(recorded), events=sum(len(o.events) for o in recorded),
+        flagged=sum(1 for o in recorded for e in o.events if e.TYPE == "deviation_flagged"),
+        recorded=tuple(recorded))

@@ -5,6 +5,7 @@ the log (the truth) for the cases started in the period; rendering is elsewhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
 
@@ -23,8 +24,10 @@ from sop_runtime.store.schema import deviations as deviations_table
 
 
 def period_figures(rt: Runtime, start: datetime, end: datetime, *,
-                   sop: str | None = None) -> PeriodFigures:
-    """The figures for cases started in [``start``, ``end``)."""
+                   sop: str | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> PeriodFigures:
+    """The figures for cases started in [``start``, ``end``); ``progress(done, cases)`` is
+    told as the cases are read (every 100 and at the end)."""
     now = rt.now()
     out = PeriodFigures(start, end)
     with rt.engine.connect() as conn:
@@ -34,7 +37,10 @@ def period_figures(rt: Runtime, start: datetime, end: datetime, *,
         query = select(c.case_id).where(c.started_at >= start, c.started_at < end)
         if sop is not None:
             query = query.where(c.sop_id == sop)
-        for case_id in conn.execute(query.order_by(c.case_id)).scalars():
+        ids = list(conn.execute(query.order_by(c.case_id)).scalars())
+        for done, case_id in enumerate(ids, start=1):
+            if progress is not None and (done % 100 == 0 or done == len(ids)):
+                progress(done, len(ids))
             _, state = load_case(conn, case_id)
             if state.status is None or not state.started_at:
                 continue
@@ -84,7 +90,8 @@ def period_figures(rt: Runtime, start: datetime, end: datetime, *,
     return out
 
 
-def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None = None) -> str:
+def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None = None,
+                progress: Callable[[int, int], None] | None = None) -> str:
     """The period report as a printable HTML page, with the newest seal's root on it."""
     from sop_runtime.audit.period_html import render_period
     from sop_runtime.i18n import current_lang
@@ -93,7 +100,7 @@ def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None 
     from sop_runtime.store.seals import list_seals
     from sop_runtime.store.workflows import list_sops
 
-    figures = period_figures(rt, start, end, sop=sop)
+    figures = period_figures(rt, start, end, sop=sop, progress=progress)
     with rt.engine.connect() as conn:
         _, calendar = catalog.court(rt, conn)
         sealed = list_seals(conn)

@@ -1,0 +1,67 @@
+"""The deployments sop-runtime runs, and the automation that turns deadline events into
+supervisor notifications.
+
+On one machine (a single court), ``sop orchestrate serve`` serves every deployment from its
+own process (``prefect.serve``). Across machines, ``sop orchestrate deploy --pool P``
+registers the same flows on a process work pool, and ``prefect worker start --pool P`` on
+each host runs them (README, "Scaling out").
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Any, cast
+from uuid import UUID
+
+from sop_runtime.flows.notify import notify
+from sop_runtime.flows.reports import period_report
+from sop_runtime.flows.steps import automated_step, dispatch
+from sop_runtime.flows.sweep import DEVIATION_EVENT, OVERDUE_EVENT, deadline_sweep
+
+AUTOMATION = "sop-peringatan-pengawas"
+ENTRYPOINTS = {
+    "langkah-otomatis": "sop_runtime.flows.steps:automated_step",
+    "kirim": "sop_runtime.flows.steps:dispatch",
+    "sapu-tenggat": "sop_runtime.flows.sweep:deadline_sweep",
+    "notifikasi": "sop_runtime.flows.notify:notify",
+    "laporan-periode": "sop_runtime.flows.reports:period_report",
+}
+
+
+def deployments(*, dispatch_every: float = 10, sweep_cron: str = "*/5 * * * *") -> list[Any]:
+    """The runner deployments ``sop orchestrate serve`` serves."""
+    return [
+        automated_step.to_deployment(name="langkah-otomatis"),
+        dispatch.to_deployment(name="kirim", interval=dispatch_every),
+        deadline_sweep.to_deployment(name="sapu-tenggat", cron=sweep_cron,
+                                     concurrency_limit=1),
+        notify.to_deployment(name="notifikasi"),
+        period_report.to_deployment(name="laporan-periode"),
+    ]
+
+
+def ensure_automation(notify_deployment: UUID) -> UUID:
+    """The automation that runs the notification flow for every deadline event (made
+    anew, so a changed deployment id is picked up)."""
+    from prefect.automations import Automation
+    from prefect.events.actions import RunDeployment
+    from prefect.events.schemas.automations import EventTrigger, Posture
+
+    # called from sync code, Prefect's dual sync/async methods return plain values
+    with suppress(ValueError):  # not there yet
+        cast(Automation, Automation.read(name=AUTOMATION)).delete()
+    automation = cast(Automation, Automation(
+        name=AUTOMATION,
+        description="Memberi tahu pengawas setiap langkah terlambat atau penyimpangan lain "
+                    "yang dicatat sapu tenggat",
+        trigger=EventTrigger(expect={OVERDUE_EVENT, DEVIATION_EVENT},
+                             posture=Posture.Reactive, threshold=1),
+        actions=[RunDeployment(
+            source="selected", deployment_id=notify_deployment,
+            parameters={"message": "{{ event.payload.message }}",
+                        "case_id": "{{ event.payload.case_id }}",
+                        "node": "{{ event.payload.node }}",
+                        "event": "{{ event.event }}"})],
+    ).create())
+    assert automation.id is not None
+    return automation.id

@@ -1,0 +1,42 @@
+"""Serving the deployments on this machine, or registering them on a work pool."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+from uuid import UUID
+
+from prefect import serve
+
+from sop_runtime.flows.deployments import ENTRYPOINTS, deployments, ensure_automation
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def serve_all(*, dispatch_every: float, sweep_cron: str) -> None:
+    """Register every deployment and the notification automation, then serve them from
+    this process until it is stopped."""
+    found = deployments(dispatch_every=dispatch_every, sweep_cron=sweep_cron)
+    ids = {d.name: d.apply() for d in found}
+    ensure_automation(ids["notifikasi"])
+    serve(*found, print_starting_message=False)
+
+
+def deploy_to_pool(pool: str, *, dispatch_every: float, sweep_cron: str) -> list[str]:
+    """Register the same deployments on ``pool`` (a process work pool: each worker host
+    has sop-runtime installed and SOP_DATABASE_URL pointing at the court's store)."""
+    from prefect import Flow, flow
+
+    schedules: dict[str, dict[str, Any]] = {
+        "kirim": {"interval": dispatch_every},
+        "sapu-tenggat": {"cron": sweep_cron, "concurrency_limit": 1}}
+    ids: dict[str, UUID] = {}
+    for name, entrypoint in ENTRYPOINTS.items():
+        # called from sync code, Prefect's dual sync/async functions return plain values
+        remote = cast(Flow[Any, Any], flow.from_source(source=str(ROOT),
+                                                       entrypoint=entrypoint))
+        ids[name] = cast(UUID, remote.deploy(
+            name=name, work_pool_name=pool, build=False, push=False, print_next_steps=False,
+            **schedules.get(name, {})))
+    ensure_automation(ids["notifikasi"])
+    return sorted(ids)
