@@ -39,17 +39,22 @@ def automated_step(case_id: str, node: str, attempt: int) -> dict[str, Any]:
     try:
         result = run_action(case_id, node, attempt)
     except Exception as exc:
-        rt = runtime()
-        work = automation.work_for(rt, case_id, node, attempt)
-        run = str(flow_run.get_id() or "")
-        recorded = automation.report_failure(rt, work, f"{type(exc).__name__}: {exc}",
-                                             tries=RETRIES + 1, run=run or None)
+        recorded = record_failure(case_id, node, attempt, exc, run=flow_run.get_id())
         logger.error("langkah %s perkara %s gagal setelah %d kali%s", node, case_id,
                      RETRIES + 1, "; insiden dicatat" if recorded else "")
         raise
     logger.info("langkah %s perkara %s: %s", node, case_id,
                 "dicatat" if result["recorded"] else "sudah dicatat sebelumnya")
     return result
+
+
+def record_failure(case_id: str, node: str, attempt: int, exc: BaseException, *,
+                   run: str | None) -> bool:
+    """The tries are used up: an incident on the case (once per run)."""
+    rt = runtime()
+    work = automation.work_for(rt, case_id, node, attempt)
+    return automation.report_failure(rt, work, f"{type(exc).__name__}: {exc}",
+                                     tries=RETRIES + 1, run=run or None)
 
 
 @flow(name="sop-kirim-otomatis", log_prints=False)

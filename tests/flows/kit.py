@@ -1,0 +1,114 @@
+"""What the flow tests share: a court whose library has, besides definitions/, one test SOP
+with an automated step whose action always fails (tests.flows.kit:always_fails), and cases
+walked to the points the tests need."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from sop_runtime.actions import ActionContext, ActionError
+from sop_runtime.service import cases, setup
+from sop_runtime.service.runtime import Runtime
+from tests.conftest import DEFINITIONS, ROOT
+
+WIT = ZoneInfo("Asia/Jayapura")
+ROUTES: dict[str, Any] = yaml.safe_load(
+    (ROOT / "tests" / "golden" / "routes.yaml").read_text(encoding="utf-8"))["rute"]
+FAILING_SOP = "uji-otomatis-gagal"
+
+
+def always_fails(ctx: ActionContext) -> Mapping[str, str]:
+    raise ActionError(f"SIPP tidak menjawab (perkara {ctx.case_id})")
+
+
+def _failing_sop() -> dict[str, Any]:
+    """A test SOP (never in definitions/): a clerk files, SIPP numbers it (failing), done."""
+    return {
+        "id": FAILING_SOP,
+        "sumber": [{"pengadilan": "Uji", "judul": "SOP uji orkestrasi",
+                    "url": "https://example.org/uji"}],
+        "identitas": {
+            "satuan_kerja": "Pengadilan Negeri Sanana", "nomor": "UJI/02/2026",
+            "nama": "SOP uji langkah otomatis yang gagal", "tanggal_pembuatan": "2026-01-05",
+            "tanggal_efektif": "2026-01-12",
+            "disahkan_oleh": {"jabatan": "Ketua Pengadilan Negeri Sanana"},
+            "dasar_hukum": ["Peraturan Sekretaris MA Nomor 002 Tahun 2012"],
+            "kualifikasi_pelaksana": ["Memahami SOP"], "peralatan": ["Komputer"],
+            "peringatan": "Uji", "pencatatan": ["Register"]},
+        "pelaksana": [{"id": "petugas_ptsp", "nama": "Petugas PTSP"},
+                      {"id": "sipp", "nama": "SIPP", "sistem": True}],
+        "langkah": [
+            {"no": 1, "jenis": "mulai", "kegiatan": "Menerima berkas",
+             "pelaksana": "petugas_ptsp",
+             "mutu_baku": {"kelengkapan": ["Surat gugatan"], "waktu": "15 menit",
+                           "output": ["Berkas diterima"]}},
+            {"no": 2, "jenis": "otomatis", "kegiatan": "Memberikan nomor perkara",
+             "pelaksana": "sipp", "aksi": "tests.flows.kit:always_fails",
+             "mutu_baku": {"kelengkapan": ["Berkas diterima"], "waktu": "15 menit",
+                           "output": [{"id": "nomor_perkara", "nama": "Nomor perkara",
+                                       "jenis": "nomor"}]}},
+            {"no": 3, "jenis": "selesai", "kegiatan": "Menyerahkan nomor perkara",
+             "pelaksana": "petugas_ptsp",
+             "mutu_baku": {"kelengkapan": ["Nomor perkara"], "waktu": "15 menit",
+                           "output": ["Nomor perkara diserahkan"]}},
+        ],
+    }
+
+
+def library_with_failing_sop(folder: Path) -> Path:
+    """definitions/ plus the failing test SOP, in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in DEFINITIONS.glob("*.yaml"):
+        shutil.copy(f, folder / f.name)
+    (folder / f"{FAILING_SOP}.yaml").write_text(
+        yaml.safe_dump(_failing_sop(), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def new_court(rt: Runtime, folder: Path) -> Runtime:
+    setup.init(rt, library_with_failing_sop(folder))
+    return rt
+
+
+def verified_filing(rt: Runtime) -> str:
+    """An e-Court filing walked to its verification: its automated numbering step is open."""
+    route = {str(s["langkah"]): s for s in ROUTES["pendaftaran-ecourt"]}
+    case = cases.start_case(rt, "pendaftaran-ecourt", route["1"]["oleh"]).case_id
+    for node in ("1", "2", "3", "4", "5"):
+        cases.complete(rt, case, node, route[node]["oleh"], values=route[node]["nilai"])
+    cases.complete(rt, case, "6", "ahmad.panmudpdt", decision="Terverifikasi",
+                   values={"status_verifikasi_pendaftaran": "Terverifikasi"})
+    return case
+
+
+def failing_filing(rt: Runtime) -> str:
+    case = cases.start_case(rt, FAILING_SOP, "rina.ptsp").case_id
+    cases.complete(rt, case, "1", "rina.ptsp", values={
+        "surat_gugatan": "Surat gugatan wanprestasi", "berkas_diterima": "Diterima PTSP"})
+    return case
+
+
+SKUM = "taksiran-panjar-skum"
+PAST = datetime(2026, 11, 24, 9, 0, tzinfo=WIT)  # a working Tuesday (the demo day)
+
+
+def skum_waiting_at_step_7(rt: Runtime) -> str:
+    """A SKUM case done on paper on 24 November up to step 6 and entered with its real
+    times: step 7 (15 minutes) has been waiting since, long overdue."""
+    route = {str(s["langkah"]): s for s in ROUTES[SKUM]}
+    case = cases.start_case(rt, SKUM, route["1"]["oleh"], at=PAST,
+                            reason="dicatat dari buku register").case_id
+    at = PAST
+    for node in ("1", "2", "3", "4", "5", "6"):
+        at += timedelta(minutes=2)
+        cases.complete(rt, case, node, route[node]["oleh"], values=route[node]["nilai"],
+                       decision=route[node].get("keputusan"), at=at,
+                       reason="dicatat dari buku register")
+    return case
