@@ -19,6 +19,8 @@ from sop_runtime.flows.steps import automated_step, dispatch
 from sop_runtime.flows.sweep import DEVIATION_EVENT, OVERDUE_EVENT, deadline_sweep
 
 AUTOMATION = "sop-peringatan-pengawas"
+DISPATCH_RUN = 600  # seconds one dispatcher run looks for work; the next starts after it
+DISPATCHER = "kirim"
 ENTRYPOINTS = {
     "langkah-otomatis": "sop_runtime.flows.steps:automated_step",
     "kirim": "sop_runtime.flows.steps:dispatch",
@@ -32,7 +34,9 @@ def deployments(*, dispatch_every: float = 10, sweep_cron: str = "*/5 * * * *") 
     """The runner deployments ``sop orchestrate serve`` serves."""
     return [
         automated_step.to_deployment(name="langkah-otomatis"),
-        dispatch.to_deployment(name="kirim", interval=dispatch_every),
+        dispatch.to_deployment(name=DISPATCHER, interval=DISPATCH_RUN, concurrency_limit=1,
+                               parameters={"every": dispatch_every,
+                                           "for_seconds": DISPATCH_RUN - 10}),
         deadline_sweep.to_deployment(name="sapu-tenggat", cron=sweep_cron,
                                      concurrency_limit=1),
         notify.to_deployment(name="notifikasi"),

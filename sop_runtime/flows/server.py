@@ -35,10 +35,9 @@ def free_port() -> int:
 
 def quiet_env(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment for Prefect processes: telemetry off, ``home`` as PREFECT_HOME."""
-    env = {**os.environ, "PREFECT_HOME": str(home), "DO_NOT_TRACK": "1",
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **(extra or {})}
-    env.pop("PREFECT_API_URL", None)
-    return env
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    return {**env, "PREFECT_HOME": str(home), "DO_NOT_TRACK": "1",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **(extra or {})}
 
 
 @dataclass

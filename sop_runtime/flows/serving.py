@@ -8,7 +8,13 @@ from uuid import UUID
 
 from prefect import serve
 
-from sop_runtime.flows.deployments import ENTRYPOINTS, deployments, ensure_automation
+from sop_runtime.flows.deployments import (
+    DISPATCH_RUN,
+    DISPATCHER,
+    ENTRYPOINTS,
+    deployments,
+    ensure_automation,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,7 +25,16 @@ def serve_all(*, dispatch_every: float, sweep_cron: str) -> None:
     found = deployments(dispatch_every=dispatch_every, sweep_cron=sweep_cron)
     ids = {d.name: d.apply() for d in found}
     ensure_automation(ids["notifikasi"])
+    start_dispatcher()
     serve(*found, print_starting_message=False)
+
+
+def start_dispatcher() -> None:
+    """A dispatcher run now (its schedule only starts the next one after a whole period;
+    the concurrency limit keeps it to one at a time)."""
+    from prefect.deployments import run_deployment
+
+    run_deployment(f"sop-kirim-otomatis/{DISPATCHER}", timeout=0, as_subflow=False)
 
 
 def deploy_to_pool(pool: str, *, dispatch_every: float, sweep_cron: str) -> list[str]:
@@ -28,7 +43,8 @@ def deploy_to_pool(pool: str, *, dispatch_every: float, sweep_cron: str) -> list
     from prefect import Flow, flow
 
     schedules: dict[str, dict[str, Any]] = {
-        "kirim": {"interval": dispatch_every},
+        "kirim": {"interval": DISPATCH_RUN, "concurrency_limit": 1,
+                  "parameters": {"every": dispatch_every, "for_seconds": DISPATCH_RUN - 10}},
         "sapu-tenggat": {"cron": sweep_cron, "concurrency_limit": 1}}
     ids: dict[str, UUID] = {}
     for name, entrypoint in ENTRYPOINTS.items():
@@ -39,4 +55,5 @@ def deploy_to_pool(pool: str, *, dispatch_every: float, sweep_cron: str) -> list
             name=name, work_pool_name=pool, build=False, push=False, print_next_steps=False,
             **schedules.get(name, {})))
     ensure_automation(ids["notifikasi"])
+    start_dispatcher()
     return sorted(ids)

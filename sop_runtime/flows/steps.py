@@ -1,16 +1,18 @@
 """Automated steps as Prefect runs.
 
-``sop-kirim-otomatis`` (the dispatcher, on a short interval) finds the automated steps
-waiting in the store and starts one run of the ``sop-langkah-otomatis`` deployment for each
-step attempt, with the attempt as the run's idempotency key: however often the dispatcher
-sees the step, Prefect keeps one run for it. The run's task tries the action with retries and
-a timeout; each try records through the service layer, which records a step attempt once
-however many tries, duplicate runs or replays reach it. When the tries are used up, the run
-records an incident on the case and fails.
+``sop-kirim-otomatis`` (the dispatcher: one long run at a time, looking every few seconds)
+finds the automated steps waiting in the store and starts one run of the
+``sop-langkah-otomatis`` deployment for each step attempt, with the attempt as the run's
+idempotency key: however often the dispatcher sees the step, Prefect keeps one run for it.
+The run's task tries the action with retries and a timeout; each try records through the
+service layer, which records a step attempt once however many tries, duplicate runs or
+replays reach it. When the tries are used up, the run records an incident on the case and
+fails.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -58,14 +60,21 @@ def record_failure(case_id: str, node: str, attempt: int, exc: BaseException, *,
 
 
 @flow(name="sop-kirim-otomatis", log_prints=False)
-def dispatch(limit: int = 500) -> int:
-    """Start a run for each automated step waiting (once per step attempt); returns how
-    many steps were waiting."""
+def dispatch(every: float = 10, for_seconds: float = 590, limit: int = 500) -> int:
+    """For ``for_seconds``, look every ``every`` seconds for automated steps waiting and
+    start a run for each step attempt (once: the attempt is the run's idempotency key).
+    One long run rather than a run per look: a run is a new process, and a court's machine
+    should not start one every few seconds. Returns how many runs it asked for."""
     rt = runtime()
-    waiting = automation.pending(rt, limit=limit)
-    for work in waiting:
-        run_deployment(AUTOMATED, parameters={"case_id": work.case_id, "node": work.node,
-                                              "attempt": work.attempt},
-                       timeout=0, idempotency_key=work.key, as_subflow=False,
-                       flow_run_name=f"{work.case_id} langkah {work.node}#{work.attempt}")
-    return len(waiting)
+    asked = 0
+    until = time.monotonic() + for_seconds
+    while True:
+        for work in automation.pending(rt, limit=limit):
+            run_deployment(AUTOMATED, parameters={"case_id": work.case_id, "node": work.node,
+                                                  "attempt": work.attempt},
+                           timeout=0, idempotency_key=work.key, as_subflow=False,
+                           flow_run_name=f"{work.case_id} langkah {work.node}#{work.attempt}")
+            asked += 1
+        if time.monotonic() + every > until:
+            return asked
+        time.sleep(every)

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from sop_runtime.actions import ActionContext, ActionError
-from sop_runtime.service import cases, setup
+from sop_runtime.definition.models import StepKind
+from sop_runtime.service import automation, cases, catalog, setup
 from sop_runtime.service.runtime import Runtime
 from tests.conftest import DEFINITIONS, ROOT
 
@@ -64,9 +65,7 @@ def _failing_sop() -> dict[str, Any]:
 
 def library_with_failing_sop(folder: Path) -> Path:
     """definitions/ plus the failing test SOP, in ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for f in DEFINITIONS.glob("*.yaml"):
-        shutil.copy(f, folder / f.name)
+    shutil.copytree(DEFINITIONS, folder, dirs_exist_ok=True)
     (folder / f"{FAILING_SOP}.yaml").write_text(
         yaml.safe_dump(_failing_sop(), allow_unicode=True, sort_keys=False), encoding="utf-8")
     return folder
@@ -77,15 +76,27 @@ def new_court(rt: Runtime, folder: Path) -> Runtime:
     return rt
 
 
-def verified_filing(rt: Runtime) -> str:
-    """An e-Court filing walked to its verification: its automated numbering step is open."""
-    route = {str(s["langkah"]): s for s in ROUTES["pendaftaran-ecourt"]}
-    case = cases.start_case(rt, "pendaftaran-ecourt", route["1"]["oleh"]).case_id
-    for node in ("1", "2", "3", "4", "5"):
-        cases.complete(rt, case, node, route[node]["oleh"], values=route[node]["nilai"])
-    cases.complete(rt, case, "6", "ahmad.panmudpdt", decision="Terverifikasi",
+def verified_filing(rt: Runtime, documents: Path) -> tuple[str, str]:
+    """An e-Court filing walked to its verification (its own automated steps done on the
+    way, by the system as the service does them): returns the case and the automated
+    numbering step now open."""
+    with rt.engine.connect() as conn:
+        wf = catalog.current_workflow(rt, conn, "pendaftaran-ecourt")
+    verify = next(n for n in wf.nodes if "Terverifikasi" in n.branch_labels)
+    numbering = next(t.target for t in verify.transitions if t.label == "Terverifikasi")
+    route = ROUTES["pendaftaran-ecourt"]
+    case = cases.start_case(rt, wf.sop_id, route[0]["oleh"]).case_id
+    for step in route:
+        node = str(step["langkah"])
+        if node == verify.id:
+            break
+        if wf.node(node).kind is StepKind.OTOMATIS:  # whoever is first records it
+            automation.execute(rt, automation.work_for(rt, case, node, 1), documents=documents)
+        else:
+            cases.complete(rt, case, node, step["oleh"], values=step["nilai"])
+    cases.complete(rt, case, verify.id, step["oleh"], decision="Terverifikasi",
                    values={"status_verifikasi_pendaftaran": "Terverifikasi"})
-    return case
+    return case, numbering
 
 
 def failing_filing(rt: Runtime) -> str:

@@ -35,16 +35,17 @@ def court(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     common.runtime.cache_clear()
 
 
-def test_an_automated_steps_try_records_once(court: Runtime) -> None:
-    case = verified_filing(court)
-    first = steps.run_action.fn(case, "7", 1)
+def test_an_automated_steps_try_records_once(court: Runtime, tmp_path: Path) -> None:
+    case, node = verified_filing(court, tmp_path)
+    first = steps.run_action.fn(case, node, 1)
     assert first == {"recorded": True, "outputs": {"nomor_perkara": "1/Pdt.G/2026/PN Snn"}}
-    again = steps.run_action.fn(case, "7", 1)  # a retry after a lost reply, a duplicate run
+    again = steps.run_action.fn(case, node, 1)  # a retry after a lost reply, a duplicate run
     assert again == {"recorded": False, "outputs": {"nomor_perkara": "1/Pdt.G/2026/PN Snn"}}
     with court.engine.connect() as conn:
         stored, state = cases.load_case(conn, case)
-    assert [s.payload["node"] for s in stored if s.type == "step_completed"].count("7") == 1
-    assert state.current("8").is_open  # type: ignore[union-attr]
+    assert [s.payload["node"] for s in stored if s.type == "step_completed"].count(node) == 1
+    assert state.current(node).status.value == "selesai"  # type: ignore[union-attr]
+    assert len(state.open_steps) == 1
 
 
 def test_a_failure_after_the_tries_is_one_incident_per_run(court: Runtime) -> None:

@@ -17,6 +17,7 @@ from sop_runtime.service import automation, cases, setup
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from tests.conftest import DEFINITIONS, ROOT
+from tests.flows.kit import verified_filing
 
 ECOURT = "pendaftaran-ecourt"
 GOLDEN_ROUTES = yaml.safe_load((ROOT / "tests" / "golden" / "routes.yaml").read_text(
@@ -32,17 +33,6 @@ class Clock:
         return self.now
 
 
-def verified_filing(rt: Runtime) -> str:
-    """An e-Court filing walked to its verification: step 7 (SIPP numbers it) is open."""
-    route = {str(s["langkah"]): s for s in GOLDEN_ROUTES[ECOURT]}
-    case = cases.start_case(rt, ECOURT, route["1"]["oleh"]).case_id
-    for node in ("1", "2", "3", "4", "5"):
-        cases.complete(rt, case, node, route[node]["oleh"], values=route[node]["nilai"])
-    cases.complete(rt, case, "6", "ahmad.panmudpdt", decision="Terverifikasi",
-                   values={"status_verifikasi_pendaftaran": "Terverifikasi"})
-    return case
-
-
 @pytest.fixture
 def court(store_url: str, tmp_path: Path) -> Runtime:
     rt = Runtime(make_engine(store_url), Clock())
@@ -51,11 +41,11 @@ def court(store_url: str, tmp_path: Path) -> Runtime:
 
 
 def test_the_waiting_step_is_found_and_numbered_once(court: Runtime, tmp_path: Path) -> None:
-    first, second = verified_filing(court), verified_filing(court)
+    (first, node), (second, _) = verified_filing(court, tmp_path), verified_filing(court, tmp_path)
     waiting = automation.pending(court)
     assert [(w.case_id, w.node, w.attempt, w.action) for w in waiting] == [
-        (first, "7", 1, "sop_runtime.actions:nomor_perkara"),
-        (second, "7", 1, "sop_runtime.actions:nomor_perkara")]
+        (first, node, 1, "sop_runtime.actions:nomor_perkara"),
+        (second, node, 1, "sop_runtime.actions:nomor_perkara")]
     done = automation.execute(court, waiting[0], documents=tmp_path)
     assert done.recorded and done.outputs == {"nomor_perkara": "1/Pdt.G/2026/PN Snn"}
     # a retry, a duplicate delivery, a replay: nothing more is recorded, nothing renumbered
@@ -66,12 +56,12 @@ def test_the_waiting_step_is_found_and_numbered_once(court: Runtime, tmp_path: P
     view = cases.load_case
     with court.engine.connect() as conn:
         stored, state = view(conn, first)
-    step7 = state.current("7")
-    assert step7 is not None and step7.status is StepStatus.DONE
-    assert step7.completed_by == automation.SYSTEM
+    numbered = state.current(node)
+    assert numbered is not None and numbered.status is StepStatus.DONE
+    assert numbered.completed_by == automation.SYSTEM
     assert sum(1 for s in stored if s.type == "step_completed"
-               and s.payload["node"] == "7") == 1
-    assert state.current("8") is not None and state.current("8").is_open  # type: ignore[union-attr]
+               and s.payload["node"] == node) == 1
+    assert len(state.open_steps) == 1 and state.open_steps[0].node != node
     assert state.deviations == 0  # the system holds SIPP's role for this, and nothing else
     assert automation.pending(court) == []
 
@@ -83,7 +73,7 @@ def failing(ctx: ActionContext) -> Mapping[str, str]:
 
 def test_a_failing_action_gives_its_number_back_and_becomes_an_incident(
         court: Runtime, tmp_path: Path) -> None:
-    case = verified_filing(court)
+    case, _ = verified_filing(court, tmp_path)
     work = automation.pending(court)[0]
     broken = automation.Work(work.case_id, work.sop_id, work.node, work.attempt,
                              f"{__name__}:failing", work.activated_at)
@@ -99,7 +89,7 @@ def test_a_failing_action_gives_its_number_back_and_becomes_an_incident(
     assert len(incidents) == 1 and state.incidents == 1
     assert incidents[0].payload["error"] == "SIPP tidak menjawab"
     assert incidents[0].payload["tries"] == 3 and incidents[0].payload["run"] == "run-1"
-    assert state.current("7").is_open  # type: ignore[union-attr]  (still waiting)
+    assert state.current(work.node).is_open  # type: ignore[union-attr]  (still waiting)
     # the numbers the failed tries took were given back: the next success is number 1
     assert automation.execute(court, work, documents=tmp_path).outputs == {
         "nomor_perkara": "1/Pdt.G/2026/PN Snn"}
