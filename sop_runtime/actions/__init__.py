@@ -8,7 +8,9 @@ step attempt, however often the action itself ran.
 
 The court extends the registry by writing a module of its own and naming it in ``aksi``;
 the actions sop-runtime ships are in :mod:`sop_runtime.actions.builtin` and are re-exported
-here, so a definition names them ``sop_runtime.actions:nomor_perkara``.
+here, so a definition names them ``sop_runtime.actions:nomor_perkara``. The panjar actions
+(``taksiran_panjar``, ``e_skum``) read the court's fee table (:mod:`sop_runtime.actions.panjar`)
+and write the e-SKUM PDF (:mod:`sop_runtime.actions.skum`).
 """
 
 from __future__ import annotations
@@ -69,6 +71,11 @@ def resolve(spec: str) -> Action:
     return action
 
 
-from sop_runtime.actions.builtin import nomor_perkara  # noqa: E402  (the shipped actions)
+from sop_runtime.actions.builtin import (  # noqa: E402  (the shipped actions)
+    e_skum,
+    nomor_perkara,
+    taksiran_panjar,
+)
 
-__all__ = ["Action", "ActionContext", "ActionError", "Register", "nomor_perkara", "resolve"]
+__all__ = ["Action", "ActionContext", "ActionError", "Register", "e_skum", "nomor_perkara",
+           "resolve", "taksiran_panjar"]

@@ -228,9 +228,11 @@ def signature(head: Letterhead) -> str:
             f'<div class="space"></div><div class="name">{name}</div><div>{number}</div></div>')
 
 
-def document(head: Letterhead, *, title: str, subtitle: str, body: str, closing: str) -> str:
+def document(head: Letterhead, *, title: str, subtitle: str, body: str, closing: str,
+             signed: bool = True) -> str:
     """The whole page: letterhead, title, ``body`` (HTML), then ``closing`` (the seal box)
-    kept on one page with the signature."""
+    kept on one page with the signature (none when not ``signed``: a document the system
+    issues, such as the e-SKUM)."""
     address = f'<div class="address">{escape(head.address)}</div>' if head.address else ""
     generated = tr("Dibuat {t}", "Generated {t}", t=when(head.generated, head.tz))
     return (
@@ -241,5 +243,5 @@ def document(head: Letterhead, *, title: str, subtitle: str, body: str, closing:
         f'<div class="subtitle">{escape(subtitle)}<br><span class="note">'
         f"{escape(generated)}</span></div>"
         f"{body}"
-        f'<div class="closing">{closing}{signature(head)}</div>'
+        f'<div class="closing">{closing}{signature(head) if signed else ""}</div>'
         "</body></html>")

@@ -2,7 +2,7 @@
 
 Cross references (``keterkaitan``, ``sub_sop``) resolve against every SOP in the same
 folders as the given files, so that one file can be validated on its own; problems are
-reported for the given files only.
+reported for the given files only (and for the fee table a given court file names).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from sop_runtime.definition.loader import (
     validate_as,
 )
 from sop_runtime.definition.models import SopDocument
+from sop_runtime.definition.tarif import load_tarif
 from sop_runtime.definition.yamlsource import YamlError, load_yaml
 from sop_runtime.errors import DefinitionError, NotFoundError
 from sop_runtime.gcpause import gc_paused
@@ -93,6 +94,19 @@ def compile_source(text: str, file: str, *, known_sops: Iterable[str] | None = N
                                 minutes_per_day=minutes_per_day)
 
 
+def _fee_table_problems(court: CourtFile, court_file: Path) -> list[Problem]:
+    """The problems of the fee table the court file names (``tarif_panjar``, relative to
+    the court file's folder), so that a broken table is found before an action reads it."""
+    if court.tarif_panjar is None:
+        return []
+    path = Path(court.tarif_panjar)
+    try:
+        load_tarif(path if path.is_absolute() else court_file.parent / path)
+    except DefinitionError as exc:
+        return list(exc.problems)
+    return []
+
+
 def load_library(paths: Iterable[Path], *, include_siblings: bool = True) -> Library:
     """Load, validate and compile every definition in ``paths``."""
     with gc_paused():
@@ -119,6 +133,8 @@ def _load_library(paths: list[Path], include_siblings: bool) -> Library:
                 court = validate_as(raw, CourtFile)
                 if lib.court is None or reported:
                     lib.court = court
+                if reported:
+                    lib.problems.extend(_fee_table_problems(court.model, f))
                 continue
             docs.append((validate_as(raw, SopDocument), reported))
         except DefinitionError as exc:

@@ -2,7 +2,8 @@
 
 The runtime's calendar comes from here: the time zone, office hours per weekday (with the
 rest break), dated periods with other hours (Ramadhan), national holidays and cuti bersama
-from the ``holidays`` package, and the court's own closures.
+from the ``holidays`` package, and the court's own closures. The court's fee table for the
+panjar (``tarif_panjar``) is a file of its own beside it.
 """
 
 from __future__ import annotations
@@ -190,6 +191,9 @@ class CourtFile(_Model):
     periode_khusus: list[PeriodeKhusus] = Field(default_factory=list)
     hari_libur: HariLibur = HariLibur()
     batas_pencatatan: TimeLimitField | None = None  # later recording than this: late_entry
+    # the fee table of the panjar biaya perkara (sop_runtime.definition.tarif), a path
+    # relative to the folder of the court file, e.g. ``tarif/panjar.yaml``
+    tarif_panjar: str | None = Field(default=None, min_length=1)
     peran: list[Peran] = Field(min_length=1)
     pengguna: list[Pengguna] = Field(default_factory=list)
 

@@ -1,0 +1,122 @@
+"""The e-SKUM (Surat Kuasa Untuk Membayar) as a PDF document.
+
+The page is the reports' A4 frame (:mod:`sop_runtime.audit.document`): the court's
+letterhead, the filing's identity as far as the case gives it, the panjar line by line with
+its total (in figures and in words), the virtual account to pay it into, and the date. It
+is issued by the system and carries no signature.
+
+The file is named by case, step and attempt (``SKUM-<case>-<step>-<attempt>.pdf``): a retried
+try of the same step attempt writes the same file again, never a second one, and it is
+written whole or not at all (a temporary file renamed into place).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sop_runtime.actions import ActionError
+from sop_runtime.actions.panjar import Taksiran, rupiah, terbilang
+from sop_runtime.audit.document import Letterhead, Signer, document, facts, long_date, table
+from sop_runtime.audit.pdf import html_to_pdf
+from sop_runtime.definition.court import CourtFile
+from sop_runtime.definition.tarif import TarifPanjar
+from sop_runtime.errors import SopRuntimeError
+from sop_runtime.i18n import tr
+
+# the filing's identity, as the e-Court SOP's earlier steps record it (shown when present)
+IDENTITY = (
+    ("Nomor pendaftaran online", "nomor_pendaftaran_online"),
+    ("Penggugat", "nama_penggugat"),
+    ("Identitas penggugat", "ktp_atau_surat_keterangan_domisili"),
+    ("Domisili elektronik", "email_aktif"),
+    ("Tergugat", "nama_tergugat"),
+)
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Skum:
+    """What the e-SKUM states."""
+
+    case_id: str
+    node: str
+    attempt: int
+    values: Mapping[str, str]
+    taksiran: Taksiran
+    table: TarifPanjar
+    virtual_account: str
+    issued: datetime
+
+
+def file_name(case_id: str, node: str, attempt: int) -> str:
+    """``SKUM-SNN-2026-00001-4-1.pdf``: one name per step attempt."""
+    return _UNSAFE.sub("_", f"SKUM-{case_id}-{node}-{attempt}") + ".pdf"
+
+
+def html(court: CourtFile, skum: Skum) -> str:
+    tz = ZoneInfo(court.pengadilan.zona_waktu)
+    head = Letterhead(court=court.pengadilan.nama, address=court.pengadilan.alamat, tz=tz,
+                      generated=skum.issued, signer=Signer(jabatan=""))
+    shown = [(label, escape(skum.values[key])) for label, key in IDENTITY
+             if skum.values.get(key, "").strip()]
+    parties = [(f"Jumlah {s.nama.lower()}", escape(f"{s.jumlah} (radius {', '.join(s.radius)})"))
+               for s in skum.taksiran.pihak]
+    rows = [_row(i, b.uraian, b.perhitungan, b.jumlah)
+            for i, b in enumerate(skum.taksiran.baris, start=1)]
+    total = skum.taksiran.total
+    rows.append(f'<tr class="group"><td></td><td colspan="2">Jumlah panjar biaya perkara</td>'
+                f'<td class="n">{escape(rupiah(total))}</td></tr>')
+    bank = f" ({escape(skum.table.virtual_account.bank)})" if skum.table.virtual_account.bank \
+        else ""
+    body = (
+        facts([("Nomor permohonan", escape(skum.case_id)), *shown, *parties,
+               ("Tanggal", escape(long_date(skum.issued.astimezone(tz).date())))])
+        + "<h2>Rincian panjar biaya perkara</h2>"
+        + table(["No", "Uraian", "Perhitungan", ("Jumlah", "n")], rows, widths=[7, 38, 35, 20])
+        + f"<p><b>Terbilang:</b> {escape(terbilang(total).capitalize())} rupiah</p>"
+        + "<h2>Pembayaran</h2>"
+        + facts([("Kode virtual account", f"<b>{escape(skum.virtual_account)}</b>{bank}"),
+                 ("Jumlah yang dibayar", f"<b>{escape(rupiah(total))}</b>")])
+        + '<p class="note">Panjar dibayar melalui kode virtual account di atas. Kekurangan panjar'
+          " ditambah dan kelebihannya dikembalikan sebagai sisa panjar.</p>")
+    sources = "; ".join(f"{s.pengadilan}, {s.judul}" for s in skum.table.sumber)
+    closing = (f'<p class="note">Dasar perhitungan: {escape(skum.table.nama)} ({escape(sources)}).'
+               f"<br>Diterbitkan oleh sistem pada langkah {escape(skum.node)}, percobaan "
+               f"{skum.attempt}; tanpa tanda tangan.</p>")
+    return document(head, title="e-SKUM",
+                    subtitle="Surat Kuasa Untuk Membayar Panjar Biaya Perkara",
+                    body=body, closing=closing, signed=False)
+
+
+def _row(no: int, uraian: str, perhitungan: str, amount: int) -> str:
+    return (f'<tr><td class="n">{no}</td><td>{escape(uraian)}</td>'
+            f'<td>{escape(perhitungan) or "-"}</td><td class="n">{escape(rupiah(amount))}</td>'
+            "</tr>")
+
+
+def write(court: CourtFile, skum: Skum, folder: Path) -> str:
+    """Render and write the e-SKUM into ``folder``; the reference the step records:
+    ``<file> sha256:<first 16 hex digits>``."""
+    try:
+        pdf = html_to_pdf(html(court, skum))
+    except SopRuntimeError as exc:  # no pango on this machine
+        raise ActionError(str(exc)) from None
+    name = file_name(skum.case_id, skum.node, skum.attempt)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{name}.{os.getpid()}.tmp"
+        temporary.write_bytes(pdf)
+        os.replace(temporary, folder / name)
+    except OSError as exc:
+        raise ActionError(tr("e-SKUM tidak dapat ditulis ke {f}: {e}",
+                             "The e-SKUM cannot be written to {f}: {e}", f=folder, e=exc)) from None
+    return f"{name} sha256:{hashlib.sha256(pdf).hexdigest()[:16]}"
