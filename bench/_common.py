@@ -7,6 +7,7 @@ Not a bench itself: ``make bench`` skips ``bench/_*.py``.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import statistics
@@ -130,6 +131,7 @@ def machine() -> str:
     return f"{cores} cores, load average {load:.1f} when starting"
 
 
+@functools.cache
 def load_routes() -> dict[str, list[dict[str, Any]]]:
     import yaml
 
@@ -167,9 +169,36 @@ def walk_route(rt: Any, sop: str, route: list[dict[str, Any]]) -> str:
 
     case_id: str = cases.start_case(rt, sop, route[0]["oleh"]).case_id
     for step in route:
-        cases.complete(rt, case_id, str(step["langkah"]), step["oleh"], values=step["nilai"],
-                       decision=step.get("keputusan"))
+        complete_step(rt, case_id, step)
     return case_id
+
+
+SYSTEM = "sistem"  # a route's automated steps (sop_runtime.service.automation.SYSTEM)
+
+
+def complete_step(rt: Any, case_id: str, step: dict[str, Any]) -> int:
+    """Complete one golden-route step through the service layer; the number of events it
+    recorded. An automated step (``oleh: sistem``) is a try of the automation service with
+    :func:`golden_outputs` as its action: the service's work, without the real action's own
+    (rendering the e-SKUM's PDF is not a step transition)."""
+    from dataclasses import replace
+
+    from sop_runtime.service import automation, cases
+
+    node = str(step["langkah"])
+    if step["oleh"] == SYSTEM:
+        work = automation.work_for(rt, case_id, node, 1)
+        done = automation.execute(rt, replace(work, action="_common:golden_outputs"))
+        return len(done.events)
+    out = cases.complete(rt, case_id, node, step["oleh"], values=step["nilai"],
+                         decision=step.get("keputusan"))
+    return len(out.events)
+
+
+def golden_outputs(ctx: Any) -> dict[str, str]:
+    """An action that gives what the golden route records for the step."""
+    step = next(s for s in load_routes()[ctx.sop_id] if str(s["langkah"]) == ctx.node)
+    return {str(k): str(v) for k, v in step["nilai"].items()}
 
 
 Table = tuple[str, tuple[str, ...], list[tuple[Any, ...]]]  # (name, columns, rows)

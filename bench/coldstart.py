@@ -25,7 +25,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import DEFINITIONS, QUICK, ROOT, load_routes, machine, sqlite_backend
+from _common import (
+    DEFINITIONS,
+    QUICK,
+    ROOT,
+    complete_step,
+    load_routes,
+    machine,
+    sqlite_backend,
+)
 
 from sop_runtime.service import cases, setup
 from sop_runtime.service.runtime import Runtime
@@ -46,8 +54,7 @@ def prepare(url: str) -> int:
         case_id = cases.start_case(rt, sop, route[0]["oleh"]).case_id
         n += 1
         for step in route[:i % 3]:  # some cases a step or two further on
-            cases.complete(rt, case_id, str(step["langkah"]), step["oleh"],
-                           values=step["nilai"], decision=step.get("keputusan"))
+            complete_step(rt, case_id, step)
     rt.engine.dispose()
     return n
 

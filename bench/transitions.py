@@ -38,6 +38,7 @@ from _common import (
     Backend,
     SteppingClock,
     backends,
+    complete_step,
     in_schema,
     load_routes,
     machine,
@@ -114,11 +115,9 @@ class Service:
             route_first = ROUTES[action.sop][0]
             out = cases.start_case(self.rt, action.sop, route_first["oleh"])
             self.case_ids[action.slot] = out.case_id
+            self.events += len(out.events)
         else:
-            s = action.step
-            out = cases.complete(self.rt, self.case_ids[action.slot], str(s["langkah"]),
-                                 s["oleh"], values=s["nilai"], decision=s.get("keputusan"))
-        self.events += len(out.events)
+            self.events += complete_step(self.rt, self.case_ids[action.slot], action.step)
 
 
 class Ceiling:

@@ -43,6 +43,10 @@ from sop_runtime.engine.events import DeviationFlagged
 from sop_runtime.engine.state import CaseState, apply
 from sop_runtime.worktime import CourtCalendar
 
+# the account that records automated steps (sop_runtime.service.automation.SYSTEM), and the
+# name a log gives it
+SYSTEM, SYSTEM_NAME = "sistem", "Sistem"
+
 MUTATIONS = ("swap", "delete", "actor", "delay", "repeat", "blank")
 EXPECTED_KIND = {"swap": "out_of_order", "delete": "skipped", "actor": "wrong_actor",
                  "delay": "overdue", "repeat": "rework", "blank": "missing_output"}
@@ -110,12 +114,17 @@ class Generator:
     @classmethod
     def for_court(cls, wf: Workflow, route: Sequence[RouteStep], court: CourtFile,
                   seed: int = 1) -> Generator:
-        """Cases done by the users of ``court`` (court.yaml), under its calendar."""
-        directory = Directory(roles={u.username: frozenset(u.peran) for u in court.pengguna},
-                              supervisor_roles=frozenset(p.id for p in court.peran
-                                                         if p.pengawas))
-        return cls(wf, route, CourtCalendar.from_court(court), directory,
-                   {u.username: u.nama for u in court.pengguna}, seed)
+        """Cases done by the users of ``court`` (court.yaml), under its calendar; a route
+        with automated steps has them done by the system account, which holds the court's
+        ``sistem`` roles (as the service does it)."""
+        roles = {u.username: frozenset(u.peran) for u in court.pengguna}
+        names = {u.username: u.nama for u in court.pengguna}
+        if any(wf.node(s.node).kind is StepKind.OTOMATIS for s in route):
+            roles[SYSTEM] = frozenset(p.id for p in court.peran if p.sistem)
+            names[SYSTEM] = SYSTEM_NAME
+        directory = Directory(roles=roles, supervisor_roles=frozenset(
+            p.id for p in court.peran if p.pengawas))
+        return cls(wf, route, CourtCalendar.from_court(court), directory, names, seed)
 
     # -- clean cases ---------------------------------------------------------------------
 

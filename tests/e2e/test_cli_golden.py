@@ -9,16 +9,25 @@ step left open, no deviation, and a log that verifies.
 The routes' own clock (``mulai``, ``menit_per_langkah``) is for the pure-core test; here
 the steps are done now, one after the other, as a clerk at the desk would (a time given
 with ``--at`` would be an entry recorded later, which is a different story).
+
+A step done by ``sistem`` is an automated step: it is run as the orchestrator runs it,
+through the service (:func:`sop_runtime.service.automation.execute`), on the court's
+database; what it records must be the route's ``nilai``, except a document, whose reference
+must name the file the action wrote (and its SHA-256).
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from sop_runtime.definition.models import ItemKind
+from sop_runtime.service import automation, cases, catalog
+from sop_runtime.service.runtime import Runtime
 from tests.conftest import DEFINITIONS, ROOT
 from tests.e2e.court import Court, new_court
 
@@ -60,7 +69,8 @@ def test_every_sop_has_a_route() -> None:
 
 
 @pytest.mark.parametrize("sop_id", SOPS)
-def test_golden_path(sop_id: str, tmp_path: Path) -> None:
+def test_golden_path(sop_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOP_DEFINITIONS", str(DEFINITIONS))  # the actions' fee table
     if not ROUTES.exists():
         pytest.skip(f"{ROUTES.relative_to(ROOT)} is not written yet")
     routes = _routes()
@@ -79,6 +89,9 @@ def _play(court: Court, sop_id: str, steps: list[dict[str, Any]], fields: dict[s
     for step in steps:
         node = str(step["langkah"])
         assert node in open_now, f"{sop_id}: step {node} is not open (open: {open_now})"
+        if step["oleh"] == automation.SYSTEM:
+            open_now = _automated(court, case, node, step.get("nilai") or {})
+            continue
         extra: list[str] = []
         if step.get("keputusan") is not None:
             extra += ["--decision", str(step["keputusan"])]
@@ -95,3 +108,31 @@ def _play(court: Court, sop_id: str, steps: list[dict[str, Any]], fields: dict[s
     assert done == [(str(s["langkah"]), str(s["oleh"])) for s in steps]
     assert court.json("deviations", "--case", case) == []
     assert court.json("verify")["ok"] is True
+
+
+def _automated(court: Court, case: str, node: str, expected: dict[str, Any]) -> list[str]:
+    """Run the automated step ``node`` as the orchestrator would; the open steps after it."""
+    rt = Runtime.open(court.url)
+    try:
+        work = automation.work_for(rt, case, node, 1)
+        documents = court.root / "dokumen"
+        done = automation.execute(rt, work, documents=documents)
+        with rt.engine.connect() as conn:
+            _, state = cases.load_case(conn, case)
+            wf = catalog.workflow(rt, conn, state.version)
+        items = wf.items_at(wf.node(node))
+    finally:
+        rt.engine.dispose()
+    assert done.recorded, f"step {node} was not recorded"
+    assert set(done.outputs) == {str(k) for k in expected}, done.outputs
+    for key, value in expected.items():
+        got = done.outputs[str(key)]
+        if items[str(key)].jenis is ItemKind.DOKUMEN:
+            name, _, digest = got.partition(" sha256:")
+            written = documents / name
+            assert written.is_file(), f"{got}: no such file in {documents}"
+            assert hashlib.sha256(written.read_bytes()).hexdigest()[:16] == digest, got
+            assert sorted(p.name for p in documents.iterdir()) == [name]
+        else:
+            assert got == str(value), (key, got, value)
+    return [s["node"] for s in court.json("case", case)["open_steps"]]

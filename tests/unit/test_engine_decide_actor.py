@@ -238,21 +238,30 @@ def test_a_public_step_without_dicatat_oleh_may_be_recorded_by_any_staff_role() 
 
 
 def test_an_automated_step_needs_a_holder_of_its_system_role() -> None:
-    """Nobody at PN Sanana holds the ``sipp`` role: the shell must name a system actor."""
+    """Nobody at PN Sanana holds the ``ecourt`` or ``sipp`` role: the shell must name a system
+    actor."""
     wf = workflow("pendaftaran-ecourt", CATAT)
-    system = directory(extra={"sipp.bot": ["sipp"]})
+    system = directory(extra={"ecourt.bot": ["ecourt"], "sipp.bot": ["sipp"]})
     c = Case(wf, now=T0, dir=system)
     c.do(StartCase(actor="nurul.ecourt"))
     for node, actor, decision in [("1", "nurul.ecourt", None), ("2", "nurul.ecourt", None),
-                                  ("3", "nurul.ecourt", None), ("4", "nurul.ecourt", None),
-                                  ("5", "ahmad.panmudpdt", None),
-                                  ("6", "ahmad.panmudpdt", "Terverifikasi")]:
+                                  ("3", "nurul.ecourt", None)]:
         advance(c, node, actor, decision)
-    by_clerk = c.decide(CompleteStep(actor="nurul.ecourt", node="7",
-                                     values=needed(c.wf, c.state, "7")))
-    assert summary(by_clerk)[0] == ("deviation_flagged", "wrong_actor", "7", 1)
-    advance(c, "7", "sipp.bot")
-    assert c.state.current("8").status is StepStatus.ACTIVE  # type: ignore[union-attr]
+    by_clerk = c.decide(CompleteStep(actor="nurul.ecourt", node="4",
+                                     values=needed(c.wf, c.state, "4")))
+    assert summary(by_clerk)[0] == ("deviation_flagged", "wrong_actor", "4", 1)
+    by_other_system = c.decide(CompleteStep(actor="sipp.bot", node="4",
+                                            values=needed(c.wf, c.state, "4")))
+    assert summary(by_other_system)[0] == ("deviation_flagged", "wrong_actor", "4", 1)
+    advance(c, "4", "ecourt.bot")
+    for node, actor, decision in [("5", "nurul.ecourt", None), ("6", "ahmad.panmudpdt", None),
+                                  ("7", "ahmad.panmudpdt", "Terverifikasi")]:
+        advance(c, node, actor, decision)
+    by_clerk = c.decide(CompleteStep(actor="nurul.ecourt", node="8",
+                                     values=needed(c.wf, c.state, "8")))
+    assert summary(by_clerk)[0] == ("deviation_flagged", "wrong_actor", "8", 1)
+    advance(c, "8", "sipp.bot")
+    assert c.state.current("9").status is StepStatus.ACTIVE  # type: ignore[union-attr]
 
 
 # -- claiming -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Golden paths through the pure core: every SOP in definitions/ walked along the route in
 tests/golden/routes.yaml completes with no deviation, under its own penegakan and under
-``tolak`` (where any deviation would be refused)."""
+``tolak`` (where any deviation would be refused). An automated step of a route is completed
+as the service does it: by the system account, which holds the court's ``sistem`` roles."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from sop_runtime.definition.models import Penegakan
+from sop_runtime.definition.models import Penegakan, StepKind
 from sop_runtime.engine import (
     ActionRefused,
     CaseCompleted,
@@ -23,7 +24,8 @@ from sop_runtime.engine import (
     StepStatus,
     Sweep,
 )
-from tests.unit.enginekit import Case, court, library, workflow
+from sop_runtime.service.automation import SYSTEM
+from tests.unit.enginekit import Case, court, directory, library, workflow
 
 ROUTES_FILE = Path(__file__).resolve().parent.parent / "golden" / "routes.yaml"
 GOLDEN: dict[str, Any] = yaml.safe_load(ROUTES_FILE.read_text(encoding="utf-8"))
@@ -36,15 +38,19 @@ def test_every_sop_has_a_golden_route() -> None:
     users = {u.username for u in court().pengguna}
     for sop, route in GOLDEN["rute"].items():
         assert route, sop
+        wf = library().workflows[sop]
         for step in route:
             assert set(step) <= {"langkah", "oleh", "keputusan", "nilai"}, (sop, step)
-            assert step["oleh"] in users, (sop, step)
+            automated = wf.node(str(step["langkah"])).kind is StepKind.OTOMATIS
+            assert step["oleh"] == SYSTEM if automated else step["oleh"] in users, (sop, step)
             assert all(isinstance(v, str) for v in step["nilai"].values()), (sop, step)
 
 
 def walk(sop: str, enforcement: Penegakan | None) -> Case:
     route = GOLDEN["rute"][sop]
-    c = Case(workflow(sop, enforcement), now=START, entry_limit=court().batas_pencatatan)
+    system = {SYSTEM: [p.id for p in court().peran if p.sistem]}
+    c = Case(workflow(sop, enforcement), now=START, dir=directory(extra=system),
+             entry_limit=court().batas_pencatatan)
     events = c.do(StartCase(actor=route[0]["oleh"]))
     assert [e for e in events if isinstance(e, DeviationFlagged | ActionRefused)] == []
     for step in route:
