@@ -21,12 +21,14 @@ from sop_runtime.flows.sweep import DEVIATION_EVENT, OVERDUE_EVENT, deadline_swe
 AUTOMATION = "sop-peringatan-pengawas"
 DISPATCH_RUN = 600  # seconds one dispatcher run looks for work; the next starts after it
 DISPATCHER = "kirim"
+# for a work pool: files under the source tree (the same release at the same path on
+# every worker host)
 ENTRYPOINTS = {
-    "langkah-otomatis": "sop_runtime.flows.steps:automated_step",
-    "kirim": "sop_runtime.flows.steps:dispatch",
-    "sapu-tenggat": "sop_runtime.flows.sweep:deadline_sweep",
-    "notifikasi": "sop_runtime.flows.notify:notify",
-    "laporan-periode": "sop_runtime.flows.reports:period_report",
+    "langkah-otomatis": "sop_runtime/flows/steps.py:automated_step",
+    "kirim": "sop_runtime/flows/steps.py:dispatch",
+    "sapu-tenggat": "sop_runtime/flows/sweep.py:deadline_sweep",
+    "notifikasi": "sop_runtime/flows/notify.py:notify",
+    "laporan-periode": "sop_runtime/flows/reports.py:period_report",
 }
 
 
