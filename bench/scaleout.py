@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from contextlib import suppress
 from pathlib import Path
 
 from _common import QUICK, ROOT, machine, postgres_backend, table
@@ -139,10 +140,13 @@ def round_of(rt, client, steps, home: Path, env: dict[str, str],  # type: ignore
         for work in waiting:
             asked += steps.start_or_rescue(client, work)
         if kill and not killed and STEPS - len(waiting) >= STEPS // 3:
-            busy = next((i for i, w in enumerate(kill) if running_child(w)), None)
-            if busy is not None:  # a worker in the middle of a run
+            found = busy_worker(client, kill)
+            if found is not None:  # a worker in the middle of a run: the machine goes away
+                busy, run_pid = found
                 victim = kill[busy]
-                os.killpg(victim.pid, signal.SIGKILL)  # the worker and the runs it started
+                with suppress(ProcessLookupError):
+                    os.kill(run_pid, signal.SIGKILL)
+                os.killpg(victim.pid, signal.SIGKILL)
                 victim.wait()
                 kill[busy] = start_worker(env, home, 9)  # two workers again, as a restart would
                 killed = True
@@ -156,10 +160,40 @@ def round_of(rt, client, steps, home: Path, env: dict[str, str],  # type: ignore
             "yes" if once else "NO"]
 
 
-def running_child(worker: subprocess.Popen[bytes]) -> bool:
-    """Whether the worker has a flow run going (a process worker runs each in a child)."""
-    found = subprocess.run(["pgrep", "-P", str(worker.pid)], capture_output=True, text=True)
-    return bool(found.stdout.strip())
+def busy_worker(client, workers: list[subprocess.Popen[bytes]]  # type: ignore[no-untyped-def]
+                ) -> tuple[int, int] | None:
+    """(index of a worker, pid of the flow run it is running), from the runs Prefect shows
+    running: a process worker starts each run as a process of its own, below it."""
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    running = client.read_flow_runs(flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
+        type=FlowRunFilterStateType(any_=[StateType.RUNNING]))))
+    for run in running:
+        pid_text = (run.infrastructure_pid or "").rpartition(":")[2]
+        if not pid_text.isdigit():
+            continue
+        pid = int(pid_text)
+        for i, worker in enumerate(workers):
+            if worker.pid in ancestors(pid):
+                return i, pid
+    return None
+
+
+def ancestors(pid: int) -> set[int]:
+    found = set()
+    while pid > 1:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            break
+        pid = int(stat.rpartition(")")[2].split()[1])
+        found.add(pid)
+    return found
 
 
 def recorded_once(rt, cases: set[str], node: str) -> tuple[bool, set[str]]:  # type: ignore[no-untyped-def]

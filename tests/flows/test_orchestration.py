@@ -219,3 +219,30 @@ def test_two_overlapping_sweeps_flag_once_and_the_supervisor_hears_once(
     eventually("every notification run finished", notifications_settled)
     assert len([m for m in orchestra.hook
                 if case in m["message"] and "langkah 7" in m["message"]]) == 1
+
+
+def test_the_period_report_runs_as_a_flow_with_its_progress(orchestra: Orchestra,
+                                                            tmp_path: Path) -> None:
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+    from prefect.deployments import run_deployment
+
+    output = tmp_path / "laporan.html"
+    started = run_deployment("sop-laporan-periode/laporan-periode", as_subflow=False,
+                             timeout=0, parameters={
+                                 "start": "2026-11-01T00:00:00+09:00",
+                                 "end": "2030-01-01T00:00:00+09:00", "output": str(output)})
+
+    def finished() -> Any:
+        with orchestra.client() as client:
+            run = client.read_flow_run(started.id)
+        return run if run.state.is_final() else None
+
+    run = eventually("the report's run finished", finished)
+    assert run.state.is_completed()
+    page = output.read_text(encoding="utf-8")
+    assert "Laporan Pertanggungjawaban Pelaksanaan SOP" in page
+    with orchestra.client() as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])))
+    progress = [a for a in artifacts if a.type == "progress"]
+    assert len(progress) == 1 and float(progress[0].data) == 100.0
