@@ -10,9 +10,10 @@ perkara), the dispatcher's own function starts one run per step attempt, and the
 when the store holds all N numbers. Each flow run is a new Python process on a worker (that
 is what a process worker does), so on 2 cores the figure is bound by process start-up.
 
-The last round kills one of two workers (and the flow runs it started) with SIGKILL once a
-third of the steps are recorded; the dispatcher notices the runs that went silent and starts
-them again. It then counts: N numbered steps, each recorded once, N distinct numbers.
+Each worker runs one flow run at a time (``--limit 1``). The last round kills one of two
+workers, and the flow run it is running, with SIGKILL (a machine lost in the middle of a
+run); the dispatcher notices the run that went silent and starts it again. It then
+counts: N numbered steps, each recorded once, N distinct numbers.
 
 Ends with the best steps/s. ``SOP_BENCH_QUICK=1``: fewer steps.
 """
@@ -107,7 +108,7 @@ def start_worker(env: dict[str, str], home: Path, n: int) -> subprocess.Popen[by
     log = (home / f"worker-{n}.log").open("ab")
     return subprocess.Popen([sys.executable, "-m", "prefect", "worker", "start", "--pool",
                              POOL, "--type", "process", "--name", f"pekerja-{n}",
-                             "--prefetch-seconds", "5"],
+                             "--limit", "1"],  # one run at a time: a worker is a slot
                             env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
 
@@ -139,18 +140,19 @@ def round_of(rt, client, steps, home: Path, env: dict[str, str],  # type: ignore
             break
         for work in waiting:
             asked += steps.start_or_rescue(client, work)
-        if kill and not killed and STEPS - len(waiting) >= STEPS // 3:
-            found = busy_worker(client, kill)
+        if kill and not killed:
+            found = busy_worker(kill)
             if found is not None:  # a worker in the middle of a run: the machine goes away
-                busy, run_pid = found
+                busy, runs = found
                 victim = kill[busy]
-                with suppress(ProcessLookupError):
-                    os.kill(run_pid, signal.SIGKILL)
+                for pid in runs:
+                    with suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
                 os.killpg(victim.pid, signal.SIGKILL)
                 victim.wait()
                 kill[busy] = start_worker(env, home, 9)  # two workers again, as a restart would
                 killed = True
-        time.sleep(1)
+        time.sleep(0.2 if kill and not killed else 1)
     seconds = time.perf_counter() - t0
     once, numbers = recorded_once(rt, cases, node)
     assert once and len(numbers) == STEPS, (label, once, len(numbers))
@@ -160,27 +162,17 @@ def round_of(rt, client, steps, home: Path, env: dict[str, str],  # type: ignore
             "yes" if once else "NO"]
 
 
-def busy_worker(client, workers: list[subprocess.Popen[bytes]]  # type: ignore[no-untyped-def]
-                ) -> tuple[int, int] | None:
-    """(index of a worker, pid of the flow run it is running), from the runs Prefect shows
-    running: a process worker starts each run as a process of its own, below it."""
-    from prefect.client.schemas.filters import (
-        FlowRunFilter,
-        FlowRunFilterState,
-        FlowRunFilterStateType,
-    )
-    from prefect.client.schemas.objects import StateType
-
-    running = client.read_flow_runs(flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
-        type=FlowRunFilterStateType(any_=[StateType.RUNNING]))))
-    for run in running:
-        pid_text = (run.infrastructure_pid or "").rpartition(":")[2]
-        if not pid_text.isdigit():
-            continue
-        pid = int(pid_text)
-        for i, worker in enumerate(workers):
-            if worker.pid in ancestors(pid):
-                return i, pid
+def busy_worker(workers: list[subprocess.Popen[bytes]]) -> tuple[int, list[int]] | None:
+    """(index of a worker, its flow runs' processes) for a worker running something: a
+    process worker starts each flow run as a process below it."""
+    below: dict[int, list[int]] = {w.pid: [] for w in workers}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            for parent in ancestors(int(entry.name)) & below.keys():
+                below[parent].append(int(entry.name))
+    for i, worker in enumerate(workers):
+        if below[worker.pid]:
+            return i, below[worker.pid]
     return None
 
 
