@@ -14,7 +14,7 @@ Automated steps are recorded by the system account :data:`SYSTEM`, which holds e
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -24,12 +24,14 @@ from sqlalchemy.exc import DBAPIError
 
 from sop_runtime.actions import ActionContext, ActionError, resolve
 from sop_runtime.compiler.workflow import Node, Workflow
+from sop_runtime.definition.court import CourtFile
 from sop_runtime.definition.models import StepKind
 from sop_runtime.engine.actors import Directory
 from sop_runtime.engine.checks import Context
-from sop_runtime.engine.commands import CompleteStep, ReportAutomationFailure
+from sop_runtime.engine.commands import Command, CompleteStep, ReportAutomationFailure
 from sop_runtime.engine.decision import decide
 from sop_runtime.engine.events import AutomationFailed, Event
+from sop_runtime.engine.state import CaseState
 from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
@@ -41,6 +43,7 @@ from sop_runtime.store.db import begin_write
 from sop_runtime.store.errors import ConcurrencyConflict, is_conflict
 from sop_runtime.store.schema import cases as cases_table
 from sop_runtime.store.schema import open_steps as open_table
+from sop_runtime.worktime import CourtCalendar
 
 SYSTEM = "sistem"
 REGISTER_PREFIX = "register:"
@@ -130,10 +133,29 @@ def _automated(wf: Workflow, node: str) -> Node:
     return n
 
 
-def execute(rt: Runtime, work: Work, *, documents: Path | None = None) -> Done:
-    """Run ``work``'s action and record its outputs as the step's completion, in one
-    transaction; an exception from the action rolls everything back and propagates."""
-    action = resolve(work.action)
+@dataclass
+class _Open:
+    """One transaction on a step attempt that is still open, as the system account."""
+
+    conn: Connection
+    court: CourtFile
+    calendar: CourtCalendar
+    state: CaseState
+    workflow: Workflow
+    now: datetime
+    directory: Directory
+
+    def decide(self, command: Command) -> list[Event]:
+        return decide(self.workflow, self.state, command,
+                      ctx=Context(now=self.now, calendar=self.calendar,
+                                  directory=self.directory))
+
+
+def _on_open_attempt(rt: Runtime, work: Work, act: Callable[[_Open], list[Event] | None]
+                     ) -> tuple[list[Event], Mapping[str, str]] | None:
+    """Run ``act`` in one write transaction if ``work``'s step attempt is still open, and
+    record the events it returns. None when the attempt is done or gone (with nothing
+    recorded); otherwise the events recorded and the step's outputs after them."""
     now = rt.now()
     try:
         with begin_write(rt.engine) as conn:
@@ -141,24 +163,45 @@ def execute(rt: Runtime, work: Work, *, documents: Path | None = None) -> Done:
             head, state = _current(rt, conn, work.case_id)
             step = state.current(work.node)
             if step is None or not step.is_open or step.attempt != work.attempt:
-                return Done(work, recorded=False, outputs=dict(step.outputs) if step else {})
+                return None
             wf = catalog.workflow(rt, conn, state.version)
-            ctx = ActionContext(
-                case_id=work.case_id, sop_id=state.sop_id, node=work.node,
-                attempt=work.attempt, values=state.values(), court=court_file,
-                now=now.astimezone(calendar.tz),
-                register=lambda name: next_case_number(conn, REGISTER_PREFIX + name),
-                documents=documents or _documents_dir())
-            outputs = dict(action(ctx))
             directory = _with_system(catalog.directory(rt, conn), system_roles(rt, conn))
-            new = decide(wf, state, CompleteStep(actor=SYSTEM, node=work.node, values=outputs),
-                         ctx=Context(now=now, calendar=calendar, directory=directory))
-            state, head = _record(conn, wf, state, head, new, now)
-        rt.remember(work.case_id, head, state)
+            new = act(_Open(conn, court_file, calendar, state, wf, now, directory)) or []
+            if new:
+                state, head = _record(conn, wf, state, head, new, now)
+        if new:
+            rt.remember(work.case_id, head, state)
     except DBAPIError as exc:
         if is_conflict(exc):
             raise ConcurrencyConflict(work.case_id) from None
         raise
+    after = state.current(work.node)
+    return new, dict(after.outputs) if after else {}
+
+
+def execute(rt: Runtime, work: Work, *, documents: Path | None = None) -> Done:
+    """Run ``work``'s action and record its outputs as the step's completion, in one
+    transaction; an exception from the action rolls everything back and propagates."""
+    action = resolve(work.action)
+
+    def act(open_: _Open) -> list[Event]:
+        conn = open_.conn
+        outputs = dict(action(ActionContext(
+            case_id=work.case_id, sop_id=open_.state.sop_id, node=work.node,
+            attempt=work.attempt, values=open_.state.values(), court=open_.court,
+            now=open_.now.astimezone(open_.calendar.tz),
+            register=lambda name: next_case_number(conn, REGISTER_PREFIX + name),
+            documents=documents or _documents_dir())))
+        return open_.decide(CompleteStep(actor=SYSTEM, node=work.node, values=outputs))
+
+    done = _on_open_attempt(rt, work, act)
+    if done is None:  # recorded before (another try, a duplicate run) or no longer current
+        with rt.engine.connect() as conn:
+            _, state = load_case(conn, work.case_id)
+        step = next((s for s in state.steps
+                     if s.node == work.node and s.attempt == work.attempt), None)
+        return Done(work, recorded=False, outputs=dict(step.outputs) if step else {})
+    new, outputs = done
     return Done(work, recorded=True, outputs=outputs, events=tuple(new))
 
 
@@ -167,29 +210,16 @@ def report_failure(rt: Runtime, work: Work, error: str, *, tries: int,
     """Record that ``work``'s action failed after ``tries`` tries (an incident on the case).
     False when nothing was recorded: the attempt is done or gone, or this run's failure is
     recorded already."""
-    now = rt.now()
-    try:
-        with begin_write(rt.engine) as conn:
-            _, calendar = catalog.court(rt, conn)
-            head, state = _current(rt, conn, work.case_id)
-            step = state.current(work.node)
-            if step is None or not step.is_open or step.attempt != work.attempt:
-                return False
-            if run is not None and _failure_recorded(conn, work, run):
-                return False
-            wf = catalog.workflow(rt, conn, state.version)
-            directory = _with_system(catalog.directory(rt, conn), system_roles(rt, conn))
-            new = decide(wf, state, ReportAutomationFailure(
-                actor=SYSTEM, node=work.node, attempt=work.attempt, action=work.action,
-                error=error[:2000], tries=tries, run=run),
-                ctx=Context(now=now, calendar=calendar, directory=directory))
-            state, head = _record(conn, wf, state, head, new, now)
-        rt.remember(work.case_id, head, state)
-    except DBAPIError as exc:
-        if is_conflict(exc):
-            raise ConcurrencyConflict(work.case_id) from None
-        raise
-    return True
+
+    def act(open_: _Open) -> list[Event] | None:
+        if run is not None and _failure_recorded(open_.conn, work, run):
+            return None
+        return open_.decide(ReportAutomationFailure(
+            actor=SYSTEM, node=work.node, attempt=work.attempt, action=work.action,
+            error=error[:2000], tries=tries, run=run))
+
+    done = _on_open_attempt(rt, work, act)
+    return done is not None and bool(done[0])
 
 
 def _failure_recorded(conn: Connection, work: Work, run: str) -> bool:

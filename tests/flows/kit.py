@@ -4,11 +4,13 @@ walked to the points the tests need."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -104,6 +106,33 @@ def failing_filing(rt: Runtime) -> str:
     cases.complete(rt, case, "1", "rina.ptsp", values={
         "surat_gugatan": "Surat gugatan wanprestasi", "berkas_diterima": "Diterima PTSP"})
     return case
+
+
+class SteppingClock:
+    """A clock for a court on a working Tuesday morning (1 December 2026, 10:00 WIT) that
+    moves 30 seconds on every reading."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=30)
+        return self.now
+
+
+class WebhookCapture(BaseHTTPRequestHandler):
+    """A webhook that keeps every JSON body posted to it (Apprise's json:// target)."""
+
+    received: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        WebhookCapture.received.append(json.loads(body))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
 
 
 SKUM = "taksiran-panjar-skum"

@@ -9,9 +9,8 @@ import json
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import HTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
@@ -20,7 +19,13 @@ from sop_runtime.flows import common, notify, steps, sweep
 from sop_runtime.service import cases
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
-from tests.flows.kit import failing_filing, new_court, skum_waiting_at_step_7, verified_filing
+from tests.flows.kit import (
+    WebhookCapture,
+    failing_filing,
+    new_court,
+    skum_waiting_at_step_7,
+    verified_filing,
+)
 
 
 @pytest.fixture
@@ -113,24 +118,11 @@ def test_two_overlapping_sweeps_flag_a_deadline_once(court: Runtime) -> None:
     assert len(alerts) == 1
 
 
-class _Hook(BaseHTTPRequestHandler):
-    received: ClassVar[list[dict[str, object]]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        _Hook.received.append(json.loads(body))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def test_the_notification_reaches_a_file_and_a_webhook(tmp_path: Path) -> None:
-    server = HTTPServer(("127.0.0.1", 0), _Hook)
+    server = HTTPServer(("127.0.0.1", 0), WebhookCapture)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    _Hook.received.clear()
+    WebhookCapture.received.clear()
     try:
         out = tmp_path / "notes" / "pengawas.jsonl"
         sent = notify.send("Perkara SNN-2026-00007: langkah 7 terlambat 2 jam kerja",
@@ -143,8 +135,8 @@ def test_the_notification_reaches_a_file_and_a_webhook(tmp_path: Path) -> None:
     assert (line["case_id"], line["node"], line["event"]) == ("SNN-2026-00007", "7",
                                                               "sop.step.overdue")
     assert datetime.fromisoformat(line["at"]) <= datetime.now(UTC)
-    assert len(_Hook.received) == 1
-    assert _Hook.received[0]["message"] == line["message"]
-    assert _Hook.received[0]["title"] == notify.TITLE
+    assert len(WebhookCapture.received) == 1
+    assert WebhookCapture.received[0]["message"] == line["message"]
+    assert WebhookCapture.received[0]["title"] == notify.TITLE
     with pytest.raises(ValueError, match="tidak dikenal Apprise"):
         notify.send("x", case_id="", node="", event="", to=["nosuchscheme://x"])

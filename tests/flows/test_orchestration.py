@@ -12,16 +12,15 @@ machine would run them. Shown here:
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import HTTPServer
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -30,7 +29,13 @@ from sop_runtime.service import cases
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from tests.conftest import ROOT
-from tests.flows.kit import failing_filing, new_court, skum_waiting_at_step_7, verified_filing
+from tests.flows.kit import (
+    WebhookCapture,
+    failing_filing,
+    new_court,
+    skum_waiting_at_step_7,
+    verified_filing,
+)
 
 pytestmark = [pytest.mark.prefect, pytest.mark.xdist_group("prefect")]
 
@@ -46,19 +51,6 @@ def eventually(what: str, check: Callable[[], T | None], timeout: float = 180) -
             return found
         time.sleep(0.5)
     raise AssertionError(f"not within {timeout:.0f} s: {what}")
-
-
-class _Hook(BaseHTTPRequestHandler):
-    received: ClassVar[list[dict[str, Any]]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        _Hook.received.append(json.loads(body))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @dataclass
@@ -81,7 +73,7 @@ def orchestra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Orchestra]:
 
     base = tmp_path_factory.mktemp("orchestra")
     server = LocalServer.start(base / "prefect")
-    hook = HTTPServer(("127.0.0.1", 0), _Hook)
+    hook = HTTPServer(("127.0.0.1", 0), WebhookCapture)
     threading.Thread(target=hook.serve_forever, daemon=True).start()
     url = f"sqlite:///{base / 'sop.db'}"
     rt = new_court(Runtime(make_engine(url)), base / "definitions")
@@ -98,7 +90,7 @@ def orchestra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Orchestra]:
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         with temporary_settings(updates={PREFECT_API_URL: server.url}):
-            orchestra = Orchestra(rt, server.url, log, base / "dokumen", _Hook.received)
+            orchestra = Orchestra(rt, server.url, log, base / "dokumen", WebhookCapture.received)
             with orchestra.client() as client:
                 def served() -> bool:
                     try:

@@ -5,7 +5,6 @@ register number back, and a failure after retries is an incident on the case."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,25 +16,16 @@ from sop_runtime.service import automation, cases, setup
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from tests.conftest import DEFINITIONS, ROOT
-from tests.flows.kit import verified_filing
+from tests.flows.kit import SteppingClock, verified_filing
 
 ECOURT = "pendaftaran-ecourt"
 GOLDEN_ROUTES = yaml.safe_load((ROOT / "tests" / "golden" / "routes.yaml").read_text(
     encoding="utf-8"))["rute"]
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)  # 10:00 WIT, a Tuesday
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=30)
-        return self.now
-
-
 @pytest.fixture
 def court(store_url: str, tmp_path: Path) -> Runtime:
-    rt = Runtime(make_engine(store_url), Clock())
+    rt = Runtime(make_engine(store_url), SteppingClock())
     setup.init(rt, DEFINITIONS)
     return rt
 

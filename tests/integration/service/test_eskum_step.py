@@ -6,7 +6,6 @@ step that follows has what it needs."""
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,25 +16,17 @@ from sop_runtime.service import automation, cases, setup
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from tests.conftest import DEFINITIONS, ROOT
+from tests.flows.kit import SteppingClock
 
 ECOURT = "pendaftaran-ecourt"
 ROUTE = {str(s["langkah"]): s for s in yaml.safe_load(
     (ROOT / "tests" / "golden" / "routes.yaml").read_text(encoding="utf-8"))["rute"][ECOURT]}
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)  # 10:00 WIT, a Tuesday
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=30)
-        return self.now
-
-
 @pytest.fixture
 def court(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Runtime:
     monkeypatch.setenv("SOP_DEFINITIONS", str(DEFINITIONS))
-    rt = Runtime(make_engine(store_url), Clock())
+    rt = Runtime(make_engine(store_url), SteppingClock())
     setup.init(rt, DEFINITIONS)
     return rt
 
