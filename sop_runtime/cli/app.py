@@ -20,6 +20,7 @@ from sop_runtime.cli import (
     report,
     seals,
     supervise,
+    web,
 )
 from sop_runtime.cli.common import Exit, close_runtimes, fail
 from sop_runtime.errors import DefinitionError, NotFoundError, SopRuntimeError
@@ -79,6 +80,9 @@ app.add_typer(seals.seal_app, name="seal")
 app.add_typer(report.report_app, name="report")
 app.command("conformance")(conformance.conformance)
 app.add_typer(orchestrate.orchestrate_app, name="orchestrate")
+app.command("serve")(web.serve)
+app.command("password")(web.password)
+app.add_typer(web.token_app, name="token")
 
 
 def _is(exc: BaseException, module: str, name: str) -> bool:

@@ -264,3 +264,23 @@ seal_leaves = Table(
     PrimaryKeyConstraint("seal_id", "position"),
     Index("ix_seal_leaves_case_id", "case_id"),
 )
+
+
+# -- credentials: the web app's sign-in and the integrations' tokens ---------------------
+
+passwords = Table(
+    "passwords", metadata,
+    Column("username", String(ID), ForeignKey("users.username"), primary_key=True),
+    Column("hash", Text, nullable=False),  # argon2id, with its parameters and salt
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("digest", String(HASH), primary_key=True),  # SHA-256 of the token; never the token
+    Column("username", String(ID), ForeignKey("users.username"), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Index("ix_api_tokens_username", "username"),
+)

@@ -1,0 +1,67 @@
+"""``sop serve``, ``sop password`` and ``sop token``: the web application and its
+credentials."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sop_runtime.cli import options as opt
+from sop_runtime.cli.common import runtime
+from sop_runtime.i18n import tr
+
+token_app = typer.Typer(help="Token API untuk integrasi / API tokens for integrations.",
+                        no_args_is_help=True, rich_markup_mode=None)
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Alamat / address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port")] = 8000,
+) -> None:
+    """Jalankan aplikasi web dan API / run the web application and API."""
+    import uvicorn
+
+    from sop_runtime.cli.common import say
+    from sop_runtime.web.app import create_app
+
+    app = create_app(runtime())
+    say(tr("sop-runtime di http://{h}:{p}/ (API: /api, dokumentasi: /docs)",
+           "sop-runtime at http://{h}:{p}/ (API: /api, docs: /docs)", h=host, p=port))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def password(actor: opt.Actor) -> None:
+    """Tetapkan kata sandi pengguna (dibaca dari terminal) / set a user's password."""
+    from sop_runtime.cli.common import say
+    from sop_runtime.service import auth
+
+    secret = typer.prompt(tr("Kata sandi baru", "New password"), hide_input=True,
+                          confirmation_prompt=True)
+    auth.set_password(runtime(), actor, secret)
+    say(tr("Kata sandi {u} disimpan (argon2)", "{u}'s password saved (argon2)", u=actor))
+
+
+@token_app.command("create")
+def create(
+    actor: opt.Actor,
+    label: Annotated[str, typer.Option("--label", metavar="TEXT",
+                                       help="Untuk apa / what it is for")] = "integrasi",
+) -> None:
+    """Buat token API (ditampilkan sekali) / make an API token (shown once)."""
+    from sop_runtime.service import auth
+
+    typer.echo(auth.issue_token(runtime(), actor, label))
+
+
+@token_app.command("revoke")
+def revoke(
+    actor: opt.Actor,
+    label: Annotated[str, typer.Option("--label", metavar="TEXT")],
+) -> None:
+    """Cabut token API pengguna dengan label ini / revoke a user's tokens with this label."""
+    from sop_runtime.cli.common import say
+    from sop_runtime.service import auth
+
+    n = auth.revoke(runtime(), actor, label)
+    say(tr("{n} token dicabut", "{n} tokens revoked", n=n))

@@ -1,0 +1,82 @@
+"""Who is asking: passwords (argon2id, by argon2-cffi) for people signing in to the web app,
+and API tokens for integrations (e-Court, SIPP exports). A token is shown once when issued;
+the store keeps its SHA-256 only (a token is 32 random bytes, so a fast hash is enough),
+and a password only as its argon2 hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from sop_runtime.errors import NotFoundError, SopRuntimeError
+from sop_runtime.i18n import tr
+from sop_runtime.service.ready import ensure_ready
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import credentials
+from sop_runtime.store.db import begin_write
+from sop_runtime.store.directory import user
+
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+
+
+class WeakPassword(SopRuntimeError):
+    pass
+
+
+def _known(rt: Runtime, username: str) -> None:
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        found = user(conn, username)
+    if found is None or not found.active:
+        raise NotFoundError(tr("Pengguna '{u}' tidak dikenal", "Unknown user '{u}'", u=username))
+
+
+def set_password(rt: Runtime, username: str, password: str) -> None:
+    _known(rt, username)
+    if len(password) < MIN_PASSWORD:
+        raise WeakPassword(tr("Kata sandi minimal {n} karakter", "A password needs at least "
+                              "{n} characters", n=MIN_PASSWORD))
+    with begin_write(rt.engine) as conn:
+        credentials.set_password_hash(conn, username, _hasher.hash(password), rt.now())
+
+
+def check_password(rt: Runtime, username: str, password: str) -> bool:
+    """Whether ``password`` is ``username``'s (False for an unknown user, in about the same
+    time as for a wrong password)."""
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        stored = credentials.password_hash(conn, username)
+    try:
+        return _hasher.verify(stored or _DUMMY, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+_DUMMY = _hasher.hash("tidak-ada-pengguna-ini")
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(rt: Runtime, username: str, label: str) -> str:
+    """A new API token for ``username`` (shown once; only its digest is stored)."""
+    _known(rt, username)
+    token = "sop_" + secrets.token_urlsafe(32)
+    with begin_write(rt.engine) as conn:
+        credentials.add_token(conn, digest(token), username, label.strip() or "-", rt.now())
+    return token
+
+
+def token_user(rt: Runtime, token: str) -> str | None:
+    with rt.engine.connect() as conn:
+        return credentials.token_user(conn, digest(token))
+
+
+def revoke(rt: Runtime, username: str, label: str) -> int:
+    with begin_write(rt.engine) as conn:
+        return credentials.revoke_tokens(conn, username, label, rt.now())

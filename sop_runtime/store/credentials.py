@@ -1,0 +1,37 @@
+"""Password hashes and API token digests (the store never holds a password or a token)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from sop_runtime.store.schema import api_tokens, passwords
+
+
+def set_password_hash(conn: Connection, username: str, hash_: str, at: datetime) -> None:
+    conn.execute(delete(passwords).where(passwords.c.username == username))
+    conn.execute(insert(passwords).values(username=username, hash=hash_, updated_at=at))
+
+
+def password_hash(conn: Connection, username: str) -> str | None:
+    found = conn.execute(select(passwords.c.hash).where(passwords.c.username == username))
+    return found.scalar_one_or_none()
+
+
+def add_token(conn: Connection, digest: str, username: str, label: str, at: datetime) -> None:
+    conn.execute(insert(api_tokens).values(digest=digest, username=username, label=label,
+                                           created_at=at))
+
+
+def token_user(conn: Connection, digest: str) -> str | None:
+    t = api_tokens.c
+    found = conn.execute(select(t.username).where(t.digest == digest, t.revoked_at.is_(None)))
+    return found.scalar_one_or_none()
+
+
+def revoke_tokens(conn: Connection, username: str, label: str, at: datetime) -> int:
+    t = api_tokens.c
+    done = conn.execute(update(api_tokens).where(t.username == username, t.label == label,
+                                                 t.revoked_at.is_(None)).values(revoked_at=at))
+    return done.rowcount

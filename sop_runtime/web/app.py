@@ -1,0 +1,160 @@
+"""The FastAPI application: an app factory, thin routes over :mod:`sop_runtime.service`, and
+one exception handler that maps the product's errors to HTTP.
+
+This first part is the JSON API for integrations, authenticated by API tokens
+(``Authorization: Bearer sop_...``, issued with ``sop token create``). Every write acts as
+the token's user, under the same rules as the CLI: a refused action is recorded on the case
+and answered 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from sop_runtime import __version__
+from sop_runtime.errors import DefinitionError, NotFoundError, SopRuntimeError
+from sop_runtime.i18n import tr
+from sop_runtime.service import auth, cases, views
+from sop_runtime.service.runtime import Runtime
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+class ApiError(SopRuntimeError):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def create_app(runtime: Runtime | None = None) -> FastAPI:
+    """The application over ``runtime`` (default: the store in SOP_DATABASE_URL)."""
+    app = FastAPI(title="sop-runtime", version=__version__,
+                  description="SOP pengadilan sebagai alur kerja / court SOPs as workflows")
+    app.state.runtime = runtime or Runtime.open()
+    app.add_exception_handler(SopRuntimeError, _domain_error)  # type: ignore[arg-type]
+    app.include_router(_api())
+    return app
+
+
+def _status(exc: SopRuntimeError) -> int:
+    from sop_runtime.cli.app import exit_code
+    from sop_runtime.cli.common import Exit
+
+    if isinstance(exc, ApiError):
+        return exc.status
+    if isinstance(exc, DefinitionError):
+        return 400
+    if type(exc).__name__ in ("NotAllowed", "WeakPassword"):
+        return 403 if type(exc).__name__ == "NotAllowed" else 422
+    code = exit_code(exc)
+    if code is Exit.REFUSED:
+        return 403
+    if code is Exit.CONFLICT:
+        return 409
+    if code is Exit.NOT_FOUND:
+        return 404 if isinstance(exc, NotFoundError) else 422
+    return 400
+
+
+async def _domain_error(request: Request, exc: SopRuntimeError) -> JSONResponse:
+    return JSONResponse(status_code=_status(exc), content={"detail": str(exc)})
+
+
+def _rt(request: Request) -> Runtime:
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+Rt = Annotated[Runtime, Depends(_rt)]
+
+
+def _user(rt: Rt, credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                         Depends(_bearer)]) -> str:
+    if credentials is None:
+        raise ApiError(401, tr("Perlu token API (Authorization: Bearer ...)",
+                               "An API token is needed (Authorization: Bearer ...)"))
+    username = auth.token_user(rt, credentials.credentials)
+    if username is None:
+        raise ApiError(401, tr("Token API tidak dikenal atau sudah dicabut",
+                               "Unknown or revoked API token"))
+    return username
+
+
+User = Annotated[str, Depends(_user)]
+
+
+class StartBody(BaseModel):
+    sop: str = Field(min_length=1, max_length=64)
+    fields: dict[str, str] = Field(default_factory=dict)
+    at: datetime | None = None
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class CompleteBody(BaseModel):
+    values: dict[str, str] = Field(default_factory=dict)
+    decision: str | None = Field(default=None, max_length=200)
+    at: datetime | None = None
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+def _outcome(out: cases.Outcome) -> dict[str, Any]:
+    return {"case_id": out.case_id, "status": str(out.state.status),
+            "events": [e.TYPE for e in out.events],
+            "open_steps": [{"node": s.node, "attempt": s.attempt,
+                            "due_at": s.due_at.isoformat() if s.due_at else None}
+                           for s in out.state.open_steps]}
+
+
+def _plain(row: Any) -> Mapping[str, Any]:
+    data = asdict(row) if hasattr(row, "__dataclass_fields__") else dict(row._mapping)
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items()}
+
+
+def _api() -> Any:
+    from fastapi import APIRouter
+
+    api = APIRouter(prefix="/api")
+
+    @api.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @api.get("/tasks")
+    def tasks(rt: Rt, username: User) -> list[Mapping[str, Any]]:
+        return [_plain(t) for t in views.tasks(rt, username)]
+
+    @api.post("/cases", status_code=201)
+    def start(body: StartBody, rt: Rt, username: User) -> dict[str, Any]:
+        return _outcome(cases.start_case(rt, body.sop, username, fields=body.fields,
+                                         at=body.at, reason=body.reason))
+
+    @api.get("/cases/{case_id}")
+    def case(case_id: str, rt: Rt, username: User) -> dict[str, Any]:
+        view = views.case(rt, case_id)
+        return {"case_id": case_id, "sop_id": view.state.sop_id,
+                "status": str(view.state.status),
+                "events": [{"seq": s.seq, "type": s.type, "actor": s.actor,
+                            "occurred_at": s.occurred_at.isoformat(),
+                            "payload": s.payload} for s in view.stored],
+                "open_steps": [s.node for s in view.state.open_steps]}
+
+    @api.post("/cases/{case_id}/steps/{node}/claim")
+    def claim(case_id: str, node: str, rt: Rt, username: User) -> dict[str, Any]:
+        return _outcome(cases.claim(rt, case_id, node, username))
+
+    @api.post("/cases/{case_id}/steps/{node}/complete")
+    def complete(case_id: str, node: str, body: CompleteBody, rt: Rt,
+                 username: User) -> dict[str, Any]:
+        return _outcome(cases.complete(rt, case_id, node, username, values=body.values,
+                                       decision=body.decision, at=body.at,
+                                       reason=body.reason))
+
+    return api
