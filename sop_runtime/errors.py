@@ -31,3 +31,31 @@ class DefinitionError(SopRuntimeError):
 
 class NotFoundError(SopRuntimeError):
     """A named SOP, file or object does not exist."""
+
+
+def loaded_instance(exc: BaseException, module: str, name: str) -> bool:
+    """Whether ``exc`` is a ``module.name`` (without importing ``module`` if nothing did)."""
+    import sys
+
+    loaded = sys.modules.get(module)
+    cls = getattr(loaded, name, None) if loaded is not None else None
+    return isinstance(cls, type) and isinstance(exc, cls)
+
+
+def kind_of(exc: SopRuntimeError) -> str:
+    """What an error the product raised means for whoever asked, whatever the interface:
+    ``refused`` (the procedure refused it; the attempt is recorded), ``conflict`` (the case
+    moved meanwhile: reload), ``not_found`` (an unknown name, or a command the rules reject
+    as impossible), ``not_allowed`` (not this user's to do; nothing recorded), ``problem``."""
+    if loaded_instance(exc, "sop_runtime.service.cases", "Refused"):
+        return "refused"
+    if (loaded_instance(exc, "sop_runtime.store.errors", "ConcurrencyConflict")
+            or loaded_instance(exc, "sop_runtime.engine.rejections", "StaleAction")):
+        return "conflict"
+    if loaded_instance(exc, "sop_runtime.service.people", "NotAllowed"):
+        return "not_allowed"
+    if (isinstance(exc, NotFoundError)
+            or loaded_instance(exc, "sop_runtime.engine.rejections", "CommandRejected")
+            or loaded_instance(exc, "sop_runtime.service.ready", "NotInitialised")):
+        return "not_found"
+    return "problem"

@@ -23,7 +23,7 @@ from sop_runtime.cli import (
     web,
 )
 from sop_runtime.cli.common import Exit, close_runtimes, fail
-from sop_runtime.errors import DefinitionError, NotFoundError, SopRuntimeError
+from sop_runtime.errors import DefinitionError, SopRuntimeError, kind_of, loaded_instance
 from sop_runtime.i18n import set_lang, tr
 
 app = typer.Typer(
@@ -85,25 +85,10 @@ app.command("password")(web.password)
 app.add_typer(web.token_app, name="token")
 
 
-def _is(exc: BaseException, module: str, name: str) -> bool:
-    """Whether ``exc`` is a ``module.name`` (without importing ``module`` if nothing did)."""
-    loaded = sys.modules.get(module)
-    cls = getattr(loaded, name, None) if loaded is not None else None
-    return isinstance(cls, type) and isinstance(exc, cls)
-
-
 def exit_code(exc: SopRuntimeError) -> Exit:
     """The exit code for an error the product raised on purpose."""
-    if _is(exc, "sop_runtime.service.cases", "Refused"):
-        return Exit.REFUSED
-    if (_is(exc, "sop_runtime.store.errors", "ConcurrencyConflict")
-            or _is(exc, "sop_runtime.engine.rejections", "StaleAction")):
-        return Exit.CONFLICT
-    if (isinstance(exc, NotFoundError)
-            or _is(exc, "sop_runtime.engine.rejections", "CommandRejected")
-            or _is(exc, "sop_runtime.service.ready", "NotInitialised")):
-        return Exit.NOT_FOUND
-    return Exit.PROBLEMS
+    return {"refused": Exit.REFUSED, "conflict": Exit.CONFLICT, "not_found": Exit.NOT_FOUND
+            }.get(kind_of(exc), Exit.PROBLEMS)
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -132,7 +117,7 @@ def _run(argv: list[str] | None) -> int:
     except Exception as exc:  # a bug: one clear line, the traceback only on request
         if os.environ.get("SOP_DEBUG"):
             raise
-        if _is(exc, "sop_runtime.engine.state", "InvalidTransition"):
+        if loaded_instance(exc, "sop_runtime.engine.state", "InvalidTransition"):
             return _failed(tr(
                 "log perkara tidak konsisten ({e}); jalankan 'sop verify'",
                 "the case's log is inconsistent ({e}); run 'sop verify'", e=exc), Exit.PROBLEMS)

@@ -20,7 +20,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from sop_runtime import __version__
-from sop_runtime.errors import DefinitionError, NotFoundError, SopRuntimeError
+from sop_runtime.errors import DefinitionError, NotFoundError, SopRuntimeError, kind_of
 from sop_runtime.i18n import tr
 from sop_runtime.service import auth, cases, views
 from sop_runtime.service.runtime import Runtime
@@ -45,23 +45,14 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
 
 
 def _status(exc: SopRuntimeError) -> int:
-    from sop_runtime.cli.app import exit_code
-    from sop_runtime.cli.common import Exit
-
     if isinstance(exc, ApiError):
         return exc.status
     if isinstance(exc, DefinitionError):
         return 400
-    if type(exc).__name__ in ("NotAllowed", "WeakPassword"):
-        return 403 if type(exc).__name__ == "NotAllowed" else 422
-    code = exit_code(exc)
-    if code is Exit.REFUSED:
-        return 403
-    if code is Exit.CONFLICT:
-        return 409
-    if code is Exit.NOT_FOUND:
+    kind = kind_of(exc)
+    if kind == "not_found":  # an unknown name, or a command the rules reject as impossible
         return 404 if isinstance(exc, NotFoundError) else 422
-    return 400
+    return {"refused": 403, "not_allowed": 403, "conflict": 409}.get(kind, 422)
 
 
 async def _domain_error(request: Request, exc: SopRuntimeError) -> JSONResponse:
