@@ -82,6 +82,27 @@ def _user(rt: Rt, credentials: Annotated[HTTPAuthorizationCredentials | None,
 User = Annotated[str, Depends(_user)]
 
 
+def _supervisor(rt: Rt, username: User) -> str:
+    """The token's user, who must hold a supervisor's role (pengawas) now."""
+    from sop_runtime.service import catalog
+
+    with rt.engine.connect() as conn:
+        people = catalog.directory(rt, conn)
+    if not people.is_supervisor(username, rt.now()):
+        raise ApiError(403, tr("Hanya pengawas (Panitera, Ketua, Wakil Ketua) yang boleh",
+                               "Supervisors only (Panitera, Ketua, Wakil Ketua)"))
+    return username
+
+
+Supervisor = Annotated[str, Depends(_supervisor)]
+
+
+class OverrideBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+    to: str | None = Field(default=None, max_length=64)  # reassign: the new holder
+    decision: str | None = Field(default=None, max_length=200)  # skip of a decision
+
+
 class StartBody(BaseModel):
     sop: str = Field(min_length=1, max_length=64)
     fields: dict[str, str] = Field(default_factory=dict)
@@ -147,5 +168,63 @@ def _api() -> Any:
         return _outcome(cases.complete(rt, case_id, node, username, values=body.values,
                                        decision=body.decision, at=body.at,
                                        reason=body.reason))
+
+    @api.post("/cases/{case_id}/steps/{node}/{action}")
+    def override(case_id: str, node: str, action: str, body: OverrideBody, rt: Rt,
+                 username: User) -> dict[str, Any]:
+        """A supervisor's reassign, skip or reopen (the reason is required); anyone else is
+        refused and the attempt recorded, as in the CLI."""
+        if action == "reassign":
+            if not body.to:
+                raise ApiError(422, tr("'to' wajib untuk reassign", "'to' is required"))
+            return _outcome(cases.reassign(rt, case_id, node, username, body.to,
+                                           reason=body.reason))
+        if action == "skip":
+            return _outcome(cases.skip(rt, case_id, node, username, reason=body.reason,
+                                       decision=body.decision))
+        if action == "reopen":
+            return _outcome(cases.reopen(rt, case_id, node, username, reason=body.reason))
+        raise ApiError(404, tr("Tindakan '{a}' tidak dikenal", "Unknown action '{a}'",
+                               a=action))
+
+    @api.post("/cases/{case_id}/cancel")
+    def cancel(case_id: str, body: OverrideBody, rt: Rt, username: User) -> dict[str, Any]:
+        return _outcome(cases.cancel(rt, case_id, username, reason=body.reason))
+
+    @api.get("/overdue")
+    def overdue(rt: Rt, username: Supervisor, limit: int = 100) -> list[dict[str, Any]]:
+        return [{**_plain(late.task), "late_seconds": late.late_seconds,
+                 "late": late.late_text} for late in views.overdue(rt, limit=limit)]
+
+    @api.get("/deviations")
+    def deviations(rt: Rt, username: Supervisor, case: str | None = None,
+                   kind: str | None = None, limit: int = 500) -> list[Mapping[str, Any]]:
+        return [_plain(d) for d in views.deviations(rt, case=case, kind=kind, limit=limit)]
+
+    @api.get("/verify")
+    def verify(rt: Rt, username: Supervisor) -> dict[str, Any]:
+        report = views.verify(rt)
+        broken = report.first_break
+        return {"ok": report.ok, "events": report.events, "cases": report.cases,
+                "first_break": None if broken is None else {
+                    "case_id": broken.case_id, "seq": broken.seq, "what": str(broken.what)}}
+
+    @api.get("/export/{fmt}")
+    def export(fmt: str, rt: Rt, username: Supervisor, case: str | None = None) -> Any:
+        import io
+
+        from fastapi.responses import Response
+
+        from sop_runtime.audit.export import Format, export
+
+        try:
+            chosen = Format(fmt)
+        except ValueError:
+            raise ApiError(404, tr("Format '{f}' tidak dikenal (csv, jsonl, xes)",
+                                   "Unknown format '{f}' (csv, jsonl, xes)", f=fmt)) from None
+        out = io.StringIO()
+        export(rt, chosen, out, case=case)
+        media = {"csv": "text/csv", "jsonl": "application/x-ndjson", "xes": "application/xml"}
+        return Response(out.getvalue(), media_type=f"{media[fmt]}; charset=utf-8")
 
     return api
