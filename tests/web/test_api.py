@@ -96,3 +96,12 @@ def test_errors_map_to_http_and_a_refusal_is_recorded(rt: Runtime, api: TestClie
     done = api.post(f"/api/cases/{skum.case_id}/steps/1/complete", headers=bearer(clerk),
                     json={})
     assert done.status_code == 409  # done long ago
+
+
+def test_every_answer_carries_the_security_headers(api: TestClient) -> None:
+    for r in (api.get("/api/health"), api.get("/api/tasks"), api.get("/api/nothing-here")):
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
+        assert r.headers["X-Frame-Options"] == "DENY"
+        assert r.headers["Referrer-Policy"] == "no-referrer"
+        assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+    assert api.get("/openapi.json").json()["info"]["title"] == "sop-runtime"
