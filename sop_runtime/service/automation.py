@@ -35,7 +35,7 @@ from sop_runtime.engine.state import CaseState
 from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
-from sop_runtime.service.cases import _current, _record, load_case
+from sop_runtime.service.cases import current_state, load_case, record_events
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.counters import next_case_number
@@ -160,7 +160,7 @@ def _on_open_attempt(rt: Runtime, work: Work, act: Callable[[_Open], list[Event]
     try:
         with begin_write(rt.engine) as conn:
             court_file, calendar = catalog.court(rt, conn)
-            head, state = _current(rt, conn, work.case_id)
+            head, state = current_state(rt, conn, work.case_id)
             step = state.current(work.node)
             if step is None or not step.is_open or step.attempt != work.attempt:
                 return None
@@ -168,7 +168,7 @@ def _on_open_attempt(rt: Runtime, work: Work, act: Callable[[_Open], list[Event]
             directory = _with_system(catalog.directory(rt, conn), system_roles(rt, conn))
             new = act(_Open(conn, court_file, calendar, state, wf, now, directory)) or []
             if new:
-                state, head = _record(conn, wf, state, head, new, now)
+                state, head = record_events(conn, wf, state, head, new, now)
         if new:
             rt.remember(work.case_id, head, state)
     except DBAPIError as exc:

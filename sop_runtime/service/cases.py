@@ -92,7 +92,7 @@ def load_case(conn: Connection, case_id: str) -> tuple[list[StoredEvent], CaseSt
     return stored, fold(case_id, decode(stored))
 
 
-def _current(rt: Runtime, conn: Connection, case_id: str) -> tuple[tuple[int, str], CaseState]:
+def current_state(rt: Runtime, conn: Connection, case_id: str) -> tuple[tuple[int, str], CaseState]:
     """The case's head (seq, hash) and state: folded from its log, or this process's copy
     when the log has not moved since (checked against the stored head in this
     transaction)."""
@@ -105,7 +105,7 @@ def _current(rt: Runtime, conn: Connection, case_id: str) -> tuple[tuple[int, st
     return (stored[-1].seq, stored[-1].hash), state
 
 
-def _record(conn: Connection, wf: Workflow, state: CaseState,
+def record_events(conn: Connection, wf: Workflow, state: CaseState,
             head: tuple[int, str], new: list[Event],
             now: datetime) -> tuple[CaseState, tuple[int, str]]:
     records = [(*to_record(e), e.occurred_at, e.recorded_at, e.actor) for e in new]
@@ -133,14 +133,14 @@ def _execute(rt: Runtime, case_id: str | None, command: Command,
                 head: tuple[int, str] = (0, GENESIS)
                 state = CaseState(case_id)
             else:
-                head, state = _current(rt, conn, case_id)
+                head, state = current_state(rt, conn, case_id)
                 wf = catalog.workflow(rt, conn, state.version)
             ctx = Context(now=now, calendar=calendar,
                           directory=catalog.directory(rt, conn),
                           entry_limit=court_file.batas_pencatatan)
             new = decide(wf, state, command, ctx=ctx)
             if new:
-                state, head = _record(conn, wf, state, head, new, now)
+                state, head = record_events(conn, wf, state, head, new, now)
         if new:
             rt.remember(case_id, head, state)
     except DBAPIError as exc:
