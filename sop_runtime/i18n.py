@@ -7,26 +7,29 @@ it for one run. Every user-facing string is a pair ``(id, en)``; :func:`tr` pick
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from typing import Literal
 
 Lang = Literal["id", "en"]
 
-_current: Lang | None = None
+# one value per thread / asyncio task: the web app answers requests in different languages
+_current: ContextVar[Lang | None] = ContextVar("sop_lang", default=None)
 
 
 def current_lang() -> Lang:
-    if _current is not None:
-        return _current
+    chosen = _current.get()
+    if chosen is not None:
+        return chosen
     env = os.environ.get("SOP_LANG", "id").strip().lower()
     return "en" if env.startswith("en") else "id"
 
 
 def set_lang(lang: str | None) -> None:
-    global _current
+    """Choose the language for the current context (None: back to SOP_LANG)."""
     if lang is None:
-        _current = None
+        _current.set(None)
         return
-    _current = "en" if lang.lower().startswith("en") else "id"
+    _current.set("en" if lang.lower().startswith("en") else "id")
 
 
 def tr(id_text: str, en_text: str, /, **params: object) -> str:

@@ -43,3 +43,32 @@ def demo(
         fail(tr("demo gagal: {e}", "demo failed: {e}", e=exc))
     finally:
         use_clock(None)
+    _demo_logins()
+
+
+DEMO_PASSWORD = "sanana-demo-2026"  # every demo user's; a real court sets its own (sop password)
+DEMO_LOGINS = ("rina.ptsp", "siti.kasir", "bambang.panitera", "fitri.hakim")
+
+
+def _demo_logins() -> None:
+    """Give the demo court's people a password and show who to sign in as."""
+    from rich.table import Table
+
+    from sop_runtime.cli.common import runtime
+    from sop_runtime.service import access, auth, views
+
+    rt = runtime()
+    people = {u.username: u for u in views.users(rt)}
+    for username in people:
+        auth.set_password(rt, username, DEMO_PASSWORD)
+    table = Table(title=tr("Masuk ke aplikasi web (kata sandi semua pengguna demo: {p})",
+                           "Sign in to the web app (every demo user's password: {p})",
+                           p=DEMO_PASSWORD), title_justify="left")
+    table.add_column(tr("Pengguna", "Username"))
+    table.add_column(tr("Nama", "Name"))
+    table.add_column(tr("Dapat", "May"))
+    for username in DEMO_LOGINS:
+        if username in people:
+            allowed = sorted(str(p) for p in access.permissions(rt, username))
+            table.add_row(username, people[username].nama, ", ".join(allowed))
+    console().print(table)

@@ -146,6 +146,7 @@ class Peran(_Model):
     publik: bool = False
     sistem: bool = False
     pengawas: bool = False  # supervisors may reassign, skip, reopen, cancel
+    pemeriksa: bool = False  # examiners read the log, verification, seals, exports, reports
 
 
 class Pengguna(_Model):

@@ -1,12 +1,15 @@
 """Who is asking: passwords (argon2id, by argon2-cffi) for people signing in to the web app,
 and API tokens for integrations (e-Court, SIPP exports). A token is shown once when issued;
 the store keeps its SHA-256 only (a token is 32 random bytes, so a fast hash is enough),
-and a password only as its argon2 hash."""
+and a password only as its argon2 hash. A web session is a random cookie kept the same way,
+with its own CSRF token for the forms."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -80,3 +83,41 @@ def token_user(rt: Runtime, token: str) -> str | None:
 def revoke(rt: Runtime, username: str, label: str) -> int:
     with begin_write(rt.engine) as conn:
         return credentials.revoke_tokens(conn, username, label, rt.now())
+
+
+SESSION_HOURS = 10  # a working day with its overtime; then sign in again
+
+
+@dataclass(frozen=True)
+class Session:
+    username: str
+    csrf: str  # the token every form of this session carries
+
+
+def sign_in(rt: Runtime, username: str, password: str) -> tuple[str, Session] | None:
+    """A new session (its cookie value, shown once, and its details) when the password is
+    right; None otherwise."""
+    if not check_password(rt, username, password):
+        return None
+    try:
+        _known(rt, username)  # an account switched off keeps its hash but may not sign in
+    except NotFoundError:
+        return None
+    cookie = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    now = rt.now()
+    with begin_write(rt.engine) as conn:
+        credentials.add_session(conn, digest(cookie), username, csrf, now,
+                                now + timedelta(hours=SESSION_HOURS))
+    return cookie, Session(username, csrf)
+
+
+def session(rt: Runtime, cookie: str) -> Session | None:
+    with rt.engine.connect() as conn:
+        found = credentials.session(conn, digest(cookie), rt.now())
+    return None if found is None else Session(*found)
+
+
+def sign_out(rt: Runtime, cookie: str) -> None:
+    with begin_write(rt.engine) as conn:
+        credentials.end_session(conn, digest(cookie), rt.now())

@@ -1,4 +1,5 @@
-"""Password hashes and API token digests (the store never holds a password or a token)."""
+"""Password hashes, API token digests and web session digests (the store never holds a
+password, a token or a session cookie)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from sop_runtime.store.schema import api_tokens, passwords
+from sop_runtime.store.schema import api_tokens, passwords, web_sessions
 
 
 def set_password_hash(conn: Connection, username: str, hash_: str, at: datetime) -> None:
@@ -35,3 +36,23 @@ def revoke_tokens(conn: Connection, username: str, label: str, at: datetime) -> 
     done = conn.execute(update(api_tokens).where(t.username == username, t.label == label,
                                                  t.revoked_at.is_(None)).values(revoked_at=at))
     return done.rowcount
+
+
+def add_session(conn: Connection, digest: str, username: str, csrf: str, at: datetime,
+                expires: datetime) -> None:
+    conn.execute(insert(web_sessions).values(digest=digest, username=username, csrf=csrf,
+                                             created_at=at, expires_at=expires))
+
+
+def session(conn: Connection, digest: str, at: datetime) -> tuple[str, str] | None:
+    """The (username, csrf token) of a live session, or None (unknown, ended, expired)."""
+    s = web_sessions.c
+    found = conn.execute(select(s.username, s.csrf).where(
+        s.digest == digest, s.ended_at.is_(None), s.expires_at > at)).first()
+    return None if found is None else (found[0], found[1])
+
+
+def end_session(conn: Connection, digest: str, at: datetime) -> None:
+    s = web_sessions.c
+    conn.execute(update(web_sessions).where(s.digest == digest, s.ended_at.is_(None))
+                 .values(ended_at=at))

@@ -284,3 +284,14 @@ api_tokens = Table(
     Column("revoked_at", UTCDateTime, nullable=True),
     Index("ix_api_tokens_username", "username"),
 )
+
+web_sessions = Table(
+    "web_sessions", metadata,
+    Column("digest", String(HASH), primary_key=True),  # SHA-256 of the cookie; never the cookie
+    Column("username", String(ID), ForeignKey("users.username"), nullable=False),
+    Column("csrf", String(HASH), nullable=False),  # the forms' token for this session
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),  # signed out
+    Index("ix_web_sessions_username", "username"),
+)

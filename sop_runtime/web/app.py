@@ -1,59 +1,61 @@
 """The FastAPI application: an app factory, thin routes over :mod:`sop_runtime.service`, and
-one exception handler that maps the product's errors to HTTP.
+one exception handler that maps the product's errors to HTTP (JSON under /api, a page
+elsewhere).
 
-This first part is the JSON API for integrations, authenticated by API tokens
-(``Authorization: Bearer sop_...``, issued with ``sop token create``). Every write acts as
-the token's user, under the same rules as the CLI: a refused action is recorded on the case
-and answered 403.
+Two kinds of callers: integrations with API tokens on the JSON API (:mod:`.api`), people
+signed in with a session cookie on the server-rendered pages (:mod:`.pages`). Both act under
+the same rules as the CLI: a refused action is recorded on the case and answered 403.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict
-from datetime import datetime
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Any
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from sop_runtime import __version__
 from sop_runtime.errors import DefinitionError, NotFoundError, SopRuntimeError, kind_of
-from sop_runtime.i18n import tr
-from sop_runtime.service import auth, cases, views
+from sop_runtime.i18n import set_lang
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.web import api, pages
+from sop_runtime.web.deps import LANG_COOKIE, ApiError, SignInNeeded
+from sop_runtime.web.ratelimit import SignInLimiter
 
-_bearer = HTTPBearer(auto_error=False)
-
-
-class ApiError(SopRuntimeError):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
+STATIC = Path(__file__).parent / "static"
 
 
-def create_app(runtime: Runtime | None = None) -> FastAPI:
-    """The application over ``runtime`` (default: the store in SOP_DATABASE_URL)."""
+def create_app(runtime: Runtime | None = None, *, secure_cookies: bool = True) -> FastAPI:
+    """The application over ``runtime`` (default: the store in SOP_DATABASE_URL).
+
+    ``secure_cookies=False`` drops the cookies' Secure flag, for a trial over plain http on
+    a machine other than this one (browsers accept Secure cookies from localhost)."""
     app = FastAPI(title="sop-runtime", version=__version__,
                   description="SOP pengadilan sebagai alur kerja / court SOPs as workflows")
     app.state.runtime = runtime or Runtime.open()
+    app.state.secure_cookies = secure_cookies
+    app.state.sign_in_limiter = SignInLimiter()
     app.add_exception_handler(SopRuntimeError, _domain_error)  # type: ignore[arg-type]
+    app.middleware("http")(_language)
     app.middleware("http")(_security_headers)
-    app.include_router(_api())
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router())
+    app.include_router(pages.router())
     return app
 
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 # the interactive API docs (/docs) load Swagger UI from a CDN; everything else is ours only
-CSP = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'; form-action 'self'")
 
 
 async def _security_headers(request: Request, call_next: Any) -> Any:
@@ -63,7 +65,19 @@ async def _security_headers(request: Request, call_next: Any) -> Any:
         response.headers["Content-Security-Policy"] = CSP
     if request.url.scheme == "https":
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if not request.url.path.startswith("/static"):
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+async def _language(request: Request, call_next: Any) -> Any:
+    """Bahasa Indonesia unless the browser's language cookie (or an API caller's
+    Accept-Language) asks for English."""
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen is None and request.url.path.startswith("/api"):
+        chosen = request.headers.get("accept-language", "id")[:2]
+    set_lang(chosen or "id")
+    return await call_next(request)
 
 
 def _status(exc: SopRuntimeError) -> int:
@@ -77,176 +91,14 @@ def _status(exc: SopRuntimeError) -> int:
     return {"refused": 403, "not_allowed": 403, "conflict": 409}.get(kind, 422)
 
 
-async def _domain_error(request: Request, exc: SopRuntimeError) -> JSONResponse:
-    return JSONResponse(status_code=_status(exc), content={"detail": str(exc)})
+async def _domain_error(request: Request, exc: SopRuntimeError) -> Response:
+    if request.url.path.startswith("/api"):
+        return JSONResponse(status_code=_status(exc), content={"detail": str(exc)})
+    if isinstance(exc, SignInNeeded):
+        from urllib.parse import quote
 
-
-def _rt(request: Request) -> Runtime:
-    rt: Runtime = request.app.state.runtime
-    return rt
-
-
-Rt = Annotated[Runtime, Depends(_rt)]
-
-
-def _user(rt: Rt, credentials: Annotated[HTTPAuthorizationCredentials | None,
-                                         Depends(_bearer)]) -> str:
-    if credentials is None:
-        raise ApiError(401, tr("Perlu token API (Authorization: Bearer ...)",
-                               "An API token is needed (Authorization: Bearer ...)"))
-    username = auth.token_user(rt, credentials.credentials)
-    if username is None:
-        raise ApiError(401, tr("Token API tidak dikenal atau sudah dicabut",
-                               "Unknown or revoked API token"))
-    return username
-
-
-User = Annotated[str, Depends(_user)]
-
-
-def _supervisor(rt: Rt, username: User) -> str:
-    """The token's user, who must hold a supervisor's role (pengawas) now."""
-    from sop_runtime.service import catalog
-
-    with rt.engine.connect() as conn:
-        people = catalog.directory(rt, conn)
-    if not people.is_supervisor(username, rt.now()):
-        raise ApiError(403, tr("Hanya pengawas (Panitera, Ketua, Wakil Ketua) yang boleh",
-                               "Supervisors only (Panitera, Ketua, Wakil Ketua)"))
-    return username
-
-
-Supervisor = Annotated[str, Depends(_supervisor)]
-
-
-class OverrideBody(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
-    to: str | None = Field(default=None, max_length=64)  # reassign: the new holder
-    decision: str | None = Field(default=None, max_length=200)  # skip of a decision
-
-
-class StartBody(BaseModel):
-    sop: str = Field(min_length=1, max_length=64)
-    fields: dict[str, str] = Field(default_factory=dict)
-    at: datetime | None = None
-    reason: str | None = Field(default=None, max_length=2000)
-
-
-class CompleteBody(BaseModel):
-    values: dict[str, str] = Field(default_factory=dict)
-    decision: str | None = Field(default=None, max_length=200)
-    at: datetime | None = None
-    reason: str | None = Field(default=None, max_length=2000)
-
-
-def _outcome(out: cases.Outcome) -> dict[str, Any]:
-    return {"case_id": out.case_id, "status": str(out.state.status),
-            "events": [e.TYPE for e in out.events],
-            "open_steps": [{"node": s.node, "attempt": s.attempt,
-                            "due_at": s.due_at.isoformat() if s.due_at else None}
-                           for s in out.state.open_steps]}
-
-
-def _plain(row: Any) -> Mapping[str, Any]:
-    data = asdict(row) if hasattr(row, "__dataclass_fields__") else dict(row._mapping)
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in data.items()}
-
-
-def _api() -> Any:
-    from fastapi import APIRouter
-
-    api = APIRouter(prefix="/api")
-
-    @api.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
-
-    @api.get("/tasks")
-    def tasks(rt: Rt, username: User) -> list[Mapping[str, Any]]:
-        return [_plain(t) for t in views.tasks(rt, username)]
-
-    @api.post("/cases", status_code=201)
-    def start(body: StartBody, rt: Rt, username: User) -> dict[str, Any]:
-        return _outcome(cases.start_case(rt, body.sop, username, fields=body.fields,
-                                         at=body.at, reason=body.reason))
-
-    @api.get("/cases/{case_id}")
-    def case(case_id: str, rt: Rt, username: User) -> dict[str, Any]:
-        view = views.case(rt, case_id)
-        return {"case_id": case_id, "sop_id": view.state.sop_id,
-                "status": str(view.state.status),
-                "events": [{"seq": s.seq, "type": s.type, "actor": s.actor,
-                            "occurred_at": s.occurred_at.isoformat(),
-                            "payload": s.payload} for s in view.stored],
-                "open_steps": [s.node for s in view.state.open_steps]}
-
-    @api.post("/cases/{case_id}/steps/{node}/claim")
-    def claim(case_id: str, node: str, rt: Rt, username: User) -> dict[str, Any]:
-        return _outcome(cases.claim(rt, case_id, node, username))
-
-    @api.post("/cases/{case_id}/steps/{node}/complete")
-    def complete(case_id: str, node: str, body: CompleteBody, rt: Rt,
-                 username: User) -> dict[str, Any]:
-        return _outcome(cases.complete(rt, case_id, node, username, values=body.values,
-                                       decision=body.decision, at=body.at,
-                                       reason=body.reason))
-
-    @api.post("/cases/{case_id}/steps/{node}/{action}")
-    def override(case_id: str, node: str, action: str, body: OverrideBody, rt: Rt,
-                 username: User) -> dict[str, Any]:
-        """A supervisor's reassign, skip or reopen (the reason is required); anyone else is
-        refused and the attempt recorded, as in the CLI."""
-        if action == "reassign":
-            if not body.to:
-                raise ApiError(422, tr("'to' wajib untuk reassign", "'to' is required"))
-            return _outcome(cases.reassign(rt, case_id, node, username, body.to,
-                                           reason=body.reason))
-        if action == "skip":
-            return _outcome(cases.skip(rt, case_id, node, username, reason=body.reason,
-                                       decision=body.decision))
-        if action == "reopen":
-            return _outcome(cases.reopen(rt, case_id, node, username, reason=body.reason))
-        raise ApiError(404, tr("Tindakan '{a}' tidak dikenal", "Unknown action '{a}'",
-                               a=action))
-
-    @api.post("/cases/{case_id}/cancel")
-    def cancel(case_id: str, body: OverrideBody, rt: Rt, username: User) -> dict[str, Any]:
-        return _outcome(cases.cancel(rt, case_id, username, reason=body.reason))
-
-    @api.get("/overdue")
-    def overdue(rt: Rt, username: Supervisor, limit: int = 100) -> list[dict[str, Any]]:
-        return [{**_plain(late.task), "late_seconds": late.late_seconds,
-                 "late": late.late_text} for late in views.overdue(rt, limit=limit)]
-
-    @api.get("/deviations")
-    def deviations(rt: Rt, username: Supervisor, case: str | None = None,
-                   kind: str | None = None, limit: int = 500) -> list[Mapping[str, Any]]:
-        return [_plain(d) for d in views.deviations(rt, case=case, kind=kind, limit=limit)]
-
-    @api.get("/verify")
-    def verify(rt: Rt, username: Supervisor) -> dict[str, Any]:
-        report = views.verify(rt)
-        broken = report.first_break
-        return {"ok": report.ok, "events": report.events, "cases": report.cases,
-                "first_break": None if broken is None else {
-                    "case_id": broken.case_id, "seq": broken.seq, "what": str(broken.what)}}
-
-    @api.get("/export/{fmt}")
-    def export(fmt: str, rt: Rt, username: Supervisor, case: str | None = None) -> Any:
-        import io
-
-        from fastapi.responses import Response
-
-        from sop_runtime.audit.export import Format, export
-
-        try:
-            chosen = Format(fmt)
-        except ValueError:
-            raise ApiError(404, tr("Format '{f}' tidak dikenal (csv, jsonl, xes)",
-                                   "Unknown format '{f}' (csv, jsonl, xes)", f=fmt)) from None
-        out = io.StringIO()
-        export(rt, chosen, out, case=case)
-        media = {"csv": "text/csv", "jsonl": "application/x-ndjson", "xes": "application/xml"}
-        return Response(out.getvalue(), media_type=f"{media[fmt]}; charset=utf-8")
-
-    return api
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/masuk?lanjut={quote(target, safe='')}", status_code=303)
+    case_id = getattr(exc, "case_id", None)
+    return pages.error_page(request, _status(exc), str(exc),
+                            case=case_id if isinstance(case_id, str) else None)

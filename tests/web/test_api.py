@@ -47,7 +47,8 @@ def test_passwords_are_argon2_and_checked(rt: Runtime) -> None:
     assert not auth.check_password(rt, "rina.ptsp", "salah-sekali-ini")
     assert not auth.check_password(rt, "tidak.ada", "kata-sandi-panjang-1")
     with rt.engine.connect() as conn:
-        (stored,) = conn.exec_driver_sql("SELECT hash FROM passwords").one()
+        (stored,) = conn.exec_driver_sql(
+            "SELECT hash FROM passwords WHERE username = 'rina.ptsp'").one()
     assert stored.startswith("$argon2id$") and "kata-sandi" not in stored
     with pytest.raises(WeakPassword):
         auth.set_password(rt, "rina.ptsp", "pendek")
@@ -102,6 +103,6 @@ def test_every_answer_carries_the_security_headers(api: TestClient) -> None:
     for r in (api.get("/api/health"), api.get("/api/tasks"), api.get("/api/nothing-here")):
         assert r.headers["X-Content-Type-Options"] == "nosniff"
         assert r.headers["X-Frame-Options"] == "DENY"
-        assert r.headers["Referrer-Policy"] == "no-referrer"
+        assert r.headers["Referrer-Policy"] == "same-origin"
         assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
     assert api.get("/openapi.json").json()["info"]["title"] == "sop-runtime"

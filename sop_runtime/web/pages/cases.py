@@ -1,0 +1,118 @@
+"""A case and its steps: the case page (timeline, outputs, deviations, each step against its
+limit, the flowchart with the case's position marked), the step page with its form built
+from the step's mutu baku (kelengkapan, output, the decision's branches), claim and
+complete, and starting a new service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from sop_runtime.compiler.workflow import Node, Workflow
+from sop_runtime.i18n import tr
+from sop_runtime.service import cases, views
+from sop_runtime.service.access import Permission
+from sop_runtime.service.casereport import case_report
+from sop_runtime.service.ready import court_zone
+from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
+from sop_runtime.web.flowchart import marked_flowchart
+from sop_runtime.web.forms import checked
+from sop_runtime.web.render import local_input, page
+from sop_runtime.web.sops import sop_names
+
+router = APIRouter()
+
+Viewer = Annotated[Caller, signed_in(Permission.VIEW_CASE)]
+Worker = Annotated[Caller, checked(Permission.WORK)]
+ID = r"^[A-Za-z0-9._-]{1,64}$"
+
+
+@router.get("/perkara/baru", response_class=HTMLResponse)
+def new_form(request: Request, rt: Rt,
+             caller: Annotated[Caller, signed_in(Permission.WORK)]) -> HTMLResponse:
+    return page(request, "new_case.html", caller=caller,
+                title=tr("Layanan baru", "New service"), sops=sorted(sop_names(rt).items()))
+
+
+@router.post("/perkara/baru")
+async def start(request: Request, rt: Rt, caller: Worker) -> Response:
+    form = await request.form()
+    sop = str(form.get("sop", ""))
+    fields = {k[len("isian."):]: str(v) for k, v in form.items()
+              if k.startswith("isian.") and str(v).strip()}
+    out = cases.start_case(rt, sop, caller.username, fields=fields,
+                           at=_moment(rt, form.get("waktu")), reason=_text(form.get("alasan")))
+    return RedirectResponse(f"/perkara/{out.case_id}", status_code=303)
+
+
+@router.get("/perkara/{case_id}", response_class=HTMLResponse)
+def case_page(request: Request, rt: Rt, case_id: str, caller: Viewer) -> HTMLResponse:
+    report = case_report(rt, case_id)
+    view = views.case(rt, case_id)
+    open_nodes = [s.node for s in view.state.open_steps]
+    done = [s.node for s in view.state.steps if str(s.status) == "done"]
+    return page(request, "case.html", caller=caller, title=tr("Perkara {c}", "Case {c}",
+                                                               c=case_id),
+                report=report, state=view.state, open_nodes=open_nodes,
+                flowchart=marked_flowchart(view.workflow, open_nodes, done))
+
+
+def _node(wf: Workflow, node: str) -> Node:
+    try:
+        return wf.node(node)
+    except KeyError:
+        raise ApiError(404, tr("Langkah '{n}' tidak ada dalam SOP ini",
+                               "Step '{n}' is not in this SOP", n=node)) from None
+
+
+@router.get("/perkara/{case_id}/langkah/{node}", response_class=HTMLResponse)
+def step_page(request: Request, rt: Rt, case_id: str, node: str,
+              caller: Viewer) -> HTMLResponse:
+    view = views.case(rt, case_id)
+    step = _node(view.workflow, node)
+    current = next((s for s in view.state.open_steps if s.node == node), None)
+    return page(request, "step.html", caller=caller,
+                title=tr("Langkah {n}: {k}", "Step {n}: {k}", n=node, k=step.kegiatan),
+                case_id=case_id, state=view.state, node=step, open=current,
+                wf=view.workflow, decisions=step.branch_labels,
+                lane=view.workflow.role(step.role or ""),
+                now=rt.now(), now_local=local_input(rt, rt.now()))
+
+
+def _text(value: Any) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def _moment(rt: Any, value: Any) -> datetime | None:
+    """The real time of an act entered later (a ``datetime-local`` field in court time)."""
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ApiError(422, tr("Waktu '{t}' tidak dapat dibaca (YYYY-MM-DDTHH:MM)",
+                               "Time '{t}' cannot be read (YYYY-MM-DDTHH:MM)", t=text)) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=court_zone(rt))
+
+
+@router.post("/perkara/{case_id}/langkah/{node}/ambil")
+def claim(rt: Rt, case_id: str, node: str, caller: Worker) -> Response:
+    cases.claim(rt, case_id, node, caller.username)
+    return RedirectResponse(f"/perkara/{case_id}/langkah/{node}", status_code=303)
+
+
+@router.post("/perkara/{case_id}/langkah/{node}/selesai")
+async def complete(request: Request, rt: Rt, case_id: str, node: str,
+                   caller: Worker) -> Response:
+    form = await request.form()
+    values = {k[len("nilai."):]: str(v) for k, v in form.items()
+              if k.startswith("nilai.") and str(v).strip()}
+    cases.complete(rt, case_id, node, caller.username, values=values,
+                   decision=_text(form.get("keputusan")), at=_moment(rt, form.get("waktu")),
+                   reason=_text(form.get("alasan")))
+    return RedirectResponse(f"/perkara/{case_id}?selesai={node}", status_code=303)

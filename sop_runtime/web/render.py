@@ -1,0 +1,71 @@
+"""Server-rendered pages: one Jinja2 environment (autoescaped), the helpers every template
+uses (the language pair ``t(id, en)``, court-local times, the caller's permissions) and the
+page frame's navigation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from sop_runtime.i18n import current_lang, tr
+from sop_runtime.service.access import Permission
+from sop_runtime.service.ready import court_zone
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.web.deps import Caller
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+_MONTHS = {"id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov",
+                  "Des"],
+           "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                  "Dec"]}
+
+# (permission, path, Indonesian, English)
+NAV = [(Permission.WORK, "/tugas", "Tugas saya", "My tasks"),
+       (Permission.WORK, "/perkara/baru", "Layanan baru", "New service"),
+       (Permission.SUPERVISE, "/pengawasan", "Pengawasan", "Supervision"),
+       (Permission.AUDIT, "/audit", "Audit", "Audit"),
+       (Permission.LIBRARY, "/sop", "Pustaka SOP", "SOP library")]
+
+
+def local(rt: Runtime, moment: datetime | None, *, seconds: bool = False) -> str:
+    """A moment as the court's local date and time (``24 Nov 2026 09.15 WIT``)."""
+    if moment is None:
+        return "—"
+    at = moment.astimezone(court_zone(rt))
+    month = _MONTHS[current_lang()][at.month - 1]
+    clock = at.strftime("%H.%M.%S" if seconds else "%H.%M")
+    return f"{at.day} {month} {at.year} {clock} {at.tzname()}"
+
+
+def local_input(rt: Runtime, moment: datetime) -> str:
+    """A moment as a ``datetime-local`` field's value in the court's zone."""
+    return moment.astimezone(court_zone(rt)).strftime("%Y-%m-%dT%H:%M")
+
+
+def court_name(rt: Runtime) -> str:
+    from sop_runtime.service import catalog
+
+    if rt._court is None:
+        with rt.engine.connect() as conn:
+            catalog.court(rt, conn)
+    assert rt._court is not None
+    return rt._court[0].pengadilan.nama
+
+
+def page(request: Request, template: str, *, caller: Caller | None, title: str,
+         status: int = 200, **context: Any) -> HTMLResponse:
+    rt: Runtime = request.app.state.runtime
+    nav = [(path, tr(id_, en), request.url.path.startswith(path))
+           for perm, path, id_, en in NAV if caller is not None and caller.may(perm)]
+    return templates.TemplateResponse(request, template, status_code=status, context={
+        "caller": caller, "title": title, "court_name": court_name(rt), "nav": nav,
+        "lang": current_lang(),
+        "t": tr, "local": lambda m, **kw: local(rt, m, **kw), "P": Permission,
+        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        **context})

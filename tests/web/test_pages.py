@@ -1,0 +1,150 @@
+"""The server-rendered pages through FastAPI's test client: sign-in with a session cookie,
+CSRF on every form, the rate limit on failed sign-ins, the language switch, the clerk's
+worklist and step form, a refusal recorded and shown on the case page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sop_runtime.service import auth, views
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store.db import make_engine
+from sop_runtime.web.app import create_app
+from tests.flows.kit import ROUTES
+
+PASSWORD = "kata-sandi-uji-123"
+
+
+@pytest.fixture
+def rt(demo_copy: Path) -> Runtime:
+    rt = Runtime(make_engine(f"sqlite:///{demo_copy}"))
+    for user in ("rina.ptsp", "fadli.ptsp", "bambang.panitera", "fitri.hakim"):
+        auth.set_password(rt, user, PASSWORD)
+    return rt
+
+
+def client(rt: Runtime) -> TestClient:
+    return TestClient(create_app(rt), base_url="https://testserver")
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, html[:500]
+    return found.group(1)
+
+
+def signed_in(rt: Runtime, username: str) -> tuple[TestClient, str]:
+    web = client(rt)
+    form = web.get("/masuk")
+    answer = web.post("/masuk", data={"username": username, "password": PASSWORD,
+                                      "csrf": csrf_of(form.text), "lanjut": "/tugas"})
+    assert answer.status_code == 200 and answer.url.path == "/tugas", answer.text[:400]
+    return web, csrf_of(answer.text)
+
+
+def test_pages_need_a_session_and_sign_in_sets_a_secure_cookie(rt: Runtime) -> None:
+    web = client(rt)
+    first = web.get("/tugas", follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"].startswith("/masuk?lanjut=")
+    form = web.get("/masuk")
+    wrong = web.post("/masuk", data={"username": "rina.ptsp", "password": "salah-salah-salah",
+                                     "csrf": csrf_of(form.text)})
+    assert wrong.status_code == 401 and "salah" in wrong.text
+    right = web.post("/masuk", data={"username": "rina.ptsp", "password": PASSWORD,
+                                     "csrf": csrf_of(form.text)}, follow_redirects=False)
+    assert right.status_code == 303
+    cookie = right.headers["set-cookie"]
+    assert "sop_sesi=" in cookie and "HttpOnly" in cookie and "Secure" in cookie
+    assert "samesite=lax" in cookie.lower()
+    with rt.engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT digest FROM web_sessions").scalars().all()
+    value = web.cookies.get("sop_sesi")
+    assert value and stored == [auth.digest(value)]
+    assert web.get("/tugas").status_code == 200
+
+
+def test_the_sign_in_form_needs_its_token(rt: Runtime) -> None:
+    web = client(rt)
+    web.get("/masuk")
+    forged = web.post("/masuk", data={"username": "rina.ptsp", "password": PASSWORD,
+                                      "csrf": "palsu"})
+    assert forged.status_code == 403 and web.cookies.get("sop_sesi") is None
+
+
+def test_failed_sign_ins_are_limited(rt: Runtime) -> None:
+    web = client(rt)
+    token = csrf_of(web.get("/masuk").text)
+    codes = [web.post("/masuk", data={"username": "rina.ptsp", "password": f"salah-{i}-xxxx",
+                                      "csrf": token}).status_code for i in range(6)]
+    assert codes == [401] * 5 + [429]
+    blocked = web.post("/masuk", data={"username": "rina.ptsp", "password": PASSWORD,
+                                       "csrf": token})
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+
+
+def test_a_form_without_the_session_token_is_refused(rt: Runtime) -> None:
+    web, _ = signed_in(rt, "rina.ptsp")
+    refused = web.post("/perkara/baru", data={"sop": "legalisasi-waarmerking",
+                                              "csrf": "bukan-tokennya"})
+    assert refused.status_code == 403
+    cross = web.post("/perkara/baru", data={"sop": "legalisasi-waarmerking",
+                                            "csrf": csrf_of(web.get("/tugas").text)},
+                     headers={"Origin": "https://situs-lain.example"})
+    assert cross.status_code == 403
+
+
+def test_a_clerk_starts_a_service_and_completes_its_first_step(rt: Runtime) -> None:
+    web, token = signed_in(rt, "rina.ptsp")
+    started = web.post("/perkara/baru", data={"sop": "legalisasi-waarmerking", "csrf": token})
+    assert started.status_code == 200 and started.url.path.startswith("/perkara/")
+    case = started.url.path.rsplit("/", 1)[1]
+    worklist = web.get("/tugas")
+    assert f'data-case="{case}" data-step="1"' in worklist.text
+    step = web.get(f"/perkara/{case}/langkah/1")
+    assert step.status_code == 200
+    values = ROUTES["legalisasi-waarmerking"][0]["nilai"]
+    for item in values:
+        assert f'name="nilai.{item}"' in step.text
+    done = web.post(f"/perkara/{case}/langkah/1/selesai",
+                    data={"csrf": token, **{f"nilai.{k}": v for k, v in values.items()}})
+    assert done.status_code == 200, done.text[:500]
+    state = views.case(rt, case).state
+    assert [s.node for s in state.open_steps] == ["2"]
+    assert 'data-step="2"' in done.text and "fill: #fff3bf" in done.text  # marked
+
+
+def test_a_wrong_user_is_refused_and_the_deviation_shows(rt: Runtime) -> None:
+    web, token = signed_in(rt, "fadli.ptsp")
+    skum = next(late.task for late in views.overdue(rt)
+                if late.task.sop_id == "taksiran-panjar-skum")
+    refused = web.post(f"/perkara/{skum.case_id}/langkah/{skum.node}/selesai",
+                       data={"csrf": token})
+    assert refused.status_code == 403 and "dicatat" in refused.text
+    case_page = web.get(f"/perkara/{skum.case_id}")
+    assert 'data-kind="wrong_actor"' in case_page.text or "salah pelaksana" in case_page.text
+
+
+def test_the_language_switch(rt: Runtime) -> None:
+    web, _ = signed_in(rt, "rina.ptsp")
+    assert "Tugas saya" in web.get("/tugas").text
+    english = web.get("/bahasa/en?lanjut=/tugas")
+    assert "My tasks" in english.text and 'lang="en"' in english.text
+
+
+def test_permissions_gate_the_pages(rt: Runtime) -> None:
+    clerk, _ = signed_in(rt, "rina.ptsp")
+    assert clerk.get("/pengawasan").status_code in (403, 404)
+    examiner, _ = signed_in(rt, "fitri.hakim")
+    assert examiner.get("/sop").status_code in (200, 404)
+
+
+def test_sign_out_ends_the_session(rt: Runtime) -> None:
+    web, token = signed_in(rt, "rina.ptsp")
+    cookie = web.cookies.get("sop_sesi")
+    web.post("/keluar", data={"csrf": token})
+    web.cookies.set("sop_sesi", cookie or "", domain="testserver")
+    assert web.get("/tugas", follow_redirects=False).status_code == 303
