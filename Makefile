@@ -22,7 +22,11 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # The demo court's database is made afresh (sop.db beside the Makefile, or DEMO_DB); the
-# later `sop` commands in this folder read it.
+# later `sop` commands in this folder read it. The web app then serves it (HOST, PORT) until
+# stopped with Ctrl-C.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 demo: $(STAMP)
 	$(BIN)/sop validate definitions/
 	$(BIN)/sop publish $(OUT)
@@ -30,6 +34,7 @@ demo: $(STAMP)
 	SOP_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/sop demo
 	SOP_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/sop conformance examples/skum-januari-2026.csv \
 		--sop taksiran-panjar-skum --map examples/skum-januari-2026.map.yaml
+	SOP_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/sop serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check sop_runtime tests bench examples
