@@ -18,6 +18,10 @@ token_app = typer.Typer(help="Token API untuk integrasi / API tokens for integra
 def serve(
     host: Annotated[str, typer.Option("--host", help="Alamat / address")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port")] = 8000,
+    insecure_cookies: Annotated[bool, typer.Option(
+        "--insecure-cookies", help="Cookie tanpa tanda Secure, untuk uji coba lewat http di "
+        "mesin lain / cookies without the Secure flag, for a trial over plain http from "
+        "another machine")] = False,
 ) -> None:
     """Jalankan aplikasi web dan API / run the web application and API."""
     import uvicorn
@@ -25,9 +29,10 @@ def serve(
     from sop_runtime.cli.common import say
     from sop_runtime.web.app import create_app
 
-    app = create_app(runtime())
-    say(tr("sop-runtime di http://{h}:{p}/ (API: /api, dokumentasi: /docs)",
-           "sop-runtime at http://{h}:{p}/ (API: /api, docs: /docs)", h=host, p=port))
+    app = create_app(runtime(), secure_cookies=not insecure_cookies)
+    say(tr("sop-runtime di http://{h}:{p}/ (masuk: /masuk, API: /api, dokumentasi: /docs); "
+           "Ctrl-C untuk berhenti", "sop-runtime at http://{h}:{p}/ (sign in: /masuk, API: "
+           "/api, docs: /docs); Ctrl-C stops it", h=host, p=port))
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
