@@ -69,6 +69,6 @@ def _demo_logins() -> None:
     table.add_column(tr("Dapat", "May"))
     for username in DEMO_LOGINS:
         if username in people:
-            allowed = sorted(str(p) for p in access.permissions(rt, username))
-            table.add_row(username, people[username].nama, ", ".join(allowed))
+            table.add_row(username, people[username].nama,
+                          access.describe(access.permissions(rt, username)))
     console().print(table)

@@ -15,11 +15,12 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 
-__all__ = ["GRANTS", "Group", "Permission", "groups", "permissions"]
+__all__ = ["GRANTS", "Group", "Permission", "describe", "groups", "permissions"]
 
 
 class Permission(StrEnum):
@@ -42,6 +43,20 @@ GRANTS: dict[Group, frozenset[Permission]] = {
     Group.SUPERVISOR: frozenset({P.WORK, P.VIEW_CASE, P.LIBRARY, P.SUPERVISE, P.AUDIT}),
     Group.EXAMINER: frozenset({P.VIEW_CASE, P.LIBRARY, P.AUDIT}),
 }
+
+
+_WORDS = {
+    Permission.WORK: ("mengerjakan tugas", "do tasks"),
+    Permission.VIEW_CASE: ("melihat perkara", "see cases"),
+    Permission.LIBRARY: ("pustaka SOP", "SOP library"),
+    Permission.SUPERVISE: ("pengawasan", "supervision"),
+    Permission.AUDIT: ("audit", "audit"),
+}
+
+
+def describe(granted: frozenset[Permission]) -> str:
+    """The permissions in words, in a fixed order."""
+    return ", ".join(tr(*_WORDS[p]) for p in Permission if p in granted)
 
 
 def groups(rt: Runtime, username: str, at: datetime | None = None) -> frozenset[Group]:
