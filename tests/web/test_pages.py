@@ -148,3 +148,12 @@ def test_sign_out_ends_the_session(rt: Runtime) -> None:
     web.post("/keluar", data={"csrf": token})
     web.cookies.set("sop_sesi", cookie or "", domain="testserver")
     assert web.get("/tugas", follow_redirects=False).status_code == 303
+
+
+def test_the_new_service_form_asks_for_the_sops_case_fields(rt: Runtime) -> None:
+    web, _ = signed_in(rt, "rina.ptsp")
+    choose = web.get("/perkara/baru")
+    assert 'name="sop"' in choose.text and "legalisasi-waarmerking" in choose.text
+    fields = web.get("/perkara/baru?sop=pengembalian-sisa-panjar")
+    assert 'name="isian.tanggal_minutasi"' in fields.text and 'type="date"' in fields.text
+    assert web.get("/perkara/baru?sop=tidak-ada").status_code == 404

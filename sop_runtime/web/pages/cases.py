@@ -31,10 +31,21 @@ ID = r"^[A-Za-z0-9._-]{1,64}$"
 
 
 @router.get("/perkara/baru", response_class=HTMLResponse)
-def new_form(request: Request, rt: Rt,
-             caller: Annotated[Caller, signed_in(Permission.WORK)]) -> HTMLResponse:
+def new_form(request: Request, rt: Rt, caller: Annotated[Caller, signed_in(Permission.WORK)],
+             sop: str | None = None) -> HTMLResponse:
+    """Choose the service; with ``?sop=`` the form also asks for that SOP's case fields."""
+    from sop_runtime.service import catalog
+
+    names = sop_names(rt)
+    fields: tuple[Any, ...] = ()
+    if sop is not None:
+        if sop not in names:
+            raise ApiError(404, tr("SOP '{s}' tidak dikenal", "Unknown SOP '{s}'", s=sop))
+        with rt.engine.connect() as conn:
+            fields = catalog.current_workflow(rt, conn, sop).fields
     return page(request, "new_case.html", caller=caller,
-                title=tr("Layanan baru", "New service"), sops=sorted(sop_names(rt).items()))
+                title=tr("Layanan baru", "New service"), sops=sorted(names.items()),
+                chosen=sop, fields=fields)
 
 
 @router.post("/perkara/baru")
