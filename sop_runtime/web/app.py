@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -38,6 +40,7 @@ def create_app(runtime: Runtime | None = None, *, secure_cookies: bool = True) -
     app.state.secure_cookies = secure_cookies
     app.state.sign_in_limiter = SignInLimiter()
     app.add_exception_handler(SopRuntimeError, _domain_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.middleware("http")(_language)
     app.middleware("http")(_security_headers)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -102,3 +105,13 @@ async def _domain_error(request: Request, exc: SopRuntimeError) -> Response:
     case_id = getattr(exc, "case_id", None)
     return pages.error_page(request, _status(exc), str(exc),
                             case=case_id if isinstance(case_id, str) else None)
+
+
+async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+    """Input refused at the edge: FastAPI's JSON answer for the API, a page that says where
+    and why for the pages."""
+    if request.url.path.startswith("/api"):
+        return await request_validation_exception_handler(request, exc)
+    where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or '-'}: {e.get('msg')}"
+                      for e in exc.errors())
+    return pages.error_page(request, 422, where)

@@ -157,3 +157,13 @@ def test_the_new_service_form_asks_for_the_sops_case_fields(rt: Runtime) -> None
     fields = web.get("/perkara/baru?sop=pengembalian-sisa-panjar")
     assert 'name="isian.tanggal_minutasi"' in fields.text and 'type="date"' in fields.text
     assert web.get("/perkara/baru?sop=tidak-ada").status_code == 404
+
+
+def test_malformed_input_gets_a_page_that_says_where(rt: Runtime) -> None:
+    web, token = signed_in(rt, "rina.ptsp")
+    bad = web.get("/perkara/SNN 2026<script>/langkah/1")
+    assert bad.status_code == 422 and "case_id" in bad.text and "<script>" not in bad.text
+    late = web.post("/perkara/baru", data={"csrf": token, "sop": "legalisasi-waarmerking",
+                                           "waktu": "2026-02-30T10:00"})
+    assert late.status_code == 422 and "2026-02-30" in late.text
+    assert web.get("/perkara/SNN-2026-99999").status_code == 404

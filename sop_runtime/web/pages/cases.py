@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sop_runtime.compiler.workflow import Node, Workflow
@@ -28,6 +28,8 @@ router = APIRouter()
 Viewer = Annotated[Caller, signed_in(Permission.VIEW_CASE)]
 Worker = Annotated[Caller, checked(Permission.WORK)]
 ID = r"^[A-Za-z0-9._-]{1,64}$"
+CaseId = Annotated[str, Path(pattern=ID)]
+NodeId = Annotated[str, Path(pattern=ID)]
 
 
 @router.get("/perkara/baru", response_class=HTMLResponse)
@@ -60,7 +62,7 @@ async def start(request: Request, rt: Rt, caller: Worker) -> Response:
 
 
 @router.get("/perkara/{case_id}", response_class=HTMLResponse)
-def case_page(request: Request, rt: Rt, case_id: str, caller: Viewer) -> HTMLResponse:
+def case_page(request: Request, rt: Rt, case_id: CaseId, caller: Viewer) -> HTMLResponse:
     report = case_report(rt, case_id)
     view = views.case(rt, case_id)
     open_nodes = [s.node for s in view.state.open_steps]
@@ -80,7 +82,7 @@ def _node(wf: Workflow, node: str) -> Node:
 
 
 @router.get("/perkara/{case_id}/langkah/{node}", response_class=HTMLResponse)
-def step_page(request: Request, rt: Rt, case_id: str, node: str,
+def step_page(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
               caller: Viewer) -> HTMLResponse:
     view = views.case(rt, case_id)
     step = _node(view.workflow, node)
@@ -112,13 +114,13 @@ def _moment(rt: Any, value: Any) -> datetime | None:
 
 
 @router.post("/perkara/{case_id}/langkah/{node}/ambil")
-def claim(rt: Rt, case_id: str, node: str, caller: Worker) -> Response:
+def claim(rt: Rt, case_id: CaseId, node: NodeId, caller: Worker) -> Response:
     cases.claim(rt, case_id, node, caller.username)
     return RedirectResponse(f"/perkara/{case_id}/langkah/{node}", status_code=303)
 
 
 @router.post("/perkara/{case_id}/langkah/{node}/selesai")
-async def complete(request: Request, rt: Rt, case_id: str, node: str,
+async def complete(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
                    caller: Worker) -> Response:
     form = await request.form()
     values = {k[len("nilai."):]: str(v) for k, v in form.items()
