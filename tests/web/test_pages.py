@@ -115,6 +115,8 @@ def test_a_clerk_starts_a_service_and_completes_its_first_step(rt: Runtime) -> N
     state = views.case(rt, case).state
     assert [s.node for s in state.open_steps] == ["2"]
     assert 'data-step="2"' in done.text and "fill: #fff3bf" in done.text  # marked
+    for item in values:  # the outputs given are on the case page
+        assert f'data-item="{item}"' in done.text
 
 
 def test_a_wrong_user_is_refused_and_the_deviation_shows(rt: Runtime) -> None:
