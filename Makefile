@@ -42,7 +42,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+# The browser tests (tests/e2e/web) drive Debian's Chromium, never a browser Playwright
+# downloads itself. It is installed here when missing, where apt-get can run as root;
+# anywhere else this says so in one line and the browser tests skip themselves.
+CHROMIUM := $(VENV)/.chromium
+
+$(CHROMIUM): | $(STAMP)
+	@if command -v chromium >/dev/null 2>&1; then touch $@; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+		&& command -v chromium >/dev/null 2>&1; then touch $@; \
+	else echo "Chromium (Debian package chromium) is missing and could not be installed (needs root, apt-get and a Debian mirror): the browser tests will be skipped"; fi
+
+pytest: $(STAMP) $(CHROMIUM)
 	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 test: lint typecheck pytest

@@ -1,0 +1,152 @@
+"""What the browser tests share: Debian's Chromium driven by Playwright (sync API), and the
+web app served by uvicorn in a background thread over a copy of the demo court's database
+(one per test, so journeys never meet).
+
+Chromium is the Debian package ``chromium`` (``make test`` installs it when missing); it is
+never Playwright's own download. Without it these tests skip, saying why. Every page a
+journey visits is kept as a full-page screenshot in ``out/screenshots/``."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import uvicorn
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
+
+from sop_runtime.cli.demo import DEMO_PASSWORD
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store.db import make_engine
+from sop_runtime.web.app import create_app
+from tests.conftest import ROOT
+from tests.integration.service.conftest import demo_copy, demo_day
+
+__all__ = ["DEMO_PASSWORD", "SCREENSHOTS", "Court", "demo_copy", "demo_day", "sign_in"]
+
+SCREENSHOTS = ROOT / "out" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+DESKTOP = ViewportSize(width=1366, height=768)
+PHONE = ViewportSize(width=390, height=844)
+# the court's clock in these tests: two days after the demo's working day (Tuesday 24
+# November 2026), so what the demo left open is late whenever the tests run
+COURT_START = datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Asia/Jayapura"))
+
+
+def chromium_path() -> str:
+    found = shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if found is None:
+        pytest.skip("Chromium (Debian package chromium) is not installed: `make test` "
+                    "installs it as root (apt-get install chromium); these tests skip "
+                    "without it")
+    return found
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
+                                          args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@dataclass(frozen=True)
+class Court:
+    """The demo court served over http on this machine."""
+
+    url: str
+    rt: Runtime  # the served app's runtime (the tests read the store through it)
+
+
+def _moving_clock(start: datetime) -> Callable[[], datetime]:
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
+
+
+@pytest.fixture
+def court(demo_copy: Path) -> Iterator[Court]:
+    """The web app over this test's copy of the demo court, on a free port of 127.0.0.1
+    (a secure context: the browser keeps the app's Secure cookies over plain http)."""
+    rt = Runtime(make_engine(f"sqlite:///{demo_copy}"), _moving_clock(COURT_START))
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    host, port = listener.getsockname()
+    server = uvicorn.Server(uvicorn.Config(create_app(rt), log_level="warning",
+                                           access_log=False, lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]},
+                              name="uvicorn-e2e", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the web app did not start")
+        time.sleep(0.01)
+    try:
+        yield Court(f"http://{host}:{port}", rt)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        listener.close()
+        rt.engine.dispose()
+
+
+@pytest.fixture
+def context(browser: Browser, court: Court) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(base_url=court.url, viewport=DESKTOP)
+    ctx.set_default_timeout(10_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture
+def shot() -> Callable[[Page, str], Path]:
+    """Keep the page as out/screenshots/<name>.png (full page)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page: Page, name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def sign_in(page: Page, username: str, *, then: str = "/tugas") -> None:
+    """Sign in through the form, as a person would, and land on ``then``."""
+    page.goto(f"/masuk?lanjut={then}")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).to_have_url(re.compile(re.escape(then) + "$"))
+    expect(page.locator(f'.user[data-user="{username}"]')).to_be_visible()
