@@ -1,0 +1,165 @@
+"""The API on cases: the worklist, starting a case, a case and its log, and the acts on its
+steps (claim, complete, extend) and a supervisor's overrides (reassign, skip, reopen,
+cancel). Every act is the token user's, under the SOP's rules: what they refuse is recorded
+on the case and answered 403."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from sop_runtime.engine.events import utc_iso
+from sop_runtime.service import cases, views
+from sop_runtime.service.ready import court_zone
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.web.api.common import CaseId, NodeId, Responses, aware, iso, plain
+from sop_runtime.web.api.schemas import (
+    CaseOut,
+    ClaimBody,
+    CompleteBody,
+    LogEntry,
+    OpenStep,
+    Outcome,
+    ReasonBody,
+    ReassignBody,
+    SkipBody,
+    StartBody,
+    StoredEventOut,
+    Task,
+)
+from sop_runtime.web.deps import ApiReader, ApiUser, Rt
+
+TAG = "perkara / cases"
+
+REFUSED: Responses = {
+    403: {"description": "Tidak berwenang, atau ditolak aturan SOP (percobaan dicatat) / not "
+                         "permitted, or refused by the SOP's rules (the attempt is recorded)"},
+    409: {"description": "Perkara berubah sementara itu: muat ulang / the case changed "
+                         "meanwhile: reload"},
+    422: {"description": "Perintah tidak mungkin atau tidak sah / an impossible or invalid "
+                         "command"}}
+UNKNOWN: Responses = {404: {"description": "Perkara atau SOP tidak ada / no such case or SOP"}}
+
+
+def outcome(rt: Runtime, out: cases.Outcome) -> Outcome:
+    tz = court_zone(rt)
+    return Outcome(case_id=out.case_id, status=str(out.state.status),
+                   events=[e.TYPE for e in out.events],
+                   open_steps=[OpenStep(node=s.node, attempt=s.attempt, due_at=iso(s.due_at, tz))
+                               for s in out.state.open_steps])
+
+
+def router() -> APIRouter:
+    api = APIRouter(tags=[TAG])
+
+    @api.get("/tasks", summary="Daftar tugas / worklist")
+    def tasks(rt: Rt, caller: ApiUser) -> list[Task]:
+        """Langkah terbuka yang boleh dikerjakan pemilik token, yang paling dekat batasnya
+        dahulu / the open steps the token's user may do, soonest due first."""
+        tz = court_zone(rt)
+        return [Task(case_id=t.case_id, sop_id=t.sop_id, node=t.node, attempt=t.attempt,
+                     kegiatan=t.kegiatan, roles=list(t.roles), assignee=t.assignee,
+                     claimed_by=t.claimed_by, activated_at=iso(t.activated_at, tz),
+                     due_at=iso(t.due_at, tz), overdue=t.overdue)
+                for t in views.tasks(rt, caller.username)]
+
+    @api.post("/cases", status_code=201, summary="Mulai perkara / start a case",
+              responses={**REFUSED, **UNKNOWN})
+    def start(body: StartBody, rt: Rt, caller: ApiUser) -> Outcome:
+        """Mulai perkara baru menurut versi SOP yang berlaku / start a case on the SOP's
+        current version (``fields``: the case's fields; ``at``: when it really began)."""
+        return outcome(rt, cases.start_case(rt, body.sop, caller.username, fields=body.fields,
+                                            at=aware(rt, body.at), reason=body.reason))
+
+    @api.get("/cases/{case_id}", summary="Perkara / a case", responses=UNKNOWN)
+    def case(case_id: CaseId, rt: Rt, caller: ApiReader) -> CaseOut:
+        """Posisi perkara dan riwayatnya / where the case stands and its timeline."""
+        view = views.case(rt, case_id)
+        tz = court_zone(rt)
+        state = view.state
+        return CaseOut(
+            case_id=case_id, sop_id=state.sop_id, sop_nama=view.workflow.nama,
+            version=state.version, status=str(state.status),
+            started_at=iso(state.started_at, tz), started_by=state.started_by,
+            ended_at=iso(state.ended_at, tz), service_due=iso(state.service_due, tz),
+            fields={str(k): str(v) for k, v in state.fields.items()},
+            open_steps=[s.node for s in state.open_steps],
+            events=[StoredEventOut(seq=s.seq, type=s.type, actor=s.actor,
+                                   occurred_at=iso(s.occurred_at, tz),
+                                   recorded_at=iso(s.recorded_at, tz), payload=plain(s.payload))
+                    for s in view.stored])
+
+    @api.get("/cases/{case_id}/log", summary="Log perkara / a case's log", responses=UNKNOWN)
+    def log(case_id: CaseId, rt: Rt, caller: ApiReader) -> list[LogEntry]:
+        """Peristiwa tersimpan dengan rantai hash-nya (UTC) / the stored events with their
+        hash chain (UTC), as ``sop log --json``."""
+        return [LogEntry(seq=s.seq, type=s.type, version=s.version,
+                         occurred_at=utc_iso(s.occurred_at), recorded_at=utc_iso(s.recorded_at),
+                         actor=s.actor, payload=plain(s.payload), prev_hash=s.prev_hash,
+                         hash=s.hash)
+                for s in views.case(rt, case_id).stored]
+
+    @api.post("/cases/{case_id}/steps/{node}/claim", summary="Ambil langkah / claim a step",
+              responses={**REFUSED, **UNKNOWN})
+    def claim(case_id: CaseId, node: NodeId, rt: Rt, caller: ApiUser,
+              body: ClaimBody | None = None) -> Outcome:
+        """Pegang langkah untuk dikerjakan / hold a step to do it."""
+        at = aware(rt, body.at) if body else None
+        return outcome(rt, cases.claim(rt, case_id, node, caller.username, at=at))
+
+    @api.post("/cases/{case_id}/steps/{node}/complete",
+              summary="Selesaikan langkah / complete a step", responses={**REFUSED, **UNKNOWN})
+    def complete(case_id: CaseId, node: NodeId, body: CompleteBody, rt: Rt,
+                 caller: ApiUser) -> Outcome:
+        """Catat langkah selesai dengan kelengkapan, output, isian dan keputusannya / record
+        a step done with its inputs, outputs, fields and decision."""
+        return outcome(rt, cases.complete(rt, case_id, node, caller.username,
+                                          values=body.values, decision=body.decision,
+                                          at=aware(rt, body.at), reason=body.reason))
+
+    @api.post("/cases/{case_id}/steps/{node}/extend",
+              summary="Perpanjang batas langkah / extend a step's deadline",
+              responses={**REFUSED, **UNKNOWN})
+    def extend(case_id: CaseId, node: NodeId, body: ReasonBody, rt: Rt,
+               caller: ApiUser) -> Outcome:
+        """Pakai perpanjangan waktu yang diizinkan SOP (sekali, dengan alasan) / use the
+        extension the SOP allows (once, with a reason)."""
+        return outcome(rt, cases.extend(rt, case_id, node, caller.username, reason=body.reason,
+                                        at=aware(rt, body.at)))
+
+    @api.post("/cases/{case_id}/steps/{node}/reassign",
+              summary="Alihkan langkah / reassign a step", responses={**REFUSED, **UNKNOWN})
+    def reassign(case_id: CaseId, node: NodeId, body: ReassignBody, rt: Rt,
+                 caller: ApiUser) -> Outcome:
+        """Tindakan pengawas (dicatat sebagai penyimpangan); selain pengawas ditolak dan
+        dicatat / a supervisor's override (recorded as a deviation); anyone else is refused
+        and the attempt recorded."""
+        return outcome(rt, cases.reassign(rt, case_id, node, caller.username, body.to,
+                                          reason=body.reason, at=aware(rt, body.at)))
+
+    @api.post("/cases/{case_id}/steps/{node}/skip", summary="Lewati langkah / skip a step",
+              responses={**REFUSED, **UNKNOWN})
+    def skip(case_id: CaseId, node: NodeId, body: SkipBody, rt: Rt,
+             caller: ApiUser) -> Outcome:
+        """Tindakan pengawas: lewati langkah (untuk langkah keputusan, sebutkan cabangnya) /
+        a supervisor's override: skip a step (name the branch of a decision step)."""
+        return outcome(rt, cases.skip(rt, case_id, node, caller.username, reason=body.reason,
+                                      decision=body.decision, at=aware(rt, body.at)))
+
+    @api.post("/cases/{case_id}/steps/{node}/reopen",
+              summary="Buka ulang langkah / reopen a step", responses={**REFUSED, **UNKNOWN})
+    def reopen(case_id: CaseId, node: NodeId, body: ReasonBody, rt: Rt,
+               caller: ApiUser) -> Outcome:
+        """Tindakan pengawas: percobaan baru untuk langkah yang sudah selesai / a
+        supervisor's override: a new attempt at a step already done."""
+        return outcome(rt, cases.reopen(rt, case_id, node, caller.username,
+                                        reason=body.reason, at=aware(rt, body.at)))
+
+    @api.post("/cases/{case_id}/cancel", summary="Batalkan perkara / cancel a case",
+              responses={**REFUSED, **UNKNOWN})
+    def cancel(case_id: CaseId, body: ReasonBody, rt: Rt, caller: ApiUser) -> Outcome:
+        """Tindakan pengawas: batalkan perkara dengan alasan / a supervisor's override:
+        cancel the case, with a reason."""
+        return outcome(rt, cases.cancel(rt, case_id, caller.username, reason=body.reason,
+                                        at=aware(rt, body.at)))
+
+    return api

@@ -1,0 +1,356 @@
+"""The API's request and response bodies (pydantic), apart from the store's tables and the
+service's dataclasses: what a caller may send (with its limits) and what it gets back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from sop_runtime.web.api.common import NO_NUL, NODE_ID, ROLE_ID, USERNAME
+
+# -- what a caller sends ------------------------------------------------------------------
+
+Key = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_NUL)]
+Value = Annotated[str, StringConstraints(max_length=10_000, pattern=NO_NUL)]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NO_NUL)]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
+Username = Annotated[str, StringConstraints(pattern=USERNAME)]
+When = Annotated[datetime | None, Field(
+    default=None, description="Kapan sebenarnya terjadi (tanpa zona: waktu setempat "
+                              "pengadilan) / when it really happened (no offset: the court's "
+                              "local time)")]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StartBody(_Body):
+    sop: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$",
+                     description="ID SOP / SOP id", examples=["legalisasi-waarmerking"])
+    fields: dict[Key, Value] = Field(default_factory=dict, max_length=200,
+                                     description="Isian perkara / case fields")
+    at: When = None
+    reason: Reason | None = None
+
+
+class ClaimBody(_Body):
+    at: When = None
+
+
+class CompleteBody(_Body):
+    values: dict[Key, Value] = Field(
+        default_factory=dict, max_length=200,
+        description="Kelengkapan, output dan isian / inputs, outputs and fields")
+    decision: Label | None = Field(default=None,
+                                   description="Label cabang keputusan / decision branch")
+    at: When = None
+    reason: Reason | None = None
+
+
+class ReasonBody(_Body):
+    """An act that needs a reason: extend, reopen, cancel."""
+
+    reason: Reason
+    at: When = None
+
+
+class ReassignBody(ReasonBody):
+    to: Username = Field(description="Pelaksana baru / the new assignee")
+
+
+class SkipBody(ReasonBody):
+    decision: Label | None = Field(
+        default=None, description="Cabang yang diambil (langkah keputusan) / branch to take")
+
+
+class DelegationBody(_Body):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    to: Username = Field(description="Yang ditunjuk / the delegate")
+    role: str = Field(pattern=ROLE_ID, description="Peran yang dilimpahkan / role delegated")
+    start: str = Field(alias="from", min_length=1, max_length=40, pattern=NO_NUL,
+                       description="Mulai / start (YYYY-MM-DD, YYYY-MM-DD HH:MM, ISO-8601)",
+                       examples=["2026-03-02 07:30"])
+    until: str = Field(min_length=1, max_length=40, pattern=NO_NUL,
+                       description="Sampai (tanggal saja: sampai akhir hari itu) / end (a date "
+                                   "alone: to the end of that day)", examples=["2026-03-06"])
+    kind: Literal["plh", "plt"] = "plh"
+    holder: Username | None = Field(default=None,
+                                    description="Pejabat yang digantikan / whose duties")
+    reference: Label | None = Field(default=None,
+                                    description="Nomor surat perintah / warrant number")
+    reason: Reason | None = None
+
+
+class SealBody(_Body):
+    note: Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)] | None = Field(
+        default=None, description="Keterangan (mis. laporan bulan) / note")
+
+
+HEX = r"^[0-9a-fA-F]{64}$"
+
+
+class ProofLeaf(_Body):
+    case_id: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
+    seq: int = Field(ge=1, le=10**12)
+    hash: str = Field(pattern=HEX)
+
+
+class Proof(_Body):
+    """An inclusion proof as ``GET /api/cases/{case_id}/proof`` gives it."""
+
+    format: str = Field(max_length=100)
+    seal_id: int = Field(ge=1, le=10**12)
+    sealed_at: str | None = Field(default=None, max_length=40)
+    root: str = Field(pattern=HEX)
+    size: int = Field(ge=1, le=10**9)
+    index: int = Field(ge=0, le=10**9)
+    leaf: ProofLeaf
+    path: list[Annotated[str, StringConstraints(pattern=HEX)]] = Field(max_length=64)
+
+
+class ProofCheckBody(_Body):
+    proof: Proof
+    root: str | None = Field(default=None, pattern=HEX,
+                             description="Akar yang tercetak pada laporan yang ditandatangani "
+                                         "/ the root printed on the signed report")
+
+
+# -- what a caller gets back --------------------------------------------------------------
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+class OpenStep(BaseModel):
+    node: str = Field(pattern=NODE_ID)
+    attempt: int
+    due_at: str | None
+
+
+class Outcome(BaseModel):
+    """What an act on a case did: the events it recorded and where the case stands."""
+
+    case_id: str
+    status: str
+    events: list[str]
+    open_steps: list[OpenStep]
+
+
+class Task(BaseModel):
+    case_id: str
+    sop_id: str
+    node: str
+    attempt: int
+    kegiatan: str
+    roles: list[str]
+    assignee: str | None
+    claimed_by: str | None
+    activated_at: str | None
+    due_at: str | None
+    overdue: bool
+
+
+class Late(Task):
+    late_seconds: int = Field(description="Terlambat (detik waktu kerja) / late by (working "
+                                          "seconds)")
+    late: str
+
+
+class StoredEventOut(BaseModel):
+    seq: int
+    type: str
+    actor: str | None
+    occurred_at: str | None
+    recorded_at: str | None
+    payload: dict[str, Any]
+
+
+class CaseOut(BaseModel):
+    case_id: str
+    sop_id: str
+    sop_nama: str
+    version: str
+    status: str
+    started_at: str | None
+    started_by: str | None
+    ended_at: str | None
+    service_due: str | None
+    fields: dict[str, str]
+    open_steps: list[str]
+    events: list[StoredEventOut]
+
+
+class LogEntry(BaseModel):
+    """A stored event as the log keeps it (UTC, with its hash chain)."""
+
+    seq: int
+    type: str
+    version: int
+    occurred_at: str
+    recorded_at: str
+    actor: str | None
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class DeviationOut(BaseModel):
+    case_id: str
+    seq: int
+    kind: str
+    label: str
+    outcome: str
+    node: str | None
+    attempt: int | None
+    actor: str | None
+    occurred_at: str | None
+    recorded_at: str | None
+    rule: str
+    reason: str | None
+    evidence: dict[str, Any]
+
+
+class UserOut(BaseModel):
+    username: str
+    nama: str
+    nip: str | None
+    roles: list[str]
+    active: bool
+
+
+class DelegationOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: int
+    delegate: str
+    role: str
+    kind: str
+    start: str | None
+    end: str | None
+    holder: str | None
+    reference: str | None
+    reason: str | None
+    created_by: str
+
+
+class SweepOut(BaseModel):
+    cases: int = Field(description="Perkara yang berubah / cases changed")
+    events: int = Field(description="Peristiwa dicatat / events recorded")
+    flagged: int = Field(description="Penyimpangan ditandai / deviations flagged")
+
+
+class ChainBreak(BaseModel):
+    case_id: str
+    seq: int | None
+    what: str
+    message: str
+
+
+class SealBreakOut(BaseModel):
+    seal_id: int
+    case_id: str | None
+    seq: int | None
+    what: str
+    message: str
+
+
+class SealCheckOut(BaseModel):
+    ok: bool
+    checked: int
+    first_break: SealBreakOut | None
+
+
+class VerifyOut(BaseModel):
+    ok: bool
+    cases: int
+    events: int
+    first_break: ChainBreak | None
+    seals: SealCheckOut
+
+
+class SealOut(BaseModel):
+    seal_id: int
+    sealed_at: str | None
+    size: int
+    root: str
+    sealed_by: str
+    note: str | None
+
+
+class ProofHolds(BaseModel):
+    holds: bool
+
+
+class Timing(BaseModel):
+    done: int
+    with_deadline: int
+    on_time: int
+    on_time_rate: float | None
+    median_seconds: float | None
+    p90_seconds: float | None
+
+
+class StepTiming(Timing):
+    sop_id: str
+    node: str
+
+
+class AgingOut(BaseModel):
+    in_time: int
+    overdue: int
+    no_limit: int
+
+
+class LoadOut(BaseModel):
+    done: int
+    open_held: int
+
+
+class Waiting(BaseModel):
+    roles: list[str]
+    open: int
+
+
+class PeriodOut(BaseModel):
+    """A period's figures, as ``sop report period --json``."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    start: str = Field(alias="from")
+    to: str
+    sop: str | None
+    cases: dict[str, int]
+    completed: dict[str, int]
+    service: dict[str, Timing]
+    steps: list[StepTiming]
+    roles: dict[str, Timing]
+    deviations: dict[str, int]
+    overdue_now: int
+    aging: dict[str, AgingOut]
+    load: dict[str, LoadOut]
+    waiting: list[Waiting]
+
+
+class SopSummary(BaseModel):
+    """An SOP of the library, as ``sop list --json``."""
+
+    id: str
+    nomor: str
+    nama: str
+    versi: str
+    langkah: int
+    pelaksana: list[str]
+    waktu_pelayanan: str | None
+    berkas: str
+
+
+class SopDetail(SopSummary):
+    """The SOP's current version: its official document (identity, service standard,
+    performers, procedure table) as the court wrote it."""
+
+    dokumen: dict[str, Any]
