@@ -3,6 +3,8 @@ layer, the product's errors mapped to HTTP, and a refused action recorded like i
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,279 @@ def test_every_answer_carries_the_security_headers(api: TestClient) -> None:
         assert r.headers["Referrer-Policy"] == "same-origin"
         assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
     assert api.get("/openapi.json").json()["info"]["title"] == "sop-runtime"
+
+
+# -- the rest of the CLI's acts, through the API ------------------------------------------
+
+CLERK, SUPERVISOR, EXAMINER = "rina.ptsp", "bambang.panitera", "fitri.hakim"
+
+
+@pytest.fixture
+def tokens(rt: Runtime) -> dict[str, dict[str, str]]:
+    return {who: bearer(auth.issue_token(rt, who, "uji")) for who in (CLERK, SUPERVISOR, EXAMINER)}
+
+
+def _kasir_step(rt: Runtime) -> tuple[str, str]:
+    late = next(late.task for late in views.overdue(rt)
+                if late.task.sop_id == "taksiran-panjar-skum")
+    return late.case_id, late.node
+
+
+def test_extend_uses_the_extension_the_sop_allows(rt: Runtime, api: TestClient,
+                                                  tmp_path: Path) -> None:
+    import shutil
+
+    from sop_runtime.service import setup
+    from tests.conftest import DEFINITIONS
+
+    defs = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, defs)
+    sheet = defs / "pengesahan-badan-hukum.yaml"
+    anchor = "    keterangan: Surat kuasa hanya bila pemohon diwakilkan"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace(
+        anchor, "    perpanjangan: 1 jam\n" + anchor, 1), encoding="utf-8")
+    setup.init(rt, defs)
+    ridwan = bearer(auth.issue_token(rt, "ridwan.panmudhkm", "uji"))
+    case = api.post("/api/cases", json={"sop": "pengesahan-badan-hukum"}, headers=ridwan)
+    assert case.status_code == 201, case.text
+    case_id, due = case.json()["case_id"], case.json()["open_steps"][0]["due_at"]
+    url = f"/api/cases/{case_id}/steps/1/extend"
+    assert api.post(url, json={"reason": ""}, headers=ridwan).status_code == 422
+    done = api.post(url, json={"reason": "berkas pengurus belum lengkap difotokopi"},
+                    headers=ridwan)
+    assert done.status_code == 200, done.text
+    assert "step_extended" in done.json()["events"]
+    assert datetime.fromisoformat(done.json()["open_steps"][0]["due_at"]) > \
+        datetime.fromisoformat(due)
+    again = api.post(url, json={"reason": "lagi"}, headers=ridwan)
+    assert again.status_code == 422 and "sudah diperpanjang" in again.json()["detail"]
+    skum, node = _kasir_step(rt)
+    none = api.post(f"/api/cases/{skum}/steps/{node}/extend", json={"reason": "x"},
+                    headers=ridwan)
+    assert none.status_code == 422 and "tidak memberi perpanjangan" in none.json()["detail"]
+
+
+def test_a_cases_log_carries_its_hash_chain(rt: Runtime, api: TestClient,
+                                           tokens: dict[str, dict[str, str]]) -> None:
+    from sop_runtime.store.chain import GENESIS
+
+    case, _ = _kasir_step(rt)
+    log = api.get(f"/api/cases/{case}/log", headers=tokens[CLERK])
+    assert log.status_code == 200, log.text
+    entries = log.json()
+    stored = views.case(rt, case).stored
+    assert [e["seq"] for e in entries] == [s.seq for s in stored] == list(
+        range(1, len(stored) + 1))
+    assert entries[0]["prev_hash"] == GENESIS
+    assert all(b["prev_hash"] == a["hash"] for a, b in pairwise(entries))
+    assert [e["hash"] for e in entries] == [s.hash for s in stored]
+    assert entries[0]["occurred_at"].endswith("+00:00")  # as stored: UTC
+    assert api.get("/api/cases/SNN-2026-99999/log", headers=tokens[CLERK]).status_code == 404
+    assert api.get("/api/cases/bukan%20nomor/log", headers=tokens[CLERK]).status_code == 422
+
+
+def test_users_and_a_delegation_that_lends_the_kasirs_step(
+        rt: Runtime, api: TestClient, tokens: dict[str, dict[str, str]]) -> None:
+    users = api.get("/api/users", headers=tokens[CLERK]).json()
+    rina = next(u for u in users if u["username"] == CLERK)
+    assert rina["roles"] == ["petugas_ptsp"] and rina["active"]
+    case, node = _kasir_step(rt)
+    assert not any(t["case_id"] == case for t in api.get("/api/tasks",
+                                                         headers=tokens[CLERK]).json())
+    today = rt.now().date()
+    lend = {"to": CLERK, "role": "kasir", "from": today.isoformat(),
+            "until": (today + timedelta(days=1)).isoformat(), "reason": "Kasir cuti"}
+    assert api.post("/api/delegations", json=lend, headers=tokens[CLERK]).status_code == 403
+    made = api.post("/api/delegations", json=lend, headers=tokens[SUPERVISOR])
+    assert made.status_code == 201, made.text
+    assert made.json()["kind"] == "plh" and made.json()["created_by"] == SUPERVISOR
+    assert made.json()["end"].startswith((today + timedelta(days=2)).isoformat())  # to its end
+    mine = api.get("/api/tasks", headers=tokens[CLERK]).json()
+    assert any(t["case_id"] == case and t["node"] == node for t in mine)
+    claimed = api.post(f"/api/cases/{case}/steps/{node}/claim", headers=tokens[CLERK])
+    assert claimed.status_code == 200, claimed.text
+    # bad requests say what is wrong, and are not recorded
+    impossible = api.post("/api/delegations", json={**lend, "from": "2026-02-30"},
+                          headers=tokens[SUPERVISOR])
+    assert impossible.status_code == 422 and "2026-02-30" in impossible.json()["detail"]
+    backwards = api.post("/api/delegations", json={**lend, "from": "2026-03-09",
+                                                   "until": "2026-03-02"},
+                         headers=tokens[SUPERVISOR])
+    assert backwards.status_code == 422, backwards.text
+    unknown = api.post("/api/delegations", json={**lend, "to": "tidak.ada"},
+                       headers=tokens[SUPERVISOR])
+    assert unknown.status_code == 404 and "tidak.ada" in unknown.json()["detail"]
+    no_reason = {k: v for k, v in lend.items() if k != "reason"}
+    assert api.post("/api/delegations", json=no_reason,
+                    headers=tokens[SUPERVISOR]).status_code == 422
+
+
+def test_the_sweep_records_once(rt: Runtime, api: TestClient,
+                                tokens: dict[str, dict[str, str]]) -> None:
+    assert api.post("/api/sweep", headers=tokens[EXAMINER]).status_code == 403
+    first = api.post("/api/sweep", headers=tokens[SUPERVISOR])
+    assert first.status_code == 200, first.text
+    again = api.post("/api/sweep", headers=tokens[SUPERVISOR]).json()
+    assert again == {"cases": 0, "events": 0, "flagged": 0}
+
+
+def test_seals_proofs_and_their_check(rt: Runtime, api: TestClient,
+                                      tokens: dict[str, dict[str, str]]) -> None:
+    case, _ = _kasir_step(rt)
+    assert api.get(f"/api/cases/{case}/proof", headers=tokens[EXAMINER]).status_code == 404
+    assert api.post("/api/seals", json={}, headers=tokens[EXAMINER]).status_code == 403
+    sealed = api.post("/api/seals", json={"note": "laporan November"},
+                      headers=tokens[SUPERVISOR])
+    assert sealed.status_code == 201, sealed.text
+    seal = sealed.json()
+    assert seal["size"] >= 6 and len(seal["root"]) == 64 and seal["sealed_by"] == SUPERVISOR
+    assert api.get("/api/seals", headers=tokens[EXAMINER]).json() == [seal]
+    assert api.get("/api/seals/check", headers=tokens[EXAMINER]).json() == {
+        "ok": True, "checked": 1, "first_break": None}
+    verified = api.get("/api/verify", headers=tokens[EXAMINER]).json()
+    assert verified["ok"] and verified["seals"]["checked"] == 1
+    proof = api.get(f"/api/cases/{case}/proof", headers=tokens[EXAMINER]).json()
+    assert proof["seal_id"] == seal["seal_id"] and proof["root"] == seal["root"]
+    check = "/api/seals/check-proof"
+    assert api.post(check, json={"proof": proof, "root": seal["root"]},
+                    headers=tokens[EXAMINER]).json() == {"holds": True}
+    assert api.post(check, json={"proof": proof, "root": "0" * 64},
+                    headers=tokens[EXAMINER]).json() == {"holds": False}
+    forged = {**proof, "leaf": {**proof["leaf"], "seq": proof["leaf"]["seq"] + 1}}
+    assert api.post(check, json={"proof": forged},
+                    headers=tokens[EXAMINER]).json() == {"holds": False}
+    assert api.post(check, json={"proof": {"root": "zz"}},
+                    headers=tokens[EXAMINER]).status_code == 422
+
+
+def test_reports_as_json(rt: Runtime, api: TestClient,
+                         tokens: dict[str, dict[str, str]]) -> None:
+    from sop_runtime.service.period import period_figures
+
+    year = rt.now().year
+    url = f"/api/reports/period?from={year}-01-01&to={year}-12-31"
+    assert api.get(url, headers=tokens[CLERK]).status_code == 403
+    report = api.get(url, headers=tokens[EXAMINER])
+    assert report.status_code == 200, report.text
+    figures = report.json()
+    tz = views.court_zone(rt)
+    expected = period_figures(rt, datetime(year, 1, 1, tzinfo=tz),
+                              datetime(year + 1, 1, 1, tzinfo=tz))
+    assert figures["cases"] == dict(expected.cases) and sum(figures["cases"].values()) >= 6
+    assert figures["deviations"] == dict(expected.deviations)
+    assert figures["from"].startswith(f"{year}-01-01T00:00:00")
+    assert figures["to"].startswith(f"{year + 1}-01-01T00:00:00")  # the end of the 31st
+    one = api.get(url + "&sop=taksiran-panjar-skum", headers=tokens[EXAMINER]).json()
+    assert list(one["cases"]) == ["taksiran-panjar-skum"]
+    bad = api.get("/api/reports/period?from=2026-02-30&to=2026-03-31",
+                  headers=tokens[EXAMINER])
+    assert bad.status_code == 422 and "2026-02-30" in bad.json()["detail"]
+    assert api.get(url + "&sop=tidak-ada", headers=tokens[EXAMINER]).status_code == 404
+    assert api.get(f"/api/reports/period?from={year}-03-01&to={year}-01-01",
+                   headers=tokens[EXAMINER]).status_code == 422
+    case, _ = _kasir_step(rt)
+    one_case = api.get(f"/api/cases/{case}/report", headers=tokens[EXAMINER]).json()
+    assert one_case["case_id"] == case and one_case["chain"]["ok"]
+    assert one_case["sop"]["id"] == "taksiran-panjar-skum" and one_case["deviations"]
+
+
+def test_the_sop_library(api: TestClient, tokens: dict[str, dict[str, str]]) -> None:
+    from tests.conftest import DEFINITIONS
+
+    listed = api.get("/api/sops", headers=tokens[CLERK]).json()
+    ids = {s["id"] for s in listed}
+    assert ids == {p.stem for p in DEFINITIONS.glob("*.yaml") if p.name != "court.yaml"}
+    one = api.get("/api/sops/taksiran-panjar-skum", headers=tokens[CLERK]).json()
+    assert one["dokumen"]["identitas"]["nomor"] == one["nomor"]
+    assert len(one["dokumen"]["langkah"]) == one["langkah"]
+    svg = api.get("/api/sops/taksiran-panjar-skum/render/svg", headers=tokens[CLERK])
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert svg.text.startswith("<svg")
+    mermaid = api.get("/api/sops/taksiran-panjar-skum/render/mermaid", headers=tokens[CLERK])
+    assert mermaid.text.startswith("flowchart")
+    unknown = api.get("/api/sops/tidak-ada", headers=tokens[CLERK])
+    assert unknown.status_code == 404 and "taksiran-panjar-skum" in unknown.json()["detail"]
+
+
+def _examples() -> tuple[Path, Path]:
+    from tests.conftest import ROOT
+
+    folder = ROOT / "examples"
+    return folder / "skum-januari-2026.csv", folder / "skum-januari-2026.map.yaml"
+
+
+def test_conformance_of_an_uploaded_log(rt: Runtime, api: TestClient,
+                                        tokens: dict[str, dict[str, str]]) -> None:
+    from sop_runtime.service.conformance import conformance
+
+    log, mapping = _examples()
+    files = {"log": (log.name, log.read_bytes(), "text/csv"),
+             "mapping": (mapping.name, mapping.read_bytes(), "application/yaml")}
+    data = {"sop": "taksiran-panjar-skum"}
+    assert api.post("/api/conformance", files=files, data=data,
+                    headers=tokens[CLERK]).status_code == 403
+    r = api.post("/api/conformance", files=files, data=data, headers=tokens[EXAMINER])
+    assert r.status_code == 200, r.text
+    found = r.json()
+    direct = conformance(rt, log, "taksiran-panjar-skum", mapping)
+    assert (found["log"], found["mapping"]) == (log.name, mapping.name)
+    assert found["totals"] == dict(direct.totals) and found["totals"]
+    assert found["cases"] == len(direct.cases) and found["conforming"] == direct.conforming
+    assert found["rows"] == direct.rows
+
+
+def test_conformance_says_what_is_wrong_with_an_upload(
+        api: TestClient, tokens: dict[str, dict[str, str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sop_runtime.web.api import conformance as upload
+
+    log, mapping = _examples()
+    who = tokens[EXAMINER]
+    files = {"log": (log.name, log.read_bytes(), "text/csv"),
+             "mapping": (mapping.name, mapping.read_bytes(), "application/yaml")}
+    missing = api.post("/api/conformance", files={"log": files["log"]},
+                       data={"sop": "taksiran-panjar-skum"}, headers=who)
+    assert missing.status_code == 422 and "mapping" in missing.json()["detail"]
+    broken = api.post("/api/conformance", data={"sop": "taksiran-panjar-skum"}, headers=who,
+                      files={**files, "mapping": ("peta.yaml", b"kolom: [", "text/yaml")})
+    assert broken.status_code == 400 and "peta.yaml" in broken.json()["detail"]
+    assert "sop-conformance-" not in broken.json()["detail"]  # no server path
+    unknown = api.post("/api/conformance", files=files, data={"sop": "tidak-ada"}, headers=who)
+    assert unknown.status_code == 404
+    monkeypatch.setattr(upload, "MAX_LOG", 10_000)
+    monkeypatch.setattr(upload, "MAX_MAPPING", 10_000)
+    big = api.post("/api/conformance", files=files, data={"sop": "taksiran-panjar-skum"},
+                   headers=who)
+    assert big.status_code == 413 and "MB" in big.json()["detail"]
+
+
+def test_lists_filter_and_refuse_what_they_do_not_know(
+        rt: Runtime, api: TestClient, tokens: dict[str, dict[str, str]]) -> None:
+    who = tokens[SUPERVISOR]
+    overdue = api.get("/api/overdue?role=kasir", headers=who).json()
+    assert overdue and all("kasir" in t["roles"] for t in overdue)
+    assert all(t["late_seconds"] > 0 for t in overdue)
+    assert api.get("/api/overdue?now=2000-01-01", headers=who).json() == []
+    assert api.get("/api/overdue?now=2026-13-01", headers=who).status_code == 422
+    assert api.get("/api/overdue?limit=0", headers=who).status_code == 422
+    kinds = api.get("/api/deviations?kind=overdue", headers=who).json()
+    assert kinds and {d["kind"] for d in kinds} == {"overdue"}
+    wrong = api.get("/api/deviations?kind=terlambat", headers=who)
+    assert wrong.status_code == 422 and "overdue" in wrong.json()["detail"]
+    assert api.get("/api/export/pdf", headers=who).status_code == 422
+    english = api.get("/api/deviations?kind=terlambat",
+                      headers={**who, "Accept-Language": "en"})
+    assert "Unknown deviation kind" in english.json()["detail"]
+
+
+def test_the_openapi_spec_describes_every_route() -> None:
+    app = create_app(Runtime(make_engine("sqlite://")))
+    spec = app.openapi()
+    operations = [(path, method, op) for path, ops in spec["paths"].items()
+                  if path.startswith("/api") for method, op in ops.items()]
+    assert len(operations) >= 30
+    for path, method, op in operations:
+        assert op.get("summary") and " / " in op["summary"], (method, path)
+        assert op.get("description"), (method, path)
+    upload = spec["paths"]["/api/conformance"]["post"]["requestBody"]["content"]
+    assert set(upload["multipart/form-data"]["schema"]["required"]) == {"log", "mapping", "sop"}

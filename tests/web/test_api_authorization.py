@@ -1,75 +1,242 @@
-"""Every API endpoint x every kind of caller (anonymous, a clerk, a supervisor): only the
-allowed pass. Anonymous callers get 401 everywhere but the health check; the supervisors'
-endpoints answer 403 to a clerk at the API's gate; past the gate the SOP's rules decide, and
-what they refuse (a clerk claiming the Kasir's step under `tolak`, a clerk's override) is
-answered 403 and recorded on the case."""
+"""Every route of the JSON API x every kind of caller: anonymous, a clerk (rina.ptsp: staf),
+a supervisor (bambang.panitera: pengawas) and an examiner (fitri.hakim: a judge who is also
+the Hakim Pengawas Bidang, pemeriksa).
+
+The expectation table names, for each route, the permission its gate asks for; the routes
+are read from the app itself, so a new endpoint without an expectation fails the suite.
+Anonymous callers get 401 everywhere but the health check; a caller without the permission
+gets 403 at the gate and nothing is recorded; past the gate the SOP's rules decide: an
+allowed caller gets an answer, or a 403 that is a refusal recorded on the case (a clerk's
+override, anyone but the Kasir on the Kasir's step under ``tolak``). Each test acts on a
+copy of the court of its own, so what one route changes never decides another's answer."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
-from sop_runtime.service import auth, views
+from sop_runtime.service import auth, cases, seals, setup, views
+from sop_runtime.service.access import Permission
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
+from sop_runtime.store.schema import events
 from sop_runtime.web.app import create_app
+from tests.conftest import DEFINITIONS, ROOT
 
-CLERK, SUPERVISOR = "rina.ptsp", "bambang.panitera"
+ANONYMOUS, CLERK, SUPERVISOR, EXAMINER = ("anonymous", "rina.ptsp", "bambang.panitera",
+                                          "fitri.hakim")
+CALLERS = (ANONYMOUS, CLERK, SUPERVISOR, EXAMINER)
+HELD = {  # what each caller holds (service.access.GRANTS over the court file's roles)
+    CLERK: {Permission.WORK, Permission.VIEW_CASE, Permission.LIBRARY},
+    SUPERVISOR: set(Permission),
+    # fitri.hakim is majelis_hakim (staff) and hakim_pengawas_bidang (examiner)
+    EXAMINER: {Permission.WORK, Permission.VIEW_CASE, Permission.LIBRARY, Permission.AUDIT},
+}
+
+OPEN = None
+W, V, L, S, A = (Permission.WORK, Permission.VIEW_CASE, Permission.LIBRARY,
+                 Permission.SUPERVISE, Permission.AUDIT)
+# route -> the permission its gate asks for (None: no token needed)
+EXPECTED: dict[tuple[str, str], Permission | None] = {
+    ("GET", "/api/health"): OPEN,
+    ("GET", "/api/tasks"): W,
+    ("POST", "/api/cases"): W,
+    ("GET", "/api/cases/{case_id}"): V,
+    ("GET", "/api/cases/{case_id}/log"): V,
+    ("POST", "/api/cases/{case_id}/steps/{node}/claim"): W,
+    ("POST", "/api/cases/{case_id}/steps/{node}/complete"): W,
+    ("POST", "/api/cases/{case_id}/steps/{node}/extend"): W,
+    # overrides pass the gate for anyone who works: the SOP's rules refuse (and record) a
+    # non-supervisor's attempt
+    ("POST", "/api/cases/{case_id}/steps/{node}/reassign"): W,
+    ("POST", "/api/cases/{case_id}/steps/{node}/skip"): W,
+    ("POST", "/api/cases/{case_id}/steps/{node}/reopen"): W,
+    ("POST", "/api/cases/{case_id}/cancel"): W,
+    ("GET", "/api/overdue"): S,
+    ("GET", "/api/deviations"): A,
+    ("POST", "/api/sweep"): S,
+    ("GET", "/api/users"): V,
+    ("POST", "/api/delegations"): S,
+    ("GET", "/api/verify"): A,
+    ("GET", "/api/export/{fmt}"): A,
+    ("GET", "/api/seals"): A,
+    ("POST", "/api/seals"): S,
+    ("GET", "/api/seals/check"): A,
+    ("POST", "/api/seals/check-proof"): A,
+    ("GET", "/api/cases/{case_id}/proof"): A,
+    ("GET", "/api/reports/period"): A,
+    ("GET", "/api/cases/{case_id}/report"): A,
+    ("GET", "/api/sops"): L,
+    ("GET", "/api/sops/{sop_id}"): L,
+    ("GET", "/api/sops/{sop_id}/render/{fmt}"): L,
+    ("POST", "/api/conformance"): A,
+}
 
 
 @pytest.fixture(scope="module")
-def court(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[str, Any]:
-    import shutil
-
+def template(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[str, Any]:
+    """The demo court, plus: tokens for the callers, a seal (so a case has a proof), and a
+    case on an SOP revised to allow an extension of its first step."""
     db = tmp_path_factory.mktemp("api-matrix") / "sop.db"
-    for suffix in ("", "-wal"):
-        source = demo_day.with_name(demo_day.name + suffix)
-        if source.exists():
-            shutil.copy(source, db.with_name(db.name + suffix))
+    _copy(demo_day, db)
     rt = Runtime(make_engine(f"sqlite:///{db}"))
+    defs = tmp_path_factory.mktemp("api-matrix-defs") / "definitions"
+    shutil.copytree(DEFINITIONS, defs)
+    sheet = defs / "pengesahan-badan-hukum.yaml"
+    anchor = "    keterangan: Surat kuasa hanya bila pemohon diwakilkan"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace(
+        anchor, "    perpanjangan: 1 jam\n" + anchor, 1), encoding="utf-8")
+    setup.init(rt, defs)
+    extendable = cases.start_case(rt, "pengesahan-badan-hukum", "ridwan.panmudhkm").case_id
     late = next(late.task for late in views.overdue(rt)
                 if late.task.sop_id == "taksiran-panjar-skum")
-    return {"rt": rt, "api": TestClient(create_app(rt)), "case": late.case_id,
-            "node": late.node, "tokens": {who: auth.issue_token(rt, who, "matrix")
-                                          for who in (CLERK, SUPERVISOR)}}
+    seals.seal(rt, SUPERVISOR, note="matrix")
+    tokens = {who: auth.issue_token(rt, who, "matrix") for who in (CLERK, SUPERVISOR, EXAMINER)}
+    rt.engine.dispose()
+    return {"db": db, "case": late.case_id, "node": late.node, "extendable": extendable,
+            "tokens": tokens}
 
 
-STAFF, SUPERVISORS, OPEN = "staff", "supervisors", "open"
-ENDPOINTS = [  # (method, path, body, who may)
-    ("GET", "/api/health", None, OPEN),
-    ("GET", "/api/tasks", None, STAFF),
-    ("GET", "/api/cases/{case}", None, STAFF),
-    ("POST", "/api/cases/{case}/steps/{node}/claim", None, STAFF),
-    ("GET", "/api/overdue", None, SUPERVISORS),
-    ("GET", "/api/deviations", None, SUPERVISORS),
-    ("GET", "/api/verify", None, SUPERVISORS),
-    ("GET", "/api/export/csv", None, SUPERVISORS),
-    ("POST", "/api/cases/{case}/steps/{node}/reassign",
-     {"reason": "Kasir cuti", "to": "yusuf.kasir"}, SUPERVISORS),
-]
+def _copy(source: Path, target: Path) -> None:
+    for suffix in ("", "-wal"):  # a WAL file left open holds the newest commits
+        found = source.with_name(source.name + suffix)
+        if found.exists():
+            shutil.copy(found, target.with_name(target.name + suffix))
 
 
-@pytest.mark.parametrize("caller", ["anonymous", CLERK, SUPERVISOR])
-@pytest.mark.parametrize(("method", "path", "body", "who"), ENDPOINTS,
-                         ids=[f"{m} {p}" for m, p, _, _ in ENDPOINTS])
-def test_only_the_allowed_pass(court: dict[str, Any], caller: str, method: str, path: str,
-                               body: dict[str, Any] | None, who: str) -> None:
-    url = path.format(case=court["case"], node=court["node"])
-    headers = {} if caller == "anonymous" else {
+@pytest.fixture(scope="module")
+def app(template: dict[str, Any]) -> FastAPI:
+    """One app for the module; each test points it at its own copy of the court."""
+    return create_app(Runtime(make_engine(f"sqlite:///{template['db']}")))
+
+
+@pytest.fixture
+def court(template: dict[str, Any], app: FastAPI,
+          tmp_path: Path) -> Iterator[dict[str, Any]]:
+    db = tmp_path / "sop.db"
+    _copy(template["db"], db)
+    rt = Runtime(make_engine(f"sqlite:///{db}"))
+    app.state.runtime = rt
+    yield {**template, "rt": rt, "api": TestClient(app)}
+    rt.engine.dispose()
+
+
+def _request(court: dict[str, Any], method: str, path: str) -> dict[str, Any]:
+    """A request on ``path`` that an allowed caller can make succeed."""
+    case, node = court["case"], court["node"]
+    fmt = "svg" if path.startswith("/api/sops") else "csv"
+    url = path.format(case_id=case, node=node, fmt=fmt, sop_id="taksiran-panjar-skum")
+    body: dict[str, Any] | None = None
+    files: dict[str, Any] | None = None
+    data: dict[str, str] | None = None
+    if path.endswith("/extend"):
+        url = path.format(case_id=court["extendable"], node="1")
+        body = {"reason": "berkas pengurus belum lengkap difotokopi"}
+    elif path.endswith("/reopen"):
+        url = path.format(case_id=case, node="1")
+        body = {"reason": "taksiran keliru"}
+    elif path.endswith(("/skip", "/cancel")):
+        body = {"reason": "Kasir berhalangan, panjar dicatat di buku"}
+    elif path.endswith("/reassign"):
+        body = {"reason": "Kasir cuti", "to": "yusuf.kasir"}
+    elif path.endswith("/complete"):
+        body = {"values": {}}
+    elif method == "POST" and path == "/api/cases":
+        body = {"sop": "legalisasi-waarmerking"}
+    elif path == "/api/delegations":
+        body = {"to": "yusuf.kasir", "role": "kasir", "from": "2026-03-02",
+                "until": "2026-03-06", "reason": "Kasir cuti tahunan"}
+    elif method == "POST" and path == "/api/seals":
+        body = {"note": "laporan bulanan"}
+    elif path == "/api/seals/check-proof":
+        body = {"proof": seals.proof(court["rt"], case)}
+    elif path == "/api/reports/period":
+        url += "?from=2026-01-01&to=2026-12-31"
+    elif path == "/api/conformance":
+        log = ROOT / "examples" / "skum-januari-2026.csv"
+        mapping = ROOT / "examples" / "skum-januari-2026.map.yaml"
+        files = {"log": (log.name, log.read_bytes(), "text/csv"),
+                 "mapping": (mapping.name, mapping.read_bytes(), "application/yaml")}
+        data = {"sop": "taksiran-panjar-skum"}
+    return {"method": method, "url": url, "json": body, "files": files, "data": data}
+
+
+def _events(rt: Runtime) -> int:
+    with rt.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(events)).scalar_one())
+
+
+def _refusals(rt: Runtime, who: str) -> int:
+    return sum(1 for d in views.deviations(rt) if d.actor == who and d.outcome == "ditolak")
+
+
+def api_routes() -> set[tuple[str, str]]:
+    """(method, path) of every route of the app under /api."""
+    app = create_app(Runtime(make_engine("sqlite://")))
+    try:  # FastAPI 0.150+ keeps included routers whole; this walks through them
+        from fastapi.routing import iter_route_contexts
+
+        routes: Iterable[Any] = iter_route_contexts(app.routes)
+    except ImportError:  # older FastAPI: app.routes is flat
+        routes = app.routes
+    return {(method, path) for route in routes
+            if isinstance(path := getattr(route, "path", None), str) and path.startswith("/api")
+            for method in getattr(route, "methods", None) or ()}
+
+
+def test_every_api_route_has_an_expectation() -> None:
+    found = api_routes()
+    assert len(found) >= 30
+    assert found == set(EXPECTED), (
+        f"without an expectation: {sorted(found - set(EXPECTED))}; "
+        f"expected but gone: {sorted(set(EXPECTED) - found)}")
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(("method", "path"), list(EXPECTED), ids=[f"{m} {p}" for m, p in EXPECTED])
+def test_only_the_allowed_pass(court: dict[str, Any], caller: str, method: str,
+                               path: str) -> None:
+    rt: Runtime = court["rt"]
+    needed = EXPECTED[(method, path)]
+    request = _request(court, method, path)
+    headers = {} if caller == ANONYMOUS else {
         "Authorization": f"Bearer {court['tokens'][caller]}"}
-    r = court["api"].request(method, url, json=body, headers=headers)
-    if who == OPEN:
-        assert r.status_code == 200
-    elif caller == "anonymous":
+    before, refused_before = _events(rt), _refusals(rt, caller)
+    r = court["api"].request(**request, headers=headers)
+    if needed is OPEN:
+        assert r.status_code == 200, r.text
+    elif caller == ANONYMOUS:
         assert r.status_code == 401, r.text
-    elif who == SUPERVISORS and caller == CLERK:
-        assert r.status_code == 403, r.text
-    else:  # past the API's gate: the SOP's rules decide (a refusal is recorded, 403)
-        assert r.status_code < 400 or r.status_code == 409 or (
-            r.status_code == 403 and "dicatat" in r.json()["detail"]), (r.status_code, r.text)
+        assert _events(rt) == before
+    elif needed not in HELD[caller]:
+        assert r.status_code == 403 and needed in r.json()["detail"], r.text
+        assert _events(rt) == before  # turned away at the gate: nothing recorded
+    elif r.status_code == 403:  # past the gate, refused by the SOP's rules: recorded
+        assert "dicatat" in r.json()["detail"], r.text
+        assert _refusals(rt, caller) == refused_before + 1
+    else:
+        assert r.status_code < 400, (r.status_code, r.text)
+
+
+def test_a_supervisor_passes_every_gate_and_every_rule_of_an_override(
+        court: dict[str, Any]) -> None:
+    """The supervisor's overrides succeed (recorded as override deviations), where the same
+    acts by a clerk are refused."""
+    headers = {"Authorization": f"Bearer {court['tokens'][SUPERVISOR]}"}
+    for path in ("/api/cases/{case_id}/steps/{node}/reassign",
+                 "/api/cases/{case_id}/steps/{node}/skip"):
+        r = court["api"].request(**_request(court, "POST", path), headers=headers)
+        assert r.status_code == 200, r.text
+    kinds = [d.kind for d in views.deviations(court["rt"], case=court["case"])
+             if d.actor == SUPERVISOR]
+    assert kinds.count("override") >= 1
 
 
 def test_a_clerks_override_is_refused_and_recorded(court: dict[str, Any]) -> None:
