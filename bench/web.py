@@ -1,0 +1,257 @@
+"""The web app over real HTTP on a big court: the clerk's worklist page (``GET /tugas``) and
+the supervisor's overdue page (``GET /pengawasan``), beside their JSON API equivalents
+(``GET /api/tasks``, ``GET /api/overdue``, with a bearer token), on SQLite.
+
+The court is ``bench/overdue.py``'s: 1M cases, 100k open steps, about one in seven overdue
+(quick: 100k cases, 10k open steps), its projections bulk-loaded into a SQLite file in a
+temporary directory that ``sop init`` set up. A clerk (``rina.ptsp``, Petugas PTSP) and a
+supervisor (``bambang.panitera``, Panitera) get a password and an API token.
+
+The app runs in uvicorn in a separate process (``bench/_webapp.py``: ``create_app`` as
+``sop serve`` builds it, one worker, log level warning) on a clock stopped at the moment the
+data is generated around. The pages are signed in to through the sign-in form (``GET`` then
+``POST /masuk``) and asked with the session cookie; the API with ``Authorization: Bearer``.
+One client (httpx, one keep-alive connection) asks each endpoint back to back: a warm-up,
+then ``REQUESTS`` timed requests (``time.perf_counter`` around each, the whole answer read).
+A single user, so req/s is 1 / mean latency, not the server's capacity under load.
+
+An endpoint that does not answer 200 (a page not written yet) is reported with its status
+instead of figures. Ends with the worst p95 of the two pages. Goal: p95 < 100 ms.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from _common import DEFINITIONS, QUICK, Backend, machine, sqlite_backend, table
+from overdue import NOW, Data, activities, generate, load
+
+from sop_runtime.gcpause import gc_paused
+from sop_runtime.service import auth, setup
+from sop_runtime.service.runtime import Runtime
+
+REQUESTS = 100 if QUICK else 300
+WARMUP = 10 if QUICK else 30
+GOAL_MS = 100.0
+CLERK = "rina.ptsp"              # Petugas PTSP, the front desk
+SUPERVISOR = "bambang.panitera"  # Panitera, a supervisor (pengawas)
+PASSWORD = "bench-kata-sandi-2026"
+HOST = "127.0.0.1"
+STARTUP_S = 60.0
+BENCH = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    label: str
+    path: str
+    headers: dict[str, str]
+
+
+@dataclass
+class Result:
+    endpoint: Endpoint
+    status: int
+    times: list[float]     # seconds, one per timed request
+    wall: float            # seconds for all timed requests, back to back
+    size: int              # bytes of the answer's body
+    rows: int
+
+
+def prepare(backend: Backend, data: Data) -> dict[str, str]:
+    """``sop init``, passwords and API tokens for the clerk and the supervisor, then the
+    bulk load; the tokens by username."""
+    rt = Runtime.open(backend.url, clock=lambda: NOW)
+    setup.init(rt, DEFINITIONS)
+    tokens = {}
+    for who in (CLERK, SUPERVISOR):
+        auth.set_password(rt, who, PASSWORD)
+        tokens[who] = auth.issue_token(rt, who, "bench")
+    rt.engine.dispose()
+    load_s = load(backend, data)
+    print(f"sqlite: loaded in {load_s:.1f} s")
+    return tokens
+
+
+def clerk_share(data: Data) -> tuple[int, int]:
+    """Open steps the clerk may take (of their roles and not assigned to someone else, or
+    assigned to them) and how many of those are overdue, from the generated rows."""
+    _, holders = activities()
+    roles = {role for role, users in holders.items() if CLERK in users}
+    now = NOW
+    seen: set[tuple[str, str, int]] = set()
+    late = 0
+    for step in data.steps:  # in the order of overdue.STEP_COLUMNS
+        key, role, assignee, due = (step[0], step[1], step[2]), step[3], step[6], step[9]
+        if key in seen or not (assignee == CLERK or (assignee is None and role in roles)):
+            continue
+        seen.add(key)
+        late += due is not None and due < now
+    return len(seen), late
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "SOP_DATABASE_URL": url, "SOP_BENCH_NOW": NOW.isoformat()}
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "--app-dir", str(BENCH),
+             "_webapp:app", "--host", HOST, "--port", str(port), "--workers", "1",
+             "--log-level", "warning"],
+            env=env, stdout=out, stderr=subprocess.STDOUT)
+
+
+def wait_until_up(client: httpx.Client, server: subprocess.Popen[bytes], log: Path) -> float:
+    """Poll /api/health until it answers; seconds since the process started."""
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < STARTUP_S:
+        if server.poll() is not None:
+            sys.exit(f"uvicorn stopped ({server.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            if client.get("/api/health").status_code == 200:
+                return time.perf_counter() - t0
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    sys.exit(f"uvicorn did not answer within {STARTUP_S:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def sign_in(base: str, username: str) -> str:
+    """The session cookie's value, through the sign-in form as a browser does it."""
+    with httpx.Client(base_url=base, follow_redirects=False) as browser:
+        form = browser.get("/masuk")
+        found = _CSRF.search(form.text)
+        if form.status_code != 200 or found is None:
+            sys.exit(f"sign-in form: {form.status_code}, no csrf field")
+        done = browser.post("/masuk", data={"username": username, "password": PASSWORD,
+                                            "csrf": found.group(1), "lanjut": "/"})
+        cookie = done.cookies.get("sop_sesi")
+        if done.status_code != 303 or cookie is None:
+            sys.exit(f"sign-in as {username}: {done.status_code}, no session cookie")
+        return cookie
+
+
+def rows_of(response: httpx.Response) -> int:
+    """List entries in an answer: a JSON list's items, an HTML page's table body rows."""
+    if response.headers.get("content-type", "").startswith("application/json"):
+        body = response.json()
+        return len(body) if isinstance(body, list) else 1
+    html = response.text
+    return html.count("<tr") - html.count("<thead")
+
+
+def measure(client: httpx.Client, endpoint: Endpoint) -> Result:
+    first = client.get(endpoint.path, headers=endpoint.headers)
+    if first.status_code != 200:
+        return Result(endpoint, first.status_code, [], 0.0, len(first.content), 0)
+    for _ in range(WARMUP):
+        client.get(endpoint.path, headers=endpoint.headers)
+    times = []
+    size = 0
+    wall0 = time.perf_counter()
+    for _ in range(REQUESTS):
+        t0 = time.perf_counter()
+        response = client.get(endpoint.path, headers=endpoint.headers)
+        size = len(response.content)
+        times.append(time.perf_counter() - t0)
+        if response.status_code != 200:
+            sys.exit(f"{endpoint.path}: {response.status_code} during the timed run")
+    wall = time.perf_counter() - wall0
+    return Result(endpoint, 200, times, wall, size, rows_of(first))
+
+
+def percentile(times: list[float], q: float) -> float:
+    """Nearest rank, in ms."""
+    ordered = sorted(times)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)] * 1000
+
+
+def row(r: Result) -> list[str]:
+    if r.status != 200:
+        return [r.endpoint.label, "-", "-", "-", "-", "-", f"HTTP {r.status}", "-"]
+    return [r.endpoint.label, f"{len(r.times)}", f"{len(r.times) / r.wall:.1f}",
+            f"{percentile(r.times, 0.50):.1f}", f"{percentile(r.times, 0.95):.1f}",
+            f"{percentile(r.times, 0.99):.1f}", f"{r.size / 1000:.1f} kB", f"{r.rows}"]
+
+
+def main() -> None:
+    t_start = time.perf_counter()
+    with gc_paused():
+        data = generate()
+    mine, mine_late = clerk_share(data)
+    print(f"{'quick' if QUICK else 'full'} run: {len(data.cases):,} cases, "
+          f"{data.open_steps:,} open steps ({len(data.steps):,} role rows), "
+          f"{data.overdue_steps:,} overdue at {NOW.isoformat()}; SQLite; "
+          f"{CLERK} may take {mine:,} of them ({mine_late:,} overdue); generated in "
+          f"{time.perf_counter() - t_start:.1f} s")
+    print(f"{machine()}; one client, one keep-alive connection, requests back to back; "
+          f"{WARMUP} warm-up + {REQUESTS} timed requests per endpoint")
+    with sqlite_backend("web") as backend, tempfile.TemporaryDirectory() as scratch:
+        tokens = prepare(backend, data)
+        del data
+        gc.collect()
+        port = free_port()
+        base = f"http://{HOST}:{port}"
+        log = Path(scratch) / "uvicorn.log"
+        server = start_server(backend.url, port, log)
+        try:
+            with httpx.Client(base_url=base, timeout=60.0) as client:
+                up_s = wait_until_up(client, server, log)
+                print(f"uvicorn answered {up_s:.1f} s after starting")
+                clerk = {"Cookie": f"sop_sesi={sign_in(base, CLERK)}"}
+                chief = {"Cookie": f"sop_sesi={sign_in(base, SUPERVISOR)}"}
+                endpoints = [
+                    Endpoint(f"GET /tugas ({CLERK})", "/tugas", clerk),
+                    Endpoint(f"GET /api/tasks ({CLERK})", "/api/tasks",
+                             {"Authorization": f"Bearer {tokens[CLERK]}"}),
+                    Endpoint(f"GET /pengawasan ({SUPERVISOR})", "/pengawasan", chief),
+                    Endpoint(f"GET /api/overdue ({SUPERVISOR})", "/api/overdue",
+                             {"Authorization": f"Bearer {tokens[SUPERVISOR]}"}),
+                ]
+                results = [measure(client, e) for e in endpoints]
+            if any(r.status >= 500 for r in results):
+                print(f"uvicorn's log:\n{log.read_text()[-5000:]}")
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    print()
+    print(table(["endpoint", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms",
+                 "answer size", "rows"], [row(r) for r in results]))
+    pages = [r for r in results if not r.endpoint.path.startswith("/api")]
+    for r in pages:
+        if r.status != 200:
+            print(f"{r.endpoint.path} answered HTTP {r.status}: not measured")
+    measured = [(percentile(r.times, 0.95), r.endpoint.path) for r in pages if r.times]
+    print(f"\nrun took {time.perf_counter() - t_start:.0f} s; goal: p95 < {GOAL_MS:.0f} ms "
+          "(SQLite, one user)")
+    if measured:
+        worst = max(measured)
+        print(f"worst page p95 ({worst[1]}): {worst[0]:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
