@@ -1,0 +1,272 @@
+"""The supervisor's overview: what is overdue (by SOP, step, role and holder, each with its
+worst lateness in working time), the most overdue steps with whom each may be handed to,
+how old the open steps are, who holds how many, and the deviations by kind.
+
+Built for a big court: the database counts (:mod:`sop_runtime.store.supervision`); working
+time is computed only for the rows shown and for each group's oldest deadline, and the age
+buckets' boundaries are found once on the court calendar (:func:`working_days_before`),
+not per step.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, select
+
+from sop_runtime.engine.actors import Directory
+from sop_runtime.errors import SopRuntimeError
+from sop_runtime.i18n import current_lang, tr
+from sop_runtime.service import catalog, views
+from sop_runtime.service.labels import deviation_label
+from sop_runtime.service.ready import ensure_ready
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import directory as store_directory
+from sop_runtime.store import supervision as store
+from sop_runtime.store.schema import workflows
+from sop_runtime.store.workflows import list_sops
+from sop_runtime.worktime import CourtCalendar
+
+__all__ = ["AGE_DAYS", "Age", "Candidate", "Group", "Held", "LateStep", "Overview",
+           "age_labels", "candidates", "overview", "working_days_before"]
+
+AGE_DAYS = (1, 3, 6, 11)
+"""The age buckets' lower bounds in whole working days: under 1, 1-2, 3-5, 6-10, over 10."""
+
+
+def age_labels() -> tuple[str, ...]:
+    return (tr("<1 hari kerja", "<1 working day"), tr("1-2 hari kerja", "1-2 working days"),
+            tr("3-5 hari kerja", "3-5 working days"), tr("6-10 hari kerja", "6-10 working days"),
+            tr(">10 hari kerja", ">10 working days"))
+
+
+def working_days_before(calendar: CourtCalendar, now: datetime, days: int) -> datetime:
+    """The latest instant from which ``days`` working days (of the court's average
+    length) have passed by ``now``: a step activated then or earlier has been open at least
+    that long. Found by bisection to the microsecond (the store's precision)."""
+    target = days * calendar.minutes_per_working_day * 60
+
+    def enough(moment: datetime) -> bool:
+        return calendar.working_seconds_between(moment, now) >= target
+
+    span = timedelta(days=max(7, 2 * days))
+    while not enough(now - span):
+        span *= 2
+    older, newer = now - span, now  # enough(older), not enough(newer)
+    while newer - older > timedelta(microseconds=1):
+        middle = older + (newer - older) / 2  # whole microseconds (timedelta rounds)
+        if enough(middle):
+            older = middle
+        else:
+            newer = middle
+    return older
+
+
+@dataclass(frozen=True)
+class Group:
+    """Overdue steps sharing an SOP, a step, a role or a holder."""
+
+    key: str               # the SOP id, "sop_id/node", the role id or the username ("")
+    label: str
+    steps: int
+    oldest_due: datetime
+    worst_seconds: int     # working time past the oldest deadline
+    worst_text: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    username: str
+    name: str
+
+
+@dataclass(frozen=True)
+class LateStep:
+    """One of the most overdue steps, with what a supervisor may do about it."""
+
+    late: views.Late
+    sop_name: str
+    holder: str | None
+    candidates: tuple[Candidate, ...]   # who may take it over (holds one of its roles now)
+    decisions: tuple[str, ...]          # a decision's branches (skipping it needs one)
+    extendable: bool                    # the SOP gives the step an extension
+
+
+@dataclass
+class Age:
+    label: str
+    in_time: int = 0
+    overdue: int = 0
+    no_limit: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.in_time + self.overdue + self.no_limit
+
+
+@dataclass
+class Held:
+    username: str
+    name: str
+    in_time: int = 0
+    overdue: int = 0
+    no_limit: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.in_time + self.overdue + self.no_limit
+
+
+@dataclass(frozen=True)
+class Overview:
+    now: datetime
+    late_total: int
+    by_sop: list[Group]
+    by_step: list[Group]
+    by_role: list[Group]
+    by_holder: list[Group]
+    most_late: list[LateStep]
+    aging: list[Age]
+    load: list[Held]
+    unheld: int                                  # open steps nobody holds
+    deviations: list[tuple[str, str, int]]       # kind, its label, how many
+    names: dict[str, str] = field(default_factory=dict)  # username -> name
+
+
+def _candidates(people: Directory, names: dict[str, str], roles: tuple[str, ...],
+                at: datetime) -> tuple[Candidate, ...]:
+    return tuple(Candidate(u, names.get(u, u)) for u in sorted(people.roles)
+                 if people.grant_any(u, roles, at) is not None)
+
+
+def candidates(rt: Runtime, roles: tuple[str, ...]) -> tuple[Candidate, ...]:
+    """The active users who may act in one of ``roles`` now (holders and Plh/Plt
+    delegates): whom a step of those roles may be reassigned to."""
+    now = rt.now()
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        people = catalog.directory(rt, conn)
+        names = {u.username: u.nama for u in store_directory.list_users(conn)}
+    return _candidates(people, names, roles, now)
+
+
+def shared_nodes(rt: Runtime, conn: Connection) -> tuple[set[tuple[str, str]], set[str]]:
+    """The (SOP, node) pairs that several roles may act on in some stored version, and the
+    SOPs with a version that no longer compiles (all their nodes are suspect)."""
+    shared: set[tuple[str, str]] = set()
+    unknown: set[str] = set()
+    for version, sop_id in conn.execute(select(workflows.c.version, workflows.c.sop_id)):
+        try:
+            wf = catalog.workflow(rt, conn, version)
+        except SopRuntimeError:
+            unknown.add(sop_id)
+            continue
+        shared.update((sop_id, n.id) for n in wf.nodes if len(wf.acting_roles(n)) > 1)
+    return shared, unknown
+
+
+def _groups(items: Iterable[tuple[str, str, int, datetime]], worked: Callable[[datetime], int],
+            describe: Callable[[int], str]) -> list[Group]:
+    """(key, label, steps, oldest due) summed by key; most steps first, then the longest
+    overdue."""
+    steps: dict[str, int] = defaultdict(int)
+    oldest: dict[str, datetime] = {}
+    labels: dict[str, str] = {}
+    for key, label, count, due in items:
+        steps[key] += count
+        oldest[key] = min(due, oldest.get(key, due))
+        labels.setdefault(key, label)
+    out = []
+    for key in steps:
+        seconds = worked(oldest[key])
+        out.append(Group(key, labels[key], steps[key], oldest[key], seconds, describe(seconds)))
+    return sorted(out, key=lambda g: (-g.steps, g.oldest_due, g.key))
+
+
+def overview(rt: Runtime, *, limit: int = 100) -> Overview:
+    """The supervisor's page at the runtime's now; ``limit`` most overdue steps listed."""
+    now = rt.now()
+    lang = current_lang()
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        _, calendar = catalog.court(rt, conn)
+        people = catalog.directory(rt, conn)
+        shared, unknown = shared_nodes(rt, conn)
+        lead = store.one_row_per_step(shared, unknown)
+        late = store.late_groups(conn, now, lead)
+        roles = store.late_by_role(conn, now)
+        boundaries = [working_days_before(calendar, now, d) for d in AGE_DAYS]
+        counts = store.open_counts(conn, now, boundaries, lead)
+        kinds = store.deviation_kinds(conn)
+        sop_names = {s.sop_id: s.nama for s in list_sops(conn)}
+        role_names = {r.id: r.nama for r in store_directory.roles(conn)}
+        names = {u.username: u.nama for u in store_directory.list_users(conn)}
+    most = views.overdue(rt, now=now, limit=limit)
+    with rt.engine.connect() as conn:
+        versions = store.case_versions(conn, {m.task.case_id for m in most})
+        flows = {v: catalog.workflow(rt, conn, v) for v in set(versions.values())}
+
+    cache: dict[datetime, int] = {}
+
+    def worked(due: datetime) -> int:
+        if due not in cache:
+            cache[due] = calendar.working_seconds_between(due, now)
+        return cache[due]
+
+    def describe(seconds: int) -> str:
+        return calendar.describe_working(seconds, lang)
+
+    nobody = tr("belum diambil", "not claimed")
+    by_sop = _groups(((g.sop_id, sop_names.get(g.sop_id, g.sop_id), g.steps, g.oldest_due)
+                      for g in late), worked, describe)
+    by_step = _groups(((f"{g.sop_id}/{g.node}",
+                        f"{g.node}. {g.kegiatan} ({sop_names.get(g.sop_id, g.sop_id)})",
+                        g.steps, g.oldest_due) for g in late), worked, describe)
+    by_holder = _groups(((g.holder or "", names.get(g.holder, g.holder) if g.holder
+                          else nobody, g.steps, g.oldest_due) for g in late),
+                        worked, describe)
+    by_role = _groups(((r.role, role_names.get(r.role, r.role), r.steps, r.oldest_due)
+                       for r in roles), worked, describe)
+
+    labels = age_labels()
+    aging = [Age(label) for label in labels]
+    held: dict[str, Held] = {}
+    unheld = 0
+    for c in counts:
+        bucket = aging[c.bucket]
+        setattr(bucket, c.status, getattr(bucket, c.status) + c.steps)
+        if c.holder is None:
+            unheld += c.steps
+            continue
+        person = held.setdefault(c.holder, Held(c.holder, names.get(c.holder, c.holder)))
+        setattr(person, c.status, getattr(person, c.status) + c.steps)
+
+    who_may: dict[tuple[str, ...], tuple[Candidate, ...]] = {}
+
+    def candidates(step_roles: tuple[str, ...]) -> tuple[Candidate, ...]:
+        if step_roles not in who_may:
+            who_may[step_roles] = _candidates(people, names, step_roles, now)
+        return who_may[step_roles]
+
+    rows = []
+    for m in most:
+        t = m.task
+        wf = flows.get(versions.get(t.case_id, ""))
+        node = None
+        if wf is not None:
+            try:
+                node = wf.node(t.node)
+            except KeyError:
+                node = None
+        rows.append(LateStep(
+            m, sop_names.get(t.sop_id, t.sop_id), t.claimed_by or t.assignee,
+            candidates(t.roles), node.branch_labels if node is not None else (),
+            node is not None and node.extension is not None))
+    return Overview(
+        now=now, late_total=sum(g.steps for g in late), by_sop=by_sop, by_step=by_step,
+        by_role=by_role, by_holder=by_holder, most_late=rows, aging=aging,
+        load=sorted(held.values(), key=lambda h: (-h.total, h.username)), unheld=unheld,
+        deviations=[(k, deviation_label(k), n) for k, n in kinds], names=names)
