@@ -24,6 +24,7 @@ from sop_runtime.i18n import set_lang
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.web import api, pages
 from sop_runtime.web.deps import LANG_COOKIE, ApiError, SignInNeeded
+from sop_runtime.web.flowchart import STYLE_SOURCES
 from sop_runtime.web.ratelimit import SignInLimiter
 
 STATIC = Path(__file__).parent / "static"
@@ -57,7 +58,8 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 # the interactive API docs (/docs) load Swagger UI from a CDN; everything else is ours only
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; "
+CSP = ("default-src 'self'; img-src 'self' data:; "
+       f"style-src 'self' {' '.join(STYLE_SOURCES)}; frame-ancestors 'none'; "
        "base-uri 'none'; form-action 'self'")
 
 
@@ -65,7 +67,9 @@ async def _security_headers(request: Request, call_next: Any) -> Any:
     response = await call_next(request)
     response.headers.update(SECURITY_HEADERS)
     if not request.url.path.startswith(("/docs", "/redoc")):
-        response.headers["Content-Security-Policy"] = CSP
+        # a standalone document (an SOP sheet, a printable report) sets its own: its inline
+        # styles allowed, nothing else (no script, no fetch, no form)
+        response.headers.setdefault("Content-Security-Policy", CSP)
     if request.url.scheme == "https":
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if not request.url.path.startswith("/static"):

@@ -1,26 +1,35 @@
-"""The SOP's official flowchart (the compiler's SVG) with a case's position marked: open
-steps highlighted, steps done shaded; the marks are CSS on the symbols' ``data-step``."""
+"""The SOP's official flowchart (the compiler's SVG) inline in a page, with a case's
+position marked: open steps highlighted, steps done shaded. The marks are classes on the
+steps' groups (``now``, ``done``) styled by the app's stylesheet; the drawing's own
+``<style>`` is allowed by the pages' Content-Security-Policy through its hash
+(:data:`STYLE_SOURCES`), so no inline style is allowed in general."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from collections.abc import Iterable
 
 from markupsafe import Markup
 
-from sop_runtime.compiler.render_svg import render_svg
+from sop_runtime.compiler.render_svg import SVG_CSS, render_svg
 from sop_runtime.compiler.workflow import Workflow
 
-_SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
+# the CSP source for the flowchart's own stylesheet, the one inline style the pages carry
+STYLE_SOURCES = ("'sha256-" + base64.b64encode(
+    hashlib.sha256(SVG_CSS.encode("utf-8")).digest()).decode("ascii") + "'",)
+
+_STEP = re.compile(r'<g class="step" data-step="([^"]+)">')
 
 
 def marked_flowchart(wf: Workflow, open_nodes: Iterable[str] = (),
                      done: Iterable[str] = ()) -> Markup:
-    rules = [f'.sop-flowchart [data-step="{n}"] .sym {{ fill: #fff3bf; stroke: #b35c00; '
-             f'stroke-width: 3; }}' for n in open_nodes if _SAFE.match(n)]
-    rules += [f'.sop-flowchart [data-step="{n}"] .sym {{ fill: #e3f1e5; }}'
-              for n in done if _SAFE.match(n)]
-    drawing = render_svg(wf)
-    if rules:
-        drawing = drawing.replace("</svg>", f"<style>{' '.join(rules)}</style></svg>", 1)
-    return Markup(drawing)
+    now, finished = set(open_nodes), set(done)
+
+    def mark(m: re.Match[str]) -> str:
+        node = m.group(1)
+        extra = " now" if node in now else " done" if node in finished else ""
+        return f'<g class="step{extra}" data-step="{node}">'
+
+    return Markup(_STEP.sub(mark, render_svg(wf)))

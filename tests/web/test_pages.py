@@ -114,7 +114,8 @@ def test_a_clerk_starts_a_service_and_completes_its_first_step(rt: Runtime) -> N
     assert done.status_code == 200, done.text[:500]
     state = views.case(rt, case).state
     assert [s.node for s in state.open_steps] == ["2"]
-    assert 'data-step="2"' in done.text and "fill: #fff3bf" in done.text  # marked
+    assert '<g class="step now" data-step="2">' in done.text  # its position, marked
+    assert '<g class="step done" data-step="1">' in done.text
     for item in values:  # the outputs given are on the case page
         assert f'data-item="{item}"' in done.text
 

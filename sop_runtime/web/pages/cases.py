@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sop_runtime.compiler.workflow import Node, Workflow
+from sop_runtime.engine import StepStatus
 from sop_runtime.i18n import tr
 from sop_runtime.service import cases, views
 from sop_runtime.service.access import Permission
@@ -66,7 +67,7 @@ def case_page(request: Request, rt: Rt, case_id: CaseId, caller: Viewer) -> HTML
     report = case_report(rt, case_id)
     view = views.case(rt, case_id)
     open_nodes = [s.node for s in view.state.open_steps]
-    done = [s.node for s in view.state.steps if str(s.status) == "done"]
+    done = [s.node for s in view.state.steps if s.status is StepStatus.DONE]
     return page(request, "case.html", caller=caller, title=tr("Perkara {c}", "Case {c}",
                                                                c=case_id),
                 report=report, state=view.state, open_nodes=open_nodes,

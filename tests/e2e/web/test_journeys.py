@@ -153,8 +153,6 @@ def test_the_worklist_fits_a_desktop_and_a_phone(page: Page, court: Court,
     shot(page, "tugas-ponsel-390x844")
 
 
-@pytest.mark.xfail(strict=True, reason="the page's CSP (style-src 'self') blocks the SVG's "
-                   "inline <style>: every symbol is drawn solid black, the open step unmarked")
 def test_the_case_flowchart_is_drawn_with_the_open_step_marked(
         page: Page, court: Court, shot: Shot) -> None:
     skum = next(late.task for late in views.overdue(court.rt)
