@@ -82,14 +82,32 @@ def worklist(conn: Connection, roles: Collection[str], username: str,
              limit: int = 200) -> list[OpenStep]:
     """The open steps ``username`` may take: those of one of ``roles`` not assigned to
     someone else, and those assigned to ``username``; soonest due first (no deadline last),
-    then oldest. A step's ``roles`` are the ones through which it is listed."""
-    mine: ColumnElement[bool] = _o.assignee == username
-    if roles:
-        mine = or_(mine, and_(_o.role.in_(sorted(roles)), _o.assignee.is_(None)))
-    query = select(*_ROW).where(mine).order_by(
-        _o.due_at.is_(None), _o.due_at, _o.activated_at, _o.case_id, _o.node, _o.attempt,
-        _o.role)
-    return _steps(conn, query, limit)
+    then oldest. A step's ``roles`` are the ones through which it is listed.
+
+    Each role (and the user's own assignments) is read separately along its index, at most
+    ``limit`` rows each, and the lists merged: one OR over every role would sort all the
+    roles' rows for the first page. Steps without a deadline are read only when those with
+    one do not fill the page."""
+    def first(where: ColumnElement[bool], *, dated: bool) -> list[Any]:
+        due = _o.due_at.is_not(None) if dated else _o.due_at.is_(None)
+        order = (_o.due_at,) if dated else ()
+        return list(conn.execute(select(*_ROW).where(where, due).order_by(
+            *order, _o.activated_at, _o.case_id, _o.node, _o.attempt).limit(limit)))
+
+    branches: list[ColumnElement[bool]] = [_o.assignee == username]
+    branches += [and_(_o.role == role, _o.assignee.is_(None)) for role in sorted(roles)]
+    steps: dict[tuple[str, str, int], list[Any]] = {}
+    for dated in (True, False):
+        for where in branches:
+            for row in first(where, dated=dated):
+                steps.setdefault((row[0], row[1], row[2]), []).append(row)
+        if len(steps) >= limit:
+            break
+    found = [OpenStep(r[0], r[1], r[2], tuple(sorted({x[3] for x in rows})), r[4], r[5], r[6],
+                      r[7], r[8], r[9]) for rows in steps.values() for r in rows[:1]]
+    found.sort(key=lambda s: (s.due_at is None, s.due_at or s.activated_at, s.activated_at,
+                              s.case_id, s.node, s.attempt))
+    return found[:limit]
 
 
 def overdue(conn: Connection, now: datetime, role: str | None = None, sop: str | None = None,

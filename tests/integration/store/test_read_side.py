@@ -142,6 +142,20 @@ class TestWorklist:
         with steps.connect() as conn:
             assert len(worklist(conn, {"kasir", "panmud"}, "budi", limit=3)) == 3
 
+    def test_roles_read_apart_merge_into_one_order(self, store_engine: Engine) -> None:
+        with store_engine.begin() as conn:
+            save_case(conn, _case("K"), [_step("K", f"k{h}", "kasir", due=h) for h in (1, 3, 5)]
+                      + [_step("K", "kx", "kasir")])
+            save_case(conn, _case("P"), [_step("P", f"p{h}", "panmud", due=h) for h in (2, 4)]
+                      + [_step("P", "px", "panmud", activated=-1)])
+            save_case(conn, _case("A"), [_step("A", "a9", "ptsp", due=9, assignee="budi")])
+        with store_engine.connect() as conn:
+            page = worklist(conn, {"kasir", "panmud"}, "budi", limit=4)
+            whole = worklist(conn, {"kasir", "panmud"}, "budi")
+        assert _keys(page) == [("K", "k1"), ("P", "p2"), ("K", "k3"), ("P", "p4")]
+        assert _keys(whole) == [("K", "k1"), ("P", "p2"), ("K", "k3"), ("P", "p4"),
+                                ("K", "k5"), ("A", "a9"), ("P", "px"), ("K", "kx")]
+
 
 class TestOverdue:
     def test_past_deadline_most_overdue_first(self, steps: Engine) -> None:
