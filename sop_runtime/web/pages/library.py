@@ -1,5 +1,139 @@
-"""Placeholder: filled in below."""
+"""The SOP library, "Pustaka SOP": every SOP with its number, name and current version; one
+SOP's page (its identity, the official flowchart, every stored version); any version's
+official sheet (Sekma 002/2012) as its own printable document, and its flowchart as an SVG
+image.
 
-from fastapi import APIRouter
+Older versions are compiled again from their stored source, so the sheet of the version a
+case is pinned to can always be shown. The sheet and the flowchart carry their own styles
+inline; they are served as standalone documents with a policy that allows those styles and
+nothing else (:data:`DOCUMENT_CSP`), and are linked or shown as an image, never framed (the
+app forbids framing).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from sop_runtime.compiler.workflow import Workflow
+from sop_runtime.errors import NotFoundError, SopRuntimeError
+from sop_runtime.i18n import tr
+from sop_runtime.service import catalog
+from sop_runtime.service.access import Permission
+from sop_runtime.service.ready import ensure_ready
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import supervision as store
+from sop_runtime.store.supervision import VersionRow
+from sop_runtime.store.workflows import list_sops
+from sop_runtime.web.deps import Caller, Rt, signed_in
+from sop_runtime.web.render import page
 
 router = APIRouter()
+
+Reader = Annotated[Caller, signed_in(Permission.LIBRARY)]
+
+DOCUMENT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+"""For a standalone document of ours (a sheet, a report, a drawing): its own inline styles
+and data: images, nothing else."""
+
+_HEX = re.compile(r"^[0-9a-f]{8,64}$")
+
+
+def standalone(body: str | bytes, media_type: str, *, filename: str | None = None,
+               download: bool = False) -> Response:
+    """A document served as itself, under :data:`DOCUMENT_CSP`; ``filename`` names it
+    (``download``: saved rather than shown)."""
+    response = Response(body, media_type=media_type)
+    response.headers["Content-Security-Policy"] = DOCUMENT_CSP
+    if filename is not None:
+        disposition = "attachment" if download else "inline"
+        response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+def _versions(rt: Runtime, sop_id: str) -> list[VersionRow]:
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        found = store.sop_versions(conn, sop_id)
+    if not found:
+        raise NotFoundError(tr("SOP '{s}' tidak ada di pustaka", "No SOP '{s}' in the library",
+                               s=sop_id))
+    return found
+
+
+def _pick(rt: Runtime, sop_id: str, version: str | None) -> tuple[Workflow, VersionRow,
+                                                                   list[VersionRow]]:
+    """The SOP's workflow at ``version`` (its full hash or an unambiguous prefix of at least
+    8 characters; None: the current one), that version's row and all the SOP's versions."""
+    versions = _versions(rt, sop_id)
+    if version is None:
+        chosen = [v for v in versions if v.current] or versions[:1]
+    else:
+        wanted = version.lower()
+        chosen = [v for v in versions if _HEX.match(wanted) and v.version.startswith(wanted)]
+        if len(chosen) != 1:
+            raise NotFoundError(tr("SOP '{s}' tidak mempunyai versi '{v}'",
+                                   "SOP '{s}' has no version '{v}'", s=sop_id, v=version))
+    row = chosen[0]
+    with rt.engine.connect() as conn:
+        wf = catalog.workflow(rt, conn, row.version)
+    return wf, row, versions
+
+
+@router.get("/sop", response_class=HTMLResponse)
+def library(request: Request, rt: Rt, caller: Reader) -> HTMLResponse:
+    entries: list[dict[str, Any]] = []
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        for sop in list_sops(conn):
+            try:
+                nomor: str | None = catalog.workflow(rt, conn, sop.current_version) \
+                    .document.identitas.nomor
+            except SopRuntimeError:
+                nomor = None  # a stored version that no longer compiles: still listed
+            entries.append({"sop": sop, "nomor": nomor})
+    return page(request, "library.html", caller=caller, title=tr("Pustaka SOP", "SOP library"),
+                entries=entries)
+
+
+def _sop_page(request: Request, rt: Runtime, caller: Caller, sop_id: str,
+              version: str | None) -> HTMLResponse:
+    wf, row, versions = _pick(rt, sop_id, version)
+    return page(request, "library_sop.html", caller=caller,
+                title=f"{wf.document.identitas.nomor} · {wf.nama}", wf=wf, row=row,
+                versions=versions, ident=wf.document.identitas)
+
+
+@router.get("/sop/{sop_id}", response_class=HTMLResponse)
+def sop_page(request: Request, rt: Rt, sop_id: str, caller: Reader) -> HTMLResponse:
+    return _sop_page(request, rt, caller, sop_id, None)
+
+
+@router.get("/sop/{sop_id}/versi/{version}", response_class=HTMLResponse)
+def version_page(request: Request, rt: Rt, sop_id: str, version: str,
+                 caller: Reader) -> HTMLResponse:
+    return _sop_page(request, rt, caller, sop_id, version)
+
+
+@router.get("/sop/{sop_id}/versi/{version}/lembar")
+def sheet(rt: Rt, sop_id: str, version: str, caller: Reader) -> Response:
+    """The official SOP sheet of that version, as its own printable page."""
+    from sop_runtime.compiler.render_html import render_html
+
+    wf, row, _ = _pick(rt, sop_id, version)
+    return standalone(render_html(wf), "text/html; charset=utf-8",
+                      filename=f"sop-{wf.sop_id}-{row.version[:12]}.html")
+
+
+@router.get("/sop/{sop_id}/versi/{version}/bagan.svg")
+def flowchart(rt: Rt, sop_id: str, version: str, caller: Reader) -> Response:
+    """The official flowchart of that version (swim lanes, five symbols) as an SVG."""
+    from sop_runtime.compiler.render_svg import render_svg
+
+    wf, row, _ = _pick(rt, sop_id, version)
+    return standalone(render_svg(wf), "image/svg+xml; charset=utf-8",
+                      filename=f"bagan-{wf.sop_id}-{row.version[:12]}.svg")

@@ -1,0 +1,103 @@
+"""The SOP library: every SOP listed with its number and current version, one SOP's page
+with its flowchart and stored versions, an older version compiled again from its stored
+source, the official sheet and the flowchart as standalone documents under their own
+policy."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from sop_runtime.compiler.library import compile_source
+from sop_runtime.service import catalog
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import workflows
+from tests.web.test_pages import client, rt, signed_in  # noqa: F401  (rt: fixture)
+
+SOP = "taksiran-panjar-skum"
+
+
+def current(rt: Runtime, sop: str = SOP) -> str:  # noqa: F811  (rt: the fixture's name)
+    with rt.engine.connect() as conn:
+        version = workflows.current_version(conn, sop)
+    assert version is not None
+    return version
+
+
+def test_every_staff_member_reads_the_library(rt: Runtime) -> None:  # noqa: F811
+    with rt.engine.connect() as conn:
+        sops = workflows.list_sops(conn)
+        skum = catalog.workflow(rt, conn, current(rt))
+    for user in ("rina.ptsp", "fitri.hakim", "bambang.panitera"):
+        web, _ = signed_in(rt, user)
+        page = web.get("/sop")
+        assert page.status_code == 200
+        assert page.text.count("<tr data-sop=") == len(sops)
+    assert skum.document.identitas.nomor in page.text
+    assert current(rt)[:12] in page.text
+    assert client(rt).get("/sop", follow_redirects=False).status_code == 303
+
+
+def test_an_sop_page_shows_its_flowchart_and_versions(rt: Runtime) -> None:  # noqa: F811
+    web, _ = signed_in(rt, "rina.ptsp")
+    version = current(rt)
+    page = web.get(f"/sop/{SOP}")
+    assert page.status_code == 200
+    assert f'<img class="sop-chart" src="/sop/{SOP}/versi/{version}/bagan.svg"' in page.text
+    assert f'href="/sop/{SOP}/versi/{version}/lembar"' in page.text
+    assert page.text.count("<tr data-version=") == 1
+    by_prefix = web.get(f"/sop/{SOP}/versi/{version[:10]}")
+    assert by_prefix.status_code == 200 and version in by_prefix.text
+
+
+def test_unknown_sops_and_versions_are_404(rt: Runtime) -> None:  # noqa: F811
+    web, _ = signed_in(rt, "rina.ptsp")
+    assert web.get("/sop/tidak-ada").status_code == 404
+    assert web.get(f"/sop/{SOP}/versi/0000000000").status_code == 404
+    assert web.get(f"/sop/{SOP}/versi/zz'%3Cx%3E").status_code == 404
+    other = current(rt, "legalisasi-waarmerking")  # a version of another SOP
+    assert web.get(f"/sop/{SOP}/versi/{other}").status_code == 404
+    assert web.get(f"/sop/{SOP}/versi/{other}/lembar").status_code == 404
+
+
+def test_the_sheet_and_the_flowchart_are_standalone_documents(rt: Runtime) -> None:  # noqa: F811
+    web, _ = signed_in(rt, "rina.ptsp")
+    version = current(rt)
+    sheet = web.get(f"/sop/{SOP}/versi/{version}/lembar")
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/html")
+    policy = sheet.headers["content-security-policy"]
+    assert "style-src 'unsafe-inline'" in policy and "default-src 'none'" in policy
+    assert "script" not in policy and sheet.headers["x-frame-options"] == "DENY"
+    with rt.engine.connect() as conn:
+        ident = catalog.workflow(rt, conn, version).document.identitas
+    assert ident.nomor in sheet.text and "<style>" in sheet.text and "<script" not in sheet.text
+    drawing = web.get(f"/sop/{SOP}/versi/{version}/bagan.svg")
+    assert drawing.status_code == 200
+    assert drawing.headers["content-type"].startswith("image/svg+xml")
+    assert "style-src 'unsafe-inline'" in drawing.headers["content-security-policy"]
+    root = ET.fromstring(drawing.content)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    # the pages themselves keep the strict policy
+    assert "'unsafe-inline'" not in web.get("/sop").headers["content-security-policy"]
+
+
+def test_an_older_version_is_compiled_again_from_its_stored_source(rt: Runtime) -> None:  # noqa: F811
+    old = current(rt)
+    with rt.engine.begin() as conn:
+        source = workflows.workflow_source(conn, old)
+        assert source is not None
+        nama = catalog.workflow(rt, conn, old).nama
+        assert f"nama: {nama}\n" in source
+        revised = source.replace(f"nama: {nama}\n", f"nama: {nama} (revisi 2027)\n", 1)
+        known = {s.sop_id for s in workflows.list_sops(conn)}
+        wf = compile_source(revised, f"{SOP}.yaml", known_sops=known).workflow
+        assert wf is not None and wf.version != old
+        workflows.save_workflow(conn, wf.version, SOP, wf.nama, revised, f"{SOP}.yaml")
+        workflows.set_current(conn, SOP, wf.version)
+    web, _ = signed_in(rt, "rina.ptsp")
+    page = web.get(f"/sop/{SOP}")
+    assert "(revisi 2027)" in page.text and page.text.count("<tr data-version=") == 2
+    older = web.get(f"/sop/{SOP}/versi/{old}")
+    assert older.status_code == 200 and "versi lama" in older.text
+    assert "(revisi 2027)" not in older.text.split("<h1>")[1].split("</h1>")[0]
+    sheet = web.get(f"/sop/{SOP}/versi/{old}/lembar")
+    assert sheet.status_code == 200 and "(revisi 2027)" not in sheet.text
