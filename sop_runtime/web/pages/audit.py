@@ -1,5 +1,219 @@
-"""Placeholder: filled in below."""
+"""The auditor's pages, "Audit": the log's verification (hash chains and seals) on demand,
+the seals and a form to make one (supervisors), exports of the log (CSV, JSON lines, XES)
+as downloads, the accountability reports (per period, per case; HTML or PDF) as their own
+printable documents, and the list of deviations with filters.
 
-from fastapi import APIRouter
+Examiners (Hakim Pengawas Bidang) read everything here; only supervisors seal.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import date, datetime, time, timedelta
+from typing import IO, Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+
+from sop_runtime.engine.events import DeviationKind
+from sop_runtime.i18n import tr
+from sop_runtime.service import seals, views
+from sop_runtime.service.access import Permission
+from sop_runtime.service.labels import deviation_label, outcome_label
+from sop_runtime.service.ready import court_zone, ensure_ready
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import queries
+from sop_runtime.store.workflows import list_sops
+from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
+from sop_runtime.web.forms import checked
+from sop_runtime.web.pages.library import standalone
+from sop_runtime.web.pages.supervise import text_field
+from sop_runtime.web.render import page
 
 router = APIRouter()
+
+Auditor = Annotated[Caller, signed_in(Permission.AUDIT)]
+Checking = Annotated[Caller, checked(Permission.AUDIT)]
+Sealing = Annotated[Caller, checked(Permission.SUPERVISE)]
+AsFormat = Annotated[str, Query(alias="format")]  # html (default) | pdf
+
+DEVIATIONS_SHOWN = 500
+FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8",
+           "xes": "application/xml; charset=utf-8"}
+
+
+def _today(rt: Runtime) -> date:
+    return rt.now().astimezone(court_zone(rt)).date()
+
+
+def _audit_page(request: Request, rt: Runtime, caller: Caller, **found: Any) -> HTMLResponse:
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        sops = [(s.sop_id, s.nama) for s in list_sops(conn)]
+    notice = None
+    sealed = request.query_params.get("segel", "")
+    if sealed.isdigit():
+        notice = tr("Segel #{n} dibuat.", "Seal #{n} made.", n=sealed)
+    today = _today(rt)
+    return page(request, "audit.html", caller=caller, title=tr("Audit", "Audit"),
+                seals=list(reversed(seals.seals_list(rt))), sops=sops, notice=notice,
+                month_start=today.replace(day=1).isoformat(), today=today.isoformat(),
+                kinds=[(k.value, deviation_label(k.value)) for k in DeviationKind], **found)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit(request: Request, rt: Rt, caller: Auditor) -> HTMLResponse:
+    return _audit_page(request, rt, caller)
+
+
+@router.post("/audit/verifikasi", response_class=HTMLResponse)
+def verify(request: Request, rt: Rt, caller: Checking) -> HTMLResponse:
+    """Check every case's hash chain and every seal now; the page shows the outcome (a
+    read, so it is answered directly rather than redirected)."""
+    return _audit_page(request, rt, caller, verified=views.verify(rt),
+                       seal_check=seals.check(rt), checked_at=rt.now())
+
+
+@router.post("/audit/segel")
+def seal(rt: Rt, caller: Sealing, catatan: Annotated[str, Form()] = "") -> RedirectResponse:
+    note = text_field(catatan, what=("Catatan", "The note"), required=False, longest=500)
+    made = seals.seal(rt, caller.username, note=note or None)
+    return RedirectResponse(f"/audit?segel={made.id}", status_code=303)
+
+
+# -- exports ------------------------------------------------------------------------------
+
+def _known_case(rt: Runtime, case_id: str) -> str:
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        if queries.case_row(conn, case_id) is None:
+            raise ApiError(404, tr("Perkara '{c}' tidak ada", "No case '{c}'", c=case_id))
+    return case_id
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    with stream:
+        while block := stream.read(1 << 16):
+            yield block
+
+
+@router.get("/audit/ekspor/{fmt}")
+def export(rt: Rt, fmt: str, caller: Auditor, perkara: str = "") -> Response:
+    """The log (of one case with ``?perkara=``) as a download: CSV, JSON lines or XES."""
+    from sop_runtime.audit.export import Format
+    from sop_runtime.audit.export import export as write
+
+    if fmt not in FORMATS:
+        raise ApiError(404, tr("Format ekspor '{f}' tidak dikenal (csv, jsonl, xes)",
+                               "Unknown export format '{f}' (csv, jsonl, xes)", f=fmt))
+    case_id = perkara.strip() or None
+    if case_id is not None:
+        _known_case(rt, case_id)
+    with ExitStack() as stack:  # a big log is spooled to disk, not held in memory
+        spool = stack.enter_context(tempfile.TemporaryFile())
+        text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+        write(rt, Format(fmt), text, case=case_id)
+        text.flush()
+        text.detach()
+        spool.seek(0)
+        stack.pop_all()  # the answer's body closes it once sent
+    name = "-".join(p for p in ("log-sop", case_id, _today(rt).isoformat()) if p)
+    return StreamingResponse(_chunks(spool), media_type=FORMATS[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+# -- reports ------------------------------------------------------------------------------
+
+def _day(value: str, what: tuple[str, str]) -> date:
+    text = text_field(value, what=what, longest=10)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ApiError(422, tr("{w} '{v}' bukan tanggal yang mungkin (tulis YYYY-MM-DD)",
+                               "{w} '{v}' is not a possible date (write YYYY-MM-DD)",
+                               w=tr(*what), v=text)) from None
+
+
+def _printed(html: str, fmt: str, name: str) -> Response:
+    """A report as its own page, or as a PDF download with ``fmt`` "pdf"."""
+    if fmt in ("", "html"):
+        return standalone(html, "text/html; charset=utf-8", filename=f"{name}.html")
+    if fmt != "pdf":
+        raise ApiError(422, tr("Format laporan '{f}' tidak dikenal (html, pdf)",
+                               "Unknown report format '{f}' (html, pdf)", f=fmt))
+    from sop_runtime.audit.pdf import PdfUnavailable, html_to_pdf
+
+    try:
+        data = html_to_pdf(html)
+    except PdfUnavailable as exc:
+        raise ApiError(503, str(exc)) from None
+    return standalone(data, "application/pdf", filename=f"{name}.pdf", download=True)
+
+
+@router.get("/audit/laporan")
+def period_report(rt: Rt, caller: Auditor, dari: str = "", sampai: str = "", sop: str = "",
+                  output: AsFormat = "") -> Response:
+    """The period report for cases started from ``dari`` to ``sampai`` (both whole days in
+    the court's time), of one SOP with ``sop``."""
+    from sop_runtime.service.period import period_html
+
+    first = _day(dari, ("Tanggal awal", "The start date"))
+    last = _day(sampai, ("Tanggal akhir", "The end date"))
+    if last < first:
+        raise ApiError(422, tr("Tanggal akhir {b} sebelum tanggal awal {a}",
+                               "The end date {b} is before the start date {a}",
+                               a=first.isoformat(), b=last.isoformat()))
+    chosen = sop.strip() or None
+    if chosen is not None:
+        with rt.engine.connect() as conn:
+            ensure_ready(rt, conn)
+            if chosen not in {s.sop_id for s in list_sops(conn)}:
+                raise ApiError(404, tr("SOP '{s}' tidak dikenal", "Unknown SOP '{s}'",
+                                       s=chosen))
+    zone = court_zone(rt)
+    start = datetime.combine(first, time(0, 0), tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=zone)
+    html = period_html(rt, start, end, sop=chosen)
+    name = "-".join(p for p in ("laporan-periode", chosen, first.isoformat(),
+                                last.isoformat()) if p)
+    return _printed(html, output.strip().lower(), name)
+
+
+@router.get("/audit/perkara")
+def find_case(caller: Auditor, perkara: str = "") -> RedirectResponse:
+    case_id = text_field(perkara, what=("Nomor perkara", "The case number"), longest=40)
+    return RedirectResponse(f"/audit/perkara/{case_id}", status_code=303)
+
+
+@router.get("/audit/perkara/{case_id}")
+def case_report(rt: Rt, case_id: str, caller: Auditor, output: AsFormat = "") -> Response:
+    """One case's accountability report: timeline, who, deviations, time limits, seal."""
+    from sop_runtime.service.casereport import case_html
+    from sop_runtime.service.casereport import case_report as report_of
+
+    html = case_html(rt, report_of(rt, case_id))
+    return _printed(html, output.strip().lower(), f"laporan-perkara-{case_id}")
+
+
+# -- deviations -----------------------------------------------------------------------------
+
+@router.get("/audit/penyimpangan", response_class=HTMLResponse)
+def deviations(request: Request, rt: Rt, caller: Auditor, jenis: str = "",
+               perkara: str = "") -> HTMLResponse:
+    kind = jenis.strip() or None
+    known = {k.value for k in DeviationKind}
+    if kind is not None and kind not in known:
+        raise ApiError(422, tr("Jenis penyimpangan '{k}' tidak dikenal; yang ada: {all}",
+                               "Unknown deviation kind '{k}'; known: {all}", k=kind,
+                               all=", ".join(sorted(known))))
+    case_id = text_field(perkara, what=("Nomor perkara", "The case number"), required=False,
+                         longest=40) or None
+    rows = views.deviations(rt, case=case_id, kind=kind, limit=DEVIATIONS_SHOWN)
+    return page(request, "audit_deviations.html", caller=caller,
+                title=tr("Penyimpangan prosedur", "Procedural deviations"), rows=rows,
+                kind=kind, case_id=case_id, shown=DEVIATIONS_SHOWN, label=deviation_label,
+                outcome=outcome_label,
+                kinds=[(k.value, deviation_label(k.value)) for k in DeviationKind])
