@@ -118,7 +118,8 @@ def court(demo_copy: Path) -> Iterator[Court]:
 
 @pytest.fixture
 def context(browser: Browser, court: Court) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(base_url=court.url, viewport=DESKTOP)
+    ctx = browser.new_context(base_url=court.url, viewport=DESKTOP, locale="id-ID",
+                              timezone_id="Asia/Jayapura")
     ctx.set_default_timeout(10_000)
     yield ctx
     ctx.close()
@@ -136,6 +137,7 @@ def shot() -> Callable[[Page, str], Path]:
 
     def take(page: Page, name: str) -> Path:
         path = SCREENSHOTS / f"{name}.png"
+        page.evaluate("window.scrollTo(0, 0)")  # sticky table heads drawn where they belong
         page.screenshot(path=str(path), full_page=True)
         return path
 
