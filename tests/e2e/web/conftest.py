@@ -126,8 +126,14 @@ def context(browser: Browser, court: Court) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A tab; whatever the page's Content-Security-Policy blocked fails the test."""
+    tab = context.new_page()
+    blocked: list[str] = []
+    tab.on("console", lambda m: blocked.append(f"{tab.url}: {m.text}")
+           if "Content Security Policy" in m.text else None)
+    yield tab
+    assert blocked == [], "\n".join(blocked)
 
 
 @pytest.fixture
