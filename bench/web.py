@@ -12,8 +12,11 @@ The app runs in uvicorn in a separate process (``bench/_webapp.py``: ``create_ap
 data is generated around. The pages are signed in to through the sign-in form (``GET`` then
 ``POST /masuk``) and asked with the session cookie; the API with ``Authorization: Bearer``.
 One client (httpx, one keep-alive connection) asks each endpoint back to back: a warm-up,
-then ``REQUESTS`` timed requests (``time.perf_counter`` around each, the whole answer read).
-A single user, so req/s is 1 / mean latency, not the server's capacity under load.
+then ``REQUESTS`` timed requests (``time.perf_counter`` around each, the whole answer read;
+an endpoint slower than ``BUDGET_S`` for them all stops early, after ``MIN_REQUESTS``).
+A single user, so req/s is 1 / mean latency, not the server's capacity under load. The
+server's CPU time per request (from /proc) is printed beside: on a machine that other work
+keeps busy the latencies grow, the CPU time much less.
 
 An endpoint that does not answer 200 (a page not written yet) is reported with its status
 instead of figures. Ends with the worst p95 of the two pages. Goal: p95 < 100 ms.
@@ -43,6 +46,10 @@ from sop_runtime.service.runtime import Runtime
 
 REQUESTS = 100 if QUICK else 300
 WARMUP = 10 if QUICK else 30
+# a slow endpoint stops early, after at least MIN_REQUESTS, once its timed requests took
+# BUDGET_S (the table's "requests" says how many were made)
+BUDGET_S = 4.0 if QUICK else 60.0
+MIN_REQUESTS = 20 if QUICK else 50
 GOAL_MS = 100.0
 CLERK = "rina.ptsp"              # Petugas PTSP, the front desk
 SUPERVISOR = "bambang.panitera"  # Panitera, a supervisor (pengawas)
@@ -67,6 +74,7 @@ class Result:
     wall: float            # seconds for all timed requests, back to back
     size: int              # bytes of the answer's body
     rows: int
+    server_cpu: float | None = None  # the server process's CPU seconds for the timed requests
 
 
 def prepare(backend: Backend, data: Data) -> dict[str, str]:
@@ -160,16 +168,30 @@ def rows_of(response: httpx.Response) -> int:
     return html.count("<tr") - html.count("<thead")
 
 
-def measure(client: httpx.Client, endpoint: Endpoint) -> Result:
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of process ``pid`` (Linux's /proc; None elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(client: httpx.Client, endpoint: Endpoint, server: int) -> Result:
     first = client.get(endpoint.path, headers=endpoint.headers)
     if first.status_code != 200:
         return Result(endpoint, first.status_code, [], 0.0, len(first.content), 0)
+    warm0 = time.perf_counter()
     for _ in range(WARMUP):
         client.get(endpoint.path, headers=endpoint.headers)
-    times = []
+        if time.perf_counter() - warm0 > BUDGET_S / 10:
+            break
+    times: list[float] = []
     size = 0
+    cpu0 = cpu_seconds(server)
     wall0 = time.perf_counter()
-    for _ in range(REQUESTS):
+    while len(times) < REQUESTS and (len(times) < MIN_REQUESTS
+                                     or time.perf_counter() - wall0 < BUDGET_S):
         t0 = time.perf_counter()
         response = client.get(endpoint.path, headers=endpoint.headers)
         size = len(response.content)
@@ -177,7 +199,9 @@ def measure(client: httpx.Client, endpoint: Endpoint) -> Result:
         if response.status_code != 200:
             sys.exit(f"{endpoint.path}: {response.status_code} during the timed run")
     wall = time.perf_counter() - wall0
-    return Result(endpoint, 200, times, wall, size, rows_of(first))
+    cpu1 = cpu_seconds(server)
+    return Result(endpoint, 200, times, wall, size, rows_of(first),
+                  None if cpu0 is None or cpu1 is None else cpu1 - cpu0)
 
 
 def percentile(times: list[float], q: float) -> float:
@@ -188,10 +212,11 @@ def percentile(times: list[float], q: float) -> float:
 
 def row(r: Result) -> list[str]:
     if r.status != 200:
-        return [r.endpoint.label, "-", "-", "-", "-", "-", f"HTTP {r.status}", "-"]
+        return [r.endpoint.label, "-", "-", "-", "-", "-", f"HTTP {r.status}", "-", "-"]
+    cpu = "-" if r.server_cpu is None else f"{r.server_cpu / len(r.times) * 1000:.1f}"
     return [r.endpoint.label, f"{len(r.times)}", f"{len(r.times) / r.wall:.1f}",
             f"{percentile(r.times, 0.50):.1f}", f"{percentile(r.times, 0.95):.1f}",
-            f"{percentile(r.times, 0.99):.1f}", f"{r.size / 1000:.1f} kB", f"{r.rows}"]
+            f"{percentile(r.times, 0.99):.1f}", f"{r.size / 1000:.1f} kB", f"{r.rows}", cpu]
 
 
 def main() -> None:
@@ -205,7 +230,8 @@ def main() -> None:
           f"{CLERK} may take {mine:,} of them ({mine_late:,} overdue); generated in "
           f"{time.perf_counter() - t_start:.1f} s")
     print(f"{machine()}; one client, one keep-alive connection, requests back to back; "
-          f"{WARMUP} warm-up + {REQUESTS} timed requests per endpoint")
+          f"{WARMUP} warm-up + {REQUESTS} timed requests per endpoint (at most "
+          f"{BUDGET_S:.0f} s of them, at least {MIN_REQUESTS})")
     with sqlite_backend("web") as backend, tempfile.TemporaryDirectory() as scratch:
         tokens = prepare(backend, data)
         del data
@@ -228,7 +254,7 @@ def main() -> None:
                     Endpoint(f"GET /api/overdue ({SUPERVISOR})", "/api/overdue",
                              {"Authorization": f"Bearer {tokens[SUPERVISOR]}"}),
                 ]
-                results = [measure(client, e) for e in endpoints]
+                results = [measure(client, e, server.pid) for e in endpoints]
             if any(r.status >= 500 for r in results):
                 print(f"uvicorn's log:\n{log.read_text()[-5000:]}")
         finally:
@@ -240,7 +266,7 @@ def main() -> None:
                 server.wait()
     print()
     print(table(["endpoint", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms",
-                 "answer size", "rows"], [row(r) for r in results]))
+                 "answer size", "rows", "server CPU ms/req"], [row(r) for r in results]))
     pages = [r for r in results if not r.endpoint.path.startswith("/api")]
     for r in pages:
         if r.status != 200:
