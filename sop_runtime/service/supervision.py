@@ -107,17 +107,18 @@ class Age:
         return self.in_time + self.overdue + self.no_limit
 
 
-@dataclass
+@dataclass(frozen=True)
 class Held:
+    """One person's open steps (claimed by or assigned to them), and how many are late."""
+
     username: str
     name: str
-    in_time: int = 0
-    overdue: int = 0
-    no_limit: int = 0
+    total: int
+    overdue: int
 
     @property
-    def total(self) -> int:
-        return self.in_time + self.overdue + self.no_limit
+    def rest(self) -> int:
+        return self.total - self.overdue
 
 
 @dataclass(frozen=True)
@@ -153,10 +154,12 @@ def candidates(rt: Runtime, roles: tuple[str, ...]) -> tuple[Candidate, ...]:
     return _candidates(people, names, roles, now)
 
 
-def shared_nodes(rt: Runtime, conn: Connection) -> tuple[set[tuple[str, str]], set[str]]:
-    """The (SOP, node) pairs that several roles may act on in some stored version, and the
-    SOPs with a version that no longer compiles (all their nodes are suspect)."""
-    shared: set[tuple[str, str]] = set()
+def shared_nodes(rt: Runtime, conn: Connection) -> store.SharedNodes:
+    """The nodes several roles may act on in some stored version (a step of theirs has a
+    row per role), and the SOPs with a version that no longer compiles (any node of theirs
+    may be such a node)."""
+    pairs: set[tuple[str, str]] = set()
+    roles: set[str] = set()
     unknown: set[str] = set()
     for version, sop_id in conn.execute(select(workflows.c.version, workflows.c.sop_id)):
         try:
@@ -164,8 +167,12 @@ def shared_nodes(rt: Runtime, conn: Connection) -> tuple[set[tuple[str, str]], s
         except SopRuntimeError:
             unknown.add(sop_id)
             continue
-        shared.update((sop_id, n.id) for n in wf.nodes if len(wf.acting_roles(n)) > 1)
-    return shared, unknown
+        for node in wf.nodes:
+            acting = wf.acting_roles(node)
+            if len(acting) > 1:
+                pairs.add((sop_id, node.id))
+                roles.update(acting)
+    return store.SharedNodes(frozenset(pairs), frozenset(roles), frozenset(unknown))
 
 
 def _groups(items: Iterable[tuple[str, str, int, datetime]], worked: Callable[[datetime], int],
@@ -194,12 +201,11 @@ def overview(rt: Runtime, *, limit: int = 100) -> Overview:
         ensure_ready(rt, conn)
         _, calendar = catalog.court(rt, conn)
         people = catalog.directory(rt, conn)
-        shared, unknown = shared_nodes(rt, conn)
-        lead = store.one_row_per_step(shared, unknown)
-        late = store.late_groups(conn, now, lead)
+        shared = shared_nodes(rt, conn)
+        late = store.late_groups(conn, now, store.one_row_per_step(shared))
         roles = store.late_by_role(conn, now)
         boundaries = [working_days_before(calendar, now, d) for d in AGE_DAYS]
-        counts = store.open_counts(conn, now, boundaries, lead)
+        counts = store.open_counts(conn, now, boundaries, shared)
         kinds = store.deviation_kinds(conn)
         sop_names = {s.sop_id: s.nama for s in list_sops(conn)}
         role_names = {r.id: r.nama for r in store_directory.roles(conn)}
@@ -231,18 +237,16 @@ def overview(rt: Runtime, *, limit: int = 100) -> Overview:
     by_role = _groups(((r.role, role_names.get(r.role, r.role), r.steps, r.oldest_due)
                        for r in roles), worked, describe)
 
-    labels = age_labels()
-    aging = [Age(label) for label in labels]
-    held: dict[str, Held] = {}
-    unheld = 0
-    for c in counts:
-        bucket = aging[c.bucket]
-        setattr(bucket, c.status, getattr(bucket, c.status) + c.steps)
-        if c.holder is None:
-            unheld += c.steps
-            continue
-        person = held.setdefault(c.holder, Held(c.holder, names.get(c.holder, c.holder)))
-        setattr(person, c.status, getattr(person, c.status) + c.steps)
+    aging = [Age(label) for label in age_labels()]
+    for (bucket, status), n in counts.ages.items():
+        setattr(aging[bucket], status, n)
+    late_held: dict[str, int] = defaultdict(int)
+    for g in late:
+        if g.holder is not None:
+            late_held[g.holder] += g.steps
+    load = sorted((Held(u, names.get(u, u), n, late_held.get(u, 0))
+                   for u, n in counts.held.items() if u is not None),
+                  key=lambda h: (-h.total, h.username))
 
     who_may: dict[tuple[str, ...], tuple[Candidate, ...]] = {}
 
@@ -267,6 +271,6 @@ def overview(rt: Runtime, *, limit: int = 100) -> Overview:
             node is not None and node.extension is not None))
     return Overview(
         now=now, late_total=sum(g.steps for g in late), by_sop=by_sop, by_step=by_step,
-        by_role=by_role, by_holder=by_holder, most_late=rows, aging=aging,
-        load=sorted(held.values(), key=lambda h: (-h.total, h.username)), unheld=unheld,
+        by_role=by_role, by_holder=by_holder, most_late=rows, aging=aging, load=load,
+        unheld=counts.held.get(None, 0),
         deviations=[(k, deviation_label(k), n) for k, n in kinds], names=names)

@@ -6,10 +6,11 @@ Counting is done by the database (GROUP BY with COUNT and MIN), so a court with 
 thousand open steps sends back a few hundred rows, not the steps.
 
 ``open_steps`` keeps one row per role that may act on a step; a step counts once. Every row
-of a step carries the same facts but the role, so a step is counted on its row of the first
-role (:func:`one_row_per_step`). Only steps of a node that several roles may act on have
-more than one row; the caller names those nodes (from the stored workflow versions), and
-only their rows are checked against the step's other rows.
+of a step carries the same facts but the role, and only steps of a node that several roles
+may act on have more than one row: the caller names those nodes (:class:`SharedNodes`, from
+the stored workflow versions), and only their rows are checked against the step's other
+rows. The overdue steps are counted on their first role's row (:func:`one_row_per_step`);
+the open steps over every row, less the rows that repeat a step (:func:`open_counts`).
 
 The holder of a step is who claimed it, else who it is assigned to (claiming also assigns:
 :mod:`sop_runtime.engine.state`); a step nobody holds has none.
@@ -41,34 +42,54 @@ from sqlalchemy.sql.elements import ColumnClause, Label
 
 from sop_runtime.store.schema import cases, deviations, open_steps, sops, workflows
 
-__all__ = ["AgeCount", "LateGroup", "RoleCount", "VersionRow", "case_versions",
-           "deviation_kinds", "late_by_role", "late_groups", "one_row_per_step", "open_counts",
-           "sop_versions"]
+__all__ = ["LateGroup", "OpenCounts", "RoleCount", "SharedNodes", "VersionRow", "case_versions",
+           "deviation_kinds", "late_by_role", "late_groups", "one_row_per_step",
+           "open_counts", "sop_versions"]
 
 _o = open_steps.c
 
 IN_TIME, OVERDUE, NO_LIMIT = "in_time", "overdue", "no_limit"
 
 
-def one_row_per_step(shared: Collection[tuple[str, str]] = (),
-                     unknown: Collection[str] = ()) -> ColumnElement[bool]:
-    """A condition true on exactly one row of each open step: the row of its first role
-    (in the database's order of role ids).
+@dataclass(frozen=True, slots=True)
+class SharedNodes:
+    """Where a step can have more than one row: the nodes several roles may act on."""
 
-    ``shared``: the (SOP id, node) pairs that more than one role may act on in some stored
-    version; ``unknown``: SOPs with a version whose nodes are not known (every node of
-    theirs is checked). Rows of other nodes are a step's only row and pass unchecked."""
-    suspects: list[ColumnElement[bool]] = []
-    if shared:
-        suspects.append(tuple_(_o.sop_id, _o.node).in_(sorted(shared)))
-    if unknown:
-        suspects.append(_o.sop_id.in_(sorted(unknown)))
-    if not suspects:
-        return true()
+    pairs: frozenset[tuple[str, str]] = frozenset()  # (SOP id, node), in some stored version
+    roles: frozenset[str] = frozenset()              # every role that may act on those nodes
+    unknown: frozenset[str] = frozenset()            # SOPs with a version that does not compile
+
+
+def _suspects(shared: SharedNodes) -> ColumnElement[bool] | None:
+    """Rows that may share their step with another row (None: no row can)."""
+    found: list[ColumnElement[bool]] = []
+    if shared.pairs:
+        found.append(and_(_o.role.in_(sorted(shared.roles)),
+                          tuple_(_o.sop_id, _o.node).in_(sorted(shared.pairs))))
+    if shared.unknown:
+        found.append(_o.sop_id.in_(sorted(shared.unknown)))
+    return or_(*found) if found else None
+
+
+def _earlier_role() -> ColumnElement[bool]:
     other = open_steps.alias("other_role")
-    earlier_role = exists().where(other.c.case_id == _o.case_id, other.c.node == _o.node,
-                                  other.c.attempt == _o.attempt, other.c.role < _o.role)
-    return not_(and_(or_(*suspects), earlier_role))
+    return exists().where(other.c.case_id == _o.case_id, other.c.node == _o.node,
+                          other.c.attempt == _o.attempt, other.c.role < _o.role)
+
+
+def one_row_per_step(shared: SharedNodes) -> ColumnElement[bool]:
+    """A condition true on exactly one row of each open step: the row of its first role
+    (in the database's order of role ids). Only the rows of ``shared`` nodes are checked
+    against their step's other rows."""
+    suspects = _suspects(shared)
+    return true() if suspects is None else not_(and_(suspects, _earlier_role()))
+
+
+def _repeats(shared: SharedNodes) -> ColumnElement[bool] | None:
+    """The rows that are not their step's first (None: there are none): counted over every
+    row and then taken away, a step counts once, and only these few rows are looked up."""
+    suspects = _suspects(shared)
+    return None if suspects is None else and_(suspects, _earlier_role())
 
 
 def _holder() -> ColumnElement[str | None]:
@@ -120,30 +141,44 @@ def late_by_role(conn: Connection, now: datetime) -> list[RoleCount]:
 
 
 @dataclass(frozen=True, slots=True)
-class AgeCount:
-    """Open steps of one age bucket, one deadline status and one holder."""
+class OpenCounts:
+    """Every open step counted once: by (age bucket, deadline status) and by holder."""
 
-    bucket: int          # 0: younger than the first boundary; i: older than boundary i
-    status: str          # IN_TIME | OVERDUE | NO_LIMIT
-    holder: str | None
-    steps: int
+    ages: dict[tuple[int, str], int]
+    held: dict[str | None, int]      # None: held by nobody
 
 
 def open_counts(conn: Connection, now: datetime, boundaries: Sequence[datetime],
-                lead: ColumnElement[bool]) -> list[AgeCount]:
-    """Every open step counted by age, deadline status at ``now`` and holder.
+                shared: SharedNodes) -> OpenCounts:
+    """Every open step counted by (age bucket, deadline status at ``now``) and by holder.
 
     ``boundaries`` are instants, newest first: a step activated at or before
-    ``boundaries[i]`` (and after ``boundaries[i + 1]``) is in bucket ``i + 1``."""
+    ``boundaries[i]`` (and after ``boundaries[i + 1]``) is in bucket ``i + 1``; bucket 0
+    holds the younger ones. Statuses: IN_TIME, OVERDUE, NO_LIMIT.
+
+    Each count is taken over every row (ages: one pass over the table; holders: along the
+    assignee index), then the rows that repeat a step are taken away (looked up among the
+    shared nodes' rows only). A claim assigns the step to its claimant too
+    (:mod:`sop_runtime.engine.state`), so the assignee is the holder."""
     older = [(_o.activated_at <= b, i) for i, b in reversed(list(enumerate(boundaries, 1)))]
-    # grouped by the labels: the expressions are computed once per row
-    bucket = (case(*older, else_=0) if older else literal(0)).label("bucket")
-    status = case((_o.due_at.is_(None), NO_LIMIT), (_o.due_at < now, OVERDUE),
-                  else_=IN_TIME).label("status")
-    holder = _holder().label("holder")
-    query = (select(bucket, status, holder, func.count()).where(lead)
-             .group_by(*_named(bucket, status, holder)))
-    return [AgeCount(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
+    bucket = case(*older, else_=0) if older else literal(0)
+    status = case((_o.due_at.is_(None), 2), (_o.due_at < now, 1), else_=0)
+    # one integer per row, grouped by its name: computed once per row, one sort key
+    code = (bucket * 3 + status).label("code")
+    ages: dict[int, int] = dict(
+        conn.execute(select(code, func.count()).group_by(column("code"))).tuples().all())
+    held: dict[str | None, int] = dict(
+        conn.execute(select(_o.assignee, func.count()).group_by(_o.assignee)).tuples().all())
+    repeats = _repeats(shared)
+    if repeats is not None:
+        query = (select(code, _o.assignee, func.count()).where(repeats)
+                 .group_by(column("code"), _o.assignee))
+        for c, holder, n in conn.execute(query):
+            ages[c] -= n
+            held[holder] -= n
+    names = (IN_TIME, OVERDUE, NO_LIMIT)
+    return OpenCounts({(c // 3, names[c % 3]): n for c, n in ages.items() if n},
+                      {h: n for h, n in held.items() if n})
 
 
 def deviation_kinds(conn: Connection) -> list[tuple[str, int]]:

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
-from sop_runtime.audit.charts import GREEN, GREY, RED, Bar, Segment, bars
+from sop_runtime.audit.charts import BLUE, GREEN, GREY, RED, Bar, Segment, bars
 from sop_runtime.compiler.workflow import Node
 from sop_runtime.engine.state import StepState
 from sop_runtime.i18n import tr
@@ -93,14 +93,12 @@ def _aging_chart(aging: list[Age]) -> Markup:
 
 
 def _load_chart(load: list[Held]) -> Markup:
-    rows = [Bar(f"{h.name} ({h.username})", (Segment(h.overdue, RED),
-                                             Segment(h.in_time, GREEN),
-                                             Segment(h.no_limit, GREY)),
+    rows = [Bar(f"{h.name} ({h.username})", (Segment(h.overdue, RED), Segment(h.rest, BLUE)),
                 text=tr("{n} ({o} terlambat)", "{n} ({o} overdue)", n=h.total, o=h.overdue))
             for h in load]
     return Markup(bars(rows, legend=(
-        (RED, tr("terlambat", "overdue")), (GREEN, tr("dalam batas", "within limit")),
-        (GREY, tr("tanpa batas", "no limit")))))
+        (RED, tr("terlambat", "overdue")),
+        (BLUE, tr("belum terlambat atau tanpa batas", "not overdue, or no limit")))))
 
 
 @router.get("/pengawasan", response_class=HTMLResponse)
