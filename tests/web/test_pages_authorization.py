@@ -1,0 +1,165 @@
+"""Every page and form x every kind of caller: anonymous, a clerk (rina.ptsp), a supervisor
+(bambang.panitera) and an examiner (fitri.hakim, Hakim Pengawas Bidang). Anonymous callers
+are sent to the sign-in page (but for the open pages); a signed-in caller without the
+page's permission gets 403 with nothing recorded; past the gate the SOP's rules decide, and
+what they refuse is answered 403 and recorded on the case. The table names, for each route,
+the permission its gate asks for; a route without an expectation fails the test."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from sop_runtime.service import auth, views
+from sop_runtime.service.access import Permission
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import workflows
+from sop_runtime.store.db import make_engine
+from sop_runtime.store.schema import events
+from sop_runtime.web.app import create_app
+from tests.web.routes import app_routes
+
+OPEN, SIGNED_IN = "open", "signed in"
+P = Permission
+EXPECTED: dict[tuple[str, str], str] = {
+    ("GET", "/"): OPEN,
+    ("GET", "/masuk"): OPEN,
+    ("POST", "/masuk"): OPEN,
+    ("GET", "/bahasa/{lang}"): OPEN,
+    ("POST", "/keluar"): SIGNED_IN,
+    ("GET", "/tugas"): P.WORK,
+    ("GET", "/perkara/baru"): P.WORK,
+    ("POST", "/perkara/baru"): P.WORK,
+    ("GET", "/perkara/{case_id}"): P.VIEW_CASE,
+    ("GET", "/perkara/{case_id}/langkah/{node}"): P.VIEW_CASE,
+    ("POST", "/perkara/{case_id}/langkah/{node}/ambil"): P.WORK,
+    ("POST", "/perkara/{case_id}/langkah/{node}/selesai"): P.WORK,
+    ("GET", "/pengawasan"): P.SUPERVISE,
+    ("GET", "/pengawasan/perkara"): P.SUPERVISE,
+    ("GET", "/pengawasan/perkara/{case_id}"): P.SUPERVISE,
+    ("POST", "/pengawasan/alihkan"): P.SUPERVISE,
+    ("POST", "/pengawasan/lewati"): P.SUPERVISE,
+    ("POST", "/pengawasan/buka-ulang"): P.SUPERVISE,
+    ("POST", "/pengawasan/perpanjang"): P.SUPERVISE,
+    ("POST", "/perkara/{case_id}/batal"): P.SUPERVISE,
+    ("GET", "/sop"): P.LIBRARY,
+    ("GET", "/sop/{sop_id}"): P.LIBRARY,
+    ("GET", "/sop/{sop_id}/versi/{version}"): P.LIBRARY,
+    ("GET", "/sop/{sop_id}/versi/{version}/lembar"): P.LIBRARY,
+    ("GET", "/sop/{sop_id}/versi/{version}/bagan.svg"): P.LIBRARY,
+    ("GET", "/audit"): P.AUDIT,
+    ("POST", "/audit/verifikasi"): P.AUDIT,
+    ("POST", "/audit/segel"): P.SUPERVISE,
+    ("GET", "/audit/ekspor/{fmt}"): P.AUDIT,
+    ("GET", "/audit/laporan"): P.AUDIT,
+    ("GET", "/audit/perkara"): P.AUDIT,
+    ("GET", "/audit/perkara/{case_id}"): P.AUDIT,
+    ("GET", "/audit/penyimpangan"): P.AUDIT,
+}
+NOT_PAGES = ("/api", "/docs", "/redoc", "/openapi.json", "/static")
+CALLERS = ["anonymous", "rina.ptsp", "bambang.panitera", "fitri.hakim"]
+GRANTED = {"rina.ptsp": {P.WORK, P.VIEW_CASE, P.LIBRARY},
+           "bambang.panitera": set(P),
+           "fitri.hakim": {P.WORK, P.VIEW_CASE, P.LIBRARY, P.AUDIT}}
+PASSWORD = "kata-sandi-matriks-1"
+
+
+def test_every_page_has_an_expectation() -> None:
+    found = {r for r in app_routes() if not r[1].startswith(NOT_PAGES)}
+    assert found == set(EXPECTED), (
+        f"without an expectation: {sorted(found - set(EXPECTED))}; "
+        f"expected but gone: {sorted(set(EXPECTED) - found)}")
+
+
+@pytest.fixture(scope="module")
+def court(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[str, Any]:
+    db = tmp_path_factory.mktemp("pages-matrix") / "sop.db"
+    for suffix in ("", "-wal"):
+        source = demo_day.with_name(demo_day.name + suffix)
+        if source.exists():
+            shutil.copy(source, db.with_name(db.name + suffix))
+    rt = Runtime(make_engine(f"sqlite:///{db}"))
+    late = next(late.task for late in views.overdue(rt)
+                if late.task.sop_id == "taksiran-panjar-skum")
+    with rt.engine.connect() as conn:
+        version = next(s.current_version for s in workflows.list_sops(conn)
+                       if s.sop_id == "legalisasi-waarmerking")
+    clients: dict[str, tuple[TestClient, str]] = {}
+    for who in CALLERS:
+        web = TestClient(create_app(rt), base_url="https://testserver")
+        token = ""
+        if who != "anonymous":
+            auth.set_password(rt, who, PASSWORD)
+            form = web.get("/masuk").text
+            answer = web.post("/masuk", data={"username": who, "password": PASSWORD,
+                                              "csrf": _csrf(form), "lanjut": "/sop"})
+            token = _csrf(answer.text)
+        clients[who] = (web, token)
+    return {"rt": rt, "case": late.case_id, "node": late.node, "version": version,
+            "clients": clients}
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, html[:300]
+    return found.group(1)
+
+
+def _url(path: str, court: dict[str, Any]) -> str:
+    return path.format(case_id=court["case"], node=court["node"], lang="id",
+                       sop_id="legalisasi-waarmerking", version=court["version"], fmt="csv")
+
+
+def _form(path: str, court: dict[str, Any]) -> dict[str, str]:
+    """What a real form would send to ``path`` (a plausible act on the demo's case)."""
+    acts = {"/pengawasan/alihkan": {"to": "yusuf.kasir"}, "/perkara/baru": {
+        "sop": "legalisasi-waarmerking"}}
+    return {"case": court["case"], "node": court["node"], "alasan": "uji matriks",
+            **acts.get(path, {})}
+
+
+def _count(rt: Runtime) -> int:
+    with rt.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(events)).scalar_one())
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(("method", "path"), sorted(EXPECTED),
+                         ids=[f"{m} {p}" for m, p in sorted(EXPECTED)])
+def test_only_the_allowed_pass(court: dict[str, Any], caller: str, method: str,
+                               path: str) -> None:
+    if (method, path) == ("POST", "/keluar"):
+        pytest.skip("signing out ends the shared session; tests/web/test_pages.py covers it")
+    web, token = court["clients"][caller]
+    need = EXPECTED[(method, path)]
+    url = _url(path, court)
+    before = _count(court["rt"])
+    if method == "GET":
+        r = web.get(url, follow_redirects=False)
+    else:
+        data = {"csrf": token, **_form(path, court)}
+        if path == "/masuk":
+            data = {"csrf": "x", "username": "x", "password": "x"}
+        r = web.post(url, data=data, follow_redirects=False)
+    if need == OPEN:
+        assert r.status_code in (200, 303, 401, 403), r.text[:300]
+        return
+    if caller == "anonymous":
+        assert r.status_code == 303 and r.headers["location"].startswith("/masuk"), r.status_code
+        assert _count(court["rt"]) == before
+        return
+    if need != SIGNED_IN and need not in GRANTED[caller]:
+        assert r.status_code == 403, (r.status_code, r.text[:300])
+        assert _count(court["rt"]) == before  # refused at the gate: nothing recorded
+        return
+    # past the gate: an answer, or a refusal by the SOP's rules (recorded on the case)
+    if r.status_code == 403:
+        assert "dicatat" in r.text and _count(court["rt"]) > before, r.text[:400]
+    else:
+        assert r.status_code in (200, 303, 404, 409, 422), (r.status_code, r.text[:400])
