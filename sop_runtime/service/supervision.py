@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, select
 
 from sop_runtime.engine.actors import Directory
-from sop_runtime.errors import SopRuntimeError
+from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service import catalog, views
 from sop_runtime.service.labels import deviation_label
@@ -193,6 +193,19 @@ def _groups(items: Iterable[tuple[str, str, int, datetime]], worked: Callable[[d
     return sorted(out, key=lambda g: (-g.steps, g.oldest_due, g.key))
 
 
+def _kegiatan(rt: Runtime, conn: Connection, steps: set[tuple[str, str]]
+              ) -> dict[tuple[str, str], str]:
+    """Each (SOP, node)'s kegiatan in the SOP's current version (the node's id when the
+    current version no longer has it)."""
+    out = {}
+    for sop_id, node in steps:
+        try:
+            out[(sop_id, node)] = catalog.current_workflow(rt, conn, sop_id).node(node).kegiatan
+        except (KeyError, NotFoundError):
+            out[(sop_id, node)] = node
+    return out
+
+
 def overview(rt: Runtime, *, limit: int = 100) -> Overview:
     """The supervisor's page at the runtime's now; ``limit`` most overdue steps listed."""
     now = rt.now()
@@ -203,6 +216,7 @@ def overview(rt: Runtime, *, limit: int = 100) -> Overview:
         people = catalog.directory(rt, conn)
         shared = shared_nodes(rt, conn)
         late = store.late_groups(conn, now, store.one_row_per_step(shared))
+        kegiatan = _kegiatan(rt, conn, {(g.sop_id, g.node) for g in late})
         roles = store.late_by_role(conn, now)
         boundaries = [working_days_before(calendar, now, d) for d in AGE_DAYS]
         counts = store.open_counts(conn, now, boundaries, shared)
@@ -229,7 +243,8 @@ def overview(rt: Runtime, *, limit: int = 100) -> Overview:
     by_sop = _groups(((g.sop_id, sop_names.get(g.sop_id, g.sop_id), g.steps, g.oldest_due)
                       for g in late), worked, describe)
     by_step = _groups(((f"{g.sop_id}/{g.node}",
-                        f"{g.node}. {g.kegiatan} ({sop_names.get(g.sop_id, g.sop_id)})",
+                        f"{g.node}. {kegiatan[(g.sop_id, g.node)]} "
+                        f"({sop_names.get(g.sop_id, g.sop_id)})",
                         g.steps, g.oldest_due) for g in late), worked, describe)
     by_holder = _groups(((g.holder or "", names.get(g.holder, g.holder) if g.holder
                           else nobody, g.steps, g.oldest_due) for g in late),

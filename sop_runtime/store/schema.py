@@ -214,7 +214,9 @@ open_steps = Table(
     # the step's current deadline has been recorded as overdue (the sweep records it once)
     Column("overdue_flagged", Boolean, nullable=False, default=False),
     PrimaryKeyConstraint("case_id", "node", "attempt", "role"),
-    Index("ix_open_steps_due_at", "due_at"),
+    # the deadline order, carrying what the supervisor's overview groups overdue steps by
+    Index("ix_open_steps_due_cover", "due_at", "sop_id", "node", "assignee", "role"),
+    Index("ix_open_steps_activated", "activated_at", "due_at"),  # the open steps' age
     Index("ix_open_steps_sweep", "overdue_flagged", "due_at"),
     Index("ix_open_steps_timer_due", "timer_due"),
     Index("ix_open_steps_role_due", "role", "due_at"),

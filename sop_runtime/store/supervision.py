@@ -18,10 +18,10 @@ The holder of a step is who claimed it, else who it is assigned to (claiming als
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -38,7 +38,6 @@ from sqlalchemy import (
     true,
     tuple_,
 )
-from sqlalchemy.sql.elements import ColumnClause, Label
 
 from sop_runtime.store.schema import cases, deviations, open_steps, sops, workflows
 
@@ -64,8 +63,9 @@ def _suspects(shared: SharedNodes) -> ColumnElement[bool] | None:
     """Rows that may share their step with another row (None: no row can)."""
     found: list[ColumnElement[bool]] = []
     if shared.pairs:
-        found.append(and_(_o.role.in_(sorted(shared.roles)),
-                          tuple_(_o.sop_id, _o.node).in_(sorted(shared.pairs))))
+        # the node first: most rows fail it on the deadline index alone
+        found.append(and_(tuple_(_o.sop_id, _o.node).in_(sorted(shared.pairs)),
+                          _o.role.in_(sorted(shared.roles))))
     if shared.unknown:
         found.append(_o.sop_id.in_(sorted(shared.unknown)))
     return or_(*found) if found else None
@@ -92,23 +92,12 @@ def _repeats(shared: SharedNodes) -> ColumnElement[bool] | None:
     return None if suspects is None else and_(suspects, _earlier_role())
 
 
-def _holder() -> ColumnElement[str | None]:
-    return func.coalesce(_o.claimed_by, _o.assignee)
-
-
-def _named(*labelled: Label[Any]) -> list[ColumnClause[Any]]:
-    """GROUP BY a result column's name rather than its expression again (an expression
-    repeated with its own parameters is computed twice per row)."""
-    return [column(c.name) for c in labelled]
-
-
 @dataclass(frozen=True, slots=True)
 class LateGroup:
     """Overdue steps of one SOP node held by one person (or nobody)."""
 
     sop_id: str
     node: str
-    kegiatan: str
     holder: str | None
     steps: int
     oldest_due: datetime
@@ -116,13 +105,13 @@ class LateGroup:
 
 def late_groups(conn: Connection, now: datetime, lead: ColumnElement[bool]) -> list[LateGroup]:
     """Steps past their deadline at ``now``, counted by (SOP, node, holder) with the
-    earliest deadline of each; ``lead`` is :func:`one_row_per_step`."""
-    holder = _holder().label("holder")
-    query = (select(_o.sop_id, _o.node, func.max(_o.kegiatan), holder, func.count(),
-                    func.min(_o.due_at))
+    earliest deadline of each; ``lead`` is :func:`one_row_per_step`. Read from the deadline
+    index alone (``ix_open_steps_due_cover``: the holder is the assignee, as a claim assigns
+    too)."""
+    query = (select(_o.sop_id, _o.node, _o.assignee, func.count(), func.min(_o.due_at))
              .where(_o.due_at < now, lead)
-             .group_by(_o.sop_id, _o.node, *_named(holder)))
-    return [LateGroup(r[0], r[1], r[2], r[3], r[4], r[5]) for r in conn.execute(query)]
+             .group_by(_o.sop_id, _o.node, _o.assignee))
+    return [LateGroup(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(query)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,19 +145,29 @@ def open_counts(conn: Connection, now: datetime, boundaries: Sequence[datetime],
     ``boundaries[i]`` (and after ``boundaries[i + 1]``) is in bucket ``i + 1``; bucket 0
     holds the younger ones. Statuses: IN_TIME, OVERDUE, NO_LIMIT.
 
-    Each count is taken over every row (ages: one pass over the table; holders: along the
-    assignee index), then the rows that repeat a step are taken away (looked up among the
-    shared nodes' rows only). A claim assigns the step to its claimant too
+    Each count is taken over every row (ages: one range of ``ix_open_steps_activated`` per
+    bucket; holders: along the assignee index), then the rows that repeat a step are taken
+    away (looked up among the shared nodes' rows only). A claim assigns the step to its claimant too
     (:mod:`sop_runtime.engine.state`), so the assignee is the holder."""
     older = [(_o.activated_at <= b, i) for i, b in reversed(list(enumerate(boundaries, 1)))]
     bucket = case(*older, else_=0) if older else literal(0)
     status = case((_o.due_at.is_(None), 2), (_o.due_at < now, 1), else_=0)
     # one integer per row, grouped by its name: computed once per row, one sort key
     code = (bucket * 3 + status).label("code")
-    ages: dict[int, int] = dict(
-        conn.execute(select(code, func.count()).group_by(column("code"))).tuples().all())
-    held: dict[str | None, int] = dict(
-        conn.execute(select(_o.assignee, func.count()).group_by(_o.assignee)).tuples().all())
+    # one range of the activation index per bucket (the index carries the deadline too)
+    edges: list[datetime | None] = [None, *boundaries, None]
+    ages: dict[int, int] = defaultdict(int)
+    for i in range(len(edges) - 1):
+        newer, older_edge = edges[i], edges[i + 1]
+        where = [c for c in (None if newer is None else _o.activated_at <= newer,
+                             None if older_edge is None else _o.activated_at > older_edge)
+                 if c is not None]
+        status_code = (literal(i * 3) + status).label("code")
+        for c, n in conn.execute(select(status_code, func.count()).where(*where)
+                                 .group_by(column("code"))):
+            ages[c] += n
+    held: dict[str | None, int] = {a: n for a, n in conn.execute(
+        select(_o.assignee, func.count()).group_by(_o.assignee))}
     repeats = _repeats(shared)
     if repeats is not None:
         query = (select(code, _o.assignee, func.count()).where(repeats)
