@@ -162,9 +162,6 @@ def test_the_worklist_fits_a_desktop_and_a_phone(page: Page, court: Court,
     shot(page, "tugas-ponsel-390x844")
 
 
-# pages that scroll sideways on a phone today, and why; when one is fixed, take it out
-
-
 def test_the_other_pages_fit_a_phone(page: Page, court: Court, shot: Shot) -> None:
     skum = next(late.task for late in views.overdue(court.rt)
                 if late.task.sop_id == "taksiran-panjar-skum")
