@@ -327,6 +327,12 @@ def test_conformance_of_an_uploaded_log(rt: Runtime, api: TestClient,
     assert found["totals"] == dict(direct.totals) and found["totals"]
     assert found["cases"] == len(direct.cases) and found["conforming"] == direct.conforming
     assert found["rows"] == direct.rows
+    # the mapping as a form field's text (curl -F 'mapping=<file.yaml') does as well
+    as_text = api.post("/api/conformance", files={"log": files["log"]},
+                       data={**data, "mapping": mapping.read_text(encoding="utf-8")},
+                       headers=tokens[EXAMINER])
+    assert as_text.status_code == 200, as_text.text
+    assert as_text.json()["totals"] == found["totals"]
 
 
 def test_conformance_says_what_is_wrong_with_an_upload(
@@ -384,3 +390,26 @@ def test_the_openapi_spec_describes_every_route() -> None:
         assert op.get("description"), (method, path)
     upload = spec["paths"]["/api/conformance"]["post"]["requestBody"]["content"]
     assert set(upload["multipart/form-data"]["schema"]["required"]) == {"log", "mapping", "sop"}
+
+
+def test_times_in_a_body_are_the_courts_and_impossible_ones_are_refused(
+        rt: Runtime, api: TestClient, tokens: dict[str, dict[str, str]]) -> None:
+    tz = views.court_zone(rt)
+    earlier = (rt.now().astimezone(tz) - timedelta(minutes=30)).replace(microsecond=0,
+                                                                          tzinfo=None)
+    started = api.post("/api/cases", headers=tokens[CLERK], json={
+        "sop": "legalisasi-waarmerking", "at": earlier.isoformat(),
+        "reason": "dicatat dari buku register"})
+    assert started.status_code == 201, started.text
+    case = api.get(f"/api/cases/{started.json()['case_id']}", headers=tokens[CLERK]).json()
+    assert datetime.fromisoformat(case["started_at"]) == earlier.replace(tzinfo=tz)
+    for at in ("1999-12-31T10:00:00+09:00", "2101-01-01T10:00:00"):
+        far = api.post("/api/cases", headers=tokens[CLERK],
+                       json={"sop": "legalisasi-waarmerking", "at": at})
+        assert far.status_code == 422 and "2000-2100" in far.json()["detail"], far.text
+    assert api.post("/api/cases", headers=tokens[CLERK], json={
+        "sop": "legalisasi-waarmerking", "at": "2026-02-30T10:00"}).status_code == 422
+    assert api.post("/api/cases", headers=tokens[CLERK], json={
+        "sop": "legalisasi-waarmerking", "fields": {"catatan": "a\x00b"}}).status_code == 422
+    assert api.post("/api/cases", headers=tokens[CLERK], json={
+        "sop": "legalisasi-waarmerking", "lainnya": 1}).status_code == 422  # unknown key

@@ -13,6 +13,9 @@ from fastapi.responses import Response
 from sop_runtime.audit.figures import Timing as Figures
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, seals, views
+from sop_runtime.service.ready import court_zone
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store.seals import SealRow
 from sop_runtime.store.workflows import list_sops
 from sop_runtime.web.api.common import CaseFilter, CaseId, Responses, SopFilter, iso, moment
 from sop_runtime.web.api.schemas import (
@@ -47,17 +50,12 @@ MEDIA = {ExportFormat.csv: "text/csv", ExportFormat.jsonl: "application/x-ndjson
          ExportFormat.xes: "application/xml"}
 
 
-def _seal(s: Any, rt: Rt) -> SealOut:
-    return SealOut(seal_id=s.id, sealed_at=iso(s.sealed_at, _tz(rt)), size=s.size, root=s.root,
-                   sealed_by=s.sealed_by, note=s.note)
+def _seal(s: SealRow, rt: Runtime) -> SealOut:
+    return SealOut(seal_id=s.id, sealed_at=iso(s.sealed_at, court_zone(rt)), size=s.size,
+                   root=s.root, sealed_by=s.sealed_by, note=s.note)
 
 
-def _tz(rt: Rt) -> Any:
-    with rt.engine.connect() as conn:
-        return catalog.court(rt, conn)[1].tz
-
-
-def _seal_check(rt: Rt) -> SealCheckOut:
+def _seal_check(rt: Runtime) -> SealCheckOut:
     sealed = seals.check(rt)
     b = sealed.first_break
     return SealCheckOut(ok=sealed.ok, checked=sealed.seals, first_break=None if b is None else
@@ -158,7 +156,7 @@ def router() -> APIRouter:
         working time, deviations, the age of open steps, the load per person."""
         from sop_runtime.service.period import period_figures
 
-        tz = _tz(rt)
+        tz = court_zone(rt)
         first = moment(start, tz, name="from")
         last = moment(to, tz, name="to", end_of_day=True)
         if last <= first:
@@ -194,6 +192,6 @@ def router() -> APIRouter:
         from sop_runtime.audit.case_json import case_json
         from sop_runtime.service.casereport import case_report
 
-        return case_json(case_report(rt, case_id), _tz(rt))
+        return case_json(case_report(rt, case_id), court_zone(rt))
 
     return api

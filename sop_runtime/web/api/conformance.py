@@ -24,7 +24,7 @@ from sop_runtime.conformance.check import ConformanceReport
 from sop_runtime.conformance.replay import Finding
 from sop_runtime.errors import DefinitionError, SopRuntimeError
 from sop_runtime.i18n import tr
-from sop_runtime.service import catalog
+from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.web.api.common import SOP_ID, iso
 from sop_runtime.web.deps import ApiAuditor, ApiError, Rt
@@ -45,8 +45,8 @@ BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"s
                                "most 50 MB); the file name's ending (.csv, .xes) tells its kind "
                                "unless the mapping says 'format:'"},
         "mapping": {"type": "string", "format": "binary",
-                    "description": "Berkas pemetaan (YAML, paling besar 1 MB) / the mapping "
-                                   "file (YAML, at most 1 MB)"},
+                    "description": "Berkas pemetaan (YAML, paling besar 1 MB; atau teksnya) / "
+                                   "the mapping file (YAML, at most 1 MB; or its text)"},
         "sop": {"type": "string", "pattern": SOP_ID, "maxLength": 64,
                 "description": "SOP acuan / the SOP"}}}}}}}
 
@@ -56,17 +56,26 @@ def _too_large(what: str, limit: int) -> ApiError:
                             "{w} is too large (at most {n} MB)", w=what, n=limit // MB))
 
 
-def _file_name(upload: UploadFile, default: str) -> str:
+def _file_name(part: UploadFile | str, default: str) -> str:
     """The uploaded file's own name, reduced to safe characters (its ending tells the log's
-    kind); ``default`` when it has none."""
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(upload.filename or "").name)[-100:]
+    kind); ``default`` for a form field, or a file without a name."""
+    given = part.filename if isinstance(part, UploadFile) else None
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", Path(given or "").name)[-100:]
     return name.lstrip(".") or default
 
 
-async def _save(upload: UploadFile, path: Path, limit: int, what: str) -> None:
+async def _save(part: UploadFile | str, path: Path, limit: int, what: str) -> None:
+    """Write an uploaded file (or a form field's text) to ``path``, at most ``limit``
+    bytes."""
+    if isinstance(part, str):
+        data = part.encode("utf-8")
+        if len(data) > limit:
+            raise _too_large(what, limit)
+        path.write_bytes(data)
+        return
     written = 0
     with path.open("wb") as out:
-        while chunk := await upload.read(_CHUNK):
+        while chunk := await part.read(_CHUNK):
             written += len(chunk)
             if written > limit:
                 raise _too_large(what, limit)
@@ -78,9 +87,7 @@ def _run(rt: Runtime, log: Path, sop: str, mapping: Path) -> tuple[ConformanceRe
 
     with _one_at_a_time:
         report = conformance(rt, log, sop, mapping, workers=1)
-    with rt.engine.connect() as conn:
-        tz = catalog.court(rt, conn)[1].tz
-    return report, tz
+    return report, court_zone(rt)
 
 
 def router() -> APIRouter:
@@ -99,7 +106,8 @@ def router() -> APIRouter:
         """Putar ulang log yang dicatat di luar (SIPP, buku register) melalui aturan SOP;
         temuan per perkara seperti ``sop conformance --json`` / replay a log kept elsewhere
         (SIPP, a register book) through the SOP's rules; the findings per case as ``sop
-        conformance --json``. Multipart: ``log`` (file), ``mapping`` (file), ``sop``."""
+        conformance --json``. Multipart: ``log`` and ``mapping`` (files, or text fields up to
+        64 KB), ``sop``."""
         announced = request.headers.get("content-length")
         if announced is None:
             raise ApiError(411, tr("Sebutkan Content-Length unggahan",
@@ -108,21 +116,17 @@ def router() -> APIRouter:
             raise ApiError(400, tr("Content-Length tidak sah", "Invalid Content-Length"))
         if int(announced) > MAX_LOG + MAX_MAPPING + _SLACK:
             raise _too_large(tr("Unggahan", "The upload"), MAX_LOG + MAX_MAPPING)
-        form = await request.form(max_files=2, max_fields=2, max_part_size=_SLACK)
+        form = await request.form(max_files=2, max_fields=3, max_part_size=_SLACK)
         try:
             log, mapping, sop = form.get("log"), form.get("mapping"), form.get("sop")
-            missing = [name for name, value, kind in (("log", log, UploadFile),
-                                                      ("mapping", mapping, UploadFile),
-                                                      ("sop", sop, str))
-                       if not isinstance(value, kind)]
-            if missing:
+            if log is None or mapping is None or not isinstance(sop, str):
+                missing = [name for name, part in (("log", log), ("mapping", mapping),
+                                                   ("sop", sop)) if part is None]
                 raise ApiError(422, tr(
                     "Kirim multipart/form-data dengan berkas 'log', berkas 'mapping' dan isian "
-                    "'sop'; kurang atau salah jenis: {m}",
+                    "'sop'; kurang: {m}",
                     "Send multipart/form-data with the file 'log', the file 'mapping' and the "
-                    "field 'sop'; missing or of the wrong kind: {m}", m=", ".join(missing)))
-            assert isinstance(log, UploadFile) and isinstance(mapping, UploadFile)
-            assert isinstance(sop, str)
+                    "field 'sop'; missing: {m}", m=", ".join(missing) or "sop"))
             if not re.fullmatch(SOP_ID, sop):
                 raise ApiError(422, tr("'sop' bukan ID SOP: '{s}'", "'sop' is no SOP id: '{s}'",
                                        s=sop[:80]))

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.service import catalog
 from sop_runtime.service.ready import ensure_ready
+from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.workflows import SopEntry, list_sops
 from sop_runtime.web.api.common import ApiLibrary, Responses, SopId
 from sop_runtime.web.api.schemas import SopDetail, SopSummary
@@ -37,7 +38,7 @@ def _summary(wf: Workflow, entry: SopEntry) -> dict[str, object]:
             "berkas": entry.file}
 
 
-def _current(rt: Rt, sop_id: str) -> tuple[Workflow, SopEntry]:
+def _current(rt: Runtime, sop_id: str) -> tuple[Workflow, SopEntry]:
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         wf = catalog.current_workflow(rt, conn, sop_id)  # 404 with the SOPs known

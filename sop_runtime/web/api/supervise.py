@@ -8,9 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from sop_runtime.engine import DeviationKind
-from sop_runtime.i18n import current_lang, tr
-from sop_runtime.service import cases, catalog, people, views
+from sop_runtime.i18n import tr
+from sop_runtime.service import cases, people, views
 from sop_runtime.service.labels import deviation_label
+from sop_runtime.service.ready import court_zone
 from sop_runtime.web.api.common import (
     ROLE_ID,
     CaseFilter,
@@ -50,15 +51,13 @@ def router() -> APIRouter:
         """Langkah yang melewati batasnya, yang paling lama terlambat dahulu; keterlambatan
         dalam waktu kerja / steps past their deadline, the longest overdue first; lateness in
         working time."""
-        with rt.engine.connect() as conn:
-            calendar = catalog.court(rt, conn)[1]
-        tz = calendar.tz
+        tz = court_zone(rt)
         at = None if now is None else moment(now, tz, name="now")
         return [Late(case_id=t.case_id, sop_id=t.sop_id, node=t.node, attempt=t.attempt,
                      kegiatan=t.kegiatan, roles=list(t.roles), assignee=t.assignee,
                      claimed_by=t.claimed_by, activated_at=iso(t.activated_at, tz),
                      due_at=iso(t.due_at, tz), overdue=True, late_seconds=late.late_seconds,
-                     late=calendar.describe_working(late.late_seconds, current_lang()))
+                     late=late.late_text)
                 for late in views.overdue(rt, now=at, role=role, sop=sop, limit=limit)
                 for t in (late.task,)]
 
@@ -76,8 +75,7 @@ def router() -> APIRouter:
             raise ApiError(422, tr("Jenis penyimpangan '{k}' tidak dikenal; yang ada: {known}",
                                    "Unknown deviation kind '{k}'; known: {known}", k=kind,
                                    known=", ".join(DeviationKind)))
-        with rt.engine.connect() as conn:
-            tz = catalog.court(rt, conn)[1].tz
+        tz = court_zone(rt)
         return [DeviationOut(case_id=d.case_id, seq=d.seq, kind=d.kind,
                              label=deviation_label(d.kind), outcome=d.outcome, node=d.node,
                              attempt=d.attempt, actor=d.actor,
@@ -108,8 +106,7 @@ def router() -> APIRouter:
     def delegate(body: DelegationBody, rt: Rt, caller: ApiSupervisor) -> DelegationOut:
         """Pinjamkan peran kepada pengguna untuk suatu periode (surat perintah atau alasan
         wajib) / lend a role to a user for a period (a warrant or a reason is required)."""
-        with rt.engine.connect() as conn:
-            tz = catalog.court(rt, conn)[1].tz
+        tz = court_zone(rt)
         begin = moment(body.start, tz, name="from")
         end = moment(body.until, tz, name="until", end_of_day=True)
         # the service answers these as not allowed (the CLI's exit code); here they are a
