@@ -105,7 +105,7 @@ def test_a_clerk_starts_a_service_and_completes_its_first_step(rt: Runtime) -> N
     worklist = web.get("/tugas")
     assert f'data-case="{case}" data-step="1"' in worklist.text
     step = web.get(f"/perkara/{case}/langkah/1")
-    assert step.status_code == 200
+    assert step.status_code == 200 and "tidak memegang peran" not in step.text
     values = ROUTES["legalisasi-waarmerking"][0]["nilai"]
     for item in values:
         assert f'name="nilai.{item}"' in step.text
@@ -124,6 +124,8 @@ def test_a_wrong_user_is_refused_and_the_deviation_shows(rt: Runtime) -> None:
     web, token = signed_in(rt, "fadli.ptsp")
     skum = next(late.task for late in views.overdue(rt)
                 if late.task.sop_id == "taksiran-panjar-skum")
+    warned = web.get(f"/perkara/{skum.case_id}/langkah/{skum.node}")
+    assert "Anda tidak memegang peran itu" in warned.text and "Kasir" in warned.text
     refused = web.post(f"/perkara/{skum.case_id}/langkah/{skum.node}/selesai",
                        data={"csrf": token})
     assert refused.status_code == 403 and "dicatat" in refused.text

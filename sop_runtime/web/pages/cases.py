@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.engine import StepStatus
 from sop_runtime.i18n import tr
-from sop_runtime.service import cases, views
+from sop_runtime.service import cases, catalog, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.casereport import case_report
 from sop_runtime.service.ready import court_zone
@@ -88,7 +88,13 @@ def step_page(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
     view = views.case(rt, case_id)
     step = _node(view.workflow, node)
     current = next((s for s in view.state.open_steps if s.node == node), None)
-    return page(request, "step.html", caller=caller,
+    acting = view.workflow.acting_roles(step)
+    with rt.engine.connect() as conn:
+        granted = catalog.directory(rt, conn).grant_any(caller.username, acting, rt.now())
+    names = [r.nama if (r := view.workflow.role(role)) else role for role in acting]
+    mine = current is not None and (current.assignee == caller.username or (
+        current.assignee is None and granted is not None))
+    return page(request, "step.html", caller=caller, mine=mine, acting_names=names,
                 title=tr("Langkah {n}: {k}", "Step {n}: {k}", n=node, k=step.kegiatan),
                 case_id=case_id, state=view.state, node=step, open=current,
                 wf=view.workflow, decisions=step.branch_labels,
