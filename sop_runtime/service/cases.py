@@ -57,12 +57,20 @@ from sop_runtime.store.events import StoredEvent
 class Refused(SopRuntimeError):
     """The procedure refused the action (``block``); the attempt was recorded."""
 
-    def __init__(self, case_id: str, refusal: ActionRefused) -> None:
+    def __init__(self, case_id: str, refusal: ActionRefused,
+                 wf: Workflow | None = None) -> None:
         self.case_id = case_id
         self.refusal = refusal
         kinds = refusal.detail.get("pelanggaran", refusal.code).split(",")
         what = "; ".join(deviation_label(k) for k in kinds)
-        facts = ", ".join(f"{k}={v}" for k, v in refusal.detail.items()
+
+        def shown(key: str, value: str) -> str:  # role ids by their names in the SOP
+            if key != "pelaksana" or wf is None:
+                return value
+            return " / ".join(r.nama if (r := wf.role(role)) else role
+                              for role in value.split(","))
+
+        facts = ", ".join(f"{k}={shown(k, v)}" for k, v in refusal.detail.items()
                           if k not in ("pelanggaran", "aturan"))
         super().__init__(tr(
             "Ditolak ({what}) pada perkara {case}{node}: {facts}. Percobaan ini dicatat.",
@@ -149,7 +157,7 @@ def _execute(rt: Runtime, case_id: str | None, command: Command,
         raise
     refusal = next((e for e in new if isinstance(e, ActionRefused)), None)
     if refusal is not None:
-        raise Refused(case_id, refusal)
+        raise Refused(case_id, refusal, wf)
     return Outcome(case_id, state, tuple(new), wf)
 
 
