@@ -12,11 +12,9 @@ from sop_runtime.cli.common import runtime
 from sop_runtime.i18n import tr
 
 if TYPE_CHECKING:
-    from datetime import tzinfo
 
     from sop_runtime.compiler.workflow import Workflow
     from sop_runtime.conformance.check import ConformanceReport
-    from sop_runtime.conformance.replay import Finding
     from sop_runtime.worktime import CourtCalendar
 
 SHOWN_CASES = 30
@@ -61,6 +59,8 @@ def conformance(
             _write(pdf, html_to_pdf(page))
             say(tr("Laporan ditulis ke {f}", "Report written to {f}", f=pdf), stderr=as_json)
     if as_json:
+        from sop_runtime.conformance.jsonform import report_json
+
         print_json(report_json(report, calendar.tz))
         return
     _print(report, wf, calendar)
@@ -205,33 +205,3 @@ def _print_data(report: ConformanceReport, wf: Workflow) -> None:
                n=len(report.problems),
                e="; ".join(f"{tr('baris', 'row')} {p.place}: {p.message}"
                            for p in report.problems[:3])))
-
-
-def report_json(report: ConformanceReport, tz: tzinfo) -> dict[str, Any]:
-    from sop_runtime.cli.times import iso
-
-    def finding(f: Finding) -> dict[str, Any]:
-        return {"kind": f.kind, "step": f.node, "at": iso(f.at, tz), "row": f.place,
-                "detail": dict(f.detail), "reason": f.reason}
-
-    return {
-        "sop_id": report.sop_id, "version": report.version, "log": report.log,
-        "mapping": report.mapping, "rows": report.rows, "replayed": report.replayed,
-        "other_lifecycle_rows": report.not_done_rows, "cases": len(report.cases),
-        "conforming": report.conforming, "totals": dict(report.totals),
-        "case_results": [{
-            "case": c.case, "rows": c.rows, "completed": c.completed,
-            "open_steps": list(c.open_steps),
-            "findings": [finding(f) for f in c.findings],
-            "consequences": [finding(f) for f in c.consequences]} for c in report.cases],
-        "unmapped_activities": dict(report.unmapped),
-        "ignored_activities": dict(report.ignored),
-        "unknown_people": report.unknown_people,
-        "unchecked_outputs": [{"step": n, "output": name}
-                              for n, name in report.unchecked_outputs],
-        "unreadable_rows": [{"row": p.place, "case": p.case, "message": p.message}
-                            for p in report.problems],
-        "seconds": {"read": round(report.read_seconds, 3),
-                    "replay": round(report.replay_seconds, 3)},
-        "workers": report.workers,
-    }

@@ -122,7 +122,7 @@ def overdue(
     sop: Annotated[str | None, typer.Option("--sop", metavar="SOP",
                                             help="Hanya SOP ini / only this SOP")] = None,
     limit: Annotated[int, typer.Option(
-        "--limit", metavar="N", min=0,
+        "--limit", metavar="N", min=0, max=1_000_000,
         help="Paling banyak N langkah, yang paling lama terlambat dahulu (0: semua) / "
              "at most N steps, the longest overdue first (0: all)")] = 100,
     as_json: opt.Json = False,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sop_runtime.cli.common import Exit, fail
 from sop_runtime.i18n import tr
+from sop_runtime.isotime import iso as iso
 
 if TYPE_CHECKING:
     from sop_runtime.service.runtime import Runtime
@@ -71,13 +72,6 @@ def show(moment: datetime | None, tz: tzinfo, *, seconds: bool = False,
 def zone_name(tz: tzinfo) -> str:
     """``WIT`` (or ``+09``: the offset where the zone has no name)."""
     return datetime.now(tz).tzname() or "?"
-
-
-def iso(moment: datetime | None, tz: tzinfo) -> str | None:
-    """ISO-8601 in the court's zone (for --json)."""
-    if moment is None:
-        return None
-    return moment.astimezone(tz).isoformat(timespec="seconds")
 
 
 def court_tz(rt: Runtime) -> tzinfo:

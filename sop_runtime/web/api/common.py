@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import Path, Query
 
 from sop_runtime.i18n import tr
+from sop_runtime.isotime import iso as iso
 from sop_runtime.service.access import Permission
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
@@ -100,11 +101,6 @@ def aware(rt: Runtime, at: datetime | None, name: str = "at") -> datetime | None
     if at.tzinfo is None or at.utcoffset() is None:
         at = at.replace(tzinfo=court_zone(rt))
     return within_range(at, name)
-
-
-def iso(value: datetime | None, tz: tzinfo) -> str | None:
-    """ISO-8601 at the court's offset (as the CLI's --json)."""
-    return None if value is None else value.astimezone(tz).isoformat(timespec="seconds")
 
 
 def plain(value: Any) -> Any:

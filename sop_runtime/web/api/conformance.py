@@ -21,12 +21,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from sop_runtime.conformance.check import ConformanceReport
-from sop_runtime.conformance.replay import Finding
+from sop_runtime.conformance.jsonform import report_json
 from sop_runtime.errors import DefinitionError, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.web.api.common import SOP_ID, iso
+from sop_runtime.web.api.common import SOP_ID
 from sop_runtime.web.deps import ApiAuditor, ApiError, Rt
 
 TAG = "audit"
@@ -153,35 +153,3 @@ def router() -> APIRouter:
             await form.close()
 
     return api
-
-
-def report_json(report: ConformanceReport, tz: tzinfo, *, log: str,
-                mapping: str) -> dict[str, Any]:
-    """The report as ``sop conformance --json`` gives it (the files by their uploaded
-    names)."""
-
-    def finding(f: Finding) -> dict[str, Any]:
-        return {"kind": f.kind, "step": f.node, "at": iso(f.at, tz), "row": f.place,
-                "detail": dict(f.detail), "reason": f.reason}
-
-    return {
-        "sop_id": report.sop_id, "version": report.version, "log": log,
-        "mapping": mapping, "rows": report.rows, "replayed": report.replayed,
-        "other_lifecycle_rows": report.not_done_rows, "cases": len(report.cases),
-        "conforming": report.conforming, "totals": dict(report.totals),
-        "case_results": [{
-            "case": c.case, "rows": c.rows, "completed": c.completed,
-            "open_steps": list(c.open_steps),
-            "findings": [finding(f) for f in c.findings],
-            "consequences": [finding(f) for f in c.consequences]} for c in report.cases],
-        "unmapped_activities": dict(report.unmapped),
-        "ignored_activities": dict(report.ignored),
-        "unknown_people": report.unknown_people,
-        "unchecked_outputs": [{"step": n, "output": name}
-                              for n, name in report.unchecked_outputs],
-        "unreadable_rows": [{"row": p.place, "case": p.case, "message": p.message}
-                            for p in report.problems],
-        "seconds": {"read": round(report.read_seconds, 3),
-                    "replay": round(report.replay_seconds, 3)},
-        "workers": report.workers,
-    }

@@ -1,0 +1,43 @@
+"""A conformance report as JSON: what ``sop conformance --json`` prints and what the API's
+``POST /api/conformance`` answers."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import Any
+
+from sop_runtime.conformance.check import ConformanceReport
+from sop_runtime.conformance.replay import Finding
+from sop_runtime.isotime import iso
+
+
+def report_json(report: ConformanceReport, tz: tzinfo, *, log: str | None = None,
+                mapping: str | None = None) -> dict[str, Any]:
+    """The report; ``log`` and ``mapping`` name the files otherwise than the report does
+    (an upload by its own name rather than the server's path)."""
+
+    def finding(f: Finding) -> dict[str, Any]:
+        return {"kind": f.kind, "step": f.node, "at": iso(f.at, tz), "row": f.place,
+                "detail": dict(f.detail), "reason": f.reason}
+
+    return {
+        "sop_id": report.sop_id, "version": report.version, "log": log or report.log,
+        "mapping": mapping or report.mapping, "rows": report.rows, "replayed": report.replayed,
+        "other_lifecycle_rows": report.not_done_rows, "cases": len(report.cases),
+        "conforming": report.conforming, "totals": dict(report.totals),
+        "case_results": [{
+            "case": c.case, "rows": c.rows, "completed": c.completed,
+            "open_steps": list(c.open_steps),
+            "findings": [finding(f) for f in c.findings],
+            "consequences": [finding(f) for f in c.consequences]} for c in report.cases],
+        "unmapped_activities": dict(report.unmapped),
+        "ignored_activities": dict(report.ignored),
+        "unknown_people": report.unknown_people,
+        "unchecked_outputs": [{"step": n, "output": name}
+                              for n, name in report.unchecked_outputs],
+        "unreadable_rows": [{"row": p.place, "case": p.case, "message": p.message}
+                            for p in report.problems],
+        "seconds": {"read": round(report.read_seconds, 3),
+                    "replay": round(report.replay_seconds, 3)},
+        "workers": report.workers,
+    }
