@@ -13,7 +13,7 @@ copy of the court of its own, so what one route changes never decides another's 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from sop_runtime.store.db import make_engine
 from sop_runtime.store.schema import events
 from sop_runtime.web.app import create_app
 from tests.conftest import DEFINITIONS, ROOT
+from tests.web.routes import app_routes
 
 ANONYMOUS, CLERK, SUPERVISOR, EXAMINER = ("anonymous", "rina.ptsp", "bambang.panitera",
                                           "fitri.hakim")
@@ -179,16 +180,7 @@ def _refusals(rt: Runtime, who: str) -> int:
 
 def api_routes() -> set[tuple[str, str]]:
     """(method, path) of every route of the app under /api."""
-    app = create_app(Runtime(make_engine("sqlite://")))
-    try:  # FastAPI 0.150+ keeps included routers whole; this walks through them
-        from fastapi.routing import iter_route_contexts
-
-        routes: Iterable[Any] = iter_route_contexts(app.routes)
-    except ImportError:  # older FastAPI: app.routes is flat
-        routes = app.routes
-    return {(method, path) for route in routes
-            if isinstance(path := getattr(route, "path", None), str) and path.startswith("/api")
-            for method in getattr(route, "methods", None) or ()}
+    return {(method, path) for method, path in app_routes() if path.startswith("/api")}
 
 
 def test_every_api_route_has_an_expectation() -> None:
