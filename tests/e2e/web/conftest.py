@@ -61,13 +61,16 @@ def chromium_path() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
+# module-scoped, not session-scoped: Playwright's sync API keeps its event loop running in
+# this thread while open, and a later test in the same worker would then be "inside a running
+# loop" (Prefect's sync calls turn into coroutines there)
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium = playwright.chromium.launch(executable_path=chromium_path(), headless=True,
                                           args=CHROMIUM_ARGS)
