@@ -41,6 +41,9 @@ class Runtime:
     # recently acted-on cases: case id -> ((seq, hash) of the newest event, state after it)
     _states: OrderedDict[str, tuple[tuple[int, str], CaseState]] = field(
         default_factory=OrderedDict)
+    # derived figures worth keeping while the log stands still: key -> (the log's newest
+    # event id and the minute they were computed for, the figures)
+    _figures: dict[str, tuple[object, object]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, url: str | None = None, clock: Clock | None = None) -> Runtime:
@@ -71,3 +74,4 @@ class Runtime:
         self._ready = False
         self._directory = None
         self._states.clear()
+        self._figures.clear()

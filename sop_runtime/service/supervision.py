@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from sop_runtime.engine.actors import Directory
 from sop_runtime.errors import NotFoundError, SopRuntimeError
@@ -26,7 +26,7 @@ from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import directory as store_directory
 from sop_runtime.store import supervision as store
-from sop_runtime.store.schema import workflows
+from sop_runtime.store.schema import events, workflows
 from sop_runtime.store.workflows import list_sops
 from sop_runtime.worktime import CourtCalendar
 
@@ -193,41 +193,71 @@ def _groups(items: Iterable[tuple[str, str, int, datetime]], worked: Callable[[d
     return sorted(out, key=lambda g: (-g.steps, g.oldest_due, g.key))
 
 
-def _kegiatan(rt: Runtime, conn: Connection, steps: set[tuple[str, str]]
-              ) -> dict[tuple[str, str], str]:
-    """Each (SOP, node)'s kegiatan in the SOP's current version (the node's id when the
-    current version no longer has it)."""
+def _kegiatan(rt: Runtime, conn: Connection, current: dict[str, str],
+              steps: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Each (SOP, node)'s kegiatan in the SOP's current version (``current``: SOP id ->
+    version; the node's id when the current version no longer has it)."""
     out = {}
     for sop_id, node in steps:
         try:
-            out[(sop_id, node)] = catalog.current_workflow(rt, conn, sop_id).node(node).kegiatan
+            out[(sop_id, node)] = catalog.workflow(rt, conn, current[sop_id]).node(node).kegiatan
         except (KeyError, NotFoundError):
             out[(sop_id, node)] = node
     return out
 
 
-def overview(rt: Runtime, *, limit: int = 100) -> Overview:
-    """The supervisor's page at the runtime's now; ``limit`` most overdue steps listed."""
-    now = rt.now()
+@dataclass(frozen=True)
+class _Figures:
+    """What the overview counts over every open step: kept while the log stands still."""
+
+    late_total: int
+    by_sop: list[Group]
+    by_step: list[Group]
+    by_role: list[Group]
+    by_holder: list[Group]
+    aging: list[Age]
+    load: list[Held]
+    unheld: int
+    deviations: list[tuple[str, str, int]]
+    names: dict[str, str]
+    sop_names: dict[str, str]
+
+
+def _log_mark(conn: Connection) -> int:
+    """The newest event's id: it moves whenever anything is recorded."""
+    return int(conn.execute(select(func.max(events.c.id))).scalar() or 0)
+
+
+def _figures(rt: Runtime, now: datetime) -> _Figures:
+    """The counts at ``now``'s minute, computed again only when an event was recorded since
+    or the minute changed (a page reloaded many times costs the counting once)."""
+    minute = now.replace(second=0, microsecond=0)
     lang = current_lang()
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
-        _, calendar = catalog.court(rt, conn)
-        people = catalog.directory(rt, conn)
-        shared = shared_nodes(rt, conn)
-        late = store.late_groups(conn, now, store.one_row_per_step(shared))
-        kegiatan = _kegiatan(rt, conn, {(g.sop_id, g.node) for g in late})
-        roles = store.late_by_role(conn, now)
-        boundaries = [working_days_before(calendar, now, d) for d in AGE_DAYS]
-        counts = store.open_counts(conn, now, boundaries, shared)
-        kinds = store.deviation_kinds(conn)
-        sop_names = {s.sop_id: s.nama for s in list_sops(conn)}
-        role_names = {r.id: r.nama for r in store_directory.roles(conn)}
-        names = {u.username: u.nama for u in store_directory.list_users(conn)}
-    most = views.overdue(rt, now=now, limit=limit)
-    with rt.engine.connect() as conn:
-        versions = store.case_versions(conn, {m.task.case_id for m in most})
-        flows = {v: catalog.workflow(rt, conn, v) for v in set(versions.values())}
+        key = (_log_mark(conn), minute)
+        kept = rt._figures.get(f"supervision:{lang}")
+        if kept is not None and kept[0] == key:
+            return kept[1]  # type: ignore[return-value]
+        figures = _count(rt, conn, minute, lang)
+    rt._figures[f"supervision:{lang}"] = (key, figures)
+    return figures
+
+
+def _count(rt: Runtime, conn: Connection, now: datetime, lang: str) -> _Figures:
+    _, calendar = catalog.court(rt, conn)
+    shared = shared_nodes(rt, conn)
+    late = store.late_groups(conn, now, store.one_row_per_step(shared))
+    roles = store.late_by_role(conn, now)
+    boundaries = [working_days_before(calendar, now, d) for d in AGE_DAYS]
+    counts = store.open_counts(conn, now, boundaries, shared)
+    kinds = store.deviation_kinds(conn)
+    sops = list_sops(conn)
+    sop_names = {s.sop_id: s.nama for s in sops}
+    kegiatan = _kegiatan(rt, conn, {s.sop_id: s.current_version for s in sops},
+                         {(g.sop_id, g.node) for g in late})
+    role_names = {r.id: r.nama for r in store_directory.roles(conn)}
+    names = {u.username: u.nama for u in store_directory.list_users(conn)}
 
     cache: dict[datetime, int] = {}
 
@@ -262,6 +292,25 @@ def overview(rt: Runtime, *, limit: int = 100) -> Overview:
     load = sorted((Held(u, names.get(u, u), n, late_held.get(u, 0))
                    for u, n in counts.held.items() if u is not None),
                   key=lambda h: (-h.total, h.username))
+    return _Figures(
+        late_total=sum(g.steps for g in late), by_sop=by_sop, by_step=by_step,
+        by_role=by_role, by_holder=by_holder, aging=aging, load=load,
+        unheld=counts.held.get(None, 0),
+        deviations=[(k, deviation_label(k), n) for k, n in kinds], names=names,
+        sop_names=sop_names)
+
+
+def overview(rt: Runtime, *, limit: int = 100) -> Overview:
+    """The supervisor's page at the runtime's now: the counts (at the current minute, kept
+    while nothing is recorded) and the ``limit`` most overdue steps (always read anew)."""
+    now = rt.now()
+    figures = _figures(rt, now)
+    names, sop_names = figures.names, figures.sop_names
+    most = views.overdue(rt, now=now, limit=limit)
+    with rt.engine.connect() as conn:
+        people = catalog.directory(rt, conn)
+        versions = store.case_versions(conn, {m.task.case_id for m in most})
+        flows = {v: catalog.workflow(rt, conn, v) for v in set(versions.values())}
 
     who_may: dict[tuple[str, ...], tuple[Candidate, ...]] = {}
 
@@ -285,7 +334,7 @@ def overview(rt: Runtime, *, limit: int = 100) -> Overview:
             candidates(t.roles), node.branch_labels if node is not None else (),
             node is not None and node.extension is not None))
     return Overview(
-        now=now, late_total=sum(g.steps for g in late), by_sop=by_sop, by_step=by_step,
-        by_role=by_role, by_holder=by_holder, most_late=rows, aging=aging, load=load,
-        unheld=counts.held.get(None, 0),
-        deviations=[(k, deviation_label(k), n) for k, n in kinds], names=names)
+        now=now, late_total=figures.late_total, by_sop=figures.by_sop,
+        by_step=figures.by_step, by_role=figures.by_role, by_holder=figures.by_holder,
+        most_late=rows, aging=figures.aging, load=figures.load, unheld=figures.unheld,
+        deviations=figures.deviations, names=names)

@@ -220,7 +220,7 @@ open_steps = Table(
     Index("ix_open_steps_sweep", "overdue_flagged", "due_at"),
     Index("ix_open_steps_timer_due", "timer_due"),
     Index("ix_open_steps_role_due", "role", "due_at"),
-    Index("ix_open_steps_assignee", "assignee"),
+    Index("ix_open_steps_assignee_due", "assignee", "due_at"),  # own assignments, by deadline
 )
 
 deviations = Table(

@@ -75,7 +75,7 @@ def test_the_counts_match_a_step_by_step_reference(rt: Runtime) -> None:  # noqa
     # a step two roles may do (KPN or WKPN signs the waarmerking) has two role rows
     walk(rt, "legalisasi-waarmerking", upto=5)
     # and an overdue step of two roles, as the projection keeps it (both rows, one step)
-    now = rt.now()
+    now = rt.now().replace(second=0, microsecond=0)  # the counts are the minute's
     due = now - timedelta(hours=30)
     for role in ("ketua", "wakil_ketua"):
         with rt.engine.begin() as conn:
@@ -115,6 +115,24 @@ def test_the_counts_match_a_step_by_step_reference(rt: Runtime) -> None:  # noqa
     assert {h.username: h.total for h in view.load} == {
         u: n for u, n in held.items() if u is not None}
     assert view.unheld == held[None]
+
+
+def test_the_counts_are_kept_until_an_event_is_recorded_or_the_minute_turns(
+        rt: Runtime) -> None:  # noqa: F811
+    moment = [rt.now().replace(second=5, microsecond=0)]
+    fixed = Runtime(rt.engine, clock=lambda: moment[0])
+    first = overview(fixed)
+    moment[0] += timedelta(seconds=30)  # the same minute, nothing recorded: the same counts
+    assert overview(fixed).by_holder is first.by_holder
+    skum = next(i.late.task for i in first.most_late
+                if i.late.task.sop_id == "taksiran-panjar-skum")
+    cases.reassign(fixed, skum.case_id, skum.node, "bambang.panitera", "yusuf.kasir",
+                   reason="Siti cuti")
+    after = overview(fixed)  # an event was recorded: counted again
+    assert after.by_holder is not first.by_holder
+    assert any(g.key == "yusuf.kasir" for g in after.by_holder)
+    moment[0] += timedelta(minutes=1)  # the minute turned: counted again
+    assert overview(fixed).by_holder is not after.by_holder
 
 
 def test_an_age_boundary_is_exact_to_the_microsecond(rt: Runtime) -> None:  # noqa: F811
