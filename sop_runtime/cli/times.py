@@ -10,47 +10,30 @@ Kept free of heavy imports: only the standard library.
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from sop_runtime.cli.common import Exit, fail
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import iso as iso
+from sop_runtime.isotime import read_moment
 
 if TYPE_CHECKING:
     from sop_runtime.service.runtime import Runtime
     from sop_runtime.worktime import CourtCalendar
 
-_LOCAL = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[ T](?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?))?$")
-
-
 def parse_moment(text: str, tz: tzinfo, *, option: str = "--at",
                  end_of_day: bool = False) -> datetime:
     """The instant ``text`` names; a date alone is the start of that day (its end, i.e. the
     next midnight, with ``end_of_day``). Fails with exit 2 on anything unreadable."""
-    raw = " ".join(text.split())
     try:
-        m = _LOCAL.match(raw)
-        if m is not None:
-            day = date.fromisoformat(m["date"])
-            if m["time"] is None:
-                moment = datetime.combine(day, time(0, 0), tzinfo=tz)
-                return moment + timedelta(days=1) if end_of_day else moment
-            hh, mm, *rest = m["time"].split(":")
-            wall = time.fromisoformat(f"{int(hh):02d}:{mm}" + (f":{rest[0]}" if rest else ""))
-            return datetime.combine(day, wall, tzinfo=tz)
-        moment = datetime.fromisoformat(raw.replace("z", "Z"))
-    except ValueError as exc:
+        return read_moment(text, tz, end_of_day=end_of_day)
+    except (ValueError, OverflowError) as exc:
         fail(tr("{opt} '{text}' bukan waktu yang mungkin ({why}); tulis 'YYYY-MM-DD HH:MM' "
                 "(waktu setempat pengadilan) atau ISO-8601 dengan zona (2026-03-02T10:00+09:00)",
                 "{opt} '{text}' is not a possible time ({why}); write 'YYYY-MM-DD HH:MM' "
                 "(the court's local time) or ISO-8601 with an offset (2026-03-02T10:00+09:00)",
                 opt=option, text=text, why=exc), Exit.USAGE)
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=tz)
-    return moment
 
 
 def local(moment: datetime | None, tz: tzinfo) -> datetime | None:

@@ -171,4 +171,7 @@ def test_malformed_input_gets_a_page_that_says_where(rt: Runtime) -> None:
     late = web.post("/perkara/baru", data={"csrf": token, "sop": "legalisasi-waarmerking",
                                            "waktu": "2026-02-30T10:00"})
     assert late.status_code == 422 and "2026-02-30" in late.text
+    far = web.post("/perkara/baru", data={"csrf": token, "sop": "legalisasi-waarmerking",
+                                          "waktu": "9999-01-01T10:00"})
+    assert far.status_code == 422 and "2000-2100" in far.text
     assert web.get("/perkara/SNN-2026-99999").status_code == 404

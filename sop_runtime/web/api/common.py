@@ -4,14 +4,14 @@ service's answers to JSON (times in ISO-8601 at the court's offset, as the CLI's
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Annotated, Any
 
 from fastapi import Path, Query
 
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import iso as iso
+from sop_runtime.isotime import read_moment
 from sop_runtime.service.access import Permission
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
@@ -48,10 +48,6 @@ SopFilter = Annotated[str | None, Query(pattern=SOP_ID,
 # a web worker per request
 EARLIEST, LATEST = 2000, 2100
 
-_LOCAL = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[ T](?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?))?$")
-
-
 def _impossible(name: str, text: str, why: object) -> ApiError:
     return ApiError(422, tr(
         "{name} '{text}' bukan waktu yang mungkin ({why}); tulis 'YYYY-MM-DD', "
@@ -66,22 +62,8 @@ def moment(text: str, tz: tzinfo, *, name: str, end_of_day: bool = False) -> dat
     """The instant ``text`` names, read as the CLI reads ``--from``/``--until``: a date alone
     is the start of that day (the next midnight with ``end_of_day``), a local time is at the
     court's zone, ISO-8601 with an offset is itself. 422 on anything impossible."""
-    raw = " ".join(text.split())
     try:
-        m = _LOCAL.match(raw)
-        if m is not None:
-            day = date.fromisoformat(m["date"])
-            if m["time"] is None:
-                found = datetime.combine(day, time(0, 0), tzinfo=tz)
-                found = found + timedelta(days=1) if end_of_day else found
-            else:
-                hh, mm, *rest = m["time"].split(":")
-                wall = time.fromisoformat(f"{int(hh):02d}:{mm}" + (f":{rest[0]}" if rest else ""))
-                found = datetime.combine(day, wall, tzinfo=tz)
-        else:
-            found = datetime.fromisoformat(raw.replace("z", "Z"))
-            if found.tzinfo is None:
-                found = found.replace(tzinfo=tz)
+        found = read_moment(text, tz, end_of_day=end_of_day)
     except (ValueError, OverflowError) as exc:
         raise _impossible(name, text, exc) from None
     return within_range(found, name)

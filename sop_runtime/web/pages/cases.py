@@ -14,10 +14,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.engine import StepStatus
 from sop_runtime.i18n import tr
+from sop_runtime.isotime import read_moment
 from sop_runtime.service import cases, catalog, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.casereport import case_report
 from sop_runtime.service.ready import court_zone
+from sop_runtime.web.api.common import within_range
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
 from sop_runtime.web.flowchart import marked_flowchart
 from sop_runtime.web.forms import checked
@@ -113,11 +115,11 @@ def _moment(rt: Any, value: Any) -> datetime | None:
     if text is None:
         return None
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ApiError(422, tr("Waktu '{t}' tidak dapat dibaca (YYYY-MM-DDTHH:MM)",
-                               "Time '{t}' cannot be read (YYYY-MM-DDTHH:MM)", t=text)) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=court_zone(rt))
+        return within_range(read_moment(text, court_zone(rt)), "waktu")
+    except (ValueError, OverflowError) as exc:
+        raise ApiError(422, tr("Waktu '{t}' tidak mungkin ({why}); tulis YYYY-MM-DDTHH:MM",
+                               "Time '{t}' is not a possible time ({why}); write "
+                               "YYYY-MM-DDTHH:MM", t=text, why=exc)) from None
 
 
 @router.post("/perkara/{case_id}/langkah/{node}/ambil")
