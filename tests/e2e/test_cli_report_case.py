@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from pypdf import PdfReader
 
 from tests.conftest import DEFINITIONS
 from tests.e2e.court import Court
+from tests.integration.service.conftest import copy_database
 
 CASE = "SNN-2026-00001"  # the civil claim: filed, paid, numbered; two deviations
 STEP_NAMES = ("Menerima berkas gugatan dan memeriksa kelengkapan sesuai ceklist",
@@ -34,10 +34,7 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def court(played: Path, tmp_path: Path) -> Court:
-    for suffix in ("", "-wal"):
-        source = played.with_name(played.name + suffix)
-        if source.exists():
-            shutil.copy(source, tmp_path / f"sop.db{suffix}")
+    copy_database(played, tmp_path / "sop.db")
     return Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
 
 

@@ -29,6 +29,7 @@ from sop_runtime.store.db import make_engine
 from sop_runtime.store.schema import events
 from sop_runtime.web.app import create_app
 from tests.conftest import DEFINITIONS, ROOT
+from tests.integration.service.conftest import copy_database
 from tests.web.routes import app_routes
 
 ANONYMOUS, CLERK, SUPERVISOR, EXAMINER = ("anonymous", "rina.ptsp", "bambang.panitera",
@@ -86,7 +87,7 @@ def template(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[s
     """The demo court, plus: tokens for the callers, a seal (so a case has a proof), and a
     case on an SOP revised to allow an extension of its first step."""
     db = tmp_path_factory.mktemp("api-matrix") / "sop.db"
-    _copy(demo_day, db)
+    copy_database(demo_day, db)
     rt = Runtime(make_engine(f"sqlite:///{db}"))
     defs = tmp_path_factory.mktemp("api-matrix-defs") / "definitions"
     shutil.copytree(DEFINITIONS, defs)
@@ -105,13 +106,6 @@ def template(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[s
             "tokens": tokens}
 
 
-def _copy(source: Path, target: Path) -> None:
-    for suffix in ("", "-wal"):  # a WAL file left open holds the newest commits
-        found = source.with_name(source.name + suffix)
-        if found.exists():
-            shutil.copy(found, target.with_name(target.name + suffix))
-
-
 @pytest.fixture(scope="module")
 def app(template: dict[str, Any]) -> FastAPI:
     """One app for the module; each test points it at its own copy of the court."""
@@ -122,7 +116,7 @@ def app(template: dict[str, Any]) -> FastAPI:
 def court(template: dict[str, Any], app: FastAPI,
           tmp_path: Path) -> Iterator[dict[str, Any]]:
     db = tmp_path / "sop.db"
-    _copy(template["db"], db)
+    copy_database(template["db"], db)
     rt = Runtime(make_engine(f"sqlite:///{db}"))
     app.state.runtime = rt
     yield {**template, "rt": rt, "api": TestClient(app)}

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
 from tests.conftest import DEFINITIONS
+from tests.integration.service.conftest import copy_database
 
 pytestmark = pytest.mark.xdist_group("api-fuzz")
 
@@ -68,11 +68,7 @@ def cases(operation: Any) -> st.SearchStrategy[Any]:
 
 @pytest.fixture(scope="module")
 def fuzzed_court(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[str, Any]:
-    db = tmp_path_factory.mktemp("api-fuzz") / "sop.db"
-    for suffix in ("", "-wal"):
-        source = demo_day.with_name(demo_day.name + suffix)
-        if source.exists():
-            shutil.copy(source, db.with_name(db.name + suffix))
+    db = copy_database(demo_day, tmp_path_factory.mktemp("api-fuzz") / "sop.db")
     rt = Runtime(make_engine(f"sqlite:///{db}"))
     seals.seal(rt, SUPERVISOR, note="fuzz")  # so the proofs have something to prove
     token = auth.issue_token(rt, SUPERVISOR, "fuzz")

@@ -8,7 +8,6 @@ the permission its gate asks for; a route without an expectation fails the test.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from sop_runtime.store import workflows
 from sop_runtime.store.db import make_engine
 from sop_runtime.store.schema import events
 from sop_runtime.web.app import create_app
+from tests.integration.service.conftest import copy_database
 from tests.web.routes import app_routes
 
 OPEN, SIGNED_IN = "open", "signed in"
@@ -79,11 +79,7 @@ def test_every_page_has_an_expectation() -> None:
 
 @pytest.fixture(scope="module")
 def court(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[str, Any]:
-    db = tmp_path_factory.mktemp("pages-matrix") / "sop.db"
-    for suffix in ("", "-wal"):
-        source = demo_day.with_name(demo_day.name + suffix)
-        if source.exists():
-            shutil.copy(source, db.with_name(db.name + suffix))
+    db = copy_database(demo_day, tmp_path_factory.mktemp("pages-matrix") / "sop.db")
     rt = Runtime(make_engine(f"sqlite:///{db}"))
     late = next(late.task for late in views.overdue(rt)
                 if late.task.sop_id == "taksiran-panjar-skum")

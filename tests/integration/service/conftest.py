@@ -9,7 +9,17 @@ from sop_runtime.cli.app import run
 from tests.conftest import DEFINITIONS
 from tests.storefixtures import postgres_schema_url, store_url
 
-__all__ = ["demo_copy", "demo_day", "postgres_schema_url", "store_url"]
+__all__ = ["copy_database", "demo_copy", "demo_day", "postgres_schema_url", "store_url"]
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A copy of a SQLite database file at ``target`` (with its WAL file: one left open
+    would hold the newest commits)."""
+    for suffix in ("", "-wal"):
+        found = source.with_name(source.name + suffix)
+        if found.exists():
+            shutil.copy(found, target.with_name(target.name + suffix))
+    return target
 
 
 @pytest.fixture(scope="session")
@@ -25,9 +35,4 @@ def demo_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def demo_copy(demo_day: Path, tmp_path: Path) -> Path:
     """A copy of the demo court's database of this test's own."""
-    db = tmp_path / "sop.db"
-    for suffix in ("", "-wal"):  # a WAL file left open would hold the newest commits
-        source = demo_day.with_name(demo_day.name + suffix)
-        if source.exists():
-            shutil.copy(source, db.with_name(db.name + suffix))
-    return db
+    return copy_database(demo_day, tmp_path / "sop.db")
