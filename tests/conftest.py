@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from sop_runtime.i18n import set_lang
+
+# the suite hashes hundreds of passwords: the cheapest argon2id profile (also for the CLI and
+# web servers it starts as subprocesses); test_auth checks the production profile
+os.environ["SOP_TEST_CHEAP_PASSWORD_HASHES"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFINITIONS = ROOT / "definitions"

@@ -413,3 +413,17 @@ def test_times_in_a_body_are_the_courts_and_impossible_ones_are_refused(
         "sop": "legalisasi-waarmerking", "fields": {"catatan": "a\x00b"}}).status_code == 422
     assert api.post("/api/cases", headers=tokens[CLERK], json={
         "sop": "legalisasi-waarmerking", "lainnya": 1}).status_code == 422  # unknown key
+
+
+def test_outside_the_tests_passwords_use_rfc_9106s_profile(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    from argon2 import PasswordHasher
+
+    monkeypatch.delenv(auth.CHEAP_FOR_TESTS)
+    auth._hasher.cache_clear()
+    try:
+        hasher = auth._hasher()
+        assert (hasher.time_cost, hasher.memory_cost) == (3, 65536)
+        assert hasher.time_cost == PasswordHasher().time_cost
+    finally:
+        auth._hasher.cache_clear()
