@@ -20,7 +20,6 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import DBAPIError
 
 from sop_runtime.actions import ActionContext, ActionError, resolve
 from sop_runtime.compiler.workflow import Node, Workflow
@@ -35,12 +34,10 @@ from sop_runtime.engine.state import CaseState
 from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
-from sop_runtime.service.cases import current_state, load_case, record_events
+from sop_runtime.service.cases import Written, current_state, load_case, write_case
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.counters import next_case_number
-from sop_runtime.store.db import begin_write
-from sop_runtime.store.errors import ConcurrencyConflict, is_conflict
 from sop_runtime.store.schema import cases as cases_table
 from sop_runtime.store.schema import open_steps as open_table
 from sop_runtime.worktime import CourtCalendar
@@ -156,27 +153,22 @@ def _on_open_attempt(rt: Runtime, work: Work, act: Callable[[_Open], list[Event]
     """Run ``act`` in one write transaction if ``work``'s step attempt is still open, and
     record the events it returns. None when the attempt is done or gone (with nothing
     recorded); otherwise the events recorded and the step's outputs after them."""
-    now = rt.now()
-    try:
-        with begin_write(rt.engine) as conn:
-            court_file, calendar = catalog.court(rt, conn)
-            head, state = current_state(rt, conn, work.case_id)
-            step = state.current(work.node)
-            if step is None or not step.is_open or step.attempt != work.attempt:
-                return None
-            wf = catalog.workflow(rt, conn, state.version)
-            directory = _with_system(catalog.directory(rt, conn), system_roles(rt, conn))
-            new = act(_Open(conn, court_file, calendar, state, wf, now, directory)) or []
-            if new:
-                state, head = record_events(conn, wf, state, head, new, now)
-        if new:
-            rt.remember(work.case_id, head, state)
-    except DBAPIError as exc:
-        if is_conflict(exc):
-            raise ConcurrencyConflict(work.case_id) from None
-        raise
-    after = state.current(work.node)
-    return new, dict(after.outputs) if after else {}
+    def write(conn: Connection, now: datetime) -> Written | None:
+        court_file, calendar = catalog.court(rt, conn)
+        head, state = current_state(rt, conn, work.case_id)
+        step = state.current(work.node)
+        if step is None or not step.is_open or step.attempt != work.attempt:
+            return None
+        wf = catalog.workflow(rt, conn, state.version)
+        directory = _with_system(catalog.directory(rt, conn), system_roles(rt, conn))
+        new = act(_Open(conn, court_file, calendar, state, wf, now, directory)) or []
+        return Written(work.case_id, wf, state, head, new)
+
+    done = write_case(rt, work.case_id, write)
+    if done is None:
+        return None
+    after = done.state.current(work.node)
+    return done.events, dict(after.outputs) if after else {}
 
 
 def execute(rt: Runtime, work: Work, *, documents: Path | None = None) -> Done:

@@ -9,7 +9,7 @@ events with the case's projections in the same transaction, and commits. A refus
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -128,37 +128,64 @@ def record_events(conn: Connection, wf: Workflow, state: CaseState,
     return state, (appended[-1].seq, appended[-1].hash)
 
 
-def _execute(rt: Runtime, case_id: str | None, command: Command,
-             sop_id: str | None = None) -> Outcome:
+@dataclass
+class Written:
+    """What one write on a case decided: the case, its workflow, its state and head before
+    the new events, and the events (after :func:`write_case`: the state and head after)."""
+
+    case_id: str
+    workflow: Workflow
+    state: CaseState
+    head: tuple[int, str]
+    events: list[Event]
+
+
+def write_case(rt: Runtime, case_id: str | None,
+               act: Callable[[Connection, datetime], Written | None]) -> Written | None:
+    """One write transaction on a case. ``act`` loads what it needs and decides (None: there
+    is nothing to do); the events it returns are appended and the projections updated in the
+    same transaction, the case's state is remembered once committed, and a concurrent write
+    to the case is a :class:`ConcurrencyConflict`."""
     now = rt.now()
     try:
         with begin_write(rt.engine) as conn:
-            court_file, calendar = catalog.court(rt, conn)
-            if case_id is None:
-                assert sop_id is not None
-                wf = catalog.current_workflow(rt, conn, sop_id)
-                case_id = _new_case_id(conn, court_file.pengadilan.kode, now, calendar.tz)
-                head: tuple[int, str] = (0, GENESIS)
-                state = CaseState(case_id)
-            else:
-                head, state = current_state(rt, conn, case_id)
-                wf = catalog.workflow(rt, conn, state.version)
-            ctx = Context(now=now, calendar=calendar,
-                          directory=catalog.directory(rt, conn),
-                          entry_limit=court_file.batas_pencatatan)
-            new = decide(wf, state, command, ctx=ctx)
-            if new:
-                state, head = record_events(conn, wf, state, head, new, now)
-        if new:
-            rt.remember(case_id, head, state)
+            done = act(conn, now)
+            if done is not None and done.events:
+                done.state, done.head = record_events(conn, done.workflow, done.state,
+                                                      done.head, done.events, now)
+        if done is not None and done.events:
+            rt.remember(done.case_id, done.head, done.state)
     except DBAPIError as exc:
         if is_conflict(exc):
             raise ConcurrencyConflict(case_id or "?") from None
         raise
-    refusal = next((e for e in new if isinstance(e, ActionRefused)), None)
+    return done
+
+
+def _execute(rt: Runtime, case_id: str | None, command: Command,
+             sop_id: str | None = None) -> Outcome:
+    def act(conn: Connection, now: datetime) -> Written:
+        court_file, calendar = catalog.court(rt, conn)
+        if case_id is None:
+            assert sop_id is not None
+            wf = catalog.current_workflow(rt, conn, sop_id)
+            new_id = _new_case_id(conn, court_file.pengadilan.kode, now, calendar.tz)
+            head: tuple[int, str] = (0, GENESIS)
+            state = CaseState(new_id)
+        else:
+            new_id = case_id
+            head, state = current_state(rt, conn, case_id)
+            wf = catalog.workflow(rt, conn, state.version)
+        ctx = Context(now=now, calendar=calendar, directory=catalog.directory(rt, conn),
+                      entry_limit=court_file.batas_pencatatan)
+        return Written(new_id, wf, state, head, decide(wf, state, command, ctx=ctx))
+
+    done = write_case(rt, case_id, act)
+    assert done is not None
+    refusal = next((e for e in done.events if isinstance(e, ActionRefused)), None)
     if refusal is not None:
-        raise Refused(case_id, refusal, wf)
-    return Outcome(case_id, state, tuple(new), wf)
+        raise Refused(done.case_id, refusal, done.workflow)
+    return Outcome(done.case_id, done.state, tuple(done.events), done.workflow)
 
 
 def _new_case_id(conn: Connection, court_code: str, now: datetime, tz: object) -> str:
