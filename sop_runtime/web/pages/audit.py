@@ -29,6 +29,7 @@ from sop_runtime.store import queries
 from sop_runtime.store.workflows import list_sops
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
 from sop_runtime.web.forms import checked
+from sop_runtime.web.pages.cases import CaseId
 from sop_runtime.web.pages.library import standalone
 from sop_runtime.web.pages.supervise import text_field
 from sop_runtime.web.render import page
@@ -189,7 +190,7 @@ def find_case(caller: Auditor, perkara: str = "") -> RedirectResponse:
 
 
 @router.get("/audit/perkara/{case_id}")
-def case_report(rt: Rt, case_id: str, caller: Auditor, output: AsFormat = "") -> Response:
+def case_report(rt: Rt, case_id: CaseId, caller: Auditor, output: AsFormat = "") -> Response:
     """One case's accountability report: timeline, who, deviations, time limits, seal."""
     from sop_runtime.service.casereport import case_html
     from sop_runtime.service.casereport import case_report as report_of

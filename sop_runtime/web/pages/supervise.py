@@ -27,6 +27,7 @@ from sop_runtime.service.access import Permission
 from sop_runtime.service.supervision import Age, Candidate, Held, candidates, overview
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
 from sop_runtime.web.forms import checked, safe_next
+from sop_runtime.web.pages.cases import CaseId
 from sop_runtime.web.render import page
 
 router = APIRouter()
@@ -124,7 +125,7 @@ class CaseStep:
 
 
 @router.get("/pengawasan/perkara/{case_id}", response_class=HTMLResponse)
-def case_overrides(request: Request, rt: Rt, case_id: str, caller: Supervisor) -> HTMLResponse:
+def case_overrides(request: Request, rt: Rt, case_id: CaseId, caller: Supervisor) -> HTMLResponse:
     view = views.case(rt, case_id)
     wf = view.workflow
     latest = {s.node: s for s in view.state.steps}  # each node's newest attempt
@@ -188,7 +189,7 @@ def extend(rt: Rt, caller: Acting, case: Text = "", node: Text = "", alasan: Tex
 
 
 @router.post("/perkara/{case_id}/batal")
-def cancel(rt: Rt, case_id: str, caller: Acting, alasan: Text = "",
+def cancel(rt: Rt, case_id: CaseId, caller: Acting, alasan: Text = "",
            kembali: Text = "") -> RedirectResponse:
     cases.cancel(rt, case_id, caller.username, reason=_reason(alasan))
     return _back(kembali or f"/pengawasan/perkara/{case_id}", tindakan="batal",
