@@ -5,7 +5,9 @@ Hierarchy::
     SopRuntimeError                 root: every error the product raises on purpose
     ├── DefinitionError             a definition (or the court file) cannot be used;
     │                               carries every Problem found, with file:line:col
-    └── NotFoundError               a named SOP, file or object does not exist
+    ├── NotFoundError               a named SOP, file or object does not exist
+    └── Damaged                     a stored record no longer matches what it was sealed
+                                    or hashed as (tampering or damage): run ``sop verify``
 
 Interfaces catch ``SopRuntimeError`` and print its message; anything else is a bug.
 """
@@ -33,6 +35,11 @@ class NotFoundError(SopRuntimeError):
     """A named SOP, file or object does not exist."""
 
 
+class Damaged(SopRuntimeError):
+    """A stored record no longer matches its hash (edited or damaged outside the product):
+    nothing may be decided from it."""
+
+
 def loaded_instance(exc: BaseException, module: str, name: str) -> bool:
     """Whether ``exc`` is a ``module.name`` (without importing ``module`` if nothing did)."""
     import sys
@@ -46,7 +53,10 @@ def kind_of(exc: SopRuntimeError) -> str:
     """What an error the product raised means for whoever asked, whatever the interface:
     ``refused`` (the procedure refused it; the attempt is recorded), ``conflict`` (the case
     moved meanwhile: reload), ``not_found`` (an unknown name, or a command the rules reject
-    as impossible), ``not_allowed`` (not this user's to do; nothing recorded), ``problem``."""
+    as impossible), ``not_allowed`` (not this user's to do; nothing recorded), ``damaged``
+    (a stored record was edited or damaged outside the product), ``problem``."""
+    if isinstance(exc, Damaged):
+        return "damaged"
     if loaded_instance(exc, "sop_runtime.service.cases", "Refused"):
         return "refused"
     if (loaded_instance(exc, "sop_runtime.store.errors", "ConcurrencyConflict")

@@ -2,7 +2,7 @@
 
 The writers take a stream of :class:`LogRow`; :func:`sop_runtime.audit.export.export`
 feeds them from a court's database. Chain verification lives with the chain
-(:mod:`sop_runtime.store.chain`) and is offered by :func:`sop_runtime.service.views.verify`.
+(:mod:`sop_runtime.store.chain`) and is offered by :func:`sop_runtime.service.integrity.verify`.
 """
 
 from sop_runtime.audit.rows import LogRow, log_rows

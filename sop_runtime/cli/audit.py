@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sop_runtime.cli import options as opt
 from sop_runtime.cli.common import runtime
 from sop_runtime.i18n import tr
+
+if TYPE_CHECKING:
+    from sop_runtime.service.integrity import Difference
 
 
 def log(case: opt.Case, as_json: opt.Json = False) -> None:
@@ -58,30 +62,20 @@ def verify(
         help="Jumlah proses (bawaan: satu per inti untuk log yang panjang) / processes "
              "(default: one per core for a long log)")] = None,
 ) -> None:
-    """Periksa rantai hash seluruh log dan setiap segel / verify the whole log's hash chain
-    and every seal."""
+    """Periksa rantai hash seluruh log, proyeksi, versi SOP tersimpan dan setiap segel /
+    verify the whole log's hash chains, the projections, the stored SOP versions and every
+    seal."""
     from rich.markup import escape
 
     from sop_runtime.cli.common import Exit, print_json, say
-    from sop_runtime.service import seals, views
+    from sop_runtime.service import integrity
 
-    rt = runtime()
-    report = views.verify(rt, workers=workers)
-    sealed = seals.check(rt)
-    brk, sbrk = report.first_break, sealed.first_break
-    ok = report.ok and sealed.ok
+    found = integrity.verify(runtime(), workers=workers)
     if as_json:
-        print_json({
-            "ok": ok, "cases": report.cases, "events": report.events,
-            "first_break": None if brk is None else {
-                "case_id": brk.case_id, "seq": brk.seq, "what": brk.what,
-                "message": brk.message},
-            "seals": {"ok": sealed.ok, "checked": sealed.seals, "first_break": None
-                      if sbrk is None else {
-                          "seal_id": sbrk.seal_id, "case_id": sbrk.case_id, "seq": sbrk.seq,
-                          "what": sbrk.what, "message": sbrk.message}},
-        })
-        raise typer.Exit(int(Exit.OK if ok else Exit.PROBLEMS))
+        print_json(integrity.as_json(found))
+        raise typer.Exit(int(Exit.OK if found.ok else Exit.PROBLEMS))
+    report, sealed = found.chain, found.seals
+    brk, sbrk = report.first_break, sealed.first_break
     if report.ok:
         say(tr(
             "[bold green]✓[/] Log utuh: {e} peristiwa dalam {c} perkara terverifikasi",
@@ -94,6 +88,23 @@ def verify(
             "[bold red]✗ Log broken[/] at case {c}, seq {s} ({w}): {m}",
             c=brk.case_id, s="-" if brk.seq is None else brk.seq, w=brk.what,
             m=escape(brk.message)))
+    projected = found.projections
+    if projected.ok:
+        say(tr("[bold green]✓[/] Proyeksi sesuai log: daftar tugas, keterlambatan dan "
+               "penyimpangan {c} perkara",
+               "[bold green]✓[/] Projections match the log: worklists, overdue and "
+               "deviations of {c} cases", c=projected.cases))
+    else:
+        say(stderr=True, message=tr(
+            "[bold red]✗ Proyeksi berbeda dari log[/]: {n} perbedaan",
+            "[bold red]✗ Projections differ from the log[/]: {n} differences",
+            n=projected.findings.total))
+        _differences(projected.findings.shown, projected.findings.total)
+    if found.versions:
+        say(stderr=True, message=tr(
+            "[bold red]✗ Versi SOP tersimpan telah diubah[/]: {n}",
+            "[bold red]✗ Stored SOP versions were altered[/]: {n}", n=len(found.versions)))
+        _differences(found.versions, len(found.versions))
     if sbrk is not None:
         say(stderr=True, message=tr(
             "[bold red]✗ Segel dilanggar[/] ({w}): {m}", "[bold red]✗ Seal broken[/] ({w}): {m}",
@@ -101,7 +112,31 @@ def verify(
     elif sealed.seals:
         say(tr("[bold green]✓[/] {n} segel cocok dengan log",
                "[bold green]✓[/] {n} seals match the log", n=sealed.seals))
-    raise typer.Exit(int(Exit.OK if ok else Exit.PROBLEMS))
+    raise typer.Exit(int(Exit.OK if found.ok else Exit.PROBLEMS))
+
+
+SHOWN_IN_TERMINAL = 50
+
+
+def _differences(shown: Sequence[Difference], total: int) -> None:
+    """The differences as a table on standard error (at most :data:`SHOWN_IN_TERMINAL`)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from sop_runtime.cli.common import err_console, say
+    from sop_runtime.service.integrity import SHOWN
+
+    table = Table(show_edge=False)
+    for col in (tr("perkara / versi", "case / version"), tr("tabel", "table"),
+                tr("perbedaan", "difference")):
+        table.add_column(col, overflow="fold")
+    for d in shown[:SHOWN_IN_TERMINAL]:
+        table.add_row(escape(d.subject), d.table_label, escape(d.message))
+    err_console().print(table)
+    if total > SHOWN_IN_TERMINAL:
+        say(stderr=True, message=tr("... dan {n} lagi ('sop verify --json' memuat {k} pertama)",
+                                    "... and {n} more ('sop verify --json' holds the first {k})",
+                                    n=total - SHOWN_IN_TERMINAL, k=min(total, SHOWN)))
 
 
 class Format(StrEnum):

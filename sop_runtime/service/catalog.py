@@ -7,13 +7,14 @@ import uuid
 
 from sqlalchemy import Connection
 
+from sop_runtime.compiler.compile import CompileResult
 from sop_runtime.compiler.library import compile_source
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.definition.court import CourtFile
 from sop_runtime.definition.loader import validate_as
 from sop_runtime.definition.yamlsource import load_yaml
 from sop_runtime.engine.actors import Directory
-from sop_runtime.errors import DefinitionError, NotFoundError
+from sop_runtime.errors import Damaged, DefinitionError, NotFoundError
 from sop_runtime.i18n import tr
 from sop_runtime.service.ready import COURT_KEY, DIRECTORY_KEY, setting
 from sop_runtime.service.runtime import Runtime
@@ -56,9 +57,23 @@ def workflow(rt: Runtime, conn: Connection, version: str) -> Workflow:
                                "SOP version {v} is not in the database", v=version[:12]))
     file = f"{version[:12]}.yaml"
     known = {row.sop_id for row in workflows.list_sops(conn)}
-    result = compile_source(stored, file, known_sops=known)
+    try:
+        result = compile_source(stored, file, known_sops=known)
+    except DefinitionError as exc:
+        result = CompileResult(None, list(exc.problems))
     if result.workflow is None:
-        raise DefinitionError(result.problems)
+        first = result.problems[0].format() if result.problems else "-"
+        raise Damaged(tr(
+            "Sumber tersimpan SOP versi {v} tidak lagi dapat dibaca ({p}); jalankan 'sop verify'",
+            "The stored source of SOP version {v} can no longer be read ({p}); run 'sop verify'",
+            v=version[:12], p=first))
+    if result.workflow.version != version:
+        raise Damaged(tr(
+            "Sumber tersimpan SOP versi {v} telah diubah: isinya kini berversi {now}. Perkara "
+            "yang dipatok pada versi ini tidak dapat dijalankan; jalankan 'sop verify'",
+            "The stored source of SOP version {v} was altered: its content is now version "
+            "{now}. Cases pinned to this version cannot run; run 'sop verify'",
+            v=version[:12], now=result.workflow.version[:12]))
     rt._workflows[version] = result.workflow
     return result.workflow
 

@@ -19,11 +19,10 @@ from sop_runtime.store import directory, queries
 if TYPE_CHECKING:
     from sop_runtime.compiler.workflow import Workflow
     from sop_runtime.engine import CaseState, Event
-    from sop_runtime.store.chain import VerifyReport
     from sop_runtime.store.events import StoredEvent
 
 __all__ = ["CaseView", "Late", "Task", "case", "court_zone", "deviations", "overdue", "tasks",
-           "users", "verify"]
+           "users"]
 
 
 @dataclass(frozen=True)
@@ -121,24 +120,3 @@ def users(rt: Runtime) -> list[Any]:
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         return list(directory.list_users(conn))
-
-
-def verify(rt: Runtime, *, workers: int | None = None) -> VerifyReport:
-    """Check the whole log. A long log is checked on several cores (``workers``; by default
-    one per core, when the log is long enough to repay starting them)."""
-    import os
-
-    from sqlalchemy import func, select
-
-    from sop_runtime.store.chain import verify as verify_chain
-    from sop_runtime.store.parallel import verify_parallel, workers_for
-    from sop_runtime.store.schema import events
-
-    with rt.engine.connect() as conn:
-        ensure_ready(rt, conn)
-        if workers is None:
-            estimate = conn.execute(select(func.max(events.c.id))).scalar() or 0
-            workers = workers_for(estimate, os.cpu_count() or 1)
-        if workers <= 1:
-            return verify_chain(conn)
-    return verify_parallel(rt.engine.url.render_as_string(hide_password=False), workers)

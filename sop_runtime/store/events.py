@@ -90,12 +90,12 @@ def _stored(row: dict[str, Any]) -> StoredEvent:
                        orjson.loads(row["payload"]), row["prev_hash"], row["hash"])
 
 
-_COLUMNS = (events.c.case_id, events.c.seq, events.c.type, events.c.version,
+COLUMNS = (events.c.case_id, events.c.seq, events.c.type, events.c.version,
             events.c.occurred_at, events.c.recorded_at, events.c.actor, events.c.payload,
             events.c.prev_hash, events.c.hash)
 
 
-_LOAD = (select(*_COLUMNS).where(events.c.case_id == bindparam("case"))
+_LOAD = (select(*COLUMNS).where(events.c.case_id == bindparam("case"))
          .order_by(events.c.seq))  # built once
 
 

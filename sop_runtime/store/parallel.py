@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
 
 from sqlalchemy import func, select
 
 from sop_runtime.store.chain import Span, VerifyReport, verify
 from sop_runtime.store.db import make_engine
 from sop_runtime.store.schema import events
+
+T = TypeVar("T")
 
 MIN_EVENTS_PER_WORKER = 200_000  # below this a worker's start-up costs more than it saves
 
@@ -47,14 +51,21 @@ def _verify_span(url: str, span: Span) -> VerifyReport:
         engine.dispose()
 
 
-def verify_parallel(url: str, workers: int) -> VerifyReport:
-    """:func:`verify` over ``workers`` processes; one process for a short log."""
+def over_spans(url: str, workers: int, check: Callable[[str, Span], T]) -> list[T]:
+    """``check(url, span)`` for ``workers`` ranges of case ids, each in a process of its own
+    (``check`` must be a module-level function); in this process for one range. The
+    answers come in case order."""
     ranges = spans(url, workers) if workers > 1 else [Span()]
     if len(ranges) == 1:
-        return _verify_span(url, ranges[0])
+        return [check(url, ranges[0])]
     context = multiprocessing.get_context("spawn")  # no connection crosses a fork
     with ProcessPoolExecutor(len(ranges), mp_context=context) as pool:
-        reports = list(pool.map(_verify_span, [url] * len(ranges), ranges))
+        return list(pool.map(check, [url] * len(ranges), ranges))
+
+
+def verify_parallel(url: str, workers: int) -> VerifyReport:
+    """:func:`verify` over ``workers`` processes; one process for a short log."""
+    reports = over_spans(url, workers, _verify_span)
     first = next((r.first_break for r in reports if r.first_break is not None), None)
     return VerifyReport(first is None, sum(r.events for r in reports),
                         sum(r.cases for r in reports), first)

@@ -7,15 +7,15 @@ derived from the log and can be cleared and rebuilt from it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import Connection, bindparam, delete, insert, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from sop_runtime.store.schema import cases, deviations, open_steps
+from sop_runtime.store.schema import cases, deviations, events, open_steps
 
 Outcome = Literal["dicatat", "ditolak"]
 """A deviation recorded and accepted (``dicatat``) or an attempt refused (``ditolak``)."""
@@ -111,3 +111,61 @@ def clear_projections(conn: Connection) -> None:
     """Empty every projection (before rebuilding them from the log)."""
     for table in (open_steps, deviations, cases):
         conn.execute(delete(table))
+
+
+# -- reading them back, to compare with the fold of the log (``sop verify``) -------------
+
+@dataclass(frozen=True, slots=True)
+class StoredProjections:
+    """The projected rows of some cases, as the tables hold them."""
+
+    cases: dict[str, CaseRow]
+    open_steps: dict[str, list[OpenStepRow]]
+    deviations: dict[str, list[DeviationRow]]
+
+
+_c, _o, _d = cases.c, open_steps.c, deviations.c
+_READ_CASES = select(*(_c[name] for name in _CASE_FIELDS)).where(
+    _c.case_id.in_(bindparam("ids", expanding=True)))
+_READ_STEPS = select(*(_o[name] for name in _STEP_FIELDS)).where(
+    _o.case_id.in_(bindparam("ids", expanding=True)))
+_DEVIATION_FIELDS = tuple(f for f in DeviationRow.__dataclass_fields__)
+_READ_DEVIATIONS = select(*(_d[name] for name in _DEVIATION_FIELDS)).where(
+    _d.case_id.in_(bindparam("ids", expanding=True))).order_by(_d.case_id, _d.seq, _d.id)
+
+
+def stored_for(conn: Connection, ids: Sequence[str]) -> StoredProjections:
+    """The ``cases``, ``open_steps`` and ``deviations`` rows of the cases ``ids``."""
+    found = StoredProjections({}, {}, {})
+    if not ids:
+        return found
+    params = {"ids": list(ids)}
+    for row in conn.execute(_READ_CASES, params):
+        value = dict(zip(_CASE_FIELDS, row, strict=True))
+        value["fields"] = orjson.loads(value["fields"])
+        found.cases[value["case_id"]] = CaseRow(**value)
+    for row in conn.execute(_READ_STEPS, params):
+        step = OpenStepRow(**dict(zip(_STEP_FIELDS, row, strict=True)))
+        found.open_steps.setdefault(step.case_id, []).append(step)
+    for row in conn.execute(_READ_DEVIATIONS, params):
+        value = dict(zip(_DEVIATION_FIELDS, row, strict=True))
+        value["evidence"] = orjson.loads(value["evidence"])
+        found.deviations.setdefault(value["case_id"], []).append(DeviationRow(**value))
+    return found
+
+
+def orphans(conn: Connection, first: str | None = None, stop: str | None = None
+            ) -> list[tuple[str, str]]:
+    """(table, case id) of ``open_steps`` and ``deviations`` rows whose case has no event at
+    all, for case ids in [``first``, ``stop``) (either end open when None)."""
+    out: list[tuple[str, str]] = []
+    for name, table in (("open_steps", open_steps), ("deviations", deviations)):
+        has_log = select(events.c.id).where(events.c.case_id == table.c.case_id).exists()
+        query = select(table.c.case_id).distinct().where(~has_log)
+        if first is not None:
+            query = query.where(table.c.case_id >= first)
+        if stop is not None:
+            query = query.where(table.c.case_id < stop)
+        out.extend((name, case_id) for case_id in conn.execute(query.order_by(table.c.case_id))
+                   .scalars())
+    return out

@@ -1,11 +1,13 @@
-"""Walking the whole log: every case that has events."""
+"""Walking the whole log: every case that has events, and every case's events in order."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import orjson
 from sqlalchemy import Connection, select
 
+from sop_runtime.store.events import COLUMNS, StoredEvent
 from sop_runtime.store.schema import events
 
 
@@ -14,3 +16,26 @@ def case_ids(conn: Connection) -> Iterator[str]:
     query = select(events.c.case_id).distinct().order_by(events.c.case_id)
     for (case_id,) in conn.execute(query):
         yield case_id
+
+
+def case_logs(conn: Connection, first: str | None = None, stop: str | None = None,
+              *, batch: int = 5000) -> Iterator[list[StoredEvent]]:
+    """Each case's events in order, case by case, for case ids in [``first``, ``stop``)
+    (either end open when None). The rows are streamed (a server-side cursor on
+    PostgreSQL), so memory holds one batch and one case."""
+    query = select(*COLUMNS)
+    if first is not None:
+        query = query.where(events.c.case_id >= first)
+    if stop is not None:
+        query = query.where(events.c.case_id < stop)
+    query = query.order_by(events.c.case_id, events.c.seq)
+    result = conn.execute(query.execution_options(yield_per=batch))
+    case: list[StoredEvent] = []
+    for r in result:
+        if case and case[0].case_id != r[0]:
+            yield case
+            case = []
+        case.append(StoredEvent(r[0], r[1], r[2], r[3], r[4], r[5], r[6], orjson.loads(r[7]),
+                                r[8], r[9]))
+    if case:
+        yield case

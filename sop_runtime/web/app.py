@@ -95,7 +95,7 @@ def _status(exc: SopRuntimeError) -> int:
     kind = kind_of(exc)
     if kind == "not_found":  # an unknown name, or a command the rules reject as impossible
         return 404 if isinstance(exc, NotFoundError) else 422
-    return {"refused": 403, "not_allowed": 403, "conflict": 409}.get(kind, 422)
+    return {"refused": 403, "not_allowed": 403, "conflict": 409, "damaged": 500}.get(kind, 422)
 
 
 async def _domain_error(request: Request, exc: SopRuntimeError) -> Response:

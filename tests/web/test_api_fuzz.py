@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from sop_runtime.service import auth, seals, views
+from sop_runtime.service import auth, integrity, seals
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
@@ -91,4 +91,4 @@ def test_no_input_makes_the_api_fail(operation: Any, fuzzed_court: dict[str, Any
 
     fuzz()
     # whatever the fuzzer sent, the log still verifies: nothing half-written
-    assert views.verify(fuzzed_court["rt"]).ok
+    assert integrity.verify(fuzzed_court["rt"]).ok

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 from sqlalchemy import func, select, update
 
-from sop_runtime.service import seals, views
+from sop_runtime.service import integrity, seals, views
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.schema import cases, events
 from tests.web.test_pages import client, rt, signed_in  # noqa: F401  (rt: fixture)
@@ -52,7 +52,7 @@ def test_verification_on_demand_finds_a_tampered_event(rt: Runtime) -> None:  # 
     seals.seal(rt, "bambang.panitera")
     intact = auditor.post("/audit/verifikasi", data={"csrf": token})
     assert intact.status_code == 200 and 'data-verified="ok"' in intact.text
-    report = views.verify(rt)
+    report = integrity.verify(rt).chain
     assert f"{report.events} peristiwa dalam {report.cases} perkara" in intact.text
     assert 'data-seals="ok"' in intact.text
     assert auditor.post("/audit/verifikasi", data={"csrf": "palsu"}).status_code == 403
@@ -62,6 +62,25 @@ def test_verification_on_demand_finds_a_tampered_event(rt: Runtime) -> None:  # 
     broken = auditor.post("/audit/verifikasi", data={"csrf": token})
     assert 'data-verified="broken"' in broken.text
     assert f'data-case="{CASE}"' in broken.text and 'data-seq="2"' in broken.text
+
+
+def test_verification_lists_every_difference_of_the_projections(
+        rt: Runtime) -> None:  # noqa: F811
+    """The page an examiner uses names a deleted deviation in words, linked to its case."""
+    from sqlalchemy import delete
+
+    from sop_runtime.store.schema import deviations
+
+    gone = views.deviations(rt)[0]
+    with rt.engine.begin() as conn:
+        conn.execute(delete(deviations).where(deviations.c.case_id == gone.case_id,
+                                              deviations.c.seq == gone.seq))
+    auditor, token = signed_in(rt, "fitri.hakim")
+    page = auditor.post("/audit/verifikasi", data={"csrf": token})
+    assert page.status_code == 200 and 'data-verified="broken"' in page.text
+    assert 'data-projections="broken"' in page.text
+    assert f'<a href="/audit/perkara/{gone.case_id}">' in page.text
+    assert "Penyimpangan" in page.text and "padahal log mencatatnya" in page.text
 
 
 def test_exports_are_downloads_and_xes_parses(rt: Runtime) -> None:  # noqa: F811

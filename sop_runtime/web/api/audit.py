@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from sop_runtime.audit.figures import Timing as Figures
 from sop_runtime.i18n import tr
-from sop_runtime.service import catalog, seals, views
+from sop_runtime.service import catalog, seals
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.seals import SealRow
@@ -20,7 +20,6 @@ from sop_runtime.store.workflows import list_sops
 from sop_runtime.web.api.common import CaseFilter, CaseId, Responses, SopFilter, iso, moment
 from sop_runtime.web.api.schemas import (
     AgingOut,
-    ChainBreak,
     LoadOut,
     PeriodOut,
     ProofCheckBody,
@@ -71,18 +70,18 @@ def _timing(t: Figures) -> dict[str, Any]:
 def router() -> APIRouter:
     api = APIRouter(tags=[TAG])
 
-    @api.get("/verify", summary="Periksa log dan segel / verify the log and its seals")
+    @api.get("/verify", summary="Periksa log, proyeksi dan segel / verify the log, "
+                                "projections and seals")
     def verify(rt: Rt, caller: ApiAuditor) -> VerifyOut:
-        """Rantai hash seluruh log dan setiap segel; ``ok`` salah bila ada yang diubah,
-        dihapus, disisipkan atau ditukar / the whole log's hash chain and every seal; ``ok``
-        is false when anything was changed, removed, inserted or reordered."""
-        report = views.verify(rt)
-        sealed = _seal_check(rt)
-        b = report.first_break
-        return VerifyOut(ok=report.ok and sealed.ok, cases=report.cases, events=report.events,
-                         first_break=None if b is None else ChainBreak(
-                             case_id=b.case_id, seq=b.seq, what=str(b.what), message=b.message),
-                         seals=sealed)
+        """Rantai hash seluruh log, proyeksi (daftar tugas, penyimpangan) terhadap log, versi
+        SOP tersimpan terhadap sumbernya, dan setiap segel; ``ok`` salah bila ada yang
+        diubah, dihapus, disisipkan atau ditukar / the whole log's hash chains, the
+        projections (worklists, deviations) against the log, the stored SOP versions against
+        their sources, and every seal; ``ok`` is false when anything was changed, removed,
+        inserted or reordered."""
+        from sop_runtime.service import integrity
+
+        return VerifyOut.model_validate(integrity.as_json(integrity.verify(rt)))
 
     @api.get("/export/{fmt}", summary="Ekspor log / export the event log",
              response_class=Response,

@@ -265,11 +265,34 @@ class SealCheckOut(BaseModel):
     first_break: SealBreakOut | None
 
 
+class DifferenceOut(BaseModel):
+    subject: str  # the case id, or the SOP version
+    table: str
+    what: str     # missing | extra | changed | unreadable
+    row: str
+    detail: str
+    message: str
+
+
+class ProjectionsOut(BaseModel):
+    ok: bool
+    cases: int
+    total: int
+    differences: list[DifferenceOut]
+
+
+class VersionsOut(BaseModel):
+    ok: bool
+    differences: list[DifferenceOut]
+
+
 class VerifyOut(BaseModel):
     ok: bool
     cases: int
     events: int
     first_break: ChainBreak | None
+    projections: ProjectionsOut
+    versions: VersionsOut
     seals: SealCheckOut
 
 

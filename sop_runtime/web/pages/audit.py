@@ -72,10 +72,13 @@ def audit(request: Request, rt: Rt, caller: Auditor) -> HTMLResponse:
 
 @router.post("/audit/verifikasi", response_class=HTMLResponse)
 def verify(request: Request, rt: Rt, caller: Checking) -> HTMLResponse:
-    """Check every case's hash chain and every seal now; the page shows the outcome (a
-    read, so it is answered directly rather than redirected)."""
-    return _audit_page(request, rt, caller, verified=views.verify(rt),
-                       seal_check=seals.check(rt), checked_at=rt.now())
+    """Check every case's hash chain, the projections against the log, the stored SOP
+    versions and every seal now; the page shows the outcome (a read, so it is answered
+    directly rather than redirected)."""
+    from sop_runtime.service import integrity
+
+    return _audit_page(request, rt, caller, verified=integrity.verify(rt),
+                       checked_at=rt.now())
 
 
 @router.post("/audit/segel")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sop_runtime.service import seals, views
+from sop_runtime.service import integrity, seals
 from sop_runtime.service.people import NotAllowed
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
@@ -25,7 +25,7 @@ def sealed(demo_copy: Path) -> tuple[Runtime, Path]:
     rt = Runtime(make_engine(f"sqlite:///{db}"), lambda: datetime(2026, 11, 30, 8, tzinfo=UTC))
     s = seals.seal(rt, "bambang.panitera", note="Laporan November 2026")
     assert (s.id, s.size, len(s.root)) == (1, 6, 64)
-    assert seals.check(rt).ok and views.verify(rt).ok
+    assert seals.check(rt).ok and integrity.verify(rt).ok
     return rt, db
 
 
@@ -40,7 +40,7 @@ def test_a_whole_case_deleted_is_found_since_the_seal(sealed: tuple[Runtime, Pat
     sql(db, "DELETE FROM events WHERE case_id = 'SNN-2026-00003'",
         "DELETE FROM cases WHERE case_id = 'SNN-2026-00003'",
         "DELETE FROM open_steps WHERE case_id = 'SNN-2026-00003'")
-    assert views.verify(rt).ok  # the chains that are left are all intact
+    assert integrity.verify(rt).chain.ok  # the chains that are left are all intact
     result = seals.check(rt)
     assert not result.ok and result.first_break is not None
     b = result.first_break
@@ -58,7 +58,7 @@ def test_newest_events_cut_off_are_found(sealed: tuple[Runtime, Path]) -> None:
                                   (case, last - 2)).fetchone()
         conn.execute("UPDATE cases SET last_seq = ?, head_hash = ? WHERE case_id = ?",
                      (seq, hash_, case))  # the forger adjusts the case row too
-    assert views.verify(rt).ok
+    assert integrity.verify(rt).chain.ok
     b = seals.check(rt).first_break
     assert b is not None and (b.what, b.case_id, b.seq) == ("truncated", case, last)
 

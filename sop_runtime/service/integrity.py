@@ -1,0 +1,355 @@
+"""Whether what the product shows is what the log says: the checks of ``sop verify``
+beyond the hash chain.
+
+The chain (:mod:`sop_runtime.store.chain`) proves the log itself. Everything the lists,
+pages and reports read besides the log is checked against it here:
+
+- **projections**: each case's ``cases`` row, ``open_steps`` rows and ``deviations`` rows
+  must equal what folding its log gives (a deleted deviation row, an edited status, fields,
+  SOP or open step is named), and no projected row may belong to a case with no log;
+- **versions**: each stored SOP version's source must still compile to the version hash it
+  is stored under (an edited source would silently change the rules of running cases).
+
+Every difference is listed (up to :data:`SHOWN`; the total is counted), not only the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime, tzinfo
+from typing import Any, Literal
+
+from sqlalchemy import Connection, select
+
+from sop_runtime.compiler.workflow import Workflow
+from sop_runtime.engine import fold
+from sop_runtime.errors import SopRuntimeError
+from sop_runtime.i18n import tr
+from sop_runtime.service import catalog
+from sop_runtime.service.cases import decode
+from sop_runtime.service.projection import case_row, deviation_rows, open_step_rows
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.service.seals import SealCheck
+from sop_runtime.store import projections
+from sop_runtime.store.chain import Span, VerifyReport
+from sop_runtime.store.events import StoredEvent
+from sop_runtime.store.projections import CaseRow, DeviationRow, OpenStepRow
+from sop_runtime.store.scan import case_logs
+from sop_runtime.store.schema import workflows
+
+SHOWN = 200         # differences kept for the answer; the rest are only counted
+CASES_PER_READ = 500  # cases whose projected rows are read in one query per table
+
+What = Literal["missing", "extra", "changed", "unreadable"]
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One place where a table says something the log (or a stored version) does not."""
+
+    subject: str     # the case id, or the SOP version
+    table: str       # cases | open_steps | deviations | workflows
+    what: What
+    row: str = ""    # which row of the case: "langkah 3/1 (kasir)", "urutan 12"
+    detail: str = ""  # the columns that differ, stored vs the log's value
+
+    @property
+    def message(self) -> str:
+        row = self.row or tr("baris perkara", "the case's row")
+        if self.what == "missing":
+            return tr("{r}: tidak ada, padahal log mencatatnya",
+                      "{r}: missing, though the log records it", r=row)
+        if self.what == "extra":
+            return tr("{r}: tidak ada di log{d}", "{r}: not in the log{d}", r=row,
+                      d=f" {self.detail}" if self.detail else "")
+        return f"{self.row}: {self.detail}" if self.row else self.detail
+
+    @property
+    def table_label(self) -> str:
+        return tr(*_TABLES.get(self.table, (self.table, self.table)))
+
+
+_TABLES = {
+    "cases": ("Perkara", "Case"),
+    "open_steps": ("Langkah terbuka", "Open steps"),
+    "deviations": ("Penyimpangan", "Deviations"),
+    "workflows": ("Versi SOP", "SOP version"),
+}
+
+
+@dataclass
+class Findings:
+    """Differences found so far: the first :data:`SHOWN`, and how many in all."""
+
+    shown: list[Difference] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, found: Iterable[Difference]) -> None:
+        for d in found:
+            self.total += 1
+            if len(self.shown) < SHOWN:
+                self.shown.append(d)
+
+    def merge(self, other: Findings) -> None:
+        self.add(other.shown)
+        self.total += other.total - len(other.shown)
+
+
+@dataclass(frozen=True)
+class ProjectionCheck:
+    cases: int                 # cases whose projections were compared with their log
+    findings: Findings
+
+    @property
+    def ok(self) -> bool:
+        return self.findings.total == 0
+
+
+# -- projections --------------------------------------------------------------------------
+
+def check_projections(rt: Runtime, conn: Connection, *, first: str | None = None,
+                      stop: str | None = None) -> ProjectionCheck:
+    """Compare the projections of the cases with ids in [``first``, ``stop``) with the fold
+    of their logs (inside the caller's transaction, so both are read from one snapshot)."""
+    findings = Findings()
+    checked = 0
+    for batch in _batches(case_logs(conn, first, stop), CASES_PER_READ):
+        stored = projections.stored_for(conn, [log[0].case_id for log in batch])
+        for log in batch:
+            checked += 1
+            findings.add(_compare_case(rt, conn, log, stored))
+    for table, case_id in projections.orphans(conn, first, stop):
+        findings.add([Difference(case_id, table, "extra", tr(
+            "(perkara tanpa log)", "(a case with no log)"))])
+    return ProjectionCheck(checked, findings)
+
+
+def _batches(logs: Iterator[list[StoredEvent]], size: int) -> Iterator[list[list[StoredEvent]]]:
+    batch: list[list[StoredEvent]] = []
+    for log in logs:
+        batch.append(log)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def expected_rows(rt: Runtime, conn: Connection, log: list[StoredEvent]
+                  ) -> tuple[CaseRow, list[OpenStepRow], list[DeviationRow]]:
+    """What the projections of a case should hold: the fold of its log (``updated_at``,
+    when the row was last written, is not the log's and is left as stored)."""
+    events = decode(log)
+    state = fold(log[0].case_id, events)
+    wf = catalog.workflow(rt, conn, state.version)
+    return (case_row(state, log[-1].hash, log[-1].recorded_at), open_step_rows(wf, state),
+            deviation_rows(state.case_id, 1, events))
+
+
+def _compare_case(rt: Runtime, conn: Connection, log: list[StoredEvent],
+                  stored: projections.StoredProjections) -> list[Difference]:
+    case_id = log[0].case_id
+    tz = catalog.court(rt, conn)[1].tz
+    try:
+        expected = expected_rows(rt, conn, log)
+    except SopRuntimeError as exc:  # e.g. its SOP version's source was altered
+        return [Difference(case_id, "cases", "unreadable", "", str(exc))]
+    except Exception as exc:  # the log cannot be folded: the chain check names the event
+        return [Difference(case_id, "cases", "unreadable", "", tr(
+            "log tidak dapat dibaca ulang ({e})", "the log cannot be replayed ({e})",
+            e=f"{type(exc).__name__}: {exc}"))]
+    row, steps, deviations = expected
+    out: list[Difference] = []
+    have = stored.cases.get(case_id)
+    if have is None:
+        out.append(Difference(case_id, "cases", "missing"))
+    else:
+        out.extend(_changed(case_id, "cases", "", have, row, tz, skip={"updated_at"}))
+    out.extend(_rows(case_id, "open_steps", stored.open_steps.get(case_id, []), steps,
+                     _step_key, tz))
+    out.extend(_rows(case_id, "deviations", stored.deviations.get(case_id, []), deviations,
+                     _deviation_key, tz))
+    return out
+
+
+def _step_key(row: OpenStepRow) -> tuple[Any, ...]:
+    return (row.node, row.attempt, row.role)
+
+
+def _deviation_key(row: DeviationRow) -> tuple[Any, ...]:
+    return (row.seq, row.kind, row.outcome)
+
+
+def _row_name(table: str, key: tuple[Any, ...]) -> str:
+    if table == "open_steps":
+        node, attempt, role = key
+        return tr("langkah {n}/{a} ({r})", "step {n}/{a} ({r})", n=node, a=attempt, r=role)
+    seq, kind, outcome = key
+    return tr("urutan {s} ({k}, {o})", "seq {s} ({k}, {o})", s=seq, k=kind, o=outcome)
+
+
+def _rows(case_id: str, table: str, have: Sequence[Any], want: Sequence[Any],
+          key: Any, tz: tzinfo) -> list[Difference]:
+    out: list[Difference] = []
+    stored: dict[tuple[Any, ...], list[Any]] = {}
+    for row in have:
+        stored.setdefault(key(row), []).append(row)
+    expected = {key(row): row for row in want}
+    for k, rows in stored.items():
+        if k not in expected:
+            out.extend(Difference(case_id, table, "extra", _row_name(table, k)) for _ in rows)
+            continue
+        out.extend(_changed(case_id, table, _row_name(table, k), rows[0], expected[k], tz,
+                            skip={"id"}))
+        out.extend(Difference(case_id, table, "extra", _row_name(table, k), tr(
+            "(dua kali)", "(twice)")) for _ in rows[1:])
+    out.extend(Difference(case_id, table, "missing", _row_name(table, k))
+               for k in expected if k not in stored)
+    return out
+
+
+def _changed(case_id: str, table: str, row: str, have: Any, want: Any, tz: tzinfo, *,
+             skip: set[str]) -> list[Difference]:
+    differ = [f.name for f in fields(have)
+              if f.name not in skip and getattr(have, f.name) != getattr(want, f.name)]
+    if not differ:
+        return []
+    detail = "; ".join(tr("{c}: {h} (log: {w})", "{c}: {h} (log: {w})", c=name,
+                          h=_shown(getattr(have, name), tz), w=_shown(getattr(want, name), tz))
+                       for name in differ)
+    return [Difference(case_id, table, "changed", row, detail)]
+
+
+def _shown(value: Any, tz: tzinfo) -> str:
+    if isinstance(value, datetime):
+        local = value.astimezone(tz)
+        return local.strftime("%Y-%m-%d %H:%M:%S") + (f" {local.tzname()}" if local.tzname()
+                                                        else "")
+    if value is None:
+        return "-"
+    text = repr(dict(value)) if hasattr(value, "items") else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+# -- stored SOP versions ------------------------------------------------------------------
+
+def check_versions(rt: Runtime, conn: Connection) -> list[Difference]:
+    """Each stored version's source compiled again: it must give its own version hash."""
+    out = []
+    for version, sop_id in conn.execute(select(workflows.c.version, workflows.c.sop_id)
+                                        .order_by(workflows.c.sop_id, workflows.c.version)):
+        rt._workflows.pop(version, None)  # compile from what is stored now, not a memory
+        try:
+            wf: Workflow = catalog.workflow(rt, conn, version)
+        except SopRuntimeError as exc:
+            out.append(Difference(version[:12], "workflows", "unreadable",
+                                  f"{sop_id} {version[:12]}", str(exc)))
+            continue
+        if wf.sop_id != sop_id:
+            out.append(Difference(version[:12], "workflows", "changed", f"{version[:12]}",
+                                  tr("sop_id: {h} (sumber: {w})", "sop_id: {h} (source: {w})",
+                                     h=sop_id, w=wf.sop_id)))
+    return out
+
+
+# -- everything at once -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Verification:
+    """What ``sop verify`` found: the log's hash chains, the projections against the log,
+    the stored SOP versions against their sources, and the seals against the log."""
+
+    chain: VerifyReport
+    projections: ProjectionCheck
+    versions: tuple[Difference, ...]
+    seals: SealCheck
+
+    @property
+    def ok(self) -> bool:
+        return (self.chain.ok and self.projections.ok and not self.versions
+                and self.seals.ok)
+
+
+def verify(rt: Runtime, *, workers: int | None = None) -> Verification:
+    """Check everything ``sop verify`` promises. A long log is checked on several cores
+    (``workers``; by default one per core when the log is long enough to repay starting
+    them): each process checks a range of cases, chain and projections, from one
+    snapshot."""
+    import os
+
+    from sqlalchemy import func
+
+    from sop_runtime.service.ready import ensure_ready
+    from sop_runtime.service.seals import check as check_seals
+    from sop_runtime.store.parallel import over_spans, workers_for
+    from sop_runtime.store.schema import events
+
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        if workers is None:
+            estimate = conn.execute(select(func.max(events.c.id))).scalar() or 0
+            workers = workers_for(estimate, os.cpu_count() or 1)
+        versions = tuple(check_versions(rt, conn))
+    if workers <= 1:
+        chain, projected = _check_span(rt, Span())
+    else:
+        url = rt.engine.url.render_as_string(hide_password=False)
+        chain, projected = _merged(over_spans(url, workers, _check_span_at))
+    return Verification(chain, projected, versions, check_seals(rt))
+
+
+def _check_span(rt: Runtime, span: Span) -> tuple[VerifyReport, ProjectionCheck]:
+    """The chain and the projections of the cases in ``span``, from one snapshot."""
+    from sop_runtime.store.chain import verify as verify_chain
+
+    with rt.engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            chain = verify_chain(conn, span=span)
+            projected = check_projections(rt, conn, first=span.first, stop=span.stop)
+    return chain, projected
+
+
+def _check_span_at(url: str, span: Span) -> tuple[VerifyReport, ProjectionCheck]:
+    """:func:`_check_span` in a worker process of its own."""
+    rt = Runtime.open(url)
+    try:
+        return _check_span(rt, span)
+    finally:
+        rt.engine.dispose()
+
+
+def _merged(parts: list[tuple[VerifyReport, ProjectionCheck]]
+            ) -> tuple[VerifyReport, ProjectionCheck]:
+    first = next((c.first_break for c, _ in parts if c.first_break is not None), None)
+    chain = VerifyReport(first is None, sum(c.events for c, _ in parts),
+                         sum(c.cases for c, _ in parts), first)
+    findings = Findings()
+    for _, p in parts:
+        findings.merge(p.findings)
+    return chain, ProjectionCheck(sum(p.cases for _, p in parts), findings)
+
+
+def as_json(found: Verification) -> dict[str, Any]:
+    """The JSON form of a verification (``sop verify --json``, ``GET /api/verify``)."""
+    brk, sbrk = found.chain.first_break, found.seals.first_break
+
+    def differences(items: Sequence[Difference]) -> list[dict[str, str]]:
+        return [{"subject": d.subject, "table": d.table, "what": d.what, "row": d.row,
+                 "detail": d.detail, "message": d.message} for d in items]
+
+    return {
+        "ok": found.ok, "cases": found.chain.cases, "events": found.chain.events,
+        "first_break": None if brk is None else {
+            "case_id": brk.case_id, "seq": brk.seq, "what": brk.what, "message": brk.message},
+        "projections": {"ok": found.projections.ok, "cases": found.projections.cases,
+                        "total": found.projections.findings.total,
+                        "differences": differences(found.projections.findings.shown)},
+        "versions": {"ok": not found.versions, "differences": differences(found.versions)},
+        "seals": {"ok": found.seals.ok, "checked": found.seals.seals, "first_break": None
+                  if sbrk is None else {
+                      "seal_id": sbrk.seal_id, "case_id": sbrk.case_id, "seq": sbrk.seq,
+                      "what": sbrk.what, "message": sbrk.message}},
+    }

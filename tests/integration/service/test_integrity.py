@@ -1,0 +1,192 @@
+"""``sop verify`` covers what pages and reports read: the projections are compared with the
+fold of the log, the stored SOP versions with their sources. Tampering with a table the
+chain does not cover is named, every difference of it, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import delete, insert, select, text, update
+
+from sop_runtime.cli.app import run
+from sop_runtime.errors import Damaged
+from sop_runtime.service import cases, integrity, setup, views
+from sop_runtime.service.cases import Refused
+from sop_runtime.service.rebuild import rebuild
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store.db import make_engine
+from sop_runtime.store.schema import cases as cases_table
+from sop_runtime.store.schema import deviations, open_steps, workflows
+from tests.conftest import DEFINITIONS
+from tests.e2e.court import GUGATAN_1, SKUM_1
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def tick(self, minutes: int = 5) -> None:
+        self.now += timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def court(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime]:
+    """A court on this test's backend with a few cases: open steps, a late entry, a wrong
+    actor accepted and flagged, an attempt refused and recorded, a finished step."""
+    monkeypatch.setenv("SOP_DATABASE_URL", store_url)
+    clock = Clock(datetime(2026, 12, 1, 1, 0, tzinfo=UTC))  # Tuesday 10:00 WIT
+    rt = Runtime(make_engine(store_url), clock)
+    setup.init(rt, DEFINITIONS)
+    first = cases.start_case(rt, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
+    late = cases.start_case(rt, "pendaftaran-gugatan-ptsp", "rina.ptsp",
+                            at=clock.now - timedelta(days=6), reason="dicatat dari buku").case_id
+    skum = cases.start_case(rt, "taksiran-panjar-skum", "fadli.ptsp").case_id
+    clock.tick()
+    cases.complete(rt, first, "1", "siti.kasir", values=GUGATAN_1)  # not hers: flagged
+    cases.complete(rt, late, "1", "rina.ptsp", values=GUGATAN_1)
+    with pytest.raises(Refused):  # money: refused, and the attempt recorded
+        cases.complete(rt, skum, "1", "siti.kasir", values=SKUM_1)
+    clock.tick()
+    cases.complete(rt, skum, "1", "fadli.ptsp", values=SKUM_1)
+    yield rt
+    rt.engine.dispose()
+
+
+def cli_verify(capsys: pytest.CaptureFixture[str]) -> tuple[int, dict]:
+    capsys.readouterr()
+    code = run(["verify", "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_a_court_at_work_verifies_whole(court: Runtime) -> None:
+    found = integrity.verify(court)
+    assert found.ok, integrity.as_json(found)
+    assert found.projections.cases == found.chain.cases == 3
+    assert {d.outcome for d in views.deviations(court)} == {"dicatat", "ditolak"}
+    assert not found.versions
+
+
+def test_a_deleted_deviation_row_is_named(court: Runtime,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    gone = views.deviations(court)[0]
+    with court.engine.begin() as conn:
+        conn.execute(delete(deviations).where(deviations.c.case_id == gone.case_id,
+                                              deviations.c.seq == gone.seq))
+    assert gone not in views.deviations(court)  # the list no longer shows it ...
+    code, found = cli_verify(capsys)  # ... and verify says so
+    assert code == 1 and not found["ok"] and found["first_break"] is None  # the chain is fine
+    diff = found["projections"]["differences"]
+    assert [(d["subject"], d["table"], d["what"]) for d in diff] == [
+        (gone.case_id, "deviations", "missing")]
+    assert f"urutan {gone.seq} ({gone.kind}" in diff[0]["message"]
+
+
+def test_edited_case_rows_and_open_steps_are_each_named(court: Runtime,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    with court.engine.connect() as conn:
+        active = conn.execute(select(cases_table.c.case_id)
+                              .where(cases_table.c.status == "aktif")
+                              .order_by(cases_table.c.case_id)).scalars().all()
+        step = conn.execute(select(open_steps.c.case_id, open_steps.c.node)
+                            .order_by(open_steps.c.case_id)).first()
+    assert len(active) >= 2 and step is not None
+    with court.engine.begin() as conn:
+        conn.execute(update(cases_table).where(cases_table.c.case_id == active[0])
+                     .values(status="selesai"))
+        conn.execute(update(cases_table).where(cases_table.c.case_id == active[1])
+                     .values(fields='{"nomor": "palsu"}', sop_id="sop-palsu"))
+        conn.execute(update(open_steps).where(open_steps.c.case_id == step[0],
+                                              open_steps.c.node == step[1])
+                     .values(assignee="siti.kasir"))
+        conn.execute(insert(open_steps).values(
+            case_id=active[0], node="99", attempt=1, role="kasir", sop_id="x", kegiatan="x",
+            activated_at=court.now(), overdue_flagged=False))
+        conn.execute(insert(deviations).values(
+            case_id="SNN-2026-99999", seq=1, kind="wrong_actor", outcome="dicatat",
+            occurred_at=court.now(), recorded_at=court.now(), rule="-", evidence="{}"))
+    code, found = cli_verify(capsys)
+    assert code == 1
+    named = {(d["subject"], d["table"], d["what"]) for d in found["projections"]["differences"]}
+    assert named == {
+        (active[0], "cases", "changed"), (active[1], "cases", "changed"),
+        (step[0], "open_steps", "changed"), (active[0], "open_steps", "extra"),
+        ("SNN-2026-99999", "deviations", "extra")}
+    changed = {d["subject"]: d["detail"] for d in found["projections"]["differences"]
+               if d["table"] == "cases"}
+    assert "status: 'selesai' (log: 'aktif')" in changed[active[0]]
+    assert "sop_id:" in changed[active[1]] and "fields:" in changed[active[1]]
+    # the projections are rebuilt from the log, and then they verify
+    rebuild(court)
+    assert integrity.verify(court).ok
+
+
+def test_every_difference_is_counted_beyond_those_shown(court: Runtime,
+                                                        monkeypatch: pytest.MonkeyPatch
+                                                        ) -> None:
+    monkeypatch.setattr(integrity, "SHOWN", 2)
+    with court.engine.begin() as conn:
+        conn.execute(delete(deviations))
+    total = len(views.deviations(court))
+    found = integrity.verify(court)
+    assert total == 0 and found.projections.findings.total >= 3
+    assert len(found.projections.findings.shown) == 2
+
+
+WRONG_ACTOR_SOP = "taksiran-panjar-skum"
+
+
+def _pinned_case(rt: Runtime) -> tuple[str, str]:
+    """A case of the SKUM SOP and the version it is pinned to."""
+    with rt.engine.connect() as conn:
+        case_id, version = conn.execute(
+            select(cases_table.c.case_id, cases_table.c.version)
+            .where(cases_table.c.sop_id == WRONG_ACTOR_SOP)).first()
+    return case_id, version
+
+
+def test_an_edited_stored_source_is_refused_on_load_and_named_by_verify(
+        court: Runtime, capsys: pytest.CaptureFixture[str]) -> None:
+    case_id, version = _pinned_case(court)
+    with court.engine.begin() as conn:
+        source = conn.execute(select(workflows.c.source)
+                              .where(workflows.c.version == version)).scalar_one()
+        # the forger lets a PTSP clerk take the Kasir's steps: a wrong actor would vanish
+        forged = source.replace("pelaksana: kasir", "pelaksana: petugas_ptsp")
+        assert forged != source
+        conn.execute(update(workflows).where(workflows.c.version == version)
+                     .values(source=forged))
+    fresh = Runtime.open(court.engine.url.render_as_string(hide_password=False))
+    try:
+        with pytest.raises(Damaged, match=version[:12]):
+            views.case(fresh, case_id)
+        with pytest.raises(Damaged):  # nothing is decided under the forged rules
+            cases.complete(fresh, case_id, "3", "rina.ptsp")
+    finally:
+        fresh.engine.dispose()
+    code, found = cli_verify(capsys)
+    assert code == 1
+    assert [(d["table"], d["what"]) for d in found["versions"]["differences"]] == [
+        ("workflows", "unreadable")]
+    assert version[:12] in found["versions"]["differences"][0]["message"]
+    # the cases pinned to it cannot be replayed either: named, not crashed on
+    assert any(d["subject"] == case_id for d in found["projections"]["differences"])
+    capsys.readouterr()
+    assert run(["verify"]) == 1
+    err = capsys.readouterr().err
+    assert "Versi SOP tersimpan telah diubah" in err and "Traceback" not in err
+
+
+def test_a_whitespace_edit_of_a_stored_source_changes_no_rule(court: Runtime) -> None:
+    _, version = _pinned_case(court)
+    with court.engine.begin() as conn:
+        conn.execute(text("UPDATE workflows SET source = source || :tail WHERE version = :v"),
+                     {"tail": "\n# catatan\n", "v": version})
+    assert integrity.verify(Runtime(make_engine(
+        court.engine.url.render_as_string(hide_password=False)))).ok
