@@ -120,7 +120,7 @@ def _seal(s: SealCover, head: Letterhead, case_id: str) -> str:
     lines = [
         escape(tr("Disegel {t} oleh {u} · {n} perkara dalam segel",
                   "Sealed {t} by {u} · {n} cases in the seal", t=when(s.seal.sealed_at, tz),
-                  u=s.sealed_by or s.seal.sealed_by, n=s.seal.size)),
+                  u=s.sealed_by or s.seal.sealed_by, n=s.seal.cases)),
         f"{escape(tr('Akar Merkle (SHA-256)', 'Merkle root (SHA-256)'))}: "
         f'<code class="hash">{escape(s.seal.root)}</code>',
         f"{escape(tr('Kepala perkara yang disegel', 'Sealed head of the case'))}: "

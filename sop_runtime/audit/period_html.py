@@ -129,7 +129,7 @@ def render_period(f: PeriodFigures, head: Letterhead, *, worked: Callable[[float
     else:
         closing = seal_box(tr("Segel log #{n}", "Log seal #{n}", n=seal.id), [
             escape(tr("{t} oleh {u} · {n} perkara", "{t} by {u} · {n} cases",
-                      t=when(seal.sealed_at, tz), u=names.user(seal.sealed_by), n=seal.size)),
+                      t=when(seal.sealed_at, tz), u=names.user(seal.sealed_by), n=seal.cases)),
             f"{escape(tr('Akar Merkle (SHA-256)', 'Merkle root (SHA-256)'))}: "
             f"<code>{seal.root}</code>"])
     return document(head, title=title, subtitle=period, body="".join(out), closing=closing)

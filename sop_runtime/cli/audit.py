@@ -15,7 +15,7 @@ from sop_runtime.cli.common import runtime
 from sop_runtime.i18n import tr
 
 if TYPE_CHECKING:
-    from sop_runtime.service.integrity import Difference
+    from sop_runtime.service.differences import Difference
 
 
 def log(case: opt.Case, as_json: opt.Json = False) -> None:
@@ -124,7 +124,7 @@ def _differences(shown: Sequence[Difference], total: int) -> None:
     from rich.table import Table
 
     from sop_runtime.cli.common import err_console, say
-    from sop_runtime.service.integrity import SHOWN
+    from sop_runtime.service.differences import SHOWN
 
     table = Table(show_edge=False)
     for col in (tr("perkara / versi", "case / version"), tr("tabel", "table"),

@@ -34,11 +34,14 @@ def create(
     s = seals.seal(rt, actor, note=note)
     if as_json:
         print_json({"seal_id": s.id, "sealed_at": s.sealed_at.isoformat(), "size": s.size,
-                    "root": s.root, "sealed_by": s.sealed_by, "note": s.note})
+                    "journals": s.journals, "root": s.root, "sealed_by": s.sealed_by,
+                    "note": s.note})
         return
-    say(tr("[bold green]✓[/] Segel #{n}: {k} perkara, {t}\n  akar: [bold]{r}[/]",
-           "[bold green]✓[/] Seal #{n}: {k} cases, {t}\n  root: [bold]{r}[/]",
-           n=s.id, k=s.size, t=show(s.sealed_at, court_tz(rt)), r=s.root))
+    say(tr("[bold green]✓[/] Segel #{n}: {k} perkara dan {j} jurnal pengadilan, {t}\n"
+           "  akar: [bold]{r}[/]",
+           "[bold green]✓[/] Seal #{n}: {k} cases and {j} court journals, {t}\n"
+           "  root: [bold]{r}[/]",
+           n=s.id, k=s.cases, j=s.journals, t=show(s.sealed_at, court_tz(rt)), r=s.root))
 
 
 @seal_app.command("list")
@@ -52,7 +55,8 @@ def list_seals(as_json: opt.Json = False) -> None:
     rows = seals.seals_list(rt)
     if as_json:
         print_json([{"seal_id": s.id, "sealed_at": s.sealed_at.isoformat(), "size": s.size,
-                     "root": s.root, "sealed_by": s.sealed_by, "note": s.note} for s in rows])
+                     "journals": s.journals, "root": s.root, "sealed_by": s.sealed_by,
+                     "note": s.note} for s in rows])
         return
     if not rows:
         say(tr("Belum ada segel.", "No seals yet."))
@@ -65,7 +69,7 @@ def list_seals(as_json: opt.Json = False) -> None:
                 tr("Akar", "Root"), tr("Keterangan", "Note")):
         table.add_column(col)
     for s in rows:
-        table.add_row(str(s.id), show(s.sealed_at, tz), s.sealed_by, str(s.size), s.root,
+        table.add_row(str(s.id), show(s.sealed_at, tz), s.sealed_by, str(s.cases), s.root,
                       s.note or "")
     table_console().print(table)
 

@@ -15,10 +15,10 @@ Every difference is listed (up to :data:`SHOWN`; the total is counted), not only
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime, tzinfo
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Connection, select
 
@@ -28,6 +28,7 @@ from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import decode
+from sop_runtime.service.differences import Difference, Findings
 from sop_runtime.service.projection import case_row, deviation_rows, open_step_rows
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.service.seals import SealCheck
@@ -38,63 +39,7 @@ from sop_runtime.store.projections import CaseRow, DeviationRow, OpenStepRow
 from sop_runtime.store.scan import case_logs
 from sop_runtime.store.schema import workflows
 
-SHOWN = 200         # differences kept for the answer; the rest are only counted
 CASES_PER_READ = 500  # cases whose projected rows are read in one query per table
-
-What = Literal["missing", "extra", "changed", "unreadable"]
-
-
-@dataclass(frozen=True, slots=True)
-class Difference:
-    """One place where a table says something the log (or a stored version) does not."""
-
-    subject: str     # the case id, or the SOP version
-    table: str       # cases | open_steps | deviations | workflows
-    what: What
-    row: str = ""    # which row of the case: "langkah 3/1 (kasir)", "urutan 12"
-    detail: str = ""  # the columns that differ, stored vs the log's value
-
-    @property
-    def message(self) -> str:
-        row = self.row or tr("baris perkara", "the case's row")
-        if self.what == "missing":
-            return tr("{r}: tidak ada, padahal log mencatatnya",
-                      "{r}: missing, though the log records it", r=row)
-        if self.what == "extra":
-            return tr("{r}: tidak ada di log{d}", "{r}: not in the log{d}", r=row,
-                      d=f" {self.detail}" if self.detail else "")
-        return f"{self.row}: {self.detail}" if self.row else self.detail
-
-    @property
-    def table_label(self) -> str:
-        return tr(*_TABLES.get(self.table, (self.table, self.table)))
-
-
-_TABLES = {
-    "cases": ("Perkara", "Case"),
-    "open_steps": ("Langkah terbuka", "Open steps"),
-    "deviations": ("Penyimpangan", "Deviations"),
-    "workflows": ("Versi SOP", "SOP version"),
-}
-
-
-@dataclass
-class Findings:
-    """Differences found so far: the first :data:`SHOWN`, and how many in all."""
-
-    shown: list[Difference] = field(default_factory=list)
-    total: int = 0
-
-    def add(self, found: Iterable[Difference]) -> None:
-        for d in found:
-            self.total += 1
-            if len(self.shown) < SHOWN:
-                self.shown.append(d)
-
-    def merge(self, other: Findings) -> None:
-        self.add(other.shown)
-        self.total += other.total - len(other.shown)
-
 
 @dataclass(frozen=True)
 class ProjectionCheck:
@@ -258,17 +203,20 @@ def check_versions(rt: Runtime, conn: Connection) -> list[Difference]:
 @dataclass(frozen=True)
 class Verification:
     """What ``sop verify`` found: the log's hash chains, the projections against the log,
-    the stored SOP versions against their sources, and the seals against the log."""
+    the stored SOP versions against their sources, the court's journals and the tables
+    they describe, and the seals against the log and the journals."""
 
     chain: VerifyReport
     projections: ProjectionCheck
     versions: tuple[Difference, ...]
+    journals: VerifyReport
+    directory: tuple[Difference, ...]
     seals: SealCheck
 
     @property
     def ok(self) -> bool:
         return (self.chain.ok and self.projections.ok and not self.versions
-                and self.seals.ok)
+                and self.journals.ok and not self.directory and self.seals.ok)
 
 
 def verify(rt: Runtime, *, workers: int | None = None) -> Verification:
@@ -280,23 +228,30 @@ def verify(rt: Runtime, *, workers: int | None = None) -> Verification:
 
     from sqlalchemy import func
 
+    from sop_runtime.service import journals
     from sop_runtime.service.ready import ensure_ready
     from sop_runtime.service.seals import check as check_seals
+    from sop_runtime.store.chain import verify_journals
     from sop_runtime.store.parallel import over_spans, workers_for
     from sop_runtime.store.schema import events
 
     with rt.engine.connect() as conn:
-        ensure_ready(rt, conn)
-        if workers is None:
-            estimate = conn.execute(select(func.max(events.c.id))).scalar() or 0
-            workers = workers_for(estimate, os.cpu_count() or 1)
-        versions = tuple(check_versions(rt, conn))
+        if conn.dialect.name != "sqlite":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():  # the journals and their tables from one snapshot
+            ensure_ready(rt, conn)
+            if workers is None:
+                estimate = conn.execute(select(func.max(events.c.id))).scalar() or 0
+                workers = workers_for(estimate, os.cpu_count() or 1)
+            versions = tuple(check_versions(rt, conn))
+            kept = verify_journals(conn)
+            directory = tuple(journals.check(conn))
     if workers <= 1:
         chain, projected = _check_span(rt, Span())
     else:
         url = rt.engine.url.render_as_string(hide_password=False)
         chain, projected = _merged(over_spans(url, workers, _check_span_at))
-    return Verification(chain, projected, versions, check_seals(rt))
+    return Verification(chain, projected, versions, kept, directory, check_seals(rt))
 
 
 def _check_span(rt: Runtime, span: Span) -> tuple[VerifyReport, ProjectionCheck]:
@@ -335,6 +290,7 @@ def _merged(parts: list[tuple[VerifyReport, ProjectionCheck]]
 def as_json(found: Verification) -> dict[str, Any]:
     """The JSON form of a verification (``sop verify --json``, ``GET /api/verify``)."""
     brk, sbrk = found.chain.first_break, found.seals.first_break
+    jbrk = found.journals.first_break
 
     def differences(items: Sequence[Difference]) -> list[dict[str, str]]:
         return [{"subject": d.subject, "table": d.table, "what": d.what, "row": d.row,
@@ -348,6 +304,11 @@ def as_json(found: Verification) -> dict[str, Any]:
                         "total": found.projections.findings.total,
                         "differences": differences(found.projections.findings.shown)},
         "versions": {"ok": not found.versions, "differences": differences(found.versions)},
+        "journals": {"ok": found.journals.ok, "entries": found.journals.events,
+                     "first_break": None if jbrk is None else {
+                         "journal": jbrk.case_id, "seq": jbrk.seq, "what": jbrk.what,
+                         "message": jbrk.message},
+                     "differences": differences(found.directory)},
         "seals": {"ok": found.seals.ok, "checked": found.seals.seals, "first_break": None
                   if sbrk is None else {
                       "seal_id": sbrk.seal_id, "case_id": sbrk.case_id, "seq": sbrk.seq,

@@ -8,7 +8,7 @@ from sop_runtime.engine import DelegationKind
 from sop_runtime.engine.actors import Directory
 from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
-from sop_runtime.service import catalog
+from sop_runtime.service import catalog, journals
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import directory
 from sop_runtime.store.db import begin_write
@@ -59,7 +59,9 @@ def delegate(rt: Runtime, actor: str, delegate_to: str, role: str, *, start: dat
             raise NotAllowed(tr("Sebutkan surat perintah (--reference) atau alasan (--reason)",
                                 "Give the warrant (--reference) or a reason (--reason)"))
         catalog.directory_changed(conn)
-        return directory.add_delegation(
-            conn, delegate_to, role, start, end, kind=kind_, holder=holder,
-            reference=reference, reason=reason or reference or "", created_by=actor,
-            created_at=now)
+        named = directory.DelegationRow(
+            0, delegate_to, role, kind_, start, end, reason or reference or "", actor, now,
+            holder, reference)
+        made: int = journals.record(conn, "direktori", [journals.delegation_named(named)],
+                                    at=now, actor=actor)[0]
+        return made

@@ -24,6 +24,7 @@ from sop_runtime.service.people import require_supervisor
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import seals as store_seals
+from sop_runtime.store.chain import JOURNAL_MARK
 from sop_runtime.store.db import begin_write
 from sop_runtime.store.schema import events
 from sop_runtime.store.seals import Head, SealRow
@@ -48,7 +49,8 @@ def seal(rt: Runtime, actor: str, *, note: str | None = None) -> SealRow:
         top = root([leaf(h) for h in heads]).hex()
         seal_id = store_seals.save_seal(conn, sealed_at=now, sealed_by=actor, root=top,
                                         heads=heads, note=note)
-    return SealRow(seal_id, now, actor, len(heads), top, note)
+    return SealRow(seal_id, now, actor, len(heads), top, note,
+                   sum(1 for h in heads if h[0].startswith(JOURNAL_MARK)))
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,13 @@ def check(rt: Runtime) -> SealCheck:
 def _leaf_break(conn: Any, s: SealRow, case_id: str, seq: int,
                 now_hash: str | None) -> SealBreak:
     when = s.sealed_at.isoformat(timespec="minutes")
+    if case_id.startswith(JOURNAL_MARK):
+        return SealBreak(s.id, s.sealed_at, "altered" if now_hash is not None else "truncated",
+                         case_id, seq, tr(
+            "jurnal {c}: entri urutan {q} yang disegel #{n} ({t}) telah {w}",
+            "journal {c}: entry seq {q} sealed by #{n} ({t}) was {w}",
+            c=case_id, q=seq, n=s.id, t=when,
+            w=tr("diubah", "altered") if now_hash is not None else tr("dihapus", "removed")))
     if now_hash is not None:
         return SealBreak(s.id, s.sealed_at, "altered", case_id, seq, tr(
             "perkara {c} urutan {q} telah diubah sejak segel #{n} ({t})",

@@ -9,10 +9,11 @@ from pathlib import Path
 from sop_runtime.compiler.library import expand, load_library
 from sop_runtime.errors import DefinitionError, NotFoundError
 from sop_runtime.i18n import tr
-from sop_runtime.service import catalog, ready
+from sop_runtime.service import catalog, journals, ready
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store import directory, settings, workflows
+from sop_runtime.store import settings, workflows
 from sop_runtime.store.db import begin_write
+from sop_runtime.store.journal import Entry
 from sop_runtime.store.migrate import migrate
 
 
@@ -38,24 +39,33 @@ def init(rt: Runtime, definitions_dir: Path) -> InitReport:
                       if str(p) == library.court.source.file or p.name == "court.yaml")
     report = InitReport(court=court.pengadilan.nama, roles=len(court.peran),
                         users=len(court.pengguna))
+    court_source = court_file.read_text(encoding="utf-8")
+    zone = court.pengadilan.zona_waktu
+    now = rt.now()
     with begin_write(rt.engine) as conn:
-        settings.put(conn, ready.COURT_KEY, court_file.read_text(encoding="utf-8"))
-        settings.put(conn, ready.ZONE_KEY, court.pengadilan.zona_waktu)
-        directory.save_roles(conn, [
-            directory.RoleRow(id=r.id, nama=r.nama, publik=r.publik, sistem=r.sistem,
-                              pengawas=r.pengawas) for r in court.peran])
-        directory.save_users(conn, [
-            directory.UserRow(username=u.username, nama=u.nama, nip=u.nip, active=True,
-                              roles=frozenset(u.peran)) for u in court.pengguna])
-        catalog.directory_changed(conn)
+        journals.import_tables(conn, at=now)  # a database set up before the journals
+        rules: list[Entry] = []
+        if (settings.get(conn, ready.COURT_KEY), settings.get(conn, ready.ZONE_KEY)) != (
+                court_source, zone):
+            settings.put(conn, ready.COURT_KEY, court_source)
+            settings.put(conn, ready.ZONE_KEY, zone)
+            rules.append(journals.court_file_loaded(court_source, zone))
         for sop_id, wf in sorted(library.workflows.items()):
             path = Path(library.files[sop_id])
             if workflows.current_version(conn, sop_id) == wf.version:
                 report.unchanged.append(sop_id)
                 continue
-            workflows.save_workflow(conn, wf.version, sop_id, wf.nama,
-                                    path.read_text(encoding="utf-8"), path.name)
+            source = path.read_text(encoding="utf-8")
+            if workflows.save_workflow(conn, wf.version, sop_id, wf.nama, source, path.name,
+                                       loaded_at=now):
+                rules.append(journals.sop_version_stored(wf.version, sop_id, wf.nama,
+                                                         path.name, source))
             workflows.set_current(conn, sop_id, wf.version)
+            rules.append(journals.sop_version_current(sop_id, wf.version))
             report.new_versions.append(sop_id)
+        journals.record(conn, "definisi", rules, at=now, actor=None)
+        people = journals.directory_changes(conn, court)
+        journals.record(conn, "direktori", people, at=now, actor=None)
+        catalog.directory_changed(conn)
     rt.forget()
     return report

@@ -115,25 +115,48 @@ class Span:
         return " AND ".join(parts), params
 
 
+def _instants(dialect: str) -> tuple[str, str]:
+    """The two instants as UTC ISO text without the offset."""
+    if dialect == "sqlite":
+        return "occurred_at", "recorded_at"  # stored as UTC ISO text
+    fmt = "'YYYY-MM-DD\"T\"HH24:MI:SS.US'"
+    return (f"to_char(occurred_at AT TIME ZONE 'UTC', {fmt})",
+            f"to_char(recorded_at AT TIME ZONE 'UTC', {fmt})")
+
+
 def _rows_sql(dialect: str, span: Span) -> tuple[str, dict[str, str]]:
     """The log in (case_id, seq) order, instants as UTC ISO text without the offset."""
-    if dialect == "sqlite":
-        occurred, recorded = "occurred_at", "recorded_at"  # stored as UTC ISO text
-    else:
-        fmt = "'YYYY-MM-DD\"T\"HH24:MI:SS.US'"
-        occurred = f"to_char(occurred_at AT TIME ZONE 'UTC', {fmt})"
-        recorded = f"to_char(recorded_at AT TIME ZONE 'UTC', {fmt})"
+    occurred, recorded = _instants(dialect)
     condition, params = span.where(dialect)
     where = f" WHERE {condition}" if condition else ""
     return (f"SELECT case_id, seq, type, version, {occurred}, {recorded}, actor, payload, "
             f"prev_hash, hash FROM events{where} ORDER BY case_id, seq"), params
 
 
-def _stream(conn: Connection, span: Span, batch: int) -> Generator[list[Any]]:
+def _journal_sql(dialect: str) -> tuple[str, dict[str, str]]:
+    """Every court journal in (journal, seq) order, in the rows' shape of the case log: the
+    chain id is the journal's name after ``@`` (see :func:`journal_chain`)."""
+    occurred, recorded = _instants(dialect)
+    return (f"SELECT '{JOURNAL_MARK}' || log, seq, type, version, {occurred}, {recorded}, "
+            f"actor, payload, prev_hash, hash FROM journal ORDER BY log, seq"), {}
+
+
+JOURNAL_MARK = "@"
+
+
+def journal_chain(log: str) -> str:
+    """The chain id of a court journal in its entries' hashes and in seals: ``@direktori``
+    (no case id starts with ``@``)."""
+    return JOURNAL_MARK + log
+
+
+def _stream(conn: Connection, span: Span, batch: int, *,
+            journals: bool = False) -> Generator[list[Any]]:
     """Batches of log rows straight from the driver (a server-side cursor on PostgreSQL):
     memory stays flat, and no per-row SQLAlchemy work is done."""
     raw: Any = conn.connection.dbapi_connection
-    sql, params = _rows_sql(conn.dialect.name, span)
+    sql, params = (_journal_sql(conn.dialect.name) if journals
+                   else _rows_sql(conn.dialect.name, span))
     if conn.dialect.name == "sqlite":
         cursor = raw.cursor()
     else:
@@ -300,6 +323,26 @@ def verify(conn: Connection, *, batch: int = 10000, case: str | None = None,
     # a head mismatch of an earlier case comes before a break found later in the log
     earlier = _check_heads(conn, scan.heads) if scan.heads else None
     found = earlier or found or missing
+    return VerifyReport(found is None, scan.events, scan.cases, found)
+
+
+def verify_journals(conn: Connection, *, batch: int = 10000) -> VerifyReport:
+    """Check every court journal's hashes, seq run and links (``cases`` counts journals);
+    stop at the first break. A journal's newest entries are held by the seals."""
+    scan = _Scan()
+    found: Break | None = None
+    batches = _stream(conn, Span(), batch, journals=True)
+    try:
+        for rows in batches:
+            found = scan.run(rows)
+            if found is not None:
+                break
+    finally:
+        batches.close()
+    if found is not None:  # say "journal", not "case"
+        found = Break(found.case_id, found.seq, found.what,
+                      found.message_id.replace("perkara ", "jurnal ", 1),
+                      found.message_en.replace("case ", "journal ", 1))
     return VerifyReport(found is None, scan.events, scan.cases, found)
 
 

@@ -85,6 +85,27 @@ def save_users(conn: Connection, rows: Iterable[UserRow]) -> None:
                                               for role in sorted(row.roles)])
 
 
+def save_user(conn: Connection, username: str, nama: str, nip: str | None,
+              active: bool) -> None:
+    """Insert or update one user (their roles are granted and revoked one by one)."""
+    u = users.c
+    values = {"nama": nama, "nip": nip, "active": active}
+    if not conn.execute(update(users).where(u.username == username).values(**values)).rowcount:
+        conn.execute(insert(users).values(username=username, **values))
+
+
+def grant(conn: Connection, username: str, role: str) -> None:
+    held = user_roles.c
+    if conn.execute(select(held.role).where(held.username == username,
+                                            held.role == role)).first() is None:
+        conn.execute(insert(user_roles).values(username=username, role=role))
+
+
+def revoke(conn: Connection, username: str, role: str) -> None:
+    held = user_roles.c
+    conn.execute(delete(user_roles).where(held.username == username, held.role == role))
+
+
 def roles(conn: Connection) -> list[RoleRow]:
     r = roles_table.c
     return [RoleRow(*row) for row in conn.execute(

@@ -244,6 +244,27 @@ deviations = Table(
     Index("ix_deviations_occurred_at", "occurred_at"),
 )
 
+# -- the court's own journals -----------------------------------------------------------
+
+journal = Table(
+    "journal", metadata,
+    # hash-chained like a case's log (store.chain): who may act (``direktori``), the
+    # definitions in force (``definisi``), reads of confidential cases (``akses``)
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("log", String(20), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("actor", String(ID), nullable=True),
+    Column("payload", Text, nullable=False),  # canonical JSON
+    Column("prev_hash", String(HASH), nullable=False),
+    Column("hash", String(HASH), nullable=False),
+    UniqueConstraint("log", "seq", name="uq_journal_log_seq"),
+)
+
 # -- seals ------------------------------------------------------------------------------
 
 seals = Table(

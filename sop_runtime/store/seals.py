@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, func, insert, select
+from sqlalchemy import Connection, and_, func, insert, literal, select
 
-from sop_runtime.store.schema import events, seal_leaves, seals
+from sop_runtime.store.chain import JOURNAL_MARK
+from sop_runtime.store.journal import heads as journal_heads
+from sop_runtime.store.schema import events, journal, seal_leaves, seals
 
 Head = tuple[str, int, str]  # (case_id, seq, hash) of a case's newest event
 
@@ -20,20 +22,27 @@ class SealRow:
     id: int
     sealed_at: datetime
     sealed_by: str
-    size: int
+    size: int            # leaves: case heads and court journal heads
     root: str
     note: str | None
+    journals: int = 0    # of the leaves, court journals' heads
+
+    @property
+    def cases(self) -> int:
+        return self.size - self.journals
 
 
 def current_heads(conn: Connection) -> list[Head]:
-    """Every case's newest event, from the log itself, in case id order."""
+    """Every case's newest event, from the log itself, and every court journal's newest
+    entry (as ``@journal``), in id order."""
     newest = (select(events.c.case_id, func.max(events.c.seq).label("seq"))
               .group_by(events.c.case_id).subquery())
     query = (select(events.c.case_id, events.c.seq, events.c.hash)
              .join(newest, and_(events.c.case_id == newest.c.case_id,
                                 events.c.seq == newest.c.seq))
              .order_by(events.c.case_id))
-    return [(r[0], r[1], r[2]) for r in conn.execute(query)]
+    found = [(r[0], r[1], r[2]) for r in conn.execute(query)]
+    return sorted(found + journal_heads(conn))
 
 
 def save_seal(conn: Connection, *, sealed_at: datetime, sealed_by: str, root: str,
@@ -49,9 +58,13 @@ def save_seal(conn: Connection, *, sealed_at: datetime, sealed_by: str, root: st
 
 
 def list_seals(conn: Connection) -> list[SealRow]:
-    s = seals.c
+    s, sl = seals.c, seal_leaves.c
+    journals = (select(func.count()).where(sl.seal_id == s.id,
+                                           sl.case_id.startswith(JOURNAL_MARK))
+                .scalar_subquery())
     return [SealRow(*r) for r in conn.execute(
-        select(s.id, s.sealed_at, s.sealed_by, s.size, s.root, s.note).order_by(s.id))]
+        select(s.id, s.sealed_at, s.sealed_by, s.size, s.root, s.note, journals)
+        .order_by(s.id))]
 
 
 def leaves(conn: Connection, seal_id: int) -> list[Head]:
@@ -74,11 +87,14 @@ def unmatched_leaves(conn: Connection, seal_id: int, limit: int = 1
                      ) -> list[tuple[Head, str | None]]:
     """Sealed heads the log no longer holds as sealed: (head, the hash the log has at
     that place or None when the event is gone), in leaf order."""
-    sl = seal_leaves.c
-    query = (select(sl.case_id, sl.seq, sl.hash, events.c.hash)
+    sl, j = seal_leaves.c, journal.c
+    now_hash = func.coalesce(events.c.hash, j.hash)
+    query = (select(sl.case_id, sl.seq, sl.hash, now_hash)
              .select_from(seal_leaves.outerjoin(
-                 events, and_(events.c.case_id == sl.case_id, events.c.seq == sl.seq)))
+                 events, and_(events.c.case_id == sl.case_id, events.c.seq == sl.seq))
+                 .outerjoin(journal, and_(literal(JOURNAL_MARK) + j.log == sl.case_id,
+                                          j.seq == sl.seq)))
              .where(sl.seal_id == seal_id)
-             .where((events.c.hash.is_(None)) | (events.c.hash != sl.hash))
+             .where(now_hash.is_(None) | (now_hash != sl.hash))
              .order_by(sl.position).limit(limit))
     return [((r[0], r[1], r[2]), r[3]) for r in conn.execute(query)]

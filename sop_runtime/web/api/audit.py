@@ -51,7 +51,7 @@ MEDIA = {ExportFormat.csv: "text/csv", ExportFormat.jsonl: "application/x-ndjson
 
 def _seal(s: SealRow, rt: Runtime) -> SealOut:
     return SealOut(seal_id=s.id, sealed_at=iso(s.sealed_at, court_zone(rt)), size=s.size,
-                   root=s.root, sealed_by=s.sealed_by, note=s.note)
+                   journals=s.journals, root=s.root, sealed_by=s.sealed_by, note=s.note)
 
 
 def _seal_check(rt: Runtime) -> SealCheckOut:

@@ -299,7 +299,8 @@ class VerifyOut(BaseModel):
 class SealOut(BaseModel):
     seal_id: int
     sealed_at: str | None
-    size: int
+    size: int       # leaves: case heads and court journal heads
+    journals: int   # of them, court journals
     root: str
     sealed_by: str
     note: str | None

@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, select, text, update
 
 from sop_runtime.cli.app import run
 from sop_runtime.errors import Damaged
-from sop_runtime.service import cases, integrity, setup, views
+from sop_runtime.service import cases, differences, integrity, setup, views
 from sop_runtime.service.cases import Refused
 from sop_runtime.service.rebuild import rebuild
 from sop_runtime.service.runtime import Runtime
@@ -130,7 +130,7 @@ def test_edited_case_rows_and_open_steps_are_each_named(court: Runtime,
 def test_every_difference_is_counted_beyond_those_shown(court: Runtime,
                                                         monkeypatch: pytest.MonkeyPatch
                                                         ) -> None:
-    monkeypatch.setattr(integrity, "SHOWN", 2)
+    monkeypatch.setattr(differences, "SHOWN", 2)
     with court.engine.begin() as conn:
         conn.execute(delete(deviations))
     total = len(views.deviations(court))
@@ -183,10 +183,18 @@ def test_an_edited_stored_source_is_refused_on_load_and_named_by_verify(
     assert "Versi SOP tersimpan telah diubah" in err and "Traceback" not in err
 
 
-def test_a_whitespace_edit_of_a_stored_source_changes_no_rule(court: Runtime) -> None:
-    _, version = _pinned_case(court)
+def test_a_comment_added_to_a_stored_source_changes_no_rule_but_is_named(
+        court: Runtime) -> None:
+    case_id, version = _pinned_case(court)
     with court.engine.begin() as conn:
         conn.execute(text("UPDATE workflows SET source = source || :tail WHERE version = :v"),
                      {"tail": "\n# catatan\n", "v": version})
-    assert integrity.verify(Runtime(make_engine(
-        court.engine.url.render_as_string(hide_password=False)))).ok
+    fresh = Runtime(make_engine(court.engine.url.render_as_string(hide_password=False)))
+    try:
+        assert views.case(fresh, case_id).workflow.version == version  # still its rules
+        found = integrity.verify(fresh)
+    finally:
+        fresh.engine.dispose()
+    assert found.chain.ok and found.projections.ok and not found.versions
+    # ... but the text is not what was loaded: the definitions journal says so
+    assert [(d.table, d.what) for d in found.directory] == [("workflows", "changed")]

@@ -24,7 +24,8 @@ def sealed(demo_copy: Path) -> tuple[Runtime, Path]:
     db = demo_copy
     rt = Runtime(make_engine(f"sqlite:///{db}"), lambda: datetime(2026, 11, 30, 8, tzinfo=UTC))
     s = seals.seal(rt, "bambang.panitera", note="Laporan November 2026")
-    assert (s.id, s.size, len(s.root)) == (1, 6, 64)
+    # six cases and two court journals (who may act, the definitions in force)
+    assert (s.id, s.size, s.journals, s.cases, len(s.root)) == (1, 8, 2, 6, 64)
     assert seals.check(rt).ok and integrity.verify(rt).ok
     return rt, db
 
@@ -89,7 +90,7 @@ def test_a_later_seal_is_named_for_what_changed_after_it(sealed: tuple[Runtime, 
 def test_inclusion_proofs_verify_and_forged_ones_fail(sealed: tuple[Runtime, Path]) -> None:
     rt, _ = sealed
     proof = seals.proof(rt, "SNN-2026-00004")
-    assert proof["seal_id"] == 1 and proof["size"] == 6 and proof["index"] == 3
+    assert proof["seal_id"] == 1 and proof["size"] == 8 and proof["index"] == 5
     assert seals.proof_holds(proof)
     assert seals.proof_holds(proof, expected_root=proof["root"])
     assert not seals.proof_holds(proof, expected_root="0" * 64)
@@ -126,7 +127,7 @@ def test_sealing_on_both_backends(store_url: str) -> None:
            for _ in range(3)]
     cases.complete(rt, ids[1], "1", "rina.ptsp", values=GUGATAN_1)
     made = seals.seal(rt, "bambang.panitera")
-    assert made.size == 3 and seals.check(rt).ok
+    assert (made.size, made.cases) == (5, 3) and seals.check(rt).ok
     assert seals.proof_holds(seals.proof(rt, ids[1]), expected_root=made.root)
     with rt.engine.begin() as conn:
         conn.execute(text("DELETE FROM events WHERE case_id = :c AND seq > 2"), {"c": ids[1]})

@@ -1,0 +1,351 @@
+"""The court's journals as the truth of who may act and of the definitions in force.
+
+Every change of the directory (a role defined, a member of staff recorded or switched off,
+a role granted or revoked, a Plh/Plt named, a password set, an API token issued or revoked)
+is an entry of the ``direktori`` journal, and every change of the definitions (the court
+file loaded, an SOP version stored, a version made current) an entry of ``definisi``,
+written in the same transaction as the tables they change. The tables (``roles``,
+``users``, ``user_roles``, ``delegations``, ``passwords``, ``api_tokens``; ``settings``,
+``workflows``, ``sops``) are what the product reads; ``sop verify`` folds the journals and
+names every row that is not what they say. So who held which role when is itself on a
+hash-chained, sealed record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from sop_runtime.definition.court import CourtFile
+from sop_runtime.i18n import tr
+from sop_runtime.service.differences import Difference
+from sop_runtime.store import directory, journal, settings
+from sop_runtime.store.journal import Entry, Journal, StoredEntry
+from sop_runtime.store.schema import api_tokens, passwords, sops, user_roles, users, workflows
+from sop_runtime.store.schema import delegations as delegations_table
+from sop_runtime.store.schema import roles as roles_table
+
+COURT_KEY = "court_file"  # as sop_runtime.service.ready
+ZONE_KEY = "court_zone"
+
+
+def sha256(text_: str) -> str:
+    return hashlib.sha256(text_.encode("utf-8")).hexdigest()
+
+
+def _iso(moment: datetime) -> str:
+    from sop_runtime.engine.events import utc_iso
+
+    return utc_iso(moment)
+
+
+def _instant(text_: str) -> datetime:
+    return datetime.fromisoformat(text_)
+
+
+# -- the entries --------------------------------------------------------------------------
+
+def role_defined(row: directory.RoleRow) -> Entry:
+    return ("role_defined", {"id": row.id, "nama": row.nama, "publik": row.publik,
+                             "sistem": row.sistem, "pengawas": row.pengawas})
+
+
+def user_recorded(username: str, nama: str, nip: str | None, active: bool) -> Entry:
+    return ("user_recorded", {"username": username, "nama": nama, "nip": nip,
+                              "active": active})
+
+
+def role_granted(username: str, role: str) -> Entry:
+    return ("role_granted", {"username": username, "role": role})
+
+
+def role_revoked(username: str, role: str) -> Entry:
+    return ("role_revoked", {"username": username, "role": role})
+
+
+def delegation_named(row: directory.DelegationRow) -> Entry:
+    return ("delegation_named", {
+        "delegate": row.delegate, "role": row.role, "holder": row.holder,
+        "kind": str(row.kind), "start": _iso(row.start), "end": _iso(row.end),
+        "reference": row.reference, "reason": row.reason, "created_by": row.created_by,
+        "created_at": _iso(row.created_at)})
+
+
+def password_set(username: str, hash_: str) -> Entry:
+    """The password's argon2 hash is not written, only its SHA-256 (to check the table)."""
+    return ("password_set", {"username": username, "digest": sha256(hash_)})
+
+
+def token_issued(username: str, label: str, digest: str) -> Entry:
+    return ("token_issued", {"username": username, "label": label, "digest": digest})
+
+
+def token_revoked(username: str, label: str, digests: Sequence[str]) -> Entry:
+    return ("token_revoked", {"username": username, "label": label,
+                              "digests": sorted(digests)})
+
+
+def court_file_loaded(source: str, zone: str) -> Entry:
+    return ("court_file_loaded", {"digest": sha256(source), "zone": zone})
+
+
+def sop_version_stored(version: str, sop_id: str, nama: str, file: str, source: str) -> Entry:
+    return ("sop_version_stored", {"version": version, "sop_id": sop_id, "nama": nama,
+                                   "file": file, "digest": sha256(source)})
+
+
+def sop_version_current(sop_id: str, version: str) -> Entry:
+    return ("sop_version_current", {"sop_id": sop_id, "version": version})
+
+
+# -- what the journals say the tables hold --------------------------------------------------
+
+@dataclass
+class Expected:
+    """The fold of the ``direktori`` and ``definisi`` journals."""
+
+    roles: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    users: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    held: set[tuple[str, str]] = field(default_factory=set)
+    delegations: list[tuple[Any, ...]] = field(default_factory=list)
+    passwords: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    court: tuple[str, str] | None = None  # (digest of the court file, zone)
+    versions: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    current: dict[str, str] = field(default_factory=dict)
+
+
+def _fold_one(into: Expected, entry: StoredEntry) -> None:
+    p = entry.payload
+    match entry.type:
+        case "role_defined":
+            into.roles[p["id"]] = (p["nama"], p["publik"], p["sistem"], p["pengawas"])
+        case "user_recorded":
+            into.users[p["username"]] = (p["nama"], p["nip"], p["active"])
+        case "role_granted":
+            into.held.add((p["username"], p["role"]))
+        case "role_revoked":
+            into.held.discard((p["username"], p["role"]))
+        case "delegation_named":
+            into.delegations.append(_delegation_key(
+                p["delegate"], p["role"], p["holder"], p["kind"], _instant(p["start"]),
+                _instant(p["end"]), p["reference"], p["reason"], p["created_by"],
+                _instant(p["created_at"])))
+        case "password_set":
+            into.passwords[p["username"]] = p["digest"]
+        case "token_issued":
+            into.tokens[p["digest"]] = (p["username"], p["label"], False)
+        case "token_revoked":
+            for digest in p["digests"]:
+                if digest in into.tokens:
+                    into.tokens[digest] = (*into.tokens[digest][:2], True)
+        case "court_file_loaded":
+            into.court = (p["digest"], p["zone"])
+        case "sop_version_stored":
+            into.versions[p["version"]] = (p["sop_id"], p["nama"], p["file"], p["digest"])
+        case "sop_version_current":
+            into.current[p["sop_id"]] = p["version"]
+        case _:
+            raise ValueError(f"unknown journal entry type {entry.type!r}")
+
+
+def fold(entries: Iterable[StoredEntry]) -> Expected:
+    out = Expected()
+    for entry in entries:
+        _fold_one(out, entry)
+    return out
+
+
+def _delegation_key(delegate: str, role: str, holder: str | None, kind: str, start: datetime,
+                    end: datetime, reference: str | None, reason: str, created_by: str,
+                    created_at: datetime) -> tuple[Any, ...]:
+    return (delegate, role, holder, kind, start, end, reference, reason, created_by,
+            created_at)
+
+
+# -- writing: the entry and the table change in one transaction -----------------------------
+
+def record(conn: Connection, log: Journal, entries: Sequence[Entry], *, at: datetime,
+           actor: str | None) -> list[Any]:
+    """Append ``entries`` to ``log`` and make the tables say what they say, in the caller's
+    writing transaction; what each table change gave (a new delegation's id)."""
+    return [_APPLY[stored.type](conn, stored.payload)
+            for stored in journal.append(conn, log, entries, at=at, actor=actor)]
+
+
+def _apply_role(conn: Connection, p: dict[str, Any]) -> None:
+    directory.save_roles(conn, [directory.RoleRow(p["id"], p["nama"], p["publik"],
+                                                  p["sistem"], p["pengawas"])])
+
+
+def _apply_user(conn: Connection, p: dict[str, Any]) -> None:
+    directory.save_user(conn, p["username"], p["nama"], p["nip"], p["active"])
+
+
+def _apply_grant(conn: Connection, p: dict[str, Any]) -> None:
+    directory.grant(conn, p["username"], p["role"])
+
+
+def _apply_revoke(conn: Connection, p: dict[str, Any]) -> None:
+    directory.revoke(conn, p["username"], p["role"])
+
+
+def _apply_delegation(conn: Connection, p: dict[str, Any]) -> int:
+    return directory.add_delegation(
+        conn, p["delegate"], p["role"], _instant(p["start"]), _instant(p["end"]),
+        kind=p["kind"], reason=p["reason"], created_by=p["created_by"],
+        created_at=_instant(p["created_at"]), holder=p["holder"], reference=p["reference"])
+
+
+def _nothing(conn: Connection, p: dict[str, Any]) -> None:
+    """Entries whose table change the caller writes itself (a password's hash, a token's
+    row, a court file's text, an SOP's source: the journal holds only their digests)."""
+
+
+_APPLY: dict[str, Callable[[Connection, dict[str, Any]], Any]] = {
+    "role_defined": _apply_role, "user_recorded": _apply_user, "role_granted": _apply_grant,
+    "role_revoked": _apply_revoke, "delegation_named": _apply_delegation,
+    "password_set": _nothing, "token_issued": _nothing, "token_revoked": _nothing,
+    "court_file_loaded": _nothing, "sop_version_stored": _nothing,
+    "sop_version_current": _nothing,
+}
+
+
+def directory_changes(conn: Connection, court: CourtFile) -> list[Entry]:
+    """The entries that make the directory what the court file says: roles defined or
+    changed, staff recorded or changed, roles granted and revoked; staff no longer in the
+    file are switched off (and lose their roles), never deleted: they acted on cases."""
+    out: list[Entry] = []
+    have_roles = {r.id: r for r in directory.roles(conn)}
+    for peran in court.peran:
+        row = directory.RoleRow(peran.id, peran.nama, peran.publik, peran.sistem,
+                                peran.pengawas)
+        if have_roles.get(peran.id) != row:
+            out.append(role_defined(row))
+    have_users = {u.username: u for u in directory.list_users(conn)}
+    listed = set()
+    grants: list[Entry] = []
+    for person in court.pengguna:
+        listed.add(person.username)
+        known = have_users.get(person.username)
+        if known is None or (known.nama, known.nip, known.active) != (person.nama,
+                                                                     person.nip, True):
+            out.append(user_recorded(person.username, person.nama, person.nip, True))
+        held = known.roles if known is not None else frozenset()
+        grants.extend(role_granted(person.username, r) for r in sorted(set(person.peran) - held))
+        grants.extend(role_revoked(person.username, r) for r in sorted(held - set(person.peran)))
+    for name, known in sorted(have_users.items()):
+        if name not in listed and known.active:
+            out.append(user_recorded(name, known.nama, known.nip, False))
+            grants.extend(role_revoked(name, r) for r in sorted(known.roles))
+    return out + grants
+
+
+# -- before the journals: what the tables held is their first entries ------------------------
+
+def started(conn: Connection) -> bool:
+    return journal.head(conn, "direktori") is not None or \
+        journal.head(conn, "definisi") is not None
+
+
+def import_tables(conn: Connection, *, at: datetime) -> None:
+    """Journal what a database set up before the journals existed holds, once (``sop
+    init`` calls it): the tables' rows become the journals' first entries."""
+    if started(conn):
+        return
+    people: list[Entry] = [role_defined(r) for r in directory.roles(conn)]
+    for u in directory.list_users(conn):
+        people.append(user_recorded(u.username, u.nama, u.nip, u.active))
+        people.extend(role_granted(u.username, r) for r in sorted(u.roles))
+    people.extend(delegation_named(d) for d in directory.delegations(conn))
+    for username, hash_ in conn.execute(select(passwords.c.username, passwords.c.hash)
+                                        .order_by(passwords.c.username)):
+        people.append(password_set(username, hash_))
+    t = api_tokens.c
+    for digest, username, label, revoked in conn.execute(
+            select(t.digest, t.username, t.label, t.revoked_at).order_by(t.created_at)):
+        people.append(token_issued(username, label, digest))
+        if revoked is not None:
+            people.append(token_revoked(username, label, [digest]))
+    journal.append(conn, "direktori", people, at=at, actor=None)
+    rules: list[Entry] = []
+    court, zone = settings.get(conn, COURT_KEY), settings.get(conn, ZONE_KEY)
+    if court is not None and zone is not None:
+        rules.append(court_file_loaded(court, zone))
+    w = workflows.c
+    for version, sop_id, nama, file, source in conn.execute(
+            select(w.version, w.sop_id, w.nama, w.file, w.source).order_by(w.loaded_at)):
+        rules.append(sop_version_stored(version, sop_id, nama, file, source))
+    for sop_id, version in conn.execute(select(sops.c.sop_id, sops.c.current_version)
+                                        .order_by(sops.c.sop_id)):
+        rules.append(sop_version_current(sop_id, version))
+    journal.append(conn, "definisi", rules, at=at, actor=None)
+
+
+# -- checking the tables against the journals -------------------------------------------------
+
+def check(conn: Connection) -> list[Difference]:
+    """Every row of the directory and definition tables that is not what the journals say."""
+    want = fold([*journal.load(conn, "direktori"), *journal.load(conn, "definisi")])
+    out: list[Difference] = []
+
+    def compare(table: str, have: dict[Any, Any], expected: dict[Any, Any],
+                name: Callable[[Any], str]) -> None:
+        for key in sorted(set(have) | set(expected), key=str):
+            if key not in expected:
+                out.append(Difference(name(key), table, "extra", name(key)))
+            elif key not in have:
+                out.append(Difference(name(key), table, "missing", name(key)))
+            elif have[key] != expected[key]:
+                out.append(Difference(name(key), table, "changed", name(key), tr(
+                    "{h} (jurnal: {w})", "{h} (journal: {w})", h=_short(have[key]),
+                    w=_short(expected[key]))))
+
+    r = roles_table.c
+    compare("roles", {row[0]: tuple(row[1:]) for row in conn.execute(
+        select(r.id, r.nama, r.publik, r.sistem, r.pengawas))}, want.roles, str)
+    u = users.c
+    compare("users", {row[0]: tuple(row[1:]) for row in conn.execute(
+        select(u.username, u.nama, u.nip, u.active))}, want.users, str)
+    compare("user_roles", {(row[0], row[1]): True for row in conn.execute(
+        select(user_roles.c.username, user_roles.c.role))},
+        dict.fromkeys(want.held, True), lambda k: f"{k[0]} / {k[1]}")
+    d = delegations_table.c
+    have_delegations: dict[tuple[Any, ...], int] = {}
+    for row in conn.execute(select(d.delegate, d.role, d.holder, d.kind, d.start, d.end,
+                                   d.reference, d.reason, d.created_by, d.created_at)):
+        key = tuple(row)  # in _delegation_key's order
+        have_delegations[key] = have_delegations.get(key, 0) + 1
+    want_delegations: dict[tuple[Any, ...], int] = {}
+    for key in want.delegations:
+        want_delegations[key] = want_delegations.get(key, 0) + 1
+    compare("delegations", have_delegations, want_delegations,
+            lambda k: f"{k[0]} {k[1]} {k[3]}")
+    compare("passwords", {row[0]: sha256(row[1]) for row in conn.execute(
+        select(passwords.c.username, passwords.c.hash))}, want.passwords, str)
+    t = api_tokens.c
+    compare("api_tokens", {row[0]: (row[1], row[2], row[3] is not None) for row in
+                           conn.execute(select(t.digest, t.username, t.label, t.revoked_at))},
+            want.tokens, lambda k: str(k)[:12])
+    court, zone = settings.get(conn, COURT_KEY), settings.get(conn, ZONE_KEY)
+    have_court = {"court_file": (sha256(court), zone)} if court is not None else {}
+    compare("settings", have_court,
+            {"court_file": want.court} if want.court is not None else {}, str)
+    w = workflows.c
+    compare("workflows", {row[0]: (row[1], row[2], row[3], sha256(row[4])) for row in
+                          conn.execute(select(w.version, w.sop_id, w.nama, w.file, w.source))},
+            want.versions, lambda k: str(k)[:12])
+    compare("sops", {row[0]: row[1] for row in conn.execute(
+        select(sops.c.sop_id, sops.c.current_version))}, want.current, str)
+    return out
+
+
+def _short(value: Any) -> str:
+    text_ = repr(value)
+    return text_ if len(text_) <= 80 else text_[:77] + "..."
+
