@@ -11,10 +11,11 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection
 
 from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
@@ -109,21 +110,14 @@ class Session:
     csrf: str  # the token every form of this session carries
 
 
-def sign_in(rt: Runtime, username: str, password: str) -> tuple[str, Session] | None:
-    """A new session (its cookie value, shown once, and its details) when the password is
-    right; None otherwise."""
-    if not check_password(rt, username, password):
-        return None
-    try:
-        _known(rt, username)  # an account switched off keeps its hash but may not sign in
-    except NotFoundError:
-        return None
+def start_session(conn: Connection, username: str, at: datetime) -> tuple[str, Session]:
+    """A new session for ``username`` (its cookie value, shown once, and its details), in the
+    caller's transaction; signing in (:func:`sop_runtime.service.signin.sign_in`) checks the
+    password first."""
     cookie = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
-    now = rt.now()
-    with begin_write(rt.engine) as conn:
-        credentials.add_session(conn, digest(cookie), username, csrf, now,
-                                now + timedelta(hours=SESSION_HOURS))
+    credentials.add_session(conn, digest(cookie), username, csrf, at,
+                            at + timedelta(hours=SESSION_HOURS))
     return cookie, Session(username, csrf)
 
 
