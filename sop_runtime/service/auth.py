@@ -56,8 +56,11 @@ def set_password(rt: Runtime, username: str, password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise WeakPassword(tr("Kata sandi minimal {n} karakter", "A password needs at least "
                               "{n} characters", n=MIN_PASSWORD))
-    with begin_write(rt.engine) as conn:
-        credentials.set_password_hash(conn, username, _hasher().hash(password), rt.now())
+    hashed = _hasher().hash(password)
+    with begin_write(rt.engine) as conn:  # a new password ends every session of the old one
+        now = rt.now()
+        credentials.set_password_hash(conn, username, hashed, now)
+        credentials.end_sessions(conn, username, now)
 
 
 def check_password(rt: Runtime, username: str, password: str) -> bool:

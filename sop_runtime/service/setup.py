@@ -1,5 +1,7 @@
 """Setting up a court's database: migrate the schema, load the court file (roles, staff)
-and every definition; a revised SOP gets a new version, running cases keep theirs."""
+and every definition; a revised SOP gets a new version, running cases keep theirs. A user
+no longer in the court file is switched off (kept as history), their sessions ended and
+their API tokens revoked."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from sop_runtime.errors import DefinitionError, NotFoundError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, ready
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store import directory, settings, workflows
+from sop_runtime.store import credentials, directory, settings, workflows
 from sop_runtime.store.db import begin_write
 from sop_runtime.store.migrate import migrate
 
@@ -23,6 +25,7 @@ class InitReport:
     users: int
     new_versions: list[str] = field(default_factory=list)    # sop ids with a new version
     unchanged: list[str] = field(default_factory=list)
+    switched_off: list[str] = field(default_factory=list)  # users no longer in the court file
 
 
 def init(rt: Runtime, definitions_dir: Path) -> InitReport:
@@ -47,6 +50,13 @@ def init(rt: Runtime, definitions_dir: Path) -> InitReport:
         directory.save_users(conn, [
             directory.UserRow(username=u.username, nama=u.nama, nip=u.nip, active=True,
                               roles=frozenset(u.peran)) for u in court.pengguna])
+        # staff no longer in the court file are switched off: no session, no token
+        now = rt.now()
+        report.switched_off = directory.switch_off_others(
+            conn, [u.username for u in court.pengguna])
+        for username in report.switched_off:
+            credentials.end_sessions(conn, username, now)
+            credentials.revoke_all_tokens(conn, username, now)
         catalog.directory_changed(conn)
         for sop_id, wf in sorted(library.workflows.items()):
             path = Path(library.files[sop_id])

@@ -85,6 +85,18 @@ def save_users(conn: Connection, rows: Iterable[UserRow]) -> None:
                                               for role in sorted(row.roles)])
 
 
+def switch_off_others(conn: Connection, keep: Iterable[str]) -> list[str]:
+    """Mark every active user not in ``keep`` inactive (kept, with their roles, as history);
+    their usernames."""
+    u = users.c
+    kept = sorted(set(keep))
+    off = list(conn.execute(select(u.username).where(u.active.is_(True), u.username.not_in(kept))
+                            .order_by(u.username)).scalars())
+    if off:
+        conn.execute(update(users).where(u.username.in_(off)).values(active=False))
+    return off
+
+
 def roles(conn: Connection) -> list[RoleRow]:
     r = roles_table.c
     return [RoleRow(*row) for row in conn.execute(
