@@ -28,7 +28,8 @@ def init(
     report = setup.init(rt, folder)
     if as_json:
         print_json({"court": report.court, "roles": report.roles, "users": report.users,
-                    "new_versions": report.new_versions, "unchanged": report.unchanged})
+                    "new_versions": report.new_versions, "unchanged": report.unchanged,
+                    "switched_off": report.switched_off})
         return
     say(tr("Pengadilan: [bold]{c}[/]", "Court: [bold]{c}[/]", c=report.court))
     say(tr("{r} peran, {u} pengguna", "{r} roles, {u} users", r=report.roles,
@@ -39,6 +40,10 @@ def init(
     if report.unchanged:
         say(tr("SOP tidak berubah ({n}): {s}", "SOPs unchanged ({n}): {s}",
                      n=len(report.unchanged), s=", ".join(report.unchanged)))
+    if report.switched_off:
+        say(tr("Pengguna dinonaktifkan (tidak ada lagi di berkas pengadilan): {u}",
+               "Users switched off (no longer in the court file): {u}",
+               u=", ".join(report.switched_off)))
 
 
 def users(as_json: opt.Json = False) -> None:

@@ -11,13 +11,15 @@ import hashlib
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection
 
 from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
+from sop_runtime.service import journals
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import credentials
@@ -55,8 +57,13 @@ def set_password(rt: Runtime, username: str, password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise WeakPassword(tr("Kata sandi minimal {n} karakter", "A password needs at least "
                               "{n} characters", n=MIN_PASSWORD))
-    with begin_write(rt.engine) as conn:
-        credentials.set_password_hash(conn, username, _hasher().hash(password), rt.now())
+    hashed = _hasher().hash(password)
+    with begin_write(rt.engine) as conn:  # a new password ends every session of the old one
+        now = rt.now()
+        credentials.set_password_hash(conn, username, hashed, now)
+        journals.record(conn, "direktori", [journals.password_set(username, hashed)], at=now,
+                        actor=None)
+        credentials.end_sessions(conn, username, now)
 
 
 def check_password(rt: Runtime, username: str, password: str) -> bool:
@@ -86,7 +93,8 @@ def issue_token(rt: Runtime, username: str, label: str) -> str:
     _known(rt, username)
     token = "sop_" + secrets.token_urlsafe(32)
     with begin_write(rt.engine) as conn:
-        credentials.add_token(conn, digest(token), username, label.strip() or "-", rt.now())
+        journals.record(conn, "direktori", [journals.token_issued(
+            username, label.strip() or "-", digest(token))], at=rt.now(), actor=None)
     return token
 
 
@@ -97,7 +105,11 @@ def token_user(rt: Runtime, token: str) -> str | None:
 
 def revoke(rt: Runtime, username: str, label: str) -> int:
     with begin_write(rt.engine) as conn:
-        return credentials.revoke_tokens(conn, username, label, rt.now())
+        live = credentials.live_tokens(conn, username, label)
+        if live:
+            journals.record(conn, "direktori", [journals.token_revoked(username, label, live)],
+                            at=rt.now(), actor=None)
+        return len(live)
 
 
 SESSION_HOURS = 10  # a working day with its overtime; then sign in again
@@ -109,21 +121,14 @@ class Session:
     csrf: str  # the token every form of this session carries
 
 
-def sign_in(rt: Runtime, username: str, password: str) -> tuple[str, Session] | None:
-    """A new session (its cookie value, shown once, and its details) when the password is
-    right; None otherwise."""
-    if not check_password(rt, username, password):
-        return None
-    try:
-        _known(rt, username)  # an account switched off keeps its hash but may not sign in
-    except NotFoundError:
-        return None
+def start_session(conn: Connection, username: str, at: datetime) -> tuple[str, Session]:
+    """A new session for ``username`` (its cookie value, shown once, and its details), in the
+    caller's transaction; signing in (:func:`sop_runtime.service.signin.sign_in`) checks the
+    password first."""
     cookie = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
-    now = rt.now()
-    with begin_write(rt.engine) as conn:
-        credentials.add_session(conn, digest(cookie), username, csrf, now,
-                                now + timedelta(hours=SESSION_HOURS))
+    credentials.add_session(conn, digest(cookie), username, csrf, at,
+                            at + timedelta(hours=SESSION_HOURS))
     return cookie, Session(username, csrf)
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, select
 from sop_runtime.definition.court import CourtFile
 from sop_runtime.i18n import tr
 from sop_runtime.service.differences import Difference
-from sop_runtime.store import directory, journal, settings
+from sop_runtime.store import credentials, directory, journal, settings
 from sop_runtime.store.journal import Entry, Journal, StoredEntry
 from sop_runtime.store.schema import api_tokens, passwords, sops, user_roles, users, workflows
 from sop_runtime.store.schema import delegations as delegations_table
@@ -174,45 +174,59 @@ def record(conn: Connection, log: Journal, entries: Sequence[Entry], *, at: date
            actor: str | None) -> list[Any]:
     """Append ``entries`` to ``log`` and make the tables say what they say, in the caller's
     writing transaction; what each table change gave (a new delegation's id)."""
-    return [_APPLY[stored.type](conn, stored.payload)
+    return [_APPLY[stored.type](conn, stored)
             for stored in journal.append(conn, log, entries, at=at, actor=actor)]
 
 
-def _apply_role(conn: Connection, p: dict[str, Any]) -> None:
+def _apply_role(conn: Connection, e: StoredEntry) -> None:
+    p = e.payload
     directory.save_roles(conn, [directory.RoleRow(p["id"], p["nama"], p["publik"],
                                                   p["sistem"], p["pengawas"])])
 
 
-def _apply_user(conn: Connection, p: dict[str, Any]) -> None:
+def _apply_user(conn: Connection, e: StoredEntry) -> None:
+    p = e.payload
     directory.save_user(conn, p["username"], p["nama"], p["nip"], p["active"])
+    if not p["active"]:  # switched off: no session, no token of theirs works any more
+        credentials.end_sessions(conn, p["username"], e.occurred_at)
 
 
-def _apply_grant(conn: Connection, p: dict[str, Any]) -> None:
-    directory.grant(conn, p["username"], p["role"])
+def _apply_grant(conn: Connection, e: StoredEntry) -> None:
+    directory.grant(conn, e.payload["username"], e.payload["role"])
 
 
-def _apply_revoke(conn: Connection, p: dict[str, Any]) -> None:
-    directory.revoke(conn, p["username"], p["role"])
+def _apply_revoke(conn: Connection, e: StoredEntry) -> None:
+    directory.revoke(conn, e.payload["username"], e.payload["role"])
 
 
-def _apply_delegation(conn: Connection, p: dict[str, Any]) -> int:
+def _apply_delegation(conn: Connection, e: StoredEntry) -> int:
+    p = e.payload
     return directory.add_delegation(
         conn, p["delegate"], p["role"], _instant(p["start"]), _instant(p["end"]),
         kind=p["kind"], reason=p["reason"], created_by=p["created_by"],
         created_at=_instant(p["created_at"]), holder=p["holder"], reference=p["reference"])
 
 
-def _nothing(conn: Connection, p: dict[str, Any]) -> None:
-    """Entries whose table change the caller writes itself (a password's hash, a token's
-    row, a court file's text, an SOP's source: the journal holds only their digests)."""
+def _apply_token(conn: Connection, e: StoredEntry) -> None:
+    p = e.payload
+    credentials.add_token(conn, p["digest"], p["username"], p["label"], e.occurred_at)
 
 
-_APPLY: dict[str, Callable[[Connection, dict[str, Any]], Any]] = {
+def _apply_token_revoked(conn: Connection, e: StoredEntry) -> None:
+    credentials.revoke_digests(conn, e.payload["digests"], e.occurred_at)
+
+
+def _nothing(conn: Connection, e: StoredEntry) -> None:
+    """Entries whose table change the caller writes itself (a password's hash, a court
+    file's text, an SOP's source: the journal holds only their digests)."""
+
+
+_APPLY: dict[str, Callable[[Connection, StoredEntry], Any]] = {
     "role_defined": _apply_role, "user_recorded": _apply_user, "role_granted": _apply_grant,
     "role_revoked": _apply_revoke, "delegation_named": _apply_delegation,
-    "password_set": _nothing, "token_issued": _nothing, "token_revoked": _nothing,
-    "court_file_loaded": _nothing, "sop_version_stored": _nothing,
-    "sop_version_current": _nothing,
+    "password_set": _nothing, "token_issued": _apply_token,
+    "token_revoked": _apply_token_revoked, "court_file_loaded": _nothing,
+    "sop_version_stored": _nothing, "sop_version_current": _nothing,
 }
 
 
@@ -243,6 +257,9 @@ def directory_changes(conn: Connection, court: CourtFile) -> list[Entry]:
         if name not in listed and known.active:
             out.append(user_recorded(name, known.nama, known.nip, False))
             grants.extend(role_revoked(name, r) for r in sorted(known.roles))
+            live = credentials.live_tokens(conn, name)
+            if live:
+                grants.append(token_revoked(name, "*", live))
     return out + grants
 
 

@@ -1,5 +1,7 @@
 """Setting up a court's database: migrate the schema, load the court file (roles, staff)
-and every definition; a revised SOP gets a new version, running cases keep theirs."""
+and every definition; a revised SOP gets a new version, running cases keep theirs. A user
+no longer in the court file is switched off (kept as history), their sessions ended and
+their API tokens revoked."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ class InitReport:
     users: int
     new_versions: list[str] = field(default_factory=list)    # sop ids with a new version
     unchanged: list[str] = field(default_factory=list)
+    switched_off: list[str] = field(default_factory=list)  # users no longer in the court file
 
 
 def init(rt: Runtime, definitions_dir: Path) -> InitReport:
@@ -66,6 +69,9 @@ def init(rt: Runtime, definitions_dir: Path) -> InitReport:
         journals.record(conn, "definisi", rules, at=now, actor=None)
         people = journals.directory_changes(conn, court)
         journals.record(conn, "direktori", people, at=now, actor=None)
+        # staff no longer in the court file are switched off: no session, no token
+        report.switched_off = sorted(p["username"] for kind, p in people
+                                     if kind == "user_recorded" and not p["active"])
         catalog.directory_changed(conn)
     rt.forget()
     return report

@@ -318,3 +318,14 @@ web_sessions = Table(
     Column("ended_at", UTCDateTime, nullable=True),  # signed out
     Index("ix_web_sessions_username", "username"),
 )
+
+sign_in_limits = Table(
+    "sign_in_limits", metadata,
+    # SHA-256 of what is counted: an (address, username) pair, a username or an address (a
+    # password typed into the username field is never stored)
+    Column("key", String(HASH), primary_key=True),
+    Column("failures", Integer, nullable=False),  # tries counted, a success's given back
+    Column("retry_at", UTCDateTime, nullable=False),  # once over the limit: the next try
+    Column("expires_at", UTCDateTime, nullable=False),  # then the count starts afresh
+    Index("ix_sign_in_limits_expires_at", "expires_at"),
+)

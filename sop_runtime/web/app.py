@@ -25,7 +25,6 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.web import api, pages
 from sop_runtime.web.deps import LANG_COOKIE, ApiError, SignInNeeded
 from sop_runtime.web.flowchart import STYLE_SOURCES
-from sop_runtime.web.ratelimit import SignInLimiter
 
 STATIC = Path(__file__).parent / "static"
 
@@ -39,7 +38,6 @@ def create_app(runtime: Runtime | None = None, *, secure_cookies: bool = True) -
                   description="SOP pengadilan sebagai alur kerja / court SOPs as workflows")
     app.state.runtime = runtime or Runtime.open()
     app.state.secure_cookies = secure_cookies
-    app.state.sign_in_limiter = SignInLimiter()
     app.add_exception_handler(SopRuntimeError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.middleware("http")(_language)

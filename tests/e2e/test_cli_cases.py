@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tests.conftest import DEFINITIONS
 from tests.e2e.court import CASE_ID, GUGATAN_1, GUGATAN_2, SKUM_1, TZ, ago, local, new_court
+from tests.integration.service.conftest import definitions_without
 
 
 def test_init_reports_court_roles_users_and_new_versions(tmp_path: Path) -> None:
@@ -28,6 +29,12 @@ def test_init_reports_court_roles_users_and_new_versions(tmp_path: Path) -> None
     assert again["users"] >= 20 and again["roles"] >= 17
     en = court.ok("--lang", "en", "init", "--definitions", DEFINITIONS)
     assert "SOPs unchanged (12)" in en.stdout
+    assert again["switched_off"] == []
+    without = definitions_without("rina.ptsp", tmp_path / "without")
+    off = c.ok("init", "--definitions", without)
+    assert "dinonaktifkan (tidak ada lagi di berkas pengadilan): rina.ptsp" in off.stdout
+    listed = {u["username"]: u["active"] for u in c.json("users")}
+    assert listed["rina.ptsp"] is False and listed["fadli.ptsp"] is True
 
 
 def test_commands_before_init_say_so(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """Roles mapped to permissions (staff, supervisors, examiners from the court file; a Plh
-lends a supervisor's permissions while in force) and the limit on failed sign-ins."""
+lends a supervisor's permissions while in force)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from sop_runtime.service import access, people
 from sop_runtime.service.access import Group, Permission
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
-from sop_runtime.web.ratelimit import SignInLimiter
 
 
 @pytest.fixture
@@ -51,20 +50,3 @@ def test_a_plh_holds_a_supervisors_permissions_only_while_in_force(rt: Runtime) 
     assert Permission.SUPERVISE not in access.permissions(rt, "ahmad.panmudpdt",
                                                          now + timedelta(days=3))
 
-
-def test_the_sign_in_limit_counts_failures_in_a_window() -> None:
-    clock = [1000.0]
-    limiter = SignInLimiter(failures=3, window=60, clock=lambda: clock[0])
-    keys = ["ip:10.0.0.1", "user:rina.ptsp"]
-    for _ in range(3):
-        assert limiter.retry_after(keys) is None
-        limiter.failed(keys)
-    assert limiter.retry_after(keys) == 61
-    assert limiter.retry_after(["ip:10.0.0.2", "user:siti.kasir"]) is None
-    clock[0] += 30
-    assert limiter.retry_after(["user:rina.ptsp"]) == 31
-    limiter.succeeded("user:rina.ptsp")  # a right password clears the name, not the address
-    assert limiter.retry_after(["user:rina.ptsp"]) is None
-    assert limiter.retry_after(["ip:10.0.0.1"]) == 31
-    clock[0] += 31
-    assert limiter.retry_after(keys) is None

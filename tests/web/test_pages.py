@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from sop_runtime.service import auth, views
+from sop_runtime.service import auth, setup, views
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
 from tests.flows.kit import ROUTES
+from tests.integration.service.conftest import definitions_without
 
 PASSWORD = "kata-sandi-uji-123"
 
@@ -153,6 +154,30 @@ def test_sign_out_ends_the_session(rt: Runtime) -> None:
     web.post("/keluar", data={"csrf": token})
     web.cookies.set("sop_sesi", cookie or "", domain="testserver")
     assert web.get("/tugas", follow_redirects=False).status_code == 303
+
+
+def test_a_new_password_sends_the_old_sessions_to_sign_in_again(rt: Runtime) -> None:
+    web, _ = signed_in(rt, "rina.ptsp")
+    colleague, _ = signed_in(rt, "fadli.ptsp")
+    auth.set_password(rt, "rina.ptsp", "kata-sandi-baru-456")  # what `sop password` does
+    moved = web.get("/tugas", follow_redirects=False)
+    assert moved.status_code == 303 and moved.headers["location"].startswith("/masuk")
+    assert colleague.get("/tugas").status_code == 200
+
+
+def test_a_user_switched_off_loses_the_session_and_the_token(rt: Runtime,
+                                                             tmp_path: Path) -> None:
+    web, _ = signed_in(rt, "rina.ptsp")
+    token = {"Authorization": f"Bearer {auth.issue_token(rt, 'rina.ptsp', 'uji')}"}
+    assert web.get("/api/tasks", headers=token).status_code == 200
+    # `sop init` with her left out of court.yaml
+    setup.init(rt, definitions_without("rina.ptsp", tmp_path / "definitions"))
+    assert web.get("/tugas", follow_redirects=False).status_code == 303
+    assert web.get("/api/tasks", headers=token).status_code == 401
+    form = client(rt)
+    again = form.post("/masuk", data={"username": "rina.ptsp", "password": PASSWORD,
+                                      "csrf": csrf_of(form.get("/masuk").text)})
+    assert again.status_code == 401 and form.cookies.get("sop_sesi") is None
 
 
 def test_the_new_service_form_asks_for_the_sops_case_fields(rt: Runtime) -> None:

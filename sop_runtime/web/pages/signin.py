@@ -3,7 +3,8 @@
 The session cookie is random (its SHA-256 is stored), HttpOnly, SameSite=Lax and Secure
 (browsers accept Secure cookies from localhost). The sign-in form itself carries a token
 matched against a short-lived cookie (no session exists yet). Failed sign-ins are limited
-per client address and per username (:class:`sop_runtime.web.ratelimit.SignInLimiter`)."""
+per client address and username, per username and per address, in the store
+(:mod:`sop_runtime.service.signin`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sop_runtime.i18n import tr
-from sop_runtime.service import auth
+from sop_runtime.service import auth, signin
 from sop_runtime.web.deps import LANG_COOKIE, SESSION_COOKIE, Caller, Rt, optional_session
 from sop_runtime.web.forms import checked, safe_next
 from sop_runtime.web.render import page
@@ -68,21 +69,17 @@ def sign_in(request: Request, rt: Rt, username: Annotated[str, Form(max_length=6
     if not expected or not hmac.compare_digest(csrf.encode(), expected.encode()):
         return _form(request, status=403, username=username, next_path=next_path, error=tr(
             "Formulir kedaluwarsa; silakan coba lagi", "The form expired; please try again"))
-    limiter = request.app.state.sign_in_limiter
-    keys = [f"ip:{request.client.host if request.client else '-'}", f"user:{username}"]
-    wait = limiter.retry_after(keys)
-    if wait is not None:
-        refused = _form(request, status=429, username=username, next_path=next_path,
-                         error=tr("Terlalu banyak percobaan gagal; coba lagi dalam {s} detik",
-                                  "Too many failed tries; try again in {s} seconds", s=wait))
-        refused.headers["Retry-After"] = str(wait)
-        return refused
-    started = auth.sign_in(rt, username, password)
+    address = request.client.host if request.client else "-"
+    try:
+        started = signin.sign_in(rt, address, username, password)
+    except signin.TooManyTries as refused:
+        answer = _form(request, status=429, username=username, next_path=next_path,
+                       error=str(refused))
+        answer.headers["Retry-After"] = str(refused.retry_after)
+        return answer
     if started is None:
-        limiter.failed(keys)
         return _form(request, status=401, username=username, next_path=next_path, error=tr(
             "Nama pengguna atau kata sandi salah", "Wrong username or password"))
-    limiter.succeeded(f"user:{username}")
     cookie, _ = started
     response = RedirectResponse(next_path, status_code=303)
     _cookie(request, response, SESSION_COOKIE, cookie, max_age=auth.SESSION_HOURS * 3600)

@@ -9,7 +9,8 @@ from sop_runtime.cli.app import run
 from tests.conftest import DEFINITIONS
 from tests.storefixtures import postgres_schema_url, store_url
 
-__all__ = ["copy_database", "demo_copy", "demo_day", "postgres_schema_url", "store_url"]
+__all__ = ["copy_database", "definitions_without", "demo_copy", "demo_day",
+           "postgres_schema_url", "store_url"]
 
 
 def copy_database(source: Path, target: Path) -> Path:
@@ -20,6 +21,17 @@ def copy_database(source: Path, target: Path) -> Path:
         if found.exists():
             shutil.copy(found, target.with_name(target.name + suffix))
     return target
+
+
+def definitions_without(username: str, folder: Path) -> Path:
+    """A copy of the definitions at ``folder`` whose court file leaves ``username`` out."""
+    shutil.copytree(DEFINITIONS, folder)
+    court_file = folder / "court.yaml"
+    lines = court_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if f"username: {username}," not in line]
+    assert len(kept) == len(lines) - 1, username
+    court_file.write_text("".join(kept), encoding="utf-8")
+    return folder
 
 
 @pytest.fixture(scope="session")
