@@ -60,6 +60,7 @@ app.command("publish")(definitions.publish)
 
 app.command("init")(people.init)
 app.command("users")(people.users)
+app.command("journal")(people.journal)
 app.command("start")(cases.start)
 app.command("tasks")(cases.tasks)
 app.command("claim")(cases.claim)

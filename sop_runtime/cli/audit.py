@@ -100,6 +100,22 @@ def verify(
             "[bold red]✗ Projections differ from the log[/]: {n} differences",
             n=projected.findings.total))
         _differences(projected.findings.shown, projected.findings.total)
+    kept = found.journals
+    if kept.ok and not found.directory:
+        say(tr("[bold green]✓[/] Jurnal pengadilan utuh ({e} entri); peran, pegawai, Plh/Plt, "
+               "kredensial dan definisi sesuai jurnal",
+               "[bold green]✓[/] Court journals intact ({e} entries); roles, staff, Plh/Plt, "
+               "credentials and definitions match them", e=kept.events))
+    if kept.first_break is not None:
+        say(stderr=True, message=tr(
+            "[bold red]✗ Jurnal rusak[/]: {m}", "[bold red]✗ Journal broken[/]: {m}",
+            m=escape(kept.first_break.message)))
+    if found.directory:
+        say(stderr=True, message=tr(
+            "[bold red]✗ Tabel berbeda dari jurnal pengadilan[/]: {n}",
+            "[bold red]✗ Tables differ from the court journals[/]: {n}",
+            n=len(found.directory)))
+        _differences(found.directory, len(found.directory))
     if found.versions:
         say(stderr=True, message=tr(
             "[bold red]✗ Versi SOP tersimpan telah diubah[/]: {n}",

@@ -46,12 +46,28 @@ def init(
                u=", ".join(report.switched_off)))
 
 
-def users(as_json: opt.Json = False) -> None:
+def users(
+    as_json: opt.Json = False,
+    at: Annotated[str | None, typer.Option(
+        "--at", metavar="T",
+        help="Siapa memegang peran apa pada saat itu, menurut jurnal direktori / who held "
+             "which role at that moment, by the directory journal")] = None,
+) -> None:
     """Daftar pengguna dan perannya / list users and their roles."""
     from sop_runtime.cli.common import print_json, table_console
-    from sop_runtime.service import views
+    from sop_runtime.service import journals, views
 
-    rows = views.users(runtime())
+    rt = runtime()
+    rows = views.users(rt)
+    if at is not None:
+        from dataclasses import replace
+
+        from sop_runtime.cli.times import court_tz, parse_moment
+
+        held = journals.held_at(journals.entries(rt, "direktori"),
+                                parse_moment(at, court_tz(rt), option="--at"))
+        rows = [replace(u, roles=held.get(u.username, frozenset()),
+                        active=u.username in held) for u in rows]
     if as_json:
         print_json([{"username": u.username, "nama": u.nama, "nip": u.nip,
                      "roles": sorted(u.roles), "active": u.active} for u in rows])
@@ -59,13 +75,52 @@ def users(as_json: opt.Json = False) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=tr("Pengguna", "Users"))
+    table = Table(title=tr("Pengguna", "Users") if at is None else
+                  tr("Pengguna pada {t}", "Users at {t}", t=at))
     for col in (tr("Nama pengguna", "Username"), tr("Nama", "Name"), "NIP",
                 tr("Peran", "Roles")):
         table.add_column(col)
     for u in rows:
         table.add_row(u.username, escape(u.nama), u.nip or "-", ", ".join(sorted(u.roles)),
                       style=None if u.active else "dim")
+    table_console().print(table)
+
+
+def journal(
+    name: Annotated[str, typer.Argument(
+        metavar="JURNAL", help="direktori | definisi | akses")],
+    as_json: opt.Json = False,
+) -> None:
+    """Jurnal pengadilan: siapa memegang peran apa dan kapan, definisi yang berlaku, bacaan
+    perkara rahasia / a court journal: who held which role when, the definitions in force,
+    reads of confidential cases."""
+    from sop_runtime.cli.common import Exit, fail, print_json, table_console
+    from sop_runtime.cli.times import court_tz, show
+    from sop_runtime.engine.events import utc_iso
+    from sop_runtime.service import journals
+    from sop_runtime.store.journal import JOURNALS
+
+    if name not in JOURNALS:
+        fail(tr("jurnal '{j}' tidak ada; pilih salah satu: {k}",
+                "no journal '{j}'; choose one of: {k}", j=name, k=", ".join(JOURNALS)),
+             Exit.USAGE)
+    rt = runtime()
+    found = journals.entries(rt, name)
+    tz = court_tz(rt)
+    if as_json:
+        print_json([{"seq": e.seq, "type": e.type, "occurred_at": utc_iso(e.occurred_at),
+                     "actor": e.actor, "payload": e.payload, "prev_hash": e.prev_hash,
+                     "hash": e.hash} for e in found])
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=tr("Jurnal {j}", "Journal {j}", j=name))
+    for col in ("#", tr("Waktu", "When"), tr("Oleh", "By"), tr("Uraian", "What")):
+        table.add_column(col)
+    for e in found:
+        table.add_row(str(e.seq), show(e.occurred_at, tz), escape(e.actor or "-"),
+                      escape(journals.describe(e, lambda m: show(m, tz))))
     table_console().print(table)
 
 

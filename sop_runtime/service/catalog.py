@@ -19,7 +19,6 @@ from sop_runtime.i18n import tr
 from sop_runtime.service.ready import COURT_KEY, DIRECTORY_KEY, setting
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import settings, workflows
-from sop_runtime.store.directory import load_directory
 from sop_runtime.worktime import CourtCalendar
 
 __all__ = ["court", "current_workflow", "directory", "directory_changed", "workflow"]
@@ -36,9 +35,11 @@ def court(rt: Runtime, conn: Connection) -> tuple[CourtFile, CourtCalendar]:
 def directory(rt: Runtime, conn: Connection) -> Directory:
     """Who may act, cached until users, roles or delegations change (``sop init`` and
     ``sop delegate`` mark each change with a new directory version)."""
+    from sop_runtime.service.journals import directory_of
+
     version = settings.get(conn, DIRECTORY_KEY) or ""
     if rt._directory is None or rt._directory[0] != version:
-        rt._directory = (version, load_directory(conn))
+        rt._directory = (version, directory_of(conn))
     return rt._directory[1]
 
 

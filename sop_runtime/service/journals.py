@@ -22,8 +22,11 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from sop_runtime.definition.court import CourtFile
+from sop_runtime.engine.actors import Directory
+from sop_runtime.errors import Damaged
 from sop_runtime.i18n import tr
 from sop_runtime.service.differences import Difference
+from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import credentials, directory, journal, settings
 from sop_runtime.store.journal import Entry, Journal, StoredEntry
 from sop_runtime.store.schema import api_tokens, passwords, sops, user_roles, users, workflows
@@ -155,9 +158,17 @@ def _fold_one(into: Expected, entry: StoredEntry) -> None:
 
 
 def fold(entries: Iterable[StoredEntry]) -> Expected:
+    """What the entries say the tables hold; :class:`Damaged` naming the first entry that
+    cannot be read (edited outside the product: the chain check names it too)."""
     out = Expected()
     for entry in entries:
-        _fold_one(out, entry)
+        try:
+            _fold_one(out, entry)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise Damaged(tr(
+                "jurnal {j} urutan {s} tidak dapat dibaca ({e}); jalankan 'sop verify'",
+                "journal {j} seq {s} cannot be read ({e}); run 'sop verify'",
+                j=entry.log, s=entry.seq, e=f"{type(exc).__name__}: {exc}")) from None
     return out
 
 
@@ -308,7 +319,10 @@ def import_tables(conn: Connection, *, at: datetime) -> None:
 
 def check(conn: Connection) -> list[Difference]:
     """Every row of the directory and definition tables that is not what the journals say."""
-    want = fold([*journal.load(conn, "direktori"), *journal.load(conn, "definisi")])
+    try:
+        want = fold([*journal.load(conn, "direktori"), *journal.load(conn, "definisi")])
+    except Damaged as exc:
+        return [Difference("jurnal", "journal", "unreadable", "", str(exc))]
     out: list[Difference] = []
 
     def compare(table: str, have: dict[Any, Any], expected: dict[Any, Any],
@@ -366,3 +380,99 @@ def _short(value: Any) -> str:
     text_ = repr(value)
     return text_ if len(text_) <= 80 else text_[:77] + "..."
 
+
+
+# -- reading the journals ---------------------------------------------------------------------
+
+def describe(entry: StoredEntry, shown: Callable[[datetime], str]) -> str:
+    """One entry in words (``shown`` writes an instant in the court's time)."""
+    p = entry.payload
+    match entry.type:
+        case "role_defined":
+            marks = [tr(*w) for flag, w in (("publik", ("publik", "public")),
+                                            ("sistem", ("sistem", "system")),
+                                            ("pengawas", ("pengawas", "supervisor")))
+                     if p.get(flag)]
+            return tr("Peran {id} ({n}) ditetapkan{m}", "Role {id} ({n}) defined{m}",
+                      id=p["id"], n=p["nama"], m=f" [{', '.join(marks)}]" if marks else "")
+        case "user_recorded" if p["active"]:
+            return tr("Pegawai {u} dicatat: {n}{nip}", "Staff {u} recorded: {n}{nip}",
+                      u=p["username"], n=p["nama"],
+                      nip=f", NIP {p['nip']}" if p.get("nip") else "")
+        case "user_recorded":
+            return tr("Pegawai {u} ({n}) dinonaktifkan", "Staff {u} ({n}) switched off",
+                      u=p["username"], n=p["nama"])
+        case "role_granted":
+            return tr("{u} memegang peran {r}", "{u} holds the role {r}", u=p["username"],
+                      r=p["role"])
+        case "role_revoked":
+            return tr("{u} tidak lagi memegang peran {r}", "{u} no longer holds the role {r}",
+                      u=p["username"], r=p["role"])
+        case "delegation_named":
+            return tr("{d} ditunjuk {k} {r} {a} s.d. {b}{why}",
+                      "{d} named {k} for {r} {a} to {b}{why}", d=p["delegate"],
+                      k=p["kind"].capitalize(), r=p["role"], a=shown(_instant(p["start"])),
+                      b=shown(_instant(p["end"])),
+                      why=f" ({p['reference'] or p['reason']})" if p["reference"] or p["reason"]
+                      else "")
+        case "password_set":
+            return tr("Kata sandi {u} ditetapkan", "{u}'s password set", u=p["username"])
+        case "token_issued":
+            return tr("Token API '{l}' diterbitkan untuk {u}", "API token '{l}' issued to {u}",
+                      l=p["label"], u=p["username"])
+        case "token_revoked":
+            return tr("{n} token API '{l}' milik {u} dicabut", "{n} API token(s) '{l}' of {u} "
+                      "revoked", n=len(p["digests"]), l=p["label"], u=p["username"])
+        case "court_file_loaded":
+            return tr("Berkas pengadilan dimuat (zona waktu {z}, SHA-256 {d})",
+                      "Court file loaded (time zone {z}, SHA-256 {d})", z=p["zone"],
+                      d=p["digest"][:12])
+        case "sop_version_stored":
+            return tr("SOP {s} versi {v} disimpan dari {f}", "SOP {s} version {v} stored from "
+                      "{f}", s=p["sop_id"], v=p["version"][:12], f=p["file"])
+        case "sop_version_current":
+            return tr("SOP {s} kini berlaku versi {v}", "SOP {s} now in force as version {v}",
+                      s=p["sop_id"], v=p["version"][:12])
+        case "case_read":
+            return tr("Perkara rahasia {c} dibaca ({w})", "Confidential case {c} read ({w})",
+                      c=p["case_id"], w=p.get("via", "-"))
+    return entry.type
+
+
+def held_at(entries: Iterable[StoredEntry], moment: datetime) -> dict[str, frozenset[str]]:
+    """Who held which roles at ``moment`` by the ``direktori`` journal (active staff only;
+    Plh/Plt delegations are not roles held)."""
+    upto = fold(e for e in entries if e.occurred_at <= moment)
+    out: dict[str, set[str]] = {u: set() for u, (_, _, active) in upto.users.items() if active}
+    for username, role in upto.held:
+        if username in out:
+            out[username].add(role)
+    return {u: frozenset(r) for u, r in out.items()}
+
+
+def entries(rt: Runtime, log: Journal) -> list[StoredEntry]:
+    """A journal's entries, oldest first."""
+    from sop_runtime.service.ready import ensure_ready
+
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        return journal.load(conn, log)
+
+
+def directory_of(conn: Connection) -> Directory:
+    """Who may act, as the ``direktori`` journal says (not as its tables say: an edited
+    ``user_roles`` row changes no decision, and ``sop verify`` names it)."""
+    from sop_runtime.engine.actors import Delegation, DelegationKind, Directory
+
+    known = fold(journal.load(conn, "direktori"))
+    active = {u for u, (_, _, on) in known.users.items() if on}
+    held: dict[str, set[str]] = {u: set() for u in active}
+    for username, role in known.held:
+        if username in active:
+            held[username].add(role)
+    lent = tuple(Delegation(d[0], d[1], d[4], d[5], DelegationKind(d[3]), d[2], d[6])
+                 for d in sorted(known.delegations, key=lambda d: (d[4], d[9]))
+                 if d[0] in active)
+    return Directory(roles={u: frozenset(r) for u, r in held.items()}, delegations=lent,
+                     supervisor_roles=frozenset(r for r, (_, _, _, boss) in known.roles.items()
+                                                if boss))

@@ -2,7 +2,9 @@
 
 Roles and users come from plain data (the court file, an admin screen) and are upserted;
 a delegation is added once and kept (it is history: who could act when). The engine gets
-all of it as one :class:`sop_runtime.engine.actors.Directory` from :func:`load_directory`.
+all of it as one :class:`sop_runtime.engine.actors.Directory`, folded from the ``direktori``
+journal (:func:`sop_runtime.service.journals.directory_of`); :func:`load_directory` reads
+the tables.
 """
 
 from __future__ import annotations
