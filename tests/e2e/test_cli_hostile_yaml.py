@@ -68,3 +68,11 @@ def test_conformance_refuses_a_hostile_mapping_at_its_place(tmp_path: Path,
     r = court.fails(1, "conformance", log, "--sop", "taksiran-panjar-skum", "--map", path)
     code, line = ("E008", 6) if mapping.startswith("a: &a") else ("E009", 1)
     assert f"{path}:{line}:" in r.stdout and f": {code}: " in r.stdout
+
+
+def test_demo_on_a_hostile_court_file_stops_at_init_with_its_place(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    (folder / "court.yaml").write_text(alias_bomb(), encoding="utf-8")
+    court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
+    r = court.fails(1, "demo", "--definitions", folder)
+    assert f"{folder / 'court.yaml'}:6:8: E008: " in r.stdout + r.stderr
