@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import yaml
-from yaml.composer import ComposerError
 from yaml.constructor import SafeConstructor
 
 from sop_runtime.i18n import tr
@@ -137,13 +136,13 @@ class Builder:
         event = get_event()
         if type(event) is yaml.StreamEndEvent:
             return None
-        start = event.start_mark
         data = self._body()
         get_event()  # document end
         event = get_event()
         if type(event) is not yaml.StreamEndEvent:
-            raise ComposerError("expected a single document in the stream", start,
-                                "but found another document", event.start_mark)
+            self._refuse("E001", event.start_mark, detail=tr(
+                "berkas hanya boleh berisi satu dokumen; dokumen kedua mulai di sini",
+                "the file may hold one document only; a second one starts here"))
         return data
 
     def _body(self) -> Any:
@@ -204,8 +203,9 @@ class Builder:
                     self._refuse("E007", mark, limit=max_aliases)
                 anchor = anchors.get(event.anchor)
                 if anchor is None:
-                    raise ComposerError(None, None, f"found undefined alias {event.anchor!r}",
-                                        mark)
+                    self._refuse("E001", mark, detail=tr(
+                        "alias *{a} tidak dikenal: &{a} harus ditulis sebelumnya",
+                        "unknown alias *{a}: &{a} must be written before it", a=event.anchor))
                 if anchor.size is None:
                     self._refuse("E001", mark, detail=tr(
                         "alias *{a} berada di dalam nilai yang dirujuknya sendiri",
@@ -221,7 +221,7 @@ class Builder:
                     continue
                 value = anchor.value
             else:  # pragma: no cover - the parser gives nothing else inside a document
-                raise ComposerError(None, None, f"unexpected {kind.__name__}", event.start_mark)
+                raise TypeError(f"unexpected YAML event {event!r}")
             if not stack:
                 return value
             top = stack[-1]
@@ -315,9 +315,11 @@ class Builder:
 
     def _anchor(self, name: str, anchor: _Anchor) -> None:
         first = self.anchors.get(name)
-        if first is not None:
-            raise ComposerError(f"found duplicate anchor {name!r}; first occurrence",
-                                first.mark, "second occurrence", anchor.mark)
+        if first is not None:  # PyYAML's composer, which gives positions, refuses it too
+            self._refuse("E001", anchor.mark, detail=tr(
+                "anchor &{a} sudah dipakai di baris {line}",
+                "the anchor &{a} is already used at line {line}", a=name,
+                line=first.mark.line + 1))
         self.anchors[name] = anchor
 
     def _path(self) -> Path:
