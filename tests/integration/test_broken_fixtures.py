@@ -57,3 +57,13 @@ def test_unreadable_file_is_e004(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00 not utf-8 \x80")
     lib = load_library([path])
     assert [(p.code, p.line) for p in lib.problems] == [("E004", 1)]
+
+
+def test_a_file_over_the_limit_is_e005_at_the_line_that_passes_it(tmp_path: Path) -> None:
+    path = tmp_path / "besar.yaml"
+    line = "# " + "x" * 97 + "\n"  # 100 bytes
+    path.write_text(line * (5 * 1024 * 1024 // 100), encoding="utf-8")
+    lib = load_library([path])
+    assert [(p.code, p.line, p.col) for p in lib.problems] == [
+        ("E005", 4 * 1024 * 1024 // 100 + 1, 4 * 1024 * 1024 % 100 + 1)]
+    assert "4 MB" in lib.problems[0].message
