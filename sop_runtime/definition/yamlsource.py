@@ -63,13 +63,29 @@ class YamlDoc:
         finally:
             loader.dispose()
 
+    @cached_property
+    def _keys(self) -> dict[int, dict[Any, tuple[yaml.Node, yaml.Node]]]:
+        """Per mapping node (by id), its first (key node, value node) for each key's text:
+        a file with thousands of problems in one mapping looks each up at once."""
+        return {}
+
+    def _pairs(self, node: yaml.MappingNode) -> dict[Any, tuple[yaml.Node, yaml.Node]]:
+        pairs = self._keys.get(id(node))
+        if pairs is None:
+            pairs = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    pairs.setdefault(k.value, (k, v))
+            self._keys[id(node)] = pairs
+        return pairs
+
     def _walk(self, path: Path) -> tuple[yaml.Node | None, yaml.Node | None]:
         """The deepest node on ``path`` and, if the last step was a mapping key, its key node."""
         node = self.root
         key_node = None
         for part in path:
             if isinstance(node, yaml.MappingNode):
-                hit = next(((k, v) for k, v in node.value if k.value == part), None)
+                hit = self._pairs(node).get(part)
                 if hit is None:
                     return node, None
                 key_node, node = hit

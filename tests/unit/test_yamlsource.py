@@ -222,3 +222,14 @@ def test_positions_are_found_after_aliases() -> None:
     assert doc.data == {"a": {"x": 1}, "b": {"x": 1}, "c": [{"y": 2}]}
     assert doc.where(("c", 0, "y")) == (4, 8)
     assert doc.where_key(("c", 0, "y")) == (4, 5)
+
+
+def test_positions_in_a_wide_mapping_are_found_in_linear_time() -> None:
+    # a mapping with a problem at each of its 40,000 keys (e.g. a conformance mapping naming
+    # as many unknown steps): every lookup is a dict hit, not a scan of the keys before it
+    doc = load_yaml("aktivitas:\n" + "".join(f"  a{i}: 99\n" for i in range(40_000)),
+                    "f.yaml")
+    started = time.perf_counter()
+    where = [doc.where_key(("aktivitas", f"a{i}")) for i in range(40_000)]
+    assert time.perf_counter() - started < 5
+    assert where[0] == (2, 3) and where[39_999] == (40_001, 3)
