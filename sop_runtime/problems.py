@@ -26,6 +26,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     "E003": ("berkas harus berisi satu pemetaan (mapping) di tingkat atas",
              "the file must hold one mapping at the top level"),
     "E004": ("berkas tidak dapat dibaca: {detail}", "the file cannot be read: {detail}"),
+    "E005": ("berkas terlalu besar: lebih dari {limit}",
+             "the file is too large: more than {limit}"),
+    "E006": ("susunan bersarang terlalu dalam: lebih dari {limit} tingkat",
+             "nested too deep: more than {limit} levels"),
+    "E007": ("terlalu banyak alias (*nama): lebih dari {limit}",
+             "too many aliases (*name): more than {limit}"),
+    "E008": ("isi berkas terlalu besar (alias dihitung sebanyak dirujuk): lebih dari {limit} "
+             "nilai", "the document is too large (aliases counted each time they are used): "
+             "more than {limit} values"),
+    "E009": ("tag {tag} tidak didukung{detail}", "tag {tag} is not supported{detail}"),
     # --- shape of the document --------------------------------------------------------
     "E010": ("kunci tidak dikenal '{key}'{hint}", "unknown key '{key}'{hint}"),
     "E011": ("kolom wajib '{key}' tidak ada", "required field '{key}' is missing"),

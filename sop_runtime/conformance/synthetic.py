@@ -34,6 +34,7 @@ import yaml
 
 from sop_runtime.compiler.workflow import EdgeKind, Workflow
 from sop_runtime.definition.court import CourtFile
+from sop_runtime.definition.loader import read_yaml_file
 from sop_runtime.definition.models import StepKind
 from sop_runtime.engine.actors import Directory
 from sop_runtime.engine.checks import Context
@@ -89,7 +90,7 @@ def activity_name(wf: Workflow, node: str) -> str:
 def load_routes(path: Path) -> dict[str, list[RouteStep]]:
     """Routes in the form of ``tests/golden/routes.yaml``: per SOP, the steps in order with
     ``langkah``, ``oleh`` (username), ``keputusan`` and ``nilai``."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml_file(path).data  # read as every YAML file is: bounded, located
     return {sop: [RouteStep(str(s["langkah"]), s["oleh"], s.get("keputusan"),
                             {k: str(v) for k, v in s.get("nilai", {}).items()})
                   for s in steps]

@@ -11,7 +11,15 @@ from pydantic import BaseModel, ValidationError
 
 from sop_runtime.definition.court import CourtFile
 from sop_runtime.definition.models import SopDocument
-from sop_runtime.definition.yamlsource import YamlDoc, YamlError, format_path, load_yaml
+from sop_runtime.definition.yamlsource import (
+    DEFAULT_LIMITS,
+    YamlDoc,
+    YamlError,
+    YamlLimits,
+    format_path,
+    load_yaml,
+    size_problem,
+)
 from sop_runtime.errors import DefinitionError
 from sop_runtime.i18n import current_lang
 from sop_runtime.problems import Problem
@@ -124,14 +132,24 @@ class Loaded(Generic[M]):
     source: YamlDoc
 
 
-def read_yaml_file(path: Path, display: str | None = None) -> YamlDoc:
+def read_yaml_file(path: Path, display: str | None = None,
+                   limits: YamlLimits = DEFAULT_LIMITS) -> YamlDoc:
+    """Read the YAML file at ``path`` (no more of it than ``limits`` allow) into one
+    mapping."""
     file = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as f:
+            raw = f.read(limits.max_bytes + 1)
+        too_large = size_problem(raw, file, limits.max_bytes)
+        if too_large is not None:
+            raise DefinitionError([too_large])
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DefinitionError([Problem("E004", file, 1, 1, "", {"detail": str(exc)})]) from None
+    if "\r" in text:  # as a file read as text: universal newlines
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
-        doc = load_yaml(text, file)
+        doc = load_yaml(text, file, limits)
     except YamlError as exc:
         raise DefinitionError(exc.problems) from None
     if not isinstance(doc.data, dict):

@@ -1,48 +1,42 @@
 """Read YAML into plain Python data while keeping where every value stood.
 
-PyYAML's composer gives a node tree with marks; we build the data from it ourselves so that
-duplicate keys are errors instead of silently overwriting each other, and we keep the tree:
-the ``(line, col)`` (1-based) of any path is looked up in it only when a problem has to be
-reported, so a valid file pays nothing for positions.
+The data is built from the parser's events within bounds (:mod:`.yamlbuild`): size, depth,
+aliases and values counted with what each alias stands for, so that no text -- a billion
+laughs, ``[[[[...]]]]`` nested 100,000 deep, an unknown tag -- costs more than its bounds or
+ends in anything but a :class:`YamlError` whose problems say where. Duplicate keys are
+errors instead of silently overwriting each other.
 
-Scalars follow YAML 1.1 as PyYAML resolves them, except that keys are always the text as
-written (the official column ``no`` must not become ``False``) and sexagesimal numbers
-(``14:30`` -> 870) stay strings: office hours must not become integers.
+The ``(line, col)`` (1-based) of a path is looked up in PyYAML's node tree, composed from
+the text only when a problem has to be reported, so a valid file pays nothing for positions.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import yaml
 
-from sop_runtime.i18n import tr
+from sop_runtime.definition.yamlbuild import (
+    Builder,
+    Path,
+    Refused,
+    YamlLimits,
+    format_path,
+    size_text,
+)
 from sop_runtime.problems import Problem
+
+__all__ = ["DEFAULT_LIMITS", "Path", "YamlDoc", "YamlError", "YamlLimits", "format_path",
+           "load_yaml", "size_problem"]
 
 try:  # the C parser is much faster; it is in PyYAML's wheels
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment,unused-ignore]
 except AttributeError:  # pragma: no cover
     _BaseLoader = yaml.SafeLoader
 
-Path = tuple[str | int, ...]
-
-_STR_TAG = "tag:yaml.org,2002:str"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
-# First characters with which a plain scalar may resolve to something other than a string
-# (bool, null, int, float, timestamp, merge, value). Anything else is text, decided here
-# without running the resolver's regular expressions.
-_MAYBE_TYPED = frozenset("0123456789+-.~<=yYnNtTfFoO")
-
-
-class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if (kind is yaml.ScalarNode and implicit[0] and value
-                and value[0] not in _MAYBE_TYPED):
-            return _STR_TAG
-        return super().resolve(kind, value, implicit)
+DEFAULT_LIMITS = YamlLimits()
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -51,11 +45,39 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 @dataclass
 class YamlDoc:
-    """Plain data plus the node tree it was built from (for positions)."""
+    """Plain data plus the text it was read from (for positions)."""
 
     file: str
     data: Any
-    root: yaml.Node | None = None
+    text: str = field(default="", repr=False)
+
+    @cached_property
+    def root(self) -> yaml.Node | None:
+        """The text's node tree: the text was read within bounds, and an alias is one
+        shared node here, so this costs what the text is long."""
+        loader = _BaseLoader(self.text)
+        try:
+            return loader.get_single_node()
+        except yaml.YAMLError:  # pragma: no cover - the same text was read before
+            return None
+        finally:
+            loader.dispose()
+
+    @cached_property
+    def _keys(self) -> dict[int, dict[Any, tuple[yaml.Node, yaml.Node]]]:
+        """Per mapping node (by id), its first (key node, value node) for each key's text:
+        a file with thousands of problems in one mapping looks each up at once."""
+        return {}
+
+    def _pairs(self, node: yaml.MappingNode) -> dict[Any, tuple[yaml.Node, yaml.Node]]:
+        pairs = self._keys.get(id(node))
+        if pairs is None:
+            pairs = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    pairs.setdefault(k.value, (k, v))
+            self._keys[id(node)] = pairs
+        return pairs
 
     def _walk(self, path: Path) -> tuple[yaml.Node | None, yaml.Node | None]:
         """The deepest node on ``path`` and, if the last step was a mapping key, its key node."""
@@ -63,7 +85,7 @@ class YamlDoc:
         key_node = None
         for part in path:
             if isinstance(node, yaml.MappingNode):
-                hit = next(((k, v) for k, v in node.value if k.value == part), None)
+                hit = self._pairs(node).get(part)
                 if hit is None:
                     return node, None
                 key_node, node = hit
@@ -88,86 +110,49 @@ class YamlDoc:
         return _mark(node) if node is not None else (1, 1)
 
 
-def format_path(path: Path) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 class YamlError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(p.format() for p in problems))
 
 
-def load_yaml(text: str, file: str) -> YamlDoc:
-    """Parse ``text``; raise :class:`YamlError` with positioned problems on failure."""
-    loader = _Loader(text)
+def size_problem(data: str | bytes, file: str, limit: int) -> Problem | None:
+    """E005 at the line where ``data`` (text, or its UTF-8 bytes) passes ``limit`` bytes."""
+    if isinstance(data, str):
+        if len(data) <= limit // 4:  # a character is at most 4 bytes
+            return None
+        raw = data.encode("utf-8", "surrogatepass")
+    else:
+        raw = data
+    if len(raw) <= limit:
+        return None
+    head = raw[:limit]
+    line_start = head.rfind(b"\n") + 1
+    col = len(head[line_start:].decode("utf-8", "ignore")) + 1
+    return Problem("E005", file, head.count(b"\n") + 1, col, "", {"limit": size_text(limit)})
+
+
+def load_yaml(text: str, file: str, limits: YamlLimits = DEFAULT_LIMITS) -> YamlDoc:
+    """Parse ``text`` within ``limits``; raise :class:`YamlError` with positioned problems
+    on failure."""
+    too_large = size_problem(text, file, limits.max_bytes)
+    if too_large is not None:
+        raise YamlError([too_large])
+    loader = _BaseLoader(text)
+    builder = Builder(loader, file, limits)
     try:
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            detail = " ".join(s for s in (exc.context, exc.problem) if s) or str(exc)
-            raise YamlError([Problem("E001", file, line, col, "", {"detail": detail})]) from None
-        except yaml.YAMLError as exc:
-            raise YamlError([Problem("E001", file, 1, 1, "", {"detail": str(exc)})]) from None
-        doc = YamlDoc(file=file, data=None, root=node)
-        problems: list[Problem] = []
-        if node is not None:
-            doc.data = _Builder(loader, file, problems).build(node, ())
-        if problems:
-            raise YamlError(problems)
-        return doc
+        data = builder.document()
+    except Refused:
+        data = None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        detail = " ".join(s for s in (exc.context, exc.problem) if s) or str(exc)
+        builder.problems.append(Problem("E001", file, line, col, "", {"detail": detail}))
+    except yaml.YAMLError as exc:
+        builder.problems.append(Problem("E001", file, 1, 1, "", {"detail": str(exc)}))
     finally:
         loader.dispose()
-
-
-class _Builder:
-    def __init__(self, loader: Any, file: str, problems: list[Problem]) -> None:
-        self.loader = loader
-        self.file = file
-        self.problems = problems
-
-    def build(self, node: yaml.Node, path: Path) -> Any:
-        # ``path`` is only used to name the place of a problem.
-        if type(node) is yaml.ScalarNode:
-            return node.value if node.tag == _STR_TAG else self._scalar(node)
-        if type(node) is yaml.MappingNode:
-            if any(k.tag == _MERGE_TAG for k, _ in node.value):
-                self.loader.flatten_mapping(node)  # merge keys (<<)
-            result: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                # Keys are text as written: YAML 1.1 would read ``no`` as false.
-                if type(key_node) is not yaml.ScalarNode:
-                    line, col = _mark(key_node)
-                    self.problems.append(Problem(
-                        "E012", self.file, line, col, format_path(path),
-                        {"detail": tr("kunci harus berupa teks", "a key must be text")}))
-                    continue
-                key = str(key_node.value)
-                if key in result:
-                    first = next(k for k, _ in node.value if k.value == key)
-                    line, col = _mark(key_node)
-                    self.problems.append(Problem(
-                        "E002", self.file, line, col, format_path((*path, key)),
-                        {"key": key, "first_line": first.start_mark.line + 1}))
-                    continue
-                result[key] = self.build(value_node, (*path, key))
-            return result
-        if type(node) is yaml.SequenceNode:
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        raise TypeError(f"unexpected YAML node {node!r}")  # pragma: no cover
-
-    def _scalar(self, node: yaml.Node) -> Any:
-        if (node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-                and _SEXAGESIMAL.match(node.value)):
-            return node.value
-        try:
-            return self.loader.construct_object(node, deep=True)
-        except ValueError:
-            # e.g. 2026-02-30 matches the timestamp pattern but is no date: keep the text and
-            # let the schema report it where it stands.
-            return node.value
+    if builder.problems:
+        raise YamlError(builder.problems)
+    return YamlDoc(file=file, data=data, text=text)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from collections.abc import Callable
 from contextlib import redirect_stdout
 from datetime import date, datetime, time
@@ -20,7 +19,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.rule import Rule
 
+from sop_runtime.definition.loader import load_court
 from sop_runtime.demo.day import DAY, SCRIPT, Act
+from sop_runtime.errors import DefinitionError
 from sop_runtime.i18n import tr
 
 Runner = Callable[[list[str]], int]
@@ -31,9 +32,12 @@ class DemoFailed(Exception):
 
 
 def _court_tz(definitions: Path) -> ZoneInfo:
-    text = (definitions / "court.yaml").read_text(encoding="utf-8")
-    found = re.search(r"^\s*zona_waktu:\s*(\S+)", text, re.MULTILINE)
-    return ZoneInfo(found.group(1) if found else "Asia/Jakarta")
+    """The court's zone, read as every YAML file is; a court file that cannot be read is
+    reported by ``sop init``, the day's first command."""
+    try:
+        return ZoneInfo(load_court(definitions / "court.yaml").model.pengadilan.zona_waktu)
+    except DefinitionError:
+        return ZoneInfo("Asia/Jakarta")
 
 
 def play(definitions: Path, run: Runner, set_clock: Callable[[datetime], None],

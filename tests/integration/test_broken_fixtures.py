@@ -25,9 +25,10 @@ def expected(path: Path) -> set[tuple[str, int]]:
 
 def test_there_is_a_fixture_per_check() -> None:
     codes = {code for f in BROKEN for code, _ in expected(f)}
-    for code in ["E001", "E002", "E003", "E010", "E011", "E012", "E013", "E014", "E101",
-                 "E102", "E103", "E104", "E105", "E106", "E107", "E108", "E109", "E110",
-                 "E111", "E114", "W201", "W202"]:
+    # E005 (a file over 4 MB) is tested in tests/unit/test_yamlsource.py
+    for code in ["E001", "E002", "E003", "E006", "E007", "E008", "E009", "E010", "E011",
+                 "E012", "E013", "E014", "E101", "E102", "E103", "E104", "E105", "E106",
+                 "E107", "E108", "E109", "E110", "E111", "E114", "W201", "W202"]:
         assert code in codes, code
 
 
@@ -56,3 +57,13 @@ def test_unreadable_file_is_e004(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00 not utf-8 \x80")
     lib = load_library([path])
     assert [(p.code, p.line) for p in lib.problems] == [("E004", 1)]
+
+
+def test_a_file_over_the_limit_is_e005_at_the_line_that_passes_it(tmp_path: Path) -> None:
+    path = tmp_path / "besar.yaml"
+    line = "# " + "x" * 97 + "\n"  # 100 bytes
+    path.write_text(line * (5 * 1024 * 1024 // 100), encoding="utf-8")
+    lib = load_library([path])
+    assert [(p.code, p.line, p.col) for p in lib.problems] == [
+        ("E005", 4 * 1024 * 1024 // 100 + 1, 4 * 1024 * 1024 % 100 + 1)]
+    assert "4 MB" in lib.problems[0].message

@@ -3,6 +3,8 @@ layer, the product's errors mapped to HTTP, and a refused action recorded like i
 
 from __future__ import annotations
 
+import time
+import tracemalloc
 from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -16,6 +18,7 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
 from tests.flows.kit import ROUTES
+from tests.hostile_yaml import BAD_TAGS, alias_bomb
 
 
 @pytest.fixture
@@ -358,6 +361,44 @@ def test_conformance_says_what_is_wrong_with_an_upload(
     big = api.post("/api/conformance", files=files, data={"sop": "taksiran-panjar-skum"},
                    headers=who)
     assert big.status_code == 413 and "MB" in big.json()["detail"]
+
+
+def test_conformance_refuses_an_alias_bomb_as_the_mapping_within_a_budget(
+        api: TestClient, tokens: dict[str, dict[str, str]]) -> None:
+    log, _ = _examples()
+    files = {"log": (log.name, log.read_bytes(), "text/csv"),
+             "mapping": ("bom.yaml", alias_bomb().encode(), "application/yaml")}
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        r = api.post("/api/conformance", files=files, data={"sop": "taksiran-panjar-skum"},
+                     headers={**tokens[EXAMINER], "Accept-Language": "en"})
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+    assert r.status_code == 400, r.text
+    assert r.json()["detail"].startswith("bom.yaml:6:8: E008: ")
+    assert "more than 200000 values" in r.json()["detail"]
+    assert seconds < 5 and peak < 50, (seconds, peak)
+
+
+# each kind once (every tag goes through the same loader: tests/unit/test_yamlsource.py)
+SOME_BAD_TAGS = [(text, tag) for text, tag in BAD_TAGS
+                 if tag in ("!!bool", "!!int", "!!timestamp", "!!python/object:os.system",
+                            "!!set", "!sop") and "T25" not in text]
+
+
+@pytest.mark.parametrize(("text", "tag"), SOME_BAD_TAGS, ids=[t for _, t in SOME_BAD_TAGS])
+def test_conformance_refuses_a_mapping_with_a_tag_it_does_not_read(
+        api: TestClient, tokens: dict[str, dict[str, str]], text: str, tag: str) -> None:
+    log, _ = _examples()
+    r = api.post("/api/conformance", headers=tokens[EXAMINER],
+                 files={"log": (log.name, log.read_bytes(), "text/csv"),
+                        "mapping": ("peta.yaml", text.encode(), "application/yaml")},
+                 data={"sop": "taksiran-panjar-skum"})
+    assert r.status_code == 400, r.text
+    assert r.json()["detail"].startswith(f"peta.yaml:1:4: E009: tag {tag} tidak didukung")
 
 
 def test_lists_filter_and_refuse_what_they_do_not_know(
