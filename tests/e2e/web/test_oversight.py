@@ -74,7 +74,7 @@ def test_an_examiner_verifies_the_log_exports_xes_and_reads_the_library(
     expect(menu.get_by_role("link", name="Pengawasan")).to_have_count(0)  # audit, not supervise
     menu.get_by_role("link", name="Audit").click()
     expect(page.get_by_role("heading", name="Audit", level=1)).to_be_visible()
-    page.get_by_role("button", name="Periksa rantai hash dan segel sekarang").click()
+    page.get_by_role("button", name="Periksa log, tabel turunan dan segel sekarang").click()
     expect(page.get_by_role("status")).to_contain_text("Log utuh")
     shot(page, "audit")
 
