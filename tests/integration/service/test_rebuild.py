@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from sop_runtime.service.rebuild import rebuild
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store.schema import cases, deviations, open_steps
-
-
-def snapshot(rt: Runtime) -> dict[str, list[tuple[Any, ...]]]:
-    out = {}
-    with rt.engine.connect() as conn:
-        for table, skip in ((cases, {"updated_at"}), (open_steps, set()), (deviations, {"id"})):
-            cols = [c for c in table.c if c.name not in skip]
-            out[table.name] = sorted(tuple(r) for r in conn.execute(select(*cols)))
-    return out
+from sop_runtime.store.schema import deviations, open_steps
+from tests.crash.checks import snapshot
 
 
 @pytest.fixture
@@ -29,18 +19,18 @@ def demo_court(demo_copy: Path) -> Runtime:
 
 
 def test_rebuilt_projections_equal_the_live_ones(demo_court: Runtime) -> None:
-    before = snapshot(demo_court)
+    before = snapshot(demo_court.engine)
     assert len(before["cases"]) == 6 and before["open_steps"] and before["deviations"]
     report = rebuild(demo_court)
     assert report.cases == 6
-    assert snapshot(demo_court) == before
+    assert snapshot(demo_court.engine) == before
 
 
 def test_rebuild_repairs_a_damaged_projection(demo_court: Runtime) -> None:
-    before = snapshot(demo_court)
+    before = snapshot(demo_court.engine)
     with demo_court.engine.begin() as conn:
         conn.execute(open_steps.delete())
         conn.execute(deviations.delete().where(deviations.c.kind == "wrong_actor"))
-    assert snapshot(demo_court) != before
+    assert snapshot(demo_court.engine) != before
     rebuild(demo_court)
-    assert snapshot(demo_court) == before
+    assert snapshot(demo_court.engine) == before

@@ -1,0 +1,3 @@
+from tests.storefixtures import postgres_schema_url, store_url
+
+__all__ = ["postgres_schema_url", "store_url"]
