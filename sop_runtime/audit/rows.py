@@ -3,11 +3,11 @@ in batches so memory stays flat however long the log is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, or_, select
 
 from sop_runtime.store.schema import cases, events
 
@@ -31,9 +31,10 @@ class LogRow:
     status: str | None
 
 
-def log_rows(conn: Connection, *, case: str | None = None,
-             batch: int = BATCH) -> Iterator[LogRow]:
-    """Every stored event (of ``case``, if given), with its case's SOP and version."""
+def log_rows(conn: Connection, *, case: str | None = None, batch: int = BATCH,
+             hide: Collection[str] = ()) -> Iterator[LogRow]:
+    """Every stored event (of ``case``, if given), with its case's SOP and version; none of
+    the cases of the SOPs in ``hide``."""
     e, c = events.c, cases.c
     query = (select(e.case_id, e.seq, e.type, e.version, e.occurred_at, e.recorded_at,
                     e.actor, e.payload, e.prev_hash, e.hash, c.sop_id, c.version, c.status)
@@ -41,6 +42,8 @@ def log_rows(conn: Connection, *, case: str | None = None,
              .order_by(e.case_id, e.seq))
     if case is not None:
         query = query.where(e.case_id == case)
+    if hide:
+        query = query.where(or_(c.sop_id.is_(None), c.sop_id.not_in(sorted(hide))))
     result = conn.execution_options(yield_per=batch).execute(query)
     try:
         for part in result.partitions():

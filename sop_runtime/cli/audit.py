@@ -24,9 +24,10 @@ def log(case: opt.Case, as_json: opt.Json = False) -> None:
     from sop_runtime.cli.times import court_tz, show, zone_name
     from sop_runtime.engine.events import utc_iso
     from sop_runtime.service import views
+    from sop_runtime.service.confidential import operator
 
     rt = runtime()
-    view = views.case(rt, case)
+    view = views.case(rt, case, reader=operator())
     tz = court_tz(rt)
     if as_json:
         print_json([{
@@ -173,18 +174,19 @@ def export(
     from sop_runtime.audit.export import Format as Kind
     from sop_runtime.audit.export import export as write
     from sop_runtime.cli.common import fail, say
+    from sop_runtime.service.confidential import operator
 
     rt = runtime()
     kind = Kind(fmt.value)
     if output is None:
-        write(rt, kind, sys.stdout, case=case)
+        write(rt, kind, sys.stdout, case=case, reader=operator("ekspor"))
         sys.stdout.flush()
         return
     partial = output.with_name(output.name + ".part")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with partial.open("w", encoding="utf-8", newline="") as out:
-            n = write(rt, kind, out, case=case)
+            n = write(rt, kind, out, case=case, reader=operator("ekspor"))
         partial.replace(output)
     except OSError as exc:
         partial.unlink(missing_ok=True)

@@ -159,9 +159,10 @@ def case(case: opt.Case, as_json: opt.Json = False) -> None:
     """Riwayat dan posisi perkara / a case's timeline and where it stands."""
     from sop_runtime.cli.times import court_tz
     from sop_runtime.service import views
+    from sop_runtime.service.confidential import operator
 
     rt = runtime()
-    view = views.case(rt, case)
+    view = views.case(rt, case, reader=operator())
     tz = court_tz(rt)
     if as_json:
         from sop_runtime.cli.common import print_json

@@ -209,12 +209,13 @@ def case(
     from sop_runtime.cli.times import court_tz
     from sop_runtime.i18n import set_lang
     from sop_runtime.service.casereport import case_html, case_report
+    from sop_runtime.service.confidential import operator
 
     if lang is not None:
         set_lang(lang)
     _folders(html, pdf)
     rt = runtime()
-    report = case_report(rt, case_id)
+    report = case_report(rt, case_id, reader=operator("laporan"))
     tz = court_tz(rt)
     if html is not None or pdf is not None:
         _pages(case_html(rt, report), html, pdf)

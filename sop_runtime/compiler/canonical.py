@@ -44,10 +44,19 @@ def node_content(n: Node) -> dict[str, Any]:
     }
 
 
+ADDED_LATER = ("kerahasiaan",)
+"""Keys added to the form after versions were stored: absent (None), they are left out of
+the content, so an SOP that does not use them keeps the version it always had."""
+
+
 def content(wf_doc: SopDocument, nodes: tuple[Node, ...]) -> dict[str, Any]:
+    document = wf_doc.model_dump(mode="json", exclude={"langkah"})
+    for key in ADDED_LATER:
+        if document.get(key) is None:
+            document.pop(key, None)
     return {
         "format": FORMAT,
-        "document": wf_doc.model_dump(mode="json", exclude={"langkah"}),
+        "document": document,
         "nodes": [node_content(n) for n in nodes],
     }
 

@@ -72,6 +72,9 @@ def compile_document(
         for i, p in enumerate(doc.pelaksana):
             if p.id not in court:
                 rep.add("E113", ("pelaksana", i, "id"), role=p.id)
+        for i, reader in enumerate(doc.kerahasiaan.pembaca if doc.kerahasiaan else []):
+            if reader not in court:
+                rep.add("E113", ("kerahasiaan", "pembaca", i), role=reader)
     if known is not None:
         for i, ref in enumerate(doc.identitas.keterkaitan):
             if ref not in known:
@@ -118,6 +121,7 @@ def compile_document(
         service_anchor=(doc.standar_pelayanan.waktu_pelayanan_sejak
                         if doc.standar_pelayanan else None),
         enforcement=doc.penegakan,
+        readers=_readers(doc),
         separation=tuple(doc.pemisahan_tugas),
         fields=tuple(doc.isian),
     )
@@ -363,3 +367,12 @@ def _warn_service_standard(doc: SopDocument, nodes: tuple[Node, ...], rep: _Repo
         rep.add("W202", ("standar_pelayanan", "waktu_pelayanan"), steps=" → ".join(path),
                 total=TimeLimit(working_minutes=minutes, working_days=days).describe(),
                 standard=std.describe())
+
+
+def _readers(doc: SopDocument) -> frozenset[str] | None:
+    """Who may read a confidential SOP's cases: the roles that act in it (not the public's,
+    not a system's) and its ``pembaca``; None when its cases are not confidential."""
+    if doc.kerahasiaan is None:
+        return None
+    acting = {p.id for p in doc.pelaksana if not (p.publik or p.sistem)}
+    return frozenset(acting | set(doc.kerahasiaan.pembaca))

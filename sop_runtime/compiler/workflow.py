@@ -95,6 +95,8 @@ class Workflow:
     enforcement: Penegakan
     separation: tuple[PemisahanTugas, ...] = ()
     fields: tuple[Isian, ...] = ()
+    # a confidential SOP: the roles that may read its cases (None: anyone on the staff)
+    readers: frozenset[str] | None = None
     _by_id: dict[str, Node] = field(default_factory=dict, repr=False, compare=False)
     # indexes made once: every decision looks these up
     _roles_by_id: dict[str, Pelaksana] = field(default_factory=dict, repr=False, compare=False)

@@ -342,6 +342,16 @@ class PemisahanTugas(_Model):
     alasan: str = Field(min_length=1)
 
 
+class Kerahasiaan(_Model):
+    """The SOP's cases are confidential (a complaint names the staff it is about): only the
+    roles that act in it (its ``pelaksana``) and the ``pembaca`` listed here may read them,
+    on its legal ground (``dasar``); everyone else sees counts only, and every read is
+    recorded."""
+
+    pembaca: list[str] = Field(default_factory=list)  # roles that read without acting
+    dasar: str = Field(min_length=1)
+
+
 class SopDocument(_Model):
     """One SOP, as written on the official form."""
 
@@ -353,4 +363,5 @@ class SopDocument(_Model):
     isian: list[Isian] = Field(default_factory=list)
     penegakan: PenegakanField = Penegakan.CATAT
     pemisahan_tugas: list[PemisahanTugas] = Field(default_factory=list)
+    kerahasiaan: Kerahasiaan | None = None
     langkah: list[Langkah] = Field(min_length=2)

@@ -48,11 +48,13 @@ from sop_runtime.engine.events import AutomationFailed
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service import catalog, evidence
 from sop_runtime.service.cases import decode, load_case
+from sop_runtime.service.confidential import Reader, open_case
 from sop_runtime.service.labels import deviation_label
 from sop_runtime.service.letterhead import names
 from sop_runtime.service.projection import deviation_rows
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.service.views import CaseView
 from sop_runtime.store import directory
 from sop_runtime.store import seals as store_seals
 from sop_runtime.store.events import StoredEvent
@@ -139,25 +141,41 @@ class _Context:
         return Who(actor, self.names.user(actor), jabatan, party, delegation)
 
 
-def case_report(rt: Runtime, case_id: str) -> CaseReport:
-    """The report of ``case_id`` as it stands now (NotFoundError if there is no such case)."""
+def case_report(rt: Runtime, case_id: str, *, reader: Reader) -> CaseReport:
+    """The report of ``case_id`` as it stands now, for ``reader`` (NotFoundError if there is
+    no such case, or it is confidential and not theirs to read; the read is journaled)."""
+    return case_and_report(rt, case_id, reader=reader)[1]
+
+
+def case_and_report(rt: Runtime, case_id: str, *,
+                    reader: Reader) -> tuple[CaseView, CaseReport]:
+    """The case (as :func:`sop_runtime.service.views.case`) and its report, read once."""
+    def read(conn: Connection) -> tuple[CaseState, tuple[CaseView, CaseReport]]:
+        ensure_ready(rt, conn)
+        stored, state = load_case(conn, case_id)
+        wf = catalog.workflow(rt, conn, state.version)
+        events = decode(stored)
+        view = CaseView(state, wf, tuple(stored), tuple(events))
+        return state, (view, _report(rt, conn, view))
+
+    return open_case(rt, reader, read)
+
+
+def _report(rt: Runtime, conn: Connection, view: CaseView) -> CaseReport:
     from sop_runtime.store.chain import verify
 
     now = rt.now()
-    with rt.engine.connect() as conn:
-        ensure_ready(rt, conn)
-        stored, state = load_case(conn, case_id)
-        events = decode(stored)
-        wf = catalog.workflow(rt, conn, state.version)
-        _, calendar = catalog.court(rt, conn)
-        ctx = _Context(conn, wf, calendar, names(conn))
-        timeline = tuple(_entry(ctx, s, e) for s, e in zip(stored, events, strict=True))
-        deviations = _deviations(ctx, case_id, events)
-        people = _people(ctx, timeline, events, deviations)
-        checked = verify(conn, case=case_id)
-        chain = Chain(checked.ok, checked.events, None if checked.first_break is None else
-                      tr(checked.first_break.message_id, checked.first_break.message_en))
-        cover = _cover(rt, conn, ctx, case_id, stored[-1])
+    stored, state, wf, events = list(view.stored), view.state, view.workflow, list(view.events)
+    case_id = state.case_id
+    _, calendar = catalog.court(rt, conn)
+    ctx = _Context(conn, wf, calendar, names(conn))
+    timeline = tuple(_entry(ctx, s, e) for s, e in zip(stored, events, strict=True))
+    deviations = _deviations(ctx, case_id, events)
+    people = _people(ctx, timeline, events, deviations)
+    checked = verify(conn, case=case_id)
+    chain = Chain(checked.ok, checked.events, None if checked.first_break is None else
+                  tr(checked.first_break.message_id, checked.first_break.message_en))
+    cover = _cover(rt, conn, ctx, case_id, stored[-1])
     steps = tuple(_step_time(ctx, s, now) for s in state.steps)
     started = next((e for e in events if isinstance(e, CaseStarted)), None)
     status = state.status or CaseStatus.REFUSED

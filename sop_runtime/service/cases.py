@@ -40,7 +40,7 @@ from sop_runtime.engine import (
 )
 from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
-from sop_runtime.service import catalog
+from sop_runtime.service import catalog, confidential
 from sop_runtime.service.labels import deviation_label
 from sop_runtime.service.projection import case_row, deviation_rows, open_step_rows
 from sop_runtime.service.ready import ensure_ready
@@ -175,12 +175,19 @@ def _execute(rt: Runtime, case_id: str | None, command: Command,
         else:
             new_id = case_id
             head, state = current_state(rt, conn, case_id)
+            # a confidential case is not there for someone who may not read it
+            confidential.check(rt, conn, state, confidential.Reader(command.actor, "tindakan"))
             wf = catalog.workflow(rt, conn, state.version)
         ctx = Context(now=now, calendar=calendar, directory=catalog.directory(rt, conn),
                       entry_limit=court_file.batas_pencatatan)
         return Written(new_id, wf, state, head, decide(wf, state, command, ctx=ctx))
 
-    done = write_case(rt, case_id, act)
+    try:
+        done = write_case(rt, case_id, act)
+    except confidential.Withheld as withheld:
+        confidential.record(rt, [withheld.case_id],
+                            confidential.Reader(command.actor, "tindakan"), refused=True)
+        raise
     assert done is not None
     refusal = next((e for e in done.events if isinstance(e, ActionRefused)), None)
     if refusal is not None:

@@ -21,6 +21,7 @@ from sop_runtime.engine.actors import Directory
 from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service import catalog, views
+from sop_runtime.service.confidential import Reader, hidden_sops
 from sop_runtime.service.labels import deviation_label
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
@@ -135,6 +136,7 @@ class Overview:
     unheld: int                                  # open steps nobody holds
     deviations: list[tuple[str, str, int]]       # kind, its label, how many
     names: dict[str, str] = field(default_factory=dict)  # username -> name
+    withheld: int = 0  # overdue steps of confidential cases counted, not listed
 
 
 def _candidates(people: Directory, names: dict[str, str], roles: tuple[str, ...],
@@ -228,27 +230,31 @@ def _log_mark(conn: Connection) -> int:
     return int(conn.execute(select(func.max(events.c.id))).scalar() or 0)
 
 
-def _figures(rt: Runtime, now: datetime) -> _Figures:
+def _figures(rt: Runtime, now: datetime, hide: frozenset[str]) -> _Figures:
     """The counts at ``now``'s minute, computed again only when an event was recorded since
-    or the minute changed (a page reloaded many times costs the counting once)."""
+    or the minute changed (a page reloaded many times costs the counting once); the cases
+    of the SOPs in ``hide`` only in the totals and the per-SOP counts."""
     minute = now.replace(second=0, microsecond=0)
     lang = current_lang()
+    slot = f"supervision:{lang}:{','.join(sorted(hide))}"
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         key = (_log_mark(conn), minute)
-        kept = rt._figures.get(f"supervision:{lang}")
+        kept = rt._figures.get(slot)
         if kept is not None and kept[0] == key:
             return kept[1]  # type: ignore[return-value]
-        figures = _count(rt, conn, minute, lang)
-    rt._figures[f"supervision:{lang}"] = (key, figures)
+        figures = _count(rt, conn, minute, lang, hide)
+    rt._figures[slot] = (key, figures)
     return figures
 
 
-def _count(rt: Runtime, conn: Connection, now: datetime, lang: str) -> _Figures:
+def _count(rt: Runtime, conn: Connection, now: datetime, lang: str,
+           hide: frozenset[str]) -> _Figures:
     _, calendar = catalog.court(rt, conn)
     shared = shared_nodes(rt, conn)
-    late = store.late_groups(conn, now, store.one_row_per_step(shared))
-    roles = store.late_by_role(conn, now)
+    every = store.late_groups(conn, now, store.one_row_per_step(shared))
+    late = [g for g in every if g.sop_id not in hide]  # what may be shown step by step
+    roles = store.late_by_role(conn, now, hide)
     boundaries = [working_days_before(calendar, now, d) for d in AGE_DAYS]
     counts = store.open_counts(conn, now, boundaries, shared)
     kinds = store.deviation_kinds(conn)
@@ -271,7 +277,7 @@ def _count(rt: Runtime, conn: Connection, now: datetime, lang: str) -> _Figures:
 
     nobody = tr("belum diambil", "not claimed")
     by_sop = _groups(((g.sop_id, sop_names.get(g.sop_id, g.sop_id), g.steps, g.oldest_due)
-                      for g in late), worked, describe)
+                      for g in every), worked, describe)
     by_step = _groups(((f"{g.sop_id}/{g.node}",
                         f"{g.node}. {kegiatan[(g.sop_id, g.node)]} "
                         f"({sop_names.get(g.sop_id, g.sop_id)})",
@@ -286,27 +292,29 @@ def _count(rt: Runtime, conn: Connection, now: datetime, lang: str) -> _Figures:
     for (bucket, status), n in counts.ages.items():
         setattr(aging[bucket], status, n)
     late_held: dict[str, int] = defaultdict(int)
-    for g in late:
+    for g in every:
         if g.holder is not None:
             late_held[g.holder] += g.steps
     load = sorted((Held(u, names.get(u, u), n, late_held.get(u, 0))
                    for u, n in counts.held.items() if u is not None),
                   key=lambda h: (-h.total, h.username))
     return _Figures(
-        late_total=sum(g.steps for g in late), by_sop=by_sop, by_step=by_step,
+        late_total=sum(g.steps for g in every), by_sop=by_sop, by_step=by_step,
         by_role=by_role, by_holder=by_holder, aging=aging, load=load,
         unheld=counts.held.get(None, 0),
         deviations=[(k, deviation_label(k), n) for k, n in kinds], names=names,
         sop_names=sop_names)
 
 
-def overview(rt: Runtime, *, limit: int = 100) -> Overview:
+def overview(rt: Runtime, *, reader: Reader, limit: int = 100) -> Overview:
     """The supervisor's page at the runtime's now: the counts (at the current minute, kept
-    while nothing is recorded) and the ``limit`` most overdue steps (always read anew)."""
+    while nothing is recorded) and the ``limit`` most overdue steps (always read anew).
+    Confidential cases ``reader`` may not read count in the totals and per SOP only."""
     now = rt.now()
-    figures = _figures(rt, now)
+    hide = hidden_sops(rt, reader, now)
+    figures = _figures(rt, now, hide)
     names, sop_names = figures.names, figures.sop_names
-    most = views.overdue(rt, now=now, limit=limit)
+    most = views.overdue(rt, now=now, limit=limit, hide=hide)
     with rt.engine.connect() as conn:
         people = catalog.directory(rt, conn)
         versions = store.case_versions(conn, {m.task.case_id for m in most})
@@ -337,4 +345,5 @@ def overview(rt: Runtime, *, limit: int = 100) -> Overview:
         now=now, late_total=figures.late_total, by_sop=figures.by_sop,
         by_step=figures.by_step, by_role=figures.by_role, by_holder=figures.by_holder,
         most_late=rows, aging=figures.aging, load=figures.load, unheld=figures.unheld,
-        deviations=figures.deviations, names=names)
+        deviations=figures.deviations, names=names,
+        withheld=sum(g.steps for g in figures.by_sop if g.key in hide))

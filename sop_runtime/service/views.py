@@ -17,8 +17,11 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import directory, queries
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from sop_runtime.compiler.workflow import Workflow
     from sop_runtime.engine import CaseState, Event
+    from sop_runtime.service.confidential import Reader
     from sop_runtime.store.events import StoredEvent
 
 __all__ = ["CaseView", "Late", "Task", "case", "court_zone", "deviations", "overdue", "tasks",
@@ -74,13 +77,16 @@ def tasks(rt: Runtime, username: str, *, limit: int = 200) -> list[Task]:
 
 
 def overdue(rt: Runtime, *, now: datetime | None = None, role: str | None = None,
-            sop: str | None = None, limit: int | None = None) -> list[Late]:
+            sop: str | None = None, limit: int | None = None,
+            hide: frozenset[str] = frozenset()) -> list[Late]:
+    """Overdue steps, most overdue first; none of the SOPs in ``hide`` (confidential SOPs
+    the asker may not read)."""
     from sop_runtime.service import catalog
 
     moment = now or rt.now()
     with rt.engine.connect() as conn:
         _, calendar = catalog.court(rt, conn)
-        rows = queries.overdue(conn, moment, role=role, sop=sop, limit=limit)
+        rows = queries.overdue(conn, moment, role=role, sop=sop, limit=limit, hide=hide)
     out = []
     for row in rows:
         task = _task(row, moment)
@@ -91,10 +97,19 @@ def overdue(rt: Runtime, *, now: datetime | None = None, role: str | None = None
 
 
 def deviations(rt: Runtime, *, case: str | None = None, kind: str | None = None,
-               limit: int | None = None) -> list[Any]:
+               limit: int | None = None, hide: frozenset[str] = frozenset()) -> list[Any]:
+    """Deviations, newest first; none of the cases of the SOPs in ``hide``."""
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
-        return list(queries.deviations(conn, case=case, kind=kind, limit=limit))
+        return list(queries.deviations(conn, case=case, kind=kind, limit=limit, hide=hide))
+
+
+def withheld_deviations(rt: Runtime, hide: frozenset[str], *, kind: str | None = None) -> int:
+    """How many deviations belong to cases of the SOPs in ``hide`` (shown as a count)."""
+    if not hide:
+        return 0
+    with rt.engine.connect() as conn:
+        return queries.deviations_of(conn, hide, kind=kind)
 
 
 @dataclass(frozen=True)
@@ -105,15 +120,20 @@ class CaseView:
     events: tuple[Event, ...]
 
 
-def case(rt: Runtime, case_id: str) -> CaseView:
+def case(rt: Runtime, case_id: str, *, reader: Reader) -> CaseView:
+    """One case from its log, for ``reader`` (a confidential case only for those who may
+    read it; the read is journaled)."""
     from sop_runtime.service import catalog
     from sop_runtime.service.cases import decode, load_case
+    from sop_runtime.service.confidential import open_case
 
-    with rt.engine.connect() as conn:
+    def read(conn: Connection) -> tuple[CaseState, CaseView]:
         ensure_ready(rt, conn)
         stored, state = load_case(conn, case_id)
         wf = catalog.workflow(rt, conn, state.version)
-    return CaseView(state, wf, tuple(stored), tuple(decode(stored)))
+        return state, CaseView(state, wf, tuple(stored), tuple(decode(stored)))
+
+    return open_case(rt, reader, read)
 
 
 def users(rt: Runtime) -> list[Any]:

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
 
 from sop_runtime.store.projections import CaseRow, DeviationRow
 from sop_runtime.store.schema import cases as cases_table
@@ -111,14 +111,16 @@ def worklist(conn: Connection, roles: Collection[str], username: str,
 
 
 def overdue(conn: Connection, now: datetime, role: str | None = None, sop: str | None = None,
-            limit: int | None = None) -> list[OpenStep]:
+            limit: int | None = None, hide: Collection[str] = ()) -> list[OpenStep]:
     """Open steps whose deadline is before ``now``, most overdue first; ``role`` keeps the
     steps that role may act on (each still listed with all its roles); ``sop`` keeps one
-    SOP's steps."""
+    SOP's steps; none of the SOPs in ``hide``."""
     if role is None:
         query = select(*_ROW).where(_o.due_at < now)
         if sop is not None:
             query = query.where(_o.sop_id == sop)
+        if hide:
+            query = query.where(_o.sop_id.not_in(sorted(hide)))
         query = query.order_by(_o.due_at, _o.case_id, _o.node, _o.attempt, _o.role)
         return _steps(conn, query, limit)
     # the role's rows (index role, due_at; one per step) pick the steps, which then get
@@ -128,6 +130,8 @@ def overdue(conn: Connection, now: datetime, role: str | None = None, sop: str |
               .where(m.role == role, m.due_at < now))
     if sop is not None:
         picked = picked.where(m.sop_id == sop)
+    if hide:
+        picked = picked.where(m.sop_id.not_in(sorted(hide)))
     picked = picked.order_by(m.due_at, m.case_id, m.node, m.attempt)
     if limit is not None:
         picked = picked.limit(limit)
@@ -148,11 +152,15 @@ def open_now(conn: Connection, sop: str | None = None) -> list[OpenStep]:
 
 
 def deviations(conn: Connection, case: str | None = None, kind: str | None = None,
-               limit: int | None = None) -> list[DeviationRow]:
-    """Deviations, newest first (by when they happened)."""
+               limit: int | None = None, hide: Collection[str] = ()) -> list[DeviationRow]:
+    """Deviations, newest first (by when they happened); none of the cases of the SOPs in
+    ``hide``."""
     d = deviations_table.c
     query = select(d.case_id, d.seq, d.kind, d.outcome, d.occurred_at, d.recorded_at, d.rule,
                    d.node, d.attempt, d.actor, d.reason, d.evidence)
+    if hide:
+        hidden = select(cases_table.c.case_id).where(cases_table.c.sop_id.in_(sorted(hide)))
+        query = query.where(d.case_id.not_in(hidden))
     if case is not None:
         query = query.where(d.case_id == case)
     if kind is not None:
@@ -163,6 +171,16 @@ def deviations(conn: Connection, case: str | None = None, kind: str | None = Non
     return [DeviationRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], node=r[7], attempt=r[8],
                          actor=r[9], reason=r[10], evidence=orjson.loads(r[11]))
             for r in conn.execute(query)]
+
+
+def deviations_of(conn: Connection, sops: Collection[str], kind: str | None = None) -> int:
+    """How many deviations belong to cases of ``sops`` (of ``kind``, if given)."""
+    d = deviations_table.c
+    query = select(func.count()).select_from(deviations_table).where(d.case_id.in_(
+        select(cases_table.c.case_id).where(cases_table.c.sop_id.in_(sorted(sops)))))
+    if kind is not None:
+        query = query.where(d.kind == kind)
+    return int(conn.execute(query).scalar() or 0)
 
 
 _CASE = tuple(cases_table.c[name] for name in (

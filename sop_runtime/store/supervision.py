@@ -121,11 +121,14 @@ class RoleCount:
     oldest_due: datetime
 
 
-def late_by_role(conn: Connection, now: datetime) -> list[RoleCount]:
+def late_by_role(conn: Connection, now: datetime,
+                 hide: Collection[str] = ()) -> list[RoleCount]:
     """Overdue steps by each role that may act on them (a step of two roles counts under
-    both; a role has one row per step)."""
-    query = (select(_o.role, func.count(), func.min(_o.due_at))
-             .where(_o.due_at < now).group_by(_o.role))
+    both; a role has one row per step), none of the SOPs in ``hide``."""
+    query = select(_o.role, func.count(), func.min(_o.due_at)).where(_o.due_at < now)
+    if hide:
+        query = query.where(_o.sop_id.not_in(sorted(hide)))
+    query = query.group_by(_o.role)
     return [RoleCount(r[0], r[1], r[2]) for r in conn.execute(query)]
 
 

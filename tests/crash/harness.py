@@ -178,7 +178,7 @@ class Child:
         kind, _, rest = line.partition(" ")
         if kind == "ACK":
             self.round.acks.append(Ack.parse(rest))
-        elif kind == "REFUSED":
+        elif kind in ("REFUSED", "WITHHELD"):  # refused, or a confidential case withheld
             self.round.refused += 1
         elif kind == "CONFLICT":
             self.round.conflicts += 1

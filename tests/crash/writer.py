@@ -41,6 +41,7 @@ from sop_runtime.engine.rejections import StaleAction
 from sop_runtime.engine.state import CaseState, CaseStatus
 from sop_runtime.service import automation, cases, views
 from sop_runtime.service.cases import Outcome, Refused
+from sop_runtime.service.confidential import Withheld, operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import queries
 from sop_runtime.store.errors import ConcurrencyConflict
@@ -87,7 +88,7 @@ class Writer:
     def state(self, case_id: str) -> CaseState:
         state = self.open[case_id]
         if state is None:
-            state = views.case(self.rt, case_id).state
+            state = views.case(self.rt, case_id, reader=operator()).state
             self.open[case_id] = state
         return state
 
@@ -124,6 +125,8 @@ class Writer:
         except Refused as refused:
             self.say(f"REFUSED {case_id} {step.node} {refused.refusal.code}")
             self.open[case_id] = None  # the attempt moved the log: read it again
+        except Withheld:  # a confidential case is not there for a stranger: nothing written
+            self.say(f"WITHHELD {case_id} {step.node}")
         except (ConcurrencyConflict, StaleAction):
             self.moved(case_id, step.node)
 

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from sop_runtime.service import auth, views
 from sop_runtime.service.auth import WeakPassword
+from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
@@ -171,7 +172,7 @@ def test_a_cases_log_carries_its_hash_chain(rt: Runtime, api: TestClient,
     log = api.get(f"/api/cases/{case}/log", headers=tokens[CLERK])
     assert log.status_code == 200, log.text
     entries = log.json()
-    stored = views.case(rt, case).stored
+    stored = views.case(rt, case, reader=operator()).stored
     assert [e["seq"] for e in entries] == [s.seq for s in stored] == list(
         range(1, len(stored) + 1))
     assert entries[0]["prev_hash"] == GENESIS

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sop_runtime.service import auth, setup, views
+from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
@@ -113,7 +114,7 @@ def test_a_clerk_starts_a_service_and_completes_its_first_step(rt: Runtime) -> N
     done = web.post(f"/perkara/{case}/langkah/1/selesai",
                     data={"csrf": token, **{f"nilai.{k}": v for k, v in values.items()}})
     assert done.status_code == 200, done.text[:500]
-    state = views.case(rt, case).state
+    state = views.case(rt, case, reader=operator()).state
     assert [s.node for s in state.open_steps] == ["2"]
     assert '<g class="step now" data-step="2">' in done.text  # its position, marked
     assert '<g class="step done" data-step="1">' in done.text

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from sop_runtime.audit.figures import Timing as Figures
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, seals
+from sop_runtime.service.confidential import require_visible
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.seals import SealRow
@@ -96,7 +97,7 @@ def router() -> APIRouter:
         from sop_runtime.audit.export import Format, export
 
         out = io.StringIO()
-        export(rt, Format(fmt.value), out, case=case)
+        export(rt, Format(fmt.value), out, case=case, reader=caller.reader)
         return Response(out.getvalue(), media_type=f"{MEDIA[fmt]}; charset=utf-8")
 
     @api.get("/seals", summary="Daftar segel / the seals")
@@ -134,6 +135,7 @@ def router() -> APIRouter:
                   "the newest covering the case)"))] = None) -> dict[str, Any]:
         """Bukti bahwa kepala perkara tercakup segel, tanpa membuka perkara lain / proof that
         the case's head is in a seal, without handing over the other cases."""
+        require_visible(rt, case_id, caller.reader)
         return seals.proof(rt, case_id, seal)
 
     @api.get("/reports/period", summary="Laporan periode / a period's figures",
@@ -191,6 +193,6 @@ def router() -> APIRouter:
         from sop_runtime.audit.case_json import case_json
         from sop_runtime.service.casereport import case_report
 
-        return case_json(case_report(rt, case_id), court_zone(rt))
+        return case_json(case_report(rt, case_id, reader=caller.reader), court_zone(rt))
 
     return api

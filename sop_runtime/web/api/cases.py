@@ -73,7 +73,7 @@ def router() -> APIRouter:
     @api.get("/cases/{case_id}", summary="Perkara / a case", responses=UNKNOWN)
     def case(case_id: CaseId, rt: Rt, caller: ApiReader) -> CaseOut:
         """Posisi perkara dan riwayatnya / where the case stands and its timeline."""
-        view = views.case(rt, case_id)
+        view = views.case(rt, case_id, reader=caller.reader)
         tz = court_zone(rt)
         state = view.state
         return CaseOut(
@@ -96,7 +96,7 @@ def router() -> APIRouter:
                          occurred_at=utc_iso(s.occurred_at), recorded_at=utc_iso(s.recorded_at),
                          actor=s.actor, payload=plain(s.payload), prev_hash=s.prev_hash,
                          hash=s.hash)
-                for s in views.case(rt, case_id).stored]
+                for s in views.case(rt, case_id, reader=caller.reader).stored]
 
     @api.post("/cases/{case_id}/steps/{node}/claim", summary="Ambil langkah / claim a step",
               responses={**REFUSED, **UNKNOWN})

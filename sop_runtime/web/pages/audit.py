@@ -119,7 +119,7 @@ def export(rt: Rt, fmt: str, caller: Auditor, perkara: str = "") -> Response:
     with ExitStack() as stack:  # a big log is spooled to disk, not held in memory
         spool = stack.enter_context(tempfile.TemporaryFile())
         text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
-        write(rt, Format(fmt), text, case=case_id)
+        write(rt, Format(fmt), text, case=case_id, reader=caller.reader)
         text.flush()
         text.detach()
         spool.seek(0)
@@ -198,7 +198,7 @@ def case_report(rt: Rt, case_id: CaseId, caller: Auditor, output: AsFormat = "")
     from sop_runtime.service.casereport import case_html
     from sop_runtime.service.casereport import case_report as report_of
 
-    html = case_html(rt, report_of(rt, case_id))
+    html = case_html(rt, report_of(rt, case_id, reader=caller.reader))
     return _printed(html, output.strip().lower(), f"laporan-perkara-{case_id}")
 
 
@@ -215,9 +215,12 @@ def deviations(request: Request, rt: Rt, caller: Auditor, jenis: str = "",
                                all=", ".join(sorted(known))))
     case_id = text_field(perkara, what=("Nomor perkara", "The case number"), required=False,
                          longest=40) or None
-    rows = views.deviations(rt, case=case_id, kind=kind, limit=DEVIATIONS_SHOWN)
+    hide = caller.hidden(rt)
+    rows = views.deviations(rt, case=case_id, kind=kind, limit=DEVIATIONS_SHOWN, hide=hide)
+    withheld = views.withheld_deviations(rt, hide, kind=kind) if case_id is None else 0
     return page(request, "audit_deviations.html", caller=caller,
                 title=tr("Penyimpangan prosedur", "Procedural deviations"), rows=rows,
+                withheld=withheld,
                 kind=kind, case_id=case_id, shown=DEVIATIONS_SHOWN, label=deviation_label,
                 outcome=outcome_label,
                 kinds=[(k.value, deviation_label(k.value)) for k in DeviationKind])

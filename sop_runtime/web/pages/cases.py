@@ -17,7 +17,7 @@ from sop_runtime.i18n import tr
 from sop_runtime.isotime import read_moment
 from sop_runtime.service import cases, catalog, views
 from sop_runtime.service.access import Permission
-from sop_runtime.service.casereport import case_report
+from sop_runtime.service.casereport import case_and_report
 from sop_runtime.service.ready import court_zone
 from sop_runtime.web.api.common import within_range
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
@@ -66,8 +66,7 @@ async def start(request: Request, rt: Rt, caller: Worker) -> Response:
 
 @router.get("/perkara/{case_id}", response_class=HTMLResponse)
 def case_page(request: Request, rt: Rt, case_id: CaseId, caller: Viewer) -> HTMLResponse:
-    report = case_report(rt, case_id)
-    view = views.case(rt, case_id)
+    view, report = case_and_report(rt, case_id, reader=caller.reader)
     open_nodes = [s.node for s in view.state.open_steps]
     done = [s.node for s in view.state.steps if s.status is StepStatus.DONE]
     return page(request, "case.html", caller=caller, title=tr("Perkara {c}", "Case {c}",
@@ -87,7 +86,7 @@ def _node(wf: Workflow, node: str) -> Node:
 @router.get("/perkara/{case_id}/langkah/{node}", response_class=HTMLResponse)
 def step_page(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
               caller: Viewer) -> HTMLResponse:
-    view = views.case(rt, case_id)
+    view = views.case(rt, case_id, reader=caller.reader)
     step = _node(view.workflow, node)
     current = next((s for s in view.state.open_steps if s.node == node), None)
     acting = view.workflow.acting_roles(step)

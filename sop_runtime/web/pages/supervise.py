@@ -104,7 +104,7 @@ def _load_chart(load: list[Held]) -> Markup:
 
 @router.get("/pengawasan", response_class=HTMLResponse)
 def supervision(request: Request, rt: Rt, caller: Supervisor) -> HTMLResponse:
-    view = overview(rt, limit=SHOWN)
+    view = overview(rt, reader=caller.reader, limit=SHOWN)
     return page(request, "supervise.html", caller=caller, title=tr("Pengawasan", "Supervision"),
                 view=view, shown=SHOWN, notice=_notice(request),
                 aging_chart=_aging_chart(view.aging),
@@ -126,7 +126,7 @@ class CaseStep:
 
 @router.get("/pengawasan/perkara/{case_id}", response_class=HTMLResponse)
 def case_overrides(request: Request, rt: Rt, case_id: CaseId, caller: Supervisor) -> HTMLResponse:
-    view = views.case(rt, case_id)
+    view = views.case(rt, case_id, reader=caller.reader)
     wf = view.workflow
     latest = {s.node: s for s in view.state.steps}  # each node's newest attempt
     steps = []

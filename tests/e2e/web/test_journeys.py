@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sop_runtime.service import views
+from sop_runtime.service.confidential import operator
 from tests.e2e.web.conftest import DEMO_PASSWORD, DESKTOP, PHONE, Court, sign_in
 from tests.flows.kit import ROUTES
 
@@ -80,7 +81,7 @@ def test_a_clerk_starts_a_service_and_completes_its_first_step(
     expect(flowchart.locator('[data-step="1"] .sym').first).to_have_css("fill", DONE_STEP_FILL)
     expect(flowchart.locator('[data-step="3"] .sym').first).to_have_css("fill", PLAIN_FILL)
     shot(page, "perkara")
-    assert [s.node for s in views.case(court.rt, case).state.open_steps] == ["2"]
+    assert [s.node for s in views.case(court.rt, case, reader=operator()).state.open_steps] == ["2"]
 
 
 def test_a_clerk_is_refused_another_roles_step_and_the_deviation_shows(
@@ -106,7 +107,7 @@ def test_a_clerk_is_refused_another_roles_step_and_the_deviation_shows(
     expect(refusal).to_contain_text("Fadli Hasan Duwila")
     refusal.scroll_into_view_if_needed()
     shot(page, "perkara-penyimpangan")
-    still = views.case(court.rt, skum.case_id).state.open_steps
+    still = views.case(court.rt, skum.case_id, reader=operator()).state.open_steps
     assert [s.node for s in still] == [skum.node]
 
 

@@ -14,6 +14,7 @@ import pytest
 from sop_runtime.errors import NotFoundError
 from sop_runtime.service import cases, people, seals, setup
 from sop_runtime.service.casereport import case_html, case_report
+from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import events as store_events
 from sop_runtime.store.db import make_engine
@@ -37,7 +38,7 @@ def demo(demo_day: Path) -> Iterator[Runtime]:
 def test_the_timeline_is_the_log_event_for_event(demo: Runtime) -> None:
     with demo.engine.connect() as conn:
         stored = store_events.load(conn, PANJAR)
-    r = case_report(demo, PANJAR)
+    r = case_report(demo, PANJAR, reader=operator())
     assert [e.seq for e in r.timeline] == [s.seq for s in stored] == list(range(1, 18))
     assert [e.type for e in r.timeline] == [s.type for s in stored]
     assert [e.who.username for e in r.timeline] == [s.actor for s in stored]
@@ -57,7 +58,7 @@ def test_the_timeline_is_the_log_event_for_event(demo: Runtime) -> None:
 
 
 def test_deviations_with_their_kind_rule_evidence_and_who(demo: Runtime) -> None:
-    r = case_report(demo, PANJAR)
+    r = case_report(demo, PANJAR, reader=operator())
     assert [(d.seq, d.kind, d.outcome) for d in r.deviations] == [
         (11, "wrong_actor", "ditolak"), (16, "overdue", "dicatat"),
         (17, "service_overdue", "dicatat")]
@@ -84,7 +85,7 @@ def test_deviations_with_their_kind_rule_evidence_and_who(demo: Runtime) -> None
 
 
 def test_reasons_reopening_and_late_entries(demo: Runtime) -> None:
-    r = case_report(demo, ERATERANG)
+    r = case_report(demo, ERATERANG, reader=operator())
     override = next(d for d in r.deviations if d.kind == "override")
     assert override.reason is not None and override.reason.startswith("Nama pemohon pada konsep")
     assert override.who.name == "Hendra Wijaya Saputra"
@@ -94,7 +95,7 @@ def test_reasons_reopening_and_late_entries(demo: Runtime) -> None:
     ketua = next(p for p in r.people if p.username == "hendra.kpn")
     assert ketua.other == ("membuka ulang langkah 4",) and ketua.deviations == 1
 
-    r = case_report(demo, PENGADUAN)
+    r = case_report(demo, PENGADUAN, reader=operator())
     late = [d for d in r.deviations if d.kind == "late_entry"]
     assert [d.reason for d in late] == ["Diterima di meja pengaduan saat SIWAS gangguan",
                                         "Register pengaduan manual hal. 12"]
@@ -106,7 +107,7 @@ def test_reasons_reopening_and_late_entries(demo: Runtime) -> None:
 
 def test_an_unknown_case_is_not_found(demo: Runtime) -> None:
     with pytest.raises(NotFoundError, match="SNN-2026-99999"):
-        case_report(demo, "SNN-2026-99999")
+        case_report(demo, "SNN-2026-99999", reader=operator())
 
 
 class Clock:
@@ -141,7 +142,7 @@ def test_delegate_applicant_markup_and_the_covering_seal(store_url: str) -> None
         clock.tick()
         cases.complete(rt, case, "4", "rina.ptsp", values={"bukti_setoran_bank": "BSI 1"})
 
-        r = case_report(rt, case)
+        r = case_report(rt, case, reader=operator())
         with rt.engine.connect() as conn:
             stored = store_events.load(conn, case)
         assert [(e.seq, e.type, e.who.username) for e in r.timeline] == [
@@ -157,7 +158,7 @@ def test_delegate_applicant_markup_and_the_covering_seal(store_url: str) -> None
         assert "Belum ada segel yang mencakup" in page
 
         first = seals.seal(rt, "bambang.panitera")
-        r = case_report(rt, case)
+        r = case_report(rt, case, reader=operator())
         assert r.seal.seal is not None and r.seal.seal.id == first.id
         assert r.seal.proof_holds and r.seal.proof is not None
         assert r.seal.proof["root"] == first.root and r.seal.head_seq == r.timeline[-1].seq
@@ -167,15 +168,17 @@ def test_delegate_applicant_markup_and_the_covering_seal(store_url: str) -> None
         clock.tick()  # the case changes after the seal: no seal covers it now
         cases.complete(rt, case, "5", "rina.ptsp",
                        values={"bukti_setoran_diterima_kasir": "ke Kasir"})
-        r = case_report(rt, case)
+        r = case_report(rt, case, reader=operator())
         assert r.seal.seal is None and r.seal.proof is None
         assert r.seal.earlier is not None and r.seal.earlier.id == first.id
         assert r.seal.earlier_seq is not None and r.seal.earlier_seq < r.seal.head_seq
         assert "Segel terakhir yang mencakup keadaan sebelumnya: #1" in case_html(rt, r)
 
         second = seals.seal(rt, "bambang.panitera")
-        assert case_report(rt, case).seal.seal.id == second.id  # type: ignore[union-attr]
-        unchanged = case_report(rt, other).seal  # in both seals: the oldest covers it
+        newest = case_report(rt, case, reader=operator()).seal
+        assert newest.seal.id == second.id  # type: ignore[union-attr]
+        # in both seals: the oldest covers it
+        unchanged = case_report(rt, other, reader=operator()).seal
         assert unchanged.seal is not None and unchanged.seal.id == first.id
         assert unchanged.proof_holds
     finally:
