@@ -19,8 +19,12 @@ from sop_runtime.web.deps import ApiError, Caller, signed_in
 
 
 def safe_next(path: str) -> str:
-    """A local path to go on to after a form (never another site)."""
-    if not path.startswith("/") or path.startswith("//") or "\\" in path:
+    """A local path to go on to after a form (never another site). A browser drops tabs
+    and newlines from a URL and reads a backslash as a slash, so ``/<tab>/evil.example``
+    would be ``//evil.example``: a path with a control character or a backslash is no
+    local path either."""
+    if (not path.startswith("/") or path.startswith("//") or "\\" in path
+            or any(ord(c) < 0x20 or ord(c) == 0x7F for c in path)):
         return "/"
     return path
 

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI
@@ -356,8 +356,8 @@ class RawAnswer:
 
 def raw_request(app: FastAPI, method: str, target: bytes, *,
                 headers: Mapping[str, str] | None = None, body: bytes = b"") -> RawAnswer:
-    """``target`` (path and query, as bytes on the wire) sent to the app as an ASGI server
-    passes it: the path percent-decoded once, nothing normalised."""
+    """``target`` (path and query, as bytes on the wire) sent to the app as uvicorn passes
+    it: the path percent-decoded once (invalid UTF-8 replaced), nothing normalised."""
     path, _, query = target.partition(b"?")
     sent = [(b"host", b"testserver")] + [(k.lower().encode("latin-1"), v.encode("latin-1"))
                                          for k, v in (headers or {}).items()]
@@ -365,7 +365,7 @@ def raw_request(app: FastAPI, method: str, target: bytes, *,
         sent.append((b"content-length", str(len(body)).encode()))
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
              "method": method, "scheme": "https", "root_path": "",
-             "path": unquote_to_bytes(path).decode("utf-8", "surrogateescape"),
+             "path": unquote(path.decode("ascii")),
              "raw_path": path, "query_string": query, "headers": sent,
              "client": ("127.0.0.1", 50000), "server": ("testserver", 443)}
     messages: list[dict[str, Any]] = []
