@@ -117,7 +117,8 @@ def load_yaml(text: str, file: str) -> YamlDoc:
         doc = YamlDoc(file=file, data=None, root=node)
         problems: list[Problem] = []
         if node is not None:
-            doc.data = _Builder(loader, file, problems).build(node, ())
+            doc.data = _Builder(loader, file, problems, max(_LEAST_BUDGET, len(text))
+                                ).build(node, ())
         if problems:
             raise YamlError(problems)
         return doc
@@ -125,14 +126,28 @@ def load_yaml(text: str, file: str) -> YamlDoc:
         loader.dispose()
 
 
+# values built from a document: without aliases there are fewer than its characters; an
+# alias repeats its anchor's whole value, and aliases of aliases multiply (the "billion
+# laughs": a few lines that build 10**9 values), so at most this many, or one per character
+_LEAST_BUDGET = 10_000
+
+
 class _Builder:
-    def __init__(self, loader: Any, file: str, problems: list[Problem]) -> None:
+    def __init__(self, loader: Any, file: str, problems: list[Problem], budget: int) -> None:
         self.loader = loader
         self.file = file
         self.problems = problems
+        self.budget = budget
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         # ``path`` is only used to name the place of a problem.
+        self.budget -= 1
+        if self.budget < 0:
+            line, col = _mark(node)
+            raise YamlError([Problem("E001", self.file, line, col, format_path(path), {
+                "detail": tr("alias YAML mengembang terlalu besar (lebih banyak nilai daripada "
+                             "karakter berkas)", "YAML aliases expand too far (more values "
+                             "than the file has characters)")})])
         if type(node) is yaml.ScalarNode:
             return node.value if node.tag == _STR_TAG else self._scalar(node)
         if type(node) is yaml.MappingNode:

@@ -45,3 +45,18 @@ def test_syntax_error_is_positioned() -> None:
 
 def test_format_path() -> None:
     assert format_path(("langkah", 3, "mutu_baku", "waktu")) == "langkah[3].mutu_baku.waktu"
+
+
+def test_aliases_that_multiply_are_refused_before_they_are_built() -> None:
+    lines = ['a0: &a0 ["ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha", "ha"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    with pytest.raises(YamlError) as refused:  # 10**9 values from nine lines
+        load_yaml("\n".join(lines), "bom.yaml")
+    (problem,) = refused.value.problems
+    assert problem.code == "E001" and "alias" in problem.format()
+
+
+def test_a_few_aliases_and_merges_still_load() -> None:
+    doc = load_yaml("base: &b {x: 1, y: [1, 2]}\none: *b\ntwo: {<<: *b, z: 3}\n", "f.yaml")
+    assert doc.data == {"base": {"x": 1, "y": [1, 2]}, "one": {"x": 1, "y": [1, 2]},
+                        "two": {"x": 1, "y": [1, 2], "z": 3}}
