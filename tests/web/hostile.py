@@ -34,6 +34,7 @@ from fastapi.testclient import TestClient
 from sop_runtime.service import auth, setup, views
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
+from sop_runtime.store.workflows import list_sops
 from sop_runtime.web.app import create_app
 from tests.conftest import DEFINITIONS
 from tests.integration.service.conftest import copy_database
@@ -194,64 +195,62 @@ def build_hostile_court(db: Path, work: Path) -> HostileCourt:
     setup.init(rt, hostile_definitions(work / "definitions"))
     app = create_app(rt)
     court = HostileCourt(rt, app)
-    api = TestClient(app)
-    chief = bearer(auth.issue_token(rt, SUPERVISOR, "uji"))
-    clerk = bearer(auth.issue_token(rt, CLERK, "uji"))
-    skum = next(late.task for late in views.overdue(rt)
-                if late.task.sop_id == "taksiran-panjar-skum")
-    court.refused_case = skum.case_id
-    three_days_ago = NOW - timedelta(days=3)  # Monday: late entries past the court's limit
-    for key in PAYLOADS:
-        me = bearer(auth.issue_token(rt, clerk_of(key), "uji"))
-        started = _ok(api.post("/api/cases", headers=me, json={
-            "sop": HOSTILE_SOP, "fields": {"catatan": mark("field", key)},
-            "at": three_days_ago.isoformat(), "reason": mark("reason-start", key)}))
-        case = court.first[key] = started.json()["case_id"]
-        _ok(api.post(f"/api/cases/{case}/steps/1/extend", headers=me,
-                     json={"reason": mark("reason-extend", key)}))
-        _ok(api.post(f"/api/cases/{case}/steps/1/complete", headers=me, json={
-            "values": {"uraian": mark("output", key)},
-            "at": (three_days_ago + timedelta(minutes=5)).isoformat(),
-            "reason": mark("reason-late", key)}))
-        _ok(api.post(f"/api/cases/{case}/steps/2/skip", headers=chief, json={
-            "decision": "Lengkap", "reason": mark("reason-skip", key),
-            "at": (three_days_ago + timedelta(minutes=10)).isoformat()}))
-        _ok(api.post(f"/api/cases/{case}/steps/3/reassign", headers=chief, json={
-            "to": clerk_of(key), "reason": mark("reason-reassign", key)}))
+    with TestClient(app) as api:  # one event loop thread for all the requests
+        chief = bearer(auth.issue_token(rt, SUPERVISOR, "uji"))
+        clerk = bearer(auth.issue_token(rt, CLERK, "uji"))
+        skum = next(late.task for late in views.overdue(rt)
+                    if late.task.sop_id == "taksiran-panjar-skum")
+        court.refused_case = skum.case_id
+        three_days_ago = NOW - timedelta(days=3)  # Monday: entered past the court's limit
+        for key in PAYLOADS:
+            me = bearer(auth.issue_token(rt, clerk_of(key), "uji"))
+            started = _ok(api.post("/api/cases", headers=me, json={
+                "sop": HOSTILE_SOP, "fields": {"catatan": mark("field", key)},
+                "at": three_days_ago.isoformat(), "reason": mark("reason-start", key)}))
+            case = court.first[key] = started.json()["case_id"]
+            _ok(api.post(f"/api/cases/{case}/steps/1/extend", headers=me,
+                         json={"reason": mark("reason-extend", key)}))
+            _ok(api.post(f"/api/cases/{case}/steps/1/complete", headers=me, json={
+                "values": {"uraian": mark("output", key)},
+                "at": (three_days_ago + timedelta(minutes=5)).isoformat(),
+                "reason": mark("reason-late", key)}))
+            _ok(api.post(f"/api/cases/{case}/steps/2/skip", headers=chief, json={
+                "decision": "Lengkap", "reason": mark("reason-skip", key),
+                "at": (three_days_ago + timedelta(minutes=10)).isoformat()}))
+            _ok(api.post(f"/api/cases/{case}/steps/3/reassign", headers=chief, json={
+                "to": clerk_of(key), "reason": mark("reason-reassign", key)}))
 
-        second = _ok(api.post("/api/cases", headers=me, json={"sop": HOSTILE_SOP}))
-        case = court.second[key] = second.json()["case_id"]
-        _ok(api.post(f"/api/cases/{case}/steps/1/complete", headers=me,
-                     json={"values": {"uraian": "Uraian biasa"}}))
-        _ok(api.post(f"/api/cases/{case}/steps/1/reopen", headers=chief,
-                     json={"reason": mark("reason-reopen", key)}))
-        _ok(api.post(f"/api/cases/{case}/cancel", headers=chief,
-                     json={"reason": mark("reason-cancel", key)}))
+            second = _ok(api.post("/api/cases", headers=me, json={"sop": HOSTILE_SOP}))
+            case = court.second[key] = second.json()["case_id"]
+            _ok(api.post(f"/api/cases/{case}/steps/1/complete", headers=me,
+                         json={"values": {"uraian": "Uraian biasa"}}))
+            _ok(api.post(f"/api/cases/{case}/steps/1/reopen", headers=chief,
+                         json={"reason": mark("reason-reopen", key)}))
+            _ok(api.post(f"/api/cases/{case}/cancel", headers=chief,
+                         json={"reason": mark("reason-cancel", key)}))
 
-        _ok(api.post("/api/delegations", headers=chief, json={
-            "to": clerk_of(key), "role": "panitera",
-            "from": (NOW - timedelta(days=1)).isoformat(),
-            "until": (NOW + timedelta(days=1)).isoformat(),
-            "reference": mark("warrant", key), "reason": mark("reason-delegation", key)}))
-        third = _ok(api.post("/api/cases", headers=me, json={"sop": HOSTILE_SOP}))
-        case = court.delegated[key] = third.json()["case_id"]
-        _ok(api.post(f"/api/cases/{case}/steps/1/complete", headers=me,
-                     json={"values": {"uraian": "Uraian biasa"}}))
-        _ok(api.post(f"/api/cases/{case}/steps/2/complete", headers=me, json={
-            "decision": "Lengkap", "values": {"catatan_panitera": mark("output-plh", key)}}))
+            _ok(api.post("/api/delegations", headers=chief, json={
+                "to": clerk_of(key), "role": "panitera",
+                "from": (NOW - timedelta(days=1)).isoformat(),
+                "until": (NOW + timedelta(days=1)).isoformat(),
+                "reference": mark("warrant", key), "reason": mark("reason-delegation", key)}))
+            third = _ok(api.post("/api/cases", headers=me, json={"sop": HOSTILE_SOP}))
+            case = court.delegated[key] = third.json()["case_id"]
+            _ok(api.post(f"/api/cases/{case}/steps/1/complete", headers=me,
+                         json={"values": {"uraian": "Uraian biasa"}}))
+            _ok(api.post(f"/api/cases/{case}/steps/2/complete", headers=me, json={
+                "decision": "Lengkap", "values": {"catatan_panitera": mark("output-plh", key)}}))
 
-        refused = api.post(f"/api/cases/{skum.case_id}/steps/{skum.node}/complete",
-                           headers=clerk, json={"values": {"skum_lunas": "SKUM lunas"},
-                                                "reason": mark("reason-refused", key)})
-        assert refused.status_code == 403, refused.text
+            refused = api.post(f"/api/cases/{skum.case_id}/steps/{skum.node}/complete",
+                               headers=clerk, json={"values": {"skum_lunas": "SKUM lunas"},
+                                                    "reason": mark("reason-refused", key)})
+            assert refused.status_code == 403, refused.text
 
     web, token = signed_in(app, rt, SUPERVISOR)
     for key in PAYLOADS:
         _ok(web.post("/audit/segel", data={"csrf": token, "catatan": mark("seal-note", key)},
                      follow_redirects=False))
     with rt.engine.connect() as conn:
-        from sop_runtime.store.workflows import list_sops
-
         court.version = next(s.current_version for s in list_sops(conn)
                              if s.sop_id == HOSTILE_SOP)
     return court

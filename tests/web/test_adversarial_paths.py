@@ -51,13 +51,11 @@ TRAVERSALS: dict[str, bytes] = {
     "dot-dot": b"../../../../etc/passwd",
     "dot-dot-encoded": b"..%2F..%2F..%2F..%2Fetc%2Fpasswd",
     "dots-encoded": b"%2e%2e%2f%2e%2e%2f%2e%2e%2fpyproject.toml",
-    "dots-only": b"%2e%2e",
     "backslash": b"..%5c..%5c..%5cpyproject.toml",
     "double-encoded": b"%252e%252e%252f%252e%252e%252fpyproject.toml",
     "absolute": b"%2Fetc%2Fpasswd",
     "absolute-raw": b"/etc/passwd",
     "nul": b"SNN-2026-00001%00",
-    "nul-dots": b"..%00%2F..%2Fpyproject.toml",
     "semicolon": b"..;%2F..;%2Fpyproject.toml",
     "overlong-utf8": b"%c0%ae%c0%ae%c0%afpyproject.toml",
 }
