@@ -4,6 +4,12 @@ A row that cannot be read (no case id, a time that is not a time) does not stop 
 it is kept as a :class:`RowProblem` with its place in the file, and the report lists it. A
 file that cannot be read at all, or lacks a column the mapping names, is an error that says
 which file and which columns.
+
+A log may come from anyone (the web app takes uploads), so reading it is bounded: memory
+stays flat whatever the file holds (an XES file is read as a stream of elements, none kept;
+a CSV line longer than :data:`MAX_LINE` is refused), an XES file with a DTD is refused (so
+no entity is ever expanded and nothing outside the file is read), and so is one nested
+deeper than :data:`MAX_DEPTH`.
 """
 
 from __future__ import annotations
@@ -13,14 +19,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Literal
-from xml.etree.ElementTree import ParseError, iterparse
+from typing import Any, Literal, TextIO
+from xml.parsers import expat
 
 from sop_runtime.conformance.mapping import Columns, LogMapping
 from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
 
 PROGRESS_EVERY = 20_000
+MAX_LINE = 1 << 20   # characters in one line of a CSV log (a real row is a few hundred)
+MAX_DEPTH = 64       # XES nests log > trace > event > attribute > nested attributes
+# bytes fed to the XML parser at a time: expat before 2.6 parses a token that spans many
+# feeds again at each one, so a 50 MB attribute fed in 16 KB pieces took minutes
+_XES_CHUNK = 1 << 22
 
 # lifecycle transitions that are the step being done; others (schedule, start...) are not
 DONE_TRANSITIONS = frozenset({"", "complete"})
@@ -95,9 +106,9 @@ def read_log(path: Path, mapping: LogMapping, tz: tzinfo, *,
     except UnicodeDecodeError as exc:
         raise LogError(tr("{f}: bukan teks UTF-8 ({e})", "{f}: not UTF-8 text ({e})",
                           f=path, e=exc.reason)) from None
-    except ParseError as exc:
+    except expat.ExpatError as exc:
         raise LogError(tr("{f}:{line}: XES tidak sah: {e}", "{f}:{line}: invalid XES: {e}",
-                          f=path, line=exc.position[0], e=exc)) from None
+                          f=path, line=exc.lineno, e=expat.ErrorString(exc.code))) from None
     except csv.Error as exc:
         raise LogError(tr("{f}: CSV tidak sah: {e}", "{f}: invalid CSV: {e}",
                           f=path, e=exc)) from None
@@ -149,7 +160,7 @@ def _time_parser(fmt: str | None, tz: tzinfo) -> Callable[[str], datetime]:
 def _csv(path: Path, mapping: LogMapping, cols: Columns
          ) -> Iterator[tuple[int, str, dict[str, str]]]:
     with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f, delimiter=mapping.delimiter)
+        reader = csv.reader(_bounded_lines(f, path), delimiter=mapping.delimiter)
         header = next(reader, None)
         if header is None:
             raise LogError(tr("{f}: log kosong", "{f}: the log is empty", f=path))
@@ -173,40 +184,87 @@ def _csv(path: Path, mapping: LogMapping, cols: Columns
             yield line, row[cols.case], row
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+def _bounded_lines(f: TextIO, path: Path) -> Iterator[str]:
+    """The lines of ``f``, refusing one longer than :data:`MAX_LINE` before it is read
+    whole (a single line of a few MB would otherwise be split into millions of cells)."""
+    number = 0
+    while line := f.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise LogError(tr("{f}:{n}: baris lebih panjang dari {m} karakter; ini bukan log",
+                              "{f}:{n}: a line longer than {m} characters; this is no log",
+                              f=path, n=number, m=f"{MAX_LINE:,}"))
+        yield line
+
+
+def _local(name: str) -> str:
+    """An element's name without its namespace (expat joins them with a space)."""
+    return name.rsplit(" ", 1)[-1]
 
 
 def _xes(path: Path, cols: Columns) -> Iterator[tuple[int, str, dict[str, str]]]:
-    """The events of an XES file, each with its trace's ``cols.case`` attribute."""
+    """The events of an XES file, each with its trace's ``cols.case`` attribute, read as a
+    stream: only the open elements' attributes are held."""
+    found: list[tuple[int, str, dict[str, str]]] = []
     place = 0
     trace: dict[str, str] = {}
     event: dict[str, str] | None = None
     depth_in_event = 0
-    for kind, elem in iterparse(path, events=("start", "end")):
-        tag = _local(elem.tag)
-        if kind == "start":
-            if tag == "trace":
-                trace = {}
-            elif tag == "event":
-                event = {}
-                depth_in_event = 0
-            elif event is not None:
-                depth_in_event += 1
-            continue
+    open_attrs: list[dict[str, str]] = []
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def refuse(message: tuple[str, str]) -> LogError:
+        return LogError(tr("{f}:{line}: " + message[0], "{f}:{line}: " + message[1],
+                           f=path, line=parser.CurrentLineNumber, depth=MAX_DEPTH))
+
+    def doctype(*_: Any) -> None:
+        raise refuse(("XES dengan DTD (<!DOCTYPE>) tidak diterima",
+                      "an XES file with a DTD (<!DOCTYPE>) is not accepted"))
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal trace, event, depth_in_event
+        if len(open_attrs) >= MAX_DEPTH:
+            raise refuse(("elemen bersarang lebih dari {depth} tingkat",
+                          "elements nested deeper than {depth} levels"))
+        open_attrs.append(attrs)
+        tag = _local(name)
+        if tag == "trace":
+            trace = {}
+        elif tag == "event":
+            event = {}
+            depth_in_event = 0
+        elif event is not None:
+            depth_in_event += 1
+
+    def end(name: str) -> None:
+        nonlocal event, place, depth_in_event
+        attrs = open_attrs.pop()
+        tag = _local(name)
         if tag == "event" and event is not None:
             place += 1
-            yield place, trace.get(cols.case, ""), event
+            found.append((place, trace.get(cols.case, ""), event))
             event = None
-            elem.clear()
         elif tag == "trace":
-            elem.clear()
-        elif "key" in elem.attrib and "value" in elem.attrib:
+            pass
+        elif "key" in attrs and "value" in attrs:
             if event is not None:
                 if depth_in_event == 1:  # a direct attribute of the event, not a nested one
-                    event[elem.attrib["key"]] = elem.attrib["value"]
+                    event[attrs["key"]] = attrs["value"]
                 depth_in_event -= 1
             else:
-                trace.setdefault(elem.attrib["key"], elem.attrib["value"])
+                trace.setdefault(attrs["key"], attrs["value"])
         elif event is not None:
             depth_in_event -= 1
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    with path.open("rb") as f:
+        while chunk := f.read(_XES_CHUNK):
+            parser.Parse(chunk, False)
+            yield from found
+            found.clear()
+        parser.Parse(b"", True)
+    yield from found

@@ -9,18 +9,19 @@ the same rules as the CLI: a refused action is recorded on the case and answered
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from sop_runtime import __version__
 from sop_runtime.errors import DefinitionError, NotFoundError, SopRuntimeError, kind_of
-from sop_runtime.i18n import set_lang
+from sop_runtime.i18n import current_lang, set_lang, tr
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.web import api, pages
 from sop_runtime.web.deps import LANG_COOKIE, ApiError, SignInNeeded
@@ -40,6 +41,7 @@ def create_app(runtime: Runtime | None = None, *, secure_cookies: bool = True) -
     app.state.secure_cookies = secure_cookies
     app.add_exception_handler(SopRuntimeError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _internal)
     app.middleware("http")(_language)
     app.middleware("http")(_security_headers)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -62,7 +64,10 @@ CSP = ("default-src 'self'; img-src 'self' data:; "
 
 
 async def _security_headers(request: Request, call_next: Any) -> Any:
-    response = await call_next(request)
+    return _secured(request, await call_next(request))
+
+
+def _secured(request: Request, response: Response) -> Response:
     response.headers.update(SECURITY_HEADERS)
     if not request.url.path.startswith(("/docs", "/redoc")):
         # a standalone document (an SOP sheet, a printable report) sets its own: its inline
@@ -76,13 +81,17 @@ async def _security_headers(request: Request, call_next: Any) -> Any:
 
 
 async def _language(request: Request, call_next: Any) -> Any:
+    _choose_language(request)
+    return await call_next(request)
+
+
+def _choose_language(request: Request) -> None:
     """Bahasa Indonesia unless the browser's language cookie (or an API caller's
     Accept-Language) asks for English."""
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen is None and request.url.path.startswith("/api"):
         chosen = request.headers.get("accept-language", "id")[:2]
     set_lang(chosen or "id")
-    return await call_next(request)
 
 
 def _status(exc: SopRuntimeError) -> int:
@@ -117,3 +126,31 @@ async def _invalid(request: Request, exc: RequestValidationError) -> Response:
     where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or '-'}: {e.get('msg')}"
                       for e in exc.errors())
     return pages.error_page(request, 422, where)
+
+
+_INTERNAL_PAGE = ('<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+                  '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                  '<title>{title} · sop-runtime</title>'
+                  '<link rel="stylesheet" href="/static/app.css"></head><body>'
+                  '<main id="isi"><h1>{title}</h1><p class="error" role="alert" '
+                  'data-status="500">{message}</p><p><a href="/">{back}</a></p></main>'
+                  "</body></html>")
+
+
+async def _internal(request: Request, exc: Exception) -> Response:
+    """An unexpected failure: a short answer without the traceback or any internal path,
+    under the same security headers as every other answer (the server's error middleware
+    answers outside the app's own middleware). The failure is raised on after this answer,
+    so the server still logs it with its traceback."""
+    _choose_language(request)  # this runs outside the language middleware's context
+    message = tr("Terjadi kesalahan internal; kejadian ini tercatat di log server. Coba "
+                 "lagi, atau laporkan waktunya kepada pengelola aplikasi.",
+                 "An internal error occurred; it is recorded in the server's log. Try "
+                 "again, or report the time to the application's administrator.")
+    if request.url.path.startswith("/api"):
+        response: Response = JSONResponse(status_code=500, content={"detail": message})
+    else:
+        response = HTMLResponse(status_code=500, content=_INTERNAL_PAGE.format(
+            lang=current_lang(), title=escape(tr("Kesalahan internal", "Internal error")),
+            message=escape(message), back=escape(tr("Ke halaman depan", "To the front page"))))
+    return _secured(request, response)

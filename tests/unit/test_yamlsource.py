@@ -233,3 +233,9 @@ def test_positions_in_a_wide_mapping_are_found_in_linear_time() -> None:
     where = [doc.where_key(("aktivitas", f"a{i}")) for i in range(40_000)]
     assert time.perf_counter() - started < 5
     assert where[0] == (2, 3) and where[39_999] == (40_001, 3)
+
+
+def test_a_few_aliases_and_merges_still_load() -> None:
+    doc = load_yaml("base: &b {x: 1, y: [1, 2]}\none: *b\ntwo: {<<: *b, z: 3}\n", "f.yaml")
+    assert doc.data == {"base": {"x": 1, "y": [1, 2]}, "one": {"x": 1, "y": [1, 2]},
+                        "two": {"x": 1, "y": [1, 2], "z": 3}}

@@ -2,9 +2,9 @@
 
 The session cookie is random (its SHA-256 is stored), HttpOnly, SameSite=Lax and Secure
 (browsers accept Secure cookies from localhost). The sign-in form itself carries a token
-matched against a short-lived cookie (no session exists yet). Failed sign-ins are limited
-per client address and username, per username and per address, in the store
-(:mod:`sop_runtime.service.signin`)."""
+matched against a short-lived cookie (no session exists yet), and like every form is
+refused from another site. Failed sign-ins are limited per client address and username, per
+username and per address, in the store (:mod:`sop_runtime.service.signin`)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sop_runtime.i18n import tr
 from sop_runtime.service import auth, signin
 from sop_runtime.web.deps import LANG_COOKIE, SESSION_COOKIE, Caller, Rt, optional_session
-from sop_runtime.web.forms import checked, safe_next
+from sop_runtime.web.forms import checked, safe_next, same_site
 from sop_runtime.web.render import page
 
 router = APIRouter()
@@ -66,6 +66,9 @@ def sign_in(request: Request, rt: Rt, username: Annotated[str, Form(max_length=6
             lanjut: Annotated[str, Form(max_length=2000)] = "/") -> Response:
     next_path = safe_next(lanjut)
     expected = request.cookies.get(FORM_COOKIE, "")
+    if not same_site(request):
+        return _form(request, status=403, username=username, next_path=next_path,
+                     error=tr("Asal permintaan bukan situs ini", "Cross-site request"))
     if not expected or not hmac.compare_digest(csrf.encode(), expected.encode()):
         return _form(request, status=403, username=username, next_path=next_path, error=tr(
             "Formulir kedaluwarsa; silakan coba lagi", "The form expired; please try again"))

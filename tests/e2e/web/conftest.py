@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -38,7 +39,8 @@ from sop_runtime.web.app import create_app
 from tests.conftest import ROOT
 from tests.integration.service.conftest import demo_copy, demo_day
 
-__all__ = ["DEMO_PASSWORD", "SCREENSHOTS", "Court", "demo_copy", "demo_day", "sign_in"]
+__all__ = ["DEMO_PASSWORD", "SCREENSHOTS", "Court", "court_runtime", "demo_copy", "demo_day",
+           "serve", "sign_in"]
 
 SCREENSHOTS = ROOT / "out" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -91,11 +93,10 @@ def _moving_clock(start: datetime) -> Callable[[], datetime]:
     return lambda: start + timedelta(seconds=time.monotonic() - began)
 
 
-@pytest.fixture
-def court(demo_copy: Path) -> Iterator[Court]:
-    """The web app over this test's copy of the demo court, on a free port of 127.0.0.1
-    (a secure context: the browser keeps the app's Secure cookies over plain http)."""
-    rt = Runtime(make_engine(f"sqlite:///{demo_copy}"), _moving_clock(COURT_START))
+@contextmanager
+def serve(rt: Runtime) -> Iterator[Court]:
+    """The web app over ``rt`` on a free port of 127.0.0.1 (a secure context: the browser
+    keeps the app's Secure cookies over plain http), until the block ends."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -117,6 +118,18 @@ def court(demo_copy: Path) -> Iterator[Court]:
         thread.join(timeout=10)
         listener.close()
         rt.engine.dispose()
+
+
+def court_runtime(db: Path) -> Runtime:
+    """A runtime over the SQLite database ``db`` whose clock runs from :data:`COURT_START`."""
+    return Runtime(make_engine(f"sqlite:///{db}"), _moving_clock(COURT_START))
+
+
+@pytest.fixture
+def court(demo_copy: Path) -> Iterator[Court]:
+    """The web app over this test's copy of the demo court."""
+    with serve(court_runtime(demo_copy)) as served:
+        yield served
 
 
 @pytest.fixture
