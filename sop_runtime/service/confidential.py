@@ -178,15 +178,16 @@ def open_case(rt: Runtime, reader: Reader,
     return value
 
 
-def require_visible(rt: Runtime, case_id: str, reader: Reader) -> None:
+def require_visible(rt: Runtime, case_id: str, reader: Reader) -> bool:
     """Raise :class:`Withheld` (the refusal journaled) when ``case_id`` belongs to a
-    confidential SOP ``reader`` may not see: for what names a case without reading it (a
-    seal's proof, one case's export)."""
+    confidential SOP ``reader`` may not see: for what names a case without reading all of
+    it (a seal's proof, one case's export). True when the case is confidential (and
+    visible): the caller journals what it hands over."""
     hide = hidden_sops(rt, reader)
-    if not hide:
-        return
     with rt.engine.connect() as conn:
         sop = conn.execute(select(cases.c.sop_id).where(cases.c.case_id == case_id)).scalar()
+        secret = sop is not None and sop in confidential_sops(rt, conn)
     if sop in hide:
         record(rt, [case_id], reader, refused=True)
         raise Withheld(case_id)
+    return secret

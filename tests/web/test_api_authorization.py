@@ -22,9 +22,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from sop_runtime.service import auth, cases, seals, setup, views
+from sop_runtime.service import auth, cases, journals, seals, setup, views
 from sop_runtime.service.access import Permission
+from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import queries
 from sop_runtime.store.db import make_engine
 from sop_runtime.store.schema import events
 from sop_runtime.web.app import create_app
@@ -236,3 +238,69 @@ def test_a_clerks_override_is_refused_and_recorded(court: dict[str, Any]) -> Non
     assert len(after) == before + 1
     newest = max(after, key=lambda d: d.seq)
     assert (newest.actor, newest.outcome) == (CLERK, "ditolak")
+
+
+# -- a confidential case (pengaduan-siwas: kerahasiaan) ----------------------------------------
+
+READERS = {EXAMINER}  # the Hakim Pengawas Bidang is the SOP's pembaca
+ADDRESSING = sorted(r for r in EXPECTED if "{case_id}" in r[1] or r[1] == "/api/export/{fmt}")
+
+
+def _reads(rt: Runtime) -> list[tuple[str, str | None]]:
+    return [(e.type, e.actor) for e in journals.entries(rt, "akses")]
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(("method", "path"), ADDRESSING, ids=[f"{m} {p}" for m, p in ADDRESSING])
+def test_a_confidential_case_only_for_its_readers(court: dict[str, Any], caller: str,
+                                                 method: str, path: str) -> None:
+    """Past the gate, a caller the complaint SOP does not name gets the answer of a case that
+    does not exist (404), nothing is recorded on the case, and the refused read is journaled;
+    its reader gets an answer and her read is journaled."""
+    rt: Runtime = court["rt"]
+    with rt.engine.connect() as conn:
+        case = queries.cases(conn, sop="pengaduan-siwas")[0].case_id
+    state = views.case(rt, case, reader=operator()).state
+    node = state.open_steps[0].node if state.open_steps else "1"
+    request = _request({**court, "case": case, "node": node, "extendable": case}, method, path)
+    if path == "/api/export/{fmt}":
+        request["url"] += f"?case={case}"
+    if path == "/api/seals/check-proof":
+        pytest.skip("not a case")
+    headers = {} if caller == ANONYMOUS else {
+        "Authorization": f"Bearer {court['tokens'][caller]}"}
+    before, reads_before = _events(rt), _reads(rt)
+    r = court["api"].request(**request, headers=headers)
+    new_reads = _reads(rt)[len(reads_before):]
+    needed = EXPECTED[(method, path)]
+    if caller == ANONYMOUS:
+        assert r.status_code == 401 and not new_reads
+        return
+    if needed not in HELD[caller]:
+        assert r.status_code == 403 and not new_reads and _events(rt) == before
+        return
+    if caller not in READERS:
+        assert r.status_code == 404, (r.status_code, r.text)
+        assert r.json()["detail"] == f"Perkara '{case}' tidak ada"  # as for an unknown case
+        assert _events(rt) == before
+        assert new_reads == [("case_read_refused", caller)]
+        return
+    assert r.status_code < 400 or (r.status_code == 403 and "dicatat" in r.json()["detail"]) \
+        or r.status_code in (409, 422), (r.status_code, r.text)
+    if method == "GET":
+        assert ("case_read", caller) in new_reads
+
+
+def test_lists_through_the_api_keep_a_confidential_case_from_others(
+        court: dict[str, Any]) -> None:
+    rt: Runtime = court["rt"]
+    with rt.engine.connect() as conn:
+        case = queries.cases(conn, sop="pengaduan-siwas")[0].case_id
+    api = court["api"]
+
+    def listed(who: str, url: str) -> str:
+        return api.get(url, headers={"Authorization": f"Bearer {court['tokens'][who]}"}).text
+
+    for url in ("/api/deviations", "/api/export/jsonl"):
+        assert case not in listed(SUPERVISOR, url), url
+        assert case in listed(EXAMINER, url), url

@@ -15,10 +15,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from sop_runtime.service import auth, views
+from sop_runtime.service import auth, journals, views
 from sop_runtime.service.access import Permission
+from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store import workflows
+from sop_runtime.store import queries, workflows
 from sop_runtime.store.db import make_engine
 from sop_runtime.store.schema import events
 from sop_runtime.web.app import create_app
@@ -159,3 +160,78 @@ def test_only_the_allowed_pass(court: dict[str, Any], caller: str, method: str,
         assert "dicatat" in r.text and _count(court["rt"]) > before, r.text[:400]
     else:
         assert r.status_code in (200, 303, 404, 409, 422), (r.status_code, r.text[:400])
+
+
+# -- a confidential case (pengaduan-siwas: kerahasiaan) ----------------------------------------
+
+READERS = {"fitri.hakim"}  # the Hakim Pengawas Bidang is the SOP's pembaca
+ADDRESSING = sorted(r for r in EXPECTED if "{case_id}" in r[1] or r[1] in (
+    "/pengawasan/alihkan", "/pengawasan/lewati", "/pengawasan/buka-ulang",
+    "/pengawasan/perpanjang", "/audit/ekspor/{fmt}"))
+
+
+@pytest.fixture(scope="module")
+def complaint(court: dict[str, Any]) -> dict[str, Any]:
+    rt: Runtime = court["rt"]
+    with rt.engine.connect() as conn:
+        found = queries.cases(conn, sop="pengaduan-siwas")
+    state = views.case(rt, found[0].case_id, reader=operator()).state
+    node = state.open_steps[0].node if state.open_steps else "1"
+    return {**court, "case": state.case_id, "node": node}
+
+
+def _reads(rt: Runtime) -> list[tuple[str, str | None]]:
+    return [(e.type, e.actor) for e in journals.entries(rt, "akses")]
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(("method", "path"), ADDRESSING, ids=[f"{m} {p}" for m, p in ADDRESSING])
+def test_a_confidential_case_only_for_its_readers(complaint: dict[str, Any], caller: str,
+                                                 method: str, path: str) -> None:
+    """Past the gate, someone the complaint SOP does not name gets exactly what a case that
+    does not exist gets (404), nothing is recorded on the case, and the refused read is
+    journaled; its reader gets an answer, and her read is journaled."""
+    court = complaint
+    if (method, path) == ("POST", "/keluar"):
+        pytest.skip("not a case")
+    web, token = court["clients"][caller]
+    need = EXPECTED[(method, path)]
+    url = _url(path, court)
+    if path == "/audit/ekspor/{fmt}":
+        url += f"?perkara={court['case']}"
+    rt: Runtime = court["rt"]
+    before, reads_before = _count(rt), _reads(rt)
+    if method == "GET":
+        r = web.get(url, follow_redirects=False)
+    else:
+        r = web.post(url, data={"csrf": token, **_form(path, court)}, follow_redirects=False)
+    new_reads = _reads(rt)[len(reads_before):]
+    if caller == "anonymous":
+        assert r.status_code == 303 and not new_reads
+        return
+    if need not in GRANTED[caller]:
+        assert r.status_code == 403 and not new_reads and _count(rt) == before
+        return
+    if caller not in READERS:
+        assert r.status_code == 404, (r.status_code, r.text[:300])
+        assert court["case"] in r.text and "tidak ada" in r.text  # as for an unknown case
+        assert _count(rt) == before
+        assert new_reads == [("case_read_refused", caller)]
+        return
+    assert r.status_code in (200, 303, 409, 422) or (
+        r.status_code == 403 and "dicatat" in r.text), (r.status_code, r.text[:400])
+    if method == "GET":
+        assert ("case_read", caller) in new_reads
+
+
+def test_lists_show_a_confidential_case_to_its_readers_only(complaint: dict[str, Any]) -> None:
+    case = complaint["case"]
+    supervisor, _ = complaint["clients"]["bambang.panitera"]
+    examiner, _ = complaint["clients"]["fitri.hakim"]
+    listed = supervisor.get("/audit/penyimpangan").text
+    assert case not in listed and 'data-withheld="' in listed  # counted, not shown
+    assert case not in supervisor.get("/pengawasan").text
+    assert case not in supervisor.get("/audit/ekspor/csv").text
+    shown = examiner.get("/audit/penyimpangan").text
+    assert case in shown and 'data-withheld' not in shown
+    assert case in examiner.get("/audit/ekspor/csv").text

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from sop_runtime.audit.figures import Timing as Figures
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, seals
-from sop_runtime.service.confidential import require_visible
+from sop_runtime.service.confidential import record, require_visible
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.seals import SealRow
@@ -135,7 +135,8 @@ def router() -> APIRouter:
                   "the newest covering the case)"))] = None) -> dict[str, Any]:
         """Bukti bahwa kepala perkara tercakup segel, tanpa membuka perkara lain / proof that
         the case's head is in a seal, without handing over the other cases."""
-        require_visible(rt, case_id, caller.reader)
+        if require_visible(rt, case_id, caller.reader):
+            record(rt, [case_id], caller.reader, detail={"what": "bukti segel"})
         return seals.proof(rt, case_id, seal)
 
     @api.get("/reports/period", summary="Laporan periode / a period's figures",
