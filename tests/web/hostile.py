@@ -161,8 +161,9 @@ def csrf_of(html: str) -> str:
 
 def signed_in(app: FastAPI, rt: Runtime, username: str) -> tuple[TestClient, str]:
     """A browser-like client signed in as ``username`` through the form, and its session's
-    form token."""
-    auth.set_password(rt, username, PASSWORD)
+    form token. The password is set once (a new password ends the user's sessions)."""
+    if not auth.check_password(rt, username, PASSWORD):
+        auth.set_password(rt, username, PASSWORD)
     web = TestClient(app, base_url="https://testserver")
     form = web.get("/masuk")
     answer = web.post("/masuk", data={"username": username, "password": PASSWORD,

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, inspect
 
-from sop_runtime.service import auth, cases, seals, setup, views
+from sop_runtime.service import auth, cases, integrity, seals, setup
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.store.workflows import list_sops
@@ -247,7 +247,7 @@ def test_a_nul_in_a_form_field_is_refused_where_it_stands(court: dict[str, Any],
 
 def test_the_log_is_whole_afterwards(court: dict[str, Any]) -> None:
     rt = court["rt"]
-    assert views.verify(rt).ok
+    assert integrity.verify(rt).ok
     with rt.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM events").scalar_one() == \
             court["events"]

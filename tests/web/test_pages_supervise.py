@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import insert
 
 from sop_runtime.engine import StepStatus
-from sop_runtime.service import cases, catalog, views
+from sop_runtime.service import auth, cases, catalog, views
 from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.service.supervision import AGE_DAYS, overview, working_days_before
 from sop_runtime.store import queries
 from sop_runtime.store.schema import open_steps
 from tests.flows.kit import ROUTES
-from tests.web.test_pages import client, csrf_of, rt, signed_in  # noqa: F401  (rt: fixture)
+from tests.web.test_pages import PASSWORD, client, csrf_of, rt, signed_in  # noqa: F401  (rt: fixture)
 
 
 def walk(rt: Runtime, sop: str, upto: int) -> str:  # noqa: F811  (rt: the fixture's name)
@@ -180,7 +180,10 @@ def test_a_reassignment_to_someone_without_the_role_is_rejected(rt: Runtime) -> 
 
 def test_skip_with_a_decision_then_reopen_from_the_case_page(rt: Runtime) -> None:  # noqa: F811
     case = walk(rt, "pengaduan-siwas", upto=3)  # step 3: the KPN's disposition (a decision)
-    chief, token = signed_in(rt, "bambang.panitera")
+    # a complaint is confidential: the supervisor here is the Ketua, who reads it (the
+    # Panitera does not: tests/web/test_pages_authorization.py)
+    auth.set_password(rt, "hendra.kpn", PASSWORD)
+    chief, token = signed_in(rt, "hendra.kpn")
     page = chief.get(f"/pengawasan/perkara/{case}")
     assert page.status_code == 200
     assert '<select id="dec-' in page.text and "Diteruskan ke Mahkamah Agung" in page.text
