@@ -1,0 +1,101 @@
+"""Bad arguments on the command line, one row each: the exit code a script can rely on and a
+fragment of the message that says where (the option, the file) and why; never a traceback,
+never the internal error's exit 70, never a hang.
+
+Rows run in this process (tests/e2e/cli.py) on a court of their own with one case started;
+``{case}`` is that case, ``{tmp}`` a folder of the module's own with the files below. A row
+marked ``hangs`` ran for minutes or forever before its bound existed: it runs as a real
+process with a time budget instead, so that a regression fails the test rather than
+stalling the suite.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.e2e.court import Court, new_court
+
+INTERNAL = 70
+BUDGET_S = 30  # a refusal takes well under a second; a hang is what this catches
+
+
+@dataclass(frozen=True)
+class Row:
+    args: tuple[str, ...]
+    code: int
+    says: str              # a fragment of stdout + stderr
+    hangs: bool = False    # run as a process with a time budget
+
+    @property
+    def id(self) -> str:
+        return " ".join(self.args)[:70]
+
+
+def row(*args: str, code: int = 2, says: str, hangs: bool = False) -> Row:
+    return Row(args, code, says, hangs)
+
+
+SOP = "pendaftaran-gugatan-ptsp"
+
+ROWS = [
+    # instants: every command that takes one, the years 2000-2100 only (sop_runtime.isotime)
+    row("overdue", "--now", "9999-12-31", says="--now '9999-12-31'", hangs=True),
+    row("overdue", "--now", "0001-01-01", says="tahun 1 di luar 2000-2100"),
+    row("overdue", "--now", "2101-01-01T00:00+09:00", says="--now"),
+    row("start", SOP, "--as", "rina.ptsp", "--at", "0001-01-01 08:00", says="--at"),
+    row("start", SOP, "--as", "rina.ptsp", "--at", "1999-12-31", says="2000-2100"),
+    row("claim", "{case}", "1", "--as", "rina.ptsp", "--at", "9999-12-31", says="--at"),
+    row("complete", "{case}", "1", "--as", "rina.ptsp", "--at", "0001-01-01", says="--at"),
+    row("extend", "{case}", "1", "--as", "bambang.panitera", "--reason", "r", "--at",
+        "9999-12-31", says="--at"),
+    row("override", "skip", "{case}", "1", "--as", "bambang.panitera", "--reason", "r",
+        "--at", "0001-01-01", says="--at"),
+    row("delegate", "--as", "bambang.panitera", "--to", "rina.ptsp", "--role", "kasir",
+        "--from", "0001-01-01", "--until", "0001-01-02", "--reason", "r", says="--from"),
+    row("delegate", "--as", "bambang.panitera", "--to", "rina.ptsp", "--role", "kasir",
+        "--from", "2026-01-01", "--until", "9999-12-31", "--reason", "r", says="--until"),
+    row("report", "period", "--from", "0001-01-01", "--to", "2026-01-31", says="--from"),
+    row("report", "period", "--from", "2026-01-01", "--to", "9999-12-31", says="--to"),
+]
+
+
+@pytest.fixture(scope="module")
+def court(tmp_path_factory: pytest.TempPathFactory) -> Court:
+    return new_court(tmp_path_factory.mktemp("bad-input"))
+
+
+@pytest.fixture(scope="module")
+def case(court: Court) -> str:
+    return court.start(SOP, "rina.ptsp")
+
+
+def _in_process(court: Court, args: list[str]) -> subprocess.CompletedProcess[str]:
+    return court.run(*args)
+
+
+def _as_process(court: Court, args: list[str]) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **court.env, "SOP_LANG": "id", "COLUMNS": "200"}
+    env.pop("SOP_DEBUG", None)
+    try:
+        return subprocess.run([sys.executable, "-m", "sop_runtime", *args], cwd=court.root,
+                              env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                              text=True, timeout=BUDGET_S)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"sop {' '.join(args)}: still running after {BUDGET_S} s")
+
+
+@pytest.mark.parametrize("bad", ROWS, ids=[r.id for r in ROWS])
+def test_a_bad_argument_is_refused_clearly(bad: Row, court: Court, case: str) -> None:
+    args = [a.format(case=case, tmp=court.root) for a in bad.args]
+    r = (_as_process if bad.hangs else _in_process)(court, args)
+    said = r.stdout + r.stderr
+    assert "Traceback" not in said, said
+    assert r.returncode != INTERNAL, said
+    assert r.returncode == bad.code, f"exit {r.returncode}, expected {bad.code}:\n{said}"
+    assert bad.says in said, said
