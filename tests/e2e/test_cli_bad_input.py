@@ -12,13 +12,15 @@ stalling the suite.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import DEFINITIONS, ROOT
 from tests.e2e.court import Court, new_court
 
 INTERNAL = 70
@@ -99,3 +101,24 @@ def test_a_bad_argument_is_refused_clearly(bad: Row, court: Court, case: str) ->
     assert r.returncode != INTERNAL, said
     assert r.returncode == bad.code, f"exit {r.returncode}, expected {bad.code}:\n{said}"
     assert bad.says in said, said
+
+
+@pytest.mark.parametrize("limit", ["99999999 tahun", "3651 hari", "P99999999999999999999Y"])
+def test_an_absurd_time_limit_is_refused_before_any_case_runs(tmp_path: Path,
+                                                               limit: str) -> None:
+    """It used to pass ``sop validate`` and ``sop init``; then every ``sop start`` of the SOP
+    failed with exit 70 (a due time past the calendar's end)."""
+    folder = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS / "tarif", folder / "tarif")
+    shutil.copy(DEFINITIONS / "court.yaml", folder / "court.yaml")
+    source = (DEFINITIONS / "legalisasi-waarmerking.yaml").read_text(encoding="utf-8")
+    lines = source.splitlines()
+    at = next(i for i, line in enumerate(lines) if "waktu: tidak ditentukan" in line)
+    lines[at] = lines[at].replace("tidak ditentukan", limit)
+    (folder / "legalisasi-waarmerking.yaml").write_text("\n".join(lines) + "\n",
+                                                         encoding="utf-8")
+    court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
+    checked = court.fails(1, "validate", folder)
+    assert f"legalisasi-waarmerking.yaml:{at + 1}:" in checked.stdout, checked.stdout
+    assert "E013" in checked.stdout and "paling lama 10 tahun" in checked.stdout
+    court.fails(1, "init", "--definitions", folder)

@@ -484,3 +484,21 @@ def test_working_days_land_on_the_nth_working_day_after_the_start(
     assert sum(CAL.is_working_day(d) for d in between) == days
     assert CAL.is_working_day(due.date())
     assert due.time() == time(16, 30)
+
+
+@pytest.mark.parametrize("text", ["10 tahun", "3650 hari", "2600 hari kerja", "20000 jam",
+                                  "5 tahun 1825 hari", "1300 hari kerja 10000 jam"])
+def test_the_longest_limit_stays_on_the_calendar_from_any_start_a_case_can_have(
+        text: str) -> None:
+    """The latest instant any interface takes (the end of 2100: sop_runtime.isotime), and the
+    latest date a case's field may hold (2999-12-31, the anchor of a limit: engine.values),
+    each with the limit and then its extension (another ten years at most)."""
+    from sop_runtime.engine.values import LAST_YEAR
+    from sop_runtime.isotime import LATEST_YEAR
+
+    limit = parse_time_limit(text)
+    for start in (datetime(LATEST_YEAR, 12, 31, 23, 59, tzinfo=WIT),
+                  datetime(LAST_YEAR, 12, 31, tzinfo=WIT)):
+        due = CAL.due(CAL.due(start, limit), limit)
+        assert start + timedelta(days=2 * 9 * 365) <= due <= start + timedelta(days=2 * 12 * 365)
+        assert CAL.working_seconds_between(start, due) > 0
