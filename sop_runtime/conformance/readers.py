@@ -1,9 +1,10 @@
 """Reading a log kept elsewhere, CSV or XES, into the rows a replay needs, grouped by case.
 
-A row that cannot be read (no case id, a time that is not a time) does not stop the import:
-it is kept as a :class:`RowProblem` with its place in the file, and the report lists it. A
-file that cannot be read at all, or lacks a column the mapping names, is an error that says
-which file and which columns.
+A row that cannot be read (no case id, a time that is not a time, or one outside the years
+every interface takes: :data:`sop_runtime.isotime.EARLIEST_YEAR` to ``LATEST_YEAR``) does not
+stop the import: it is kept as a :class:`RowProblem` with its place in the file, and the
+report lists it. A file that cannot be read at all, or lacks a column the mapping names, is
+an error that says which file and which columns.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from xml.etree.ElementTree import ParseError, iterparse
 from sop_runtime.conformance.mapping import Columns, LogMapping
 from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
+from sop_runtime.isotime import year_problem
 
 PROGRESS_EVERY = 20_000
 
@@ -118,6 +120,11 @@ def _add(out: ImportedLog, place: int, case: str, raw: dict[str, str], cols: Col
     except ValueError:
         out.problems.append(RowProblem(place, case, tr(
             "waktu '{t}' tidak dapat dibaca", "time '{t}' cannot be read", t=stamp)))
+        return
+    outside = year_problem(at)
+    if outside is not None:  # the rules' calendar would run off its ends, or for minutes
+        out.problems.append(RowProblem(place, case, tr(
+            "waktu '{t}': {why}", "time '{t}': {why}", t=stamp, why=outside)))
         return
     values = {}
     for item, column in mapping.values.items():

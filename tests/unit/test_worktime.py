@@ -491,8 +491,8 @@ def test_working_days_land_on_the_nth_working_day_after_the_start(
 def test_the_longest_limit_stays_on_the_calendar_from_any_start_a_case_can_have(
         text: str) -> None:
     """The latest instant any interface takes (the end of 2100: sop_runtime.isotime), and the
-    latest date a case's field may hold (2999-12-31, the anchor of a limit: engine.values),
-    each with the limit and then its extension (another ten years at most)."""
+    latest date a case's field may hold (the anchor of a limit: engine.values), each with the
+    limit and then its extension (another ten years at most)."""
     from sop_runtime.engine.values import LAST_YEAR
     from sop_runtime.isotime import LATEST_YEAR
 
