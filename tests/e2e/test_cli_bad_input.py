@@ -64,12 +64,27 @@ ROWS = [
         "--from", "2026-01-01", "--until", "9999-12-31", "--reason", "r", says="--until"),
     row("report", "period", "--from", "0001-01-01", "--to", "2026-01-31", says="--from"),
     row("report", "period", "--from", "2026-01-01", "--to", "9999-12-31", says="--to"),
+    # a proof file: a regular file of JSON of a few KB, read no further than the bound
+    row("seal", "check-proof", "/dev/zero", says="bukan berkas biasa", hangs=True),
+    row("seal", "check-proof", "{tmp}/antrian", says="bukan berkas biasa", hangs=True),
+    row("seal", "check-proof", "{tmp}", says="bukan berkas biasa"),
+    row("seal", "check-proof", "{tmp}/besar.json", says="lebih dari 64 KB"),
+    row("seal", "check-proof", "{tmp}/bukan.json", says="bukan JSON"),
+    row("seal", "check-proof", "{tmp}/daftar.json", says="bukan objek JSON"),
+    row("seal", "check-proof", "{tmp}/tidak-ada.json", says="tidak-ada.json"),
+    row("seal", "check-proof", "{tmp}/daftar.json", "--root", "xyz", says="--root 'xyz'"),
 ]
 
 
 @pytest.fixture(scope="module")
 def court(tmp_path_factory: pytest.TempPathFactory) -> Court:
-    return new_court(tmp_path_factory.mktemp("bad-input"))
+    court = new_court(tmp_path_factory.mktemp("bad-input"))
+    folder = court.root
+    os.mkfifo(folder / "antrian")  # a FIFO nobody writes: opening it to read waits forever
+    (folder / "besar.json").write_text('{"path": ["' + "0" * 100_000 + '"]}', encoding="utf-8")
+    (folder / "bukan.json").write_text("bukti: ya\n", encoding="utf-8")
+    (folder / "daftar.json").write_text("[1, 2, 3]\n", encoding="utf-8")
+    return court
 
 
 @pytest.fixture(scope="module")
