@@ -53,10 +53,7 @@ def log(case: opt.Case, as_json: opt.Json = False) -> None:
 
 def verify(
     as_json: opt.Json = False,
-    workers: Annotated[int | None, typer.Option(
-        "--workers", metavar="N", min=1,
-        help="Jumlah proses (bawaan: satu per inti untuk log yang panjang) / processes "
-             "(default: one per core for a long log)")] = None,
+    workers: opt.Workers = None,
 ) -> None:
     """Periksa rantai hash seluruh log dan setiap segel / verify the whole log's hash chain
     and every seal."""

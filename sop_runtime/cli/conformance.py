@@ -25,10 +25,7 @@ def conformance(
     sop: Annotated[str, typer.Option("--sop", metavar="SOP", help="SOP acuan / the SOP")],
     mapping: Annotated[Path, typer.Option(
         "--map", metavar="MAP", help="Berkas pemetaan (YAML) / mapping file (YAML)")],
-    workers: Annotated[int | None, typer.Option(
-        "--workers", min=1, metavar="N",
-        help="Jumlah proses (bawaan: satu per inti untuk log panjang) / processes "
-             "(default: one per core for a long log)")] = None,
+    workers: opt.Workers = None,
     html: Annotated[Path | None, typer.Option(
         "--html", metavar="FILE", help="Tulis laporan HTML / write the HTML report")] = None,
     pdf: Annotated[Path | None, typer.Option(

@@ -76,7 +76,8 @@ def list_seals(as_json: opt.Json = False) -> None:
 def proof(
     case: opt.Case,
     seal_id: Annotated[int | None, typer.Option(
-        "--seal", metavar="N", help="Segel ini (bawaan: yang terbaru) / this seal")] = None,
+        "--seal", metavar="N", min=1, max=10**12,
+        help="Segel ini (bawaan: yang terbaru) / this seal")] = None,
 ) -> None:
     """Bukti bahwa perkara tercakup segel (JSON) / proof that a case is in a seal (JSON)."""
     from sop_runtime.cli.common import print_json

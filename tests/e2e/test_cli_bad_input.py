@@ -4,15 +4,16 @@ never the internal error's exit 70, never a hang.
 
 Rows run in this process (tests/e2e/cli.py) on a court of their own with one case started;
 ``{case}`` is that case, ``{tmp}`` a folder of the module's own with the files below. A row
-marked ``hangs`` ran for minutes or forever before its bound existed: it runs as a real
-process with a time budget instead, so that a regression fails the test rather than
-stalling the suite.
+marked ``alone`` runs as a process of its own with a time budget: one that ran for minutes or
+forever before its bound existed (a regression then fails the test rather than stalling the
+suite), or one that imports Prefect.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -32,22 +33,22 @@ class Row:
     args: tuple[str, ...]
     code: int
     says: str              # a fragment of stdout + stderr
-    hangs: bool = False    # run as a process with a time budget
+    alone: bool = False    # run as a process of its own, with a time budget
 
     @property
     def id(self) -> str:
         return " ".join(self.args)[:70]
 
 
-def row(*args: str, code: int = 2, says: str, hangs: bool = False) -> Row:
-    return Row(args, code, says, hangs)
+def row(*args: str, code: int = 2, says: str, alone: bool = False) -> Row:
+    return Row(args, code, says, alone)
 
 
 SOP = "pendaftaran-gugatan-ptsp"
 
 ROWS = [
     # instants: every command that takes one, the years 2000-2100 only (sop_runtime.isotime)
-    row("overdue", "--now", "9999-12-31", says="--now '9999-12-31'", hangs=True),
+    row("overdue", "--now", "9999-12-31", says="--now '9999-12-31'", alone=True),
     row("overdue", "--now", "0001-01-01", says="tahun 1 di luar 2000-2100"),
     row("overdue", "--now", "2101-01-01T00:00+09:00", says="--now"),
     row("start", SOP, "--as", "rina.ptsp", "--at", "0001-01-01 08:00", says="--at"),
@@ -65,14 +66,32 @@ ROWS = [
     row("report", "period", "--from", "0001-01-01", "--to", "2026-01-31", says="--from"),
     row("report", "period", "--from", "2026-01-01", "--to", "9999-12-31", says="--to"),
     # a proof file: a regular file of JSON of a few KB, read no further than the bound
-    row("seal", "check-proof", "/dev/zero", says="bukan berkas biasa", hangs=True),
-    row("seal", "check-proof", "{tmp}/antrian", says="bukan berkas biasa", hangs=True),
+    row("seal", "check-proof", "/dev/zero", says="bukan berkas biasa", alone=True),
+    row("seal", "check-proof", "{tmp}/antrian", says="bukan berkas biasa", alone=True),
     row("seal", "check-proof", "{tmp}", says="bukan berkas biasa"),
     row("seal", "check-proof", "{tmp}/besar.json", says="lebih dari 64 KB"),
     row("seal", "check-proof", "{tmp}/bukan.json", says="bukan JSON"),
     row("seal", "check-proof", "{tmp}/daftar.json", says="bukan objek JSON"),
     row("seal", "check-proof", "{tmp}/tidak-ada.json", says="tidak-ada.json"),
     row("seal", "check-proof", "{tmp}/daftar.json", "--root", "xyz", says="--root 'xyz'"),
+    # numbers: processes 1-64, counts and ids in their range, seconds that are numbers
+    row("verify", "--workers", "100000", says="'--workers': 100000 is not in the range 1<=x<=64"),
+    row("verify", "--workers", "0", says="'--workers'"),
+    row("conformance", "{tmp}/log.csv", "--sop", "taksiran-panjar-skum", "--map",
+        "{tmp}/map.yaml", "--workers", "100000", says="'--workers'"),
+    row("overdue", "--limit", "-1", says="'--limit'"),
+    row("overdue", "--limit", "1000000000000", says="'--limit'"),
+    row("seal", "proof", "{case}", "--seal", "0", says="'--seal'"),
+    row("seal", "proof", "{case}", "--seal", "99999999999999999999", says="'--seal'"),
+    row("serve", "--port", "0", says="'--port'", alone=True),
+    row("serve", "--port", "70000", says="'--port'", alone=True),
+    row("serve", "--host", "bad..host", says="--host 'bad..host'", alone=True),
+    row("serve", "--host", "999.1.1.1", says="--host '999.1.1.1'", alone=True),
+    row("orchestrate", "serve", "--dispatch-every", "nan", says="'--dispatch-every'", alone=True),
+    row("orchestrate", "serve", "--dispatch-every", "inf", says="'--dispatch-every'", alone=True),
+    row("orchestrate", "serve", "--dispatch-every", "-1", says="'--dispatch-every'", alone=True),
+    row("orchestrate", "serve", "--sweep-cron", "tiap hari", says="--sweep-cron 'tiap hari'",
+        alone=True),
 ]
 
 
@@ -84,6 +103,8 @@ def court(tmp_path_factory: pytest.TempPathFactory) -> Court:
     (folder / "besar.json").write_text('{"path": ["' + "0" * 100_000 + '"]}', encoding="utf-8")
     (folder / "bukan.json").write_text("bukti: ya\n", encoding="utf-8")
     (folder / "daftar.json").write_text("[1, 2, 3]\n", encoding="utf-8")
+    shutil.copy(ROOT / "examples" / "skum-januari-2026.csv", folder / "log.csv")
+    shutil.copy(ROOT / "examples" / "skum-januari-2026.map.yaml", folder / "map.yaml")
     return court
 
 
@@ -110,7 +131,7 @@ def _as_process(court: Court, args: list[str]) -> subprocess.CompletedProcess[st
 @pytest.mark.parametrize("bad", ROWS, ids=[r.id for r in ROWS])
 def test_a_bad_argument_is_refused_clearly(bad: Row, court: Court, case: str) -> None:
     args = [a.format(case=case, tmp=court.root) for a in bad.args]
-    r = (_as_process if bad.hangs else _in_process)(court, args)
+    r = (_as_process if bad.alone else _in_process)(court, args)
     said = r.stdout + r.stderr
     assert "Traceback" not in said, said
     assert r.returncode != INTERNAL, said
@@ -137,3 +158,12 @@ def test_an_absurd_time_limit_is_refused_before_any_case_runs(tmp_path: Path,
     assert f"legalisasi-waarmerking.yaml:{at + 1}:" in checked.stdout, checked.stdout
     assert "E013" in checked.stdout and "paling lama 10 tahun" in checked.stdout
     court.fails(1, "init", "--definitions", folder)
+
+
+def test_a_port_in_use_is_said_before_the_server_starts(court: Court) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = court.fails(2, "serve", "--port", str(port))
+    assert f"--port {port}" in r.stderr, r.stderr
