@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import suppress
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -118,7 +119,7 @@ def export(
     """Ekspor log peristiwa (CSV, JSON lines, XES) / export the event log."""
     from sop_runtime.audit.export import Format as Kind
     from sop_runtime.audit.export import export as write
-    from sop_runtime.cli.common import fail, say
+    from sop_runtime.cli.common import cannot_write, say
 
     rt = runtime()
     kind = Kind(fmt.value)
@@ -133,10 +134,12 @@ def export(
             n = write(rt, kind, out, case=case)
         partial.replace(output)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
-        fail(tr("tidak dapat menulis {f}: {e}", "cannot write {f}: {e}", f=output, e=exc))
+        with suppress(OSError):  # its folder may be what cannot be written
+            partial.unlink(missing_ok=True)
+        cannot_write(output, exc)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
         raise
     say(stderr=True, message=tr("{n} peristiwa ditulis ke {f}", "{n} events written to {f}",
                            n=n, f=output))

@@ -70,13 +70,12 @@ def conformance(
 
 
 def _write(path: Path, data: bytes) -> None:
-    from sop_runtime.cli.common import fail
+    from sop_runtime.cli.common import cannot_write
 
     try:
         path.write_bytes(data)
     except OSError as exc:
-        fail(tr("{f} tidak dapat ditulis: {e}", "cannot write {f}: {e}", f=path,
-                e=exc.strerror or exc))
+        cannot_write(path, exc)
 
 
 class _progress:

@@ -90,6 +90,34 @@ ROWS = [
     row("orchestrate", "serve", "--dispatch-every", "nan", says="'--dispatch-every'", alone=True),
     row("orchestrate", "serve", "--dispatch-every", "inf", says="'--dispatch-every'", alone=True),
     row("orchestrate", "serve", "--dispatch-every", "-1", says="'--dispatch-every'", alone=True),
+    # paths: what is read must be there (and be a file); what is written must be writable
+    # (a missing folder on the way is made)
+    row("validate", "/tidak/ada", says="'/tidak/ada' tidak ada"),
+    row("validate", "{tmp}/kosong", says="tidak berisi definisi"),
+    row("init", "--definitions", "/tidak/ada", says="'/tidak/ada' tidak ada"),
+    row("init", "--definitions", "{tmp}/kosong", says="tidak berisi definisi"),
+    row("render", "/tidak/ada.yaml", "--format", "svg", says="/tidak/ada.yaml"),
+    row("render", SOP, "--format", "svg", "-o", "{tmp}/berkas.txt/bagan.svg",
+        says="tidak dapat menulis {tmp}/berkas.txt/bagan.svg"),
+    row("render", SOP, "--format", "svg", "-o", "{tmp}/kosong", says="tidak dapat menulis"),
+    row("publish", "{tmp}/berkas.txt/situs", says="tidak dapat menulis {tmp}/berkas.txt/situs"),
+    row("export", "--format", "csv", "-o", "{tmp}/berkas.txt/log.csv",
+        says="tidak dapat menulis {tmp}/berkas.txt/log.csv"),
+    row("export", "--format", "csv", "-o", "{tmp}/kosong", says="tidak dapat menulis"),
+    row("report", "period", "--from", "2026-01-01", "--to", "2026-01-31", "--html",
+        "{tmp}/berkas.txt/laporan.html", says="tidak dapat menulis {tmp}/berkas.txt"),
+    row("report", "case", "{case}", "--html", "{tmp}/kosong", says="tidak dapat menulis"),
+    row("conformance", "/tidak/ada.csv", "--sop", "taksiran-panjar-skum", "--map",
+        "{tmp}/map.yaml", says="Berkas /tidak/ada.csv tidak ada"),
+    row("conformance", "{tmp}/log.csv", "--sop", "taksiran-panjar-skum", "--map",
+        "/tidak/ada.yaml", says="Berkas /tidak/ada.yaml tidak ada"),
+    row("conformance", "{tmp}/kosong", "--sop", "taksiran-panjar-skum", "--map",
+        "{tmp}/map.yaml", says="{tmp}/kosong bukan berkas biasa"),
+    row("conformance", "{tmp}/antrian", "--sop", "taksiran-panjar-skum", "--map",
+        "{tmp}/map.yaml", says="bukan berkas biasa", alone=True),
+    row("conformance", "{tmp}/log.csv", "--sop", "taksiran-panjar-skum", "--map",
+        "{tmp}/map.yaml", "--html", "{tmp}/berkas.txt/laporan.html",
+        says="tidak dapat menulis {tmp}/berkas.txt/laporan.html"),
     row("orchestrate", "serve", "--sweep-cron", "tiap hari", says="--sweep-cron 'tiap hari'",
         alone=True),
 ]
@@ -103,6 +131,9 @@ def court(tmp_path_factory: pytest.TempPathFactory) -> Court:
     (folder / "besar.json").write_text('{"path": ["' + "0" * 100_000 + '"]}', encoding="utf-8")
     (folder / "bukan.json").write_text("bukti: ya\n", encoding="utf-8")
     (folder / "daftar.json").write_text("[1, 2, 3]\n", encoding="utf-8")
+    (folder / "definitions").symlink_to(DEFINITIONS)  # for render and publish
+    (folder / "berkas.txt").write_text("bukan folder\n", encoding="utf-8")
+    (folder / "kosong").mkdir()
     shutil.copy(ROOT / "examples" / "skum-januari-2026.csv", folder / "log.csv")
     shutil.copy(ROOT / "examples" / "skum-januari-2026.map.yaml", folder / "map.yaml")
     return court
@@ -136,7 +167,7 @@ def test_a_bad_argument_is_refused_clearly(bad: Row, court: Court, case: str) ->
     assert "Traceback" not in said, said
     assert r.returncode != INTERNAL, said
     assert r.returncode == bad.code, f"exit {r.returncode}, expected {bad.code}:\n{said}"
-    assert bad.says in said, said
+    assert bad.says.format(case=case, tmp=court.root) in said, said
 
 
 @pytest.mark.parametrize("limit", ["99999999 tahun", "3651 hari", "P99999999999999999999Y"])
