@@ -30,7 +30,6 @@ NODE_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
 SOP_ID = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 USERNAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 ROLE_ID = r"^[a-z][a-z0-9_]{0,63}$"
-NO_NUL = r"^[^\x00]*$"  # text the stores can keep (PostgreSQL refuses NUL in text)
 
 CaseId = Annotated[str, Path(pattern=CASE_ID, description="Nomor perkara / case id",
                              examples=["SNN-2026-00004"])]
