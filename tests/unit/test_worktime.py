@@ -162,6 +162,18 @@ def test_a_closure_ending_before_it_starts_is_refused() -> None:
             {"tanggal": "2026-07-07", "sampai": "2026-07-06", "nama": "Terbalik"}]})
 
 
+@pytest.mark.parametrize(("first", "last", "why"), [
+    ("0001-01-01", "9999-12-31", "di luar 1900-2100"),  # an overflow past 9999, after seconds
+    ("2026-01-01", "2101-01-01", "di luar 1900-2100"),
+    ("2026-01-01", "2027-01-02", "lebih dari 366 hari")])
+def test_a_closure_or_a_period_a_court_cannot_mean_is_refused(first: str, last: str,
+                                                               why: str) -> None:
+    with pytest.raises(ValueError, match=why):
+        court(hari_libur={"penutupan": [{"tanggal": first, "sampai": last, "nama": "Tutup"}]})
+    with pytest.raises(ValueError, match=why):
+        court(periode_khusus=[{**RAMADHAN, "dari": first, "sampai": last}])
+
+
 def test_a_week_without_working_days_is_refused() -> None:
     with pytest.raises(ValueError, match="no working day"):
         CourtCalendar.from_court(court(jam_kerja={}))
