@@ -94,7 +94,9 @@ class Capture:
     def __call__(self, _conn: Any, _cursor: Any, sql: str, params: Any, _ctx: Any,
                  many: bool) -> None:
         if sql.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
-            self.statements.append((sql, params, many))
+            # a multi-row INSERT (SQLAlchemy's insertmanyvalues, as the events go) is
+            # flagged "many" but sent as one statement with one set of parameters
+            self.statements.append((sql, params, many and isinstance(params, list)))
 
     def take(self) -> list[Statement]:
         out, self.statements = self.statements, []

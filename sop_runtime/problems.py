@@ -40,7 +40,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "E010": ("kunci tidak dikenal '{key}'{hint}", "unknown key '{key}'{hint}"),
     "E011": ("kolom wajib '{key}' tidak ada", "required field '{key}' is missing"),
     "E012": ("nilai tidak sah: {detail}", "invalid value: {detail}"),
-    "E013": ("batas waktu tidak dapat dibaca: {detail}", "time limit cannot be read: {detail}"),
+    "E013": ("batas waktu tidak sah: {detail}", "invalid time limit: {detail}"),
     "E014": ("tanggal tidak sah: {detail}", "invalid date: {detail}"),
     "E015": ("jam kantor tidak sah: {detail}", "invalid office hours: {detail}"),
     # --- the procedure graph ----------------------------------------------------------

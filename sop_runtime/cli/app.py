@@ -101,7 +101,31 @@ def run(argv: list[str] | None = None) -> int:
         close_runtimes()
 
 
+def _bad_argument(argv: list[str]) -> str | None:
+    """Why an argument cannot be taken (a NUL or another control character: PostgreSQL
+    cannot store a NUL, and no command means one), naming its option; None if none."""
+    from sop_runtime.textcheck import control_problem
+
+    for i, arg in enumerate(argv):
+        problem = control_problem(arg)
+        if problem is None:
+            continue
+        option, sep, _ = arg.partition("=")
+        if arg.startswith("-") and sep:
+            name = option
+        elif i and argv[i - 1].startswith("-"):
+            name = argv[i - 1]
+        else:
+            name = tr("argumen ke-{n}", "argument {n}", n=i + 1)
+        return f"{name}: {problem}"
+    return None
+
+
 def _run(argv: list[str] | None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    bad = _bad_argument(arguments)
+    if bad is not None:
+        return _failed(bad, Exit.USAGE)
     try:
         app(args=argv, standalone_mode=True)
     except SystemExit as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -58,10 +59,7 @@ def log(case: opt.Case, as_json: opt.Json = False) -> None:
 
 def verify(
     as_json: opt.Json = False,
-    workers: Annotated[int | None, typer.Option(
-        "--workers", metavar="N", min=1,
-        help="Jumlah proses (bawaan: satu per inti untuk log yang panjang) / processes "
-             "(default: one per core for a long log)")] = None,
+    workers: opt.Workers = None,
 ) -> None:
     """Periksa rantai hash seluruh log, proyeksi, versi SOP tersimpan dan setiap segel /
     verify the whole log's hash chains, the projections, the stored SOP versions and every
@@ -173,7 +171,7 @@ def export(
     """Ekspor log peristiwa (CSV, JSON lines, XES) / export the event log."""
     from sop_runtime.audit.export import Format as Kind
     from sop_runtime.audit.export import export as write
-    from sop_runtime.cli.common import fail, say
+    from sop_runtime.cli.common import cannot_write, say
     from sop_runtime.service.confidential import operator
 
     rt = runtime()
@@ -189,10 +187,12 @@ def export(
             n = write(rt, kind, out, case=case, reader=operator("ekspor"))
         partial.replace(output)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
-        fail(tr("tidak dapat menulis {f}: {e}", "cannot write {f}: {e}", f=output, e=exc))
+        with suppress(OSError):  # its folder may be what cannot be written
+            partial.unlink(missing_ok=True)
+        cannot_write(output, exc)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
         raise
     say(stderr=True, message=tr("{n} peristiwa ditulis ke {f}", "{n} events written to {f}",
                            n=n, f=output))

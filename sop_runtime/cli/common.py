@@ -85,6 +85,12 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+def cannot_write(path: Path, exc: OSError) -> NoReturn:
+    """Exit 2: ``path`` (an output file or folder the user named) cannot be written."""
+    fail(tr("tidak dapat menulis {f}: {e}", "cannot write {f}: {e}", f=path,
+            e=exc.strerror or exc), Exit.USAGE)
+
+
 def fail(message: str, code: Exit = Exit.PROBLEMS) -> NoReturn:
     err_console().print(f"[bold red]{tr('galat', 'error')}:[/] {escape(message)}",
                         soft_wrap=True)

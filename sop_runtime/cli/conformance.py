@@ -25,10 +25,7 @@ def conformance(
     sop: Annotated[str, typer.Option("--sop", metavar="SOP", help="SOP acuan / the SOP")],
     mapping: Annotated[Path, typer.Option(
         "--map", metavar="MAP", help="Berkas pemetaan (YAML) / mapping file (YAML)")],
-    workers: Annotated[int | None, typer.Option(
-        "--workers", min=1, metavar="N",
-        help="Jumlah proses (bawaan: satu per inti untuk log panjang) / processes "
-             "(default: one per core for a long log)")] = None,
+    workers: opt.Workers = None,
     html: Annotated[Path | None, typer.Option(
         "--html", metavar="FILE", help="Tulis laporan HTML / write the HTML report")] = None,
     pdf: Annotated[Path | None, typer.Option(
@@ -73,13 +70,12 @@ def conformance(
 
 
 def _write(path: Path, data: bytes) -> None:
-    from sop_runtime.cli.common import fail
+    from sop_runtime.cli.common import cannot_write
 
     try:
         path.write_bytes(data)
     except OSError as exc:
-        fail(tr("{f} tidak dapat ditulis: {e}", "cannot write {f}: {e}", f=path,
-                e=exc.strerror or exc))
+        cannot_write(path, exc)
 
 
 class _progress:

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from sop_runtime.cli.common import Exit, console, definitions_dir, err_console, fail, print_json
+from sop_runtime.cli.common import (
+    Exit,
+    cannot_write,
+    console,
+    definitions_dir,
+    err_console,
+    fail,
+    print_json,
+)
 from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
 
@@ -223,7 +231,7 @@ def render(
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        fail(tr("tidak dapat menulis {f}: {e}", "cannot write {f}: {e}", f=output, e=exc))
+        cannot_write(output, exc)
     err_console().print(tr("ditulis: {f}", "written: {f}", f=output))
 
 
@@ -252,7 +260,7 @@ def publish(
         (outdir / "index.html").write_text(render_index(lib.workflows.values(), court),
                                            encoding="utf-8")
     except OSError as exc:
-        fail(tr("tidak dapat menulis ke {d}: {e}", "cannot write to {d}: {e}", d=outdir, e=exc))
+        cannot_write(outdir, exc)
     console().print(tr(
         "{n} SOP diterbitkan ke {d}/ (buka {d}/index.html)",
         "{n} SOPs published to {d}/ (open {d}/index.html)", n=len(lib.workflows), d=outdir))

@@ -22,3 +22,11 @@ Reason = Annotated[str | None, typer.Option(
 RequiredReason = Annotated[str, typer.Option(
     "--reason", metavar="TEXT", help="Alasan (wajib) / reason (required)")]
 Json = Annotated[bool, typer.Option("--json", help="Keluaran JSON / JSON output")]
+
+MAX_WORKERS = 64
+"""The most processes a command starts: more than a machine has cores only slows it down
+(and 100,000 would never finish starting)."""
+Workers = Annotated[int | None, typer.Option(
+    "--workers", metavar="N", min=1, max=MAX_WORKERS,
+    help="Jumlah proses, 1-64 (bawaan: satu per inti untuk log yang panjang) / processes, "
+         "1-64 (default: one per core for a long log)")]

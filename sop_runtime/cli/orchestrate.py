@@ -3,6 +3,7 @@ notifications and long reports. Prefect is imported only here, inside the comman
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Annotated
@@ -16,10 +17,18 @@ orchestrate_app = typer.Typer(
          "orchestration: automated steps, the deadline sweep, notifications.",
     no_args_is_help=True, rich_markup_mode=None)
 
+
+def _seconds(value: float) -> float:
+    if not math.isfinite(value):
+        raise typer.BadParameter(tr("harus bilangan detik 1-3600, bukan {v}",
+                                    "must be a number of seconds, 1-3600, not {v}", v=value))
+    return value
+
+
 DispatchEvery = Annotated[float, typer.Option(
-    "--dispatch-every", metavar="S", min=1,
-    help="Detik antara pencarian langkah otomatis / seconds between looks for automated "
-         "steps")]
+    "--dispatch-every", metavar="S", min=1, max=3600, callback=_seconds,
+    help="Detik antara pencarian langkah otomatis, 1-3600 / seconds between looks for "
+         "automated steps, 1-3600")]
 SweepCron = Annotated[str, typer.Option(
     "--sweep-cron", metavar="CRON",
     help="Jadwal sapu tenggat (cron) / the deadline sweep's schedule (cron)")]
@@ -41,6 +50,7 @@ def serve(
     from sop_runtime.cli.common import say
     from sop_runtime.flows.server import LocalServer
 
+    _check_cron(sweep_cron)
     server = None
     if not os.environ.get("PREFECT_API_URL"):
         say(tr("Menjalankan server Prefect bawaan di {h} ...",
@@ -69,6 +79,7 @@ def deploy(
     a work pool, for workers on many machines (PREFECT_API_URL wajib / required)."""
     from sop_runtime.cli.common import fail, say
 
+    _check_cron(sweep_cron)
     if not os.environ.get("PREFECT_API_URL"):
         fail(tr("PREFECT_API_URL belum diisi: alamat server Prefect bersama",
                 "PREFECT_API_URL is not set: the shared Prefect server's address"))
@@ -77,3 +88,16 @@ def deploy(
     names = serving.deploy_to_pool(pool, dispatch_every=dispatch_every, sweep_cron=sweep_cron)
     say(tr("Deployment pada pool {p}: {n}", "Deployments on pool {p}: {n}", p=pool,
            n=", ".join(names)))
+
+
+def _check_cron(text: str) -> None:
+    """Exit 2 naming --sweep-cron when Prefect would refuse the schedule (before a server
+    is started or anything is registered)."""
+    from sop_runtime.cli.common import Exit, fail
+    from sop_runtime.flows.serving import cron_problem
+
+    problem = cron_problem(text)
+    if problem is not None:
+        fail(tr("--sweep-cron '{c}' bukan jadwal cron (lima kolom, mis. '*/5 * * * *'): {p}",
+                "--sweep-cron '{c}' is not a cron schedule (five fields, e.g. '*/5 * * * *'): "
+                "{p}", c=text, p=problem), Exit.USAGE)

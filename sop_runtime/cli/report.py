@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
@@ -26,27 +26,22 @@ Lang = Annotated[str | None, typer.Option(
     "--lang", help="Bahasa laporan / the report's language: id | en")]
 
 
-def _cannot_write(path: Path, exc: OSError) -> NoReturn:
-    from sop_runtime.cli.common import fail
-
-    fail(tr("tidak dapat menulis {f}: {e}", "cannot write {f}: {e}", f=path,
-            e=exc.strerror or exc))
-
-
 def _folders(*paths: Path | None) -> None:
     """Make the folders the reports go to before any work, so a path that cannot be
     written is told at once."""
+    from sop_runtime.cli.common import cannot_write
+
     for path in paths:
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                _cannot_write(path, exc)
+                cannot_write(path, exc)
 
 
 def _write(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all."""
-    from sop_runtime.cli.common import say
+    from sop_runtime.cli.common import cannot_write, say
 
     partial = path.with_name(path.name + ".part")
     try:
@@ -58,7 +53,7 @@ def _write(path: Path, data: str | bytes) -> None:
     except OSError as exc:
         with suppress(OSError):
             partial.unlink(missing_ok=True)
-        _cannot_write(path, exc)
+        cannot_write(path, exc)
     say(tr("Laporan ditulis ke {f}", "Report written to {f}", f=path), stderr=True)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+import stat
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -78,13 +80,18 @@ def list_seals(as_json: opt.Json = False) -> None:
 def proof(
     case: opt.Case,
     seal_id: Annotated[int | None, typer.Option(
-        "--seal", metavar="N", help="Segel ini (bawaan: yang terbaru) / this seal")] = None,
+        "--seal", metavar="N", min=1, max=10**12,
+        help="Segel ini (bawaan: yang terbaru) / this seal")] = None,
 ) -> None:
     """Bukti bahwa perkara tercakup segel (JSON) / proof that a case is in a seal (JSON)."""
     from sop_runtime.cli.common import print_json
     from sop_runtime.service import seals
 
     print_json(seals.proof(runtime(), case, seal_id))
+
+
+MAX_PROOF_BYTES = 64 * 1024
+"""A proof is a few KB (a leaf, a root and at most 64 path hashes of 64 hex digits)."""
 
 
 @seal_app.command("check-proof")
@@ -99,14 +106,51 @@ def check_proof(
     from sop_runtime.cli.common import Exit, fail, say
     from sop_runtime.service.seals import proof_holds
 
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        fail(tr("Bukti {f} tidak dapat dibaca: {e}", "Cannot read proof {f}: {e}",
-                f=file, e=exc), Exit.USAGE)
-    if not isinstance(data, dict) or not proof_holds(data, root):
+    if root is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", root.strip()):
+        fail(tr("--root '{r}' bukan akar segel (64 digit heksadesimal)",
+                "--root '{r}' is not a seal's root (64 hexadecimal digits)", r=root[:80]),
+             Exit.USAGE)
+    data = _read_proof(file)
+    if not proof_holds(data, root.strip() if root else None):
         fail(tr("✗ Bukti TIDAK sah", "✗ The proof does NOT hold"), Exit.PROBLEMS)
     say(tr("[bold green]✓[/] Bukti sah: perkara {c} urutan {q} tercakup segel #{n} (akar {r})",
            "[bold green]✓[/] The proof holds: case {c} seq {q} is in seal #{n} (root {r})",
            c=data["leaf"]["case_id"], q=data["leaf"]["seq"], n=data["seal_id"],
            r=data["root"]))
+
+
+def _read_proof(file: Path) -> dict[str, Any]:
+    """The proof in ``file`` as ``sop seal proof`` writes it: a JSON object in a regular
+    file of at most :data:`MAX_PROOF_BYTES`. Anything else (a device such as /dev/zero, a
+    FIFO, a folder, a big file, text that is not JSON) is refused with exit 2, read no
+    further than the bound."""
+    from sop_runtime.cli.common import Exit, fail
+
+    def refuse(why: object) -> NoReturn:
+        fail(tr("Bukti {f} tidak dapat dibaca: {e}", "Cannot read proof {f}: {e}",
+                f=file, e=why), Exit.USAGE)
+
+    try:
+        found = file.stat()
+    except OSError as exc:
+        refuse(exc.strerror or exc)
+    if not stat.S_ISREG(found.st_mode):
+        refuse(tr("bukan berkas biasa", "not a regular file"))
+    too_big = tr("lebih dari {n} KB; bukti hanya beberapa KB",
+                 "over {n} KB; a proof is a few KB", n=MAX_PROOF_BYTES // 1024)
+    if found.st_size > MAX_PROOF_BYTES:
+        refuse(too_big)
+    try:
+        with file.open("rb") as f:
+            raw = f.read(MAX_PROOF_BYTES + 1)
+    except OSError as exc:
+        refuse(exc.strerror or exc)
+    if len(raw) > MAX_PROOF_BYTES:  # grew since it was looked at
+        refuse(too_big)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        refuse(tr("bukan JSON ({e})", "not JSON ({e})", e=exc))
+    if not isinstance(data, dict):
+        refuse(tr("bukan objek JSON bukti segel", "not a seal proof's JSON object"))
+    return data

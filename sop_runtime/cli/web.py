@@ -29,11 +29,36 @@ def serve(
     from sop_runtime.cli.common import say
     from sop_runtime.web.app import create_app
 
+    _check_address(host, port)
     app = create_app(runtime(), secure_cookies=not insecure_cookies)
     say(tr("sop-runtime di http://{h}:{p}/ (masuk: /masuk, API: /api, dokumentasi: /docs); "
            "Ctrl-C untuk berhenti", "sop-runtime at http://{h}:{p}/ (sign in: /masuk, API: "
            "/api, docs: /docs); Ctrl-C stops it", h=host, p=port))
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _check_address(host: str, port: int) -> None:
+    """Exit 2 naming --host or --port when the server could not listen there (a name that
+    does not resolve, an address of another machine, a port in use), before it starts."""
+    import socket
+
+    from sop_runtime.cli.common import Exit, fail
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+    except (OSError, UnicodeError) as exc:
+        fail(tr("--host '{h}' bukan alamat yang dapat dipakai ({e})",
+                "--host '{h}' is not an address that can be used ({e})", h=host, e=exc),
+             Exit.USAGE)
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            fail(tr("tidak dapat melayani di --host {h} --port {p}: {e}",
+                    "cannot serve at --host {h} --port {p}: {e}", h=host, p=port,
+                    e=exc.strerror or exc), Exit.USAGE)
 
 
 def password(actor: opt.Actor) -> None:

@@ -72,7 +72,12 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(f for f in p.iterdir() if f.suffix in YAML_SUFFIXES))
+            found = sorted(f for f in p.iterdir() if f.suffix in YAML_SUFFIXES)
+            if not found:
+                raise NotFoundError(tr("folder '{p}' tidak berisi definisi (*.yaml, *.yml)",
+                                       "the folder '{p}' holds no definitions (*.yaml, *.yml)",
+                                       p=p))
+            files.extend(found)
         elif p.exists():
             files.append(p)
         else:

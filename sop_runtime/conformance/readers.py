@@ -1,9 +1,10 @@
 """Reading a log kept elsewhere, CSV or XES, into the rows a replay needs, grouped by case.
 
-A row that cannot be read (no case id, a time that is not a time) does not stop the import:
-it is kept as a :class:`RowProblem` with its place in the file, and the report lists it. A
-file that cannot be read at all, or lacks a column the mapping names, is an error that says
-which file and which columns.
+A row that cannot be read (no case id, a time that is not a time, or one outside the years
+every interface takes: :data:`sop_runtime.isotime.EARLIEST_YEAR` to ``LATEST_YEAR``) does not
+stop the import: it is kept as a :class:`RowProblem` with its place in the file, and the
+report lists it. A file that cannot be read at all, or lacks a column the mapping names, is
+an error that says which file and which columns.
 
 A log may come from anyone (the web app takes uploads), so reading it is bounded: memory
 stays flat whatever the file holds (an XES file is read as a stream of elements, none kept;
@@ -25,6 +26,7 @@ from xml.parsers import expat
 from sop_runtime.conformance.mapping import Columns, LogMapping
 from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
+from sop_runtime.isotime import year_problem
 
 PROGRESS_EVERY = 20_000
 MAX_LINE = 1 << 20   # characters in one line of a CSV log (a real row is a few hundred)
@@ -129,6 +131,11 @@ def _add(out: ImportedLog, place: int, case: str, raw: dict[str, str], cols: Col
     except ValueError:
         out.problems.append(RowProblem(place, case, tr(
             "waktu '{t}' tidak dapat dibaca", "time '{t}' cannot be read", t=stamp)))
+        return
+    outside = year_problem(at)
+    if outside is not None:  # the rules' calendar would run off its ends, or for minutes
+        out.problems.append(RowProblem(place, case, tr(
+            "waktu '{t}': {why}", "time '{t}': {why}", t=stamp, why=outside)))
         return
     values = {}
     for item, column in mapping.values.items():

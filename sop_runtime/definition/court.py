@@ -99,6 +99,24 @@ class JamKerja(_Model):
         return result
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # the calendar's dates (the instants run 2000-2100)
+LONGEST_SPAN_DAYS = 366               # a period or a closure of more than a year is a typo
+
+
+def _span_problem(first: date, last: date) -> PydanticCustomError | None:
+    """Why a dated period (or a closure) from ``first`` to ``last`` cannot be meant."""
+    for day in (first, last):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            return PydanticCustomError(
+                "date_range", "tanggal {d} di luar {a}-{b} / the date {d} is outside {a}-{b}",
+                {"d": day.isoformat(), "a": FIRST_YEAR, "b": LAST_YEAR})
+    if (last - first).days >= LONGEST_SPAN_DAYS:
+        return PydanticCustomError(
+            "date_range", "lebih dari {n} hari / longer than {n} days",
+            {"n": LONGEST_SPAN_DAYS})
+    return None
+
+
 class PeriodeKhusus(_Model):
     """Dated period with other office hours (e.g. Ramadhan), with its legal basis."""
 
@@ -113,6 +131,9 @@ class PeriodeKhusus(_Model):
         if self.sampai < self.dari:
             raise PydanticCustomError("date_order", "'sampai' sebelum 'dari' / "
                                       "'sampai' is before 'dari'")
+        problem = _span_problem(self.dari, self.sampai)
+        if problem is not None:
+            raise problem
         return self
 
 
@@ -128,6 +149,9 @@ class HariTutup(_Model):
         if self.sampai is not None and self.sampai < self.tanggal:
             raise PydanticCustomError("date_order", "'sampai' sebelum 'tanggal' / "
                                       "'sampai' is before 'tanggal'")
+        problem = _span_problem(self.tanggal, self.sampai or self.tanggal)
+        if problem is not None:
+            raise problem
         return self
 
 

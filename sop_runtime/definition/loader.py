@@ -35,6 +35,7 @@ _CODE_BY_TYPE = {
     "date_from_datetime_inexact": "E014",
     "date_type": "E014",
     "date_order": "E014",
+    "date_range": "E014",
     "office_hours": "E015",
 }
 

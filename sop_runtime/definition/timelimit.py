@@ -13,6 +13,12 @@ Meaning on the court's calendar (applied by ``worktime``):
 
 A range (``15-30 menit``) limits at its upper bound. ``±``, ``kurang lebih`` and
 ``rata-rata`` mark the figure as approximate, which is kept for display only.
+
+A limit is at most ten years: 120 months, 3,650 calendar days, 2,600 working days or
+20,000 working hours (:data:`MOST`); a limit that mixes units counts each part as its share
+of these, and the shares together may not pass one. Nothing a court writes comes near it,
+and a due time counted from any instant the interfaces take (up to the year 2100) or any date
+a case holds stays far inside the calendar.
 """
 
 from __future__ import annotations
@@ -27,6 +33,13 @@ from sop_runtime.i18n import tr
 
 class TimeLimitError(ValueError):
     """The text is not a time limit; the message says why, in the current language."""
+
+
+MOST = {"months": 120, "calendar_days": 3650, "working_days": 2600,
+        "working_minutes": 20_000 * 60}
+"""The longest limit in each unit: ten years (see the module docstring)."""
+
+_DIGITS = 9  # a number in a limit has at most this many digits (ten years is 3,650 days)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -101,8 +114,22 @@ _ISO = re.compile(
 NO_LIMIT_WORDS = frozenset({"tidak ditentukan", "-", "tidak ada", "none"})
 
 
-def _num(text: str) -> Fraction:
+def _num(text: str, original: str) -> Fraction:
+    """The number ``text`` (of the limit ``original``), never one too long to be a limit."""
+    whole, _, part = text.replace(",", ".").partition(".")
+    if len(whole.lstrip("0")) > _DIGITS:
+        raise TimeLimitError(_too_long_message(original))
+    if len(part) > _DIGITS:
+        raise TimeLimitError(tr("'{t}': terlalu banyak angka di belakang koma",
+                                "'{t}': too many decimals", t=original))
     return Fraction(text.replace(",", "."))
+
+
+def _too_long_message(text: str) -> str:
+    return tr("'{t}': batas waktu paling lama 10 tahun (120 bulan, 3.650 hari, 2.600 hari kerja "
+              "atau 20.000 jam kerja)",
+              "'{t}': a time limit is at most 10 years (120 months, 3,650 days, 2,600 working "
+              "days or 20,000 working hours)", t=text)
 
 
 def _whole(value: Fraction, unit: str, original: str) -> int:
@@ -114,7 +141,8 @@ def _whole(value: Fraction, unit: str, original: str) -> int:
 
 
 def parse_time_limit(text: str) -> TimeLimit:
-    """Parse a limit as SOPs write it. Raises :class:`TimeLimitError` with a clear message."""
+    """Parse a limit as SOPs write it. Raises :class:`TimeLimitError` with a clear message
+    (on a limit longer than ten years too: see :data:`MOST`)."""
     original = str(text).strip()
     if not original:
         raise TimeLimitError(tr("batas waktu kosong", "empty time limit"))
@@ -141,8 +169,8 @@ def parse_time_limit(text: str) -> TimeLimit:
                 "'{t}' is not recognised; valid examples: '10 menit', '± 5 menit', '2 jam', "
                 "'1 hari kerja', '14 hari', '6 bulan', 'PT30M'", t=original))
         matched = True
-        lo = _num(m["lo"])
-        value = _num(m["hi"]) if m["hi"] else lo
+        lo = _num(m["lo"], original)
+        value = _num(m["hi"], original) if m["hi"] else lo
         if m["hi"] and value < lo:
             raise TimeLimitError(tr(
                 "'{t}': rentang terbalik", "'{t}': the range is reversed", t=original))
@@ -172,7 +200,7 @@ def parse_time_limit(text: str) -> TimeLimit:
 
 def _from_iso(m: re.Match[str], original: str) -> TimeLimit:
     def grab(name: str) -> Fraction:
-        return _num(m[name]) if m[name] else Fraction(0)
+        return _num(m[name], original) if m[name] else Fraction(0)
 
     minutes = grab("h") * 60 + grab("mi") + grab("s") / 60
     days = int(grab("d")) + 7 * int(grab("w"))
@@ -185,4 +213,8 @@ def _make(minutes: int, wd: int, cd: int, mo: int, approx: bool, original: str) 
         raise TimeLimitError(tr(
             "'{t}': batas waktu harus lebih dari nol", "'{t}': a time limit must be above zero",
             t=original))
+    share = (Fraction(mo, MOST["months"]) + Fraction(cd, MOST["calendar_days"])
+             + Fraction(wd, MOST["working_days"]) + Fraction(minutes, MOST["working_minutes"]))
+    if share > 1:
+        raise TimeLimitError(_too_long_message(original))
     return TimeLimit(minutes, wd, cd, mo, approx, original)

@@ -10,7 +10,9 @@ from sop_runtime.i18n import tr
 
 _MONEY = re.compile(r"^(?:Rp\.?\s?)?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d{1,2})?$", re.IGNORECASE)
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
-FIRST_YEAR, LAST_YEAR = 1800, 2999  # dates a court record can carry (old registers included)
+# dates a court record can carry (old registers included), up to the last year of the instants
+# every interface takes (sop_runtime.isotime): a limit anchored at a date stays on the calendar
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 def value_problem(item: Item, value: str) -> str | None:
@@ -33,7 +35,8 @@ def value_problem(item: Item, value: str) -> str | None:
                       "'{name}' must be a real date (YYYY-MM-DD), not '{v}'",
                       name=item.nama, v=text)
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            # a deadline counted from it would run off the calendar (year 9999)
+            # a deadline counted from it would run off the calendar (year 9999), or cost
+            # minutes of working-time arithmetic
             return tr("'{name}': tahun {y} di luar {a}-{b}", "'{name}': the year {y} is outside "
                       "{a}-{b}", name=item.nama, y=day.year, a=FIRST_YEAR, b=LAST_YEAR)
     return None

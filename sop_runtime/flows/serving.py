@@ -19,6 +19,19 @@ from sop_runtime.flows.deployments import (
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def cron_problem(text: str) -> str | None:
+    """Why ``text`` is not a schedule Prefect takes (five cron fields); None when it is."""
+    from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    try:
+        CronSchedule(cron=text)
+    except ValidationError as exc:
+        return "; ".join(str(e.get("msg", "")).removeprefix("Value error, ")
+                         for e in exc.errors())
+    return None
+
+
 def serve_all(*, dispatch_every: float, sweep_cron: str) -> None:
     """Register every deployment and the notification automation, then serve them from
     this process until it is stopped."""

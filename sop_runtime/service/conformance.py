@@ -20,8 +20,11 @@ def conformance(rt: Runtime, log: Path, sop: str, mapping: Path, *,
                 workers: int | None = None,
                 progress: Progress | None = None) -> ConformanceReport:
     for path in (log, mapping):
-        if not path.is_file():
+        if not path.exists():
             raise NotFoundError(tr("Berkas {f} tidak ada", "File {f} does not exist", f=path))
+        if not path.is_file():  # a folder, a device, a FIFO
+            raise NotFoundError(tr("{f} bukan berkas biasa", "{f} is not a regular file",
+                                   f=path))
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         court, calendar = catalog.court(rt, conn)

@@ -81,7 +81,10 @@ def append(conn: Connection, case_id: str, after_seq: int, after_hash: str,
     return [_stored(r) for r in rows]
 
 
-_INSERT = insert(events)
+# RETURNING makes SQLAlchemy send the rows as one multi-row INSERT ("insertmanyvalues")
+# rather than a driver executemany: psycopg runs that in pipeline mode, where a conflict
+# can abort the pipeline and log a stray warning on stderr beside the clear answer
+_INSERT = insert(events).returning(events.c.seq)
 
 
 def _stored(row: dict[str, Any]) -> StoredEvent:

@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -26,6 +26,7 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.web import api, pages
 from sop_runtime.web.deps import LANG_COOKIE, ApiError, SignInNeeded
 from sop_runtime.web.flowchart import STYLE_SOURCES
+from sop_runtime.web.inputs import form_size_problem, refuse_bad_input
 
 STATIC = Path(__file__).parent / "static"
 
@@ -36,12 +37,14 @@ def create_app(runtime: Runtime | None = None, *, secure_cookies: bool = True) -
     ``secure_cookies=False`` drops the cookies' Secure flag, for a trial over plain http on
     a machine other than this one (browsers accept Secure cookies from localhost)."""
     app = FastAPI(title="sop-runtime", version=__version__,
-                  description="SOP pengadilan sebagai alur kerja / court SOPs as workflows")
+                  description="SOP pengadilan sebagai alur kerja / court SOPs as workflows",
+                  dependencies=[Depends(refuse_bad_input)])
     app.state.runtime = runtime or Runtime.open()
     app.state.secure_cookies = secure_cookies
     app.add_exception_handler(SopRuntimeError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _internal)
+    app.middleware("http")(_form_size)
     app.middleware("http")(_language)
     app.middleware("http")(_security_headers)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -78,6 +81,14 @@ def _secured(request: Request, response: Response) -> Response:
     if not request.url.path.startswith("/static"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+async def _form_size(request: Request, call_next: Any) -> Any:
+    """A page's form too large, or of an unannounced size, is answered before it is read."""
+    problem = form_size_problem(request)
+    if problem is not None:
+        return await _domain_error(request, problem)
+    return await call_next(request)
 
 
 async def _language(request: Request, call_next: Any) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -216,6 +217,85 @@ def test_what_the_log_lacks_is_said_once(court: Court, tmp_path: Path) -> None:
     out = court.ok("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping).stdout
     assert "Cetak ulang SKUM" in out and "tidak dapat diperiksa" in out
     assert f"baris {len(lines) + 2}" in out
+
+
+FAR_TIMES = ["0001-01-01 08:00", "9999-12-31T23:00:00+09:00", "1999-12-31T23:59:00+09:00",
+             "2101-01-01 08:00"]
+
+
+def _far_times_log(gen: Generator) -> tuple[list[Row], dict[str, tuple[str, str]]]:
+    """Clean cases with one row of each of the first four dated outside 2000-2100 (never
+    the case's first row); the case and time of each such row, by (case, activity)."""
+    rows: list[Row] = []
+    far: dict[str, tuple[str, str]] = {}
+    for k, start in enumerate(gen.start_times(len(FAR_TIMES) + 1, START)):
+        case_rows = gen.clean(f"JAUH-{k}", start)
+        if k < len(FAR_TIMES):
+            moved = case_rows[1 + k % (len(case_rows) - 1)]
+            far[moved.case] = (moved.activity, FAR_TIMES[k])
+        rows.extend(case_rows)
+    return rows, far
+
+
+def test_rows_dated_outside_2000_2100_are_rows_the_rules_cannot_take(
+        court: Court, tmp_path: Path) -> None:
+    """Year 1 used to end the check with an internal error (exit 70, HTTP 500 through the
+    API), year 9999 with minutes of working-time arithmetic; in a CSV log and in an XES one,
+    such a row is listed with its place and the rest is replayed."""
+    gen = generator("taksiran-panjar-skum")
+    rows, far = _far_times_log(gen)
+    log, mapping = write_log(tmp_path, gen, rows)
+    with log.open(encoding="utf-8", newline="") as f:
+        table = list(csv.reader(f))
+    lines = {}
+    for line, cells in enumerate(table[1:], start=2):
+        if cells[0] in far and cells[1] == far[cells[0]][0]:
+            cells[3] = far[cells[0]][1]
+            lines[line] = cells[0]
+    with log.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(table)
+    report = court.json("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping)
+    assert {(u["row"], u["case"]) for u in report["unreadable_rows"]} == set(lines.items())
+    assert all("di luar 2000-2100" in u["message"] for u in report["unreadable_rows"])
+    assert report["replayed"] == len(rows) - len(far)
+    assert report["cases"] == len(FAR_TIMES) + 1
+
+    years = {case: int(at[:4]) for case, (_, at) in far.items()}
+    xes_rows = [replace(r, at=r.at.replace(year=years[r.case]))
+                if far.get(r.case, ("", ""))[0] == r.activity else r for r in rows]
+    xes_log = tmp_path / "jauh.xes"
+    xes_log.write_text(_xes(xes_rows, gen.items), encoding="utf-8")
+    xes_map = tmp_path / "jauh.map.yaml"
+    data = gen.mapping()
+    data["kolom"] = {"keputusan": "keputusan"}
+    xes_map.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    from_xes = court.json("conformance", xes_log, "--sop", gen.wf.sop_id, "--map", xes_map)
+    assert {u["case"] for u in from_xes["unreadable_rows"]} == set(far)
+    assert from_xes["replayed"] == len(rows) - len(far)
+
+
+def test_a_date_value_outside_1900_2100_is_a_row_the_rules_cannot_take(
+        court: Court, tmp_path: Path) -> None:
+    gen = generator("pengembalian-sisa-panjar")
+    rows: list[Row] = []
+    for k, start in enumerate(gen.start_times(3, START)):
+        rows.extend(gen.clean(f"TGL-{k}", start))
+    log, mapping = write_log(tmp_path, gen, rows)
+    with log.open(encoding="utf-8", newline="") as f:
+        table = list(csv.reader(f))
+    column = table[0].index("tanggal_minutasi")
+    odd = {"TGL-0": "0001-01-01", "TGL-1": "9999-12-31"}
+    for cells in table[1:]:
+        if cells[0] in odd and cells[column]:
+            cells[column] = odd[cells[0]]
+    with log.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(table)
+    report = court.json("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping)
+    data = {c["case"]: [f["detail"]["pesan"] for f in c["findings"] if f["kind"] == "data"]
+            for c in report["case_results"]}
+    assert data["TGL-0"] == ["'Tanggal minutasi': tahun 1 di luar 1900-2100"], data
+    assert data["TGL-1"] == ["'Tanggal minutasi': tahun 9999 di luar 1900-2100"], data
+    assert data["TGL-2"] == []
 
 
 @pytest.mark.parametrize(("change", "message"), [

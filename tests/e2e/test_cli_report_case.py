@@ -116,9 +116,9 @@ def test_bad_input_gets_a_clear_message(court: Court) -> None:
     blocker = court.root / "berkas.txt"
     blocker.write_text("bukan folder", encoding="utf-8")
     for option in ("--html", "--pdf"):
-        r = court.fails(1, "report", "case", CASE, option, blocker / "laporan")
+        r = court.fails(2, "report", "case", CASE, option, blocker / "laporan")
         assert "tidak dapat menulis" in r.stderr and "Traceback" not in r.stderr
-    r = court.fails(1, "report", "period", "--from", "2026-11-16", "--to", "2026-11-29",
+    r = court.fails(2, "report", "period", "--from", "2026-11-16", "--to", "2026-11-29",
                     "--pdf", blocker / "x.pdf")
     assert "tidak dapat menulis" in r.stderr
 

@@ -84,3 +84,20 @@ def test_describe_in_both_languages() -> None:
     assert parse_time_limit("PT90M").describe() == "1 jam 30 menit"
     set_lang("en")
     assert parse_time_limit("3 hari kerja").describe() == "3 working days"
+
+
+@pytest.mark.parametrize("text", [
+    "10 tahun", "120 bulan", "P10Y", "3650 hari", "2600 hari kerja", "20000 jam",
+    "PT1200000M", "5 tahun 1825 hari", "1300 hari kerja 10000 jam"])
+def test_ten_years_is_the_longest_limit(text: str) -> None:
+    assert parse_time_limit(text).text == text
+
+
+@pytest.mark.parametrize("text", [
+    "99999999 tahun", "11 tahun", "121 bulan", "P11Y", "P99999999999999999999Y", "3651 hari",
+    "P3651D", "2601 hari kerja", "20001 jam", "PT1200001M", "10 tahun 1 hari",
+    "2600 hari kerja 1 menit", "1" + "0" * 5000 + " menit", "P" + "9" * 5000 + "D",
+    "1," + "5" * 5000 + " jam"])
+def test_a_limit_longer_than_ten_years_is_refused(text: str) -> None:
+    with pytest.raises(TimeLimitError, match=r"paling lama 10 tahun|di belakang koma"):
+        parse_time_limit(text)

@@ -162,6 +162,18 @@ def test_a_closure_ending_before_it_starts_is_refused() -> None:
             {"tanggal": "2026-07-07", "sampai": "2026-07-06", "nama": "Terbalik"}]})
 
 
+@pytest.mark.parametrize(("first", "last", "why"), [
+    ("0001-01-01", "9999-12-31", "di luar 1900-2100"),  # an overflow past 9999, after seconds
+    ("2026-01-01", "2101-01-01", "di luar 1900-2100"),
+    ("2026-01-01", "2027-01-02", "lebih dari 366 hari")])
+def test_a_closure_or_a_period_a_court_cannot_mean_is_refused(first: str, last: str,
+                                                               why: str) -> None:
+    with pytest.raises(ValueError, match=why):
+        court(hari_libur={"penutupan": [{"tanggal": first, "sampai": last, "nama": "Tutup"}]})
+    with pytest.raises(ValueError, match=why):
+        court(periode_khusus=[{**RAMADHAN, "dari": first, "sampai": last}])
+
+
 def test_a_week_without_working_days_is_refused() -> None:
     with pytest.raises(ValueError, match="no working day"):
         CourtCalendar.from_court(court(jam_kerja={}))
@@ -484,3 +496,21 @@ def test_working_days_land_on_the_nth_working_day_after_the_start(
     assert sum(CAL.is_working_day(d) for d in between) == days
     assert CAL.is_working_day(due.date())
     assert due.time() == time(16, 30)
+
+
+@pytest.mark.parametrize("text", ["10 tahun", "3650 hari", "2600 hari kerja", "20000 jam",
+                                  "5 tahun 1825 hari", "1300 hari kerja 10000 jam"])
+def test_the_longest_limit_stays_on_the_calendar_from_any_start_a_case_can_have(
+        text: str) -> None:
+    """The latest instant any interface takes (the end of 2100: sop_runtime.isotime), and the
+    latest date a case's field may hold (the anchor of a limit: engine.values), each with the
+    limit and then its extension (another ten years at most)."""
+    from sop_runtime.engine.values import LAST_YEAR
+    from sop_runtime.isotime import LATEST_YEAR
+
+    limit = parse_time_limit(text)
+    for start in (datetime(LATEST_YEAR, 12, 31, 23, 59, tzinfo=WIT),
+                  datetime(LAST_YEAR, 12, 31, tzinfo=WIT)):
+        due = CAL.due(CAL.due(start, limit), limit)
+        assert start + timedelta(days=2 * 9 * 365) <= due <= start + timedelta(days=2 * 12 * 365)
+        assert CAL.working_seconds_between(start, due) > 0

@@ -339,6 +339,27 @@ def test_conformance_of_an_uploaded_log(rt: Runtime, api: TestClient,
     assert as_text.json()["totals"] == found["totals"]
 
 
+def test_conformance_lists_a_row_dated_in_year_1_instead_of_failing(
+        api: TestClient, tokens: dict[str, dict[str, str]]) -> None:
+    import csv
+    import io
+
+    log, mapping = _examples()
+    table = list(csv.reader(io.StringIO(log.read_text(encoding="utf-8"))))
+    cells = table[2]  # the first case's second row
+    cells[table[0].index("waktu")] = "0001-01-01 08:00"
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows(table)
+    files = {"log": (log.name, text.getvalue().encode(), "text/csv"),
+             "mapping": (mapping.name, mapping.read_bytes(), "application/yaml")}
+    r = api.post("/api/conformance", files=files, data={"sop": "taksiran-panjar-skum"},
+                 headers=tokens[EXAMINER])
+    assert r.status_code == 200, r.text
+    assert r.json()["unreadable_rows"] == [{
+        "row": 3, "case": cells[0],
+        "message": "waktu '0001-01-01 08:00': tahun 1 di luar 2000-2100"}]
+
+
 def test_conformance_says_what_is_wrong_with_an_upload(
         api: TestClient, tokens: dict[str, dict[str, str]],
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -135,6 +135,9 @@ def test_bad_report_requests_say_what_is_wrong(rt: Runtime) -> None:  # noqa: F8
                        ).status_code == 404
     odd = auditor.get("/audit/laporan?dari=2026-11-01&sampai=2026-11-30&format=docx")
     assert odd.status_code == 422 and "html, pdf" in odd.text
+    for dari, sampai in (("0001-01-01", "2026-11-30"), ("2026-11-01", "9999-12-31")):
+        far = auditor.get(f"/audit/laporan?dari={dari}&sampai={sampai}")
+        assert far.status_code == 422 and "di luar 2000-2100" in far.text, far.text
 
 
 def test_the_case_report_and_its_pdf(rt: Runtime) -> None:  # noqa: F811

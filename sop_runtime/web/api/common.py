@@ -11,7 +11,7 @@ from fastapi import Path, Query
 
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import iso as iso
-from sop_runtime.isotime import read_moment
+from sop_runtime.isotime import read_moment, year_problem
 from sop_runtime.service.access import Permission
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
@@ -30,7 +30,6 @@ NODE_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
 SOP_ID = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 USERNAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 ROLE_ID = r"^[a-z][a-z0-9_]{0,63}$"
-NO_NUL = r"^[^\x00]*$"  # text the stores can keep (PostgreSQL refuses NUL in text)
 
 CaseId = Annotated[str, Path(pattern=CASE_ID, description="Nomor perkara / case id",
                              examples=["SNN-2026-00004"])]
@@ -42,11 +41,6 @@ CaseFilter = Annotated[str | None, Query(pattern=CASE_ID,
                                          description="Hanya perkara ini / only this case")]
 SopFilter = Annotated[str | None, Query(pattern=SOP_ID,
                                         description="Hanya SOP ini / only this SOP")]
-
-# instants the court can mean: 2000 to 2100. Anything else is a typing error, and would cost
-# the calendar's working-time arithmetic (day by day, with each year's holidays) seconds of
-# a web worker per request
-EARLIEST, LATEST = 2000, 2100
 
 def _impossible(name: str, text: str, why: object) -> ApiError:
     return ApiError(422, tr(
@@ -61,18 +55,20 @@ def _impossible(name: str, text: str, why: object) -> ApiError:
 def moment(text: str, tz: tzinfo, *, name: str, end_of_day: bool = False) -> datetime:
     """The instant ``text`` names, read as the CLI reads ``--from``/``--until``: a date alone
     is the start of that day (the next midnight with ``end_of_day``), a local time is at the
-    court's zone, ISO-8601 with an offset is itself. 422 on anything impossible."""
+    court's zone, ISO-8601 with an offset is itself. 422 on anything impossible, or outside
+    the years every interface takes (:data:`sop_runtime.isotime.EARLIEST_YEAR` to
+    ``LATEST_YEAR``)."""
     try:
-        found = read_moment(text, tz, end_of_day=end_of_day)
+        return read_moment(text, tz, end_of_day=end_of_day)
     except (ValueError, OverflowError) as exc:
         raise _impossible(name, text, exc) from None
-    return within_range(found, name)
 
 
 def within_range(found: datetime, name: str) -> datetime:
-    if not EARLIEST <= found.year <= LATEST:
-        raise _impossible(name, found.isoformat(), tr(
-            "tahun di luar {a}-{b}", "a year outside {a}-{b}", a=EARLIEST, b=LATEST))
+    """``found`` itself; 422 when it is outside the years every interface takes."""
+    problem = year_problem(found)
+    if problem is not None:
+        raise _impossible(name, found.isoformat(), problem)
     return found
 
 

@@ -6,16 +6,48 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
-from sop_runtime.web.api.common import NO_NUL, NODE_ID, ROLE_ID, USERNAME
+from sop_runtime.textcheck import FREE_TEXT_PATTERN, ONE_LINE_PATTERN, control_problem
+from sop_runtime.web.api.common import NODE_ID, ROLE_ID, USERNAME
 
 # -- what a caller sends ------------------------------------------------------------------
 
-Key = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_NUL)]
-Value = Annotated[str, StringConstraints(max_length=10_000, pattern=NO_NUL)]
-Reason = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=NO_NUL)]
-Label = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
+
+def _checked(free: bool) -> AfterValidator:
+    """No NUL (PostgreSQL cannot store it) nor another control character; tabs and line
+    breaks only in free text. The 422 names the field and the character."""
+    def check(text: str) -> str:
+        problem = control_problem(text, free=free)
+        if problem is not None:
+            raise ValueError(problem)
+        return text
+    return AfterValidator(check)
+
+
+def _schema(longest: int, *, shortest: int = 0, free: bool = False) -> WithJsonSchema:
+    """The OpenAPI schema of such a string (the pattern says what the check refuses)."""
+    schema: dict[str, Any] = {"type": "string", "maxLength": longest,
+                              "pattern": FREE_TEXT_PATTERN if free else ONE_LINE_PATTERN}
+    if shortest:
+        schema["minLength"] = shortest
+    return WithJsonSchema(schema)
+
+
+FreeText, OneLine = _checked(free=True), _checked(free=False)
+
+Key = Annotated[str, StringConstraints(min_length=1, max_length=100), OneLine,
+                _schema(100, shortest=1)]
+Value = Annotated[str, StringConstraints(max_length=10_000), FreeText,
+                  _schema(10_000, free=True)]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=2000), FreeText,
+                   _schema(2000, shortest=1, free=True)]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200), OneLine,
+                  _schema(200, shortest=1)]
+Note = Annotated[str, StringConstraints(max_length=500), FreeText, _schema(500, free=True)]
+Moment = Annotated[str, StringConstraints(min_length=1, max_length=40), OneLine,
+                   _schema(40, shortest=1)]
+ShortText = Annotated[str, StringConstraints(max_length=100), OneLine, _schema(100)]
 Username = Annotated[str, StringConstraints(pattern=USERNAME)]
 When = Annotated[datetime | None, Field(
     default=None, description="Kapan sebenarnya terjadi (tanpa zona: waktu setempat "
@@ -71,12 +103,11 @@ class DelegationBody(_Body):
 
     to: Username = Field(description="Yang ditunjuk / the delegate")
     role: str = Field(pattern=ROLE_ID, description="Peran yang dilimpahkan / role delegated")
-    start: str = Field(alias="from", min_length=1, max_length=40, pattern=NO_NUL,
-                       description="Mulai / start (YYYY-MM-DD, YYYY-MM-DD HH:MM, ISO-8601)",
-                       examples=["2026-03-02 07:30"])
-    until: str = Field(min_length=1, max_length=40, pattern=NO_NUL,
-                       description="Sampai (tanggal saja: sampai akhir hari itu) / end (a date "
-                                   "alone: to the end of that day)", examples=["2026-03-06"])
+    start: Moment = Field(alias="from", examples=["2026-03-02 07:30"],
+                          description="Mulai / start (YYYY-MM-DD, YYYY-MM-DD HH:MM, ISO-8601)")
+    until: Moment = Field(examples=["2026-03-06"],
+                          description="Sampai (tanggal saja: sampai akhir hari itu) / end (a "
+                                      "date alone: to the end of that day)")
     kind: Literal["plh", "plt"] = "plh"
     holder: Username | None = Field(default=None,
                                     description="Pejabat yang digantikan / whose duties")
@@ -86,15 +117,15 @@ class DelegationBody(_Body):
 
 
 class SealBody(_Body):
-    note: Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)] | None = Field(
-        default=None, description="Keterangan (mis. laporan bulan) / note")
+    note: Note | None = Field(default=None, description="Keterangan (mis. laporan bulan) / note")
 
 
 HEX = r"^[0-9a-fA-F]{64}$"
 
 
 class ProofLeaf(_Body):
-    case_id: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
+    case_id: Annotated[str, StringConstraints(min_length=1, max_length=64), OneLine,
+                       _schema(64, shortest=1)]
     seq: int = Field(ge=1, le=10**12)
     hash: str = Field(pattern=HEX)
 
@@ -102,9 +133,9 @@ class ProofLeaf(_Body):
 class Proof(_Body):
     """An inclusion proof as ``GET /api/cases/{case_id}/proof`` gives it."""
 
-    format: str = Field(max_length=100)
+    format: ShortText
     seal_id: int = Field(ge=1, le=10**12)
-    sealed_at: str | None = Field(default=None, max_length=40)
+    sealed_at: Annotated[str, StringConstraints(max_length=40), OneLine, _schema(40)] | None = None
     root: str = Field(pattern=HEX)
     size: int = Field(ge=1, le=10**9)
     index: int = Field(ge=0, le=10**9)

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from sop_runtime.engine.events import DeviationKind
 from sop_runtime.i18n import tr
+from sop_runtime.isotime import year_problem
 from sop_runtime.service import seals, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.labels import deviation_label, outcome_label
@@ -134,11 +135,16 @@ def export(rt: Rt, fmt: str, caller: Auditor, perkara: str = "") -> Response:
 def _day(value: str, what: tuple[str, str]) -> date:
     text = text_field(value, what=what, longest=10)
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ApiError(422, tr("{w} '{v}' bukan tanggal yang mungkin (tulis YYYY-MM-DD)",
                                "{w} '{v}' is not a possible date (write YYYY-MM-DD)",
                                w=tr(*what), v=text)) from None
+    problem = year_problem(day)
+    if problem is not None:
+        raise ApiError(422, tr("{w} '{v}': {why}", "{w} '{v}': {why}", w=tr(*what), v=text,
+                               why=problem))
+    return day
 
 
 def _printed(html: str, fmt: str, name: str) -> Response:

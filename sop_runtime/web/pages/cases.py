@@ -19,7 +19,6 @@ from sop_runtime.service import cases, catalog, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.casereport import case_and_report
 from sop_runtime.service.ready import court_zone
-from sop_runtime.web.api.common import within_range
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
 from sop_runtime.web.flowchart import marked_flowchart
 from sop_runtime.web.forms import checked
@@ -114,7 +113,7 @@ def _moment(rt: Any, value: Any) -> datetime | None:
     if text is None:
         return None
     try:
-        return within_range(read_moment(text, court_zone(rt)), "waktu")
+        return read_moment(text, court_zone(rt))
     except (ValueError, OverflowError) as exc:
         raise ApiError(422, tr("Waktu '{t}' tidak mungkin ({why}); tulis YYYY-MM-DDTHH:MM",
                                "Time '{t}' is not a possible time ({why}); write "

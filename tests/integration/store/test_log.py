@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, exc, func, insert, inspect, select
+from sqlalchemy import Engine, event, exc, func, insert, inspect, select
 
 from sop_runtime.store import (
     GENESIS,
@@ -112,6 +112,39 @@ class TestAppendLoad:
         with store_engine.connect() as conn:
             assert len(load(conn, "C-1")) == 2
             assert conn.execute(select(func.count()).select_from(events)).scalar() == 2
+
+    def test_several_events_are_one_insert_not_an_executemany(self, store_engine: Engine
+                                                                ) -> None:
+        """psycopg runs an executemany in pipeline mode, where a conflict can leave the
+        pipeline aborted and log "error ignored terminating ..." on stderr beside the clear
+        "case changed, reload" answer: the events go as one multi-row INSERT."""
+        executemany: list[str] = []
+        inserts: list[str] = []
+
+        def many(cursor: object, statement: str, parameters: object, context: object) -> None:
+            executemany.append(statement)
+
+        def each(conn: object, cursor: object, statement: str, *_: object) -> None:
+            if statement.lstrip().upper().startswith("INSERT INTO EVENTS"):
+                inserts.append(statement)
+
+        event.listen(store_engine, "do_executemany", many)
+        event.listen(store_engine, "before_cursor_execute", each)
+        try:
+            with store_engine.begin() as conn:
+                stored = new_case(conn, "C-1", 1)
+            with pytest.raises(ConcurrencyConflict), store_engine.begin() as conn:
+                append(conn, "C-1", 0, GENESIS, [record(5), record(6), record(7)],
+                       savepoint=False)
+            with store_engine.begin() as conn:
+                append(conn, "C-1", 1, stored[0].hash, [record(5), record(6)])
+        finally:
+            event.remove(store_engine, "do_executemany", many)
+            event.remove(store_engine, "before_cursor_execute", each)
+        assert not [s for s in executemany if "INSERT INTO events" in s], executemany
+        assert len(inserts) == 3
+        with store_engine.connect() as conn:
+            assert [e.seq for e in load(conn, "C-1")] == [1, 2, 3]
 
     def test_conflict_leaves_the_transaction_usable(self, store_engine: Engine) -> None:
         with store_engine.begin() as conn:
