@@ -27,6 +27,8 @@ def control_problem(text: str, *, free: bool = True) -> str | None:
     if found is None:
         return None
     code = f"U+{ord(found.group()):04X}"
+    if found.group() == "\x00":
+        code = f"NUL {code}"
     return tr("memuat karakter kendali {c} (pada posisi {i}); hapus karakter itu",
               "holds the control character {c} (at position {i}); remove it",
               c=code, i=found.start() + 1)

@@ -159,21 +159,29 @@ case_counters = Table(
     Column("last", Integer, nullable=False),
 )
 
+def _chained_log(key: Column[str]) -> list[Column[Any]]:
+    """The columns of a hash-chained log (store.chain): the global order, the chain's key
+    (a case id, a journal's name), and each entry's fields and hashes."""
+    return [
+        # the global order; an INTEGER PRIMARY KEY (rowid) on SQLite
+        Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+               autoincrement=True),
+        key,
+        Column("seq", Integer, nullable=False),
+        Column("type", String(40), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("occurred_at", UTCDateTime, nullable=False),
+        Column("recorded_at", UTCDateTime, nullable=False),
+        Column("actor", String(ID), nullable=True),
+        Column("payload", Text, nullable=False),  # canonical JSON
+        Column("prev_hash", String(HASH), nullable=False),
+        Column("hash", String(HASH), nullable=False),
+    ]
+
+
 events = Table(
     "events", metadata,
-    # the global order; an INTEGER PRIMARY KEY (rowid) on SQLite
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-           autoincrement=True),
-    Column("case_id", String(40), nullable=False),
-    Column("seq", Integer, nullable=False),
-    Column("type", String(40), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("occurred_at", UTCDateTime, nullable=False),
-    Column("recorded_at", UTCDateTime, nullable=False),
-    Column("actor", String(ID), nullable=True),
-    Column("payload", Text, nullable=False),  # canonical JSON
-    Column("prev_hash", String(HASH), nullable=False),
-    Column("hash", String(HASH), nullable=False),
+    *_chained_log(Column("case_id", String(40), nullable=False)),
     UniqueConstraint("case_id", "seq", name=EVENTS_UNIQUE),
     Index("ix_events_type", "type"),
 )
@@ -250,18 +258,7 @@ journal = Table(
     "journal", metadata,
     # hash-chained like a case's log (store.chain): who may act (``direktori``), the
     # definitions in force (``definisi``), reads of confidential cases (``akses``)
-    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-           autoincrement=True),
-    Column("log", String(20), nullable=False),
-    Column("seq", Integer, nullable=False),
-    Column("type", String(40), nullable=False),
-    Column("version", Integer, nullable=False),
-    Column("occurred_at", UTCDateTime, nullable=False),
-    Column("recorded_at", UTCDateTime, nullable=False),
-    Column("actor", String(ID), nullable=True),
-    Column("payload", Text, nullable=False),  # canonical JSON
-    Column("prev_hash", String(HASH), nullable=False),
-    Column("hash", String(HASH), nullable=False),
+    *_chained_log(Column("log", String(20), nullable=False)),
     UniqueConstraint("log", "seq", name="uq_journal_log_seq"),
 )
 

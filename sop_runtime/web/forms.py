@@ -1,7 +1,7 @@
 """What every form post goes through: the signed-in session, its CSRF token (a hidden
 ``csrf`` field matched in constant time) and a request from this same site (its Origin, or
-its Referer when the browser sends no Origin); what every page request goes through: no NUL
-character anywhere in it; and the safe reading of a ``lanjut`` (next) path."""
+its Referer when the browser sends no Origin); and the safe reading of a ``lanjut`` (next)
+path. (What every request's text goes through is :mod:`sop_runtime.web.inputs`.)"""
 
 # no "from __future__ import annotations": FastAPI reads the closures' annotations, which
 # name local variables (the permission asked for)
@@ -48,24 +48,6 @@ def same_site(request: Request) -> bool:
 
 def cross_site() -> ApiError:
     return ApiError(403, tr("Asal permintaan bukan situs ini", "Cross-site request"))
-
-
-async def no_nul(request: Request) -> None:
-    """Refuse a page request with a NUL character in its path, its query or a form field,
-    naming where: nobody types one, and PostgreSQL keeps none in text (a lookup or a write
-    with one failed inside the database). The API's own patterns refuse them there."""
-    where = "path" if "\x00" in request.scope.get("path", "") else next(
-        (k for k, v in request.query_params.multi_items() if "\x00" in k + v), None)
-    if where is None and request.method == "POST" and request.headers.get(
-            "content-type", "").startswith(("application/x-www-form-urlencoded",
-                                            "multipart/form-data")):
-        form = await request.form()
-        where = next((k for k, v in form.multi_items()
-                      if "\x00" in k or (isinstance(v, str) and "\x00" in v)), None)
-    if where is not None:
-        raise ApiError(422, tr("{w}: karakter NUL (\\0) tidak diterima",
-                               "{w}: a NUL character (\\0) is not accepted",
-                               w=where.replace("\x00", "\\0")))
 
 
 def checked(permission: Permission | None = None) -> object:

@@ -101,6 +101,20 @@ class Round:
     problems: list[str] = field(default_factory=list)
 
 
+def _end(proc: subprocess.Popen[bytes]) -> None:
+    """Close a helper process's input (its signal to finish), wait for it (kill it after
+    :data:`TIMEOUT`), close its output."""
+    if proc.stdin is not None and not proc.stdin.closed:
+        proc.stdin.close()
+    try:
+        proc.wait(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
 class WriterServer:
     """``python -m tests.crash.writer URL --serve``: forks a writer child per round."""
 
@@ -134,15 +148,7 @@ class WriterServer:
         if self.child_pid is not None:  # a run that failed half-way: its child goes too
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.child_pid, signal.SIGKILL)
-        if self.proc.stdin is not None:
-            self.proc.stdin.close()
-        try:
-            self.proc.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
+        _end(self.proc)
 
     def __enter__(self) -> WriterServer:
         return self
@@ -424,15 +430,7 @@ class Racers:
         return results
 
     def close(self) -> None:
-        if self.proc.stdin is not None and not self.proc.stdin.closed:
-            self.proc.stdin.close()
-        try:
-            self.proc.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
+        _end(self.proc)
 
     def __enter__(self) -> Racers:
         return self

@@ -50,9 +50,9 @@ SOP = "pendaftaran-gugatan-ptsp"
 # tabs and line breaks pass (a reason may have several lines)
 CONTROL = [
     row("start", SOP, "--as", "rina.ptsp", "--reason", "a\x00b",
-        says="--reason: memuat karakter kendali U+0000 (pada posisi 2)"),
+        says="--reason: memuat karakter kendali NUL U+0000 (pada posisi 2)"),
     row("start", SOP, "--as", "rina.ptsp", "--field=catatan=a\x00", says="--field: "),
-    row("case", "SNN\x00", says="argumen ke-2: memuat karakter kendali U+0000"),
+    row("case", "SNN\x00", says="argumen ke-2: memuat karakter kendali NUL U+0000"),
     row("tasks", "--as", "rina.ptsp\x00", says="--as: "),
     row("complete", "{case}", "1", "--as", "rina.ptsp", "--output", "x=\x00",
         says="--output: "),

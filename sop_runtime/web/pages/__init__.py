@@ -1,16 +1,16 @@
 """The server-rendered pages, Bahasa Indonesia first (English by the language switch):
 sign-in, the clerk's worklist and step forms, a case, supervision, the SOP library and
-audit. Every page checks the signed-in person's permissions (and refuses a NUL character
-anywhere in the request); every form carries the session's CSRF token."""
+audit. Every page checks the signed-in person's permissions (the app refuses a control
+character anywhere in a request: :mod:`sop_runtime.web.inputs`); every form carries the
+session's CSRF token."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from sop_runtime.i18n import tr
 from sop_runtime.web.deps import optional_session
-from sop_runtime.web.forms import no_nul
 from sop_runtime.web.render import page
 
 __all__ = ["error_page", "router"]
@@ -19,7 +19,7 @@ __all__ = ["error_page", "router"]
 def router() -> APIRouter:
     from sop_runtime.web.pages import audit, cases, clerk, library, signin, supervise
 
-    pages = APIRouter(include_in_schema=False, dependencies=[Depends(no_nul)])
+    pages = APIRouter(include_in_schema=False)
     for module in (signin, clerk, cases, supervise, library, audit):
         pages.include_router(module.router)
     return pages

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from sop_runtime.cli.app import run
+from sop_runtime.service import setup
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store.db import make_engine
+from tests.clock import Clock
 from tests.conftest import DEFINITIONS
 from tests.storefixtures import postgres_schema_url, store_url
 
@@ -48,3 +54,19 @@ def demo_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_copy(demo_day: Path, tmp_path: Path) -> Path:
     """A copy of the demo court's database of this test's own."""
     return copy_database(demo_day, tmp_path / "sop.db")
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 12, 1, 1, 0, tzinfo=UTC))  # a Tuesday, 10:00 WIT
+
+
+@pytest.fixture
+def court(store_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime]:
+    """The court of definitions/ set up on this test's backend (the CLI pointed at it too),
+    on a clock the test moves."""
+    monkeypatch.setenv("SOP_DATABASE_URL", store_url)
+    rt = Runtime(make_engine(store_url), clock)
+    setup.init(rt, DEFINITIONS)
+    yield rt
+    rt.engine.dispose()

@@ -18,6 +18,7 @@ from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import events as store_events
 from sop_runtime.store.db import make_engine
+from tests.clock import Clock
 from tests.conftest import DEFINITIONS
 from tests.e2e.court import GUGATAN_1, GUGATAN_2
 
@@ -28,8 +29,9 @@ PENGADUAN = "SNN-2026-00005"   # entered five days late, flagged late_entry with
 
 
 @pytest.fixture
-def demo(demo_day: Path) -> Iterator[Runtime]:
-    rt = Runtime(make_engine(f"sqlite:///{demo_day}"),
+def demo(demo_copy: Path) -> Iterator[Runtime]:
+    """A copy of the demo court (reading a confidential case journals the read)."""
+    rt = Runtime(make_engine(f"sqlite:///{demo_copy}"),
                  lambda: datetime(2026, 11, 24, 16, 45, tzinfo=WIT))
     yield rt
     rt.engine.dispose()
@@ -109,16 +111,6 @@ def test_an_unknown_case_is_not_found(demo: Runtime) -> None:
     with pytest.raises(NotFoundError, match="SNN-2026-99999"):
         case_report(demo, "SNN-2026-99999", reader=operator())
 
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def tick(self, minutes: int = 5) -> None:
-        self.now += timedelta(minutes=minutes)
 
 
 def test_delegate_applicant_markup_and_the_covering_seal(store_url: str) -> None:

@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from sop_runtime.cli.app import run
 from sop_runtime.errors import NotFoundError
-from sop_runtime.service import cases, integrity, journals, people, setup, supervision, views
+from sop_runtime.service import cases, integrity, journals, people, supervision, views
 from sop_runtime.service.confidential import Reader, Withheld, hidden_sops, operator
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store.db import make_engine
-from tests.conftest import DEFINITIONS
+from tests.clock import Clock
 from tests.e2e.court import GUGATAN_1
 
 COMPLAINT = "pengaduan-siwas"
@@ -26,30 +24,6 @@ RECEIVED = {"surat_atau_uraian_pengaduan": "Pengaduan tertulis tentang juru sita
             "identitas_pelapor_dan_terlapor": "Pelapor: A; terlapor: juru sita X",
             "pengaduan_tercatat_dalam_register_pengaduan": "Register 7/2026"}
 
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def tick(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 12, 1, 1, 0, tzinfo=UTC))  # Tuesday 10:00 WIT
-
-
-@pytest.fixture
-def court(store_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime]:
-    monkeypatch.setenv("SOP_DATABASE_URL", store_url)
-    rt = Runtime(make_engine(store_url), clock)
-    setup.init(rt, DEFINITIONS)
-    yield rt
-    rt.engine.dispose()
 
 
 def complaint(rt: Runtime, clock: Clock) -> str:

@@ -21,19 +21,9 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.store.schema import cases as cases_table
 from sop_runtime.store.schema import deviations, open_steps, workflows
+from tests.clock import Clock
 from tests.conftest import DEFINITIONS
 from tests.e2e.court import GUGATAN_1, SKUM_1
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def tick(self, minutes: int = 5) -> None:
-        self.now += timedelta(minutes=minutes)
 
 
 @pytest.fixture

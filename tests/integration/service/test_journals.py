@@ -6,8 +6,7 @@ newest entries. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,33 +19,9 @@ from sop_runtime.service import auth, cases, integrity, journals, people, seals,
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.store.schema import journal, passwords, settings, user_roles
+from tests.clock import Clock
 from tests.conftest import DEFINITIONS
 from tests.e2e.court import GUGATAN_1
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def tick(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 12, 1, 1, 0, tzinfo=UTC))  # Tuesday 10:00 WIT
-
-
-@pytest.fixture
-def court(store_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime]:
-    monkeypatch.setenv("SOP_DATABASE_URL", store_url)
-    rt = Runtime(make_engine(store_url), clock)
-    setup.init(rt, DEFINITIONS)
-    yield rt
-    rt.engine.dispose()
 
 
 def fresh(rt: Runtime) -> Runtime:
