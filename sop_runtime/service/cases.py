@@ -185,7 +185,7 @@ def _execute(rt: Runtime, case_id: str | None, command: Command,
     try:
         done = write_case(rt, case_id, act)
     except confidential.Withheld as withheld:
-        confidential.record(rt, [withheld.case_id],
+        confidential.record(rt, [withheld.withheld],
                             confidential.Reader(command.actor, "tindakan"), refused=True)
         raise
     assert done is not None

@@ -57,7 +57,8 @@ class Withheld(NotFoundError):
     case that does not exist."""
 
     def __init__(self, case_id: str) -> None:
-        self.case_id = case_id
+        # not ``case_id``: the pages link a refusal's case, and a missing case has no link
+        self.withheld = case_id
         super().__init__(tr("Perkara '{case}' tidak ada", "No case '{case}'", case=case_id))
 
 
@@ -171,7 +172,7 @@ def open_case(rt: Runtime, reader: Reader,
             state, value = read(conn)
             secret = check(rt, conn, state, reader)
     except Withheld as refused:
-        record(rt, [refused.case_id], reader, refused=True)
+        record(rt, [refused.withheld], reader, refused=True)
         raise
     if secret:
         record(rt, [state.case_id], reader)

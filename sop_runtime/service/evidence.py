@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sop_runtime.audit.document import Names, when
 from sop_runtime.i18n import current_lang, tr
+from sop_runtime.service.runtime import Runtime
 from sop_runtime.worktime import CourtCalendar
 
 _RULES: dict[str, tuple[str, str]] = {
@@ -104,3 +107,29 @@ def _phrase(key: str, text: str, happened: datetime | None, calendar: CourtCalen
     if key == "alasan":
         return tr("alasan aturan: {x}", "why the rule: {x}", x=text)
     return f"{key.replace('_', ' ')}: {text}"
+
+
+@dataclass(frozen=True)
+class Explained:
+    """A deviation as a page shows it: its rule, evidence and actor in words."""
+
+    row: Any              # the deviation (store.projections.DeviationRow)
+    rule: str
+    evidence: tuple[str, ...]
+    actor: str            # the person's name ("—" for nobody named)
+
+
+def explain(rt: Runtime, rows: list[Any]) -> list[Explained]:
+    """Deviations in words: instants in the court's time, lateness in working time, people
+    and roles by name."""
+    from sop_runtime.service import catalog
+    from sop_runtime.service.letterhead import names
+
+    with rt.engine.connect() as conn:
+        _, calendar = catalog.court(rt, conn)
+        who = names(conn)
+    return [Explained(d, rule_text(d.rule),
+                      describe({k: str(v) for k, v in d.evidence.items()}, calendar, who,
+                               lambda node: node),
+                      who.user(d.actor) if d.actor else "—")
+            for d in rows]

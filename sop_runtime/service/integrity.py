@@ -29,6 +29,7 @@ from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import decode
 from sop_runtime.service.differences import Difference, Findings
+from sop_runtime.service.labels import deviation_label, outcome_label
 from sop_runtime.service.projection import case_row, deviation_rows, open_step_rows
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.service.seals import SealCheck
@@ -131,7 +132,8 @@ def _row_name(table: str, key: tuple[Any, ...]) -> str:
         node, attempt, role = key
         return tr("langkah {n}/{a} ({r})", "step {n}/{a} ({r})", n=node, a=attempt, r=role)
     seq, kind, outcome = key
-    return tr("urutan {s} ({k}, {o})", "seq {s} ({k}, {o})", s=seq, k=kind, o=outcome)
+    return tr("urutan {s} ({k}, {o})", "seq {s} ({k}, {o})", s=seq, k=deviation_label(kind),
+              o=outcome_label(outcome))
 
 
 def _rows(case_id: str, table: str, have: Sequence[Any], want: Sequence[Any],
@@ -160,21 +162,50 @@ def _changed(case_id: str, table: str, row: str, have: Any, want: Any, tz: tzinf
               if f.name not in skip and getattr(have, f.name) != getattr(want, f.name)]
     if not differ:
         return []
-    detail = "; ".join(tr("{c}: {h} (log: {w})", "{c}: {h} (log: {w})", c=name,
+    detail = "; ".join(tr("{c} tercatat {h}, menurut log {w}", "{c} stored as {h}, the log "
+                          "says {w}", c=tr(*_COLUMNS.get(name, (name, name))),
                           h=_shown(getattr(have, name), tz), w=_shown(getattr(want, name), tz))
                        for name in differ)
     return [Difference(case_id, table, "changed", row, detail)]
 
 
+_COLUMNS = {  # a projected column in words (the column's name where none is given)
+    "sop_id": ("SOP", "SOP"), "version": ("versi SOP", "SOP version"),
+    "status": ("status", "status"), "started_at": ("waktu mulai", "start"),
+    "started_by": ("dimulai oleh", "started by"), "ended_at": ("waktu selesai", "end"),
+    "service_due": ("batas waktu pelayanan", "service due"),
+    "service_overdue_flagged": ("pelanggaran waktu pelayanan tercatat",
+                                "service breach recorded"),
+    "fields": ("isian perkara", "case fields"), "last_seq": ("urutan terakhir", "last seq"),
+    "head_hash": ("hash terakhir", "head hash"), "kegiatan": ("kegiatan", "activity"),
+    "assignee": ("ditugaskan kepada", "assigned to"),
+    "claimed_by": ("diambil oleh", "claimed by"),
+    "activated_at": ("waktu aktif", "activated"), "due_at": ("batas waktu", "due"),
+    "timer_due": ("batas waktu cabang", "timer due"),
+    "overdue_flagged": ("keterlambatan tercatat", "overdue recorded"),
+    "kind": ("jenis", "kind"), "outcome": ("hasil", "outcome"), "node": ("langkah", "step"),
+    "attempt": ("percobaan", "attempt"), "actor": ("oleh", "by"),
+    "occurred_at": ("waktu terjadi", "occurred"), "recorded_at": ("waktu dicatat", "recorded"),
+    "rule": ("aturan", "rule"), "reason": ("alasan", "reason"),
+    "evidence": ("bukti", "evidence"),
+}
+
+
 def _shown(value: Any, tz: tzinfo) -> str:
     if isinstance(value, datetime):
         local = value.astimezone(tz)
-        return local.strftime("%Y-%m-%d %H:%M:%S") + (f" {local.tzname()}" if local.tzname()
+        return local.strftime("%d-%m-%Y %H.%M.%S") + (f" {local.tzname()}" if local.tzname()
                                                         else "")
     if value is None:
         return "-"
-    text = repr(dict(value)) if hasattr(value, "items") else repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    if isinstance(value, bool):
+        return tr("ya", "yes") if value else tr("tidak", "no")
+    if hasattr(value, "items"):
+        text = "; ".join(f"{k}={v}" for k, v in value.items()) or tr("(kosong)", "(empty)")
+    else:
+        text = str(value)
+    text = f"«{text}»"
+    return text if len(text) <= 80 else text[:77] + "...»"
 
 
 # -- stored SOP versions ------------------------------------------------------------------

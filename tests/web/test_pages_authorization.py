@@ -217,6 +217,11 @@ def test_a_confidential_case_only_for_its_readers(complaint: dict[str, Any], cal
         assert court["case"] in r.text and "tidak ada" in r.text  # as for an unknown case
         assert _count(rt) == before
         assert new_reads == [("case_read_refused", caller)]
+        if method == "GET":  # the very page a case that does not exist gets
+            unknown = "SNN-2026-99999"
+            other = web.get(url.replace(court["case"], unknown), follow_redirects=False)
+            assert other.status_code == 404
+            assert r.text.replace(court["case"], unknown) == other.text
         return
     assert r.status_code in (200, 303, 409, 422) or (
         r.status_code == 403 and "dicatat" in r.text), (r.status_code, r.text[:400])

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from sop_runtime.engine.events import DeviationKind
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import year_problem
-from sop_runtime.service import seals, views
+from sop_runtime.service import evidence, seals, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.labels import deviation_label, outcome_label
 from sop_runtime.service.ready import court_zone, ensure_ready
@@ -225,7 +225,8 @@ def deviations(request: Request, rt: Rt, caller: Auditor, jenis: str = "",
     rows = views.deviations(rt, case=case_id, kind=kind, limit=DEVIATIONS_SHOWN, hide=hide)
     withheld = views.withheld_deviations(rt, hide, kind=kind) if case_id is None else 0
     return page(request, "audit_deviations.html", caller=caller,
-                title=tr("Penyimpangan prosedur", "Procedural deviations"), rows=rows,
+                title=tr("Penyimpangan prosedur", "Procedural deviations"),
+                rows=evidence.explain(rt, rows),
                 withheld=withheld,
                 kind=kind, case_id=case_id, shown=DEVIATIONS_SHOWN, label=deviation_label,
                 outcome=outcome_label,

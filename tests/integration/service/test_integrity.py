@@ -16,6 +16,7 @@ from sop_runtime.errors import Damaged
 from sop_runtime.service import cases, differences, integrity, setup, views
 from sop_runtime.service.cases import Refused
 from sop_runtime.service.confidential import operator
+from sop_runtime.service.labels import deviation_label
 from sop_runtime.service.rebuild import rebuild
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
@@ -75,7 +76,7 @@ def test_a_deleted_deviation_row_is_named(court: Runtime,
     diff = found["projections"]["differences"]
     assert [(d["subject"], d["table"], d["what"]) for d in diff] == [
         (gone.case_id, "deviations", "missing")]
-    assert f"urutan {gone.seq} ({gone.kind}" in diff[0]["message"]
+    assert f"urutan {gone.seq} ({deviation_label(gone.kind)}" in diff[0]["message"]
 
 
 def test_edited_case_rows_and_open_steps_are_each_named(court: Runtime,
@@ -111,8 +112,9 @@ def test_edited_case_rows_and_open_steps_are_each_named(court: Runtime,
         ("SNN-2026-99999", "deviations", "extra")}
     changed = {d["subject"]: d["detail"] for d in found["projections"]["differences"]
                if d["table"] == "cases"}
-    assert "status: 'selesai' (log: 'aktif')" in changed[active[0]]
-    assert "sop_id:" in changed[active[1]] and "fields:" in changed[active[1]]
+    assert "status tercatat «selesai», menurut log «aktif»" in changed[active[0]]
+    assert "SOP tercatat «sop-palsu»" in changed[active[1]]
+    assert "isian perkara tercatat «nomor=palsu»" in changed[active[1]]
     # the projections are rebuilt from the log, and then they verify
     rebuild(court)
     assert integrity.verify(court).ok
