@@ -175,6 +175,8 @@ tr.group td { background: #f3f3f3; font-weight: bold; }
 .closing { break-inside: avoid; page-break-inside: avoid; margin-top: 7mm; }
 .seal { border: 0.4mm solid #333; padding: 2.5mm 3mm; }
 .seal .title { font-weight: bold; margin-bottom: 1mm; }
+.verified { font-size: 8pt; margin: 1.5mm 0 0; }
+.verified.broken { color: #a00; border: 0.4mm solid #a00; padding: 1.5mm 2mm; }
 .seal code, code.hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt;
                         word-break: break-all; }
 .sign { margin-top: 8mm; margin-left: auto; width: 75mm; text-align: center; }

@@ -41,9 +41,10 @@ def render_period(f: PeriodFigures, head: Letterhead, *, worked: Callable[[float
                   label: Callable[[str], str], seal: SealRow | None, names: Names,
                   sop_names: Mapping[str, str] | None = None,
                   step_names: Mapping[tuple[str, str], str] | None = None,
-                  sop: str | None = None) -> str:
+                  sop: str | None = None, verified: tuple[bool, int] | None = None) -> str:
     """The report page. ``worked`` turns working seconds into words on the court's calendar,
-    ``label`` names a deviation kind; ``names`` gives people's and roles' names."""
+    ``label`` names a deviation kind; ``names`` gives people's and roles' names; ``verified``
+    is what ``sop verify`` found when the report was made (whole, and how many problems)."""
     sops = sop_names or {}
     steps = step_names or {}
     tz = head.tz
@@ -132,7 +133,23 @@ def render_period(f: PeriodFigures, head: Letterhead, *, worked: Callable[[float
                       t=when(seal.sealed_at, tz), u=names.user(seal.sealed_by), n=seal.cases)),
             f"{escape(tr('Akar Merkle (SHA-256)', 'Merkle root (SHA-256)'))}: "
             f"<code>{seal.root}</code>"])
+    if verified is not None:
+        closing += _verified(*verified)
     return document(head, title=title, subtitle=period, body="".join(out), closing=closing)
+
+
+def _verified(whole: bool, problems: int) -> str:
+    """What ``sop verify`` found when the report was made, under the seal box."""
+    if whole:
+        return '<p class="verified">' + escape(tr(
+            "Log, tabel turunan, jurnal dan segel diverifikasi saat laporan dibuat: utuh.",
+            "The log, derived tables, journals and seals were verified when the report was "
+            "made: intact.")) + "</p>"
+    return '<p class="verified broken"><strong>' + escape(tr(
+        "PERINGATAN: pemeriksaan saat laporan dibuat menemukan {n} masalah (sop verify); "
+        "angka laporan ini tidak boleh ditandatangani sebelum diperiksa.",
+        "WARNING: the check made with this report found {n} problems (sop verify); its "
+        "figures must not be signed before they are examined.", n=problems)) + "</strong></p>"
 
 
 def _aging(f: PeriodFigures) -> str:

@@ -192,3 +192,14 @@ def test_a_comment_added_to_a_stored_source_changes_no_rule_but_is_named(
     assert found.chain.ok and found.projections.ok and not found.versions
     # ... but the text is not what was loaded: the definitions journal says so
     assert [(d.table, d.what) for d in found.directory] == [("workflows", "changed")]
+
+
+def test_the_period_report_says_what_verify_found_when_it_was_made(court: Runtime) -> None:
+    from sop_runtime.service.period import period_html
+
+    start, end = court.now() - timedelta(days=30), court.now() + timedelta(days=1)
+    assert "diverifikasi saat laporan dibuat: utuh" in period_html(court, start, end)
+    with court.engine.begin() as conn:
+        conn.execute(delete(deviations))
+    html = period_html(court, start, end)
+    assert "PERINGATAN" in html and "tidak boleh ditandatangani" in html
