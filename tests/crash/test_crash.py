@@ -1,9 +1,9 @@
 """The store survives kill -9, power cuts and torn write-ahead logs, and exactly one of many
 racers wins; bounded here, long in ``bench/adversarial.py``.
 
-The sizes can be raised: ``SOP_CRASH_ROUNDS`` (kill -9 rounds per backend, 15),
-``SOP_CRASH_COPIES`` (power-cut copies, 8), ``SOP_CRASH_TORN`` (of which torn, 6),
-``SOP_CRASH_RACES`` (race rounds per backend, 5); ``SOP_CRASH_SEED`` picks other random
+The sizes can be raised: ``SOP_CRASH_ROUNDS`` (kill -9 rounds per backend, 10),
+``SOP_CRASH_COPIES`` (power-cut copies, 6), ``SOP_CRASH_TORN`` (of which torn, 4),
+``SOP_CRASH_RACES`` (race rounds per backend, 3); ``SOP_CRASH_SEED`` picks other random
 moments. These tests start many processes: they run in one xdist group.
 """
 
@@ -21,10 +21,10 @@ from tests.e2e.court import Court, new_court
 pytestmark = pytest.mark.xdist_group("crash")
 
 SEED = int(os.environ.get("SOP_CRASH_SEED", "2026"))
-KILL_ROUNDS = int(os.environ.get("SOP_CRASH_ROUNDS", "15"))
-COPIES = int(os.environ.get("SOP_CRASH_COPIES", "8"))
-TORN = int(os.environ.get("SOP_CRASH_TORN", "6"))
-RACE_ROUNDS = int(os.environ.get("SOP_CRASH_RACES", "5"))
+KILL_ROUNDS = int(os.environ.get("SOP_CRASH_ROUNDS", "10"))
+COPIES = int(os.environ.get("SOP_CRASH_COPIES", "6"))
+TORN = int(os.environ.get("SOP_CRASH_TORN", "4"))
+RACE_ROUNDS = int(os.environ.get("SOP_CRASH_RACES", "3"))
 RACERS = 8
 
 
