@@ -11,7 +11,7 @@ insignificant space) of all its stored fields: ``case_id``, ``seq``, ``type``, `
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -294,10 +294,14 @@ def _odd(row: Sequence[Any], expect: int, last: str) -> Break | None:
 
 
 def verify(conn: Connection, *, batch: int = 10000, case: str | None = None,
-           span: Span | None = None) -> VerifyReport:
+           span: Span | None = None,
+           also: Callable[[list[Any]], None] | None = None) -> VerifyReport:
     """Check every event's hash, seq run and link, each case's head against ``cases``, and
     that every ``cases`` row has events; stop at the first break. The log is streamed, so
-    memory stays flat however long it is. ``case`` limits the check to one case.
+    memory stays flat however long it is. ``case`` limits the check to one case; ``also``
+    is handed each batch of rows read (case id, seq, type, version, occurred and recorded
+    as UTC ISO text without the offset, actor, payload JSON text, prev_hash, hash), for a
+    check that reads the log too.
 
     Run it in one transaction (on PostgreSQL preferably REPEATABLE READ: at READ COMMITTED
     a case that grows during the scan is recognised as grown, not as broken)."""
@@ -311,6 +315,8 @@ def verify(conn: Connection, *, batch: int = 10000, case: str | None = None,
     try:
         for rows in batches:
             found = scan.run(rows)
+            if also is not None and found is None:
+                also(rows)
             if found is None and len(scan.heads) >= HEADS_BATCH:
                 found = _check_heads(conn, scan.heads)
                 scan.heads.clear()
