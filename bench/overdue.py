@@ -46,6 +46,7 @@ from _common import (
 from sop_runtime.compiler.library import load_library
 from sop_runtime.gcpause import gc_paused
 from sop_runtime.service import setup, views
+from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import queries
 
@@ -193,7 +194,7 @@ def bare(limit: int | None) -> Callable[[Runtime], list[Any]]:
 
 def view(limit: int | None) -> Callable[[Runtime], list[Any]]:
     def call(rt: Runtime) -> list[Any]:
-        return views.overdue(rt, now=NOW, limit=limit)
+        return views.overdue(rt, reader=operator(), now=NOW, limit=limit)
     return call
 
 

@@ -131,12 +131,14 @@ def overdue(
     from sop_runtime.cli.common import print_json
     from sop_runtime.cli.times import court_calendar, iso, parse_moment, show
     from sop_runtime.service import views
+    from sop_runtime.service.confidential import operator
 
     rt = runtime()
     calendar = court_calendar(rt)
     tz = calendar.tz
     moment = None if now is None else parse_moment(now, tz, option="--now")
-    rows = views.overdue(rt, now=moment, role=role, sop=sop, limit=limit + 1 if limit else None)
+    rows = views.overdue(rt, reader=operator(), now=moment, role=role, sop=sop,
+                         limit=limit + 1 if limit else None)
     more = bool(limit) and len(rows) > limit
     rows = rows[:limit] if limit else rows
 
@@ -191,6 +193,7 @@ def deviations(
     from sop_runtime.cli.times import court_tz, iso, show
     from sop_runtime.engine import DeviationKind
     from sop_runtime.service import views
+    from sop_runtime.service.confidential import operator
     from sop_runtime.service.labels import deviation_label, outcome_label
 
     if kind is not None and kind not in {str(k) for k in DeviationKind}:
@@ -199,7 +202,7 @@ def deviations(
                 known=", ".join(str(k) for k in DeviationKind)), Exit.USAGE)
     rt = runtime()
     tz = court_tz(rt)
-    rows = views.deviations(rt, case=case, kind=kind)
+    rows = views.deviations(rt, reader=operator(), case=case, kind=kind)
     if as_json:
         print_json([{
             "case_id": d.case_id, "seq": d.seq, "kind": d.kind, "label": deviation_label(d.kind),

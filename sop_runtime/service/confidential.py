@@ -192,3 +192,15 @@ def require_visible(rt: Runtime, case_id: str, reader: Reader) -> bool:
         record(rt, [case_id], reader, refused=True)
         raise Withheld(case_id)
     return secret
+
+
+def record_listed(rt: Runtime, reader: Reader, shown: set[tuple[str, str | None]],
+                  what: str) -> None:
+    """Journal the confidential cases among ``shown`` (case id, SOP) as read through a list
+    (``what``): a list of deviations or overdue steps tells of the case."""
+    if not shown:
+        return
+    with rt.engine.connect() as conn:
+        secret = confidential_sops(rt, conn)
+    read = sorted({case for case, sop in shown if sop is not None and sop in secret})
+    record(rt, read, reader, detail={"what": what})

@@ -314,7 +314,7 @@ def overview(rt: Runtime, *, reader: Reader, limit: int = 100) -> Overview:
     hide = hidden_sops(rt, reader, now)
     figures = _figures(rt, now, hide)
     names, sop_names = figures.names, figures.sop_names
-    most = views.overdue(rt, now=now, limit=limit, hide=hide)
+    most = views.overdue(rt, reader=reader, now=now, limit=limit)
     with rt.engine.connect() as conn:
         people = catalog.directory(rt, conn)
         versions = store.case_versions(conn, {m.task.case_id for m in most})

@@ -76,17 +76,21 @@ def tasks(rt: Runtime, username: str, *, limit: int = 200) -> list[Task]:
         return [_task(r, now) for r in queries.worklist(conn, roles, username, limit=limit)]
 
 
-def overdue(rt: Runtime, *, now: datetime | None = None, role: str | None = None,
-            sop: str | None = None, limit: int | None = None,
-            hide: frozenset[str] = frozenset()) -> list[Late]:
-    """Overdue steps, most overdue first; none of the SOPs in ``hide`` (confidential SOPs
-    the asker may not read)."""
+def overdue(rt: Runtime, *, reader: Reader, now: datetime | None = None,
+            role: str | None = None, sop: str | None = None,
+            limit: int | None = None) -> list[Late]:
+    """Overdue steps, most overdue first, as ``reader`` may see them: no step of a
+    confidential case they may not read; those of confidential cases they may read are
+    journaled as read."""
     from sop_runtime.service import catalog
+    from sop_runtime.service.confidential import hidden_sops, record_listed
 
     moment = now or rt.now()
+    hide = hidden_sops(rt, reader, moment)
     with rt.engine.connect() as conn:
         _, calendar = catalog.court(rt, conn)
         rows = queries.overdue(conn, moment, role=role, sop=sop, limit=limit, hide=hide)
+    record_listed(rt, reader, {(r.case_id, r.sop_id) for r in rows}, "daftar keterlambatan")
     out = []
     for row in rows:
         task = _task(row, moment)
@@ -96,16 +100,28 @@ def overdue(rt: Runtime, *, now: datetime | None = None, role: str | None = None
     return out
 
 
-def deviations(rt: Runtime, *, case: str | None = None, kind: str | None = None,
-               limit: int | None = None, hide: frozenset[str] = frozenset()) -> list[Any]:
-    """Deviations, newest first; none of the cases of the SOPs in ``hide``."""
+def deviations(rt: Runtime, *, reader: Reader, case: str | None = None,
+               kind: str | None = None, limit: int | None = None) -> list[Any]:
+    """Deviations, newest first, as ``reader`` may see them: none of a confidential case
+    they may not read; those of confidential cases they may read are journaled as read."""
+    from sop_runtime.service.confidential import hidden_sops, record_listed
+
+    hide = hidden_sops(rt, reader)
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
-        return list(queries.deviations(conn, case=case, kind=kind, limit=limit, hide=hide))
+        rows = list(queries.deviations(conn, case=case, kind=kind, limit=limit, hide=hide))
+        sops = queries.case_sops(conn, {d.case_id for d in rows})
+    record_listed(rt, reader, {(d.case_id, sops.get(d.case_id)) for d in rows},
+                  "daftar penyimpangan")
+    return rows
 
 
-def withheld_deviations(rt: Runtime, hide: frozenset[str], *, kind: str | None = None) -> int:
-    """How many deviations belong to cases of the SOPs in ``hide`` (shown as a count)."""
+def withheld_deviations(rt: Runtime, reader: Reader, *, kind: str | None = None) -> int:
+    """How many deviations belong to confidential cases ``reader`` may not read (shown as a
+    count)."""
+    from sop_runtime.service.confidential import hidden_sops
+
+    hide = hidden_sops(rt, reader)
     if not hide:
         return 0
     with rt.engine.connect() as conn:

@@ -173,6 +173,15 @@ def deviations(conn: Connection, case: str | None = None, kind: str | None = Non
             for r in conn.execute(query)]
 
 
+def case_sops(conn: Connection, case_ids: Collection[str]) -> dict[str, str]:
+    """The SOP of each of ``case_ids`` (by the ``cases`` row)."""
+    if not case_ids:
+        return {}
+    c = cases_table.c
+    return {r[0]: r[1] for r in conn.execute(select(c.case_id, c.sop_id)
+                                              .where(c.case_id.in_(sorted(case_ids))))}
+
+
 def deviations_of(conn: Connection, sops: Collection[str], kind: str | None = None) -> int:
     """How many deviations belong to cases of ``sops`` (of ``kind``, if given)."""
     d = deviations_table.c

@@ -17,7 +17,7 @@ from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import access, auth
 from sop_runtime.service.access import Permission
-from sop_runtime.service.confidential import Reader, hidden_sops
+from sop_runtime.service.confidential import Reader
 from sop_runtime.service.runtime import Runtime
 
 SESSION_COOKIE = "sop_sesi"
@@ -62,10 +62,6 @@ class Caller:
     def reader(self) -> Reader:
         """Who reads, for the journal of confidential reads: a page's or the API's user."""
         return Reader(self.username, "halaman" if self.csrf is not None else "api")
-
-    def hidden(self, rt: Runtime) -> frozenset[str]:
-        """The confidential SOPs whose cases this caller sees in counts only."""
-        return hidden_sops(rt, self.reader)
 
 
 def _token_caller(rt: Rt, credentials: Annotated[HTTPAuthorizationCredentials | None,

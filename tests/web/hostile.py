@@ -32,6 +32,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from sop_runtime.service import auth, setup, views
+from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.store.workflows import list_sops
@@ -199,7 +200,7 @@ def build_hostile_court(db: Path, work: Path) -> HostileCourt:
     with TestClient(app) as api:  # one event loop thread for all the requests
         chief = bearer(auth.issue_token(rt, SUPERVISOR, "uji"))
         clerk = bearer(auth.issue_token(rt, CLERK, "uji"))
-        skum = next(late.task for late in views.overdue(rt)
+        skum = next(late.task for late in views.overdue(rt, reader=operator())
                     if late.task.sop_id == "taksiran-panjar-skum")
         court.refused_case = skum.case_id
         three_days_ago = NOW - timedelta(days=3)  # Monday: entered past the court's limit

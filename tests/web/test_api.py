@@ -92,12 +92,12 @@ def test_errors_map_to_http_and_a_refusal_is_recorded(rt: Runtime, api: TestClie
     assert bad.status_code == 404 and "tidak-ada" in bad.json()["detail"]
     assert api.post("/api/cases", json={}, headers=bearer(clerk)).status_code == 422
     # the demo's panjar case waits at step 7 (the Kasir's): a PTSP clerk is refused
-    skum = next(late.task for late in views.overdue(rt)
+    skum = next(late.task for late in views.overdue(rt, reader=operator())
                 if late.task.sop_id == "taksiran-panjar-skum")
     refused = api.post(f"/api/cases/{skum.case_id}/steps/{skum.node}/complete",
                        headers=bearer(clerk), json={"values": {}})
     assert refused.status_code == 403 and "dicatat" in refused.json()["detail"]
-    recorded = [d for d in views.deviations(rt, case=skum.case_id)
+    recorded = [d for d in views.deviations(rt, reader=operator(), case=skum.case_id)
                 if d.outcome == "ditolak" and d.actor == "fadli.ptsp" and d.node == skum.node]
     assert len(recorded) == 1
     done = api.post(f"/api/cases/{skum.case_id}/steps/1/complete", headers=bearer(clerk),
@@ -125,7 +125,7 @@ def tokens(rt: Runtime) -> dict[str, dict[str, str]]:
 
 
 def _kasir_step(rt: Runtime) -> tuple[str, str]:
-    late = next(late.task for late in views.overdue(rt)
+    late = next(late.task for late in views.overdue(rt, reader=operator())
                 if late.task.sop_id == "taksiran-panjar-skum")
     return late.case_id, late.node
 

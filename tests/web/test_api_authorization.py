@@ -99,7 +99,7 @@ def template(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[s
         anchor, "    perpanjangan: 1 jam\n" + anchor, 1), encoding="utf-8")
     setup.init(rt, defs)
     extendable = cases.start_case(rt, "pengesahan-badan-hukum", "ridwan.panmudhkm").case_id
-    late = next(late.task for late in views.overdue(rt)
+    late = next(late.task for late in views.overdue(rt, reader=operator())
                 if late.task.sop_id == "taksiran-panjar-skum")
     seals.seal(rt, SUPERVISOR, note="matrix")
     tokens = {who: auth.issue_token(rt, who, "matrix") for who in (CLERK, SUPERVISOR, EXAMINER)}
@@ -171,7 +171,8 @@ def _events(rt: Runtime) -> int:
 
 
 def _refusals(rt: Runtime, who: str) -> int:
-    return sum(1 for d in views.deviations(rt) if d.actor == who and d.outcome == "ditolak")
+    return sum(1 for d in views.deviations(rt, reader=operator())
+               if d.actor == who and d.outcome == "ditolak")
 
 
 def api_routes() -> set[tuple[str, str]]:
@@ -222,19 +223,19 @@ def test_a_supervisor_passes_every_gate_and_every_rule_of_an_override(
                  "/api/cases/{case_id}/steps/{node}/skip"):
         r = court["api"].request(**_request(court, "POST", path), headers=headers)
         assert r.status_code == 200, r.text
-    kinds = [d.kind for d in views.deviations(court["rt"], case=court["case"])
+    kinds = [d.kind for d in views.deviations(court["rt"], reader=operator(), case=court["case"])
              if d.actor == SUPERVISOR]
     assert kinds.count("override") >= 1
 
 
 def test_a_clerks_override_is_refused_and_recorded(court: dict[str, Any]) -> None:
     rt: Runtime = court["rt"]
-    before = len(views.deviations(rt, case=court["case"]))
+    before = len(views.deviations(rt, reader=operator(), case=court["case"]))
     r = court["api"].post(f"/api/cases/{court['case']}/steps/{court['node']}/skip",
                           json={"reason": "mau cepat"},
                           headers={"Authorization": f"Bearer {court['tokens'][CLERK]}"})
     assert r.status_code == 403 and "dicatat" in r.json()["detail"]
-    after = views.deviations(rt, case=court["case"])
+    after = views.deviations(rt, reader=operator(), case=court["case"])
     assert len(after) == before + 1
     newest = max(after, key=lambda d: d.seq)
     assert (newest.actor, newest.outcome) == (CLERK, "ditolak")

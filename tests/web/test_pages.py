@@ -124,7 +124,7 @@ def test_a_clerk_starts_a_service_and_completes_its_first_step(rt: Runtime) -> N
 
 def test_a_wrong_user_is_refused_and_the_deviation_shows(rt: Runtime) -> None:
     web, token = signed_in(rt, "fadli.ptsp")
-    skum = next(late.task for late in views.overdue(rt)
+    skum = next(late.task for late in views.overdue(rt, reader=operator())
                 if late.task.sop_id == "taksiran-panjar-skum")
     warned = web.get(f"/perkara/{skum.case_id}/langkah/{skum.node}")
     assert "Anda tidak memegang peran itu" in warned.text and "Kasir" in warned.text

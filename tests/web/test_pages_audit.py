@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from sqlalchemy import func, select, update
 
 from sop_runtime.service import integrity, seals, views
+from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.schema import cases, events
 from tests.web.test_pages import client, rt, signed_in  # noqa: F401  (rt: fixture)
@@ -71,7 +72,7 @@ def test_verification_lists_every_difference_of_the_projections(
 
     from sop_runtime.store.schema import deviations
 
-    gone = views.deviations(rt)[0]
+    gone = views.deviations(rt, reader=operator())[0]
     with rt.engine.begin() as conn:
         conn.execute(delete(deviations).where(deviations.c.case_id == gone.case_id,
                                               deviations.c.seq == gone.seq))
@@ -157,7 +158,7 @@ def test_the_case_report_and_its_pdf(rt: Runtime) -> None:  # noqa: F811
 
 def test_the_deviations_list_and_its_filters(rt: Runtime) -> None:  # noqa: F811
     auditor, _ = signed_in(rt, "fitri.hakim")
-    everything = views.deviations(rt)
+    everything = views.deviations(rt, reader=operator())
     page = auditor.get("/audit/penyimpangan")
     assert page.status_code == 200
     assert page.text.count('<tr class="deviation"') == len(everything)

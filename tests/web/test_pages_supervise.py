@@ -49,7 +49,7 @@ def test_only_supervisors_see_the_supervision_pages(rt: Runtime) -> None:  # noq
 
 
 def test_the_overview_lists_the_overdue_steps_with_their_lateness(rt: Runtime) -> None:  # noqa: F811
-    late = views.overdue(rt)
+    late = views.overdue(rt, reader=operator())
     assert late, "the demo day was 24 Nov 2026: its open steps are overdue by now"
     chief, _ = signed_in(rt, "bambang.panitera")
     page = chief.get("/pengawasan").text
@@ -149,7 +149,8 @@ def test_an_age_boundary_is_exact_to_the_microsecond(rt: Runtime) -> None:  # no
 
 def test_a_reassignment_through_the_form_changes_the_holder(rt: Runtime) -> None:  # noqa: F811
     chief, token = signed_in(rt, "bambang.panitera")
-    skum = next(i.task for i in views.overdue(rt) if i.task.sop_id == "taksiran-panjar-skum")
+    skum = next(i.task for i in views.overdue(rt, reader=operator())
+                if i.task.sop_id == "taksiran-panjar-skum")
     form = {"case": skum.case_id, "node": skum.node, "to": "siti.kasir",
             "alasan": "Yusuf cuti; dialihkan ke Siti"}
     forged = chief.post("/pengawasan/alihkan", data={**form, "csrf": "bukan-tokennya"})
@@ -170,7 +171,8 @@ def test_a_reassignment_through_the_form_changes_the_holder(rt: Runtime) -> None
 
 def test_a_reassignment_to_someone_without_the_role_is_rejected(rt: Runtime) -> None:  # noqa: F811
     chief, token = signed_in(rt, "bambang.panitera")
-    skum = next(i.task for i in views.overdue(rt) if i.task.sop_id == "taksiran-panjar-skum")
+    skum = next(i.task for i in views.overdue(rt, reader=operator())
+                if i.task.sop_id == "taksiran-panjar-skum")
     wrong = chief.post("/pengawasan/alihkan", data={
         "case": skum.case_id, "node": skum.node, "to": "rina.ptsp", "alasan": "coba",
         "csrf": token})
@@ -196,7 +198,7 @@ def test_skip_with_a_decision_then_reopen_from_the_case_page(rt: Runtime) -> Non
     state = views.case(rt, case, reader=operator()).state
     assert state.current("3").status is StepStatus.SKIPPED
     assert [s.node for s in state.open_steps] == ["5"]  # the branch chosen
-    kinds = [d.kind for d in views.deviations(rt, case=case)]
+    kinds = [d.kind for d in views.deviations(rt, reader=operator(), case=case)]
     assert "override" in kinds
     assert 'action="/pengawasan/buka-ulang"' in skipped.text
     reopened = chief.post("/pengawasan/buka-ulang", data={
@@ -208,7 +210,8 @@ def test_skip_with_a_decision_then_reopen_from_the_case_page(rt: Runtime) -> Non
 
 def test_an_extension_the_sop_does_not_give_is_rejected_with_its_reason(rt: Runtime) -> None:  # noqa: F811
     chief, token = signed_in(rt, "bambang.panitera")
-    skum = next(i.task for i in views.overdue(rt) if i.task.sop_id == "taksiran-panjar-skum")
+    skum = next(i.task for i in views.overdue(rt, reader=operator())
+                if i.task.sop_id == "taksiran-panjar-skum")
     answer = chief.post("/pengawasan/perpanjang", data={
         "case": skum.case_id, "node": skum.node, "alasan": "Antrean kas", "csrf": token})
     assert answer.status_code == 422 and "perpanjangan" in answer.text

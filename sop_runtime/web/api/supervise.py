@@ -58,8 +58,8 @@ def router() -> APIRouter:
                      claimed_by=t.claimed_by, activated_at=iso(t.activated_at, tz),
                      due_at=iso(t.due_at, tz), overdue=True, late_seconds=late.late_seconds,
                      late=late.late_text)
-                for late in views.overdue(rt, now=at, role=role, sop=sop, limit=limit,
-                                          hide=caller.hidden(rt))
+                for late in views.overdue(rt, reader=caller.reader, now=at, role=role,
+                                          sop=sop, limit=limit)
                 for t in (late.task,)]
 
     @api.get("/deviations", summary="Penyimpangan prosedur / procedure deviations")
@@ -83,8 +83,8 @@ def router() -> APIRouter:
                              occurred_at=iso(d.occurred_at, tz),
                              recorded_at=iso(d.recorded_at, tz), rule=d.rule, reason=d.reason,
                              evidence=plain(dict(d.evidence)))
-                for d in views.deviations(rt, case=case, kind=kind, limit=limit,
-                                          hide=caller.hidden(rt))]
+                for d in views.deviations(rt, reader=caller.reader, case=case, kind=kind,
+                                          limit=limit)]
 
     @api.post("/sweep", summary="Sisir batas waktu / sweep the deadlines")
     def sweep(rt: Rt, caller: ApiSupervisor) -> SweepOut:

@@ -221,9 +221,10 @@ def deviations(request: Request, rt: Rt, caller: Auditor, jenis: str = "",
                                all=", ".join(sorted(known))))
     case_id = text_field(perkara, what=("Nomor perkara", "The case number"), required=False,
                          longest=40) or None
-    hide = caller.hidden(rt)
-    rows = views.deviations(rt, case=case_id, kind=kind, limit=DEVIATIONS_SHOWN, hide=hide)
-    withheld = views.withheld_deviations(rt, hide, kind=kind) if case_id is None else 0
+    rows = views.deviations(rt, reader=caller.reader, case=case_id, kind=kind,
+                            limit=DEVIATIONS_SHOWN)
+    withheld = (views.withheld_deviations(rt, caller.reader, kind=kind) if case_id is None
+                else 0)
     return page(request, "audit_deviations.html", caller=caller,
                 title=tr("Penyimpangan prosedur", "Procedural deviations"),
                 rows=evidence.explain(rt, rows),

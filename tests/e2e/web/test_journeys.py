@@ -86,7 +86,7 @@ def test_a_clerk_starts_a_service_and_completes_its_first_step(
 
 def test_a_clerk_is_refused_another_roles_step_and_the_deviation_shows(
         page: Page, court: Court, shot: Shot) -> None:
-    skum = next(late.task for late in views.overdue(court.rt)
+    skum = next(late.task for late in views.overdue(court.rt, reader=operator())
                 if late.task.sop_id == "taksiran-panjar-skum")
     sign_in(page, "fadli.ptsp")
     page.goto(f"/perkara/{skum.case_id}/langkah/{skum.node}")
@@ -164,7 +164,7 @@ def test_the_worklist_fits_a_desktop_and_a_phone(page: Page, court: Court,
 
 
 def test_the_other_pages_fit_a_phone(page: Page, court: Court, shot: Shot) -> None:
-    skum = next(late.task for late in views.overdue(court.rt)
+    skum = next(late.task for late in views.overdue(court.rt, reader=operator())
                 if late.task.sop_id == "taksiran-panjar-skum")
     page.set_viewport_size(PHONE)
     sign_in(page, "bambang.panitera")  # works, supervises, audits

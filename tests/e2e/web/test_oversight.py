@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sop_runtime.service import views
+from sop_runtime.service.confidential import operator
 from tests.e2e.web.conftest import Court, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -23,7 +24,7 @@ XES = "{http://www.xes-standard.org/}"
 
 def test_a_supervisor_reassigns_an_overdue_step_and_the_new_holder_sees_it(
         page: Page, court: Court, shot: Shot) -> None:
-    skum = next(late.task for late in views.overdue(court.rt)
+    skum = next(late.task for late in views.overdue(court.rt, reader=operator())
                 if late.task.sop_id == "taksiran-panjar-skum")
     assert skum.assignee is None and skum.claimed_by is None
     sign_in(page, "bambang.panitera")
@@ -88,7 +89,7 @@ def test_an_examiner_verifies_the_log_exports_xes_and_reads_the_library(
     traces = log.findall(f"{XES}trace")
     names = {t.find(f"{XES}string[@key='concept:name']").get("value")  # type: ignore[union-attr]
              for t in traces}
-    skum = next(late.task for late in views.overdue(court.rt)
+    skum = next(late.task for late in views.overdue(court.rt, reader=operator())
                 if late.task.sop_id == "taksiran-panjar-skum")
     assert skum.case_id in names and len(names) == len(traces) >= 6
     assert all(t.findall(f"{XES}event") for t in traces)

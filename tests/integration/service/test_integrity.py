@@ -60,17 +60,17 @@ def test_a_court_at_work_verifies_whole(court: Runtime) -> None:
     found = integrity.verify(court)
     assert found.ok, integrity.as_json(found)
     assert found.projections.cases == found.chain.cases == 3
-    assert {d.outcome for d in views.deviations(court)} == {"dicatat", "ditolak"}
+    assert {d.outcome for d in views.deviations(court, reader=operator())} == {"dicatat", "ditolak"}
     assert not found.versions
 
 
 def test_a_deleted_deviation_row_is_named(court: Runtime,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    gone = views.deviations(court)[0]
+    gone = views.deviations(court, reader=operator())[0]
     with court.engine.begin() as conn:
         conn.execute(delete(deviations).where(deviations.c.case_id == gone.case_id,
                                               deviations.c.seq == gone.seq))
-    assert gone not in views.deviations(court)  # the list no longer shows it ...
+    assert gone not in views.deviations(court, reader=operator())  # the list no longer shows it ...
     code, found = cli_verify(capsys)  # ... and verify says so
     assert code == 1 and not found["ok"] and found["first_break"] is None  # the chain is fine
     diff = found["projections"]["differences"]
@@ -126,7 +126,7 @@ def test_every_difference_is_counted_beyond_those_shown(court: Runtime,
     monkeypatch.setattr(differences, "SHOWN", 2)
     with court.engine.begin() as conn:
         conn.execute(delete(deviations))
-    total = len(views.deviations(court))
+    total = len(views.deviations(court, reader=operator()))
     found = integrity.verify(court)
     assert total == 0 and found.projections.findings.total >= 3
     assert len(found.projections.findings.shown) == 2
