@@ -171,7 +171,7 @@ def export(
     """Ekspor log peristiwa (CSV, JSON lines, XES) / export the event log."""
     from sop_runtime.audit.export import Format as Kind
     from sop_runtime.audit.export import export as write
-    from sop_runtime.cli.common import cannot_write, say
+    from sop_runtime.cli.common import cannot_write, output_files, say
     from sop_runtime.service.confidential import operator
 
     rt = runtime()
@@ -180,9 +180,9 @@ def export(
         write(rt, kind, sys.stdout, case=case, reader=operator("ekspor"))
         sys.stdout.flush()
         return
+    output_files(output)
     partial = output.with_name(output.name + ".part")
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
         with partial.open("w", encoding="utf-8", newline="") as out:
             n = write(rt, kind, out, case=case, reader=operator("ekspor"))
         partial.replace(output)

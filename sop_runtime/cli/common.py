@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import suppress
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -89,6 +90,37 @@ def cannot_write(path: Path, exc: OSError) -> NoReturn:
     """Exit 2: ``path`` (an output file or folder the user named) cannot be written."""
     fail(tr("tidak dapat menulis {f}: {e}", "cannot write {f}: {e}", f=path,
             e=exc.strerror or exc), Exit.USAGE)
+
+
+def output_files(*paths: Path | None) -> None:
+    """Check the files a command is to write before any work: exit 2 if one names a folder
+    (or nothing) or its folder cannot be made, so the user is told at once."""
+    for path in paths:
+        if path is None:
+            continue
+        if not path.name or path.is_dir():
+            fail(tr("{f} adalah folder, bukan berkas", "{f} is a folder, not a file",
+                    f=str(path) or "''"), Exit.USAGE)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            cannot_write(path, exc)
+
+
+def write_whole(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to the file ``path`` whole or not at all (through ``path.part``)."""
+    output_files(path)
+    partial = path.with_name(path.name + ".part")
+    try:
+        if isinstance(data, str):
+            partial.write_text(data, encoding="utf-8")
+        else:
+            partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as exc:
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
+        cannot_write(path, exc)
 
 
 def fail(message: str, code: Exit = Exit.PROBLEMS) -> NoReturn:

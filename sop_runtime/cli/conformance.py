@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sop_runtime.cli import options as opt
-from sop_runtime.cli.common import runtime
+from sop_runtime.cli.common import output_files, runtime
 from sop_runtime.i18n import tr
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ def conformance(
     from sop_runtime.service import catalog
     from sop_runtime.service.conformance import conformance as run
 
+    output_files(html, pdf)
     rt = runtime()
     with _progress(enabled=not as_json) as progress:
         report = run(rt, log, sop, mapping, workers=workers, progress=progress)
@@ -70,12 +71,9 @@ def conformance(
 
 
 def _write(path: Path, data: bytes) -> None:
-    from sop_runtime.cli.common import cannot_write
+    from sop_runtime.cli.common import write_whole
 
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        cannot_write(path, exc)
+    write_whole(path, data)
 
 
 class _progress:

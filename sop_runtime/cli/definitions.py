@@ -20,7 +20,9 @@ from sop_runtime.cli.common import (
     definitions_dir,
     err_console,
     fail,
+    output_files,
     print_json,
+    write_whole,
 )
 from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
@@ -211,6 +213,7 @@ def render(
         "--output", "-o", help="Berkas keluaran / output file (bawaan/default: stdout)")] = None,
 ) -> None:
     """Gambar diagram alir (SVG), lembar SOP (HTML) atau Mermaid / render an SOP."""
+    output_files(output)
     wf = _workflow(sop)
     if fmt is Format.svg:
         from sop_runtime.compiler.render_svg import render_svg
@@ -227,11 +230,7 @@ def render(
     if output is None:
         sys.stdout.write(text)
         return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        cannot_write(output, exc)
+    write_whole(output, text)
     err_console().print(tr("ditulis: {f}", "written: {f}", f=output))
 
 

@@ -3,14 +3,13 @@ and as printable pages (HTML, and PDF through WeasyPrint)."""
 
 from __future__ import annotations
 
-from contextlib import suppress
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from sop_runtime.cli import options as opt
-from sop_runtime.cli.common import runtime
+from sop_runtime.cli.common import output_files, runtime
 from sop_runtime.i18n import tr
 
 report_app = typer.Typer(help="Laporan pertanggungjawaban / accountability reports.",
@@ -26,34 +25,11 @@ Lang = Annotated[str | None, typer.Option(
     "--lang", help="Bahasa laporan / the report's language: id | en")]
 
 
-def _folders(*paths: Path | None) -> None:
-    """Make the folders the reports go to before any work, so a path that cannot be
-    written is told at once."""
-    from sop_runtime.cli.common import cannot_write
-
-    for path in paths:
-        if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                cannot_write(path, exc)
-
-
 def _write(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all."""
-    from sop_runtime.cli.common import cannot_write, say
+    from sop_runtime.cli.common import say, write_whole
 
-    partial = path.with_name(path.name + ".part")
-    try:
-        if isinstance(data, str):
-            partial.write_text(data, encoding="utf-8")
-        else:
-            partial.write_bytes(data)
-        partial.replace(path)
-    except OSError as exc:
-        with suppress(OSError):
-            partial.unlink(missing_ok=True)
-        cannot_write(path, exc)
+    write_whole(path, data)
     say(tr("Laporan ditulis ke {f}", "Report written to {f}", f=path), stderr=True)
 
 
@@ -96,7 +72,7 @@ def period(
     calendar = court_calendar(rt)
     first = parse_moment(start, calendar.tz, option="--from")
     last = parse_moment(end, calendar.tz, option="--to", end_of_day=True)
-    _folders(html, pdf)
+    output_files(html, pdf)
     if html is not None or pdf is not None:
         from sop_runtime.service.period import period_html
 
@@ -208,7 +184,7 @@ def case(
 
     if lang is not None:
         set_lang(lang)
-    _folders(html, pdf)
+    output_files(html, pdf)
     rt = runtime()
     report = case_report(rt, case_id, reader=operator("laporan"))
     tz = court_tz(rt)

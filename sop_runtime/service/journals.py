@@ -433,10 +433,39 @@ def describe(entry: StoredEntry, shown: Callable[[datetime], str]) -> str:
         case "sop_version_current":
             return tr("SOP {s} kini berlaku versi {v}", "SOP {s} now in force as version {v}",
                       s=p["sop_id"], v=p["version"][:12])
-        case "case_read":
-            return tr("Perkara rahasia {c} dibaca ({w})", "Confidential case {c} read ({w})",
-                      c=p["case_id"], w=p.get("via", "-"))
+        case "case_read" | "case_read_refused":
+            return _read(entry.type == "case_read_refused", p)
     return entry.type
+
+
+# how a confidential case was reached (a Reader's ``via``), and through which list
+_VIA = {"baris_perintah": ("baris perintah", "command line"),
+        "halaman": ("halaman web", "web page"), "api": ("API", "API"),
+        "ekspor": ("ekspor log", "log export"),
+        "laporan": ("laporan perkara", "case report"), "tindakan": ("tindakan", "action")}
+_LISTS = {"daftar keterlambatan": ("daftar keterlambatan", "overdue list"),
+          "daftar penyimpangan": ("daftar penyimpangan", "deviations list")}
+
+
+def _read(refused: bool, p: dict[str, Any]) -> str:
+    """A read of confidential cases (or a refused one) in words: which cases, how, by whom
+    when no staff member is named (a command run on the server)."""
+    cases = [p["case_id"]] if "case_id" in p else list(p.get("case_ids", []))
+    how = [tr(*_VIA.get(p.get("via", ""), (p.get("via", "-"),) * 2))]
+    if p.get("what"):
+        how.append(tr(*_LISTS.get(p["what"], (p["what"],) * 2)))
+    if p.get("os_user"):
+        how.append(tr("pengguna server {u}", "server user {u}", u=p["os_user"]))
+    listed = ", ".join(cases[:5]) + (tr(" dan {n} lainnya", " and {n} more", n=len(cases) - 5)
+                                     if len(cases) > 5 else "")
+    if refused:
+        return tr("Akses ke perkara rahasia {c} ditolak ({h})",
+                  "Access to confidential case {c} refused ({h})", c=listed, h="; ".join(how))
+    if len(cases) == 1:
+        return tr("Perkara rahasia {c} dibaca ({h})", "Confidential case {c} read ({h})",
+                  c=listed, h="; ".join(how))
+    return tr("{n} perkara rahasia dibaca: {c} ({h})", "{n} confidential cases read: {c} ({h})",
+              n=len(cases), c=listed, h="; ".join(how))
 
 
 def held_at(entries: Iterable[StoredEntry], moment: datetime) -> dict[str, frozenset[str]]:

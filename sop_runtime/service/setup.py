@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sop_runtime.compiler.library import expand, load_library
+from sop_runtime.compiler.library import load_library
 from sop_runtime.errors import DefinitionError, NotFoundError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, journals, ready
@@ -38,8 +38,7 @@ def init(rt: Runtime, definitions_dir: Path) -> InitReport:
         raise NotFoundError(tr("Berkas pengadilan (court.yaml) tidak ada di {dir}",
                                "No court file (court.yaml) in {dir}", dir=definitions_dir))
     court = library.court.model
-    court_file = next(p for p in expand([definitions_dir])
-                      if str(p) == library.court.source.file or p.name == "court.yaml")
+    court_file = Path(library.court.source.file)
     report = InitReport(court=court.pengadilan.nama, roles=len(court.peran),
                         users=len(court.pengguna))
     court_source = court_file.read_text(encoding="utf-8")

@@ -31,8 +31,8 @@ TARGETS = ("definitions", "mappings", "uploads", "cli")
 EXAMPLE_LOG = ROOT / "examples" / "skum-januari-2026.csv"
 EXAMPLE_MAP = ROOT / "examples" / "skum-januari-2026.map.yaml"
 SOP_IDS = sorted(p.stem for p in DEFINITIONS.glob("*.yaml") if p.name != "court.yaml")
-USERS = ["bambang.panitera", "rina.ptsp", "ahmad.perdata", "hendra.ketua", "dewi.pengaduan",
-         "siti.kasir", "fitriani.hawasbid", "tidak.ada"]
+USERS = ["bambang.panitera", "rina.ptsp", "ahmad.panmudpdt", "hendra.kpn", "dewi.pengaduan",
+         "siti.kasir", "fitri.hakim", "fadli.ptsp", "tidak.ada"]
 CASES = [f"SNN-2026-{n:05d}" for n in range(1, 8)]
 # commands left out: they serve until stopped (serve, orchestrate), play a whole day
 # (demo), or print through Chromium (--pdf, tested on their own)
