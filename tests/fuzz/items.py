@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import yaml
 
 from tests.conftest import DEFINITIONS, ROOT
 from tests.fuzz import mutate
@@ -81,15 +82,22 @@ class Workspace:
     def __init__(self, root: Path, court_db: Path) -> None:
         self.root = root
         self.pristine = root / "definitions"
-        if not self.pristine.exists():
+        self.log = root / "examples" / EXAMPLE_LOG.name
+        self.map = root / "examples" / EXAMPLE_MAP.name
+        if not self.pristine.exists():  # copies: a command may write over any file it is given
             shutil.copytree(DEFINITIONS, self.pristine)
+            self.log.parent.mkdir()
+            shutil.copy(EXAMPLE_LOG, self.log)
+            shutil.copy(EXAMPLE_MAP, self.map)
         self.court_db = court_db
         with EXAMPLE_LOG.open(encoding="utf-8", newline="") as f:
             self.log_rows = list(csv.reader(f))
         self.log_text = EXAMPLE_LOG.read_text(encoding="utf-8")
         self.map_text = EXAMPLE_MAP.read_text(encoding="utf-8")
-        self.xes_map_text = self.map_text.split("kolom:")[0] + "aktivitas:" + \
-            self.map_text.split("\naktivitas:", 1)[1]
+        # for XES: the attribute keys are the defaults, no column names
+        mapping = yaml.safe_load(self.map_text)
+        del mapping["kolom"]
+        self.xes_map_text = yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False)
 
     def folder(self, item: str) -> Path:
         path = self.root / "items" / item
@@ -120,7 +128,8 @@ def _definitions(rng: random.Random, ws: Workspace, folder: Path, index: int) ->
                     defs / f"{rng.choice(SOP_IDS)}.yaml")
     roll = rng.random()
     if roll < 0.3:
-        steps = [Step(["validate", str(defs), *rng.sample(["--json", "--strict"], rng.randint(0, 2))])]
+        flags = rng.sample(["--json", "--strict"], rng.randint(0, 2))
+        steps = [Step(["validate", str(defs), *flags])]
     elif roll < 0.5:
         steps = [Step(["validate", str(sop_file), "--json"])]
     elif roll < 0.6:
@@ -142,7 +151,7 @@ def _mappings(rng: random.Random, ws: Workspace, folder: Path, index: int) -> It
     mapping = folder / "map.yaml"
     mapping.write_bytes(mutate.mutate_yaml(rng, ws.map_text))
     sop = "taksiran-panjar-skum" if rng.random() < 0.8 else rng.choice(SOP_IDS)
-    argv = ["conformance", str(EXAMPLE_LOG), "--sop", sop, "--map", str(mapping),
+    argv = ["conformance", str(ws.log), "--sop", sop, "--map", str(mapping),
             "--workers", "1", *(["--json"] if rng.random() < 0.5 else [])]
     return Item("mappings", index, [Step(argv, {"SOP_DATABASE_URL": ws.court_url()})], [mapping])
 
@@ -178,8 +187,10 @@ NUMBERS = ["0", "1", "-1", "2", "4", "100000", "99999999999999999999", "1.5", "n
 TEXTS = ["", " ", "x" * 70_000, "alasan yang sah", "ä", "😀", "\u202e", "'; DROP TABLE events;--",
          "<b>x</b>", "%s", "{}", "a=b", "=", "ketua", "1", "-", "--", "--json", "\x7f", "\n",
          "\u2028", "\t"]
-PATHS = ["/nonexistent", "/dev/null", "/dev/zero", "/dev/stdin", "/proc/self/status", "/",
-         "/tmp", ".", "", "\x00"]
+# hostile paths that write nowhere outside the item's folder, even for root: a device, a
+# file of the kernel's, the folder itself, nothing, a NUL
+PATHS = ["/dev/null", "/dev/zero", "/dev/stdin", "/proc/self/status", ".", "", "\x00",
+         "tidak/ada/berkas.yaml", "../definitions"]
 
 
 def _value(rng: random.Random, param: click.Parameter, ws: Workspace, folder: Path) -> str:
@@ -192,8 +203,8 @@ def _value(rng: random.Random, param: click.Parameter, ws: Workspace, folder: Pa
         return rng.choice(list(kind.choices)) if real else rng.choice(TEXTS)
     if isinstance(kind, click.Path):
         own = [str(folder / "out"), str(folder / "out.html"), str(ws.pristine),
-               str(ws.pristine / f"{rng.choice(SOP_IDS)}.yaml"), str(EXAMPLE_LOG),
-               str(EXAMPLE_MAP), str(ws.pristine / "court.yaml")]
+               str(ws.pristine / f"{rng.choice(SOP_IDS)}.yaml"), str(ws.log), str(ws.map),
+               str(ws.pristine / "court.yaml")]
         return rng.choice(own if real else PATHS + own)
     if isinstance(kind, click.types._NumberParamTypeBase):
         return rng.choice(["1", "2", "10"] if real else NUMBERS)

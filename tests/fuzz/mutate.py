@@ -152,7 +152,7 @@ def _yaml_text_ops() -> list[Callable[[random.Random, list[str]], list[str]]]:
         return lines + ["bom_" + line for line in alias_bomb(rng.randint(3, 9)).splitlines()]
 
     def anchors(rng: random.Random, lines: list[str]) -> list[str]:
-        return ["x: &x {a: 1, <<: *x}"] + lines if rng.random() < 0.5 else lines + ["y: *nope"]
+        return ["x: &x {a: 1, <<: *x}", *lines] if rng.random() < 0.5 else [*lines, "y: *nope"]
 
     def splice_chars(rng: random.Random, lines: list[str]) -> list[str]:
         if lines:
@@ -167,7 +167,7 @@ def _yaml_text_ops() -> list[Callable[[random.Random, list[str]], list[str]]]:
         return lines[: rng.randrange(len(lines) + 1)]
 
     def directive(rng: random.Random, lines: list[str]) -> list[str]:
-        return [rng.choice(["%YAML 1.1", "%YAML 9.9", "%TAG ! tag:x,2026:", "---", "..."])] + lines
+        return [rng.choice(["%YAML 1.1", "%YAML 9.9", "%TAG ! tag:x,2026:", "---", "..."]), *lines]
 
     def documents(rng: random.Random, lines: list[str]) -> list[str]:
         return [*lines, "---", *lines[: rng.randrange(len(lines) + 1)]]
