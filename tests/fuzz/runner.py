@@ -78,14 +78,15 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def fuzz(seed: int, target: str, count: int, root: Path, court_db: Path, *,
+def fuzz(seed: int, target: str, stop: int, root: Path, court_db: Path, *, start: int = 0,
          hang: float = HANG_SECONDS, memory_mb: float = MEMORY_MB) -> Report:
-    """Run items 0..count-1 of ``target`` under ``seed``; the report of what happened."""
+    """Run items ``start`` to ``stop - 1`` of ``target`` under ``seed`` in the folder ``root``
+    on the court ``court_db``; the report of what happened."""
     report = Report()
     started = time.perf_counter()
-    index = 0
-    while index < count:
-        index = _one_worker(seed, target, index, count, root, court_db, hang, memory_mb, report)
+    index = start
+    while index < stop:
+        index = _one_worker(seed, target, index, stop, root, court_db, hang, memory_mb, report)
     report.seconds = time.perf_counter() - started
     return report
 
