@@ -25,6 +25,7 @@ from xml.parsers import expat
 
 from sop_runtime.conformance.mapping import Columns, LogMapping
 from sop_runtime.errors import SopRuntimeError
+from sop_runtime.files import open_nowait
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import year_problem
 
@@ -166,7 +167,7 @@ def _time_parser(fmt: str | None, tz: tzinfo) -> Callable[[str], datetime]:
 
 def _csv(path: Path, mapping: LogMapping, cols: Columns
          ) -> Iterator[tuple[int, str, dict[str, str]]]:
-    with path.open(encoding="utf-8-sig", newline="") as f:
+    with open_nowait(path, "r", encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(_bounded_lines(f, path), delimiter=mapping.delimiter)
         header = next(reader, None)
         if header is None:
@@ -268,7 +269,7 @@ def _xes(path: Path, cols: Columns) -> Iterator[tuple[int, str, dict[str, str]]]
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    with path.open("rb") as f:
+    with open_nowait(path) as f:
         while chunk := f.read(_XES_CHUNK):
             parser.Parse(chunk, False)
             yield from found

@@ -116,17 +116,26 @@ ROWS = [
     row("validate", "{tmp}/kosong", says="tidak berisi definisi"),
     row("init", "--definitions", "/tidak/ada", says="'/tidak/ada' tidak ada"),
     row("init", "--definitions", "{tmp}/kosong", says="tidak berisi definisi"),
+    # a named pipe among the definitions reads as empty rather than waiting for a writer
+    row("validate", "{tmp}/dengan-antrian", code=1,
+        says="dengan-antrian/antrian.yaml:1:1: E003", alone=True),
+    row("init", "--definitions", "{tmp}/dengan-antrian", code=1,
+        says="dengan-antrian/antrian.yaml:1:1: E003", alone=True),
     row("render", "/tidak/ada.yaml", "--format", "svg", says="/tidak/ada.yaml"),
     row("render", SOP, "--format", "svg", "-o", "{tmp}/berkas.txt/bagan.svg",
         says="tidak dapat menulis {tmp}/berkas.txt/bagan.svg"),
-    row("render", SOP, "--format", "svg", "-o", "{tmp}/kosong", says="tidak dapat menulis"),
+    row("render", SOP, "--format", "svg", "-o", "{tmp}/kosong",
+        says="{tmp}/kosong adalah folder, bukan berkas"),
     row("publish", "{tmp}/berkas.txt/situs", says="tidak dapat menulis {tmp}/berkas.txt/situs"),
     row("export", "--format", "csv", "-o", "{tmp}/berkas.txt/log.csv",
         says="tidak dapat menulis {tmp}/berkas.txt/log.csv"),
-    row("export", "--format", "csv", "-o", "{tmp}/kosong", says="tidak dapat menulis"),
+    row("export", "--format", "csv", "-o", "{tmp}/kosong",
+        says="{tmp}/kosong adalah folder, bukan berkas"),
+    row("export", "--format", "csv", "-o", "", says="adalah folder, bukan berkas"),
+    row("export", "--format", "xes", "-o", "/", says="/ adalah folder, bukan berkas"),
     row("report", "period", "--from", "2026-01-01", "--to", "2026-01-31", "--html",
         "{tmp}/berkas.txt/laporan.html", says="tidak dapat menulis {tmp}/berkas.txt"),
-    row("report", "case", "{case}", "--html", "{tmp}/kosong", says="tidak dapat menulis"),
+    row("report", "case", "{case}", "--html", "{tmp}/kosong", says="adalah folder"),
     row("conformance", "/tidak/ada.csv", "--sop", "taksiran-panjar-skum", "--map",
         "{tmp}/map.yaml", says="Berkas /tidak/ada.csv tidak ada"),
     row("conformance", "{tmp}/log.csv", "--sop", "taksiran-panjar-skum", "--map",
@@ -154,6 +163,8 @@ def court(tmp_path_factory: pytest.TempPathFactory) -> Court:
     (folder / "definitions").symlink_to(DEFINITIONS)  # for render and publish
     (folder / "berkas.txt").write_text("bukan folder\n", encoding="utf-8")
     (folder / "kosong").mkdir()
+    shutil.copytree(DEFINITIONS, folder / "dengan-antrian")
+    os.mkfifo(folder / "dengan-antrian" / "antrian.yaml")
     shutil.copy(ROOT / "examples" / "skum-januari-2026.csv", folder / "log.csv")
     shutil.copy(ROOT / "examples" / "skum-januari-2026.map.yaml", folder / "map.yaml")
     return court

@@ -16,6 +16,8 @@ An item is a list of steps (a CLI call or an upload); the worker runs them in or
 from __future__ import annotations
 
 import csv
+import json
+import os
 import random
 import shutil
 from dataclasses import dataclass, field
@@ -90,6 +92,12 @@ class Workspace:
             shutil.copy(EXAMPLE_LOG, self.log)
             shutil.copy(EXAMPLE_MAP, self.map)
         self.court_db = court_db
+        self.proof = root / "examples" / "proof.json"
+        self.fifo = root / "examples" / "antrean.yaml"
+        if not self.proof.exists():
+            self._proof()
+        if not self.fifo.exists():  # a named pipe: reading it waits for a writer forever
+            os.mkfifo(self.fifo)
         with EXAMPLE_LOG.open(encoding="utf-8", newline="") as f:
             self.log_rows = list(csv.reader(f))
         self.log_text = EXAMPLE_LOG.read_text(encoding="utf-8")
@@ -98,6 +106,19 @@ class Workspace:
         mapping = yaml.safe_load(self.map_text)
         del mapping["kolom"]
         self.xes_map_text = yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False)
+
+    def _proof(self) -> None:
+        """A seal over the court and one case's proof, for ``sop seal check-proof``."""
+        from sop_runtime.service import seals
+        from sop_runtime.service.runtime import Runtime
+        from sop_runtime.store.db import make_engine
+
+        rt = Runtime(make_engine(self.court_url()))
+        try:
+            seals.seal(rt, "bambang.panitera", note="fuzz")
+            self.proof.write_text(json.dumps(seals.proof(rt, CASES[0])), encoding="utf-8")
+        finally:
+            rt.engine.dispose()
 
     def folder(self, item: str) -> Path:
         path = self.root / "items" / item
@@ -124,6 +145,8 @@ def _definitions(rng: random.Random, ws: Workspace, folder: Path, index: int) ->
     changed = rng.sample(candidates, rng.choice([1, 1, 1, 2, 3]))
     for path in changed:
         path.write_bytes(mutate.mutate_yaml(rng, path.read_text(encoding="utf-8")))
+    if rng.random() < 0.03:  # a named pipe among the definitions (reading it would wait)
+        os.mkfifo(defs / "antrean.yaml")
     sop_file = next((p for p in changed if p.parent == defs and p.name != "court.yaml"),
                     defs / f"{rng.choice(SOP_IDS)}.yaml")
     roll = rng.random()
@@ -205,7 +228,11 @@ def _value(rng: random.Random, param: click.Parameter, ws: Workspace, folder: Pa
         own = [str(folder / "out"), str(folder / "out.html"), str(ws.pristine),
                str(ws.pristine / f"{rng.choice(SOP_IDS)}.yaml"), str(ws.log), str(ws.map),
                str(ws.pristine / "court.yaml")]
-        return rng.choice(own if real else PATHS + own)
+        if name == "file":  # a seal's proof: the real one, or one changed
+            proof = folder / "proof.json"
+            proof.write_bytes(mutate.mutate_json(rng, json.loads(ws.proof.read_text("utf-8"))))
+            own = [str(ws.proof), str(proof), str(proof)]
+        return rng.choice(own if real else [*PATHS, str(ws.fifo), *own])
     if isinstance(kind, click.types._NumberParamTypeBase):
         return rng.choice(["1", "2", "10"] if real else NUMBERS)
     pools = {
@@ -215,8 +242,12 @@ def _value(rng: random.Random, param: click.Parameter, ws: Workspace, folder: Pa
         "role": ["ketua", "kasir", "panitera", "petugas_ptsp", "hakim_pengawas_bidang"],
         "kind": ["plh", "plt", "terlambat", "pelaksana_salah"], "lang": ["id", "en", "fr"],
         "name": ["direktori", "definisi", "akses", "lain"],
-        "field": ["nama_pemohon=Budi", "x=y", "=", "nomor=1/Pdt.G/2026", "jumlah=Rp 1.000"],
-        "output": ["surat=ada", "x=", "=y"], "decision": ["Lengkap", "Tidak lengkap", "ya"],
+        "field": ["nama_pemohon=Budi", "x=y", "=", "nomor=1/Pdt.G/2026", "jumlah=Rp 1.000",
+                  "nomor_perkara=" + "9" * 400, "pihak=" + "Budi, " * 2000],
+        "output": ["surat=ada", "x=", "=y", "taksiran_panjar=Rp 1.450.000",
+                   "taksiran_panjar=Rp 99999999999999999999999", "taksiran_panjar=Rp -5",
+                   "taksiran_panjar=1e308", "jumlah_pihak=99999999999", "jumlah_pihak=-1",
+                   "rincian=" + "a" * 100_000], "decision": ["Lengkap", "Tidak lengkap", "ya"],
         "root": ["0" * 64, "ab", "z" * 64],
     }
     pool = pools.get(name)

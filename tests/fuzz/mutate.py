@@ -344,3 +344,25 @@ def mutate_xes(rng: random.Random, rows: list[list[str]]) -> bytes:
         else:
             lines.insert(1, rng.choice(XML_JUNK[:3]))
     return _mutate_bytes(rng, ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass"), 0.08)
+
+
+# --- JSON (a seal's proof) ---------------------------------------------------------------
+
+
+def mutate_json(rng: random.Random, doc: Any) -> bytes:
+    """A JSON document changed in one to a few places, or nested past any sane depth, or
+    cut short."""
+    import json
+
+    roll = rng.random()
+    if roll < 0.1:
+        depth = rng.choice([100, 1000, 100_000])
+        return ("[" * depth + "]" * depth).encode()
+    changed = mutate_structure(rng, doc)
+    try:
+        text = json.dumps(changed, ensure_ascii=rng.random() < 0.5)
+    except (TypeError, ValueError):
+        text = json.dumps(doc)
+    if roll > 0.9:
+        text = text[: rng.randrange(len(text) + 1)]
+    return _mutate_bytes(rng, text.encode("utf-8", "surrogatepass"), 0.1)
