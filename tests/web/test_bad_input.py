@@ -89,6 +89,12 @@ def _post_form(web: TestClient, token: str, case: str, path: str, fields: dict[s
                     follow_redirects=False)
 
 
+def _web_for(rt: Runtime, path: str) -> tuple[TestClient, str]:
+    """The web app and a token of someone who may post the form at ``path``."""
+    supervised = any(part in path for part in ("pengawasan", "batal", "segel"))
+    return _web(rt, SUPERVISOR if supervised else CLERK)
+
+
 def _nothing_recorded(rt: Runtime, case: str) -> None:
     stored = views.case(rt, case, reader=operator()).stored
     assert [s.type for s in stored] == ["case_started", "step_activated"]
@@ -99,8 +105,7 @@ def _nothing_recorded(rt: Runtime, case: str) -> None:
                          ids=[f"{p} {n}" for p, _, n in FORMS])
 def test_a_control_character_in_a_form_field_is_a_422_naming_it(
         rt: Runtime, case: str, path: str, fields: dict[str, str], name: str) -> None:
-    web, token = _web(rt, SUPERVISOR if "pengawasan" in path or "batal" in path
-                      or "segel" in path else CLERK)
+    web, token = _web_for(rt, path)
     for bad, code in ((NUL, "U+0000"), (ESCAPE, "U+001B")):
         r = _post_form(web, token, case, path, fields, name, bad)
         said = html.unescape(r.text)
@@ -113,8 +118,7 @@ def test_a_control_character_in_a_form_field_is_a_422_naming_it(
                          ids=[f"{p} {n}" for p, _, n in FORMS])
 def test_a_form_field_longer_than_it_is_for_is_a_422_naming_it(
         rt: Runtime, case: str, path: str, fields: dict[str, str], name: str) -> None:
-    web, token = _web(rt, SUPERVISOR if "pengawasan" in path or "batal" in path
-                      or "segel" in path else CLERK)
+    web, token = _web_for(rt, path)
     r = _post_form(web, token, case, path, fields, name, "x" * 100_000)
     said = html.unescape(r.text)
     assert r.status_code == 422, (r.status_code, said[:300])
