@@ -10,24 +10,32 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, BinaryIO, TextIO, cast
 
 
-def open_nowait(path: Path, mode: str = "rb", **kwargs: Any) -> IO[Any]:
-    """``path`` opened for reading (``mode`` "rb" or "r", with ``open``'s other keywords),
-    without waiting for a writer should it be a named pipe."""
-    if mode not in ("rb", "r"):
-        raise ValueError(f"open_nowait reads only, not {mode!r}")
+def _descriptor(path: Path) -> int:
+    """A read-only descriptor of ``path``, opened without waiting for a writer should it be
+    a named pipe; its reads wait as usual."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        os.set_blocking(fd, True)  # the reads wait as usual; only the open did not
-        return open(fd, mode, **kwargs)
+        os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)
         raise
+    return fd
 
 
-def read_text_nowait(path: Path) -> str:
-    """The whole of a UTF-8 text file, opened as :func:`open_nowait` does."""
-    with open_nowait(path, "r", encoding="utf-8") as f:
+def open_bytes(path: Path) -> BinaryIO:
+    """``path`` opened to read bytes (the caller closes it)."""
+    return cast(BinaryIO, open(_descriptor(path), "rb"))
+
+
+def open_text(path: Path, **kwargs: Any) -> TextIO:
+    """``path`` opened to read text (``open``'s keywords: encoding, newline...)."""
+    return cast(TextIO, open(_descriptor(path), **kwargs))
+
+
+def read_text(path: Path) -> str:
+    """The whole of a UTF-8 text file."""
+    with open_text(path, encoding="utf-8") as f:
         return f.read()

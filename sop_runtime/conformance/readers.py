@@ -25,7 +25,7 @@ from xml.parsers import expat
 
 from sop_runtime.conformance.mapping import Columns, LogMapping
 from sop_runtime.errors import SopRuntimeError
-from sop_runtime.files import open_nowait
+from sop_runtime.files import open_bytes, open_text
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import year_problem
 
@@ -167,7 +167,7 @@ def _time_parser(fmt: str | None, tz: tzinfo) -> Callable[[str], datetime]:
 
 def _csv(path: Path, mapping: LogMapping, cols: Columns
          ) -> Iterator[tuple[int, str, dict[str, str]]]:
-    with open_nowait(path, "r", encoding="utf-8-sig", newline="") as f:
+    with open_text(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(_bounded_lines(f, path), delimiter=mapping.delimiter)
         header = next(reader, None)
         if header is None:
@@ -269,7 +269,7 @@ def _xes(path: Path, cols: Columns) -> Iterator[tuple[int, str, dict[str, str]]]
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    with open_nowait(path) as f:
+    with open_bytes(path) as f:
         while chunk := f.read(_XES_CHUNK):
             parser.Parse(chunk, False)
             yield from found

@@ -21,7 +21,7 @@ from sop_runtime.definition.yamlsource import (
     size_problem,
 )
 from sop_runtime.errors import DefinitionError
-from sop_runtime.files import open_nowait
+from sop_runtime.files import open_bytes
 from sop_runtime.i18n import current_lang
 from sop_runtime.problems import Problem
 
@@ -140,7 +140,7 @@ def read_yaml_file(path: Path, display: str | None = None,
     mapping."""
     file = display or str(path)
     try:
-        with open_nowait(path) as f:
+        with open_bytes(path) as f:
             raw = f.read(limits.max_bytes + 1)
         too_large = size_problem(raw, file, limits.max_bytes)
         if too_large is not None:

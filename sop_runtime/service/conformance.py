@@ -10,7 +10,7 @@ from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.conformance.check import ConformanceReport, Progress, check
 from sop_runtime.conformance.mapping import load_mapping
 from sop_runtime.errors import NotFoundError
-from sop_runtime.files import open_nowait
+from sop_runtime.files import open_bytes
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
 from sop_runtime.service.ready import ensure_ready
@@ -50,7 +50,7 @@ def conformance_html(rt: Runtime, report: ConformanceReport, wf: Workflow) -> st
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with open_nowait(path) as f:
+    with open_bytes(path) as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

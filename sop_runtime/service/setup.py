@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sop_runtime.compiler.library import load_library
 from sop_runtime.errors import DefinitionError, NotFoundError
-from sop_runtime.files import read_text_nowait
+from sop_runtime.files import read_text
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, journals, ready
 from sop_runtime.service.runtime import Runtime
@@ -42,7 +42,7 @@ def init(rt: Runtime, definitions_dir: Path) -> InitReport:
     court_file = Path(library.court.source.file)
     report = InitReport(court=court.pengadilan.nama, roles=len(court.peran),
                         users=len(court.pengguna))
-    court_source = read_text_nowait(court_file)
+    court_source = read_text(court_file)
     zone = court.pengadilan.zona_waktu
     now = rt.now()
     with begin_write(rt.engine) as conn:
@@ -58,7 +58,7 @@ def init(rt: Runtime, definitions_dir: Path) -> InitReport:
             if workflows.current_version(conn, sop_id) == wf.version:
                 report.unchanged.append(sop_id)
                 continue
-            source = read_text_nowait(path)
+            source = read_text(path)
             if workflows.save_workflow(conn, wf.version, sop_id, wf.nama, source, path.name,
                                        loaded_at=now):
                 rules.append(journals.sop_version_stored(wf.version, sop_id, wf.nama,
