@@ -14,7 +14,7 @@ import pytest
 from sop_runtime.cli.app import run
 from sop_runtime.errors import NotFoundError
 from sop_runtime.service import cases, integrity, journals, people, supervision, views
-from sop_runtime.service.confidential import Reader, Withheld, hidden_sops, operator
+from sop_runtime.service.confidential import Reader, Withheld, hidden_sops, operator, record
 from sop_runtime.service.runtime import Runtime
 from tests.clock import Clock
 from tests.e2e.court import GUGATAN_1
@@ -161,3 +161,24 @@ def test_the_command_line_reads_and_says_who_at_the_machine(court: Runtime, cloc
     assert run(["journal", "akses", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[-1]["payload"]["case_id"] == case
     assert integrity.verify(court).ok  # the journal of reads is chained and checked too
+
+
+def test_the_journal_of_reads_says_each_read_in_words(court: Runtime, clock: Clock,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    first, second = complaint(court, clock), complaint(court, clock)
+    record(court, [first], Reader("fitri.hakim", "halaman"))
+    record(court, [first, second], Reader("fitri.hakim", "api"),
+           detail={"what": "daftar penyimpangan"})
+    record(court, [second], Reader("bambang.panitera", "tindakan"), refused=True)
+    record(court, [first], operator("ekspor"))
+    capsys.readouterr()
+    assert run(["journal", "akses"]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert f"Perkara rahasia {first} dibaca (halaman web)" in said
+    assert f"2 perkara rahasia dibaca: {first}, {second} (API; daftar penyimpangan)" in said
+    assert f"Akses ke perkara rahasia {second} ditolak (tindakan)" in said
+    assert f"Perkara rahasia {first} dibaca (ekspor log; pengguna server" in said
+    assert run(["--lang", "en", "journal", "akses"]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert f"2 confidential cases read: {first}, {second} (API; deviations list)" in said
