@@ -151,6 +151,9 @@ def _read_proof(file: Path) -> dict[str, Any]:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         refuse(tr("bukan JSON ({e})", "not JSON ({e})", e=exc))
+    except RecursionError:  # 64 KB of brackets nest deeper than the parser goes
+        refuse(tr("JSON bersarang terlalu dalam; bukti segel hanya dua tingkat",
+                  "JSON nested too deep; a seal proof has two levels"))
     if not isinstance(data, dict):
         refuse(tr("bukan objek JSON bukti segel", "not a seal proof's JSON object"))
     return data

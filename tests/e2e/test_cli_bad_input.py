@@ -91,6 +91,7 @@ ROWS = [
     row("seal", "check-proof", "{tmp}/besar.json", says="lebih dari 64 KB"),
     row("seal", "check-proof", "{tmp}/bukan.json", says="bukan JSON"),
     row("seal", "check-proof", "{tmp}/daftar.json", says="bukan objek JSON"),
+    row("seal", "check-proof", "{tmp}/dalam.json", says="JSON bersarang terlalu dalam"),
     row("seal", "check-proof", "{tmp}/tidak-ada.json", says="tidak-ada.json"),
     row("seal", "check-proof", "{tmp}/daftar.json", "--root", "xyz", says="--root 'xyz'"),
     # numbers: processes 1-64, counts and ids in their range, seconds that are numbers
@@ -160,6 +161,7 @@ def court(tmp_path_factory: pytest.TempPathFactory) -> Court:
     (folder / "besar.json").write_text('{"path": ["' + "0" * 100_000 + '"]}', encoding="utf-8")
     (folder / "bukan.json").write_text("bukti: ya\n", encoding="utf-8")
     (folder / "daftar.json").write_text("[1, 2, 3]\n", encoding="utf-8")
+    (folder / "dalam.json").write_text("[" * 30_000 + "]" * 30_000, encoding="utf-8")
     (folder / "definitions").symlink_to(DEFINITIONS)  # for render and publish
     (folder / "berkas.txt").write_text("bukan folder\n", encoding="utf-8")
     (folder / "kosong").mkdir()
