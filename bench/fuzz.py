@@ -8,7 +8,7 @@ or an exit code the README does not list, an HTTP 5xx, an item over 10 s, a work
 memory bound or dead), each with its item so ``--seed S --target T --from I --items 1``
 replays it. Exits 1 on any failure.
 
-``--items N`` per target (default 2,000; ``--quick`` or SOP_BENCH_QUICK=1: the sizes
+``--items N`` per target (default 2,000; ``--quick`` or SOP_BENCH_QUICK=1: half the sizes
 ``make test`` runs); ``--seed N``; ``--target T`` (repeatable); ``--jobs N`` targets at once
 (default: the cores).
 """
@@ -54,7 +54,7 @@ def run_target(target: str, seed: int, first: int, count: int, work: Path,
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=2000, help="items per target")
-    parser.add_argument("--quick", action="store_true", help="the sizes make test runs")
+    parser.add_argument("--quick", action="store_true", help="half the sizes make test runs")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--target", action="append", choices=TARGETS)
     parser.add_argument("--from", dest="first", type=int, default=0, help="the first item")
@@ -62,7 +62,7 @@ def main() -> int:
     args = parser.parse_args()
     targets = args.target or list(TARGETS)
     quick = args.quick or QUICK
-    sizes = {t: ITEMS[t] if quick else args.items for t in targets}
+    sizes = {t: ITEMS[t] // 2 if quick else args.items for t in targets}  # quick: within 30 s
     print(f"{'quick' if quick else 'long'} run, seed {args.seed}, items {args.first} on; "
           f"{machine()}")
     with tempfile.TemporaryDirectory(prefix="sop_bench_fuzz_") as work:
