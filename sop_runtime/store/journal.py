@@ -7,8 +7,8 @@ is chained exactly like a case's event (:func:`sop_runtime.store.chain.chain_has
 the chain id ``@<journal>``; the seals take each journal's newest entry too.
 
 Appends to one journal are serialised (SQLite: the caller's :func:`begin_write` holds the
-write lock; PostgreSQL: a transaction-scoped advisory lock per journal), so the chain's order
-is the commit order and two writers never race for the same seq.
+write lock; PostgreSQL: a transaction-scoped advisory lock per journal, taken in one order),
+so the chain's order is the commit order and two writers never race for the same seq.
 """
 
 from __future__ import annotations
@@ -46,10 +46,23 @@ class StoredEntry:
     hash: str
 
 
-def _lock(conn: Connection, log: str) -> None:
-    if conn.dialect.name == "postgresql":
+# the order every writer takes the journals' locks in: the busiest first, so an append to
+# it takes one lock
+_LOCK_ORDER: tuple[Journal, ...] = ("akses", "definisi", "direktori")
+
+
+def _lock(conn: Connection, log: Journal) -> None:
+    """PostgreSQL: hold ``log``'s advisory lock to the end of the transaction. The locks are
+    taken in one order (:data:`_LOCK_ORDER`): appending to a journal first takes the locks of
+    those before it, so two transactions that append to several journals (``sop init``:
+    definitions, then the directory) cannot each wait for the other. The key names the
+    schema too: courts kept in schemas of one database do not wait on each other."""
+    if conn.dialect.name != "postgresql":
+        return
+    schema = conn.execute(text("SELECT current_schema()")).scalar()
+    for name in _LOCK_ORDER[: _LOCK_ORDER.index(log) + 1]:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"),
-                     {"k": zlib.crc32(f"sop-journal:{log}".encode())})
+                     {"k": zlib.crc32(f"sop-journal:{schema}:{name}".encode())})
 
 
 _HEAD = (select(journal.c.seq, journal.c.hash).where(journal.c.log == bindparam("log"))
