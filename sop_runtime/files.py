@@ -1,16 +1,17 @@
-"""Opening the files a user names for reading without waiting on them.
+"""Opening the files a user names without waiting on them.
 
 A named pipe (FIFO) blocks ``open()`` until something writes into it: a definitions folder
 holding one, or a log or mapping path that names one, would hang ``sop validate``,
 ``sop init`` or ``sop conformance`` for ever. Opened here without blocking, a pipe nobody
 writes into reads as empty (and is refused as such, with its name); one being written
-(``<(command)`` in a shell) reads as usual."""
+(``<(command)`` in a shell) reads as usual. Likewise an output that is a pipe nobody reads
+is refused at once."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO, cast
+from typing import IO, Any, BinaryIO, TextIO, cast
 
 
 def _descriptor(path: Path) -> int:
@@ -39,3 +40,18 @@ def read_text(path: Path) -> str:
     """The whole of a UTF-8 text file."""
     with open_text(path, encoding="utf-8") as f:
         return f.read()
+
+
+def open_in_place(path: Path, *, binary: bool) -> IO[Any]:
+    """An existing file that is not a regular one (a device, a named pipe) opened to write
+    into, without waiting: a pipe nobody reads is refused at once (ENXIO) rather than
+    waiting for a reader for ever."""
+    fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    try:
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    if binary:
+        return open(fd, "wb")
+    return open(fd, "w", encoding="utf-8", newline="")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from contextlib import suppress
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -171,7 +170,7 @@ def export(
     """Ekspor log peristiwa (CSV, JSON lines, XES) / export the event log."""
     from sop_runtime.audit.export import Format as Kind
     from sop_runtime.audit.export import export as write
-    from sop_runtime.cli.common import cannot_write, output_files, say
+    from sop_runtime.cli.common import say, whole_file
     from sop_runtime.service.confidential import operator
 
     rt = runtime()
@@ -180,20 +179,8 @@ def export(
         write(rt, kind, sys.stdout, case=case, reader=operator("ekspor"))
         sys.stdout.flush()
         return
-    output_files(output)
-    partial = output.with_name(output.name + ".part")
-    try:
-        with partial.open("w", encoding="utf-8", newline="") as out:
-            n = write(rt, kind, out, case=case, reader=operator("ekspor"))
-        partial.replace(output)
-    except OSError as exc:
-        with suppress(OSError):  # its folder may be what cannot be written
-            partial.unlink(missing_ok=True)
-        cannot_write(output, exc)
-    except BaseException:
-        with suppress(OSError):
-            partial.unlink(missing_ok=True)
-        raise
+    with whole_file(output) as out:
+        n = write(rt, kind, out, case=case, reader=operator("ekspor"))
     say(stderr=True, message=tr("{n} peristiwa ditulis ke {f}", "{n} events written to {f}",
                            n=n, f=output))
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from rich.console import Console
 from rich.markup import escape
@@ -88,8 +90,10 @@ def print_json(data: Any) -> None:
 
 def cannot_write(path: Path, exc: OSError) -> NoReturn:
     """Exit 2: ``path`` (an output file or folder the user named) cannot be written."""
-    fail(tr("tidak dapat menulis {f}: {e}", "cannot write {f}: {e}", f=path,
-            e=exc.strerror or exc), Exit.USAGE)
+    why = (tr("pipa itu tidak dibaca siapa pun", "nobody reads that pipe")
+           if exc.errno == errno.ENXIO else exc.strerror or exc)
+    fail(tr("tidak dapat menulis {f}: {e}", "cannot write {f}: {e}", f=path, e=why),
+         Exit.USAGE)
 
 
 def output_files(*paths: Path | None) -> None:
@@ -107,20 +111,50 @@ def output_files(*paths: Path | None) -> None:
             cannot_write(path, exc)
 
 
-def write_whole(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to the file ``path`` whole or not at all (through ``path.part``)."""
+@contextmanager
+def whole_file(path: Path) -> Iterator[TextIO]:
+    """A text file (UTF-8) to write ``path`` through, as :func:`_whole` says."""
+    with _whole(path, binary=False) as out:
+        yield cast(TextIO, out)
+
+
+@contextmanager
+def _whole(path: Path, *, binary: bool) -> Iterator[IO[Any]]:
+    """A file to write ``path`` through, whole or not at all: written as ``path.part`` and
+    renamed over ``path`` once complete (removed on failure). A path that exists and is not
+    a regular file (``/dev/stdout``, a named pipe, a device) is written in place, never
+    replaced (a pipe nobody reads: refused at once)."""
     output_files(path)
-    partial = path.with_name(path.name + ".part")
+    from sop_runtime.files import open_in_place
+
+    special = path.exists() and not path.is_file()
+    target = path if special else path.with_name(path.name + ".part")
     try:
-        if isinstance(data, str):
-            partial.write_text(data, encoding="utf-8")
+        if special:
+            opened = open_in_place(path, binary=binary)
         else:
-            partial.write_bytes(data)
-        partial.replace(path)
+            opened = target.open("wb") if binary else target.open(
+                "w", encoding="utf-8", newline="")
+        with opened as out:
+            yield out
+        if not special:
+            target.replace(path)
     except OSError as exc:
-        with suppress(OSError):
-            partial.unlink(missing_ok=True)
+        if not special:
+            with suppress(OSError):  # its folder may be what cannot be written
+                target.unlink(missing_ok=True)
         cannot_write(path, exc)
+    except BaseException:
+        if not special:
+            with suppress(OSError):
+                target.unlink(missing_ok=True)
+        raise
+
+
+def write_whole(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to the file ``path`` whole or not at all (:func:`_whole`)."""
+    with _whole(path, binary=isinstance(data, bytes)) as out:
+        out.write(data)
 
 
 def fail(message: str, code: Exit = Exit.PROBLEMS) -> NoReturn:

@@ -14,8 +14,10 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -249,3 +251,40 @@ def test_control_characters_are_refused_on_postgresql_too(tmp_path: Path,
         r = court.run(*[a.format(case=case) for a in bad.args])
         assert r.returncode == bad.code and bad.says in r.stderr, (bad.args, r.stderr)
     assert court.json("seal", "list") == []  # nothing was written
+
+
+def test_an_output_that_is_not_a_regular_file_is_written_in_place(court: Court, case: str,
+                                                                   tmp_path: Path) -> None:
+    """An output that exists and is not a regular file (a device, a named pipe) is written
+    into, never replaced by a finished ``.part`` file: that once made ``-o /dev/null``
+    replace the machine's /dev/null with a regular file."""
+    null = tmp_path / "nul"
+    null.symlink_to(os.devnull)  # through a link, so a regression replaces only the link
+    for args in (("export", "--format", "csv", "-o", null),
+                 ("report", "case", case, "--html", null)):
+        court.ok(*args)
+        assert null.is_symlink() and stat.S_ISCHR(os.stat(os.devnull).st_mode)
+        assert not (tmp_path / "nul.part").exists()
+    pipe = tmp_path / "pipa"
+    os.mkfifo(pipe)
+    refused = court.fails(2, "export", "--format", "csv", "-o", pipe)  # nobody reads it
+    assert "pipa itu tidak dibaca siapa pun" in refused.stderr, refused.stderr
+    reading = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    os.set_blocking(reading, True)
+    keep = os.open(pipe, os.O_WRONLY)  # so the reader waits for the export, not sees an end
+    received = bytearray()
+
+    def read() -> None:
+        while chunk := os.read(reading, 65536):
+            received.extend(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        court.ok("export", "--format", "csv", "-o", pipe)
+    finally:
+        os.close(keep)
+        reader.join(BUDGET_S)
+        os.close(reading)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert case in received.decode("utf-8")
