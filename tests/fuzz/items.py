@@ -134,6 +134,9 @@ class Workspace:
 def make_item(ws: Workspace, seed: int, target: str, index: int) -> Item:
     rng = random.Random(f"{seed}/{target}/{index}")
     folder = ws.folder(f"{target}-{index}")
+    (folder / "berkas.txt").write_text("bukan folder\n", encoding="utf-8")
+    (folder / "nul").symlink_to(os.devnull)  # written through, never replaced
+    os.mkfifo(folder / "pipa")  # nobody reads it: opening it to write must not wait
     return {"definitions": _definitions, "mappings": _mappings, "uploads": _uploads,
             "cli": _cli}[target](rng, ws, folder, index)
 
@@ -210,10 +213,14 @@ NUMBERS = ["0", "1", "-1", "2", "4", "100000", "99999999999999999999", "1.5", "n
 TEXTS = ["", " ", "x" * 70_000, "alasan yang sah", "ä", "😀", "\u202e", "'; DROP TABLE events;--",
          "<b>x</b>", "%s", "{}", "a=b", "=", "ketua", "1", "-", "--", "--json", "\x7f", "\n",
          "\u2028", "\t"]
-# hostile paths that write nowhere outside the item's folder, even for root: a device, a
-# file of the kernel's, the folder itself, nothing, a NUL
-PATHS = ["/dev/null", "/dev/zero", "/dev/stdin", "/proc/self/status", ".", "", "\x00",
-         "tidak/ada/berkas.yaml", "../definitions"]
+# hostile paths to read: devices, a file of the kernel's, the folder itself, nothing, a NUL
+READ_PATHS = ["/dev/null", "/dev/zero", "/dev/stdin", "/proc/self/status", ".", "", "\x00",
+              "tidak/ada/berkas.yaml", "../definitions"]
+# hostile paths to write, none outside the item's folder (the fuzzer may run as root): the
+# folder itself, nothing, a NUL, a path under a file, links to a device and a named pipe
+WRITE_PATHS = [".", "", "\x00", "tidak/ada/keluaran.txt", "berkas.txt/keluaran.txt", "nul",
+               "pipa"]
+OUTPUTS = {"output", "html", "pdf", "outdir"}  # the options and arguments that name outputs
 
 
 def _value(rng: random.Random, param: click.Parameter, ws: Workspace, folder: Path) -> str:
@@ -232,7 +239,9 @@ def _value(rng: random.Random, param: click.Parameter, ws: Workspace, folder: Pa
             proof = folder / "proof.json"
             proof.write_bytes(mutate.mutate_json(rng, json.loads(ws.proof.read_text("utf-8"))))
             own = [str(ws.proof), str(proof), str(proof)]
-        return rng.choice(own if real else [*PATHS, str(ws.fifo), *own])
+        if name in OUTPUTS:
+            return rng.choice(own if real else [*WRITE_PATHS, *own])
+        return rng.choice(own if real else [*READ_PATHS, str(ws.fifo), *own])
     if isinstance(kind, click.types._NumberParamTypeBase):
         return rng.choice(["1", "2", "10"] if real else NUMBERS)
     pools = {

@@ -7,15 +7,19 @@ samples the worker's resident memory, and when an item runs past the hang limit 
 memory bound (or the worker dies) it records that item, kills the worker and starts a new
 one at the next item. A failure is any of: an exit code 70 or one outside the documented
 ones, a traceback in the output, an exception out of the CLI's entry point, an HTTP 5xx,
-an item over the hang limit, the worker over the memory bound or dead."""
+an item over the hang limit, the worker over the memory bound or dead, or the machine
+changed (a device replaced, a file of the repository's definitions or examples written):
+that stops the run."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import resource
 import select
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -139,6 +143,8 @@ def _one_worker(seed: int, target: str, start: int, stop: int, root: Path, court
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+    if any(f.kind == "machine changed" for f in report.failures):
+        return stop  # the worker stopped there; nothing more should run on this machine
     if proc.returncode != 0 or current < stop:
         err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
         report.failures.append(Failure(target, current, "worker died",
@@ -216,6 +222,33 @@ def _run_step(step: Any, folder: Path, uploads: _Uploads | None) -> tuple[str, s
     return f"exit {result.returncode}", None
 
 
+# what no input may change on the machine: the devices the product's callers rely on, and
+# the repository's own definitions and examples
+_DEVICES = {"/dev/null": stat.S_ISCHR, "/dev/zero": stat.S_ISCHR, "/dev/stdin": stat.S_ISLNK,
+            "/dev/stdout": stat.S_ISLNK}
+
+
+def machine_state() -> dict[str, str]:
+    """The devices' kinds and the repository's definitions and examples, digested."""
+    state = {}
+    for path, kind in _DEVICES.items():
+        try:
+            state[path] = "ok" if kind(os.lstat(path).st_mode) else "changed"
+        except OSError as exc:
+            state[path] = f"gone ({exc.strerror})"
+    for folder in ("definitions", "examples"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file():
+                state[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return state
+
+
+def _changed(before: dict[str, str]) -> str | None:
+    after = machine_state()
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    return ", ".join(f"{k} ({after.get(k, 'gone')})" for k in changed) or None
+
+
 def _worker(job: dict[str, Any]) -> None:
     from tests.fuzz.items import Workspace, make_item
 
@@ -226,6 +259,8 @@ def _worker(job: dict[str, Any]) -> None:
 
     def send(**message: Any) -> None:
         out.write(json.dumps(message) + "\n")
+
+    machine = machine_state()
 
     for index in range(job["start"], job["stop"]):
         send(event="begin", index=index)
@@ -240,6 +275,12 @@ def _worker(job: dict[str, Any]) -> None:
                 kind = ("HTTP 5xx" if outcome.startswith("HTTP") else
                         "traceback" if failed.startswith("traceback") else outcome)
                 failures.append({"kind": kind, "detail": f"{step.describe()}: {failed}"})
+        changed = _changed(machine)
+        if changed:  # stop at once: what ran next would run on a broken machine
+            failures.append({"kind": "machine changed", "detail": f"{item.describe()}: {changed}"})
+            send(event="done", index=index, target=item.target, item=item.describe(),
+                 outcomes=outcomes, failures=failures, seconds=time.perf_counter() - began)
+            raise SystemExit(3)
         send(event="done", index=index, target=item.target, item=item.describe(),
              outcomes=outcomes, failures=failures, seconds=time.perf_counter() - began)
         if not failures:
