@@ -164,8 +164,10 @@ def test_the_command_line_reads_and_says_who_at_the_machine(court: Runtime, cloc
 
 
 def test_the_journal_of_reads_says_each_read_in_words(court: Runtime, clock: Clock,
-                                                      capsys: pytest.CaptureFixture[str]
+                                                      capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch
                                                       ) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # each entry on one line of the table
     first, second = complaint(court, clock), complaint(court, clock)
     record(court, [first], Reader("fitri.hakim", "halaman"))
     record(court, [first, second], Reader("fitri.hakim", "api"),
