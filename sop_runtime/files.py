@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO, cast
 
 
-def _descriptor(path: Path) -> int:
-    """A read-only descriptor of ``path``, opened without waiting for a writer should it be
-    a named pipe; its reads wait as usual."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+def _descriptor(path: Path, flags: int = os.O_RDONLY) -> int:
+    """A descriptor of ``path`` (read-only unless ``flags`` say otherwise), opened without
+    waiting on a named pipe's other end; its reads and writes wait as usual."""
+    fd = os.open(path, flags | os.O_NONBLOCK)
     try:
         os.set_blocking(fd, True)
     except BaseException:
@@ -46,12 +46,7 @@ def open_in_place(path: Path, *, binary: bool) -> IO[Any]:
     """An existing file that is not a regular one (a device, a named pipe) opened to write
     into, without waiting: a pipe nobody reads is refused at once (ENXIO) rather than
     waiting for a reader for ever."""
-    fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
-    try:
-        os.set_blocking(fd, True)
-    except BaseException:
-        os.close(fd)
-        raise
+    fd = _descriptor(path, os.O_WRONLY)
     if binary:
         return open(fd, "wb")
     return open(fd, "w", encoding="utf-8", newline="")
