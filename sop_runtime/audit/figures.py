@@ -95,3 +95,5 @@ class PeriodFigures:
     load: dict[str, Load] = field(default_factory=lambda: defaultdict(Load))  # by username
     # the roles of open steps nobody holds yet -> how many
     waiting: Counter[tuple[str, ...]] = field(default_factory=Counter)
+    # confidential SOPs whose figures per step the reader may not see (counted in the totals)
+    withheld: frozenset[str] = frozenset()

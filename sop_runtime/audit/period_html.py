@@ -104,6 +104,13 @@ def render_period(f: PeriodFigures, head: Letterhead, *, worked: Callable[[float
                     f"<td class=n>{escape(worked(t.p90))}</td></tr>")
     out.append(table([tr("Langkah", "Step"), (tr("Dikerjakan", "Done"), "n"),
                       (tr("Tepat waktu", "On time"), "n"), ("Median", "n"), ("P90", "n")], rows))
+    if f.withheld:
+        note = tr("Perkara {s} bersifat rahasia: langkahnya tidak dirinci di sini, hanya "
+                  "dihitung dalam jumlah per SOP, per peran dan penyimpangan.",
+                  "The cases of {s} are confidential: their steps are not itemised here, "
+                  "only counted in the totals by SOP, by role and in the deviations.",
+                  s=", ".join(sops.get(x, x) for x in sorted(f.withheld)))
+        out.append(f'<p class="muted small">{escape(note)}</p>')
 
     out.append(f"<h2>{escape(tr('Peran', 'Roles'))}</h2>")
     rows = [f"<tr><td>{escape(names.role(role))}</td><td class=n>{t.done}</td>"

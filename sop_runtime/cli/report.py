@@ -99,7 +99,8 @@ def period(
             "load": {user: {"done": n.done, "open_held": n.open_held}
                      for user, n in sorted(f.load.items())},
             "waiting": [{"roles": list(roles), "open": n}
-                        for roles, n in sorted(f.waiting.items())]})
+                        for roles, n in sorted(f.waiting.items())],
+            "withheld": sorted(f.withheld)})
         return
     if not f.cases:
         say(tr("Tidak ada perkara yang dimulai dalam periode ini.",

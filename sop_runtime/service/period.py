@@ -16,6 +16,7 @@ from sop_runtime.engine import CaseStatus, StepStatus
 from sop_runtime.errors import NotFoundError
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import load_case
+from sop_runtime.service.confidential import Reader, hidden_sops
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import queries
@@ -24,12 +25,14 @@ from sop_runtime.store.schema import deviations as deviations_table
 
 
 def period_figures(rt: Runtime, start: datetime, end: datetime, *,
-                   sop: str | None = None,
+                   sop: str | None = None, reader: Reader | None = None,
                    progress: Callable[[int, int], None] | None = None) -> PeriodFigures:
     """The figures for cases started in [``start``, ``end``); ``progress(done, cases)`` is
-    told as the cases are read (every 100 and at the end)."""
+    told as the cases are read (every 100 and at the end). The steps of a confidential SOP
+    whose cases ``reader`` may not see are counted in the totals, never per step."""
     now = rt.now()
-    out = PeriodFigures(start, end)
+    withheld = hidden_sops(rt, reader) if reader is not None else frozenset()
+    out = PeriodFigures(start, end, withheld=withheld)
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         _, calendar = catalog.court(rt, conn)
@@ -57,7 +60,8 @@ def period_figures(rt: Runtime, start: datetime, end: datetime, *,
                 seconds = calendar.working_seconds_between(step.activated_at,
                                                            step.completed_at)
                 on_time = None if step.due_at is None else step.completed_at <= step.due_at
-                out.steps[(state.sop_id, step.node)].add(seconds, on_time)
+                if state.sop_id not in withheld:
+                    out.steps[(state.sop_id, step.node)].add(seconds, on_time)
                 role = wf.node(step.node).role or "-"
                 out.roles[role].add(seconds, on_time)
                 if step.completed_by is not None:
@@ -91,6 +95,7 @@ def period_figures(rt: Runtime, start: datetime, end: datetime, *,
 
 
 def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None = None,
+                reader: Reader | None = None,
                 progress: Callable[[int, int], None] | None = None) -> str:
     """The period report as a printable HTML page, with the newest seal's root on it."""
     from sop_runtime.audit.period_html import render_period
@@ -101,7 +106,7 @@ def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None 
     from sop_runtime.store.seals import list_seals
     from sop_runtime.store.workflows import list_sops
 
-    figures = period_figures(rt, start, end, sop=sop, progress=progress)
+    figures = period_figures(rt, start, end, sop=sop, reader=reader, progress=progress)
     found = integrity.verify(rt)
     problems = ((0 if found.chain.ok else 1) + found.projections.findings.total
                 + len(found.versions) + (0 if found.journals.ok else 1) + len(found.directory)

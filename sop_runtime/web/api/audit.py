@@ -169,7 +169,7 @@ def router() -> APIRouter:
             with rt.engine.connect() as conn:
                 if sop not in {s.sop_id for s in list_sops(conn)}:
                     catalog.current_workflow(rt, conn, sop)  # raises: unknown SOP, with the list
-        f = period_figures(rt, first, last, sop=sop)
+        f = period_figures(rt, first, last, sop=sop, reader=caller.reader)
         return PeriodOut.model_validate({
             "from": iso(first, tz), "to": iso(last, tz), "sop": sop, "cases": dict(f.cases),
             "completed": dict(f.completed),
@@ -183,7 +183,8 @@ def router() -> APIRouter:
             "load": {u: LoadOut(done=n.done, open_held=n.open_held)
                      for u, n in sorted(f.load.items())},
             "waiting": [Waiting(roles=list(roles), open=n)
-                        for roles, n in sorted(f.waiting.items())]})
+                        for roles, n in sorted(f.waiting.items())],
+            "withheld": sorted(f.withheld)})
 
     @api.get("/cases/{case_id}/report", summary="Laporan perkara / a case's report",
              responses={404: {"description": "Perkara tidak ada / no such case"}})

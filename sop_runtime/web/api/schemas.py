@@ -389,6 +389,11 @@ class PeriodOut(BaseModel):
     aging: dict[str, AgingOut]
     load: dict[str, LoadOut]
     waiting: list[Waiting]
+    withheld: list[str] = Field(
+        default_factory=list,
+        description="SOP rahasia yang langkahnya tidak dirinci untuk pemanggil ini (tetap "
+                    "dihitung dalam jumlah) / confidential SOPs whose steps are not itemised "
+                    "for this caller (still counted in the totals)")
 
 
 class SopSummary(BaseModel):

@@ -186,7 +186,7 @@ def period_report(rt: Rt, caller: Auditor, dari: str = "", sampai: str = "", sop
     zone = court_zone(rt)
     start = datetime.combine(first, time(0, 0), tzinfo=zone)
     end = datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=zone)
-    html = period_html(rt, start, end, sop=chosen)
+    html = period_html(rt, start, end, sop=chosen, reader=caller.reader)
     name = "-".join(p for p in ("laporan-periode", chosen, first.isoformat(),
                                 last.isoformat()) if p)
     return _printed(html, output.strip().lower(), name)

@@ -184,3 +184,39 @@ def test_the_journal_of_reads_says_each_read_in_words(court: Runtime, clock: Clo
     assert run(["--lang", "en", "journal", "akses"]) == 0
     said = " ".join(capsys.readouterr().out.split())
     assert f"2 confidential cases read: {first}, {second} (API; deviations list)" in said
+
+
+def test_the_period_report_counts_it_but_itemises_its_steps_for_readers_only(
+        court: Runtime, clock: Clock) -> None:
+    from fastapi.testclient import TestClient
+
+    from sop_runtime.service import auth
+    from sop_runtime.service.period import period_figures, period_html
+    from sop_runtime.web.app import create_app
+
+    start = clock.now - timedelta(days=1)
+    complaint(court, clock)
+    normal = cases.start_case(court, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
+    cases.complete(court, normal, "1", "rina.ptsp", values=GUGATAN_1)
+    end = clock.now + timedelta(days=1)
+    panitera = Reader("bambang.panitera", "halaman")
+    seen = period_figures(court, start, end, reader=panitera)
+    whole = period_figures(court, start, end, reader=Reader("fitri.hakim", "halaman"))
+    assert seen.cases == whole.cases and seen.cases[COMPLAINT] == 1  # counted ...
+    assert seen.roles == whole.roles
+    assert {s for s, _ in seen.steps} == {"pendaftaran-gugatan-ptsp"}  # ... never by step
+    assert (COMPLAINT, "1") in whole.steps
+    assert seen.withheld == {COMPLAINT} and whole.withheld == frozenset()
+    page = " ".join(period_html(court, start, end, reader=panitera).split())
+    assert "bersifat rahasia: langkahnya tidak dirinci" in page
+    complaint_step = "Menerima pengaduan"
+    assert complaint_step in " ".join(period_html(court, start, end).split())  # the operator
+    assert complaint_step not in page
+    token = auth.issue_token(court, "bambang.panitera", "laporan")
+    web = TestClient(create_app(court))
+    answer = web.get("/api/reports/period", params={"from": start.date().isoformat(),
+                                                    "to": end.date().isoformat()},
+                     headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["withheld"] == [COMPLAINT]
+    assert {s["sop_id"] for s in answer.json()["steps"]} == {"pendaftaran-gugatan-ptsp"}
