@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -17,6 +17,9 @@ from sop_runtime.service.access import Permission
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.web.deps import Caller
+
+if TYPE_CHECKING:
+    from sop_runtime.definition.court import CourtFile
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -48,14 +51,24 @@ def local_input(rt: Runtime, moment: datetime) -> str:
     return moment.astimezone(court_zone(rt)).strftime("%Y-%m-%dT%H:%M")
 
 
-def court_name(rt: Runtime) -> str:
+def _court_file(rt: Runtime) -> CourtFile:
     from sop_runtime.service import catalog
 
     if rt._court is None:
         with rt.engine.connect() as conn:
             catalog.court(rt, conn)
     assert rt._court is not None
-    return rt._court[0].pengadilan.nama
+    return rt._court[0]
+
+
+def court_name(rt: Runtime) -> str:
+    return _court_file(rt).pengadilan.nama
+
+
+def person_name(rt: Runtime, username: str) -> str:
+    """A staff member's name as the court file gives it (the username if it gives none)."""
+    return next((p.nama for p in _court_file(rt).pengguna if p.username == username),
+                username)
 
 
 def page(request: Request, template: str, *, caller: Caller | None, title: str,
@@ -65,6 +78,7 @@ def page(request: Request, template: str, *, caller: Caller | None, title: str,
            for perm, path, id_, en in NAV if caller is not None and caller.may(perm)]
     return templates.TemplateResponse(request, template, status_code=status, context={
         "caller": caller, "title": title, "court_name": court_name(rt), "nav": nav,
+        "caller_name": person_name(rt, caller.username) if caller is not None else None,
         "lang": current_lang(),
         "t": tr, "local": lambda m, **kw: local(rt, m, **kw), "P": Permission,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),

@@ -106,6 +106,8 @@ def test_a_clerk_starts_a_service_and_completes_its_first_step(rt: Runtime) -> N
     case = started.url.path.rsplit("/", 1)[1]
     worklist = web.get("/tugas")
     assert f'data-case="{case}" data-step="1"' in worklist.text
+    # the header names the person, not the username
+    assert '<span class="user" data-user="rina.ptsp">Rina Marasabessy</span>' in worklist.text
     step = web.get(f"/perkara/{case}/langkah/1")
     assert step.status_code == 200 and "tidak memegang peran" not in step.text
     values = ROUTES["legalisasi-waarmerking"][0]["nilai"]
