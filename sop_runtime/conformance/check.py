@@ -140,7 +140,8 @@ def _replay_all(replayer: Replayer, log: ImportedLog, workers: int,
                     progress("replay", done, total)
                 yield from results
             return
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # never more processes than chunks of cases: each would have nothing to do
+        with multiprocessing.get_context("fork").Pool(min(workers, len(spans))) as pool:
             for results in pool.imap(_replay_range, spans):
                 done += len(results)
                 if progress:

@@ -21,12 +21,17 @@ T = TypeVar("T")
 MIN_EVENTS_PER_WORKER = 200_000  # below this a worker's start-up costs more than it saves
 
 
-def spans(url: str, parts: int) -> list[Span]:
-    """``parts`` ranges of case ids covering every case id, about equal in events."""
+def spans(url: str, parts: int, *, min_events: int = MIN_EVENTS_PER_WORKER) -> list[Span]:
+    """At most ``parts`` ranges of case ids covering every case id, about equal in events:
+    no more than the log repays starting a process for (``min_events`` each), but two when
+    two or more are asked, so a short log asked for several processes
+    still takes the parallel path, and ``--workers 64`` on a small court does not start 64
+    interpreters."""
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(events)).scalar() or 0
+            parts = min(parts, max(2, -(-total // min_events)))
             bounds: list[str] = []
             for i in range(1, parts):
                 bound = conn.execute(select(events.c.case_id).order_by(events.c.case_id)

@@ -205,9 +205,19 @@ class TestVerifyInParallel:
                                           log: dict[str, list[StoredEvent]]) -> None:
         from sop_runtime.store.parallel import spans
 
-        ranges = spans(store_url, 3)
+        ranges = spans(store_url, 3, min_events=1)
         assert ranges[0].first is None and ranges[-1].stop is None
         assert sum(_verify(store_engine, span=r).cases for r in ranges) == 3
+
+    def test_a_short_log_gets_two_ranges_however_many_are_asked(
+            self, store_url: str, log: dict[str, list[StoredEvent]]) -> None:
+        """``sop verify --workers 64`` on a small court started 64 interpreters (over ten
+        seconds on two cores): no more ranges than the log repays, but two, so the
+        parallel path is still taken."""
+        from sop_runtime.store.parallel import spans
+
+        assert len(spans(store_url, 64)) == 2
+        assert len(spans(store_url, 1)) == 1
 
     def test_good_log(self, store_url: str, log: dict[str, list[StoredEvent]]) -> None:
         from sop_runtime.store.parallel import verify_parallel
