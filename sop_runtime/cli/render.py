@@ -66,10 +66,21 @@ def working(seconds: int) -> str:
 
 
 def evidence(values: Any, tz: tzinfo) -> str:
-    """A deviation's evidence for people: instants in the court's time, ``*_detik`` (working
-    seconds) as hours and minutes."""
+    """A deviation's evidence for people: instants in the court's time, lateness in the unit
+    of the limit passed (``terlambat=2 hari kalender``), other ``*_detik`` (working seconds)
+    as hours and minutes."""
+    from sop_runtime.i18n import current_lang
+    from sop_runtime.worktime.describe import UNITS, describe_lateness
+
+    values = dict(values)
+    unit, amount = str(values.get("satuan", "")), str(values.get("terlambat", ""))
+    if unit in UNITS and amount.isdigit():
+        values.pop("satuan")
+        values.pop("terlambat_detik", None)
+        values["terlambat"] = (working(int(amount) * 60) if unit == "menit_kerja" else
+                               describe_lateness(unit, int(amount), 1, current_lang()))
     out = []
-    for key, value in dict(values).items():
+    for key, value in values.items():
         text = str(value)
         if key.endswith("_detik") and text.isdigit():
             key, text = key.removesuffix("_detik"), working(int(text))

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.conformance.replay import AFTER_END, DATA, Finding
-from sop_runtime.i18n import current_lang, tr
+from sop_runtime.i18n import tr
+from sop_runtime.service.evidence import lateness_text
 from sop_runtime.service.labels import deviation_label
 from sop_runtime.worktime import CourtCalendar
 
@@ -56,7 +57,6 @@ def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
     if f.kind in ("missing_output", "missing_input"):
         return d.get("kurang", "-")
     if f.kind in ("overdue", "service_overdue"):
-        late = d.get("terlambat_detik", "")
         due = d.get("batas", "")
         parts = []
         if due:
@@ -65,9 +65,9 @@ def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
                 parts.append(tr("batas {t}", "due {t}", t=moment.strftime("%Y-%m-%d %H:%M")))
             except ValueError:
                 parts.append(due)
-        if late.isdigit():
-            parts.append(tr("terlambat {d}", "late by {d}",
-                            d=calendar.describe_working(int(late), current_lang())))
+        told = lateness_text(d, calendar)
+        if told is not None:
+            parts.append(tr("terlambat {d}", "late by {d}", d=told))
         return "; ".join(parts)
     if f.kind == "separation_of_duties":
         return tr("{p} juga mengerjakan langkah {s}", "{p} also did step {s}",

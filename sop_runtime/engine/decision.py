@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
 from sop_runtime.definition.models import Penegakan, StepKind
+from sop_runtime.definition.timelimit import TimeLimit
 from sop_runtime.engine.checks import Checks, Context, Violation
 from sop_runtime.engine.commands import (
     SUPERVISOR_COMMANDS,
@@ -162,8 +163,7 @@ class _Decision(Checks):
         # a standard counted from a date in the case may be breached before the case started
         self._flag(DeviationKind.SERVICE_OVERDUE, "waktu_pelayanan", system=True,
                    at=max(due, self.state.started_at),
-                   evidence={"batas": utc_iso(due), "terlambat_detik": str(
-                       self.ctx.calendar.working_seconds_between(due, at))})
+                   evidence=self._lateness(due, at, self.wf.service_limit))
 
     def _overdue(self, node: str, attempt: int, due: datetime, at: datetime,
                  system: bool, opened: datetime | None = None) -> None:
@@ -173,9 +173,15 @@ class _Decision(Checks):
         when = max(due, opened or due) if system else at
         self._flag(DeviationKind.OVERDUE, "mutu_baku.waktu", node, attempt,
                    at=when, system=system,
-                   evidence={"batas": utc_iso(due),
-                             "terlambat_detik": str(self.ctx.calendar.working_seconds_between(
-                                 due, at))})
+                   evidence=self._lateness(due, at, self.wf.node(node).limit))
+
+    def _lateness(self, due: datetime, at: datetime, limit: TimeLimit | None) -> dict[str, str]:
+        """The evidence of a limit passed: the due time, how late in the unit the limit is
+        written in (``terlambat``, ``satuan``), and the working seconds as before."""
+        calendar = self.ctx.calendar
+        unit, amount = calendar.lateness(due, at, limit)
+        return {"batas": utc_iso(due), "terlambat": str(amount), "satuan": unit,
+                "terlambat_detik": str(calendar.working_seconds_between(due, at))}
 
     # -- commands -------------------------------------------------------------------------
 

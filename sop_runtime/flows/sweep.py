@@ -23,6 +23,7 @@ from sop_runtime.i18n import tr
 from sop_runtime.service import cases as case_service
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import SweepReport
+from sop_runtime.service.evidence import lateness_text
 from sop_runtime.service.labels import deviation_label
 from sop_runtime.service.letterhead import names
 from sop_runtime.service.runtime import Runtime
@@ -58,7 +59,7 @@ def alerts(rt: Runtime, report: SweepReport) -> list[Alert]:
                 holder = (step.claimed_by or step.assignee) if step else None
                 role = who.role(node.role) if node is not None and node.role else "-"
                 late = int(e.evidence.get("terlambat_detik", "0") or 0)
-                late_text = calendar.describe_working(late, "id")
+                late_text = lateness_text(e.evidence, calendar) or "-"
                 held = who.user(holder) if holder else tr(
                     "belum diambil ({r})", "not taken yet ({r})", r=role)
                 where = (f"langkah {node.no} ({node.kegiatan})" if node is not None

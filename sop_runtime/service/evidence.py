@@ -13,6 +13,7 @@ from sop_runtime.audit.document import Names, when
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.worktime import CourtCalendar
+from sop_runtime.worktime.describe import UNITS, describe_lateness
 
 _RULES: dict[str, tuple[str, str]] = {
     "mutu_baku.waktu": ("batas waktu langkah (mutu baku)", "the step's time limit (mutu baku)"),
@@ -40,7 +41,8 @@ _ACTS: dict[str, tuple[str, str]] = {
 
 _SKIP = frozenset({"pelanggaran", "aturan", "sop", "versi"})
 # the order phrases are told in: what happened when, then the limit and how late
-_ORDER = {key: i for i, key in enumerate(("terjadi", "dicatat", "batas", "terlambat_detik"))}
+_ORDER = {key: i for i, key in enumerate(("terjadi", "dicatat", "batas", "terlambat",
+                                          "terlambat_detik"))}
 
 
 def rule_text(rule: str) -> str:
@@ -63,10 +65,31 @@ def describe(evidence: Mapping[str, str], calendar: CourtCalendar, who: Names,
     """``evidence`` as phrases (``batas 2026-11-24 09:50 WIT``, ``terlambat 5 menit kerja``,
     ...), what happened when first; keys this module does not know are shown as they are."""
     happened = _instant(evidence.get("terjadi", ""))
+    shown = dict(evidence)
+    late = lateness_text(shown, calendar)
+    if late is not None:  # in the limit's unit: the working seconds are not told again
+        for key in ("terlambat_detik", "satuan"):
+            shown.pop(key, None)
+        shown["terlambat"] = late
     told = [(_ORDER.get(key, len(_ORDER)),
              _phrase(key, str(value), happened, calendar, who, step_name))
-            for key, value in evidence.items() if key not in _SKIP]
+            for key, value in shown.items() if key not in _SKIP]
     return tuple(text for _, text in sorted(told, key=lambda pair: pair[0]))
+
+
+def lateness_text(evidence: Mapping[str, str], calendar: CourtCalendar) -> str | None:
+    """How late, in the unit of the limit passed (``2 hari kalender``), from an overdue
+    deviation's evidence; in working time for evidence recorded before the unit was; None
+    when the evidence tells no lateness."""
+    amount, unit = str(evidence.get("terlambat", "")), str(evidence.get("satuan", ""))
+    if amount.isdigit() and unit in UNITS:
+        return describe_lateness(unit, int(amount), calendar.minutes_per_working_day,
+                                 current_lang())
+    seconds = str(evidence.get("terlambat_detik", ""))
+    if seconds.isdigit():
+        return tr("{d} (waktu kerja)", "{d} (working time)",
+                  d=calendar.describe_working(int(seconds), current_lang()))
+    return None
 
 
 def _phrase(key: str, text: str, happened: datetime | None, calendar: CourtCalendar,
@@ -76,6 +99,8 @@ def _phrase(key: str, text: str, happened: datetime | None, calendar: CourtCalen
     if key == "batas":
         return (tr("batas {t}", "due {t}", t=when(moment, tz)) if moment
                 else tr("batas {t}", "limit {t}", t=text))
+    if key == "terlambat":
+        return tr("terlambat {d}", "late by {d}", d=text)
     if key == "terlambat_detik" and text.isdigit():
         return tr("terlambat {d} (waktu kerja menurut kalender pengadilan)",
                   "late by {d} (working time on the court's calendar)",

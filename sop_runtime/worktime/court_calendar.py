@@ -209,6 +209,29 @@ class CourtCalendar:
         tb, db = self._local(b)
         return self._timeline.elapsed(ta, da, tb, db) // TICKS_PER_SECOND
 
+    def lateness(self, due: datetime, at: datetime, limit: TimeLimit | None) -> tuple[str, int]:
+        """How late ``at`` is past ``due``, in the unit ``limit`` is written in: calendar
+        days (``hari``) for a limit in calendar days or months, working days (``hari_kerja``)
+        for one in working days, working minutes (``menit_kerja``) for one in minutes and
+        hours (or no limit). Never zero when ``at`` is past ``due``: within the due day it
+        is the working minutes, and outside office hours the minutes (``menit``)."""
+        if at <= due:
+            return "menit_kerja", 0
+        a, b = due.astimezone(self.tz), at.astimezone(self.tz)
+        if limit is not None and (limit.calendar_days or limit.months):
+            days = (b.date() - a.date()).days
+            if days > 0:
+                return "hari", days
+        elif limit is not None and limit.working_days:
+            days = sum(1 for n in range(1, (b.date() - a.date()).days + 1)
+                       if self.is_working_day(a.date() + timedelta(days=n)))
+            if days > 0:
+                return "hari_kerja", days
+        working = -(-self.working_seconds_between(a, b) // 60)
+        if working > 0:
+            return "menit_kerja", working
+        return "menit", max(1, -(-int((b - a).total_seconds()) // 60))
+
     def describe_working(self, seconds: int, lang: str = "id") -> str:
         """``2 hari kerja 3 jam 15 menit`` / ``2 working days 3 h 15 min``, in working days
         of the court's average working-day length."""

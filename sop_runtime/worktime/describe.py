@@ -36,3 +36,30 @@ def describe_working(seconds: int, minutes_per_working_day: int, lang: str = "id
     if minutes or not parts:
         parts.append(minutes_word.format(n=minutes))
     return sign + " ".join(parts)
+
+
+# lateness in the unit its limit is written in (see CourtCalendar.lateness): the Indonesian
+# phrase, the English one for one and for more
+_DAYS = {"hari": ("{n} hari kalender", "{n} calendar day", "{n} calendar days"),
+         "hari_kerja": ("{n} hari kerja", "{n} working day", "{n} working days")}
+UNITS = ("hari", "hari_kerja", "menit_kerja", "menit")
+
+
+def describe_lateness(unit: str, amount: int, minutes_per_working_day: int,
+                      lang: str = "id") -> str:
+    """``2 hari kalender`` / ``1 hari kerja`` / ``1 jam 5 menit (waktu kerja)`` / ``4 jam 5
+    menit di luar jam kerja``: an amount of lateness in its unit, in ``lang``."""
+    if unit == "menit_kerja":
+        working = describe_working(amount * 60, minutes_per_working_day, lang)
+        return f"{working} (waktu kerja)" if lang == "id" else f"{working} (working time)"
+    if unit == "menit":
+        hours, minutes = divmod(amount, 60)
+        words = _WORDS["id" if lang == "id" else "en"]
+        text = " ".join([words[2].format(n=hours)] * bool(hours)
+                        + [words[3].format(n=minutes)] * bool(minutes or not hours))
+        return (f"{text} di luar jam kerja" if lang == "id"
+                else f"{text} outside office hours")
+    if unit not in _DAYS:
+        raise ValueError(f"satuan keterlambatan tidak dikenal / unknown unit '{unit}'")
+    id_, one, many = _DAYS[unit]
+    return (id_ if lang == "id" else one if amount == 1 else many).format(n=amount)

@@ -188,6 +188,7 @@ def test_the_sweep_flags_an_overdue_step_once_per_deadline(mode: Penegakan) -> N
     assert (flag.occurred_at, flag.recorded_at, flag.actor) == (
         wit(2026, 12, 1, 9, 20), wit(2026, 12, 1, 9, 30), None)
     assert flag.evidence == {"batas": "2026-12-01T00:20:00.000000+00:00",
+                             "terlambat": "10", "satuan": "menit_kerja",
                              "terlambat_detik": "600"}
     assert c.state.current("1").overdue_flagged == wit(2026, 12, 1, 9, 20)  # type: ignore[union-attr]
     # an hour later only the service standard (60 menit) is newly missed
@@ -278,6 +279,7 @@ def test_service_overdue_is_flagged_once_by_the_sweep() -> None:
     assert isinstance(flag, DeviationFlagged) and flag.rule == "waktu_pelayanan"
     assert (flag.occurred_at, flag.actor) == (wit(2026, 12, 1, 10), None)
     assert flag.evidence == {"batas": "2026-12-01T01:00:00.000000+00:00",
+                             "terlambat": "5", "satuan": "menit_kerja",
                              "terlambat_detik": "300"}
     assert c.state.service_overdue_flagged
     assert c.later(days=1).do(Sweep()) == []

@@ -514,3 +514,54 @@ def test_the_longest_limit_stays_on_the_calendar_from_any_start_a_case_can_have(
         due = CAL.due(CAL.due(start, limit), limit)
         assert start + timedelta(days=2 * 9 * 365) <= due <= start + timedelta(days=2 * 12 * 365)
         assert CAL.working_seconds_between(start, due) > 0
+
+
+# -- lateness in the unit of its limit --------------------------------------------------------
+
+# Friday 4 December 2026, 16:30 (the office's close): the due time of the limits below
+FRIDAY_CLOSE = wit(2026, 12, 4, 16, 30)
+
+
+@pytest.mark.parametrize(("limit", "at", "expected"), [
+    # calendar days: two calendar days late is "2 hari" (not the working hours between)
+    ("14 hari", wit(2026, 12, 6, 10, 0), ("hari", 2)),
+    ("1 bulan", wit(2026, 12, 5, 8, 0), ("hari", 1)),
+    # working days: Monday the 7th is the first working day after Friday
+    ("3 hari kerja", wit(2026, 12, 7, 9, 0), ("hari_kerja", 1)),
+    ("3 hari kerja", wit(2026, 12, 8, 9, 0), ("hari_kerja", 2)),
+    # minutes and hours: working time
+    ("2 jam", wit(2026, 12, 7, 8, 30), ("menit_kerja", 30)),
+    (None, wit(2026, 12, 7, 9, 0), ("menit_kerja", 60)),
+    # past the due time on its own day: the working minutes, never zero ...
+    ("14 hari", wit(2026, 12, 4, 16, 31), ("menit", 1)),
+    # ... and outside office hours the minutes that passed
+    ("3 hari kerja", wit(2026, 12, 4, 20, 5), ("menit", 215)),
+    # the weekend after a working-day limit: no working day has passed yet
+    ("3 hari kerja", wit(2026, 12, 6, 10, 0), ("menit", 41 * 60 + 30)),
+])
+def test_lateness_is_told_in_the_unit_of_its_limit(limit: str | None, at: datetime,
+                                                    expected: tuple[str, int]) -> None:
+    parsed = parse_time_limit(limit) if limit else None
+    assert CAL.lateness(FRIDAY_CLOSE, at, parsed) == expected
+
+
+@given(st.sampled_from(["14 hari", "3 hari kerja", "2 jam", "1 bulan"]),
+       st.integers(min_value=1, max_value=60 * 24 * 40))
+@settings(max_examples=200, deadline=None)
+def test_lateness_past_the_due_time_is_never_zero(limit: str, minutes: int) -> None:
+    unit, amount = CAL.lateness(FRIDAY_CLOSE, FRIDAY_CLOSE + timedelta(minutes=minutes),
+                                parse_time_limit(limit))
+    assert amount > 0 and unit in ("hari", "hari_kerja", "menit_kerja", "menit")
+
+
+def test_lateness_in_words() -> None:
+    from sop_runtime.worktime.describe import describe_lateness
+
+    assert describe_lateness("hari", 2, 450) == "2 hari kalender"
+    assert describe_lateness("hari", 1, 450, "en") == "1 calendar day"
+    assert describe_lateness("hari_kerja", 3, 450, "en") == "3 working days"
+    assert describe_lateness("menit_kerja", 65, 450) == "1 jam 5 menit (waktu kerja)"
+    assert describe_lateness("menit", 245, 450) == "4 jam 5 menit di luar jam kerja"
+    assert describe_lateness("menit", 1, 450, "en") == "1 min outside office hours"
+    with pytest.raises(ValueError, match="satuan"):
+        describe_lateness("jam", 1, 450)

@@ -1,0 +1,44 @@
+"""Lateness through the CLI, in the unit its limit is written in: a step limited in calendar
+days that is done days late is late by calendar days, one in working days by working days,
+one in minutes by working time (issue: "terlambat 10 jam 5 menit kerja" for a filing two
+calendar days late)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sop_runtime.cli.render import working
+from tests.conftest import DEFINITIONS
+from tests.e2e.court import ago, local, new_court
+
+SOP = "legalisasi-waarmerking"  # step 1 has no limit in the library; the test gives it one
+
+
+@pytest.mark.parametrize(("limit", "unit", "words"), [
+    ("2 hari", "hari", "terlambat={n} hari kalender"),
+    ("1 hari kerja", "hari_kerja", "terlambat={n} hari kerja"),
+    ("30 menit", "menit_kerja", "terlambat={worked}"),
+])
+def test_a_late_step_is_late_in_the_unit_of_its_limit(tmp_path: Path, limit: str, unit: str,
+                                                       words: str) -> None:
+    folder = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, folder)
+    sop = folder / f"{SOP}.yaml"
+    text = sop.read_text(encoding="utf-8")
+    assert text.count("      waktu: tidak ditentukan\n") >= 1
+    sop.write_text(text.replace("      waktu: tidak ditentukan\n", f"      waktu: {limit}\n", 1),
+                   encoding="utf-8")
+    court = new_court(tmp_path, folder)
+    case = court.start(SOP, "rina.ptsp", "--at", local(ago(days=12)))
+    court.ok("complete", case, "1", "--as", "rina.ptsp", "--at", local(ago(days=1)),
+             "--output", "permohonan_waarmerking_diterima=Diterima", "--reason",
+             "dicatat dari buku register")
+    [late] = [d for d in court.json("deviations", "--case", case) if d["kind"] == "overdue"]
+    amount = int(late["evidence"]["terlambat"])
+    assert late["evidence"]["satuan"] == unit and amount > 0
+    said = " ".join(court.ok("deviations", "--case", case, "--kind", "overdue").stdout.split())
+    assert words.format(n=amount, worked=working(amount * 60)) in said, said
+    assert "satuan" not in said and said.count("terlambat=") == 1, said
