@@ -86,6 +86,10 @@ CATALOG: dict[str, tuple[str, str]] = {
              "the service standard of {standard}"),
     "W203": ("berkas pengadilan tidak ditemukan; peran pelaksana tidak diperiksa",
              "no court file found; pelaksana roles were not checked"),
+    "W204": ("kelengkapan '{item}' langkah {no} tidak dihasilkan langkah sebelumnya dan bukan "
+             "isian perkara: {detail}",
+             "kelengkapan '{item}' of step {no} is neither produced by an earlier step nor a "
+             "case field: {detail}"),
 }
 
 
