@@ -80,12 +80,16 @@ CATALOG: dict[str, tuple[str, str]] = {
     # --- warnings ---------------------------------------------------------------------
     "W201": ("langkah {no} ({kind}) tidak memiliki mutu baku {missing}",
              "step {no} ({kind}) has no mutu baku {missing}"),
-    "W202": ("jumlah batas waktu pada jalur terpanjang (langkah {steps}) = {total}, melebihi "
-             "waktu pelayanan {standard}",
-             "the step limits on the longest path (steps {steps}) add up to {total}, more than "
+    "W202": ("batas waktu langkah pada jalur terpanjang (langkah {steps}) mencapai {total}, "
+             "melebihi waktu pelayanan {standard}",
+             "the step limits on the longest path (steps {steps}) come to {total}, more than "
              "the service standard of {standard}"),
     "W203": ("berkas pengadilan tidak ditemukan; peran pelaksana tidak diperiksa",
              "no court file found; pelaksana roles were not checked"),
+    "W204": ("kelengkapan '{item}' langkah {no} tidak dihasilkan langkah sebelumnya dan bukan "
+             "isian perkara: {detail}",
+             "kelengkapan '{item}' of step {no} is neither produced by an earlier step nor a "
+             "case field: {detail}"),
 }
 
 

@@ -5,8 +5,9 @@ Checks (codes in ``sop_runtime.problems``): duplicate step numbers (E110), exact
 SOP references (E107, E108), case-field references (E114), decisions with two or more
 distinctly labelled branches (E105), step-shape rules (E111), paired off-page connectors
 (E109), reachability from the start (E103) and of an end (E104); warnings for process
-steps without mutu baku (W201) and for a procedure whose longest path cannot meet its own
-service standard (W202).
+steps without mutu baku (W201), for a procedure whose longest path cannot meet its own
+service standard (W202) and for a kelengkapan no earlier step can supply that looks like a
+mistake (W204, ``sop_runtime.compiler.inputs``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 
 from sop_runtime.compiler.canonical import version_hash
 from sop_runtime.compiler.graph import longest_path, reachable
+from sop_runtime.compiler.inputs import unsupplied_inputs
 from sop_runtime.compiler.workflow import EdgeKind, Node, Timer, Transition, Workflow
 from sop_runtime.definition.models import SYMBOL_OF, Langkah, Pelaksana, SopDocument, StepKind
 from sop_runtime.definition.timelimit import TimeLimit
@@ -108,6 +110,9 @@ def compile_document(
         return CompileResult(None, rep.problems)
     _warn_mutu_baku(nodes, rep, index_of)
     _warn_service_standard(doc, nodes, rep, minutes_per_day)
+    for u in unsupplied_inputs(nodes, fields):
+        rep.add("W204", ("langkah", index_of[u.no], "mutu_baku", "kelengkapan", u.index),
+                item=u.item, no=u.no, detail=u.detail)
     start = next(n.id for n in nodes if n.kind is StepKind.MULAI)
     wf = Workflow(
         sop_id=doc.id,

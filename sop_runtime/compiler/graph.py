@@ -22,10 +22,14 @@ def longest_path(succ: Mapping[str, Sequence[str]], weight: Mapping[str, int], s
                  anchors: Mapping[str, str] | None = None) -> tuple[int, list[str]]:
     """Latest finish over start->end paths once rework loops (back edges of a DFS) are removed.
 
-    A node's finish is its predecessor's finish plus its weight; a node listed in
-    ``anchors`` counts its weight from the anchor node's finish instead (a limit "since
-    step k"), so it finishes at the later of its predecessor's finish and the anchor's
-    finish plus its weight. Iterative DFS, so 500-step SOPs do not recurse.
+    A node's finish is its predecessor's finish plus its weight. A node listed in
+    ``anchors`` (a limit "since step k") counts its weight from the anchor's finish when
+    every path to it passes the anchor (the anchor dominates it): it runs concurrently with
+    the steps in between and finishes at the later of its predecessor's finish and the
+    anchor's finish plus its weight. Where some path reaches it without passing the anchor,
+    the limit counts from its own activation there (as the engine does when the anchor step
+    is not done), so its weight is added after its predecessor, which bounds every path.
+    Iterative DFS, so 500-step SOPs do not recurse.
     """
     anchors = anchors or {}
     # 1. find back edges and a topological order of the remaining DAG
@@ -51,6 +55,7 @@ def longest_path(succ: Mapping[str, Sequence[str]], weight: Mapping[str, int], s
             order.append(node)
             stack.pop()
     order.reverse()
+    dom = _dominators(succ, order, back) if anchors else {}
     # 2. longest path by dynamic programming in topological order
     best: dict[str, int] = {start: weight.get(start, 0)}
     prev: dict[str, str] = {}
@@ -61,10 +66,10 @@ def longest_path(succ: Mapping[str, Sequence[str]], weight: Mapping[str, int], s
             if (node, m) in back:
                 continue
             anchor = anchors.get(m)
-            if anchor is None:
-                cand = best[node] + weight.get(m, 0)
+            if anchor is not None and anchor != m and anchor in dom[m]:
+                cand = max(best[node], best[anchor] + weight.get(m, 0))
             else:
-                cand = max(best[node], best.get(anchor, best[node]) + weight.get(m, 0))
+                cand = best[node] + weight.get(m, 0)
             if cand > best.get(m, -1):
                 best[m] = cand
                 prev[m] = node
@@ -77,3 +82,20 @@ def longest_path(succ: Mapping[str, Sequence[str]], weight: Mapping[str, int], s
         path.append(prev[path[-1]])
     path.reverse()
     return best[end], path
+
+
+def _dominators(succ: Mapping[str, Sequence[str]], order: Sequence[str],
+                back: set[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """For each node of the DAG (``order`` topological, ``back`` edges left out), the nodes
+    every path from the start to it passes, itself included."""
+    preds: dict[str, list[str]] = {n: [] for n in order}
+    for node in order:
+        for m in succ.get(node, ()):
+            if (node, m) not in back and m in preds:
+                preds[m].append(node)
+    dom: dict[str, frozenset[str]] = {}
+    for node in order:
+        common = frozenset.intersection(*(dom[p] for p in preds[node])) if preds[node] \
+            else frozenset()
+        dom[node] = common | {node}
+    return dom

@@ -102,3 +102,60 @@ def test_render_broken_file_reports_problems() -> None:
     r = sop("render", FIXTURES / "broken" / "e105-one-branch.yaml")
     assert r.returncode == 1
     assert "E105" in r.stdout and "Traceback" not in r.stderr
+
+
+def test_validate_warns_of_a_kelengkapan_no_earlier_step_supplies() -> None:
+    path = FIXTURES / "broken" / "w204-kelengkapan-typo.yaml"
+    r = sop("validate", path, lang="en")
+    assert r.returncode == 0, r.stdout + r.stderr  # a warning: the SOP still compiles
+    found = [m.groupdict() for m in map(LINE.match, r.stdout.splitlines()) if m]
+    assert [(f["line"], f["code"]) for f in found] == [("33", "W204"), ("40", "W204")]
+    assert "close to 'nomor_perkara' (output of step 2); a typo?" in r.stdout
+    assert "produced only at step 3, which cannot come before it" in r.stdout
+    assert sop("validate", "--strict", path).returncode == 1
+
+
+BRANCHES = """langkah:
+  - no: 1
+    kegiatan: Menerima
+    jenis: mulai
+    pelaksana: petugas
+    mutu_baku: {waktu: 10 menit, output: [Tanda terima]}
+  - no: 2
+    kegiatan: Memeriksa
+    jenis: keputusan
+    pelaksana: panmud
+    mutu_baku: {waktu: 10 menit, output: [Ceklist]}
+    cabang: [{label: Lengkap, ke: 3}, {label: Tidak lengkap, ke: 4}]
+  - no: 3
+    kegiatan: Meneliti
+    pelaksana: panmud
+    lanjut: 5
+    mutu_baku: {waktu: 1 hari kerja, output: [Catatan]}
+  - no: 4
+    kegiatan: Mengembalikan
+    pelaksana: petugas
+    mutu_baku: {waktu: WAKTU4, output: [Surat]}
+  - no: 5
+    kegiatan: Menyerahkan
+    jenis: selesai
+    pelaksana: petugas
+    mutu_baku: {waktu: 10 menit, output: [Surat]}
+"""
+
+
+def test_validate_times_anchored_limits_by_the_path_they_are_on(tmp_path: Path) -> None:
+    src = (FIXTURES / "broken" / "w202-exceeds-service-standard.yaml").read_text("utf-8")
+    head = src[:src.index("langkah:")].replace("waktu_pelayanan: 30 menit",
+                                               "waktu_pelayanan: 1 hari kerja 30 menit")
+    path = tmp_path / "cabang.yaml"
+    # step 4 counts from step 3, on the other branch: on its own path it counts from its
+    # activation, so 1 -> 2 -> 3 -> 5 (1 hari kerja 30 menit) is the longest path
+    path.write_text(head + BRANCHES.replace("WAKTU4", "{batas: 1 jam, sejak: {langkah: 3}}"),
+                    encoding="utf-8")
+    r = sop("validate", "--strict", path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    path.write_text(head + BRANCHES.replace("WAKTU4", "1 hari kerja 1 jam"), encoding="utf-8")
+    r = sop("validate", path)
+    assert r.returncode == 0
+    assert "(langkah 1 → 2 → 4 → 5) mencapai 1 hari kerja 1 jam 30 menit" in r.stdout, r.stdout
