@@ -169,11 +169,20 @@ class _Decision(Checks):
                  system: bool, opened: datetime | None = None) -> None:
         """Flag ``node``#``attempt`` as past ``due`` at ``at``. Found by the sweep
         (``system``), it happened at the deadline, or when the step ``opened`` if that was
-        later (a limit anchored to an earlier date can be past before the step opens)."""
+        later (a limit anchored to an earlier date can be past before the step opens).
+        A party's act (a ``publik`` lane) done late is the party's lateness: the clerk who
+        records it is named as the recorder, not as the one who was late."""
         when = max(due, opened or due) if system else at
+        step = self.wf.node(node)
+        evidence = self._lateness(due, at, step.limit)
+        lane = self.wf.role(step.role or "")
+        party = lane is not None and lane.publik
+        if party:
+            evidence["pihak"] = step.role or ""
+            if not system:
+                evidence["dicatat_oleh"] = self.actor or ""
         self._flag(DeviationKind.OVERDUE, "mutu_baku.waktu", node, attempt,
-                   at=when, system=system,
-                   evidence=self._lateness(due, at, self.wf.node(node).limit))
+                   at=when, system=system or party, evidence=evidence)
 
     def _lateness(self, due: datetime, at: datetime, limit: TimeLimit | None) -> dict[str, str]:
         """The evidence of a limit passed: the due time, how late in the unit the limit is

@@ -118,6 +118,10 @@ def _phrase(key: str, text: str, happened: datetime | None, calendar: CourtCalen
     if key == "pelaksana":
         return tr("yang berwenang: {r}", "allowed: {r}",
                   r=", ".join(who.role(r) for r in text.split(",") if r))
+    if key == "pihak":
+        return tr("keterlambatan pihak: {r}", "the party's lateness: {r}", r=who.role(text))
+    if key == "dicatat_oleh":
+        return tr("dicatat oleh {u}", "recorded by {u}", u=who.user(text))
     if key == "pengguna":
         return tr("dilakukan oleh {u}", "done by {u}", u=f"{who.user(text)} ({text})")
     if key == "langkah":

@@ -599,3 +599,29 @@ def test_a_cancelled_case_has_no_open_steps_and_sweeps_do_nothing() -> None:
     c.do(CancelCase(actor="bambang.panitera", reason="gugatan dicabut"))
     assert c.state.status is CaseStatus.CANCELLED and c.state.open_steps == ()
     assert c.later(days=3).do(Sweep()) == []
+
+
+def test_a_partys_late_act_is_the_partys_lateness_not_the_recorders() -> None:
+    """A payment the applicant makes two working days late, recorded by the clerk: the
+    lateness names the party, and the clerk only as its recorder; the same step late by a
+    clerk's own hand names the clerk."""
+    wf = chain({"kegiatan": "Membayar panjar di bank", "pelaksana": "pemohon",
+                "dicatat_oleh": ["petugas_ptsp"],
+                "mutu_baku": {"waktu": "1 hari kerja", "output": ["Bukti setoran"]}},
+               {"kegiatan": "Meneliti berkas", "pelaksana": "petugas_ptsp",
+                "mutu_baku": {"waktu": "1 hari kerja"}})
+    c = Case(wf, now=wit(2026, 12, 1, 9))  # a Tuesday
+    c.do(StartCase(actor="rina.ptsp"))
+    c.do(CompleteStep(actor="rina.ptsp", node="1"))
+    # due Wednesday 2/12 09:00; paid on Friday 4/12 10:00, entered then
+    events = c.at(wit(2026, 12, 4, 10)).do(CompleteStep(
+        actor="rina.ptsp", node="2", values={"bukti_setoran": "BRI 118"}))
+    [late] = [e for e in events if isinstance(e, DeviationFlagged)
+              and e.kind is DeviationKind.OVERDUE]
+    assert late.actor is None and late.occurred_at == wit(2026, 12, 4, 10)
+    assert (late.evidence["pihak"], late.evidence["dicatat_oleh"]) == ("pemohon", "rina.ptsp")
+    assert (late.evidence["satuan"], late.evidence["terlambat"]) == ("hari_kerja", "2")
+    events = c.at(wit(2026, 12, 8, 10)).do(CompleteStep(actor="rina.ptsp", node="3"))
+    [own] = [e for e in events if isinstance(e, DeviationFlagged)
+             and e.kind is DeviationKind.OVERDUE]
+    assert own.actor == "rina.ptsp" and "pihak" not in own.evidence
