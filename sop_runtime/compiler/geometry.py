@@ -60,6 +60,11 @@ class Params:
     def sym_w(self) -> float:
         return self.lane_w - self.channel
 
+    @property
+    def first_track(self) -> float:
+        """Distance of a channel's first tracks from the lane border, one each side."""
+        return min(9.0, self.channel / 2 - 5.0)
+
     def size(self, symbol: Symbol) -> tuple[float, float]:
         if symbol is Symbol.KAPSUL:
             return self.sym_w, self.capsule_h

@@ -60,8 +60,25 @@ class Arrow(Protocol):
 def place_labels(arrows: Sequence[Arrow], boxes: tuple[Box, ...],
                  paths: list[tuple[Point, ...]], p: Params, width: float) -> list[Label | None]:
     """The label of every arrow (None for an arrow without one), ``paths[k]`` being the
-    route of ``arrows[k]`` and ``width`` the width of the drawing."""
+    route of ``arrows[k]`` and ``width`` the width of the drawing.
+
+    A label that fits nowhere inside the drawing (a branch leaving a symbol in an outer lane
+    towards the edge) is placed past the edge, at most :func:`spill` px; the layout then
+    widens its outer lanes by what :func:`label_span` says the labels need."""
     return _Labels(boxes, paths, p, width).place(arrows)
+
+
+def spill(p: Params) -> float:
+    """How far past the outer lanes a label may be placed (the drawing then grows): about
+    a symbol's width, so that a long label wraps rather than widening the drawing much."""
+    return max(60.0, 0.8 * p.lane_w)
+
+
+def label_span(label: Label) -> tuple[float, float]:
+    """The horizontal extent of a label's text (estimated, a little generous)."""
+    w = max(text_width(line, LABEL_SIZE) for line in label.lines)
+    x0 = label.x - (w if label.anchor == "end" else w / 2 if label.anchor == "middle" else 0)
+    return x0, x0 + w
 
 
 def _label_text(node: Node, t: Transition) -> str | None:
@@ -84,6 +101,7 @@ class _Labels:
                  width: float) -> None:
         self.rows = Rows.stack([p.row_min] * len(boxes))
         self.boxes, self.paths, self.p, self.width = boxes, paths, p, width
+        self.lo, self.hi = 0.0, width  # where a label may lie: the drawing, or past its edges
         self.taken: dict[int, list[_Rect]] = {}
         self.segments: dict[int, list[tuple[int, int, _Rect]]] = {}  # route, index, box
         self.own = -1  # the route whose label is being placed
@@ -104,7 +122,7 @@ class _Labels:
                 out.append(None)
                 continue
             self.own = k
-            label = self._best(text, d) or self._best(text, d, over_lines=True)
+            label = self._choose(text, d)
             if label is None:
                 start = self.paths[k][0]
                 label = Label(text, (text,), start[0] + 4, RowY(start[1].row, 0.5, -4), "start")
@@ -112,17 +130,35 @@ class _Labels:
             out.append(label)
         return out
 
-    def _best(self, text: str, d: Arrow, *, over_lines: bool = False) -> Label | None:
-        """The first free spot, one showing the whole text if any. Where every spot is
-        crossed by some line (narrow lanes, many long arrows), a label may lie over lines:
-        its white halo keeps it legible; symbols and other labels are still avoided."""
+    def _choose(self, text: str, d: Arrow) -> Label | None:
+        """The best spot: the whole text inside the drawing, else the whole text past its
+        edge (the drawing grows, a label is never clipped), else shortened inside, else
+        shortened past the edge, else over lines inside, else over lines past the edge."""
+        tries = ((False, False, True), (True, False, True), (False, False, False),
+                 (True, False, False), (False, True, False), (True, True, False))
+        for past_edge, over_lines, whole in tries:
+            label = self._best(text, d, over_lines=over_lines, past_edge=past_edge,
+                               whole=whole)
+            if label is not None:
+                return label
+        return None
+
+    def _best(self, text: str, d: Arrow, *, over_lines: bool, past_edge: bool,
+              whole: bool) -> Label | None:
+        """The first free spot, one showing the whole text if any (only such a spot if
+        ``whole``). Where every spot is crossed by some line (narrow lanes, many long
+        arrows), a label may lie over lines: its white halo keeps it legible; symbols and
+        other labels are still avoided."""
         self.over_lines = over_lines
+        extra = spill(self.p) if past_edge else 0.0
+        self.lo, self.hi = -extra, self.width + extra
         pts = self.paths[self.own]
         spots = [c for c in self._candidates(text, d.side, pts, d.height, d.shared) if c]
         free = [c for c in spots if self._free(c)]
-        whole = [c for c in free if " ".join(c.lines) == text]
+        full = [c for c in free if " ".join(c.lines) == text]
         self.over_lines = False
-        best = whole or free
+        self.lo, self.hi = 0.0, self.width
+        best = full if whole else full or free
         return best[0] if best else None
 
     def _candidates(self, text: str, side: Side, pts: tuple[Point, ...], h: float,
@@ -158,11 +194,29 @@ class _Labels:
                            key=lambda x: abs(x - x0))
         pref = max(90.0, 1.4 * self.p.lane_w)
         spots: list[Label | None] = [self._spot(text, corner, out, row, above, 2, pref)]
+        beyond = self._beyond(x1, sign, row)
+        if beyond != x1:  # the arrow turns into a bundle of tracks: past the bundle
+            spots += [self._spot(text, beyond + 4 * sign, out, row, dy, 2, pref)
+                      for dy in (above, under)]
         for x in (x0 + 4 * sign, *(c + 4 * sign for c in crossings)):
             spots += [self._spot(text, x, out, row, above, 2, pref),
                       self._spot(text, x, out, row, under, 2, pref)]
         return [*spots, self._spot(text, corner, out, row, under, 2, pref),
                 self._spot(text, before, inner, row, under, 2, pref)]
+
+    def _beyond(self, x: float, sign: int, row: int) -> float:
+        """The last of the vertical lines in ``row`` that follow ``x`` in direction ``sign``
+        one track apart (the parallel tracks of a channel, either side of its lane border,
+        or of a gutter), or ``x`` if none."""
+        xs = sorted({seg[0] for k, _, seg in self.segments.get(row, [])
+                     if k != self.own and seg[0] == seg[2] and (seg[0] - x) * sign > 0},
+                    key=lambda v: (v - x) * sign)
+        apart = max(self.p.slot, 2 * self.p.first_track) + 0.5
+        for v in xs:
+            if (v - x) * sign > apart:
+                break
+            x = v
+        return x
 
     def _spot(self, text: str, x: float, anchor: Anchor, row: int, dy: float, max_lines: int,
               pref: float) -> Label | None:
@@ -174,7 +228,7 @@ class _Labels:
         last = dy if up else dy + (max_lines - 1) * LABEL_LINE
         cy = self.rows.y_centre(row)
         top, bottom = cy + first - LABEL_SIZE * 0.75, cy + last + 2
-        room = (self.width - 2 - x) if anchor == "start" else x - 2
+        room = (self.hi - 2 - x) if anchor == "start" else x - self.lo - 2
         for o in self._obstacles(row):
             if o[3] < top or o[1] > bottom:
                 continue
@@ -201,17 +255,16 @@ class _Labels:
                 *self.taken.get(row, []), *lines]
 
     def _rect(self, label: Label) -> _Rect:
-        w = max(text_width(line, LABEL_SIZE) for line in label.lines)
-        x0 = label.x - (w if label.anchor == "end" else w / 2 if label.anchor == "middle" else 0)
+        x0, x1 = label_span(label)
         y = self.rows.y(label.y)
         bottom = y + (len(label.lines) - 1) * LABEL_LINE + 2
-        return (x0 - 1, y - LABEL_SIZE * 0.75, x0 + w + 1, bottom)
+        return (x0 - 1, y - LABEL_SIZE * 0.75, x1 + 1, bottom)
 
     def _free(self, label: Label) -> bool:
         r = self._rect(label)
         row = label.y.row
         inside_row = self.rows.tops[row] < r[1] and r[3] < self.rows.tops[row] + self.p.row_min
-        inside = r[0] >= 1 and r[2] <= self.width - 1 and inside_row
+        inside = r[0] >= self.lo + 1 and r[2] <= self.hi - 1 and inside_row
         return inside and not any(_overlap(r, o) for o in self._obstacles(row))
 
 

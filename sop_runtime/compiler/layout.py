@@ -9,8 +9,11 @@ simple and free of overlaps:
 * the margins above and below the symbols are empty: elbows leave a row just above its lower
   border (``y_out``) and enter a row just below its upper border (``y_in``);
 * the channels between lanes and the gutters outside the outer lanes hold no symbol: long
-  edges and rework loops (back edges) run there, each on its own slot, shorter loops inside
-  longer ones so that they do not cross.
+  edges and rework loops (back edges) run there, each on its own slot (two arrows never
+  share a vertical line there, even when they lead to the same step), shorter loops inside
+  longer ones so that they do not cross;
+* branch and timer labels that fit nowhere inside the lanes lie past the outer lane's edge,
+  which then grows to hold them: no label is clipped by the drawing's edge.
 
 Symbols are sized and vertical positions are expressed as in
 :mod:`sop_runtime.compiler.geometry`; branch and timer labels are placed by
@@ -20,11 +23,13 @@ Symbols are sized and vertical positions are expressed as in
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sop_runtime.compiler.geometry import Box, Params, Point, RowY, Side
-from sop_runtime.compiler.labels import Label, place_labels
+from sop_runtime.compiler.labels import Label, label_span, place_labels
 from sop_runtime.compiler.workflow import EdgeKind, Node, Transition, Workflow
+
+_LABEL_MARGIN = 3.0  # between a label's text and the drawing's edge (its white halo is 1.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +113,6 @@ class _Lane:
     channel: int
     lo: tuple[int, float, float]
     hi: tuple[int, float, float]
-    joins: tuple[str, tuple[int, float, float]]  # target step and where the run ends
     toward_left: bool  # the run is reached leftwards from the source (so the left gutter)
     slot: int = 0
     x: float = 0.0
@@ -184,6 +188,17 @@ def layout(wf: Workflow, params: Params | None = None) -> Layout:
     for d in drafts:
         d.shared = per_side[(d.node.id, d.side)] > 1
     labels = place_labels(drafts, boxes, paths, p, acc)
+    # a label placed past an outer lane's edge widens that lane, so none is ever clipped
+    spans = [label_span(lb) for lb in labels if lb is not None]
+    grow_left = max([0.0, *(_LABEL_MARGIN - x0 for x0, _ in spans)])
+    grow_right = max([0.0, *(x1 + _LABEL_MARGIN - acc for _, x1 in spans)])
+    if grow_left or grow_right:
+        widths[0] += grow_left
+        widths[-1] += grow_right
+        lefts = [x + grow_left if c else x for c, x in enumerate(lefts)]
+        boxes = tuple(replace(b, cx=b.cx + grow_left) for b in boxes)
+        paths = [tuple((x + grow_left, y) for x, y in pts) for pts in paths]
+        labels = [replace(lb, x=lb.x + grow_left) if lb else None for lb in labels]
     routes = tuple(Route(d.node, d.transition, pts, label)
                    for d, pts, label in zip(drafts, paths, labels, strict=True))
     return Layout(p, tuple(lefts), tuple(widths), boxes, routes)
@@ -235,7 +250,7 @@ def _route(node: Node, t: Transition, side: Side, ra: int, rb: int, cols: list[i
     def lane(channel: int, a: RowY, b: RowY) -> _Lane:
         lo, hi = sorted((a.key(), b.key()))
         left = side is Side.LEFT or (side is Side.BOTTOM and 2 * channel <= lanes_n)
-        ln = _Lane(channel, lo, hi, (t.target, b.key()), left)
+        ln = _Lane(channel, lo, hi, left)
         lanes.append(ln)
         return ln
 
@@ -277,8 +292,10 @@ def _route(node: Node, t: Transition, side: Side, ra: int, rb: int, cols: list[i
 
 def _assign_slots(lanes: list[_Lane], lanes_n: int) -> dict[int, int]:
     """Give every vertical run a slot in its channel so that runs sharing a stretch never
-    share a line, unless they flow into the same step the same way (then they merge, as
-    flowcharts draw a join); shorter runs first, so short loops nest inside long ones."""
+    share a line, not even two flowing into the same step: merged in a channel or a gutter,
+    a rework loop could not be told from the arrow it joins, nor followed back to its
+    decision. Arrows into one step meet only on its entry line, next to the arrowhead.
+    Shorter runs first, so short loops nest inside long ones."""
     by_channel: dict[int, list[_Lane]] = {}
     for ln in lanes:
         by_channel.setdefault(ln.channel, []).append(ln)
@@ -288,7 +305,7 @@ def _assign_slots(lanes: list[_Lane], lanes_n: int) -> dict[int, int]:
         taken: list[list[_Lane]] = []
         for r in runs:
             for s, occupants in enumerate(taken):
-                if all(r.hi < o.lo or o.hi < r.lo or r.joins == o.joins for o in occupants):
+                if all(r.hi < o.lo or o.hi < r.lo for o in occupants):
                     r.slot = s
                     occupants.append(r)
                     break
@@ -315,17 +332,13 @@ def _lane_x(ln: _Lane, lefts: list[float], centres: list[float], lanes_n: int,
         return centres[-1] + half + p.gutter_pad + ln.slot * p.slot
     # slots alternate right and left of the lane border, clear of it and of the symbols
     k = ln.slot % _channel_capacity(p)
-    offset = (_first_offset(p) + (k // 2) * p.slot) * (1 if k % 2 == 0 else -1)
+    offset = (p.first_track + (k // 2) * p.slot) * (1 if k % 2 == 0 else -1)
     return lefts[ln.channel] + offset
-
-
-def _first_offset(p: Params) -> float:
-    return min(9.0, p.channel / 2 - 5.0)
 
 
 def _channel_capacity(p: Params) -> int:
     """How many parallel runs fit between two lanes (as many each side of the border)."""
-    return 2 * (1 + max(0, int((p.channel / 2 - 4.0 - _first_offset(p)) // p.slot)))
+    return 2 * (1 + max(0, int((p.channel / 2 - 4.0 - p.first_track) // p.slot)))
 
 
 def _simplify(pts: tuple[Point, ...]) -> tuple[Point, ...]:

@@ -19,6 +19,7 @@ need a taller row, the band stretches with it (lines stay connected).
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import date
@@ -83,12 +84,22 @@ class _Sheet:
 def _fit(wf: Workflow) -> tuple[_Sheet, Layout]:
     sheet = _Sheet.for_lanes(len(wf.roles))
     lay = layout(wf, sheet.params)
-    over = sheet.width(lay) - PAGE_W
-    if over > 0.5 and sheet.params.lane_w > _LANE_MIN:  # the gutters took the last pixels
+    for _ in range(3):  # the gutters and labels past the outer lanes took the last pixels
+        over = sheet.width(lay) - PAGE_W
+        if over <= 0.5 or sheet.params.lane_w <= _LANE_MIN:
+            break
         lanes = max(1, len(wf.roles))
         lane_w = max(_LANE_MIN, sheet.params.lane_w - over / lanes)
         sheet = _Sheet(sheet.cols, replace(sheet.params, lane_w=lane_w))
         lay = layout(wf, sheet.params)
+    # lanes at their minimum and a few pixels over (gutter tracks, a label past an outer
+    # lane): the text columns give them up; a sheet with many lanes stays wider than A4
+    text = {k: v for k, v in sheet.cols.items() if k not in ("no", "waktu")}
+    over = sheet.width(lay) - PAGE_W
+    if 0.5 < over <= 0.04 * sum(text.values()):
+        scale = 1 - over / sum(text.values())
+        sheet = _Sheet(sheet.cols | {k: math.floor(v * scale * 10) / 10
+                                     for k, v in text.items()}, sheet.params)
     return sheet, lay
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sop_runtime.compiler.textfit import text_width
 from tests.conftest import DEFINITIONS, FIXTURES
 from tests.e2e.cli import sop
 
@@ -96,6 +97,34 @@ def test_render_by_id_and_by_file(tmp_path: Path) -> None:
     assert r.stdout.startswith("flowchart")
     r = sop("render", "pendaftaran-gugatan-ptsp", "--format", "html")
     assert r.returncode == 0 and "<html" in r.stdout.lower()
+
+
+def test_validate_and_render_outer_lane_decisions_keep_labels_inside(tmp_path: Path) -> None:
+    """Branch labels of decisions in the outer lanes are drawn whole, inside the SVG."""
+    fixture = FIXTURES / "render" / "keputusan-lajur-tepi.yaml"
+    r = sop("validate", fixture)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "0 galat" in r.stderr and "0 peringatan" in r.stderr
+    out = tmp_path / "tepi.svg"
+    r = sop("render", fixture, "--format", "svg", "-o", out)
+    assert r.returncode == 0, r.stderr
+    root = ET.fromstring(out.read_text(encoding="utf-8"))
+    width = float(root.get("width", 0))
+    assert root.get("viewBox", "").split()[2] == root.get("width")
+    ns = "{http://www.w3.org/2000/svg}"
+    lanes = next(g for g in root.iter(ns + "g") if g.get("class") == "lanes")
+    left = float(re.fullmatch(r"translate\(([\d.]+),0\)", lanes.get("transform", ""))[1])
+    labels = [t for t in lanes.iter(ns + "text") if "label" in (t.get("class") or "")]
+    drawn = " ".join("".join(t.itertext()) for t in labels)
+    for text in ("Tidak lengkap, dikembalikan untuk dilengkapi",
+                 "Register perlu diperbaiki oleh panitera muda"):
+        assert text in drawn  # whole, maybe on two lines
+    assert "…" not in drawn
+    for t in labels:
+        w = text_width("".join(t.itertext()), 9)
+        x = left + float(t.get("x", 0))
+        x0 = x - w if t.get("text-anchor") == "end" else x
+        assert x0 >= 0 and x0 + w <= width, (t.text, x0, w, width)
 
 
 def test_render_broken_file_reports_problems() -> None:

@@ -18,6 +18,7 @@ import pytest
 
 from sop_runtime.compiler.compile import compile_document
 from sop_runtime.compiler.geometry import Params, Rows, RowY
+from sop_runtime.compiler.labels import label_span
 from sop_runtime.compiler.layout import Layout, Route, layout
 from sop_runtime.compiler.render_html import PAGE_W, render_html, sheet_layout
 from sop_runtime.compiler.render_mermaid import escape_text, render_mermaid
@@ -149,7 +150,21 @@ def _definition_workflows() -> list[Workflow]:
     return out
 
 
-WORKFLOWS: list[Workflow] = [*_definition_workflows(), rich_workflow(40), rich_workflow(75)]
+OUTER_LANES = Path(__file__).resolve().parents[1] / "fixtures" / "render" / \
+    "keputusan-lajur-tepi.yaml"
+
+
+def outer_lanes_workflow() -> Workflow:
+    """Decisions in the rightmost and leftmost lanes with long labels leaving towards the
+    drawing's edges, and two rework loops into one step through the same gutter."""
+    raw = read_yaml_file(OUTER_LANES, str(OUTER_LANES))
+    wf = compile_document(validate_as(raw, SopDocument).model).workflow
+    assert wf is not None
+    return wf
+
+
+WORKFLOWS: list[Workflow] = [*_definition_workflows(), rich_workflow(40), rich_workflow(75),
+                             outer_lanes_workflow()]
 IDS = [wf.sop_id for wf in WORKFLOWS]
 
 
@@ -378,6 +393,112 @@ def _route_segments_of(route: Route, rows: Rows) -> list[Rect]:
     pts = [(x, rows.y(y)) for x, y in route.points]
     return [(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
             for (x1, y1), (x2, y2) in itertools.pairwise(pts)]
+
+
+def _label_boxes(root: ET.Element) -> list[tuple[str, float, float]]:
+    """Every label line drawn in an SVG: its text and horizontal extent in the drawing's
+    coordinates, from the same text-width estimate the layout uses."""
+    out = []
+    for group in root.iter(SVG + "g"):
+        m = re.fullmatch(r"translate\(([\d.]+),0\)", group.get("transform", ""))
+        dx = float(m[1]) if m else 0.0
+        for t in group.findall(SVG + "g/" + SVG + "text"):
+            if "label" not in (t.get("class") or "").split():
+                continue
+            text = "".join(t.itertext())
+            w = text_width(text, 9)
+            x = float(t.get("x", 0)) + dx
+            x0 = {"end": x - w, "middle": x - w / 2}.get(t.get("text-anchor", ""), x)
+            out.append((text, x0, x0 + w))
+    return out
+
+
+@pytest.mark.parametrize("wf", WORKFLOWS, ids=IDS)
+def test_svg_labels_are_never_clipped_by_the_drawing_edge(wf: Workflow) -> None:
+    root = ET.fromstring(render_svg(wf))
+    width = float(root.get("width", 0))
+    view = [float(v) for v in root.get("viewBox", "").split()]
+    assert view[0] == 0 and view[2] == width
+    labels = _label_boxes(root)
+    expected = sum(1 for n in wf.nodes for t in n.transitions
+                   if t.kind in (EdgeKind.BRANCH, EdgeKind.TIMER))
+    assert len(labels) >= expected  # one line or more per label
+    for text, x0, x1 in labels:
+        assert x0 >= 0 and x1 <= width, (text, x0, x1, width)
+
+
+def test_outer_lane_decision_labels_are_whole_and_inside() -> None:
+    wf = outer_lanes_workflow()
+    lanes = {r.id: i for i, r in enumerate(wf.roles)}
+    last = len(wf.roles) - 1
+    assert {lanes[n.role] for n in wf.nodes if n.symbol is Symbol.BELAH_KETUPAT
+            and n.role} >= {0, last}
+    for lay in (layout(wf), sheet_layout(wf)):
+        labels = [r.label for r in lay.routes if r.label]
+        assert len(labels) == 7
+        for label in labels:
+            x0, x1 = label_span(label)
+            assert x0 >= 0 and x1 <= lay.width, (label, lay.width)
+        if lay.params == Params():  # the standalone SVG has room for every whole label
+            assert all(" ".join(lb.lines) == lb.text for lb in labels)
+
+
+@pytest.mark.parametrize(("wf", "kind"), LAYOUTS)
+def test_no_two_arrows_share_a_line_but_into_one_arrowhead(wf: Workflow, kind: str) -> None:
+    """No two arrows run on the same stretch of line, in a channel, a gutter or a lane: a
+    rework loop has its own gutter track, never merged with another arrow, even one into the
+    same step. Only arrows into the same arrowhead meet, on their last stretch (the stub into
+    the symbol, and the horizontal entry line just before it), as flowcharts draw a join;
+    and arrows leaving one port share their first stretch (a fan-out)."""
+    lay, rows = _layout(wf, kind)
+    segs: list[tuple[int, int, str, float, float, float]] = []  # route, index, line, span
+    paths = [[(x, rows.y(y)) for x, y in r.points] for r in lay.routes]
+    for k, pts in enumerate(paths):
+        for j, ((x1, y1), (x2, y2)) in enumerate(itertools.pairwise(pts)):
+            if abs(x1 - x2) < 1e-6:
+                segs.append((k, j, "v", round(x1, 1), min(y1, y2), max(y1, y2)))
+            else:
+                segs.append((k, j, "h", round(y1, 1), min(x1, x2), max(x1, x2)))
+
+    def joins(k: int, j: int, line: str) -> bool:
+        last = len(paths[k]) - 2
+        return j == last or (j == last - 1 and line == "h")
+
+    def fans(k: int, j: int, line: str) -> bool:
+        return j == 0 or (j == 1 and line == "h")
+
+    by_line: dict[tuple[str, float], list[tuple[int, int, float, float]]] = {}
+    for k, j, line, at, lo, hi in segs:
+        by_line.setdefault((line, at), []).append((k, j, lo, hi))
+    for (line, at), runs in by_line.items():
+        for i, (k1, j1, lo1, hi1) in enumerate(runs):
+            for k2, j2, lo2, hi2 in runs[i + 1:]:
+                if k1 == k2 or min(hi1, hi2) - max(lo1, lo2) <= 0.5:
+                    continue
+                same_end = paths[k1][-1] == paths[k2][-1]
+                same_start = paths[k1][0] == paths[k2][0]
+                allowed = ((same_end and joins(k1, j1, line) and joins(k2, j2, line))
+                           or (same_start and fans(k1, j1, line) and fans(k2, j2, line)))
+                r1, r2 = lay.routes[k1], lay.routes[k2]
+                assert allowed, (line, at, (r1.source.id, r1.target), (r2.source.id, r2.target))
+
+
+@pytest.mark.parametrize("wf", [rich_workflow(75), outer_lanes_workflow()],
+                         ids=["uji-75", "keputusan-lajur-tepi"])
+def test_rework_loops_into_one_step_each_have_a_gutter_track(wf: Workflow) -> None:
+    lay = layout(wf)
+    row = {n.id: i for i, n in enumerate(wf.nodes)}
+    lane_right = max(b.right for b in lay.boxes)
+    tracks: dict[str, list[float]] = {}
+    for r in lay.routes:
+        if row[r.target] <= row[r.source.id]:
+            gutter = [x for x, _ in r.points if x > lane_right + 1]
+            if gutter:
+                tracks.setdefault(r.target, []).append(gutter[0])
+    shared = [xs for xs in tracks.values() if len(xs) > 1]
+    assert shared  # some step is the target of two rework loops through the right gutter
+    for xs in shared:
+        assert len(set(xs)) == len(xs), xs
 
 
 def test_svg_escapes_text_and_keeps_full_kegiatan_in_title() -> None:
