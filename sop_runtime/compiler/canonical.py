@@ -25,6 +25,16 @@ def _limit(t: TimeLimit | None) -> Any:
 
 
 def node_content(n: Node) -> dict[str, Any]:
+    content = _node_content(n)
+    # added to the form later: present only when used, so older versions keep their hash
+    if n.extension_by:
+        content["extension_by"] = list(n.extension_by)
+    if n.extension_scope != "langkah":
+        content["extension_scope"] = n.extension_scope
+    return content
+
+
+def _node_content(n: Node) -> dict[str, Any]:
     return {
         "id": n.id, "no": n.no, "kind": str(n.kind), "kegiatan": n.kegiatan, "role": n.role,
         "roles": list(n.roles),

@@ -252,9 +252,18 @@ def _build_node(
             if limit is None:
                 bad(tr("'sejak' butuh batas waktu", "'sejak' needs a time limit"),
                     "mutu_baku", "waktu")
-    if s.perpanjangan is not None and limit is None:
+    extension = s.perpanjangan
+    if extension is not None and limit is None and extension.memperpanjang != "waktu_pelayanan":
         bad(tr("'perpanjangan' butuh batas waktu pada mutu baku",
                "'perpanjangan' needs a time limit in mutu baku"), "perpanjangan")
+    if extension is not None and extension.memperpanjang != "langkah" and (
+            doc.standar_pelayanan is None or doc.standar_pelayanan.waktu_pelayanan is None):
+        bad(tr("'perpanjangan' memperpanjang waktu pelayanan, tetapi SOP tidak punya standar "
+               "pelayanan", "'perpanjangan' extends the service time, but the SOP has no "
+               "service standard"), "perpanjangan", "memperpanjang")
+    for j, r in enumerate(extension.oleh or () if extension else ()):
+        if r not in roles:
+            rep.add("E106", (*here, "perpanjangan", "oleh", j), role=r)
     timer = None
     if s.jika_lewat_waktu is not None:
         t = s.jika_lewat_waktu
@@ -273,7 +282,10 @@ def _build_node(
         inputs=tuple(mb.kelengkapan) if mb else (),
         outputs=tuple(mb.output) if mb else (), limit=limit,
         limit_set=mb is not None and mb.waktu is not None, anchor=anchor,
-        extension=s.perpanjangan, timer=timer, transitions=tuple(transitions),
+        extension=extension.batas if extension else None,
+        extension_by=tuple(extension.oleh or ()) if extension else (),
+        extension_scope=extension.memperpanjang if extension else "langkah", timer=timer,
+        transitions=tuple(transitions),
         enforcement=s.penegakan or doc.penegakan, action=s.aksi, sub_sop=s.sop,
         connector=s.penghubung, recorded_by=tuple(s.dicatat_oleh or ()), keterangan=s.keterangan,
     )

@@ -63,6 +63,8 @@ class Node:
     limit_set: bool = False          # the SOP states the time column (even "tidak ditentukan")
     anchor: Anchor | None = None
     extension: TimeLimit | None = None
+    extension_by: tuple[str, ...] = ()    # roles that may grant it (empty: the step's, supervisors)
+    extension_scope: str = "langkah"      # what it extends: langkah, waktu_pelayanan, keduanya
     timer: Timer | None = None
     transitions: tuple[Transition, ...] = ()
     enforcement: Penegakan = Penegakan.CATAT

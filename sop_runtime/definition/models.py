@@ -297,6 +297,21 @@ class JikaLewatWaktu(_Model):
     keterangan: str | None = None
 
 
+def _extension_from_limit(value: object) -> object:
+    """``perpanjangan: 3 hari kerja`` is ``perpanjangan: {batas: 3 hari kerja}``."""
+    return value if isinstance(value, dict) else {"batas": value}
+
+
+class Perpanjangan(_Model):
+    """The extension a step allows (used once, with a reason): how long, who may grant it
+    (``oleh``: roles; by default whoever may do the step, and the supervisors), and what it
+    extends: the step's limit, the case's service standard, or both."""
+
+    batas: TimeLimitField
+    oleh: list[str] | None = Field(default=None, min_length=1)
+    memperpanjang: Literal["langkah", "waktu_pelayanan", "keduanya"] = "langkah"
+
+
 class Penghubung(_Model):
     """Off-page connector: ``keluar`` leaves the page, ``masuk`` continues on another."""
 
@@ -318,7 +333,7 @@ class Langkah(_Model):
     lanjut: int | None = Field(default=None, ge=1)
     cabang: list[Cabang] | None = None
     jika_lewat_waktu: JikaLewatWaktu | None = None
-    perpanjangan: TimeLimitField | None = None
+    perpanjangan: Annotated[Perpanjangan, BeforeValidator(_extension_from_limit)] | None = None
     penegakan: PenegakanField | None = None
     aksi: str | None = Field(default=None, pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
     sop: str | None = Field(default=None, pattern=SOP_ID)

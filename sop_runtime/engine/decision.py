@@ -76,6 +76,9 @@ class _Decision(Checks):
         attempt = self.attempts.get(node.id, prev.attempt if prev else 0) + 1
         due, timer_due = step_deadlines(self.state, node, fields or self.state.fields,
                                         self.ctx.calendar, at, done=self.done_at)
+        if (node.id in self.state.granted_extensions and due is not None
+                and node.extension is not None and node.extension_scope != "waktu_pelayanan"):
+            due = self.ctx.calendar.due(due, node.extension)  # extended before it opened
         event = StepActivated(
             **self._env(at, system=True), node=node.id,
             attempt=attempt, due_at=due, timer_due=timer_due, early=early, reopened=reopened)
@@ -352,28 +355,56 @@ class _Decision(Checks):
             error=cmd.error, tries=cmd.tries, run=cmd.run))
 
     def _extend(self, cmd: ExtendStep) -> None:
+        """Use the step's extension: an act of authority, once, with a reason, by whom the SOP
+        entitles (never used up by anyone else: a try by another is refused and recorded,
+        whatever the SOP's enforcement); it extends what the SOP says it extends. A step not
+        open yet may be extended ahead: the extension applies when it opens."""
         node = self._node(cmd.node)
-        step = self._open_step(node)
-        self._not_before(step.activated_at, "langkah {node} aktif", node=node.id)
+        step = self.state.current(node.id)
+        if (step is not None and not step.is_open) or (
+                step is None and node.id in self.state.pending_early):
+            step = self._open_step(node)  # done or skipped: says so
+        if step is not None:
+            self._not_before(step.activated_at, "langkah {node} aktif", node=node.id)
         if node.extension is None:
             raise self._reject(
                 "no_extension", "SOP tidak memberi perpanjangan untuk langkah {node}",
                 "The SOP allows no extension for step {node}", node=node.id)
-        if step.extensions:
+        if (step.extensions if step is not None else node.id in self.state.granted_extensions):
             raise self._reject("already_extended", "Langkah {node} sudah diperpanjang",
                                "Step {node} has already been extended", node=node.id)
         if self.reason is None:
             raise self._reject("reason_required", "Perpanjangan wajib disertai alasan (--reason)",
                                "An extension needs a reason (--reason)")
-        assert self.actor is not None
-        if not self.ctx.directory.is_supervisor(self.actor, self.at):
-            self._authorise(node)
-        if not self._settle(node.enforcement, node.id):
+        service = node.extension_scope != "langkah"
+        if service and self.state.service_due is None:
+            raise self._reject(
+                "no_service_due", "Perkara ini tidak punya batas waktu pelayanan untuk "
+                "diperpanjang", "This case has no service due time to extend")
+        if not self._may_extend(node):
             return
-        base = step.due_at or self.at
+        calendar = self.ctx.calendar
+        due = None
+        if step is not None and node.extension_scope != "waktu_pelayanan":
+            due = calendar.due(step.due_at or self.at, node.extension)
+        service_due = (calendar.due(self.state.service_due, node.extension)
+                       if service and self.state.service_due is not None else None)
         self.events.append(StepExtended(
-            **self._env(), node=node.id, attempt=step.attempt,
-            due_at=self.ctx.calendar.due(base, node.extension), reason=self.reason))
+            **self._env(), node=node.id, attempt=step.attempt if step is not None else 0,
+            due_at=due, reason=self.reason, service_due=service_due))
+
+    def _may_extend(self, node: Node) -> bool:
+        """Whether the actor may grant ``node``'s extension: a holder (or Plh/Plt) of a role
+        the SOP names in ``perpanjangan.oleh``, else whoever may do the step, or a
+        supervisor. Anyone else is refused and the try recorded (False)."""
+        assert self.actor is not None
+        entitled = node.extension_by or self.wf.acting_roles(node)
+        if self.ctx.directory.grant_any(self.actor, entitled, self.at) is not None or (
+                not node.extension_by and self.ctx.directory.is_supervisor(self.actor, self.at)):
+            return True
+        self._violate(DeviationKind.WRONG_ACTOR, "perpanjangan.oleh",
+                      pelaksana=",".join(entitled), pengguna=self.actor)
+        return self._settle(Penegakan.TOLAK, node.id)
 
     def _reassign(self, cmd: ReassignStep) -> None:
         node = self._node(cmd.node)

@@ -130,11 +130,16 @@ class StepCompleted(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StepExtended(Event):
+    """The step's extension used: its new due time (``attempt`` 0 and no due time: granted
+    before the step opened, applied when it does), and the case's new service due time when
+    the extension extends the service standard."""
+
     TYPE = "step_extended"
     node: str
     attempt: int
-    due_at: datetime
+    due_at: datetime | None
     reason: str
+    service_due: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

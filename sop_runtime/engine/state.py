@@ -114,6 +114,8 @@ class CaseState:
     steps: tuple[StepState, ...] = ()
     # steps done ahead of the flow, not yet reached by it (the flow does not redo them)
     pending_early: frozenset[str] = frozenset()
+    # steps whose extension was granted before they opened (applied when they open)
+    granted_extensions: frozenset[str] = frozenset()
     deviations: int = 0
     refusals: int = 0
     incidents: int = 0                    # automated steps whose action failed
@@ -211,12 +213,14 @@ def _after(state: CaseState, event: Event) -> CaseState:
         if any(s.node == event.node and (s.attempt >= event.attempt or s.is_open)
                for s in state.steps):
             raise InvalidTransition(f"step {event.node}#{event.attempt} activated twice")
+        granted = event.node in state.granted_extensions
         new = create(StepState, node=event.node, attempt=event.attempt,
                      status=StepStatus.ACTIVE, activated_at=event.occurred_at,
                      due_at=event.due_at, timer_due=event.timer_due, assignee=event.assignee,
-                     early=event.early, reopened=event.reopened)
+                     early=event.early, reopened=event.reopened, extensions=int(granted))
         pending = state.pending_early | {event.node} if event.early else state.pending_early
-        return replace(state, steps=(*state.steps, new), pending_early=pending)
+        return replace(state, steps=(*state.steps, new), pending_early=pending,
+                       granted_extensions=state.granted_extensions - {event.node})
     if isinstance(event, StepClaimed):
         return _moved(state, event.node, event.attempt, StepStatus.CLAIMED,
                       claimed_by=event.actor, assignee=event.actor)
@@ -227,11 +231,16 @@ def _after(state: CaseState, event: Event) -> CaseState:
                        on_behalf_of=event.on_behalf_of, as_delegate=event.as_delegate)
         return replace(state, fields={**state.fields, **event.fields}) if event.fields else state
     if isinstance(event, StepExtended):
+        if event.service_due is not None:
+            state = replace(state, service_due=event.service_due)
+        if event.attempt == 0:  # granted before the step opened
+            return replace(state, granted_extensions=state.granted_extensions | {event.node})
         s = _step(state, event.node, event.attempt)
         if not s.is_open:
             raise InvalidTransition(f"step {event.node}#{event.attempt} extended while closed")
-        return replace(state, steps=_replace_step(
-            state, replace(s, due_at=event.due_at, extensions=s.extensions + 1)))
+        return replace(state, steps=_replace_step(state, replace(
+            s, due_at=s.due_at if event.due_at is None else event.due_at,
+            extensions=s.extensions + 1)))
     if isinstance(event, StepReassigned):
         s = _step(state, event.node, event.attempt)
         if not s.is_open:

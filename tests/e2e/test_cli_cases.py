@@ -268,6 +268,39 @@ def test_extend_uses_the_extension_the_sop_allows(tmp_path: Path) -> None:
     assert "tidak memberi perpanjangan" in r.stderr
 
 
+def test_an_extension_is_granted_by_whom_the_sop_names_even_ahead(tmp_path: Path) -> None:
+    """``perpanjangan: {batas, oleh}``: a try by someone else is refused (exit 4) and does
+    not use it up; the named officer may grant it before the step opens, and the step then
+    opens with its limit and the extension."""
+    defs = tmp_path / "defs"
+    shutil.copytree(DEFINITIONS, defs)
+    f = defs / "legalisasi-waarmerking.yaml"
+    text = f.read_text(encoding="utf-8")
+    step_2 = ("      waktu: tidak ditentukan\n      output: [Permohonan waarmerking telah "
+              "diteliti]\n")
+    assert step_2 in text
+    f.write_text(text.replace(step_2, step_2.replace("tidak ditentukan", "1 hari kerja")
+                              + "    perpanjangan: {batas: 2 hari kerja, oleh: [panitera]}\n",
+                              1), encoding="utf-8")
+    court = new_court(tmp_path, defs)
+    case = court.start("legalisasi-waarmerking", "rina.ptsp")
+    refused = court.fails(4, "extend", case, "2", "--as", "ridwan.panmudhkm", "--reason", "x")
+    assert "Ditolak" in refused.stderr, refused.stderr
+    court.ok("extend", case, "2", "--as", "bambang.panitera", "--reason", "disposisi Panitera")
+    court.complete(case, "1", "rina.ptsp",
+                   permohonan_waarmerking_diterima="Diterima di loket PTSP")
+    other = court.start("legalisasi-waarmerking", "rina.ptsp")  # the same, not extended
+    court.complete(other, "1", "rina.ptsp",
+                   permohonan_waarmerking_diterima="Diterima di loket PTSP")
+    [extended] = court.json("case", case)["open_steps"]
+    [plain] = court.json("case", other)["open_steps"]
+    # 1 + 2 hari kerja against 1: two working days later, at least two calendar days
+    gap = datetime.fromisoformat(extended["due_at"]) - datetime.fromisoformat(plain["due_at"])
+    assert gap.days >= 2, gap
+    r = court.fails(2, "extend", case, "2", "--as", "bambang.panitera", "--reason", "lagi")
+    assert "sudah diperpanjang" in r.stderr
+
+
 def test_a_revised_sop_gets_a_new_version_and_running_cases_keep_theirs(tmp_path: Path) -> None:
     import shutil
 

@@ -6,6 +6,7 @@ extensions, late entries, and times that cannot be."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -440,16 +441,16 @@ def test_only_steps_the_sop_allows_may_be_extended() -> None:
 
 
 @pytest.mark.parametrize("mode", ["catat", "tolak"])
-def test_an_extension_by_someone_else(mode: str) -> None:
+def test_an_extension_by_someone_else_is_refused_and_not_used_up(mode: str) -> None:
+    """An extension is an act of authority: under either enforcement a try by someone not
+    entitled is refused (and recorded), and the entitled officer may still use it."""
     c = extendable(mode)
     events = c.do(ExtendStep(actor="rina.ptsp", node="2", reason="membantu kasir"))
-    if mode == "tolak":
-        r = refused(events)
-        assert (r.command, r.code) == ("extend", "wrong_actor")
-        assert due_of(c, "2") == wit(2026, 12, 3, 16, 30)
-    else:
-        assert summary(events) == [("deviation_flagged", "wrong_actor", "2", 1),
-                                   ("step_extended", "2", 1)]
+    r = refused(events)
+    assert (r.command, r.code) == ("extend", "wrong_actor")
+    assert due_of(c, "2") == wit(2026, 12, 3, 16, 30)
+    assert summary(c.do(ExtendStep(actor="siti.kasir", node="2", reason="berkas asli"))) == [
+        ("step_extended", "2", 1)]
     # a supervisor may extend a step they do not hold
     c2 = extendable(mode)
     assert summary(c2.do(ExtendStep(actor="bambang.panitera", node="2",
@@ -625,3 +626,65 @@ def test_a_partys_late_act_is_the_partys_lateness_not_the_recorders() -> None:
     [own] = [e for e in events if isinstance(e, DeviationFlagged)
              and e.kind is DeviationKind.OVERDUE]
     assert own.actor == "rina.ptsp" and "pihak" not in own.evidence
+
+
+def granted_by(oleh: list[str] | None = None, scope: str = "langkah") -> Case:
+    """Step 2 (kasir, 2 hari kerja) may be extended by 3 hari kerja by ``oleh``, extending
+    ``scope``; the service standard is 5 hari kerja."""
+    extension: dict[str, Any] = {"batas": "3 hari kerja", "memperpanjang": scope}
+    if oleh:
+        extension["oleh"] = oleh
+    wf = chain({"kegiatan": "Meneliti berkas", "pelaksana": "kasir",
+                "mutu_baku": {"waktu": "2 hari kerja"}, "perpanjangan": extension},
+               {"kegiatan": "Menandatangani", "pelaksana": "panitera",
+                "mutu_baku": {"waktu": "1 hari kerja"}},
+               standar_pelayanan={"waktu_pelayanan": "5 hari kerja"})
+    c = Case(wf, now=wit(2026, 12, 1, 9))
+    c.do(StartCase(actor="rina.ptsp"))
+    return c
+
+
+def test_only_the_role_the_sop_names_may_grant_an_extension() -> None:
+    c = granted_by(["panitera"])
+    ok(c, "1", "rina.ptsp")
+    for who in ("siti.kasir", "sri.wkpn"):  # the step's own holder, a supervisor: not named
+        refusal = refused(c.do(ExtendStep(actor=who, node="2", reason="permintaan")))
+        assert refusal.code == "wrong_actor"
+    assert due_of(c, "2") == wit(2026, 12, 3, 16, 30)
+    events = c.do(ExtendStep(actor="bambang.panitera", node="2", reason="disposisi"))
+    assert summary(events) == [("step_extended", "2", 1)]
+    assert due_of(c, "2") == wit(2026, 12, 8, 16, 30)
+
+
+@pytest.mark.parametrize(("scope", "step_due", "service_due"), [
+    ("langkah", wit(2026, 12, 8, 16, 30), wit(2026, 12, 8, 16, 30)),
+    ("waktu_pelayanan", wit(2026, 12, 3, 16, 30), wit(2026, 12, 11, 16, 30)),
+    ("keduanya", wit(2026, 12, 8, 16, 30), wit(2026, 12, 11, 16, 30)),
+])
+def test_an_extension_extends_what_the_sop_says(scope: str, step_due: datetime,
+                                                service_due: datetime) -> None:
+    c = granted_by(scope=scope)
+    assert c.state.service_due == wit(2026, 12, 8, 16, 30)  # 5 hari kerja from Tuesday
+    ok(c, "1", "rina.ptsp")
+    c.do(ExtendStep(actor="siti.kasir", node="2", reason="pihak minta waktu"))
+    assert due_of(c, "2") == step_due and c.state.service_due == service_due
+    # an answer inside the extended service time is not a breach of it
+    ok(c.at(wit(2026, 12, 9, 9)), "2", "siti.kasir")
+    ok(c.at(wit(2026, 12, 10, 9)), "3", "bambang.panitera")
+    flags = [e.kind for e in ok(c.at(wit(2026, 12, 10, 10)), "4", "rina.ptsp")
+             if isinstance(e, DeviationFlagged)]
+    assert (DeviationKind.SERVICE_OVERDUE in flags) is (scope == "langkah")
+
+
+def test_a_step_not_open_yet_may_be_extended_ahead() -> None:
+    c = granted_by()
+    events = c.do(ExtendStep(actor="siti.kasir", node="2", reason="berkas asli menyusul"))
+    assert summary(events) == [("step_extended", "2", 0)]
+    assert c.state.current("2") is None and "2" in c.state.granted_extensions
+    with pytest.raises(CommandRejected) as exc:
+        c.do(ExtendStep(actor="siti.kasir", node="2", reason="lagi"))
+    assert exc.value.code == "already_extended"
+    ok(c, "1", "rina.ptsp")  # step 2 opens with its limit and the extension: 2 + 3 hari kerja
+    assert due_of(c, "2") == wit(2026, 12, 8, 16, 30)
+    assert c.state.current("2").extensions == 1  # type: ignore[union-attr]
+    assert not c.state.granted_extensions
