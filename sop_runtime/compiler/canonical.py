@@ -31,6 +31,8 @@ def node_content(n: Node) -> dict[str, Any]:
         content["extension_by"] = list(n.extension_by)
     if n.extension_scope != "langkah":
         content["extension_scope"] = n.extension_scope
+    if n.limit_end is not None:
+        content["limit_end"] = n.limit_end
     return content
 
 
@@ -54,7 +56,7 @@ def _node_content(n: Node) -> dict[str, Any]:
     }
 
 
-ADDED_LATER = ("kerahasiaan",)
+ADDED_LATER = ("kerahasiaan", "saluran")
 """Keys added to the form after versions were stored: absent (None), they are left out of
 the content, so an SOP that does not use them keeps the version it always had."""
 

@@ -126,7 +126,7 @@ def compile_document(
         service_anchor=(doc.standar_pelayanan.waktu_pelayanan_sejak
                         if doc.standar_pelayanan else None),
         enforcement=doc.penegakan,
-        readers=_readers(doc),
+        readers=_readers(doc), channel=doc.saluran or "loket",
         separation=tuple(doc.pemisahan_tugas),
         fields=tuple(doc.isian),
     )
@@ -282,6 +282,7 @@ def _build_node(
         inputs=tuple(mb.kelengkapan) if mb else (),
         outputs=tuple(mb.output) if mb else (), limit=limit,
         limit_set=mb is not None and mb.waktu is not None, anchor=anchor,
+        limit_end=mb.waktu.berakhir if mb is not None and mb.waktu is not None else None,
         extension=extension.batas if extension else None,
         extension_by=tuple(extension.oleh or ()) if extension else (),
         extension_scope=extension.memperpanjang if extension else "langkah", timer=timer,

@@ -61,6 +61,7 @@ class Node:
     outputs: tuple[Item, ...] = ()
     limit: TimeLimit | None = None
     limit_set: bool = False          # the SOP states the time column (even "tidak ditentukan")
+    limit_end: str | None = None     # when the limit's last day ends (None: the court's default)
     anchor: Anchor | None = None
     extension: TimeLimit | None = None
     extension_by: tuple[str, ...] = ()    # roles that may grant it (empty: the step's, supervisors)
@@ -99,6 +100,7 @@ class Workflow:
     fields: tuple[Isian, ...] = ()
     # a confidential SOP: the roles that may read its cases (None: anyone on the staff)
     readers: frozenset[str] | None = None
+    channel: str = "loket"  # how the service is asked for (picks the court's end of day)
     _by_id: dict[str, Node] = field(default_factory=dict, repr=False, compare=False)
     # indexes made once: every decision looks these up
     _roles_by_id: dict[str, Pelaksana] = field(default_factory=dict, repr=False, compare=False)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from sop_runtime.definition.models import SLUG, Sumber, TimeLimitField
+from sop_runtime.definition.models import SLUG, DayEnd, Sumber, TimeLimitField
 
 WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 
@@ -162,6 +162,16 @@ class HariLibur(_Model):
     penutupan: list[HariTutup] = Field(default_factory=list)
 
 
+class AkhirBatasWaktu(_Model):
+    """When the last day of a limit in days ends, per channel: at the office's close
+    (``tutup_kantor``), at the end of the day (``akhir_hari``) or at an hour (``HH:MM``).
+    A legal choice the court states with its basis (``dasar``)."""
+
+    loket: DayEnd = "tutup_kantor"
+    elektronik: DayEnd = "tutup_kantor"
+    dasar: list[str] = Field(default_factory=list)
+
+
 class Peran(_Model):
     """A role (jabatan) at the court."""
 
@@ -216,6 +226,7 @@ class CourtFile(_Model):
     periode_khusus: list[PeriodeKhusus] = Field(default_factory=list)
     hari_libur: HariLibur = HariLibur()
     batas_pencatatan: TimeLimitField | None = None  # later recording than this: late_entry
+    akhir_batas_waktu: AkhirBatasWaktu = AkhirBatasWaktu()
     # the fee table of the panjar biaya perkara (sop_runtime.definition.tarif), a path
     # relative to the folder of the court file, e.g. ``tarif/panjar.yaml``
     tarif_panjar: str | None = Field(default=None, min_length=1)

@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -42,6 +43,20 @@ from sop_runtime.definition.timelimit import (
 
 SLUG = r"^[a-z][a-z0-9_]*$"
 SOP_ID = r"^[a-z0-9][a-z0-9_-]*$"
+# the end of a limit's last day: office close, end of day, or an hour (HH:MM)
+_DAY_END = re.compile(r"^(tutup_kantor|akhir_hari|([01][0-9]|2[0-3]):[0-5][0-9])$")
+
+
+def _day_end(value: str) -> str:
+    if not _DAY_END.match(value):
+        raise PydanticCustomError(
+            "day_end", "'{v}' bukan akhir hari: tulis tutup_kantor, akhir_hari atau jam JJ:MM "
+            "(00:00-23:59) / '{v}' is no end of day: write tutup_kantor, akhir_hari or an "
+            "hour HH:MM (00:00-23:59)", {"v": value})
+    return value
+
+
+DayEnd = Annotated[str, AfterValidator(_day_end)]
 
 
 def _parse_limit(value: Any) -> Any:
@@ -262,6 +277,10 @@ class Waktu(_Model):
 
     batas: TimeLimitField | None
     sejak: Anchor | None = None
+    # when the last day of a limit in days ends: at the office's close (``tutup_kantor``), at
+    # the end of the day (``akhir_hari``), or at an hour (``"20:00"``); default: the court
+    # file's for the SOP's channel (``saluran``)
+    berakhir: DayEnd | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -379,4 +398,7 @@ class SopDocument(_Model):
     penegakan: PenegakanField = Penegakan.CATAT
     pemisahan_tugas: list[PemisahanTugas] = Field(default_factory=list)
     kerahasiaan: Kerahasiaan | None = None
+    # how the service is asked for: at the desk (``loket``) or electronically
+    # (``elektronik``); it picks the court file's end of a limit's last day
+    saluran: Literal["loket", "elektronik"] | None = None
     langkah: list[Langkah] = Field(min_length=2)

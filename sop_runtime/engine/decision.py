@@ -75,10 +75,12 @@ class _Decision(Checks):
         prev = self.state.current(node.id)
         attempt = self.attempts.get(node.id, prev.attempt if prev else 0) + 1
         due, timer_due = step_deadlines(self.state, node, fields or self.state.fields,
-                                        self.ctx.calendar, at, done=self.done_at)
+                                        self.ctx.calendar, at, done=self.done_at,
+                                        channel=self.wf.channel)
         if (node.id in self.state.granted_extensions and due is not None
                 and node.extension is not None and node.extension_scope != "waktu_pelayanan"):
-            due = self.ctx.calendar.due(due, node.extension)  # extended before it opened
+            due = self.ctx.calendar.due(  # extended before it opened
+                due, node.extension, end=node.limit_end, channel=self.wf.channel)
         event = StepActivated(
             **self._env(at, system=True), node=node.id,
             attempt=attempt, due_at=due, timer_due=timer_due, early=early, reopened=reopened)
@@ -386,8 +388,10 @@ class _Decision(Checks):
         calendar = self.ctx.calendar
         due = None
         if step is not None and node.extension_scope != "waktu_pelayanan":
-            due = calendar.due(step.due_at or self.at, node.extension)
-        service_due = (calendar.due(self.state.service_due, node.extension)
+            due = calendar.due(step.due_at or self.at, node.extension, end=node.limit_end,
+                               channel=self.wf.channel)
+        service_due = (calendar.due(self.state.service_due, node.extension,
+                                    channel=self.wf.channel)
                        if service and self.state.service_due is not None else None)
         self.events.append(StepExtended(
             **self._env(), node=node.id, attempt=step.attempt if step is not None else 0,

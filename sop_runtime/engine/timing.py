@@ -46,15 +46,16 @@ def anchor_time(state: CaseState, anchor: Anchor | None, fields: Mapping[str, st
 
 def step_deadlines(state: CaseState, node: Node, fields: Mapping[str, str],
                    calendar: CourtCalendar, activated: datetime, *,
-                   done: Mapping[str, datetime] | None = None
+                   done: Mapping[str, datetime] | None = None, channel: str = "loket"
                    ) -> tuple[datetime | None, datetime | None]:
     """(due, timer due) of ``node`` activated at ``activated``; ``done``: steps completed
-    by the decision that activates it (see :func:`anchor_time`)."""
+    by the decision that activates it (see :func:`anchor_time`). The limit's last day ends
+    as the step says, or as the court says for the SOP's ``channel``."""
     due = None
     if is_counted(node.limit):
         assert node.limit is not None
         due = calendar.due(anchor_time(state, node.anchor, fields, calendar, activated, done),
-                           node.limit)
+                           node.limit, end=node.limit_end, channel=channel)
     timer_due = None
     if node.timer is not None and is_counted(node.timer.limit):
         timer_due = calendar.due(
@@ -69,4 +70,4 @@ def service_deadline(workflow: Workflow, state: CaseState, fields: Mapping[str, 
         return None
     assert workflow.service_limit is not None
     return calendar.due(anchor_time(state, workflow.service_anchor, fields, calendar, started),
-                        workflow.service_limit)
+                        workflow.service_limit, channel=workflow.channel)

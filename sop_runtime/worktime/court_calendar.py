@@ -60,6 +60,7 @@ years costs a few lookups and a binary search per year crossed.
 from __future__ import annotations
 
 from calendar import monthrange
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -94,6 +95,10 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
+CLOSE, END_OF_DAY = "tutup_kantor", "akhir_hari"
+_DAY_ENDS = {"loket": CLOSE, "elektronik": CLOSE}
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class CourtCalendar:
     """Working time of one court: see the module docstring for the rules."""
@@ -102,6 +107,8 @@ class CourtCalendar:
     hours: OfficeHours
     days_off: DaysOff
     minutes_per_working_day: int
+    # when a limit's last day ends, per channel (loket, elektronik): see :meth:`due`
+    day_ends: Mapping[str, str] = field(default_factory=lambda: dict(_DAY_ENDS))
     _timeline: Timeline = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -117,6 +124,8 @@ class CourtCalendar:
             hours=OfficeHours.from_court(court.jam_kerja, court.periode_khusus),
             days_off=DaysOff.from_court(court.hari_libur),
             minutes_per_working_day=court.minutes_per_working_day(),
+            day_ends={"loket": court.akhir_batas_waktu.loket,
+                      "elektronik": court.akhir_batas_waktu.elektronik},
         )
 
     def _plan(self, day: date) -> DayPlan:
@@ -187,9 +196,12 @@ class CourtCalendar:
             raise ValueError("tanggal di luar kalender / date beyond the calendar") from None
         return self._close(self._timeline.next_working_day(target.toordinal()))
 
-    def due(self, start: datetime, limit: TimeLimit) -> datetime:
+    def due(self, start: datetime, limit: TimeLimit, *, end: str | None = None,
+            channel: str = "loket") -> datetime:
         """The deadline of ``limit`` counted from ``start`` (months, calendar days, working
-        days, then working minutes)."""
+        days, then working minutes). A limit in days ends on its last day at the office's
+        close, unless ``end`` (or else the court's end for ``channel``) says the end of the
+        day (``akhir_hari``) or an hour (``HH:MM``)."""
         for name in ("working_minutes", "working_days", "calendar_days", "months"):
             _not_negative(name, getattr(limit, name))
         moment = require_aware(start).astimezone(self.tz)
@@ -198,8 +210,20 @@ class CourtCalendar:
         if limit.working_days:
             moment = self.add_working_days(moment, limit.working_days)
         if limit.working_minutes:
-            moment = self.add_working_minutes(moment, limit.working_minutes)
+            return self.add_working_minutes(moment, limit.working_minutes)
+        if limit.months or limit.calendar_days or limit.working_days:
+            moment = self._day_end(moment.date(), end or self.day_ends.get(channel, CLOSE))
         return moment
+
+    def _day_end(self, day: date, end: str) -> datetime:
+        """``day`` ending as ``end`` says: the office's close, the day's last instant, or an
+        hour of it."""
+        if end == CLOSE:
+            return self._close(day.toordinal())
+        if end == END_OF_DAY:
+            return datetime.combine(day, time.max, tzinfo=self.tz)
+        hour, minute = (int(part) for part in end.split(":"))
+        return datetime.combine(day, time(hour, minute), tzinfo=self.tz)
 
     # -- elapsed time ---------------------------------------------------------------------
 

@@ -42,3 +42,28 @@ def test_a_late_step_is_late_in_the_unit_of_its_limit(tmp_path: Path, limit: str
     said = " ".join(court.ok("deviations", "--case", case, "--kind", "overdue").stdout.split())
     assert words.format(n=amount, worked=working(amount * 60)) in said, said
     assert "satuan" not in said and said.count("terlambat=") == 1, said
+
+
+@pytest.mark.parametrize(("waktu", "late"), [
+    ("2 hari", "terlambat=5 menit di luar jam kerja"),
+    ("{batas: 2 hari, berakhir: akhir_hari}", None),
+])
+def test_a_filing_after_the_close_of_the_last_day(tmp_path: Path, waktu: str,
+                                                    late: str | None) -> None:
+    folder = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, folder)
+    sop = folder / f"{SOP}.yaml"
+    text = sop.read_text(encoding="utf-8")
+    sop.write_text(text.replace("      waktu: tidak ditentukan\n", f"      waktu: {waktu}\n", 1),
+                   encoding="utf-8")
+    court = new_court(tmp_path, folder)
+    # Tuesday 24/11 09:00 + 2 hari: Thursday 26/11, whose office closes at 16:30
+    case = court.start(SOP, "rina.ptsp", "--at", "2026-11-24 09:00")
+    court.ok("complete", case, "1", "--as", "rina.ptsp", "--at", "2026-11-26 16:35",
+             "--output", "permohonan_waarmerking_diterima=Diterima", "--reason",
+             "dicatat dari buku register")
+    said = " ".join(court.ok("deviations", "--case", case, "--kind", "overdue").stdout.split())
+    if late is None:
+        assert "melewati batas waktu langkah" not in said, said
+    else:
+        assert late in said, said

@@ -4,6 +4,7 @@ import copy
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 import yaml
 
 from sop_runtime.compiler.compile import compile_document
@@ -225,3 +226,36 @@ def test_canonical_json_matches_the_standard_library_spelling() -> None:
     data = content(wf.document, wf.nodes)
     expected = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert canonical_json(data) == expected.encode()
+
+
+def test_the_end_of_a_limits_last_day_is_kept_and_checked() -> None:
+    data = synthetic_dict(6)
+    before = _compile(data).workflow
+    data["langkah"][3]["mutu_baku"]["waktu"] = {"batas": "14 hari", "berakhir": "akhir_hari"}
+    data["saluran"] = "elektronik"
+    wf = _compile(data).workflow
+    assert wf is not None and before is not None
+    assert (wf.node("4").limit_end, wf.channel, before.channel) == (
+        "akhir_hari", "elektronik", "loket")
+    assert wf.version != before.version
+    for bad in ("24:00", "tengah malam", "8:00"):
+        data["langkah"][3]["mutu_baku"]["waktu"]["berakhir"] = bad
+        with pytest.raises(ValidationError):
+            _compile(data)
+    data["langkah"][3]["mutu_baku"]["waktu"]["berakhir"] = "20:00"
+    data["saluran"] = "pos"
+    with pytest.raises(ValidationError):
+        _compile(data)
+
+
+def test_extension_by_whom_and_what_it_extends() -> None:
+    data = synthetic_dict(6)
+    plain = _compile(data).workflow
+    data["langkah"][1]["perpanjangan"] = "3 hari kerja"
+    bare = _compile(data).workflow
+    data["langkah"][1]["perpanjangan"] = {"batas": "3 hari kerja"}
+    spelled = _compile(data).workflow
+    assert plain is not None and bare is not None and spelled is not None
+    assert bare.version == spelled.version  # a bare limit is the short form
+    data["langkah"][1]["perpanjangan"] = {"batas": "3 hari kerja", "oleh": ["tidak_ada"]}
+    assert "E106" in _codes(data)

@@ -688,3 +688,27 @@ def test_a_step_not_open_yet_may_be_extended_ahead() -> None:
     assert due_of(c, "2") == wit(2026, 12, 8, 16, 30)
     assert c.state.current("2").extensions == 1  # type: ignore[union-attr]
     assert not c.state.granted_extensions
+
+
+@pytest.mark.parametrize(("waktu", "saluran", "late"), [
+    ("2 hari", None, True),                                     # ends at the office's close
+    ({"batas": "2 hari", "berakhir": "akhir_hari"}, None, False),
+    ({"batas": "2 hari", "berakhir": "20:00"}, None, True),
+    ({"batas": "2 hari", "berakhir": "21:00"}, None, False),
+])
+def test_a_filing_in_the_evening_of_the_last_day(waktu: Any, saluran: str | None,
+                                                 late: bool) -> None:
+    """A filing at 20:05 on the last day of a 2-day limit: late only if the day ended
+    before it, and then late by the minutes that passed (never by zero)."""
+    top: dict[str, Any] = {"saluran": saluran} if saluran else {}
+    wf = chain({"kegiatan": "Menerima memori banding", "pelaksana": "petugas_ptsp",
+                "mutu_baku": {"waktu": waktu}}, **top)
+    c = Case(wf, now=wit(2026, 12, 1, 9))
+    c.do(StartCase(actor="rina.ptsp"))
+    ok(c, "1", "rina.ptsp")
+    events = ok(c.at(wit(2026, 12, 3, 20, 5)), "2", "rina.ptsp")
+    flags = [e for e in events if isinstance(e, DeviationFlagged)
+             and e.kind is DeviationKind.OVERDUE]
+    assert bool(flags) is late
+    for flag in flags:
+        assert flag.evidence["satuan"] == "menit" and int(flag.evidence["terlambat"]) > 0

@@ -565,3 +565,32 @@ def test_lateness_in_words() -> None:
     assert describe_lateness("menit", 1, 450, "en") == "1 min outside office hours"
     with pytest.raises(ValueError, match="satuan"):
         describe_lateness("jam", 1, 450)
+
+
+# -- when a limit's last day ends -----------------------------------------------------------
+
+@pytest.mark.parametrize(("limit", "end", "expected"), [
+    ("2 hari", None, wit(2026, 12, 3, 16, 30)),             # the office's close (default)
+    ("2 hari", "tutup_kantor", wit(2026, 12, 3, 16, 30)),
+    ("2 hari", "akhir_hari", datetime.combine(date(2026, 12, 3), time.max, tzinfo=WIT)),
+    ("2 hari", "20:00", wit(2026, 12, 3, 20, 0)),
+    ("1 hari kerja", "akhir_hari", datetime.combine(date(2026, 12, 2), time.max, tzinfo=WIT)),
+    # a limit in working minutes ends when they run out, whatever the day's end
+    ("2 jam", "akhir_hari", wit(2026, 12, 1, 11, 0)),
+    # the last day rolls forward past the weekend, then ends as said: Monday 7/12
+    ("4 hari", "20:00", wit(2026, 12, 7, 20, 0)),
+])
+def test_a_limit_in_days_ends_its_last_day_as_said(limit: str, end: str | None,
+                                                   expected: datetime) -> None:
+    assert CAL.due(wit(2026, 12, 1, 9), parse_time_limit(limit), end=end) == expected
+
+
+def test_the_courts_end_of_day_per_channel() -> None:
+    electronic = CourtCalendar.from_court(court(akhir_batas_waktu={
+        "elektronik": "akhir_hari", "dasar": ["uji"]}))
+    start, limit = wit(2026, 12, 1, 9), parse_time_limit("2 hari")
+    assert electronic.due(start, limit) == wit(2026, 12, 3, 16, 30)  # at the desk
+    assert electronic.due(start, limit, channel="elektronik") == datetime.combine(
+        date(2026, 12, 3), time.max, tzinfo=WIT)
+    assert electronic.due(start, limit, end="12:00", channel="elektronik") == wit(
+        2026, 12, 3, 12, 0)  # the step's own end wins
