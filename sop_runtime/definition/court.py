@@ -162,6 +162,17 @@ class HariLibur(_Model):
     penutupan: list[HariTutup] = Field(default_factory=list)
 
 
+class TenggangHukum(_Model):
+    """Which days off push the last day of a term in calendar days (``hari``, ``bulan``: the
+    statutes' terms) to the next day: weekends and national holidays always do; whether the
+    office's cuti bersama and its own closures do too is the court's legal choice, stated
+    with its basis (``dasar``). Terms in working days follow the office's calendar."""
+
+    cuti_bersama: bool = True
+    penutupan: bool = True
+    dasar: list[str] = Field(default_factory=list)
+
+
 class AkhirBatasWaktu(_Model):
     """When the last day of a limit in days ends, per channel: at the office's close
     (``tutup_kantor``), at the end of the day (``akhir_hari``) or at an hour (``HH:MM``).
@@ -227,6 +238,7 @@ class CourtFile(_Model):
     hari_libur: HariLibur = HariLibur()
     batas_pencatatan: TimeLimitField | None = None  # later recording than this: late_entry
     akhir_batas_waktu: AkhirBatasWaktu = AkhirBatasWaktu()
+    tenggang_hukum: TenggangHukum = TenggangHukum()
     # the fee table of the panjar biaya perkara (sop_runtime.definition.tarif), a path
     # relative to the folder of the court file, e.g. ``tarif/panjar.yaml``
     tarif_panjar: str | None = Field(default=None, min_length=1)

@@ -109,12 +109,17 @@ class CourtCalendar:
     minutes_per_working_day: int
     # when a limit's last day ends, per channel (loket, elektronik): see :meth:`due`
     day_ends: Mapping[str, str] = field(default_factory=lambda: dict(_DAY_ENDS))
+    # the days off that push a term in calendar days forward (None: the office's)
+    term_days_off: DaysOff | None = None
     _timeline: Timeline = field(init=False, repr=False)
+    _terms: Timeline = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.minutes_per_working_day <= 0:
             raise ValueError("minutes_per_working_day must be positive")
         object.__setattr__(self, "_timeline", Timeline(self._plan))
+        object.__setattr__(self, "_terms", self._timeline if self.term_days_off is None
+                           else Timeline(self._term_plan))
 
     @classmethod
     def from_court(cls, court: CourtFile) -> CourtCalendar:
@@ -126,10 +131,19 @@ class CourtCalendar:
             minutes_per_working_day=court.minutes_per_working_day(),
             day_ends={"loket": court.akhir_batas_waktu.loket,
                       "elektronik": court.akhir_batas_waktu.elektronik},
+            term_days_off=_term_days_off(court),
         )
 
     def _plan(self, day: date) -> DayPlan:
         if self.days_off.name(day) is not None:
+            return ()
+        return tuple((self._tick_at(day, start), self._tick_at(day, end))
+                     for start, end in self.hours.spans(day))
+
+    def _term_plan(self, day: date) -> DayPlan:
+        """The office's hours of ``day`` unless it is a day off for terms in calendar days."""
+        assert self.term_days_off is not None
+        if self.term_days_off.name(day) is not None:
             return ()
         return tuple((self._tick_at(day, start), self._tick_at(day, end))
                      for start, end in self.hours.spans(day))
@@ -186,7 +200,8 @@ class CourtCalendar:
 
     def add_calendar(self, start: datetime, *, days: int = 0, months: int = 0) -> datetime:
         """Close of office on the start's date plus ``months`` then ``days``, rolled forward
-        to the next working day when that date is not one."""
+        to the next day that is not a day off for terms in calendar days (the office's
+        calendar unless the court file's ``tenggang_hukum`` says otherwise)."""
         _not_negative("days", days)
         _not_negative("months", months)
         _, day = self._local(start)
@@ -194,7 +209,8 @@ class CourtCalendar:
             target = add_months(date.fromordinal(day), months) + timedelta(days=days)
         except OverflowError:
             raise ValueError("tanggal di luar kalender / date beyond the calendar") from None
-        return self._close(self._timeline.next_working_day(target.toordinal()))
+        last = self._terms.next_working_day(target.toordinal())
+        return from_ticks(self._terms.plan(last)[-1][1], self.tz)
 
     def due(self, start: datetime, limit: TimeLimit, *, end: str | None = None,
             channel: str = "loket") -> datetime:
@@ -211,15 +227,13 @@ class CourtCalendar:
             moment = self.add_working_days(moment, limit.working_days)
         if limit.working_minutes:
             return self.add_working_minutes(moment, limit.working_minutes)
-        if limit.months or limit.calendar_days or limit.working_days:
-            moment = self._day_end(moment.date(), end or self.day_ends.get(channel, CLOSE))
-        return moment
+        day_end = end or self.day_ends.get(channel, CLOSE)
+        if day_end != CLOSE and (limit.months or limit.calendar_days or limit.working_days):
+            moment = self._day_end(moment.date(), day_end)
+        return moment  # else the last day's close, where counting it left it
 
     def _day_end(self, day: date, end: str) -> datetime:
-        """``day`` ending as ``end`` says: the office's close, the day's last instant, or an
-        hour of it."""
-        if end == CLOSE:
-            return self._close(day.toordinal())
+        """``day`` ending as ``end`` says: the day's last instant, or an hour of it."""
         if end == END_OF_DAY:
             return datetime.combine(day, time.max, tzinfo=self.tz)
         hour, minute = (int(part) for part in end.split(":"))
@@ -260,3 +274,16 @@ class CourtCalendar:
         """``2 hari kerja 3 jam 15 menit`` / ``2 working days 3 h 15 min``, in working days
         of the court's average working-day length."""
         return describe_working(seconds, self.minutes_per_working_day, lang)
+
+
+def _term_days_off(court: CourtFile) -> DaysOff | None:
+    """The days off of terms in calendar days, when the court file makes them differ from
+    the office's (``tenggang_hukum``); None when they are the same."""
+    terms, days_off = court.tenggang_hukum, court.hari_libur
+    if (terms.cuti_bersama or not days_off.cuti_bersama) and (
+            terms.penutupan or not days_off.penutupan):
+        return None
+    return DaysOff(national=days_off.nasional,
+                   cuti_bersama=days_off.cuti_bersama and terms.cuti_bersama,
+                   closures=[(c.tanggal, c.sampai or c.tanggal, c.nama)
+                             for c in days_off.penutupan] if terms.penutupan else ())

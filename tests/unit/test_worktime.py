@@ -594,3 +594,39 @@ def test_the_courts_end_of_day_per_channel() -> None:
         date(2026, 12, 3), time.max, tzinfo=WIT)
     assert electronic.due(start, limit, end="12:00", channel="elektronik") == wit(
         2026, 12, 3, 12, 0)  # the step's own end wins
+
+
+# -- two calendars: the office's, and the days that end a term in calendar days -------------
+
+def test_a_statutory_term_may_end_on_a_cuti_bersama_day() -> None:
+    """14 hari from Thursday 10/12/2026 end on Thursday 24/12, cuti bersama Natal. On the
+    office's calendar the term rolls past it, Christmas and the weekend to Monday 28/12;
+    a court whose terms count cuti bersama as a day (tenggang_hukum.cuti_bersama: false)
+    ends it on the 24th. Working days stay the office's either way."""
+    terms = CourtCalendar.from_court(court(tenggang_hukum={
+        "cuti_bersama": False, "dasar": ["uji: pilihan hukum pengadilan"]}))
+    start, fourteen = wit(2026, 12, 10, 9), parse_time_limit("14 hari")
+    assert CAL.due(start, fourteen) == wit(2026, 12, 28, 16, 30)
+    assert terms.due(start, fourteen) == wit(2026, 12, 24, 16, 30)
+    assert terms.due(start, fourteen, end="akhir_hari") == datetime.combine(
+        date(2026, 12, 24), time.max, tzinfo=WIT)
+    # Christmas itself (a national holiday) always pushes a term on
+    assert terms.due(wit(2026, 12, 11, 9), fourteen) == wit(2026, 12, 28, 16, 30)
+    # the office is closed on the 24th all the same: working days and minutes skip it
+    one = parse_time_limit("1 hari kerja")
+    assert terms.due(wit(2026, 12, 23, 9), one) == CAL.due(wit(2026, 12, 23, 9), one) == wit(
+        2026, 12, 28, 16, 30)
+    assert not terms.is_working_day(date(2026, 12, 24))
+
+
+def test_terms_follow_the_office_unless_the_court_says_otherwise() -> None:
+    same = CourtCalendar.from_court(court(tenggang_hukum={"cuti_bersama": True}))
+    assert same.term_days_off is None
+    closures = court(hari_libur={"penutupan": [{"tanggal": "2026-07-10", "nama": "Hari jadi"}]},
+                     tenggang_hukum={"penutupan": False})
+    terms = CourtCalendar.from_court(closures)
+    # 14 hari from Friday 26/6 end on Friday 10/7, a local closure: a term is not moved
+    assert terms.due(wit(2026, 6, 26, 9), parse_time_limit("14 hari")) == wit(2026, 7, 10, 16, 30)
+    assert CourtCalendar.from_court(closures.model_copy(update={
+        "tenggang_hukum": closures.tenggang_hukum.model_copy(update={"penutupan": True})})).due(
+        wit(2026, 6, 26, 9), parse_time_limit("14 hari")) == wit(2026, 7, 13, 16, 30)
