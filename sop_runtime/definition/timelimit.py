@@ -50,6 +50,7 @@ class TimeLimit:
     months: int = 0
     approx: bool = False
     text: str = ""
+    same_day: bool = False  # "pada hari itu juga": by the end of the day it starts on
 
     def canonical(self) -> str:
         """A stable spelling used for hashing and machine output (ISO-like, with WD for
@@ -61,7 +62,7 @@ class TimeLimit:
             parts.append(f"{self.calendar_days}D")
         if self.working_days:
             parts.append(f"{self.working_days}WD")
-        date = "".join(parts)
+        date = "".join(parts) or ("0D" if self.same_day else "")
         time = f"T{self.working_minutes}M" if self.working_minutes else ""
         return ("~" if self.approx else "") + "P" + date + time
 
@@ -72,12 +73,14 @@ class TimeLimit:
         whole working day), a month as 30 days.
         """
         days = self.calendar_days + 30 * self.months
-        working_days = self.working_days + -(-days * 5 // 7)
+        working_days = self.working_days + -(-days * 5 // 7) + int(self.same_day)
         return self.working_minutes + working_days * minutes_per_working_day
 
     def describe(self) -> str:
         """Human text in the current language (``2 jam``, ``14 hari kalender``...)."""
         bits: list[str] = []
+        if self.same_day:
+            bits.append(tr("hari itu juga", "the same day"))
         if self.months:
             bits.append(tr("{n} bulan", "{n} months", n=self.months))
         if self.calendar_days:
@@ -97,7 +100,10 @@ class TimeLimit:
 
 _APPROX = re.compile(r"^(±|\+/-|\+-|kurang\s+lebih|kira-kira|rata-rata|rata2|sekitar)\s*", re.I)
 _MAX = re.compile(
-    r"^(maks(?:imal|imum)?\.?|paling\s+lama|selambat-lambatnya|paling\s+lambat|max\.?)\s*", re.I)
+    r"^(maks(?:imal|imum)?\.?|paling\s+lama|selambat-lambatnya|selama-lamanya|paling\s+lambat"
+    r"|dalam\s+(?:tenggang\s+)?waktu|max\.?)\s*", re.I)
+# "pada hari itu juga" and its like: by the end of the day the limit starts on
+_SAME_DAY = re.compile(r"^(pada\s+)?hari\s+(itu\s+juga|yang\s+sama)$", re.I)
 _PAREN = re.compile(r"\([^)]*\)")
 _NUM = r"\d+(?:[.,]\d+)?"
 _RANGE_SEP = r"\s*(?:-|–|—|s\.?\s?d\.?|s/d|sampai(?:\s+dengan)?|hingga)\s*"
@@ -157,6 +163,8 @@ def parse_time_limit(text: str) -> TimeLimit:
             break
         approx = approx or bool(_APPROX.match(rest))
         rest = rest[m.end():]
+    if _SAME_DAY.match(" ".join(rest.split())):
+        return TimeLimit(approx=approx, text=original, same_day=True)
     minutes = Fraction(0)
     wd = cd = mo = 0
     matched = False

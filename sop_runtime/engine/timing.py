@@ -17,7 +17,8 @@ from sop_runtime.worktime import CourtCalendar
 def is_counted(limit: TimeLimit | None) -> bool:
     """Whether ``limit`` gives a deadline (``tidak ditentukan`` does not)."""
     return limit is not None and bool(
-        limit.working_minutes or limit.working_days or limit.calendar_days or limit.months)
+        limit.working_minutes or limit.working_days or limit.calendar_days or limit.months
+        or limit.same_day)
 
 
 def anchor_time(state: CaseState, anchor: Anchor | None, fields: Mapping[str, str],

@@ -221,14 +221,15 @@ class CourtCalendar:
         for name in ("working_minutes", "working_days", "calendar_days", "months"):
             _not_negative(name, getattr(limit, name))
         moment = require_aware(start).astimezone(self.tz)
-        if limit.months or limit.calendar_days:
+        if limit.months or limit.calendar_days or limit.same_day:
             moment = self.add_calendar(moment, days=limit.calendar_days, months=limit.months)
         if limit.working_days:
             moment = self.add_working_days(moment, limit.working_days)
         if limit.working_minutes:
             return self.add_working_minutes(moment, limit.working_minutes)
         day_end = end or self.day_ends.get(channel, CLOSE)
-        if day_end != CLOSE and (limit.months or limit.calendar_days or limit.working_days):
+        if day_end != CLOSE and (limit.months or limit.calendar_days or limit.working_days
+                                 or limit.same_day):
             moment = self._day_end(moment.date(), day_end)
         return moment  # else the last day's close, where counting it left it
 
@@ -256,7 +257,7 @@ class CourtCalendar:
         if at <= due:
             return "menit_kerja", 0
         a, b = due.astimezone(self.tz), at.astimezone(self.tz)
-        if limit is not None and (limit.calendar_days or limit.months):
+        if limit is not None and (limit.calendar_days or limit.months or limit.same_day):
             days = (b.date() - a.date()).days
             if days > 0:
                 return "hari", days

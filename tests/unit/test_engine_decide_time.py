@@ -712,3 +712,17 @@ def test_a_filing_in_the_evening_of_the_last_day(waktu: Any, saluran: str | None
     assert bool(flags) is late
     for flag in flags:
         assert flag.evidence["satuan"] == "menit" and int(flag.evidence["terlambat"]) > 0
+
+
+def test_a_step_to_be_done_the_same_day() -> None:
+    """"Pada hari itu juga": done the next morning it is a day late."""
+    wf = chain({"kegiatan": "Menyampaikan relaas", "pelaksana": "petugas_ptsp",
+                "mutu_baku": {"waktu": "pada hari itu juga"}})
+    c = Case(wf, now=wit(2026, 12, 1, 9))
+    c.do(StartCase(actor="rina.ptsp"))
+    ok(c, "1", "rina.ptsp")
+    assert due_of(c, "2") == wit(2026, 12, 1, 16, 30)
+    events = ok(c.at(wit(2026, 12, 2, 9)), "2", "rina.ptsp")
+    [late] = [e for e in events if isinstance(e, DeviationFlagged)
+              and e.kind is DeviationKind.OVERDUE]
+    assert (late.evidence["satuan"], late.evidence["terlambat"]) == ("hari", "1")

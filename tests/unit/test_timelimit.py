@@ -101,3 +101,26 @@ def test_ten_years_is_the_longest_limit(text: str) -> None:
 def test_a_limit_longer_than_ten_years_is_refused(text: str) -> None:
     with pytest.raises(TimeLimitError, match=r"paling lama 10 tahun|di belakang koma"):
         parse_time_limit(text)
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("selama-lamanya 8 hari", 8),
+    ("dalam waktu 14 hari", 14),
+    ("dalam tenggang waktu 7 (tujuh) hari", 7),
+    ("selambat-lambatnya 3 hari", 3),
+])
+def test_the_statutes_own_wording(text: str, days: int) -> None:
+    limit = parse_time_limit(text)
+    assert (limit.calendar_days, limit.text) == (days, text)
+
+
+@pytest.mark.parametrize("text", ["pada hari itu juga", "hari itu juga", "Pada hari yang sama",
+                                  "paling lambat pada hari itu juga"])
+def test_the_same_day(text: str) -> None:
+    limit = parse_time_limit(text)
+    assert limit.same_day and limit.canonical() == "P0D"
+    assert not (limit.calendar_days or limit.working_days or limit.working_minutes)
+    set_lang("id")
+    assert limit.describe() == "hari itu juga"
+    assert limit.nominal_minutes(450) == 450
+    set_lang(None)

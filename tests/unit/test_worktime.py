@@ -630,3 +630,13 @@ def test_terms_follow_the_office_unless_the_court_says_otherwise() -> None:
     assert CourtCalendar.from_court(closures.model_copy(update={
         "tenggang_hukum": closures.tenggang_hukum.model_copy(update={"penutupan": True})})).due(
         wit(2026, 6, 26, 9), parse_time_limit("14 hari")) == wit(2026, 7, 13, 16, 30)
+
+
+def test_a_same_day_limit_ends_with_the_day_it_starts_on() -> None:
+    same_day = parse_time_limit("pada hari itu juga")
+    assert CAL.due(wit(2026, 12, 1, 9), same_day) == wit(2026, 12, 1, 16, 30)
+    assert CAL.due(wit(2026, 12, 1, 9), same_day, end="akhir_hari") == datetime.combine(
+        date(2026, 12, 1), time.max, tzinfo=WIT)
+    # started on a Saturday: the day it can be done is Monday
+    assert CAL.due(wit(2026, 12, 5, 9), same_day) == wit(2026, 12, 7, 16, 30)
+    assert CAL.lateness(wit(2026, 12, 1, 16, 30), wit(2026, 12, 2, 9), same_day) == ("hari", 1)
