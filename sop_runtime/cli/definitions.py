@@ -131,9 +131,7 @@ def _limit_text(n: Node) -> str:
         return tr("tidak ditentukan", "not set") if n.limit_set else "-"
     text = n.limit.text or n.limit.describe()
     if n.anchor is not None:
-        since = (tr("sejak langkah {x}", "from step {x}", x=n.anchor.langkah)
-                 if n.anchor.langkah else tr("sejak {x}", "from {x}", x=n.anchor.isian))
-        text += f" ({since})"
+        text += f" ({n.anchor.describe()})"
     return text
 
 

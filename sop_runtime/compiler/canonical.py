@@ -43,11 +43,12 @@ def _node_content(n: Node) -> dict[str, Any]:
         "inputs": [i.model_dump(mode="json") for i in n.inputs],
         "outputs": [o.model_dump(mode="json") for o in n.outputs],
         "limit": _limit(n.limit), "limit_set": n.limit_set,
-        "anchor": n.anchor.model_dump(mode="json") if n.anchor else None,
+        "anchor": _without_absent(n.anchor.model_dump(mode="json")) if n.anchor else None,
         "extension": _limit(n.extension),
         "timer": None if n.timer is None else {
             "limit": _limit(n.timer.limit), "target": n.timer.target,
-            "anchor": n.timer.anchor.model_dump(mode="json") if n.timer.anchor else None,
+            "anchor": (_without_absent(n.timer.anchor.model_dump(mode="json"))
+                       if n.timer.anchor else None),
             "note": n.timer.note},
         "transitions": [[t.target, str(t.kind), t.label] for t in n.transitions],
         "enforcement": str(n.enforcement), "action": n.action, "sub_sop": n.sub_sop,
@@ -61,8 +62,23 @@ ADDED_LATER = ("kerahasiaan", "saluran")
 the content, so an SOP that does not use them keeps the version it always had."""
 
 
+ADDED_LATER_NESTED = ("paling_akhir", "paling_awal")
+"""Keys added to nested parts of the form (an anchor's) later: left out when absent."""
+
+
+def _without_absent(value: Any) -> Any:
+    """``value`` with the keys of :data:`ADDED_LATER_NESTED` that are None removed, at any
+    depth."""
+    if isinstance(value, dict):
+        return {k: _without_absent(v) for k, v in value.items()
+                if not (k in ADDED_LATER_NESTED and v is None)}
+    if isinstance(value, list):
+        return [_without_absent(v) for v in value]
+    return value
+
+
 def content(wf_doc: SopDocument, nodes: tuple[Node, ...]) -> dict[str, Any]:
-    document = wf_doc.model_dump(mode="json", exclude={"langkah"})
+    document = _without_absent(wf_doc.model_dump(mode="json", exclude={"langkah"}))
     for key in ADDED_LATER:
         if document.get(key) is None:
             document.pop(key, None)

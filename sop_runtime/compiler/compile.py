@@ -294,6 +294,9 @@ def _build_node(
 
 def _check_anchor(anchor: object, no: int, path: Path, rep: _Reporter,
                   index_of: dict[int, int], fields: set[str]) -> None:
+    for key in ("paling_akhir", "paling_awal"):
+        for i, part in enumerate(getattr(anchor, key, None) or ()):
+            _check_anchor(part, no, (*path, key, i), rep, index_of, fields)
     langkah = getattr(anchor, "langkah", None)
     isian = getattr(anchor, "isian", None)
     if langkah is not None:
@@ -369,8 +372,10 @@ def _warn_service_standard(doc: SopDocument, nodes: tuple[Node, ...], rep: _Repo
     weights: dict[str, int] = {}
     anchors: dict[str, str] = {}
     for n in nodes:
-        if n.limit is None or (n.anchor is not None and n.anchor.isian is not None):
-            weights[n.id] = 0  # no limit, or counted from a date outside the procedure
+        if n.limit is None or (n.anchor is not None and n.anchor.langkah is None):
+            # no limit, or counted from a date outside the procedure (or the later or
+            # earlier of several moments: not a path's sum either)
+            weights[n.id] = 0
         else:
             weights[n.id] = n.limit.nominal_minutes(minutes_per_day)
             if n.anchor is not None and n.anchor.langkah is not None:

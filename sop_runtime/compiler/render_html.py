@@ -228,10 +228,7 @@ def _waktu(node: Node) -> str:
         return tr("tidak ditentukan", "not specified") if node.limit_set else ""
     text = node.limit.describe()
     if node.anchor is not None:
-        if node.anchor.langkah is not None:
-            text += " " + tr("sejak langkah {n}", "from step {n}", n=node.anchor.langkah)
-        elif node.anchor.isian is not None:
-            text += " " + tr("sejak {f}", "from {f}", f=node.anchor.isian.replace("_", " "))
+        text += " " + node.anchor.describe()
     if node.extension is not None:
         text += "; " + tr("dapat diperpanjang {x}", "extendable by {x}",
                           x=node.extension.describe())

@@ -208,18 +208,45 @@ class Identitas(_Model):
 
 
 class Anchor(_Model):
-    """Where a limit counts from: an earlier step's completion, or a date in the case."""
+    """Where a limit counts from: an earlier step's completion, a date in the case, or the
+    later (``paling_akhir``) or earlier (``paling_awal``) of several such moments (the
+    verdict or its notice, whichever the party received last)."""
 
     langkah: int | None = Field(default=None, ge=1)
     isian: str | None = Field(default=None, pattern=SLUG)
+    paling_akhir: list[Anchor] | None = Field(default=None, min_length=2, max_length=8)
+    paling_awal: list[Anchor] | None = Field(default=None, min_length=2, max_length=8)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Anchor:
-        if (self.langkah is None) == (self.isian is None):
+        given = [k for k in ("langkah", "isian", "paling_akhir", "paling_awal")
+                 if getattr(self, k) is not None]
+        if len(given) != 1:
             raise PydanticCustomError(
-                "anchor", "'sejak' butuh tepat satu dari 'langkah' atau 'isian' / "
-                "'sejak' needs exactly one of 'langkah' or 'isian'")
+                "anchor", "'sejak' butuh tepat satu dari 'langkah', 'isian', 'paling_akhir' "
+                "atau 'paling_awal' / 'sejak' needs exactly one of 'langkah', 'isian', "
+                "'paling_akhir' or 'paling_awal'")
         return self
+
+    def parts(self) -> list[Anchor]:
+        """The moments a composite anchor chooses from (itself when it is one)."""
+        return self.paling_akhir or self.paling_awal or [self]
+
+    def describe(self) -> str:
+        """``sejak langkah 4`` / ``sejak tanggal putusan`` / ``sejak yang paling akhir dari
+        tanggal putusan, tanggal pemberitahuan``, in the current language."""
+        from sop_runtime.i18n import tr
+
+        if self.langkah is not None:
+            return tr("sejak langkah {n}", "from step {n}", n=self.langkah)
+        if self.isian is not None:
+            return tr("sejak {f}", "from {f}", f=self.isian.replace("_", " "))
+        which = [part.describe().split(" ", 1)[1] for part in self.parts()]
+        if self.paling_akhir:
+            return tr("sejak yang paling akhir dari {x}", "from the latest of {x}",
+                      x=", ".join(which))
+        return tr("sejak yang paling awal dari {x}", "from the earliest of {x}",
+                  x=", ".join(which))
 
 
 class StandarPelayanan(_Model):

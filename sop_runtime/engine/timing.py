@@ -29,19 +29,34 @@ def anchor_time(state: CaseState, anchor: Anchor | None, fields: Mapping[str, st
     decision being made, not in ``state`` yet (their latest completion)."""
     if anchor is None:
         return fallback
+    known = _known_time(state, anchor, fields, calendar, done_now)
+    return fallback if known is None else known
+
+
+def _known_time(state: CaseState, anchor: Anchor, fields: Mapping[str, str],
+                calendar: CourtCalendar, done_now: Mapping[str, datetime] | None
+                ) -> datetime | None:
+    """When ``anchor`` was, or None while it is not known; of a composite anchor, the latest
+    (``paling_akhir``) or earliest (``paling_awal``) of its known parts."""
+    if anchor.paling_akhir or anchor.paling_awal:
+        known = [t for part in anchor.parts()
+                 if (t := _known_time(state, part, fields, calendar, done_now)) is not None]
+        if not known:
+            return None
+        return max(known) if anchor.paling_akhir else min(known)
     if anchor.langkah is not None:
         if done_now and str(anchor.langkah) in done_now:
             return done_now[str(anchor.langkah)]
         done = [s for s in state.steps
                 if s.node == str(anchor.langkah) and s.status is StepStatus.DONE]
-        return done[-1].completed_at or fallback if done else fallback
+        return done[-1].completed_at if done else None
     value = fields.get(anchor.isian or "")
     if value is None:
-        return fallback
+        return None
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        return fallback
+        return None
     return datetime.combine(day, time(0), calendar.tz)
 
 

@@ -259,3 +259,20 @@ def test_extension_by_whom_and_what_it_extends() -> None:
     assert bare.version == spelled.version  # a bare limit is the short form
     data["langkah"][1]["perpanjangan"] = {"batas": "3 hari kerja", "oleh": ["tidak_ada"]}
     assert "E106" in _codes(data)
+
+
+def test_an_anchor_on_the_later_of_two_moments_is_checked_part_by_part() -> None:
+    data = synthetic_dict(6)
+    data["isian"] = [{"id": "tanggal_putusan", "nama": "Tanggal putusan", "jenis": "tanggal"}]
+    data["langkah"][3]["mutu_baku"]["waktu"] = {"batas": "14 hari", "sejak": {
+        "paling_akhir": [{"isian": "tanggal_putusan"}, {"langkah": 2}]}}
+    wf = _compile(data).workflow
+    assert wf is not None and wf.node("4").anchor is not None
+    assert wf.node("4").anchor.describe() == "sejak yang paling akhir dari tanggal putusan, " \
+        "langkah 2"
+    data["langkah"][3]["mutu_baku"]["waktu"]["sejak"]["paling_akhir"][0] = {"isian": "tidak_ada"}
+    data["langkah"][3]["mutu_baku"]["waktu"]["sejak"]["paling_akhir"][1] = {"langkah": 4}
+    assert _codes(data) == ["E111", "E114"]
+    data["langkah"][3]["mutu_baku"]["waktu"]["sejak"] = {"paling_akhir": [{"langkah": 2}]}
+    with pytest.raises(ValidationError):
+        _compile(data)

@@ -726,3 +726,29 @@ def test_a_step_to_be_done_the_same_day() -> None:
     [late] = [e for e in events if isinstance(e, DeviationFlagged)
               and e.kind is DeviationKind.OVERDUE]
     assert (late.evidence["satuan"], late.evidence["terlambat"]) == ("hari", "1")
+
+
+@pytest.mark.parametrize(("which", "expected"), [
+    ("paling_akhir", wit(2026, 12, 21, 16, 30)),  # 14 hari from the notice of 7/12
+    ("paling_awal", wit(2026, 12, 14, 16, 30)),   # 14 hari from the verdict of 30/11
+])
+def test_a_limit_counted_from_the_later_or_earlier_of_two_dates(which: str,
+                                                                 expected: datetime) -> None:
+    """A party's term from the verdict, or from its notice for a party who was absent:
+    whichever came last (or first)."""
+    wf = chain({"kegiatan": "Menerima pernyataan banding", "pelaksana": "petugas_ptsp",
+                "mutu_baku": {"waktu": {"batas": "14 hari", "sejak": {which: [
+                    {"isian": "tanggal_putusan"}, {"isian": "tanggal_pemberitahuan"}]}}}},
+               isian=[{"id": "tanggal_putusan", "nama": "Tanggal putusan", "jenis": "tanggal"},
+                      {"id": "tanggal_pemberitahuan", "nama": "Tanggal pemberitahuan putusan",
+                       "jenis": "tanggal"}])
+    c = Case(wf, now=wit(2026, 12, 8, 9))
+    c.do(StartCase(actor="rina.ptsp", fields={"tanggal_putusan": "2026-11-30",
+                                              "tanggal_pemberitahuan": "2026-12-07"}))
+    ok(c, "1", "rina.ptsp")
+    assert due_of(c, "2") == expected
+    # one date not known yet: the term counts from the one that is
+    c2 = Case(wf, now=wit(2026, 12, 8, 9))
+    c2.do(StartCase(actor="rina.ptsp", fields={"tanggal_putusan": "2026-11-30"}))
+    ok(c2, "1", "rina.ptsp")
+    assert due_of(c2, "2") == wit(2026, 12, 14, 16, 30)
