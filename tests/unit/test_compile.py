@@ -4,8 +4,8 @@ import copy
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
 import yaml
+from pydantic import ValidationError
 
 from sop_runtime.compiler.compile import compile_document
 from sop_runtime.compiler.workflow import EdgeKind
