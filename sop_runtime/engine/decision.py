@@ -270,6 +270,9 @@ class _Decision(Checks):
         # replaying a log, a step done again without the flow asking is rework: a new
         # attempt, checked like any completion; the flow moved on from the first one
         rework = (self.ctx.replay and step is not None and step.status is StepStatus.DONE)
+        if (step is not None and step.status is StepStatus.EXPIRED
+                and self._timed_out(node, step.timer_due)):
+            return  # its time ran out before this act: swept already or not, the same answer
         early = not rework and (step is None or (
             not step.is_open and step.status is not StepStatus.DONE
             and step.status is not StepStatus.SKIPPED))
@@ -281,6 +284,8 @@ class _Decision(Checks):
                 raise StaleAction("taken", "Langkah {node} sudah dipegang {user}",
                                   "Step {node} is already held by {user}", node=node.id,
                                   user=holder)
+            if self._timed_out(node, step.timer_due):
+                return
         decision = self._decision_label(node, cmd.decision)
         values = self._check_values(node, cmd.values)
         if early:
@@ -396,6 +401,21 @@ class _Decision(Checks):
         self.events.append(StepExtended(
             **self._env(), node=node.id, attempt=step.attempt if step is not None else 0,
             due_at=due, reason=self.reason, service_due=service_due))
+
+    def _timed_out(self, node: Node, timer_due: datetime | None) -> bool:
+        """Whether the step's timer (``jika_lewat_waktu``) ran out before this act happened:
+        the SOP's branch for that case is what happened then, whether or not a sweep has
+        noticed it yet, so the act is refused and recorded (whatever the enforcement, and
+        however late it is entered); the sweep takes the branch from the timer's moment.
+        Replaying an imported log, it is flagged and the act stands."""
+        if timer_due is None or self.at < timer_due or node.timer is None:
+            return False
+        self._violate(DeviationKind.OVERDUE, "jika_lewat_waktu", batas=utc_iso(timer_due),
+                      cabang=node.timer.target)
+        if not self._settle(Penegakan.TOLAK, node.id):
+            return True
+        self.violations.clear()  # flagged (replay): the completion's own checks follow
+        return False
 
     def _may_extend(self, node: Node) -> bool:
         """Whether the actor may grant ``node``'s extension: a holder (or Plh/Plt) of a role

@@ -362,6 +362,29 @@ def test_a_timer_fires_in_the_sweep_and_takes_the_timer_branch() -> None:
     assert c.state.end_node == "11"
 
 
+@pytest.mark.parametrize("swept_first", [False, True])
+def test_an_act_after_its_timer_ran_out_is_not_on_time_whether_or_not_swept(
+        swept_first: bool) -> None:
+    """The applicant comes for the remaining panjar after the 6 months ran out: the outcome
+    is the timer's branch either way, whether a sweep noticed the timer before the act was
+    entered or not; the act is refused (and recorded) in both."""
+    c = sisa_panjar_waiting(wit(2026, 12, 1, 9, 30))
+    late = wit(2027, 6, 3, 9)
+    if swept_first:
+        c.at(late).do(Sweep())
+    values = needed(c.wf, c.state, "9")
+    events = c.at(late).do(CompleteStep(actor="siti.kasir", node="9", values=values))
+    refusal = refused(events)
+    assert (refusal.code, refusal.detail["aturan"]) == ("overdue", "jika_lewat_waktu")
+    assert refusal.detail["cabang"] == "11"
+    if not swept_first:
+        assert c.state.current("9").status is StepStatus.ACTIVE  # type: ignore[union-attr]
+        c.at(late).do(Sweep())
+    step9, step11 = c.state.current("9"), c.state.current("11")
+    assert step9 is not None and step9.status is StepStatus.EXPIRED
+    assert step11 is not None and step11.activated_at == wit(2027, 6, 2, 16, 30)
+
+
 def test_a_timer_restarts_from_the_latest_completion_of_its_anchor_step() -> None:
     c = sisa_panjar_waiting(wit(2026, 12, 1, 9, 30))
     c.at(wit(2027, 6, 3, 8)).do(Sweep())

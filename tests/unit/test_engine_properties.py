@@ -364,6 +364,8 @@ def test_doing_open_steps_properly_always_moves_the_case(name: str, mode: Penega
                                               if s.status.value == "selesai"]))
             if not state.current(done).is_open:  # type: ignore[union-attr]
                 run(ReopenStep(actor="bambang.panitera", node=done, reason="dikerjakan ulang"))
+        elif step.timer_due is not None and now >= step.timer_due:
+            run(Sweep())  # its time ran out before anyone came: the timer's branch decides
         else:
             role = (wf.acting_roles(node) or ("",))[0]
             decision = (data.draw(st.sampled_from(node.branch_labels))
