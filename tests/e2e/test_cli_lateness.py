@@ -67,3 +67,39 @@ def test_a_filing_after_the_close_of_the_last_day(tmp_path: Path, waktu: str,
         assert "melewati batas waktu langkah" not in said, said
     else:
         assert late in said, said
+
+
+def test_an_act_after_its_timer_ran_out_is_refused_before_and_after_a_sweep(
+        tmp_path: Path) -> None:
+    """Step 2 waits at most 2 hari, else the case goes to step 3: a completion entered for a
+    moment after that is refused (exit 4) whether or not `sop sweep` has run, and the sweep
+    takes the branch from the timer's moment."""
+    import yaml
+
+    from tests.unit.enginekit import inline_document
+
+    folder = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, folder)
+    steps = [{"no": 1, "jenis": "mulai", "kegiatan": "Menerima permohonan",
+              "pelaksana": "petugas_ptsp"},
+             {"no": 2, "kegiatan": "Menunggu pemohon melengkapi berkas",
+              "pelaksana": "petugas_ptsp", "lanjut": 4,
+              "jika_lewat_waktu": {"setelah": "2 hari", "ke": 3}},
+             {"no": 3, "kegiatan": "Mencatat permohonan gugur", "pelaksana": "petugas_ptsp"},
+             {"no": 4, "jenis": "selesai", "kegiatan": "Menyerahkan hasil",
+              "pelaksana": "petugas_ptsp"}]
+    (folder / "uji-waktu.yaml").write_text(
+        yaml.safe_dump(inline_document(steps, id="uji-waktu"), allow_unicode=True),
+        encoding="utf-8")
+    court = new_court(tmp_path, folder)
+    for swept in (False, True):
+        case = court.start("uji-waktu", "rina.ptsp", "--at", local(ago(days=10)))
+        court.ok("complete", case, "1", "--as", "rina.ptsp", "--at", local(ago(days=10)),
+                 "--reason", "dicatat dari register")
+        if swept:
+            court.ok("sweep")
+        refused = court.fails(4, "complete", case, "2", "--as", "rina.ptsp", "--at",
+                              local(ago(days=1)), "--reason", "dicatat dari register")
+        assert "Ditolak" in refused.stderr, refused.stderr
+        court.ok("sweep")
+        assert [s["node"] for s in court.json("case", case)["open_steps"]] == ["3"]

@@ -127,6 +127,14 @@ _ROLES = ("pemohon", "petugas_ptsp", "kasir", "panitera", "panmud_perdata", "ket
 def inline_sop(langkah: Sequence[Mapping[str, Any]], **top: Any) -> Workflow:
     """Compile an SOP made of ``langkah`` rows (and top-level keys such as ``penegakan``,
     ``isian``, ``pemisahan_tugas``, ``standar_pelayanan``); roles are court roles."""
+    doc = inline_document(langkah, **top)
+    result = compile_source(yaml.safe_dump(doc, allow_unicode=True), "uji.yaml")
+    assert result.workflow is not None, result.problems
+    return result.workflow
+
+
+def inline_document(langkah: Sequence[Mapping[str, Any]], **top: Any) -> dict[str, Any]:
+    """The SOP document :func:`inline_sop` compiles (to write into a definitions folder)."""
     pelaksana = []
     for r in _ROLES:
         role: dict[str, Any] = {"id": r, "nama": r.replace("_", " ").title()}
@@ -147,9 +155,7 @@ def inline_sop(langkah: Sequence[Mapping[str, Any]], **top: Any) -> Workflow:
         doc["standar_pelayanan"] = {"persyaratan": ["Surat permohonan"], "biaya": "Tidak ada",
                                     "produk": ["Produk"], "pengaduan": "SIWAS",
                                     **doc["standar_pelayanan"]}
-    result = compile_source(yaml.safe_dump(doc, allow_unicode=True), "uji.yaml")
-    assert result.workflow is not None, result.problems
-    return result.workflow
+    return doc
 
 
 def chain(*rows: Mapping[str, Any], **top: Any) -> Workflow:
