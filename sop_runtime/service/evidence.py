@@ -17,6 +17,9 @@ from sop_runtime.worktime.describe import UNITS, describe_lateness
 
 _RULES: dict[str, tuple[str, str]] = {
     "mutu_baku.waktu": ("batas waktu langkah (mutu baku)", "the step's time limit (mutu baku)"),
+    "jika_lewat_waktu": ("batas waktu langkah dengan cabang lewat waktu",
+                         "the step's time limit with its branch when passed"),
+    "perpanjangan.oleh": ("yang berwenang memperpanjang", "who may grant the extension"),
     "mutu_baku.kelengkapan": ("kelengkapan wajib (mutu baku)", "required inputs (mutu baku)"),
     "mutu_baku.output": ("output wajib (mutu baku)", "required outputs (mutu baku)"),
     "waktu_pelayanan": ("waktu pelayanan (standar pelayanan)",
@@ -126,6 +129,9 @@ def _phrase(key: str, text: str, happened: datetime | None, calendar: CourtCalen
         return tr("dilakukan oleh {u}", "done by {u}", u=f"{who.user(text)} ({text})")
     if key == "langkah":
         return tr("langkah {s}", "step {s}", s=step_name(text))
+    if key == "cabang":
+        return tr("waktunya habis: cabang ke langkah {s}", "its time ran out: the branch to "
+                  "step {s}", s=step_name(text))
     if key == "langkah_aktif":
         return tr("langkah yang aktif saat itu: {s}", "steps active then: {s}", s=text)
     if key == "langkah_lain":

@@ -67,3 +67,26 @@ def test_dates_periods_and_names_as_a_report_prints_them() -> None:
 
 def test_text_in_the_page_rules_cannot_close_the_style_element() -> None:
     assert _css_string('a "b" </style> \\') == '"a \\"b\\" \\3C /style\\3E  \\\\"'
+
+
+def test_the_rules_and_evidence_of_this_issues_deviations_in_words() -> None:
+    """A refused act after a timer ran out, a refused extension, a party's late act and a
+    lateness in calendar days, as the reports say them."""
+    from sop_runtime.audit.document import Names
+    from sop_runtime.service.evidence import describe, rule_text
+    from tests.unit.enginekit import calendar
+
+    set_lang("id")
+    try:
+        assert rule_text("jika_lewat_waktu") == "batas waktu langkah dengan cabang lewat waktu"
+        assert rule_text("perpanjangan.oleh") == "yang berwenang memperpanjang"
+        who = Names(users={"rina.ptsp": "Rina Marasabessy"}, roles={"pemohon": "Pemohon"})
+        said = describe({"batas": "2026-12-01T07:30:00.000000+00:00", "terlambat": "2",
+                         "satuan": "hari", "terlambat_detik": "54000", "pihak": "pemohon",
+                         "dicatat_oleh": "rina.ptsp", "cabang": "11"},
+                        calendar(), who, lambda node: f"{node}. Menyerahkan")
+        assert said == ("batas 2026-12-01 16:30 WIT", "terlambat 2 hari kalender",
+                        "keterlambatan pihak: Pemohon", "dicatat oleh Rina Marasabessy",
+                        "waktunya habis: cabang ke langkah 11. Menyerahkan"), said
+    finally:
+        set_lang(None)
