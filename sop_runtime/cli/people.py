@@ -98,11 +98,10 @@ def journal(
     from sop_runtime.cli.times import court_tz, show
     from sop_runtime.engine.events import utc_iso
     from sop_runtime.service import journals
-    from sop_runtime.store.journal import JOURNALS
 
-    if name not in JOURNALS:
+    if name not in journals.JOURNALS:
         fail(tr("jurnal '{j}' tidak ada; pilih salah satu: {k}",
-                "no journal '{j}'; choose one of: {k}", j=name, k=", ".join(JOURNALS)),
+                "no journal '{j}'; choose one of: {k}", j=name, k=", ".join(journals.JOURNALS)),
              Exit.USAGE)
     rt = runtime()
     found = journals.entries(rt, name)

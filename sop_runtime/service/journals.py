@@ -28,6 +28,7 @@ from sop_runtime.i18n import tr
 from sop_runtime.service.differences import Difference
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import credentials, directory, journal, settings
+from sop_runtime.store.journal import JOURNALS as JOURNALS  # for the interfaces
 from sop_runtime.store.journal import Entry, Journal, StoredEntry
 from sop_runtime.store.schema import api_tokens, passwords, sops, user_roles, users, workflows
 from sop_runtime.store.schema import delegations as delegations_table

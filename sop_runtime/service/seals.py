@@ -27,7 +27,8 @@ from sop_runtime.store import seals as store_seals
 from sop_runtime.store.chain import JOURNAL_MARK
 from sop_runtime.store.db import begin_write
 from sop_runtime.store.schema import events
-from sop_runtime.store.seals import Head, SealRow
+from sop_runtime.store.seals import Head
+from sop_runtime.store.seals import SealRow as SealRow  # for the interfaces
 
 PROOF_FORMAT = "sop-runtime/seal-proof/v1"
 

@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-from sop_runtime.service.ready import ensure_ready
-from sop_runtime.service.runtime import Runtime
-from sop_runtime.store import workflows
+from sop_runtime.service.library import sop_names
 
-
-def sop_names(rt: Runtime) -> dict[str, str]:
-    """SOP id -> its current name."""
-    with rt.engine.connect() as conn:
-        ensure_ready(rt, conn)
-        return {s.sop_id: s.nama for s in workflows.list_sops(conn)}
+__all__ = ["sop_names"]

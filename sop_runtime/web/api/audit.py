@@ -12,12 +12,12 @@ from fastapi.responses import Response
 
 from sop_runtime.audit.figures import Timing as Figures
 from sop_runtime.i18n import tr
-from sop_runtime.service import catalog, seals
+from sop_runtime.service import seals
 from sop_runtime.service.confidential import record, require_visible
+from sop_runtime.service.library import current
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store.seals import SealRow
-from sop_runtime.store.workflows import list_sops
+from sop_runtime.service.seals import SealRow
 from sop_runtime.web.api.common import CaseFilter, CaseId, Responses, SopFilter, iso, moment
 from sop_runtime.web.api.schemas import (
     AgingOut,
@@ -166,9 +166,7 @@ def router() -> APIRouter:
                                    "The period's end ({b}) must be after its start ({a})",
                                    a=iso(first, tz), b=iso(last, tz)))
         if sop is not None:
-            with rt.engine.connect() as conn:
-                if sop not in {s.sop_id for s in list_sops(conn)}:
-                    catalog.current_workflow(rt, conn, sop)  # raises: unknown SOP, with the list
+            current(rt, sop)  # an unknown SOP: 404 with the SOPs known
         f = period_figures(rt, first, last, sop=sop, reader=caller.reader)
         return PeriodOut.model_validate({
             "from": iso(first, tz), "to": iso(last, tz), "sop": sop, "cases": dict(f.cases),

@@ -9,10 +9,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from sop_runtime.compiler.workflow import Workflow
-from sop_runtime.service import catalog
-from sop_runtime.service.ready import ensure_ready
+from sop_runtime.service.library import SopEntry, current, in_force
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store.workflows import SopEntry, list_sops
 from sop_runtime.web.api.common import ApiLibrary, Responses, SopId
 from sop_runtime.web.api.schemas import SopDetail, SopSummary
 from sop_runtime.web.deps import Rt
@@ -39,11 +37,7 @@ def _summary(wf: Workflow, entry: SopEntry) -> dict[str, object]:
 
 
 def _current(rt: Runtime, sop_id: str) -> tuple[Workflow, SopEntry]:
-    with rt.engine.connect() as conn:
-        ensure_ready(rt, conn)
-        wf = catalog.current_workflow(rt, conn, sop_id)  # 404 with the SOPs known
-        entry = next(s for s in list_sops(conn) if s.sop_id == sop_id)
-    return wf, entry
+    return current(rt, sop_id)  # 404 with the SOPs known
 
 
 def router() -> APIRouter:
@@ -53,9 +47,7 @@ def router() -> APIRouter:
     def sops(rt: Rt, caller: ApiLibrary) -> list[SopSummary]:
         """SOP yang berlaku (versi terkini), menurut nomornya / the SOPs in force (their
         current versions), by number."""
-        with rt.engine.connect() as conn:
-            ensure_ready(rt, conn)
-            found = [(catalog.current_workflow(rt, conn, s.sop_id), s) for s in list_sops(conn)]
+        found = in_force(rt)
         found.sort(key=lambda pair: (pair[0].document.identitas.nomor, pair[0].sop_id))
         return [SopSummary.model_validate(_summary(wf, entry)) for wf, entry in found]
 

@@ -21,13 +21,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from sop_runtime.engine.events import DeviationKind
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import year_problem
-from sop_runtime.service import evidence, seals, views
+from sop_runtime.service import evidence, library, seals, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.labels import deviation_label, outcome_label
-from sop_runtime.service.ready import court_zone, ensure_ready
+from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store import queries
-from sop_runtime.store.workflows import list_sops
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
 from sop_runtime.web.forms import checked
 from sop_runtime.web.pages.cases import CaseId
@@ -52,9 +50,7 @@ def _today(rt: Runtime) -> date:
 
 
 def _audit_page(request: Request, rt: Runtime, caller: Caller, **found: Any) -> HTMLResponse:
-    with rt.engine.connect() as conn:
-        ensure_ready(rt, conn)
-        sops = [(s.sop_id, s.nama) for s in list_sops(conn)]
+    sops = [(s.sop_id, s.nama) for s in library.sops(rt)]
     notice = None
     sealed = request.query_params.get("segel", "")
     if sealed.isdigit():
@@ -92,10 +88,8 @@ def seal(rt: Rt, caller: Sealing, catatan: Annotated[str, Form()] = "") -> Redir
 # -- exports ------------------------------------------------------------------------------
 
 def _known_case(rt: Runtime, case_id: str) -> str:
-    with rt.engine.connect() as conn:
-        ensure_ready(rt, conn)
-        if queries.case_row(conn, case_id) is None:
-            raise ApiError(404, tr("Perkara '{c}' tidak ada", "No case '{c}'", c=case_id))
+    if not library.case_exists(rt, case_id):
+        raise ApiError(404, tr("Perkara '{c}' tidak ada", "No case '{c}'", c=case_id))
     return case_id
 
 
@@ -177,12 +171,8 @@ def period_report(rt: Rt, caller: Auditor, dari: str = "", sampai: str = "", sop
                                "The end date {b} is before the start date {a}",
                                a=first.isoformat(), b=last.isoformat()))
     chosen = sop.strip() or None
-    if chosen is not None:
-        with rt.engine.connect() as conn:
-            ensure_ready(rt, conn)
-            if chosen not in {s.sop_id for s in list_sops(conn)}:
-                raise ApiError(404, tr("SOP '{s}' tidak dikenal", "Unknown SOP '{s}'",
-                                       s=chosen))
+    if chosen is not None and not library.is_sop(rt, chosen):
+        raise ApiError(404, tr("SOP '{s}' tidak dikenal", "Unknown SOP '{s}'", s=chosen))
     zone = court_zone(rt)
     start = datetime.combine(first, time(0, 0), tzinfo=zone)
     end = datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=zone)

@@ -13,21 +13,19 @@ app forbids framing).
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from sop_runtime.compiler.workflow import Workflow
-from sop_runtime.errors import NotFoundError, SopRuntimeError
+from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
+from sop_runtime.service import library as lib
 from sop_runtime.service.access import Permission
-from sop_runtime.service.ready import ensure_ready
+from sop_runtime.service.library import VersionRow
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store import supervision as store
-from sop_runtime.store.supervision import VersionRow
-from sop_runtime.store.workflows import list_sops
 from sop_runtime.web.deps import Caller, Rt, signed_in
 from sop_runtime.web.render import page
 
@@ -55,21 +53,11 @@ def standalone(body: str | bytes, media_type: str, *, filename: str | None = Non
     return response
 
 
-def _versions(rt: Runtime, sop_id: str) -> list[VersionRow]:
-    with rt.engine.connect() as conn:
-        ensure_ready(rt, conn)
-        found = store.sop_versions(conn, sop_id)
-    if not found:
-        raise NotFoundError(tr("SOP '{s}' tidak ada di pustaka", "No SOP '{s}' in the library",
-                               s=sop_id))
-    return found
-
-
 def _pick(rt: Runtime, sop_id: str, version: str | None) -> tuple[Workflow, VersionRow,
                                                                    list[VersionRow]]:
     """The SOP's workflow at ``version`` (its full hash or an unambiguous prefix of at least
     8 characters; None: the current one), that version's row and all the SOP's versions."""
-    versions = _versions(rt, sop_id)
+    versions = lib.versions(rt, sop_id)
     if version is None:
         chosen = [v for v in versions if v.current] or versions[:1]
     else:
@@ -86,16 +74,7 @@ def _pick(rt: Runtime, sop_id: str, version: str | None) -> tuple[Workflow, Vers
 
 @router.get("/sop", response_class=HTMLResponse)
 def library(request: Request, rt: Rt, caller: Reader) -> HTMLResponse:
-    entries: list[dict[str, Any]] = []
-    with rt.engine.connect() as conn:
-        ensure_ready(rt, conn)
-        for sop in list_sops(conn):
-            try:
-                nomor: str | None = catalog.workflow(rt, conn, sop.current_version) \
-                    .document.identitas.nomor
-            except SopRuntimeError:
-                nomor = None  # a stored version that no longer compiles: still listed
-            entries.append({"sop": sop, "nomor": nomor})
+    entries = [{"sop": sop, "nomor": nomor} for sop, nomor in lib.numbered(rt)]
     return page(request, "library.html", caller=caller, title=tr("Pustaka SOP", "SOP library"),
                 entries=entries)
 

@@ -1,0 +1,82 @@
+"""The SOP library and the cases as the interfaces look them up: the SOPs in force (with
+their current workflows), every stored version of one, whether an SOP or a case exists.
+The web app and the CLI ask here, never the store."""
+
+from __future__ import annotations
+
+from sop_runtime.compiler.workflow import Workflow
+from sop_runtime.errors import NotFoundError, SopRuntimeError
+from sop_runtime.i18n import tr
+from sop_runtime.service import catalog
+from sop_runtime.service.ready import ensure_ready
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import queries
+from sop_runtime.store.supervision import VersionRow, sop_versions
+from sop_runtime.store.workflows import SopEntry, list_sops
+
+__all__ = ["SopEntry", "VersionRow", "case_exists", "current", "in_force", "is_sop",
+           "numbered", "sop_names", "sops", "versions"]
+
+
+def sops(rt: Runtime) -> list[SopEntry]:
+    """Every SOP in the library, with its current version."""
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        return list_sops(conn)
+
+
+def sop_names(rt: Runtime) -> dict[str, str]:
+    """SOP id -> its current name."""
+    return {s.sop_id: s.nama for s in sops(rt)}
+
+
+def is_sop(rt: Runtime, sop_id: str) -> bool:
+    return any(s.sop_id == sop_id for s in sops(rt))
+
+
+def in_force(rt: Runtime) -> list[tuple[Workflow, SopEntry]]:
+    """Every SOP's current workflow with its entry."""
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        return [(catalog.current_workflow(rt, conn, s.sop_id), s) for s in list_sops(conn)]
+
+
+def current(rt: Runtime, sop_id: str) -> tuple[Workflow, SopEntry]:
+    """One SOP's current workflow and entry (NotFoundError naming the SOPs known)."""
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        wf = catalog.current_workflow(rt, conn, sop_id)
+        return wf, next(s for s in list_sops(conn) if s.sop_id == sop_id)
+
+
+def numbered(rt: Runtime) -> list[tuple[SopEntry, str | None]]:
+    """Every SOP with its number (None for a stored version that no longer compiles: it is
+    still listed)."""
+    found: list[tuple[SopEntry, str | None]] = []
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        for sop in list_sops(conn):
+            try:
+                nomor: str | None = catalog.workflow(rt, conn, sop.current_version) \
+                    .document.identitas.nomor
+            except SopRuntimeError:
+                nomor = None
+            found.append((sop, nomor))
+    return found
+
+
+def versions(rt: Runtime, sop_id: str) -> list[VersionRow]:
+    """Every stored version of the SOP, newest first (NotFoundError if there is none)."""
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        found = sop_versions(conn, sop_id)
+    if not found:
+        raise NotFoundError(tr("SOP '{s}' tidak ada di pustaka", "No SOP '{s}' in the library",
+                               s=sop_id))
+    return found
+
+
+def case_exists(rt: Runtime, case_id: str) -> bool:
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        return queries.case_row(conn, case_id) is not None
