@@ -59,7 +59,8 @@ def _lock(conn: Connection, log: Journal) -> None:
     schema too: courts kept in schemas of one database do not wait on each other."""
     if conn.dialect.name != "postgresql":
         return
-    schema = conn.execute(text("SELECT current_schema()")).scalar()
+    # the schema the engine's connections work in (read once, when it first connected)
+    schema = conn.dialect.default_schema_name
     for name in _LOCK_ORDER[: _LOCK_ORDER.index(log) + 1]:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"),
                      {"k": zlib.crc32(f"sop-journal:{schema}:{name}".encode())})

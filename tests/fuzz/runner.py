@@ -60,16 +60,6 @@ class Report:
     peak_mb: float = 0.0
     seconds: float = 0.0
 
-    def merge(self, other: Report) -> None:
-        self.items.update(other.items)
-        self.steps += other.steps
-        self.outcomes.update(other.outcomes)
-        self.failures += other.failures
-        if other.slowest > self.slowest:
-            self.slowest, self.slowest_item = other.slowest, other.slowest_item
-        self.peak_mb = max(self.peak_mb, other.peak_mb)
-        self.seconds += other.seconds
-
 
 def _rss_mb(pid: int) -> float:
     try:
