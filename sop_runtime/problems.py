@@ -66,6 +66,9 @@ CATALOG: dict[str, tuple[str, str]] = {
     "E113": ("peran '{role}' tidak ada dalam berkas pengadilan",
              "role '{role}' is not in the court file"),
     "E114": ("isian perkara '{ref}' tidak dideklarasikan", "case field '{ref}' is not declared"),
+    "E115": ("langkah {no} menunggu langkah {ref}, tetapi langkah {ref} tidak berlanjut ke "
+             "langkah {no}", "step {no} waits for step {ref}, but step {ref} does not lead to "
+             "step {no}"),
     # --- conformance mapping files (sop conformance --map) ----------------------------
     "E301": ("langkah '{step}' tidak ada di SOP {sop}",
              "step '{step}' does not exist in SOP {sop}"),
@@ -90,6 +93,18 @@ CATALOG: dict[str, tuple[str, str]] = {
              "isian perkara: {detail}",
              "kelengkapan '{item}' of step {no} is neither produced by an earlier step nor a "
              "case field: {detail}"),
+    "W205": ("langkah {no} dicapai dari dua alur bersamaan langkah {split} (melalui langkah "
+             "{a} dan {b}) tanpa 'menunggu': langkah ini akan dibuka sekali untuk tiap alur, "
+             "yang pertama sebelum alur lain selesai",
+             "step {no} is reached from two parallel branches of step {split} (through steps "
+             "{a} and {b}) without 'menunggu': it would open once per branch, the first time "
+             "before the other branch is done"),
+    "W206": ("alur bersamaan langkah {no} melalui langkah {branch} mencapai langkah selesai "
+             "{end} tanpa melalui langkah yang menunggu alur lain: perkara dapat selesai "
+             "sementara alur lain masih berjalan",
+             "the parallel branch of step {no} through step {branch} reaches end step {end} "
+             "without passing the step that waits for the other branches: the case can end "
+             "while another branch is still at work"),
 }
 
 

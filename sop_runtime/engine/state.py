@@ -86,6 +86,12 @@ class StepState:
     reopened: bool = False
     extensions: int = 0
     overdue_flagged: datetime | None = None   # the deadline an overdue deviation was flagged for
+    # where the flow went when this attempt closed, when, and the order of its opening and
+    # closing among the case's events (a join counts the arrivals since it last opened)
+    next: tuple[str, ...] = ()
+    closed_at: datetime | None = None
+    opened_seq: int = 0
+    closed_seq: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -217,7 +223,8 @@ def _after(state: CaseState, event: Event) -> CaseState:
         new = create(StepState, node=event.node, attempt=event.attempt,
                      status=StepStatus.ACTIVE, activated_at=event.occurred_at,
                      due_at=event.due_at, timer_due=event.timer_due, assignee=event.assignee,
-                     early=event.early, reopened=event.reopened, extensions=int(granted))
+                     early=event.early, reopened=event.reopened, extensions=int(granted),
+                     opened_seq=state.seq)
         pending = state.pending_early | {event.node} if event.early else state.pending_early
         return replace(state, steps=(*state.steps, new), pending_early=pending,
                        granted_extensions=state.granted_extensions - {event.node})
@@ -226,6 +233,7 @@ def _after(state: CaseState, event: Event) -> CaseState:
                       claimed_by=event.actor, assignee=event.actor)
     if isinstance(event, StepCompleted):
         state = _moved(state, event.node, event.attempt, StepStatus.DONE, event.next,
+                       next=event.next, closed_at=event.occurred_at, closed_seq=state.seq,
                        completed_by=event.actor, completed_at=event.occurred_at,
                        outputs=dict(event.outputs), decision=event.decision,
                        on_behalf_of=event.on_behalf_of, as_delegate=event.as_delegate)
@@ -249,9 +257,11 @@ def _after(state: CaseState, event: Event) -> CaseState:
         return replace(state, steps=_replace_step(state, replace(
             s, status=StepStatus.ACTIVE, assignee=event.assignee, claimed_by=None)))
     if isinstance(event, StepSkipped):
-        return _moved(state, event.node, event.attempt, StepStatus.SKIPPED, event.next)
+        return _moved(state, event.node, event.attempt, StepStatus.SKIPPED, event.next,
+                      next=event.next, closed_at=event.occurred_at, closed_seq=state.seq)
     if isinstance(event, TimerFired):
-        return _moved(state, event.node, event.attempt, StepStatus.EXPIRED, event.next)
+        return _moved(state, event.node, event.attempt, StepStatus.EXPIRED, event.next,
+                      next=event.next, closed_at=event.occurred_at, closed_seq=state.seq)
     if isinstance(event, CaseCompleted):
         return replace(state, status=CaseStatus.COMPLETED, ended_at=event.occurred_at,
                        end_node=event.end_node)
