@@ -41,11 +41,12 @@ from sop_runtime.compiler.workflow import Workflow
 STEP_LIFECYCLE = {
     "step_activated": "schedule",
     "step_claimed": "start",
+    "step_signed": "unknown",  # one officer's part of a joint act; the step completes later
     "step_reassigned": "reassign",
     "step_completed": "complete",
     "timer_fired": "ate_abort",
 }
-CARRIERS = ("step_completed", "step_claimed", "step_skipped", "step_reassigned",
+CARRIERS = ("step_completed", "step_signed", "step_claimed", "step_skipped", "step_reassigned",
             "step_extended", "timer_fired", "action_refused", "step_activated")
 CASE_CARRIERS = ("case_started", "case_completed", "case_cancelled", "step_completed",
                  "step_skipped")
@@ -199,6 +200,8 @@ class XesWriter:
         return STEP_LIFECYCLE.get(e.type, "complete")
 
     def _role(self, e: _Event, wf: Workflow | None) -> str | None:
+        if e.type == "step_signed":  # the role the officer acted in on the joint step
+            return str(e.payload.get("role")) if e.payload.get("role") else None
         if e.payload.get("as_delegate"):
             return str(e.payload["as_delegate"])
         node = e.node

@@ -91,7 +91,14 @@ def complete(
     tz, moment = _at(rt, at)
     out = cases.complete(rt, case, step, actor, values=values, decision=decision, at=moment,
                          reason=reason)
+    from sop_runtime.engine import StepCompleted, StepSigned
+
+    partial = any(isinstance(e, StepSigned) for e in out.events) and not any(
+        isinstance(e, StepCompleted) and e.node == step for e in out.events)
     print_outcome(out, tz, as_json=as_json, headline=tr(
+        "Tindakan {u} pada langkah bersama {s} perkara {c} dicatat",
+        "{u}'s act on joint step {s} of case {c} recorded", s=step, c=case, u=actor)
+        if partial else tr(
         "Langkah {s} perkara {c} dicatat selesai oleh {u}",
         "Step {s} of case {c} recorded as done by {u}", s=step, c=case, u=actor))
 
@@ -186,6 +193,9 @@ def _case_json(view: Any, tz: tzinfo) -> dict[str, Any]:
             "node": s.node, "attempt": s.attempt, "kegiatan": wf.node(s.node).kegiatan,
             "status": str(s.status), "due_at": iso(s.due_at, tz), "assignee": s.assignee,
             "claimed_by": s.claimed_by,
+            **({"bersama": {"sudah": dict(s.signed), "menunggu": [
+                r for r in wf.node(s.node).roles if r not in s.signed]}}
+               if wf.node(s.node).joint else {}),
         } for s in state.open_steps],
         "timeline": [{
             "seq": s.seq, "type": s.type, "occurred_at": iso(s.occurred_at, tz),
@@ -207,6 +217,7 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
     from sop_runtime.cli.render import describe, step_name
     from sop_runtime.cli.times import show
     from sop_runtime.engine import ActionRefused, DeviationFlagged, StepCompleted
+    from sop_runtime.service import views
 
     state, wf = view.state, view.workflow
     con = table_console()
@@ -259,7 +270,9 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
             pos.add_column(col)
         for s in state.open_steps:
             overdue = s.due_at is not None and now > s.due_at
-            pos.add_row(escape(step_name(wf, s.node, 60)), str(s.status),
+            joint = views.joint_progress(wf, s)
+            pos.add_row(escape(step_name(wf, s.node, 60)),
+                        str(s.status) + (f"\n{escape(joint)}" if joint else ""),
                         show(s.due_at, tz) + (tr(" (terlambat)", " (overdue)")
                                               if overdue else ""),
                         s.claimed_by or s.assignee or "-", style="red" if overdue else None)

@@ -26,12 +26,15 @@ from sop_runtime.engine import (
     StepCompleted,
     StepExtended,
     StepReassigned,
+    StepSigned,
     StepSkipped,
     TimerFired,
 )
 from sop_runtime.engine.events import AutomationFailed
 from sop_runtime.i18n import tr
+from sop_runtime.service.evidence import finding_text
 from sop_runtime.service.labels import deviation_label
+from sop_runtime.service.views import joint_progress
 
 if TYPE_CHECKING:
     from sop_runtime.compiler.workflow import Workflow
@@ -116,10 +119,21 @@ def describe(e: Event, wf: Workflow, tz: tzinfo) -> tuple[str, list[str]]:
             details.append(tr("dibuka ulang oleh pengawas", "reopened by a supervisor"))
     elif isinstance(e, StepClaimed):
         what = tr("Langkah diambil: {s}", "Step claimed: {s}", s=step_name(wf, e.node))
+    elif isinstance(e, StepSigned):
+        role = wf.role(e.role)
+        what = tr("Bertindak sebagai {r}: {s}", "Acted as {r}: {s}",
+                  r=role.nama if role else e.role, s=step_name(wf, e.node))
+        if e.outputs:
+            details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs)))
+        if e.as_delegate:
+            details.append(tr("sebagai Plh/Plt", "as acting officer"))
     elif isinstance(e, StepCompleted):
         what = tr("Langkah selesai: {s}", "Step done: {s}", s=step_name(wf, e.node))
         if e.decision:
             details.append(tr("keputusan: {d}", "decision: {d}", d=e.decision))
+        if e.finding:
+            details.append(tr("ditentukan dari data: {w}", "decided by the data: {w}",
+                              w=finding_text(e.finding, lambda n: step_name(wf, n))))
         if e.outputs:
             details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs)))
         if e.as_delegate:
@@ -201,7 +215,12 @@ def outcome_json(out: Outcome, tz: tzinfo) -> dict[str, Any]:
         "activated": activated,
         "deviations": deviations,
         "open_steps": [{"node": s.node, "attempt": s.attempt, "due_at": iso(s.due_at, tz),
-                        "assignee": s.assignee} for s in state.open_steps],
+                        "assignee": s.assignee,
+                        **({"sudah": dict(s.signed)} if s.signed else {})}
+                       for s in state.open_steps],
+        **({"decided_by_data": found} if (found := {
+            e.node: dict(e.finding) for e in out.events
+            if isinstance(e, StepCompleted) and e.finding}) else {}),
         "service_due": iso(state.service_due, tz),
     }
 
@@ -224,6 +243,15 @@ def print_outcome(out: Outcome, tz: tzinfo, *, as_json: bool, headline: str,
             what, details = describe(e, wf, tz)
             con.print(f"  [yellow]⚠ {escape(what)}[/]"
                       + (f" [dim]({escape('; '.join(details))})[/]" if details else ""))
+        elif isinstance(e, StepSigned):
+            current = out.state.current(e.node)
+            joint = joint_progress(wf, current) if current is not None else None
+            if joint:
+                con.print(tr("  langkah bersama: {j}", "  joint step: {j}", j=escape(joint)))
+        elif isinstance(e, StepCompleted) and e.finding:
+            con.print(tr("  keputusan {d} ditentukan dari data: {w}",
+                         "  decision {d} decided by the data: {w}", d=escape(e.decision or ""),
+                         w=escape(finding_text(e.finding, lambda n: step_name(wf, n)))))
         elif isinstance(e, CaseCompleted):
             con.print(tr("  [bold]perkara selesai[/]", "  [bold]case completed[/]"))
         elif isinstance(e, CaseCancelled):

@@ -35,6 +35,13 @@ def node_content(n: Node) -> dict[str, Any]:
         content["limit_end"] = n.limit_end
     if n.waits:
         content["waits"] = list(n.waits)
+    if n.joint:
+        content["joint"] = True
+    if any(t.condition is not None for t in n.transitions):
+        content["transitions"] = [
+            [t.target, str(t.kind), t.label,
+             *([t.condition.content()] if t.condition is not None else [])]
+            for t in n.transitions]
     return content
 
 

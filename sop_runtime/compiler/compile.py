@@ -5,7 +5,7 @@ Checks (codes in ``sop_runtime.problems``): duplicate step numbers (E110), exact
 SOP references (E107, E108), case-field references (E114), decisions with two or more
 distinctly labelled branches (E105), step-shape rules (E111), paired off-page connectors
 (E109), reachability from the start (E103) and of an end (E104), joins that wait for a step
-not leading into them (E115); warnings for process
+not leading into them (E118); warnings for process
 steps without mutu baku (W201), for a procedure whose longest path cannot meet its own
 service standard (W202) and for a kelengkapan no earlier step can supply that looks like a
 mistake (W204, ``sop_runtime.compiler.inputs``), for parallel branches that meet at a step
@@ -20,8 +20,22 @@ from dataclasses import dataclass, field
 from sop_runtime.compiler.canonical import version_hash
 from sop_runtime.compiler.graph import longest_path, reachable
 from sop_runtime.compiler.inputs import unsupplied_inputs
-from sop_runtime.compiler.workflow import EdgeKind, Node, Timer, Transition, Workflow
-from sop_runtime.definition.models import SYMBOL_OF, Langkah, Pelaksana, SopDocument, StepKind
+from sop_runtime.compiler.workflow import (
+    Condition,
+    EdgeKind,
+    Node,
+    Timer,
+    Transition,
+    Workflow,
+)
+from sop_runtime.definition.models import (
+    SYMBOL_OF,
+    Jika,
+    Langkah,
+    Pelaksana,
+    SopDocument,
+    StepKind,
+)
 from sop_runtime.definition.timelimit import TimeLimit
 from sop_runtime.definition.yamlsource import Path, YamlDoc, format_path
 from sop_runtime.i18n import tr
@@ -108,6 +122,7 @@ def compile_document(
     _check_connectors(steps, rep)
     _check_graph(doc, nodes, rep, index_of)
     _check_joins(nodes, rep, index_of)
+    _check_conditions(doc, nodes, rep, index_of)
     errors = [p for p in rep.problems if p.severity is Severity.ERROR]
     if errors:
         return CompileResult(None, rep.problems)
@@ -166,6 +181,8 @@ def _build_node(
     if len(step_roles) > 1 and (is_system or is_public):
         bad(tr("pelaksana sistem atau publik tidak dapat digabung dengan pelaksana lain",
                "a sistem or publik pelaksana cannot be combined with other roles"), "pelaksana")
+    if s.bersama and len(set(step_roles)) < 2:
+        rep.add("E115", (*here, "bersama"), no=s.no, count=len(set(step_roles)))
     for j, r in enumerate(s.dicatat_oleh or ()):
         if r not in roles:
             rep.add("E106", (*here, "dicatat_oleh", j), role=r)
@@ -218,7 +235,11 @@ def _build_node(
                     detail=tr("punya label cabang kembar: {l}", "has duplicate branch labels: {l}",
                               l=", ".join(dupes)))
         for j, b in enumerate(branches):
-            transitions.append(Transition(ref(b.ke, "cabang", j, "ke"), EdgeKind.BRANCH, b.label))
+            transitions.append(Transition(ref(b.ke, "cabang", j, "ke"), EdgeKind.BRANCH, b.label,
+                                          _condition(b.jika)))
+        otherwise = [b.label for b in branches if b.jika is None]
+        if len(otherwise) > 1 and len(otherwise) < len(branches):
+            rep.add("E117", (*here, "cabang"), no=s.no, labels=", ".join(otherwise))
     elif s.cabang is not None:
         bad(tr("'cabang' hanya untuk langkah keputusan", "'cabang' is only for decision steps"),
             "cabang")
@@ -284,7 +305,7 @@ def _build_node(
 
     return Node(
         id=str(s.no), no=s.no, kind=kind, symbol=SYMBOL_OF[kind], kegiatan=s.kegiatan,
-        role=step_roles[0] if step_roles else None, roles=step_roles,
+        role=step_roles[0] if step_roles else None, roles=step_roles, joint=s.bersama,
         inputs=tuple(mb.kelengkapan) if mb else (),
         outputs=tuple(mb.output) if mb else (), limit=limit,
         limit_set=mb is not None and mb.waktu is not None, anchor=anchor,
@@ -315,6 +336,57 @@ def _check_anchor(anchor: object, no: int, path: Path, rep: _Reporter,
                 "a limit cannot count from the step itself"))
     if isian is not None and isian not in fields:
         rep.add("E114", (*path, "isian"), ref=isian)
+
+
+def _condition(jika: Jika | None) -> Condition | None:
+    if jika is None:
+        return None
+    if jika.tepat_waktu is not None:
+        return Condition("tepat_waktu", step=str(jika.tepat_waktu))
+    if jika.terlambat is not None:
+        return Condition("terlambat", step=str(jika.terlambat))
+    return Condition("isian", item=jika.isian, value=jika.sama_dengan)
+
+
+def _check_conditions(doc: SopDocument, nodes: tuple[Node, ...], rep: _Reporter,
+                      index_of: dict[int, int]) -> None:
+    """Each ``cabang[].jika`` names what the engine can judge when the decision is done: an
+    earlier step (one the decision can follow) that has a time limit, or an item the case
+    knows (a case field, or a kelengkapan or output of a step)."""
+    by_id = {n.id: n for n in nodes}
+    succ = {n.id: [t.target for t in n.transitions if t.target in by_id] for n in nodes}
+    items = {f.id for f in doc.isian} | {i.id for n in nodes for i in (*n.inputs, *n.outputs)}
+    for n in nodes:
+        for j, t in enumerate(t for t in n.transitions if t.kind is EdgeKind.BRANCH):
+            cond = t.condition
+            if cond is None:
+                continue
+            here: Path = ("langkah", index_of.get(n.no, 0), "cabang", j, "jika")
+            problem = _condition_problem(cond, n, by_id, succ, items)
+            if problem == "E107":
+                rep.add("E107", (*here, cond.kind), ref=cond.step)
+            elif problem is not None:
+                rep.add("E116", (*here, cond.kind), label=t.label, no=n.no, detail=problem)
+
+
+def _condition_problem(cond: Condition, decision: Node, by_id: Mapping[str, Node],
+                       succ: Mapping[str, list[str]], items: set[str]) -> str | None:
+    if cond.kind == "isian":
+        if cond.item not in items:
+            return tr("'{i}' bukan isian perkara, kelengkapan atau output langkah mana pun",
+                      "'{i}' is neither a case field nor an input or output of any step",
+                      i=cond.item)
+        return None
+    step = by_id.get(cond.step or "")
+    if step is None:
+        return "E107"
+    if step.id == decision.id or decision.id not in reachable(succ, succ.get(step.id, [])):
+        return tr("langkah {s} tidak mendahului keputusan ini",
+                  "step {s} does not come before this decision", s=step.no)
+    if step.limit is None:
+        return tr("langkah {s} tidak punya batas waktu", "step {s} has no time limit",
+                  s=step.no)
+    return None
 
 
 def _check_connectors(steps: list[Langkah], rep: _Reporter) -> None:
@@ -365,7 +437,7 @@ def _check_joins(nodes: tuple[Node, ...], rep: _Reporter, index_of: dict[int, in
             if source is None:
                 continue  # E107 already
             if not any(t.target == n.id for t in source.transitions):
-                rep.add("E115", ("langkah", index_of[n.no], "menunggu", j), no=n.no, ref=awaited)
+                rep.add("E118", ("langkah", index_of[n.no], "menunggu", j), no=n.no, ref=awaited)
 
 
 def _warn_parallel(nodes: tuple[Node, ...], rep: _Reporter, index_of: dict[int, int]) -> None:

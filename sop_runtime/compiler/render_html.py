@@ -260,14 +260,21 @@ def _notes(wf: Workflow, node: Node, row: dict[str, int]) -> list[str]:
         notes.append(tr("Menjalankan SOP {s}", "Runs SOP {s}", s=node.sub_sop))
     if node.kind is StepKind.OTOMATIS:
         notes.append(tr("Dikerjakan otomatis oleh sistem", "Done automatically by the system"))
-    others = [r.nama if (r := wf.role(x)) else x for x in node.roles if x != node.role]
-    if others:
-        notes.append(tr("Dapat juga dilakukan oleh {r}", "May also be done by {r}",
-                        r=", ".join(others)))
+    names = [r.nama if (r := wf.role(x)) else x for x in node.roles]
+    if node.joint:  # each of them acts (a berita acara both sign)
+        notes.append(tr("Pelaksana bersama: {r}", "Done jointly by {r}",
+                        r=_joined(names, tr(" dan ", " and "))))
+    elif len(names) > 1:
+        notes.append(tr("Pelaksana: {r}", "Done by {r}", r=_joined(names, tr(" atau ", " or "))))
     if node.recorded_by:
         names = [r.nama if (r := wf.role(x)) else x for x in node.recorded_by]
         notes.append(tr("Dicatat oleh {r}", "Recorded by {r}", r=", ".join(names)))
     return notes
+
+
+def _joined(names: list[str], last: str) -> str:
+    """``A, B dan C`` / ``A atau B``."""
+    return ", ".join(names[:-1]) + last + names[-1] if len(names) > 1 else "".join(names)
 
 
 def _lines(texts: list[str], width: float) -> int:

@@ -32,10 +32,32 @@ class EdgeKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Condition:
+    """When the case's data decides a branch (``cabang[].jika``): step ``step`` done within
+    its limit (``tepat_waktu``) or after it (``terlambat``), or the item ``item`` equal to
+    ``value`` (``isian``)."""
+
+    kind: str                  # tepat_waktu | terlambat | isian
+    step: str | None = None
+    item: str | None = None
+    value: str | None = None
+
+    def content(self) -> dict[str, str]:
+        """The canonical form (only what is set)."""
+        out = {"kind": self.kind}
+        for key in ("step", "item", "value"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class Transition:
     target: str
     kind: EdgeKind = EdgeKind.NEXT
     label: str | None = None
+    condition: Condition | None = None   # a decision branch the data decides
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +79,7 @@ class Node:
     kegiatan: str
     role: str | None                 # the swim lane (first pelaksana)
     roles: tuple[str, ...] = ()      # every role that may do the step
+    joint: bool = False              # bersama: each of ``roles`` acts, by different people
     inputs: tuple[Item, ...] = ()
     outputs: tuple[Item, ...] = ()
     limit: TimeLimit | None = None
@@ -88,6 +111,11 @@ class Node:
     @property
     def branch_labels(self) -> tuple[str, ...]:
         return tuple(t.label for t in self.transitions if t.kind is EdgeKind.BRANCH and t.label)
+
+    @property
+    def data_decided(self) -> bool:
+        """Whether some branch of this decision carries a condition (``jika``)."""
+        return any(t.condition is not None for t in self.transitions)
 
 
 @dataclass(frozen=True, slots=True)

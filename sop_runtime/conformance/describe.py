@@ -69,6 +69,16 @@ def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
         if told is not None:
             parts.append(tr("terlambat {d}", "late by {d}", d=told))
         return "; ".join(parts)
+    if f.kind == "missing_signer":
+        roles = [r.nama if (r := wf.role(x)) else x for x in d.get("menunggu", "").split(",")
+                 if x]
+        return tr("hanya {p} yang bertindak; tidak tercatat: {r}",
+                  "only {p} acted; not in the log: {r}",
+                  p=d.get("pengguna", "?"), r=", ".join(roles) or "-")
+    if f.kind == "wrong_branch":
+        return tr("cabang {c} dipilih; data perkara menentukan {t}",
+                  "branch {c} chosen; the case's data decides {t}",
+                  c=d.get("pilihan", "?"), t=d.get("temuan", "?"))
     if f.kind == "separation_of_duties":
         return tr("{p} juga mengerjakan langkah {s}", "{p} also did step {s}",
                   p=d.get("pengguna", "?"), s=d.get("langkah_lain", "?"))

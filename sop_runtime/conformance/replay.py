@@ -215,6 +215,12 @@ class Replayer:
                 if not checkable:
                     continue  # the log has no column for it: not checkable, said once
                 detail["kurang"] = "; ".join(checkable)
+            elif flag.kind is DeviationKind.MISSING_SIGNER:
+                step = next((s for s in state.steps if s.node == flag.node
+                             and s.attempt == flag.attempt), None)
+                if step is not None and len(step.signed) >= len(
+                        self.wf.node(step.node).roles):
+                    continue  # the other officers' acts follow in the log: all acted
             kind = str(flag.kind)
             if flag.kind is DeviationKind.WRONG_ACTOR and not detail.get("pengguna"):
                 kind, detail = DATA, {"pesan": tr("pelaksana tidak tercatat di log",

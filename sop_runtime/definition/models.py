@@ -327,11 +327,47 @@ class MutuBaku(_Model):
     output: list[Item] = Field(default_factory=list)
 
 
+class Jika(_Model):
+    """The condition of a decision branch the engine can judge from the case's data: step N
+    done within its time limit (``tepat_waktu``), or after it (``terlambat``), or a case
+    field or output equal to a value (``isian`` with ``sama_dengan``)."""
+
+    tepat_waktu: int | None = Field(default=None, ge=1)
+    terlambat: int | None = Field(default=None, ge=1)
+    isian: str | None = Field(default=None, pattern=SLUG)
+    sama_dengan: str | None = Field(default=None, min_length=1)
+
+    @field_validator("sama_dengan", mode="before")
+    @classmethod
+    def _as_text(cls, v: Any) -> Any:
+        # ``sama_dengan: 3`` or ``sama_dengan: ya`` read as YAML numbers/booleans: the value
+        # the case holds is text
+        if isinstance(v, bool):
+            return "ya" if v else "tidak"
+        return str(v) if isinstance(v, int | float) else v
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> Jika:
+        given = [k for k in ("tepat_waktu", "terlambat", "isian") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "condition", "'jika' butuh tepat satu dari 'tepat_waktu', 'terlambat' atau "
+                "'isian' / 'jika' needs exactly one of 'tepat_waktu', 'terlambat' or 'isian'")
+        if (self.isian is None) != (self.sama_dengan is None):
+            raise PydanticCustomError(
+                "condition", "'isian' dan 'sama_dengan' ditulis berpasangan / 'isian' and "
+                "'sama_dengan' go together")
+        return self
+
+
 class Cabang(_Model):
-    """A labelled branch of a decision (Ya/Tidak, Lengkap/Tidak lengkap...)."""
+    """A labelled branch of a decision (Ya/Tidak, Lengkap/Tidak lengkap...); ``jika``: the
+    condition under which the data of the case decides it (a branch without one is the
+    "otherwise" branch)."""
 
     label: str = Field(min_length=1)
     ke: int = Field(ge=1)
+    jika: Jika | None = None
 
 
 class JikaLewatWaktu(_Model):
@@ -421,6 +457,9 @@ class Langkah(_Model):
     # One role, or several that may each do the step ("KPN/WKPN"); the first is the
     # swim lane the symbol is drawn in.
     pelaksana: list[Annotated[str, Field(pattern=SLUG)]] | None = Field(default=None, min_length=1)
+    # a joint act: each of the pelaksana must act, by different people (a berita acara
+    # signed by the Ketua and the Panitera), instead of any one of them
+    bersama: bool = False
     mutu_baku: MutuBaku | None = None
     keterangan: str | None = None
     lanjut: Annotated[int | list[int] | None, BeforeValidator(_next_steps)] = None

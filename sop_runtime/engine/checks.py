@@ -194,9 +194,11 @@ class Checks:
                 "Time {at} is impossible: before {what} ({since})",
                 at=self._show(self.at), what=what.format(**params), since=self._show(moment))
 
-    def _authorise(self, node: Node) -> Grant | None:
+    def _authorise(self, node: Node, roles: tuple[str, ...] | None = None) -> Grant | None:
+        """How the actor holds one of ``roles`` (default: the step's acting roles); a wrong
+        actor is a violation."""
         assert self.actor is not None
-        roles = self.wf.acting_roles(node)
+        roles = roles or self.wf.acting_roles(node)
         grant = self.ctx.directory.grant_any(self.actor, roles, self.at)
         if grant is None:
             self._violate(DeviationKind.WRONG_ACTOR, "pelaksana",

@@ -18,6 +18,8 @@ from datetime import datetime
 from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
 from sop_runtime.definition.models import Penegakan, StepKind
 from sop_runtime.definition.timelimit import TimeLimit
+from sop_runtime.engine.actors import Grant
+from sop_runtime.engine.branches import Finding, find_branch
 from sop_runtime.engine.checks import Checks, Context, Violation
 from sop_runtime.engine.commands import (
     SUPERVISOR_COMMANDS,
@@ -46,12 +48,13 @@ from sop_runtime.engine.events import (
     StepCompleted,
     StepExtended,
     StepReassigned,
+    StepSigned,
     StepSkipped,
     TimerFired,
     utc_iso,
 )
 from sop_runtime.engine.rejections import StaleAction
-from sop_runtime.engine.state import CaseState, StepStatus
+from sop_runtime.engine.state import CaseState, StepState, StepStatus
 from sop_runtime.engine.timing import service_deadline, step_deadlines
 
 __all__ = ["Context", "Violation", "decide"]
@@ -325,11 +328,11 @@ class _Decision(Checks):
         self._not_before(step.activated_at, "langkah {node} aktif", node=node.id)
         if step.claimed_by == self.actor:
             return
-        holder = step.claimed_by or step.assignee
-        if holder is not None and holder != self.actor:
-            raise StaleAction("taken", "Langkah {node} sudah dipegang {user}",
-                              "Step {node} is already held by {user}", node=node.id, user=holder)
-        self._authorise(node)
+        if node.joint:  # each officer takes it up in turn: nobody holds it for the other
+            self._authorise(node, self._awaited(node, step))
+        else:
+            self._not_held(node, step)
+            self._authorise(node)
         self._separation(node)
         if not self._settle(node.enforcement, node.id):
             return
@@ -350,15 +353,26 @@ class _Decision(Checks):
         if not early and not rework:
             step = self._open_step(node)
             self._not_before(step.activated_at, "langkah {node} aktif", node=node.id)
-            holder = step.claimed_by or step.assignee
-            if holder is not None and holder != self.actor:
-                raise StaleAction("taken", "Langkah {node} sudah dipegang {user}",
-                                  "Step {node} is already held by {user}", node=node.id,
-                                  user=holder)
+            if not node.joint:
+                self._not_held(node, step)
             if self._timed_out(node, step.timer_due):
                 return
-        decision = self._decision_label(node, cmd.decision)
+        if rework and node.joint and self._cosign_done(node, step):
+            return
         values = self._check_values(node, cmd.values)
+        # a joint step: the roles still awaited, and whether this act completes it (an
+        # imported log's single act does, the other officers' missing then flagged)
+        awaited = self._awaited(node, None if early or rework else step)
+        final = not node.joint or len(awaited) == 1 or self.ctx.replay
+        if not final and cmd.decision is not None:
+            raise self._reject(
+                "decision_last", "Keputusan langkah bersama {node} diberikan oleh pelaksana "
+                "terakhir yang bertindak (masih ditunggu: {roles})",
+                "The decision of joint step {node} is given by the last officer to act "
+                "(still awaited: {roles})", node=node.id, roles=self._role_names(awaited))
+        given = {**(step.outputs if node.joint and not (early or rework) and step else {}),
+                 **values}
+        decision, finding = self._decision(node, cmd.decision, given) if final else (None, None)
         if early:
             self._violate(DeviationKind.OUT_OF_ORDER, "alur", langkah=node.id,
                           langkah_aktif=",".join(s.node for s in self.state.open_steps) or "-")
@@ -371,18 +385,14 @@ class _Decision(Checks):
         if rework:
             self._violate(DeviationKind.REWORK, "alur", langkah=node.id,
                           percobaan_sebelumnya=str(attempt - 1))
-        grant = self._authorise(node)
+        grant = self._authorise(node, awaited)
         self._separation(node)
-        needed = [i for i in node.inputs if i.wajib and i.id not in values]
-        known = self.state.values() if needed else {}
-        missing_in = [i.nama for i in needed if i.id not in known]
-        if missing_in:
-            self._violate(DeviationKind.MISSING_INPUT, "mutu_baku.kelengkapan",
-                          kurang="; ".join(missing_in))
-        missing_out = [o.nama for o in node.outputs if o.wajib and o.id not in values]
-        if missing_out:
-            self._violate(DeviationKind.MISSING_OUTPUT, "mutu_baku.output",
-                          kurang="; ".join(missing_out))
+        if node.joint and len(awaited) > 1 and final:  # replaying a log: one act of several
+            self._violate(DeviationKind.MISSING_SIGNER, "bersama",
+                          menunggu=",".join(r for r in awaited if r != self._role(grant, awaited)),
+                          pengguna=self.actor or "")
+        if final:
+            self._mutu_baku(node, given)
         if rework:
             self._activate(node, self.at)
         if not self._settle(node.enforcement, node.id, attempt):
@@ -392,23 +402,110 @@ class _Decision(Checks):
         if early:
             due = self._activate(node, self.at, early=True,
                                  fields={**self.state.fields, **fields}).due_at
-            if due is not None and self.at > due:  # anchored to a deadline already past
+            if due is not None and self.at > due and final:  # anchored to a past deadline
                 self._overdue(node.id, attempt, due, self.at, system=False)
-        elif not rework:
+        elif not rework and final:
             assert step is not None
             if (step.due_at is not None and self.at > step.due_at
                     and step.overdue_flagged != step.due_at):
                 self._overdue(step.node, step.attempt, step.due_at, self.at, system=False)
+        if node.joint:
+            self.events.append(StepSigned(
+                **self._env(), node=node.id, attempt=attempt, role=self._role(grant, awaited),
+                outputs=values, as_delegate=grant is not None and grant.delegation is not None))
+            if not final:
+                return  # the others' acts are awaited; its limit applies to the last one
         lane = self.wf.role(node.role or "")
         targets = () if rework else self._targets(node, decision)
         self.events.append(StepCompleted(
-            **self._env(), node=node.id, attempt=attempt, outputs=values,
+            **self._env(), node=node.id, attempt=attempt, outputs=given,
             decision=decision, on_behalf_of=node.role if lane and lane.publik else None,
             as_delegate=grant.role if grant and grant.delegation else None,
-            fields=fields, next=targets, reason=self.reason))
+            fields=fields, next=targets, reason=self.reason,
+            finding=finding.record() if finding else {}))
         self._closing(node.id, self.at)
         if not rework:
             self._after(node, targets, {**self.state.fields, **fields})
+
+    # -- joint acts and data-decided branches --------------------------------------------
+
+    def _not_held(self, node: Node, step: StepState) -> None:
+        holder = step.claimed_by or step.assignee
+        if holder is not None and holder != self.actor:
+            raise StaleAction("taken", "Langkah {node} sudah dipegang {user}",
+                              "Step {node} is already held by {user}", node=node.id, user=holder)
+
+    def _awaited(self, node: Node, step: StepState | None) -> tuple[str, ...]:
+        """The roles of a joint ``node`` whose act is still awaited on ``step`` (all of them
+        for an attempt not open yet); refuses a second act by one who has acted: a joint
+        act needs as many people as roles. Any other step: its acting roles."""
+        if not node.joint:
+            return self.wf.acting_roles(node)
+        signed = step.signed if step is not None else {}
+        for role, user in signed.items():
+            if user == self.actor:
+                raise self._reject(
+                    "already_signed", "{user} sudah bertindak pada langkah bersama {node} "
+                    "sebagai {role}; langkah ini harus dilakukan oleh orang yang berbeda untuk "
+                    "setiap pelaksana (masih ditunggu: {awaited})",
+                    "{user} has already acted on joint step {node} as {role}; each of its "
+                    "pelaksana must be a different person (still awaited: {awaited})",
+                    user=self.actor or "", node=node.id, role=self._role_names((role,)),
+                    awaited=self._role_names(tuple(r for r in node.roles if r not in signed)))
+        return tuple(r for r in node.roles if r not in signed)
+
+    def _role(self, grant: Grant | None, awaited: tuple[str, ...]) -> str:
+        """The role an act on a joint step is for: the one the actor holds, or (a wrong
+        actor's act, recorded) the first awaited."""
+        return grant.role if grant is not None else awaited[0]
+
+    def _role_names(self, roles: tuple[str, ...]) -> str:
+        return ", ".join(r.nama if (r := self.wf.role(role)) else role for role in roles)
+
+    def _cosign_done(self, node: Node, step: StepState | None) -> bool:
+        """Replaying a log: a second officer's act on a joint step the log's first act
+        completed is that officer's act on it (not rework), when their role is awaited."""
+        if step is None or self.actor in step.signed.values():
+            return False
+        awaited = tuple(r for r in node.roles if r not in step.signed)
+        grant = self.ctx.directory.grant_any(self.actor or "", awaited, self.at)
+        if grant is None:
+            return False
+        self._check_values(node, self.cmd.values if isinstance(self.cmd, CompleteStep) else {})
+        self.events.append(StepSigned(
+            **self._env(), node=node.id, attempt=step.attempt, role=grant.role,
+            as_delegate=grant.delegation is not None))
+        return True
+
+    def _mutu_baku(self, node: Node, given: Mapping[str, str]) -> None:
+        """Required inputs and outputs, over every value given for the step."""
+        needed = [i for i in node.inputs if i.wajib and i.id not in given]
+        known = self.state.values() if needed else {}
+        missing_in = [i.nama for i in needed if i.id not in known]
+        if missing_in:
+            self._violate(DeviationKind.MISSING_INPUT, "mutu_baku.kelengkapan",
+                          kurang="; ".join(missing_in))
+        missing_out = [o.nama for o in node.outputs if o.wajib and o.id not in given]
+        if missing_out:
+            self._violate(DeviationKind.MISSING_OUTPUT, "mutu_baku.output",
+                          kurang="; ".join(missing_out))
+
+    def _decision(self, node: Node, chosen: str | None, given: Mapping[str, str]
+                  ) -> tuple[str | None, Finding | None]:
+        """The branch taken and the data's finding: the clerk's choice, or the finding when
+        none is given; a choice against the finding is a deviation (``cabang.jika``)."""
+        finding = None
+        if node.kind is StepKind.KEPUTUSAN and node.data_decided:
+            finding = find_branch(
+                node, self.state, {**self.state.values(), **given}, self.at,
+                lambda n: self.wf.node(n).limit, self._lateness)
+        if chosen is None and finding is not None:
+            return finding.label, finding
+        decision = self._decision_label(node, chosen)
+        if finding is not None and decision != finding.label:
+            self._violate(DeviationKind.WRONG_BRANCH, "cabang.jika", temuan=finding.label,
+                          pilihan=decision or "", **finding.why)
+        return decision, finding
 
     def _after(self, node: Node, targets: tuple[str, ...], fields: Mapping[str, str]) -> None:
         """Move the flow on from ``node``: activate its targets, or end the case."""

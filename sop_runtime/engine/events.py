@@ -33,12 +33,17 @@ class DeviationKind(StrEnum):
     OVERRIDE = "override"
     LATE_ENTRY = "late_entry"
     REWORK = "rework"  # a step done again without the flow asking (found replaying a log)
+    WRONG_BRANCH = "wrong_branch"  # a decision against what the case's data decides
+    MISSING_SIGNER = "missing_signer"  # a joint act done by fewer officers than it needs
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
     TYPE: ClassVar[str] = ""
     VERSION: ClassVar[int] = 1
+    # fields added to a type after events of it were stored: left out of the payload while
+    # empty, so events that do not use them are stored exactly as before
+    SPARSE: ClassVar[frozenset[str]] = frozenset()
 
     occurred_at: datetime
     recorded_at: datetime
@@ -47,7 +52,8 @@ class Event:
     def payload(self) -> dict[str, Any]:
         """The type-specific fields (everything but the envelope), JSON-safe."""
         return {f.name: _plain(getattr(self, f.name)) for f in fields(self)
-                if f.name not in ENVELOPE}
+                if f.name not in ENVELOPE
+                and not (f.name in self.SPARSE and not getattr(self, f.name))}
 
 
 ENVELOPE = frozenset({"occurred_at", "recorded_at", "actor"})
@@ -115,8 +121,23 @@ class StepClaimed(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StepSigned(Event):
+    """One officer's act on a joint step (``bersama``): ``role`` is the role they acted in
+    (as a Plh/Plt delegate when ``as_delegate``), ``outputs`` what they gave. The step
+    completes (:class:`StepCompleted`) with the last missing role's act."""
+
+    TYPE = "step_signed"
+    node: str
+    attempt: int
+    role: str
+    outputs: Mapping[str, str] = field(default_factory=dict)
+    as_delegate: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StepCompleted(Event):
     TYPE = "step_completed"
+    SPARSE = frozenset({"finding"})
     node: str
     attempt: int
     outputs: Mapping[str, str] = field(default_factory=dict)
@@ -126,6 +147,9 @@ class StepCompleted(Event):
     fields: Mapping[str, str] = field(default_factory=dict)  # case fields this step set
     next: tuple[str, ...] = ()          # the steps the flow moves to
     reason: str | None = None
+    # a decision the case's data decides (``cabang[].jika``): the branch found and why
+    # (``cabang``, ``syarat``, ``langkah``, ``batas``, ``selesai``...)
+    finding: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -218,7 +242,7 @@ class AutomationFailed(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (CaseStarted, CaseCompleted, CaseCancelled, StepActivated, StepClaimed,
-                StepCompleted, StepExtended, StepReassigned, StepSkipped, TimerFired,
+                StepSigned, StepCompleted, StepExtended, StepReassigned, StepSkipped, TimerFired,
                 DeviationFlagged, ActionRefused, AutomationFailed)
 }
 

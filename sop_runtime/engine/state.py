@@ -26,6 +26,7 @@ from sop_runtime.engine.events import (
     StepCompleted,
     StepExtended,
     StepReassigned,
+    StepSigned,
     StepSkipped,
     TimerFired,
 )
@@ -92,6 +93,8 @@ class StepState:
     closed_at: datetime | None = None
     opened_seq: int = 0
     closed_seq: int | None = None
+    # a joint step (bersama): who has acted, by role (role -> username), in the order they did
+    signed: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_open(self) -> bool:
@@ -142,9 +145,13 @@ class CaseState:
         return self.status is CaseStatus.ACTIVE
 
     def done_by(self, node: str) -> set[str]:
-        """Everyone who completed any attempt of ``node``."""
-        return {s.completed_by for s in self.steps
+        """Everyone who completed any attempt of ``node``, or acted in a joint one."""
+        done = {s.completed_by for s in self.steps
                 if s.node == node and s.status is StepStatus.DONE and s.completed_by}
+        for s in self.steps:
+            if s.node == node and s.signed:
+                done.update(s.signed.values())
+        return done
 
     def values(self) -> dict[str, str]:
         """The case's fields and every output produced so far (a later attempt wins)."""
@@ -231,6 +238,14 @@ def _after(state: CaseState, event: Event) -> CaseState:
     if isinstance(event, StepClaimed):
         return _moved(state, event.node, event.attempt, StepStatus.CLAIMED,
                       claimed_by=event.actor, assignee=event.actor)
+    if isinstance(event, StepSigned):
+        s = _step(state, event.node, event.attempt)
+        if event.role in s.signed or not (s.is_open or s.status is StepStatus.DONE):
+            raise InvalidTransition(f"step {event.node}#{event.attempt} signed twice for "
+                                    f"{event.role} or while {s.status}")
+        return replace(state, steps=_replace_step(state, replace(
+            s, signed={**s.signed, event.role: event.actor or ""},
+            outputs={**s.outputs, **event.outputs} if s.is_open else s.outputs)))
     if isinstance(event, StepCompleted):
         state = _moved(state, event.node, event.attempt, StepStatus.DONE, event.next,
                        next=event.next, closed_at=event.occurred_at, closed_seq=state.seq,

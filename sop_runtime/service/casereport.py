@@ -39,6 +39,7 @@ from sop_runtime.engine import (
     StepCompleted,
     StepExtended,
     StepReassigned,
+    StepSigned,
     StepSkipped,
     StepState,
     StepStatus,
@@ -54,7 +55,7 @@ from sop_runtime.service.letterhead import names
 from sop_runtime.service.projection import deviation_rows
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.service.views import CaseView
+from sop_runtime.service.views import CaseView, joint_progress
 from sop_runtime.store import directory
 from sop_runtime.store import seals as store_seals
 from sop_runtime.store.events import StoredEvent
@@ -188,7 +189,13 @@ def _report(rt: Runtime, conn: Connection, view: CaseView) -> CaseReport:
         timeline=timeline, steps=steps,
         deviations=deviations, people=people, service=_service(ctx, state, now),
         chain=chain, seal=cover,
-        open_steps=tuple(ctx.step(s.node) or s.node for s in state.open_steps))
+        open_steps=tuple(_open_step(ctx, s) for s in state.open_steps))
+
+
+def _open_step(ctx: _Context, s: StepState) -> str:
+    name = ctx.step(s.node) or s.node
+    joint = joint_progress(ctx.wf, s)
+    return f"{name} ({joint})" if joint else name
 
 
 # -- the timeline ----------------------------------------------------------------------
@@ -227,12 +234,21 @@ def _entry(ctx: _Context, s: StoredEvent, e: Event) -> Entry:
             notes.append(tr("dibuka ulang oleh pengawas", "reopened by a supervisor"))
     elif isinstance(e, StepClaimed):
         what = tr("Langkah diambil untuk dikerjakan", "Step claimed")
+    elif isinstance(e, StepSigned):
+        what = tr("Bertindak sebagai {r} pada langkah bersama",
+                  "Acted as {r} on a joint step", r=ctx.names.role(e.role))
+        who = ctx.who(s.actor, node, s.occurred_at,
+                      as_delegate=e.role if e.as_delegate else None)
+        given = ctx.given(e.node, dict(e.outputs))
     elif isinstance(e, StepCompleted):
         what = tr("Langkah selesai", "Step done")
         who = ctx.who(s.actor, node, s.occurred_at, on_behalf_of=e.on_behalf_of,
                       as_delegate=e.as_delegate)
         given = ctx.given(e.node, dict(e.outputs))
         decision, reason = e.decision, e.reason
+        if e.finding:
+            notes.append(tr("ditentukan dari data: {w}", "decided by the data: {w}",
+                            w=evidence.finding_text(e.finding, _name(ctx), ctx.calendar)))
         if e.next:
             notes.append(tr("lanjut ke langkah {n}", "next: step {n}", n=", ".join(e.next)))
     elif isinstance(e, StepExtended):
@@ -308,6 +324,7 @@ def _people(ctx: _Context, timeline: Sequence[Entry], events: Sequence[Event],
     other: dict[str, list[str]] = {}
     roles: dict[str, list[str]] = {}
     count: dict[str, int] = {}
+    signed = {(e.node, e.attempt, e.actor) for e in events if isinstance(e, StepSigned)}
     for entry, e in zip(timeline, events, strict=True):
         user = entry.who.username
         if user is None:
@@ -319,7 +336,11 @@ def _people(ctx: _Context, timeline: Sequence[Entry], events: Sequence[Event],
         for held in (entry.who.delegation, *(entry.who.jabatan or "").split(", ")):
             if held and held not in roles[user]:
                 roles[user].append(held)
-        if isinstance(e, StepCompleted):
+        if isinstance(e, StepSigned):
+            done[user].append(e.node + tr(" (bersama, sebagai {r})", " (joint, as {r})",
+                                          r=ctx.names.role(e.role)))
+        # a joint step's completion is its last signer's act, told once (as signed)
+        if isinstance(e, StepCompleted) and (e.node, e.attempt, user) not in signed:
             done[user].append(e.node + (tr(" (percobaan ke-{n})", " (attempt {n})", n=e.attempt)
                                         if e.attempt > 1 else "")
                               + (tr(" (atas nama pemohon)", " (for the applicant)")

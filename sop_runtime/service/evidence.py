@@ -33,6 +33,10 @@ _RULES: dict[str, tuple[str, str]] = {
     "lewati": ("pengawas melewati langkah", "a supervisor skipped the step"),
     "buka_ulang": ("pengawas membuka ulang langkah", "a supervisor reopened the step"),
     "pembatalan": ("pengawas membatalkan perkara", "a supervisor cancelled the case"),
+    "cabang.jika": ("cabang keputusan yang ditentukan data perkara (jika)",
+                    "the decision branch the case's data decides (jika)"),
+    "bersama": ("tindakan bersama: setiap pelaksana bertindak",
+                "joint act: each pelaksana acts"),
 }
 
 _ACTS: dict[str, tuple[str, str]] = {
@@ -43,6 +47,8 @@ _ACTS: dict[str, tuple[str, str]] = {
 }
 
 _SKIP = frozenset({"pelanggaran", "aturan", "sop", "versi"})
+# a data-decided branch's reason (``cabang[].jika``): told as one phrase
+_FINDING = ("syarat", "langkah_syarat", "selesai", "isian", "nilai")
 # the order phrases are told in: what happened when, then the limit and how late
 _ORDER = {key: i for i, key in enumerate(("terjadi", "dicatat", "batas", "terlambat",
                                           "terlambat_detik"))}
@@ -69,6 +75,10 @@ def describe(evidence: Mapping[str, str], calendar: CourtCalendar, who: Names,
     ...), what happened when first; keys this module does not know are shown as they are."""
     happened = _instant(evidence.get("terjadi", ""))
     shown = dict(evidence)
+    if "syarat" in shown:
+        shown["syarat"] = finding_text(evidence, step_name, calendar, lateness=False)
+        for key in _FINDING[1:]:
+            shown.pop(key, None)
     late = lateness_text(shown, calendar)
     if late is not None:  # in the limit's unit: the working seconds are not told again
         for key in ("terlambat_detik", "satuan"):
@@ -78,6 +88,35 @@ def describe(evidence: Mapping[str, str], calendar: CourtCalendar, who: Names,
              _phrase(key, str(value), happened, calendar, who, step_name))
             for key, value in shown.items() if key not in _SKIP]
     return tuple(text for _, text in sorted(told, key=lambda pair: pair[0]))
+
+
+def finding_text(finding: Mapping[str, str], step_name: Callable[[str], str],
+                 calendar: CourtCalendar | None = None, *, lateness: bool = True) -> str:
+    """Why the data decides a branch (a completion's ``finding``, a ``wrong_branch``
+    deviation's evidence): ``langkah 3. ... terlambat 2 hari kalender`` / ``... selesai
+    dalam batas waktunya`` / ``status = lunas`` / ``tidak ada syarat lain yang terpenuhi``."""
+    why = finding.get("syarat", "")
+    step = step_name(finding.get("langkah_syarat", ""))
+    if why == "terlambat":
+        late = None
+        if lateness:
+            amount, unit = finding.get("terlambat", ""), finding.get("satuan", "")
+            if amount.isdigit() and unit in UNITS:
+                late = describe_lateness(unit, int(amount), calendar.minutes_per_working_day
+                                         if calendar else 450, current_lang())
+        if late:
+            return tr("langkah {s} terlambat {d}", "step {s} late by {d}", s=step, d=late)
+        return tr("langkah {s} selesai setelah batas waktunya",
+                  "step {s} done after its time limit", s=step)
+    if why == "tepat_waktu":
+        return tr("langkah {s} selesai dalam batas waktunya",
+                  "step {s} done within its time limit", s=step)
+    if why == "isian":
+        return f"{finding.get('isian', '')} = {finding.get('nilai', '')}"
+    if why == "selain_itu":
+        return tr("tidak ada syarat cabang lain yang terpenuhi", "no other branch's condition "
+                  "holds")
+    return why
 
 
 def lateness_text(evidence: Mapping[str, str], calendar: CourtCalendar) -> str | None:
@@ -137,6 +176,15 @@ def _phrase(key: str, text: str, happened: datetime | None, calendar: CourtCalen
     if key == "langkah_lain":
         return tr("orang yang sama mengerjakan langkah {s}", "the same person did step {s}",
                   s=text)
+    if key == "syarat":
+        return tr("ditentukan dari data: {x}", "decided by the data: {x}", x=text)
+    if key == "temuan":
+        return tr("cabang menurut data: {x}", "branch by the data: {x}", x=text)
+    if key == "pilihan":
+        return tr("cabang yang dipilih: {x}", "branch chosen: {x}", x=text)
+    if key == "menunggu":
+        return tr("belum bertindak: {r}", "did not act: {r}",
+                  r=", ".join(who.role(r) for r in text.split(",") if r))
     if key == "kurang":
         return tr("tidak ada: {x}", "missing: {x}", x=text)
     if key == "alasan":

@@ -18,6 +18,10 @@ _DEVIATIONS: dict[DeviationKind, tuple[str, str]] = {
     DeviationKind.OVERRIDE: ("tindakan pengawas (override)", "supervisor override"),
     DeviationKind.LATE_ENTRY: ("dicatat terlambat", "late entry"),
     DeviationKind.REWORK: ("langkah dikerjakan ulang", "step redone (rework)"),
+    DeviationKind.WRONG_BRANCH: ("cabang bertentangan dengan data perkara",
+                                 "branch contradicts the case's data"),
+    DeviationKind.MISSING_SIGNER: ("tindakan bersama tanpa semua pelaksana",
+                                   "joint act without every officer"),
 }
 
 

@@ -26,10 +26,14 @@ def open_step_rows(workflow: Workflow, state: CaseState) -> list[OpenStepRow]:
     rows = []
     for step in state.open_steps:
         node = workflow.node(step.node)
-        for role in workflow.acting_roles(node):
+        roles = workflow.acting_roles(node)
+        if node.joint:  # listed for the roles still awaited, whoever took it up first
+            roles = tuple(r for r in roles if r not in step.signed)
+        for role in roles:
             rows.append(OpenStepRow(
                 case_id=state.case_id, node=step.node, attempt=step.attempt, role=role,
-                sop_id=state.sop_id, kegiatan=node.kegiatan, assignee=step.assignee,
+                sop_id=state.sop_id, kegiatan=node.kegiatan,
+                assignee=None if node.joint else step.assignee,
                 claimed_by=step.claimed_by, activated_at=step.activated_at,
                 due_at=step.due_at, timer_due=step.timer_due,
                 overdue_flagged=step.overdue_flagged is not None

@@ -20,12 +20,12 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from sop_runtime.compiler.workflow import Workflow
-    from sop_runtime.engine import CaseState, Event
+    from sop_runtime.engine import CaseState, Event, StepState
     from sop_runtime.service.confidential import Reader
     from sop_runtime.store.events import StoredEvent
 
-__all__ = ["CaseView", "Late", "Task", "case", "court_zone", "deviations", "overdue", "tasks",
-           "users"]
+__all__ = ["CaseView", "Late", "Task", "case", "court_zone", "deviations", "joint_progress",
+           "overdue", "tasks", "users"]
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,30 @@ class CaseView:
     workflow: Workflow
     stored: tuple[StoredEvent, ...]
     events: tuple[Event, ...]
+
+
+def joint_progress(wf: Workflow, step: StepState) -> str | None:
+    """Who has acted on an open joint step (``bersama``) and who is still awaited:
+    ``sudah: Ketua Pengadilan (hendra.kpn); menunggu: Panitera``; None for any other step.
+    One text for the CLI, the web's case page and the case report."""
+    try:
+        node = wf.node(step.node)
+    except KeyError:
+        return None
+    if not node.joint or not step.is_open:
+        return None
+
+    def name(role: str) -> str:
+        found = wf.role(role)
+        return found.nama if found else role
+
+    acted = [f"{name(role)} ({user})" for role, user in step.signed.items()]
+    awaited = [name(role) for role in node.roles if role not in step.signed]
+    parts = []
+    if acted:
+        parts.append(tr("sudah: {x}", "acted: {x}", x=", ".join(acted)))
+    parts.append(tr("menunggu: {x}", "awaiting: {x}", x=", ".join(awaited)))
+    return "; ".join(parts)
 
 
 def case(rt: Runtime, case_id: str, *, reader: Reader) -> CaseView:

@@ -89,12 +89,20 @@ def step_page(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
     step = _node(view.workflow, node)
     current = next((s for s in view.state.open_steps if s.node == node), None)
     acting = view.workflow.acting_roles(step)
+    if step.joint and current is not None:  # the roles whose act is still awaited
+        acting = tuple(r for r in acting if r not in current.signed)
     with rt.engine.connect() as conn:
         granted = catalog.directory(rt, conn).grant_any(caller.username, acting, rt.now())
     names = [r.nama if (r := view.workflow.role(role)) else role for role in acting]
-    mine = current is not None and (current.assignee == caller.username or (
-        current.assignee is None and granted is not None))
+    if step.joint:
+        mine = (current is not None and granted is not None
+                and caller.username not in current.signed.values())
+    else:
+        mine = current is not None and (current.assignee == caller.username or (
+            current.assignee is None and granted is not None))
+    joint = views.joint_progress(view.workflow, current) if current is not None else None
     return page(request, "step.html", caller=caller, mine=mine, acting_names=names,
+                joint=joint, data_decided=step.data_decided,
                 title=tr("Langkah {n}: {k}", "Step {n}: {k}", n=node, k=step.kegiatan),
                 case_id=case_id, state=view.state, node=step, open=current,
                 wf=view.workflow, decisions=step.branch_labels,
