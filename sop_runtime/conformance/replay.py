@@ -203,7 +203,12 @@ class Replayer:
             consequence = False
             if flag.kind is DeviationKind.OUT_OF_ORDER:
                 waiting = {n for n in detail.get("langkah_aktif", "").split(",") if n != "-"}
-                consequence = bool(waiting) and waiting <= never_done
+                # the steps it was waiting for that lead straight to it: with parallel
+                # paths, a step of the other path may be open too, and done later
+                before = {n for n in waiting if any(
+                    t.target == flag.node for t in self.wf.node(n).transitions)}
+                consequence = bool(waiting) and (waiting <= never_done or (
+                    bool(before) and before <= never_done))
             elif flag.kind is DeviationKind.OVERDUE:
                 consequence = flag.node in never_done
             elif flag.kind is DeviationKind.MISSING_INPUT:

@@ -17,7 +17,11 @@ values recorded. Mutations:
 
 Positions are chosen inside the route (never the first or last row, where a mutation would
 also start or end the case somewhere else), and a swap never involves a decision or the
-step a decision leads to, so that each mutation has exactly one right answer.
+step a decision leads to, so that each mutation has exactly one right answer. A swap moves
+forward only a step that the row before it opened: two steps of parallel paths (``lanjut:
+[..]``), open at once, may be done in either order. A joint step (``bersama``) has one row
+per officer; its rows are neither deleted nor repeated (one officer's act lost or written
+twice is not the step skipped or redone).
 """
 
 from __future__ import annotations
@@ -72,6 +76,7 @@ class Row:
     values: Mapping[str, str]
     due: datetime | None = None   # the step's deadline when it was done by the book
     service_due: datetime | None = None  # the case's service standard, if it has one
+    opened: datetime | None = None  # when the step opened (in the clean case)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +142,7 @@ class Generator:
         for e in decide(self.wf, state, StartCase(actor=self.route[0].actor, at=start),
                         ctx=ctx):
             state = apply(state, e)
-        rows = []
+        rows: list[Row] = []
         for i, step in enumerate(self.route):
             left = len(self.route) - i
             current = state.current(step.node)
@@ -150,6 +155,8 @@ class Generator:
                 room = min(room, self.calendar.working_seconds_between(
                     current.activated_at, state.service_due) / (2 * left))
             at = current.activated_at + timedelta(seconds=self.rng.uniform(60, max(61, room)))
+            if rows:  # in route order: a step of a parallel path opened earlier is done later
+                at = max(at, rows[-1].at + timedelta(seconds=60))
             ctx = Context(now=at, calendar=self.calendar, directory=self.directory)
             events = decide(self.wf, state, CompleteStep(
                 actor=step.actor, at=at, node=step.node, values=step.values,
@@ -160,7 +167,8 @@ class Generator:
                 state = apply(state, e)
             rows.append(Row(case, step.node, activity_name(self.wf, step.node),
                             self.names[step.actor], at, step.decision or "",
-                            dict(step.values), current.due_at, state.service_due))
+                            dict(step.values), current.due_at, state.service_due,
+                            current.activated_at))
         return rows
 
     def start_times(self, count: int, first: datetime, per_day: int = 40) -> list[datetime]:
@@ -199,6 +207,7 @@ class Generator:
         if mutation == "swap":
             spots = [i for i in inner if i + 1 < len(rows) - 1
                      and rows[i].node != rows[i + 1].node
+                     and _opened_by(rows[i + 1], rows[i])
                      and _by(rows[i + 1].at, rows[i].due)
                      and self._in_time_after(rows[i + 2], opened=rows[i].at)
                      and not {rows[i].node, rows[i + 1].node} & (
@@ -207,8 +216,9 @@ class Generator:
             a, b = rows[i], rows[i + 1]
             rows = [*rows[:i], _moved(b, a.at), _moved(a, b.at), *rows[i + 2:]]
             return rows, Injected(case, mutation, EXPECTED_KIND[mutation], b.node)
+        single = [i for i in inner if not self.wf.node(rows[i].node).joint]
         if mutation == "delete":
-            i = self._pick(list(inner))
+            i = self._pick(single)
             return [*rows[:i], *rows[i + 1:]], Injected(case, mutation, "skipped", rows[i].node)
         if mutation == "actor":
             strangers: list[tuple[int, list[str]]] = []
@@ -239,7 +249,7 @@ class Generator:
             rows = [*rows[:i], *(replace(r, at=r.at + shift) for r in rows[i:])]
             return rows, Injected(case, mutation, "overdue", rows[i].node)
         if mutation == "repeat":
-            i = self._pick(list(inner))
+            i = self._pick(single)
             again = replace(rows[i], at=rows[i].at + (rows[i + 1].at - rows[i].at) / 2)
             return [*rows[:i + 1], again, *rows[i + 1:]], Injected(case, mutation, "rework",
                                                                    rows[i].node)
@@ -289,6 +299,12 @@ class Generator:
         for r in rows:
             writer.writerow([r.case, r.activity, r.person, r.at.isoformat(), r.decision,
                              *(r.values.get(item, "") for item in self.items)])
+
+
+def _opened_by(row: Row, before: Row) -> bool:
+    """Whether ``row``'s step was opened by ``before``'s completion (not earlier, as a step
+    of a parallel path is, nor by another step's)."""
+    return row.opened is None or row.opened == before.at
 
 
 def _by(moment: datetime, due: datetime | None) -> bool:

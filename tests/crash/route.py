@@ -4,6 +4,7 @@ automated steps run."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,29 @@ GOLDEN_ACTION = "tests.crash.route:golden_outputs"
 
 @functools.cache
 def routes() -> dict[str, dict[str, dict[str, Any]]]:
-    """SOP id -> step id -> the route's step (``oleh``, ``nilai``, ``keputusan``)."""
+    """SOP id -> step id -> the route's step (``oleh``, ``nilai``, ``keputusan``). A joint
+    step (``bersama``), in the route once per signer, keeps every signer's entry under
+    ``bersama`` (see :func:`signer`)."""
     data = yaml.safe_load(ROUTES.read_text(encoding="utf-8"))["rute"]
-    return {sop: {str(step["langkah"]): step for step in steps} for sop, steps in data.items()}
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for sop, steps in data.items():
+        by_node: dict[str, dict[str, Any]] = {}
+        for step in steps:
+            node = str(step["langkah"])
+            if node in by_node:
+                first = by_node[node]
+                first.setdefault("bersama", [dict(first)]).append(step)
+            else:
+                by_node[node] = dict(step)
+        out[sop] = by_node
+    return out
+
+
+def signer(planned: dict[str, Any], signed: Iterable[str]) -> dict[str, Any]:
+    """The route's entry for the next act on ``planned``: on a joint step, the first signer
+    who has not acted yet (``signed``: the usernames who have)."""
+    done = set(signed)
+    return next((e for e in planned.get("bersama", ()) if e["oleh"] not in done), planned)
 
 
 def first_actor(sop: str) -> str:

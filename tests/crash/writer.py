@@ -45,7 +45,7 @@ from sop_runtime.service.confidential import Withheld, operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import queries
 from sop_runtime.store.errors import ConcurrencyConflict
-from tests.crash.route import GOLDEN_ACTION, first_actor, routes
+from tests.crash.route import GOLDEN_ACTION, first_actor, routes, signer
 
 OPEN_CASES = 6         # cases kept open side by side
 START_SHARE = 0.2      # chance of starting a case while fewer than OPEN_CASES are open
@@ -100,7 +100,7 @@ class Writer:
             del self.open[case_id]  # ended, or off the route: leave it
             return
         step = self.rng.choice(steps)
-        planned = route[step.node]
+        planned = signer(route[step.node], step.signed.values())
         actor = str(planned["oleh"])
         values = {str(k): str(v) for k, v in (planned.get("nilai") or {}).items()}
         decision = planned.get("keputusan")

@@ -23,12 +23,12 @@ def test_init_reports_court_roles_users_and_new_versions(tmp_path: Path) -> None
     r = c.ok("init", "--definitions", DEFINITIONS)
     assert "Pengadilan Negeri Sanana" in r.stdout
     assert re.search(r"\d+ peran, \d+ pengguna", r.stdout)
-    assert "versi baru (12)" in r.stdout and "pendaftaran-gugatan-ptsp" in r.stdout
+    assert "versi baru (15)" in r.stdout and "pendaftaran-gugatan-ptsp" in r.stdout
     again = c.json("init", "--definitions", DEFINITIONS)
-    assert again["new_versions"] == [] and len(again["unchanged"]) == 12
+    assert again["new_versions"] == [] and len(again["unchanged"]) == 15
     assert again["users"] >= 20 and again["roles"] >= 17
     en = court.ok("--lang", "en", "init", "--definitions", DEFINITIONS)
-    assert "SOPs unchanged (12)" in en.stdout
+    assert "SOPs unchanged (15)" in en.stdout
     assert again["switched_off"] == []
     without = definitions_without("rina.ptsp", tmp_path / "without")
     off = c.ok("init", "--definitions", without)

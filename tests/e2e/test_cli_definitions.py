@@ -25,7 +25,7 @@ def test_validate_defaults_to_definitions() -> None:
     assert r.returncode == 0, r.stdout + r.stderr
     data = json.loads(r.stdout)
     assert data["valid"] is True
-    assert len(data["sops"]) >= 12
+    assert len(data["sops"]) == 15
     assert data["court"].endswith("court.yaml")
 
 

@@ -29,7 +29,7 @@ def lib():  # type: ignore[no-untyped-def]
 def test_library_is_valid_and_complete(lib) -> None:  # type: ignore[no-untyped-def]
     assert lib.errors == [], "\n".join(p.format() for p in lib.errors)
     assert set(lib.workflows) >= REQUIRED
-    assert len(lib.workflows) >= 12
+    assert len(lib.workflows) == 15
 
 
 def test_every_sop_is_sourced_and_written_for_pn_sanana(lib) -> None:  # type: ignore[no-untyped-def]

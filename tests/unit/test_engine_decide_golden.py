@@ -1,7 +1,9 @@
 """Golden paths through the pure core: every SOP in definitions/ walked along the route in
 tests/golden/routes.yaml completes with no deviation, under its own penegakan and under
 ``tolak`` (where any deviation would be refused). An automated step of a route is completed
-as the service does it: by the system account, which holds the court's ``sistem`` roles."""
+as the service does it: by the system account, which holds the court's ``sistem`` roles.
+A joint step (``bersama``) appears once per signer, in a row: each entry but the last
+records that officer's act (``StepSigned``), the last completes the step."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from sop_runtime.engine import (
     DeviationFlagged,
     StartCase,
     StepCompleted,
+    StepSigned,
     StepStatus,
     Sweep,
 )
@@ -31,6 +34,13 @@ ROUTES_FILE = Path(__file__).resolve().parent.parent / "golden" / "routes.yaml"
 GOLDEN: dict[str, Any] = yaml.safe_load(ROUTES_FILE.read_text(encoding="utf-8"))
 START = datetime.fromisoformat(GOLDEN["mulai"])
 STEP = timedelta(minutes=GOLDEN["menit_per_langkah"])
+
+
+def completions(route: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entries of ``route`` that complete their step: every entry but a joint step's
+    earlier signers (an entry followed by another of the same step)."""
+    return [step for step, after in zip(route, [*route[1:], None], strict=True)
+            if after is None or after["langkah"] != step["langkah"]]
 
 
 def test_every_sop_has_a_golden_route() -> None:
@@ -53,6 +63,7 @@ def walk(sop: str, enforcement: Penegakan | None) -> Case:
              entry_limit=court().batas_pencatatan)
     events = c.do(StartCase(actor=route[0]["oleh"]))
     assert [e for e in events if isinstance(e, DeviationFlagged | ActionRefused)] == []
+    last = completions(route)
     for step in route:
         node = str(step["langkah"])
         c.later(minutes=STEP.total_seconds() / 60)
@@ -62,6 +73,13 @@ def walk(sop: str, enforcement: Penegakan | None) -> Case:
         bad = [e for e in events if isinstance(e, DeviationFlagged | ActionRefused)]
         assert bad == [], f"{sop} step {node}: {bad}"
         done = events[0]
+        if not any(step is x for x in last):  # a joint step's signer before the last
+            assert c.wf.node(node).joint, f"{sop}: step {node} twice in a row, not bersama"
+            assert isinstance(done, StepSigned) and done.node == node and len(events) == 1
+            continue
+        if c.wf.node(node).joint:  # the last signer's act, then the step's completion
+            assert isinstance(done, StepSigned) and done.actor == step["oleh"]
+            done = events[1]
         assert isinstance(done, StepCompleted) and done.node == node
         lane = c.wf.role(c.wf.node(node).role or "")
         assert done.on_behalf_of == ("pemohon" if lane and lane.publik else None)
@@ -72,7 +90,7 @@ def walk(sop: str, enforcement: Penegakan | None) -> Case:
 @pytest.mark.parametrize("sop", sorted(GOLDEN["rute"]))
 def test_the_golden_route_completes_without_deviation(sop: str,
                                                       enforcement: Penegakan | None) -> None:
-    route = GOLDEN["rute"][sop]
+    route = completions(GOLDEN["rute"][sop])
     c = walk(sop, enforcement)
     s = c.state
     assert s.status is CaseStatus.COMPLETED

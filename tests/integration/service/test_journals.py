@@ -36,7 +36,7 @@ def test_init_journals_the_directory_and_the_definitions(court: Runtime) -> None
     assert all(e.actor is None for e in staff)  # sop init acts for the court, not a person
     rules = journals.entries(court, "definisi")
     assert rules[0].type == "court_file_loaded"
-    assert sum(e.type == "sop_version_current" for e in rules) == 12
+    assert sum(e.type == "sop_version_current" for e in rules) == 15
     assert integrity.verify(court).ok
     # a second init with nothing changed writes nothing
     setup.init(court, DEFINITIONS)
