@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.conftest import DEFINITIONS
@@ -15,13 +16,31 @@ def test_the_demo_day_plays_through_and_ends_verified(tmp_path: Path) -> None:
     assert "Selasa, 24 November 2026" in out
     assert "hanya Kasir yang boleh" in out  # the refused attempt: told on stderr, exit 4
     assert "Ditolak (pelaksana tidak berwenang)" in " ".join(r.stderr.split())
-    assert "Log utuh: 73 peristiwa dalam 6 perkara" in out
+    assert "Log utuh: 125 peristiwa dalam 9 perkara" in out
     kinds = {d["kind"] for d in court.json("deviations")}
     assert kinds == {"wrong_actor", "late_entry", "override", "overdue", "service_overdue"}
     overdue = court.json("overdue", "--now", "2026-11-24 16:45")
     assert [(r["sop_id"], r["node"]) for r in overdue] == [("taksiran-panjar-skum", "7")]
     refused = [d for d in court.json("deviations") if d["outcome"] == "ditolak"]
     assert [(d["actor"], d["node"]) for d in refused] == [("fadli.ptsp", "5")]
+    started = dict(re.findall(r"\$ sop start (\S+) .*?Perkara dimulai: (\S+)", out))
+    # the banding is in time only from the absent party's notice (the later date); after
+    # the akta its two paths run at once, and the inspection path is still open tonight
+    banding = court.json("case", started["banding-perdata"])
+    assert banding["status"] == "aktif"
+    assert sorted(s["node"] for s in banding["open_steps"]) == ["10", "11"]
+    assert next(e for e in banding["timeline"] if e.get("node") == "6"
+                and e["type"] == "step_completed")["decision"] == "Dalam tenggang waktu"
+    # the kasasi was paid after its term: the data sends it to the Ketua's penetapan
+    kasasi = court.json("case", started["kasasi-perdata"])
+    assert kasasi["status"] == "selesai"
+    assert [e["node"] for e in kasasi["timeline"] if e["type"] == "step_completed"] == [
+        "1", "2", "3", "4", "5", "14", "15"]
+    late = [d for d in court.json("deviations", "--case", started["kasasi-perdata"])]
+    assert [(d["kind"], d["node"], d["actor"]) for d in late] == [("overdue", "4", None)]
+    # the execution request waits for its panjar (3 hari kerja)
+    eksekusi = court.json("case", started["permohonan-eksekusi"])
+    assert [s["node"] for s in eksekusi["open_steps"]] == ["8"]
 
 
 def test_the_demo_away_from_its_definitions_says_so(tmp_path: Path) -> None:
@@ -34,14 +53,14 @@ def test_the_demo_speaks_english_when_asked(tmp_path: Path) -> None:
     court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
     out = " ".join(court.ok("--lang", "en", "demo", "--definitions", DEFINITIONS).stdout.split())
     assert "Tuesday, 24 November 2026" in out and "only the Kasir may" in out
-    assert "Log intact: 73 events in 6 cases verified" in out
+    assert "Log intact: 125 events in 9 cases verified" in out
 
 
 def test_the_period_report_of_the_demo_week(tmp_path: Path) -> None:
     court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
     court.ok("demo", "--definitions", DEFINITIONS)
     data = court.json("report", "period", "--from", "2026-11-16", "--to", "2026-11-29")
-    assert sum(data["cases"].values()) == 6
+    assert sum(data["cases"].values()) == 9
     assert data["service"]["pendaftaran-gugatan-ptsp"]["on_time_rate"] == 0.0
     step = next(s for s in data["steps"]
                 if (s["sop_id"], s["node"]) == ("surat-keterangan-eraterang", "4"))
