@@ -5,10 +5,10 @@ Hukum: a civil claim filed and numbered, a panjar assessed and paid (with a refu
 a clerk who may not receive money), a legalisation signed by the Wakil Ketua while the Ketua
 is away, a surat keterangan whose draft the Ketua sends back for rework, a complaint received
 on paper last week and entered today, a salinan putusan request left waiting past its step's
-deadline; an appeal (banding) in time only because the absent party's notice came later, its
-two paths open at the end of the day; a kasasi paid four days after its term, which the data
-sends to the Ketua's "tidak dapat diterima"; and an execution request registered and waiting
-for its panjar.
+deadline; in the afternoon a kasasi paid four days after its term, which the data sends to
+the Ketua's "tidak dapat diterima"; an appeal (banding) in time only because the absent
+party's notice came later, its two paths open at the end of the day; and an execution request
+registered and waiting for its panjar.
 
 Each entry: the local time it happens, the command, the exit code it must give.
 """
@@ -147,12 +147,42 @@ SCRIPT: tuple[Act, ...] = (
         fotokopi_ktp="KTP pemohon",
         surat_permohonan_salinan_putusan_diterima="Diterima 14:10")),
 
-    # -- 7. a banding in time because the verdict was notified later (banding-perdata) ------
-    act("09:20", "start", "banding-perdata", "--as", "rina.ptsp",
+    # -- 7. a kasasi filed too late: the Ketua declares it inadmissible (kasasi-perdata) -----
+    act("14:05", "start", "kasasi-perdata", "--as", "rina.ptsp"),
+    act("14:10", "complete", "{C7}", "1", "--as", "rina.ptsp", *_o(
+        permohonan_kasasi="Permohonan kasasi tertulis, 3/Pdt.G/2026/PN Snn",
+        surat_pemberitahuan_putusan_banding="Relaas pemberitahuan putusan 37/PDT/2026/PT Tte",
+        permohonan_kasasi_diterima="Diterima PTSP",
+        tanggal_pemberitahuan_putusan_banding="2026-11-06"),
+        note=("Putusan banding diberitahukan 6 November: tenggang kasasi berakhir 20 November",
+              "The appeal judgment was notified on 6 November: the term ended on 20 November")),
+    act("14:25", "complete", "{C7}", "2", "--as", "ahmad.panmudpdt",
+        *_o(persyaratan_kasasi_telah_diteliti="Kuasa terdaftar, berkas lengkap")),
+    act("14:35", "complete", "{C7}", "3", "--as", "yusuf.kasir", *_o(
+        taksiran_panjar_kasasi="Rp 1.250.000", skum_kasasi="SKUM kasasi 3/Pdt.G/2026")),
+    act("15:20", "complete", "{C7}", "4", "--as", "yusuf.kasir",
+        *_o(bukti_pembayaran_panjar_kasasi="Bukti setor BRI No. 771544"),
+        note=("Pemohon kasasi membayar empat hari setelah tenggangnya: keterlambatan pihak",
+              "The applicant pays four days after the term: the party's lateness")),
+    act("15:30", "complete", "{C7}", "5", "--as", "ahmad.panmudpdt",
+        *_o(hasil_penelitian_tenggang_waktu_kasasi="Hari ke-18 sejak pemberitahuan"),
+        note=("Tanpa --decision: data perkara menentukan cabang 'Lewat tenggang waktu'",
+              "No --decision: the case's data takes the 'Lewat tenggang waktu' branch")),
+    act("15:45", "complete", "{C7}", "14", "--as", "bambang.panitera", *_o(
+        surat_keterangan_panitera_terlambat_mengajukan_kasasi=(
+            "Surat keterangan W27.U5/1188/HK.02/11/2026"))),
+    act("16:05", "complete", "{C7}", "15", "--as", "hendra.kpn", *_o(
+        penetapan_ketua_permohonan_kasasi_tidak_dapat_diterima=(
+            "Penetapan 3/Pdt.G/2026/PN Snn: kasasi tidak dapat diterima")),
+        note=("Ketua kembali ke kantor dan menandatangani penetapan; perkara selesai",
+              "The Ketua is back in the office and signs the penetapan; the case ends")),
+
+    # -- 8. a banding in time because the verdict was notified later (banding-perdata) ------
+    act("14:15", "start", "banding-perdata", "--as", "fadli.ptsp",
         note=("Tergugat yang tidak hadir pada pembacaan putusan 5 November datang menyatakan "
               "banding", "A defendant absent when the verdict was read on 5 November comes to "
               "appeal")),
-    act("09:30", "complete", "{C7}", "1", "--as", "rina.ptsp", *_o(
+    act("14:20", "complete", "{C8}", "1", "--as", "fadli.ptsp", *_o(
         permohonan_banding="Permohonan banding lisan tergugat, 11/Pdt.G/2026/PN Snn",
         surat_pemberitahuan_putusan="Relaas pemberitahuan putusan 12/11/2026",
         permohonan_banding_diterima="Diterima PTSP, diserahkan ke Meja Pertama",
@@ -161,80 +191,52 @@ SCRIPT: tuple[Act, ...] = (
               "(yang terakhir), batasnya 26 November", "14 days from the verdict have passed; "
               "counted from the notice of 12 November (the later date) the term ends on 26 "
               "November")),
-    act("09:55", "complete", "{C7}", "2", "--as", "ahmad.panmudpdt",
+    act("14:40", "complete", "{C8}", "2", "--as", "ahmad.panmudpdt",
         *_o(permohonan_banding_telah_diteliti="Diteliti Panmud Perdata")),
-    act("10:05", "complete", "{C7}", "3", "--as", "ahmad.panmudpdt", *_o(
+    act("14:50", "complete", "{C8}", "3", "--as", "ahmad.panmudpdt", *_o(
         taksiran_panjar_banding="Rp 2.750.000", skum_banding="SKUM banding 11/Pdt.G/2026")),
-    act("11:35", "complete", "{C7}", "4", "--as", "siti.kasir",
+    act("15:35", "complete", "{C8}", "4", "--as", "siti.kasir",
         *_o(bukti_pembayaran_panjar_banding="Bukti setor BSI No. 0091964"),
         note=("Pembanding kembali dari bank; Kasir mencatat atas namanya",
               "The appellant is back from the bank; the Kasir records it on their behalf")),
-    act("11:40", "complete", "{C7}", "5", "--as", "siti.kasir", *_o(
+    act("15:40", "complete", "{C8}", "5", "--as", "siti.kasir", *_o(
         skum_lunas="SKUM banding cap lunas",
         panjar_banding_tercatat_dalam_buku_jurnal_keuangan_perkara="Jurnal banding hal. 7")),
-    act("11:50", "complete", "{C7}", "6", "--as", "ahmad.panmudpdt",
+    act("15:50", "complete", "{C8}", "6", "--as", "ahmad.panmudpdt",
         *_o(hasil_penelitian_tenggang_waktu_banding="Hari ke-12 sejak pemberitahuan"),
-        note=("Tanpa --decision: cabangnya ditentukan dari data (langkah 4 tepat waktu)",
-              "No --decision: the branch follows from the data (step 4 on time)")),
-    act("13:45", "complete", "{C7}", "8", "--as", "bambang.panitera", *_o(
+        note=("Tanpa --decision: langkah 4 tepat waktu, cabang 'Dalam tenggang waktu'",
+              "No --decision: step 4 was on time, the 'Dalam tenggang waktu' branch")),
+    act("16:10", "complete", "{C8}", "8", "--as", "bambang.panitera", *_o(
         akta_pernyataan_banding="Akta pernyataan banding 11/Pdt.G/2026/PN Snn",
         nomor_register_banding="3/Pdt.Bdg/2026/PN Snn"),
         note=("Akta banding: pemberitahuan kepada terbanding dan inzage kini berjalan bersamaan",
               "The appeal deed: notifying the respondent and the inspection of the file now run "
               "side by side")),
-    act("15:30", "complete", "{C7}", "9", "--as", "joko.jurusita", *_o(
+    act("16:25", "complete", "{C8}", "9", "--as", "joko.jurusita", *_o(
         relaas_pemberitahuan_pernyataan_banding_kepada_terbanding=(
             "Relaas 24/11/2026 kepada penggugat")),
         note=("Jurusita memberi tahu terbanding tanpa menunggu memori banding; inzage belum",
               "The bailiff notifies the respondent without waiting for a memorandum; the "
               "inspection notice is still to come")),
 
-    # -- 8. a kasasi filed too late: the Ketua declares it inadmissible (kasasi-perdata) -----
-    act("08:45", "start", "kasasi-perdata", "--as", "rina.ptsp"),
-    act("08:55", "complete", "{C8}", "1", "--as", "rina.ptsp", *_o(
-        permohonan_kasasi="Permohonan kasasi tertulis, 3/Pdt.G/2026/PN Snn",
-        surat_pemberitahuan_putusan_banding="Relaas pemberitahuan putusan 37/PDT/2026/PT Tte",
-        permohonan_kasasi_diterima="Diterima PTSP",
-        tanggal_pemberitahuan_putusan_banding="2026-11-06"),
-        note=("Putusan banding diberitahukan 6 November: tenggang kasasi berakhir 20 November",
-              "The appeal judgment was notified on 6 November: the term ended on 20 November")),
-    act("09:15", "complete", "{C8}", "2", "--as", "ahmad.panmudpdt",
-        *_o(persyaratan_kasasi_telah_diteliti="Kuasa terdaftar, berkas lengkap")),
-    act("09:25", "complete", "{C8}", "3", "--as", "yusuf.kasir", *_o(
-        taksiran_panjar_kasasi="Rp 1.250.000", skum_kasasi="SKUM kasasi 3/Pdt.G/2026")),
-    act("10:40", "complete", "{C8}", "4", "--as", "yusuf.kasir",
-        *_o(bukti_pembayaran_panjar_kasasi="Bukti setor BRI No. 771544"),
-        note=("Pemohon kasasi membayar empat hari setelah tenggangnya: keterlambatan pihak",
-              "The applicant pays four days after the term: the party's lateness")),
-    act("10:55", "complete", "{C8}", "5", "--as", "ahmad.panmudpdt",
-        *_o(hasil_penelitian_tenggang_waktu_kasasi="Hari ke-18 sejak pemberitahuan"),
-        note=("Data perkara menentukan cabang 'Lewat tenggang waktu'",
-              "The case's data takes the 'Lewat tenggang waktu' branch")),
-    act("11:25", "complete", "{C8}", "14", "--as", "bambang.panitera", *_o(
-        surat_keterangan_panitera_terlambat_mengajukan_kasasi=(
-            "Surat keterangan W27.U5/1188/HK.02/11/2026"))),
-    act("11:55", "complete", "{C8}", "15", "--as", "hendra.kpn", *_o(
-        penetapan_ketua_permohonan_kasasi_tidak_dapat_diterima=(
-            "Penetapan 3/Pdt.G/2026/PN Snn: kasasi tidak dapat diterima"))),
-
     # -- 9. an execution request, registered and waiting for the panjar (permohonan-eksekusi)
-    act("10:00", "start", "permohonan-eksekusi", "--as", "fadli.ptsp"),
-    act("10:05", "complete", "{C9}", "1", "--as", "fadli.ptsp", *_o(
+    act("14:30", "start", "permohonan-eksekusi", "--as", "rina.ptsp"),
+    act("14:35", "complete", "{C9}", "1", "--as", "rina.ptsp", *_o(
         surat_permohonan_eksekusi="Permohonan eksekusi pengosongan 9/Pdt.G/2025/PN Snn",
         salinan_putusan_berkekuatan_hukum_tetap="Salinan putusan BHT 9/Pdt.G/2025",
         surat_kuasa_khusus="Surat kuasa khusus No. 88/SK/2026",
-        permohonan_eksekusi_diterima="Diterima PTSP 10:05")),
-    act("10:30", "complete", "{C9}", "2", "--as", "ahmad.panmudpdt",
+        permohonan_eksekusi_diterima="Diterima PTSP 14:35")),
+    act("15:00", "complete", "{C9}", "2", "--as", "ahmad.panmudpdt",
         *_o(permohonan_eksekusi_telah_diperiksa="Diperiksa, bundel A dipinjam dari Panmud Hukum")),
-    act("11:15", "complete", "{C9}", "3", "--as", "ahmad.panmudpdt",
+    act("15:25", "complete", "{C9}", "3", "--as", "ahmad.panmudpdt",
         *_o(resume_permohonan_eksekusi="Resume eksekusi 2/Pdt.Eks/2026")),
-    act("11:30", "complete", "{C9}", "4", "--as", "bambang.panitera",
+    act("15:55", "complete", "{C9}", "4", "--as", "bambang.panitera",
         *_o(pendapat_panitera_atas_resume="Amar condemnatoir, dapat dilaksanakan")),
-    act("11:50", "complete", "{C9}", "5", "--as", "hendra.kpn",
+    act("16:15", "complete", "{C9}", "5", "--as", "hendra.kpn",
         *_o(disposisi_ketua_atas_permohonan_eksekusi="Proses aanmaning")),
-    act("13:30", "complete", "{C9}", "6", "--as", "ahmad.panmudpdt",
+    act("16:20", "complete", "{C9}", "6", "--as", "ahmad.panmudpdt",
         *_o(taksiran_panjar_eksekusi="Rp 3.500.000")),
-    act("13:50", "complete", "{C9}", "7", "--as", "siti.kasir", *_o(
+    act("16:28", "complete", "{C9}", "7", "--as", "siti.kasir", *_o(
         skum_eksekusi="SKUM eksekusi 2/Pdt.Eks/2026",
         slip_setoran_panjar_eksekusi="Slip setoran No. 124"),
         note=("Pemohon eksekusi punya 3 hari kerja untuk membayar panjar",

@@ -35,8 +35,8 @@ pytestmark = pytest.mark.xdist_group("api-fuzz")
 SUPERVISOR = "bambang.panitera"
 # examples per operation (SOP_FUZZ_EXAMPLES=500 for a long hunt)
 EXAMPLES = int(os.environ.get("SOP_FUZZ_EXAMPLES", "25"))
-# the demo court's own ids (sop demo plays six cases, SNN-2026-00001 to -00006)
-REAL = {"case_id": [f"SNN-2026-{n:05d}" for n in range(1, 7)],
+# the demo court's own ids (sop demo plays nine cases, SNN-2026-00001 to -00009)
+REAL = {"case_id": [f"SNN-2026-{n:05d}" for n in range(1, 10)],
         "node": [str(n) for n in range(1, 15)],
         "sop_id": sorted(p.stem for p in DEFINITIONS.glob("*.yaml") if p.name != "court.yaml")}
 
