@@ -18,7 +18,7 @@ from datetime import datetime
 from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
 from sop_runtime.definition.models import Penegakan, StepKind
 from sop_runtime.definition.timelimit import TimeLimit
-from sop_runtime.engine.checks import Checks, Context, Violation
+from sop_runtime.engine.checks import Context, Violation
 from sop_runtime.engine.commands import (
     SUPERVISOR_COMMANDS,
     CancelCase,
@@ -50,6 +50,7 @@ from sop_runtime.engine.events import (
     TimerFired,
     utc_iso,
 )
+from sop_runtime.engine.joins import Joins
 from sop_runtime.engine.rejections import StaleAction
 from sop_runtime.engine.state import CaseState, StepStatus
 from sop_runtime.engine.timing import service_deadline, step_deadlines
@@ -66,7 +67,7 @@ def decide(workflow: Workflow, state: CaseState, command: Command, *,
     return _Decision(workflow, state, command, ctx).run()
 
 
-class _Decision(Checks):
+class _Decision(Joins):
     # -- flow ---------------------------------------------------------------------------
 
     def _activate(self, node: Node, at: datetime, *, early: bool = False,
@@ -121,73 +122,6 @@ class _Decision(Checks):
                 self._resume(target, opens, fields, resumed)
                 continue
             self._enter(node, opens, fields)
-
-    # -- joins (menunggu) ---------------------------------------------------------------
-
-    def _join_opens(self, join: Node, at: datetime) -> datetime | None:
-        """When the flow arriving at ``join`` at ``at`` opens it: at the last arrival (in
-        event time) once it has arrived from every step the join waits for, else None.
-        The flow arriving along an edge the join does not wait for (a rework loop straight
-        into it) opens it at once."""
-        if any(source not in join.waits for source in self._arriving(join.id)):
-            return at
-        last = at
-        for awaited in join.waits:
-            when = self._arrival(join.id, awaited)
-            if when is None:
-                return None
-            last = max(last, when)
-        return last
-
-    def _arriving(self, target: str) -> set[str]:
-        """The steps this decision closes with the flow going to ``target``."""
-        return {e.node for e in self.events
-                if isinstance(e, StepCompleted | StepSkipped | TimerFired) and target in e.next}
-
-    def _arrival(self, join: str, awaited: str) -> datetime | None:
-        """When the flow arrived at ``join`` from ``awaited`` in the join's current round,
-        or None. The round is what happened since the join last opened: ``awaited``'s
-        latest attempt closed with the flow going to the join. An arrival from before the
-        join last opened still counts when nothing open can lead to ``awaited`` again
-        (without passing the join): a branch reworked alone (a reopened step) is joined
-        with the others as they stand, while a branch that is being redone is waited for."""
-        for e in reversed(self.events):  # closed or reopened by this very decision
-            if isinstance(e, StepCompleted | StepSkipped | TimerFired) and e.node == awaited:
-                return e.occurred_at if join in e.next else None
-            if isinstance(e, StepActivated) and e.node == awaited:
-                return None
-        step = self.state.current(awaited)
-        if step is None or step.is_open or join not in step.next or step.closed_at is None:
-            return None
-        last_open = self.state.current(join)
-        if last_open is None or (step.closed_seq or 0) > last_open.opened_seq:
-            return step.closed_at
-        return None if self._underway(awaited, join) else step.closed_at
-
-    def _underway(self, node: str, join: str) -> bool:
-        """Whether a step open now is at work on the branch of ``node``: it leads to
-        ``node`` without passing ``join`` nor a split (a split is where the branches begin;
-        it is at work on them when it is open itself)."""
-        open_now = {s.node for s in self.state.open_steps if self.open_now.get(s.node, True)}
-        open_now |= {n for n, is_open in self.open_now.items() if is_open}
-        open_now.discard(join)
-        if not open_now:
-            return False
-        preds: dict[str, list[str]] = {}
-        for n in self.wf.nodes:
-            for t in n.transitions:
-                preds.setdefault(t.target, []).append(n.id)
-        seen = {node, join}
-        stack = [node]
-        while stack:
-            for p in preds.get(stack.pop(), ()):
-                if p in open_now:
-                    return True
-                if p not in seen:
-                    seen.add(p)
-                    if not self.wf.node(p).is_split:
-                        stack.append(p)
-        return False
 
     def _resume(self, node_id: str, at: datetime, fields: Mapping[str, str],
                 resumed: frozenset[str]) -> None:
