@@ -247,6 +247,11 @@ def print_outcome(out: Outcome, tz: tzinfo, *, as_json: bool, headline: str,
             what, details = describe(e, wf, tz)
             con.print(f"  [yellow]⚠ {escape(what)}[/]"
                       + (f" [dim]({escape('; '.join(details))})[/]" if details else ""))
+        elif isinstance(e, TimerWithdrawn | StepWithdrawn | DeviationWithdrawn | TimerFired
+                        | LatenessSettled):
+            what, details = describe(e, wf, tz)
+            con.print(f"  [cyan]↺ {escape(what)}[/]"
+                      + (f" [dim]({escape('; '.join(details))})[/]" if details else ""))
         elif isinstance(e, CaseCompleted):
             con.print(tr("  [bold]perkara selesai[/]", "  [bold]case completed[/]"))
         elif isinstance(e, CaseCancelled):

@@ -573,7 +573,7 @@ class _Decision(Checks):
         corrections: list[Event] = [TimerWithdrawn(
             **self._env(system=True), node=step.node, attempt=step.attempt,
             due=step.timer_due, reason="langkah ternyata selesai sebelum waktu tunggunya "
-            "habis (dicatat setelah sapuan)")]
+            "habis (dicatat setelah sapu tenggat)")]
         for other in branch:
             corrections.append(StepWithdrawn(
                 **self._env(system=True), node=other.node, attempt=other.attempt,

@@ -6,13 +6,14 @@ calendar days late)."""
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from sop_runtime.cli.render import working
 from tests.conftest import DEFINITIONS
-from tests.e2e.court import ago, local, new_court
+from tests.e2e.court import Court, ago, local, new_court
 
 SOP = "legalisasi-waarmerking"  # step 1 has no limit in the library; the test gives it one
 
@@ -103,3 +104,63 @@ def test_an_act_after_its_timer_ran_out_is_refused_before_and_after_a_sweep(
         assert "Ditolak" in refused.stderr, refused.stderr
         court.ok("sweep")
         assert [s["node"] for s in court.json("case", case)["open_steps"]] == ["3"]
+
+
+def _waiting_sop(tmp_path: Path) -> Path:
+    """PN Sanana's library and an SOP whose step 2 has a 1 hari kerja limit and a 5 hari
+    timer to step 3 (the application lapses)."""
+    import yaml
+
+    from tests.unit.enginekit import inline_document
+
+    folder = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, folder)
+    steps = [{"no": 1, "jenis": "mulai", "kegiatan": "Menerima permohonan",
+              "pelaksana": "petugas_ptsp"},
+             {"no": 2, "kegiatan": "Meneliti kelengkapan berkas", "pelaksana": "petugas_ptsp",
+              "lanjut": 4, "mutu_baku": {"waktu": "1 hari kerja"},
+              "jika_lewat_waktu": {"setelah": "5 hari", "ke": 3}},
+             {"no": 3, "kegiatan": "Mencatat permohonan gugur", "pelaksana": "petugas_ptsp"},
+             {"no": 4, "jenis": "selesai", "kegiatan": "Menyerahkan hasil",
+              "pelaksana": "petugas_ptsp"}]
+    (folder / "uji-waktu.yaml").write_text(
+        yaml.safe_dump(inline_document(steps, id="uji-waktu"), allow_unicode=True),
+        encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres",
+                                                             marks=pytest.mark.postgres)])
+def test_a_back_dated_act_withdraws_what_the_sweep_found(tmp_path: Path, backend: str,
+                                                         request: pytest.FixtureRequest) -> None:
+    """The sweep fired step 2's timer and flagged it overdue; then the clerk enters from the
+    register that step 2 was done on its first day. The timer and the flag are withdrawn
+    (events, both still in the log), the normal flow goes on, step 3 is withdrawn, and
+    `sop verify` finds the tables equal to the log."""
+    folder = _waiting_sop(tmp_path)
+    if backend == "sqlite":
+        court = new_court(tmp_path, folder)
+    else:
+        court = Court(tmp_path, request.getfixturevalue("postgres_schema_url"))
+        court.ok("init", "--definitions", folder)
+    start = ago(days=20)
+    case = court.start("uji-waktu", "rina.ptsp", "--at", local(start))
+    court.ok("complete", case, "1", "--as", "rina.ptsp", "--at", local(start),
+             "--reason", "dicatat dari register")
+    court.ok("sweep")
+    assert [s["node"] for s in court.json("case", case)["open_steps"]] == ["3"]
+    assert [d["kind"] for d in court.json("deviations", "--case", case)
+            if d["kind"] != "late_entry"] == ["overdue"]
+    done = court.ok("complete", case, "2", "--as", "rina.ptsp", "--at",
+                    local(start + timedelta(hours=2)), "--reason", "dicatat dari register")
+    assert "Waktu tunggu ditarik" in done.stdout and "Langkah ditarik" in done.stdout, done.stdout
+    view = court.json("case", case)
+    assert [s["node"] for s in view["open_steps"]] == ["4"]
+    assert [d["kind"] for d in court.json("deviations", "--case", case)
+            if d["kind"] != "late_entry"] == []
+    log = court.ok("log", case).stdout
+    assert all(kind in log for kind in ("timer_fired", "timer_withdrawn", "step_withdrawn",
+                                        "deviation_withdrawn")), log
+    report = " ".join(court.ok("report", "case", case).stdout.split())
+    assert "Waktu tunggu ditarik" in report and "Penyimpangan ditarik" in report, report
+    court.ok("verify")
