@@ -15,6 +15,7 @@ from datetime import datetime
 from sop_runtime.compiler.workflow import Node
 from sop_runtime.engine.checks import Checks
 from sop_runtime.engine.events import StepActivated, StepCompleted, StepSkipped, TimerFired
+from sop_runtime.engine.state import StepStatus
 
 
 class Joins(Checks):
@@ -53,7 +54,10 @@ class Joins(Checks):
         step = self.state.current(awaited)
         if step is None or step.is_open or join not in step.next or step.closed_at is None:
             return None
-        last_open = self.state.current(join)
+        # the join's last opening: an activation withdrawn with the timer that made it
+        # never happened as far as the flow goes
+        last_open = next((s for s in reversed(self.state.steps)
+                          if s.node == join and s.status is not StepStatus.WITHDRAWN), None)
         if last_open is None or (step.closed_seq or 0) > last_open.opened_seq:
             return step.closed_at
         return None if self._underway(awaited, join) else step.closed_at

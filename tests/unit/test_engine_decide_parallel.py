@@ -287,3 +287,24 @@ def test_the_state_is_a_fold_of_the_log() -> None:
         done(c, node, minutes=5)
     assert fold("c1", c.log) == c.state
     assert c.state.current("4").next == ("5",)  # type: ignore[union-attr]
+
+
+def test_a_timer_withdrawn_by_a_back_dated_completion_withdraws_the_join_it_opened() -> None:
+    wf = banding(s4={"jika_lewat_waktu": {"setelah": "14 hari", "ke": 5}})
+    c = started(wf)
+    done(c, "1", minutes=5)
+    done(c, "2", minutes=5)                       # 09:10
+    done(c, "3", hours=2)
+    c.at(wit(2026, 12, 20, 9))
+    c.do(Sweep())                                 # the timer of step 4 fired: 5 opened
+    assert open_nodes(c) == ["5"]
+    # the memori banding had come in on 10 December, entered only now
+    events = c.do(CompleteStep(actor=BY["4"], node="4", at=wit(2026, 12, 10, 10),
+                               reason="dicatat dari buku agenda"))
+    assert [e.TYPE for e in events][:2] == ["timer_withdrawn", "step_withdrawn"]
+    opened = [e for e in events if isinstance(e, StepActivated)]
+    assert [(e.node, e.attempt, e.occurred_at) for e in opened] == [
+        ("5", 2, wit(2026, 12, 10, 10))]
+    assert open_nodes(c) == ["5"]
+    assert c.state.current("4").status is StepStatus.DONE  # type: ignore[union-attr]
+    assert fold("c1", c.log) == c.state
