@@ -176,20 +176,25 @@ def test_a_rework_loop_through_the_split_waits_for_both_branches_again() -> None
     assert summary(done(c, "3", minutes=5))[-1] == ("step_activated", "5", 2)
 
 
-def test_a_loop_into_one_branch_waits_for_that_branch_not_for_the_old_arrival() -> None:
-    # step 6 sends back to the first step of a two-step branch (4 -> 8 -> 5)
-    wf = inline_sop([
+def two_step_branch() -> Workflow:
+    """Branch 4 -> 8 is two steps long; the check (6) may send back to its first step or
+    to the split."""
+    return inline_sop([
         {"no": 1, "jenis": "mulai", "kegiatan": "Menerima", "pelaksana": "petugas_ptsp"},
         {"no": 2, "kegiatan": "Membagi", "pelaksana": "panmud_perdata", "lanjut": [3, 4]},
         {"no": 3, "kegiatan": "Memberitahukan", "pelaksana": "panitera", "lanjut": 5},
         {"no": 4, "kegiatan": "Menerima memori", "pelaksana": "petugas_ptsp", "lanjut": 8},
         {"no": 5, "kegiatan": "Mengirim", "pelaksana": "panmud_perdata", "menunggu": [3, 8]},
         {"no": 6, "jenis": "keputusan", "kegiatan": "Memeriksa", "pelaksana": "ketua",
-         "cabang": [{"label": "Lengkap", "ke": 7}, {"label": "Memori ulang", "ke": 4}]},
+         "cabang": [{"label": "Lengkap", "ke": 7}, {"label": "Memori ulang", "ke": 4},
+                    {"label": "Ulang", "ke": 2}]},
         {"no": 7, "jenis": "selesai", "kegiatan": "Mengarsipkan", "pelaksana": "panmud_perdata"},
         {"no": 8, "kegiatan": "Memeriksa memori", "pelaksana": "petugas_ptsp", "lanjut": 5},
     ])
-    c = started(wf)
+
+
+def test_a_loop_into_one_branch_waits_for_that_branch_not_for_the_old_arrival() -> None:
+    c = started(two_step_branch())
     for node in ("1", "2", "3", "4"):
         done(c, node, minutes=5)
     c.later(minutes=5)
@@ -203,6 +208,25 @@ def test_a_loop_into_one_branch_waits_for_that_branch_not_for_the_old_arrival() 
     events = c.do(CompleteStep(actor="rina.ptsp", node="8"))
     # branch 3 was not redone: its arrival stands, and the join opens on the redone branch
     assert summary(events)[-1] == ("step_activated", "5", 2)
+
+
+def test_an_old_arrival_does_not_count_while_its_branch_is_being_redone() -> None:
+    c = started(two_step_branch())
+    for node in ("1", "2", "3", "4"):
+        done(c, node, minutes=5)
+    c.later(minutes=5)
+    c.do(CompleteStep(actor="rina.ptsp", node="8"))
+    done(c, "5", minutes=5)
+    done(c, "6", "Ulang", minutes=5)
+    done(c, "2", minutes=5)
+    assert open_nodes(c) == ["3", "4"]
+    # step 8 closed in the last round, but step 4 is at work on its branch again
+    assert summary(done(c, "3", minutes=5)) == [("step_completed", "3", 2)]
+    done(c, "4", minutes=5)
+    assert open_nodes(c) == ["8"]
+    c.later(minutes=5)
+    assert summary(c.do(CompleteStep(actor="rina.ptsp", node="8")))[-1] == (
+        "step_activated", "5", 2)
 
 
 def test_a_reopened_branch_rejoins_the_other_as_it_stands() -> None:
@@ -263,3 +287,24 @@ def test_the_state_is_a_fold_of_the_log() -> None:
         done(c, node, minutes=5)
     assert fold("c1", c.log) == c.state
     assert c.state.current("4").next == ("5",)  # type: ignore[union-attr]
+
+
+def test_a_timer_withdrawn_by_a_back_dated_completion_withdraws_the_join_it_opened() -> None:
+    wf = banding(s4={"jika_lewat_waktu": {"setelah": "14 hari", "ke": 5}})
+    c = started(wf)
+    done(c, "1", minutes=5)
+    done(c, "2", minutes=5)                       # 09:10
+    done(c, "3", hours=2)
+    c.at(wit(2026, 12, 20, 9))
+    c.do(Sweep())                                 # the timer of step 4 fired: 5 opened
+    assert open_nodes(c) == ["5"]
+    # the memori banding had come in on 10 December, entered only now
+    events = c.do(CompleteStep(actor=BY["4"], node="4", at=wit(2026, 12, 10, 10),
+                               reason="dicatat dari buku agenda"))
+    assert [e.TYPE for e in events][:2] == ["timer_withdrawn", "step_withdrawn"]
+    opened = [e for e in events if isinstance(e, StepActivated)]
+    assert [(e.node, e.attempt, e.occurred_at) for e in opened] == [
+        ("5", 2, wit(2026, 12, 10, 10))]
+    assert open_nodes(c) == ["5"]
+    assert c.state.current("4").status is StepStatus.DONE  # type: ignore[union-attr]
+    assert fold("c1", c.log) == c.state
