@@ -4,7 +4,9 @@ Checks (codes in ``sop_runtime.problems``): duplicate step numbers (E110), exact
 (E101), at least one end (E102), declared pelaksana (E106) and court roles (E113), step and
 SOP references (E107, E108), case-field references (E114), decisions with two or more
 distinctly labelled branches (E105), step-shape rules (E111), paired off-page connectors
-(E109), reachability from the start (E103) and of an end (E104); warnings for process
+(E109), reachability from the start (E103) and of an end (E104), joint steps with two roles
+at least (E115), branch conditions on an earlier timed step or a known item (E116) and at most
+one branch without a condition (E117); warnings for process
 steps without mutu baku (W201), for a procedure whose longest path cannot meet its own
 service standard (W202) and for a kelengkapan no earlier step can supply that looks like a
 mistake (W204, ``sop_runtime.compiler.inputs``).
