@@ -68,7 +68,7 @@ def _walk(court: Court) -> None:
     shown = " ".join(court.ok("case", case).stdout.split())
     assert "sudah: Ketua (hendra.kpn); menunggu: Panitera" in shown, shown
     [open4] = court.json("case", case)["open_steps"]
-    assert open4["bersama"] == {"sudah": {"ketua": "hendra.kpn"}, "menunggu": ["panitera"]}
+    assert open4["joint"] == {"acted": {"ketua": "hendra.kpn"}, "awaiting": ["panitera"]}
     again = court.fails(2, "complete", case, "4", "--as", "hendra.kpn")
     assert "orang yang berbeda" in again.stderr, again.stderr
     tasks = court.json("tasks", "--as", "bambang.panitera")
