@@ -45,6 +45,8 @@ STEP_LIFECYCLE = {
     "step_reassigned": "reassign",
     "step_completed": "complete",
     "timer_fired": "ate_abort",
+    "timer_withdrawn": "resume",     # the timer fired too early: the step is open again
+    "step_withdrawn": "withdraw",    # opened by that timer: never due
 }
 CARRIERS = ("step_completed", "step_signed", "step_claimed", "step_skipped", "step_reassigned",
             "step_extended", "timer_fired", "action_refused", "step_activated")
@@ -240,6 +242,9 @@ class XesWriter:
         attr("string", "sop:on_behalf_of", p.get("on_behalf_of"), 6)
         attr("string", "sop:assignee", p.get("assignee"), 6)
         attr("string", "sop:reason", p.get("reason"), 6)
+        if row.type == "deviation_withdrawn":
+            attr("int", "sop:withdraws", p.get("seq"), 6)  # the flag's sop:seq
+            attr("string", "sop:kind", p.get("kind"), 6)
         for key in ("due_at", "timer_due", "service_due"):
             if p.get(key):
                 attr("date", f"sop:{key}", datetime.fromisoformat(p[key]), 6)

@@ -20,7 +20,9 @@ from sop_runtime.engine import (
     CaseCompleted,
     CaseStarted,
     DeviationFlagged,
+    DeviationWithdrawn,
     Event,
+    LatenessSettled,
     StepActivated,
     StepClaimed,
     StepCompleted,
@@ -28,7 +30,9 @@ from sop_runtime.engine import (
     StepReassigned,
     StepSigned,
     StepSkipped,
+    StepWithdrawn,
     TimerFired,
+    TimerWithdrawn,
 )
 from sop_runtime.engine.events import AutomationFailed
 from sop_runtime.i18n import tr
@@ -157,6 +161,25 @@ def describe(e: Event, wf: Workflow, tz: tzinfo) -> tuple[str, list[str]]:
         what = tr("Waktu tunggu habis: {s}", "Timer ran out: {s}", s=step_name(wf, e.node))
         if e.next:
             details.append(tr("lanjut ke {n}", "next {n}", n=", ".join(e.next)))
+    elif isinstance(e, TimerWithdrawn):
+        what = tr("Waktu tunggu ditarik: {s}", "Timer withdrawn: {s}", s=step_name(wf, e.node))
+        details.append(tr("batas {t}; alasan: {r}", "due {t}; reason: {r}",
+                          t=show(e.due, tz), r=e.reason))
+    elif isinstance(e, StepWithdrawn):
+        what = tr("Langkah ditarik: {s}", "Step withdrawn: {s}", s=step_name(wf, e.node))
+        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    elif isinstance(e, LatenessSettled):
+        what = tr("Keterlambatan akhir: {k} (urutan {n})", "Final lateness: {k} (seq {n})",
+                  k=deviation_label(e.kind), n=e.seq)
+        if e.node:
+            what += f" — {step_name(wf, e.node, 36)}"
+        details.append(evidence(e.evidence, tz))
+    elif isinstance(e, DeviationWithdrawn):
+        what = tr("Penyimpangan ditarik: {k} (urutan {n})", "Deviation withdrawn: {k} (seq {n})",
+                  k=deviation_label(e.kind), n=e.seq)
+        if e.node:
+            what += f" — {step_name(wf, e.node, 36)}"
+        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
     elif isinstance(e, DeviationFlagged):
         what = tr("Penyimpangan: {k}", "Deviation: {k}", k=deviation_label(e.kind))
         if e.node:

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
 from sop_runtime.definition.models import Penegakan, StepKind
+from sop_runtime.definition.timelimit import TimeLimit
 from sop_runtime.engine.acts import ActChecks
 from sop_runtime.engine.checks import Context, Violation
 from sop_runtime.engine.commands import (
@@ -40,7 +41,9 @@ from sop_runtime.engine.events import (
     CaseCompleted,
     CaseStarted,
     DeviationKind,
+    DeviationWithdrawn,
     Event,
+    LatenessSettled,
     StepActivated,
     StepClaimed,
     StepCompleted,
@@ -48,11 +51,13 @@ from sop_runtime.engine.events import (
     StepReassigned,
     StepSigned,
     StepSkipped,
+    StepWithdrawn,
     TimerFired,
+    TimerWithdrawn,
     utc_iso,
 )
 from sop_runtime.engine.rejections import StaleAction
-from sop_runtime.engine.state import CaseState, StepStatus
+from sop_runtime.engine.state import CaseState, StepState, StepStatus, apply
 from sop_runtime.engine.timing import service_deadline, step_deadlines
 
 __all__ = ["Context", "Violation", "decide"]
@@ -63,8 +68,20 @@ LATE_CHECKED_HERE = (ClaimStep, ExtendStep, ReassignStep, SkipStep, ReopenStep, 
 
 def decide(workflow: Workflow, state: CaseState, command: Command, *,
            ctx: Context) -> list[Event]:
-    """The events ``command`` causes on the case in ``state``; raises CommandRejected."""
-    return _Decision(workflow, state, command, ctx).run()
+    """The events ``command`` causes on the case in ``state``; raises CommandRejected.
+
+    An act is judged on the case as it stood when it happened: a timer that ran out before
+    it fires first (as a sweep at that moment would have), whether or not a sweep has run.
+    A refused act changes nothing, so then only its refusal is recorded."""
+    fired: list[Event] = []
+    if state.is_active and not ctx.replay and not isinstance(command, Sweep | StartCase):
+        fired = _Decision(workflow, state, command, ctx).fire_timers(command.at or ctx.now)
+        for event in fired:
+            state = apply(state, event)
+    events = _Decision(workflow, state, command, ctx).run()
+    if fired and not any(isinstance(e, ActionRefused) for e in events):
+        return [*fired, *events]
+    return events
 
 
 class _Decision(ActChecks):
@@ -153,12 +170,24 @@ class _Decision(ActChecks):
             if step.node == end_node:
                 continue
             closed = max(at, step.activated_at)  # a step is not closed before it opened
+            self._closed_late(step, closed)
             self._flag(DeviationKind.SKIPPED, "alur", step.node, step.attempt, at=closed,
                        evidence={"langkah": step.node})
             self.events.append(StepSkipped(
                 **self._env(closed), node=step.node, attempt=step.attempt,
                 reason="perkara selesai sebelum langkah ini dikerjakan"))
-        if (self.state.service_due is not None and at > self.state.service_due
+        if (self.state.service_overdue_seq is not None
+                and self.state.service_overdue_due is not None
+                and at <= self.state.service_overdue_due):
+            self._withdraw_flag(self.state.service_overdue_seq, DeviationKind.SERVICE_OVERDUE,
+                                None, None, "perkara ternyata selesai dalam waktu pelayanan "
+                                "(dicatat kemudian)")
+        elif (self.state.service_overdue_seq is not None
+                and self.state.service_overdue_due is not None):
+            self._final_lateness(self.state.service_overdue_seq, DeviationKind.SERVICE_OVERDUE,
+                                 None, None, self.state.service_overdue_due,
+                                 self.wf.service_limit, self.state.service_overdue_late)
+        elif (self.state.service_due is not None and at > self.state.service_due
                 and not self.state.service_overdue_flagged):
             self._service_overdue(at)
         self.events.append(CaseCompleted(**self._env(at), end_node=end_node))
@@ -214,6 +243,9 @@ class _Decision(ActChecks):
         elif isinstance(cmd, ReopenStep):
             self._reopen(cmd)
         elif isinstance(cmd, CancelCase):
+            for step in self.state.open_steps:
+                self._closed_late(step, max(self.at, step.activated_at))
+            self._service_closed(self.at)
             self._flag(DeviationKind.OVERRIDE, "pembatalan", reason=self.reason,
                        evidence={"tindakan": "batal"})
             self.events.append(CaseCancelled(**self._env(), reason=self.reason or ""))
@@ -263,7 +295,10 @@ class _Decision(ActChecks):
         # replaying a log, a step done again without the flow asking is rework: a new
         # attempt, checked like any completion; the flow moved on from the first one
         rework = (self.ctx.replay and step is not None and step.status is StepStatus.DONE)
-        if (step is not None and step.status is StepStatus.EXPIRED
+        if (step is not None and step.status is StepStatus.EXPIRED and not self.ctx.replay
+                and step.timer_due is not None and self.at < step.timer_due):
+            step = self._withdraw_timer(step)  # done in time, entered after the sweep
+        elif (step is not None and step.status is StepStatus.EXPIRED
                 and self._timed_out(node, step.timer_due)):
             return  # its time ran out before this act: swept already or not, the same answer
         early = not rework and (step is None or (
@@ -325,6 +360,15 @@ class _Decision(ActChecks):
                 self._overdue(node.id, attempt, due, self.at, system=False)
         elif not rework and final:
             assert step is not None
+            if (step.overdue_seq is not None and step.overdue_flagged is not None
+                    and self.at <= step.overdue_flagged):
+                self._withdraw_flag(step.overdue_seq, DeviationKind.OVERDUE, step.node,
+                                    step.attempt, "langkah ternyata selesai sebelum batas "
+                                    "waktunya (dicatat kemudian)")
+            elif (step.overdue_seq is not None and step.due_at is not None
+                    and step.overdue_flagged == step.due_at and self.at > step.due_at):
+                self._final_lateness(step.overdue_seq, DeviationKind.OVERDUE, step.node,
+                                     step.attempt, step.due_at, node.limit, step.overdue_late)
             if (step.due_at is not None and self.at > step.due_at
                     and step.overdue_flagged != step.due_at):
                 self._overdue(step.node, step.attempt, step.due_at, self.at, system=False)
@@ -405,9 +449,24 @@ class _Decision(ActChecks):
         service_due = (calendar.due(self.state.service_due, node.extension,
                                     channel=self.wf.channel)
                        if service and self.state.service_due is not None else None)
+        if step is not None and node.extension_scope != "waktu_pelayanan":
+            self._closed_late(step, self.at)  # an extension after the limit passed
+        if service:
+            self._service_closed(self.at)
         self.events.append(StepExtended(
             **self._env(), node=node.id, attempt=step.attempt if step is not None else 0,
             due_at=due, reason=self.reason, service_due=service_due))
+        why = "batas waktu diperpanjang sebelum terlewati (dicatat kemudian)"
+        if (step is not None and step.overdue_seq is not None and due is not None
+                and step.overdue_flagged is not None
+                and self.at <= step.overdue_flagged < due):
+            self._withdraw_flag(step.overdue_seq, DeviationKind.OVERDUE, step.node,
+                                step.attempt, why)
+        flagged = self.state.service_overdue_due
+        if (self.state.service_overdue_seq is not None and service_due is not None
+                and flagged is not None and self.at <= flagged < service_due):
+            self._withdraw_flag(self.state.service_overdue_seq, DeviationKind.SERVICE_OVERDUE,
+                                None, None, why)
 
     def _timed_out(self, node: Node, timer_due: datetime | None) -> bool:
         """Whether the step's timer (``jika_lewat_waktu``) ran out before this act happened:
@@ -459,6 +518,7 @@ class _Decision(ActChecks):
         self._not_before(step.activated_at, "langkah {node} aktif", node=node.id)
         decision = self._decision_label(node, cmd.decision)
         targets = self._targets(node, decision)
+        self._closed_late(step, self.at)
         self._flag(DeviationKind.OVERRIDE, "lewati", node.id, step.attempt, reason=self.reason,
                    evidence={"tindakan": "lewati"})
         self.events.append(StepSkipped(
@@ -480,21 +540,138 @@ class _Decision(ActChecks):
                    reason=self.reason, evidence={"tindakan": "buka_ulang"})
         self._enter(node, self.at, self.state.fields, reopened=True)
 
+    def fire_timers(self, until: datetime) -> list[Event]:
+        """The timers of open steps that ran out by ``until``: each fires and the flow
+        takes its branch."""
+        for step in self.state.open_steps:
+            if step.timer_due is not None and until >= step.timer_due:
+                self._fire(step)
+        return self.events
+
+    def _fire(self, step: StepState) -> None:
+        """``step``'s timer fires, at its own moment (not before the step opened)."""
+        node = self.wf.node(step.node)
+        assert node.timer is not None and step.timer_due is not None
+        targets = (node.timer.target,)
+        fired = max(step.timer_due, step.activated_at)
+        self._closed_late(step, fired)
+        self.events.append(TimerFired(
+            **self._env(fired, system=True), node=step.node,
+            attempt=step.attempt, due=step.timer_due, next=targets))
+        self._closing(step.node)
+        self._advance(targets, fired, self.state.fields)
+
+    def _withdraw_timer(self, step: StepState) -> StepState:
+        """The step was done before its timer ran out, entered after a sweep fired it: the
+        timer is withdrawn (the step open again for this completion) and the steps its
+        branch opened are withdrawn with their standing flags. Work already done on that
+        branch is not undone here: the entry is refused, for a supervisor to sort out."""
+        node = self.wf.node(step.node)
+        assert node.timer is not None and step.timer_due is not None
+        branch = self._timer_branch(step)
+        for other in branch:
+            if other.status is not StepStatus.WITHDRAWN and not other.is_open:
+                raise StaleAction(
+                    "timer_branch_worked",
+                    "Langkah {node} dicatat lewat waktu dan cabangnya sudah dikerjakan "
+                    "(langkah {other} {status}); pengawas dapat membuka ulang langkah {node}",
+                    "Step {node} was recorded as timed out and its branch has been worked on "
+                    "(step {other} {status}); a supervisor may reopen step {node}",
+                    node=node.id, other=other.node, status=str(other.status))
+        corrections: list[Event] = [TimerWithdrawn(
+            **self._env(system=True), node=step.node, attempt=step.attempt,
+            due=step.timer_due, reason="langkah ternyata selesai sebelum waktu tunggunya "
+            "habis (dicatat setelah sapuan)")]
+        for other in branch:
+            corrections.append(StepWithdrawn(
+                **self._env(system=True), node=other.node, attempt=other.attempt,
+                reason=f"cabang lewat waktu langkah {step.node} ditarik"))
+            if other.overdue_seq is not None:
+                corrections.append(DeviationWithdrawn(
+                    **self._env(system=True), seq=other.overdue_seq,
+                    kind=DeviationKind.OVERDUE, node=other.node, attempt=other.attempt,
+                    reason="langkahnya ditarik"))
+        for event in corrections:
+            self.state = apply(self.state, event)
+        self.events.extend(corrections)
+        reopened = self.state.current(step.node)
+        assert reopened is not None
+        return reopened
+
+    def _timer_branch(self, step: StepState) -> list[StepState]:
+        """The open or worked steps the timer of ``step`` opened when it fired (through
+        off-page connectors, which the flow passes at once and are not withdrawn)."""
+        node = self.wf.node(step.node)
+        assert node.timer is not None
+        after = self.state.steps[self.state.steps.index(step) + 1:]
+        found: list[StepState] = []
+        queue, seen = [node.timer.target], set()
+        while queue:
+            target = queue.pop()
+            if target in seen:
+                continue
+            seen.add(target)
+            hit = next((s for s in after
+                        if s.node == target and s.activated_at == step.fired_at), None)
+            if hit is None:
+                continue
+            if self.wf.node(target).kind is StepKind.PENGHUBUNG:
+                queue.extend(self._targets(self.wf.node(target), None))
+            else:
+                found.append(hit)
+        return found
+
+    def _closed_late(self, step: StepState, at: datetime) -> None:
+        """``step`` stops running against its limit at ``at`` without being done (skipped,
+        timed out, extended, the case ended): a limit already passed by then is recorded as
+        a sweep at that moment would have, or the sweep's flag gets its final lateness."""
+        if step.due_at is None or at <= step.due_at:
+            return
+        if step.overdue_flagged != step.due_at:
+            self._overdue(step.node, step.attempt, step.due_at, at, system=True,
+                          opened=step.activated_at)
+        elif step.overdue_seq is not None:
+            self._final_lateness(step.overdue_seq, DeviationKind.OVERDUE, step.node,
+                                 step.attempt, step.due_at, self.wf.node(step.node).limit,
+                                 step.overdue_late, at)
+
+    def _service_closed(self, at: datetime) -> None:
+        """The service standard stops running at ``at`` (the case cancelled, or extended):
+        as :meth:`_closed_late`."""
+        due = self.state.service_due
+        if due is None or at <= due:
+            return
+        if not self.state.service_overdue_flagged:
+            self._service_overdue(at)
+        elif self.state.service_overdue_seq is not None and self.state.service_overdue_due == due:
+            self._final_lateness(self.state.service_overdue_seq, DeviationKind.SERVICE_OVERDUE,
+                                 None, None, due, self.wf.service_limit,
+                                 self.state.service_overdue_late, at)
+
+    def _final_lateness(self, seq: int, kind: DeviationKind, node: str | None,
+                        attempt: int | None, due: datetime, limit: TimeLimit | None,
+                        said: str | None, at: datetime | None = None) -> None:
+        """The step (or case) flagged late by a sweep closes (now, or ``at``): record how
+        late it finally was, when that differs from what the sweep could say then."""
+        final = self._lateness(due, at or self.at, limit)
+        if final["terlambat"] != said:
+            self.events.append(LatenessSettled(
+                **self._env(system=True), seq=seq, kind=kind, node=node, attempt=attempt,
+                evidence=final))
+
+    def _withdraw_flag(self, seq: int, kind: DeviationKind, node: str | None,
+                       attempt: int | None, reason: str) -> None:
+        self.events.append(DeviationWithdrawn(
+            **self._env(system=True), seq=seq, kind=kind, node=node, attempt=attempt,
+            reason=reason))
+
     def _sweep(self) -> None:
         if not self.state.is_active:
             return
         now = self.now
         for step in self.state.open_steps:
             if step.timer_due is not None and now >= step.timer_due:
-                node = self.wf.node(step.node)
-                assert node.timer is not None
-                targets = (node.timer.target,)
-                fired = max(step.timer_due, step.activated_at)  # not before the step opened
-                self.events.append(TimerFired(
-                    **self._env(fired, system=True), node=step.node,
-                    attempt=step.attempt, due=step.timer_due, next=targets))
-                self._closing(step.node)
-                self._advance(targets, fired, self.state.fields)
+                self._fire(step)
             elif (step.due_at is not None and now > step.due_at
                     and step.overdue_flagged != step.due_at):
                 self._overdue(step.node, step.attempt, step.due_at, now, system=True,

@@ -199,6 +199,29 @@ class TimerFired(Event):
     next: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimerWithdrawn(Event):
+    """A timer fired too early: an act entered after the sweep shows the step was done at
+    ``occurred_at``, before its timer ran out at ``due``. The step is open again (its
+    completion follows in the same entry) and the timer branch's steps are withdrawn."""
+
+    TYPE = "timer_withdrawn"
+    node: str
+    attempt: int
+    due: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepWithdrawn(Event):
+    """A step opened by a timer that was withdrawn: closed, as never due."""
+
+    TYPE = "step_withdrawn"
+    node: str
+    attempt: int
+    reason: str
+
+
 # -- accountability ---------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -210,6 +233,33 @@ class DeviationFlagged(Event):
     attempt: int | None = None
     evidence: Mapping[str, str] = field(default_factory=dict)
     reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeviationWithdrawn(Event):
+    """A deviation the sweep recorded that facts entered later contradict (the step was
+    done, the case finished, or the limit extended, before the moment it was flagged for;
+    or its step was withdrawn). ``seq``: the flag's place in the case's log, which stays."""
+
+    TYPE = "deviation_withdrawn"
+    seq: int
+    kind: DeviationKind
+    reason: str
+    node: str | None = None
+    attempt: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LatenessSettled(Event):
+    """How late a step (or the service standard) finally was, known when it closed: the
+    sweep that flagged it (``seq``) could only say how late it was by then."""
+
+    TYPE = "lateness_settled"
+    seq: int
+    kind: DeviationKind
+    evidence: Mapping[str, str] = field(default_factory=dict)
+    node: str | None = None
+    attempt: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -242,8 +292,9 @@ class AutomationFailed(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (CaseStarted, CaseCompleted, CaseCancelled, StepActivated, StepClaimed,
-                StepSigned, StepCompleted, StepExtended, StepReassigned, StepSkipped, TimerFired,
-                DeviationFlagged, ActionRefused, AutomationFailed)
+                StepSigned, StepCompleted, StepExtended, StepReassigned, StepSkipped,
+                TimerFired, TimerWithdrawn, StepWithdrawn, DeviationFlagged, DeviationWithdrawn,
+                LatenessSettled, ActionRefused, AutomationFailed)
 }
 
 _DATETIMES = frozenset({"service_due", "due_at", "timer_due", "due"})

@@ -20,7 +20,9 @@ from sop_runtime.engine.events import (
     CaseStarted,
     DeviationFlagged,
     DeviationKind,
+    DeviationWithdrawn,
     Event,
+    LatenessSettled,
     StepActivated,
     StepClaimed,
     StepCompleted,
@@ -28,7 +30,9 @@ from sop_runtime.engine.events import (
     StepReassigned,
     StepSigned,
     StepSkipped,
+    StepWithdrawn,
     TimerFired,
+    TimerWithdrawn,
 )
 from sop_runtime.engine.evolve import create, replace
 
@@ -47,19 +51,21 @@ class StepStatus(StrEnum):
     SKIPPED = "dilewati"      # closed without being done (supervisor, or the case ended)
     EXPIRED = "lewat_waktu"   # its timer ran out and the flow took the timer branch
     CANCELLED = "dibatalkan"  # the case was cancelled while it was open
+    WITHDRAWN = "ditarik"     # opened by a timer that was withdrawn: never due
 
 
 _OPEN = frozenset({StepStatus.ACTIVE, StepStatus.CLAIMED})
 _CLOSED = frozenset({StepStatus.DONE, StepStatus.SKIPPED, StepStatus.EXPIRED,
-                     StepStatus.CANCELLED})
+                     StepStatus.CANCELLED, StepStatus.WITHDRAWN})
 
 STEP_TRANSITIONS: Mapping[StepStatus, frozenset[StepStatus]] = MappingProxyType({
     StepStatus.ACTIVE: _CLOSED | {StepStatus.CLAIMED},
     StepStatus.CLAIMED: _CLOSED | {StepStatus.CLAIMED},
     StepStatus.DONE: frozenset(),
     StepStatus.SKIPPED: frozenset(),
-    StepStatus.EXPIRED: frozenset(),
+    StepStatus.EXPIRED: _OPEN,  # only by its timer's withdrawal (TimerWithdrawn)
     StepStatus.CANCELLED: frozenset(),
+    StepStatus.WITHDRAWN: frozenset(),
 })
 
 
@@ -87,6 +93,9 @@ class StepState:
     reopened: bool = False
     extensions: int = 0
     overdue_flagged: datetime | None = None   # the deadline an overdue deviation was flagged for
+    overdue_seq: int | None = None            # that flag's place in the log, while it stands
+    overdue_late: str | None = None           # how late that flag said it was (terlambat)
+    fired_at: datetime | None = None          # when its timer fired (EXPIRED)
     # a joint step (bersama): who has acted, by role (role -> username), in the order they did
     signed: Mapping[str, str] = field(default_factory=dict)
 
@@ -113,6 +122,9 @@ class CaseState:
     fields: Mapping[str, str] = field(default_factory=dict)
     service_due: datetime | None = None
     service_overdue_flagged: bool = False
+    service_overdue_seq: int | None = None     # the standing breach flag's place in the log
+    service_overdue_due: datetime | None = None  # the service due time it was flagged for
+    service_overdue_late: str | None = None      # how late that flag said it was (terlambat)
     # every attempt of every step, in activation order; the last attempt of a node is current
     steps: tuple[StepState, ...] = ()
     # steps done ahead of the flow, not yet reached by it (the flow does not redo them)
@@ -211,6 +223,10 @@ def _after(state: CaseState, event: Event) -> CaseState:
         raise InvalidTransition(f"{event.TYPE} before case_started")
     if isinstance(event, DeviationFlagged):
         return _flagged(replace(state, deviations=state.deviations + 1), event)
+    if isinstance(event, DeviationWithdrawn):
+        return _unflagged(replace(state, deviations=state.deviations - 1), event)
+    if isinstance(event, LatenessSettled):
+        return replace(state)  # the log's record of the final lateness; nothing else moves
     if isinstance(event, AutomationFailed):
         _step(state, event.node, event.attempt)  # it must be a step of this case
         return replace(state, incidents=state.incidents + 1)
@@ -266,7 +282,17 @@ def _after(state: CaseState, event: Event) -> CaseState:
     if isinstance(event, StepSkipped):
         return _moved(state, event.node, event.attempt, StepStatus.SKIPPED, event.next)
     if isinstance(event, TimerFired):
-        return _moved(state, event.node, event.attempt, StepStatus.EXPIRED, event.next)
+        return _moved(state, event.node, event.attempt, StepStatus.EXPIRED, event.next,
+                      fired_at=event.occurred_at)
+    if isinstance(event, TimerWithdrawn):
+        s = _step(state, event.node, event.attempt)
+        if s.status is not StepStatus.EXPIRED:
+            raise InvalidTransition(f"step {event.node}#{event.attempt}: timer withdrawn "
+                                    f"while {s.status}")
+        back = StepStatus.CLAIMED if s.claimed_by else StepStatus.ACTIVE
+        return replace(state, steps=_replace_step(state, s.moved_to(back, fired_at=None)))
+    if isinstance(event, StepWithdrawn):
+        return _moved(state, event.node, event.attempt, StepStatus.WITHDRAWN)
     if isinstance(event, CaseCompleted):
         return replace(state, status=CaseStatus.COMPLETED, ended_at=event.occurred_at,
                        end_node=event.end_node)
@@ -278,11 +304,27 @@ def _after(state: CaseState, event: Event) -> CaseState:
 
 
 def _flagged(state: CaseState, event: DeviationFlagged) -> CaseState:
+    seq = state.seq + 1  # this event's place in the log
     if event.kind is DeviationKind.SERVICE_OVERDUE:
-        return replace(state, service_overdue_flagged=True)
+        return replace(state, service_overdue_flagged=True, service_overdue_seq=seq,
+                       service_overdue_due=state.service_due,
+                       service_overdue_late=event.evidence.get("terlambat"))
     if event.kind is DeviationKind.OVERDUE and event.node is not None:
         s = _step(state, event.node, event.attempt or 0)
-        return replace(state, steps=_replace_step(state, replace(s, overdue_flagged=s.due_at)))
+        return replace(state, steps=_replace_step(state, replace(
+            s, overdue_flagged=s.due_at, overdue_seq=seq,
+            overdue_late=event.evidence.get("terlambat"))))
+    return state
+
+
+def _unflagged(state: CaseState, event: DeviationWithdrawn) -> CaseState:
+    if event.seq == state.service_overdue_seq:
+        return replace(state, service_overdue_flagged=False, service_overdue_seq=None,
+                       service_overdue_due=None, service_overdue_late=None)
+    for s in state.steps:
+        if s.overdue_seq == event.seq:
+            return replace(state, steps=_replace_step(state, replace(
+                s, overdue_flagged=None, overdue_seq=None, overdue_late=None)))
     return state
 
 

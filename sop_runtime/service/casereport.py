@@ -33,7 +33,9 @@ from sop_runtime.engine import (
     CaseState,
     CaseStatus,
     DeviationFlagged,
+    DeviationWithdrawn,
     Event,
+    LatenessSettled,
     StepActivated,
     StepClaimed,
     StepCompleted,
@@ -43,7 +45,9 @@ from sop_runtime.engine import (
     StepSkipped,
     StepState,
     StepStatus,
+    StepWithdrawn,
     TimerFired,
+    TimerWithdrawn,
 )
 from sop_runtime.engine.events import AutomationFailed
 from sop_runtime.i18n import current_lang, tr
@@ -66,6 +70,7 @@ _STATUS = {
     StepStatus.DONE: ("selesai", "done"), StepStatus.SKIPPED: ("dilewati", "skipped"),
     StepStatus.EXPIRED: ("waktu tunggu habis", "timer ran out"),
     StepStatus.CANCELLED: ("dibatalkan", "cancelled"),
+    StepStatus.WITHDRAWN: ("ditarik", "withdrawn"),
 }
 _CASE_STATUS = {
     CaseStatus.ACTIVE: ("berjalan", "running"), CaseStatus.COMPLETED: ("selesai", "completed"),
@@ -266,6 +271,21 @@ def _entry(ctx: _Context, s: StoredEvent, e: Event) -> Entry:
         what = tr("Waktu tunggu habis (batas {t})", "Timer ran out (due {t})", t=ctx.when(e.due))
         if e.next:
             notes.append(tr("lanjut ke langkah {n}", "next: step {n}", n=", ".join(e.next)))
+    elif isinstance(e, TimerWithdrawn):
+        what = tr("Waktu tunggu ditarik (batas {t})", "Timer withdrawn (due {t})",
+                  t=ctx.when(e.due))
+        reason = e.reason
+    elif isinstance(e, StepWithdrawn):
+        what = tr("Langkah ditarik", "Step withdrawn")
+        reason = e.reason
+    elif isinstance(e, LatenessSettled):
+        what = tr("Keterlambatan akhir: {k} (urutan {n})", "Final lateness: {k} (seq {n})",
+                  k=deviation_label(e.kind), n=e.seq)
+        notes.extend(evidence.describe(e.evidence, ctx.calendar, ctx.names, _name(ctx)))
+    elif isinstance(e, DeviationWithdrawn):
+        what = tr("Penyimpangan ditarik: {k} (urutan {n})", "Deviation withdrawn: {k} (seq {n})",
+                  k=deviation_label(e.kind), n=e.seq)
+        reason = e.reason
     elif isinstance(e, DeviationFlagged):
         what = tr("Penyimpangan: {k}", "Deviation: {k}", k=deviation_label(e.kind))
         notes.append(tr("aturan: {r}", "rule: {r}", r=evidence.rule_text(e.rule)))

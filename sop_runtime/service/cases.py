@@ -42,7 +42,13 @@ from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, confidential
 from sop_runtime.service.labels import deviation_label
-from sop_runtime.service.projection import case_row, deviation_rows, open_step_rows
+from sop_runtime.service.projection import (
+    case_row,
+    deviation_rows,
+    open_step_rows,
+    settled_lateness,
+    withdrawn_seqs,
+)
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import events as store_events
@@ -125,6 +131,8 @@ def record_events(conn: Connection, wf: Workflow, state: CaseState,
     projections.save_case(conn, case_row(state, appended[-1].hash, now),
                           open_step_rows(wf, state))
     projections.add_deviations(conn, deviation_rows(state.case_id, head[0] + 1, new))
+    projections.withdraw_deviations(conn, state.case_id, withdrawn_seqs(new))
+    projections.settle_deviations(conn, state.case_id, settled_lateness(new))
     return state, (appended[-1].seq, appended[-1].hash)
 
 

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sop_runtime.compiler.workflow import Workflow
-from sop_runtime.engine.events import ActionRefused, DeviationFlagged, Event
+from sop_runtime.engine.events import (
+    ActionRefused,
+    DeviationFlagged,
+    DeviationWithdrawn,
+    Event,
+    LatenessSettled,
+)
 from sop_runtime.engine.state import CaseState
 from sop_runtime.store.projections import CaseRow, DeviationRow, OpenStepRow
 
@@ -41,15 +47,30 @@ def open_step_rows(workflow: Workflow, state: CaseState) -> list[OpenStepRow]:
     return rows
 
 
+def withdrawn_seqs(events: Sequence[Event]) -> set[int]:
+    """The places in the log of the flags ``events`` withdraw."""
+    return {e.seq for e in events if isinstance(e, DeviationWithdrawn)}
+
+
+def settled_lateness(events: Sequence[Event]) -> dict[int, dict[str, str]]:
+    """The final lateness ``events`` record, by the place in the log of the flag it settles."""
+    return {e.seq: dict(e.evidence) for e in events if isinstance(e, LatenessSettled)}
+
+
 def deviation_rows(case_id: str, first_seq: int, events: Sequence[Event]) -> list[DeviationRow]:
+    """The deviations ``events`` (the log from ``first_seq`` on) record and leave standing:
+    a flag withdrawn later in them is not among them; one whose lateness was settled later
+    carries the final lateness."""
+    withdrawn = withdrawn_seqs(events)
+    settled = settled_lateness(events)
     rows = []
     for seq, e in enumerate(events, start=first_seq):
-        if isinstance(e, DeviationFlagged):
+        if isinstance(e, DeviationFlagged) and seq not in withdrawn:
             rows.append(DeviationRow(
                 case_id=case_id, seq=seq, kind=str(e.kind), outcome="dicatat", node=e.node,
                 attempt=e.attempt, actor=e.actor, occurred_at=e.occurred_at,
                 recorded_at=e.recorded_at, rule=e.rule, reason=e.reason,
-                evidence=dict(e.evidence)))
+                evidence={**e.evidence, **settled.get(seq, {})}))
         elif isinstance(e, ActionRefused) and e.kind is not None:
             rows.append(DeviationRow(
                 case_id=case_id, seq=seq, kind=str(e.kind), outcome="ditolak", node=e.node,

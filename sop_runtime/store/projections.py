@@ -107,6 +107,28 @@ def add_deviations(conn: Connection, rows: Iterable[DeviationRow]) -> None:
         conn.execute(insert(deviations), values)
 
 
+def withdraw_deviations(conn: Connection, case_id: str, seqs: Iterable[int]) -> None:
+    """Take the flags at ``seqs`` of ``case_id``'s log off the standing deviations (the log
+    keeps them, and their withdrawal)."""
+    wanted = sorted(seqs)
+    if wanted:
+        conn.execute(delete(deviations).where(deviations.c.case_id == case_id,
+                                              deviations.c.seq.in_(wanted)))
+
+
+def settle_deviations(conn: Connection, case_id: str,
+                      settled: Mapping[int, Mapping[str, str]]) -> None:
+    """Write the final lateness into the flags at the keys of ``settled`` (their evidence
+    merged with it)."""
+    for seq, final in settled.items():
+        row = conn.execute(select(deviations.c.id, deviations.c.evidence).where(
+            deviations.c.case_id == case_id, deviations.c.seq == seq)).first()
+        if row is not None:
+            merged = {**orjson.loads(row.evidence), **final}
+            conn.execute(update(deviations).where(deviations.c.id == row.id)
+                         .values(evidence=_json(merged)))
+
+
 def clear_projections(conn: Connection) -> None:
     """Empty every projection (before rebuilding them from the log)."""
     for table in (open_steps, deviations, cases):

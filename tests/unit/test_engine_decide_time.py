@@ -29,7 +29,7 @@ from sop_runtime.engine import (
     Sweep,
     TimerFired,
 )
-from sop_runtime.engine.events import utc_iso
+from sop_runtime.engine.events import LatenessSettled, utc_iso
 from tests.unit.enginekit import (
     Case,
     calendar,
@@ -276,7 +276,7 @@ def test_service_overdue_is_flagged_once_by_the_sweep() -> None:
     ok(c, "1", "rina.ptsp")
     events = c.at(wit(2026, 12, 1, 10, 5)).do(Sweep())
     assert summary(events) == [("deviation_flagged", "service_overdue", None, None)]
-    flag = events[0]
+    flag, flag_seq = events[0], c.state.seq
     assert isinstance(flag, DeviationFlagged) and flag.rule == "waktu_pelayanan"
     assert (flag.occurred_at, flag.actor) == (wit(2026, 12, 1, 10), None)
     assert flag.evidence == {"batas": "2026-12-01T01:00:00.000000+00:00",
@@ -286,7 +286,13 @@ def test_service_overdue_is_flagged_once_by_the_sweep() -> None:
     assert c.later(days=1).do(Sweep()) == []
     ok(c, "2", "ahmad.panmudpdt", "Tidak lengkap")
     events = ok(c, "8", "rina.ptsp")
-    assert summary(events) == [("step_completed", "8", 1), ("case_completed",)]
+    # not flagged again: the sweep's flag gets the final lateness, a day and more later
+    assert summary(events) == [("step_completed", "8", 1), ("lateness_settled",),
+                               ("case_completed",)]
+    settled = events[1]
+    assert isinstance(settled, LatenessSettled) and settled.seq == flag_seq
+    assert settled.evidence["batas"] == flag.evidence["batas"]
+    assert int(settled.evidence["terlambat"]) > 5 * 60
 
 
 def test_service_overdue_is_flagged_when_the_case_ends_late() -> None:

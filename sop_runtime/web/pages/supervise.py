@@ -141,7 +141,8 @@ def case_overrides(request: Request, rt: Rt, case_id: CaseId, caller: Supervisor
     status_text = {"aktif": tr("aktif", "active"), "diklaim": tr("diambil", "claimed"),
                    "selesai": tr("selesai", "done"), "dilewati": tr("dilewati", "skipped"),
                    "lewat_waktu": tr("lewat waktu", "expired"),
-                   "dibatalkan": tr("dibatalkan", "cancelled")}
+                   "dibatalkan": tr("dibatalkan", "cancelled"),
+                   "ditarik": tr("ditarik", "withdrawn")}
     return page(request, "supervise_case.html", caller=caller, status_text=status_text,
                 title=tr("Tindakan pengawas: perkara {c}", "Supervisor actions: case {c}",
                          c=case_id),
