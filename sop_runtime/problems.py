@@ -66,11 +66,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "E113": ("peran '{role}' tidak ada dalam berkas pengadilan",
              "role '{role}' is not in the court file"),
     "E114": ("isian perkara '{ref}' tidak dideklarasikan", "case field '{ref}' is not declared"),
-    "E115": ("langkah {no}: 'bersama' butuh paling sedikit dua pelaksana (tertulis {count})",
+    "E115": ("langkah {no} menunggu langkah {ref}, tetapi langkah {ref} tidak berlanjut ke "
+             "langkah {no}", "step {no} waits for step {ref}, but step {ref} does not lead to "
+             "step {no}"),
+    "E116": ("langkah {no}: 'bersama' butuh paling sedikit dua pelaksana (tertulis {count})",
              "step {no}: 'bersama' needs at least two pelaksana (written: {count})"),
-    "E116": ("syarat 'jika' cabang '{label}' langkah {no}: {detail}",
+    "E117": ("syarat 'jika' cabang '{label}' langkah {no}: {detail}",
              "the 'jika' condition of branch '{label}' of step {no}: {detail}"),
-    "E117": ("keputusan di langkah {no} punya lebih dari satu cabang tanpa 'jika' ({labels}); "
+    "E118": ("keputusan di langkah {no} punya lebih dari satu cabang tanpa 'jika' ({labels}); "
              "hanya satu cabang boleh menjadi cabang 'selain itu'",
              "decision at step {no} has more than one branch without 'jika' ({labels}); only "
              "one branch may be the 'otherwise' branch"),
@@ -98,6 +101,18 @@ CATALOG: dict[str, tuple[str, str]] = {
              "isian perkara: {detail}",
              "kelengkapan '{item}' of step {no} is neither produced by an earlier step nor a "
              "case field: {detail}"),
+    "W205": ("langkah {no} dicapai dari dua alur bersamaan langkah {split} (melalui langkah "
+             "{a} dan {b}) tanpa 'menunggu': langkah ini akan dibuka sekali untuk tiap alur, "
+             "yang pertama sebelum alur lain selesai",
+             "step {no} is reached from two parallel branches of step {split} (through steps "
+             "{a} and {b}) without 'menunggu': it would open once per branch, the first time "
+             "before the other branch is done"),
+    "W206": ("alur bersamaan langkah {no} melalui langkah {branch} mencapai langkah selesai "
+             "{end} tanpa melalui langkah yang menunggu alur lain: perkara dapat selesai "
+             "sementara alur lain masih berjalan",
+             "the parallel branch of step {no} through step {branch} reaches end step {end} "
+             "without passing the step that waits for the other branches: the case can end "
+             "while another branch is still at work"),
 }
 
 

@@ -139,7 +139,14 @@ def _flow_text(n: Node) -> str:
     from sop_runtime.compiler.workflow import EdgeKind
 
     parts = []
+    if n.waits:
+        parts.append(tr("menunggu {s}", "waits for {s}", s=", ".join(n.waits)))
+    if n.is_split:
+        parts.append(tr("→ {s} bersamaan", "→ {s} at once", s=", ".join(
+            t.target for t in n.transitions if t.kind is EdgeKind.NEXT)))
     for t in n.transitions:
+        if n.is_split and t.kind is EdgeKind.NEXT:
+            continue
         if t.kind is EdgeKind.BRANCH:
             parts.append(f"{t.label} → {t.target}")
         elif t.kind is EdgeKind.TIMER:

@@ -275,6 +275,11 @@ def print_outcome(out: Outcome, tz: tzinfo, *, as_json: bool, headline: str,
             con.print(tr("  keputusan {d} ditentukan dari data: {w}",
                          "  decision {d} decided by the data: {w}", d=escape(e.decision or ""),
                          w=escape(finding_text(e.finding, lambda n: step_name(wf, n)))))
+        elif isinstance(e, TimerWithdrawn | StepWithdrawn | DeviationWithdrawn | TimerFired
+                        | LatenessSettled):
+            what, details = describe(e, wf, tz)
+            con.print(f"  [cyan]↺ {escape(what)}[/]"
+                      + (f" [dim]({escape('; '.join(details))})[/]" if details else ""))
         elif isinstance(e, CaseCompleted):
             con.print(tr("  [bold]perkara selesai[/]", "  [bold]case completed[/]"))
         elif isinstance(e, CaseCancelled):

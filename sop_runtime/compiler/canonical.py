@@ -33,6 +33,8 @@ def node_content(n: Node) -> dict[str, Any]:
         content["extension_scope"] = n.extension_scope
     if n.limit_end is not None:
         content["limit_end"] = n.limit_end
+    if n.waits:
+        content["waits"] = list(n.waits)
     if n.joint:
         content["joint"] = True
     if any(t.condition is not None for t in n.transitions):

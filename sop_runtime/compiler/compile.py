@@ -4,12 +4,14 @@ Checks (codes in ``sop_runtime.problems``): duplicate step numbers (E110), exact
 (E101), at least one end (E102), declared pelaksana (E106) and court roles (E113), step and
 SOP references (E107, E108), case-field references (E114), decisions with two or more
 distinctly labelled branches (E105), step-shape rules (E111), paired off-page connectors
-(E109), reachability from the start (E103) and of an end (E104), joint steps with two roles
-at least (E115), branch conditions on an earlier timed step or a known item (E116) and at most
-one branch without a condition (E117); warnings for process
+(E109), reachability from the start (E103) and of an end (E104), joins that wait for a step
+not leading into them (E115), joint steps with two roles at least (E116), branch conditions
+on an earlier timed step or a known item (E117) and at most one branch without a condition
+(E118); warnings for process
 steps without mutu baku (W201), for a procedure whose longest path cannot meet its own
 service standard (W202) and for a kelengkapan no earlier step can supply that looks like a
-mistake (W204, ``sop_runtime.compiler.inputs``).
+mistake (W204, ``sop_runtime.compiler.inputs``), for parallel branches that meet at a step
+not waiting for them (W205) or reach an end before they are joined (W206).
 """
 
 from __future__ import annotations
@@ -121,12 +123,14 @@ def compile_document(
     )
     _check_connectors(steps, rep)
     _check_graph(doc, nodes, rep, index_of)
+    _check_joins(nodes, rep, index_of)
     _check_conditions(doc, nodes, rep, index_of)
     errors = [p for p in rep.problems if p.severity is Severity.ERROR]
     if errors:
         return CompileResult(None, rep.problems)
     _warn_mutu_baku(nodes, rep, index_of)
     _warn_service_standard(doc, nodes, rep, minutes_per_day)
+    _warn_parallel(nodes, rep, index_of)
     for u in unsupplied_inputs(nodes, fields):
         rep.add("W204", ("langkah", index_of[u.no], "mutu_baku", "kelengkapan", u.index),
                 item=u.item, no=u.no, detail=u.detail)
@@ -180,7 +184,7 @@ def _build_node(
         bad(tr("pelaksana sistem atau publik tidak dapat digabung dengan pelaksana lain",
                "a sistem or publik pelaksana cannot be combined with other roles"), "pelaksana")
     if s.bersama and len(set(step_roles)) < 2:
-        rep.add("E115", (*here, "bersama"), no=s.no, count=len(set(step_roles)))
+        rep.add("E116", (*here, "bersama"), no=s.no, count=len(set(step_roles)))
     for j, r in enumerate(s.dicatat_oleh or ()):
         if r not in roles:
             rep.add("E106", (*here, "dicatat_oleh", j), role=r)
@@ -237,7 +241,7 @@ def _build_node(
                                           _condition(b.jika)))
         otherwise = [b.label for b in branches if b.jika is None]
         if len(otherwise) > 1 and len(otherwise) < len(branches):
-            rep.add("E117", (*here, "cabang"), no=s.no, labels=", ".join(otherwise))
+            rep.add("E118", (*here, "cabang"), no=s.no, labels=", ".join(otherwise))
     elif s.cabang is not None:
         bad(tr("'cabang' hanya untuk langkah keputusan", "'cabang' is only for decision steps"),
             "cabang")
@@ -254,7 +258,9 @@ def _build_node(
         if pair is not None:
             transitions.append(Transition(str(pair.no), EdgeKind.CONNECTOR, s.penghubung.label))
     else:
-        if s.lanjut is not None:
+        if isinstance(s.lanjut, list):
+            transitions.extend(Transition(ref(no, "lanjut", j)) for j, no in enumerate(s.lanjut))
+        elif s.lanjut is not None:
             transitions.append(Transition(ref(s.lanjut, "lanjut")))
         elif i + 1 < len(doc.langkah):
             transitions.append(Transition(str(doc.langkah[i + 1].no)))
@@ -310,6 +316,7 @@ def _build_node(
         extension_by=tuple(extension.oleh or ()) if extension else (),
         extension_scope=extension.memperpanjang if extension else "langkah", timer=timer,
         transitions=tuple(transitions),
+        waits=tuple(ref(no, "menunggu", j) for j, no in enumerate(s.menunggu or ())),
         enforcement=s.penegakan or doc.penegakan, action=s.aksi, sub_sop=s.sop,
         connector=s.penghubung, recorded_by=tuple(s.dicatat_oleh or ()), keterangan=s.keterangan,
     )
@@ -361,7 +368,7 @@ def _check_conditions(doc: SopDocument, nodes: tuple[Node, ...], rep: _Reporter,
             if problem == "E107":
                 rep.add("E107", (*here, cond.kind), ref=cond.step)
             elif problem is not None:
-                rep.add("E116", (*here, cond.kind), label=t.label, no=n.no, detail=problem)
+                rep.add("E117", (*here, cond.kind), label=t.label, no=n.no, detail=problem)
 
 
 def _condition_problem(cond: Condition, decision: Node, by_id: Mapping[str, Node],
@@ -421,6 +428,76 @@ def _check_graph(doc: SopDocument, nodes: tuple[Node, ...], rep: _Reporter,
         for n in nodes:
             if n.id not in back:
                 rep.add("E104", ("langkah", index_of.get(n.no, 0)), no=n.no)
+
+
+def _check_joins(nodes: tuple[Node, ...], rep: _Reporter, index_of: dict[int, int]) -> None:
+    """Each step a join waits for (``menunggu``) must lead into it."""
+    by_id = {n.id: n for n in nodes}
+    for n in nodes:
+        for j, awaited in enumerate(n.waits):
+            source = by_id.get(awaited)
+            if source is None:
+                continue  # E107 already
+            if not any(t.target == n.id for t in source.transitions):
+                rep.add("E115", ("langkah", index_of[n.no], "menunggu", j), no=n.no, ref=awaited)
+
+
+def _warn_parallel(nodes: tuple[Node, ...], rep: _Reporter, index_of: dict[int, int]) -> None:
+    """Branches of a split (``lanjut: [..]``) that meet at a step which does not wait for
+    them (W205: it would open once per branch, the first time too early), and branches that
+    reach an end step before they are joined (W206: the case would end while the other
+    branch is still at work)."""
+    by_id = {n.id: n for n in nodes}
+    merged: set[str] = set()
+    for split in nodes:
+        if not split.is_split:
+            continue
+        starts = [t.target for t in split.transitions if t.kind is EdgeKind.NEXT]
+        spans = [_branch(by_id, split.id, first) for first in starts]
+        for first, (_reached, ends) in zip(starts, spans, strict=True):
+            for end in sorted(ends, key=lambda e: by_id[e].no):
+                rep.add("W206", ("langkah", index_of[split.no], "lanjut"), no=split.no,
+                        branch=first, end=end)
+        for a in range(len(spans)):
+            for b in range(a + 1, len(spans)):
+                for node_id in sorted(spans[a][0] & spans[b][0], key=lambda x: by_id[x].no):
+                    node = by_id[node_id]
+                    if node_id in merged or not _first_meeting(by_id, node, spans[a][0],
+                                                               spans[b][0], starts):
+                        continue
+                    merged.add(node_id)
+                    rep.add("W205", ("langkah", index_of[node.no]), no=node.no,
+                            split=split.no, a=starts[a], b=starts[b])
+
+
+def _branch(by_id: Mapping[str, Node], split: str, first: str) -> tuple[set[str], set[str]]:
+    """The steps one branch of ``split`` reaches before it is joined (a step that waits for
+    it ends the branch), and the end steps among them."""
+    reached: set[str] = set()
+    stack = [(split, first)]
+    while stack:
+        source, node_id = stack.pop()
+        node = by_id.get(node_id)
+        if node is None or node_id == split:
+            continue
+        if node.waits and source in node.waits:
+            continue  # the join: the branch ends here
+        if node_id in reached:
+            continue
+        reached.add(node_id)
+        stack.extend((node_id, t.target) for t in node.transitions)
+    return reached, {n for n in reached if by_id[n].is_end}
+
+
+def _first_meeting(by_id: Mapping[str, Node], node: Node, a: set[str], b: set[str],
+                   starts: list[str]) -> bool:
+    """Whether two branches first meet at ``node``: it is a branch's first step, or some
+    step leading into it belongs to one branch only."""
+    if node.id in starts:
+        return True
+    both = a & b
+    return any(n.id in (a | b) - both and any(t.target == node.id for t in n.transitions)
+               for n in by_id.values())
 
 
 def _warn_mutu_baku(nodes: tuple[Node, ...], rep: _Reporter, index_of: dict[int, int]) -> None:

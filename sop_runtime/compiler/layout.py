@@ -150,13 +150,15 @@ def layout(wf: Workflow, params: Params | None = None) -> Layout:
     exits = [_assign_ports(n, i, row, cols) for i, n in enumerate(nodes)]
     exit_sides = [set(e.values()) for e in exits]
 
+    entries = _join_entries(nodes, row, cols, sizes)
     drafts: list[_Draft] = []
     for i, n in enumerate(nodes):
         for k, t in enumerate(n.transitions):
             if t.target not in row:
                 continue
             drafts.append(_route(n, t, exits[i][k], i, row[t.target], cols, sizes,
-                                 exit_sides, occ, lanes_n, p))
+                                 exit_sides, occ, lanes_n, p,
+                                 entry_dx=entries.get((n.id, k), 0.0)))
     all_lanes = [ln for d in drafts for ln in d.lanes]
     slots = _assign_slots(all_lanes, lanes_n)
     capacity = _channel_capacity(p)
@@ -215,6 +217,7 @@ def _assign_ports(node: Node, i: int, row: dict[str, int], cols: list[int]) -> d
         primary = min(forward, key=lambda f: (f[1], f[0]))[2]
         sides[primary] = Side.BOTTOM
         used.add(Side.BOTTOM)
+    fork: set[Side] = set()  # sides a split's arrows leave by, fanning out from one trunk
     for k, t in outs:
         if k in sides:
             continue
@@ -224,21 +227,56 @@ def _assign_ports(node: Node, i: int, row: dict[str, int], cols: list[int]) -> d
         else:
             prefs = [Side.RIGHT, Side.LEFT, Side.BOTTOM]
         side = next((s for s in prefs if s not in used), prefs[0])
+        if (node.is_split and t.kind is EdgeKind.NEXT and j > i and cols[j] != cols[i]
+                and prefs[0] in fork):
+            side = prefs[0]  # the branches of a split leave side by side, not round about
+        if node.is_split and t.kind is EdgeKind.NEXT:
+            fork.add(side)
         sides[k] = side
         used.add(side)
     return sides
 
 
+def _join_entries(nodes: tuple[Node, ...], row: dict[str, int], cols: list[int],
+                  sizes: list[tuple[float, float]]) -> dict[tuple[str, int], float]:
+    """Where the arrows from the steps a join waits for (``menunggu``) meet its top, as an
+    offset from its centre: each its own arrowhead, side by side, so that the drawing shows
+    the join receiving every branch. Sources to the left enter on the left, the nearest
+    innermost, so that the arrows do not cross; those to the right mirror them."""
+    out: dict[tuple[str, int], float] = {}
+    for node in nodes:
+        if not node.waits or node.id not in row:
+            continue
+        rb = row[node.id]
+        incoming: list[tuple[tuple[int, int], str, int]] = []
+        for source in nodes:
+            ra = row[source.id]
+            if ra >= rb or source.id not in node.waits:
+                continue  # only forward arrows from the awaited steps come in from above
+            for k, t in enumerate(source.transitions):
+                if t.target == node.id:
+                    side = (cols[ra] > cols[rb]) - (cols[ra] < cols[rb])
+                    incoming.append(((side, ra if side > 0 else -ra), source.id, k))
+        if len(incoming) < 2:
+            continue
+        incoming.sort()
+        w = sizes[rb][0]
+        step = min(w / (len(incoming) + 1), 28.0)
+        for j, (_, source_id, k) in enumerate(incoming):
+            out[(source_id, k)] = (j - (len(incoming) - 1) / 2) * step
+    return out
+
+
 def _route(node: Node, t: Transition, side: Side, ra: int, rb: int, cols: list[int],
            sizes: list[tuple[float, float]], exit_sides: list[set[Side]], occ: _Occupancy,
-           lanes_n: int, p: Params) -> _Draft:
+           lanes_n: int, p: Params, *, entry_dx: float = 0.0) -> _Draft:
     ca, cb = cols[ra], cols[rb]
     wa, ha = sizes[ra]
     wb, hb = sizes[rb]
     centre_a, centre_b = RowY(ra, 0.5), RowY(rb, 0.5)
     y_out = RowY(ra, 1.0, -p.elbow)
     y_in = RowY(rb, 0.0, p.elbow)
-    xa, xb = _ColX(ca), _ColX(cb)
+    xa, xb = _ColX(ca), _ColX(cb, entry_dx)
     if side is Side.BOTTOM:
         start: tuple[_X, RowY] = (xa, RowY(ra, 0.5, ha / 2))
     else:
@@ -257,7 +295,7 @@ def _route(node: Node, t: Transition, side: Side, ra: int, rb: int, cols: list[i
     if rb > ra:
         between_free = occ.clear(cb, ra + 1, rb - 1)
         if side is Side.BOTTOM:
-            if ca == cb and between_free:
+            if ca == cb and between_free and not entry_dx:
                 pts.append(top_b)
             elif between_free:
                 pts += [(xa, y_out), (xb, y_out), top_b]

@@ -235,11 +235,42 @@ def _waktu(node: Node) -> str:
     return text
 
 
+def _series(items: list[str]) -> str:
+    """``3, 4 dan 6`` / ``3, 4 and 6``."""
+    word = tr("dan", "and")
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def split_note(node: Node) -> str | None:
+    """``Ke langkah 3 dan 4 bersamaan``: where a split sends the flow, or None."""
+    if not node.is_split:
+        return None
+    targets = _series([t.target for t in node.transitions if t.kind is EdgeKind.NEXT])
+    return tr("Ke langkah {n} bersamaan (tanpa saling menunggu)",
+              "To steps {n} at the same time (neither waits for the other)", n=targets)
+
+
+def join_note(node: Node) -> str | None:
+    """``Setelah langkah 3 dan 4 selesai``: what a join waits for, or None."""
+    if not node.waits:
+        return None
+    return tr("Setelah langkah {n} selesai", "Once steps {n} are done",
+              n=_series(list(node.waits)))
+
+
 def _notes(wf: Workflow, node: Node, row: dict[str, int]) -> list[str]:
     """Remarks the engine derives from the definition, shown under the SOP's own keterangan."""
     notes: list[str] = []
     here = row[node.id]
+    waits = join_note(node)
+    if waits:
+        notes.append(waits)
+    split = split_note(node)
+    if split:
+        notes.append(split)
     for t in node.transitions:
+        if split and t.kind is EdgeKind.NEXT:
+            continue
         if t.kind is EdgeKind.BRANCH:
             notes.append(tr("{l}: ke langkah {n}", "{l}: to step {n}", l=t.label or "", n=t.target))
         elif t.kind is EdgeKind.TIMER and node.timer is not None:

@@ -91,6 +91,7 @@ class Node:
     extension_scope: str = "langkah"      # what it extends: langkah, waktu_pelayanan, keduanya
     timer: Timer | None = None
     transitions: tuple[Transition, ...] = ()
+    waits: tuple[str, ...] = ()      # a join (menunggu): the steps it waits for, all of them
     enforcement: Penegakan = Penegakan.CATAT
     action: str | None = None
     sub_sop: str | None = None
@@ -101,6 +102,11 @@ class Node:
     @property
     def is_end(self) -> bool:
         return self.kind is StepKind.SELESAI
+
+    @property
+    def is_split(self) -> bool:
+        """Whether the step opens several steps at once (``lanjut: [4, 5]``)."""
+        return sum(t.kind is EdgeKind.NEXT for t in self.transitions) > 1
 
     @property
     def branch_labels(self) -> tuple[str, ...]:

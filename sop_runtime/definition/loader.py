@@ -77,6 +77,38 @@ def _all_field_names(model: type[BaseModel], seen: set[type[BaseModel]] | None =
     return names
 
 
+def _homes(model: type[BaseModel], parent: str = "", seen: set[type[BaseModel]] | None = None,
+           out: dict[str, set[str]] | None = None) -> dict[str, set[str]]:
+    """Each field name of ``model``'s tree -> the keys it sits under (``""``: the top)."""
+    seen = seen if seen is not None else set()
+    out = out if out is not None else {}
+    if model in seen:
+        return out
+    seen.add(model)
+    for name, f in model.model_fields.items():
+        out.setdefault(name, set()).add(parent)
+        for arg in _types_in(f.annotation):
+            if isinstance(arg, type) and issubclass(arg, BaseModel):
+                _homes(arg, name, seen, out)
+    return out
+
+
+def _hint(key: str, loc: tuple[Any, ...], model: type[BaseModel], known: list[str]) -> str:
+    """A hint for the unknown ``key`` at ``loc``: where it belongs, when it is a key of another
+    part of the document (``waktu`` written beside ``kegiatan`` belongs under ``mutu_baku``),
+    else the nearest known key."""
+    en = current_lang() == "en"
+    homes = sorted(h for h in _homes(model).get(key, set()) if h)
+    here = next((str(p) for p in reversed(loc[:-1]) if isinstance(p, str)), "")
+    if homes and here not in homes:
+        where = " / ".join(f"'{h}'" for h in homes)
+        return f"; it belongs under {where}" if en else f"; kunci ini tempatnya di bawah {where}"
+    close = [c for c in difflib.get_close_matches(key, known, n=2) if c != key]
+    if close:
+        return f"; did you mean '{close[0]}'?" if en else f"; maksudnya '{close[0]}'?"
+    return ""
+
+
 def _types_in(annotation: Any) -> list[Any]:
     args = getattr(annotation, "__args__", None)
     if not args:
@@ -112,11 +144,7 @@ def problems_from_validation(exc: ValidationError, doc: YamlDoc,
         path = format_path(loc)
         if code == "E010":
             key = str(loc[-1])
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = ""
-            if close:
-                hint = (f"; did you mean '{close[0]}'?" if current_lang() == "en"
-                        else f"; maksudnya '{close[0]}'?")
+            hint = _hint(key, loc, model, known)
             line, col = doc.where_key(loc)
             problems.append(Problem(code, doc.file, line, col, path, {"key": key, "hint": hint}))
         elif code == "E011":

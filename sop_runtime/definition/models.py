@@ -401,8 +401,55 @@ class Penghubung(_Model):
     arah: Literal["keluar", "masuk"]
 
 
+def _step_no(value: Any, key: str) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise PydanticCustomError(
+            "step_no", "'{key}' harus nomor langkah (bilangan bulat 1 atau lebih), bukan "
+            "'{v}' / '{key}' must be a step number (a whole number, 1 or more), not '{v}'",
+            {"key": key, "v": str(value)})
+    return value
+
+
+def _step_numbers(value: Any, key: str) -> list[int]:
+    """A list of distinct step numbers, at least two (``lanjut: [4, 5]``, ``menunggu``)."""
+    if not isinstance(value, list):
+        raise PydanticCustomError(
+            "step_list", "'{key}' harus daftar nomor langkah, misalnya [4, 5] / "
+            "'{key}' must be a list of step numbers, e.g. [4, 5]", {"key": key})
+    numbers = [_step_no(v, key) for v in value]
+    if len(numbers) < 2:
+        raise PydanticCustomError(
+            "step_list", "'{key}' berupa daftar butuh paling sedikit 2 nomor langkah / "
+            "'{key}' as a list needs at least 2 step numbers", {"key": key})
+    twice = sorted({v for v in numbers if numbers.count(v) > 1})
+    if twice:
+        raise PydanticCustomError(
+            "step_list", "'{key}' menyebut langkah {nos} lebih dari sekali / "
+            "'{key}' names step {nos} more than once",
+            {"key": key, "nos": ", ".join(map(str, twice))})
+    return numbers
+
+
+def _next_steps(value: Any) -> Any:
+    """``lanjut: 4`` or ``lanjut: [4, 5]``."""
+    if value is None:
+        return None
+    return _step_numbers(value, "lanjut") if isinstance(value, list) else _step_no(
+        value, "lanjut")
+
+
+def _awaited_steps(value: Any) -> Any:
+    return None if value is None else _step_numbers(value, "menunggu")
+
+
 class Langkah(_Model):
-    """One row of the procedure table."""
+    """One row of the procedure table.
+
+    ``lanjut`` is the next step, or several (``[4, 5]``) that all open at once when this
+    one is done: the work goes on in parallel. ``menunggu`` makes the step a join: it opens
+    only once the flow has arrived from every step it lists."""
 
     no: int = Field(ge=1)
     kegiatan: str = Field(min_length=1)
@@ -415,7 +462,8 @@ class Langkah(_Model):
     bersama: bool = False
     mutu_baku: MutuBaku | None = None
     keterangan: str | None = None
-    lanjut: int | None = Field(default=None, ge=1)
+    lanjut: Annotated[int | list[int] | None, BeforeValidator(_next_steps)] = None
+    menunggu: Annotated[list[int] | None, BeforeValidator(_awaited_steps)] = None
     cabang: list[Cabang] | None = None
     jika_lewat_waktu: JikaLewatWaktu | None = None
     perpanjangan: Annotated[Perpanjangan, BeforeValidator(_extension_from_limit)] | None = None
@@ -429,6 +477,13 @@ class Langkah(_Model):
     @classmethod
     def _one_or_many(cls, v: Any) -> Any:
         return [v] if isinstance(v, str) else v
+
+    @property
+    def next_steps(self) -> list[int]:
+        """The steps ``lanjut`` names (none when it is not written)."""
+        if self.lanjut is None:
+            return []
+        return list(self.lanjut) if isinstance(self.lanjut, list) else [self.lanjut]
 
 
 class Isian(Item):

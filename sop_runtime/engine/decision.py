@@ -56,6 +56,7 @@ from sop_runtime.engine.events import (
     TimerWithdrawn,
     utc_iso,
 )
+from sop_runtime.engine.joins import Joins
 from sop_runtime.engine.rejections import StaleAction
 from sop_runtime.engine.state import CaseState, StepState, StepStatus, apply
 from sop_runtime.engine.timing import service_deadline, step_deadlines
@@ -84,7 +85,7 @@ def decide(workflow: Workflow, state: CaseState, command: Command, *,
     return events
 
 
-class _Decision(ActChecks):
+class _Decision(Joins, ActChecks):
     # -- flow ---------------------------------------------------------------------------
 
     def _activate(self, node: Node, at: datetime, *, early: bool = False,
@@ -131,10 +132,14 @@ class _Decision(ActChecks):
         for target in targets:
             if self._is_open(target):
                 continue
+            node = self.wf.node(target)
+            opens = self._join_opens(node, at) if node.waits else at
+            if opens is None:
+                continue  # a join: the flow has not arrived from every step it waits for
             if target in self.state.pending_early:
-                self._resume(target, at, fields, resumed)
+                self._resume(target, opens, fields, resumed)
                 continue
-            self._enter(self.wf.node(target), at, fields)
+            self._enter(node, opens, fields)
 
     def _resume(self, node_id: str, at: datetime, fields: Mapping[str, str],
                 resumed: frozenset[str]) -> None:
@@ -581,7 +586,7 @@ class _Decision(ActChecks):
         corrections: list[Event] = [TimerWithdrawn(
             **self._env(system=True), node=step.node, attempt=step.attempt,
             due=step.timer_due, reason="langkah ternyata selesai sebelum waktu tunggunya "
-            "habis (dicatat setelah sapuan)")]
+            "habis (dicatat setelah sapu tenggat)")]
         for other in branch:
             corrections.append(StepWithdrawn(
                 **self._env(system=True), node=other.node, attempt=other.attempt,

@@ -96,6 +96,12 @@ class StepState:
     overdue_seq: int | None = None            # that flag's place in the log, while it stands
     overdue_late: str | None = None           # how late that flag said it was (terlambat)
     fired_at: datetime | None = None          # when its timer fired (EXPIRED)
+    # where the flow went when this attempt closed, when, and the order of its opening and
+    # closing among the case's events (a join counts the arrivals since it last opened)
+    next: tuple[str, ...] = ()
+    closed_at: datetime | None = None
+    opened_seq: int = 0
+    closed_seq: int | None = None
     # a joint step (bersama): who has acted, by role (role -> username), in the order they did
     signed: Mapping[str, str] = field(default_factory=dict)
 
@@ -240,7 +246,8 @@ def _after(state: CaseState, event: Event) -> CaseState:
         new = create(StepState, node=event.node, attempt=event.attempt,
                      status=StepStatus.ACTIVE, activated_at=event.occurred_at,
                      due_at=event.due_at, timer_due=event.timer_due, assignee=event.assignee,
-                     early=event.early, reopened=event.reopened, extensions=int(granted))
+                     early=event.early, reopened=event.reopened, extensions=int(granted),
+                     opened_seq=state.seq)
         pending = state.pending_early | {event.node} if event.early else state.pending_early
         return replace(state, steps=(*state.steps, new), pending_early=pending,
                        granted_extensions=state.granted_extensions - {event.node})
@@ -257,6 +264,7 @@ def _after(state: CaseState, event: Event) -> CaseState:
             outputs={**s.outputs, **event.outputs} if s.is_open else s.outputs)))
     if isinstance(event, StepCompleted):
         state = _moved(state, event.node, event.attempt, StepStatus.DONE, event.next,
+                       next=event.next, closed_at=event.occurred_at, closed_seq=state.seq,
                        completed_by=event.actor, completed_at=event.occurred_at,
                        outputs=dict(event.outputs), decision=event.decision,
                        on_behalf_of=event.on_behalf_of, as_delegate=event.as_delegate)
@@ -280,17 +288,20 @@ def _after(state: CaseState, event: Event) -> CaseState:
         return replace(state, steps=_replace_step(state, replace(
             s, status=StepStatus.ACTIVE, assignee=event.assignee, claimed_by=None)))
     if isinstance(event, StepSkipped):
-        return _moved(state, event.node, event.attempt, StepStatus.SKIPPED, event.next)
+        return _moved(state, event.node, event.attempt, StepStatus.SKIPPED, event.next,
+                      next=event.next, closed_at=event.occurred_at, closed_seq=state.seq)
     if isinstance(event, TimerFired):
         return _moved(state, event.node, event.attempt, StepStatus.EXPIRED, event.next,
-                      fired_at=event.occurred_at)
+                      fired_at=event.occurred_at, next=event.next, closed_at=event.occurred_at,
+                      closed_seq=state.seq)
     if isinstance(event, TimerWithdrawn):
         s = _step(state, event.node, event.attempt)
         if s.status is not StepStatus.EXPIRED:
             raise InvalidTransition(f"step {event.node}#{event.attempt}: timer withdrawn "
                                     f"while {s.status}")
         back = StepStatus.CLAIMED if s.claimed_by else StepStatus.ACTIVE
-        return replace(state, steps=_replace_step(state, s.moved_to(back, fired_at=None)))
+        return replace(state, steps=_replace_step(state, s.moved_to(
+            back, fired_at=None, next=(), closed_at=None, closed_seq=None)))
     if isinstance(event, StepWithdrawn):
         return _moved(state, event.node, event.attempt, StepStatus.WITHDRAWN)
     if isinstance(event, CaseCompleted):

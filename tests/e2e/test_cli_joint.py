@@ -4,17 +4,13 @@ waits for the Ketua and the Panitera, each in person; `sop case` says who is awa
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.conftest import DEFINITIONS
-from tests.e2e.court import Court, ago, local, new_court
-from tests.unit.enginekit import inline_document
+from tests.e2e.court import Court, ago, library_with, local, new_court
 
-SOP = "uji-bersama"
+SOP = "uji-waktu"  # the id library_with gives the SOP
 STEPS = [
     {"no": 1, "jenis": "mulai", "kegiatan": "Menerima permohonan banding",
      "pelaksana": "petugas_ptsp"},
@@ -37,11 +33,7 @@ REASON = ("--reason", "dicatat dari buku register")
 
 
 def _definitions(tmp_path: Path) -> Path:
-    folder = tmp_path / "definitions"
-    shutil.copytree(DEFINITIONS, folder)
-    (folder / f"{SOP}.yaml").write_text(
-        yaml.safe_dump(inline_document(STEPS, id=SOP), allow_unicode=True), encoding="utf-8")
-    return folder
+    return library_with(tmp_path, STEPS)
 
 
 def _walk(court: Court) -> None:

@@ -276,3 +276,24 @@ def test_an_anchor_on_the_later_of_two_moments_is_checked_part_by_part() -> None
     data["langkah"][3]["mutu_baku"]["waktu"]["sejak"] = {"paling_akhir": [{"langkah": 2}]}
     with pytest.raises(ValidationError):
         _compile(data)
+
+
+@pytest.mark.parametrize(("row", "hint"), [
+    ({"waktu": "1 hari"}, "kunci ini tempatnya di bawah 'mutu_baku'"),
+    ({"keteranagn": "x"}, "maksudnya 'keterangan'?"),
+])
+def test_an_unknown_key_says_where_it_belongs_or_what_was_meant(row: dict[str, str],
+                                                                hint: str) -> None:
+    """A key of another part of the form written in the wrong place (``waktu`` beside
+    ``kegiatan``) is told where it goes, not "did you mean 'waktu'"."""
+    from sop_runtime.compiler.library import compile_source
+    from sop_runtime.errors import DefinitionError
+    from tests.unit.enginekit import inline_document
+
+    doc = inline_document([{"no": 1, "jenis": "mulai", "kegiatan": "Menerima",
+                            "pelaksana": "petugas_ptsp", **row},
+                           {"no": 2, "jenis": "selesai", "kegiatan": "Menyerahkan",
+                            "pelaksana": "petugas_ptsp"}])
+    with pytest.raises(DefinitionError) as caught:
+        compile_source(yaml.safe_dump(doc, allow_unicode=True), "uji.yaml")
+    assert hint in str(caught.value) and "E010" in str(caught.value)

@@ -75,16 +75,16 @@ def test_joint_steps_and_conditions_compile() -> None:
 
 def test_a_joint_step_needs_two_roles() -> None:
     one = rows({"bersama": True, "pelaksana": ["ketua"]})
-    assert _codes(one) == ["E115"]
+    assert _codes(one) == ["E116"]
     twice = rows({"bersama": True, "pelaksana": ["ketua", "ketua"]})
-    assert _codes(twice) == ["E115"]
+    assert _codes(twice) == ["E116"]
 
 
 @pytest.mark.parametrize(("jika", "code"), [
     ({"tepat_waktu": 9}, "E107"),               # no such step
-    ({"terlambat": 3}, "E116"),                 # the decision itself
-    ({"terlambat": 4}, "E116"),                 # after the decision
-    ({"isian": "tidak_ada", "sama_dengan": "x"}, "E116"),
+    ({"terlambat": 3}, "E117"),                 # the decision itself
+    ({"terlambat": 4}, "E117"),                 # after the decision
+    ({"isian": "tidak_ada", "sama_dengan": "x"}, "E117"),
 ])
 def test_conditions_name_an_earlier_timed_step_or_a_known_item(jika: dict[str, Any],
                                                               code: str) -> None:
@@ -107,7 +107,7 @@ def test_a_condition_on_a_known_item_or_field_passes() -> None:
 def test_at_most_one_otherwise_branch() -> None:
     cabang = [{"label": "A", "ke": 4, "jika": {"tepat_waktu": 2}}, {"label": "B", "ke": 4},
               {"label": "C", "ke": 4}]
-    assert _codes(rows(cabang=cabang)) == ["E117"]
+    assert _codes(rows(cabang=cabang)) == ["E118"]
 
 
 @pytest.mark.parametrize("jika", [{}, {"tepat_waktu": 2, "terlambat": 2},

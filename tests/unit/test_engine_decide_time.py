@@ -724,6 +724,9 @@ def test_a_step_not_open_yet_may_be_extended_ahead() -> None:
     ({"batas": "2 hari", "berakhir": "akhir_hari"}, None, False),
     ({"batas": "2 hari", "berakhir": "20:00"}, None, True),
     ({"batas": "2 hari", "berakhir": "21:00"}, None, False),
+    # PN Sanana's court file: an electronic filing's last day ends at 23.59 (SK KMA 207/2023)
+    ("2 hari", "elektronik", False),
+    ({"batas": "2 hari", "berakhir": "tutup_kantor"}, "elektronik", True),
 ])
 def test_a_filing_in_the_evening_of_the_last_day(waktu: Any, saluran: str | None,
                                                  late: bool) -> None:

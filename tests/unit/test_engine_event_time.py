@@ -50,16 +50,20 @@ def test_a_timer_fired_too_early_is_withdrawn_by_the_back_dated_act() -> None:
 
 
 def test_a_timer_branch_already_worked_on_is_not_undone_by_an_entry() -> None:
-    c = sisa_panjar_waiting(wit(2026, 12, 1, 9, 30))
-    c.at(wit(2027, 6, 7, 8)).do(Sweep())
-    c.later(minutes=5).do(CompleteStep(actor="siti.kasir", node="11",
-                                       values=needed(c.wf, c.state, "11")))
+    wf = chain({"kegiatan": "Menunggu pemohon melengkapi berkas", "pelaksana": "petugas_ptsp",
+                "lanjut": 5, "jika_lewat_waktu": {"setelah": "2 hari", "ke": 3}},
+               {"kegiatan": "Mencatat permohonan gugur", "pelaksana": "panitera"},
+               {"kegiatan": "Memberitahukan pemohon", "pelaksana": "petugas_ptsp"})
+    c = Case(wf, now=wit(2026, 12, 1, 9))
+    c.do(StartCase(actor="rina.ptsp"))
+    ok(c, "1", "rina.ptsp")
+    c.at(wit(2026, 12, 7, 9)).do(Sweep())
+    ok(c, "3", "bambang.panitera")  # the late branch is worked on
     with pytest.raises(StaleAction) as caught:
-        # the case is over: nothing can be changed
-        c.later(minutes=5).do(CompleteStep(actor="siti.kasir", node="9",
-                                           at=wit(2027, 6, 1, 10),
-                                           values=needed(c.wf, c.state, "9")))
-    assert caught.value.code == "case_closed"
+        c.later(minutes=5).do(CompleteStep(actor="rina.ptsp", node="2",
+                                           at=wit(2026, 12, 2, 10)))
+    assert caught.value.code == "timer_branch_worked"
+    assert c.state.current("2").status is StepStatus.EXPIRED  # type: ignore[union-attr]
 
 
 def _limited() -> Case:

@@ -163,8 +163,20 @@ def outer_lanes_workflow() -> Workflow:
     return wf
 
 
+PARALLEL = Path(__file__).resolve().parents[1] / "fixtures" / "render" / "alur-bersamaan.yaml"
+
+
+def parallel_workflow() -> Workflow:
+    """A split into three branches (one two steps long, one with its own rework loop), a
+    join that waits for all three, and a rework loop back to the split."""
+    raw = read_yaml_file(PARALLEL, str(PARALLEL))
+    wf = compile_document(validate_as(raw, SopDocument).model).workflow
+    assert wf is not None
+    return wf
+
+
 WORKFLOWS: list[Workflow] = [*_definition_workflows(), rich_workflow(40), rich_workflow(75),
-                             outer_lanes_workflow()]
+                             outer_lanes_workflow(), parallel_workflow()]
 IDS = [wf.sop_id for wf in WORKFLOWS]
 
 
@@ -481,6 +493,41 @@ def test_no_two_arrows_share_a_line_but_into_one_arrowhead(wf: Workflow, kind: s
                            or (same_start and fans(k1, j1, line) and fans(k2, j2, line)))
                 r1, r2 = lay.routes[k1], lay.routes[k2]
                 assert allowed, (line, at, (r1.source.id, r1.target), (r2.source.id, r2.target))
+
+
+@pytest.mark.parametrize("kind", ["svg", "sheet"])
+def test_a_split_draws_an_arrow_to_each_branch_and_a_join_receives_each(kind: str) -> None:
+    wf = parallel_workflow()
+    lay, rows = _layout(wf, kind)
+    out_of_split = [r for r in lay.routes if r.source.id == "2"]
+    assert sorted(r.target for r in out_of_split) == ["3", "4", "6"]
+    assert all(r.transition.kind is EdgeKind.NEXT for r in out_of_split)
+    into_join = [r for r in lay.routes if r.target == "8"]
+    assert sorted(r.source.id for r in into_join) == ["3", "5", "7"]
+    box = next(b for b in lay.boxes if b.node.id == "8")
+    top = rows.y_centre(box.row) - box.h / 2
+    heads = [r.points[-1] for r in into_join]
+    # each branch has its own arrowhead on the join's top edge, clear of its corners
+    assert all(rows.y(y) == pytest.approx(top) for _, y in heads)
+    xs = sorted(x for x, _ in heads)
+    assert all(b - a >= 10 for a, b in itertools.pairwise(xs))
+    assert box.left < xs[0] and xs[-1] < box.right
+    # the last stretches into the join do not overlap one another
+    stubs = [(r.points[-2][0], rows.y(r.points[-2][1])) for r in into_join]
+    assert len({round(x, 1) for x, _ in stubs}) == len(stubs)
+
+
+def test_the_sheet_says_where_a_split_goes_and_what_a_join_waits_for() -> None:
+    page = render_html(parallel_workflow())
+    assert "Ke langkah 3, 4 dan 6 bersamaan (tanpa saling menunggu)" in page
+    assert "Setelah langkah 3, 5 dan 7 selesai" in page
+    set_lang("en")
+    try:
+        page = render_html(parallel_workflow())
+    finally:
+        set_lang(None)
+    assert "To steps 3, 4 and 6 at the same time (neither waits for the other)" in page
+    assert "Once steps 3, 5 and 7 are done" in page
 
 
 @pytest.mark.parametrize("wf", [rich_workflow(75), outer_lanes_workflow()],

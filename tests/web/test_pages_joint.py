@@ -4,26 +4,19 @@ decision."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-
-import yaml
 
 from sop_runtime.service import auth, setup, views
 from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
-from tests.conftest import DEFINITIONS
+from tests.e2e.court import library_with
 from tests.e2e.test_cli_joint import SOP, STEPS
-from tests.unit.enginekit import inline_document
 from tests.web.test_pages import PASSWORD, signed_in
 
 
 def _court(tmp_path: Path) -> Runtime:
-    folder = tmp_path / "definitions"
-    shutil.copytree(DEFINITIONS, folder)
-    (folder / f"{SOP}.yaml").write_text(
-        yaml.safe_dump(inline_document(STEPS, id=SOP), allow_unicode=True), encoding="utf-8")
+    folder = library_with(tmp_path, STEPS)
     rt = Runtime(make_engine(f"sqlite:///{tmp_path / 'sop.db'}"))
     setup.init(rt, folder)
     for user in ("rina.ptsp", "ahmad.panmudpdt", "hendra.kpn", "bambang.panitera"):
