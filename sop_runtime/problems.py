@@ -66,14 +66,14 @@ CATALOG: dict[str, tuple[str, str]] = {
     "E113": ("peran '{role}' tidak ada dalam berkas pengadilan",
              "role '{role}' is not in the court file"),
     "E114": ("isian perkara '{ref}' tidak dideklarasikan", "case field '{ref}' is not declared"),
-    "E118": ("langkah {no} menunggu langkah {ref}, tetapi langkah {ref} tidak berlanjut ke "
+    "E115": ("langkah {no} menunggu langkah {ref}, tetapi langkah {ref} tidak berlanjut ke "
              "langkah {no}", "step {no} waits for step {ref}, but step {ref} does not lead to "
              "step {no}"),
-    "E115": ("langkah {no}: 'bersama' butuh paling sedikit dua pelaksana (tertulis {count})",
+    "E116": ("langkah {no}: 'bersama' butuh paling sedikit dua pelaksana (tertulis {count})",
              "step {no}: 'bersama' needs at least two pelaksana (written: {count})"),
-    "E116": ("syarat 'jika' cabang '{label}' langkah {no}: {detail}",
+    "E117": ("syarat 'jika' cabang '{label}' langkah {no}: {detail}",
              "the 'jika' condition of branch '{label}' of step {no}: {detail}"),
-    "E117": ("keputusan di langkah {no} punya lebih dari satu cabang tanpa 'jika' ({labels}); "
+    "E118": ("keputusan di langkah {no} punya lebih dari satu cabang tanpa 'jika' ({labels}); "
              "hanya satu cabang boleh menjadi cabang 'selain itu'",
              "decision at step {no} has more than one branch without 'jika' ({labels}); only "
              "one branch may be the 'otherwise' branch"),

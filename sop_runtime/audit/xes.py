@@ -235,6 +235,10 @@ class XesWriter:
         attr("string", "sop:node", e.node, 6)
         attr("int", "sop:attempt", p.get("attempt"), 6)
         attr("string", "sop:decision", p.get("decision"), 6)
+        # a decision the case's data decided (cabang[].jika): why, in one word
+        attr("string", "sop:decided_by", (p.get("finding") or {}).get("syarat"), 6)
+        attr("string", "sop:signed_role", p.get("role") if row.type == "step_signed" else None,
+             6)
         attr("string", "sop:on_behalf_of", p.get("on_behalf_of"), 6)
         attr("string", "sop:assignee", p.get("assignee"), 6)
         attr("string", "sop:reason", p.get("reason"), 6)

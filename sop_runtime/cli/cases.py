@@ -193,7 +193,7 @@ def _case_json(view: Any, tz: tzinfo) -> dict[str, Any]:
             "node": s.node, "attempt": s.attempt, "kegiatan": wf.node(s.node).kegiatan,
             "status": str(s.status), "due_at": iso(s.due_at, tz), "assignee": s.assignee,
             "claimed_by": s.claimed_by,
-            **({"bersama": {"sudah": dict(s.signed), "menunggu": [
+            **({"joint": {"acted": dict(s.signed), "awaiting": [
                 r for r in wf.node(s.node).roles if r not in s.signed]}}
                if wf.node(s.node).joint else {}),
         } for s in state.open_steps],

@@ -239,7 +239,7 @@ def outcome_json(out: Outcome, tz: tzinfo) -> dict[str, Any]:
         "deviations": deviations,
         "open_steps": [{"node": s.node, "attempt": s.attempt, "due_at": iso(s.due_at, tz),
                         "assignee": s.assignee,
-                        **({"sudah": dict(s.signed)} if s.signed else {})}
+                        **({"acted": dict(s.signed)} if s.signed else {})}
                        for s in state.open_steps],
         **({"decided_by_data": found} if (found := {
             e.node: dict(e.finding) for e in out.events

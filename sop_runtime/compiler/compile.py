@@ -5,7 +5,9 @@ Checks (codes in ``sop_runtime.problems``): duplicate step numbers (E110), exact
 SOP references (E107, E108), case-field references (E114), decisions with two or more
 distinctly labelled branches (E105), step-shape rules (E111), paired off-page connectors
 (E109), reachability from the start (E103) and of an end (E104), joins that wait for a step
-not leading into them (E118); warnings for process
+not leading into them (E115), joint steps with two roles at least (E116), branch conditions
+on an earlier timed step or a known item (E117) and at most one branch without a condition
+(E118); warnings for process
 steps without mutu baku (W201), for a procedure whose longest path cannot meet its own
 service standard (W202) and for a kelengkapan no earlier step can supply that looks like a
 mistake (W204, ``sop_runtime.compiler.inputs``), for parallel branches that meet at a step
@@ -182,7 +184,7 @@ def _build_node(
         bad(tr("pelaksana sistem atau publik tidak dapat digabung dengan pelaksana lain",
                "a sistem or publik pelaksana cannot be combined with other roles"), "pelaksana")
     if s.bersama and len(set(step_roles)) < 2:
-        rep.add("E115", (*here, "bersama"), no=s.no, count=len(set(step_roles)))
+        rep.add("E116", (*here, "bersama"), no=s.no, count=len(set(step_roles)))
     for j, r in enumerate(s.dicatat_oleh or ()):
         if r not in roles:
             rep.add("E106", (*here, "dicatat_oleh", j), role=r)
@@ -239,7 +241,7 @@ def _build_node(
                                           _condition(b.jika)))
         otherwise = [b.label for b in branches if b.jika is None]
         if len(otherwise) > 1 and len(otherwise) < len(branches):
-            rep.add("E117", (*here, "cabang"), no=s.no, labels=", ".join(otherwise))
+            rep.add("E118", (*here, "cabang"), no=s.no, labels=", ".join(otherwise))
     elif s.cabang is not None:
         bad(tr("'cabang' hanya untuk langkah keputusan", "'cabang' is only for decision steps"),
             "cabang")
@@ -366,7 +368,7 @@ def _check_conditions(doc: SopDocument, nodes: tuple[Node, ...], rep: _Reporter,
             if problem == "E107":
                 rep.add("E107", (*here, cond.kind), ref=cond.step)
             elif problem is not None:
-                rep.add("E116", (*here, cond.kind), label=t.label, no=n.no, detail=problem)
+                rep.add("E117", (*here, cond.kind), label=t.label, no=n.no, detail=problem)
 
 
 def _condition_problem(cond: Condition, decision: Node, by_id: Mapping[str, Node],
@@ -437,7 +439,7 @@ def _check_joins(nodes: tuple[Node, ...], rep: _Reporter, index_of: dict[int, in
             if source is None:
                 continue  # E107 already
             if not any(t.target == n.id for t in source.transitions):
-                rep.add("E118", ("langkah", index_of[n.no], "menunggu", j), no=n.no, ref=awaited)
+                rep.add("E115", ("langkah", index_of[n.no], "menunggu", j), no=n.no, ref=awaited)
 
 
 def _warn_parallel(nodes: tuple[Node, ...], rep: _Reporter, index_of: dict[int, int]) -> None:

@@ -18,8 +18,7 @@ from datetime import datetime
 from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
 from sop_runtime.definition.models import Penegakan, StepKind
 from sop_runtime.definition.timelimit import TimeLimit
-from sop_runtime.engine.actors import Grant
-from sop_runtime.engine.branches import Finding, find_branch
+from sop_runtime.engine.acts import ActChecks
 from sop_runtime.engine.checks import Context, Violation
 from sop_runtime.engine.commands import (
     SUPERVISOR_COMMANDS,
@@ -86,7 +85,7 @@ def decide(workflow: Workflow, state: CaseState, command: Command, *,
     return events
 
 
-class _Decision(Joins):
+class _Decision(Joins, ActChecks):
     # -- flow ---------------------------------------------------------------------------
 
     def _activate(self, node: Node, at: datetime, *, early: bool = False,
@@ -224,14 +223,6 @@ class _Decision(Joins):
                 evidence["dicatat_oleh"] = self.actor or ""
         self._flag(DeviationKind.OVERDUE, "mutu_baku.waktu", node, attempt,
                    at=when, system=system or party, evidence=evidence)
-
-    def _lateness(self, due: datetime, at: datetime, limit: TimeLimit | None) -> dict[str, str]:
-        """The evidence of a limit passed: the due time, how late in the unit the limit is
-        written in (``terlambat``, ``satuan``), and the working seconds as before."""
-        calendar = self.ctx.calendar
-        unit, amount = calendar.lateness(due, at, limit)
-        return {"batas": utc_iso(due), "terlambat": str(amount), "satuan": unit,
-                "terlambat_detik": str(calendar.working_seconds_between(due, at))}
 
     # -- commands -------------------------------------------------------------------------
 
@@ -403,86 +394,6 @@ class _Decision(Joins):
         self._closing(node.id, self.at)
         if not rework:
             self._after(node, targets, {**self.state.fields, **fields})
-
-    # -- joint acts and data-decided branches --------------------------------------------
-
-    def _not_held(self, node: Node, step: StepState) -> None:
-        holder = step.claimed_by or step.assignee
-        if holder is not None and holder != self.actor:
-            raise StaleAction("taken", "Langkah {node} sudah dipegang {user}",
-                              "Step {node} is already held by {user}", node=node.id, user=holder)
-
-    def _awaited(self, node: Node, step: StepState | None) -> tuple[str, ...]:
-        """The roles of a joint ``node`` whose act is still awaited on ``step`` (all of them
-        for an attempt not open yet); refuses a second act by one who has acted: a joint
-        act needs as many people as roles. Any other step: its acting roles."""
-        if not node.joint:
-            return self.wf.acting_roles(node)
-        signed = step.signed if step is not None else {}
-        for role, user in signed.items():
-            if user == self.actor:
-                raise self._reject(
-                    "already_signed", "{user} sudah bertindak pada langkah bersama {node} "
-                    "sebagai {role}; langkah ini harus dilakukan oleh orang yang berbeda untuk "
-                    "setiap pelaksana (masih ditunggu: {awaited})",
-                    "{user} has already acted on joint step {node} as {role}; each of its "
-                    "pelaksana must be a different person (still awaited: {awaited})",
-                    user=self.actor or "", node=node.id, role=self._role_names((role,)),
-                    awaited=self._role_names(tuple(r for r in node.roles if r not in signed)))
-        return tuple(r for r in node.roles if r not in signed)
-
-    def _role(self, grant: Grant | None, awaited: tuple[str, ...]) -> str:
-        """The role an act on a joint step is for: the one the actor holds, or (a wrong
-        actor's act, recorded) the first awaited."""
-        return grant.role if grant is not None else awaited[0]
-
-    def _role_names(self, roles: tuple[str, ...]) -> str:
-        return ", ".join(r.nama if (r := self.wf.role(role)) else role for role in roles)
-
-    def _cosign_done(self, node: Node, step: StepState | None) -> bool:
-        """Replaying a log: a second officer's act on a joint step the log's first act
-        completed is that officer's act on it (not rework), when their role is awaited."""
-        if step is None or self.actor in step.signed.values():
-            return False
-        awaited = tuple(r for r in node.roles if r not in step.signed)
-        grant = self.ctx.directory.grant_any(self.actor or "", awaited, self.at)
-        if grant is None:
-            return False
-        self._check_values(node, self.cmd.values if isinstance(self.cmd, CompleteStep) else {})
-        self.events.append(StepSigned(
-            **self._env(), node=node.id, attempt=step.attempt, role=grant.role,
-            as_delegate=grant.delegation is not None))
-        return True
-
-    def _mutu_baku(self, node: Node, given: Mapping[str, str]) -> None:
-        """Required inputs and outputs, over every value given for the step."""
-        needed = [i for i in node.inputs if i.wajib and i.id not in given]
-        known = self.state.values() if needed else {}
-        missing_in = [i.nama for i in needed if i.id not in known]
-        if missing_in:
-            self._violate(DeviationKind.MISSING_INPUT, "mutu_baku.kelengkapan",
-                          kurang="; ".join(missing_in))
-        missing_out = [o.nama for o in node.outputs if o.wajib and o.id not in given]
-        if missing_out:
-            self._violate(DeviationKind.MISSING_OUTPUT, "mutu_baku.output",
-                          kurang="; ".join(missing_out))
-
-    def _decision(self, node: Node, chosen: str | None, given: Mapping[str, str]
-                  ) -> tuple[str | None, Finding | None]:
-        """The branch taken and the data's finding: the clerk's choice, or the finding when
-        none is given; a choice against the finding is a deviation (``cabang.jika``)."""
-        finding = None
-        if node.kind is StepKind.KEPUTUSAN and node.data_decided:
-            finding = find_branch(
-                node, self.state, {**self.state.values(), **given}, self.at,
-                lambda n: self.wf.node(n).limit, self._lateness)
-        if chosen is None and finding is not None:
-            return finding.label, finding
-        decision = self._decision_label(node, chosen)
-        if finding is not None and decision != finding.label:
-            self._violate(DeviationKind.WRONG_BRANCH, "cabang.jika", temuan=finding.label,
-                          pilihan=decision or "", **finding.why)
-        return decision, finding
 
     def _after(self, node: Node, targets: tuple[str, ...], fields: Mapping[str, str]) -> None:
         """Move the flow on from ``node``: activate its targets, or end the case."""

@@ -292,8 +292,8 @@ class AutomationFailed(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (CaseStarted, CaseCompleted, CaseCancelled, StepActivated, StepClaimed,
-                StepSigned, StepCompleted, StepExtended, StepReassigned, StepSkipped, TimerFired,
-                TimerWithdrawn, StepWithdrawn, DeviationFlagged, DeviationWithdrawn,
+                StepSigned, StepCompleted, StepExtended, StepReassigned, StepSkipped,
+                TimerFired, TimerWithdrawn, StepWithdrawn, DeviationFlagged, DeviationWithdrawn,
                 LatenessSettled, ActionRefused, AutomationFailed)
 }
 

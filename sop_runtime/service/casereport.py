@@ -434,11 +434,17 @@ def _step_time(ctx: _Context, s: StepState, now: datetime) -> StepTime:
     doer = (ctx.who(s.completed_by, s.node, s.completed_at or s.activated_at,
                     on_behalf_of=s.on_behalf_of, as_delegate=s.as_delegate)
             if s.completed_by else None)
+    jabatan = ctx.names.role(role)
+    by = doer.name if doer else None
+    if node is not None and node.joint:  # each role acts: all of them, and who did
+        jabatan = tr(" dan ", " and ").join(ctx.names.role(r) for r in node.roles)
+        if s.signed:
+            by = ", ".join(ctx.names.user(u) for u in s.signed.values())
     return StepTime(
         node=s.node, step=ctx.step(s.node) or s.node, attempt=s.attempt,
-        jabatan=ctx.names.role(role), status=str(s.status), status_text=tr(*_STATUS[s.status]),
+        jabatan=jabatan, status=str(s.status), status_text=tr(*_STATUS[s.status]),
         limit=limit, activated_at=s.activated_at, due_at=s.due_at, completed_at=s.completed_at,
-        completed_by=doer.name if doer else None,
+        completed_by=by,
         on_behalf_of=doer.on_behalf_of if doer else None,
         delegation=doer.delegation if doer else None,
         working_seconds=seconds, working_text="-" if seconds is None else ctx.worked(seconds),

@@ -100,6 +100,32 @@ def new_court(tmp_path: Path, definitions: Path = DEFINITIONS) -> Court:
     return court
 
 
+def library_with(tmp_path: Path, steps: list[dict[str, Any]], **top: Any) -> Path:
+    """PN Sanana's library in ``tmp_path/definitions`` plus ``uji-waktu``, an SOP of
+    ``steps`` (rows as tests.unit.enginekit.inline_document takes them)."""
+    import yaml
+
+    from tests.unit.enginekit import inline_document
+
+    folder = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, folder)
+    (folder / "uji-waktu.yaml").write_text(
+        yaml.safe_dump(inline_document(steps, id="uji-waktu", **top), allow_unicode=True),
+        encoding="utf-8")
+    return folder
+
+
+def start_end(*middle: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows for :func:`library_with`: a start step, ``middle`` as steps 2.., an end step; all
+    by petugas_ptsp unless a row says otherwise."""
+    steps = [{"no": 1, "jenis": "mulai", "kegiatan": "Menerima permohonan",
+              "pelaksana": "petugas_ptsp"}]
+    steps += [{"no": i, **row} for i, row in enumerate(middle, start=2)]
+    steps.append({"no": len(middle) + 2, "jenis": "selesai", "kegiatan": "Menyerahkan hasil",
+                  "pelaksana": "petugas_ptsp"})
+    return steps
+
+
 # The outputs each step needs, for the routes the tests take (ids from definitions/).
 GUGATAN_1 = {"surat_gugatan_asli": "Gugatan 6 rangkap", "fotokopi_ktp_penggugat": "KTP",
              "softcopy_surat_gugatan": "gugatan.docx",

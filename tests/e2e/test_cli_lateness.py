@@ -14,7 +14,7 @@ import pytest
 
 from sop_runtime.cli.render import working
 from tests.conftest import DEFINITIONS
-from tests.e2e.court import Court, ago, local
+from tests.e2e.court import Court, ago, library_with, local, start_end
 
 MakeCourt = Callable[[Path], Court]
 
@@ -79,23 +79,10 @@ def test_an_act_after_its_timer_ran_out_is_refused_before_and_after_a_sweep(
     """Step 2 waits at most 2 hari, else the case goes to step 3: a completion entered for a
     moment after that is refused (exit 4) whether or not `sop sweep` has run, and the sweep
     takes the branch from the timer's moment."""
-    import yaml
-
-    from tests.unit.enginekit import inline_document
-
-    folder = tmp_path / "definitions"
-    shutil.copytree(DEFINITIONS, folder)
-    steps = [{"no": 1, "jenis": "mulai", "kegiatan": "Menerima permohonan",
-              "pelaksana": "petugas_ptsp"},
-             {"no": 2, "kegiatan": "Menunggu pemohon melengkapi berkas",
-              "pelaksana": "petugas_ptsp", "lanjut": 4,
-              "jika_lewat_waktu": {"setelah": "2 hari", "ke": 3}},
-             {"no": 3, "kegiatan": "Mencatat permohonan gugur", "pelaksana": "petugas_ptsp"},
-             {"no": 4, "jenis": "selesai", "kegiatan": "Menyerahkan hasil",
-              "pelaksana": "petugas_ptsp"}]
-    (folder / "uji-waktu.yaml").write_text(
-        yaml.safe_dump(inline_document(steps, id="uji-waktu"), allow_unicode=True),
-        encoding="utf-8")
+    folder = library_with(tmp_path, start_end(
+        {"kegiatan": "Menunggu pemohon melengkapi berkas", "lanjut": 4,
+         "pelaksana": "petugas_ptsp", "jika_lewat_waktu": {"setelah": "2 hari", "ke": 3}},
+        {"kegiatan": "Mencatat permohonan gugur", "pelaksana": "petugas_ptsp"}))
     court = make_court(folder)
     for swept in (False, True):
         case = court.start("uji-waktu", "rina.ptsp", "--at", local(ago(days=10)))
@@ -113,24 +100,11 @@ def test_an_act_after_its_timer_ran_out_is_refused_before_and_after_a_sweep(
 def _waiting_sop(tmp_path: Path) -> Path:
     """PN Sanana's library and an SOP whose step 2 has a 1 hari kerja limit and a 5 hari
     timer to step 3 (the application lapses)."""
-    import yaml
-
-    from tests.unit.enginekit import inline_document
-
-    folder = tmp_path / "definitions"
-    shutil.copytree(DEFINITIONS, folder)
-    steps = [{"no": 1, "jenis": "mulai", "kegiatan": "Menerima permohonan",
-              "pelaksana": "petugas_ptsp"},
-             {"no": 2, "kegiatan": "Meneliti kelengkapan berkas", "pelaksana": "petugas_ptsp",
-              "lanjut": 4, "mutu_baku": {"waktu": "1 hari kerja"},
-              "jika_lewat_waktu": {"setelah": "5 hari", "ke": 3}},
-             {"no": 3, "kegiatan": "Mencatat permohonan gugur", "pelaksana": "petugas_ptsp"},
-             {"no": 4, "jenis": "selesai", "kegiatan": "Menyerahkan hasil",
-              "pelaksana": "petugas_ptsp"}]
-    (folder / "uji-waktu.yaml").write_text(
-        yaml.safe_dump(inline_document(steps, id="uji-waktu"), allow_unicode=True),
-        encoding="utf-8")
-    return folder
+    return library_with(tmp_path, start_end(
+        {"kegiatan": "Meneliti kelengkapan berkas", "pelaksana": "petugas_ptsp",
+         "lanjut": 4, "mutu_baku": {"waktu": "1 hari kerja"},
+         "jika_lewat_waktu": {"setelah": "5 hari", "ke": 3}},
+        {"kegiatan": "Mencatat permohonan gugur", "pelaksana": "petugas_ptsp"}))
 
 
 def test_a_back_dated_act_withdraws_what_the_sweep_found(tmp_path: Path,

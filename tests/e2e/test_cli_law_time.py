@@ -3,42 +3,20 @@ party's late act is, what an extension extends, and which days a statutory term 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from tests.conftest import DEFINITIONS
-from tests.e2e.court import Court, ago, local
-from tests.unit.enginekit import inline_document
+from tests.e2e.court import Court, ago, library_with, local, start_end
 
 MakeCourt = Callable[[Path], Court]
 
 
-def _library_with(tmp_path: Path, steps: list[dict[str, Any]], **top: Any) -> Path:
-    folder = tmp_path / "definitions"
-    shutil.copytree(DEFINITIONS, folder)
-    (folder / "uji-waktu.yaml").write_text(
-        yaml.safe_dump(inline_document(steps, id="uji-waktu", **top), allow_unicode=True),
-        encoding="utf-8")
-    return folder
-
-
-def _start_end(*middle: dict[str, Any]) -> list[dict[str, Any]]:
-    steps = [{"no": 1, "jenis": "mulai", "kegiatan": "Menerima permohonan",
-              "pelaksana": "petugas_ptsp"}]
-    steps += [{"no": i, **row} for i, row in enumerate(middle, start=2)]
-    steps.append({"no": len(middle) + 2, "jenis": "selesai", "kegiatan": "Menyerahkan hasil",
-                  "pelaksana": "petugas_ptsp"})
-    return steps
-
-
 def test_a_party_late_is_the_party_not_the_clerk_who_records_it(
         tmp_path: Path, make_court: MakeCourt) -> None:
-    court = make_court(_library_with(tmp_path, _start_end(
+    court = make_court(library_with(tmp_path, start_end(
         {"kegiatan": "Menyerahkan kekurangan berkas", "pelaksana": "pemohon",
          "dicatat_oleh": ["petugas_ptsp"], "mutu_baku": {"waktu": "2 hari"}})))
     case = court.start("uji-waktu", "rina.ptsp", "--at", local(ago(days=9)))
@@ -58,7 +36,7 @@ def test_an_extension_extends_the_service_standard_when_the_sop_says_so(
     """The answering step may be extended by 2 hari kerja, and the extension extends the
     service standard too (`memperpanjang: keduanya`): an answer inside the extended time is
     within both."""
-    court = make_court(_library_with(tmp_path, _start_end(
+    court = make_court(library_with(tmp_path, start_end(
         {"kegiatan": "Menyusun jawaban", "pelaksana": "panitera",
          "mutu_baku": {"waktu": "1 hari kerja"},
          "perpanjangan": {"batas": "2 hari kerja", "oleh": ["ketua"],
@@ -92,7 +70,7 @@ def test_a_statutory_term_skips_the_days_the_court_file_says(
     for skips in (True, False):
         root = tmp_path / str(skips)
         root.mkdir()
-        folder = _library_with(root, _start_end(
+        folder = library_with(root, start_end(
             {"kegiatan": "Menerima memori", "pelaksana": "petugas_ptsp",
              "mutu_baku": {"waktu": "14 hari"}}))
         court_file = folder / "court.yaml"

@@ -28,8 +28,8 @@ def test_there_is_a_fixture_per_check() -> None:
     # E005 (a file over 4 MB) is tested in tests/unit/test_yamlsource.py
     for code in ["E001", "E002", "E003", "E006", "E007", "E008", "E009", "E010", "E011",
                  "E012", "E013", "E014", "E101", "E102", "E103", "E104", "E105", "E106",
-                 "E107", "E108", "E109", "E110", "E111", "E114", "E115", "W201", "W202", "W204",
-                 "W205", "W206"]:
+                 "E107", "E108", "E109", "E110", "E111", "E114", "E115", "E116", "E117",
+                 "E118", "W201", "W202", "W204", "W205", "W206"]:
         assert code in codes, code
 
 

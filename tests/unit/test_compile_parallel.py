@@ -1,5 +1,5 @@
 """Parallel work in the definition: ``lanjut: [..]`` (a split) and ``menunggu: [..]`` (a
-join). What the model accepts, what the compiler checks (E118, W205, W206, with file:line),
+join). What the model accepts, what the compiler checks (E115, W205, W206, with file:line),
 and that the canonical form is unchanged for SOPs that use neither."""
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def test_a_bad_menunggu_is_an_error(value: Any, says: str) -> None:
 def test_a_join_waiting_for_a_step_that_does_not_lead_to_it_is_e115() -> None:
     wf, problems, text = compiled(rows(s5={"menunggu": [2, 4]}))
     assert wf is None
-    assert [(p.code, p.path) for p in problems] == [("E118", "langkah[4].menunggu[0]")]
+    assert [(p.code, p.path) for p in problems] == [("E115", "langkah[4].menunggu[0]")]
     assert problems[0].line == line_of(text, "menunggu: [2, 4]", "Mengirim berkas banding")
     assert problems[0].message == ("langkah 5 menunggu langkah 2, tetapi langkah 2 tidak "
                                    "berlanjut ke langkah 5")

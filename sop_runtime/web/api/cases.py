@@ -5,9 +5,13 @@ on the case and answered 403."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from fastapi import APIRouter
 
+from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.engine.events import utc_iso
+from sop_runtime.engine.state import StepState
 from sop_runtime.service import cases, views
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
@@ -44,8 +48,15 @@ def outcome(rt: Runtime, out: cases.Outcome) -> Outcome:
     tz = court_zone(rt)
     return Outcome(case_id=out.case_id, status=str(out.state.status),
                    events=[e.TYPE for e in out.events],
-                   open_steps=[OpenStep(node=s.node, attempt=s.attempt, due_at=iso(s.due_at, tz))
-                               for s in out.state.open_steps])
+                   open_steps=[_open_step(out.workflow, s, tz) for s in out.state.open_steps])
+
+
+def _open_step(wf: Workflow, s: StepState, tz: tzinfo) -> OpenStep:
+    joint = wf.node(s.node).joint
+    return OpenStep(node=s.node, attempt=s.attempt, due_at=iso(s.due_at, tz),
+                    acted=dict(s.signed) if joint else None,
+                    awaiting=[r for r in wf.node(s.node).roles if r not in s.signed]
+                    if joint else None)
 
 
 def router() -> APIRouter:

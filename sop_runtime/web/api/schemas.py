@@ -161,6 +161,9 @@ class OpenStep(BaseModel):
     node: str = Field(pattern=NODE_ID)
     attempt: int
     due_at: str | None
+    # a joint step (bersama): who has acted, by role, and the roles still awaited
+    acted: dict[str, str] | None = None
+    awaiting: list[str] | None = None
 
 
 class Outcome(BaseModel):
