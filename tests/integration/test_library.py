@@ -59,6 +59,27 @@ def test_decisions_and_time_rules_the_issue_names(lib) -> None:  # type: ignore[
     assert any(n.kind is StepKind.OTOMATIS and n.action for n in ecourt.nodes)
 
 
+def test_parallel_work_two_date_terms_joint_acts_and_data_decided_branches(lib) -> None:  # type: ignore[no-untyped-def]
+    banding = lib.workflows["banding-perdata"]
+    assert banding.node("8").is_split
+    assert sorted(t.target for t in banding.node("8").transitions) == ["11", "9"]
+    assert banding.node("13").waits == ("10", "12")
+    paid = banding.node("4")  # the pembanding's payment: 14 hari from the later of two dates
+    assert paid.limit is not None and paid.limit.calendar_days == 14
+    assert paid.anchor is not None and paid.anchor.paling_akhir is not None
+    assert [a.isian for a in paid.anchor.parts()] == ["tanggal_putusan",
+                                                      "tanggal_pemberitahuan_putusan"]
+    found = [t.condition for t in banding.node("6").transitions if t.condition is not None]
+    assert [(c.kind, c.step) for c in found] == [("tepat_waktu", "4")]
+    kasasi = lib.workflows["kasasi-perdata"]
+    assert kasasi.node("7").is_split and kasasi.node("10").waits == ("8", "9")
+    assert [(t.condition.kind, t.condition.step) for t in kasasi.node("10").transitions
+            if t.condition is not None] == [("tepat_waktu", "9")]
+    eksekusi = lib.workflows["permohonan-eksekusi"]
+    signed = [n for n in eksekusi.nodes if n.joint]
+    assert [(n.id, n.roles) for n in signed] == [("17", ("ketua", "panitera"))]
+
+
 def test_court_file_has_every_role_and_the_sanana_calendar(lib) -> None:  # type: ignore[no-untyped-def]
     assert lib.court is not None
     court = lib.court.model
