@@ -80,6 +80,7 @@ def find_branch(node: Node, state: CaseState, values: Mapping[str, str], at: dat
                 lateness: Lateness) -> Finding | None:
     """The branch of decision ``node`` the case's data decides at ``at``, or None."""
     holding: list[Finding] = []
+    failed: dict[str, str] = {}  # why the first condition that fails fails
     otherwise: str | None = None
     for t in node.transitions:
         if t.kind is not EdgeKind.BRANCH or t.label is None:
@@ -93,8 +94,12 @@ def find_branch(node: Node, state: CaseState, values: Mapping[str, str], at: dat
         holds, why = judged
         if holds:
             holding.append(Finding(t.label, why))
+        elif not failed:
+            failed = why
     if len(holding) == 1:
         return holding[0]
     if not holding and otherwise is not None:
-        return Finding(otherwise, {"syarat": OTHERWISE})
+        # "otherwise", because of what the data says (step 4 was done 2 days late)
+        because = {**failed, "syarat_gagal": failed["syarat"]} if failed else {}
+        return Finding(otherwise, {**because, "syarat": OTHERWISE})
     return None

@@ -661,7 +661,7 @@ class _Decision(Joins, ActChecks):
         final = self._lateness(due, at or self.at, limit)
         if final["terlambat"] != said:
             self.events.append(LatenessSettled(
-                **self._env(system=True), seq=seq, kind=kind, node=node, attempt=attempt,
+                **self._env(at, system=True), seq=seq, kind=kind, node=node, attempt=attempt,
                 evidence=final))
 
     def _withdraw_flag(self, seq: int, kind: DeviationKind, node: str | None,

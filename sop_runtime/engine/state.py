@@ -232,7 +232,7 @@ def _after(state: CaseState, event: Event) -> CaseState:
     if isinstance(event, DeviationWithdrawn):
         return _unflagged(replace(state, deviations=state.deviations - 1), event)
     if isinstance(event, LatenessSettled):
-        return replace(state)  # the log's record of the final lateness; nothing else moves
+        return _settled(state, event)
     if isinstance(event, AutomationFailed):
         _step(state, event.node, event.attempt)  # it must be a step of this case
         return replace(state, incidents=state.incidents + 1)
@@ -326,6 +326,18 @@ def _flagged(state: CaseState, event: DeviationFlagged) -> CaseState:
             s, overdue_flagged=s.due_at, overdue_seq=seq,
             overdue_late=event.evidence.get("terlambat"))))
     return state
+
+
+def _settled(state: CaseState, event: LatenessSettled) -> CaseState:
+    """The flag at ``event.seq`` now says how late it finally was (a timer withdrawn later
+    may reopen its step, whose own close then settles it again)."""
+    late = event.evidence.get("terlambat")
+    if event.seq == state.service_overdue_seq:
+        return replace(state, service_overdue_late=late)
+    for s in state.steps:
+        if s.overdue_seq == event.seq:
+            return replace(state, steps=_replace_step(state, replace(s, overdue_late=late)))
+    return replace(state)
 
 
 def _unflagged(state: CaseState, event: DeviationWithdrawn) -> CaseState:

@@ -48,7 +48,7 @@ _ACTS: dict[str, tuple[str, str]] = {
 
 _SKIP = frozenset({"pelanggaran", "aturan", "sop", "versi"})
 # a data-decided branch's reason (``cabang[].jika``): told as one phrase
-_FINDING = ("syarat", "langkah_syarat", "selesai", "isian", "nilai")
+_FINDING = ("syarat", "langkah_syarat", "selesai", "isian", "nilai", "syarat_gagal")
 # the order phrases are told in: what happened when, then the limit and how late
 _ORDER = {key: i for i, key in enumerate(("terjadi", "dicatat", "batas", "terlambat",
                                           "terlambat_detik"))}
@@ -114,8 +114,13 @@ def finding_text(finding: Mapping[str, str], step_name: Callable[[str], str],
     if why == "isian":
         return f"{finding.get('isian', '')} = {finding.get('nilai', '')}"
     if why == "selain_itu":
-        return tr("tidak ada syarat cabang lain yang terpenuhi", "no other branch's condition "
+        none = tr("tidak ada syarat cabang lain yang terpenuhi", "no other branch's condition "
                   "holds")
+        if finding.get("syarat_gagal"):  # and what the data said instead
+            said = finding_text({**finding, "syarat": finding["syarat_gagal"]}, step_name,
+                                calendar, lateness=lateness)
+            return f"{none} ({said})"
+        return none
     return why
 
 

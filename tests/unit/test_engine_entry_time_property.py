@@ -36,6 +36,7 @@ from sop_runtime.engine import (
     Event,
     ExtendStep,
     StartCase,
+    StepState,
     StepStatus,
     Sweep,
     apply,
@@ -65,6 +66,28 @@ DELAYS = (timedelta(0), timedelta(0), timedelta(minutes=30), timedelta(days=1),
 STARTS = (wit(2026, 12, 1, 9), wit(2026, 12, 23, 15, 50), wit(2026, 3, 16, 10))
 
 
+PARALLEL = [
+    {"no": 1, "jenis": "mulai", "kegiatan": "Menerima permohonan banding",
+     "pelaksana": "petugas_ptsp"},
+    {"no": 2, "kegiatan": "Mencatat akta permohonan banding", "pelaksana": "petugas_ptsp",
+     "lanjut": [3, 4]},
+    {"no": 3, "kegiatan": "Memberitahukan permohonan banding kepada terbanding",
+     "pelaksana": "panitera", "mutu_baku": {"waktu": "1 hari kerja"}, "lanjut": 5},
+    {"no": 4, "kegiatan": "Menyerahkan memori banding", "pelaksana": "pemohon",
+     "dicatat_oleh": ["petugas_ptsp"], "mutu_baku": {"waktu": "14 hari"}, "lanjut": 5,
+     "jika_lewat_waktu": {"setelah": "30 hari", "ke": 5}},
+    {"no": 5, "jenis": "keputusan", "kegiatan": "Meneliti memori diserahkan dalam tenggang",
+     "pelaksana": "panitera", "menunggu": [3, 4],
+     "cabang": [{"label": "Tepat waktu", "ke": 6, "jika": {"tepat_waktu": 4}},
+                {"label": "Terlambat", "ke": 7}]},
+    {"no": 6, "kegiatan": "Menandatangani berita acara", "pelaksana": ["ketua", "panitera"],
+     "bersama": True, "mutu_baku": {"waktu": "1 hari kerja"}, "lanjut": 8},
+    {"no": 7, "jenis": "selesai", "kegiatan": "Mencatat memori tidak diterima",
+     "pelaksana": "panitera"},
+    {"no": 8, "jenis": "selesai", "kegiatan": "Mengirim berkas", "pelaksana": "petugas_ptsp"},
+]
+
+
 @cache
 def sops() -> dict[str, Workflow]:
     found = dict(library().workflows)
@@ -72,6 +95,9 @@ def sops() -> dict[str, Workflow]:
         REWORK, id="rework", penegakan=str(Penegakan.CATAT),
         isian=[{"id": "tanggal_surat", "nama": "Tanggal surat", "jenis": "tanggal"}],
         standar_pelayanan={"waktu_pelayanan": "5 hari kerja"})
+    # a split and a join, a party's term, a data-decided branch and a joint signature
+    found["paralel"] = inline_sop(PARALLEL, id="paralel",
+                                  standar_pelayanan={"waktu_pelayanan": "30 hari"})
     return found
 
 
@@ -81,10 +107,14 @@ def _directory() -> Directory:
     return directory(extra={SYSTEM: [p.id for p in court().peran if p.sistem]})
 
 
-def _actor(wf: Workflow, node: Node) -> str:
+def _actor(wf: Workflow, node: Node, step: StepState | None = None) -> str:
+    """A holder of a role that may act on ``node``; on a joint step, of a role still
+    awaited, and not someone who has acted on it already."""
+    signed = step.signed if step is not None and node.joint else {}
     for role in wf.acting_roles(node):
-        if holders(role):
-            return holders(role)[0]
+        free = [u for u in holders(role) if u not in signed.values()]
+        if role not in signed and free:
+            return free[0]
     return SYSTEM
 
 
@@ -125,7 +155,7 @@ def scenario(data: st.DataObject, wf: Workflow, start: datetime
         now += data.draw(st.sampled_from(GAPS))
         step = ref.state.open_steps[data.draw(st.integers(0, len(ref.state.open_steps) - 1))]
         node = wf.node(step.node)
-        actor = _actor(wf, node)
+        actor = _actor(wf, node, step)
         cmd: Command
         if node.extension is not None and not step.extensions and data.draw(
                 st.integers(0, 4)) == 0:
@@ -168,7 +198,7 @@ def outcome(world: World) -> dict[str, Any]:
             "service_due": state.service_due, "steps": steps, "deviations": deviations}
 
 
-TIMED = ("pengembalian-sisa-panjar", "rework")  # the SOPs with timers: drawn more often
+TIMED = ("pengembalian-sisa-panjar", "rework", "paralel")  # the SOPs with timers: drawn more often
 
 
 @settings(max_examples=300, deadline=None,
