@@ -87,6 +87,21 @@ class _Context:
         self.wf, self.calendar, self.names = wf, calendar, who
         self.delegations = directory.delegations(conn)
         self.lang = current_lang()
+        self.later: dict[int, list[str]] = {}  # a flag's seq -> what happened to it since
+
+    def follow(self, stored: Sequence[StoredEvent], events: Sequence[Event]) -> None:
+        """Note on each deviation flag what later events did to it: withdrawn, or its
+        final lateness settled."""
+        for s, e in zip(stored, events, strict=True):
+            if isinstance(e, DeviationWithdrawn):
+                self.later.setdefault(e.seq, []).append(tr(
+                    "ditarik kemudian (urutan {n}): {r}", "withdrawn later (seq {n}): {r}",
+                    n=s.seq, r=e.reason))
+            elif isinstance(e, LatenessSettled):
+                late = evidence.lateness_text(e.evidence, self.calendar)
+                self.later.setdefault(e.seq, []).append(tr(
+                    "keterlambatan akhir (urutan {n}): {d}", "final lateness (seq {n}): {d}",
+                    n=s.seq, d=late or "-"))
 
     def worked(self, seconds: int) -> str:
         return self.calendar.describe_working(seconds, self.lang)
@@ -175,6 +190,7 @@ def _report(rt: Runtime, conn: Connection, view: CaseView) -> CaseReport:
     case_id = state.case_id
     _, calendar = catalog.court(rt, conn)
     ctx = _Context(conn, wf, calendar, names(conn))
+    ctx.follow(stored, events)
     timeline = tuple(_entry(ctx, s, e) for s, e in zip(stored, events, strict=True))
     deviations = _deviations(ctx, case_id, events)
     people = _people(ctx, timeline, events, deviations)
@@ -290,6 +306,7 @@ def _entry(ctx: _Context, s: StoredEvent, e: Event) -> Entry:
         what = tr("Penyimpangan: {k}", "Deviation: {k}", k=deviation_label(e.kind))
         notes.append(tr("aturan: {r}", "rule: {r}", r=evidence.rule_text(e.rule)))
         notes.extend(evidence.describe(e.evidence, ctx.calendar, ctx.names, _name(ctx)))
+        notes.extend(ctx.later.get(s.seq, ()))
         reason = e.reason
     elif isinstance(e, ActionRefused):
         kinds = e.detail.get("pelanggaran", str(e.kind or e.code)).split(",")
