@@ -9,6 +9,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -73,6 +74,11 @@ class Court:
             args += ["--output", f"{key}={value}"]
         result: dict[str, Any] = self.json(*args)
         return result
+
+
+MakeCourt = Callable[[Path], Court]
+"""The ``make_court`` fixture (tests/e2e/conftest.py): a court from a definitions folder, on
+SQLite and on PostgreSQL."""
 
 
 def _copy_db(src: Path, dst: Path) -> None:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.e2e.court import Court, ago, library_with, local, new_court
+from tests.e2e.court import Court, MakeCourt, ago, library_with, local
 
 SOP = "uji-waktu"  # the id library_with gives the SOP
 STEPS = [
@@ -30,6 +28,7 @@ STEPS = [
     {"no": 6, "jenis": "selesai", "kegiatan": "Menyerahkan hasil", "pelaksana": "petugas_ptsp"},
 ]
 REASON = ("--reason", "dicatat dari buku register")
+
 
 
 def _definitions(tmp_path: Path) -> Path:
@@ -85,13 +84,6 @@ def _walk(court: Court) -> None:
     assert court.ok("verify").returncode == 0
 
 
-def test_joint_act_and_data_decided_branch_on_sqlite(tmp_path: Path) -> None:
-    _walk(new_court(tmp_path, _definitions(tmp_path)))
-
-
-@pytest.mark.postgres
-def test_joint_act_and_data_decided_branch_on_postgresql(tmp_path: Path,
-                                                         postgres_schema_url: str) -> None:
-    court = Court(tmp_path, postgres_schema_url)
-    court.ok("init", "--definitions", _definitions(tmp_path))
-    _walk(court)
+def test_joint_act_and_data_decided_branch(tmp_path: Path, make_court: MakeCourt) -> None:
+    """On SQLite and on PostgreSQL."""
+    _walk(make_court(_definitions(tmp_path)))

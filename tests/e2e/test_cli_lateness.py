@@ -6,7 +6,6 @@ calendar days late)."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,9 +13,7 @@ import pytest
 
 from sop_runtime.cli.render import working
 from tests.conftest import DEFINITIONS
-from tests.e2e.court import Court, ago, library_with, local, start_end
-
-MakeCourt = Callable[[Path], Court]
+from tests.e2e.court import MakeCourt, ago, library_with, local, start_end
 
 SOP = "legalisasi-waarmerking"  # step 1 has no limit in the library; the test gives it one
 

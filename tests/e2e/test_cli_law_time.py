@@ -3,15 +3,12 @@ party's late act is, what an extension extends, and which days a statutory term 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import yaml
 
-from tests.e2e.court import Court, ago, library_with, local, start_end
-
-MakeCourt = Callable[[Path], Court]
+from tests.e2e.court import MakeCourt, ago, library_with, local, start_end
 
 
 def test_a_party_late_is_the_party_not_the_clerk_who_records_it(

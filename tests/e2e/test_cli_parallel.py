@@ -9,11 +9,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from tests.conftest import DEFINITIONS
-from tests.e2e.court import Court, ago, local, new_court
+from tests.e2e.court import Court, MakeCourt, ago, local
 from tests.unit.enginekit import inline_document
 
 STEPS: list[dict[str, Any]] = [
@@ -28,6 +27,7 @@ STEPS: list[dict[str, Any]] = [
      "menunggu": [3, 4], "mutu_baku": {"waktu": "2 hari kerja"}},
     {"no": 6, "jenis": "selesai", "kegiatan": "Mengarsipkan", "pelaksana": "panmud_perdata"},
 ]
+
 
 
 def _definitions(tmp_path: Path, steps: list[dict[str, Any]] = STEPS) -> Path:
@@ -71,16 +71,9 @@ def _walk(court: Court) -> None:
     assert done["status"] == "selesai" and done["open_steps"] == []
 
 
-def test_a_split_and_a_join_through_the_cli(tmp_path: Path) -> None:
-    _walk(new_court(tmp_path, _definitions(tmp_path)))
-
-
-@pytest.mark.postgres
-def test_a_split_and_a_join_through_the_cli_on_postgresql(tmp_path: Path,
-                                                          postgres_schema_url: str) -> None:
-    court = Court(tmp_path, postgres_schema_url)
-    court.ok("init", "--definitions", _definitions(tmp_path))
-    _walk(court)
+def test_a_split_and_a_join_through_the_cli(tmp_path: Path, make_court: MakeCourt) -> None:
+    """On SQLite and on PostgreSQL."""
+    _walk(make_court(_definitions(tmp_path)))
 
 
 def test_a_join_waiting_for_a_step_that_does_not_lead_to_it_is_refused(tmp_path: Path) -> None:
