@@ -38,10 +38,10 @@ from sop_runtime.engine import (
     from_record,
     to_record,
 )
+from sop_runtime.engine.deviation_text import deviation_label
 from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, confidential
-from sop_runtime.service.labels import deviation_label
 from sop_runtime.service.projection import (
     case_row,
     deviation_rows,
