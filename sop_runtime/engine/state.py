@@ -35,7 +35,7 @@ from sop_runtime.engine.events import (
     TimerFired,
     TimerWithdrawn,
 )
-from sop_runtime.engine.evolve import create, replace
+from sop_runtime.engine.fastcopy import create, replace
 
 
 class CaseStatus(StrEnum):
