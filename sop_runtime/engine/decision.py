@@ -463,6 +463,27 @@ class _Decision(Joins, ActChecks):
         whatever the SOP's enforcement); it extends what the SOP says it extends. A step not
         open yet may be extended ahead: the extension applies when it opens."""
         node = self._node(cmd.node)
+        step = self._extended_step(node)
+        service = node.extension_scope != "langkah"
+        if not self._may_extend(node):
+            return
+        assert self.reason is not None  # _extended_step rejects an extension without one
+        own = step is not None and node.extension_scope != "waktu_pelayanan"
+        due, service_due = self._extended_dues(node, step if own else None, service)
+        if own:
+            assert step is not None
+            self._closed_late(step, self.at)  # an extension after the limit passed
+        if service:
+            self._service_closed(self.at)
+        self.events.append(StepExtended(
+            **self._env(), node=node.id, attempt=step.attempt if step is not None else 0,
+            due_at=due, reason=self.reason, service_due=service_due))
+        self._extension_withdraws(step, due, service_due)
+
+    def _extended_step(self, node: Node) -> StepState | None:
+        """The attempt an extension is for (None: the step has not opened yet); rejects one
+        the step cannot have: closed, none in the SOP, used already, without a reason, or
+        of a service standard the case does not have."""
         step = self.state.current(node.id)
         if (step is not None and not step.is_open) or (
                 step is None and node.id in self.state.pending_early):
@@ -479,28 +500,31 @@ class _Decision(Joins, ActChecks):
         if self.reason is None:
             raise self._reject("reason_required", "Perpanjangan wajib disertai alasan (--reason)",
                                "An extension needs a reason (--reason)")
-        service = node.extension_scope != "langkah"
-        if service and self.state.service_due is None:
+        if node.extension_scope != "langkah" and self.state.service_due is None:
             raise self._reject(
                 "no_service_due", "Perkara ini tidak punya batas waktu pelayanan untuk "
                 "diperpanjang", "This case has no service due time to extend")
-        if not self._may_extend(node):
-            return
+        return step
+
+    def _extended_dues(self, node: Node, step: StepState | None, service: bool
+                       ) -> tuple[datetime | None, datetime | None]:
+        """The step's new due time (when ``step`` is given: its own limit is extended) and
+        the case's new service due time (when ``service``)."""
+        assert node.extension is not None
         calendar = self.ctx.calendar
         due = None
-        if step is not None and node.extension_scope != "waktu_pelayanan":
+        if step is not None:
             due = calendar.due(step.due_at or self.at, node.extension, end=node.limit_end,
                                channel=self.wf.channel)
         service_due = (calendar.due(self.state.service_due, node.extension,
                                     channel=self.wf.channel)
                        if service and self.state.service_due is not None else None)
-        if step is not None and node.extension_scope != "waktu_pelayanan":
-            self._closed_late(step, self.at)  # an extension after the limit passed
-        if service:
-            self._service_closed(self.at)
-        self.events.append(StepExtended(
-            **self._env(), node=node.id, attempt=step.attempt if step is not None else 0,
-            due_at=due, reason=self.reason, service_due=service_due))
+        return due, service_due
+
+    def _extension_withdraws(self, step: StepState | None, due: datetime | None,
+                             service_due: datetime | None) -> None:
+        """A sweep's flag of a limit the extension moved past its moment is withdrawn: the
+        extension came before the limit ran out, only entered later."""
         why = "batas waktu diperpanjang sebelum terlewati (dicatat kemudian)"
         if (step is not None and step.overdue_seq is not None and due is not None
                 and step.overdue_flagged is not None
