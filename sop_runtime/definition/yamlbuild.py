@@ -147,7 +147,7 @@ class Builder:
 
     def _body(self) -> Any:
         get_event, stack, anchors = self.loader.get_event, self.stack, self.anchors
-        max_nodes, max_depth = self.limits.max_nodes, self.limits.max_depth
+        max_nodes = self.limits.max_nodes
         max_aliases = self.limits.max_aliases
         nodes = aliases = 0
         scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
@@ -171,21 +171,7 @@ class Builder:
                 nodes += 1
                 if nodes > max_nodes:
                     self._refuse("E008", event.start_mark, limit=max_nodes)
-                if len(stack) >= max_depth:
-                    self._refuse("E006", event.start_mark, limit=max_depth)
-                is_map = kind is map_start
-                tag = event.tag
-                if tag is not None and tag != "!" and tag != (_MAP_TAG if is_map else _SEQ_TAG):
-                    self._unsupported(tag, event.start_mark)
-                name: str | int = "?"
-                if stack:
-                    top = stack[-1]
-                    name = (len(top.data) if top.key is None
-                            else top.key if isinstance(top.key, str) else "?")
-                frame = _Frame(is_map, event.start_mark, nodes - 1, name, event.anchor)
-                if event.anchor is not None:
-                    self._anchor(event.anchor, _Anchor(None, None, None, event.start_mark))
-                stack.append(frame)
+                self._open(event, kind is map_start, nodes - 1)
                 continue
             elif kind is map_end or kind is seq_end:
                 frame = stack.pop()
@@ -201,16 +187,8 @@ class Builder:
                 aliases += 1
                 if aliases > max_aliases:
                     self._refuse("E007", mark, limit=max_aliases)
-                anchor = anchors.get(event.anchor)
-                if anchor is None:
-                    self._refuse("E001", mark, detail=tr(
-                        "alias *{a} tidak dikenal: &{a} harus ditulis sebelumnya",
-                        "unknown alias *{a}: &{a} must be written before it", a=event.anchor))
-                if anchor.size is None:
-                    self._refuse("E001", mark, detail=tr(
-                        "alias *{a} berada di dalam nilai yang dirujuknya sendiri",
-                        "the alias *{a} stands inside the value it refers to", a=event.anchor))
-                nodes += anchor.size
+                anchor, size = self._alias(event)
+                nodes += size
                 if nodes > max_nodes:
                     self._refuse("E008", mark, limit=max_nodes)
                 if stack and stack[-1].key is _NO_KEY:
@@ -234,6 +212,40 @@ class Builder:
                 self._merge(top, value, mark)
             elif key is not _DROP:
                 top.data[key] = value
+
+    def _open(self, event: Any, is_map: bool, start: int) -> None:
+        """A mapping or sequence starts: within the depth limit, with a supported tag; its
+        frame named for the error paths by the key or index it stands at."""
+        stack = self.stack
+        if len(stack) >= self.limits.max_depth:
+            self._refuse("E006", event.start_mark, limit=self.limits.max_depth)
+        tag = event.tag
+        if tag is not None and tag != "!" and tag != (_MAP_TAG if is_map else _SEQ_TAG):
+            self._unsupported(tag, event.start_mark)
+        name: str | int = "?"
+        if stack:
+            top = stack[-1]
+            name = (len(top.data) if top.key is None
+                    else top.key if isinstance(top.key, str) else "?")
+        frame = _Frame(is_map, event.start_mark, start, name, event.anchor)
+        if event.anchor is not None:
+            self._anchor(event.anchor, _Anchor(None, None, None, event.start_mark))
+        stack.append(frame)
+
+    def _alias(self, event: Any) -> tuple[_Anchor, int]:
+        """The anchor an alias refers to and how many nodes its value counts: written
+        before the alias, and not around it."""
+        mark = event.start_mark
+        anchor = self.anchors.get(event.anchor)
+        if anchor is None:
+            self._refuse("E001", mark, detail=tr(
+                "alias *{a} tidak dikenal: &{a} harus ditulis sebelumnya",
+                "unknown alias *{a}: &{a} must be written before it", a=event.anchor))
+        if anchor.size is None:
+            self._refuse("E001", mark, detail=tr(
+                "alias *{a} berada di dalam nilai yang dirujuknya sendiri",
+                "the alias *{a} stands inside the value it refers to", a=event.anchor))
+        return anchor, anchor.size
 
     # -- keys ---------------------------------------------------------------------------
 
