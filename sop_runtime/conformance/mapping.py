@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.definition.loader import read_yaml_file, validate_as
+from sop_runtime.definition.yamlsource import YamlDoc
 from sop_runtime.errors import DefinitionError
 from sop_runtime.problems import Problem
 
@@ -125,17 +126,25 @@ class LogMapping:
                        k.peran or base.role)
 
 
+class _Problems:
+    """The problems of one mapping file, each with its line."""
+
+    def __init__(self, doc: YamlDoc) -> None:
+        self.doc = doc
+        self.found: list[Problem] = []
+
+    def __call__(self, code: str, where: tuple[str | int, ...], **params: object) -> None:
+        line, col = self.doc.where(where)
+        self.found.append(Problem(code, self.doc.file, line, col, ".".join(map(str, where)),
+                                  params))
+
+
 def load_mapping(path: Path, wf: Workflow, known_roles: frozenset[str]) -> LogMapping:
     """Read and check the mapping file at ``path`` against ``wf``; every problem is
     reported with its line (DefinitionError)."""
     loaded = validate_as(read_yaml_file(path), MappingFile)
     m, doc = loaded.model, loaded.source
-    problems: list[Problem] = []
-
-    def problem(code: str, where: tuple[str | int, ...], **params: object) -> None:
-        line, col = doc.where(where)
-        problems.append(Problem(code, doc.file, line, col, ".".join(map(str, where)), params))
-
+    problem = _Problems(doc)
     if m.sop is not None and m.sop != wf.sop_id:
         problem("E305", ("sop",), mapped=m.sop, sop=wf.sop_id)
     zone = None
@@ -144,6 +153,25 @@ def load_mapping(path: Path, wf: Workflow, known_roles: frozenset[str]) -> LogMa
             zone = ZoneInfo(m.zona_waktu)
         except (ZoneInfoNotFoundError, ValueError):
             problem("E012", ("zona_waktu",), detail=f"zona waktu '{m.zona_waktu}'")
+    activities = _activities(m, wf, problem)
+    resources = _resources(m, wf, known_roles, problem)
+    items = {f.id for f in wf.fields} | {i.id for n in wf.nodes for i in (*n.inputs, *n.outputs)}
+    for item in m.nilai:
+        if item not in items:
+            problem("E303", ("nilai", item), item=item, sop=wf.sop_id)
+    if problem.found:
+        raise DefinitionError(problem.found)
+    mapped_nodes = {t.node for t in activities.values() if t is not None}
+    unchecked = tuple((n.id, o.nama) for n in wf.nodes if n.id in mapped_nodes
+                      for o in n.outputs if o.wajib and o.id not in m.nilai)
+    return LogMapping(
+        file=doc.file, format=m.format, columns_given=m.kolom, time_format=m.format_waktu,
+        zone=zone, delimiter=m.pemisah, activities=activities, resources=resources,
+        roles=dict(m.peran), values=dict(m.nilai), unchecked_outputs=unchecked)
+
+
+def _activities(m: MappingFile, wf: Workflow, problem: _Problems) -> dict[str, Target | None]:
+    """Each activity name's step (and decision) in ``wf``; None for one to ignore."""
     by_no = {str(n.no): n for n in wf.nodes}
     activities: dict[str, Target | None] = {}
     for name, target in m.aktivitas.items():
@@ -160,6 +188,12 @@ def load_mapping(path: Path, wf: Workflow, known_roles: frozenset[str]) -> LogMa
             problem("E304", ("aktivitas", name, "keputusan"), step=node.no,
                     labels=" | ".join(node.branch_labels) or "-")
         activities[name] = Target(node.id, decision)
+    return activities
+
+
+def _resources(m: MappingFile, wf: Workflow, known_roles: frozenset[str],
+               problem: _Problems) -> dict[str, frozenset[str]]:
+    """Each person's roles, every role (theirs and the log's role names) a known one."""
     roles_known = known_roles | {r.id for r in wf.roles}
     shown = ", ".join(sorted(roles_known))
     resources: dict[str, frozenset[str]] = {}
@@ -173,19 +207,7 @@ def load_mapping(path: Path, wf: Workflow, known_roles: frozenset[str]) -> LogMa
     for name, role in m.peran.items():
         if role not in roles_known:
             problem("E302", ("peran", name), role=role, known=shown)
-    items = {f.id for f in wf.fields} | {i.id for n in wf.nodes for i in (*n.inputs, *n.outputs)}
-    for item in m.nilai:
-        if item not in items:
-            problem("E303", ("nilai", item), item=item, sop=wf.sop_id)
-    if problems:
-        raise DefinitionError(problems)
-    mapped_nodes = {t.node for t in activities.values() if t is not None}
-    unchecked = tuple((n.id, o.nama) for n in wf.nodes if n.id in mapped_nodes
-                      for o in n.outputs if o.wajib and o.id not in m.nilai)
-    return LogMapping(
-        file=doc.file, format=m.format, columns_given=m.kolom, time_format=m.format_waktu,
-        zone=zone, delimiter=m.pemisah, activities=activities, resources=resources,
-        roles=dict(m.peran), values=dict(m.nilai), unchecked_outputs=unchecked)
+    return resources
 
 
 def _node(wf: Workflow, node_id: str) -> Node | None:

@@ -200,32 +200,9 @@ class Replayer:
         unchecked = {name for _, name in self.mapping.unchecked_outputs}
         for flag, place in flags:
             detail = dict(flag.evidence)
-            consequence = False
-            if flag.kind is DeviationKind.OUT_OF_ORDER:
-                waiting = {n for n in detail.get("langkah_aktif", "").split(",") if n != "-"}
-                # the steps it was waiting for that lead straight to it: with parallel
-                # paths, a step of the other path may be open too, and done later
-                before = {n for n in waiting if any(
-                    t.target == flag.node for t in self.wf.node(n).transitions)}
-                consequence = bool(waiting) and (waiting <= never_done or (
-                    bool(before) and before <= never_done))
-            elif flag.kind is DeviationKind.OVERDUE:
-                consequence = flag.node in never_done
-            elif flag.kind is DeviationKind.MISSING_INPUT:
-                consequence = all(held.get(name, set()) - {flag.node}
-                                  for name in detail.get("kurang", "").split("; "))
-            elif flag.kind is DeviationKind.MISSING_OUTPUT:
-                checkable = [n for n in detail.get("kurang", "").split("; ")
-                             if n not in unchecked]
-                if not checkable:
-                    continue  # the log has no column for it: not checkable, said once
-                detail["kurang"] = "; ".join(checkable)
-            elif flag.kind is DeviationKind.MISSING_SIGNER:
-                step = next((s for s in state.steps if s.node == flag.node
-                             and s.attempt == flag.attempt), None)
-                if step is not None and len(step.signed) >= len(
-                        self.wf.node(step.node).roles):
-                    continue  # the other officers' acts follow in the log: all acted
+            consequence = self._consequence(flag, detail, state, never_done, held, unchecked)
+            if consequence is None:
+                continue
             kind = str(flag.kind)
             if flag.kind is DeviationKind.WRONG_ACTOR and not detail.get("pengguna"):
                 kind, detail = DATA, {"pesan": tr("pelaksana tidak tercatat di log",
@@ -233,6 +210,39 @@ class Replayer:
             finding = Finding(result.case, kind, flag.node, flag.occurred_at, place, detail,
                               flag.reason)
             (result.consequences if consequence else result.findings).append(finding)
+
+    def _consequence(self, flag: DeviationFlagged, detail: dict[str, str], state: CaseState,
+                     never_done: set[str], held: Mapping[str, set[str]],
+                     unchecked: set[str]) -> bool | None:
+        """Whether ``flag`` only follows from another deviation (a step never done that
+        the flow waited for, an item nobody else held); None: not a finding at all (an
+        output the log cannot show, a joint act whose other officers act later in the
+        log). A missing output's ``detail`` keeps only what the log can show."""
+        if flag.kind is DeviationKind.OUT_OF_ORDER:
+            waiting = {n for n in detail.get("langkah_aktif", "").split(",") if n != "-"}
+            # the steps it was waiting for that lead straight to it: with parallel
+            # paths, a step of the other path may be open too, and done later
+            before = {n for n in waiting if any(
+                t.target == flag.node for t in self.wf.node(n).transitions)}
+            return bool(waiting) and (waiting <= never_done or (
+                bool(before) and before <= never_done))
+        if flag.kind is DeviationKind.OVERDUE:
+            return flag.node in never_done
+        if flag.kind is DeviationKind.MISSING_INPUT:
+            return all(held.get(name, set()) - {flag.node}
+                       for name in detail.get("kurang", "").split("; "))
+        if flag.kind is DeviationKind.MISSING_OUTPUT:
+            checkable = [n for n in detail.get("kurang", "").split("; ") if n not in unchecked]
+            if not checkable:
+                return None  # the log has no column for it: not checkable, said once
+            detail["kurang"] = "; ".join(checkable)
+        elif flag.kind is DeviationKind.MISSING_SIGNER:
+            step = next((s for s in state.steps if s.node == flag.node
+                         and s.attempt == flag.attempt), None)
+            if step is not None and len(step.signed) >= len(self.wf.node(step.node).roles):
+                return None  # the other officers' acts follow in the log: all acted
+        return False
+
 
 
 def totals(results: Iterable[CaseResult]) -> Counter[str]:
