@@ -120,13 +120,44 @@ def load_library(paths: Iterable[Path], *, include_siblings: bool = True) -> Lib
 
 def _load_library(paths: list[Path], include_siblings: bool) -> Library:
     given = expand(paths)
+    siblings = _siblings(given) if include_siblings else []
+    lib = Library()
+    docs = _read(lib, given, siblings)
+    first_file = _first_files(lib, docs)
+    known = set(first_file)
+    court_roles = {p.id for p in lib.court.model.peran} if lib.court else None
+    minutes = (lib.court.model.minutes_per_working_day() if lib.court
+               else DEFAULT_MINUTES_PER_DAY)
+    for loaded, reported in docs:
+        if first_file.get(loaded.model.id) != loaded.source.file:
+            continue
+        result = compile_document(loaded.model, loaded.source, known_sops=known,
+                                  court_roles=court_roles, minutes_per_day=minutes)
+        if reported:
+            lib.problems.extend(result.problems)
+        if result.workflow is not None:
+            lib.workflows[loaded.model.id] = result.workflow
+            lib.documents[loaded.model.id] = loaded
+            lib.files[loaded.model.id] = loaded.source.file
+    lib.problems.sort(key=lambda p: (p.file, p.line, p.col, p.code))
+    return lib
+
+
+def _siblings(given: list[Path]) -> list[Path]:
+    """The other definitions in the folders of the files given (read for the court file and
+    the SOPs they refer to, their problems not reported)."""
     given_set = {f.resolve() for f in given}
     siblings: list[Path] = []
-    if include_siblings:
-        for folder in sorted({f.resolve().parent for f in given}):
-            siblings.extend(f for f in sorted(folder.iterdir())
-                            if f.suffix in YAML_SUFFIXES and f.resolve() not in given_set)
-    lib = Library()
+    for folder in sorted({f.resolve().parent for f in given}):
+        siblings.extend(f for f in sorted(folder.iterdir())
+                        if f.suffix in YAML_SUFFIXES and f.resolve() not in given_set)
+    return siblings
+
+
+def _read(lib: Library, given: list[Path], siblings: list[Path]
+          ) -> list[tuple[Loaded[SopDocument], bool]]:
+    """Read every file: the court file into ``lib`` (a given one before a sibling), the
+    SOPs returned with whether their problems are reported (those of the files given)."""
     docs: list[tuple[Loaded[SopDocument], bool]] = []
     for f, reported in [(f, True) for f in given] + [(f, False) for f in siblings]:
         display = str(f)
@@ -145,6 +176,11 @@ def _load_library(paths: list[Path], include_siblings: bool) -> Library:
         except DefinitionError as exc:
             if reported:
                 lib.problems.extend(exc.problems)
+    return docs
+
+
+def _first_files(lib: Library, docs: list[tuple[Loaded[SopDocument], bool]]) -> dict[str, str]:
+    """Each SOP id's first file; a later file with the same id is E112 (when reported)."""
     first_file: dict[str, str] = {}
     for loaded, reported in docs:
         sop_id = loaded.model.id
@@ -155,20 +191,4 @@ def _load_library(paths: list[Path], include_siblings: bool) -> Library:
                                             {"id": sop_id, "other": first_file[sop_id]}))
             continue
         first_file[sop_id] = loaded.source.file
-    known = set(first_file)
-    court_roles = {p.id for p in lib.court.model.peran} if lib.court else None
-    minutes = (lib.court.model.minutes_per_working_day() if lib.court
-               else DEFAULT_MINUTES_PER_DAY)
-    for loaded, reported in docs:
-        if first_file.get(loaded.model.id) != loaded.source.file:
-            continue
-        result = compile_document(loaded.model, loaded.source, known_sops=known,
-                                  court_roles=court_roles, minutes_per_day=minutes)
-        if reported:
-            lib.problems.extend(result.problems)
-        if result.workflow is not None:
-            lib.workflows[loaded.model.id] = result.workflow
-            lib.documents[loaded.model.id] = loaded
-            lib.files[loaded.model.id] = loaded.source.file
-    lib.problems.sort(key=lambda p: (p.file, p.line, p.col, p.code))
-    return lib
+    return first_file
