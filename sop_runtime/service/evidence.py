@@ -125,27 +125,27 @@ def finding_text(finding: Mapping[str, str], step_name: Callable[[str], str],
     return why
 
 
+# evidence keys whose value is said as it is, in a sentence: key -> (Indonesian, English)
+_SAID_AS_IS: dict[str, tuple[str, str]] = {
+    "terlambat": ("terlambat {x}", "late by {x}"),
+    "langkah_aktif": ("langkah yang aktif saat itu: {x}", "steps active then: {x}"),
+    "langkah_lain": ("orang yang sama mengerjakan langkah {x}", "the same person did step {x}"),
+    "syarat": ("ditentukan dari data: {x}", "decided by the data: {x}"),
+    "temuan": ("cabang menurut data: {x}", "branch by the data: {x}"),
+    "pilihan": ("cabang yang dipilih: {x}", "branch chosen: {x}"),
+    "kurang": ("tidak ada: {x}", "missing: {x}"),
+    "alasan": ("alasan aturan: {x}", "why the rule: {x}"),
+}
+
+
 def _phrase(key: str, text: str, happened: datetime | None, calendar: CourtCalendar,
             who: Names, step_name: Callable[[str], str]) -> str:
-    tz, lang = calendar.tz, current_lang()
-    moment = _instant(text)
-    if key == "batas":
-        return (tr("batas {t}", "due {t}", t=when(moment, tz)) if moment
-                else tr("batas {t}", "limit {t}", t=text))
-    if key == "terlambat":
-        return tr("terlambat {d}", "late by {d}", d=text)
-    if key == "terlambat_detik" and text.isdigit():
-        return tr("terlambat {d} (waktu kerja menurut kalender pengadilan)",
-                  "late by {d} (working time on the court's calendar)",
-                  d=calendar.describe_working(int(text), lang))
-    if key == "terjadi" and moment:
-        return tr("terjadi {t}", "happened {t}", t=when(moment, tz))
-    if key == "dicatat" and moment:
-        later = "" if happened is None else tr(
-            ", {d} setelah terjadi", ", {d} after it happened",
-            d=calendar.describe_working(calendar.working_seconds_between(happened, moment),
-                                        lang))
-        return tr("dicatat {t}{g}", "recorded {t}{g}", t=when(moment, tz), g=later)
+    said = _SAID_AS_IS.get(key)
+    if said is not None:
+        return tr(*said, x=text)
+    timed = _time_phrase(key, text, happened, calendar)
+    if timed is not None:
+        return timed
     if key == "tindakan":
         return tr(*_ACTS[text]) if text in _ACTS else text
     if key == "pelaksana":
@@ -162,25 +162,34 @@ def _phrase(key: str, text: str, happened: datetime | None, calendar: CourtCalen
     if key == "cabang":
         return tr("waktunya habis: cabang ke langkah {s}", "its time ran out: the branch to "
                   "step {s}", s=step_name(text))
-    if key == "langkah_aktif":
-        return tr("langkah yang aktif saat itu: {s}", "steps active then: {s}", s=text)
-    if key == "langkah_lain":
-        return tr("orang yang sama mengerjakan langkah {s}", "the same person did step {s}",
-                  s=text)
-    if key == "syarat":
-        return tr("ditentukan dari data: {x}", "decided by the data: {x}", x=text)
-    if key == "temuan":
-        return tr("cabang menurut data: {x}", "branch by the data: {x}", x=text)
-    if key == "pilihan":
-        return tr("cabang yang dipilih: {x}", "branch chosen: {x}", x=text)
     if key == "menunggu":
         return tr("belum bertindak: {r}", "did not act: {r}",
                   r=", ".join(who.role(r) for r in text.split(",") if r))
-    if key == "kurang":
-        return tr("tidak ada: {x}", "missing: {x}", x=text)
-    if key == "alasan":
-        return tr("alasan aturan: {x}", "why the rule: {x}", x=text)
     return f"{key.replace('_', ' ')}: {text}"
+
+
+def _time_phrase(key: str, text: str, happened: datetime | None,
+                 calendar: CourtCalendar) -> str | None:
+    """The evidence about time in words: instants in the court's zone, lateness in working
+    time; None for a key that is not about time (or a value that is not a time)."""
+    tz, lang = calendar.tz, current_lang()
+    moment = _instant(text)
+    if key == "batas":
+        return (tr("batas {t}", "due {t}", t=when(moment, tz)) if moment
+                else tr("batas {t}", "limit {t}", t=text))
+    if key == "terlambat_detik" and text.isdigit():
+        return tr("terlambat {d} (waktu kerja menurut kalender pengadilan)",
+                  "late by {d} (working time on the court's calendar)",
+                  d=calendar.describe_working(int(text), lang))
+    if key == "terjadi" and moment:
+        return tr("terjadi {t}", "happened {t}", t=when(moment, tz))
+    if key == "dicatat" and moment:
+        later = "" if happened is None else tr(
+            ", {d} setelah terjadi", ", {d} after it happened",
+            d=calendar.describe_working(calendar.working_seconds_between(happened, moment),
+                                        lang))
+        return tr("dicatat {t}{g}", "recorded {t}{g}", t=when(moment, tz), g=later)
+    return None
 
 
 @dataclass(frozen=True)
