@@ -5,6 +5,7 @@ Imported only inside commands: it pulls in the engine's event classes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -100,120 +101,199 @@ def evidence(values: Any, tz: tzinfo) -> str:
 
 def describe(e: Event, wf: Workflow, tz: tzinfo) -> tuple[str, list[str]]:
     """(what happened, further details) for one event."""
+    said = _DESCRIBE.get(type(e))
+    if said is None:
+        return e.TYPE, []
     details: list[str] = []
-    if isinstance(e, CaseStarted):
-        what = tr("Perkara dimulai: {sop} (versi {v})", "Case started: {sop} (version {v})",
-                  sop=e.sop_id, v=e.version[:12])
-        if e.fields:
-            details.append(tr("isian: {x}", "fields: {x}", x=pairs(e.fields)))
-        if e.service_due:
-            details.append(tr("batas waktu pelayanan {t}", "service due {t}",
-                              t=show(e.service_due, tz)))
-    elif isinstance(e, StepActivated):
-        what = tr("Langkah aktif: {s}", "Step active: {s}", s=step_name(wf, e.node))
-        if e.attempt > 1:
-            what += tr(" (percobaan ke-{n})", " (attempt {n})", n=e.attempt)
-        if e.due_at:
-            details.append(tr("batas {t}", "due {t}", t=show(e.due_at, tz)))
-        if e.timer_due:
-            details.append(tr("batas tunggu {t}", "timer {t}", t=show(e.timer_due, tz)))
-        if e.early:
-            details.append(tr("dikerjakan sebelum urutannya", "done ahead of the flow"))
-        if e.reopened:
-            details.append(tr("dibuka ulang oleh pengawas", "reopened by a supervisor"))
-    elif isinstance(e, StepClaimed):
-        what = tr("Langkah diambil: {s}", "Step claimed: {s}", s=step_name(wf, e.node))
-    elif isinstance(e, StepSigned):
-        role = wf.role(e.role)
-        what = tr("Bertindak sebagai {r}: {s}", "Acted as {r}: {s}",
-                  r=role.nama if role else e.role, s=step_name(wf, e.node))
-        if e.outputs:
-            details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs)))
-        if e.as_delegate:
-            details.append(tr("sebagai Plh/Plt", "as acting officer"))
-    elif isinstance(e, StepCompleted):
-        what = tr("Langkah selesai: {s}", "Step done: {s}", s=step_name(wf, e.node))
-        if e.decision:
-            details.append(tr("keputusan: {d}", "decision: {d}", d=e.decision))
-        if e.finding:
-            details.append(tr("ditentukan dari data: {w}", "decided by the data: {w}",
-                              w=finding_text(e.finding, lambda n: step_name(wf, n))))
-        if e.outputs:
-            details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs)))
-        if e.as_delegate:
-            details.append(tr("sebagai Plh/Plt {r}", "as acting {r}", r=e.as_delegate))
-        if e.next:
-            details.append(tr("lanjut ke {n}", "next {n}", n=", ".join(e.next)))
-        if e.reason:
-            details.append(tr("keterangan: {r}", "note: {r}", r=e.reason))
-    elif isinstance(e, StepExtended):
-        what = tr("Batas diperpanjang: {s}", "Deadline extended: {s}", s=step_name(wf, e.node))
-        details.append(tr("batas baru {t}; alasan: {r}", "new due {t}; reason: {r}",
-                          t=show(e.due_at, tz), r=e.reason))
-    elif isinstance(e, StepReassigned):
-        what = tr("Dialihkan ke {u}: {s}", "Reassigned to {u}: {s}", u=e.assignee,
-                  s=step_name(wf, e.node))
-        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
-    elif isinstance(e, StepSkipped):
-        what = tr("Langkah dilewati: {s}", "Step skipped: {s}", s=step_name(wf, e.node))
-        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
-    elif isinstance(e, TimerFired):
-        what = tr("Waktu tunggu habis: {s}", "Timer ran out: {s}", s=step_name(wf, e.node))
-        if e.next:
-            details.append(tr("lanjut ke {n}", "next {n}", n=", ".join(e.next)))
-    elif isinstance(e, TimerWithdrawn):
-        what = tr("Waktu tunggu ditarik: {s}", "Timer withdrawn: {s}", s=step_name(wf, e.node))
-        details.append(tr("batas {t}; alasan: {r}", "due {t}; reason: {r}",
-                          t=show(e.due, tz), r=e.reason))
-    elif isinstance(e, StepWithdrawn):
-        what = tr("Langkah ditarik: {s}", "Step withdrawn: {s}", s=step_name(wf, e.node))
-        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
-    elif isinstance(e, LatenessSettled):
-        what = tr("Keterlambatan akhir: {k} (urutan {n})", "Final lateness: {k} (seq {n})",
-                  k=deviation_label(e.kind), n=e.seq)
-        if e.node:
-            what += f" — {step_name(wf, e.node, 36)}"
+    return said(e, wf, tz, details), details
+
+
+def _case_started(e: CaseStarted, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Perkara dimulai: {sop} (versi {v})", "Case started: {sop} (version {v})",
+              sop=e.sop_id, v=e.version[:12])
+    if e.fields:
+        details.append(tr("isian: {x}", "fields: {x}", x=pairs(e.fields)))
+    if e.service_due:
+        details.append(tr("batas waktu pelayanan {t}", "service due {t}",
+                          t=show(e.service_due, tz)))
+    return what
+
+
+def _step_activated(e: StepActivated, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Langkah aktif: {s}", "Step active: {s}", s=step_name(wf, e.node))
+    if e.attempt > 1:
+        what += tr(" (percobaan ke-{n})", " (attempt {n})", n=e.attempt)
+    if e.due_at:
+        details.append(tr("batas {t}", "due {t}", t=show(e.due_at, tz)))
+    if e.timer_due:
+        details.append(tr("batas tunggu {t}", "timer {t}", t=show(e.timer_due, tz)))
+    if e.early:
+        details.append(tr("dikerjakan sebelum urutannya", "done ahead of the flow"))
+    if e.reopened:
+        details.append(tr("dibuka ulang oleh pengawas", "reopened by a supervisor"))
+    return what
+
+
+def _step_claimed(e: StepClaimed, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Langkah diambil: {s}", "Step claimed: {s}", s=step_name(wf, e.node))
+    return what
+
+
+def _step_signed(e: StepSigned, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    role = wf.role(e.role)
+    what = tr("Bertindak sebagai {r}: {s}", "Acted as {r}: {s}",
+              r=role.nama if role else e.role, s=step_name(wf, e.node))
+    if e.outputs:
+        details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs)))
+    if e.as_delegate:
+        details.append(tr("sebagai Plh/Plt", "as acting officer"))
+    return what
+
+
+def _step_completed(e: StepCompleted, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Langkah selesai: {s}", "Step done: {s}", s=step_name(wf, e.node))
+    if e.decision:
+        details.append(tr("keputusan: {d}", "decision: {d}", d=e.decision))
+    if e.finding:
+        details.append(tr("ditentukan dari data: {w}", "decided by the data: {w}",
+                          w=finding_text(e.finding, lambda n: step_name(wf, n))))
+    if e.outputs:
+        details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs)))
+    if e.as_delegate:
+        details.append(tr("sebagai Plh/Plt {r}", "as acting {r}", r=e.as_delegate))
+    if e.next:
+        details.append(tr("lanjut ke {n}", "next {n}", n=", ".join(e.next)))
+    if e.reason:
+        details.append(tr("keterangan: {r}", "note: {r}", r=e.reason))
+    return what
+
+
+def _step_extended(e: StepExtended, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Batas diperpanjang: {s}", "Deadline extended: {s}", s=step_name(wf, e.node))
+    details.append(tr("batas baru {t}; alasan: {r}", "new due {t}; reason: {r}",
+                      t=show(e.due_at, tz), r=e.reason))
+    return what
+
+
+def _step_reassigned(e: StepReassigned, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Dialihkan ke {u}: {s}", "Reassigned to {u}: {s}", u=e.assignee,
+              s=step_name(wf, e.node))
+    details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    return what
+
+
+def _step_skipped(e: StepSkipped, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Langkah dilewati: {s}", "Step skipped: {s}", s=step_name(wf, e.node))
+    details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    return what
+
+
+def _timer_fired(e: TimerFired, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Waktu tunggu habis: {s}", "Timer ran out: {s}", s=step_name(wf, e.node))
+    if e.next:
+        details.append(tr("lanjut ke {n}", "next {n}", n=", ".join(e.next)))
+    return what
+
+
+def _timer_withdrawn(e: TimerWithdrawn, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Waktu tunggu ditarik: {s}", "Timer withdrawn: {s}", s=step_name(wf, e.node))
+    details.append(tr("batas {t}; alasan: {r}", "due {t}; reason: {r}",
+                      t=show(e.due, tz), r=e.reason))
+    return what
+
+
+def _step_withdrawn(e: StepWithdrawn, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Langkah ditarik: {s}", "Step withdrawn: {s}", s=step_name(wf, e.node))
+    details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    return what
+
+
+def _lateness_settled(e: LatenessSettled, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Keterlambatan akhir: {k} (urutan {n})", "Final lateness: {k} (seq {n})",
+              k=deviation_label(e.kind), n=e.seq)
+    if e.node:
+        what += f" — {step_name(wf, e.node, 36)}"
+    details.append(evidence(e.evidence, tz))
+    return what
+
+
+def _deviation_withdrawn(e: DeviationWithdrawn, wf: Workflow, tz: tzinfo,
+                         details: list[str]) -> str:
+    what = tr("Penyimpangan ditarik: {k} (urutan {n})", "Deviation withdrawn: {k} (seq {n})",
+              k=deviation_label(e.kind), n=e.seq)
+    if e.node:
+        what += f" — {step_name(wf, e.node, 36)}"
+    details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    return what
+
+
+def _deviation_flagged(e: DeviationFlagged, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Penyimpangan: {k}", "Deviation: {k}", k=deviation_label(e.kind))
+    if e.node:
+        what += f" — {step_name(wf, e.node, 36)}"
+    details.append(tr("aturan: {r}", "rule: {r}", r=e.rule))
+    if e.evidence:
         details.append(evidence(e.evidence, tz))
-    elif isinstance(e, DeviationWithdrawn):
-        what = tr("Penyimpangan ditarik: {k} (urutan {n})", "Deviation withdrawn: {k} (seq {n})",
-                  k=deviation_label(e.kind), n=e.seq)
-        if e.node:
-            what += f" — {step_name(wf, e.node, 36)}"
+    if e.reason:
         details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
-    elif isinstance(e, DeviationFlagged):
-        what = tr("Penyimpangan: {k}", "Deviation: {k}", k=deviation_label(e.kind))
-        if e.node:
-            what += f" — {step_name(wf, e.node, 36)}"
-        details.append(tr("aturan: {r}", "rule: {r}", r=e.rule))
-        if e.evidence:
-            details.append(evidence(e.evidence, tz))
-        if e.reason:
-            details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
-    elif isinstance(e, ActionRefused):
-        kinds = e.detail.get("pelanggaran", str(e.kind or e.code)).split(",")
-        what = tr("DITOLAK ({k}): {c}", "REFUSED ({k}): {c}",
-                  k="; ".join(deviation_label(k) for k in kinds), c=e.command)
-        if e.node:
-            what += f" — {step_name(wf, e.node, 36)}"
-        facts = {k: v for k, v in e.detail.items() if k not in ("pelanggaran",)}
-        if facts:
-            details.append(evidence(facts, tz))
-        if e.reason:
-            details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
-    elif isinstance(e, AutomationFailed):
-        what = tr("INSIDEN: langkah otomatis gagal — {s}", "INCIDENT: automated step failed — {s}",
-                  s=step_name(wf, e.node, 36))
-        details.append(tr("aksi {a} gagal setelah {n} kali: {e}",
-                          "action {a} failed after {n} tries: {e}", a=e.action, n=e.tries,
-                          e=e.error))
-    elif isinstance(e, CaseCompleted):
-        what = tr("Perkara selesai (langkah {n})", "Case completed (step {n})", n=e.end_node)
-    elif isinstance(e, CaseCancelled):
-        what = tr("Perkara dibatalkan", "Case cancelled")
+    return what
+
+
+def _action_refused(e: ActionRefused, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    kinds = e.detail.get("pelanggaran", str(e.kind or e.code)).split(",")
+    what = tr("DITOLAK ({k}): {c}", "REFUSED ({k}): {c}",
+              k="; ".join(deviation_label(k) for k in kinds), c=e.command)
+    if e.node:
+        what += f" — {step_name(wf, e.node, 36)}"
+    facts = {k: v for k, v in e.detail.items() if k not in ("pelanggaran",)}
+    if facts:
+        details.append(evidence(facts, tz))
+    if e.reason:
         details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
-    else:
-        what = e.TYPE
-    return what, details
+    return what
+
+
+def _automation_failed(e: AutomationFailed, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("INSIDEN: langkah otomatis gagal — {s}", "INCIDENT: automated step failed — {s}",
+              s=step_name(wf, e.node, 36))
+    details.append(tr("aksi {a} gagal setelah {n} kali: {e}",
+                      "action {a} failed after {n} tries: {e}", a=e.action, n=e.tries,
+                      e=e.error))
+    return what
+
+
+def _case_completed(e: CaseCompleted, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Perkara selesai (langkah {n})", "Case completed (step {n})", n=e.end_node)
+    return what
+
+
+def _case_cancelled(e: CaseCancelled, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Perkara dibatalkan", "Case cancelled")
+    details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    return what
+
+
+# each event type's words (describe); a type not here is shown by its stored name
+_DESCRIBE: dict[type[Event], Callable[[Any, Workflow, tzinfo, list[str]], str]] = {
+    CaseStarted: _case_started,
+    StepActivated: _step_activated,
+    StepClaimed: _step_claimed,
+    StepSigned: _step_signed,
+    StepCompleted: _step_completed,
+    StepExtended: _step_extended,
+    StepReassigned: _step_reassigned,
+    StepSkipped: _step_skipped,
+    TimerFired: _timer_fired,
+    TimerWithdrawn: _timer_withdrawn,
+    StepWithdrawn: _step_withdrawn,
+    LatenessSettled: _lateness_settled,
+    DeviationWithdrawn: _deviation_withdrawn,
+    DeviationFlagged: _deviation_flagged,
+    ActionRefused: _action_refused,
+    AutomationFailed: _automation_failed,
+    CaseCompleted: _case_completed,
+    CaseCancelled: _case_cancelled,
+}
 
 
 # -- the outcome of one action ----------------------------------------------------------

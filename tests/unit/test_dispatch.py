@@ -66,3 +66,11 @@ def test_an_event_without_a_fold_is_an_invalid_log() -> None:
         occurred_at=at, recorded_at=at, actor="rina", sop_id="s", version="v", fields={}))
     with pytest.raises(InvalidTransition, match="unknown event Stray"):
         state.apply(started, stray)
+
+
+def test_every_event_type_has_its_words_in_a_case_history() -> None:
+    from sop_runtime.cli import render
+
+    assert _names(render._DESCRIBE) == _names(EVENT_TYPES.values())
+    for cls, said in render._DESCRIBE.items():
+        assert said.__annotations__["e"] == cls.__name__, cls
