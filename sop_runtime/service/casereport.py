@@ -7,7 +7,9 @@ checked here. Read from the log (the truth); rendering is in :mod:`sop_runtime.a
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -221,116 +223,186 @@ def _open_step(ctx: _Context, s: StepState) -> str:
 
 # -- the timeline ----------------------------------------------------------------------
 
+@dataclass
+class _Said:
+    """What a timeline entry says of one event, as its type's function fills it in."""
+
+    what: str
+    who: Who
+    notes: list[str] = field(default_factory=list)
+    given: tuple[Given, ...] = ()
+    decision: str | None = None
+    reason: str | None = None
+
+
 def _entry(ctx: _Context, s: StoredEvent, e: Event) -> Entry:
     node: str | None = getattr(e, "node", None)
     attempt: int | None = getattr(e, "attempt", None)
     # starting a case is the start step's act: the role its holder acts in
-    who = ctx.who(s.actor, ctx.wf.start if isinstance(e, CaseStarted) else node,
-                  s.occurred_at)
-    notes: list[str] = []
-    given: tuple[Given, ...] = ()
-    decision = reason = None
-    if isinstance(e, CaseStarted):
-        what = tr("Perkara dimulai", "Case started")
-        notes.append(tr("SOP {n} (versi {v})", "SOP {n} (version {v})", n=ctx.wf.nama,
-                        v=e.version[:12]))
-        if e.service_due:
-            notes.append(tr("batas waktu pelayanan {t}", "service due {t}",
-                            t=ctx.when(e.service_due)))
-        given = ctx.given(None, dict(e.fields))
-    elif isinstance(e, StepActivated):
-        what = tr("Langkah menjadi aktif", "Step became active")
-        if e.attempt > 1:
-            what += tr(" (percobaan ke-{n})", " (attempt {n})", n=e.attempt)
-        if e.due_at:
-            notes.append(tr("batas {t}", "due {t}", t=ctx.when(e.due_at)))
-        if e.timer_due:
-            notes.append(tr("batas tunggu {t}", "timer {t}", t=ctx.when(e.timer_due)))
-        if e.assignee:
-            notes.append(tr("ditugaskan kepada {u}", "assigned to {u}",
-                            u=ctx.names.user(e.assignee)))
-        if e.early:
-            notes.append(tr("dikerjakan sebelum urutannya", "done ahead of the flow"))
-        if e.reopened:
-            notes.append(tr("dibuka ulang oleh pengawas", "reopened by a supervisor"))
-    elif isinstance(e, StepClaimed):
-        what = tr("Langkah diambil untuk dikerjakan", "Step claimed")
-    elif isinstance(e, StepSigned):
-        what = tr("Bertindak sebagai {r} pada langkah bersama",
-                  "Acted as {r} on a joint step", r=ctx.names.role(e.role))
-        who = ctx.who(s.actor, node, s.occurred_at,
-                      as_delegate=e.role if e.as_delegate else None)
-        given = ctx.given(e.node, dict(e.outputs))
-    elif isinstance(e, StepCompleted):
-        what = tr("Langkah selesai", "Step done")
-        who = ctx.who(s.actor, node, s.occurred_at, on_behalf_of=e.on_behalf_of,
-                      as_delegate=e.as_delegate)
-        given = ctx.given(e.node, dict(e.outputs))
-        decision, reason = e.decision, e.reason
-        if e.finding:
-            notes.append(tr("ditentukan dari data: {w}", "decided by the data: {w}",
-                            w=evidence.finding_text(e.finding, _name(ctx), ctx.calendar)))
-        if e.next:
-            notes.append(tr("lanjut ke langkah {n}", "next: step {n}", n=", ".join(e.next)))
-    elif isinstance(e, StepExtended):
-        what = tr("Batas waktu diperpanjang sampai {t}", "Deadline extended to {t}",
-                  t=ctx.when(e.due_at))
-        reason = e.reason
-    elif isinstance(e, StepReassigned):
-        what = tr("Langkah dialihkan kepada {u}", "Step reassigned to {u}",
-                  u=ctx.names.user(e.assignee))
-        reason = e.reason
-    elif isinstance(e, StepSkipped):
-        what = tr("Langkah ditutup tanpa dikerjakan", "Step closed without being done")
-        reason = e.reason
-    elif isinstance(e, TimerFired):
-        what = tr("Waktu tunggu habis (batas {t})", "Timer ran out (due {t})", t=ctx.when(e.due))
-        if e.next:
-            notes.append(tr("lanjut ke langkah {n}", "next: step {n}", n=", ".join(e.next)))
-    elif isinstance(e, TimerWithdrawn):
-        what = tr("Waktu tunggu ditarik (batas {t})", "Timer withdrawn (due {t})",
-                  t=ctx.when(e.due))
-        reason = e.reason
-    elif isinstance(e, StepWithdrawn):
-        what = tr("Langkah ditarik", "Step withdrawn")
-        reason = e.reason
-    elif isinstance(e, LatenessSettled):
-        what = tr("Keterlambatan akhir: {k} (urutan {n})", "Final lateness: {k} (seq {n})",
-                  k=deviation_label(e.kind), n=e.seq)
-        notes.extend(evidence.describe(e.evidence, ctx.calendar, ctx.names, _name(ctx)))
-    elif isinstance(e, DeviationWithdrawn):
-        what = tr("Penyimpangan ditarik: {k} (urutan {n})", "Deviation withdrawn: {k} (seq {n})",
-                  k=deviation_label(e.kind), n=e.seq)
-        reason = e.reason
-    elif isinstance(e, DeviationFlagged):
-        what = tr("Penyimpangan: {k}", "Deviation: {k}", k=deviation_label(e.kind))
-        notes.append(tr("aturan: {r}", "rule: {r}", r=evidence.rule_text(e.rule)))
-        notes.extend(evidence.describe(e.evidence, ctx.calendar, ctx.names, _name(ctx)))
-        notes.extend(ctx.later.get(s.seq, ()))
-        reason = e.reason
-    elif isinstance(e, ActionRefused):
-        kinds = e.detail.get("pelanggaran", str(e.kind or e.code)).split(",")
-        what = tr("Tindakan ditolak ({k}); percobaan dicatat",
-                  "Action refused ({k}); the attempt recorded",
-                  k="; ".join(deviation_label(k) for k in kinds))
-        notes.extend(evidence.describe(e.detail, ctx.calendar, ctx.names, _name(ctx)))
-        reason = e.reason
-    elif isinstance(e, AutomationFailed):
-        what = tr("Insiden: aksi langkah otomatis gagal", "Incident: the automated step's "
-                  "action failed")
-        notes.append(tr("{a} gagal setelah {n} kali: {e}", "{a} failed after {n} tries: {e}",
-                        a=e.action, n=e.tries, e=e.error))
-    elif isinstance(e, CaseCompleted):
-        what = tr("Perkara selesai", "Case completed")
-    elif isinstance(e, CaseCancelled):
-        what = tr("Perkara dibatalkan", "Case cancelled")
-        reason = e.reason
-    else:
-        what = e.TYPE
+    said = _Said(e.TYPE, ctx.who(s.actor, ctx.wf.start if isinstance(e, CaseStarted) else node,
+                                 s.occurred_at))
+    words = _WORDS.get(type(e))
+    if words is not None:
+        words(ctx, s, e, said)
     return Entry(seq=s.seq, type=s.type, occurred_at=s.occurred_at, recorded_at=s.recorded_at,
                  entered_later=s.recorded_at - s.occurred_at >= timedelta(minutes=1),
-                 who=who, node=node, step=ctx.step(node), attempt=attempt, what=what,
-                 given=given, decision=decision, reason=reason, notes=tuple(notes))
+                 who=said.who, node=node, step=ctx.step(node), attempt=attempt,
+                 what=said.what, given=said.given, decision=said.decision, reason=said.reason,
+                 notes=tuple(said.notes))
+
+
+def _case_started(ctx: _Context, s: StoredEvent, e: CaseStarted, said: _Said) -> None:
+    said.what = tr("Perkara dimulai", "Case started")
+    said.notes.append(tr("SOP {n} (versi {v})", "SOP {n} (version {v})", n=ctx.wf.nama,
+                         v=e.version[:12]))
+    if e.service_due:
+        said.notes.append(tr("batas waktu pelayanan {t}", "service due {t}",
+                             t=ctx.when(e.service_due)))
+    said.given = ctx.given(None, dict(e.fields))
+
+
+def _step_activated(ctx: _Context, s: StoredEvent, e: StepActivated, said: _Said) -> None:
+    said.what = tr("Langkah menjadi aktif", "Step became active")
+    if e.attempt > 1:
+        said.what += tr(" (percobaan ke-{n})", " (attempt {n})", n=e.attempt)
+    if e.due_at:
+        said.notes.append(tr("batas {t}", "due {t}", t=ctx.when(e.due_at)))
+    if e.timer_due:
+        said.notes.append(tr("batas tunggu {t}", "timer {t}", t=ctx.when(e.timer_due)))
+    if e.assignee:
+        said.notes.append(tr("ditugaskan kepada {u}", "assigned to {u}",
+                             u=ctx.names.user(e.assignee)))
+    if e.early:
+        said.notes.append(tr("dikerjakan sebelum urutannya", "done ahead of the flow"))
+    if e.reopened:
+        said.notes.append(tr("dibuka ulang oleh pengawas", "reopened by a supervisor"))
+
+
+def _step_claimed(ctx: _Context, s: StoredEvent, e: StepClaimed, said: _Said) -> None:
+    said.what = tr("Langkah diambil untuk dikerjakan", "Step claimed")
+
+
+def _step_signed(ctx: _Context, s: StoredEvent, e: StepSigned, said: _Said) -> None:
+    said.what = tr("Bertindak sebagai {r} pada langkah bersama",
+                   "Acted as {r} on a joint step", r=ctx.names.role(e.role))
+    said.who = ctx.who(s.actor, e.node, s.occurred_at,
+                       as_delegate=e.role if e.as_delegate else None)
+    said.given = ctx.given(e.node, dict(e.outputs))
+
+
+def _step_completed(ctx: _Context, s: StoredEvent, e: StepCompleted, said: _Said) -> None:
+    said.what = tr("Langkah selesai", "Step done")
+    said.who = ctx.who(s.actor, e.node, s.occurred_at, on_behalf_of=e.on_behalf_of,
+                       as_delegate=e.as_delegate)
+    said.given = ctx.given(e.node, dict(e.outputs))
+    said.decision, said.reason = e.decision, e.reason
+    if e.finding:
+        said.notes.append(tr("ditentukan dari data: {w}", "decided by the data: {w}",
+                             w=evidence.finding_text(e.finding, _name(ctx), ctx.calendar)))
+    if e.next:
+        said.notes.append(tr("lanjut ke langkah {n}", "next: step {n}", n=", ".join(e.next)))
+
+
+def _step_extended(ctx: _Context, s: StoredEvent, e: StepExtended, said: _Said) -> None:
+    said.what = tr("Batas waktu diperpanjang sampai {t}", "Deadline extended to {t}",
+                   t=ctx.when(e.due_at))
+    said.reason = e.reason
+
+
+def _step_reassigned(ctx: _Context, s: StoredEvent, e: StepReassigned, said: _Said) -> None:
+    said.what = tr("Langkah dialihkan kepada {u}", "Step reassigned to {u}",
+                   u=ctx.names.user(e.assignee))
+    said.reason = e.reason
+
+
+def _step_skipped(ctx: _Context, s: StoredEvent, e: StepSkipped, said: _Said) -> None:
+    said.what = tr("Langkah ditutup tanpa dikerjakan", "Step closed without being done")
+    said.reason = e.reason
+
+
+def _timer_fired(ctx: _Context, s: StoredEvent, e: TimerFired, said: _Said) -> None:
+    said.what = tr("Waktu tunggu habis (batas {t})", "Timer ran out (due {t})", t=ctx.when(e.due))
+    if e.next:
+        said.notes.append(tr("lanjut ke langkah {n}", "next: step {n}", n=", ".join(e.next)))
+
+
+def _timer_withdrawn(ctx: _Context, s: StoredEvent, e: TimerWithdrawn, said: _Said) -> None:
+    said.what = tr("Waktu tunggu ditarik (batas {t})", "Timer withdrawn (due {t})",
+                   t=ctx.when(e.due))
+    said.reason = e.reason
+
+
+def _step_withdrawn(ctx: _Context, s: StoredEvent, e: StepWithdrawn, said: _Said) -> None:
+    said.what = tr("Langkah ditarik", "Step withdrawn")
+    said.reason = e.reason
+
+
+def _lateness_settled(ctx: _Context, s: StoredEvent, e: LatenessSettled, said: _Said) -> None:
+    said.what = tr("Keterlambatan akhir: {k} (urutan {n})", "Final lateness: {k} (seq {n})",
+                   k=deviation_label(e.kind), n=e.seq)
+    said.notes.extend(evidence.describe(e.evidence, ctx.calendar, ctx.names, _name(ctx)))
+
+
+def _deviation_withdrawn(ctx: _Context, s: StoredEvent, e: DeviationWithdrawn, said: _Said) -> None:
+    said.what = tr("Penyimpangan ditarik: {k} (urutan {n})", "Deviation withdrawn: {k} (seq {n})",
+                   k=deviation_label(e.kind), n=e.seq)
+    said.reason = e.reason
+
+
+def _deviation_flagged(ctx: _Context, s: StoredEvent, e: DeviationFlagged, said: _Said) -> None:
+    said.what = tr("Penyimpangan: {k}", "Deviation: {k}", k=deviation_label(e.kind))
+    said.notes.append(tr("aturan: {r}", "rule: {r}", r=evidence.rule_text(e.rule)))
+    said.notes.extend(evidence.describe(e.evidence, ctx.calendar, ctx.names, _name(ctx)))
+    said.notes.extend(ctx.later.get(s.seq, ()))
+    said.reason = e.reason
+
+
+def _action_refused(ctx: _Context, s: StoredEvent, e: ActionRefused, said: _Said) -> None:
+    kinds = e.detail.get("pelanggaran", str(e.kind or e.code)).split(",")
+    said.what = tr("Tindakan ditolak ({k}); percobaan dicatat",
+                   "Action refused ({k}); the attempt recorded",
+                   k="; ".join(deviation_label(k) for k in kinds))
+    said.notes.extend(evidence.describe(e.detail, ctx.calendar, ctx.names, _name(ctx)))
+    said.reason = e.reason
+
+
+def _automation_failed(ctx: _Context, s: StoredEvent, e: AutomationFailed, said: _Said) -> None:
+    said.what = tr("Insiden: aksi langkah otomatis gagal", "Incident: the automated step's "
+                   "action failed")
+    said.notes.append(tr("{a} gagal setelah {n} kali: {e}", "{a} failed after {n} tries: {e}",
+                         a=e.action, n=e.tries, e=e.error))
+
+
+def _case_completed(ctx: _Context, s: StoredEvent, e: CaseCompleted, said: _Said) -> None:
+    said.what = tr("Perkara selesai", "Case completed")
+
+
+def _case_cancelled(ctx: _Context, s: StoredEvent, e: CaseCancelled, said: _Said) -> None:
+    said.what = tr("Perkara dibatalkan", "Case cancelled")
+    said.reason = e.reason
+
+
+# each event type's entry in the timeline (_entry); a type not here says its stored name
+_WORDS: dict[type[Event], Callable[[_Context, StoredEvent, Any, _Said], None]] = {
+    CaseStarted: _case_started,
+    StepActivated: _step_activated,
+    StepClaimed: _step_claimed,
+    StepSigned: _step_signed,
+    StepCompleted: _step_completed,
+    StepExtended: _step_extended,
+    StepReassigned: _step_reassigned,
+    StepSkipped: _step_skipped,
+    TimerFired: _timer_fired,
+    TimerWithdrawn: _timer_withdrawn,
+    StepWithdrawn: _step_withdrawn,
+    LatenessSettled: _lateness_settled,
+    DeviationWithdrawn: _deviation_withdrawn,
+    DeviationFlagged: _deviation_flagged,
+    ActionRefused: _action_refused,
+    AutomationFailed: _automation_failed,
+    CaseCompleted: _case_completed,
+    CaseCancelled: _case_cancelled,
+}
 
 
 def _name(ctx: _Context) -> Callable[[str], str]:

@@ -74,3 +74,11 @@ def test_every_event_type_has_its_words_in_a_case_history() -> None:
     assert _names(render._DESCRIBE) == _names(EVENT_TYPES.values())
     for cls, said in render._DESCRIBE.items():
         assert said.__annotations__["e"] == cls.__name__, cls
+
+
+def test_every_event_type_has_its_entry_in_the_case_report() -> None:
+    from sop_runtime.service import casereport
+
+    assert _names(casereport._WORDS) == _names(EVENT_TYPES.values())
+    for cls, said in casereport._WORDS.items():
+        assert said.__annotations__["e"] == cls.__name__, cls
