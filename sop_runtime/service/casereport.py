@@ -445,15 +445,9 @@ def _people(ctx: _Context, timeline: Sequence[Entry], events: Sequence[Event],
         for held in (entry.who.delegation, *(entry.who.jabatan or "").split(", ")):
             if held and held not in roles[user]:
                 roles[user].append(held)
-        if isinstance(e, StepSigned):
-            done[user].append(e.node + tr(" (bersama, sebagai {r})", " (joint, as {r})",
-                                          r=ctx.names.role(e.role)))
-        # a joint step's completion is its last signer's act, told once (as signed)
-        if isinstance(e, StepCompleted) and (e.node, e.attempt, user) not in signed:
-            done[user].append(e.node + (tr(" (percobaan ke-{n})", " (attempt {n})", n=e.attempt)
-                                        if e.attempt > 1 else "")
-                              + (tr(" (atas nama pemohon)", " (for the applicant)")
-                                 if e.on_behalf_of else ""))
+        step = _step_done(ctx, e, user, signed)
+        if step is not None:
+            done[user].append(step)
         act = _act(e)
         if act:
             other[user].append(act)
@@ -464,6 +458,21 @@ def _people(ctx: _Context, timeline: Sequence[Entry], events: Sequence[Event],
     return tuple(Person(u, ctx.names.user(u), ", ".join(roles[u]) or ctx.names.jabatan(u),
                         tuple(done[u]), tuple(other[u]), count[u], flagged[u], refused[u])
                  for u in order)
+
+
+def _step_done(ctx: _Context, e: Event, user: str,
+               signed: set[tuple[str, int, str | None]]) -> str | None:
+    """The step ``e`` records ``user`` doing, in a few words: a joint step's act with the
+    role; a completion (a joint step's is its last signer's act, told once, as signed)."""
+    if isinstance(e, StepSigned):
+        return e.node + tr(" (bersama, sebagai {r})", " (joint, as {r})",
+                           r=ctx.names.role(e.role))
+    if isinstance(e, StepCompleted) and (e.node, e.attempt, user) not in signed:
+        return (e.node + (tr(" (percobaan ke-{n})", " (attempt {n})", n=e.attempt)
+                          if e.attempt > 1 else "")
+                + (tr(" (atas nama pemohon)", " (for the applicant)")
+                   if e.on_behalf_of else ""))
+    return None
 
 
 def _act(e: Event) -> str | None:
@@ -499,6 +508,30 @@ def _step_time(ctx: _Context, s: StepState, now: datetime) -> StepTime:
         limit = tr("tidak ditentukan", "not set")
     end = s.completed_at if s.status is StepStatus.DONE else now if s.is_open else None
     seconds = None if end is None else ctx.calendar.working_seconds_between(s.activated_at, end)
+    verdict, text, late = _verdict(ctx, s, now)
+    role = node.role if node is not None else None
+    doer = (ctx.who(s.completed_by, s.node, s.completed_at or s.activated_at,
+                    on_behalf_of=s.on_behalf_of, as_delegate=s.as_delegate)
+            if s.completed_by else None)
+    jabatan = ctx.names.role(role)
+    by = doer.name if doer else None
+    if node is not None and node.joint:  # each role acts: all of them, and who did
+        jabatan = tr(" dan ", " and ").join(ctx.names.role(r) for r in node.roles)
+        if s.signed:
+            by = ", ".join(ctx.names.user(u) for u in s.signed.values())
+    return StepTime(
+        node=s.node, step=ctx.step(s.node) or s.node, attempt=s.attempt,
+        jabatan=jabatan, status=str(s.status), status_text=tr(*_STATUS[s.status]),
+        limit=limit, activated_at=s.activated_at, due_at=s.due_at, completed_at=s.completed_at,
+        completed_by=by,
+        on_behalf_of=doer.on_behalf_of if doer else None,
+        delegation=doer.delegation if doer else None,
+        working_seconds=seconds, working_text="-" if seconds is None else ctx.worked(seconds),
+        late_seconds=late, verdict=verdict, verdict_text=text)
+
+
+def _verdict(ctx: _Context, s: StepState, now: datetime) -> tuple[str, str, int | None]:
+    """How a step stands against its limit: (verdict, in words, working seconds late)."""
     late = None
     if s.due_at is None:
         verdict, text = "no_limit", tr("tanpa batas waktu", "no time limit")
@@ -519,25 +552,7 @@ def _step_time(ctx: _Context, s: StepState, now: datetime) -> StepTime:
                                    t=ctx.when(s.due_at))
     else:
         verdict, text = "closed", tr(*_STATUS[s.status])
-    role = node.role if node is not None else None
-    doer = (ctx.who(s.completed_by, s.node, s.completed_at or s.activated_at,
-                    on_behalf_of=s.on_behalf_of, as_delegate=s.as_delegate)
-            if s.completed_by else None)
-    jabatan = ctx.names.role(role)
-    by = doer.name if doer else None
-    if node is not None and node.joint:  # each role acts: all of them, and who did
-        jabatan = tr(" dan ", " and ").join(ctx.names.role(r) for r in node.roles)
-        if s.signed:
-            by = ", ".join(ctx.names.user(u) for u in s.signed.values())
-    return StepTime(
-        node=s.node, step=ctx.step(s.node) or s.node, attempt=s.attempt,
-        jabatan=jabatan, status=str(s.status), status_text=tr(*_STATUS[s.status]),
-        limit=limit, activated_at=s.activated_at, due_at=s.due_at, completed_at=s.completed_at,
-        completed_by=by,
-        on_behalf_of=doer.on_behalf_of if doer else None,
-        delegation=doer.delegation if doer else None,
-        working_seconds=seconds, working_text="-" if seconds is None else ctx.worked(seconds),
-        late_seconds=late, verdict=verdict, verdict_text=text)
+    return verdict, text, late
 
 
 def _service(ctx: _Context, state: CaseState, now: datetime) -> Service:
