@@ -202,65 +202,82 @@ class Generator:
         return self.rng.choice(spots)
 
     def _mutate(self, rows: list[Row], mutation: str) -> tuple[list[Row], Injected]:
-        inner = range(1, len(rows) - 1)
-        case = rows[0].case
-        if mutation == "swap":
-            spots = [i for i in inner if i + 1 < len(rows) - 1
-                     and rows[i].node != rows[i + 1].node
-                     and _opened_by(rows[i + 1], rows[i])
-                     and _by(rows[i + 1].at, rows[i].due)
-                     and self._in_time_after(rows[i + 2], opened=rows[i].at)
-                     and not {rows[i].node, rows[i + 1].node} & (
-                         self.decisions | self.led_by_decision)]
-            i = self._pick(spots)
-            a, b = rows[i], rows[i + 1]
-            rows = [*rows[:i], _moved(b, a.at), _moved(a, b.at), *rows[i + 2:]]
-            return rows, Injected(case, mutation, EXPECTED_KIND[mutation], b.node)
-        single = [i for i in inner if not self.wf.node(rows[i].node).joint]
-        if mutation == "delete":
-            i = self._pick(single)
-            return [*rows[:i], *rows[i + 1:]], Injected(case, mutation, "skipped", rows[i].node)
-        if mutation == "actor":
-            strangers: list[tuple[int, list[str]]] = []
-            for i in inner:
-                node = self.wf.node(rows[i].node)
-                allowed = set(self.wf.acting_roles(node))
-                seen = {r.person for r in rows}
-                others = [u for u, held in self.directory.roles.items()
-                          if not held & allowed and self.names.get(u) not in seen]
-                if others:
-                    strangers.append((i, others))
-            i, others = self._pick(strangers)
-            stranger = self.names[self.rng.choice(sorted(others))]
-            rows = [*rows[:i], replace(rows[i], person=stranger), *rows[i + 1:]]
-            return rows, Injected(case, mutation, "wrong_actor", rows[i].node)
-        if mutation == "delay":
-            # late by up to 30 minutes, where that makes no later step late through an
-            # anchor and keeps the whole service within its standard
-            delays: list[tuple[int, timedelta]] = []
-            for i in inner:
-                due, end = rows[i].due, rows[-1]
-                if due is None or any(self.wf.node(r.node).anchor for r in rows[i + 1:]):
-                    continue
-                shift = due + timedelta(minutes=self.rng.randint(1, 30)) - rows[i].at
-                if end.service_due is None or end.at + shift <= end.service_due:
-                    delays.append((i, shift))
-            i, shift = self._pick(delays)
-            rows = [*rows[:i], *(replace(r, at=r.at + shift) for r in rows[i:])]
-            return rows, Injected(case, mutation, "overdue", rows[i].node)
-        if mutation == "repeat":
-            i = self._pick(single)
-            again = replace(rows[i], at=rows[i].at + (rows[i + 1].at - rows[i].at) / 2)
-            return [*rows[:i + 1], again, *rows[i + 1:]], Injected(case, mutation, "rework",
-                                                                   rows[i].node)
-        if mutation == "blank":
-            outputs = [(i, o.id) for i in inner for o in self.wf.node(rows[i].node).outputs
-                       if o.wajib and o.id in rows[i].values]
-            i, item = self._pick(outputs)
-            values = {k: v for k, v in rows[i].values.items() if k != item}
-            rows = [*rows[:i], replace(rows[i], values=values), *rows[i + 1:]]
-            return rows, Injected(case, mutation, "missing_output", rows[i].node)
-        raise ValueError(mutation)
+        mutate = {"swap": self._swap, "delete": self._delete, "actor": self._actor,
+                  "delay": self._delay, "repeat": self._repeat, "blank": self._blank}.get(mutation)
+        if mutate is None:
+            raise ValueError(mutation)
+        return mutate(rows, range(1, len(rows) - 1))
+
+    def _single(self, rows: list[Row], inner: range) -> list[int]:
+        """The inner rows of steps done by one person (not joint)."""
+        return [i for i in inner if not self.wf.node(rows[i].node).joint]
+
+    def _swap(self, rows: list[Row], inner: range) -> tuple[list[Row], Injected]:
+        """Two steps in a row done the other way round."""
+        spots = [i for i in inner if i + 1 < len(rows) - 1
+                 and rows[i].node != rows[i + 1].node
+                 and _opened_by(rows[i + 1], rows[i])
+                 and _by(rows[i + 1].at, rows[i].due)
+                 and self._in_time_after(rows[i + 2], opened=rows[i].at)
+                 and not {rows[i].node, rows[i + 1].node} & (
+                     self.decisions | self.led_by_decision)]
+        i = self._pick(spots)
+        a, b = rows[i], rows[i + 1]
+        rows = [*rows[:i], _moved(b, a.at), _moved(a, b.at), *rows[i + 2:]]
+        return rows, Injected(rows[0].case, "swap", EXPECTED_KIND["swap"], b.node)
+
+    def _delete(self, rows: list[Row], inner: range) -> tuple[list[Row], Injected]:
+        """A step left out."""
+        i = self._pick(self._single(rows, inner))
+        return [*rows[:i], *rows[i + 1:]], Injected(rows[0].case, "delete", "skipped",
+                                                     rows[i].node)
+
+    def _actor(self, rows: list[Row], inner: range) -> tuple[list[Row], Injected]:
+        """A step done by someone who holds none of its roles (and is not in the case)."""
+        strangers: list[tuple[int, list[str]]] = []
+        for i in inner:
+            node = self.wf.node(rows[i].node)
+            allowed = set(self.wf.acting_roles(node))
+            seen = {r.person for r in rows}
+            others = [u for u, held in self.directory.roles.items()
+                      if not held & allowed and self.names.get(u) not in seen]
+            if others:
+                strangers.append((i, others))
+        i, others = self._pick(strangers)
+        stranger = self.names[self.rng.choice(sorted(others))]
+        rows = [*rows[:i], replace(rows[i], person=stranger), *rows[i + 1:]]
+        return rows, Injected(rows[0].case, "actor", "wrong_actor", rows[i].node)
+
+    def _delay(self, rows: list[Row], inner: range) -> tuple[list[Row], Injected]:
+        """A step late by up to 30 minutes, where that makes no later step late through an
+        anchor and keeps the whole service within its standard."""
+        delays: list[tuple[int, timedelta]] = []
+        for i in inner:
+            due, end = rows[i].due, rows[-1]
+            if due is None or any(self.wf.node(r.node).anchor for r in rows[i + 1:]):
+                continue
+            shift = due + timedelta(minutes=self.rng.randint(1, 30)) - rows[i].at
+            if end.service_due is None or end.at + shift <= end.service_due:
+                delays.append((i, shift))
+        i, shift = self._pick(delays)
+        rows = [*rows[:i], *(replace(r, at=r.at + shift) for r in rows[i:])]
+        return rows, Injected(rows[0].case, "delay", "overdue", rows[i].node)
+
+    def _repeat(self, rows: list[Row], inner: range) -> tuple[list[Row], Injected]:
+        """A step done twice."""
+        i = self._pick(self._single(rows, inner))
+        again = replace(rows[i], at=rows[i].at + (rows[i + 1].at - rows[i].at) / 2)
+        return [*rows[:i + 1], again, *rows[i + 1:]], Injected(rows[0].case, "repeat", "rework",
+                                                               rows[i].node)
+
+    def _blank(self, rows: list[Row], inner: range) -> tuple[list[Row], Injected]:
+        """A required output left empty."""
+        outputs = [(i, o.id) for i in inner for o in self.wf.node(rows[i].node).outputs
+                   if o.wajib and o.id in rows[i].values]
+        i, item = self._pick(outputs)
+        values = {k: v for k, v in rows[i].values.items() if k != item}
+        rows = [*rows[:i], replace(rows[i], values=values), *rows[i + 1:]]
+        return rows, Injected(rows[0].case, "blank", "missing_output", rows[i].node)
 
     def _in_time_after(self, row: Row, opened: datetime) -> bool:
         """Whether ``row``'s step is still on time if it opens at ``opened`` (a step done
