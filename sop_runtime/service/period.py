@@ -9,10 +9,11 @@ from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from sop_runtime.audit.figures import PeriodFigures, aging_bucket
-from sop_runtime.engine import CaseStatus, StepStatus
+from sop_runtime.compiler.workflow import Workflow
+from sop_runtime.engine import CaseState, CaseStatus, StepStatus
 from sop_runtime.errors import NotFoundError
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import load_case
@@ -22,6 +23,7 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import queries
 from sop_runtime.store.schema import cases as cases_table
 from sop_runtime.store.schema import deviations as deviations_table
+from sop_runtime.worktime import CourtCalendar
 
 
 def period_figures(rt: Runtime, start: datetime, end: datetime, *,
@@ -47,51 +49,70 @@ def period_figures(rt: Runtime, start: datetime, end: datetime, *,
             _, state = load_case(conn, case_id)
             if state.status is None or not state.started_at:
                 continue
-            wf = catalog.workflow(rt, conn, state.version)
-            out.cases[state.sop_id] += 1
-            if state.status is CaseStatus.COMPLETED and state.ended_at is not None:
-                out.completed[state.sop_id] += 1
-                out.service[state.sop_id].add(
-                    calendar.working_seconds_between(state.started_at, state.ended_at),
-                    None if state.service_due is None else state.ended_at <= state.service_due)
-            for step in state.steps:
-                if step.status is not StepStatus.DONE or step.completed_at is None:
-                    continue
-                seconds = calendar.working_seconds_between(step.activated_at,
-                                                           step.completed_at)
-                on_time = None if step.due_at is None else step.completed_at <= step.due_at
-                if state.sop_id not in withheld:
-                    out.steps[(state.sop_id, step.node)].add(seconds, on_time)
-                role = wf.node(step.node).role or "-"
-                out.roles[role].add(seconds, on_time)
-                if step.completed_by is not None:
-                    out.load[step.completed_by].done += 1
-        d = deviations_table.c
-        dq = (select(d.kind, cases_table.c.sop_id)
-              .join(cases_table, cases_table.c.case_id == d.case_id)
-              .where(d.occurred_at >= start, d.occurred_at < end))
-        if sop is not None:
-            dq = dq.where(cases_table.c.sop_id == sop)
-        for kind, sop_id in conn.execute(dq):
-            out.deviations[kind] += 1
-            out.deviations_by_sop[(sop_id, kind)] += 1
+            _count_case(out, state, catalog.workflow(rt, conn, state.version), calendar)
+        _count_deviations(conn, out, start, end, sop)
         out.overdue_now = len(queries.overdue(conn, now, sop=sop))
-        for waiting in queries.open_now(conn, sop=sop):
-            age = out.aging[aging_bucket(
-                calendar.working_seconds_between(waiting.activated_at, now),
-                calendar.minutes_per_working_day)]
-            if waiting.due_at is None:
-                age.no_limit += 1
-            elif waiting.due_at < now:
-                age.overdue += 1
-            else:
-                age.in_time += 1
-            holder = waiting.claimed_by or waiting.assignee
-            if holder is not None:
-                out.load[holder].open_held += 1
-            else:
-                out.waiting[waiting.roles] += 1
+        _count_open(conn, out, now, calendar, sop)
     return out
+
+
+def _count_case(out: PeriodFigures, state: CaseState, wf: Workflow,
+                calendar: CourtCalendar) -> None:
+    """One case's figures: started, completed within the service standard or not, and
+    each step done (per step unless its SOP is withheld, per role, per person)."""
+    assert state.started_at is not None
+    out.cases[state.sop_id] += 1
+    if state.status is CaseStatus.COMPLETED and state.ended_at is not None:
+        out.completed[state.sop_id] += 1
+        out.service[state.sop_id].add(
+            calendar.working_seconds_between(state.started_at, state.ended_at),
+            None if state.service_due is None else state.ended_at <= state.service_due)
+    for step in state.steps:
+        if step.status is not StepStatus.DONE or step.completed_at is None:
+            continue
+        seconds = calendar.working_seconds_between(step.activated_at, step.completed_at)
+        on_time = None if step.due_at is None else step.completed_at <= step.due_at
+        if state.sop_id not in out.withheld:
+            out.steps[(state.sop_id, step.node)].add(seconds, on_time)
+        role = wf.node(step.node).role or "-"
+        out.roles[role].add(seconds, on_time)
+        if step.completed_by is not None:
+            out.load[step.completed_by].done += 1
+
+
+def _count_deviations(conn: Connection, out: PeriodFigures, start: datetime, end: datetime,
+                      sop: str | None) -> None:
+    """The deviations that happened in the period, by kind and by SOP."""
+    d = deviations_table.c
+    dq = (select(d.kind, cases_table.c.sop_id)
+          .join(cases_table, cases_table.c.case_id == d.case_id)
+          .where(d.occurred_at >= start, d.occurred_at < end))
+    if sop is not None:
+        dq = dq.where(cases_table.c.sop_id == sop)
+    for kind, sop_id in conn.execute(dq):
+        out.deviations[kind] += 1
+        out.deviations_by_sop[(sop_id, kind)] += 1
+
+
+def _count_open(conn: Connection, out: PeriodFigures, now: datetime, calendar: CourtCalendar,
+                sop: str | None) -> None:
+    """The steps open now: how long they have waited, against their limits, and who holds
+    them (or which roles they wait for)."""
+    for waiting in queries.open_now(conn, sop=sop):
+        age = out.aging[aging_bucket(
+            calendar.working_seconds_between(waiting.activated_at, now),
+            calendar.minutes_per_working_day)]
+        if waiting.due_at is None:
+            age.no_limit += 1
+        elif waiting.due_at < now:
+            age.overdue += 1
+        else:
+            age.in_time += 1
+        holder = waiting.claimed_by or waiting.assignee
+        if holder is not None:
+            out.load[holder].open_held += 1
+        else:
+            out.waiting[waiting.roles] += 1
 
 
 def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None = None,
