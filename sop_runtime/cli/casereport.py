@@ -24,6 +24,15 @@ def _who(w: Who) -> str:
 
 
 def print_case_report(r: CaseReport, tz: tzinfo, con: Console) -> None:
+    _print_head(r, tz, con)
+    _print_steps(r, tz, con)
+    _print_deviations_and_people(r, tz, con)
+    _print_timeline(r, tz, con)
+    _print_seal(r, tz, con)
+
+
+def _print_head(r: CaseReport, tz: tzinfo, con: Console) -> None:
+    """The case: SOP, status, times, service standard, hash chain."""
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
@@ -45,6 +54,9 @@ def print_case_report(r: CaseReport, tz: tzinfo, con: Console) -> None:
     head.add_row(tr("Rantai hash", "Hash chain"), chain)
     con.print(head)
 
+
+def _print_steps(r: CaseReport, tz: tzinfo, con: Console) -> None:
+    """Each step against its limit."""
     table = Table(title=tr("Langkah dan batas waktu", "Steps and their time limits"), expand=True)
     table.add_column(tr("Langkah", "Step"), ratio=3)
     table.add_column(tr("Pelaksana", "Role"), ratio=1, min_width=12)
@@ -64,6 +76,9 @@ def print_case_report(r: CaseReport, tz: tzinfo, con: Console) -> None:
                       else escape(s.verdict_text))
     con.print(table)
 
+
+def _print_deviations_and_people(r: CaseReport, tz: tzinfo, con: Console) -> None:
+    """The deviations (or a line saying there were none), and who did what."""
     if r.deviations:
         table = Table(title=tr("Penyimpangan prosedur", "Procedure deviations"), expand=True)
         table.add_column("#")
@@ -93,6 +108,9 @@ def print_case_report(r: CaseReport, tz: tzinfo, con: Console) -> None:
                       str(p.refused))
     con.print(table)
 
+
+def _print_timeline(r: CaseReport, tz: tzinfo, con: Console) -> None:
+    """The whole timeline, with what was given, decided and noted at each event."""
     table = Table(title=tr("Riwayat lengkap", "The whole timeline"), expand=True)
     table.add_column("#")
     table.add_column(tr("Terjadi", "Happened"), no_wrap=True)
@@ -115,6 +133,9 @@ def print_case_report(r: CaseReport, tz: tzinfo, con: Console) -> None:
                       escape(e.step or "-"), "\n".join(lines), style=style)
     con.print(table)
 
+
+def _print_seal(r: CaseReport, tz: tzinfo, con: Console) -> None:
+    """The seal that covers the case, or the latest that covered it earlier."""
     cover = r.seal
     if cover.seal is not None:
         holds = (tr("[green]sah[/]", "[green]valid[/]") if cover.proof_holds
