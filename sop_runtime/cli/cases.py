@@ -206,21 +206,13 @@ def _case_json(view: Any, tz: tzinfo) -> dict[str, Any]:
     }
 
 
-def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
-    from datetime import timedelta
-
+def _case_head(state: Any, wf: Any, tz: tzinfo, now: datetime) -> Any:
+    """The head of ``sop case``: the SOP, status, times, service due and the fields."""
     from rich.markup import escape
     from rich.table import Table
 
-    from sop_runtime.audit.document import gap
-    from sop_runtime.cli.common import say, table_console
-    from sop_runtime.cli.render import describe, step_name
     from sop_runtime.cli.times import show
-    from sop_runtime.engine import ActionRefused, DeviationFlagged, StepCompleted
-    from sop_runtime.service import views
 
-    state, wf = view.state, view.workflow
-    con = table_console()
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
@@ -238,7 +230,25 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
     if state.fields:
         head.add_row(tr("Isian", "Fields"), escape("; ".join(
             f"{k}={v}" for k, v in state.fields.items())))
-    con.print(head)
+    return head
+
+
+def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
+    from datetime import timedelta
+
+    from rich.markup import escape
+    from rich.table import Table
+
+    from sop_runtime.audit.document import gap
+    from sop_runtime.cli.common import say, table_console
+    from sop_runtime.cli.render import describe, step_name
+    from sop_runtime.cli.times import show
+    from sop_runtime.engine import ActionRefused, DeviationFlagged, StepCompleted
+    from sop_runtime.service import views
+
+    state, wf = view.state, view.workflow
+    con = table_console()
+    con.print(_case_head(state, wf, tz, now))
 
     table = Table(title=tr("Riwayat", "Timeline"), show_lines=False)
     for col in ("#", tr("Terjadi", "Happened"), tr("Dicatat", "Recorded"), tr("Oleh", "By")):
