@@ -159,6 +159,46 @@ def layout(wf: Workflow, params: Params | None = None) -> Layout:
             drafts.append(_route(n, t, exits[i][k], i, row[t.target], cols, sizes,
                                  exit_sides, occ, lanes_n, p,
                                  entry_dx=entries.get((n.id, k), 0.0)))
+    widths, lefts, centres, acc = _lanes(drafts, lanes_n, p)
+
+    def x_of(x: _X) -> float:
+        return x.x if isinstance(x, _Lane) else centres[x.col] + x.dx
+
+    boxes = tuple(Box(n, i, cols[i], centres[cols[i]], *sizes[i]) for i, n in enumerate(nodes))
+    paths = [_simplify(tuple((x_of(x), y) for x, y in d.points)) for d in drafts]
+    per_side = Counter((d.node.id, d.side) for d in drafts)
+    for d in drafts:
+        d.shared = per_side[(d.node.id, d.side)] > 1
+    labels = place_labels(drafts, boxes, paths, p, acc)
+    # a label placed past an outer lane's edge widens that lane, so none is ever clipped
+    spans = [label_span(lb) for lb in labels if lb is not None]
+    grow_left = max([0.0, *(_LABEL_MARGIN - x0 for x0, _ in spans)])
+    grow_right = max([0.0, *(x1 + _LABEL_MARGIN - acc for _, x1 in spans)])
+    if grow_left or grow_right:
+        widths[0] += grow_left
+        widths[-1] += grow_right
+        lefts, boxes, paths, labels = _shifted(grow_left, lefts, boxes, paths, labels)
+    routes = tuple(Route(d.node, d.transition, pts, label)
+                   for d, pts, label in zip(drafts, paths, labels, strict=True))
+    return Layout(p, tuple(lefts), tuple(widths), boxes, routes)
+
+
+def _shifted(dx: float, lefts: list[float], boxes: tuple[Box, ...],
+             paths: list[tuple[Point, ...]], labels: list[Label | None]
+             ) -> tuple[list[float], tuple[Box, ...], list[tuple[Point, ...]],
+                        list[Label | None]]:
+    """Everything right of the first lane's left edge moved ``dx`` to the right."""
+    return ([x + dx if c else x for c, x in enumerate(lefts)],
+            tuple(replace(b, cx=b.cx + dx) for b in boxes),
+            [tuple((x + dx, y) for x, y in pts) for pts in paths],
+            [replace(lb, x=lb.x + dx) if lb else None for lb in labels])
+
+
+def _lanes(drafts: list[_Draft], lanes_n: int, p: Params
+           ) -> tuple[list[float], list[float], list[float], float]:
+    """The vertical runs of the routes placed in the channels between the lanes (a full
+    channel's overflow round by a gutter), and the lanes widened by their gutters: (widths,
+    left edges, centres of the symbols, total width). Sets each run's ``x``."""
     all_lanes = [ln for d in drafts for ln in d.lanes]
     slots = _assign_slots(all_lanes, lanes_n)
     capacity = _channel_capacity(p)
@@ -180,30 +220,7 @@ def layout(wf: Workflow, params: Params | None = None) -> Layout:
     centres = [lefts[c] + p.lane_w / 2 + (gl if c == 0 else 0.0) for c in range(lanes_n)]
     for ln in all_lanes:
         ln.x = _lane_x(ln, lefts, centres, lanes_n, p)
-
-    def x_of(x: _X) -> float:
-        return x.x if isinstance(x, _Lane) else centres[x.col] + x.dx
-
-    boxes = tuple(Box(n, i, cols[i], centres[cols[i]], *sizes[i]) for i, n in enumerate(nodes))
-    paths = [_simplify(tuple((x_of(x), y) for x, y in d.points)) for d in drafts]
-    per_side = Counter((d.node.id, d.side) for d in drafts)
-    for d in drafts:
-        d.shared = per_side[(d.node.id, d.side)] > 1
-    labels = place_labels(drafts, boxes, paths, p, acc)
-    # a label placed past an outer lane's edge widens that lane, so none is ever clipped
-    spans = [label_span(lb) for lb in labels if lb is not None]
-    grow_left = max([0.0, *(_LABEL_MARGIN - x0 for x0, _ in spans)])
-    grow_right = max([0.0, *(x1 + _LABEL_MARGIN - acc for _, x1 in spans)])
-    if grow_left or grow_right:
-        widths[0] += grow_left
-        widths[-1] += grow_right
-        lefts = [x + grow_left if c else x for c, x in enumerate(lefts)]
-        boxes = tuple(replace(b, cx=b.cx + grow_left) for b in boxes)
-        paths = [tuple((x + grow_left, y) for x, y in pts) for pts in paths]
-        labels = [replace(lb, x=lb.x + grow_left) if lb else None for lb in labels]
-    routes = tuple(Route(d.node, d.transition, pts, label)
-                   for d, pts, label in zip(drafts, paths, labels, strict=True))
-    return Layout(p, tuple(lefts), tuple(widths), boxes, routes)
+    return widths, lefts, centres, acc
 
 
 def _assign_ports(node: Node, i: int, row: dict[str, int], cols: list[int]) -> dict[int, Side]:
