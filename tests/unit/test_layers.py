@@ -9,7 +9,7 @@ above::
     uses         audit, conformance, actions  (what the use cases draw on)
     store        store                        (SQLAlchemy, the log, projections)
     engine       engine                       (pure decide/apply)
-    model        compiler, worktime, synthetic
+    model        compiler, worktime
     definition   definition                   (the official form, as loaded)
     utilities    errors, i18n, isotime, problems, files, textcheck, gcpause
 
@@ -57,7 +57,7 @@ CONTRACT = Contract(
         ("audit", "conformance", "actions"),
         ("store",),
         ("engine",),
-        ("compiler", "worktime", "synthetic"),
+        ("compiler", "worktime"),
         ("definition",),
         ("errors", "i18n", "isotime", "problems", "files", "textcheck", "gcpause"),
     ),
