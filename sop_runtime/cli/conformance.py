@@ -117,7 +117,7 @@ def _print(report: ConformanceReport, wf: Workflow, calendar: CourtCalendar) -> 
     from rich.table import Table
 
     from sop_runtime.cli.common import say, table_console
-    from sop_runtime.cli.render import step_name
+    from sop_runtime.cli.event_text import step_name
     from sop_runtime.cli.times import show
     from sop_runtime.conformance.findings_text import finding_text, kind_label
 
@@ -180,7 +180,7 @@ def _print(report: ConformanceReport, wf: Workflow, calendar: CourtCalendar) -> 
 
 def _print_data(report: ConformanceReport, wf: Workflow) -> None:
     from sop_runtime.cli.common import say
-    from sop_runtime.cli.render import step_name
+    from sop_runtime.cli.event_text import step_name
 
     if report.unmapped:
         say(tr("Aktivitas tanpa pemetaan (tidak diputar): {a}",
