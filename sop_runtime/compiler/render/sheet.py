@@ -27,7 +27,7 @@ from html import escape
 
 from sop_runtime.compiler.geometry import Params, Rows
 from sop_runtime.compiler.layout import Layout, layout
-from sop_runtime.compiler.render_svg import (
+from sop_runtime.compiler.render.svg import (
     FONT_STACK,
     SVG_CSS,
     edge_svg,
