@@ -15,6 +15,9 @@ row holds an inline SVG whose viewBox is that row's stretch of the drawing, so s
 arrows stay aligned with the text of their row, and a page break between two rows cuts the
 drawing exactly at the row border. Row heights are estimated from the text; should a browser
 need a taller row, the band stretches with it (lines stay connected).
+
+The page is ``templates/sheet.html`` (its style ``templates/sheet.css``); this module works
+out what the template cannot: the column widths, the row heights and each row's band.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from datetime import date
-from html import escape
+
+from markupsafe import Markup
 
 from sop_runtime.compiler.geometry import Params, Rows
 from sop_runtime.compiler.layout import Layout, layout
@@ -38,8 +42,10 @@ from sop_runtime.compiler.render.svg import (
 from sop_runtime.compiler.textfit import wrap
 from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
 from sop_runtime.definition.models import Item, StepKind
-from sop_runtime.i18n import current_lang, tr
+from sop_runtime.i18n import tr
+from sop_runtime.templating import template
 
+TEMPLATES = "compiler/render/templates"
 PAGE_W = 1040.0  # px of content on A4 landscape with 10 mm margins (277 mm at 96 dpi)
 _TEXT_COLS = {"no": 28.0, "kegiatan": 170.0, "kelengkapan": 112.0, "waktu": 66.0,
               "output": 114.0, "keterangan": 150.0}
@@ -108,6 +114,20 @@ def sheet_layout(wf: Workflow) -> Layout:
     return _fit(wf)[1]
 
 
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One kegiatan's row of the procedure table, its numbers worked out."""
+
+    node: Node
+    height: str
+    band: Markup
+    inputs: list[str]
+    outputs: list[str]
+    waktu: str
+    waktu_muted: bool
+    notes: list[str]
+
+
 def render_html(wf: Workflow) -> str:
     """The printable SOP sheet of ``wf``."""
     sheet, lay = _fit(wf)
@@ -116,28 +136,21 @@ def render_html(wf: Workflow) -> str:
     rows = Rows.stack([_row_height(n, ns, sheet)
                        for n, ns in zip(wf.nodes, notes, strict=True)])
     prefix = f"sop-{wf.sop_id}"
-    ident = wf.document.identitas
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{current_lang()}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>SOP {escape(ident.nomor)} — {escape(ident.nama)}</title>",
-        f"<style>{_CSS}\nsvg.band {{ font-family: {FONT_STACK}; }}\n{SVG_CSS}</style>",
-        "</head>",
-        f'<body data-sop="{escape(wf.sop_id)}" data-version="{escape(wf.version)}">',
-        '<svg class="defs" width="0" height="0" aria-hidden="true">'
-        f"{svg_defs(prefix)}</svg>",
-        _identity(wf),
-        _procedure(wf, sheet, lay, rows, notes, prefix),
-        _service_standard(wf),
-        _sources(wf),
-        _footer(wf),
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(parts) + "\n"
+    widths = [sheet.cols["no"], sheet.cols["kegiatan"], *lay.col_width,
+              *(sheet.cols[k] for k in ("kelengkapan", "waktu", "output", "keterangan"))]
+    per_row = _routes_per_row(lay, rows)
+    table = []
+    for i, node in enumerate(wf.nodes):
+        waktu = _waktu(node)
+        table.append(_Row(node=node, height=_px(rows.heights[i]),
+                          band=Markup(_band(lay, rows, i, per_row[i], prefix)),
+                          inputs=_items(node.inputs), outputs=_items(node.outputs),
+                          waktu=waktu, waktu_muted=node.limit is None and bool(waktu),
+                          notes=notes[i]))
+    return template(TEMPLATES, "sheet.html").render(
+        wf=wf, rows=table, widths=[_px(w) for w in widths], total=_px(sum(widths)),
+        date=_date, defs=Markup(svg_defs(prefix)), font_stack=Markup(FONT_STACK),
+        svg_css=Markup(SVG_CSS))
 
 
 # --------------------------------------------------------------------------- identity
@@ -154,66 +167,6 @@ def _date(d: date | None) -> str:
     month = tr(_MONTHS_ID[d.month - 1], _MONTHS_EN[d.month - 1])
     return f"{d.day} {month} {d.year}"
 
-
-def _list(items: list[str] | tuple[str, ...], *, numbered: bool = True) -> str:
-    if not items:
-        return "-"
-    if len(items) == 1:
-        return escape(items[0])
-    tag = "ol" if numbered else "ul"
-    return f"<{tag}>" + "".join(f"<li>{escape(i)}</li>" for i in items) + f"</{tag}>"
-
-
-def _identity(wf: Workflow) -> str:
-    ident = wf.document.identitas
-    signer = ident.disahkan_oleh
-    dots = "." * 48
-    nama = (f'<span class="signer">{escape(signer.nama)}</span>' if signer.nama
-            else f'<span class="dots">{dots}</span>')
-    nip = escape(signer.nip) if signer.nip else f'<span class="dots">{"." * 40}</span>'
-    right = [
-        (tr("Nomor SOP", "SOP number"), escape(ident.nomor)),
-        (tr("Tanggal Pembuatan", "Date drawn up"), _date(ident.tanggal_pembuatan)),
-        (tr("Tanggal Revisi", "Date revised"), _date(ident.tanggal_revisi)),
-        (tr("Tanggal Efektif", "Effective date"), _date(ident.tanggal_efektif)),
-        (tr("Disahkan oleh", "Approved by"),
-         f'<div>{escape(signer.jabatan)}</div><div class="sign-space"></div>'
-         f"<div>{nama}</div><div>NIP. {nip}</div>"),
-        (tr("Nama SOP", "SOP name"), f"<strong>{escape(ident.nama)}</strong>"),
-    ]
-    court = escape(ident.satuan_kerja.upper())
-    ma = tr("MAHKAMAH AGUNG REPUBLIK INDONESIA", "SUPREME COURT OF THE REPUBLIC OF INDONESIA")
-    sop = tr("STANDAR OPERASIONAL PROSEDUR", "STANDARD OPERATING PROCEDURE")
-    head = [
-        '<section class="identitas">',
-        '<table class="ident">',
-        '<colgroup><col style="width:46%"><col style="width:17%"><col></colgroup>',
-        f'<tr><td class="kop" rowspan="{len(right)}">',
-        '<div class="logo" aria-label="logo"></div>',
-        f'<div class="ma">{ma}</div>',
-        f'<div class="court">{court}</div>',
-        f'<div class="sop-title">{sop}</div>',
-        f'<div class="sop-name">{escape(ident.nama.upper())}</div>',
-        "</td>",
-    ]
-    body = []
-    for i, (label, value) in enumerate(right):
-        body.append(("" if i == 0 else "<tr>") + f'<th class="key">{label}</th>'
-                    f'<td class="val">{value}</td></tr>')
-    pairs = [
-        (tr("Dasar Hukum", "Legal basis"), _list(ident.dasar_hukum),
-         tr("Kualifikasi Pelaksana", "Performer qualifications"),
-         _list(ident.kualifikasi_pelaksana)),
-        (tr("Keterkaitan", "Related SOPs"), _list(ident.keterkaitan),
-         tr("Peralatan/Perlengkapan", "Equipment"), _list(ident.peralatan)),
-        (tr("Peringatan", "Warning"), escape(ident.peringatan),
-         tr("Pencatatan dan Pendataan", "Recording and data"), _list(ident.pencatatan)),
-    ]
-    lower = ['<table class="ident2"><colgroup><col style="width:50%"><col></colgroup>']
-    for a, va, b, vb in pairs:
-        lower.append(f"<tr><th>{a}</th><th>{b}</th></tr><tr><td>{va}</td><td>{vb}</td></tr>")
-    lower.append("</table>")
-    return "\n".join([*head, *body, "</table>", *lower, "</section>"])
 
 
 # --------------------------------------------------------------------------- procedure
@@ -328,61 +281,6 @@ def _row_height(node: Node, notes: list[str], sheet: _Sheet) -> float:
     return max(sheet.params.row_min, max(heights) + _PAD)
 
 
-def _cell_list(texts: list[str]) -> str:
-    if not texts:
-        return ""
-    if len(texts) == 1:
-        return escape(texts[0])
-    return "<ul>" + "".join(f"<li>{escape(t)}</li>" for t in texts) + "</ul>"
-
-
-def _procedure(wf: Workflow, sheet: _Sheet, lay: Layout, rows: Rows,
-               notes: list[list[str]], prefix: str) -> str:
-    n_roles = len(wf.roles)
-    widths = [sheet.cols["no"], sheet.cols["kegiatan"], *lay.col_width,
-              *(sheet.cols[k] for k in ("kelengkapan", "waktu", "output", "keterangan"))]
-    cols = [f'<col style="width:{_px(w)}px">' for w in widths]
-    total = sum(widths)
-    head = [
-        f'<section class="prosedur"><table class="proc" style="width:{_px(total)}px">',
-        "<colgroup>" + "".join(cols) + "</colgroup>",
-        "<thead>",
-        "<tr>"
-        f'<th rowspan="2" class="c-no">{tr("No", "No")}</th>'
-        f'<th rowspan="2">{tr("Kegiatan", "Activity")}</th>'
-        f'<th colspan="{n_roles}">{tr("Pelaksana", "Performer")}</th>'
-        f'<th colspan="3">{tr("Mutu Baku", "Quality standard")}</th>'
-        f'<th rowspan="2">{tr("Keterangan", "Remarks")}</th>'
-        "</tr>",
-        "<tr>" + "".join(f'<th class="role" data-role="{escape(r.id)}">{escape(r.nama)}</th>'
-                         for r in wf.roles)
-        + f'<th>{tr("Kelengkapan", "Inputs")}</th><th>{tr("Waktu", "Time")}</th>'
-          f'<th>{tr("Output", "Output")}</th></tr>',
-        "</thead>",
-        "<tbody>",
-    ]
-    per_row = _routes_per_row(lay, rows)
-    body = []
-    for i, node in enumerate(wf.nodes):
-        ket = escape(node.keterangan) if node.keterangan else ""
-        if notes[i]:
-            ket += '<div class="auto">' + "<br>".join(escape(x) for x in notes[i]) + "</div>"
-        waktu = _waktu(node)
-        waktu_html = (f'<span class="muted">{escape(waktu)}</span>'
-                      if node.limit is None and waktu else escape(waktu))
-        body.append(
-            f'<tr data-step="{escape(node.id)}" style="height:{_px(rows.heights[i])}px">'
-            f'<td class="c-no">{node.no}</td>'
-            f'<td class="c-keg">{escape(node.kegiatan)}</td>'
-            f'<td class="lanes" colspan="{n_roles}">{_band(lay, rows, i, per_row[i], prefix)}</td>'
-            f"<td>{_cell_list(_items(node.inputs))}</td>"
-            f'<td class="c-waktu">{waktu_html}</td>'
-            f"<td>{_cell_list(_items(node.outputs))}</td>"
-            f'<td class="c-ket">{ket}</td>'
-            "</tr>")
-    return "\n".join([*head, *body, "</tbody></table></section>"])
-
-
 def _px(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
@@ -416,92 +314,3 @@ def _band(lay: Layout, rows: Rows, i: int, routes: list[int], prefix: str) -> st
               for k in routes if (r := lay.routes[k]).label and r.label.y.row == i]
     parts.append("</svg>")
     return "".join(parts)
-
-
-# --------------------------------------------------------------------------- the rest
-
-
-def _service_standard(wf: Workflow) -> str:
-    std = wf.document.standar_pelayanan
-    if std is None:
-        return ""
-    rows = [
-        (tr("Persyaratan", "Requirements"), _list(std.persyaratan)),
-        (tr("Sarana dan Prasarana", "Facilities"), _list(std.sarana_prasarana)),
-        (tr("Biaya", "Fees"), escape(std.biaya)),
-        (tr("Waktu Pelayanan", "Service time"),
-         escape(std.waktu_pelayanan.describe()) if std.waktu_pelayanan else "-"),
-        (tr("Produk Pelayanan", "Service products"), _list(std.produk)),
-        (tr("Pengaduan", "Complaints"), escape(std.pengaduan)),
-    ]
-    body = "".join(f'<tr><th class="key">{k}</th><td>{v}</td></tr>' for k, v in rows)
-    return (f'<section class="standar"><h2>{tr("Standar Pelayanan", "Service standard")}</h2>'
-            f'<table class="std"><colgroup><col style="width:22%"><col></colgroup>{body}'
-            "</table></section>")
-
-
-def _sources(wf: Workflow) -> str:
-    items = []
-    for s in wf.document.sumber:
-        note = f'<div class="muted">{escape(s.catatan)}</div>' if s.catatan else ""
-        items.append(f"<li><strong>{escape(s.pengadilan)}</strong>: {escape(s.judul)}<br>"
-                     f'<a href="{escape(s.url)}">{escape(s.url)}</a>{note}</li>')
-    return (f'<section class="sumber"><h2>{tr("Sumber", "Sources")}</h2>'
-            f'<ol>{"".join(items)}</ol></section>')
-
-
-def _footer(wf: Workflow) -> str:
-    return (f'<footer>{escape(wf.document.identitas.nomor)} · '
-            f'{tr("versi", "version")} <code>{escape(wf.short_version)}</code> · '
-            f"{escape(wf.sop_id)}</footer>")
-
-
-_CSS = """
-@page { size: A4 landscape; margin: 10mm; }
-* { box-sizing: border-box; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 16px; color: #111; background: #fff;
-       font: 11px/1.3 Arial, 'Liberation Sans', Helvetica, 'DejaVu Sans', sans-serif; }
-@media print { body { margin: 0; } }
-table { border-collapse: collapse; }
-th, td { border: 1px solid #222; vertical-align: top; padding: 4px 5px; text-align: left; }
-ol, ul { margin: 0; padding-left: 16px; }
-.muted { color: #666; }
-.dots { letter-spacing: 1px; color: #333; }
-section { margin-bottom: 14px; width: max-content; max-width: 100%; }
-.identitas { width: 100%; max-width: 1040px; break-after: page; }
-.ident, .ident2 { width: 100%; table-layout: fixed; }
-.ident2 { border-top: none; }
-.ident2 th { background: #eceff3; text-align: center; }
-.kop { text-align: center; vertical-align: middle; padding: 14px; }
-.logo { width: 64px; height: 64px; margin: 0 auto 8px; border: 1px dashed #bbb;
-         border-radius: 50%; }
-.ma { font-weight: bold; font-size: 13px; }
-.court { font-weight: bold; font-size: 15px; margin-top: 2px; }
-.sop-title { margin-top: 14px; font-size: 11px; letter-spacing: .5px; }
-.sop-name { margin-top: 4px; font-weight: bold; font-size: 14px; }
-.key { width: 17%; background: #f6f7f9; font-weight: bold; }
-.sign-space { height: 46px; }
-.signer { font-weight: bold; text-decoration: underline; }
-.proc { table-layout: fixed; font-size: 10px; line-height: 13px; }
-.proc thead th { background: #eceff3; text-align: center; vertical-align: middle;
-                 font-weight: bold; }
-.proc tbody tr { break-inside: avoid; page-break-inside: avoid; }
-.proc td { padding: 4px 5px; word-wrap: break-word; }
-.proc ul { padding-left: 12px; }
-.c-no { text-align: center !important; }
-.c-waktu { text-align: center; overflow-wrap: normal !important; }
-.c-ket .auto { color: #444; font-size: 9px; line-height: 12px; margin-top: 2px; }
-td.lanes { position: relative; padding: 0; }
-svg.band { position: absolute; left: 0; top: 0; width: 100%; height: 100%; display: block;
-           overflow: hidden; }
-.lane-border { stroke: #222; stroke-width: 1; vector-effect: non-scaling-stroke; }
-svg.defs { position: absolute; width: 0; height: 0; overflow: hidden; }
-h2 { font-size: 13px; margin: 10px 0 6px; text-transform: uppercase; }
-.standar { width: 100%; max-width: 1040px; break-before: page; }
-.std { width: 100%; table-layout: fixed; }
-.sumber { max-width: 1040px; }
-.sumber li { margin-bottom: 4px; }
-.sumber a { color: #0b4f9c; word-break: break-all; }
-footer { margin-top: 12px; font-size: 9px; color: #666; }
-"""
