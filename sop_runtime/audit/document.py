@@ -3,8 +3,9 @@ one family: the court's letterhead, the title and its facts, running heads, page
 ("Halaman X dari Y"), the seal box and the place for the signature.
 
 One self-contained HTML page: it prints on A4 from a browser, and WeasyPrint renders the same
-page as the PDF (page margin boxes give the running heads and the page numbers there). Every
-text from the database is escaped here or by the caller; nothing is scripted.
+page as the PDF (page margin boxes give the running heads and the page numbers there). The
+pages are autoescaped templates (``audit/templates``): the frame ``_frame.html``, the
+pieces ``_macros.html`` and the style ``report.css``; nothing is scripted.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from html import escape
+from typing import Any
+
+from markupsafe import Markup, escape
 
 from sop_runtime.i18n import tr
+from sop_runtime.templating import template
 
 _MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
               "September", "Oktober", "November", "Desember")
@@ -65,10 +69,11 @@ class Names:
         return ", ".join(sorted(self.role(r) for r in self.held.get(username, ())))
 
 
-def when_html(moment: datetime | None, tz: tzinfo) -> str:
+def when_html(moment: datetime | None, tz: tzinfo) -> Markup:
     """:func:`when` for a narrow table cell: it may wrap between the date and the time."""
     date_part, _, rest = when(moment, tz).partition(" ")
-    return escape(date_part) + (" " + escape(rest).replace(" ", "&nbsp;") if rest else "")
+    return escape(date_part) + (" " + escape(rest).replace(" ", Markup("&nbsp;"))
+                                if rest else "")
 
 
 def when(moment: datetime | None, tz: tzinfo, *, seconds: bool = False) -> str:
@@ -133,6 +138,19 @@ def _css_string(text: str) -> str:
     return '"' + out.replace("<", "\\3C ").replace(">", "\\3E ") + '"'
 
 
+def render(name: str, head: Letterhead, *, title: str, subtitle: str, signed: bool = True,
+           **context: Any) -> str:
+    """The report ``audit/templates/<name>`` in the frame (``_frame.html``): letterhead,
+    ``title`` and ``subtitle``, its body, then its closing kept on one page with the
+    signature (none when not ``signed``: a document the system issues, such as the
+    e-SKUM)."""
+    footer = tr("Dibuat oleh sop-runtime", "Made by sop-runtime")
+    pages = tr('"Halaman " counter(page) " dari " counter(pages)',
+               '"Page " counter(page) " of " counter(pages)')
+    return template(f"audit/templates/{name}").render(
+        head=head, title=title, subtitle=subtitle, signed=signed, footer=_css_string(footer),
+        pages=pages, when=when, when_html=when_html, gap=gap, long_date=long_date,
+        place=place, nip=nip, **context)
 _BASE_CSS = """
 @page {
   size: A4; margin: 19mm 14mm 17mm;

@@ -25,5 +25,5 @@ def render_index(workflows: Iterable[Workflow], court_name: str) -> str:
                  steps=len(wf.nodes), limit=wf.service_limit.text if wf.service_limit else "-",
                  sop_id=wf.sop_id, version=wf.short_version)
             for wf in sorted(workflows, key=lambda w: w.document.identitas.nomor)]
-    return template("compiler/render/templates", "index.html").render(
+    return template("compiler/render/templates/index.html").render(
         rows=rows, court_name=court_name)

@@ -147,7 +147,7 @@ def render_html(wf: Workflow) -> str:
                           inputs=_items(node.inputs), outputs=_items(node.outputs),
                           waktu=waktu, waktu_muted=node.limit is None and bool(waktu),
                           notes=notes[i]))
-    return template(TEMPLATES, "sheet.html").render(
+    return template(f"{TEMPLATES}/sheet.html").render(
         wf=wf, rows=table, widths=[_px(w) for w in widths], total=_px(sum(widths)),
         date=_date, defs=Markup(svg_defs(prefix)), font_stack=Markup(FONT_STACK),
         svg_css=Markup(SVG_CSS))
