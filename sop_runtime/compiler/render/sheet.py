@@ -34,10 +34,13 @@ from sop_runtime.compiler.layout import Layout, layout
 from sop_runtime.compiler.render.svg import (
     FONT_STACK,
     SVG_CSS,
-    edge_svg,
-    label_svg,
+    EdgeView,
+    LabelView,
+    SymbolView,
+    edge_view,
+    label_view,
     svg_defs,
-    symbol_svg,
+    symbol_view,
 )
 from sop_runtime.compiler.textfit import wrap
 from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
@@ -120,7 +123,7 @@ class _Row:
 
     node: Node
     height: str
-    band: Markup
+    band: _Band
     inputs: list[str]
     outputs: list[str]
     waktu: str
@@ -143,13 +146,13 @@ def render_html(wf: Workflow) -> str:
     for i, node in enumerate(wf.nodes):
         waktu = _waktu(node)
         table.append(_Row(node=node, height=_px(rows.heights[i]),
-                          band=Markup(_band(lay, rows, i, per_row[i], prefix)),
+                          band=_band(lay, rows, i, per_row[i], prefix),
                           inputs=_items(node.inputs), outputs=_items(node.outputs),
                           waktu=waktu, waktu_muted=node.limit is None and bool(waktu),
                           notes=notes[i]))
     return template(f"{TEMPLATES}/sheet.html").render(
         wf=wf, rows=table, widths=[_px(w) for w in widths], total=_px(sum(widths)),
-        date=_date, defs=Markup(svg_defs(prefix)), font_stack=Markup(FONT_STACK),
+        date=_date, defs=svg_defs(prefix), font_stack=Markup(FONT_STACK),
         svg_css=Markup(SVG_CSS))
 
 
@@ -298,19 +301,25 @@ def _routes_per_row(lay: Layout, rows: Rows) -> list[list[int]]:
     return out
 
 
-def _band(lay: Layout, rows: Rows, i: int, routes: list[int], prefix: str) -> str:
+@dataclass(frozen=True, slots=True)
+class _Band:
+    """A row's stretch of the flowchart (drawn by the ``band`` macro of ``_shapes.svg``)."""
+
+    top: str
+    bottom: str
+    w: str
+    h: str
+    borders: list[str]
+    edges: list[EdgeView]
+    symbol: SymbolView
+    labels: list[LabelView]
+
+
+def _band(lay: Layout, rows: Rows, i: int, routes: list[int], prefix: str) -> _Band:
     top, h = rows.tops[i], rows.heights[i]
-    w = lay.width
-    parts = [
-        f'<svg class="band sop-flowchart" viewBox="0 {_px(top)} {_px(w)} {_px(h)}" '
-        f'preserveAspectRatio="none" width="{_px(w)}" height="{_px(h)}">'
-    ]
-    for x in lay.col_left[1:]:
-        parts.append(f'<line class="lane-border" x1="{_px(x)}" y1="{_px(top)}" '
-                     f'x2="{_px(x)}" y2="{_px(top + h)}"/>')
-    parts += [edge_svg(lay.routes[k], rows, prefix) for k in routes]
-    parts.append(symbol_svg(lay.boxes[i], rows, text=False))
-    parts += [label_svg(r.label, rows, r.transition.kind)
-              for k in routes if (r := lay.routes[k]).label and r.label.y.row == i]
-    parts.append("</svg>")
-    return "".join(parts)
+    return _Band(top=_px(top), bottom=_px(top + h), w=_px(lay.width), h=_px(h),
+                 borders=[_px(x) for x in lay.col_left[1:]],
+                 edges=[edge_view(lay.routes[k], rows, prefix) for k in routes],
+                 symbol=symbol_view(lay.boxes[i], rows, text=False),
+                 labels=[label_view(r.label, rows, r.transition.kind)
+                         for k in routes if (r := lay.routes[k]).label and r.label.y.row == i])
