@@ -8,8 +8,10 @@ used: capsule (``rect`` with ``rx``), process (``rect``), decision and off-page 
 ``class="sym sym-<symbol>"`` and ``data-step`` so tests and web pages can find it; its full
 kegiatan is in a ``<title>`` for hover.
 
-The drawing pieces (:func:`symbol_svg`, :func:`edge_svg`, :func:`label_svg`,
-:func:`svg_defs`) are shared with the HTML sheet.
+The drawing is ``templates/flowchart.svg``; its pieces are the macros of
+``templates/_shapes.svg``, shared with the HTML sheet's bands. This module places them:
+:func:`symbol_view`, :func:`edge_view` and :func:`label_view` turn the layout into the
+coordinates and texts the macros draw (escaping is the templates' job).
 """
 
 from __future__ import annotations
