@@ -11,7 +11,7 @@ above::
     engine       engine                       (pure decide/apply)
     model        compiler, worktime
     definition   definition                   (the official form, as loaded)
-    utilities    errors, i18n, isotime, problems, files, textcheck, gcpause
+    utilities    errors, i18n, isotime, problems, files, textcheck, gcpause, templating
 
 Besides:
 - the interfaces reach the store only through the service: cli, web, flows and demo import
@@ -62,7 +62,8 @@ CONTRACT = Contract(
         ("engine",),
         ("compiler", "worktime"),
         ("definition",),
-        ("errors", "i18n", "isotime", "problems", "files", "textcheck", "gcpause"),
+        ("errors", "i18n", "isotime", "problems", "files", "textcheck", "gcpause",
+         "templating"),
     ),
     forbidden={part: ("store",) for part in ("cli", "web", "flows", "demo")},
     pure=("engine",),
