@@ -24,8 +24,8 @@ from sop_runtime.compiler.compile import compile_document  # noqa: E402
 from sop_runtime.compiler.library import compile_source, load_library  # noqa: E402
 from sop_runtime.definition.loader import validate_as  # noqa: E402
 from sop_runtime.definition.models import SopDocument  # noqa: E402
+from sop_runtime.definition.synthetic_sop import synthetic_dict  # noqa: E402
 from sop_runtime.definition.yamlsource import load_yaml  # noqa: E402
-from sop_runtime.synthetic import synthetic_dict  # noqa: E402
 
 QUICK = os.environ.get("SOP_BENCH_QUICK") == "1"
 RUNS = 5 if QUICK else 30

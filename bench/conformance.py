@@ -27,7 +27,7 @@ from _common import DEFINITIONS, QUICK, ROUTES_FILE, machine, table
 from sop_runtime.compiler.library import load_library
 from sop_runtime.conformance.check import ConformanceReport, check
 from sop_runtime.conformance.mapping import load_mapping
-from sop_runtime.conformance.synthetic import MUTATIONS, Generator, Row, load_routes
+from sop_runtime.conformance.synthetic_log import MUTATIONS, Generator, Row, load_routes
 from sop_runtime.gcpause import gc_paused
 
 SOP = "legalisasi-waarmerking"

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sop_runtime.compiler.library import load_library
-from sop_runtime.conformance.synthetic import MUTATIONS, Generator, load_routes
+from sop_runtime.conformance.synthetic_log import MUTATIONS, Generator, load_routes
 
 ROOT = Path(__file__).resolve().parent.parent
 SOP = "taksiran-panjar-skum"

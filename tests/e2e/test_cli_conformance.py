@@ -21,7 +21,7 @@ from xml.sax.saxutils import quoteattr
 import pytest
 import yaml
 
-from sop_runtime.conformance.synthetic import MUTATIONS, Generator, Row, load_routes
+from sop_runtime.conformance.synthetic_log import MUTATIONS, Generator, Row, load_routes
 from tests.conftest import ROOT
 from tests.e2e.court import Court, new_court
 from tests.unit.enginekit import court as court_file

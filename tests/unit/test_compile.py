@@ -11,8 +11,8 @@ from sop_runtime.compiler.compile import compile_document
 from sop_runtime.compiler.workflow import EdgeKind
 from sop_runtime.definition.loader import validate_as
 from sop_runtime.definition.models import SopDocument, StepKind, Symbol
+from sop_runtime.definition.synthetic_sop import synthetic_dict, synthetic_document
 from sop_runtime.definition.yamlsource import load_yaml
-from sop_runtime.synthetic import synthetic_dict, synthetic_document
 
 
 def _compile(data: dict[str, Any]) -> Any:

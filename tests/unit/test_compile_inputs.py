@@ -11,9 +11,9 @@ from sop_runtime.compiler.compile import compile_document
 from sop_runtime.compiler.inputs import edit_distance
 from sop_runtime.compiler.library import load_library
 from sop_runtime.definition.models import SopDocument
+from sop_runtime.definition.synthetic_sop import synthetic_dict
 from sop_runtime.i18n import set_lang
 from sop_runtime.problems import Problem
-from sop_runtime.synthetic import synthetic_dict
 from tests.conftest import DEFINITIONS
 
 

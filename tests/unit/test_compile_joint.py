@@ -15,7 +15,7 @@ from sop_runtime.compiler.library import compile_source
 from sop_runtime.compiler.render_html import render_html
 from sop_runtime.compiler.workflow import Condition, EdgeKind
 from sop_runtime.definition.models import SopDocument
-from sop_runtime.synthetic import synthetic_dict
+from sop_runtime.definition.synthetic_sop import synthetic_dict
 from tests.unit.enginekit import inline_document
 
 # synthetic_dict(6)'s version before the keys existed: it must never change

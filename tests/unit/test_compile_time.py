@@ -7,8 +7,8 @@ from typing import Any
 from sop_runtime.compiler.compile import compile_document
 from sop_runtime.compiler.graph import longest_path
 from sop_runtime.definition.models import SopDocument
+from sop_runtime.definition.synthetic_sop import synthetic_dict
 from sop_runtime.i18n import set_lang
-from sop_runtime.synthetic import synthetic_dict
 
 
 def _step(no: int, waktu: Any, **extra: Any) -> dict[str, Any]:
