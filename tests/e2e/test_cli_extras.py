@@ -74,3 +74,17 @@ def test_with_the_extra_installed_the_command_goes_on(tmp_path: Path) -> None:
                     tmp_path=tmp_path)
     assert r.returncode == 1 and "PREFECT_API_URL" in r.stderr
     assert "sop-runtime[" not in r.stderr
+
+
+def test_the_core_plays_the_demo_day_without_any_extra(tmp_path: Path) -> None:
+    """Nothing on the core's path imports an extra: the demo day (cases, supervision, the
+    sweep, verify) and the HTML report run with all of them hidden."""
+    hidden = "fastapi,starlette,uvicorn,multipart,python_multipart,prefect,weasyprint"
+    r = sop_without(hidden, "demo", "--definitions", str(ROOT / "definitions"),
+                    tmp_path=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Log utuh: 125 peristiwa dalam 9 perkara" in " ".join(r.stdout.split())
+    r = sop_without(hidden, "report", "case", "SNN-2026-00001", "--html", "perkara.html",
+                    tmp_path=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "SNN-2026-00001" in (tmp_path / "perkara.html").read_text()
