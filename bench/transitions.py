@@ -237,7 +237,7 @@ def regimes(r: Result) -> str:
 def check(rt: Runtime, bare: Engine) -> None:
     """The run did what it says: every case completed, no deviation, the chain verifies,
     and the ceiling's database holds the same log."""
-    from sop_runtime.service import views
+    from sop_runtime.service import integrity
 
     with rt.engine.connect() as conn:
         open_cases = conn.exec_driver_sql(
@@ -246,14 +246,14 @@ def check(rt: Runtime, bare: Engine) -> None:
         log = conn.exec_driver_sql("SELECT count(*), max(hash) FROM events").one()
     with bare.connect() as conn:
         bare_log = conn.exec_driver_sql("SELECT count(*), max(hash) FROM events").one()
-    report = views.verify(rt)
+    report = integrity.verify(rt)
     problems = []
     if open_cases:
         problems.append(f"{open_cases} cases not completed")
     if found:
         problems.append(f"deviations recorded: {found}")
     if not report.ok:
-        problems.append(f"verify failed: {report.first_break}")
+        problems.append(f"verify failed: {report.chain.first_break}")
     if tuple(log) != tuple(bare_log):
         problems.append(f"the ceiling wrote another log: {tuple(bare_log)} vs {tuple(log)}")
     if problems:

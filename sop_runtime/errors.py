@@ -1,13 +1,55 @@
-"""Errors raised by sop-runtime.
+"""Errors raised by sop-runtime: one tree, each class carrying its kind.
 
-Hierarchy::
+Every error the product raises to a user on purpose is a :class:`SopRuntimeError`. Its class
+attribute ``kind`` says what it means for whoever asked, whatever the interface, and the CLI's
+exit code and the web's HTTP status follow from it (``sop_runtime.cli.app.exit_code``,
+``sop_runtime.web.app``): ``refused`` (the procedure refused it; the attempt is recorded),
+``conflict`` (the case moved meanwhile: reload), ``not_found`` (an unknown name, or a command
+the rules reject as impossible), ``not_allowed`` (not this user's to do; nothing recorded),
+``damaged`` (a stored record was edited or damaged outside the product: run ``sop verify``),
+``problem`` (anything else the user can fix). A subclass inherits its parent's kind unless it
+says otherwise; renaming or moving a class changes nothing of how it is answered.
 
-    SopRuntimeError                 root: every error the product raises on purpose
-    ├── DefinitionError             a definition (or the court file) cannot be used;
-    │                               carries every Problem found, with file:line:col
-    ├── NotFoundError               a named SOP, file or object does not exist
-    └── Damaged                     a stored record no longer matches what it was sealed
-                                    or hashed as (tampering or damage): run ``sop verify``
+The whole tree (``tests/unit/test_errors.py`` finds every subclass in the package and checks
+it is here, with this kind, exit code and status)::
+
+    class                module                            kind         exit  HTTP
+    SopRuntimeError      sop_runtime.errors                problem      1     422
+    DefinitionError      sop_runtime.errors                problem      1     400
+    NotFoundError        sop_runtime.errors                not_found    2     404
+    Withheld             sop_runtime.service.confidential  not_found    2     404
+    Damaged              sop_runtime.errors                damaged      1     500
+    ActionError          sop_runtime.actions               problem      1     422
+    PdfUnavailable       sop_runtime.audit.pdf             problem      1     422
+    LogError             sop_runtime.conformance.readers   problem      1     422
+    CommandRejected      sop_runtime.engine.rejections     not_found    2     422
+    StaleAction          sop_runtime.engine.rejections     conflict     3     409
+    ServerDidNotStart    sop_runtime.flows.server          problem      1     422
+    WeakPassword         sop_runtime.service.auth          problem      1     422
+    Refused              sop_runtime.service.cases         refused      4     403
+    NotAllowed           sop_runtime.service.people        not_allowed  1     403
+    NotInitialised       sop_runtime.service.ready         not_found    2     422
+    TooManyTries         sop_runtime.service.signin        problem      1     422
+    StoreError           sop_runtime.store.errors          problem      1     422
+    ConcurrencyConflict  sop_runtime.store.errors          conflict     3     409
+    DatabaseUnavailable  sop_runtime.store.errors          problem      1     422
+    ApiError             sop_runtime.web.deps              problem      1     own
+    SignInNeeded         sop_runtime.web.deps              problem      1     401
+
+Parents: ``Withheld`` is a ``NotFoundError``, ``StaleAction`` a ``CommandRejected``,
+``ConcurrencyConflict`` and ``DatabaseUnavailable`` are each a ``StoreError``, ``SignInNeeded`` an
+``ApiError``; the rest are direct children of ``SopRuntimeError``. ``DefinitionError``
+carries every Problem found, with file:line:col, and the CLI prints them one a line. An
+``ApiError`` carries its own status (``own``); the pages send a ``SignInNeeded`` browser to
+the sign-in page, and the sign-in page answers ``TooManyTries`` with 429 and Retry-After.
+
+Not in the tree, because none reaches a user as such (each is caught and turned into one
+above, a Problem, or a value pydantic reports): ``TimeLimitError`` and ``NaiveDatetimeError``
+(each a ``ValueError`` for the validators), ``YamlError`` and ``yamlbuild.Refused`` (become
+Problems), ``UnknownEventType`` (a stored event of no known type), ``DemoFailed`` (the demo's
+own report), ``conformance.synthetic_log._NoSpot`` (a search's dead end), and
+``InvalidTransition``: a log the engine cannot fold is a bug or damage the CLI names in its
+own line (``run sop verify``), never a user's mistake.
 
 Interfaces catch ``SopRuntimeError`` and print its message; anything else is a bug.
 """
@@ -15,12 +57,19 @@ Interfaces catch ``SopRuntimeError`` and print its message; anything else is a b
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import ClassVar, Literal
 
 from sop_runtime.problems import Problem
+
+Kind = Literal["refused", "conflict", "not_found", "not_allowed", "damaged", "problem"]
+KINDS: tuple[Kind, ...] = ("refused", "conflict", "not_found", "not_allowed", "damaged",
+                           "problem")
 
 
 class SopRuntimeError(Exception):
     """Root of the errors sop-runtime raises on purpose."""
+
+    kind: ClassVar[Kind] = "problem"
 
 
 class DefinitionError(SopRuntimeError):
@@ -34,38 +83,16 @@ class DefinitionError(SopRuntimeError):
 class NotFoundError(SopRuntimeError):
     """A named SOP, file or object does not exist."""
 
+    kind: ClassVar[Kind] = "not_found"
+
 
 class Damaged(SopRuntimeError):
     """A stored record no longer matches its hash (edited or damaged outside the product):
     nothing may be decided from it."""
 
-
-def loaded_instance(exc: BaseException, module: str, name: str) -> bool:
-    """Whether ``exc`` is a ``module.name`` (without importing ``module`` if nothing did)."""
-    import sys
-
-    loaded = sys.modules.get(module)
-    cls = getattr(loaded, name, None) if loaded is not None else None
-    return isinstance(cls, type) and isinstance(exc, cls)
+    kind: ClassVar[Kind] = "damaged"
 
 
-def kind_of(exc: SopRuntimeError) -> str:
-    """What an error the product raised means for whoever asked, whatever the interface:
-    ``refused`` (the procedure refused it; the attempt is recorded), ``conflict`` (the case
-    moved meanwhile: reload), ``not_found`` (an unknown name, or a command the rules reject
-    as impossible), ``not_allowed`` (not this user's to do; nothing recorded), ``damaged``
-    (a stored record was edited or damaged outside the product), ``problem``."""
-    if isinstance(exc, Damaged):
-        return "damaged"
-    if loaded_instance(exc, "sop_runtime.service.cases", "Refused"):
-        return "refused"
-    if (loaded_instance(exc, "sop_runtime.store.errors", "ConcurrencyConflict")
-            or loaded_instance(exc, "sop_runtime.engine.rejections", "StaleAction")):
-        return "conflict"
-    if loaded_instance(exc, "sop_runtime.service.people", "NotAllowed"):
-        return "not_allowed"
-    if (isinstance(exc, NotFoundError)
-            or loaded_instance(exc, "sop_runtime.engine.rejections", "CommandRejected")
-            or loaded_instance(exc, "sop_runtime.service.ready", "NotInitialised")):
-        return "not_found"
-    return "problem"
+def kind_of(exc: SopRuntimeError) -> Kind:
+    """What an error the product raised means for whoever asked (see the module's table)."""
+    return exc.kind

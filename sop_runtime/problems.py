@@ -60,7 +60,9 @@ CATALOG: dict[str, tuple[str, str]] = {
              "off-page connector '{label}' {detail}"),
     "E110": ("nomor langkah {no} dipakai lebih dari sekali",
              "step number {no} is used more than once"),
-    "E111": ("langkah {no}: {detail}", "step {no}: {detail}"),
+    # step shapes: a key or pelaksana that does not fit the step's kind (E111, E119-E138)
+    "E111": ("langkah {no}: langkah otomatis wajib punya 'aksi' (modul:fungsi)",
+             "step {no}: an automated step needs an 'aksi' (module:function)"),
     "E112": ("id SOP '{id}' dipakai oleh lebih dari satu berkas ({other})",
              "SOP id '{id}' is used by more than one file ({other})"),
     "E113": ("peran '{role}' tidak ada dalam berkas pengadilan",
@@ -77,6 +79,49 @@ CATALOG: dict[str, tuple[str, str]] = {
              "hanya satu cabang boleh menjadi cabang 'selain itu'",
              "decision at step {no} has more than one branch without 'jika' ({labels}); only "
              "one branch may be the 'otherwise' branch"),
+    "E119": ("langkah {no}: kolom 'pelaksana' wajib diisi",
+             "step {no}: the 'pelaksana' field is required"),
+    "E120": ("langkah {no}: pelaksana sistem atau publik tidak dapat digabung dengan pelaksana "
+             "lain", "step {no}: a sistem or publik pelaksana cannot be combined with other "
+             "roles"),
+    "E121": ("langkah {no}: 'dicatat_oleh' hanya untuk langkah yang dilakukan pihak publik "
+             "(pemohon)", "step {no}: 'dicatat_oleh' is only for steps done by the public "
+             "(the applicant)"),
+    "E122": ("langkah {no}: pelaksana langkah otomatis harus pelaksana 'sistem'",
+             "step {no}: the pelaksana of an automated step must be a 'sistem' role"),
+    "E123": ("langkah {no}: 'aksi' hanya untuk langkah otomatis",
+             "step {no}: 'aksi' is only for automated steps"),
+    "E124": ("langkah {no}: pelaksana sistem hanya untuk langkah otomatis",
+             "step {no}: a sistem pelaksana may only do automated steps"),
+    "E125": ("langkah {no}: langkah sub_sop wajib menyebut 'sop'",
+             "step {no}: a sub_sop step must name its 'sop'"),
+    "E126": ("langkah {no}: SOP tidak boleh memanggil dirinya sendiri",
+             "step {no}: an SOP cannot call itself"),
+    "E127": ("langkah {no}: 'sop' hanya untuk langkah sub_sop",
+             "step {no}: 'sop' is only for sub_sop steps"),
+    "E128": ("langkah {no}: langkah penghubung wajib (dan hanya ia) punya "
+             "'penghubung: {{label, arah}}'", "step {no}: a penghubung step needs (and only it "
+             "may have) 'penghubung: {{label, arah}}'"),
+    "E129": ("langkah {no}: keputusan memakai 'cabang', bukan 'lanjut'",
+             "step {no}: a decision uses 'cabang', not 'lanjut'"),
+    "E130": ("langkah {no}: 'cabang' hanya untuk langkah keputusan",
+             "step {no}: 'cabang' is only for decision steps"),
+    "E131": ("langkah {no}: langkah selesai tidak punya langkah berikutnya",
+             "step {no}: an end step has no next step"),
+    "E132": ("langkah {no}: penghubung keluar berlanjut ke pasangannya, bukan 'lanjut'",
+             "step {no}: an outgoing connector continues at its pair, not at 'lanjut'"),
+    "E133": ("langkah {no}: baris terakhir tabel harus langkah selesai atau menyebut 'lanjut'",
+             "step {no}: the last row must be an end step or name its 'lanjut'"),
+    "E134": ("langkah {no}: 'sejak' butuh batas waktu", "step {no}: 'sejak' needs a time limit"),
+    "E135": ("langkah {no}: 'perpanjangan' butuh batas waktu pada mutu baku",
+             "step {no}: 'perpanjangan' needs a time limit in mutu baku"),
+    "E136": ("langkah {no}: 'perpanjangan' memperpanjang waktu pelayanan, tetapi SOP tidak "
+             "punya standar pelayanan", "step {no}: 'perpanjangan' extends the service time, "
+             "but the SOP has no service standard"),
+    "E137": ("langkah {no}: 'jika_lewat_waktu' tidak berlaku untuk langkah ini",
+             "step {no}: 'jika_lewat_waktu' does not apply to this step"),
+    "E138": ("langkah {no}: batas waktu tidak dapat dihitung sejak langkah itu sendiri",
+             "step {no}: a limit cannot count from the step itself"),
     # --- conformance mapping files (sop conformance --map) ----------------------------
     "E301": ("langkah '{step}' tidak ada di SOP {sop}",
              "step '{step}' does not exist in SOP {sop}"),

@@ -1,6 +1,6 @@
 """Audit: read-only exports of the accountability log (CSV, JSON lines, IEEE XES).
 
-The writers take a stream of :class:`LogRow`; :func:`sop_runtime.audit.export.export`
+The writers take a stream of :class:`LogRow`; :func:`sop_runtime.service.export.export`
 feeds them from a court's database. Chain verification lives with the chain
 (:mod:`sop_runtime.store.chain`) and is offered by :func:`sop_runtime.service.integrity.verify`.
 """

@@ -12,7 +12,7 @@ from sop_runtime.audit.charts import AMBER, BLUE, GREY, RED, Bar, Segment, bars
 from sop_runtime.audit.document import Letterhead, document, facts, seal_box, table, when
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.conformance.check import ConformanceReport
-from sop_runtime.conformance.describe import finding_text, kind_label, step_label
+from sop_runtime.conformance.findings_text import finding_text, kind_label, step_label
 from sop_runtime.i18n import tr
 from sop_runtime.worktime import CourtCalendar
 

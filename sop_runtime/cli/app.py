@@ -23,7 +23,7 @@ from sop_runtime.cli import (
     web,
 )
 from sop_runtime.cli.common import Exit, close_runtimes, fail
-from sop_runtime.errors import DefinitionError, SopRuntimeError, kind_of, loaded_instance
+from sop_runtime.errors import DefinitionError, SopRuntimeError, kind_of
 from sop_runtime.i18n import set_lang, tr
 
 app = typer.Typer(
@@ -142,7 +142,9 @@ def _run(argv: list[str] | None) -> int:
     except Exception as exc:  # a bug: one clear line, the traceback only on request
         if os.environ.get("SOP_DEBUG"):
             raise
-        if loaded_instance(exc, "sop_runtime.engine.state", "InvalidTransition"):
+        from sop_runtime.engine.state import InvalidTransition
+
+        if isinstance(exc, InvalidTransition):
             return _failed(tr(
                 "log perkara tidak konsisten ({e}); jalankan 'sop verify'",
                 "the case's log is inconsistent ({e}); run 'sop verify'", e=exc), Exit.PROBLEMS)

@@ -168,10 +168,10 @@ def export(
         "--case", metavar="CASE", help="Hanya perkara ini / only this case")] = None,
 ) -> None:
     """Ekspor log peristiwa (CSV, JSON lines, XES) / export the event log."""
-    from sop_runtime.audit.export import Format as Kind
-    from sop_runtime.audit.export import export as write
     from sop_runtime.cli.common import say, whole_file
     from sop_runtime.service.confidential import operator
+    from sop_runtime.service.export import Format as Kind
+    from sop_runtime.service.export import export as write
 
     rt = runtime()
     kind = Kind(fmt.value)

@@ -121,7 +121,7 @@ def _print(report: ConformanceReport, wf: Workflow, calendar: CourtCalendar) -> 
     from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.render import step_name
     from sop_runtime.cli.times import show
-    from sop_runtime.conformance.describe import finding_text, kind_label
+    from sop_runtime.conformance.findings_text import finding_text, kind_label
 
     tz = calendar.tz
 

@@ -34,10 +34,10 @@ from sop_runtime.engine import (
     TimerFired,
     TimerWithdrawn,
 )
+from sop_runtime.engine.deviation_text import deviation_label
 from sop_runtime.engine.events import AutomationFailed
 from sop_runtime.i18n import tr
 from sop_runtime.service.evidence import finding_text
-from sop_runtime.service.labels import deviation_label
 from sop_runtime.service.views import joint_progress
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def evidence(values: Any, tz: tzinfo) -> str:
     of the limit passed (``terlambat=2 hari kalender``), other ``*_detik`` (working seconds)
     as hours and minutes."""
     from sop_runtime.i18n import current_lang
-    from sop_runtime.worktime.describe import UNITS, describe_lateness
+    from sop_runtime.worktime.duration_text import UNITS, describe_lateness
 
     values = dict(values)
     unit, amount = str(values.get("satuan", "")), str(values.get("terlambat", ""))

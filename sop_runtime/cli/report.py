@@ -62,8 +62,8 @@ def period(
     from sop_runtime.audit.figures import Timing
     from sop_runtime.cli.common import print_json, say, table_console
     from sop_runtime.cli.times import court_calendar, parse_moment
+    from sop_runtime.engine.deviation_text import deviation_label
     from sop_runtime.i18n import current_lang, set_lang
-    from sop_runtime.service.labels import deviation_label
     from sop_runtime.service.period import period_figures
 
     if lang is not None:

@@ -192,9 +192,9 @@ def deviations(
     from sop_runtime.cli.common import Exit, fail, print_json
     from sop_runtime.cli.times import court_tz, iso, show
     from sop_runtime.engine import DeviationKind
+    from sop_runtime.engine.deviation_text import deviation_label, outcome_label
     from sop_runtime.service import views
     from sop_runtime.service.confidential import operator
-    from sop_runtime.service.labels import deviation_label, outcome_label
 
     if kind is not None and kind not in {str(k) for k in DeviationKind}:
         fail(tr("Jenis penyimpangan '{k}' tidak dikenal; yang ada: {known}",

@@ -3,11 +3,11 @@
 Checks (codes in ``sop_runtime.problems``): duplicate step numbers (E110), exactly one start
 (E101), at least one end (E102), declared pelaksana (E106) and court roles (E113), step and
 SOP references (E107, E108), case-field references (E114), decisions with two or more
-distinctly labelled branches (E105), step-shape rules (E111), paired off-page connectors
-(E109), reachability from the start (E103) and of an end (E104), joins that wait for a step
-not leading into them (E115), joint steps with two roles at least (E116), branch conditions
-on an earlier timed step or a known item (E117) and at most one branch without a condition
-(E118); warnings for process
+distinctly labelled branches (E105), step-shape rules (E111, E119-E138: a key or pelaksana
+that does not fit the step's kind), paired off-page connectors (E109), reachability from the
+start (E103) and of an end (E104), joins that wait for a step not leading into them (E115),
+joint steps with two roles at least (E116), branch conditions on an earlier timed step or a
+known item (E117) and at most one branch without a condition (E118); warnings for process
 steps without mutu baku (W201), for a procedure whose longest path cannot meet its own
 service standard (W202) and for a kelengkapan no earlier step can supply that looks like a
 mistake (W204, ``sop_runtime.compiler.inputs``), for parallel branches that meet at a step
@@ -32,6 +32,7 @@ from sop_runtime.compiler.workflow import (
 )
 from sop_runtime.definition.models import (
     SYMBOL_OF,
+    Anchor,
     Jika,
     Langkah,
     Pelaksana,
@@ -77,46 +78,14 @@ def compile_document(
 ) -> CompileResult:
     rep = _Reporter(source, source.file if source else doc.id)
     steps = doc.langkah
-    index_of: dict[int, int] = {}
-    for i, s in enumerate(steps):
-        if s.no in index_of:
-            rep.add("E110", ("langkah", i, "no"), no=s.no)
-        else:
-            index_of[s.no] = i
+    index_of = _index_steps(steps, rep)
     roles = {p.id: p for p in doc.pelaksana}
     fields = {f.id for f in doc.isian}
     known = set(known_sops) if known_sops is not None else None
     court = set(court_roles) if court_roles is not None else None
-
-    if court is not None:
-        for i, p in enumerate(doc.pelaksana):
-            if p.id not in court:
-                rep.add("E113", ("pelaksana", i, "id"), role=p.id)
-        for i, reader in enumerate(doc.kerahasiaan.pembaca if doc.kerahasiaan else []):
-            if reader not in court:
-                rep.add("E113", ("kerahasiaan", "pembaca", i), role=reader)
-    if known is not None:
-        for i, ref in enumerate(doc.identitas.keterkaitan):
-            if ref not in known:
-                rep.add("E108", ("identitas", "keterkaitan", i), ref=ref)
-    for i, rule in enumerate(doc.pemisahan_tugas):
-        for j, no in enumerate(rule.langkah):
-            if no not in index_of:
-                rep.add("E107", ("pemisahan_tugas", i, "langkah", j), ref=no)
-
-    if doc.standar_pelayanan and doc.standar_pelayanan.waktu_pelayanan_sejak:
-        path: Path = ("standar_pelayanan", "waktu_pelayanan_sejak")
-        _check_anchor(doc.standar_pelayanan.waktu_pelayanan_sejak, 0, path, rep, index_of, fields)
-        if doc.standar_pelayanan.waktu_pelayanan is None:
-            rep.add("E012", path, detail=tr("'waktu_pelayanan_sejak' butuh 'waktu_pelayanan'",
-                                            "'waktu_pelayanan_sejak' needs 'waktu_pelayanan'"))
-
-    starts = [i for i, s in enumerate(steps) if s.jenis is StepKind.MULAI]
-    if len(starts) != 1:
-        rep.add("E101", ("langkah", starts[1]) if len(starts) > 1 else ("langkah",),
-                count=len(starts))
-    if not any(s.jenis is StepKind.SELESAI for s in steps):
-        rep.add("E102", ("langkah",))
+    _check_references(doc, rep, index_of, court, known)
+    _check_service_anchor(doc, rep, index_of, fields)
+    _check_start_and_end(steps, rep)
 
     nodes = tuple(
         _build_node(doc, i, s, rep, index_of, roles, fields, known) for i, s in enumerate(steps)
@@ -134,192 +103,302 @@ def compile_document(
     for u in unsupplied_inputs(nodes, fields):
         rep.add("W204", ("langkah", index_of[u.no], "mutu_baku", "kelengkapan", u.index),
                 item=u.item, no=u.no, detail=u.detail)
-    start = next(n.id for n in nodes if n.kind is StepKind.MULAI)
-    wf = Workflow(
+    return CompileResult(_workflow(doc, nodes), rep.problems)
+
+
+def _index_steps(steps: list[Langkah], rep: _Reporter) -> dict[int, int]:
+    """Each step number's row; a number used twice is E110 (the first row keeps it)."""
+    index_of: dict[int, int] = {}
+    for i, s in enumerate(steps):
+        if s.no in index_of:
+            rep.add("E110", ("langkah", i, "no"), no=s.no)
+        else:
+            index_of[s.no] = i
+    return index_of
+
+
+def _check_references(doc: SopDocument, rep: _Reporter, index_of: dict[int, int],
+                      court: set[str] | None, known: set[str] | None) -> None:
+    """Roles in the court file (E113), related SOPs in the library (E108) and the steps a
+    separation of duties names (E107)."""
+    if court is not None:
+        for i, p in enumerate(doc.pelaksana):
+            if p.id not in court:
+                rep.add("E113", ("pelaksana", i, "id"), role=p.id)
+        for i, reader in enumerate(doc.kerahasiaan.pembaca if doc.kerahasiaan else []):
+            if reader not in court:
+                rep.add("E113", ("kerahasiaan", "pembaca", i), role=reader)
+    if known is not None:
+        for i, ref in enumerate(doc.identitas.keterkaitan):
+            if ref not in known:
+                rep.add("E108", ("identitas", "keterkaitan", i), ref=ref)
+    for i, rule in enumerate(doc.pemisahan_tugas):
+        for j, no in enumerate(rule.langkah):
+            if no not in index_of:
+                rep.add("E107", ("pemisahan_tugas", i, "langkah", j), ref=no)
+
+
+def _check_service_anchor(doc: SopDocument, rep: _Reporter, index_of: dict[int, int],
+                          fields: set[str]) -> None:
+    """What the service standard counts from, and that there is a standard to count."""
+    service = doc.standar_pelayanan
+    if service is None or not service.waktu_pelayanan_sejak:
+        return
+    path: Path = ("standar_pelayanan", "waktu_pelayanan_sejak")
+    _check_anchor(service.waktu_pelayanan_sejak, 0, path, rep, index_of, fields)
+    if service.waktu_pelayanan is None:
+        rep.add("E012", path, detail=tr("'waktu_pelayanan_sejak' butuh 'waktu_pelayanan'",
+                                        "'waktu_pelayanan_sejak' needs 'waktu_pelayanan'"))
+
+
+def _check_start_and_end(steps: list[Langkah], rep: _Reporter) -> None:
+    """Exactly one start (E101) and an end at least (E102)."""
+    starts = [i for i, s in enumerate(steps) if s.jenis is StepKind.MULAI]
+    if len(starts) != 1:
+        rep.add("E101", ("langkah", starts[1]) if len(starts) > 1 else ("langkah",),
+                count=len(starts))
+    if not any(s.jenis is StepKind.SELESAI for s in steps):
+        rep.add("E102", ("langkah",))
+
+
+def _workflow(doc: SopDocument, nodes: tuple[Node, ...]) -> Workflow:
+    """The compiled workflow of a document without errors."""
+    service = doc.standar_pelayanan
+    return Workflow(
         sop_id=doc.id,
         version=version_hash(doc, nodes),
         document=doc,
         roles=tuple(doc.pelaksana),
         nodes=nodes,
-        start=start,
+        start=next(n.id for n in nodes if n.kind is StepKind.MULAI),
         ends=tuple(n.id for n in nodes if n.is_end),
-        service_limit=doc.standar_pelayanan.waktu_pelayanan if doc.standar_pelayanan else None,
-        service_anchor=(doc.standar_pelayanan.waktu_pelayanan_sejak
-                        if doc.standar_pelayanan else None),
+        service_limit=service.waktu_pelayanan if service else None,
+        service_anchor=service.waktu_pelayanan_sejak if service else None,
         enforcement=doc.penegakan,
         readers=_readers(doc), channel=doc.saluran or "loket",
         separation=tuple(doc.pemisahan_tugas),
         fields=tuple(doc.isian),
     )
-    return CompileResult(wf, rep.problems)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One row of the step table being compiled, and where its problems go."""
+
+    doc: SopDocument
+    i: int
+    s: Langkah
+    rep: _Reporter
+    index_of: dict[int, int]
+    roles: Mapping[str, Pelaksana]
+    fields: set[str]
+    known: set[str] | None
+
+    @property
+    def here(self) -> Path:
+        return ("langkah", self.i)
+
+    def ref(self, no: int, *path: str | int) -> str:
+        """The id of step ``no``, reported (E107) when there is no such step."""
+        if no not in self.index_of:
+            self.rep.add("E107", (*self.here, *path), ref=no)
+        return str(no)
+
+    def bad(self, code: str, *path: str | int) -> None:
+        """A step-shape problem of this row (E111, E119-E137), at ``path`` inside it."""
+        self.rep.add(code, (*self.here, *path), no=self.s.no)
+
+
+@dataclass(frozen=True)
+class _Actors:
+    """Who does a step, as its row names them."""
+
+    roles: tuple[str, ...]  # as written
+    declared: tuple[Pelaksana, ...]  # those the SOP declares
+    system: bool  # one of them is a 'sistem' role
+    public: bool  # one of them is a 'publik' role
 
 
 def _build_node(
     doc: SopDocument, i: int, s: Langkah, rep: _Reporter, index_of: dict[int, int],
     roles: Mapping[str, Pelaksana], fields: set[str], known: set[str] | None,
 ) -> Node:
-    here: Path = ("langkah", i)
-
-    def ref(no: int, *path: str | int) -> str:
-        if no not in index_of:
-            rep.add("E107", (*here, *path), ref=no)
-        return str(no)
-
-    def bad(detail: str, *path: str | int) -> None:
-        rep.add("E111", (*here, *path), no=s.no, detail=detail)
-
-    kind = s.jenis
-    # pelaksana
-    step_roles = tuple(s.pelaksana or ())
-    if not step_roles and kind is not StepKind.PENGHUBUNG:
-        bad(tr("kolom 'pelaksana' wajib diisi", "the 'pelaksana' field is required"))
-    for j, r in enumerate(step_roles):
-        if r not in roles:
-            rep.add("E106", (*here, "pelaksana", j), role=r)
-    declared = [roles[r] for r in step_roles if r in roles]
-    role = declared[0] if declared else None
-    is_system = any(r.sistem for r in declared)
-    is_public = any(r.publik for r in declared)
-    if len(step_roles) > 1 and (is_system or is_public):
-        bad(tr("pelaksana sistem atau publik tidak dapat digabung dengan pelaksana lain",
-               "a sistem or publik pelaksana cannot be combined with other roles"), "pelaksana")
-    if s.bersama and len(set(step_roles)) < 2:
-        rep.add("E116", (*here, "bersama"), no=s.no, count=len(set(step_roles)))
-    for j, r in enumerate(s.dicatat_oleh or ()):
-        if r not in roles:
-            rep.add("E106", (*here, "dicatat_oleh", j), role=r)
-    if s.dicatat_oleh and not is_public:
-        bad(tr("'dicatat_oleh' hanya untuk langkah yang dilakukan pihak publik (pemohon)",
-               "'dicatat_oleh' is only for steps done by the public (the applicant)"),
-            "dicatat_oleh")
-
-    # kind-specific shape
-    if kind is StepKind.OTOMATIS:
-        if not s.aksi:
-            bad(tr("langkah otomatis wajib punya 'aksi' (modul:fungsi)",
-                   "an automated step needs an 'aksi' (module:function)"))
-        if role is not None and not is_system:
-            bad(tr("pelaksana langkah otomatis harus pelaksana 'sistem'",
-                   "the pelaksana of an automated step must be a 'sistem' role"), "pelaksana")
-    elif s.aksi:
-        bad(tr("'aksi' hanya untuk langkah otomatis", "'aksi' is only for automated steps"), "aksi")
-    elif is_system:
-        bad(tr("pelaksana sistem hanya untuk langkah otomatis",
-               "a sistem pelaksana may only do automated steps"), "pelaksana")
-    if kind is StepKind.SUB_SOP:
-        if not s.sop:
-            bad(tr("langkah sub_sop wajib menyebut 'sop'", "a sub_sop step must name its 'sop'"))
-        elif known is not None and s.sop not in known:
-            rep.add("E108", (*here, "sop"), ref=s.sop)
-        elif s.sop == doc.id:
-            bad(tr("SOP tidak boleh memanggil dirinya sendiri", "an SOP cannot call itself"), "sop")
-    elif s.sop:
-        bad(tr("'sop' hanya untuk langkah sub_sop", "'sop' is only for sub_sop steps"), "sop")
-    if (kind is StepKind.PENGHUBUNG) != (s.penghubung is not None):
-        bad(tr("langkah penghubung wajib (dan hanya ia) punya 'penghubung: {label, arah}'",
-               "a penghubung step needs (and only it may have) 'penghubung: {label, arah}'"))
-
-    # flow
-    transitions: list[Transition] = []
-    if kind is StepKind.KEPUTUSAN:
-        if s.lanjut is not None:
-            bad(tr("keputusan memakai 'cabang', bukan 'lanjut'",
-                   "a decision uses 'cabang', not 'lanjut'"), "lanjut")
-        branches = s.cabang or []
-        labels = [b.label.casefold() for b in branches]
-        if len(branches) < 2:
-            rep.add("E105", (*here, "cabang") if s.cabang is not None else here, no=s.no,
-                    detail=tr("harus punya paling sedikit 2 cabang",
-                              "must have at least 2 branches"))
-        dupes = sorted({b.label for b in branches if labels.count(b.label.casefold()) > 1})
-        if dupes:
-            rep.add("E105", (*here, "cabang"), no=s.no,
-                    detail=tr("punya label cabang kembar: {l}", "has duplicate branch labels: {l}",
-                              l=", ".join(dupes)))
-        for j, b in enumerate(branches):
-            transitions.append(Transition(ref(b.ke, "cabang", j, "ke"), EdgeKind.BRANCH, b.label,
-                                          _condition(b.jika)))
-        otherwise = [b.label for b in branches if b.jika is None]
-        if len(otherwise) > 1 and len(otherwise) < len(branches):
-            rep.add("E118", (*here, "cabang"), no=s.no, labels=", ".join(otherwise))
-    elif s.cabang is not None:
-        bad(tr("'cabang' hanya untuk langkah keputusan", "'cabang' is only for decision steps"),
-            "cabang")
-    elif kind is StepKind.SELESAI:
-        if s.lanjut is not None:
-            bad(tr("langkah selesai tidak punya langkah berikutnya",
-                   "an end step has no next step"), "lanjut")
-    elif kind is StepKind.PENGHUBUNG and s.penghubung and s.penghubung.arah == "keluar":
-        if s.lanjut is not None:
-            bad(tr("penghubung keluar berlanjut ke pasangannya, bukan 'lanjut'",
-                   "an outgoing connector continues at its pair, not at 'lanjut'"), "lanjut")
-        pair = next((x for x in doc.langkah if x.penghubung and x.penghubung.arah == "masuk"
-                     and x.penghubung.label == s.penghubung.label), None)
-        if pair is not None:
-            transitions.append(Transition(str(pair.no), EdgeKind.CONNECTOR, s.penghubung.label))
-    else:
-        if isinstance(s.lanjut, list):
-            transitions.extend(Transition(ref(no, "lanjut", j)) for j, no in enumerate(s.lanjut))
-        elif s.lanjut is not None:
-            transitions.append(Transition(ref(s.lanjut, "lanjut")))
-        elif i + 1 < len(doc.langkah):
-            transitions.append(Transition(str(doc.langkah[i + 1].no)))
-        else:
-            bad(tr("baris terakhir tabel harus langkah selesai atau menyebut 'lanjut'",
-                   "the last row must be an end step or name its 'lanjut'"))
-
-    # time
-    mb = s.mutu_baku
-    limit: TimeLimit | None = None
-    anchor = None
-    if mb is not None and mb.waktu is not None:
-        limit = mb.waktu.batas
-        anchor = mb.waktu.sejak
-        if anchor is not None:
-            _check_anchor(anchor, s.no, (*here, "mutu_baku", "waktu", "sejak"), rep, index_of,
-                          fields)
-            if limit is None:
-                bad(tr("'sejak' butuh batas waktu", "'sejak' needs a time limit"),
-                    "mutu_baku", "waktu")
-    extension = s.perpanjangan
-    if extension is not None and limit is None and extension.memperpanjang != "waktu_pelayanan":
-        bad(tr("'perpanjangan' butuh batas waktu pada mutu baku",
-               "'perpanjangan' needs a time limit in mutu baku"), "perpanjangan")
-    if extension is not None and extension.memperpanjang != "langkah" and (
-            doc.standar_pelayanan is None or doc.standar_pelayanan.waktu_pelayanan is None):
-        bad(tr("'perpanjangan' memperpanjang waktu pelayanan, tetapi SOP tidak punya standar "
-               "pelayanan", "'perpanjangan' extends the service time, but the SOP has no "
-               "service standard"), "perpanjangan", "memperpanjang")
-    for j, r in enumerate(extension.oleh or () if extension else ()):
-        if r not in roles:
-            rep.add("E106", (*here, "perpanjangan", "oleh", j), role=r)
-    timer = None
-    if s.jika_lewat_waktu is not None:
-        t = s.jika_lewat_waktu
-        if t.sejak is not None:
-            _check_anchor(t.sejak, s.no, (*here, "jika_lewat_waktu", "sejak"), rep, index_of,
-                          fields)
-        if kind in (StepKind.SELESAI, StepKind.PENGHUBUNG):
-            bad(tr("'jika_lewat_waktu' tidak berlaku untuk langkah ini",
-                   "'jika_lewat_waktu' does not apply to this step"), "jika_lewat_waktu")
-        timer = Timer(t.setelah, ref(t.ke, "jika_lewat_waktu", "ke"), t.sejak, t.keterangan)
-        transitions.append(Transition(timer.target, EdgeKind.TIMER, t.setelah.text))
-
+    row = _Row(doc, i, s, rep, index_of, roles, fields, known)
+    actors = _actors(row)
+    _check_kind_keys(row, actors)
+    transitions = _flow(row)
+    limit, anchor = _limit(row)
+    _check_extension(row, limit)
+    timer = _timer(row)
+    if timer is not None:
+        transitions.append(Transition(timer.target, EdgeKind.TIMER, timer.limit.text))
+    mb, extension = s.mutu_baku, s.perpanjangan
+    waktu = mb.waktu if mb is not None else None
     return Node(
-        id=str(s.no), no=s.no, kind=kind, symbol=SYMBOL_OF[kind], kegiatan=s.kegiatan,
-        role=step_roles[0] if step_roles else None, roles=step_roles, joint=s.bersama,
+        id=str(s.no), no=s.no, kind=s.jenis, symbol=SYMBOL_OF[s.jenis], kegiatan=s.kegiatan,
+        role=actors.roles[0] if actors.roles else None, roles=actors.roles, joint=s.bersama,
         inputs=tuple(mb.kelengkapan) if mb else (),
         outputs=tuple(mb.output) if mb else (), limit=limit,
-        limit_set=mb is not None and mb.waktu is not None, anchor=anchor,
-        limit_end=mb.waktu.berakhir if mb is not None and mb.waktu is not None else None,
+        limit_set=waktu is not None, anchor=anchor,
+        limit_end=waktu.berakhir if waktu is not None else None,
         extension=extension.batas if extension else None,
         extension_by=tuple(extension.oleh or ()) if extension else (),
         extension_scope=extension.memperpanjang if extension else "langkah", timer=timer,
         transitions=tuple(transitions),
-        waits=tuple(ref(no, "menunggu", j) for j, no in enumerate(s.menunggu or ())),
+        waits=tuple(row.ref(no, "menunggu", j) for j, no in enumerate(s.menunggu or ())),
         enforcement=s.penegakan or doc.penegakan, action=s.aksi, sub_sop=s.sop,
         connector=s.penghubung, recorded_by=tuple(s.dicatat_oleh or ()), keterangan=s.keterangan,
     )
+
+
+def _actors(row: _Row) -> _Actors:
+    """The step's pelaksana: required (but of a connector), declared (E106), a 'sistem' or
+    'publik' role alone, two at least for a joint act (E116), and who records a party's act."""
+    s, here = row.s, row.here
+    step_roles = tuple(s.pelaksana or ())
+    if not step_roles and s.jenis is not StepKind.PENGHUBUNG:
+        row.bad("E119")
+    for j, r in enumerate(step_roles):
+        if r not in row.roles:
+            row.rep.add("E106", (*here, "pelaksana", j), role=r)
+    declared = tuple(row.roles[r] for r in step_roles if r in row.roles)
+    actors = _Actors(step_roles, declared, system=any(r.sistem for r in declared),
+                     public=any(r.publik for r in declared))
+    if len(step_roles) > 1 and (actors.system or actors.public):
+        row.bad("E120", "pelaksana")
+    if s.bersama and len(set(step_roles)) < 2:
+        row.rep.add("E116", (*here, "bersama"), no=s.no, count=len(set(step_roles)))
+    for j, r in enumerate(s.dicatat_oleh or ()):
+        if r not in row.roles:
+            row.rep.add("E106", (*here, "dicatat_oleh", j), role=r)
+    if s.dicatat_oleh and not actors.public:
+        row.bad("E121", "dicatat_oleh")
+    return actors
+
+
+def _check_kind_keys(row: _Row, actors: _Actors) -> None:
+    """The keys that belong to one kind of step: 'aksi' and a 'sistem' pelaksana to an
+    automated step, 'sop' to a sub_sop step, 'penghubung' to a connector."""
+    s, kind = row.s, row.s.jenis
+    if kind is StepKind.OTOMATIS:
+        if not s.aksi:
+            row.bad("E111")
+        if actors.declared and not actors.system:
+            row.bad("E122", "pelaksana")
+    elif s.aksi:
+        row.bad("E123", "aksi")
+    elif actors.system:
+        row.bad("E124", "pelaksana")
+    if kind is StepKind.SUB_SOP:
+        if not s.sop:
+            row.bad("E125")
+        elif row.known is not None and s.sop not in row.known:
+            row.rep.add("E108", (*row.here, "sop"), ref=s.sop)
+        elif s.sop == row.doc.id:
+            row.bad("E126", "sop")
+    elif s.sop:
+        row.bad("E127", "sop")
+    if (kind is StepKind.PENGHUBUNG) != (s.penghubung is not None):
+        row.bad("E128")
+
+
+def _flow(row: _Row) -> list[Transition]:
+    """Where the flow goes after the step: a decision's branches, an outgoing connector's
+    pair, the steps its 'lanjut' names, or the next row; an end goes nowhere."""
+    s, kind = row.s, row.s.jenis
+    if kind is StepKind.KEPUTUSAN:
+        if s.lanjut is not None:
+            row.bad("E129", "lanjut")
+        return _branches(row)
+    if s.cabang is not None:
+        row.bad("E130", "cabang")
+        return []
+    if kind is StepKind.SELESAI:
+        if s.lanjut is not None:
+            row.bad("E131", "lanjut")
+        return []
+    if kind is StepKind.PENGHUBUNG and s.penghubung and s.penghubung.arah == "keluar":
+        if s.lanjut is not None:
+            row.bad("E132", "lanjut")
+        label = s.penghubung.label
+        pair = next((x for x in row.doc.langkah if x.penghubung and x.penghubung.arah == "masuk"
+                     and x.penghubung.label == label), None)
+        return [] if pair is None else [Transition(str(pair.no), EdgeKind.CONNECTOR, label)]
+    if isinstance(s.lanjut, list):
+        return [Transition(row.ref(no, "lanjut", j)) for j, no in enumerate(s.lanjut)]
+    if s.lanjut is not None:
+        return [Transition(row.ref(s.lanjut, "lanjut"))]
+    if row.i + 1 < len(row.doc.langkah):
+        return [Transition(str(row.doc.langkah[row.i + 1].no))]
+    row.bad("E133")
+    return []
+
+
+def _branches(row: _Row) -> list[Transition]:
+    """A decision's branches: two at least, labels distinct (E105), at most one without a
+    condition when any has one (E118)."""
+    s, here = row.s, row.here
+    branches = s.cabang or []
+    labels = [b.label.casefold() for b in branches]
+    if len(branches) < 2:
+        row.rep.add("E105", (*here, "cabang") if s.cabang is not None else here, no=s.no,
+                    detail=tr("harus punya paling sedikit 2 cabang",
+                              "must have at least 2 branches"))
+    dupes = sorted({b.label for b in branches if labels.count(b.label.casefold()) > 1})
+    if dupes:
+        row.rep.add("E105", (*here, "cabang"), no=s.no,
+                    detail=tr("punya label cabang kembar: {l}",
+                              "has duplicate branch labels: {l}", l=", ".join(dupes)))
+    transitions = [Transition(row.ref(b.ke, "cabang", j, "ke"), EdgeKind.BRANCH, b.label,
+                              _condition(b.jika)) for j, b in enumerate(branches)]
+    otherwise = [b.label for b in branches if b.jika is None]
+    if len(otherwise) > 1 and len(otherwise) < len(branches):
+        row.rep.add("E118", (*here, "cabang"), no=s.no, labels=", ".join(otherwise))
+    return transitions
+
+
+def _limit(row: _Row) -> tuple[TimeLimit | None, Anchor | None]:
+    """The step's time limit in its mutu baku and what it counts from ('sejak')."""
+    mb = row.s.mutu_baku
+    if mb is None or mb.waktu is None:
+        return None, None
+    limit, anchor = mb.waktu.batas, mb.waktu.sejak
+    if anchor is not None:
+        _check_anchor(anchor, row.s.no, (*row.here, "mutu_baku", "waktu", "sejak"), row.rep,
+                      row.index_of, row.fields)
+        if limit is None:
+            row.bad("E134", "mutu_baku", "waktu")
+    return limit, anchor
+
+
+def _check_extension(row: _Row, limit: TimeLimit | None) -> None:
+    """A 'perpanjangan' extends a limit the SOP sets: the step's, or the service standard's;
+    the roles that may grant it are declared."""
+    extension = row.s.perpanjangan
+    if extension is None:
+        return
+    if limit is None and extension.memperpanjang != "waktu_pelayanan":
+        row.bad("E135", "perpanjangan")
+    service = row.doc.standar_pelayanan
+    if extension.memperpanjang != "langkah" and (
+            service is None or service.waktu_pelayanan is None):
+        row.bad("E136", "perpanjangan", "memperpanjang")
+    for j, r in enumerate(extension.oleh or ()):
+        if r not in row.roles:
+            row.rep.add("E106", (*row.here, "perpanjangan", "oleh", j), role=r)
+
+
+def _timer(row: _Row) -> Timer | None:
+    """The step's 'jika_lewat_waktu': where the flow goes when its time runs out."""
+    t = row.s.jika_lewat_waktu
+    if t is None:
+        return None
+    if t.sejak is not None:
+        _check_anchor(t.sejak, row.s.no, (*row.here, "jika_lewat_waktu", "sejak"), row.rep,
+                      row.index_of, row.fields)
+    if row.s.jenis in (StepKind.SELESAI, StepKind.PENGHUBUNG):
+        row.bad("E137", "jika_lewat_waktu")
+    return Timer(t.setelah, row.ref(t.ke, "jika_lewat_waktu", "ke"), t.sejak, t.keterangan)
 
 
 def _check_anchor(anchor: object, no: int, path: Path, rep: _Reporter,
@@ -333,9 +412,7 @@ def _check_anchor(anchor: object, no: int, path: Path, rep: _Reporter,
         if langkah not in index_of:
             rep.add("E107", (*path, "langkah"), ref=langkah)
         elif langkah == no:
-            rep.add("E111", (*path, "langkah"), no=no, detail=tr(
-                "batas waktu tidak dapat dihitung sejak langkah itu sendiri",
-                "a limit cannot count from the step itself"))
+            rep.add("E138", (*path, "langkah"), no=no)
     if isian is not None and isian not in fields:
         rep.add("E114", (*path, "isian"), ref=isian)
 

@@ -17,7 +17,7 @@ simple and free of overlaps:
 
 Symbols are sized and vertical positions are expressed as in
 :mod:`sop_runtime.compiler.geometry`; branch and timer labels are placed by
-:mod:`sop_runtime.compiler.labels` once the routes are known.
+:mod:`sop_runtime.compiler.label_placement` once the routes are known.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from sop_runtime.compiler.geometry import Box, Params, Point, RowY, Side
-from sop_runtime.compiler.labels import Label, label_span, place_labels
+from sop_runtime.compiler.label_placement import Label, label_span, place_labels
 from sop_runtime.compiler.workflow import EdgeKind, Node, Transition, Workflow
 
 _LABEL_MARGIN = 3.0  # between a label's text and the drawing's edge (its white halo is 1.5)

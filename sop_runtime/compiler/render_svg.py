@@ -17,7 +17,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from sop_runtime.compiler.geometry import Box, Params, Rows
-from sop_runtime.compiler.labels import LABEL_LINE, Label
+from sop_runtime.compiler.label_placement import LABEL_LINE, Label
 from sop_runtime.compiler.layout import Layout, Route, layout
 from sop_runtime.compiler.textfit import wrap
 from sop_runtime.compiler.workflow import EdgeKind, Workflow

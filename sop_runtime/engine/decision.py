@@ -12,12 +12,15 @@ Outcomes of a command:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
 from sop_runtime.definition.models import Penegakan, StepKind
 from sop_runtime.definition.timelimit import TimeLimit
+from sop_runtime.engine.actors import Grant
 from sop_runtime.engine.acts import ActChecks
 from sop_runtime.engine.checks import Context, Violation
 from sop_runtime.engine.commands import (
@@ -83,6 +86,22 @@ def decide(workflow: Workflow, state: CaseState, command: Command, *,
     if fired and not any(isinstance(e, ActionRefused) for e in events):
         return [*fired, *events]
     return events
+
+
+@dataclass(slots=True)
+class _Act:
+    """One completion of a step as :meth:`_Decision._complete` works it out."""
+
+    node: Node
+    step: StepState | None  # the attempt open or last done (None: never activated)
+    early: bool  # done ahead of the flow: a new attempt, activated now
+    rework: bool  # replaying a log, done again: a new attempt
+    values: dict[str, str]  # what this act gives
+    given: dict[str, str]  # with a joint step's earlier officers' outputs
+    awaited: tuple[str, ...]  # the roles that may do this act
+    final: bool  # completes the step (a joint step's last officer, or any other step)
+    attempt: int
+    grant: Grant | None = None  # how the actor holds the role (after the actor check)
 
 
 class _Decision(Joins, ActChecks):
@@ -233,36 +252,23 @@ class _Decision(Joins, ActChecks):
             node = getattr(cmd, "node", None)
             self._settle(Penegakan.TOLAK, node)
             return self.events
-        if isinstance(cmd, StartCase):
-            self._start(cmd)
-        elif isinstance(cmd, ClaimStep):
-            self._claim(cmd)
-        elif isinstance(cmd, CompleteStep):
-            self._complete(cmd)
-        elif isinstance(cmd, ExtendStep):
-            self._extend(cmd)
-        elif isinstance(cmd, ReassignStep):
-            self._reassign(cmd)
-        elif isinstance(cmd, SkipStep):
-            self._skip(cmd)
-        elif isinstance(cmd, ReopenStep):
-            self._reopen(cmd)
-        elif isinstance(cmd, CancelCase):
-            for step in self.state.open_steps:
-                self._closed_late(step, max(self.at, step.activated_at))
-            self._service_closed(self.at)
-            self._flag(DeviationKind.OVERRIDE, "pembatalan", reason=self.reason,
-                       evidence={"tindakan": "batal"})
-            self.events.append(CaseCancelled(**self._env(), reason=self.reason or ""))
-        elif isinstance(cmd, Sweep):
-            self._sweep()
-        elif isinstance(cmd, ReportAutomationFailure):
-            self._automation_failed(cmd)
+        handler = _DECIDE.get(type(cmd))
+        if handler is None:  # a programming error: a command type without its decision
+            raise TypeError(f"no decision for {type(cmd).__name__}")
+        handler(self, cmd)
         if (isinstance(cmd, LATE_CHECKED_HERE) and self.events
                 and not any(isinstance(e, ActionRefused) for e in self.events)):
             node = getattr(cmd, "node", None)
             self._late_entry(node, self._attempt_of(node))
         return self.events
+
+    def _cancel(self, cmd: CancelCase) -> None:
+        for step in self.state.open_steps:
+            self._closed_late(step, max(self.at, step.activated_at))
+        self._service_closed(self.at)
+        self._flag(DeviationKind.OVERRIDE, "pembatalan", reason=self.reason,
+                   evidence={"tindakan": "batal"})
+        self.events.append(CaseCancelled(**self._env(), reason=self.reason or ""))
 
     def _start(self, cmd: StartCase) -> None:
         fields = self._check_values(None, cmd.fields)
@@ -296,16 +302,53 @@ class _Decision(Joins, ActChecks):
 
     def _complete(self, cmd: CompleteStep) -> None:
         node = self._node(cmd.node)
+        found = self._completing(node)
+        if found is None:
+            return
+        step, early, rework = found
+        if rework and node.joint and self._cosign_done(node, step):
+            return
+        act = self._act(node, step, early, rework, cmd)
+        decision, finding = (self._decision(node, cmd.decision, act.given) if act.final
+                             else (None, None))
+        if not self._completion_allowed(act):
+            return
+        self._late_entry(node.id, act.attempt)
+        fields = {k: v for k, v in act.values.items() if k in self.wf.field_ids}
+        self._completion_timing(act, fields)
+        if node.joint:
+            self.events.append(StepSigned(
+                **self._env(), node=node.id, attempt=act.attempt,
+                role=self._role(act.grant, act.awaited), outputs=act.values,
+                as_delegate=act.grant is not None and act.grant.delegation is not None))
+            if not act.final:
+                return  # the others' acts are awaited; its limit applies to the last one
+        lane = self.wf.role(node.role or "")
+        targets = () if rework else self._targets(node, decision)
+        self.events.append(StepCompleted(
+            **self._env(), node=node.id, attempt=act.attempt, outputs=act.given,
+            decision=decision, on_behalf_of=node.role if lane and lane.publik else None,
+            as_delegate=act.grant.role if act.grant and act.grant.delegation else None,
+            fields=fields, next=targets, reason=self.reason,
+            finding=finding.record() if finding else {}))
+        self._closing(node.id, self.at)
+        if not rework:
+            self._after(node, targets, {**self.state.fields, **fields})
+
+    def _completing(self, node: Node) -> tuple[StepState | None, bool, bool] | None:
+        """Which attempt of ``node`` a completion is about, as (step, early, rework): the
+        open one; one done ahead of the flow (``early``); or, replaying a log, one done
+        again without the flow asking (``rework``: a new attempt, checked like any
+        completion; the flow moved on from the first one). None: its timer ran out before
+        this act, which is refused or flagged already."""
         step = self.state.current(node.id)
-        # replaying a log, a step done again without the flow asking is rework: a new
-        # attempt, checked like any completion; the flow moved on from the first one
         rework = (self.ctx.replay and step is not None and step.status is StepStatus.DONE)
         if (step is not None and step.status is StepStatus.EXPIRED and not self.ctx.replay
                 and step.timer_due is not None and self.at < step.timer_due):
             step = self._withdraw_timer(step)  # done in time, entered after the sweep
         elif (step is not None and step.status is StepStatus.EXPIRED
                 and self._timed_out(node, step.timer_due)):
-            return  # its time ran out before this act: swept already or not, the same answer
+            return None  # its time ran out before this act: swept or not, the same answer
         early = not rework and (step is None or (
             not step.is_open and step.status is not StepStatus.DONE
             and step.status is not StepStatus.SKIPPED))
@@ -315,12 +358,15 @@ class _Decision(Joins, ActChecks):
             if not node.joint:
                 self._not_held(node, step)
             if self._timed_out(node, step.timer_due):
-                return
-        if rework and node.joint and self._cosign_done(node, step):
-            return
+                return None
+        return step, early, rework
+
+    def _act(self, node: Node, step: StepState | None, early: bool, rework: bool,
+             cmd: CompleteStep) -> _Act:
+        """The values of a completion, and for a joint step the roles still awaited and
+        whether this act completes it (an imported log's single act does, the other
+        officers' missing then flagged). Only the last officer gives the decision."""
         values = self._check_values(node, cmd.values)
-        # a joint step: the roles still awaited, and whether this act completes it (an
-        # imported log's single act does, the other officers' missing then flagged)
         awaited = self._awaited(node, None if early or rework else step)
         final = not node.joint or len(awaited) == 1 or self.ctx.replay
         if not final and cmd.decision is not None:
@@ -331,69 +377,63 @@ class _Decision(Joins, ActChecks):
                 "(still awaited: {roles})", node=node.id, roles=self._role_names(awaited))
         given = {**(step.outputs if node.joint and not (early or rework) and step else {}),
                  **values}
-        decision, finding = self._decision(node, cmd.decision, given) if final else (None, None)
-        if early:
-            self._violate(DeviationKind.OUT_OF_ORDER, "alur", langkah=node.id,
-                          langkah_aktif=",".join(s.node for s in self.state.open_steps) or "-")
         # the attempt this completion is: the open one, or a new one activated now
         if early or rework:
             attempt = (step.attempt + 1) if step else 1
         else:
             assert step is not None
             attempt = step.attempt
-        if rework:
+        return _Act(node, step, early, rework, values, given, awaited, final, attempt)
+
+    def _completion_allowed(self, act: _Act) -> bool:
+        """The order, the actor, the people and the SOP's quality standard of a completion;
+        False when the SOP's enforcement refuses it (the refusal recorded)."""
+        node = act.node
+        if act.early:
+            self._violate(DeviationKind.OUT_OF_ORDER, "alur", langkah=node.id,
+                          langkah_aktif=",".join(s.node for s in self.state.open_steps) or "-")
+        if act.rework:
             self._violate(DeviationKind.REWORK, "alur", langkah=node.id,
-                          percobaan_sebelumnya=str(attempt - 1))
-        grant = self._authorise(node, awaited)
+                          percobaan_sebelumnya=str(act.attempt - 1))
+        act.grant = grant = self._authorise(node, act.awaited)
         self._separation(node)
-        if node.joint and len(awaited) > 1 and final:  # replaying a log: one act of several
+        if node.joint and len(act.awaited) > 1 and act.final:  # a log: one act of several
             self._violate(DeviationKind.MISSING_SIGNER, "bersama",
-                          menunggu=",".join(r for r in awaited if r != self._role(grant, awaited)),
+                          menunggu=",".join(r for r in act.awaited
+                                            if r != self._role(grant, act.awaited)),
                           pengguna=self.actor or "")
-        if final:
-            self._mutu_baku(node, given)
-        if rework:
+        if act.final:
+            self._mutu_baku(node, act.given)
+        if act.rework:
             self._activate(node, self.at)
-        if not self._settle(node.enforcement, node.id, attempt):
-            return
-        self._late_entry(node.id, attempt)
-        fields = {k: v for k, v in values.items() if k in self.wf.field_ids}
-        if early:
+        return self._settle(node.enforcement, node.id, act.attempt)
+
+    def _completion_timing(self, act: _Act, fields: Mapping[str, str]) -> None:
+        """The limit of the step completed: an early step's own, counted from now; the open
+        step's sweep flag withdrawn (done in time after all) or its lateness settled, or
+        the lateness flagged now."""
+        node, step = act.node, act.step
+        if act.early:
             due = self._activate(node, self.at, early=True,
                                  fields={**self.state.fields, **fields}).due_at
-            if due is not None and self.at > due and final:  # anchored to a past deadline
-                self._overdue(node.id, attempt, due, self.at, system=False)
-        elif not rework and final:
-            assert step is not None
-            if (step.overdue_seq is not None and step.overdue_flagged is not None
-                    and self.at <= step.overdue_flagged):
-                self._withdraw_flag(step.overdue_seq, DeviationKind.OVERDUE, step.node,
-                                    step.attempt, "langkah ternyata selesai sebelum batas "
-                                    "waktunya (dicatat kemudian)")
-            elif (step.overdue_seq is not None and step.due_at is not None
-                    and step.overdue_flagged == step.due_at and self.at > step.due_at):
-                self._final_lateness(step.overdue_seq, DeviationKind.OVERDUE, step.node,
-                                     step.attempt, step.due_at, node.limit, step.overdue_late)
-            if (step.due_at is not None and self.at > step.due_at
-                    and step.overdue_flagged != step.due_at):
-                self._overdue(step.node, step.attempt, step.due_at, self.at, system=False)
-        if node.joint:
-            self.events.append(StepSigned(
-                **self._env(), node=node.id, attempt=attempt, role=self._role(grant, awaited),
-                outputs=values, as_delegate=grant is not None and grant.delegation is not None))
-            if not final:
-                return  # the others' acts are awaited; its limit applies to the last one
-        lane = self.wf.role(node.role or "")
-        targets = () if rework else self._targets(node, decision)
-        self.events.append(StepCompleted(
-            **self._env(), node=node.id, attempt=attempt, outputs=given,
-            decision=decision, on_behalf_of=node.role if lane and lane.publik else None,
-            as_delegate=grant.role if grant and grant.delegation else None,
-            fields=fields, next=targets, reason=self.reason,
-            finding=finding.record() if finding else {}))
-        self._closing(node.id, self.at)
-        if not rework:
-            self._after(node, targets, {**self.state.fields, **fields})
+            if due is not None and self.at > due and act.final:  # anchored to a past date
+                self._overdue(node.id, act.attempt, due, self.at, system=False)
+            return
+        if act.rework or not act.final:
+            return
+        assert step is not None
+        if (step.overdue_seq is not None and step.overdue_flagged is not None
+                and self.at <= step.overdue_flagged):
+            self._withdraw_flag(step.overdue_seq, DeviationKind.OVERDUE, step.node,
+                                step.attempt, "langkah ternyata selesai sebelum batas "
+                                "waktunya (dicatat kemudian)")
+        elif (step.overdue_seq is not None and step.due_at is not None
+                and step.overdue_flagged == step.due_at and self.at > step.due_at):
+            self._final_lateness(step.overdue_seq, DeviationKind.OVERDUE, step.node,
+                                 step.attempt, step.due_at, node.limit, step.overdue_late)
+        if (step.due_at is not None and self.at > step.due_at
+                and step.overdue_flagged != step.due_at):
+            self._overdue(step.node, step.attempt, step.due_at, self.at, system=False)
 
     def _after(self, node: Node, targets: tuple[str, ...], fields: Mapping[str, str]) -> None:
         """Move the flow on from ``node``: activate its targets, or end the case."""
@@ -670,7 +710,7 @@ class _Decision(Joins, ActChecks):
             **self._env(system=True), seq=seq, kind=kind, node=node, attempt=attempt,
             reason=reason))
 
-    def _sweep(self) -> None:
+    def _sweep(self, cmd: Sweep) -> None:
         if not self.state.is_active:
             return
         now = self.now
@@ -684,3 +724,19 @@ class _Decision(Joins, ActChecks):
         if (self.state.service_due is not None and now > self.state.service_due
                 and not self.state.service_overdue_flagged):
             self._service_overdue(now)
+
+
+# each command type's decision (tests/unit/test_dispatch.py checks that every command in
+# COMMAND_NAMES is here); a handler takes its own command type
+_DECIDE: dict[type[Command], Callable[[_Decision, Any], None]] = {
+    StartCase: _Decision._start,
+    ClaimStep: _Decision._claim,
+    CompleteStep: _Decision._complete,
+    ExtendStep: _Decision._extend,
+    ReassignStep: _Decision._reassign,
+    SkipStep: _Decision._skip,
+    ReopenStep: _Decision._reopen,
+    CancelCase: _Decision._cancel,
+    Sweep: _Decision._sweep,
+    ReportAutomationFailure: _Decision._automation_failed,
+}

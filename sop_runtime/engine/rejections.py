@@ -13,11 +13,17 @@ deviation, refused and recorded (``block``) or accepted and flagged (``record``)
 
 from __future__ import annotations
 
-from sop_runtime.errors import SopRuntimeError
+from typing import ClassVar
+
+from sop_runtime.errors import Kind, SopRuntimeError
 from sop_runtime.i18n import tr
 
 
 class CommandRejected(SopRuntimeError):
+    """A command the rules reject as impossible (answered as an unknown name would be)."""
+
+    kind: ClassVar[Kind] = "not_found"
+
     def __init__(self, code: str, id_text: str, en_text: str, **params: object) -> None:
         self.code = code
         self.id_text = id_text
@@ -31,3 +37,5 @@ class CommandRejected(SopRuntimeError):
 
 class StaleAction(CommandRejected):
     """The case changed since the user looked at it."""
+
+    kind: ClassVar[Kind] = "conflict"

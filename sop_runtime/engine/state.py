@@ -6,11 +6,12 @@ rewind: every attempt stays in the state's history.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
+from enum import Enum, StrEnum
 from types import MappingProxyType
+from typing import Any
 
 from sop_runtime.engine.events import (
     ActionRefused,
@@ -34,7 +35,7 @@ from sop_runtime.engine.events import (
     TimerFired,
     TimerWithdrawn,
 )
-from sop_runtime.engine.evolve import create, replace
+from sop_runtime.engine.fastcopy import create, replace
 
 
 class CaseStatus(StrEnum):
@@ -209,108 +210,155 @@ def apply(state: CaseState, event: Event) -> CaseState:
     return after
 
 
+class _Needs(Enum):
+    """What the case must be for an event to follow: a started case's records (flags,
+    refusals, failed automation) follow it after it ended too; its steps only while active."""
+
+    NOTHING = 0
+    STARTED = 1
+    ACTIVE = 2
+
+
 def _after(state: CaseState, event: Event) -> CaseState:
-    if isinstance(event, CaseStarted):
-        if state.status is not None:
-            raise InvalidTransition("case started twice")
-        return replace(state, sop_id=event.sop_id, version=event.version,
-                       status=CaseStatus.ACTIVE, started_at=event.occurred_at,
-                       started_by=event.actor, fields=dict(event.fields),
-                       service_due=event.service_due)
-    if isinstance(event, ActionRefused):
-        if state.status is None:  # a refused start: the log records only the attempt
-            return replace(state, status=CaseStatus.REFUSED, refusals=state.refusals + 1,
-                           sop_id=event.detail.get("sop", ""),
-                           version=event.detail.get("versi", ""),
-                           started_at=event.occurred_at, started_by=event.actor,
-                           ended_at=event.occurred_at)
-        return replace(state, refusals=state.refusals + 1)
-    if state.status is None:
-        raise InvalidTransition(f"{event.TYPE} before case_started")
-    if isinstance(event, DeviationFlagged):
-        return _flagged(replace(state, deviations=state.deviations + 1), event)
-    if isinstance(event, DeviationWithdrawn):
-        return _unflagged(replace(state, deviations=state.deviations - 1), event)
-    if isinstance(event, LatenessSettled):
-        return _settled(state, event)
-    if isinstance(event, AutomationFailed):
-        _step(state, event.node, event.attempt)  # it must be a step of this case
-        return replace(state, incidents=state.incidents + 1)
-    if state.status is not CaseStatus.ACTIVE:
-        raise InvalidTransition(f"{event.TYPE} while the case is {state.status}")
-    if isinstance(event, StepActivated):
-        if any(s.node == event.node and (s.attempt >= event.attempt or s.is_open)
-               for s in state.steps):
-            raise InvalidTransition(f"step {event.node}#{event.attempt} activated twice")
-        granted = event.node in state.granted_extensions
-        new = create(StepState, node=event.node, attempt=event.attempt,
-                     status=StepStatus.ACTIVE, activated_at=event.occurred_at,
-                     due_at=event.due_at, timer_due=event.timer_due, assignee=event.assignee,
-                     early=event.early, reopened=event.reopened, extensions=int(granted),
-                     opened_seq=state.seq)
-        pending = state.pending_early | {event.node} if event.early else state.pending_early
-        return replace(state, steps=(*state.steps, new), pending_early=pending,
-                       granted_extensions=state.granted_extensions - {event.node})
-    if isinstance(event, StepClaimed):
-        return _moved(state, event.node, event.attempt, StepStatus.CLAIMED,
-                      claimed_by=event.actor, assignee=event.actor)
-    if isinstance(event, StepSigned):
-        s = _step(state, event.node, event.attempt)
-        if event.role in s.signed or not (s.is_open or s.status is StepStatus.DONE):
-            raise InvalidTransition(f"step {event.node}#{event.attempt} signed twice for "
-                                    f"{event.role} or while {s.status}")
-        return replace(state, steps=_replace_step(state, replace(
-            s, signed={**s.signed, event.role: event.actor or ""},
-            outputs={**s.outputs, **event.outputs} if s.is_open else s.outputs)))
-    if isinstance(event, StepCompleted):
-        state = _moved(state, event.node, event.attempt, StepStatus.DONE, event.next,
-                       next=event.next, closed_at=event.occurred_at, closed_seq=state.seq,
-                       completed_by=event.actor, completed_at=event.occurred_at,
-                       outputs=dict(event.outputs), decision=event.decision,
-                       on_behalf_of=event.on_behalf_of, as_delegate=event.as_delegate)
-        return replace(state, fields={**state.fields, **event.fields}) if event.fields else state
-    if isinstance(event, StepExtended):
-        if event.service_due is not None:
-            state = replace(state, service_due=event.service_due)
-        if event.attempt == 0:  # granted before the step opened
-            return replace(state, granted_extensions=state.granted_extensions | {event.node})
-        s = _step(state, event.node, event.attempt)
-        if not s.is_open:
-            raise InvalidTransition(f"step {event.node}#{event.attempt} extended while closed")
-        return replace(state, steps=_replace_step(state, replace(
-            s, due_at=s.due_at if event.due_at is None else event.due_at,
-            extensions=s.extensions + 1)))
-    if isinstance(event, StepReassigned):
-        s = _step(state, event.node, event.attempt)
-        if not s.is_open:
-            raise InvalidTransition(f"step {event.node}#{event.attempt} reassigned while closed")
-        # the step waits for its new holder: it is no longer claimed by anyone
-        return replace(state, steps=_replace_step(state, replace(
-            s, status=StepStatus.ACTIVE, assignee=event.assignee, claimed_by=None)))
-    if isinstance(event, StepSkipped):
-        return _moved(state, event.node, event.attempt, StepStatus.SKIPPED, event.next,
-                      next=event.next, closed_at=event.occurred_at, closed_seq=state.seq)
-    if isinstance(event, TimerFired):
-        return _moved(state, event.node, event.attempt, StepStatus.EXPIRED, event.next,
-                      fired_at=event.occurred_at, next=event.next, closed_at=event.occurred_at,
-                      closed_seq=state.seq)
-    if isinstance(event, TimerWithdrawn):
-        s = _step(state, event.node, event.attempt)
-        if s.status is not StepStatus.EXPIRED:
-            raise InvalidTransition(f"step {event.node}#{event.attempt}: timer withdrawn "
-                                    f"while {s.status}")
-        back = StepStatus.CLAIMED if s.claimed_by else StepStatus.ACTIVE
-        return replace(state, steps=_replace_step(state, s.moved_to(
-            back, fired_at=None, next=(), closed_at=None, closed_seq=None)))
-    if isinstance(event, StepWithdrawn):
-        return _moved(state, event.node, event.attempt, StepStatus.WITHDRAWN)
-    if isinstance(event, CaseCompleted):
-        return replace(state, status=CaseStatus.COMPLETED, ended_at=event.occurred_at,
-                       end_node=event.end_node)
-    if isinstance(event, CaseCancelled):
-        steps = tuple(s.moved_to(StepStatus.CANCELLED) if s.is_open else s for s in state.steps)
-        return replace(state, status=CaseStatus.CANCELLED, ended_at=event.occurred_at,
-                       steps=steps)
+    fold_one, needs = _FOLD.get(type(event), _UNKNOWN)
+    if needs is not _Needs.NOTHING:
+        if state.status is None:
+            raise InvalidTransition(f"{event.TYPE} before case_started")
+        if needs is _Needs.ACTIVE and state.status is not CaseStatus.ACTIVE:
+            raise InvalidTransition(f"{event.TYPE} while the case is {state.status}")
+    return fold_one(state, event)
+
+
+def _case_started(state: CaseState, event: CaseStarted) -> CaseState:
+    if state.status is not None:
+        raise InvalidTransition("case started twice")
+    return replace(state, sop_id=event.sop_id, version=event.version,
+                   status=CaseStatus.ACTIVE, started_at=event.occurred_at,
+                   started_by=event.actor, fields=dict(event.fields),
+                   service_due=event.service_due)
+
+
+def _action_refused(state: CaseState, event: ActionRefused) -> CaseState:
+    if state.status is None:  # a refused start: the log records only the attempt
+        return replace(state, status=CaseStatus.REFUSED, refusals=state.refusals + 1,
+                       sop_id=event.detail.get("sop", ""),
+                       version=event.detail.get("versi", ""),
+                       started_at=event.occurred_at, started_by=event.actor,
+                       ended_at=event.occurred_at)
+    return replace(state, refusals=state.refusals + 1)
+
+
+def _deviation_flagged(state: CaseState, event: DeviationFlagged) -> CaseState:
+    return _flagged(replace(state, deviations=state.deviations + 1), event)
+
+
+def _deviation_withdrawn(state: CaseState, event: DeviationWithdrawn) -> CaseState:
+    return _unflagged(replace(state, deviations=state.deviations - 1), event)
+
+
+def _automation_failed(state: CaseState, event: AutomationFailed) -> CaseState:
+    _step(state, event.node, event.attempt)  # it must be a step of this case
+    return replace(state, incidents=state.incidents + 1)
+
+
+def _step_activated(state: CaseState, event: StepActivated) -> CaseState:
+    if any(s.node == event.node and (s.attempt >= event.attempt or s.is_open)
+           for s in state.steps):
+        raise InvalidTransition(f"step {event.node}#{event.attempt} activated twice")
+    granted = event.node in state.granted_extensions
+    new = create(StepState, node=event.node, attempt=event.attempt,
+                 status=StepStatus.ACTIVE, activated_at=event.occurred_at,
+                 due_at=event.due_at, timer_due=event.timer_due, assignee=event.assignee,
+                 early=event.early, reopened=event.reopened, extensions=int(granted),
+                 opened_seq=state.seq)
+    pending = state.pending_early | {event.node} if event.early else state.pending_early
+    return replace(state, steps=(*state.steps, new), pending_early=pending,
+                   granted_extensions=state.granted_extensions - {event.node})
+
+
+def _step_claimed(state: CaseState, event: StepClaimed) -> CaseState:
+    return _moved(state, event.node, event.attempt, StepStatus.CLAIMED,
+                  claimed_by=event.actor, assignee=event.actor)
+
+
+def _step_signed(state: CaseState, event: StepSigned) -> CaseState:
+    s = _step(state, event.node, event.attempt)
+    if event.role in s.signed or not (s.is_open or s.status is StepStatus.DONE):
+        raise InvalidTransition(f"step {event.node}#{event.attempt} signed twice for "
+                                f"{event.role} or while {s.status}")
+    return replace(state, steps=_replace_step(state, replace(
+        s, signed={**s.signed, event.role: event.actor or ""},
+        outputs={**s.outputs, **event.outputs} if s.is_open else s.outputs)))
+
+
+def _step_completed(state: CaseState, event: StepCompleted) -> CaseState:
+    state = _moved(state, event.node, event.attempt, StepStatus.DONE, event.next,
+                   next=event.next, closed_at=event.occurred_at, closed_seq=state.seq,
+                   completed_by=event.actor, completed_at=event.occurred_at,
+                   outputs=dict(event.outputs), decision=event.decision,
+                   on_behalf_of=event.on_behalf_of, as_delegate=event.as_delegate)
+    return replace(state, fields={**state.fields, **event.fields}) if event.fields else state
+
+
+def _step_extended(state: CaseState, event: StepExtended) -> CaseState:
+    if event.service_due is not None:
+        state = replace(state, service_due=event.service_due)
+    if event.attempt == 0:  # granted before the step opened
+        return replace(state, granted_extensions=state.granted_extensions | {event.node})
+    s = _step(state, event.node, event.attempt)
+    if not s.is_open:
+        raise InvalidTransition(f"step {event.node}#{event.attempt} extended while closed")
+    return replace(state, steps=_replace_step(state, replace(
+        s, due_at=s.due_at if event.due_at is None else event.due_at,
+        extensions=s.extensions + 1)))
+
+
+def _step_reassigned(state: CaseState, event: StepReassigned) -> CaseState:
+    s = _step(state, event.node, event.attempt)
+    if not s.is_open:
+        raise InvalidTransition(f"step {event.node}#{event.attempt} reassigned while closed")
+    # the step waits for its new holder: it is no longer claimed by anyone
+    return replace(state, steps=_replace_step(state, replace(
+        s, status=StepStatus.ACTIVE, assignee=event.assignee, claimed_by=None)))
+
+
+def _step_skipped(state: CaseState, event: StepSkipped) -> CaseState:
+    return _moved(state, event.node, event.attempt, StepStatus.SKIPPED, event.next,
+                  next=event.next, closed_at=event.occurred_at, closed_seq=state.seq)
+
+
+def _timer_fired(state: CaseState, event: TimerFired) -> CaseState:
+    return _moved(state, event.node, event.attempt, StepStatus.EXPIRED, event.next,
+                  fired_at=event.occurred_at, next=event.next, closed_at=event.occurred_at,
+                  closed_seq=state.seq)
+
+
+def _timer_withdrawn(state: CaseState, event: TimerWithdrawn) -> CaseState:
+    s = _step(state, event.node, event.attempt)
+    if s.status is not StepStatus.EXPIRED:
+        raise InvalidTransition(f"step {event.node}#{event.attempt}: timer withdrawn "
+                                f"while {s.status}")
+    back = StepStatus.CLAIMED if s.claimed_by else StepStatus.ACTIVE
+    return replace(state, steps=_replace_step(state, s.moved_to(
+        back, fired_at=None, next=(), closed_at=None, closed_seq=None)))
+
+
+def _step_withdrawn(state: CaseState, event: StepWithdrawn) -> CaseState:
+    return _moved(state, event.node, event.attempt, StepStatus.WITHDRAWN)
+
+
+def _case_completed(state: CaseState, event: CaseCompleted) -> CaseState:
+    return replace(state, status=CaseStatus.COMPLETED, ended_at=event.occurred_at,
+                   end_node=event.end_node)
+
+
+def _case_cancelled(state: CaseState, event: CaseCancelled) -> CaseState:
+    steps = tuple(s.moved_to(StepStatus.CANCELLED) if s.is_open else s for s in state.steps)
+    return replace(state, status=CaseStatus.CANCELLED, ended_at=event.occurred_at,
+                   steps=steps)
+
+
+def _unknown(state: CaseState, event: Event) -> CaseState:
     raise InvalidTransition(f"unknown event {type(event).__name__}")
 
 
@@ -356,3 +404,28 @@ def fold(case_id: str, events: list[Event]) -> CaseState:
     for e in events:
         state = apply(state, e)
     return state
+
+
+# each event type's fold and what the case must be for it (tests/unit/test_dispatch.py
+# checks that every type in EVENT_TYPES is here); handlers take their own event type
+_FOLD: dict[type[Event], tuple[Callable[[CaseState, Any], CaseState], _Needs]] = {
+    CaseStarted: (_case_started, _Needs.NOTHING),
+    ActionRefused: (_action_refused, _Needs.NOTHING),
+    DeviationFlagged: (_deviation_flagged, _Needs.STARTED),
+    DeviationWithdrawn: (_deviation_withdrawn, _Needs.STARTED),
+    LatenessSettled: (_settled, _Needs.STARTED),
+    AutomationFailed: (_automation_failed, _Needs.STARTED),
+    StepActivated: (_step_activated, _Needs.ACTIVE),
+    StepClaimed: (_step_claimed, _Needs.ACTIVE),
+    StepSigned: (_step_signed, _Needs.ACTIVE),
+    StepCompleted: (_step_completed, _Needs.ACTIVE),
+    StepExtended: (_step_extended, _Needs.ACTIVE),
+    StepReassigned: (_step_reassigned, _Needs.ACTIVE),
+    StepSkipped: (_step_skipped, _Needs.ACTIVE),
+    TimerFired: (_timer_fired, _Needs.ACTIVE),
+    TimerWithdrawn: (_timer_withdrawn, _Needs.ACTIVE),
+    StepWithdrawn: (_step_withdrawn, _Needs.ACTIVE),
+    CaseCompleted: (_case_completed, _Needs.ACTIVE),
+    CaseCancelled: (_case_cancelled, _Needs.ACTIVE),
+}
+_UNKNOWN = (_unknown, _Needs.ACTIVE)

@@ -18,13 +18,12 @@ from prefect import flow, get_run_logger
 from prefect.events import emit_event
 
 from sop_runtime.engine import DeviationFlagged, DeviationKind
+from sop_runtime.engine.deviation_text import deviation_label, lateness_text
 from sop_runtime.flows.common import runtime
 from sop_runtime.i18n import tr
 from sop_runtime.service import cases as case_service
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import SweepReport
-from sop_runtime.service.evidence import lateness_text
-from sop_runtime.service.labels import deviation_label
 from sop_runtime.service.letterhead import names
 from sop_runtime.service.runtime import Runtime
 

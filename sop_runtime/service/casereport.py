@@ -49,12 +49,12 @@ from sop_runtime.engine import (
     TimerFired,
     TimerWithdrawn,
 )
+from sop_runtime.engine.deviation_text import deviation_label, lateness_text
 from sop_runtime.engine.events import AutomationFailed
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service import catalog, evidence
 from sop_runtime.service.cases import decode, load_case
 from sop_runtime.service.confidential import Reader, open_case
-from sop_runtime.service.labels import deviation_label
 from sop_runtime.service.letterhead import names
 from sop_runtime.service.projection import deviation_rows
 from sop_runtime.service.ready import ensure_ready
@@ -98,7 +98,7 @@ class _Context:
                     "ditarik kemudian (urutan {n}): {r}", "withdrawn later (seq {n}): {r}",
                     n=s.seq, r=e.reason))
             elif isinstance(e, LatenessSettled):
-                late = evidence.lateness_text(e.evidence, self.calendar)
+                late = lateness_text(e.evidence, self.calendar)
                 self.later.setdefault(e.seq, []).append(tr(
                     "keterlambatan akhir (urutan {n}): {d}", "final lateness (seq {n}): {d}",
                     n=s.seq, d=late or "-"))

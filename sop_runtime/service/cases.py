@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
@@ -38,10 +39,10 @@ from sop_runtime.engine import (
     from_record,
     to_record,
 )
-from sop_runtime.errors import NotFoundError, SopRuntimeError
+from sop_runtime.engine.deviation_text import deviation_label
+from sop_runtime.errors import Kind, NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, confidential
-from sop_runtime.service.labels import deviation_label
 from sop_runtime.service.projection import (
     case_row,
     deviation_rows,
@@ -62,6 +63,8 @@ from sop_runtime.store.events import StoredEvent
 
 class Refused(SopRuntimeError):
     """The procedure refused the action (``block``); the attempt was recorded."""
+
+    kind: ClassVar[Kind] = "refused"
 
     def __init__(self, case_id: str, refusal: ActionRefused,
                  wf: Workflow | None = None) -> None:

@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from sop_runtime.audit.document import Names, when
+from sop_runtime.engine.deviation_text import lateness_text
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.worktime import CourtCalendar
-from sop_runtime.worktime.describe import UNITS, describe_lateness
+from sop_runtime.worktime.duration_text import UNITS, describe_lateness
 
 _RULES: dict[str, tuple[str, str]] = {
     "mutu_baku.waktu": ("batas waktu langkah (mutu baku)", "the step's time limit (mutu baku)"),
@@ -122,21 +123,6 @@ def finding_text(finding: Mapping[str, str], step_name: Callable[[str], str],
             return f"{none} ({said})"
         return none
     return why
-
-
-def lateness_text(evidence: Mapping[str, str], calendar: CourtCalendar) -> str | None:
-    """How late, in the unit of the limit passed (``2 hari kalender``), from an overdue
-    deviation's evidence; in working time for evidence recorded before the unit was; None
-    when the evidence tells no lateness."""
-    amount, unit = str(evidence.get("terlambat", "")), str(evidence.get("satuan", ""))
-    if amount.isdigit() and unit in UNITS:
-        return describe_lateness(unit, int(amount), calendar.minutes_per_working_day,
-                                 current_lang())
-    seconds = str(evidence.get("terlambat_detik", ""))
-    if seconds.isdigit():
-        return tr("{d} (waktu kerja)", "{d} (working time)",
-                  d=calendar.describe_working(int(seconds), current_lang()))
-    return None
 
 
 def _phrase(key: str, text: str, happened: datetime | None, calendar: CourtCalendar,

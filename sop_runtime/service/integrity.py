@@ -25,12 +25,12 @@ from sqlalchemy import Connection, select
 
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.engine import fold
+from sop_runtime.engine.deviation_text import deviation_label, outcome_label
 from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import decode
 from sop_runtime.service.differences import Difference, Findings
-from sop_runtime.service.labels import deviation_label, outcome_label
 from sop_runtime.service.projection import case_row, deviation_rows, open_step_rows
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.service.seals import SealCheck

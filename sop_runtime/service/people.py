@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sop_runtime.engine import DelegationKind
 from sop_runtime.engine.actors import Directory
-from sop_runtime.errors import NotFoundError, SopRuntimeError
+from sop_runtime.errors import Kind, NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, journals
 from sop_runtime.service.runtime import Runtime
@@ -16,6 +17,8 @@ from sop_runtime.store.db import begin_write
 
 class NotAllowed(SopRuntimeError):
     """The user may not do this (it is not a step of a case, so nothing is recorded)."""
+
+    kind: ClassVar[Kind] = "not_allowed"
 
 
 def require_supervisor(people: Directory, actor: str, at: datetime, act_id: str,

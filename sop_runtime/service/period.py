@@ -99,9 +99,9 @@ def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None 
                 progress: Callable[[int, int], None] | None = None) -> str:
     """The period report as a printable HTML page, with the newest seal's root on it."""
     from sop_runtime.audit.period_html import render_period
+    from sop_runtime.engine.deviation_text import deviation_label
     from sop_runtime.i18n import current_lang
     from sop_runtime.service import integrity
-    from sop_runtime.service.labels import deviation_label
     from sop_runtime.service.letterhead import letterhead, names
     from sop_runtime.store.seals import list_seals
     from sop_runtime.store.workflows import list_sops

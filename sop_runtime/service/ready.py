@@ -4,12 +4,13 @@ start goes through here."""
 
 from __future__ import annotations
 
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-from sop_runtime.errors import SopRuntimeError
+from sop_runtime.errors import Kind, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import settings
@@ -20,6 +21,10 @@ DIRECTORY_KEY = "directory_version"  # changes whenever users, roles or delegati
 
 
 class NotInitialised(SopRuntimeError):
+    """The database has no schema yet: ``sop init`` first."""
+
+    kind: ClassVar[Kind] = "not_found"
+
     def __init__(self) -> None:
         super().__init__(tr("Basis data belum disiapkan: jalankan 'sop init' dahulu",
                             "The database is not set up: run 'sop init' first"))

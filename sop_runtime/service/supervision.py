@@ -18,11 +18,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, func, select
 
 from sop_runtime.engine.actors import Directory
+from sop_runtime.engine.deviation_text import deviation_label
 from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service import catalog, views
 from sop_runtime.service.confidential import Reader, hidden_sops
-from sop_runtime.service.labels import deviation_label
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import directory as store_directory

@@ -13,7 +13,9 @@ Messages are Indonesian first; ``str(error)`` follows :func:`sop_runtime.i18n.tr
 
 from __future__ import annotations
 
-from sop_runtime.errors import SopRuntimeError
+from typing import ClassVar
+
+from sop_runtime.errors import Kind, SopRuntimeError
 from sop_runtime.i18n import tr
 
 EVENTS_UNIQUE = "uq_events_case_seq"
@@ -29,6 +31,8 @@ class StoreError(SopRuntimeError):
 
 class ConcurrencyConflict(StoreError):
     """Another transaction appended to ``case_id`` after this one read it."""
+
+    kind: ClassVar[Kind] = "conflict"
 
     def __init__(self, case_id: str | None) -> None:
         self.case_id = case_id

@@ -5,7 +5,7 @@ The rules are stated in :mod:`sop_runtime.worktime.court_calendar`.
 
 from sop_runtime.worktime.court_calendar import CourtCalendar, add_months
 from sop_runtime.worktime.days_off import DaysOff
-from sop_runtime.worktime.describe import describe_working
+from sop_runtime.worktime.duration_text import describe_working
 from sop_runtime.worktime.instants import NaiveDatetimeError
 from sop_runtime.worktime.office_hours import OfficeHours, SpecialPeriod
 

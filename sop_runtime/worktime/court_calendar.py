@@ -68,7 +68,7 @@ from zoneinfo import ZoneInfo
 from sop_runtime.definition.court import CourtFile
 from sop_runtime.definition.timelimit import TimeLimit
 from sop_runtime.worktime.days_off import DaysOff
-from sop_runtime.worktime.describe import describe_working
+from sop_runtime.worktime.duration_text import describe_working
 from sop_runtime.worktime.instants import (
     TICKS_PER_MINUTE,
     TICKS_PER_SECOND,

@@ -129,7 +129,7 @@ def test_anchor_to_an_earlier_step_and_to_a_case_field() -> None:
     assert wf.node("4").anchor is not None and wf.node("4").anchor.langkah == 2
     assert wf.node("5").anchor is not None and wf.node("5").anchor.isian == "tanggal_putusan"
     data["langkah"][3]["mutu_baku"]["waktu"]["sejak"] = {"langkah": 4}
-    assert "E111" in _codes(data)
+    assert "E138" in _codes(data)
 
 
 def test_extension_needs_a_limit_and_is_kept() -> None:
@@ -138,7 +138,7 @@ def test_extension_needs_a_limit_and_is_kept() -> None:
     wf = _compile(data).workflow
     assert wf is not None and wf.node("2").extension is not None
     del data["langkah"][1]["mutu_baku"]["waktu"]
-    assert "E111" in _codes(data)
+    assert "E135" in _codes(data)
 
 
 def test_off_page_connectors_pair_up() -> None:
@@ -161,7 +161,7 @@ def test_public_steps_recorded_by_a_clerk() -> None:
     wf = _compile(data).workflow
     assert wf is not None and wf.node("2").recorded_by == ("petugas_ptsp",)
     data["langkah"][2]["dicatat_oleh"] = ["petugas_ptsp"]  # not a public step
-    assert "E111" in _codes(data)
+    assert "E121" in _codes(data)
 
 
 def test_automated_steps_need_a_system_role_and_an_action() -> None:
@@ -171,7 +171,7 @@ def test_automated_steps_need_a_system_role_and_an_action() -> None:
                               aksi="sop_runtime.actions:nomor_perkara")
     assert _compile(data).workflow is not None
     data["langkah"][2]["pelaksana"] = "sipp"  # a system doing a human step
-    assert "E111" in _codes(data)
+    assert "E124" in _codes(data)
 
 
 def test_big_sop_compiles_without_recursion_limits() -> None:
@@ -272,7 +272,7 @@ def test_an_anchor_on_the_later_of_two_moments_is_checked_part_by_part() -> None
         "langkah 2"
     data["langkah"][3]["mutu_baku"]["waktu"]["sejak"]["paling_akhir"][0] = {"isian": "tidak_ada"}
     data["langkah"][3]["mutu_baku"]["waktu"]["sejak"]["paling_akhir"][1] = {"langkah": 4}
-    assert _codes(data) == ["E111", "E114"]
+    assert _codes(data) == ["E114", "E138"]
     data["langkah"][3]["mutu_baku"]["waktu"]["sejak"] = {"paling_akhir": [{"langkah": 2}]}
     with pytest.raises(ValidationError):
         _compile(data)

@@ -18,7 +18,7 @@ import pytest
 
 from sop_runtime.compiler.compile import compile_document
 from sop_runtime.compiler.geometry import Params, Rows, RowY
-from sop_runtime.compiler.labels import label_span
+from sop_runtime.compiler.label_placement import label_span
 from sop_runtime.compiler.layout import Layout, Route, layout
 from sop_runtime.compiler.render_html import PAGE_W, render_html, sheet_layout
 from sop_runtime.compiler.render_mermaid import escape_text, render_mermaid

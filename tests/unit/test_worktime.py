@@ -555,7 +555,7 @@ def test_lateness_past_the_due_time_is_never_zero(limit: str, minutes: int) -> N
 
 
 def test_lateness_in_words() -> None:
-    from sop_runtime.worktime.describe import describe_lateness
+    from sop_runtime.worktime.duration_text import describe_lateness
 
     assert describe_lateness("hari", 2, 450) == "2 hari kalender"
     assert describe_lateness("hari", 1, 450, "en") == "1 calendar day"

@@ -94,7 +94,7 @@ def router() -> APIRouter:
                case: CaseFilter = None) -> Response:
         """Seluruh log (atau satu perkara) untuk alat lain, mis. process mining (XES) / the
         whole log (or one case's) for other tools, e.g. process mining (XES)."""
-        from sop_runtime.audit.export import Format, export
+        from sop_runtime.service.export import Format, export
 
         out = io.StringIO()
         export(rt, Format(fmt.value), out, case=case, reader=caller.reader)

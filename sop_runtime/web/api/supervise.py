@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from sop_runtime.engine import DeviationKind
+from sop_runtime.engine.deviation_text import deviation_label
 from sop_runtime.i18n import tr
 from sop_runtime.service import cases, people, views
-from sop_runtime.service.labels import deviation_label
 from sop_runtime.service.ready import court_zone
 from sop_runtime.web.api.common import (
     ROLE_ID,

@@ -18,12 +18,12 @@ from typing import IO, Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
+from sop_runtime.engine.deviation_text import deviation_label, outcome_label
 from sop_runtime.engine.events import DeviationKind
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import year_problem
 from sop_runtime.service import evidence, library, seals, views
 from sop_runtime.service.access import Permission
-from sop_runtime.service.labels import deviation_label, outcome_label
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
@@ -102,8 +102,8 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
 @router.get("/audit/ekspor/{fmt}")
 def export(rt: Rt, fmt: str, caller: Auditor, perkara: str = "") -> Response:
     """The log (of one case with ``?perkara=``) as a download: CSV, JSON lines or XES."""
-    from sop_runtime.audit.export import Format
-    from sop_runtime.audit.export import export as write
+    from sop_runtime.service.export import Format
+    from sop_runtime.service.export import export as write
 
     if fmt not in FORMATS:
         raise ApiError(404, tr("Format ekspor '{f}' tidak dikenal (csv, jsonl, xes)",

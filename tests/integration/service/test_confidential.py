@@ -129,7 +129,7 @@ def test_lists_keep_counts_only(court: Runtime, clock: Clock) -> None:
 
 
 def test_exports_leave_it_out_or_journal_its_read(court: Runtime, clock: Clock) -> None:
-    from sop_runtime.audit.export import Format, export
+    from sop_runtime.service.export import Format, export
 
     case = complaint(court, clock)
     normal = cases.start_case(court, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import delete, insert, select, text, update
 
 from sop_runtime.cli.app import run
+from sop_runtime.engine.deviation_text import deviation_label
 from sop_runtime.errors import Damaged
 from sop_runtime.service import cases, differences, integrity, setup, views
 from sop_runtime.service.cases import Refused
 from sop_runtime.service.confidential import operator
-from sop_runtime.service.labels import deviation_label
 from sop_runtime.service.rebuild import rebuild
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine

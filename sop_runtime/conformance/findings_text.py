@@ -6,9 +6,8 @@ from datetime import datetime
 
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.conformance.replay import AFTER_END, DATA, Finding
+from sop_runtime.engine.deviation_text import deviation_label, lateness_text
 from sop_runtime.i18n import tr
-from sop_runtime.service.evidence import lateness_text
-from sop_runtime.service.labels import deviation_label
 from sop_runtime.worktime import CourtCalendar
 
 

@@ -1,9 +1,15 @@
-"""User-facing names of deviation kinds and statuses (Bahasa Indonesia first)."""
+"""Deviations in words for the user (Bahasa Indonesia first): the name of each kind beside
+the engine's :class:`DeviationKind`, the outcome of an attempt, and the lateness an overdue
+deviation's evidence tells."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sop_runtime.engine.events import DeviationKind
-from sop_runtime.i18n import tr
+from sop_runtime.i18n import current_lang, tr
+from sop_runtime.worktime import CourtCalendar
+from sop_runtime.worktime.duration_text import UNITS, describe_lateness
 
 _DEVIATIONS: dict[DeviationKind, tuple[str, str]] = {
     DeviationKind.WRONG_ACTOR: ("pelaksana tidak berwenang", "wrong actor"),
@@ -36,3 +42,17 @@ def deviation_label(kind: str) -> str:
 def outcome_label(outcome: str) -> str:
     return tr("ditolak", "refused") if outcome == "ditolak" else tr("dicatat", "recorded")
 
+
+def lateness_text(evidence: Mapping[str, str], calendar: CourtCalendar) -> str | None:
+    """How late, in the unit of the limit passed (``2 hari kalender``), from an overdue
+    deviation's evidence; in working time for evidence recorded before the unit was; None
+    when the evidence tells no lateness."""
+    amount, unit = str(evidence.get("terlambat", "")), str(evidence.get("satuan", ""))
+    if amount.isdigit() and unit in UNITS:
+        return describe_lateness(unit, int(amount), calendar.minutes_per_working_day,
+                                 current_lang())
+    seconds = str(evidence.get("terlambat_detik", ""))
+    if seconds.isdigit():
+        return tr("{d} (waktu kerja)", "{d} (working time)",
+                  d=calendar.describe_working(int(seconds), current_lang()))
+    return None

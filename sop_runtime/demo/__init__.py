@@ -1,0 +1,1 @@
+"""The demo court's working day."""
