@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sop_runtime.cli import options as opt
-from sop_runtime.cli.common import output_files, runtime
+from sop_runtime.cli.common import output_files, require_extra, runtime
 from sop_runtime.i18n import tr
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ def conformance(
     from sop_runtime.service.conformance import conformance as run
 
     output_files(html, pdf)
+    if pdf is not None:
+        require_extra("pdf")
     rt = runtime()
     with _progress(enabled=not as_json) as progress:
         report = run(rt, log, sop, mapping, workers=workers, progress=progress)
