@@ -49,7 +49,7 @@ def close_runtimes() -> None:
 
 
 class Exit(IntEnum):
-    """Exit codes scripts can rely on (also in the README)."""
+    """Exit codes scripts can rely on (also in docs/user-guide.md)."""
 
     OK = 0
     PROBLEMS = 1      # definitions invalid, the log does not verify, an action not allowed
