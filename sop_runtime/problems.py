@@ -1,6 +1,6 @@
 """Problems found in definitions: a code, a place (file:line:col and field path), a message.
 
-Codes are stable; the README lists them. ``E`` codes are errors (the definition cannot be
+Codes are stable; docs/writing-sops.md lists them. ``E`` codes are errors (the definition cannot be
 compiled), ``W`` codes are warnings (it compiles, but a reviewer should look).
 """
 

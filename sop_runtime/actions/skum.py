@@ -18,13 +18,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sop_runtime.actions import ActionError
 from sop_runtime.actions.panjar import Taksiran, rupiah, terbilang
-from sop_runtime.audit.document import Letterhead, Signer, document, facts, long_date, table
+from sop_runtime.audit.document import Letterhead, Signer, long_date, render
 from sop_runtime.audit.pdf import html_to_pdf
 from sop_runtime.definition.court import CourtFile
 from sop_runtime.definition.tarif import TarifPanjar
@@ -63,44 +62,17 @@ def file_name(case_id: str, node: str, attempt: int) -> str:
 
 
 def html(court: CourtFile, skum: Skum) -> str:
+    """The e-SKUM page (``audit/templates/skum.html``), the PDF's source."""
     tz = ZoneInfo(court.pengadilan.zona_waktu)
     head = Letterhead(court=court.pengadilan.nama, address=court.pengadilan.alamat, tz=tz,
                       generated=skum.issued, signer=Signer(jabatan=""))
-    shown = [(label, escape(skum.values[key])) for label, key in IDENTITY
-             if skum.values.get(key, "").strip()]
-    parties = [(f"Jumlah {s.nama.lower()}", escape(f"{s.jumlah} (radius {', '.join(s.radius)})"))
-               for s in skum.taksiran.pihak]
-    rows = [_row(i, b.uraian, b.perhitungan, b.jumlah)
-            for i, b in enumerate(skum.taksiran.baris, start=1)]
-    total = skum.taksiran.total
-    rows.append(f'<tr class="group"><td></td><td colspan="2">Jumlah panjar biaya perkara</td>'
-                f'<td class="n">{escape(rupiah(total))}</td></tr>')
-    bank = f" ({escape(skum.table.virtual_account.bank)})" if skum.table.virtual_account.bank \
-        else ""
-    body = (
-        facts([("Nomor permohonan", escape(skum.case_id)), *shown, *parties,
-               ("Tanggal", escape(long_date(skum.issued.astimezone(tz).date())))])
-        + "<h2>Rincian panjar biaya perkara</h2>"
-        + table(["No", "Uraian", "Perhitungan", ("Jumlah", "n")], rows, widths=[7, 38, 35, 20])
-        + f"<p><b>Terbilang:</b> {escape(terbilang(total).capitalize())} rupiah</p>"
-        + "<h2>Pembayaran</h2>"
-        + facts([("Kode virtual account", f"<b>{escape(skum.virtual_account)}</b>{bank}"),
-                 ("Jumlah yang dibayar", f"<b>{escape(rupiah(total))}</b>")])
-        + '<p class="note">Panjar dibayar melalui kode virtual account di atas. Kekurangan panjar'
-          " ditambah dan kelebihannya dikembalikan sebagai sisa panjar.</p>")
-    sources = "; ".join(f"{s.pengadilan}, {s.judul}" for s in skum.table.sumber)
-    closing = (f'<p class="note">Dasar perhitungan: {escape(skum.table.nama)} ({escape(sources)}).'
-               f"<br>Diterbitkan oleh sistem pada langkah {escape(skum.node)}, percobaan "
-               f"{skum.attempt}; tanpa tanda tangan.</p>")
-    return document(head, title="e-SKUM",
-                    subtitle="Surat Kuasa Untuk Membayar Panjar Biaya Perkara",
-                    body=body, closing=closing, signed=False)
-
-
-def _row(no: int, uraian: str, perhitungan: str, amount: int) -> str:
-    return (f'<tr><td class="n">{no}</td><td>{escape(uraian)}</td>'
-            f'<td>{escape(perhitungan) or "-"}</td><td class="n">{escape(rupiah(amount))}</td>'
-            "</tr>")
+    return render("skum.html", head, title="e-SKUM",
+                  subtitle="Surat Kuasa Untuk Membayar Panjar Biaya Perkara", signed=False,
+                  skum=skum, rupiah=rupiah, terbilang=terbilang,
+                  shown=[(label, skum.values[key]) for label, key in IDENTITY
+                         if skum.values.get(key, "").strip()],
+                  issued=long_date(skum.issued.astimezone(tz).date()),
+                  sources="; ".join(f"{s.pengadilan}, {s.judul}" for s in skum.table.sumber))
 
 
 def write(court: CourtFile, skum: Skum, folder: Path) -> str:

@@ -3,13 +3,17 @@
 A chart is a list of rows, each a label and one or more segments (stacked left to right),
 with the text shown at the bar's end. Labels too long for the label column are shortened
 with an ellipsis; the full label stays in the row's ``<title>`` (a tooltip on screen).
+The drawing is ``audit/templates/chart.svg``; the positions are worked out here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
+
+from markupsafe import Markup
+
+from sop_runtime.templating import template
 
 BLUE = "#2f6f9f"
 GREEN = "#2f7f3f"
@@ -46,8 +50,23 @@ def rate_colour(rate: float) -> str:
     return GREEN if rate >= 0.9 else AMBER if rate >= 0.6 else RED
 
 
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A bar placed: its baseline and top, the label as shown and in full, the segments'
+    (x, width, colour), and where its text starts."""
+
+    heading: bool
+    baseline: int
+    top: int
+    label: str
+    title: str
+    segments: list[tuple[str, str, str]]
+    text: str
+    text_x: str
+
+
 def bars(rows: Sequence[Bar], *, maximum: float | None = None, width: int = 660,
-         label_width: int = 260, legend: Sequence[tuple[str, str]] = ()) -> str:
+         label_width: int = 260, legend: Sequence[tuple[str, str]] = ()) -> Markup:
     """A horizontal (stacked) bar chart. ``maximum`` is the value of a full bar (default:
     the largest row's total); ``legend`` is (colour, text) pairs drawn under the bars."""
     totals = [sum(s.value for s in r.segments) for r in rows]
@@ -55,33 +74,28 @@ def bars(rows: Sequence[Bar], *, maximum: float | None = None, width: int = 660,
     legend_h = 20 if legend else 0
     height = len(rows) * (_BAR_H + _GAP) + _GAP + legend_h
     span = width - label_width - 90
-    parts = [f'<svg class="chart" role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
-             f'font-family="DejaVu Sans, Arial, sans-serif" font-size="11" fill="#111">']
+    placed = []
     for i, row in enumerate(rows):
         y = _GAP + i * (_BAR_H + _GAP)
         if row.heading:
-            parts.append(f'<text x="0" y="{y + _BAR_H - 4}" font-weight="bold">'
-                         f"{escape(fit(row.label, width))}</text>")
+            placed.append(_Row(True, y + _BAR_H - 4, y, fit(row.label, width), row.label, [],
+                               "", ""))
             continue
-        parts.append(f"<g><title>{escape(row.label)}</title>")
-        parts.append(f'<text x="{label_width - 6}" y="{y + _BAR_H - 4}" text-anchor="end">'
-                     f"{escape(fit(row.label, label_width - 10))}</text>")
         x = float(label_width)
+        segments = []
         for seg in row.segments:
             w = 0.0 if top <= 0 else max(0.0, min(1.0, seg.value / top)) * span
             if w > 0:
-                parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{_BAR_H}" '
-                             f'fill="{seg.colour}"/>')
+                segments.append((f"{x:.1f}", f"{w:.1f}", seg.colour))
             x += w
-        parts.append(f'<text x="{x + 4:.1f}" y="{y + _BAR_H - 4}">{escape(row.text)}</text>')
-        parts.append("</g>")
-    if legend:
-        y = height - legend_h + 6
-        x = float(label_width)
-        for colour, text in legend:
-            parts.append(f'<rect x="{x:.1f}" y="{y}" width="10" height="10" fill="{colour}"/>')
-            parts.append(f'<text x="{x + 14:.1f}" y="{y + 9}">{escape(text)}</text>')
-            x += 14 + len(text) * _CHAR_W + 16
-    parts.append("</svg>")
-    return "".join(parts)
+        placed.append(_Row(False, y + _BAR_H - 4, y, fit(row.label, label_width - 10),
+                           row.label, segments, row.text, f"{x + 4:.1f}"))
+    keys = []
+    y = height - legend_h + 6
+    x = float(label_width)
+    for colour, text in legend:
+        keys.append((f"{x:.1f}", f"{x + 14:.1f}", y, colour, text))
+        x += 14 + len(text) * _CHAR_W + 16
+    return Markup(template("audit/templates/chart.svg").render(
+        width=width, height=height, rows=placed, label_x=label_width - 6, bar_h=_BAR_H,
+        legend=keys))

@@ -3,18 +3,21 @@ one family: the court's letterhead, the title and its facts, running heads, page
 ("Halaman X dari Y"), the seal box and the place for the signature.
 
 One self-contained HTML page: it prints on A4 from a browser, and WeasyPrint renders the same
-page as the PDF (page margin boxes give the running heads and the page numbers there). Every
-text from the database is escaped here or by the caller; nothing is scripted.
+page as the PDF (page margin boxes give the running heads and the page numbers there). The
+pages are autoescaped templates (``audit/templates``): the frame ``_frame.html``, the
+pieces ``_macros.html`` and the style ``report.css``; nothing is scripted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from html import escape
+from typing import Any
+
+from markupsafe import Markup, escape
 
 from sop_runtime.i18n import tr
+from sop_runtime.templating import template
 
 _MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
               "September", "Oktober", "November", "Desember")
@@ -65,10 +68,11 @@ class Names:
         return ", ".join(sorted(self.role(r) for r in self.held.get(username, ())))
 
 
-def when_html(moment: datetime | None, tz: tzinfo) -> str:
+def when_html(moment: datetime | None, tz: tzinfo) -> Markup:
     """:func:`when` for a narrow table cell: it may wrap between the date and the time."""
     date_part, _, rest = when(moment, tz).partition(" ")
-    return escape(date_part) + (" " + escape(rest).replace(" ", "&nbsp;") if rest else "")
+    return escape(date_part) + (" " + escape(rest).replace(" ", Markup("&nbsp;"))
+                                if rest else "")
 
 
 def when(moment: datetime | None, tz: tzinfo, *, seconds: bool = False) -> str:
@@ -133,117 +137,16 @@ def _css_string(text: str) -> str:
     return '"' + out.replace("<", "\\3C ").replace(">", "\\3E ") + '"'
 
 
-_BASE_CSS = """
-@page {
-  size: A4; margin: 19mm 14mm 17mm;
-  @top-left { content: string(court); font: 7.5pt "DejaVu Sans", sans-serif; color: #555; }
-  @top-right { content: string(doctitle); font: 7.5pt "DejaVu Sans", sans-serif; color: #555; }
-  @bottom-left { content: __FOOTER__; font: 7.5pt "DejaVu Sans", sans-serif; color: #555; }
-  @bottom-right { content: __PAGES__; font: 7.5pt "DejaVu Sans", sans-serif; color: #333; }
-}
-@page :first { @top-left { content: none; } @top-right { content: none; } }
-html { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 9pt; color: #111; }
-body { margin: 0; line-height: 1.3; }
-.kop { text-align: center; border-bottom: 0.8mm double #222; padding-bottom: 2mm;
-       margin-bottom: 4mm; }
-.kop .court { font-size: 13pt; font-weight: bold; letter-spacing: 0.04em;
-              text-transform: uppercase; string-set: court content(); }
-.kop .address { font-size: 8.5pt; color: #333; }
-h1 { font-size: 13pt; text-align: center; margin: 0 0 1mm; string-set: doctitle content(); }
-.subtitle { text-align: center; font-size: 10pt; margin-bottom: 4mm; }
-h2 { font-size: 11pt; margin: 6mm 0 2mm; padding-bottom: 0.6mm; border-bottom: 0.3mm solid #777;
-     break-after: avoid; page-break-after: avoid; }
-h3 { font-size: 9.5pt; margin: 3mm 0 1.5mm; break-after: avoid; page-break-after: avoid; }
-p { margin: 1.5mm 0; }
-.note { color: #444; font-size: 8pt; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 0.25mm solid #999; padding: 1mm 1.6mm; text-align: left; vertical-align: top; }
-th { background: #e8eef4; font-weight: bold; font-size: 8.5pt; }
-thead { display: table-header-group; }
-tr { break-inside: avoid; page-break-inside: avoid; }
-td.n, th.n, td.w { text-align: right; } td.n { white-space: nowrap; }
-table.fixed { table-layout: fixed; }
-td { overflow-wrap: break-word; }
-table.facts td, table.facts th { border: none; padding: 0.6mm 2mm 0.6mm 0; }
-table.facts th { background: none; width: 52mm; color: #333; }
-.late { color: #a40000; font-weight: bold; }
-.ok { color: #1f6f2f; font-weight: bold; }
-.muted { color: #666; }
-.small { font-size: 7.5pt; }
-.chart { display: block; margin: 1mm 0 3mm; max-width: 100%; height: auto; }
-tr.group td { background: #f3f3f3; font-weight: bold; }
-.closing { break-inside: avoid; page-break-inside: avoid; margin-top: 7mm; }
-.seal { border: 0.4mm solid #333; padding: 2.5mm 3mm; }
-.seal .title { font-weight: bold; margin-bottom: 1mm; }
-.verified { font-size: 8pt; margin: 1.5mm 0 0; }
-.verified.broken { color: #a00; border: 0.4mm solid #a00; padding: 1.5mm 2mm; }
-.seal code, code.hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt;
-                        word-break: break-all; }
-.sign { margin-top: 8mm; margin-left: auto; width: 75mm; text-align: center; }
-.sign .space { height: 20mm; }
-.sign .name { font-weight: bold; text-decoration: underline; }
-@media screen { body { margin: 10mm auto; max-width: 182mm; } }
-"""
-
-
-def css() -> str:
+def render(name: str, head: Letterhead, *, title: str, subtitle: str, signed: bool = True,
+           **context: Any) -> str:
+    """The report ``audit/templates/<name>`` in the frame (``_frame.html``): letterhead,
+    ``title`` and ``subtitle``, its body, then its closing kept on one page with the
+    signature (none when not ``signed``: a document the system issues, such as the
+    e-SKUM)."""
     footer = tr("Dibuat oleh sop-runtime", "Made by sop-runtime")
     pages = tr('"Halaman " counter(page) " dari " counter(pages)',
                '"Page " counter(page) " of " counter(pages)')
-    return _BASE_CSS.replace("__FOOTER__", _css_string(footer)).replace("__PAGES__", pages)
-
-
-def facts(rows: Sequence[tuple[str, str]]) -> str:
-    """A two-column list of facts; values are HTML (escape them first)."""
-    body = "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
-    return f'<table class="facts">{body}</table>'
-
-
-def table(columns: Sequence[str | tuple[str, str]], rows: Sequence[str], *,
-          cls: str = "", widths: Sequence[int] = ()) -> str:
-    """A table: ``columns`` are headers (or (header, class) pairs), ``rows`` ready ``<tr>``
-    HTML; ``widths`` (percent per column) fix the layout."""
-    head = "".join(f"<th>{escape(c)}</th>" if isinstance(c, str)
-                   else f'<th class="{c[1]}">{escape(c[0])}</th>' for c in columns)
-    classes = " ".join(c for c in (cls, "fixed" if widths else "") if c)
-    klass = f' class="{classes}"' if classes else ""
-    cols = ("<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths)
-            + "</colgroup>") if widths else ""
-    return (f"<table{klass}>{cols}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}"
-            "</tbody></table>")
-
-
-def seal_box(title: str, lines: Sequence[str]) -> str:
-    """The framed box with the seal's facts (``lines`` are HTML)."""
-    body = "".join(f"<div>{line}</div>" for line in lines)
-    return f'<div class="seal"><div class="title">{escape(title)}</div>{body}</div>'
-
-
-def signature(head: Letterhead) -> str:
-    day = head.generated.astimezone(head.tz).date()
-    town = place(head.address)
-    dated = f"{escape(town)}, {long_date(day)}" if town else long_date(day)
-    s = head.signer
-    name = escape(s.nama) if s.nama else "(.................................)"
-    number = f"NIP {escape(nip(s.nip))}" if s.nip else "NIP ......................."
-    return (f'<div class="sign"><div>{dated}</div><div>{escape(s.jabatan)}</div>'
-            f'<div class="space"></div><div class="name">{name}</div><div>{number}</div></div>')
-
-
-def document(head: Letterhead, *, title: str, subtitle: str, body: str, closing: str,
-             signed: bool = True) -> str:
-    """The whole page: letterhead, title, ``body`` (HTML), then ``closing`` (the seal box)
-    kept on one page with the signature (none when not ``signed``: a document the system
-    issues, such as the e-SKUM)."""
-    address = f'<div class="address">{escape(head.address)}</div>' if head.address else ""
-    generated = tr("Dibuat {t}", "Generated {t}", t=when(head.generated, head.tz))
-    return (
-        f'<!DOCTYPE html><html lang="{tr("id", "en")}"><head><meta charset="utf-8">'
-        f"<title>{escape(title)} — {escape(subtitle)}</title><style>{css()}</style></head><body>"
-        f'<div class="kop"><div class="court">{escape(head.court)}</div>{address}</div>'
-        f"<h1>{escape(title)}</h1>"
-        f'<div class="subtitle">{escape(subtitle)}<br><span class="note">'
-        f"{escape(generated)}</span></div>"
-        f"{body}"
-        f'<div class="closing">{closing}{signature(head) if signed else ""}</div>'
-        "</body></html>")
+    return template(f"audit/templates/{name}").render(
+        head=head, title=title, subtitle=subtitle, signed=signed, footer=_css_string(footer),
+        pages=pages, when=when, when_html=when_html, gap=gap, long_date=long_date,
+        place=place, nip=nip, **context)

@@ -51,9 +51,11 @@ def _weasyprint() -> Any:
     except ImportError as exc:
         raise PdfUnavailable(tr(
             "PDF tidak dapat dibuat: paket Python weasyprint tidak terpasang ({e}); pasang "
-            "ulang sop-runtime (pip install -e .). Laporan HTML tetap dapat dibuat dengan --html.",
+            "paket tambahan pdf: pip install 'sop-runtime[pdf]'. Laporan HTML tetap dapat "
+            "dibuat dengan --html.",
             "Cannot make the PDF: the Python package weasyprint is not installed ({e}); "
-            "reinstall sop-runtime (pip install -e .). The HTML report still works with --html.",
+            "install the extra pdf: pip install 'sop-runtime[pdf]'. The HTML report still "
+            "works with --html.",
             e=exc)) from None
     # CSS that WeasyPrint does not use (screen-only rules) is not the reader's concern
     logging.getLogger("weasyprint").setLevel(logging.ERROR)

@@ -39,7 +39,7 @@ def start(
 ) -> None:
     """Mulai perkara baru; mencetak nomor perkara / start a case; prints its id."""
     from sop_runtime.cli.common import say
-    from sop_runtime.cli.render import print_outcome
+    from sop_runtime.cli.event_text import print_outcome
     from sop_runtime.cli.times import parse_pairs
     from sop_runtime.service import cases
 
@@ -56,7 +56,7 @@ def start(
 def claim(case: opt.Case, step: opt.Step, actor: opt.Actor, at: opt.At = None,
           as_json: opt.Json = False) -> None:
     """Ambil langkah untuk dikerjakan / claim a step."""
-    from sop_runtime.cli.render import print_outcome
+    from sop_runtime.cli.event_text import print_outcome
     from sop_runtime.service import cases
 
     rt = runtime()
@@ -82,7 +82,7 @@ def complete(
     as_json: opt.Json = False,
 ) -> None:
     """Selesaikan langkah / complete a step."""
-    from sop_runtime.cli.render import print_outcome
+    from sop_runtime.cli.event_text import print_outcome
     from sop_runtime.cli.times import parse_pairs
     from sop_runtime.service import cases
 
@@ -106,7 +106,7 @@ def complete(
 def extend(case: opt.Case, step: opt.Step, actor: opt.Actor, reason: opt.RequiredReason,
            at: opt.At = None, as_json: opt.Json = False) -> None:
     """Pakai perpanjangan waktu yang diizinkan SOP / use the extension the SOP allows."""
-    from sop_runtime.cli.render import print_outcome
+    from sop_runtime.cli.event_text import print_outcome
     from sop_runtime.cli.times import show
     from sop_runtime.engine import StepExtended
     from sop_runtime.service import cases
@@ -143,7 +143,7 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
     from rich.table import Table
 
     from sop_runtime.cli.common import say, table_console
-    from sop_runtime.cli.render import shorten
+    from sop_runtime.cli.event_text import shorten
 
     table = Table(title=tr("Tugas {u}", "Tasks of {u}", u=actor))
     for col in (tr("Perkara", "Case"), "SOP", tr("Langkah", "Step"), tr("Kegiatan", "Activity"),
@@ -241,7 +241,7 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
 
     from sop_runtime.audit.document import gap
     from sop_runtime.cli.common import say, table_console
-    from sop_runtime.cli.render import describe, step_name
+    from sop_runtime.cli.event_text import describe, step_name
     from sop_runtime.cli.times import show
     from sop_runtime.engine import ActionRefused, DeviationFlagged, StepCompleted
     from sop_runtime.service import views

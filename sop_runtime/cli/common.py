@@ -49,7 +49,7 @@ def close_runtimes() -> None:
 
 
 class Exit(IntEnum):
-    """Exit codes scripts can rely on (also in the README)."""
+    """Exit codes scripts can rely on (also in docs/user-guide.md)."""
 
     OK = 0
     PROBLEMS = 1      # definitions invalid, the log does not verify, an action not allowed
@@ -78,6 +78,31 @@ def table_console() -> Console:
 def say(message: str, *, stderr: bool = False) -> None:
     """Print a message (rich markup) as one line, not wrapped at the terminal's width."""
     Console(stderr=stderr, highlight=False, soft_wrap=True).print(message)
+
+
+# The optional extras of the package (pyproject.toml) and the modules each brings.
+EXTRAS = {
+    "web": ("fastapi", "uvicorn", "jinja2", "multipart"),
+    "pdf": ("weasyprint",),
+    "prefect": ("prefect",),
+}
+
+
+def require_extra(extra: str) -> None:
+    """Exit 2 naming the extra to install when a module it brings is not installed (looked
+    up, not imported: a module that is there but fails to load says so itself)."""
+    import importlib.util
+
+    for module in EXTRAS[extra]:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            fail(tr("paket tambahan '{x}' belum terpasang (modul {m} tidak ada): "
+                    "pip install 'sop-runtime[{x}]'",
+                    "the extra '{x}' is not installed (no module {m}): "
+                    "pip install 'sop-runtime[{x}]'", x=extra, m=module), Exit.USAGE)
 
 
 def definitions_dir() -> Path:

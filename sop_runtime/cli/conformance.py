@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sop_runtime.cli import options as opt
-from sop_runtime.cli.common import output_files, runtime
+from sop_runtime.cli.common import output_files, require_extra, runtime
 from sop_runtime.i18n import tr
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ def conformance(
     from sop_runtime.service.conformance import conformance as run
 
     output_files(html, pdf)
+    if pdf is not None:
+        require_extra("pdf")
     rt = runtime()
     with _progress(enabled=not as_json) as progress:
         report = run(rt, log, sop, mapping, workers=workers, progress=progress)
@@ -117,7 +119,7 @@ def _print(report: ConformanceReport, wf: Workflow, calendar: CourtCalendar) -> 
     from rich.table import Table
 
     from sop_runtime.cli.common import say, table_console
-    from sop_runtime.cli.render import step_name
+    from sop_runtime.cli.event_text import step_name
     from sop_runtime.cli.times import show
     from sop_runtime.conformance.findings_text import finding_text, kind_label
 
@@ -180,7 +182,7 @@ def _print(report: ConformanceReport, wf: Workflow, calendar: CourtCalendar) -> 
 
 def _print_data(report: ConformanceReport, wf: Workflow) -> None:
     from sop_runtime.cli.common import say
-    from sop_runtime.cli.render import step_name
+    from sop_runtime.cli.event_text import step_name
 
     if report.unmapped:
         say(tr("Aktivitas tanpa pemetaan (tidak diputar): {a}",

@@ -221,15 +221,15 @@ def render(
     output_files(output)
     wf = _workflow(sop)
     if fmt is Format.svg:
-        from sop_runtime.compiler.render_svg import render_svg
+        from sop_runtime.compiler.render.svg import render_svg
 
         text = render_svg(wf)
     elif fmt is Format.html:
-        from sop_runtime.compiler.render_html import render_html
+        from sop_runtime.compiler.render.sheet import render_html
 
         text = render_html(wf)
     else:
-        from sop_runtime.compiler.render_mermaid import render_mermaid
+        from sop_runtime.compiler.render.mermaid import render_mermaid
 
         text = render_mermaid(wf)
     if output is None:
@@ -243,10 +243,10 @@ def publish(
     outdir: Annotated[Path, typer.Argument(help="Folder keluaran / output folder")] = Path("out"),
 ) -> None:
     """Terbitkan seluruh pustaka: lembar HTML, SVG, Mermaid dan indeks / publish the library."""
-    from sop_runtime.compiler.render_html import render_html
-    from sop_runtime.compiler.render_index import render_index
-    from sop_runtime.compiler.render_mermaid import render_mermaid
-    from sop_runtime.compiler.render_svg import render_svg
+    from sop_runtime.compiler.render.index import render_index
+    from sop_runtime.compiler.render.mermaid import render_mermaid
+    from sop_runtime.compiler.render.sheet import render_html
+    from sop_runtime.compiler.render.svg import render_svg
 
     lib = _library()
     if lib.errors:

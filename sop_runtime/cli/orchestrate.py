@@ -47,7 +47,9 @@ def serve(
 
     Tanpa PREFECT_API_URL, server Prefect bawaan (SQLite di --home) ikut dijalankan /
     without PREFECT_API_URL, an embedded Prefect server (SQLite under --home) is started."""
-    from sop_runtime.cli.common import say
+    from sop_runtime.cli.common import require_extra, say
+
+    require_extra("prefect")
     from sop_runtime.flows.server import LocalServer
 
     _check_cron(sweep_cron)
@@ -77,8 +79,9 @@ def deploy(
 ) -> None:
     """Daftarkan deployment pada work pool untuk banyak mesin / register the deployments on
     a work pool, for workers on many machines (PREFECT_API_URL wajib / required)."""
-    from sop_runtime.cli.common import fail, say
+    from sop_runtime.cli.common import fail, require_extra, say
 
+    require_extra("prefect")
     _check_cron(sweep_cron)
     if not os.environ.get("PREFECT_API_URL"):
         fail(tr("PREFECT_API_URL belum diisi: alamat server Prefect bersama",

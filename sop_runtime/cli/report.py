@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from sop_runtime.cli import options as opt
-from sop_runtime.cli.common import output_files, runtime
+from sop_runtime.cli.common import output_files, require_extra, runtime
 from sop_runtime.i18n import tr
 
 report_app = typer.Typer(help="Laporan pertanggungjawaban / accountability reports.",
@@ -73,6 +73,8 @@ def period(
     first = parse_moment(start, calendar.tz, option="--from")
     last = parse_moment(end, calendar.tz, option="--to", end_of_day=True)
     output_files(html, pdf)
+    if pdf is not None:
+        require_extra("pdf")
     if html is not None or pdf is not None:
         from sop_runtime.service.period import period_html
 
@@ -186,6 +188,8 @@ def case(
     if lang is not None:
         set_lang(lang)
     output_files(html, pdf)
+    if pdf is not None:
+        require_extra("pdf")
     rt = runtime()
     report = case_report(rt, case_id, reader=operator("laporan"))
     tz = court_tz(rt)

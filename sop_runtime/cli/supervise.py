@@ -34,7 +34,7 @@ def _at(rt: Runtime, text: str | None) -> tuple[tzinfo, datetime | None]:
 
 
 def _done(out: Outcome, tz: tzinfo, as_json: bool, headline: str) -> None:
-    from sop_runtime.cli.render import print_outcome
+    from sop_runtime.cli.event_text import print_outcome
 
     print_outcome(out, tz, as_json=as_json, headline=headline)
 
@@ -157,7 +157,7 @@ def overdue(
     from rich.table import Table
 
     from sop_runtime.cli.common import say, table_console
-    from sop_runtime.cli.render import shorten
+    from sop_runtime.cli.event_text import shorten
 
     con = table_console()
     if not rows:
@@ -215,7 +215,7 @@ def deviations(
     from rich.table import Table
 
     from sop_runtime.cli.common import say, table_console
-    from sop_runtime.cli.render import evidence
+    from sop_runtime.cli.event_text import evidence
 
     con = table_console()
     if not rows:

@@ -24,9 +24,11 @@ def serve(
         "another machine")] = False,
 ) -> None:
     """Jalankan aplikasi web dan API / run the web application and API."""
+    from sop_runtime.cli.common import require_extra, say
+
+    require_extra("web")
     import uvicorn
 
-    from sop_runtime.cli.common import say
     from sop_runtime.web.app import create_app
 
     _check_address(host, port)

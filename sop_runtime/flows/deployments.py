@@ -4,7 +4,7 @@ supervisor notifications.
 On one machine (a single court), ``sop orchestrate serve`` serves every deployment from its
 own process (``prefect.serve``). Across machines, ``sop orchestrate deploy --pool P``
 registers the same flows on a process work pool, and ``prefect worker start --pool P`` on
-each host runs them (README, "Scaling out").
+each host runs them (docs/operations.md, "Scaling out").
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.web import api, pages
 from sop_runtime.web.deps import LANG_COOKIE, ApiError, SignInNeeded
 from sop_runtime.web.flowchart import STYLE_SOURCES
-from sop_runtime.web.inputs import form_size_problem, refuse_bad_input
+from sop_runtime.web.request_checks import form_size_problem, refuse_bad_input
 
 STATIC = Path(__file__).parent / "static"
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from markupsafe import Markup
 
-from sop_runtime.compiler.render_svg import SVG_CSS, render_svg
+from sop_runtime.compiler.render.svg import SVG_CSS, render_svg
 from sop_runtime.compiler.workflow import Workflow
 
 # the CSP source for the flowchart's own stylesheet, the one inline style the pages carry

@@ -1,7 +1,7 @@
 """What every form post goes through: the signed-in session, its CSRF token (a hidden
 ``csrf`` field matched in constant time) and a request from this same site (its Origin, or
 its Referer when the browser sends no Origin); and the safe reading of a ``lanjut`` (next)
-path. (What every request's text goes through is :mod:`sop_runtime.web.inputs`.)"""
+path. (What every request's text goes through is :mod:`sop_runtime.web.request_checks`.)"""
 
 # no "from __future__ import annotations": FastAPI reads the closures' annotations, which
 # name local variables (the permission asked for)

@@ -22,7 +22,7 @@ import time
 from contextlib import redirect_stderr, redirect_stdout
 from typing import IO
 
-import sop_runtime.cli.render
+import sop_runtime.cli.event_text
 import sop_runtime.service.cases
 import sop_runtime.service.views  # noqa: F401  (warm: the command then starts at once)
 from sop_runtime.cli.app import run

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sop_runtime.cli.render import working
+from sop_runtime.cli.event_text import working
 from tests.conftest import DEFINITIONS
 from tests.e2e.court import MakeCourt, ago, library_with, local, start_end
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from tests.conftest import ROOT
 
-EXIT_CODES = {0, 1, 2, 3, 4}  # the README's exit codes (70 is a bug)
+EXIT_CODES = {0, 1, 2, 3, 4}  # the exit codes of docs/user-guide.md (70 is a bug)
 HANG_SECONDS = 10.0
 MEMORY_MB = 1500  # the worker's resident memory may not pass this
 _ADDRESS_SPACE = 6 * 1024**3  # a hard stop far past it, should a bomb outrun the sampling

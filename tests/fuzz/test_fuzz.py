@@ -1,6 +1,6 @@
 """The fuzzer with a fixed seed, bounded for ``make test``: per target a fixed number of
 items (``SOP_FUZZ_ITEMS`` for more; ``bench/fuzz.py`` is the long mode) on a copy of the demo
-court. None may end in a traceback, an exit 70 or an exit code the README does not list, an
+court. None may end in a traceback, an exit 70 or an exit code docs/user-guide.md does not list, an
 HTTP 5xx, more than 10 s, the worker past its memory bound, or a change to the machine."""
 
 from __future__ import annotations

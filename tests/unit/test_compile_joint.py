@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from sop_runtime.compiler.compile import compile_document
 from sop_runtime.compiler.library import compile_source
-from sop_runtime.compiler.render_html import render_html
+from sop_runtime.compiler.render.sheet import render_html
 from sop_runtime.compiler.workflow import Condition, EdgeKind
 from sop_runtime.definition.models import SopDocument
 from sop_runtime.definition.synthetic_sop import synthetic_dict

@@ -69,10 +69,10 @@ def test_an_event_without_a_fold_is_an_invalid_log() -> None:
 
 
 def test_every_event_type_has_its_words_in_a_case_history() -> None:
-    from sop_runtime.cli import render
+    from sop_runtime.cli import event_text
 
-    assert _names(render._DESCRIBE) == _names(EVENT_TYPES.values())
-    for cls, said in render._DESCRIBE.items():
+    assert _names(event_text._DESCRIBE) == _names(EVENT_TYPES.values())
+    for cls, said in event_text._DESCRIBE.items():
         assert said.__annotations__["e"] == cls.__name__, cls
 
 

@@ -11,7 +11,7 @@ above::
     engine       engine                       (pure decide/apply)
     model        compiler, worktime
     definition   definition                   (the official form, as loaded)
-    utilities    errors, i18n, isotime, problems, files, textcheck, gcpause
+    utilities    errors, i18n, isotime, problems, files, textcheck, gcpause, templating
 
 Besides:
 - the interfaces reach the store only through the service: cli, web, flows and demo import
@@ -21,6 +21,9 @@ Besides:
   ``.utcnow()``, ``.today()``);
 - each heavy framework stays where it belongs: Prefect in flows, FastAPI and Starlette in web,
   typer in cli, rich in cli and demo (the terminal).
+
+And names mean one thing: two modules share a file name only for one concept seen from
+two layers (``SHARED_NAMES``).
 
 The checker takes the package name and the contract, so the same code is shown catching a
 planted upward import in a tiny package made for the test.
@@ -59,7 +62,8 @@ CONTRACT = Contract(
         ("engine",),
         ("compiler", "worktime"),
         ("definition",),
-        ("errors", "i18n", "isotime", "problems", "files", "textcheck", "gcpause"),
+        ("errors", "i18n", "isotime", "problems", "files", "textcheck", "gcpause",
+         "templating"),
     ),
     forbidden={part: ("store",) for part in ("cli", "web", "flows", "demo")},
     pure=("engine",),
@@ -210,3 +214,20 @@ def test_the_checker_catches_impurity_and_a_misplaced_framework(
         "impure: planted.web.pages:1 imports random (web is pure)",
         "framework: planted.web.pages:1 imports random (random belongs in service)",
     ]
+
+
+# file names that several packages share for one concept, each at its own layer (the cases
+# as the CLI, the API, the pages and the service see them ...); any other name is one module's
+SHARED_NAMES = {"app", "audit", "casereport", "cases", "common", "conformance", "errors",
+                "events", "library", "people", "seals", "signin", "supervise", "supervision"}
+
+
+def test_no_two_modules_share_a_name_for_two_concepts() -> None:
+    from tests.conftest import ROOT
+
+    where: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "sop_runtime").rglob("*.py")):
+        if path.name != "__init__.py" and "migrations" not in path.parts:
+            where.setdefault(path.stem, []).append(str(path.relative_to(ROOT)))
+    shared = {name: paths for name, paths in where.items() if len(paths) > 1}
+    assert {n: p for n, p in shared.items() if n not in SHARED_NAMES} == {}

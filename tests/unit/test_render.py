@@ -20,9 +20,9 @@ from sop_runtime.compiler.compile import compile_document
 from sop_runtime.compiler.geometry import Params, Rows, RowY
 from sop_runtime.compiler.label_placement import label_span
 from sop_runtime.compiler.layout import Layout, Route, layout
-from sop_runtime.compiler.render_html import PAGE_W, render_html, sheet_layout
-from sop_runtime.compiler.render_mermaid import escape_text, render_mermaid
-from sop_runtime.compiler.render_svg import render_svg
+from sop_runtime.compiler.render.mermaid import escape_text, render_mermaid
+from sop_runtime.compiler.render.sheet import PAGE_W, render_html, sheet_layout
+from sop_runtime.compiler.render.svg import render_svg
 from sop_runtime.compiler.textfit import text_width, wrap
 from sop_runtime.compiler.workflow import EdgeKind, Workflow
 from sop_runtime.definition.loader import read_yaml_file, validate_as

@@ -72,15 +72,15 @@ def router() -> APIRouter:
         Mermaid / the swim-lane flowchart (SVG), the printable SOP sheet (HTML) or Mermaid."""
         wf, _ = _current(rt, sop_id)
         if fmt is RenderFormat.svg:
-            from sop_runtime.compiler.render_svg import render_svg
+            from sop_runtime.compiler.render.svg import render_svg
 
             text = render_svg(wf)
         elif fmt is RenderFormat.html:
-            from sop_runtime.compiler.render_html import render_html
+            from sop_runtime.compiler.render.sheet import render_html
 
             text = render_html(wf)
         else:
-            from sop_runtime.compiler.render_mermaid import render_mermaid
+            from sop_runtime.compiler.render.mermaid import render_mermaid
 
             text = render_mermaid(wf)
         return Response(text, media_type=f"{MEDIA[fmt]}; charset=utf-8")

@@ -1,7 +1,7 @@
 """The server-rendered pages, Bahasa Indonesia first (English by the language switch):
 sign-in, the clerk's worklist and step forms, a case, supervision, the SOP library and
 audit. Every page checks the signed-in person's permissions (the app refuses a control
-character anywhere in a request: :mod:`sop_runtime.web.inputs`); every form carries the
+character anywhere in a request: :mod:`sop_runtime.web.request_checks`); every form carries the
 session's CSRF token."""
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ def version_page(request: Request, rt: Rt, sop_id: str, version: str,
 @router.get("/sop/{sop_id}/versi/{version}/lembar")
 def sheet(rt: Rt, sop_id: str, version: str, caller: Reader) -> Response:
     """The official SOP sheet of that version, as its own printable page."""
-    from sop_runtime.compiler.render_html import render_html
+    from sop_runtime.compiler.render.sheet import render_html
 
     wf, row, _ = _pick(rt, sop_id, version)
     return standalone(render_html(wf), "text/html; charset=utf-8",
@@ -111,7 +111,7 @@ def sheet(rt: Rt, sop_id: str, version: str, caller: Reader) -> Response:
 @router.get("/sop/{sop_id}/versi/{version}/bagan.svg")
 def flowchart(rt: Rt, sop_id: str, version: str, caller: Reader) -> Response:
     """The official flowchart of that version (swim lanes, five symbols) as an SVG."""
-    from sop_runtime.compiler.render_svg import render_svg
+    from sop_runtime.compiler.render.svg import render_svg
 
     wf, row, _ = _pick(rt, sop_id, version)
     return standalone(render_svg(wf), "image/svg+xml; charset=utf-8",

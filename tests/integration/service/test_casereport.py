@@ -145,7 +145,7 @@ def test_delegate_applicant_markup_and_the_covering_seal(store_url: str) -> None
         assert r.seal.seal is None and r.seal.earlier is None
         page = case_html(rt, r)
         assert "<script>" not in page
-        assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; berkas asli &amp; salinan" in page
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; berkas asli &amp; salinan" in page
         assert "Belum ada segel yang mencakup" in page
 
         first = seals.seal(rt, "bambang.panitera")

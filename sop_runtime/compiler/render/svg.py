@@ -8,13 +8,18 @@ used: capsule (``rect`` with ``rx``), process (``rect``), decision and off-page 
 ``class="sym sym-<symbol>"`` and ``data-step`` so tests and web pages can find it; its full
 kegiatan is in a ``<title>`` for hover.
 
-The drawing pieces (:func:`symbol_svg`, :func:`edge_svg`, :func:`label_svg`,
-:func:`svg_defs`) are shared with the HTML sheet.
+The drawing is ``templates/flowchart.svg``; its pieces are the macros of
+``templates/_shapes.svg``, shared with the HTML sheet's bands. This module places them:
+:func:`symbol_view`, :func:`edge_view` and :func:`label_view` turn the layout into the
+coordinates and texts the macros draw (escaping is the templates' job).
 """
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
 
 from sop_runtime.compiler.geometry import Box, Params, Rows
 from sop_runtime.compiler.label_placement import LABEL_LINE, Label
@@ -23,6 +28,9 @@ from sop_runtime.compiler.textfit import wrap
 from sop_runtime.compiler.workflow import EdgeKind, Workflow
 from sop_runtime.definition.models import StepKind, Symbol
 from sop_runtime.i18n import tr
+from sop_runtime.templating import template
+
+TEMPLATES = "compiler/render/templates"
 
 FONT_STACK = "Arial, 'Liberation Sans', Helvetica, 'DejaVu Sans', sans-serif"
 
@@ -69,52 +77,85 @@ def marker_id(prefix: str, kind: EdgeKind) -> str:
     return f"{prefix}-panah-{colour.value}"
 
 
-def svg_defs(prefix: str) -> str:
+def _markers(prefix: str) -> list[tuple[str, str]]:
     """Arrowhead markers: black for the flow, brown for timers, grey for connector jumps."""
-    out = []
-    for kind, colour in _MARKER_COLOUR.items():
-        out.append(
-            f'<marker id="{marker_id(prefix, kind)}" viewBox="0 0 10 10" refX="10" refY="5" '
-            f'markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto">'
-            f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>')
-    return "<defs>" + "".join(out) + "</defs>"
+    return [(marker_id(prefix, kind), colour) for kind, colour in _MARKER_COLOUR.items()]
 
 
-def _text_lines(lines: list[str], cx: float, cy: float, line_h: float, cls: str) -> str:
+def _shapes() -> Any:
+    """The macros of ``templates/_shapes.svg``."""
+    return template(f"{TEMPLATES}/_shapes.svg").module
+
+
+def svg_defs(prefix: str) -> Markup:
+    """The ``<defs>`` with the arrowhead markers of a drawing whose ids start ``prefix``."""
+    return Markup(_shapes().defs(_markers(prefix)))
+
+
+TextLine = tuple[str, str, str, str]  # class, x, y, text
+
+
+def _text_lines(lines: list[str], cx: float, cy: float, line_h: float,
+                cls: str) -> list[TextLine]:
     top = cy - (len(lines) - 1) * line_h / 2 + line_h * 0.35
-    return "".join(
-        f'<text class="{cls}" x="{_n(cx)}" y="{_n(top + i * line_h)}">{escape(s)}</text>'
-        for i, s in enumerate(lines))
+    return [(cls, _n(cx), _n(top + i * line_h), s) for i, s in enumerate(lines)]
 
 
-def symbol_svg(box: Box, rows: Rows, *, text: bool = True) -> str:
+@dataclass(frozen=True, slots=True)
+class SymbolView:
+    """One step's symbol placed: a ``rect`` (``rx`` for the capsule) or a ``polygon``."""
+
+    step: str
+    cls: str
+    title: str
+    texts: list[TextLine]
+    x: str = ""
+    y: str = ""
+    w: str = ""
+    h: str = ""
+    rx: str = ""
+    points: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeView:
+    kind: str
+    source: str
+    target: str
+    label: str | None
+    points: str
+    marker: str
+
+
+@dataclass(frozen=True, slots=True)
+class LabelView:
+    kind: str
+    anchor: str
+    title: str | None  # the full text, when the lines had to shorten it
+    lines: list[tuple[str, str, str]]  # x, y, text
+
+
+def symbol_view(box: Box, rows: Rows, *, text: bool = True) -> SymbolView:
     """One step's symbol (with its hover title and, if ``text``, its wrapped kegiatan)."""
     node = box.node
     cx, cy, w, h = box.cx, rows.y_centre(box.row), box.w, box.h
     cls = f"sym sym-{node.symbol.value} jenis-{node.kind.value}"
-    data = f'data-step={quoteattr(node.id)}'
     x0, y0 = cx - w / 2, cy - h / 2
-    if node.symbol is Symbol.KAPSUL:
-        shape = (f'<rect class="{cls}" {data} x="{_n(x0)}" y="{_n(y0)}" width="{_n(w)}" '
-                 f'height="{_n(h)}" rx="{_n(h / 2)}"/>')
-    elif node.symbol is Symbol.KOTAK:
-        shape = (f'<rect class="{cls}" {data} x="{_n(x0)}" y="{_n(y0)}" width="{_n(w)}" '
-                 f'height="{_n(h)}"/>')
-    elif node.symbol is Symbol.BELAH_KETUPAT:
-        pts = [(cx, y0), (cx + w / 2, cy), (cx, y0 + h), (cx - w / 2, cy)]
-        shape = f'<polygon class="{cls}" {data} points="{_points(pts)}"/>'
-    else:
-        pts = [(x0, y0), (x0 + w, y0), (x0 + w, cy + h / 6), (cx, y0 + h), (x0, cy + h / 6)]
-        shape = f'<polygon class="{cls}" {data} points="{_points(pts)}"/>'
-    title = f"<title>{escape(_hover(box))}</title>"
-    inner = ""
+    texts: list[TextLine] = []
     if node.symbol is Symbol.SEGILIMA:
         mark = node.connector.label if node.connector else node.id
-        inner = _text_lines(wrap(mark, w - 6, 11, max_lines=1, bold=True), cx, cy - h / 8, 12,
+        texts = _text_lines(wrap(mark, w - 6, 11, max_lines=1, bold=True), cx, cy - h / 8, 12,
                             "sym-text connector")
     elif text:
-        inner = _text_lines(_symbol_lines(box), cx, cy, 10.5, "sym-text")
-    return f'<g class="step" data-step={quoteattr(node.id)}>{title}{shape}{inner}</g>'
+        texts = _text_lines(_symbol_lines(box), cx, cy, 10.5, "sym-text")
+    if node.symbol in (Symbol.KAPSUL, Symbol.KOTAK):
+        return SymbolView(node.id, cls, _hover(box), texts, x=_n(x0), y=_n(y0), w=_n(w),
+                          h=_n(h), rx=_n(h / 2) if node.symbol is Symbol.KAPSUL else "")
+    if node.symbol is Symbol.BELAH_KETUPAT:
+        pts = [(cx, y0), (cx + w / 2, cy), (cx, y0 + h), (cx - w / 2, cy)]
+    else:
+        pts = [(x0, y0), (x0 + w, y0), (x0 + w, cy + h / 6), (cx, y0 + h), (x0, cy + h / 6)]
+    return SymbolView(node.id, cls, _hover(box), texts, points=_points(pts))
 
 
 def _hover(box: Box) -> str:
@@ -138,26 +179,22 @@ def _points(pts: list[tuple[float, float]]) -> str:
     return " ".join(f"{_n(x)},{_n(y)}" for x, y in pts)
 
 
-def edge_svg(route: Route, rows: Rows, prefix: str) -> str:
+def edge_view(route: Route, rows: Rows, prefix: str) -> EdgeView:
     """One transition as an orthogonal polyline with an arrowhead at its target."""
     kind = route.transition.kind
-    pts = [(x, rows.y(y)) for x, y in route.points]
-    label = route.transition.label
-    extra = f" data-label={quoteattr(label)}" if label else ""
-    return (f'<polyline class="edge edge-{kind.value}" data-from={quoteattr(route.source.id)} '
-            f'data-to={quoteattr(route.target)} data-kind="{kind.value}"{extra} '
-            f'points="{_points(pts)}" marker-end="url(#{marker_id(prefix, kind)})"/>')
+    return EdgeView(kind=kind.value, source=route.source.id, target=route.target,
+                    label=route.transition.label,
+                    points=_points([(x, rows.y(y)) for x, y in route.points]),
+                    marker=marker_id(prefix, kind))
 
 
-def label_svg(label: Label, rows: Rows, kind: EdgeKind) -> str:
+def label_view(label: Label, rows: Rows, kind: EdgeKind) -> LabelView:
     """A branch or timer label; when it had to be shortened, the full text is its title."""
     y = rows.y(label.y)
     cut = " ".join(label.lines) != label.text
-    title = f"<title>{escape(label.text)}</title>" if cut else ""
-    return "".join(
-        f'<text class="label label-{kind.value}" x="{_n(label.x)}" '
-        f'y="{_n(y + i * LABEL_LINE)}" text-anchor="{label.anchor}">{title}{escape(line)}</text>'
-        for i, line in enumerate(label.lines))
+    return LabelView(kind=kind.value, anchor=label.anchor, title=label.text if cut else None,
+                     lines=[(_n(label.x), _n(y + i * LABEL_LINE), line)
+                            for i, line in enumerate(label.lines)])
 
 
 def _row_heights(wf: Workflow, params: Params) -> list[float]:
@@ -176,33 +213,16 @@ def render_svg(wf: Workflow, *, params: Params | None = None) -> str:
     top = _TITLE_H + _HEAD_H
     rows = Rows.stack(_row_heights(wf, p), top)
     width = left + lay.width + 1
-    height = rows.bottom + 1
     prefix = f"sop-{wf.sop_id}"
-    ident = wf.document.identitas
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" '
-        f'viewBox="0 0 {_n(width)} {_n(height)}" font-family={quoteattr(FONT_STACK)} '
-        f'class="sop-flowchart" data-sop={quoteattr(wf.sop_id)} data-version="{wf.version}">',
-        f"<title>{escape(ident.nama)}</title>",
-        f"<style>{SVG_CSS}</style>",
-        svg_defs(prefix),
-        f'<rect x="0" y="0" width="{_n(width)}" height="{_n(height)}" fill="#fff"/>',
-        f'<text class="title-text" x="6" y="18">{escape(ident.nama)}</text>',
-        f'<text class="subtitle-text" x="6" y="34">'
-        f'{escape(_subtitle(wf))}</text>',
-        _grid(wf, lay, rows, left, top),
-        f'<g class="lanes" transform="translate({_n(left)},0)">',
-        '<g class="edges">',
-        *(edge_svg(r, rows, prefix) for r in lay.routes),
-        "</g>",
-        '<g class="symbols">',
-        *(symbol_svg(b, rows) for b in lay.boxes),
-        "</g>",
-        '<g class="labels">',
-        *(label_svg(r.label, rows, r.transition.kind) for r in lay.routes if r.label),
-        "</g></g></svg>",
-    ]
-    return "\n".join(out) + "\n"
+    return template(f"{TEMPLATES}/flowchart.svg").render(
+        wf=wf, width=_n(width), height=_n(rows.bottom + 1), font_stack=Markup(FONT_STACK),
+        svg_css=Markup(SVG_CSS), markers=_markers(prefix), subtitle=_subtitle(wf),
+        left=_n(left), top=_n(top), bottom=_n(rows.bottom), width_inner=_n(left + lay.width),
+        heads=_heads(wf, lay, left), rows=_grid_rows(wf, rows),
+        verticals=_verticals(wf, lay, left),
+        edges=[edge_view(r, rows, prefix) for r in lay.routes],
+        symbols=[symbol_view(b, rows) for b in lay.boxes],
+        labels=[label_view(r.label, rows, r.transition.kind) for r in lay.routes if r.label])
 
 
 def _subtitle(wf: Workflow) -> str:
@@ -211,37 +231,43 @@ def _subtitle(wf: Workflow) -> str:
               n=ident.nomor, s=ident.satuan_kerja, v=wf.short_version)
 
 
-def _grid(wf: Workflow, lay: Layout, rows: Rows, left: float, top: float) -> str:
-    width = left + lay.width
-    head_y = _TITLE_H
-    out = ['<g class="table">']
+def _heads(wf: Workflow, lay: Layout,
+           left: float) -> list[tuple[str, str, str, str, list[TextLine]]]:
+    """The header cells (No, Kegiatan, one per pelaksana): x, y, width, height, text."""
     cells = [(0.0, _NO_W, tr("No", "No")), (_NO_W, _KEGIATAN_W, tr("Kegiatan", "Activity"))]
     for i, role in enumerate(wf.roles):
         cells.append((left + lay.col_left[i], lay.col_width[i], role.nama))
+    out = []
     for x, w, text in cells:
-        out.append(f'<rect class="head" x="{_n(x)}" y="{_n(head_y)}" width="{_n(w)}" '
-                   f'height="{_n(_HEAD_H)}"/>')
         lines = wrap(text, w - 8, 10, max_lines=3, bold=True)
         line_h = 11.5 if len(lines) < 3 else 10.5
-        out.append(_text_lines(lines, x + w / 2, head_y + _HEAD_H / 2, line_h, "head-text"))
+        out.append((_n(x), _n(_TITLE_H), _n(w), _n(_HEAD_H),
+                    _text_lines(lines, x + w / 2, _TITLE_H + _HEAD_H / 2, line_h, "head-text")))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _GridRow:
+    texts: list[TextLine]  # the step number, then the wrapped kegiatan
+    bottom: str
+
+
+def _grid_rows(wf: Workflow, rows: Rows) -> list[_GridRow]:
+    out = []
     for i, node in enumerate(wf.nodes):
         y0, h = rows.tops[i], rows.heights[i]
         cy = y0 + h / 2
-        out.append(f'<text class="no-text" x="{_n(_NO_W / 2)}" y="{_n(cy + 3.5)}">'
-                   f"{node.no}</text>")
         lines = wrap(node.kegiatan, _KEGIATAN_W - 12, _CELL_FONT)
         first = cy - (len(lines) - 1) * _CELL_LINE / 2 + 3.5
-        out.extend(f'<text class="cell-text" x="{_n(_NO_W + 6)}" y="{_n(first + k * _CELL_LINE)}">'
-                   f"{escape(s)}</text>" for k, s in enumerate(lines))
-        out.append(f'<line class="grid" x1="0" y1="{_n(y0 + h)}" x2="{_n(width)}" '
-                   f'y2="{_n(y0 + h)}"/>')
-    bottom = rows.bottom
-    for x in (0.0, _NO_W, left, width):
-        out.append(f'<line class="grid" x1="{_n(x)}" y1="{_n(top)}" x2="{_n(x)}" '
-                   f'y2="{_n(bottom)}"/>')
-    for i in range(1, len(wf.roles)):
-        x = left + lay.col_left[i]
-        out.append(f'<line class="grid grid-lane" x1="{_n(x)}" y1="{_n(top)}" x2="{_n(x)}" '
-                   f'y2="{_n(bottom)}"/>')
-    out.append("</g>")
-    return "".join(out)
+        texts = [("no-text", _n(_NO_W / 2), _n(cy + 3.5), str(node.no))]
+        texts += [("cell-text", _n(_NO_W + 6), _n(first + k * _CELL_LINE), s)
+                  for k, s in enumerate(lines)]
+        out.append(_GridRow(texts, _n(y0 + h)))
+    return out
+
+
+def _verticals(wf: Workflow, lay: Layout, left: float) -> list[tuple[str, str]]:
+    """The table's vertical lines (class, x): its frame, then the lane borders."""
+    out = [("grid", _n(x)) for x in (0.0, _NO_W, left, left + lay.width)]
+    out += [("grid grid-lane", _n(left + lay.col_left[i])) for i in range(1, len(wf.roles))]
+    return out
