@@ -43,7 +43,7 @@ from sop_runtime.compiler.render.svg import (
     symbol_view,
 )
 from sop_runtime.compiler.textfit import wrap
-from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
+from sop_runtime.compiler.workflow import EdgeKind, Node, Transition, Workflow
 from sop_runtime.definition.models import Item, StepKind
 from sop_runtime.i18n import tr
 from sop_runtime.templating import template
@@ -225,21 +225,8 @@ def _notes(wf: Workflow, node: Node, row: dict[str, int]) -> list[str]:
     if split:
         notes.append(split)
     for t in node.transitions:
-        if split and t.kind is EdgeKind.NEXT:
-            continue
-        if t.kind is EdgeKind.BRANCH:
-            notes.append(tr("{l}: ke langkah {n}", "{l}: to step {n}", l=t.label or "", n=t.target))
-        elif t.kind is EdgeKind.TIMER and node.timer is not None:
-            notes.append(tr("Jika lewat {t}: ke langkah {n}", "If not done within {t}: to step {n}",
-                            t=node.timer.limit.describe(), n=t.target))
-            if node.timer.note:
-                notes.append(node.timer.note)
-        elif t.kind is EdgeKind.CONNECTOR:
-            notes.append(tr("Bersambung ke penghubung {l} (langkah {n})",
-                            "Continues at connector {l} (step {n})", l=t.label or "",
-                            n=t.target))
-        elif row.get(t.target) != here + 1:
-            notes.append(tr("Lanjut ke langkah {n}", "Next: step {n}", n=t.target))
+        if not (split and t.kind is EdgeKind.NEXT):
+            notes.extend(_transition_notes(node, t, row, here))
     if node.connector is not None and node.connector.arah == "masuk":
         notes.append(tr("Lanjutan dari penghubung {l}", "Continued from connector {l}",
                         l=node.connector.label))
@@ -257,6 +244,23 @@ def _notes(wf: Workflow, node: Node, row: dict[str, int]) -> list[str]:
         names = [r.nama if (r := wf.role(x)) else x for x in node.recorded_by]
         notes.append(tr("Dicatat oleh {r}", "Recorded by {r}", r=", ".join(names)))
     return notes
+
+
+def _transition_notes(node: Node, t: Transition, row: dict[str, int], here: int) -> list[str]:
+    """Where a transition leads, when the drawing alone does not say it: a branch, a timer
+    (with its note), a connector, or a next step that is not the row below."""
+    if t.kind is EdgeKind.BRANCH:
+        return [tr("{l}: ke langkah {n}", "{l}: to step {n}", l=t.label or "", n=t.target)]
+    if t.kind is EdgeKind.TIMER and node.timer is not None:
+        said = [tr("Jika lewat {t}: ke langkah {n}", "If not done within {t}: to step {n}",
+                   t=node.timer.limit.describe(), n=t.target)]
+        return [*said, node.timer.note] if node.timer.note else said
+    if t.kind is EdgeKind.CONNECTOR:
+        return [tr("Bersambung ke penghubung {l} (langkah {n})",
+                   "Continues at connector {l} (step {n})", l=t.label or "", n=t.target)]
+    if row.get(t.target) != here + 1:
+        return [tr("Lanjut ke langkah {n}", "Next: step {n}", n=t.target)]
+    return []
 
 
 def _joined(names: list[str], last: str) -> str:
