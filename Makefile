@@ -61,7 +61,8 @@ pytest: $(STAMP) $(CHROMIUM)
 test: lint typecheck pytest
 
 bench: $(STAMP)
-	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in bench/[!_]*.py; do [ "$$b" = bench/compare.py ] && continue; \
+		echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(OUT) .mypy_cache .ruff_cache .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
