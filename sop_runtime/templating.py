@@ -10,16 +10,22 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from typing import TYPE_CHECKING
 
 from sop_runtime.i18n import current_lang, tr
+
+if TYPE_CHECKING:
+    from jinja2 import Environment, Template
 
 _PACKAGE = Path(__file__).parent
 
 
 @cache
 def _environment() -> Environment:
+    # imported on first use: the clerk's everyday commands (`sop tasks`) render no page, and
+    # Jinja2 is a tenth of their cold start
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     env = Environment(loader=FileSystemLoader(_PACKAGE),
                       autoescape=select_autoescape(("html", "svg"), ("css",), default=True),
                       undefined=StrictUndefined, keep_trailing_newline=True,
