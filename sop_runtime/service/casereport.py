@@ -66,6 +66,7 @@ from sop_runtime.store import directory
 from sop_runtime.store import seals as store_seals
 from sop_runtime.store.events import StoredEvent
 from sop_runtime.worktime import CourtCalendar
+from sop_runtime.worktime.duration_text import describe_lateness
 
 _STATUS = {
     StepStatus.ACTIVE: ("aktif", "active"), StepStatus.CLAIMED: ("diambil", "claimed"),
@@ -530,6 +531,13 @@ def _step_time(ctx: _Context, s: StepState, now: datetime) -> StepTime:
         late_seconds=late, verdict=verdict, verdict_text=text)
 
 
+def _late_words(ctx: _Context, s: StepState, due: datetime, at: datetime) -> str:
+    """How late, in the unit the step's limit is written in (as its deviation says it)."""
+    node = ctx.node(s.node)
+    unit, amount = ctx.calendar.lateness(due, at, node.limit if node else None)
+    return describe_lateness(unit, amount, ctx.calendar.minutes_per_working_day, ctx.lang)
+
+
 def _verdict(ctx: _Context, s: StepState, now: datetime) -> tuple[str, str, int | None]:
     """How a step stands against its limit: (verdict, in words, working seconds late)."""
     late = None
@@ -542,11 +550,12 @@ def _verdict(ctx: _Context, s: StepState, now: datetime) -> tuple[str, str, int 
             verdict, text = "on_time", tr("tepat waktu", "on time")
         else:
             late = ctx.calendar.working_seconds_between(s.due_at, s.completed_at)
-            verdict, text = "late", tr("terlambat {d}", "late by {d}", d=ctx.worked(late))
+            verdict, text = "late", tr("terlambat {d}", "late by {d}",
+                                       d=_late_words(ctx, s, s.due_at, s.completed_at))
     elif s.is_open and now > s.due_at:
         late = ctx.calendar.working_seconds_between(s.due_at, now)
         verdict, text = "overdue", tr("masih terbuka, terlambat {d}", "still open, late by {d}",
-                                      d=ctx.worked(late))
+                                      d=_late_words(ctx, s, s.due_at, now))
     elif s.is_open:
         verdict, text = "open", tr("berjalan, batas {t}", "running, due {t}",
                                    t=ctx.when(s.due_at))

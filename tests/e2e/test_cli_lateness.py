@@ -43,6 +43,11 @@ def test_a_late_step_is_late_in_the_unit_of_its_limit(tmp_path: Path, limit: str
     said = " ".join(court.ok("deviations", "--case", case, "--kind", "overdue").stdout.split())
     assert words.format(n=amount, worked=working(amount * 60)) in said, said
     assert "satuan" not in said and said.count("terlambat=") == 1, said
+    # the case report's step table says it in the same unit as the deviation
+    [step] = [s for s in court.json("report", "case", case)["steps"] if s["node"] == "1"]
+    expected = {"hari": f"terlambat {amount} hari kalender",
+                "hari_kerja": f"terlambat {amount} hari kerja"}.get(unit, "terlambat ")
+    assert step["verdict_text"].startswith(expected), step
 
 
 @pytest.mark.parametrize(("waktu", "late"), [
