@@ -128,7 +128,6 @@ class CaseState:
     end_node: str | None = None
     fields: Mapping[str, str] = field(default_factory=dict)
     service_due: datetime | None = None
-    service_overdue_flagged: bool = False
     service_overdue_seq: int | None = None     # the standing breach flag's place in the log
     service_overdue_due: datetime | None = None  # the service due time it was flagged for
     service_overdue_late: str | None = None      # how late that flag said it was (terlambat)
@@ -156,6 +155,11 @@ class CaseState:
     @property
     def is_active(self) -> bool:
         return self.status is CaseStatus.ACTIVE
+
+    @property
+    def service_overdue_flagged(self) -> bool:
+        """Whether a breach of the service standard stands recorded (flagged, not withdrawn)."""
+        return self.service_overdue_seq is not None
 
     def done_by(self, node: str) -> set[str]:
         """Everyone who completed any attempt of ``node``, or acted in a joint one."""
@@ -365,7 +369,7 @@ def _unknown(state: CaseState, event: Event) -> CaseState:
 def _flagged(state: CaseState, event: DeviationFlagged) -> CaseState:
     seq = state.seq + 1  # this event's place in the log
     if event.kind is DeviationKind.SERVICE_OVERDUE:
-        return replace(state, service_overdue_flagged=True, service_overdue_seq=seq,
+        return replace(state, service_overdue_seq=seq,
                        service_overdue_due=state.service_due,
                        service_overdue_late=event.evidence.get("terlambat"))
     if event.kind is DeviationKind.OVERDUE and event.node is not None:
@@ -390,7 +394,7 @@ def _settled(state: CaseState, event: LatenessSettled) -> CaseState:
 
 def _unflagged(state: CaseState, event: DeviationWithdrawn) -> CaseState:
     if event.seq == state.service_overdue_seq:
-        return replace(state, service_overdue_flagged=False, service_overdue_seq=None,
+        return replace(state, service_overdue_seq=None,
                        service_overdue_due=None, service_overdue_late=None)
     for s in state.steps:
         if s.overdue_seq == event.seq:
