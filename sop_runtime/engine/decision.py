@@ -78,8 +78,10 @@ def decide(workflow: Workflow, state: CaseState, command: Command, *,
     it fires first (as a sweep at that moment would have), whether or not a sweep has run.
     A refused act changes nothing, so then only its refusal is recorded."""
     fired: list[Event] = []
-    if state.is_active and not ctx.replay and not isinstance(command, Sweep | StartCase):
-        fired = _Decision(workflow, state, command, ctx).fire_timers(command.at or ctx.now)
+    at = command.at or ctx.now
+    if (state.is_active and not ctx.replay and not isinstance(command, Sweep | StartCase)
+            and any(s.timer_due is not None and s.timer_due <= at for s in state.open_steps)):
+        fired = _Decision(workflow, state, command, ctx).fire_timers(at)
         for event in fired:
             state = apply(state, event)
     events = _Decision(workflow, state, command, ctx).run()
