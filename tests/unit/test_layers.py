@@ -11,7 +11,8 @@ above::
     engine       engine                       (pure decide/apply)
     model        compiler, worktime
     definition   definition                   (the official form, as loaded)
-    utilities    errors, i18n, isotime, problems, files, textcheck, gcpause, templating
+    utilities    errors, i18n, isotime, problems, files, textcheck, gcpause, templating,
+                 wording
 
 Besides:
 - the interfaces reach the store only through the service: cli, web, flows and demo import
@@ -63,7 +64,7 @@ CONTRACT = Contract(
         ("compiler", "worktime"),
         ("definition",),
         ("errors", "i18n", "isotime", "problems", "files", "textcheck", "gcpause",
-         "templating"),
+         "templating", "wording"),
     ),
     forbidden={part: ("store",) for part in ("cli", "web", "flows", "demo")},
     pure=("engine",),
