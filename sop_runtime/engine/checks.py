@@ -13,7 +13,7 @@ from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.definition.models import Penegakan, StepKind
 from sop_runtime.definition.timelimit import TimeLimit
 from sop_runtime.engine.actors import Directory, Grant
-from sop_runtime.engine.commands import Command, StartCase, Sweep
+from sop_runtime.engine.commands import CASE_RECORDS, Command, StartCase, Sweep
 from sop_runtime.engine.events import (
     ActionRefused,
     DeviationFlagged,
@@ -148,7 +148,7 @@ class Checks:
             if self.state.status is None:
                 raise self._reject("case_not_started", "Perkara {case} belum dimulai",
                                    "Case {case} has not started", case=self.state.case_id)
-            if not isinstance(self.cmd, Sweep):
+            if not isinstance(self.cmd, (Sweep, *CASE_RECORDS)):
                 raise StaleAction(
                     "case_closed", "Perkara {case} sudah {status}; tidak ada yang dapat diubah",
                     "Case {case} is already {status}; nothing can be changed",
