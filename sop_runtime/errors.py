@@ -31,6 +31,7 @@ it is here, with this kind, exit code and status)::
     NotInitialised       sop_runtime.service.ready         not_found    2     422
     BadSearch            sop_runtime.service.search        problem      1     422
     TooManyTries         sop_runtime.service.signin        problem      1     422
+    UploadRefused        sop_runtime.service.documents     problem      1     422
     StoreError           sop_runtime.store.errors          problem      1     422
     ConcurrencyConflict  sop_runtime.store.errors          conflict     3     409
     DatabaseUnavailable  sop_runtime.store.errors          problem      1     422

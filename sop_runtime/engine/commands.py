@@ -53,6 +53,9 @@ class CompleteStep(Command):
     node: str
     values: Mapping[str, str] = field(default_factory=dict)  # kelengkapan, output, case fields
     decision: str | None = None
+    # files given for ``dokumen`` items, kept in the document store already: item id ->
+    # ``nama``, ``jenis``, ``ukuran``, ``sha256`` (sop_runtime.engine.events.DOCUMENT_KEYS)
+    documents: Mapping[str, Mapping[str, str | int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -109,6 +109,7 @@ class _Act:
     final: bool  # completes the step (a joint step's last officer, or any other step)
     attempt: int
     grant: Grant | None = None  # how the actor holds the role (after the actor check)
+    documents: dict[str, dict[str, str | int]] | None = None  # the files this act gives
 
 
 class _Decision(Joins, ActChecks):
@@ -374,7 +375,8 @@ class _Decision(Joins, ActChecks):
             self.events.append(StepSigned(
                 **self._env(), node=node.id, attempt=act.attempt,
                 role=self._role(act.grant, act.awaited), outputs=act.values,
-                as_delegate=act.grant is not None and act.grant.delegation is not None))
+                as_delegate=act.grant is not None and act.grant.delegation is not None,
+                documents=act.documents or {}))
             if not act.final:
                 return  # the others' acts are awaited; its limit applies to the last one
         lane = self.wf.role(node.role or "")
@@ -384,7 +386,8 @@ class _Decision(Joins, ActChecks):
             decision=decision, on_behalf_of=node.role if lane and lane.publik else None,
             as_delegate=act.grant.role if act.grant and act.grant.delegation else None,
             fields=fields, next=targets, reason=self.reason,
-            finding=finding.record() if finding else {}))
+            finding=finding.record() if finding else {},
+            documents={} if node.joint else act.documents or {}))
         self._closing(node.id, self.at)
         if not rework:
             self._after(node, targets, {**self.state.fields, **fields})
@@ -437,7 +440,8 @@ class _Decision(Joins, ActChecks):
         else:
             assert step is not None
             attempt = step.attempt
-        return _Act(node, step, early, rework, values, given, awaited, final, attempt)
+        return _Act(node, step, early, rework, values, given, awaited, final, attempt,
+                    documents=self._check_documents(node, cmd.documents, values))
 
     def _completion_allowed(self, act: _Act) -> bool:
         """The order, the actor, the people and the SOP's quality standard of a completion;

@@ -150,17 +150,19 @@ class StepSigned(Event):
     completes (:class:`StepCompleted`) with the last missing role's act."""
 
     TYPE = "step_signed"
+    SPARSE = frozenset({"documents"})
     node: str
     attempt: int
     role: str
     outputs: Mapping[str, str] = field(default_factory=dict)
     as_delegate: bool = False
+    documents: Mapping[str, Mapping[str, str | int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StepCompleted(Event):
     TYPE = "step_completed"
-    SPARSE = frozenset({"finding"})
+    SPARSE = frozenset({"finding", "documents"})
     node: str
     attempt: int
     outputs: Mapping[str, str] = field(default_factory=dict)
@@ -173,6 +175,10 @@ class StepCompleted(Event):
     # a decision the case's data decides (``cabang[].jika``): the branch found and why
     # (``cabang``, ``syarat``, ``langkah``, ``batas``, ``selesai``...)
     finding: Mapping[str, str] = field(default_factory=dict)
+    # the files given with this act, by item id: what the document store keeps them by
+    # (``nama``, ``jenis``, ``ukuran`` in bytes, ``sha256``; see :data:`DOCUMENT_KEYS`); on a
+    # joint step they are on each officer's :class:`StepSigned`
+    documents: Mapping[str, Mapping[str, str | int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -243,6 +249,11 @@ class StepWithdrawn(Event):
     node: str
     attempt: int
     reason: str
+
+
+DOCUMENT_KEYS = ("nama", "jenis", "ukuran", "sha256")
+"""What an event records of a document: the file's name as given, its type (``application/pdf``,
+``image/jpeg``, ``image/png``), its size in bytes and the SHA-256 of its bytes."""
 
 
 # -- accountability ---------------------------------------------------------------------

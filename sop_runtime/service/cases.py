@@ -248,9 +248,13 @@ def claim(rt: Runtime, case_id: str, node: str, actor: str, *, at: datetime | No
 
 def complete(rt: Runtime, case_id: str, node: str, actor: str, *,
              values: Mapping[str, str] | None = None, decision: str | None = None,
-             at: datetime | None = None, reason: str | None = None) -> Outcome:
+             at: datetime | None = None, reason: str | None = None,
+             documents: Mapping[str, Mapping[str, str | int]] | None = None) -> Outcome:
+    """Complete a step; ``documents`` are files kept in the document store already
+    (:func:`sop_runtime.service.documents.complete_with_files` checks and keeps them)."""
     return _execute(rt, case_id, CompleteStep(actor=actor, at=at, reason=reason, node=node,
-                                              values=dict(values or {}), decision=decision))
+                                              values=dict(values or {}), decision=decision,
+                                              documents=dict(documents or {})))
 
 
 def extend(rt: Runtime, case_id: str, node: str, actor: str, *, reason: str | None,
