@@ -77,6 +77,10 @@ def complete(
     decision: Annotated[str | None, typer.Option(
         "--decision", metavar="LABEL", help="Label cabang keputusan / decision branch label")
     ] = None,
+    berkas: Annotated[list[str] | None, typer.Option(
+        "--berkas", metavar="ITEM=PATH",
+        help="Lampirkan berkas (PDF, JPEG, PNG) untuk dokumen langkah (berulang) / attach a "
+             "file for a document of the step (repeatable)")] = None,
     at: opt.At = None,
     reason: opt.Reason = None,
     as_json: opt.Json = False,
@@ -84,13 +88,14 @@ def complete(
     """Selesaikan langkah / complete a step."""
     from sop_runtime.cli.event_text import print_outcome
     from sop_runtime.cli.times import parse_pairs
-    from sop_runtime.service import cases
+    from sop_runtime.service import documents
 
     values = parse_pairs(output, "--output")
+    files = _files(parse_pairs(berkas, "--berkas"))
     rt = runtime()
     tz, moment = _at(rt, at)
-    out = cases.complete(rt, case, step, actor, values=values, decision=decision, at=moment,
-                         reason=reason)
+    out = documents.complete_with_files(rt, case, step, actor, files=files, values=values,
+                                        decision=decision, at=moment, reason=reason)
     from sop_runtime.engine import StepCompleted, StepSigned
 
     partial = any(isinstance(e, StepSigned) for e in out.events) and not any(
@@ -101,6 +106,32 @@ def complete(
         if partial else tr(
         "Langkah {s} perkara {c} dicatat selesai oleh {u}",
         "Step {s} of case {c} recorded as done by {u}", s=step, c=case, u=actor))
+
+
+def _files(pairs: dict[str, str]) -> list[Any]:
+    """The files ``--berkas ITEM=PATH`` names, read (at most one byte over the limit, so an
+    oversized file is refused without reading it whole)."""
+    from pathlib import Path
+
+    from sop_runtime.cli.common import Exit, fail
+    from sop_runtime.files import open_bytes
+    from sop_runtime.service.documents import Upload, size_limit
+
+    limit = size_limit()
+    out = []
+    for item, text in pairs.items():
+        path = Path(text)
+        try:
+            if path.is_dir():
+                raise IsADirectoryError(text)
+            with open_bytes(path) as f:
+                data = f.read(limit + 1)
+        except OSError as exc:
+            fail(tr("--berkas {i}: berkas '{p}' tidak dapat dibaca ({e})",
+                    "--berkas {i}: the file '{p}' cannot be read ({e})", i=item, p=text,
+                    e=exc.strerror or type(exc).__name__), Exit.NOT_FOUND)
+        out.append(Upload(item=item, name=path.name, data=data))
+    return out
 
 
 def extend(case: opt.Case, step: opt.Step, actor: opt.Actor, reason: opt.RequiredReason,
