@@ -160,9 +160,11 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
     """Daftar tugas: langkah terbuka yang boleh Anda kerjakan / worklist: open steps you may do."""
     from sop_runtime.cli.times import court_tz, iso, show, zone_name
     from sop_runtime.service import views
+    from sop_runtime.service.due import due_words
 
     rt = runtime()
     rows = views.tasks(rt, actor)
+    words = due_words(rt, rows)
     tz = court_tz(rt)
     if as_json:
         from sop_runtime.cli.common import print_json
@@ -172,8 +174,9 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
             "kegiatan": t.kegiatan, "roles": list(t.roles), "assignee": t.assignee,
             "claimed_by": t.claimed_by, "activated_at": iso(t.activated_at, tz),
             "due_at": iso(t.due_at, tz), "overdue": t.overdue,
+            "due_text": d.text if d is not None else None,
             "register_number": t.register_number, "applicant": t.applicant,
-        } for t in rows])
+        } for t, d in zip(rows, words, strict=True)])
         return
     from rich.markup import escape
     from rich.table import Table
@@ -183,14 +186,17 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
 
     table = Table(title=tr("Tugas {u}", "Tasks of {u}", u=actor))
     for col in (tr("Perkara", "Case"), "SOP", tr("Langkah", "Step"), tr("Kegiatan", "Activity"),
-                tr("Batas", "Due") + f" ({zone_name(tz)})", tr("Dipegang", "Assignee")):
-        table.add_column(col, no_wrap=col != tr("Kegiatan", "Activity"))
-    for t in rows:
+                tr("Batas", "Due") + f" ({zone_name(tz)})", tr("Waktu", "Time"),
+                tr("Dipegang", "Assignee")):
+        table.add_column(col, no_wrap=col not in (tr("Kegiatan", "Activity"),
+                                                  tr("Waktu", "Time")))
+    for t, d in zip(rows, words, strict=True):
         due = show(t.due_at, tz, zone=False)
         if t.overdue:
             due += tr(" (terlambat)", " (overdue)")
         table.add_row(escape(case_cell(t.case_id, t.register_number, t.applicant)), t.sop_id,
                       t.node, escape(shorten(t.kegiatan)), due,
+                      escape(d.text) if d is not None else "-",
                       t.claimed_by or t.assignee or "-", style="red" if t.overdue else None)
     con = table_console()
     if not rows:
