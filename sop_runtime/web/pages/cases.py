@@ -114,16 +114,20 @@ async def record_parties(request: Request, rt: Rt, case_id: CaseId, caller: Work
     view = views.case(rt, case_id, reader=caller.reader)
     cases.record_parties(rt, case_id, caller.username, _parties(view.workflow, form),
                          reason=_text(form.get("alasan")))
-    return RedirectResponse(f"/perkara/{case_id}", status_code=303)
+    return flash.redirect(request, caller, f"/perkara/{case_id}",
+                          tr("Para pihak dicatat", "The parties are recorded"))
 
 
 @router.post("/perkara/{case_id}/nomor")
 async def record_register_number(request: Request, rt: Rt, case_id: CaseId, caller: Worker
                                  ) -> Response:
     form = await request.form()
-    cases.record_register_number(rt, case_id, caller.username, str(form.get("nomor", ""))[:200],
-                                 reason=_text(form.get("alasan")))
-    return RedirectResponse(f"/perkara/{case_id}", status_code=303)
+    out = cases.record_register_number(rt, case_id, caller.username,
+                                       str(form.get("nomor", ""))[:200],
+                                       reason=_text(form.get("alasan")))
+    return flash.redirect(request, caller, f"/perkara/{case_id}", tr(
+        "Nomor perkara {n} dicatat", "Register number {n} recorded",
+        n=out.state.register_number))
 
 
 @router.get("/perkara/{case_id}", response_class=HTMLResponse)
