@@ -164,6 +164,8 @@ CATALOG: dict[str, tuple[str, str]] = {
              "the keterangan of step {no} reads like an authoring note ({why}): official text "
              "shows on the clerk's form and the SOP sheet; move the note to "
              "'catatan_penyusun'"),
+    "W208": ("{detail}: kop surat dicetak tanpa logo", "{detail}: the letterhead is printed "
+             "without a logo"),
 }
 
 

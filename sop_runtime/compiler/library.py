@@ -127,8 +127,9 @@ def _fee_table_problems(court: CourtFile, court_file: Path) -> list[Problem]:
 
 def court_logo(court: Loaded[CourtFile]) -> bytes | None:
     """The court's logo file (``logo`` in the court file, relative to its folder), read;
-    None when the court names none. DefinitionError, at the court file's ``logo``, when the
-    file cannot be read, is too large or is no PNG, JPEG or SVG image by its content."""
+    None when the court names none. DefinitionError holding the warning W208, at the court
+    file's ``logo``, when the file cannot be read, is too large or is no PNG, JPEG or SVG
+    image by its content: the court still runs, its printouts without a logo."""
     name = court.model.pengadilan.logo
     if name is None:
         return None
@@ -152,7 +153,7 @@ def court_logo(court: Loaded[CourtFile]) -> bytes | None:
         else:
             return data
     line, col = court.source.where(("pengadilan", "logo"))
-    raise DefinitionError([Problem("E012", court.source.file, line, col, "pengadilan.logo",
+    raise DefinitionError([Problem("W208", court.source.file, line, col, "pengadilan.logo",
                                    {"detail": detail})])
 
 

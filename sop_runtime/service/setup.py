@@ -44,7 +44,10 @@ def init(rt: Runtime, definitions_dir: Path) -> InitReport:
     report = InitReport(court=court.pengadilan.nama, roles=len(court.peran),
                         users=len(court.pengguna))
     court_source = read_text(court_file)
-    logo = court_logo(library.court)
+    try:
+        logo = court_logo(library.court)
+    except DefinitionError:  # a warning of `sop validate`: the printouts go without a logo
+        logo = None
     logo_text = (logo_uri(logo) or "") if logo is not None else ""
     zone = court.pengadilan.zona_waktu
     now = rt.now()
