@@ -68,7 +68,7 @@ def _node_content(n: Node) -> dict[str, Any]:
     }
 
 
-ADDED_LATER = ("kerahasiaan", "saluran", "catatan_penyusun")
+ADDED_LATER = ("kerahasiaan", "saluran", "para_pihak", "catatan_penyusun")
 """Keys added to the form after versions were stored: absent (None, or no notes), they are
 left out of the content, so an SOP that does not use them keeps the version it always had."""
 
