@@ -28,6 +28,7 @@ _DEVIATIONS: dict[DeviationKind, tuple[str, str]] = {
                                  "branch contradicts the case's data"),
     DeviationKind.MISSING_SIGNER: ("tindakan bersama tanpa semua pelaksana",
                                    "joint act without every officer"),
+    DeviationKind.CONTRADICTION: ("isian bertentangan", "contradicting value"),
 }
 
 
