@@ -128,7 +128,8 @@ class ActChecks(Checks):
             before = c.earlier
             self._flag(DeviationKind.CONTRADICTION, "nilai_tercatat", node.id, attempt,
                        reason=self.reason, evidence={
-                           "butir": c.item.id, "nama": c.item.nama, "nilai": c.value,
+                           "butir": c.item.id, "nama": c.item.nama,
+                           "jenis": str(c.item.jenis), "nilai": c.value,
                            "nilai_sebelumnya": before.value,
                            "langkah_sebelumnya": before.node or "",
                            "percobaan_sebelumnya": str(before.attempt or ""),

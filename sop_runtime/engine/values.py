@@ -102,15 +102,18 @@ def is_present(item: Item, value: str | None) -> bool:
 def value_text(item: Item | None, value: str) -> str:
     """A recorded value as people read it: ``Rp10.000`` for money (whatever form it was
     stored in), a day as ``24 November 2026``, a tick as ``ada`` / ``tidak ada``."""
-    if item is None:
-        return value
-    if item.jenis is ItemKind.UANG:
+    return kind_text(str(item.jenis) if item is not None else None, value)
+
+
+def kind_text(kind: str | None, value: str) -> str:
+    """:func:`value_text` by the item's kind (``uang``, ``centang``...; None: as it is)."""
+    if kind == ItemKind.UANG:
         return rupiah_text(value)
-    if item.jenis is ItemKind.CENTANG:
+    if kind == ItemKind.CENTANG:
         tick = _tick(value)
         if tick is not None:
             return tr("ada", "present") if tick == PRESENT else tr("tidak ada", "absent")
-    if item.jenis is ItemKind.TANGGAL:
+    if kind == ItemKind.TANGGAL:
         try:
             return day_text(date.fromisoformat(value.strip()))
         except ValueError:

@@ -98,7 +98,7 @@ def test_a_different_value_with_a_reason_is_recorded_and_flagged(enforcement: st
     assert (flag.rule, flag.reason, flag.actor) == ("nilai_tercatat", "SKUM dihitung ulang",
                                                     "bambang.panitera")
     assert flag.evidence == {
-        "butir": "taksiran_panjar", "nama": "Taksiran panjar", "nilai": "500000",
+        "butir": "taksiran_panjar", "nama": "Taksiran panjar", "jenis": "uang", "nilai": "500000",
         "nilai_sebelumnya": "431000", "langkah_sebelumnya": "2", "percobaan_sebelumnya": "1",
         "urutan_sebelumnya": "5", "oleh": "siti.kasir", "pada": utc_iso(T0.replace(minute=6))}
     done = events[1]
