@@ -88,7 +88,7 @@ def evidence(values: Any, tz: tzinfo) -> str:
     from sop_runtime.worktime.duration_text import UNITS, describe_lateness
 
     values = dict(values)
-    contradiction = contradiction_text(values, str, str, lambda m: show(m, tz))
+    contradiction = contradiction_text(values, str, None, lambda m: show(m, tz))
     if contradiction is not None:
         return contradiction
     unit, amount = str(values.get("satuan", "")), str(values.get("terlambat", ""))

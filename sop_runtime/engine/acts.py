@@ -111,11 +111,11 @@ class ActChecks(Checks):
             raise self._reject(
                 "contradiction_reason",
                 "'{item}' sudah dicatat {where}: '{old}'. Nilai lain ('{new}') dapat dicatat "
-                "hanya dengan alasan (--alasan); perbedaan itu dicatat sebagai isian "
-                "bertentangan",
+                "hanya bila disertai alasan; perbedaan itu dicatat sebagai penyimpangan "
+                "isian bertentangan",
                 "'{item}' was already recorded {where}: '{old}'. Another value ('{new}') can "
-                "be recorded only with a reason (--reason); the difference is recorded as a "
-                "contradicting value", item=first.item.nama, where=where,
+                "be recorded only with a reason; the difference is recorded as a contradicting "
+                "value deviation", item=first.item.nama, where=where,
                 old=value_text(first.item, first.earlier.value),
                 new=value_text(first.item, first.value))
         return found

@@ -62,12 +62,13 @@ def lateness_text(evidence: Mapping[str, str], calendar: CourtCalendar) -> str |
 
 
 def contradiction_text(evidence: Mapping[str, str], step_name: Callable[[str], str],
-                       person: Callable[[str], str], moment: Callable[[datetime], str]
-                       ) -> str | None:
+                       person: Callable[[str], str] | None,
+                       moment: Callable[[datetime], str]) -> str | None:
     """A contradicting value's evidence in one sentence: ``Taksiran panjar: tercatat
     Rp431.000 di langkah 2. Menghitung panjar oleh Siti Aisyah (24 November 2026 pukul
     10.06 WIT, urutan 5); kini diisi Rp500.000``; None for other evidence. Names, steps and
-    moments in words come from the callers (``step_name``, ``person``, ``moment``)."""
+    moments in words come from the callers (``step_name``, ``person``, ``moment``); without
+    ``person`` (no names at hand) who recorded it is left out, never a username."""
     if "nilai_sebelumnya" not in evidence or "nilai" not in evidence:
         return None
     kind = evidence.get("jenis")
@@ -86,6 +87,6 @@ def contradiction_text(evidence: Mapping[str, str], step_name: Callable[[str], s
               "{item}: recorded as {old} at {where}{by}{detail}; now given as {new}",
               item=evidence.get("nama") or evidence.get("butir", ""),
               old=kind_text(kind, evidence["nilai_sebelumnya"]), where=where,
-              by=tr(" oleh {u}", " by {u}", u=person(by)) if by else "",
+              by=tr(" oleh {u}", " by {u}", u=person(by)) if by and person else "",
               detail=f" ({detail})" if detail else "",
               new=kind_text(kind, evidence["nilai"]))
