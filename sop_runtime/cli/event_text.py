@@ -36,7 +36,8 @@ from sop_runtime.engine import (
     TimerWithdrawn,
 )
 from sop_runtime.engine.deviation_text import contradiction_text, deviation_label
-from sop_runtime.engine.events import AutomationFailed
+from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
+from sop_runtime.engine.parties import parties_text
 from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import tr
 from sop_runtime.service.evidence import finding_text
@@ -123,10 +124,27 @@ def _case_started(e: CaseStarted, wf: Workflow, tz: tzinfo, details: list[str]) 
               sop=e.sop_id, v=e.version[:12])
     if e.fields:
         details.append(tr("isian: {x}", "fields: {x}", x=pairs(e.fields, wf)))
+    if e.parties:
+        details.append(tr("para pihak: {x}", "parties: {x}", x=parties_text(e.parties)))
     if e.service_due:
         details.append(tr("batas waktu pelayanan {t}", "service due {t}",
                           t=show(e.service_due, tz)))
     return what
+
+
+def _parties_recorded(e: PartiesRecorded, wf: Workflow, tz: tzinfo, details: list[str]
+                      ) -> str:
+    details.append(parties_text(e.parties))
+    if e.reason:
+        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    return tr("Para pihak dicatat", "Parties recorded")
+
+
+def _register_number_recorded(e: RegisterNumberRecorded, wf: Workflow, tz: tzinfo,
+                              details: list[str]) -> str:
+    if e.reason:
+        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    return tr("Nomor perkara dicatat: {n}", "Register number recorded: {n}", n=e.number)
 
 
 def _step_activated(e: StepActivated, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
@@ -286,6 +304,8 @@ def _case_cancelled(e: CaseCancelled, wf: Workflow, tz: tzinfo, details: list[st
 # each event type's words (describe); a type not here is shown by its stored name
 _DESCRIBE: dict[type[Event], Callable[[Any, Workflow, tzinfo, list[str]], str]] = {
     CaseStarted: _case_started,
+    PartiesRecorded: _parties_recorded,
+    RegisterNumberRecorded: _register_number_recorded,
     StepActivated: _step_activated,
     StepClaimed: _step_claimed,
     StepSigned: _step_signed,
