@@ -18,6 +18,7 @@ from sop_runtime.isotime import read_moment
 from sop_runtime.service import cases, catalog, stepform, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.casereport import case_and_report
+from sop_runtime.service.due import steps_due
 from sop_runtime.service.ready import court_zone
 from sop_runtime.web import feedback, flash
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
@@ -70,9 +71,10 @@ def case_page(request: Request, rt: Rt, case_id: CaseId, caller: Viewer) -> HTML
     view, report = case_and_report(rt, case_id, reader=caller.reader)
     open_nodes = [s.node for s in view.state.open_steps]
     done = [s.node for s in view.state.steps if s.status is StepStatus.DONE]
+    due = steps_due(rt, [(case_id, s.node, s.due_at) for s in view.state.open_steps])
     return page(request, "case.html", caller=caller, title=tr("Perkara {c}", "Case {c}",
                                                                c=case_id),
-                report=report, state=view.state, open_nodes=open_nodes,
+                report=report, state=view.state, open_nodes=open_nodes, due=due,
                 flowchart=marked_flowchart(view.workflow, open_nodes, done))
 
 
@@ -120,7 +122,9 @@ def _step_page(request: Request, rt: Any, case_id: str, node: str, caller: Calle
                 lane=view.workflow.role(step.role or ""),
                 earlier=stepform.earlier_values(rt, view, node) if current else {},
                 entered=entered or {}, late=late or {}, problem=problem, status=status,
-                now=rt.now(), now_local=local_input(rt, rt.now()))
+                now=rt.now(), now_local=local_input(rt, rt.now()),
+                due=steps_due(rt, [(case_id, node, current.due_at)])[0]
+                if current is not None else None)
 
 
 def _text(value: Any) -> str | None:
