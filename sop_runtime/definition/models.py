@@ -158,6 +158,7 @@ class ItemKind(StrEnum):
     TANGGAL = "tanggal"  # a date
     TEKS = "teks"        # free text
     ANGKA = "angka"      # a number
+    CENTANG = "centang"  # a tick: the document is there (``ada``) or not (``tidak ada``)
 
 
 class Sumber(_Model):

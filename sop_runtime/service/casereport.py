@@ -27,6 +27,7 @@ from sop_runtime.audit.casefigures import (
 )
 from sop_runtime.audit.document import Names, when
 from sop_runtime.compiler.workflow import Node, Workflow
+from sop_runtime.definition.models import Item
 from sop_runtime.engine import (
     ActionRefused,
     CaseCancelled,
@@ -54,6 +55,7 @@ from sop_runtime.engine import (
 from sop_runtime.engine.deviation_text import deviation_label, lateness_text
 from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
 from sop_runtime.engine.parties import parties_text
+from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service import catalog, evidence
 from sop_runtime.service.cases import decode, load_case
@@ -127,20 +129,24 @@ class _Context:
             return node
         return f"{node}. {' '.join(found.kegiatan.split())}"
 
-    def item_name(self, node: str | None, item: str) -> str:
-        """The SOP's name of a kelengkapan, output or case field."""
+    def item(self, node: str | None, item: str) -> Item | None:
+        """The SOP's kelengkapan, output or case field ``item`` (at ``node`` first)."""
         first = self.node(node)
         for n in [*([first] if first else []), *self.wf.nodes]:
             for i in (*n.outputs, *n.inputs):
                 if i.id == item:
-                    return i.nama
-        for f in self.wf.fields:
-            if f.id == item:
-                return f.nama
-        return item.replace("_", " ")
+                    return i
+        return next((f for f in self.wf.fields if f.id == item), None)
+
+    def item_name(self, node: str | None, item: str) -> str:
+        """The SOP's name of a kelengkapan, output or case field."""
+        found = self.item(node, item)
+        return found.nama if found is not None else item.replace("_", " ")
 
     def given(self, node: str | None, values: dict[str, str]) -> tuple[Given, ...]:
-        return tuple(Given(k, self.item_name(node, k), str(v)) for k, v in values.items())
+        """Each value with its item's name, as people read it (``Rp10.000``)."""
+        return tuple(Given(k, self.item_name(node, k), value_text(self.item(node, k), str(v)))
+                     for k, v in values.items())
 
     def who(self, actor: str | None, node: str | None, at: datetime, *,
             on_behalf_of: str | None = None, as_delegate: str | None = None) -> Who:

@@ -234,7 +234,7 @@ def test_case_shows_timeline_gap_on_behalf_and_where_it_stands(tmp_path: Path) -
     assert case in out and "pendaftaran-gugatan-ptsp" in out
     assert "(+4 hari" in out  # recorded four days after it happened
     assert "rina.ptsp atas nama pemohon" in out
-    assert "keputusan: Lengkap" in out and "taksiran_panjar=Rp 1.000.000" in out
+    assert "keputusan: Lengkap" in out and "taksiran_panjar=Rp1.000.000" in out
     assert "dicatat terlambat" in out  # late entry flagged with its reason
     assert "dicatat dari buku register" in out
     assert "Posisi sekarang" in out and "5. " in out
