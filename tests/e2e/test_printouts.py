@@ -1,8 +1,8 @@
 """The printouts a Ketua signs, made by the demo court the way its staff make them: every
 document (the case report before and after a seal, the period report, the conformance
-report, every SOP sheet of the library and its index) is headed by the court's full kop surat with its
-logo and carries no command-line instruction; in the PDF, the signature shares its page with
-the report's closing content."""
+report, every SOP sheet of the library and its index) is headed by the court's full kop
+surat with its logo and carries no command-line instruction; in the PDF, the signature
+shares its page with the report's closing content."""
 
 from __future__ import annotations
 
