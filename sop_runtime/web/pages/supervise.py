@@ -15,7 +15,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from sop_runtime.audit.charts import BLUE, GREEN, GREY, RED, Bar, Segment, bars
@@ -112,9 +112,14 @@ def supervision(request: Request, rt: Rt, caller: Supervisor) -> HTMLResponse:
 
 
 @router.get("/pengawasan/perkara")
-def find_case(caller: Supervisor, perkara: str = "") -> RedirectResponse:
-    case_id = text_field(perkara, what=("Nomor perkara", "The case number"), longest=40)
-    return RedirectResponse(f"/pengawasan/perkara/{case_id}", status_code=303)
+def find_case(request: Request, rt: Rt, caller: Supervisor, perkara: str = "") -> Response:
+    """The look-up box: a register number, a service number or a name; the one case found
+    opens, several are listed."""
+    from sop_runtime.web.pages.find import look_up
+
+    return look_up(request, rt, caller, perkara, target="/pengawasan/perkara/",
+                   title=tr("Tindakan pengawas: pilih perkara", "Supervisor actions: choose "
+                            "the case"))
 
 
 @dataclass(frozen=True)
