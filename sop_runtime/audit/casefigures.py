@@ -173,3 +173,5 @@ class CaseReport:
     chain: Chain
     seal: SealCover
     open_steps: tuple[str, ...] = field(default=())
+    register_number: str | None = None  # nomor perkara
+    parties: tuple[str, ...] = ()        # each party in words (Penggugat: Budi Santoso ...)
