@@ -48,6 +48,7 @@ class ActionContext:
     now: datetime                  # in the court's time zone
     register: Register
     documents: Path                # where the action writes documents it produces
+    logo: str | None = None        # the court's logo (a data: URI) for a document's kop surat
 
 
 Action = Callable[[ActionContext], Mapping[str, str]]

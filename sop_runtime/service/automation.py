@@ -35,8 +35,9 @@ from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import Written, current_state, load_case, write_case
-from sop_runtime.service.ready import ensure_ready
+from sop_runtime.service.ready import LOGO_KEY, ensure_ready
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import settings
 from sop_runtime.store.counters import next_case_number
 from sop_runtime.store.schema import cases as cases_table
 from sop_runtime.store.schema import open_steps as open_table
@@ -183,7 +184,8 @@ def execute(rt: Runtime, work: Work, *, documents: Path | None = None) -> Done:
             attempt=work.attempt, values=open_.state.values(), court=open_.court,
             now=open_.now.astimezone(open_.calendar.tz),
             register=lambda name: next_case_number(conn, REGISTER_PREFIX + name),
-            documents=documents or rt.documents.root)))
+            documents=documents or rt.documents.root,
+            logo=settings.get(conn, LOGO_KEY) or None)))
         return open_.decide(CompleteStep(actor=SYSTEM, node=work.node, values=outputs))
 
     done = _on_open_attempt(rt, work, act)
