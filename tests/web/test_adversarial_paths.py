@@ -74,7 +74,8 @@ def court(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[str,
             "cookie": f"sop_sesi={web.cookies['sop_sesi']}",
             "token": bearer(auth.issue_token(rt, SUPERVISOR, "jalur")),
             "real": {"case_id": "SNN-2026-00003", "node": "1", "sop_id": LEGALISATION,
-                     "version": version, "fmt": "csv", "lang": "id", "path": "app.css"}}
+                     "version": version, "fmt": "csv", "lang": "id", "path": "app.css",
+                     "sha256": "0" * 64}}
 
 
 def _with_params() -> list[tuple[str, str, str]]:
@@ -90,7 +91,7 @@ PARAMS = _with_params()
 
 def test_every_path_parameter_is_walked() -> None:
     names = {name for _, _, name in PARAMS}
-    assert names == {"case_id", "node", "sop_id", "version", "fmt", "lang", "path"}
+    assert names == {"case_id", "node", "sop_id", "version", "fmt", "lang", "path", "sha256"}
     assert len(PARAMS) >= 30
 
 

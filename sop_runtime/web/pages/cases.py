@@ -9,13 +9,15 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData, UploadFile
 
 from sop_runtime.compiler.workflow import Node, Workflow
+from sop_runtime.definition.models import ItemKind
 from sop_runtime.engine import StepStatus
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import read_moment
-from sop_runtime.service import cases, catalog, views
+from sop_runtime.service import cases, catalog, documents, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.casereport import case_and_report
 from sop_runtime.service.ready import court_zone
@@ -32,6 +34,7 @@ Worker = Annotated[Caller, checked(Permission.WORK)]
 ID = r"^[A-Za-z0-9._-]{1,64}$"
 CaseId = Annotated[str, Path(pattern=ID)]
 NodeId = Annotated[str, Path(pattern=ID)]
+Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 
 
 @router.get("/perkara/baru", response_class=HTMLResponse)
@@ -101,7 +104,9 @@ def step_page(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
         mine = current is not None and (current.assignee == caller.username or (
             current.assignee is None and granted is not None))
     joint = views.joint_progress(view.workflow, current) if current is not None else None
+    uploads = any(i.jenis is ItemKind.DOKUMEN for i in (*step.inputs, *step.outputs))
     return page(request, "step.html", caller=caller, mine=mine, acting_names=names,
+                uploads=uploads, document_limit_mb=documents.size_limit() // documents.MB,
                 joint=joint, data_decided=step.data_decided,
                 title=tr("Langkah {n}: {k}", "Step {n}: {k}", n=node, k=step.kegiatan),
                 case_id=case_id, state=view.state, node=step, open=current,
@@ -140,7 +145,38 @@ async def complete(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
     form = await request.form()
     values = {k[len("nilai."):]: str(v) for k, v in form.items()
               if k.startswith("nilai.") and str(v).strip()}
-    cases.complete(rt, case_id, node, caller.username, values=values,
-                   decision=_text(form.get("keputusan")), at=_moment(rt, form.get("waktu")),
-                   reason=_text(form.get("alasan")))
+    documents.complete_with_files(
+        rt, case_id, node, caller.username, values=values, files=await _uploads(form),
+        decision=_text(form.get("keputusan")), at=_moment(rt, form.get("waktu")),
+        reason=_text(form.get("alasan")))
     return RedirectResponse(f"/perkara/{case_id}?selesai={node}", status_code=303)
+
+
+async def _uploads(form: FormData) -> list[documents.Upload]:
+    """The files chosen in a step form (``berkas.<item>``), each read to one byte over the
+    limit at most (an oversized one is refused by its size, not read whole)."""
+    limit = documents.size_limit()
+    out = []
+    for key, value in form.multi_items():
+        if key.startswith("berkas.") and isinstance(value, UploadFile) and value.filename:
+            data = await value.read(limit + 1)
+            out.append(documents.Upload(key[len("berkas."):], value.filename, data))
+    return out
+
+
+@router.get("/perkara/{case_id}/dokumen/{sha256}")
+def download(rt: Rt, case_id: CaseId, sha256: Sha256,
+             caller: Annotated[Caller, signed_in()]) -> Response:
+    """A document a case records, to whoever may read the case (a confidential case's only
+    to its readers): its bytes as kept, checked against the recorded SHA-256."""
+    if not caller.may(Permission.VIEW_CASE):
+        raise ApiError(403, tr(
+            "Dokumen perkara hanya dapat diunduh oleh pegawai pengadilan yang boleh melihat "
+            "perkara (staf, pengawas dan pemeriksa); akun Anda tidak memegang peran itu.",
+            "A case's documents can be downloaded only by court staff who may see cases "
+            "(staff, supervisors and examiners); your account holds no such role."))
+    found = documents.document_to_read(rt, case_id, sha256, caller.reader)
+    path = documents.document_path(rt, found)
+    return FileResponse(path, media_type=found.jenis, filename=found.nama,
+                        content_disposition_type="attachment",
+                        headers={"Cache-Control": "private, no-store"})
