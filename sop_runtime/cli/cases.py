@@ -67,6 +67,29 @@ def claim(case: opt.Case, step: opt.Step, actor: opt.Actor, at: opt.At = None,
         s=step, c=case, u=actor))
 
 
+def _print_earlier(rt: Any, case: str, step: str, values: dict[str, str], *,
+                   to_stderr: bool = False) -> None:
+    """The values an earlier step (or the case's opening) recorded for the items of
+    ``step``: what it was, where, by whom and when; marked where the value given differs."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from sop_runtime.engine.values import same_value
+    from sop_runtime.service import stepform, views
+    from sop_runtime.service.confidential import operator
+
+    view = views.case(rt, case, reader=operator())
+    items = view.workflow.items_at(view.workflow.node(step))
+    con = Console(stderr=to_stderr, highlight=False, soft_wrap=True)
+    for key, r in stepform.earlier_values(rt, view, step).items():
+        given = values.get(key)
+        differs = given is not None and not same_value(items.get(key), r.value, given)
+        con.print(("  [yellow]≠[/] " if differs else "  = ") + escape(tr(
+            "tercatat sebelumnya: {n} = {v} ({w}; {by}{j}, {t})",
+            "recorded before: {n} = {v} ({w}; {by}{j}, {t})", n=r.nama, v=r.text, w=r.where,
+            by=r.by, j=f", {r.jabatan}" if r.jabatan else "", t=r.when)))
+
+
 def complete(
     case: opt.Case,
     step: opt.Step,
@@ -88,14 +111,22 @@ def complete(
     """Selesaikan langkah / complete a step."""
     from sop_runtime.cli.event_text import print_outcome
     from sop_runtime.cli.times import parse_pairs
+    from sop_runtime.engine import CommandRejected
     from sop_runtime.service import documents
 
     values = parse_pairs(output, "--output")
     files = _files(parse_pairs(berkas, "--berkas"))
     rt = runtime()
     tz, moment = _at(rt, at)
-    out = documents.complete_with_files(rt, case, step, actor, files=files, values=values,
-                                        decision=decision, at=moment, reason=reason)
+    try:
+        out = documents.complete_with_files(rt, case, step, actor, files=files, values=values,
+                                            decision=decision, at=moment, reason=reason)
+    except CommandRejected as exc:
+        if exc.code == "contradiction_reason":  # what was recorded, before the refusal
+            _print_earlier(rt, case, step, values, to_stderr=True)
+        raise
+    if not as_json:
+        _print_earlier(rt, case, step, values)
     from sop_runtime.engine import StepCompleted, StepSigned
 
     partial = any(isinstance(e, StepSigned) for e in out.events) and not any(
@@ -156,9 +187,11 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
     """Daftar tugas: langkah terbuka yang boleh Anda kerjakan / worklist: open steps you may do."""
     from sop_runtime.cli.times import court_tz, iso, show, zone_name
     from sop_runtime.service import views
+    from sop_runtime.service.due import due_words
 
     rt = runtime()
     rows = views.tasks(rt, actor)
+    words = due_words(rt, rows)
     tz = court_tz(rt)
     if as_json:
         from sop_runtime.cli.common import print_json
@@ -168,7 +201,8 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
             "kegiatan": t.kegiatan, "roles": list(t.roles), "assignee": t.assignee,
             "claimed_by": t.claimed_by, "activated_at": iso(t.activated_at, tz),
             "due_at": iso(t.due_at, tz), "overdue": t.overdue,
-        } for t in rows])
+            "due_text": d.text if d is not None else None,
+        } for t, d in zip(rows, words, strict=True)])
         return
     from rich.markup import escape
     from rich.table import Table
@@ -178,13 +212,16 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
 
     table = Table(title=tr("Tugas {u}", "Tasks of {u}", u=actor))
     for col in (tr("Perkara", "Case"), "SOP", tr("Langkah", "Step"), tr("Kegiatan", "Activity"),
-                tr("Batas", "Due") + f" ({zone_name(tz)})", tr("Dipegang", "Assignee")):
-        table.add_column(col, no_wrap=col != tr("Kegiatan", "Activity"))
-    for t in rows:
+                tr("Batas", "Due") + f" ({zone_name(tz)})", tr("Waktu", "Time"),
+                tr("Dipegang", "Assignee")):
+        table.add_column(col, no_wrap=col not in (tr("Kegiatan", "Activity"),
+                                                  tr("Waktu", "Time")))
+    for t, d in zip(rows, words, strict=True):
         due = show(t.due_at, tz, zone=False)
         if t.overdue:
             due += tr(" (terlambat)", " (overdue)")
         table.add_row(t.case_id, t.sop_id, t.node, escape(shorten(t.kegiatan)), due,
+                      escape(d.text) if d is not None else "-",
                       t.claimed_by or t.assignee or "-", style="red" if t.overdue else None)
     con = table_console()
     if not rows:

@@ -35,8 +35,10 @@ from sop_runtime.engine import (
     TimerFired,
     TimerWithdrawn,
 )
-from sop_runtime.engine.deviation_text import deviation_label
-from sop_runtime.engine.events import AutomationFailed
+from sop_runtime.engine.deviation_text import contradiction_text, deviation_label
+from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
+from sop_runtime.engine.parties import parties_text
+from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import tr
 from sop_runtime.service.evidence import finding_text
 from sop_runtime.service.views import joint_progress
@@ -60,8 +62,14 @@ def step_name(wf: Workflow, node: str | None, width: int = 48) -> str:
         return node
 
 
-def pairs(values: Any) -> str:
-    return "; ".join(f"{k}={v}" for k, v in dict(values).items())
+def pairs(values: Any, wf: Workflow | None = None, node: str | None = None) -> str:
+    """``item=value; ...``, each value as people read it by the item's kind in ``wf`` (at
+    step ``node``; None: the case's fields): ``taksiran_panjar=Rp10.000``."""
+    items: dict[str, Any] = {}
+    if wf is not None:
+        with suppress(KeyError):
+            items = wf.items_at(wf.node(node) if node is not None else None)
+    return "; ".join(f"{k}={value_text(items.get(k), str(v))}" for k, v in dict(values).items())
 
 
 def working(seconds: int) -> str:
@@ -81,6 +89,9 @@ def evidence(values: Any, tz: tzinfo) -> str:
     from sop_runtime.worktime.duration_text import UNITS, describe_lateness
 
     values = dict(values)
+    contradiction = contradiction_text(values, str, None, lambda m: show(m, tz))
+    if contradiction is not None:
+        return contradiction
     unit, amount = str(values.get("satuan", "")), str(values.get("terlambat", ""))
     if unit in UNITS and amount.isdigit():
         values.pop("satuan")
@@ -112,11 +123,28 @@ def _case_started(e: CaseStarted, wf: Workflow, tz: tzinfo, details: list[str]) 
     what = tr("Perkara dimulai: {sop} (versi {v})", "Case started: {sop} (version {v})",
               sop=e.sop_id, v=e.version[:12])
     if e.fields:
-        details.append(tr("isian: {x}", "fields: {x}", x=pairs(e.fields)))
+        details.append(tr("isian: {x}", "fields: {x}", x=pairs(e.fields, wf)))
+    if e.parties:
+        details.append(tr("para pihak: {x}", "parties: {x}", x=parties_text(e.parties)))
     if e.service_due:
         details.append(tr("batas waktu pelayanan {t}", "service due {t}",
                           t=show(e.service_due, tz)))
     return what
+
+
+def _parties_recorded(e: PartiesRecorded, wf: Workflow, tz: tzinfo, details: list[str]
+                      ) -> str:
+    details.append(parties_text(e.parties))
+    if e.reason:
+        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    return tr("Para pihak dicatat", "Parties recorded")
+
+
+def _register_number_recorded(e: RegisterNumberRecorded, wf: Workflow, tz: tzinfo,
+                              details: list[str]) -> str:
+    if e.reason:
+        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    return tr("Nomor perkara dicatat: {n}", "Register number recorded: {n}", n=e.number)
 
 
 def _step_activated(e: StepActivated, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
@@ -144,7 +172,7 @@ def _step_signed(e: StepSigned, wf: Workflow, tz: tzinfo, details: list[str]) ->
     what = tr("Bertindak sebagai {r}: {s}", "Acted as {r}: {s}",
               r=role.nama if role else e.role, s=step_name(wf, e.node))
     if e.outputs:
-        details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs)))
+        details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs, wf, e.node)))
     if e.as_delegate:
         details.append(tr("sebagai Plh/Plt", "as acting officer"))
     return what
@@ -158,7 +186,7 @@ def _step_completed(e: StepCompleted, wf: Workflow, tz: tzinfo, details: list[st
         details.append(tr("ditentukan dari data: {w}", "decided by the data: {w}",
                           w=finding_text(e.finding, lambda n: step_name(wf, n))))
     if e.outputs:
-        details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs)))
+        details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs, wf, e.node)))
     if e.as_delegate:
         details.append(tr("sebagai Plh/Plt {r}", "as acting {r}", r=e.as_delegate))
     if e.next:
@@ -276,6 +304,8 @@ def _case_cancelled(e: CaseCancelled, wf: Workflow, tz: tzinfo, details: list[st
 # each event type's words (describe); a type not here is shown by its stored name
 _DESCRIBE: dict[type[Event], Callable[[Any, Workflow, tzinfo, list[str]], str]] = {
     CaseStarted: _case_started,
+    PartiesRecorded: _parties_recorded,
+    RegisterNumberRecorded: _register_number_recorded,
     StepActivated: _step_activated,
     StepClaimed: _step_claimed,
     StepSigned: _step_signed,

@@ -11,6 +11,9 @@ recognises the document:
 * ``langkah``: the procedure table (no, kegiatan, pelaksana, jenis, mutu_baku, keterangan,
   and the flow: lanjut / cabang / jika_lewat_waktu);
 * ``sumber``: where the procedure comes from (court and URL).
+* ``catatan_penyusun``: the authoring notes (on the SOP and on a step): where a rule was
+  found, what the source leaves out, why a choice was made. They are for whoever maintains
+  the SOPs, never part of the official text (a clerk's form, the printed sheet).
 
 Unknown keys are errors: a typo must never pass silently.
 """
@@ -75,6 +78,15 @@ TimeLimitField = Annotated[
     BeforeValidator(_parse_limit),
     PlainSerializer(lambda t: t.text or t.canonical(), return_type=str),
 ]
+
+
+def _notes(value: Any) -> Any:
+    """``catatan_penyusun``: one note (text) or several (a list)."""
+    return [value] if isinstance(value, str) else value
+
+
+AuthoringNotes = Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(_notes)]
+"""``catatan_penyusun``: the authors' notes, apart from the official text."""
 
 
 def slugify(text: str) -> str:
@@ -146,6 +158,7 @@ class ItemKind(StrEnum):
     TANGGAL = "tanggal"  # a date
     TEKS = "teks"        # free text
     ANGKA = "angka"      # a number
+    CENTANG = "centang"  # a tick: the document is there (``ada``) or not (``tidak ada``)
 
 
 class Sumber(_Model):
@@ -472,6 +485,8 @@ class Langkah(_Model):
     sop: str | None = Field(default=None, pattern=SOP_ID)
     penghubung: Penghubung | None = None
     dicatat_oleh: list[str] | None = None
+    # the authors' notes on this step: never on a form or the sheet (see the module doc)
+    catatan_penyusun: AuthoringNotes = Field(default_factory=list)
 
     @field_validator("pelaksana", mode="before")
     @classmethod
@@ -488,6 +503,47 @@ class Langkah(_Model):
 
 class Isian(Item):
     """A field captured in the case (e.g. the date the verdict was notified)."""
+
+
+PARTY_DETAILS = ("nik", "telepon", "email", "alamat")
+"""The details a party may carry besides its name: NIK (16 digits), telephone, e-mail,
+address."""
+
+
+class Rincian(_Model):
+    """A detail of a party the SOP asks for: ``nik``, ``telepon``, ``email`` or ``alamat``;
+    written as the plain id (not required) or ``{id, wajib}``."""
+
+    id: Literal["nik", "telepon", "email", "alamat"]
+    wajib: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return {"id": value} if isinstance(value, str) else value
+
+
+class Pihak(_Model):
+    """A party of the case as the SOP names it (Pemohon, Penggugat, Tergugat, Pelapor...):
+    its name always, and the details (``rincian``) the SOP's form asks for. ``wajib``: at
+    least one such party is named when the case starts; ``banyak``: more than one may be."""
+
+    sebutan: str = Field(min_length=1, max_length=60)
+    wajib: bool = True
+    banyak: bool = False
+    rincian: list[Rincian] = Field(default_factory=list)
+
+    @property
+    def required_details(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rincian if r.wajib)
+
+    @property
+    def details(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rincian)
+
+
+DEFAULT_PARTIES = (Pihak(sebutan="Pemohon"),)
+"""An SOP that does not say which parties it asks for: one Pemohon, by name."""
 
 
 class PemisahanTugas(_Model):
@@ -516,10 +572,27 @@ class SopDocument(_Model):
     standar_pelayanan: StandarPelayanan | None = None
     pelaksana: list[Pelaksana] = Field(min_length=1)
     isian: list[Isian] = Field(default_factory=list)
+    # who the case is for (para pihak); absent: one Pemohon by name (DEFAULT_PARTIES)
+    para_pihak: list[Pihak] | None = Field(default=None, min_length=1)
     penegakan: PenegakanField = Penegakan.CATAT
     pemisahan_tugas: list[PemisahanTugas] = Field(default_factory=list)
     kerahasiaan: Kerahasiaan | None = None
     # how the service is asked for: at the desk (``loket``) or electronically
     # (``elektronik``); it picks the court file's end of a limit's last day
     saluran: Literal["loket", "elektronik"] | None = None
+    # the authors' notes on the SOP as a whole: never on a form or the sheet
+    catatan_penyusun: AuthoringNotes = Field(default_factory=list)
     langkah: list[Langkah] = Field(min_length=2)
+
+    @field_validator("para_pihak")
+    @classmethod
+    def _parties_named_once(cls, value: list[Pihak] | None) -> list[Pihak] | None:
+        seen: set[str] = set()
+        for party in value or ():
+            key = party.sebutan.casefold()
+            if key in seen:
+                raise PydanticCustomError(
+                    "party_twice", "sebutan '{s}' ditulis dua kali di para_pihak / "
+                    "'{s}' is named twice in para_pihak", {"s": party.sebutan})
+            seen.add(key)
+        return value

@@ -13,7 +13,7 @@ from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.definition.models import ItemKind, Penegakan, StepKind
 from sop_runtime.definition.timelimit import TimeLimit
 from sop_runtime.engine.actors import Directory, Grant
-from sop_runtime.engine.commands import Command, StartCase, Sweep
+from sop_runtime.engine.commands import CASE_RECORDS, Command, StartCase, Sweep
 from sop_runtime.engine.events import (
     DOCUMENT_KEYS,
     ActionRefused,
@@ -24,7 +24,7 @@ from sop_runtime.engine.events import (
 )
 from sop_runtime.engine.rejections import CommandRejected, StaleAction
 from sop_runtime.engine.state import CaseState, StepState
-from sop_runtime.engine.values import value_problem
+from sop_runtime.engine.values import canonical, value_problem
 from sop_runtime.worktime import CourtCalendar
 
 
@@ -149,7 +149,7 @@ class Checks:
             if self.state.status is None:
                 raise self._reject("case_not_started", "Perkara {case} belum dimulai",
                                    "Case {case} has not started", case=self.state.case_id)
-            if not isinstance(self.cmd, Sweep):
+            if not isinstance(self.cmd, (Sweep, *CASE_RECORDS)):
                 raise StaleAction(
                     "case_closed", "Perkara {case} sudah {status}; tidak ada yang dapat diubah",
                     "Case {case} is already {status}; nothing can be changed",
@@ -268,7 +268,7 @@ class Checks:
             problem = value_problem(item, value)
             if problem is not None:
                 raise self._reject("bad_value", "{p}", "{p}", p=problem)
-            clean[key] = value.strip()
+            clean[key] = canonical(item, value)
         return clean
 
     def _check_documents(self, node: Node, documents: Mapping[str, Mapping[str, str | int]],

@@ -35,6 +35,7 @@ class DeviationKind(StrEnum):
     REWORK = "rework"  # a step done again without the flow asking (found replaying a log)
     WRONG_BRANCH = "wrong_branch"  # a decision against what the case's data decides
     MISSING_SIGNER = "missing_signer"  # a joint act done by fewer officers than it needs
+    CONTRADICTION = "contradiction"  # a value other than the one an earlier step recorded
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,10 +82,33 @@ def _plain(value: Any) -> Any:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CaseStarted(Event):
     TYPE = "case_started"
+    SPARSE = frozenset({"parties"})
     sop_id: str
     version: str
     fields: Mapping[str, str] = field(default_factory=dict)
     service_due: datetime | None = None
+    # who the case is for: sebutan, nama and the details the SOP asks for (engine.parties)
+    parties: tuple[Mapping[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartiesRecorded(Event):
+    """The case's parties recorded after its start, or corrected (``reason``): the whole
+    list as it now stands; the earlier one stays in the log."""
+
+    TYPE = "parties_recorded"
+    parties: tuple[Mapping[str, str], ...]
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterNumberRecorded(Event):
+    """The court's register number of the case (nomor perkara, as SIPP writes it) recorded
+    by hand, or corrected (``reason``); a step's output ``nomor_perkara`` records it too."""
+
+    TYPE = "register_number_recorded"
+    number: str
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -302,14 +326,15 @@ class AutomationFailed(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
-    for cls in (CaseStarted, CaseCompleted, CaseCancelled, StepActivated, StepClaimed,
+    for cls in (CaseStarted, PartiesRecorded, RegisterNumberRecorded, CaseCompleted,
+                CaseCancelled, StepActivated, StepClaimed,
                 StepSigned, StepCompleted, StepExtended, StepReassigned, StepSkipped,
                 TimerFired, TimerWithdrawn, StepWithdrawn, DeviationFlagged, DeviationWithdrawn,
                 LatenessSettled, ActionRefused, AutomationFailed)
 }
 
 _DATETIMES = frozenset({"service_due", "due_at", "timer_due", "due"})
-_TUPLES = frozenset({"next"})
+_TUPLES = frozenset({"next", "parties"})
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 UPCASTERS: dict[tuple[str, int], tuple[int, Upcaster]] = {}

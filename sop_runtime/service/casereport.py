@@ -28,6 +28,7 @@ from sop_runtime.audit.casefigures import (
 )
 from sop_runtime.audit.document import Names, when
 from sop_runtime.compiler.workflow import Node, Workflow
+from sop_runtime.definition.models import Item
 from sop_runtime.engine import (
     ActionRefused,
     CaseCancelled,
@@ -53,7 +54,9 @@ from sop_runtime.engine import (
     TimerWithdrawn,
 )
 from sop_runtime.engine.deviation_text import deviation_label, lateness_text
-from sop_runtime.engine.events import AutomationFailed
+from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
+from sop_runtime.engine.parties import parties_text
+from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service import catalog, evidence
 from sop_runtime.service.cases import decode, load_case
@@ -127,20 +130,24 @@ class _Context:
             return node
         return f"{node}. {' '.join(found.kegiatan.split())}"
 
-    def item_name(self, node: str | None, item: str) -> str:
-        """The SOP's name of a kelengkapan, output or case field."""
+    def item(self, node: str | None, item: str) -> Item | None:
+        """The SOP's kelengkapan, output or case field ``item`` (at ``node`` first)."""
         first = self.node(node)
         for n in [*([first] if first else []), *self.wf.nodes]:
             for i in (*n.outputs, *n.inputs):
                 if i.id == item:
-                    return i.nama
-        for f in self.wf.fields:
-            if f.id == item:
-                return f.nama
-        return item.replace("_", " ")
+                    return i
+        return next((f for f in self.wf.fields if f.id == item), None)
+
+    def item_name(self, node: str | None, item: str) -> str:
+        """The SOP's name of a kelengkapan, output or case field."""
+        found = self.item(node, item)
+        return found.nama if found is not None else item.replace("_", " ")
 
     def given(self, node: str | None, values: dict[str, str]) -> tuple[Given, ...]:
-        return tuple(Given(k, self.item_name(node, k), str(v)) for k, v in values.items())
+        """Each value with its item's name, as people read it (``Rp10.000``)."""
+        return tuple(Given(k, self.item_name(node, k), value_text(self.item(node, k), str(v)))
+                     for k, v in values.items())
 
     def who(self, actor: str | None, node: str | None, at: datetime, *,
             on_behalf_of: str | None = None, as_delegate: str | None = None) -> Who:
@@ -276,6 +283,20 @@ def _case_started(ctx: _Context, s: StoredEvent, e: CaseStarted, said: _Said) ->
         said.notes.append(tr("batas waktu pelayanan {t}", "service due {t}",
                              t=ctx.when(e.service_due)))
     said.given = ctx.given(None, dict(e.fields))
+    if e.parties:
+        said.notes.append(tr("para pihak: {x}", "parties: {x}", x=parties_text(e.parties)))
+
+
+def _parties_recorded(ctx: _Context, s: StoredEvent, e: PartiesRecorded, said: _Said) -> None:
+    said.what = tr("Para pihak dicatat", "Parties recorded")
+    said.notes.append(parties_text(e.parties))
+    said.reason = e.reason
+
+
+def _register_number_recorded(ctx: _Context, s: StoredEvent, e: RegisterNumberRecorded,
+                              said: _Said) -> None:
+    said.what = tr("Nomor perkara dicatat: {n}", "Register number recorded: {n}", n=e.number)
+    said.reason = e.reason
 
 
 def _step_activated(ctx: _Context, s: StoredEvent, e: StepActivated, said: _Said) -> None:
@@ -402,6 +423,8 @@ def _case_cancelled(ctx: _Context, s: StoredEvent, e: CaseCancelled, said: _Said
 # each event type's entry in the timeline (_entry); a type not here says its stored name
 _WORDS: dict[type[Event], Callable[[_Context, StoredEvent, Any, _Said], None]] = {
     CaseStarted: _case_started,
+    PartiesRecorded: _parties_recorded,
+    RegisterNumberRecorded: _register_number_recorded,
     StepActivated: _step_activated,
     StepClaimed: _step_claimed,
     StepSigned: _step_signed,

@@ -10,9 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from sop_runtime.audit.document import Names, when
-from sop_runtime.engine.deviation_text import lateness_text
+from sop_runtime.engine.deviation_text import contradiction_text, lateness_text
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.wording import moment_text
 from sop_runtime.worktime import CourtCalendar
 from sop_runtime.worktime.duration_text import UNITS, describe_lateness
 
@@ -74,6 +75,10 @@ def describe(evidence: Mapping[str, str], calendar: CourtCalendar, who: Names,
              step_name: Callable[[str], str]) -> tuple[str, ...]:
     """``evidence`` as phrases (``batas 2026-11-24 09:50 WIT``, ``terlambat 5 menit kerja``,
     ...), what happened when first; keys this module does not know are shown as they are."""
+    contradiction = contradiction_text(evidence, step_name, who.user,
+                                       lambda m: moment_text(m, calendar.tz))
+    if contradiction is not None:
+        return (contradiction,)
     happened = _instant(evidence.get("terjadi", ""))
     shown = dict(evidence)
     if "syarat" in shown:

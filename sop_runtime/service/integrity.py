@@ -242,6 +242,9 @@ _COLUMNS = {  # a projected column in words (the column's name where none is giv
     "occurred_at": ("waktu terjadi", "occurred"), "recorded_at": ("waktu dicatat", "recorded"),
     "rule": ("aturan", "rule"), "reason": ("alasan", "reason"),
     "evidence": ("bukti", "evidence"),
+    "applicant": ("pemohon", "applicant"), "register_number": ("nomor perkara",
+                                                               "register number"),
+    "names": ("kata nama para pihak", "words of the parties' names"),
 }
 
 

@@ -16,6 +16,7 @@ from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service.access import Permission
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.web import flash
 from sop_runtime.web.deps import Caller
 
 if TYPE_CHECKING:
@@ -65,6 +66,11 @@ def court_name(rt: Runtime) -> str:
     return _court_file(rt).pengadilan.nama
 
 
+def court_has_logo(rt: Runtime) -> bool:
+    """Whether the court file names a logo (served at ``/logo-pengadilan``)."""
+    return _court_file(rt).pengadilan.logo is not None
+
+
 def person_name(rt: Runtime, username: str) -> str:
     """A staff member's name as the court file gives it (the username if it gives none)."""
     return next((p.nama for p in _court_file(rt).pengguna if p.username == username),
@@ -76,10 +82,16 @@ def page(request: Request, template: str, *, caller: Caller | None, title: str,
     rt: Runtime = request.app.state.runtime
     nav = [(path, tr(id_, en), request.url.path.startswith(path))
            for perm, path, id_, en in NAV if caller is not None and caller.may(perm)]
-    return templates.TemplateResponse(request, template, status_code=status, context={
-        "caller": caller, "title": title, "court_name": court_name(rt), "nav": nav,
+    told = flash.take(request, caller)  # what the form just posted did, shown once
+    if told is not None:
+        context["notice"] = " ".join(x for x in (told, context.get("notice")) if x)
+    response = templates.TemplateResponse(request, template, status_code=status, context={
+        "caller": caller, "title": title, "court_name": court_name(rt),
+        "court_logo": court_has_logo(rt), "nav": nav,
         "caller_name": person_name(rt, caller.username) if caller is not None else None,
         "lang": current_lang(),
         "t": tr, "local": lambda m, **kw: local(rt, m, **kw), "P": Permission,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **context})
+    flash.forget(request, response)
+    return response
