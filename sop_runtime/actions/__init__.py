@@ -53,6 +53,7 @@ class ActionContext:
     now: datetime                  # in the court's time zone
     register: Register
     documents: Path                # where the action writes documents it produces
+    logo: str | None = None        # the court's logo (a data: URI) for a document's kop surat
     # keeps a file the action made as the recorded document of one of the step's ``dokumen``
     # outputs: (item id, the file's name, its bytes); None where nothing records it
     attach: Attach | None = None

@@ -60,6 +60,6 @@ def e_skum(ctx: ActionContext) -> Mapping[str, str]:
     reference = skum.write(ctx.court, skum.Skum(
         case_id=ctx.case_id, node=ctx.node, attempt=ctx.attempt, values=ctx.values,
         taksiran=taksiran, table=table, virtual_account=account, issued=ctx.now),
-        ctx.documents, keep=_attach_to(ctx, "e_skum"))
+        ctx.documents, ctx.logo, keep=_attach_to(ctx, "e_skum"))
     return {"taksiran_panjar": rupiah(taksiran.total), "kode_virtual_account": account,
             "e_skum": reference}

@@ -193,4 +193,6 @@ class CaseReport:
     chain: Chain
     seal: SealCover
     open_steps: tuple[str, ...] = field(default=())
+    register_number: str | None = None  # nomor perkara
+    parties: tuple[str, ...] = ()        # each party in words (Penggugat: Budi Santoso ...)
     documents: tuple[DocumentRow, ...] = field(default=())

@@ -55,7 +55,7 @@ from sop_runtime.engine import (
 )
 from sop_runtime.engine.deviation_text import deviation_label, lateness_text
 from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
-from sop_runtime.engine.parties import parties_text
+from sop_runtime.engine.parties import parties_text, party_text
 from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service import catalog, evidence
@@ -222,6 +222,8 @@ def _report(rt: Runtime, conn: Connection, view: CaseView) -> CaseReport:
         deviations=deviations, people=people, service=_service(ctx, state, now),
         chain=chain, seal=cover,
         open_steps=tuple(_open_step(ctx, s) for s in state.open_steps),
+        register_number=state.register_number,
+        parties=tuple(party_text(p) for p in state.parties),
         documents=_documents(ctx, stored, events))
 
 

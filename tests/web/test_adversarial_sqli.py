@@ -212,6 +212,8 @@ NUL_FIELDS: dict[str, tuple[str, ...]] = {
     "/pengawasan/buka-ulang": ("case", "node", "alasan"),
     "/pengawasan/perpanjang": ("case", "node", "alasan"),
     "/perkara/{case_id}/batal": ("alasan", "kembali"),
+    "/perkara/{case_id}/pihak": ("alasan", "pihak.0.0.nama"),
+    "/perkara/{case_id}/nomor": ("nomor", "alasan"),
     "/audit/segel": ("catatan",),
     "/audit/verifikasi": ("csrf",),
     "/keluar": ("csrf",),

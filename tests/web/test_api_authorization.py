@@ -53,6 +53,9 @@ EXPECTED: dict[tuple[str, str], Permission | None] = {
     ("GET", "/api/health"): OPEN,
     ("GET", "/api/tasks"): W,
     ("POST", "/api/cases"): W,
+    ("GET", "/api/cases"): V,
+    ("POST", "/api/cases/{case_id}/parties"): W,
+    ("POST", "/api/cases/{case_id}/register-number"): W,
     ("GET", "/api/cases/{case_id}"): V,
     ("GET", "/api/cases/{case_id}/log"): V,
     ("POST", "/api/cases/{case_id}/steps/{node}/claim"): W,
@@ -162,6 +165,10 @@ def _request(court: dict[str, Any], method: str, path: str) -> dict[str, Any]:
         url = path.format(case_id=court.get("filed", case), sha256=court["sha"])
     elif method == "POST" and path == "/api/cases":
         body = {"sop": "legalisasi-waarmerking"}
+    elif path.endswith("/parties"):
+        body = {"parties": [{"sebutan": "Pemohon", "nama": "Hasan Umamit"}]}
+    elif path.endswith("/register-number"):
+        body = {"number": "1/Pdt.P/2026/PN Snn"}
     elif path == "/api/delegations":
         body = {"to": "yusuf.kasir", "role": "kasir", "from": "2026-03-02",
                 "until": "2026-03-06", "reason": "Kasir cuti tahunan"}

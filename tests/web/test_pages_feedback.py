@@ -54,6 +54,10 @@ def test_a_step_completed_is_said_once_on_the_page_landed_on(rt: Runtime) -> Non
     assert _status(web.get(f"/perkara/{case}").text) == []
     claimed = web.post(f"/perkara/{case}/langkah/2/ambil", data={"csrf": token})
     assert _status(claimed.text) == [f"Langkah 2 ({second}) kini Anda pegang."]
+    web.get("/bahasa/en?lanjut=/tugas")  # in the person's language
+    again = web.post("/perkara/baru", data={"sop": "legalisasi-waarmerking", "csrf": token})
+    assert re.fullmatch(r"Case \S+ started \(.+\)\. Next: step 1 \(.+\)\.",
+                        _status(again.text)[0])
 
 
 def test_a_message_is_shown_only_to_the_session_that_left_it(rt: Runtime) -> None:  # noqa: F811

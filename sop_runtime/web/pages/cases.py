@@ -5,6 +5,7 @@ complete, and starting a new service."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -13,8 +14,10 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
 from sop_runtime.compiler.workflow import Node, Workflow
-from sop_runtime.definition.models import ItemKind
+from sop_runtime.definition.models import ItemKind, Pihak
 from sop_runtime.engine import CommandRejected, StepStatus
+from sop_runtime.engine.parties import detail_name
+from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import read_moment
 from sop_runtime.service import cases, catalog, documents, stepform, views
@@ -47,14 +50,17 @@ def new_form(request: Request, rt: Rt, caller: Annotated[Caller, signed_in(Permi
 
     names = sop_names(rt)
     fields: tuple[Any, ...] = ()
+    slots: list[Any] = []
     if sop is not None:
         if sop not in names:
             raise ApiError(404, tr("SOP '{s}' tidak dikenal", "Unknown SOP '{s}'", s=sop))
         with rt.engine.connect() as conn:
-            fields = catalog.current_workflow(rt, conn, sop).fields
+            wf = catalog.current_workflow(rt, conn, sop)
+            fields, slots = wf.fields, party_slots(wf)
     return page(request, "new_case.html", caller=caller,
                 title=tr("Layanan baru", "New service"), sops=sorted(names.items()),
-                chosen=sop, fields=fields)
+                chosen=sop, fields=fields, party_slots=slots, detail_name=detail_name,
+                required_parties=True)
 
 
 @router.post("/perkara/baru")
@@ -63,10 +69,68 @@ async def start(request: Request, rt: Rt, caller: Worker) -> Response:
     sop = str(form.get("sop", ""))
     fields = {k[len("isian."):]: str(v) for k, v in form.items()
               if k.startswith("isian.") and str(v).strip()}
-    out = cases.start_case(rt, sop, caller.username, fields=fields,
+    with rt.engine.connect() as conn:
+        try:
+            wf = catalog.current_workflow(rt, conn, sop)
+        except SopRuntimeError:
+            wf = None
+    parties = _parties(wf, form) if wf is not None else []
+    out = cases.start_case(rt, sop, caller.username, fields=fields, parties=parties,
                            at=_moment(rt, form.get("waktu")), reason=_text(form.get("alasan")))
     return flash.redirect(request, caller, f"/perkara/{out.case_id}",
                           feedback.started(rt, out))
+
+
+def party_slots(wf: Workflow, current: Sequence[Mapping[str, str]] = ()
+                ) -> list[tuple[Pihak, list[Mapping[str, str]]]]:
+    """Each party the SOP names with the inputs its form shows: the parties recorded (to
+    correct), and one empty slot more where there may be several (or none is recorded)."""
+    out = []
+    for party in wf.parties:
+        given = [p for p in current if p.get("sebutan") == party.sebutan]
+        if party.banyak or not given:
+            given = [*given, {}]
+        out.append((party, given))
+    return out
+
+
+def _parties(wf: Workflow, form: Any) -> list[dict[str, str]]:
+    """The parties a form names (``pihak.<party>.<slot>.<detail>``), in the SOP's order;
+    empty slots left out."""
+    slots: dict[tuple[int, int], dict[str, str]] = {}
+    for key, value in form.items():
+        parts = str(key).split(".")
+        if len(parts) != 4 or parts[0] != "pihak" or not (parts[1].isdigit()
+                                                          and parts[2].isdigit()):
+            continue
+        i, j = int(parts[1]), int(parts[2])
+        if i >= len(wf.parties) or j > 50 or not str(value).strip():
+            continue
+        slots.setdefault((i, j), {"sebutan": wf.parties[i].sebutan})[parts[3]] = str(value)
+    return [slots[k] for k in sorted(slots)]
+
+
+@router.post("/perkara/{case_id}/pihak")
+async def record_parties(request: Request, rt: Rt, case_id: CaseId, caller: Worker
+                         ) -> Response:
+    form = await request.form()
+    view = views.case(rt, case_id, reader=caller.reader)
+    cases.record_parties(rt, case_id, caller.username, _parties(view.workflow, form),
+                         reason=_text(form.get("alasan")))
+    return flash.redirect(request, caller, f"/perkara/{case_id}",
+                          tr("Para pihak dicatat", "The parties are recorded"))
+
+
+@router.post("/perkara/{case_id}/nomor")
+async def record_register_number(request: Request, rt: Rt, case_id: CaseId, caller: Worker
+                                 ) -> Response:
+    form = await request.form()
+    out = cases.record_register_number(rt, case_id, caller.username,
+                                       str(form.get("nomor", ""))[:200],
+                                       reason=_text(form.get("alasan")))
+    return flash.redirect(request, caller, f"/perkara/{case_id}", tr(
+        "Nomor perkara {n} dicatat", "Register number {n} recorded",
+        n=out.state.register_number))
 
 
 @router.get("/perkara/{case_id}", response_class=HTMLResponse)
@@ -78,6 +142,8 @@ def case_page(request: Request, rt: Rt, case_id: CaseId, caller: Viewer) -> HTML
     return page(request, "case.html", caller=caller, title=tr("Perkara {c}", "Case {c}",
                                                                c=case_id),
                 report=report, state=view.state, open_nodes=open_nodes, due=due,
+                party_slots=party_slots(view.workflow, view.state.parties),
+                detail_name=detail_name, required_parties=False,
                 flowchart=marked_flowchart(view.workflow, open_nodes, done))
 
 

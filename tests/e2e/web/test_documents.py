@@ -58,7 +58,7 @@ def test_a_scanned_pdf_is_uploaded_downloaded_by_a_supervisor_and_refused_to_oth
         "REG-PGD-2026-07")
     shot(page, "dokumen-unggah")
     page.get_by_role("button", name="Selesaikan langkah").click()
-    expect(page).to_have_url(re.compile(rf"/perkara/{case_id}\?selesai={node}$"))
+    expect(page).to_have_url(re.compile(rf"/perkara/{case_id}$"))
     documents = page.get_by_role("region", name=re.compile("Dokumen"))
     expect(documents).to_contain_text("bukti-pengaduan.pdf")
     expect(documents).to_contain_text("PDF")
