@@ -120,6 +120,9 @@ def test_verify_names_the_case_and_step_of_an_altered_or_missing_file(
     assert "langkah 1 (Menerima berkas gugatan" in diff.row and "ktp.pdf" in diff.row
     assert sha in diff.detail
     path.unlink()
+    # the court's register number, once the case has one, names the case first
+    cases.record_register_number(court, case_id, "rina.ptsp", "14/Pdt.G/2026/PN Snn")
     (diff,) = integrity.verify(court).documents.differences
     assert diff.what == "missing" and "tidak ada" in diff.message
+    assert diff.row.startswith("nomor perkara 14/Pdt.G/2026/PN Snn, langkah 1")
     assert integrity.as_json(integrity.verify(court))["documents"]["ok"] is False
