@@ -24,6 +24,7 @@ from sop_runtime.engine.state import StepState
 from sop_runtime.i18n import tr
 from sop_runtime.service import cases, preview, views
 from sop_runtime.service.access import Permission
+from sop_runtime.service.due import steps_due
 from sop_runtime.service.supervision import Age, Candidate, Held, candidates, overview
 from sop_runtime.web import feedback, flash
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
@@ -152,7 +153,10 @@ def case_overrides(request: Request, rt: Rt, case_id: CaseId, caller: Supervisor
                 title=tr("Tindakan pengawas: perkara {c}", "Supervisor actions: case {c}",
                          c=case_id),
                 case_id=case_id, state=view.state, wf=wf, steps=steps,
-                now=rt.now(), holders={u: person_name(rt, u) for s in steps
+                due=dict(zip((s.node.id for s in steps), steps_due(
+                    rt, [(case_id, s.node.id, s.step.due_at if s.step.is_open else None)
+                         for s in steps]), strict=True)),
+                holders={u: person_name(rt, u) for s in steps
                          for u in (s.step.claimed_by, s.step.assignee) if u},
                 here_path=f"/pengawasan/perkara/{case_id}")
 
