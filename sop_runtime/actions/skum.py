@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -77,9 +77,11 @@ def html(court: CourtFile, skum: Skum, logo: str | None = None) -> str:
                   sources="; ".join(f"{s.pengadilan}, {s.judul}" for s in skum.table.sumber))
 
 
-def write(court: CourtFile, skum: Skum, folder: Path, logo: str | None = None) -> str:
+def write(court: CourtFile, skum: Skum, folder: Path, logo: str | None = None,
+          keep: Callable[[str, bytes], None] | None = None) -> str:
     """Render and write the e-SKUM into ``folder``; the reference the step records:
-    ``<file> sha256:<first 16 hex digits>``."""
+    ``<file> sha256:<first 16 hex digits>``. ``keep`` (when given) is handed the file's name
+    and bytes too, to keep it as the step's recorded document."""
     try:
         pdf = html_to_pdf(html(court, skum, logo))
     except SopRuntimeError as exc:  # no pango on this machine
@@ -93,4 +95,6 @@ def write(court: CourtFile, skum: Skum, folder: Path, logo: str | None = None) -
     except OSError as exc:
         raise ActionError(tr("e-SKUM tidak dapat ditulis ke {f}: {e}",
                              "The e-SKUM cannot be written to {f}: {e}", f=folder, e=exc)) from None
+    if keep is not None:
+        keep(name, pdf)
     return f"{name} sha256:{hashlib.sha256(pdf).hexdigest()[:16]}"

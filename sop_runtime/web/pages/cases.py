@@ -10,16 +10,17 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.datastructures import FormData, UploadFile
 
 from sop_runtime.compiler.workflow import Node, Workflow
-from sop_runtime.definition.models import Pihak
+from sop_runtime.definition.models import ItemKind, Pihak
 from sop_runtime.engine import CommandRejected, StepStatus
 from sop_runtime.engine.parties import detail_name
 from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import read_moment
-from sop_runtime.service import cases, catalog, stepform, views
+from sop_runtime.service import cases, catalog, documents, stepform, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.casereport import case_and_report
 from sop_runtime.service.due import steps_due
@@ -38,6 +39,7 @@ Worker = Annotated[Caller, checked(Permission.WORK)]
 ID = r"^[A-Za-z0-9._-]{1,64}$"
 CaseId = Annotated[str, Path(pattern=ID)]
 NodeId = Annotated[str, Path(pattern=ID)]
+Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 
 
 @router.get("/perkara/baru", response_class=HTMLResponse)
@@ -181,7 +183,9 @@ def _step_page(request: Request, rt: Any, case_id: str, node: str, caller: Calle
         mine = current is not None and (current.assignee == caller.username or (
             current.assignee is None and granted is not None))
     joint = views.joint_progress(view.workflow, current) if current is not None else None
+    uploads = any(i.jenis is ItemKind.DOKUMEN for i in (*step.inputs, *step.outputs))
     return page(request, "step.html", caller=caller, mine=mine, acting_names=names,
+                uploads=uploads, document_limit_mb=documents.size_limit() // documents.MB,
                 joint=joint, data_decided=step.data_decided,
                 title=tr("Langkah {n}: {k}", "Step {n}: {k}", n=node, k=step.kegiatan),
                 case_id=case_id, state=view.state, node=step, open=current,
@@ -228,9 +232,10 @@ async def complete(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
     # the reason a value differs from the one recorded earlier, and the late entry's
     reasons = [r for r in (_text(form.get("alasan_beda")), _text(form.get("alasan"))) if r]
     try:
-        out = cases.complete(rt, case_id, node, caller.username, values=values,
-                             decision=_text(form.get("keputusan")),
-                             at=_moment(rt, form.get("waktu")), reason="; ".join(reasons) or None)
+        out = documents.complete_with_files(
+            rt, case_id, node, caller.username, values=values, files=await _uploads(form),
+            decision=_text(form.get("keputusan")), at=_moment(rt, form.get("waktu")),
+            reason="; ".join(reasons) or None)
     except CommandRejected as exc:
         if exc.code != "contradiction_reason":
             raise
@@ -240,3 +245,33 @@ async def complete(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
                           problem=str(exc), status=422)
     return flash.redirect(request, caller, f"/perkara/{case_id}",
                           feedback.completed(rt, out, node))
+
+
+async def _uploads(form: FormData) -> list[documents.Upload]:
+    """The files chosen in a step form (``berkas.<item>``), each read to one byte over the
+    limit at most (an oversized one is refused by its size, not read whole)."""
+    limit = documents.size_limit()
+    out = []
+    for key, value in form.multi_items():
+        if key.startswith("berkas.") and isinstance(value, UploadFile) and value.filename:
+            data = await value.read(limit + 1)
+            out.append(documents.Upload(key[len("berkas."):], value.filename, data))
+    return out
+
+
+@router.get("/perkara/{case_id}/dokumen/{sha256}")
+def download(rt: Rt, case_id: CaseId, sha256: Sha256,
+             caller: Annotated[Caller, signed_in()]) -> Response:
+    """A document a case records, to whoever may read the case (a confidential case's only
+    to its readers): its bytes as kept, checked against the recorded SHA-256."""
+    if not caller.may(Permission.VIEW_CASE):
+        raise ApiError(403, tr(
+            "Dokumen perkara hanya dapat diunduh oleh pegawai pengadilan yang boleh melihat "
+            "perkara (staf, pengawas dan pemeriksa); akun Anda tidak memegang peran itu.",
+            "A case's documents can be downloaded only by court staff who may see cases "
+            "(staff, supervisors and examiners); your account holds no such role."))
+    found = documents.document_to_read(rt, case_id, sha256, caller.reader)
+    path = documents.document_path(rt, found)
+    return FileResponse(path, media_type=found.jenis, filename=found.nama,
+                        content_disposition_type="attachment",
+                        headers={"Cache-Control": "private, no-store"})
