@@ -81,7 +81,8 @@ def _confirm(request: Request, caller: Caller, seen: preview.Preview, *, action:
     return page(request, "confirm.html", caller=caller, title=tr(*title), what=what,
                 refused=seen.refused, action=action, fields=fields, yes=tr(*yes),
                 back=back, no=tr(*no), case_id=seen.outcome.case_id,
-                sop_name=seen.outcome.workflow.nama)
+                sop_name=seen.outcome.workflow.nama,
+                here=back)  # the language switch goes back, never to a post-only address
 
 
 CONFIRMED = "ya"
