@@ -1,6 +1,8 @@
 """The web app over real HTTP on a big court: the clerk's worklist page (``GET /tugas``) and
 the supervisor's overdue page (``GET /pengawasan``), beside their JSON API equivalents
-(``GET /api/tasks``, ``GET /api/overdue``, with a bearer token), on SQLite.
+(``GET /api/tasks``, ``GET /api/overdue``, with a bearer token), and finding cases (``GET
+/perkara`` by register number, service number, a name, SOP and dates; the supervisor's
+look-up box; ``GET /api/cases``), on SQLite.
 
 The court is ``bench/overdue.py``'s: 1M cases, 100k open steps, about one in seven overdue
 (quick: 100k cases, 10k open steps), its projections bulk-loaded into a SQLite file in a
