@@ -117,7 +117,8 @@ def test_verify_names_the_case_and_step_of_an_altered_or_missing_file(
     assert not found.ok
     (diff,) = found.documents.differences
     assert diff.subject == case_id and diff.what == "changed"
-    assert "langkah 1 (Menerima berkas gugatan" in diff.row and "ktp.pdf" in diff.row
+    assert "langkah 1 (Menerima berkas gugatan" in diff.row
+    assert "Fotokopi KTP penggugat 'ktp.pdf'" in diff.row  # the SOP's name of the item
     assert sha in diff.detail
     path.unlink()
     # the court's register number, once the case has one, names the case first
