@@ -122,6 +122,14 @@ CATALOG: dict[str, tuple[str, str]] = {
              "step {no}: 'jika_lewat_waktu' does not apply to this step"),
     "E138": ("langkah {no}: batas waktu tidak dapat dihitung sejak langkah itu sendiri",
              "step {no}: a limit cannot count from the step itself"),
+    # --- items: values flow between the steps that name one item ----------------------
+    "E139": ("langkah {no}: '{item}' berjenis centang (ada / tidak ada), yang hanya untuk "
+             "kelengkapan, bukan {where}", "step {no}: '{item}' is a tick (centang: present "
+             "/ absent), which is for kelengkapan only, not for {where}"),
+    "E140": ("'{item}' berjenis {kind} di sini tetapi {first} di {there}: satu butir yang "
+             "disebut beberapa langkah harus satu jenis (nilainya berpindah antarlangkah)",
+             "'{item}' is of kind {kind} here but {first} at {there}: an item several steps "
+             "name must be of one kind (its value flows between them)"),
     # --- conformance mapping files (sop conformance --map) ----------------------------
     "E301": ("langkah '{step}' tidak ada di SOP {sop}",
              "step '{step}' does not exist in SOP {sop}"),
