@@ -32,8 +32,8 @@ def test_a_value_recorded_earlier_is_shown_and_a_different_one_needs_a_reason(
     said = " ".join(done.stdout.split())
     assert "≠ tercatat sebelumnya: Ceklist kelengkapan yang ditandatangani = CK-01" in said
     assert "Penyimpangan: isian bertentangan" in said
-    assert "tercatat CK-01 di langkah 1 (" in said and "rina.ptsp" not in said
-    assert "kini diisi CK-02" in said and "ceklist ditandatangani ulang" in said
+    assert "tercatat “CK-01” di langkah 1 (" in said and "rina.ptsp" not in said
+    assert "kini diisi “CK-02”" in said and "ceklist ditandatangani ulang" in said
     kinds = [e["kind"] for e in court.json("case", case)["timeline"]
              if e["type"] == "deviation_flagged"]
     assert kinds == ["contradiction"]

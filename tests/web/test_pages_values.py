@@ -92,9 +92,9 @@ def test_a_different_value_asks_for_a_reason_then_is_flagged(rt: Runtime) -> Non
     assert done.status_code == 200 and done.url.path == f"/perkara/{case}"
     text = html.unescape(done.text)
     assert "isian bertentangan" in text
-    assert ("Ceklist kelengkapan yang ditandatangani: tercatat Ceklist CK-01 di langkah 1. "
+    assert ("Ceklist kelengkapan yang ditandatangani: tercatat “Ceklist CK-01” di langkah 1. "
             "Menerima berkas gugatan") in text
-    assert "oleh Rina Marasabessy" in text and "kini diisi Ceklist CK-02" in text
+    assert "oleh Rina Marasabessy" in text and "kini diisi “Ceklist CK-02”" in text
     assert "ceklist diganti setelah dicek ulang" in text
 
 
