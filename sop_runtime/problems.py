@@ -126,10 +126,6 @@ CATALOG: dict[str, tuple[str, str]] = {
     "E139": ("langkah {no}: '{item}' berjenis centang (ada / tidak ada), yang hanya untuk "
              "kelengkapan, bukan {where}", "step {no}: '{item}' is a tick (centang: present "
              "/ absent), which is for kelengkapan only, not for {where}"),
-    "E140": ("'{item}' berjenis {kind} di sini tetapi {first} di {there}: satu butir yang "
-             "disebut beberapa langkah harus satu jenis (nilainya berpindah antarlangkah)",
-             "'{item}' is of kind {kind} here but {first} at {there}: an item several steps "
-             "name must be of one kind (its value flows between them)"),
     # --- conformance mapping files (sop conformance --map) ----------------------------
     "E301": ("langkah '{step}' tidak ada di SOP {sop}",
              "step '{step}' does not exist in SOP {sop}"),
@@ -174,6 +170,10 @@ CATALOG: dict[str, tuple[str, str]] = {
              "'catatan_penyusun'"),
     "W208": ("{detail}: kop surat dicetak tanpa logo", "{detail}: the letterhead is printed "
              "without a logo"),
+    "W209": ("'{item}' berjenis {kind} di sini tetapi {first} di {there}: nilainya berpindah "
+             "antarlangkah, maka tulislah satu jenis di setiap langkah yang menyebutnya",
+             "'{item}' is of kind {kind} here but {first} at {there}: its value flows between "
+             "the steps, so give it one kind at every step that names it"),
 }
 
 

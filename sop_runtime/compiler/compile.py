@@ -114,8 +114,10 @@ def compile_document(
 
 def _check_items(doc: SopDocument, rep: _Reporter) -> None:
     """A tick (``jenis: centang``) only as a kelengkapan (E139); an item named at several
-    places (case fields, steps' kelengkapan and output) of one kind everywhere (E140): a
-    later step is shown, and judged against, what an earlier one recorded."""
+    places (case fields, steps' kelengkapan and output) of one kind everywhere (W209: a
+    plain-text kelengkapan is a document, often written for an item an earlier step gives
+    as a number): a later step is shown, and judged against, what an earlier one
+    recorded."""
     seen: dict[str, tuple[ItemKind, str]] = {}
 
     def note(item: Item, path: Path, no: int | None, section: str) -> None:
@@ -126,7 +128,7 @@ def _check_items(doc: SopDocument, rep: _Reporter) -> None:
             "langkah {no} ({s})", "step {no} ({s})", no=no, s=section)
         first = seen.setdefault(item.id, (item.jenis, there))
         if first[0] is not item.jenis:
-            rep.add("E140", path, item=item.id, kind=str(item.jenis), first=str(first[0]),
+            rep.add("W209", path, item=item.id, kind=str(item.jenis), first=str(first[0]),
                     there=first[1])
 
     for j, f in enumerate(doc.isian):

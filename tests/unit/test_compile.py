@@ -312,5 +312,5 @@ def test_a_tick_is_for_kelengkapan_and_an_item_keeps_one_kind() -> None:
     result = compile_source(yaml.safe_dump(doc, allow_unicode=True), "uji.yaml")
     found = {(p.code, p.path) for p in result.problems}
     assert ("E139", "langkah[0].mutu_baku.output[0].jenis") in found
-    assert ("E140", "langkah[1].mutu_baku.kelengkapan[0]") in found
+    assert ("W209", "langkah[1].mutu_baku.kelengkapan[0]") in found
     assert result.workflow is None
