@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from sop_runtime.compiler.render.kop import Kop
 from sop_runtime.i18n import tr
 from sop_runtime.templating import template
+from sop_runtime.wording import day_text
 
 _MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
               "September", "Oktober", "November", "Desember")
@@ -156,4 +157,5 @@ def render(name: str, head: Letterhead, *, title: str, subtitle: str, signed: bo
     return template(f"audit/templates/{name}").render(
         head=head, title=title, subtitle=subtitle, signed=signed, footer=_css_string(footer),
         pages=pages, when=when, when_html=when_html, gap=gap, long_date=long_date,
+        day_text=day_text,
         place=place, nip=nip, **context)

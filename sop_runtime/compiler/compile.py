@@ -615,18 +615,43 @@ def _first_meeting(by_id: Mapping[str, Node], node: Node, a: set[str], b: set[st
 
 
 def _warn_authoring_notes(doc: SopDocument, rep: _Reporter) -> None:
-    """W207: official text (a step's keterangan, a timer's note) that reads like an authoring
-    note, which belongs in ``catatan_penyusun``."""
+    """W207: official text (the identity block, the service standard, a separation of
+    duties' reason, a step's keterangan, a timer's note) that reads like an authoring note,
+    which belongs in ``catatan_penyusun``."""
     court = doc.identitas.satuan_kerja
+    texts: list[tuple[Path, str, str, str | None]] = []
+    ident, std = doc.identitas, doc.standar_pelayanan
+    fields = {"dasar_hukum": ident.dasar_hukum, "kualifikasi_pelaksana":
+              ident.kualifikasi_pelaksana, "peralatan": ident.peralatan,
+              "pencatatan": ident.pencatatan, "peringatan": [ident.peringatan]}
+    for key, values in fields.items():
+        for j, text in enumerate(values):
+            path: Path = ("identitas", key) if key == "peringatan" else ("identitas", key, j)
+            texts.append((path, f"identitas.{key}", f"identitas.{key}", text))
+    if std is not None:
+        for key, values in {"persyaratan": std.persyaratan, "sarana_prasarana":
+                            std.sarana_prasarana, "produk": std.produk,
+                            "biaya": [std.biaya], "pengaduan": [std.pengaduan]}.items():
+            for j, text in enumerate(values):
+                path = (("standar_pelayanan", key) if key in ("biaya", "pengaduan")
+                        else ("standar_pelayanan", key, j))
+                texts.append((path, f"standar_pelayanan.{key}", f"standar_pelayanan.{key}",
+                              text))
+    for j, rule in enumerate(doc.pemisahan_tugas):
+        texts.append((("pemisahan_tugas", j, "alasan"), "alasan pemisahan tugas",
+                      "the reason of a separation of duties", rule.alasan))
     for i, s in enumerate(doc.langkah):
-        texts: list[tuple[Path, str | None]] = [(("langkah", i, "keterangan"), s.keterangan)]
+        texts.append((("langkah", i, "keterangan"), f"keterangan langkah {s.no}",
+                      f"the keterangan of step {s.no}", s.keterangan))
         if s.jika_lewat_waktu is not None:
             texts.append((("langkah", i, "jika_lewat_waktu", "keterangan"),
+                          f"keterangan jika_lewat_waktu langkah {s.no}",
+                          f"the jika_lewat_waktu keterangan of step {s.no}",
                           s.jika_lewat_waktu.keterangan))
-        for path, text in texts:
-            why = authoring_note(text, court)
-            if why is not None:
-                rep.add("W207", path, no=s.no, why=why)
+    for at, where, where_en, official in texts:
+        why = authoring_note(official, court)
+        if why is not None:
+            rep.add("W207", at, where=where, where_en=where_en, why=why)
 
 
 def _warn_mutu_baku(nodes: tuple[Node, ...], rep: _Reporter, index_of: dict[int, int]) -> None:

@@ -85,8 +85,20 @@ def test_the_compiler_warns_at_the_keterangan() -> None:
     result = compile_document(SopDocument.model_validate(data))
     assert result.workflow is not None  # a warning, not an error
     found = [p for p in result.problems if p.code == "W207"]
-    assert [(p.path, p.params["no"]) for p in found] == [("langkah[1].keterangan", 2)]
+    assert [(p.path, p.params["where"]) for p in found] == [
+        ("langkah[1].keterangan", "keterangan langkah 2")]
     assert "catatan_penyusun" in found[0].format()
+
+
+def test_the_compiler_looks_at_all_official_text() -> None:
+    data = rich_sop_dict(12)
+    data["identitas"]["dasar_hukum"].append("UU 20/1947 (dirujuk sumber)")
+    data["standar_pelayanan"]["biaya"] = "Sumber tidak menyebut biaya"
+    data["pemisahan_tugas"] = [{"langkah": [2, 4], "alasan": "Dua persetujuan (PTUN Makassar)"}]
+    result = compile_document(SopDocument.model_validate(data))
+    found = {p.path for p in result.problems if p.code == "W207"}
+    assert found == {"identitas.dasar_hukum[1]", "standar_pelayanan.biaya",
+                     "pemisahan_tugas[0].alasan"}
 
 
 def test_the_library_keeps_its_notes_apart() -> None:
