@@ -194,3 +194,10 @@ def users(rt: Runtime) -> list[Any]:
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         return list(directory.list_users(conn))
+
+
+def identities(rt: Runtime, case_ids: set[str]) -> dict[str, tuple[str | None, str | None]]:
+    """(applicant, register number) of each of ``case_ids`` (for lists that show cases the
+    reader may see already)."""
+    with rt.engine.connect() as conn:
+        return queries.identities(conn, case_ids)

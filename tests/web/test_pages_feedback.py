@@ -184,3 +184,5 @@ def test_a_reason_is_shown_as_text_on_the_confirmation(rt: Runtime) -> None:  # 
         "case": case, "node": "2", "alasan": "<script>alert(1)</script>", "csrf": token})
     assert asked.status_code == 200
     assert "<script>" not in asked.text and "Alasan: &lt;script&gt;" in asked.text
+    # its language switch leads back to the page the form came from (a GET page)
+    assert 'href="/bahasa/en?lanjut=/pengawasan"' in asked.text

@@ -16,7 +16,7 @@ from starlette.datastructures import FormData, UploadFile
 from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.definition.models import ItemKind, Pihak
 from sop_runtime.engine import CommandRejected, StepStatus
-from sop_runtime.engine.parties import detail_name
+from sop_runtime.engine.parties import applicant, detail_name
 from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import read_moment
@@ -139,8 +139,11 @@ def case_page(request: Request, rt: Rt, case_id: CaseId, caller: Viewer) -> HTML
     open_nodes = [s.node for s in view.state.open_steps]
     done = [s.node for s in view.state.steps if s.status is StepStatus.DONE]
     due = steps_due(rt, [(case_id, s.node, s.due_at) for s in view.state.open_steps])
-    return page(request, "case.html", caller=caller, title=tr("Perkara {c}", "Case {c}",
-                                                               c=case_id),
+    state = view.state
+    named = " · ".join(x for x in (state.register_number, applicant(state.parties)) if x)
+    return page(request, "case.html", caller=caller, title=tr(
+        "Perkara {n} ({c})", "Case {n} ({c})", n=named, c=case_id) if named else tr(
+        "Perkara {c}", "Case {c}", c=case_id),
                 report=report, state=view.state, open_nodes=open_nodes, due=due,
                 party_slots=party_slots(view.workflow, view.state.parties),
                 detail_name=detail_name, required_parties=False,

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from sop_runtime.audit.charts import BLUE, GREEN, GREY, RED, Bar, Segment, bars
 from sop_runtime.compiler.workflow import Node
+from sop_runtime.engine.parties import applicant
 from sop_runtime.engine.state import StepState
 from sop_runtime.i18n import tr
 from sop_runtime.service import cases, preview, views
@@ -80,7 +81,8 @@ def _confirm(request: Request, caller: Caller, seen: preview.Preview, *, action:
     return page(request, "confirm.html", caller=caller, title=tr(*title), what=what,
                 refused=seen.refused, action=action, fields=fields, yes=tr(*yes),
                 back=back, no=tr(*no), case_id=seen.outcome.case_id,
-                sop_name=seen.outcome.workflow.nama)
+                sop_name=seen.outcome.workflow.nama,
+                here=back)  # the language switch goes back, never to a post-only address
 
 
 CONFIRMED = "ya"
@@ -151,7 +153,9 @@ def case_overrides(request: Request, rt: Rt, case_id: CaseId, caller: Supervisor
                    "ditarik": tr("ditarik", "withdrawn")}
     return page(request, "supervise_case.html", caller=caller, status_text=status_text,
                 title=tr("Tindakan pengawas: perkara {c}", "Supervisor actions: case {c}",
-                         c=case_id),
+                         c=" · ".join(x for x in (view.state.register_number,
+                                                   applicant(view.state.parties), case_id)
+                                      if x)),
                 case_id=case_id, state=view.state, wf=wf, steps=steps,
                 due=dict(zip((s.node.id for s in steps), steps_due(
                     rt, [(case_id, s.node.id, s.step.due_at if s.step.is_open else None)
