@@ -33,6 +33,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/masuk"): OPEN,
     ("POST", "/masuk"): OPEN,
     ("GET", "/bahasa/{lang}"): OPEN,
+    ("GET", "/logo-pengadilan"): OPEN,  # the court's logo heads the sign-in page too
     ("POST", "/keluar"): SIGNED_IN,
     ("GET", "/tugas"): P.WORK,
     ("GET", "/perkara"): P.VIEW_CASE,
