@@ -107,9 +107,9 @@ def extend(case: opt.Case, step: opt.Step, actor: opt.Actor, reason: opt.Require
            at: opt.At = None, as_json: opt.Json = False) -> None:
     """Pakai perpanjangan waktu yang diizinkan SOP / use the extension the SOP allows."""
     from sop_runtime.cli.event_text import print_outcome
-    from sop_runtime.cli.times import show
     from sop_runtime.engine import StepExtended
     from sop_runtime.service import cases
+    from sop_runtime.wording import moment_text
 
     rt = runtime()
     tz, moment = _at(rt, at)
@@ -118,13 +118,14 @@ def extend(case: opt.Case, step: opt.Step, actor: opt.Actor, reason: opt.Require
     print_outcome(out, tz, as_json=as_json, headline=tr(
         "Batas langkah {s} perkara {c} diperpanjang sampai {t}",
         "The deadline of step {s} of case {c} is extended to {t}", s=step, c=case,
-        t=show(due, tz)))
+        t=moment_text(due, tz)))
 
 
 def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
     """Daftar tugas: langkah terbuka yang boleh Anda kerjakan / worklist: open steps you may do."""
-    from sop_runtime.cli.times import court_tz, iso, show, zone_name
+    from sop_runtime.cli.times import court_tz, iso, zone_name
     from sop_runtime.service import views
+    from sop_runtime.wording import moment_text
 
     rt = runtime()
     rows = views.tasks(rt, actor)
@@ -150,7 +151,7 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
                 tr("Batas", "Due") + f" ({zone_name(tz)})", tr("Dipegang", "Assignee")):
         table.add_column(col, no_wrap=col != tr("Kegiatan", "Activity"))
     for t in rows:
-        due = show(t.due_at, tz, zone=False)
+        due = moment_text(t.due_at, tz, zone=False)
         if t.overdue:
             due += tr(" (terlambat)", " (overdue)")
         table.add_row(t.case_id, t.sop_id, t.node, escape(shorten(t.kegiatan)), due,
@@ -211,7 +212,7 @@ def _case_head(state: Any, wf: Any, tz: tzinfo, now: datetime) -> Any:
     from rich.markup import escape
     from rich.table import Table
 
-    from sop_runtime.cli.times import show
+    from sop_runtime.wording import moment_text
 
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
@@ -220,12 +221,12 @@ def _case_head(state: Any, wf: Any, tz: tzinfo, now: datetime) -> Any:
     head.add_row("SOP", escape(f"{state.sop_id} — {wf.nama} ({state.version[:12]})"))
     head.add_row(tr("Status", "Status"), str(state.status))
     head.add_row(tr("Dimulai", "Started"),
-                 f"{show(state.started_at, tz)} ({state.started_by or '-'})")
+                 f"{moment_text(state.started_at, tz)} ({state.started_by or '-'})")
     if state.ended_at:
-        head.add_row(tr("Berakhir", "Ended"), show(state.ended_at, tz))
+        head.add_row(tr("Berakhir", "Ended"), moment_text(state.ended_at, tz))
     late = state.service_due is not None and state.is_active and now > state.service_due
     head.add_row(tr("Waktu pelayanan s.d.", "Service due"),
-                 show(state.service_due, tz) + (tr(" (terlampaui)", " (exceeded)")
+                 moment_text(state.service_due, tz) + (tr(" (terlampaui)", " (exceeded)")
                                                 if late else ""))
     if state.fields:
         head.add_row(tr("Isian", "Fields"), escape("; ".join(
@@ -242,9 +243,9 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
     from sop_runtime.audit.document import gap
     from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.event_text import describe, step_name
-    from sop_runtime.cli.times import show
     from sop_runtime.engine import ActionRefused, DeviationFlagged, StepCompleted
     from sop_runtime.service import views
+    from sop_runtime.wording import moment_text
 
     state, wf = view.state, view.workflow
     con = table_console()
@@ -259,7 +260,7 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
         recorded = ""
         delta = stored.recorded_at - stored.occurred_at
         if delta >= timedelta(minutes=1):
-            recorded = f"{show(stored.recorded_at, tz)} (+{gap(delta)})"
+            recorded = f"{moment_text(stored.recorded_at, tz)} (+{gap(delta)})"
         who = stored.actor or tr("sistem", "system")
         if isinstance(event, StepCompleted) and event.on_behalf_of:
             who += tr(" atas nama {p}", " on behalf of {p}", p=event.on_behalf_of)
@@ -269,7 +270,7 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
         elif isinstance(event, ActionRefused):
             style = "red"
         text = escape(what) + "".join(f"\n  [dim]{escape(d)}[/]" for d in details)
-        table.add_row(str(stored.seq), show(stored.occurred_at, tz), recorded, escape(who),
+        table.add_row(str(stored.seq), moment_text(stored.occurred_at, tz), recorded, escape(who),
                       text, style=style)
     con.print(table)
 
@@ -283,7 +284,7 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
             joint = views.joint_progress(wf, s)
             pos.add_row(escape(step_name(wf, s.node, 60)),
                         str(s.status) + (f"\n{escape(joint)}" if joint else ""),
-                        show(s.due_at, tz) + (tr(" (terlambat)", " (overdue)")
+                        moment_text(s.due_at, tz) + (tr(" (terlambat)", " (overdue)")
                                               if overdue else ""),
                         s.claimed_by or s.assignee or "-", style="red" if overdue else None)
         con.print(pos)

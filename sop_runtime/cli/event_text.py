@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from sop_runtime.cli.common import print_json
-from sop_runtime.cli.times import iso, show
+from sop_runtime.cli.times import iso
 from sop_runtime.engine import (
     ActionRefused,
     CaseCancelled,
@@ -40,6 +40,7 @@ from sop_runtime.engine.events import AutomationFailed
 from sop_runtime.i18n import tr
 from sop_runtime.service.evidence import finding_text
 from sop_runtime.service.views import joint_progress
+from sop_runtime.wording import moment_text
 
 if TYPE_CHECKING:
     from sop_runtime.compiler.workflow import Workflow
@@ -94,7 +95,7 @@ def evidence(values: Any, tz: tzinfo) -> str:
             key, text = key.removesuffix("_detik"), working(int(text))
         elif len(text) >= 20 and text[4:5] == "-" and text[10:11] == "T":
             with suppress(ValueError):
-                text = show(datetime.fromisoformat(text), tz)
+                text = moment_text(datetime.fromisoformat(text), tz)
         out.append(f"{key}={text}")
     return "; ".join(out)
 
@@ -115,7 +116,7 @@ def _case_started(e: CaseStarted, wf: Workflow, tz: tzinfo, details: list[str]) 
         details.append(tr("isian: {x}", "fields: {x}", x=pairs(e.fields)))
     if e.service_due:
         details.append(tr("batas waktu pelayanan {t}", "service due {t}",
-                          t=show(e.service_due, tz)))
+                          t=moment_text(e.service_due, tz)))
     return what
 
 
@@ -124,9 +125,9 @@ def _step_activated(e: StepActivated, wf: Workflow, tz: tzinfo, details: list[st
     if e.attempt > 1:
         what += tr(" (percobaan ke-{n})", " (attempt {n})", n=e.attempt)
     if e.due_at:
-        details.append(tr("batas {t}", "due {t}", t=show(e.due_at, tz)))
+        details.append(tr("batas {t}", "due {t}", t=moment_text(e.due_at, tz)))
     if e.timer_due:
-        details.append(tr("batas tunggu {t}", "timer {t}", t=show(e.timer_due, tz)))
+        details.append(tr("batas tunggu {t}", "timer {t}", t=moment_text(e.timer_due, tz)))
     if e.early:
         details.append(tr("dikerjakan sebelum urutannya", "done ahead of the flow"))
     if e.reopened:
@@ -171,7 +172,7 @@ def _step_completed(e: StepCompleted, wf: Workflow, tz: tzinfo, details: list[st
 def _step_extended(e: StepExtended, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
     what = tr("Batas diperpanjang: {s}", "Deadline extended: {s}", s=step_name(wf, e.node))
     details.append(tr("batas baru {t}; alasan: {r}", "new due {t}; reason: {r}",
-                      t=show(e.due_at, tz), r=e.reason))
+                      t=moment_text(e.due_at, tz), r=e.reason))
     return what
 
 
@@ -198,7 +199,7 @@ def _timer_fired(e: TimerFired, wf: Workflow, tz: tzinfo, details: list[str]) ->
 def _timer_withdrawn(e: TimerWithdrawn, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
     what = tr("Waktu tunggu ditarik: {s}", "Timer withdrawn: {s}", s=step_name(wf, e.node))
     details.append(tr("batas {t}; alasan: {r}", "due {t}; reason: {r}",
-                      t=show(e.due, tz), r=e.reason))
+                      t=moment_text(e.due, tz), r=e.reason))
     return what
 
 
@@ -339,7 +340,7 @@ def print_outcome(out: Outcome, tz: tzinfo, *, as_json: bool, headline: str,
     con.print(f"[bold green]✓[/] {escape(headline)}")
     for e in out.events:
         if isinstance(e, StepActivated):
-            due = tr(" — batas {t}", " — due {t}", t=show(e.due_at, tz)) if e.due_at else ""
+            due = tr(" — batas {t}", " — due {t}", t=moment_text(e.due_at, tz)) if e.due_at else ""
             con.print(tr("  langkah berikut: {s}{d}", "  next step: {s}{d}",
                          s=escape(step_name(wf, e.node, 60)), d=due))
         elif isinstance(e, DeviationFlagged):

@@ -95,9 +95,10 @@ def journal(
     perkara rahasia / a court journal: who held which role when, the definitions in force,
     reads of confidential cases."""
     from sop_runtime.cli.common import Exit, fail, print_json, table_console
-    from sop_runtime.cli.times import court_tz, show
+    from sop_runtime.cli.times import court_tz
     from sop_runtime.engine.events import utc_iso
     from sop_runtime.service import journals
+    from sop_runtime.wording import moment_text
 
     if name not in journals.JOURNALS:
         fail(tr("jurnal '{j}' tidak ada; pilih salah satu: {k}",
@@ -118,8 +119,8 @@ def journal(
     for col in ("#", tr("Waktu", "When"), tr("Oleh", "By"), tr("Uraian", "What")):
         table.add_column(col)
     for e in found:
-        table.add_row(str(e.seq), show(e.occurred_at, tz), escape(e.actor or "-"),
-                      escape(journals.describe(e, lambda m: show(m, tz))))
+        table.add_row(str(e.seq), moment_text(e.occurred_at, tz), escape(e.actor or "-"),
+                      escape(journals.describe(e, lambda m: moment_text(m, tz))))
     table_console().print(table)
 
 
@@ -145,8 +146,9 @@ def delegate(
 ) -> None:
     """Tunjuk Plh/Plt untuk suatu peran dan periode / name a Plh/Plt for a role and period."""
     from sop_runtime.cli.common import print_json, say
-    from sop_runtime.cli.times import court_tz, iso, parse_moment, show
+    from sop_runtime.cli.times import court_tz, iso, parse_moment
     from sop_runtime.service import people
+    from sop_runtime.wording import moment_text
 
     rt = runtime()
     tz = court_tz(rt)
@@ -162,5 +164,5 @@ def delegate(
     say(tr(
         "{k} {role}: {to} dari {a} sampai {b} (ditunjuk {by}, no. {id})",
         "Acting {role} ({k}): {to} from {a} until {b} (named by {by}, no. {id})",
-        k=kind.upper(), role=role, to=to, a=show(begin, tz), b=show(end, tz), by=actor,
-        id=ident))
+        k=kind.upper(), role=role, to=to, a=moment_text(begin, tz), b=moment_text(end, tz),
+        by=actor, id=ident))

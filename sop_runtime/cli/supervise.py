@@ -129,9 +129,10 @@ def overdue(
 ) -> None:
     """Langkah yang melewati batas waktu / steps past their deadline."""
     from sop_runtime.cli.common import print_json
-    from sop_runtime.cli.times import court_calendar, iso, parse_moment, show
+    from sop_runtime.cli.times import court_calendar, iso, parse_moment
     from sop_runtime.service import views
     from sop_runtime.service.confidential import operator
+    from sop_runtime.wording import moment_text
 
     rt = runtime()
     calendar = court_calendar(rt)
@@ -171,7 +172,8 @@ def overdue(
     for r in rows:
         t = r.task
         table.add_row(t.case_id, t.sop_id, escape(f"{t.node}. {shorten(t.kegiatan, 40)}"),
-                      ", ".join(t.roles), t.claimed_by or t.assignee or "-", show(t.due_at, tz),
+                      ", ".join(t.roles), t.claimed_by or t.assignee or "-",
+                      moment_text(t.due_at, tz),
                       late(r.late_seconds), style="red")
     con.print(table)
     if more:
@@ -190,11 +192,12 @@ def deviations(
 ) -> None:
     """Penyimpangan prosedur, terbaru dahulu / procedure deviations, newest first."""
     from sop_runtime.cli.common import Exit, fail, print_json
-    from sop_runtime.cli.times import court_tz, iso, show
+    from sop_runtime.cli.times import court_tz, iso
     from sop_runtime.engine import DeviationKind
     from sop_runtime.engine.deviation_text import deviation_label, outcome_label
     from sop_runtime.service import views
     from sop_runtime.service.confidential import operator
+    from sop_runtime.wording import moment_text
 
     if kind is not None and kind not in {str(k) for k in DeviationKind}:
         fail(tr("Jenis penyimpangan '{k}' tidak dikenal; yang ada: {known}",
@@ -231,7 +234,7 @@ def deviations(
                           if k not in ("pelanggaran", "aturan")}, tz)
         text = d.rule + (f"\n{facts}" if facts else "") + (
             "\n" + tr("alasan: {r}", "reason: {r}", r=d.reason) if d.reason else "")
-        table.add_row(show(d.occurred_at, tz), d.case_id, d.node or "-",
+        table.add_row(moment_text(d.occurred_at, tz), d.case_id, d.node or "-",
                       deviation_label(d.kind), outcome_label(d.outcome),
                       d.actor or tr("sistem", "system"), escape(text),
                       style="red" if d.outcome == "ditolak" else None)

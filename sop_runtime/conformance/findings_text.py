@@ -8,6 +8,7 @@ from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.conformance.replay import AFTER_END, DATA, Finding
 from sop_runtime.engine.deviation_text import deviation_label, lateness_text
 from sop_runtime.i18n import tr
+from sop_runtime.wording import moment_text
 from sop_runtime.worktime import CourtCalendar
 
 
@@ -60,8 +61,8 @@ def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
         parts = []
         if due:
             try:
-                moment = datetime.fromisoformat(due).astimezone(calendar.tz)
-                parts.append(tr("batas {t}", "due {t}", t=moment.strftime("%Y-%m-%d %H:%M")))
+                parts.append(tr("batas {t}", "due {t}",
+                                t=moment_text(datetime.fromisoformat(due), calendar.tz)))
             except ValueError:
                 parts.append(due)
         told = lateness_text(d, calendar)

@@ -25,7 +25,7 @@ from sop_runtime.audit.casefigures import (
     StepTime,
     Who,
 )
-from sop_runtime.audit.document import Names, when
+from sop_runtime.audit.document import Names
 from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.engine import (
     ActionRefused,
@@ -65,6 +65,7 @@ from sop_runtime.service.views import CaseView, joint_progress
 from sop_runtime.store import directory
 from sop_runtime.store import seals as store_seals
 from sop_runtime.store.events import StoredEvent
+from sop_runtime.wording import moment_text, value_text
 from sop_runtime.worktime import CourtCalendar
 from sop_runtime.worktime.duration_text import describe_lateness
 
@@ -110,7 +111,7 @@ class _Context:
         return self.calendar.describe_working(seconds, self.lang)
 
     def when(self, moment: datetime | None) -> str:
-        return when(moment, self.calendar.tz)
+        return moment_text(moment, self.calendar.tz)
 
     def node(self, node: str | None) -> Node | None:
         if node is None:
@@ -126,20 +127,29 @@ class _Context:
             return node
         return f"{node}. {' '.join(found.kegiatan.split())}"
 
-    def item_name(self, node: str | None, item: str) -> str:
-        """The SOP's name of a kelengkapan, output or case field."""
+    def item(self, node: str | None, item: str) -> Any:
+        """The SOP's kelengkapan, output or case field ``item`` (None when it names none)."""
         first = self.node(node)
         for n in [*([first] if first else []), *self.wf.nodes]:
             for i in (*n.outputs, *n.inputs):
                 if i.id == item:
-                    return i.nama
-        for f in self.wf.fields:
-            if f.id == item:
-                return f.nama
-        return item.replace("_", " ")
+                    return i
+        return next((f for f in self.wf.fields if f.id == item), None)
+
+    def item_name(self, node: str | None, item: str) -> str:
+        """The SOP's name of a kelengkapan, output or case field."""
+        found = self.item(node, item)
+        return found.nama if found is not None else item.replace("_", " ")
 
     def given(self, node: str | None, values: dict[str, str]) -> tuple[Given, ...]:
-        return tuple(Given(k, self.item_name(node, k), str(v)) for k, v in values.items())
+        """Each value as people read it: a date as ``24 November 2026``, money as
+        ``Rp10.000``."""
+        out = []
+        for k, v in values.items():
+            found = self.item(node, k)
+            out.append(Given(k, found.nama if found is not None else k.replace("_", " "),
+                             value_text(str(v), str(getattr(found, "jenis", "") or ""))))
+        return tuple(out)
 
     def who(self, actor: str | None, node: str | None, at: datetime, *,
             on_behalf_of: str | None = None, as_delegate: str | None = None) -> Who:

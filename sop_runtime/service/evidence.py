@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sop_runtime.audit.document import Names, when
+from sop_runtime.audit.document import Names
 from sop_runtime.engine.deviation_text import lateness_text
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.wording import moment_text
 from sop_runtime.worktime import CourtCalendar
 from sop_runtime.worktime.duration_text import UNITS, describe_lateness
 
@@ -156,7 +157,9 @@ def _phrase(key: str, text: str, happened: datetime | None, calendar: CourtCalen
     if key == "dicatat_oleh":
         return tr("dicatat oleh {u}", "recorded by {u}", u=who.user(text))
     if key == "pengguna":
-        return tr("dilakukan oleh {u}", "done by {u}", u=f"{who.user(text)} ({text})")
+        jabatan = who.jabatan(text)
+        return tr("dilakukan oleh {u}", "done by {u}",
+                  u=f"{who.user(text)} ({jabatan})" if jabatan else who.user(text))
     if key == "langkah":
         return tr("langkah {s}", "step {s}", s=step_name(text))
     if key == "cabang":
@@ -175,20 +178,20 @@ def _time_phrase(key: str, text: str, happened: datetime | None,
     tz, lang = calendar.tz, current_lang()
     moment = _instant(text)
     if key == "batas":
-        return (tr("batas {t}", "due {t}", t=when(moment, tz)) if moment
+        return (tr("batas {t}", "due {t}", t=moment_text(moment, tz)) if moment
                 else tr("batas {t}", "limit {t}", t=text))
     if key == "terlambat_detik" and text.isdigit():
         return tr("terlambat {d} (waktu kerja menurut kalender pengadilan)",
                   "late by {d} (working time on the court's calendar)",
                   d=calendar.describe_working(int(text), lang))
     if key == "terjadi" and moment:
-        return tr("terjadi {t}", "happened {t}", t=when(moment, tz))
+        return tr("terjadi {t}", "happened {t}", t=moment_text(moment, tz))
     if key == "dicatat" and moment:
         later = "" if happened is None else tr(
             ", {d} setelah terjadi", ", {d} after it happened",
             d=calendar.describe_working(calendar.working_seconds_between(happened, moment),
                                         lang))
-        return tr("dicatat {t}{g}", "recorded {t}{g}", t=when(moment, tz), g=later)
+        return tr("dicatat {t}{g}", "recorded {t}{g}", t=moment_text(moment, tz), g=later)
     return None
 
 
