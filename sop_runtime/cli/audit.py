@@ -41,7 +41,9 @@ def log(case: opt.Case, as_json: opt.Json = False) -> None:
     from rich.table import Table
 
     from sop_runtime.cli.common import table_console
+    from sop_runtime.service.letterhead import staff_names
 
+    who = staff_names(rt)
     table = Table(title=tr("Log perkara {c}", "Log of case {c}", c=case))
     zone = f" ({zone_name(tz)})"
     for col in ("seq", tr("jenis", "type"), tr("langkah", "step"), tr("terjadi", "occurred") + zone,
@@ -52,7 +54,7 @@ def log(case: opt.Case, as_json: opt.Json = False) -> None:
         occurred = moment_text(s.occurred_at, tz, seconds=True, zone=False)
         recorded = moment_text(s.recorded_at, tz, seconds=True, zone=False)
         table.add_row(str(s.seq), s.type, "-" if node is None else str(node), occurred,
-                      "=" if recorded == occurred else recorded, escape(s.actor or "-"),
+                      "=" if recorded == occurred else recorded, escape(who.user(s.actor)),
                       s.prev_hash[:8], s.hash[:8])
     table_console().print(table)
 

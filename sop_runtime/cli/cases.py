@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from sop_runtime.cli import options as opt
-from sop_runtime.cli.common import runtime
+from sop_runtime.cli.common import person, runtime
 from sop_runtime.i18n import tr
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def claim(case: opt.Case, step: opt.Step, actor: opt.Actor, at: opt.At = None,
     out = cases.claim(rt, case, step, actor, at=moment)
     print_outcome(out, tz, as_json=as_json, headline=tr(
         "Langkah {s} perkara {c} dipegang {u}", "Step {s} of case {c} is held by {u}",
-        s=step, c=case, u=actor))
+        s=step, c=case, u=person(rt, actor)))
 
 
 def complete(
@@ -97,10 +97,12 @@ def complete(
         isinstance(e, StepCompleted) and e.node == step for e in out.events)
     print_outcome(out, tz, as_json=as_json, headline=tr(
         "Tindakan {u} pada langkah bersama {s} perkara {c} dicatat",
-        "{u}'s act on joint step {s} of case {c} recorded", s=step, c=case, u=actor)
+        "{u}'s act on joint step {s} of case {c} recorded", s=step, c=case,
+        u=person(rt, actor))
         if partial else tr(
         "Langkah {s} perkara {c} dicatat selesai oleh {u}",
-        "Step {s} of case {c} recorded as done by {u}", s=step, c=case, u=actor))
+        "Step {s} of case {c} recorded as done by {u}", s=step, c=case,
+        u=person(rt, actor)))
 
 
 def extend(case: opt.Case, step: opt.Step, actor: opt.Actor, reason: opt.RequiredReason,
@@ -145,8 +147,10 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
 
     from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.event_text import shorten
+    from sop_runtime.service.letterhead import staff_names
 
-    table = Table(title=tr("Tugas {u}", "Tasks of {u}", u=actor))
+    who = staff_names(rt)
+    table = Table(title=tr("Tugas {u}", "Tasks of {u}", u=who.user(actor)))
     for col in (tr("Perkara", "Case"), "SOP", tr("Langkah", "Step"), tr("Kegiatan", "Activity"),
                 tr("Batas", "Due") + f" ({zone_name(tz)})", tr("Dipegang", "Assignee")):
         table.add_column(col, no_wrap=col != tr("Kegiatan", "Activity"))
@@ -154,11 +158,13 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
         due = moment_text(t.due_at, tz, zone=False)
         if t.overdue:
             due += tr(" (terlambat)", " (overdue)")
+        holder = t.claimed_by or t.assignee
         table.add_row(t.case_id, t.sop_id, t.node, escape(shorten(t.kegiatan)), due,
-                      t.claimed_by or t.assignee or "-", style="red" if t.overdue else None)
+                      escape(who.user(holder)) if holder else "-",
+                      style="red" if t.overdue else None)
     con = table_console()
     if not rows:
-        say(tr("Tidak ada tugas untuk {u}.", "No tasks for {u}.", u=actor))
+        say(tr("Tidak ada tugas untuk {u}.", "No tasks for {u}.", u=who.user(actor)))
         return
     con.print(table)
 
@@ -177,7 +183,9 @@ def case(case: opt.Case, as_json: opt.Json = False) -> None:
 
         print_json(_case_json(view, tz))
     else:
-        _print_case(view, tz, rt.now())
+        from sop_runtime.service.letterhead import staff_names
+
+        _print_case(view, tz, rt.now(), staff_names(rt))
 
 
 def _case_json(view: Any, tz: tzinfo) -> dict[str, Any]:
@@ -207,7 +215,7 @@ def _case_json(view: Any, tz: tzinfo) -> dict[str, Any]:
     }
 
 
-def _case_head(state: Any, wf: Any, tz: tzinfo, now: datetime) -> Any:
+def _case_head(state: Any, wf: Any, tz: tzinfo, now: datetime, names: Any) -> Any:
     """The head of ``sop case``: the SOP, status, times, service due and the fields."""
     from rich.markup import escape
     from rich.table import Table
@@ -221,7 +229,7 @@ def _case_head(state: Any, wf: Any, tz: tzinfo, now: datetime) -> Any:
     head.add_row("SOP", escape(f"{state.sop_id} — {wf.nama} ({state.version[:12]})"))
     head.add_row(tr("Status", "Status"), str(state.status))
     head.add_row(tr("Dimulai", "Started"),
-                 f"{moment_text(state.started_at, tz)} ({state.started_by or '-'})")
+                 escape(f"{moment_text(state.started_at, tz)} ({names.user(state.started_by)})"))
     if state.ended_at:
         head.add_row(tr("Berakhir", "Ended"), moment_text(state.ended_at, tz))
     late = state.service_due is not None and state.is_active and now > state.service_due
@@ -230,11 +238,15 @@ def _case_head(state: Any, wf: Any, tz: tzinfo, now: datetime) -> Any:
                                                 if late else ""))
     if state.fields:
         head.add_row(tr("Isian", "Fields"), escape("; ".join(
-            f"{k}={v}" for k, v in state.fields.items())))
+            f"{_field_name(wf, k)}: {v}" for k, v in state.fields.items())))
     return head
 
 
-def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
+def _field_name(wf: Any, field: str) -> str:
+    return next((f.nama for f in wf.fields if f.id == field), field.replace("_", " "))
+
+
+def _print_case(view: Any, tz: tzinfo, now: datetime, names: Any) -> None:
     from datetime import timedelta
 
     from rich.markup import escape
@@ -249,7 +261,7 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
 
     state, wf = view.state, view.workflow
     con = table_console()
-    con.print(_case_head(state, wf, tz, now))
+    con.print(_case_head(state, wf, tz, now, names))
 
     table = Table(title=tr("Riwayat", "Timeline"), show_lines=False)
     for col in ("#", tr("Terjadi", "Happened"), tr("Dicatat", "Recorded"), tr("Oleh", "By")):
@@ -261,9 +273,9 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
         delta = stored.recorded_at - stored.occurred_at
         if delta >= timedelta(minutes=1):
             recorded = f"{moment_text(stored.recorded_at, tz)} (+{gap(delta)})"
-        who = stored.actor or tr("sistem", "system")
+        who = names.user(stored.actor)
         if isinstance(event, StepCompleted) and event.on_behalf_of:
-            who += tr(" atas nama {p}", " on behalf of {p}", p=event.on_behalf_of)
+            who += tr(" atas nama {p}", " on behalf of {p}", p=names.role(event.on_behalf_of))
         style = None
         if isinstance(event, DeviationFlagged):
             style = "yellow"
@@ -286,7 +298,9 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
                         str(s.status) + (f"\n{escape(joint)}" if joint else ""),
                         moment_text(s.due_at, tz) + (tr(" (terlambat)", " (overdue)")
                                               if overdue else ""),
-                        s.claimed_by or s.assignee or "-", style="red" if overdue else None)
+                        escape(names.user(s.claimed_by or s.assignee))
+                        if s.claimed_by or s.assignee else "-",
+                        style="red" if overdue else None)
         con.print(pos)
     elif state.is_active:
         say(tr("Tidak ada langkah terbuka.", "No open steps."))

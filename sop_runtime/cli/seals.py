@@ -65,16 +65,20 @@ def list_seals(as_json: opt.Json = False) -> None:
     if not rows:
         say(tr("Belum ada segel.", "No seals yet."))
         return
+    from rich.markup import escape
     from rich.table import Table
 
+    from sop_runtime.service.letterhead import staff_names
+
     tz = court_tz(rt)
+    who = staff_names(rt)
     table = Table(title=tr("Segel log", "Log seals"))
     for col in ("#", tr("Waktu", "When"), tr("Oleh", "By"), tr("Perkara", "Cases"),
                 tr("Akar", "Root"), tr("Keterangan", "Note")):
         table.add_column(col)
     for s in rows:
-        table.add_row(str(s.id), moment_text(s.sealed_at, tz), s.sealed_by, str(s.cases), s.root,
-                      s.note or "")
+        table.add_row(str(s.id), moment_text(s.sealed_at, tz), escape(who.user(s.sealed_by)),
+                      str(s.cases), s.root, escape(s.note or ""))
     table_console().print(table)
 
 

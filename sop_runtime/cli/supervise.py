@@ -218,7 +218,7 @@ def deviations(
     from rich.table import Table
 
     from sop_runtime.cli.common import say, table_console
-    from sop_runtime.cli.event_text import evidence
+    from sop_runtime.service.evidence import explain
 
     con = table_console()
     if not rows:
@@ -229,13 +229,12 @@ def deviations(
                 tr("Jenis", "Kind"), tr("Hasil", "Outcome"), tr("Oleh", "By"),
                 tr("Aturan / bukti / alasan", "Rule / evidence / reason")):
         table.add_column(col, no_wrap=col in (tr("Perkara", "Case"), tr("Waktu", "When")))
-    for d in rows:
-        facts = evidence({k: v for k, v in dict(d.evidence).items()
-                          if k not in ("pelanggaran", "aturan")}, tz)
-        text = d.rule + (f"\n{facts}" if facts else "") + (
-            "\n" + tr("alasan: {r}", "reason: {r}", r=d.reason) if d.reason else "")
+    for x in explain(rt, rows):
+        d = x.row
+        text = "\n".join([x.rule, *x.evidence] + (
+            [tr("alasan: {r}", "reason: {r}", r=d.reason)] if d.reason else []))
         table.add_row(moment_text(d.occurred_at, tz), d.case_id, d.node or "-",
                       deviation_label(d.kind), outcome_label(d.outcome),
-                      d.actor or tr("sistem", "system"), escape(text),
+                      escape(x.actor if d.actor else tr("Sistem", "System")), escape(text),
                       style="red" if d.outcome == "ditolak" else None)
     con.print(table)
