@@ -21,8 +21,10 @@ if TYPE_CHECKING:
 
 
 def _at(rt: Runtime, text: str | None) -> tuple[tzinfo, datetime | None]:
+    from sop_runtime.cli.event_text import use_court
     from sop_runtime.cli.times import court_tz, parse_moment
 
+    use_court(rt)
     tz = court_tz(rt)
     return tz, None if text is None else parse_moment(text, tz)
 
@@ -183,8 +185,10 @@ def case(case: opt.Case, as_json: opt.Json = False) -> None:
 
         print_json(_case_json(view, tz))
     else:
+        from sop_runtime.cli.event_text import use_court
         from sop_runtime.service.letterhead import staff_names
 
+        use_court(rt)
         _print_case(view, tz, rt.now(), staff_names(rt))
 
 
@@ -237,13 +241,10 @@ def _case_head(state: Any, wf: Any, tz: tzinfo, now: datetime, names: Any) -> An
                  moment_text(state.service_due, tz) + (tr(" (terlampaui)", " (exceeded)")
                                                 if late else ""))
     if state.fields:
-        head.add_row(tr("Isian", "Fields"), escape("; ".join(
-            f"{_field_name(wf, k)}: {v}" for k, v in state.fields.items())))
+        from sop_runtime.cli.event_text import given
+
+        head.add_row(tr("Isian", "Fields"), escape(given(wf, None, state.fields)))
     return head
-
-
-def _field_name(wf: Any, field: str) -> str:
-    return next((f.nama for f in wf.fields if f.id == field), field.replace("_", " "))
 
 
 def _print_case(view: Any, tz: tzinfo, now: datetime, names: Any) -> None:

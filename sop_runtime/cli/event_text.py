@@ -6,8 +6,8 @@ Imported only inside commands: it pulls in the engine's event classes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import suppress
-from datetime import datetime, tzinfo
+from contextvars import ContextVar
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -35,16 +35,18 @@ from sop_runtime.engine import (
     TimerFired,
     TimerWithdrawn,
 )
-from sop_runtime.engine.deviation_text import deviation_label
+from sop_runtime.engine.deviation_text import Who, deviation_label, finding_text
+from sop_runtime.engine.deviation_text import describe as describe_evidence
 from sop_runtime.engine.events import AutomationFailed
 from sop_runtime.i18n import tr
-from sop_runtime.service.evidence import finding_text
 from sop_runtime.service.views import joint_progress
-from sop_runtime.wording import moment_text
+from sop_runtime.wording import moment_text, value_text
 
 if TYPE_CHECKING:
     from sop_runtime.compiler.workflow import Workflow
     from sop_runtime.service.cases import Outcome
+    from sop_runtime.service.runtime import Runtime
+    from sop_runtime.worktime import CourtCalendar
 
 
 def shorten(text: str, width: int = 48) -> str:
@@ -65,39 +67,46 @@ def pairs(values: Any) -> str:
     return "; ".join(f"{k}={v}" for k, v in dict(values).items())
 
 
-def working(seconds: int) -> str:
-    """Working time in hours and minutes: ``28 jam 5 menit kerja``."""
-    hours, minutes = divmod(max(seconds, 0) // 60, 60)
-    parts = [tr("{n} jam", "{n} h", n=hours)] if hours else []
-    if minutes or not parts:
-        parts.append(tr("{n} menit", "{n} min", n=minutes))
-    return " ".join(parts) + tr(" kerja", " working")
-
-
-def evidence(values: Any, tz: tzinfo) -> str:
-    """A deviation's evidence for people: instants in the court's time, lateness in the unit
-    of the limit passed (``terlambat=2 hari kalender``), other ``*_detik`` (working seconds)
-    as hours and minutes."""
-    from sop_runtime.i18n import current_lang
-    from sop_runtime.worktime.duration_text import UNITS, describe_lateness
-
-    values = dict(values)
-    unit, amount = str(values.get("satuan", "")), str(values.get("terlambat", ""))
-    if unit in UNITS and amount.isdigit():
-        values.pop("satuan")
-        values.pop("terlambat_detik", None)
-        values["terlambat"] = (working(int(amount) * 60) if unit == "menit_kerja" else
-                               describe_lateness(unit, int(amount), 1, current_lang()))
+def given(wf: Workflow, node: str | None, values: Any) -> str:
+    """Values recorded, each by its item's name in the SOP and as people read it
+    (``Tanggal putusan diucapkan: 5 November 2026``)."""
+    try:
+        items = wf.items_at(wf.node(node) if node is not None else None)
+    except KeyError:
+        items = wf.items_at(None)
     out = []
-    for key, value in values.items():
-        text = str(value)
-        if key.endswith("_detik") and text.isdigit():
-            key, text = key.removesuffix("_detik"), working(int(text))
-        elif len(text) >= 20 and text[4:5] == "-" and text[10:11] == "T":
-            with suppress(ValueError):
-                text = moment_text(datetime.fromisoformat(text), tz)
-        out.append(f"{key}={text}")
+    for k, v in dict(values).items():
+        item = items.get(k)
+        out.append(f"{item.nama if item else k.replace('_', ' ')}: "
+                   f"{value_text(str(v), str(item.jenis) if item else '')}")
     return "; ".join(out)
+
+
+# the court's calendar and the names of its people and roles for the command being run
+# (set by :func:`use_court`): the evidence is told by the one renderer with them
+_court: ContextVar[tuple[CourtCalendar, Who] | None] = ContextVar("cli_court", default=None)
+
+
+def use_court(rt: Runtime) -> None:
+    """Tell the events of this command with ``rt``'s calendar and names."""
+    from sop_runtime.service import catalog
+    from sop_runtime.service.letterhead import staff_names
+
+    with rt.engine.connect() as conn:
+        calendar = catalog.court(rt, conn)[1]
+    _court.set((calendar, staff_names(rt)))
+
+
+def evidence(values: Any, tz: tzinfo, wf: Workflow | None = None) -> str:
+    """A deviation's evidence in words, as every other surface tells it
+    (:func:`sop_runtime.engine.deviation_text.describe`)."""
+    court = _court.get()
+    if court is None:  # a command that did not say which court: the raw facts
+        return pairs(values)
+    calendar, who = court
+    return "; ".join(describe_evidence(
+        {k: str(v) for k, v in dict(values).items()}, calendar, who,
+        (lambda n: step_name(wf, n)) if wf is not None else (lambda n: n)))
 
 
 def describe(e: Event, wf: Workflow, tz: tzinfo) -> tuple[str, list[str]]:
@@ -113,7 +122,7 @@ def _case_started(e: CaseStarted, wf: Workflow, tz: tzinfo, details: list[str]) 
     what = tr("Perkara dimulai: {sop} (versi {v})", "Case started: {sop} (version {v})",
               sop=e.sop_id, v=e.version[:12])
     if e.fields:
-        details.append(tr("isian: {x}", "fields: {x}", x=pairs(e.fields)))
+        details.append(tr("isian: {x}", "fields: {x}", x=given(wf, None, e.fields)))
     if e.service_due:
         details.append(tr("batas waktu pelayanan {t}", "service due {t}",
                           t=moment_text(e.service_due, tz)))
@@ -145,7 +154,7 @@ def _step_signed(e: StepSigned, wf: Workflow, tz: tzinfo, details: list[str]) ->
     what = tr("Bertindak sebagai {r}: {s}", "Acted as {r}: {s}",
               r=role.nama if role else e.role, s=step_name(wf, e.node))
     if e.outputs:
-        details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs)))
+        details.append(tr("output: {x}", "outputs: {x}", x=given(wf, e.node, e.outputs)))
     if e.as_delegate:
         details.append(tr("sebagai Plh/Plt", "as acting officer"))
     return what
@@ -159,7 +168,7 @@ def _step_completed(e: StepCompleted, wf: Workflow, tz: tzinfo, details: list[st
         details.append(tr("ditentukan dari data: {w}", "decided by the data: {w}",
                           w=finding_text(e.finding, lambda n: step_name(wf, n))))
     if e.outputs:
-        details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs)))
+        details.append(tr("output: {x}", "outputs: {x}", x=given(wf, e.node, e.outputs)))
     if e.as_delegate:
         details.append(tr("sebagai Plh/Plt {r}", "as acting {r}", r=e.as_delegate))
     if e.next:
@@ -214,7 +223,7 @@ def _lateness_settled(e: LatenessSettled, wf: Workflow, tz: tzinfo, details: lis
               k=deviation_label(e.kind), n=e.seq)
     if e.node:
         what += f" — {step_name(wf, e.node, 36)}"
-    details.append(evidence(e.evidence, tz))
+    details.append(evidence(e.evidence, tz, wf))
     return what
 
 
@@ -234,7 +243,7 @@ def _deviation_flagged(e: DeviationFlagged, wf: Workflow, tz: tzinfo, details: l
         what += f" — {step_name(wf, e.node, 36)}"
     details.append(tr("aturan: {r}", "rule: {r}", r=e.rule))
     if e.evidence:
-        details.append(evidence(e.evidence, tz))
+        details.append(evidence(e.evidence, tz, wf))
     if e.reason:
         details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
     return what
@@ -248,7 +257,7 @@ def _action_refused(e: ActionRefused, wf: Workflow, tz: tzinfo, details: list[st
         what += f" — {step_name(wf, e.node, 36)}"
     facts = {k: v for k, v in e.detail.items() if k not in ("pelanggaran",)}
     if facts:
-        details.append(evidence(facts, tz))
+        details.append(evidence(facts, tz, wf))
     if e.reason:
         details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
     return what

@@ -131,7 +131,7 @@ def journal(
     for e in found:
         table.add_row(str(e.seq), moment_text(e.occurred_at, tz),
                       escape(who.user(e.actor)) if e.actor else "-",
-                      escape(journals.describe(e, lambda m: moment_text(m, tz))))
+                      escape(journals.describe(e, lambda m: moment_text(m, tz), who.role)))
     table_console().print(table)
 
 

@@ -27,8 +27,10 @@ override = typer.Typer(
 
 
 def _at(rt: Runtime, text: str | None) -> tuple[tzinfo, datetime | None]:
+    from sop_runtime.cli.event_text import use_court
     from sop_runtime.cli.times import court_tz, parse_moment
 
+    use_court(rt)
     tz = court_tz(rt)
     return tz, None if text is None else parse_moment(text, tz)
 

@@ -18,12 +18,16 @@ What is read is the text shown: tags are stripped from pages, so URLs, hrefs, id
   (``pemohon``, ``kasir``, ``panitera``, ``ketua``, ``jurusita``): the word in a sentence is
   the word; the check is for the ids people cannot read (``panmud_perdata``, ``sipp``);
 - the sign-in page, where a user types their own username (its example is checked anyway);
+- ``sop users`` and ``sop journal direktori``: the accounts themselves, where an operator
+  finds the username to type after ``--as``; the usernames there are the record, every
+  other word there is checked;
 - machine outputs stay machine outputs (``--json``, CSV/JSON/XES exports, the API): not swept.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -39,7 +43,8 @@ from sop_runtime.service import auth
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
-from tests.conftest import DEFINITIONS
+from tests.conftest import DEFINITIONS, ROOT
+from tests.e2e.court import Court
 from tests.integration.service.conftest import copy_database, demo_day  # noqa: F401
 
 PASSWORD = "kata-sandi-sapuan-123"
@@ -194,4 +199,44 @@ def test_no_page_shows_machine_text(rt: Runtime) -> None:
                "/sop", f"/audit/laporan?dari={FROM}&sampai={TO}"]
         _crawl(web, nav, 2, findings, user)
     assert len(findings.looked_at) > 40, findings.looked_at
+    findings.assert_clean()
+
+
+def _printout(path: Path) -> str:
+    return shown(path.read_text(encoding="utf-8"))[0]
+
+
+def test_no_printout_or_cli_output_shows_machine_text(court_db: Path, tmp_path: Path) -> None:
+    court = Court(tmp_path, f"sqlite:///{court_db}")
+    findings = Findings()
+    with sqlite3.connect(court_db) as db:
+        cases = [row[0] for row in db.execute("SELECT case_id FROM cases ORDER BY case_id")]
+    assert len(cases) == 9
+    for args in (("users",), ("users", "--at", "2026-11-24 12:00"), ("journal", "direktori")):
+        r = court.run(*args)  # the accounts themselves: usernames allowed, nothing else
+        findings.check("sop " + " ".join(args), USERNAME.sub("", r.stdout + r.stderr))
+    commands: list[tuple[str, ...]] = [
+        ("list",),
+        ("show", "legalisasi-waarmerking"), ("overdue",), ("overdue", "--now", "2026-11-24 16:45"),
+        ("deviations",), ("deviations", "--kind", "wrong_actor"), ("verify",),
+        ("seal", "list"),
+        ("report", "period", "--from", FROM, "--to", TO),
+        ("validate", str(DEFINITIONS)),
+        ("conformance", str(ROOT / "examples" / "skum-januari-2026.csv"), "--sop",
+         "taksiran-panjar-skum", "--map", str(ROOT / "examples" / "skum-januari-2026.map.yaml"),
+         "--html", str(tmp_path / "kesesuaian.html")),
+        ("report", "period", "--from", FROM, "--to", TO, "--html", str(tmp_path / "periode.html")),
+    ]
+    commands += [("tasks", "--as", u) for u in USERS]
+    for case in cases:
+        commands += [("case", case), ("log", case), ("deviations", "--case", case),
+                     ("report", "case", case, "--html", str(tmp_path / f"{case}.html"))]
+    for args in commands:
+        r = court.run(*args)
+        findings.check("sop " + " ".join(args), r.stdout + "\n" + r.stderr)
+    english = court.run("case", cases[0], lang="en")
+    findings.check(f"sop --lang en case {cases[0]}", english.stdout + english.stderr)
+    for printout in sorted(tmp_path.glob("*.html")):
+        findings.check(printout.name, _printout(printout))
+    assert len(list(tmp_path.glob("*.html"))) == len(cases) + 2
     findings.assert_clean()

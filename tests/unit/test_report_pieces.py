@@ -75,7 +75,7 @@ def test_the_rules_and_evidence_of_this_issues_deviations_in_words() -> None:
     """A refused act after a timer ran out, a refused extension, a party's late act and a
     lateness in calendar days, as the reports say them."""
     from sop_runtime.audit.document import Names
-    from sop_runtime.service.evidence import describe, rule_text
+    from sop_runtime.engine.deviation_text import describe, rule_text
     from tests.unit.enginekit import calendar
 
     set_lang("id")
