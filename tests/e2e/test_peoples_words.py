@@ -240,3 +240,25 @@ def test_no_printout_or_cli_output_shows_machine_text(court_db: Path, tmp_path: 
         findings.check(printout.name, _printout(printout))
     assert len(list(tmp_path.glob("*.html"))) == len(cases) + 2
     findings.assert_clean()
+
+
+def test_one_deviation_reads_the_same_on_every_surface(rt: Runtime, court_db: Path,
+                                                       tmp_path: Path) -> None:
+    """The refused attempt of the demo (Fadli at the Kasir's step 5 of SNN-2026-00004): its
+    evidence reads in the same words on the case page, the audit list, the case report and
+    the CLI, all told by engine/deviation_text."""
+    case = "SNN-2026-00004"
+    phrases = ("yang berwenang: Kasir / Pemegang Kas",
+               "dilakukan oleh Fadli Hasan Duwila (Petugas Meja e-Court, Petugas PTSP)")
+    web = _signed_in(rt, "bambang.panitera")
+    surfaces = {
+        "case page": shown(web.get(f"/perkara/{case}").text)[0],
+        "audit list": shown(web.get("/audit/penyimpangan?jenis=wrong_actor").text)[0],
+        "case report": shown(web.get(f"/audit/perkara/{case}").text)[0],
+    }
+    court = Court(tmp_path, f"sqlite:///{court_db}")
+    cli = court.ok("deviations", "--case", case).stdout
+    surfaces["CLI"] = " ".join(cli.replace("│", " ").split())
+    for where, text in surfaces.items():
+        for phrase in phrases:
+            assert phrase in text, f"{where}: {phrase!r} not in {text[:3000]}"
