@@ -29,7 +29,9 @@ it is here, with this kind, exit code and status)::
     Refused              sop_runtime.service.cases         refused      4     403
     NotAllowed           sop_runtime.service.people        not_allowed  1     403
     NotInitialised       sop_runtime.service.ready         not_found    2     422
+    BadSearch            sop_runtime.service.search        problem      1     422
     TooManyTries         sop_runtime.service.signin        problem      1     422
+    UploadRefused        sop_runtime.service.documents     problem      1     422
     StoreError           sop_runtime.store.errors          problem      1     422
     ConcurrencyConflict  sop_runtime.store.errors          conflict     3     409
     DatabaseUnavailable  sop_runtime.store.errors          problem      1     422

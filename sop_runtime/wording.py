@@ -90,3 +90,15 @@ def value_text(text: str, kind: str = "") -> str:
     if kind == "uang":
         return rupiah_text(text)
     return text
+
+
+def size_text(size: int) -> str:
+    """A file's size as people say it: ``850 B``, ``12 KB``, ``1,2 MB`` (English ``1.2 MB``)."""
+    if size < 1024:
+        return f"{size} B"
+    for unit, scale in (("KB", 1024), ("MB", 1024 ** 2), ("GB", 1024 ** 3)):
+        if size < scale * 1024 or unit == "GB":
+            amount = size / scale
+            text = f"{amount:.0f}" if amount >= 10 else f"{amount:.1f}".removesuffix(".0")
+            return f"{text.replace('.', ',') if current_lang() == 'id' else text} {unit}"
+    raise AssertionError("unreachable")

@@ -122,6 +122,17 @@ def verify(
             "[bold red]✗ Versi SOP tersimpan telah diubah[/]: {n}",
             "[bold red]✗ Stored SOP versions were altered[/]: {n}", n=len(found.versions)))
         _differences(found.versions, len(found.versions))
+    kept_files = found.documents
+    if kept_files.ok and kept_files.documents:
+        say(tr("[bold green]✓[/] {d} dokumen tercatat ada dan utuh ({f} berkas diperiksa)",
+               "[bold green]✓[/] {d} recorded documents present and unchanged ({f} files "
+               "checked)", d=kept_files.documents, f=kept_files.files))
+    elif not kept_files.ok:
+        say(stderr=True, message=tr(
+            "[bold red]✗ Dokumen tercatat hilang atau diubah[/]: {n}",
+            "[bold red]✗ Recorded documents missing or altered[/]: {n}",
+            n=len(kept_files.differences)))
+        _differences(kept_files.differences, len(kept_files.differences))
     if sbrk is not None:
         say(stderr=True, message=tr(
             "[bold red]✗ Segel dilanggar[/] ({w}): {m}", "[bold red]✗ Seal broken[/] ({w}): {m}",

@@ -79,6 +79,10 @@ def complete(
     decision: Annotated[str | None, typer.Option(
         "--decision", metavar="LABEL", help="Label cabang keputusan / decision branch label")
     ] = None,
+    berkas: Annotated[list[str] | None, typer.Option(
+        "--berkas", metavar="ITEM=PATH",
+        help="Lampirkan berkas (PDF, JPEG, PNG) untuk dokumen langkah (berulang) / attach a "
+             "file for a document of the step (repeatable)")] = None,
     at: opt.At = None,
     reason: opt.Reason = None,
     as_json: opt.Json = False,
@@ -86,13 +90,14 @@ def complete(
     """Selesaikan langkah / complete a step."""
     from sop_runtime.cli.event_text import print_outcome
     from sop_runtime.cli.times import parse_pairs
-    from sop_runtime.service import cases
+    from sop_runtime.service import documents
 
     values = parse_pairs(output, "--output")
+    files = _files(parse_pairs(berkas, "--berkas"))
     rt = runtime()
     tz, moment = _at(rt, at)
-    out = cases.complete(rt, case, step, actor, values=values, decision=decision, at=moment,
-                         reason=reason)
+    out = documents.complete_with_files(rt, case, step, actor, files=files, values=values,
+                                        decision=decision, at=moment, reason=reason)
     from sop_runtime.engine import StepCompleted, StepSigned
 
     partial = any(isinstance(e, StepSigned) for e in out.events) and not any(
@@ -105,6 +110,32 @@ def complete(
         "Langkah {s} perkara {c} dicatat selesai oleh {u}",
         "Step {s} of case {c} recorded as done by {u}", s=step, c=case,
         u=person(rt, actor)))
+
+
+def _files(pairs: dict[str, str]) -> list[Any]:
+    """The files ``--berkas ITEM=PATH`` names, read (at most one byte over the limit, so an
+    oversized file is refused without reading it whole)."""
+    from pathlib import Path
+
+    from sop_runtime.cli.common import Exit, fail
+    from sop_runtime.files import open_bytes
+    from sop_runtime.service.documents import Upload, size_limit
+
+    limit = size_limit()
+    out = []
+    for item, text in pairs.items():
+        path = Path(text)
+        try:
+            if path.is_dir():
+                raise IsADirectoryError(text)
+            with open_bytes(path) as f:
+                data = f.read(limit + 1)
+        except OSError as exc:
+            fail(tr("--berkas {i}: berkas '{p}' tidak dapat dibaca ({e})",
+                    "--berkas {i}: the file '{p}' cannot be read ({e})", i=item, p=text,
+                    e=exc.strerror or type(exc).__name__), Exit.NOT_FOUND)
+        out.append(Upload(item=item, name=path.name, data=data))
+    return out
 
 
 def extend(case: opt.Case, step: opt.Step, actor: opt.Actor, reason: opt.RequiredReason,
@@ -129,10 +160,15 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
     """Daftar tugas: langkah terbuka yang boleh Anda kerjakan / worklist: open steps you may do."""
     from sop_runtime.cli.times import court_tz, iso, zone_name
     from sop_runtime.service import views
+<<<<<<< HEAD
     from sop_runtime.wording import moment_text
+=======
+    from sop_runtime.service.due import due_words
+>>>>>>> main
 
     rt = runtime()
     rows = views.tasks(rt, actor)
+    words = due_words(rt, rows)
     tz = court_tz(rt)
     if as_json:
         from sop_runtime.cli.common import print_json
@@ -142,7 +178,8 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
             "kegiatan": t.kegiatan, "roles": list(t.roles), "assignee": t.assignee,
             "claimed_by": t.claimed_by, "activated_at": iso(t.activated_at, tz),
             "due_at": iso(t.due_at, tz), "overdue": t.overdue,
-        } for t in rows])
+            "due_text": d.text if d is not None else None,
+        } for t, d in zip(rows, words, strict=True)])
         return
     from rich.markup import escape
     from rich.table import Table
@@ -154,16 +191,30 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
     who = staff_names(rt)
     table = Table(title=tr("Tugas {u}", "Tasks of {u}", u=who.user(actor)))
     for col in (tr("Perkara", "Case"), "SOP", tr("Langkah", "Step"), tr("Kegiatan", "Activity"),
+<<<<<<< HEAD
                 tr("Batas", "Due") + f" ({zone_name(tz)})", tr("Dipegang", "Assignee")):
         table.add_column(col, no_wrap=col != tr("Kegiatan", "Activity"))
     for t in rows:
         due = moment_text(t.due_at, tz, zone=False)
+=======
+                tr("Batas", "Due") + f" ({zone_name(tz)})", tr("Waktu", "Time"),
+                tr("Dipegang", "Assignee")):
+        table.add_column(col, no_wrap=col not in (tr("Kegiatan", "Activity"),
+                                                  tr("Waktu", "Time")))
+    for t, d in zip(rows, words, strict=True):
+        due = show(t.due_at, tz, zone=False)
+>>>>>>> main
         if t.overdue:
             due += tr(" (terlambat)", " (overdue)")
         holder = t.claimed_by or t.assignee
         table.add_row(t.case_id, t.sop_id, t.node, escape(shorten(t.kegiatan)), due,
+<<<<<<< HEAD
                       escape(who.user(holder)) if holder else "-",
                       style="red" if t.overdue else None)
+=======
+                      escape(d.text) if d is not None else "-",
+                      t.claimed_by or t.assignee or "-", style="red" if t.overdue else None)
+>>>>>>> main
     con = table_console()
     if not rows:
         say(tr("Tidak ada tugas untuk {u}.", "No tasks for {u}.", u=who.user(actor)))

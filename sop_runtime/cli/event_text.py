@@ -35,9 +35,15 @@ from sop_runtime.engine import (
     TimerFired,
     TimerWithdrawn,
 )
+<<<<<<< HEAD
 from sop_runtime.engine.deviation_text import Who, deviation_label, finding_text
 from sop_runtime.engine.deviation_text import describe as describe_evidence
 from sop_runtime.engine.events import AutomationFailed
+=======
+from sop_runtime.engine.deviation_text import deviation_label
+from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
+from sop_runtime.engine.parties import parties_text
+>>>>>>> main
 from sop_runtime.i18n import tr
 from sop_runtime.service.views import joint_progress
 from sop_runtime.wording import moment_text, value_text
@@ -122,11 +128,32 @@ def _case_started(e: CaseStarted, wf: Workflow, tz: tzinfo, details: list[str]) 
     what = tr("Perkara dimulai: {sop} (versi {v})", "Case started: {sop} (version {v})",
               sop=e.sop_id, v=e.version[:12])
     if e.fields:
+<<<<<<< HEAD
         details.append(tr("isian: {x}", "fields: {x}", x=given(wf, None, e.fields)))
+=======
+        details.append(tr("isian: {x}", "fields: {x}", x=pairs(e.fields)))
+    if e.parties:
+        details.append(tr("para pihak: {x}", "parties: {x}", x=parties_text(e.parties)))
+>>>>>>> main
     if e.service_due:
         details.append(tr("batas waktu pelayanan {t}", "service due {t}",
                           t=moment_text(e.service_due, tz)))
     return what
+
+
+def _parties_recorded(e: PartiesRecorded, wf: Workflow, tz: tzinfo, details: list[str]
+                      ) -> str:
+    details.append(parties_text(e.parties))
+    if e.reason:
+        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    return tr("Para pihak dicatat", "Parties recorded")
+
+
+def _register_number_recorded(e: RegisterNumberRecorded, wf: Workflow, tz: tzinfo,
+                              details: list[str]) -> str:
+    if e.reason:
+        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    return tr("Nomor perkara dicatat: {n}", "Register number recorded: {n}", n=e.number)
 
 
 def _step_activated(e: StepActivated, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
@@ -286,6 +313,8 @@ def _case_cancelled(e: CaseCancelled, wf: Workflow, tz: tzinfo, details: list[st
 # each event type's words (describe); a type not here is shown by its stored name
 _DESCRIBE: dict[type[Event], Callable[[Any, Workflow, tzinfo, list[str]], str]] = {
     CaseStarted: _case_started,
+    PartiesRecorded: _parties_recorded,
+    RegisterNumberRecorded: _register_number_recorded,
     StepActivated: _step_activated,
     StepClaimed: _step_claimed,
     StepSigned: _step_signed,

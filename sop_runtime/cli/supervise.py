@@ -9,7 +9,7 @@ import typer
 
 from sop_runtime.cli import options as opt
 from sop_runtime.cli.common import runtime
-from sop_runtime.i18n import current_lang, tr
+from sop_runtime.i18n import tr
 
 if TYPE_CHECKING:
     from datetime import datetime, tzinfo
@@ -145,15 +145,12 @@ def overdue(
     more = bool(limit) and len(rows) > limit
     rows = rows[:limit] if limit else rows
 
-    def late(seconds: int) -> str:
-        return calendar.describe_working(seconds, current_lang())
-
     if as_json:
         print_json([{
             "case_id": r.task.case_id, "sop_id": r.task.sop_id, "node": r.task.node,
             "attempt": r.task.attempt, "kegiatan": r.task.kegiatan, "roles": list(r.task.roles),
             "assignee": r.task.claimed_by or r.task.assignee, "due_at": iso(r.task.due_at, tz),
-            "late_seconds": r.late_seconds, "late": late(r.late_seconds),
+            "late_seconds": r.late_seconds, "late": r.late_text,
         } for r in rows])
         return
     from rich.markup import escape
@@ -169,14 +166,19 @@ def overdue(
     table = Table(title=tr("Langkah terlambat", "Overdue steps"))
     for col in (tr("Perkara", "Case"), "SOP", tr("Langkah", "Step"), tr("Peran", "Role"),
                 tr("Dipegang", "Assignee"), tr("Batas", "Due"),
-                tr("Terlambat (waktu kerja)", "Late by (working time)")):
+                tr("Terlambat", "Late by")):
         table.add_column(col, no_wrap=col in (tr("Perkara", "Case"), "SOP", tr("Batas", "Due")))
     for r in rows:
         t = r.task
         table.add_row(t.case_id, t.sop_id, escape(f"{t.node}. {shorten(t.kegiatan, 40)}"),
+<<<<<<< HEAD
                       ", ".join(t.roles), t.claimed_by or t.assignee or "-",
                       moment_text(t.due_at, tz),
                       late(r.late_seconds), style="red")
+=======
+                      ", ".join(t.roles), t.claimed_by or t.assignee or "-", show(t.due_at, tz),
+                      r.late_text, style="red")
+>>>>>>> main
     con.print(table)
     if more:
         say(tr("Ditampilkan {n} langkah yang paling lama terlambat; ada lagi (--limit 0: semua).",

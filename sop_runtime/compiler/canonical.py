@@ -66,7 +66,7 @@ def _node_content(n: Node) -> dict[str, Any]:
     }
 
 
-ADDED_LATER = ("kerahasiaan", "saluran")
+ADDED_LATER = ("kerahasiaan", "saluran", "para_pihak")
 """Keys added to the form after versions were stored: absent (None), they are left out of
 the content, so an SOP that does not use them keeps the version it always had."""
 

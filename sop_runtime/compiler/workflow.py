@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sop_runtime.definition.models import (
+    DEFAULT_PARTIES,
     Anchor,
     Isian,
     Item,
@@ -17,6 +18,7 @@ from sop_runtime.definition.models import (
     PemisahanTugas,
     Penegakan,
     Penghubung,
+    Pihak,
     SopDocument,
     StepKind,
     Symbol,
@@ -151,6 +153,12 @@ class Workflow:
     @property
     def nama(self) -> str:
         return self.document.identitas.nama
+
+    @property
+    def parties(self) -> tuple[Pihak, ...]:
+        """The parties a case of this SOP names (para pihak): as the SOP says, or one
+        Pemohon by name."""
+        return tuple(self.document.para_pihak or DEFAULT_PARTIES)
 
     @property
     def short_version(self) -> str:

@@ -490,6 +490,47 @@ class Isian(Item):
     """A field captured in the case (e.g. the date the verdict was notified)."""
 
 
+PARTY_DETAILS = ("nik", "telepon", "email", "alamat")
+"""The details a party may carry besides its name: NIK (16 digits), telephone, e-mail,
+address."""
+
+
+class Rincian(_Model):
+    """A detail of a party the SOP asks for: ``nik``, ``telepon``, ``email`` or ``alamat``;
+    written as the plain id (not required) or ``{id, wajib}``."""
+
+    id: Literal["nik", "telepon", "email", "alamat"]
+    wajib: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return {"id": value} if isinstance(value, str) else value
+
+
+class Pihak(_Model):
+    """A party of the case as the SOP names it (Pemohon, Penggugat, Tergugat, Pelapor...):
+    its name always, and the details (``rincian``) the SOP's form asks for. ``wajib``: at
+    least one such party is named when the case starts; ``banyak``: more than one may be."""
+
+    sebutan: str = Field(min_length=1, max_length=60)
+    wajib: bool = True
+    banyak: bool = False
+    rincian: list[Rincian] = Field(default_factory=list)
+
+    @property
+    def required_details(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rincian if r.wajib)
+
+    @property
+    def details(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rincian)
+
+
+DEFAULT_PARTIES = (Pihak(sebutan="Pemohon"),)
+"""An SOP that does not say which parties it asks for: one Pemohon, by name."""
+
+
 class PemisahanTugas(_Model):
     """Separation of duties: one person may not do more than one of these steps."""
 
@@ -516,6 +557,8 @@ class SopDocument(_Model):
     standar_pelayanan: StandarPelayanan | None = None
     pelaksana: list[Pelaksana] = Field(min_length=1)
     isian: list[Isian] = Field(default_factory=list)
+    # who the case is for (para pihak); absent: one Pemohon by name (DEFAULT_PARTIES)
+    para_pihak: list[Pihak] | None = Field(default=None, min_length=1)
     penegakan: PenegakanField = Penegakan.CATAT
     pemisahan_tugas: list[PemisahanTugas] = Field(default_factory=list)
     kerahasiaan: Kerahasiaan | None = None
@@ -523,3 +566,16 @@ class SopDocument(_Model):
     # (``elektronik``); it picks the court file's end of a limit's last day
     saluran: Literal["loket", "elektronik"] | None = None
     langkah: list[Langkah] = Field(min_length=2)
+
+    @field_validator("para_pihak")
+    @classmethod
+    def _parties_named_once(cls, value: list[Pihak] | None) -> list[Pihak] | None:
+        seen: set[str] = set()
+        for party in value or ():
+            key = party.sebutan.casefold()
+            if key in seen:
+                raise PydanticCustomError(
+                    "party_twice", "sebutan '{s}' ditulis dua kali di para_pihak / "
+                    "'{s}' is named twice in para_pihak", {"s": party.sebutan})
+            seen.add(key)
+        return value

@@ -10,11 +10,12 @@ from datetime import datetime
 from typing import TypedDict
 
 from sop_runtime.compiler.workflow import Node, Workflow
-from sop_runtime.definition.models import Penegakan, StepKind
+from sop_runtime.definition.models import ItemKind, Penegakan, StepKind
 from sop_runtime.definition.timelimit import TimeLimit
 from sop_runtime.engine.actors import Directory, Grant
-from sop_runtime.engine.commands import Command, StartCase, Sweep
+from sop_runtime.engine.commands import CASE_RECORDS, Command, StartCase, Sweep
 from sop_runtime.engine.events import (
+    DOCUMENT_KEYS,
     ActionRefused,
     DeviationFlagged,
     DeviationKind,
@@ -149,7 +150,7 @@ class Checks:
             if self.state.status is None:
                 raise self._reject("case_not_started", "Perkara {case} belum dimulai",
                                    "Case {case} has not started", case=self.state.case_id)
-            if not isinstance(self.cmd, Sweep):
+            if not isinstance(self.cmd, (Sweep, *CASE_RECORDS)):
                 raise StaleAction(
                     "case_closed", "Perkara {case} sudah {status}; tidak ada yang dapat diubah",
                     "Case {case} is already {status}; nothing can be changed",
@@ -269,4 +270,24 @@ class Checks:
             if problem is not None:
                 raise self._reject("bad_value", "{p}", "{p}", p=problem)
             clean[key] = value.strip()
+        return clean
+
+    def _check_documents(self, node: Node, documents: Mapping[str, Mapping[str, str | int]],
+                         values: Mapping[str, str]) -> dict[str, dict[str, str | int]]:
+        """The files of a completion: each for a ``dokumen`` item of the step, whose value
+        the act gives too (the service fills in the file's name when none is typed)."""
+        items = self.wf.items_at(node)
+        clean: dict[str, dict[str, str | int]] = {}
+        for key, document in documents.items():
+            item = items.get(key)
+            if item is None or item.jenis is not ItemKind.DOKUMEN:
+                known = sorted(k for k, i in items.items() if i.jenis is ItemKind.DOKUMEN)
+                raise self._reject(
+                    "not_document", "'{key}' bukan dokumen di langkah {node}; dokumen yang "
+                    "dikenal: {known}", "'{key}' is not a document at step {node}; known "
+                    "documents: {known}", key=key, node=node.id, known=", ".join(known) or "-")
+            if key not in values or set(document) != set(DOCUMENT_KEYS):
+                raise self._reject("bad_document", "Berkas '{key}' tidak lengkap dicatat",
+                                   "The file of '{key}' is not fully recorded", key=key)
+            clean[key] = {k: document[k] for k in DOCUMENT_KEYS}
         return clean

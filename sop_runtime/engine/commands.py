@@ -26,6 +26,21 @@ class Command:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StartCase(Command):
     fields: Mapping[str, str] = field(default_factory=dict)
+    parties: tuple[Mapping[str, str], ...] = ()  # who the case is for (may come later)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordParties(Command):
+    """Record (or correct, with a reason) who the case is for: the whole list."""
+
+    parties: tuple[Mapping[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordRegisterNumber(Command):
+    """Record (or correct, with a reason) the case's nomor perkara."""
+
+    number: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,6 +53,9 @@ class CompleteStep(Command):
     node: str
     values: Mapping[str, str] = field(default_factory=dict)  # kelengkapan, output, case fields
     decision: str | None = None
+    # files given for ``dokumen`` items, kept in the document store already: item id ->
+    # ``nama``, ``jenis``, ``ukuran``, ``sha256`` (sop_runtime.engine.events.DOCUMENT_KEYS)
+    documents: Mapping[str, Mapping[str, str | int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,7 +112,11 @@ COMMAND_NAMES: dict[type[Command], str] = {
     StartCase: "start", ClaimStep: "claim", CompleteStep: "complete", ExtendStep: "extend",
     ReassignStep: "reassign", SkipStep: "skip", ReopenStep: "reopen", CancelCase: "cancel",
     Sweep: "sweep", ReportAutomationFailure: "automation_failure",
+    RecordParties: "record_parties", RecordRegisterNumber: "record_register_number",
 }
+
+CASE_RECORDS: tuple[type[Command], ...] = (RecordParties, RecordRegisterNumber)
+"""Commands that record facts about the case itself, allowed after it ended too."""
 
 SUPERVISOR_COMMANDS: frozenset[type[Command]] = frozenset(
     {ReassignStep, SkipStep, ReopenStep, CancelCase})

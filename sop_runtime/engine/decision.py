@@ -31,6 +31,8 @@ from sop_runtime.engine.commands import (
     CompleteStep,
     ExtendStep,
     ReassignStep,
+    RecordParties,
+    RecordRegisterNumber,
     ReopenStep,
     ReportAutomationFailure,
     SkipStep,
@@ -47,6 +49,8 @@ from sop_runtime.engine.events import (
     DeviationWithdrawn,
     Event,
     LatenessSettled,
+    PartiesRecorded,
+    RegisterNumberRecorded,
     StepActivated,
     StepClaimed,
     StepCompleted,
@@ -60,6 +64,7 @@ from sop_runtime.engine.events import (
     utc_iso,
 )
 from sop_runtime.engine.joins import Joins
+from sop_runtime.engine.parties import check_parties, register_number
 from sop_runtime.engine.rejections import StaleAction
 from sop_runtime.engine.state import CaseState, StepState, StepStatus, apply
 from sop_runtime.engine.timing import service_deadline, step_deadlines
@@ -104,6 +109,7 @@ class _Act:
     final: bool  # completes the step (a joint step's last officer, or any other step)
     attempt: int
     grant: Grant | None = None  # how the actor holds the role (after the actor check)
+    documents: dict[str, dict[str, str | int]] | None = None  # the files this act gives
 
 
 class _Decision(Joins, ActChecks):
@@ -274,6 +280,9 @@ class _Decision(Joins, ActChecks):
 
     def _start(self, cmd: StartCase) -> None:
         fields = self._check_values(None, cmd.fields)
+        parties = check_parties(self.wf.parties, cmd.parties) if cmd.parties else ()
+        if fields.get("nomor_perkara"):
+            fields = {**fields, "nomor_perkara": register_number(fields["nomor_perkara"])}
         start = self.wf.node(self.wf.start)
         if not self.ctx.replay:
             self._authorise(start)
@@ -281,10 +290,54 @@ class _Decision(Joins, ActChecks):
             return
         self.events.insert(0, CaseStarted(
             **self._env(), sop_id=self.wf.sop_id, version=self.wf.version,
-            fields=fields,
+            fields=fields, parties=parties,
             service_due=service_deadline(self.wf, self.state, fields, self.ctx.calendar, self.at)))
         self._late_entry(None)
         self._activate(start, self.at, fields=fields)
+
+    def _record_parties(self, cmd: RecordParties) -> None:
+        """Who the case is for, recorded after its start or corrected (with a reason)."""
+        self._may_record("Para pihak", "parties")
+        parties = check_parties(self.wf.parties, cmd.parties)
+        if [dict(p) for p in parties] == [dict(p) for p in self.state.parties]:
+            raise self._reject("unchanged", "Para pihak perkara {case} sudah tercatat demikian",
+                               "The parties of case {case} are recorded so already",
+                               case=self.state.case_id)
+        self._correction_reason(bool(self.state.parties))
+        self.events.append(PartiesRecorded(**self._env(), parties=parties,
+                                           reason=self.reason))
+
+    def _record_register_number(self, cmd: RecordRegisterNumber) -> None:
+        """The case's nomor perkara, recorded by hand or corrected (with a reason)."""
+        self._may_record("Nomor perkara", "register number")
+        number = register_number(cmd.number)
+        if number == self.state.register_number:
+            raise self._reject("unchanged", "Nomor perkara {case} sudah {n}",
+                               "The register number of {case} is {n} already",
+                               case=self.state.case_id, n=number)
+        self._correction_reason(self.state.register_number is not None)
+        self.events.append(RegisterNumberRecorded(**self._env(), number=number,
+                                                  reason=self.reason))
+
+    def _may_record(self, what: str, what_en: str) -> None:
+        """Only the court's own staff of this SOP (a role that acts in it) or a supervisor
+        record facts about the case; anyone else is told who may."""
+        assert self.actor is not None
+        staff = tuple(r.id for r in self.wf.roles if not (r.publik or r.sistem))
+        if (self.ctx.directory.grant_any(self.actor, staff, self.at) is None
+                and not self.ctx.directory.is_supervisor(self.actor, self.at)):
+            raise self._reject(
+                "not_staff", "{what} perkara ini dicatat oleh petugas SOP-nya ({roles}) atau "
+                "pengawas; {user} tidak memegang jabatan itu",
+                "The {what_en} of this case is recorded by its SOP's staff ({roles}) or a "
+                "supervisor; {user} holds none of those roles", what=what, what_en=what_en,
+                roles=self._role_names(staff), user=self.actor)
+
+    def _correction_reason(self, correcting: bool) -> None:
+        if correcting and not self.reason:
+            raise self._reject("reason_required", "Perbaikan yang sudah tercatat wajib "
+                               "disertai alasan", "A correction of what is recorded needs "
+                               "a reason")
 
     def _claim(self, cmd: ClaimStep) -> None:
         node = self._node(cmd.node)
@@ -322,7 +375,8 @@ class _Decision(Joins, ActChecks):
             self.events.append(StepSigned(
                 **self._env(), node=node.id, attempt=act.attempt,
                 role=self._role(act.grant, act.awaited), outputs=act.values,
-                as_delegate=act.grant is not None and act.grant.delegation is not None))
+                as_delegate=act.grant is not None and act.grant.delegation is not None,
+                documents=act.documents or {}))
             if not act.final:
                 return  # the others' acts are awaited; its limit applies to the last one
         lane = self.wf.role(node.role or "")
@@ -332,7 +386,8 @@ class _Decision(Joins, ActChecks):
             decision=decision, on_behalf_of=node.role if lane and lane.publik else None,
             as_delegate=act.grant.role if act.grant and act.grant.delegation else None,
             fields=fields, next=targets, reason=self.reason,
-            finding=finding.record() if finding else {}))
+            finding=finding.record() if finding else {},
+            documents={} if node.joint else act.documents or {}))
         self._closing(node.id, self.at)
         if not rework:
             self._after(node, targets, {**self.state.fields, **fields})
@@ -385,7 +440,8 @@ class _Decision(Joins, ActChecks):
         else:
             assert step is not None
             attempt = step.attempt
-        return _Act(node, step, early, rework, values, given, awaited, final, attempt)
+        return _Act(node, step, early, rework, values, given, awaited, final, attempt,
+                    documents=self._check_documents(node, cmd.documents, values))
 
     def _completion_allowed(self, act: _Act) -> bool:
         """The order, the actor, the people and the SOP's quality standard of a completion;
@@ -765,4 +821,6 @@ _DECIDE: dict[type[Command], Callable[[_Decision, Any], None]] = {
     CancelCase: _Decision._cancel,
     Sweep: _Decision._sweep,
     ReportAutomationFailure: _Decision._automation_failed,
+    RecordParties: _Decision._record_parties,
+    RecordRegisterNumber: _Decision._record_register_number,
 }

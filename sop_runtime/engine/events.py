@@ -81,10 +81,33 @@ def _plain(value: Any) -> Any:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CaseStarted(Event):
     TYPE = "case_started"
+    SPARSE = frozenset({"parties"})
     sop_id: str
     version: str
     fields: Mapping[str, str] = field(default_factory=dict)
     service_due: datetime | None = None
+    # who the case is for: sebutan, nama and the details the SOP asks for (engine.parties)
+    parties: tuple[Mapping[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartiesRecorded(Event):
+    """The case's parties recorded after its start, or corrected (``reason``): the whole
+    list as it now stands; the earlier one stays in the log."""
+
+    TYPE = "parties_recorded"
+    parties: tuple[Mapping[str, str], ...]
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegisterNumberRecorded(Event):
+    """The court's register number of the case (nomor perkara, as SIPP writes it) recorded
+    by hand, or corrected (``reason``); a step's output ``nomor_perkara`` records it too."""
+
+    TYPE = "register_number_recorded"
+    number: str
+    reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,17 +150,19 @@ class StepSigned(Event):
     completes (:class:`StepCompleted`) with the last missing role's act."""
 
     TYPE = "step_signed"
+    SPARSE = frozenset({"documents"})
     node: str
     attempt: int
     role: str
     outputs: Mapping[str, str] = field(default_factory=dict)
     as_delegate: bool = False
+    documents: Mapping[str, Mapping[str, str | int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StepCompleted(Event):
     TYPE = "step_completed"
-    SPARSE = frozenset({"finding"})
+    SPARSE = frozenset({"finding", "documents"})
     node: str
     attempt: int
     outputs: Mapping[str, str] = field(default_factory=dict)
@@ -150,6 +175,10 @@ class StepCompleted(Event):
     # a decision the case's data decides (``cabang[].jika``): the branch found and why
     # (``cabang``, ``syarat``, ``langkah``, ``batas``, ``selesai``...)
     finding: Mapping[str, str] = field(default_factory=dict)
+    # the files given with this act, by item id: what the document store keeps them by
+    # (``nama``, ``jenis``, ``ukuran`` in bytes, ``sha256``; see :data:`DOCUMENT_KEYS`); on a
+    # joint step they are on each officer's :class:`StepSigned`
+    documents: Mapping[str, Mapping[str, str | int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -222,6 +251,11 @@ class StepWithdrawn(Event):
     reason: str
 
 
+DOCUMENT_KEYS = ("nama", "jenis", "ukuran", "sha256")
+"""What an event records of a document: the file's name as given, its type (``application/pdf``,
+``image/jpeg``, ``image/png``), its size in bytes and the SHA-256 of its bytes."""
+
+
 # -- accountability ---------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -291,14 +325,15 @@ class AutomationFailed(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
-    for cls in (CaseStarted, CaseCompleted, CaseCancelled, StepActivated, StepClaimed,
+    for cls in (CaseStarted, PartiesRecorded, RegisterNumberRecorded, CaseCompleted,
+                CaseCancelled, StepActivated, StepClaimed,
                 StepSigned, StepCompleted, StepExtended, StepReassigned, StepSkipped,
                 TimerFired, TimerWithdrawn, StepWithdrawn, DeviationFlagged, DeviationWithdrawn,
                 LatenessSettled, ActionRefused, AutomationFailed)
 }
 
 _DATETIMES = frozenset({"service_due", "due_at", "timer_due", "due"})
-_TUPLES = frozenset({"next"})
+_TUPLES = frozenset({"next", "parties"})
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 UPCASTERS: dict[tuple[str, int], tuple[int, Upcaster]] = {}

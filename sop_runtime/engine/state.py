@@ -24,6 +24,8 @@ from sop_runtime.engine.events import (
     DeviationWithdrawn,
     Event,
     LatenessSettled,
+    PartiesRecorded,
+    RegisterNumberRecorded,
     StepActivated,
     StepClaimed,
     StepCompleted,
@@ -36,6 +38,9 @@ from sop_runtime.engine.events import (
     TimerWithdrawn,
 )
 from sop_runtime.engine.fastcopy import create, replace
+
+REGISTER_ITEM = "nomor_perkara"
+"""The item whose value is the case's register number (a step's output or a case field)."""
 
 
 class CaseStatus(StrEnum):
@@ -127,6 +132,9 @@ class CaseState:
     ended_at: datetime | None = None
     end_node: str | None = None
     fields: Mapping[str, str] = field(default_factory=dict)
+    # who the case is for (sebutan, nama, details) and the court's register number
+    parties: tuple[Mapping[str, str], ...] = ()
+    register_number: str | None = None
     service_due: datetime | None = None
     service_overdue_seq: int | None = None     # the standing breach flag's place in the log
     service_overdue_due: datetime | None = None  # the service due time it was flagged for
@@ -239,7 +247,16 @@ def _case_started(state: CaseState, event: CaseStarted) -> CaseState:
     return replace(state, sop_id=event.sop_id, version=event.version,
                    status=CaseStatus.ACTIVE, started_at=event.occurred_at,
                    started_by=event.actor, fields=dict(event.fields),
-                   service_due=event.service_due)
+                   service_due=event.service_due, parties=tuple(event.parties),
+                   register_number=event.fields.get(REGISTER_ITEM) or None)
+
+
+def _parties_recorded(state: CaseState, event: PartiesRecorded) -> CaseState:
+    return replace(state, parties=tuple(event.parties))
+
+
+def _register_number_recorded(state: CaseState, event: RegisterNumberRecorded) -> CaseState:
+    return replace(state, register_number=event.number)
 
 
 def _action_refused(state: CaseState, event: ActionRefused) -> CaseState:
@@ -301,6 +318,9 @@ def _step_completed(state: CaseState, event: StepCompleted) -> CaseState:
                    completed_by=event.actor, completed_at=event.occurred_at,
                    outputs=dict(event.outputs), decision=event.decision,
                    on_behalf_of=event.on_behalf_of, as_delegate=event.as_delegate)
+    number = event.outputs.get(REGISTER_ITEM) or event.fields.get(REGISTER_ITEM)
+    if number:  # the step that issues the nomor perkara records the case's register number
+        state = replace(state, register_number=number)
     return replace(state, fields={**state.fields, **event.fields}) if event.fields else state
 
 
@@ -414,6 +434,8 @@ def fold(case_id: str, events: list[Event]) -> CaseState:
 # checks that every type in EVENT_TYPES is here); handlers take their own event type
 _FOLD: dict[type[Event], tuple[Callable[[CaseState, Any], CaseState], _Needs]] = {
     CaseStarted: (_case_started, _Needs.NOTHING),
+    PartiesRecorded: (_parties_recorded, _Needs.STARTED),
+    RegisterNumberRecorded: (_register_number_recorded, _Needs.STARTED),
     ActionRefused: (_action_refused, _Needs.NOTHING),
     DeviationFlagged: (_deviation_flagged, _Needs.STARTED),
     DeviationWithdrawn: (_deviation_withdrawn, _Needs.STARTED),

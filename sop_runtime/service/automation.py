@@ -183,7 +183,7 @@ def execute(rt: Runtime, work: Work, *, documents: Path | None = None) -> Done:
             attempt=work.attempt, values=open_.state.values(), court=open_.court,
             now=open_.now.astimezone(open_.calendar.tz),
             register=lambda name: next_case_number(conn, REGISTER_PREFIX + name),
-            documents=documents or _documents_dir())))
+            documents=documents or rt.documents.root)))
         return open_.decide(CompleteStep(actor=SYSTEM, node=work.node, values=outputs))
 
     done = _on_open_attempt(rt, work, act)
@@ -220,10 +220,3 @@ def _failure_recorded(conn: Connection, work: Work, run: str) -> bool:
                and s.payload.get("node") == work.node
                and s.payload.get("attempt") == work.attempt for s in stored)
 
-
-def _documents_dir() -> Path:
-    import os
-
-    folder = Path(os.environ.get("SOP_DOCUMENTS", "dokumen"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder

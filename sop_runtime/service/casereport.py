@@ -51,6 +51,7 @@ from sop_runtime.engine import (
     TimerFired,
     TimerWithdrawn,
 )
+<<<<<<< HEAD
 from sop_runtime.engine.deviation_text import describe as describe_evidence
 from sop_runtime.engine.deviation_text import (
     deviation_label,
@@ -59,6 +60,11 @@ from sop_runtime.engine.deviation_text import (
     rule_text,
 )
 from sop_runtime.engine.events import AutomationFailed
+=======
+from sop_runtime.engine.deviation_text import deviation_label, lateness_text
+from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
+from sop_runtime.engine.parties import parties_text
+>>>>>>> main
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import decode, load_case
@@ -276,6 +282,20 @@ def _case_started(ctx: _Context, s: StoredEvent, e: CaseStarted, said: _Said) ->
         said.notes.append(tr("batas waktu pelayanan {t}", "service due {t}",
                              t=ctx.when(e.service_due)))
     said.given = ctx.given(None, dict(e.fields))
+    if e.parties:
+        said.notes.append(tr("para pihak: {x}", "parties: {x}", x=parties_text(e.parties)))
+
+
+def _parties_recorded(ctx: _Context, s: StoredEvent, e: PartiesRecorded, said: _Said) -> None:
+    said.what = tr("Para pihak dicatat", "Parties recorded")
+    said.notes.append(parties_text(e.parties))
+    said.reason = e.reason
+
+
+def _register_number_recorded(ctx: _Context, s: StoredEvent, e: RegisterNumberRecorded,
+                              said: _Said) -> None:
+    said.what = tr("Nomor perkara dicatat: {n}", "Register number recorded: {n}", n=e.number)
+    said.reason = e.reason
 
 
 def _step_activated(ctx: _Context, s: StoredEvent, e: StepActivated, said: _Said) -> None:
@@ -402,6 +422,8 @@ def _case_cancelled(ctx: _Context, s: StoredEvent, e: CaseCancelled, said: _Said
 # each event type's entry in the timeline (_entry); a type not here says its stored name
 _WORDS: dict[type[Event], Callable[[_Context, StoredEvent, Any, _Said], None]] = {
     CaseStarted: _case_started,
+    PartiesRecorded: _parties_recorded,
+    RegisterNumberRecorded: _register_number_recorded,
     StepActivated: _step_activated,
     StepClaimed: _step_claimed,
     StepSigned: _step_signed,

@@ -9,7 +9,7 @@ events with the case's projections in the same transaction, and commits. A refus
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -39,7 +39,9 @@ from sop_runtime.engine import (
     from_record,
     to_record,
 )
+from sop_runtime.engine.commands import RecordParties, RecordRegisterNumber
 from sop_runtime.engine.deviation_text import deviation_label
+from sop_runtime.engine.events import PartiesRecorded
 from sop_runtime.errors import Kind, NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, confidential
@@ -132,7 +134,8 @@ def record_events(conn: Connection, wf: Workflow, state: CaseState,
     for e in new:
         state = apply(state, e)
     projections.save_case(conn, case_row(state, appended[-1].hash, now),
-                          open_step_rows(wf, state))
+                          open_step_rows(wf, state),
+                          names_changed=any(isinstance(e, PartiesRecorded) for e in new))
     projections.add_deviations(conn, deviation_rows(state.case_id, head[0] + 1, new))
     projections.withdraw_deviations(conn, state.case_id, withdrawn_seqs(new))
     projections.settle_deviations(conn, state.case_id, settled_lateness(new))
@@ -216,9 +219,26 @@ def _new_case_id(conn: Connection, court_code: str, now: datetime, tz: object) -
 # -- the user actions ---------------------------------------------------------------------
 
 def start_case(rt: Runtime, sop_id: str, actor: str, *, fields: Mapping[str, str] | None = None,
-               at: datetime | None = None, reason: str | None = None) -> Outcome:
+               parties: Sequence[Mapping[str, str]] = (), at: datetime | None = None,
+               reason: str | None = None) -> Outcome:
     return _execute(rt, None, StartCase(actor=actor, at=at, reason=reason,
-                                        fields=dict(fields or {})), sop_id=sop_id)
+                                        fields=dict(fields or {}),
+                                        parties=tuple(dict(p) for p in parties)),
+                    sop_id=sop_id)
+
+
+def record_parties(rt: Runtime, case_id: str, actor: str, parties: Sequence[Mapping[str, str]],
+                   *, reason: str | None = None) -> Outcome:
+    """Record who the case is for (the whole list), or correct it with a reason."""
+    return _execute(rt, case_id, RecordParties(actor=actor, reason=reason or None,
+                                               parties=tuple(dict(p) for p in parties)))
+
+
+def record_register_number(rt: Runtime, case_id: str, actor: str, number: str, *,
+                           reason: str | None = None) -> Outcome:
+    """Record the case's nomor perkara by hand, or correct it with a reason."""
+    return _execute(rt, case_id, RecordRegisterNumber(actor=actor, reason=reason or None,
+                                                      number=number))
 
 
 def claim(rt: Runtime, case_id: str, node: str, actor: str, *, at: datetime | None = None
@@ -228,9 +248,13 @@ def claim(rt: Runtime, case_id: str, node: str, actor: str, *, at: datetime | No
 
 def complete(rt: Runtime, case_id: str, node: str, actor: str, *,
              values: Mapping[str, str] | None = None, decision: str | None = None,
-             at: datetime | None = None, reason: str | None = None) -> Outcome:
+             at: datetime | None = None, reason: str | None = None,
+             documents: Mapping[str, Mapping[str, str | int]] | None = None) -> Outcome:
+    """Complete a step; ``documents`` are files kept in the document store already
+    (:func:`sop_runtime.service.documents.complete_with_files` checks and keeps them)."""
     return _execute(rt, case_id, CompleteStep(actor=actor, at=at, reason=reason, node=node,
-                                              values=dict(values or {}), decision=decision))
+                                              values=dict(values or {}), decision=decision,
+                                              documents=dict(documents or {})))
 
 
 def extend(rt: Runtime, case_id: str, node: str, actor: str, *, reason: str | None,

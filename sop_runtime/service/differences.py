@@ -45,6 +45,7 @@ _TABLES = {
     "open_steps": ("Langkah terbuka", "Open steps"),
     "deviations": ("Penyimpangan", "Deviations"),
     "workflows": ("Versi SOP", "SOP version"),
+    "documents": ("Dokumen", "Documents"),
     "sops": ("Versi SOP yang berlaku", "SOP version in force"),
     "settings": ("Berkas pengadilan", "Court file"),
     "roles": ("Peran", "Roles"),

@@ -8,7 +8,10 @@ pages and reports read besides the log is checked against it here:
   must equal what folding its log gives (a deleted deviation row, an edited status, fields,
   SOP or open step is named), and no projected row may belong to a case with no log;
 - **versions**: each stored SOP version's source must still compile to the version hash it
-  is stored under (an edited source would silently change the rules of running cases).
+  is stored under (an edited source would silently change the rules of running cases);
+- **documents**: each document a step's event records must be in the document store and
+  still hash to the SHA-256 recorded (a missing or altered file is named by its case and
+  step); each distinct file is read and hashed once, however many events name it.
 
 Every difference is listed (up to :data:`SHOWN`; the total is counted), not only the first.
 """
@@ -240,6 +243,9 @@ _COLUMNS = {  # a projected column in words (the column's name where none is giv
     "occurred_at": ("waktu terjadi", "occurred"), "recorded_at": ("waktu dicatat", "recorded"),
     "rule": ("aturan", "rule"), "reason": ("alasan", "reason"),
     "evidence": ("bukti", "evidence"),
+    "applicant": ("pemohon", "applicant"), "register_number": ("nomor perkara",
+                                                               "register number"),
+    "names": ("kata nama para pihak", "words of the parties' names"),
 }
 
 
@@ -279,6 +285,60 @@ def check_versions(rt: Runtime, conn: Connection) -> list[Difference]:
     return out
 
 
+# -- documents ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    documents: int                 # documents the log records
+    files: int                     # distinct files read and hashed
+    differences: tuple[Difference, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+def check_documents(rt: Runtime, conn: Connection) -> DocumentCheck:
+    """Every document the log records against the document store: present, and its bytes
+    still hashing to the SHA-256 the event recorded."""
+    from sop_runtime.store.scan import document_events
+
+    store = rt.documents
+    condition: dict[str, str] = {}
+    found: list[Difference] = []
+    count = 0
+    for case_id, _seq, version, payload in document_events(conn):
+        documents = payload["documents"]
+        assert isinstance(documents, dict)
+        node = str(payload.get("node", ""))
+        for item, doc in documents.items():
+            count += 1
+            sha = str(doc.get("sha256", "")) if isinstance(doc, dict) else ""
+            if sha not in condition:
+                condition[sha] = store.check(sha)
+            state = condition[sha]
+            if state == "ok":
+                continue
+            name = str(doc.get("nama", "")) if isinstance(doc, dict) else ""
+            row = tr("langkah {n} ({k}), {i} '{f}'", "step {n} ({k}), {i} '{f}'", n=node,
+                     k=_kegiatan(rt, conn, version, node), i=item, f=name)
+            if state == "missing":
+                found.append(Difference(case_id, "documents", "missing", row))
+            else:
+                found.append(Difference(case_id, "documents", "changed", row, tr(
+                    "berkas telah diubah: isinya tidak lagi ber-SHA-256 {h} yang dicatat",
+                    "the file was altered: its content no longer has the SHA-256 {h} "
+                    "recorded", h=sha)))
+    return DocumentCheck(count, len(condition), tuple(found))
+
+
+def _kegiatan(rt: Runtime, conn: Connection, version: str, node: str) -> str:
+    try:
+        return catalog.workflow(rt, conn, version).node(node).kegiatan
+    except (KeyError, SopRuntimeError):
+        return "?"
+
+
 # -- everything at once -------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -293,11 +353,13 @@ class Verification:
     journals: VerifyReport
     directory: tuple[Difference, ...]
     seals: SealCheck
+    documents: DocumentCheck
 
     @property
     def ok(self) -> bool:
         return (self.chain.ok and self.projections.ok and not self.versions
-                and self.journals.ok and not self.directory and self.seals.ok)
+                and self.journals.ok and not self.directory and self.seals.ok
+                and self.documents.ok)
 
 
 def verify(rt: Runtime, *, workers: int | None = None) -> Verification:
@@ -327,12 +389,14 @@ def verify(rt: Runtime, *, workers: int | None = None) -> Verification:
             versions = tuple(check_versions(rt, conn))
             kept = verify_journals(conn)
             directory = tuple(journals.check(conn))
+            documents = check_documents(rt, conn)
     if workers <= 1:
         chain, projected = _check_span(rt, Span())
     else:
         url = rt.engine.url.render_as_string(hide_password=False)
         chain, projected = _merged(over_spans(url, workers, _check_span_at))
-    return Verification(chain, projected, versions, kept, directory, check_seals(rt))
+    return Verification(chain, projected, versions, kept, directory, check_seals(rt),
+                        documents)
 
 
 def _check_span(rt: Runtime, span: Span) -> tuple[VerifyReport, ProjectionCheck]:
@@ -395,6 +459,9 @@ def as_json(found: Verification) -> dict[str, Any]:
                          "journal": jbrk.case_id, "seq": jbrk.seq, "what": jbrk.what,
                          "message": jbrk.message},
                      "differences": differences(found.directory)},
+        "documents": {"ok": found.documents.ok, "recorded": found.documents.documents,
+                      "files": found.documents.files,
+                      "differences": differences(found.documents.differences)},
         "seals": {"ok": found.seals.ok, "checked": found.seals.seals, "first_break": None
                   if sbrk is None else {
                       "seal_id": sbrk.seal_id, "case_id": sbrk.case_id, "seq": sbrk.seq,

@@ -131,7 +131,7 @@ def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None 
     found = integrity.verify(rt)
     problems = ((0 if found.chain.ok else 1) + found.projections.findings.total
                 + len(found.versions) + (0 if found.journals.ok else 1) + len(found.directory)
-                + (0 if found.seals.ok else 1))
+                + (0 if found.seals.ok else 1) + len(found.documents.differences))
     with rt.engine.connect() as conn:
         _, calendar = catalog.court(rt, conn)
         sealed = list_seals(conn)

@@ -14,8 +14,10 @@ from sop_runtime.engine.events import (
     Event,
     LatenessSettled,
 )
+from sop_runtime.engine.parties import applicant, name_words
 from sop_runtime.engine.state import CaseState
 from sop_runtime.store.projections import CaseRow, DeviationRow, OpenStepRow
+from sop_runtime.store.schema import NAME, REGISTER, WORD
 
 
 def case_row(state: CaseState, head_hash: str, now: datetime) -> CaseRow:
@@ -25,7 +27,10 @@ def case_row(state: CaseState, head_hash: str, now: datetime) -> CaseRow:
         status=str(state.status), started_at=state.started_at, started_by=state.started_by,
         ended_at=state.ended_at, service_due=state.service_due,
         service_overdue_flagged=state.service_overdue_flagged,
-        fields=dict(state.fields), last_seq=state.seq, head_hash=head_hash, updated_at=now)
+        fields=dict(state.fields), last_seq=state.seq, head_hash=head_hash, updated_at=now,
+        applicant=(name[:NAME] if (name := applicant(state.parties)) else None),
+        register_number=state.register_number[:REGISTER] if state.register_number else None,
+        names=tuple(sorted(w[:WORD] for w in name_words(state.parties))))
 
 
 def open_step_rows(workflow: Workflow, state: CaseState) -> list[OpenStepRow]:

@@ -10,6 +10,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from sop_runtime.definition.court import CourtFile
     from sop_runtime.engine.actors import Directory
     from sop_runtime.engine.state import CaseState
+    from sop_runtime.store.documents import DocumentStore
     from sop_runtime.worktime import CourtCalendar
 
 Clock = Callable[[], datetime]
@@ -44,12 +46,25 @@ class Runtime:
     # derived figures worth keeping while the log stands still: key -> (the log's newest
     # event id and the minute they were computed for, the figures)
     _figures: dict[str, tuple[object, object]] = field(default_factory=dict)
+    # the folder of uploaded and generated documents (None: SOP_DOCUMENTS, or beside the
+    # database; see sop_runtime.store.documents)
+    documents_root: Path | None = None
 
     @classmethod
     def open(cls, url: str | None = None, clock: Clock | None = None) -> Runtime:
         from sop_runtime.store.db import database_url, make_engine
 
         return cls(make_engine(url or database_url()), clock or system_clock)
+
+    @property
+    def documents(self) -> DocumentStore:
+        """The court's document store."""
+        from sop_runtime.store.documents import DocumentStore, documents_root
+
+        if self.documents_root is None:
+            url = self.engine.url.render_as_string(hide_password=False)
+            self.documents_root = documents_root(url)
+        return DocumentStore(self.documents_root)
 
     def now(self) -> datetime:
         moment = self.clock()

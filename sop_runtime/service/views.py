@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sop_runtime.errors import NotFoundError
-from sop_runtime.i18n import current_lang, tr
+from sop_runtime.i18n import tr
 from sop_runtime.service.ready import court_zone, ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import directory, queries
@@ -87,16 +87,20 @@ def overdue(rt: Runtime, *, reader: Reader, now: datetime | None = None,
 
     moment = now or rt.now()
     hide = hidden_sops(rt, reader, moment)
+    from sop_runtime.service.due import late_by
+
     with rt.engine.connect() as conn:
         _, calendar = catalog.court(rt, conn)
         rows = queries.overdue(conn, moment, role=role, sop=sop, limit=limit, hide=hide)
+        found = [_task(row, moment) for row in rows]
+        # how late, in the unit each step's limit is written in (as its deviation says it)
+        words = late_by(rt, conn, [(t.case_id, t.node, t.due_at) for t in found
+                                   if t.due_at is not None], moment)
     record_listed(rt, reader, {(r.case_id, r.sop_id) for r in rows}, "daftar keterlambatan")
     out = []
-    for row in rows:
-        task = _task(row, moment)
+    for task, text in zip(found, words, strict=True):
         assert task.due_at is not None
-        seconds = calendar.working_seconds_between(task.due_at, moment)
-        out.append(Late(task, seconds, calendar.describe_working(seconds, current_lang())))
+        out.append(Late(task, calendar.working_seconds_between(task.due_at, moment), text))
     return out
 
 

@@ -8,14 +8,14 @@ derived from the log and can be cleared and rebuilt from it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
 import orjson
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from sop_runtime.store.schema import cases, deviations, events, open_steps
+from sop_runtime.store.schema import case_names, cases, deviations, events, open_steps
 
 Outcome = Literal["dicatat", "ditolak"]
 """A deviation recorded and accepted (``dicatat``) or an attempt refused (``ditolak``)."""
@@ -36,6 +36,10 @@ class CaseRow:
     service_due: datetime | None = None
     service_overdue_flagged: bool = False  # the breach of service_due is recorded
     fields: Mapping[str, Any] = field(default_factory=dict)
+    applicant: str | None = None        # the name the case is known by (its first party)
+    register_number: str | None = None  # nomor perkara
+    # the words of its parties' names, as searched (``case_names``; not a column here)
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +83,16 @@ _UPDATE_CASE = update(cases).where(cases.c.case_id == bindparam("key"))
 _INSERT_CASE = insert(cases)
 _DELETE_STEPS = delete(open_steps).where(open_steps.c.case_id == bindparam("key"))
 _INSERT_STEPS = insert(open_steps)
-_CASE_FIELDS = tuple(f for f in CaseRow.__dataclass_fields__)
+_CASE_FIELDS = tuple(f for f in CaseRow.__dataclass_fields__ if f != "names")
+_DELETE_NAMES = delete(case_names).where(case_names.c.case_id == bindparam("key"))
+_READ_NAMES = select(case_names.c.word).where(case_names.c.case_id == bindparam("key"))
 _STEP_FIELDS = tuple(f for f in OpenStepRow.__dataclass_fields__)
 
 
-def save_case(conn: Connection, case: CaseRow, steps: Iterable[OpenStepRow]) -> None:
-    """Write ``case``'s row (insert or replace) and replace its open steps with ``steps``."""
+def save_case(conn: Connection, case: CaseRow, steps: Iterable[OpenStepRow], *,
+              names_changed: bool = False) -> None:
+    """Write ``case``'s row (insert or replace) and replace its open steps with ``steps``;
+    the words of its names are written with a new row, or replaced when ``names_changed``."""
     values = {name: getattr(case, name) for name in _CASE_FIELDS}
     values["fields"] = _json(case.fields)
     rows = [{name: getattr(s, name) for name in _STEP_FIELDS} for s in steps]
@@ -92,9 +100,22 @@ def save_case(conn: Connection, case: CaseRow, steps: Iterable[OpenStepRow]) -> 
         raise ValueError(f"open steps of another case given for {case.case_id}")
     if not conn.execute(_UPDATE_CASE, {**values, "key": case.case_id}).rowcount:
         conn.execute(_INSERT_CASE, values)
+        if case.names:
+            conn.execute(insert(case_names), [{"word": w, "case_id": case.case_id}
+                                              for w in case.names])
+    elif names_changed:
+        conn.execute(_DELETE_NAMES, {"key": case.case_id})
+        if case.names:
+            conn.execute(insert(case_names), [{"word": w, "case_id": case.case_id}
+                                              for w in case.names])
     conn.execute(_DELETE_STEPS, {"key": case.case_id})
     if rows:
         conn.execute(_INSERT_STEPS, rows)
+
+
+def names_of(conn: Connection, case_id: str) -> tuple[str, ...]:
+    """The words of ``case_id``'s parties' names as ``case_names`` holds them, sorted."""
+    return tuple(sorted(conn.execute(_READ_NAMES, {"key": case_id}).scalars()))
 
 
 def add_deviations(conn: Connection, rows: Iterable[DeviationRow]) -> None:
@@ -131,7 +152,7 @@ def settle_deviations(conn: Connection, case_id: str,
 
 def clear_projections(conn: Connection) -> None:
     """Empty every projection (before rebuilding them from the log)."""
-    for table in (open_steps, deviations, cases):
+    for table in (open_steps, deviations, case_names, cases):
         conn.execute(delete(table))
 
 
@@ -166,6 +187,14 @@ def stored_for(conn: Connection, ids: Sequence[str]) -> StoredProjections:
         value = dict(zip(_CASE_FIELDS, row, strict=True))
         value["fields"] = orjson.loads(value["fields"])
         found.cases[value["case_id"]] = CaseRow(**value)
+    words: dict[str, list[str]] = {}
+    for word, case_id in conn.execute(select(case_names.c.word, case_names.c.case_id).where(
+            case_names.c.case_id.in_(list(ids)))):
+        words.setdefault(case_id, []).append(word)
+    for case_id, found_words in words.items():
+        if case_id in found.cases:
+            found.cases[case_id] = replace(found.cases[case_id],
+                                           names=tuple(sorted(found_words)))
     for row in conn.execute(_READ_STEPS, params):
         step = OpenStepRow(**dict(zip(_STEP_FIELDS, row, strict=True)))
         found.open_steps.setdefault(step.case_id, []).append(step)

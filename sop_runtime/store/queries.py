@@ -194,13 +194,14 @@ def deviations_of(conn: Connection, sops: Collection[str], kind: str | None = No
 
 _CASE = tuple(cases_table.c[name] for name in (
     "case_id", "sop_id", "version", "status", "started_at", "started_by", "last_seq",
-    "head_hash", "updated_at", "ended_at", "service_due", "service_overdue_flagged", "fields"))
+    "head_hash", "updated_at", "ended_at", "service_due", "service_overdue_flagged", "fields",
+    "applicant", "register_number"))
 
 
 def _case(row: Sequence[Any]) -> CaseRow:
     return CaseRow(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
                    ended_at=row[9], service_due=row[10], service_overdue_flagged=row[11],
-                   fields=orjson.loads(row[12]))
+                   fields=orjson.loads(row[12]), applicant=row[13], register_number=row[14])
 
 
 def case_row(conn: Connection, case_id: str) -> CaseRow | None:

@@ -75,6 +75,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 ID = 64       # length of identifiers: role ids, usernames, SOP ids, node ids
 HASH = 64     # SHA-256, hex
+NAME = 200    # a party's name (engine.parties.NAME_MAX)
+REGISTER = 60  # a register number, 14/Pdt.G/2026/PN Snn
+WORD = 60     # one word of a name, as searched
 
 metadata = MetaData(naming_convention={
     "pk": "pk_%(table_name)s",
@@ -202,8 +205,27 @@ cases = Table(
     Column("last_seq", Integer, nullable=False),
     Column("head_hash", String(HASH), nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # who the case is for (its first party's name) and the court's register number
+    Column("applicant", String(NAME), nullable=True),
+    Column("register_number", String(REGISTER), nullable=True),
     Index("ix_cases_sop_status", "sop_id", "status"),
     Index("ix_cases_sweep", "ended_at", "service_overdue_flagged", "service_due"),
+    # finding cases: by register number; newest first, within an SOP or a status
+    Index("ix_cases_register_number", "register_number"),
+    Index("ix_cases_started_at", "started_at"),
+    Index("ix_cases_sop_started", "sop_id", "started_at"),
+    Index("ix_cases_status_started", "status", "started_at"),
+)
+
+# the words of the names of every case's parties, folded to lower case: a name is found
+# by the beginning of any of its words on this index (byte order: "C" on PostgreSQL)
+case_names = Table(
+    "case_names", metadata,
+    Column("word", String(WORD).with_variant(String(WORD, collation="C"), "postgresql"),
+           nullable=False),
+    Column("case_id", String(40), nullable=False),
+    PrimaryKeyConstraint("word", "case_id"),
+    Index("ix_case_names_case_id", "case_id"),
 )
 
 open_steps = Table(

@@ -16,6 +16,7 @@ from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service.access import Permission
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.web import flash
 from sop_runtime.web.deps import Caller
 from sop_runtime.wording import moment_text
 
@@ -62,10 +63,15 @@ def page(request: Request, template: str, *, caller: Caller | None, title: str,
     rt: Runtime = request.app.state.runtime
     nav = [(path, tr(id_, en), request.url.path.startswith(path))
            for perm, path, id_, en in NAV if caller is not None and caller.may(perm)]
-    return templates.TemplateResponse(request, template, status_code=status, context={
+    told = flash.take(request, caller)  # what the form just posted did, shown once
+    if told is not None:
+        context["notice"] = " ".join(x for x in (told, context.get("notice")) if x)
+    response = templates.TemplateResponse(request, template, status_code=status, context={
         "caller": caller, "title": title, "court_name": court_name(rt), "nav": nav,
         "caller_name": person_name(rt, caller.username) if caller is not None else None,
         "lang": current_lang(),
         "t": tr, "local": lambda m, **kw: moment_text(m, court_zone(rt), **kw), "P": Permission,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **context})
+    flash.forget(request, response)
+    return response

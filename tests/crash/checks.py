@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from sop_runtime.store import events, make_engine
-from sop_runtime.store.schema import cases, deviations, open_steps
+from sop_runtime.store.schema import case_names, cases, deviations, open_steps
 from tests.e2e.cli import sop
 
 
@@ -97,7 +97,8 @@ def snapshot(engine: Engine) -> Snapshot:
     ``updated_at``, the deviations' autoincrement id)."""
     out = {}
     with engine.connect() as conn:
-        for table, skip in ((cases, {"updated_at"}), (open_steps, set()), (deviations, {"id"})):
+        for table, skip in ((cases, {"updated_at"}), (open_steps, set()), (deviations, {"id"}),
+                            (case_names, set())):
             cols = [c for c in table.c if c.name not in skip]
             out[table.name] = sorted((tuple(r) for r in conn.execute(select(*cols))), key=repr)
     return out

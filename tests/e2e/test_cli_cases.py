@@ -128,9 +128,14 @@ def test_tasks_lists_soonest_due_first_and_marks_overdue(tmp_path: Path) -> None
     assert ids[:2] == [late, fresh] and other not in ids and len(ids) == 3
     assert tasks[0]["overdue"] is True and tasks[1]["overdue"] is False
     assert tasks[2]["due_at"] is None
+    # how late, or how long is left, in words (in the unit the limit is written in)
+    assert tasks[0]["due_text"].startswith("terlambat ")
+    assert tasks[1]["due_text"].startswith(("sisa ", "jatuh tempo"))
+    assert tasks[2]["due_text"] is None
     assert tasks[0]["node"] == "1" and tasks[0]["roles"] == ["petugas_ptsp"]
     table = court.ok("tasks", "--as", "rina.ptsp").stdout
     assert late in table and "(terlambat)" in table and "Menerima berkas" in table
+    assert " ".join(tasks[0]["due_text"].split()[:2]) in " ".join(table.split())
     assert "overdue" in court.ok("--lang", "en", "tasks", "--as", "rina.ptsp").stdout
     assert "Tidak ada tugas" in court.ok("tasks", "--as", "andi.hakim").stdout
     court.fails(2, "tasks", "--as", "siapa.saja")

@@ -130,7 +130,8 @@ def test_free_text_keeps_its_lines_and_a_form_of_a_megabyte_is_not_read(
         rt: Runtime, case: str) -> None:
     web, token = _web(rt, SUPERVISOR)
     reason = "Baris pertama\r\nbaris kedua\tdengan tab"
-    r = _post_form(web, token, case, "/perkara/{case}/batal", {}, "alasan", reason)
+    r = _post_form(web, token, case, "/perkara/{case}/batal", {"konfirmasi": "ya"}, "alasan",
+                   reason)
     assert r.status_code == 303, r.text[:300]
     assert views.case(rt, case, reader=operator()).stored[-1].payload["reason"] == reason
     big = _post_form(web, token, case, "/audit/segel", {}, "catatan", "x" * (2 << 20))

@@ -161,7 +161,10 @@ def test_a_reassignment_through_the_form_changes_the_holder(rt: Runtime) -> None
                    if t.assignee == "siti.kasir")
     done = chief.post("/pengawasan/alihkan", data={**form, "csrf": token})
     assert done.status_code == 200 and done.url.path == "/pengawasan"
-    assert f"perkara {skum.case_id} dialihkan ke siti.kasir" in done.text
+    said = f"Langkah {skum.node} ({skum.kegiatan}) perkara {skum.case_id} dialihkan kepada "
+    assert said + "Siti Aisyah Buamona." in done.text  # her name, not her username
+    assert 'role="status"' in done.text
+    assert said not in chief.get("/pengawasan").text  # said once
     mine = [t for t in views.tasks(rt, "siti.kasir") if t.case_id == skum.case_id]
     assert [(t.node, t.assignee) for t in mine] == [(skum.node, "siti.kasir")]
     assert not any(t.case_id == skum.case_id for t in views.tasks(rt, "yusuf.kasir"))
@@ -190,21 +193,31 @@ def test_skip_with_a_decision_then_reopen_from_the_case_page(rt: Runtime) -> Non
     assert page.status_code == 200
     assert '<select id="dec-' in page.text and "Diteruskan ke Mahkamah Agung" in page.text
     back = f"/pengawasan/perkara/{case}"
-    skipped = chief.post("/pengawasan/lewati", data={
-        "case": case, "node": "3", "keputusan": "Diteruskan ke Mahkamah Agung",
-        "alasan": "KPN dinas luar; disposisi lisan", "kembali": back, "csrf": token})
+    form = {"case": case, "node": "3", "keputusan": "Diteruskan ke Mahkamah Agung",
+            "alasan": "KPN dinas luar; disposisi lisan", "kembali": back, "csrf": token}
+    before = len(views.case(rt, case, reader=operator()).stored)
+    asked = chief.post("/pengawasan/lewati", data=form)  # first the confirmation step
+    assert asked.status_code == 200 and asked.url.path == "/pengawasan/lewati"
+    assert "Langkah 3 (" in asked.text and ") akan dilewati; langkah 5 (" in asked.text
+    assert "Alasan: KPN dinas luar; disposisi lisan" in asked.text
+    assert ">Ya, lewati</button>" in asked.text and f'href="{back}">Batal</a>' in asked.text
+    assert len(views.case(rt, case, reader=operator()).stored) == before  # nothing done
+    skipped = chief.post("/pengawasan/lewati", data={**form, "konfirmasi": "ya"})
     assert skipped.status_code == 200 and skipped.url.path == back
-    assert "dilewati" in skipped.text
+    assert "dilewati. Langkah berikutnya: 5 (" in skipped.text
     state = views.case(rt, case, reader=operator()).state
     assert state.current("3").status is StepStatus.SKIPPED
     assert [s.node for s in state.open_steps] == ["5"]  # the branch chosen
     kinds = [d.kind for d in views.deviations(rt, reader=operator(), case=case)]
     assert "override" in kinds
     assert 'action="/pengawasan/buka-ulang"' in skipped.text
-    reopened = chief.post("/pengawasan/buka-ulang", data={
-        "case": case, "node": "3", "alasan": "Disposisi tertulis menyusul", "kembali": back,
-        "csrf": token})
-    assert reopened.status_code == 200 and "dibuka ulang" in reopened.text
+    form = {"case": case, "node": "3", "alasan": "Disposisi tertulis menyusul",
+            "kembali": back, "csrf": token}
+    asked = chief.post("/pengawasan/buka-ulang", data=form)
+    assert asked.status_code == 200 and "akan dibuka ulang" in asked.text
+    assert not views.case(rt, case, reader=operator()).state.current("3").is_open
+    reopened = chief.post("/pengawasan/buka-ulang", data={**form, "konfirmasi": "ya"})
+    assert reopened.status_code == 200 and "dibuka ulang." in reopened.text
     assert views.case(rt, case, reader=operator()).state.current("3").is_open
 
 
@@ -221,9 +234,13 @@ def test_cancel_a_case(rt: Runtime) -> None:  # noqa: F811
     case = walk(rt, "legalisasi-waarmerking", upto=2)
     chief, token = signed_in(rt, "bambang.panitera")
     assert chief.post(f"/perkara/{case}/batal", data={"csrf": token}).status_code == 422
-    done = chief.post(f"/perkara/{case}/batal", data={
-        "alasan": "Pemohon menarik permohonannya", "csrf": token})
-    assert done.status_code == 200 and f"Perkara {case} dibatalkan" in done.text
+    form = {"alasan": "Pemohon menarik permohonannya", "csrf": token}
+    asked = chief.post(f"/perkara/{case}/batal", data=form)
+    assert asked.status_code == 200 and f"Perkara {case} akan dibatalkan" in asked.text
+    assert "Langkah yang masih terbuka ditutup: 2 (" in asked.text
+    assert str(views.case(rt, case, reader=operator()).state.status) == "aktif"
+    done = chief.post(f"/perkara/{case}/batal", data={**form, "konfirmasi": "ya"})
+    assert done.status_code == 200 and f"Perkara {case} dibatalkan." in done.text
     assert str(views.case(rt, case, reader=operator()).state.status) == "dibatalkan"
     again = chief.post(f"/perkara/{case}/batal", data={"alasan": "lagi", "csrf": token})
     assert again.status_code == 409  # nothing can change on a closed case

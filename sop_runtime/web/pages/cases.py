@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.engine import StepStatus
@@ -19,6 +19,7 @@ from sop_runtime.service import cases, catalog, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.casereport import case_and_report
 from sop_runtime.service.ready import court_zone
+from sop_runtime.web import feedback, flash
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
 from sop_runtime.web.flowchart import marked_flowchart
 from sop_runtime.web.forms import checked
@@ -60,7 +61,8 @@ async def start(request: Request, rt: Rt, caller: Worker) -> Response:
               if k.startswith("isian.") and str(v).strip()}
     out = cases.start_case(rt, sop, caller.username, fields=fields,
                            at=_moment(rt, form.get("waktu")), reason=_text(form.get("alasan")))
-    return RedirectResponse(f"/perkara/{out.case_id}", status_code=303)
+    return flash.redirect(request, caller, f"/perkara/{out.case_id}",
+                          feedback.started(rt, out))
 
 
 @router.get("/perkara/{case_id}", response_class=HTMLResponse)
@@ -129,9 +131,10 @@ def _moment(rt: Any, value: Any) -> datetime | None:
 
 
 @router.post("/perkara/{case_id}/langkah/{node}/ambil")
-def claim(rt: Rt, case_id: CaseId, node: NodeId, caller: Worker) -> Response:
-    cases.claim(rt, case_id, node, caller.username)
-    return RedirectResponse(f"/perkara/{case_id}/langkah/{node}", status_code=303)
+def claim(request: Request, rt: Rt, case_id: CaseId, node: NodeId, caller: Worker) -> Response:
+    out = cases.claim(rt, case_id, node, caller.username)
+    return flash.redirect(request, caller, f"/perkara/{case_id}/langkah/{node}",
+                          feedback.claimed(out, node))
 
 
 @router.post("/perkara/{case_id}/langkah/{node}/selesai")
@@ -140,7 +143,8 @@ async def complete(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
     form = await request.form()
     values = {k[len("nilai."):]: str(v) for k, v in form.items()
               if k.startswith("nilai.") and str(v).strip()}
-    cases.complete(rt, case_id, node, caller.username, values=values,
-                   decision=_text(form.get("keputusan")), at=_moment(rt, form.get("waktu")),
-                   reason=_text(form.get("alasan")))
-    return RedirectResponse(f"/perkara/{case_id}?selesai={node}", status_code=303)
+    out = cases.complete(rt, case_id, node, caller.username, values=values,
+                         decision=_text(form.get("keputusan")),
+                         at=_moment(rt, form.get("waktu")), reason=_text(form.get("alasan")))
+    return flash.redirect(request, caller, f"/perkara/{case_id}",
+                          feedback.completed(rt, out, node))

@@ -1,5 +1,7 @@
 """The clerk's worklist, "Tugas saya": the open steps the signed-in person may do, soonest
-due first, overdue ones marked (in red and in words)."""
+due first, each with how late it is or how long is left, in words and in its limit's unit
+(``terlambat 1 hari kerja``, ``sisa 2 jam (waktu kerja)``); overdue ones marked by a word and
+a bar, not by colour alone."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from sop_runtime.i18n import tr
 from sop_runtime.service import views
 from sop_runtime.service.access import Permission
+from sop_runtime.service.due import due_words
 from sop_runtime.web.deps import Caller, Rt, signed_in
 from sop_runtime.web.render import page
 from sop_runtime.web.sops import sop_names
@@ -21,6 +24,8 @@ router = APIRouter()
 @router.get("/tugas", response_class=HTMLResponse)
 def worklist(request: Request, rt: Rt,
              caller: Annotated[Caller, signed_in(Permission.WORK)]) -> HTMLResponse:
+    now = rt.now()
     tasks = views.tasks(rt, caller.username, limit=200)
     return page(request, "tasks.html", caller=caller, title=tr("Tugas saya", "My tasks"),
-                tasks=tasks, names=sop_names(rt), late=sum(t.overdue for t in tasks))
+                rows=list(zip(tasks, due_words(rt, tasks, now), strict=True)),
+                names=sop_names(rt), late=sum(t.overdue for t in tasks))

@@ -16,7 +16,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sop_runtime.i18n import tr
-from sop_runtime.service import auth, signin
+from sop_runtime.service import access, auth, signin
+from sop_runtime.service.access import Permission
 from sop_runtime.web.deps import LANG_COOKIE, SESSION_COOKIE, Caller, Rt, optional_session
 from sop_runtime.web.forms import checked, safe_next, same_site
 from sop_runtime.web.render import page
@@ -32,16 +33,24 @@ def _cookie(request: Request, response: Response, name: str, value: str, *,
                         samesite="lax", secure=bool(request.app.state.secure_cookies))
 
 
+def landing(caller: Caller) -> str:
+    """Where a person's work is: the Panitera (and anyone who supervises) on supervision, the
+    Hakim Pengawas Bidang (who examines, and does no override) on audit, a clerk on the
+    worklist, anyone else on the SOP library."""
+    if caller.may(Permission.SUPERVISE):
+        return "/pengawasan"
+    if caller.may(Permission.AUDIT):
+        return "/audit"
+    if caller.may(Permission.WORK):
+        return "/tugas"
+    return "/sop"
+
+
 @router.get("/")
 def home(caller: Annotated[Caller | None, Depends(optional_session)]) -> RedirectResponse:
-    from sop_runtime.service.access import Permission
-
     if caller is None:
         return RedirectResponse("/masuk", status_code=303)
-    if caller.may(Permission.WORK):
-        return RedirectResponse("/tugas", status_code=303)
-    return RedirectResponse("/audit" if caller.may(Permission.AUDIT) else "/sop",
-                            status_code=303)
+    return RedirectResponse(landing(caller), status_code=303)
 
 
 def _form(request: Request, *, status: int = 200, error: str | None = None,
@@ -83,7 +92,9 @@ def sign_in(request: Request, rt: Rt, username: Annotated[str, Form(max_length=6
     if started is None:
         return _form(request, status=401, username=username, next_path=next_path, error=tr(
             "Nama pengguna atau kata sandi salah", "Wrong username or password"))
-    cookie, _ = started
+    cookie, opened = started
+    if next_path == "/":  # no page asked for: where this person's work is
+        next_path = landing(Caller(opened.username, access.permissions(rt, opened.username)))
     response = RedirectResponse(next_path, status_code=303)
     _cookie(request, response, SESSION_COOKIE, cookie, max_age=auth.SESSION_HOURS * 3600)
     response.delete_cookie(FORM_COOKIE, path="/")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -22,13 +22,14 @@ from sop_runtime.audit.charts import BLUE, GREEN, GREY, RED, Bar, Segment, bars
 from sop_runtime.compiler.workflow import Node
 from sop_runtime.engine.state import StepState
 from sop_runtime.i18n import tr
-from sop_runtime.service import cases, views
+from sop_runtime.service import cases, preview, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.supervision import Age, Candidate, Held, candidates, overview
+from sop_runtime.web import feedback, flash
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
 from sop_runtime.web.forms import checked, safe_next
 from sop_runtime.web.pages.cases import CaseId
-from sop_runtime.web.render import page
+from sop_runtime.web.render import page, person_name
 
 router = APIRouter()
 
@@ -58,31 +59,28 @@ def _reason(value: str) -> str:
     return text_field(value, what=("Alasan", "The reason"), longest=REASON_MAX)
 
 
-def _back(kembali: str, **done: str) -> RedirectResponse:
-    """303 to the page the form came from (a local path; else the overview), saying what
-    was done."""
-    path = urlsplit(safe_next(kembali or HOME)).path or HOME
-    return RedirectResponse(f"{path}?{urlencode(done)}", status_code=303)
+def _path(kembali: str) -> str:
+    return urlsplit(safe_next(kembali or HOME)).path or HOME
 
 
-_DONE = {
-    "alihkan": ("Langkah {n} perkara {c} dialihkan ke {u}.",
-                "Step {n} of case {c} reassigned to {u}."),
-    "lewati": ("Langkah {n} perkara {c} dilewati; tindakan ini dicatat sebagai penyimpangan.",
-               "Step {n} of case {c} skipped; this override is recorded as a deviation."),
-    "buka-ulang": ("Langkah {n} perkara {c} dibuka ulang.", "Step {n} of case {c} reopened."),
-    "perpanjang": ("Batas waktu langkah {n} perkara {c} diperpanjang.",
-                   "The deadline of step {n} of case {c} was extended."),
-    "batal": ("Perkara {c} dibatalkan.", "Case {c} cancelled."),
-}
+def _back(request: Request, caller: Caller, kembali: str, message: str) -> RedirectResponse:
+    """303 to the page the form came from (a local path; else the overview), carrying what
+    was done for that page to say once."""
+    return flash.redirect(request, caller, _path(kembali), message)
 
 
-def _notice(request: Request) -> str | None:
-    q = request.query_params
-    found = _DONE.get(q.get("tindakan", ""))
-    if found is None:
-        return None
-    return tr(*found, n=q.get("langkah", "-"), c=q.get("perkara", "-"), u=q.get("ke", "-"))
+def _confirm(request: Request, caller: Caller, *, action: str, title: tuple[str, str],
+             what: str, refused: bool, fields: dict[str, str], yes: tuple[str, str],
+             back: str, no: tuple[str, str] = ("Batal", "Cancel")) -> HTMLResponse:
+    """The confirmation step of an override not lightly taken back (skip, reopen, cancel):
+    what it will do, and the same form again with ``konfirmasi=ya``. Only that second post
+    acts; "Batal" goes back without posting anything."""
+    return page(request, "confirm.html", caller=caller, title=tr(*title), what=what,
+                refused=refused, action=action, fields=fields, yes=tr(*yes), back=back,
+                no=tr(*no))
+
+
+CONFIRMED = "ya"
 
 
 def _aging_chart(aging: list[Age]) -> Markup:
@@ -106,7 +104,7 @@ def _load_chart(load: list[Held]) -> Markup:
 def supervision(request: Request, rt: Rt, caller: Supervisor) -> HTMLResponse:
     view = overview(rt, reader=caller.reader, limit=SHOWN)
     return page(request, "supervise.html", caller=caller, title=tr("Pengawasan", "Supervision"),
-                view=view, shown=SHOWN, notice=_notice(request),
+                view=view, shown=SHOWN,
                 aging_chart=_aging_chart(view.aging),
                 load_chart=_load_chart(view.load) if view.load else None)
 
@@ -147,51 +145,86 @@ def case_overrides(request: Request, rt: Rt, case_id: CaseId, caller: Supervisor
                 title=tr("Tindakan pengawas: perkara {c}", "Supervisor actions: case {c}",
                          c=case_id),
                 case_id=case_id, state=view.state, wf=wf, steps=steps,
-                notice=_notice(request), here_path=f"/pengawasan/perkara/{case_id}")
+                now=rt.now(), holders={u: person_name(rt, u) for s in steps
+                         for u in (s.step.claimed_by, s.step.assignee) if u},
+                here_path=f"/pengawasan/perkara/{case_id}")
 
 
 @router.post("/pengawasan/alihkan")
-def reassign(rt: Rt, caller: Acting, case: Text = "", node: Text = "", to: Text = "",
-             alasan: Text = "", kembali: Text = HOME) -> RedirectResponse:
+def reassign(request: Request, rt: Rt, caller: Acting, case: Text = "", node: Text = "",
+             to: Text = "", alasan: Text = "", kembali: Text = HOME) -> RedirectResponse:
     case_id = text_field(case, what=("Perkara", "The case"), longest=40)
     step = text_field(node, what=("Langkah", "The step"), longest=64)
     user = text_field(to, what=("Pelaksana baru", "The new assignee"), longest=64)
-    cases.reassign(rt, case_id, step, caller.username, user, reason=_reason(alasan))
-    return _back(kembali, tindakan="alihkan", perkara=case_id, langkah=step, ke=user)
+    out = cases.reassign(rt, case_id, step, caller.username, user, reason=_reason(alasan))
+    return _back(request, caller, kembali,
+                 feedback.reassigned(out, step, person_name(rt, user)))
 
 
-@router.post("/pengawasan/lewati")
-def skip(rt: Rt, caller: Acting, case: Text = "", node: Text = "", alasan: Text = "",
-         keputusan: Text = "", kembali: Text = HOME) -> RedirectResponse:
+@router.post("/pengawasan/lewati", response_model=None)
+def skip(request: Request, rt: Rt, caller: Acting, case: Text = "", node: Text = "",
+         alasan: Text = "", keputusan: Text = "", kembali: Text = HOME,
+         konfirmasi: Text = "") -> HTMLResponse | RedirectResponse:
     case_id = text_field(case, what=("Perkara", "The case"), longest=40)
     step = text_field(node, what=("Langkah", "The step"), longest=64)
     decision = text_field(keputusan, what=("Keputusan", "The decision"), required=False)
-    cases.skip(rt, case_id, step, caller.username, reason=_reason(alasan),
-               decision=decision or None)
-    return _back(kembali, tindakan="lewati", perkara=case_id, langkah=step)
+    reason = _reason(alasan)
+    if konfirmasi != CONFIRMED:
+        seen = preview.skip(rt, case_id, step, caller.username, reason=reason,
+                            decision=decision or None)
+        return _confirm(request, caller, action="/pengawasan/lewati",
+                        title=("Lewati langkah ini?", "Skip this step?"),
+                        what=feedback.will_skip(seen.outcome, step, reason),
+                        refused=seen.refused, yes=("Ya, lewati", "Yes, skip"),
+                        back=_path(kembali), fields={
+                            "case": case_id, "node": step, "alasan": reason,
+                            "keputusan": decision, "kembali": _path(kembali)})
+    out = cases.skip(rt, case_id, step, caller.username, reason=reason,
+                     decision=decision or None)
+    return _back(request, caller, kembali, feedback.skipped(out, step))
 
 
-@router.post("/pengawasan/buka-ulang")
-def reopen(rt: Rt, caller: Acting, case: Text = "", node: Text = "", alasan: Text = "",
-           kembali: Text = HOME) -> RedirectResponse:
+@router.post("/pengawasan/buka-ulang", response_model=None)
+def reopen(request: Request, rt: Rt, caller: Acting, case: Text = "", node: Text = "",
+           alasan: Text = "", kembali: Text = HOME,
+           konfirmasi: Text = "") -> HTMLResponse | RedirectResponse:
     case_id = text_field(case, what=("Perkara", "The case"), longest=40)
     step = text_field(node, what=("Langkah", "The step"), longest=64)
-    cases.reopen(rt, case_id, step, caller.username, reason=_reason(alasan))
-    return _back(kembali, tindakan="buka-ulang", perkara=case_id, langkah=step)
+    reason = _reason(alasan)
+    if konfirmasi != CONFIRMED:
+        seen = preview.reopen(rt, case_id, step, caller.username, reason=reason)
+        return _confirm(request, caller, action="/pengawasan/buka-ulang",
+                        title=("Buka ulang langkah ini?", "Reopen this step?"),
+                        what=feedback.will_reopen(seen.outcome, step, reason),
+                        refused=seen.refused, yes=("Ya, buka ulang", "Yes, reopen"),
+                        back=_path(kembali), fields={
+                            "case": case_id, "node": step, "alasan": reason,
+                            "kembali": _path(kembali)})
+    out = cases.reopen(rt, case_id, step, caller.username, reason=reason)
+    return _back(request, caller, kembali, feedback.reopened(out, step))
 
 
 @router.post("/pengawasan/perpanjang")
-def extend(rt: Rt, caller: Acting, case: Text = "", node: Text = "", alasan: Text = "",
-           kembali: Text = HOME) -> RedirectResponse:
+def extend(request: Request, rt: Rt, caller: Acting, case: Text = "", node: Text = "",
+           alasan: Text = "", kembali: Text = HOME) -> RedirectResponse:
     case_id = text_field(case, what=("Perkara", "The case"), longest=40)
     step = text_field(node, what=("Langkah", "The step"), longest=64)
-    cases.extend(rt, case_id, step, caller.username, reason=_reason(alasan))
-    return _back(kembali, tindakan="perpanjang", perkara=case_id, langkah=step)
+    out = cases.extend(rt, case_id, step, caller.username, reason=_reason(alasan))
+    return _back(request, caller, kembali, feedback.extended(rt, out, step))
 
 
-@router.post("/perkara/{case_id}/batal")
-def cancel(rt: Rt, case_id: CaseId, caller: Acting, alasan: Text = "",
-           kembali: Text = "") -> RedirectResponse:
-    cases.cancel(rt, case_id, caller.username, reason=_reason(alasan))
-    return _back(kembali or f"/pengawasan/perkara/{case_id}", tindakan="batal",
-                 perkara=case_id)
+@router.post("/perkara/{case_id}/batal", response_model=None)
+def cancel(request: Request, rt: Rt, case_id: CaseId, caller: Acting, alasan: Text = "",
+           kembali: Text = "", konfirmasi: Text = "") -> HTMLResponse | RedirectResponse:
+    reason = _reason(alasan)
+    back = kembali or f"/pengawasan/perkara/{case_id}"
+    if konfirmasi != CONFIRMED:
+        seen = preview.cancel(rt, case_id, caller.username, reason=reason)
+        return _confirm(request, caller, action=f"/perkara/{case_id}/batal",
+                        title=("Batalkan perkara ini?", "Cancel this case?"),
+                        what=feedback.will_cancel(seen.outcome, reason),
+                        refused=seen.refused, no=("Tidak, kembali", "No, go back"),
+                        yes=("Ya, batalkan perkara", "Yes, cancel the case"),
+                        back=_path(back), fields={"alasan": reason, "kembali": _path(back)})
+    out = cases.cancel(rt, case_id, caller.username, reason=reason)
+    return _back(request, caller, back, feedback.cancelled(out))

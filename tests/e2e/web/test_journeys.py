@@ -52,6 +52,7 @@ def test_a_clerk_starts_a_service_and_completes_its_first_step(
     shot(page, "layanan-baru-isian")
     page.get_by_role("button", name="Mulai layanan").click()
     expect(page).to_have_url(re.compile(r"/perkara/[A-Za-z0-9._-]+$"))
+    expect(page.get_by_role("status")).to_contain_text(re.compile(r"Perkara \S+ dimulai"))
     case = page.url.rsplit("/", 1)[1]
 
     menu.get_by_role("link", name="Tugas saya").click()
@@ -71,7 +72,13 @@ def test_a_clerk_starts_a_service_and_completes_its_first_step(
     shot(page, "langkah")
     page.get_by_role("button", name="Selesaikan langkah").click()
 
-    expect(page).to_have_url(re.compile(rf"/perkara/{case}\?selesai=1$"))
+    # where it lands says what happened, once
+    expect(page).to_have_url(re.compile(rf"/perkara/{case}$"))
+    said = page.get_by_role("status")
+    expect(said).to_contain_text(re.compile(
+        r"^Langkah 1 \(Menerima surat permohonan.*\) dicatat selesai pada \d{1,2} \w+ 2026 "
+        r"pukul \d\d\.\d\d WIT\. Langkah berikutnya: 2 \("))
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
     where = page.get_by_role("region", name="Posisi sekarang")
     expect(where.get_by_role("link")).to_have_attribute("href", f"/perkara/{case}/langkah/2")
     for value in values.values():
@@ -82,6 +89,8 @@ def test_a_clerk_starts_a_service_and_completes_its_first_step(
     expect(flowchart.locator('[data-step="3"] .sym').first).to_have_css("fill", PLAIN_FILL)
     shot(page, "perkara")
     assert [s.node for s in views.case(court.rt, case, reader=operator()).state.open_steps] == ["2"]
+    page.reload()
+    expect(page.get_by_role("status")).to_have_count(0)  # said once
 
 
 def test_a_clerk_is_refused_another_roles_step_and_the_deviation_shows(

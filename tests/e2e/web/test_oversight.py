@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from sop_runtime.service import views
 from sop_runtime.service.confidential import operator
-from tests.e2e.web.conftest import Court, sign_in
+from tests.e2e.web.conftest import DESKTOP, Court, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -45,9 +45,10 @@ def test_a_supervisor_reassigns_an_overdue_step_and_the_new_holder_sees_it(
     shot(page, "pengawasan-alihkan")
     row.get_by_role("button", name="Alihkan", exact=True).click()
 
-    expect(page).to_have_url(re.compile(r"/pengawasan\?tindakan=alihkan&"))
+    expect(page).to_have_url(re.compile(r"/pengawasan$"))
     expect(page.get_by_role("status")).to_contain_text(
-        f"Langkah {skum.node} perkara {skum.case_id} dialihkan ke yusuf.kasir")
+        f"Langkah {skum.node} ({skum.kegiatan}) perkara {skum.case_id} dialihkan kepada "
+        "Yusuf Latuconsina.")
     expect(row).to_contain_text("Yusuf Latuconsina")
     shot(page, "pengawasan-dialihkan")
     assert all(t.case_id != skum.case_id for t in views.tasks(court.rt, "siti.kasir"))
@@ -66,6 +67,53 @@ def test_a_supervisor_reassigns_an_overdue_step_and_the_new_holder_sees_it(
     expect(timeline.get_by_role("listitem").filter(
         has_text="Siti cuti hari ini; Yusuf menggantikan")).to_contain_text("Bambang Sutrisno")
     shot(page, "perkara-dialihkan")
+
+
+def test_a_supervisor_skips_a_step_through_its_confirmation_page(
+        page: Page, court: Court, shot: Shot) -> None:
+    """At 1366x768 the supervisor's pages fit the screen; a skip asks first, "Batal" leaves
+    everything as it was, "Ya, lewati" acts and the page says what happened, once."""
+    skum = next(late.task for late in views.overdue(court.rt, reader=operator())
+                if late.task.sop_id == "taksiran-panjar-skum")
+    sign_in(page, "bambang.panitera", then="/pengawasan")
+    wide = "document.documentElement.scrollWidth"
+    assert page.evaluate(wide) <= DESKTOP["width"]
+    late = page.get_by_role("region", name="Langkah paling terlambat")
+    expect(late).to_be_in_viewport()  # the work itself, above the fold
+    late.get_by_text("Tindakan", exact=True).first.click()  # the forms open in the row
+    assert page.evaluate(wide) <= DESKTOP["width"]
+    page.goto(f"/pengawasan/perkara/{skum.case_id}")
+    assert page.evaluate(wide) <= DESKTOP["width"]
+    shot(page, "pengawasan-perkara")
+    row = page.locator(f'tr[data-step="{skum.node}"]')
+    expect(row).to_contain_text("Terlambat")
+    before = len(views.case(court.rt, skum.case_id, reader=operator()).stored)
+
+    reason = "Dicatat manual di buku kas bantu; SIPP tidak dapat diakses"
+    row.get_by_label("Alasan melewati").fill(reason)
+    row.get_by_role("button", name="Lewati langkah").click()
+    expect(page.get_by_role("heading", name="Lewati langkah ini?", level=1)).to_be_visible()
+    expect(page.locator("p.will")).to_contain_text(
+        f"Langkah {skum.node} ({skum.kegiatan}) akan dilewati")
+    expect(page.locator("p.will")).to_contain_text(f"Alasan: {reason}")
+    assert page.evaluate(wide) <= DESKTOP["width"]
+    shot(page, "pengawasan-konfirmasi-lewati")
+    page.get_by_role("link", name="Batal").click()  # changed their mind
+    expect(page).to_have_url(re.compile(rf"/pengawasan/perkara/{skum.case_id}$"))
+    assert len(views.case(court.rt, skum.case_id, reader=operator()).stored) == before
+
+    row.get_by_label("Alasan melewati").fill(reason)
+    row.get_by_role("button", name="Lewati langkah").click()
+    page.get_by_role("button", name="Ya, lewati").click()
+    expect(page).to_have_url(re.compile(rf"/pengawasan/perkara/{skum.case_id}$"))
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Langkah {skum.node} ({skum.kegiatan}) perkara {skum.case_id} dilewati.")
+    expect(page.get_by_role("status")).to_contain_text("tindakan pengawas")
+    shot(page, "pengawasan-dilewati")
+    state = views.case(court.rt, skum.case_id, reader=operator()).state
+    assert str(state.current(skum.node).status) == "dilewati"
+    page.reload()
+    expect(page.get_by_role("status")).to_have_count(0)
 
 
 def test_an_examiner_verifies_the_log_exports_xes_and_reads_the_library(

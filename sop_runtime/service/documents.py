@@ -1,0 +1,226 @@
+"""Documents given at steps: the files uploaded for a step's ``dokumen`` items (a scanned
+KTP, a surat gugatan, a signed surat keterangan), checked, kept in the document store by
+their SHA-256, and recorded on the step's event; and reading them back.
+
+An upload is checked before anything is kept: its type by its content (a PDF starts with
+``%PDF-``, a JPEG with ``FF D8 FF``, a PNG with its eight-byte signature) and the name's
+ending must agree; not empty; at most :func:`size_limit` bytes; a plain file name (no
+folder, no ``..``, no control character). A refused upload keeps nothing and records
+nothing. The files are kept *before* the completion is recorded, so an event never names a
+file that is not there; a completion that is then refused or loses a race leaves its files
+kept but unreferenced, which is harmless (the store is content-addressed: nothing points at
+them, and the same bytes given again are the same file).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO, ClassVar
+
+from sop_runtime.definition.models import ItemKind
+from sop_runtime.engine.events import Event, StepCompleted, StepSigned
+from sop_runtime.errors import Kind, NotFoundError, SopRuntimeError
+from sop_runtime.i18n import tr
+from sop_runtime.service import catalog, confidential
+from sop_runtime.service.cases import Outcome, complete, current_state
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store.documents import sha256_of
+from sop_runtime.textcheck import control_problem
+
+MB = 1024 * 1024
+DEFAULT_LIMIT_MB = 10
+NAME_MOST = 200
+
+# type -> (how its content starts, the name endings it may have)
+KINDS: dict[str, tuple[bytes, tuple[str, ...]]] = {
+    "application/pdf": (b"%PDF-", (".pdf",)),
+    "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
+    "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
+}
+KIND_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+
+
+class UploadRefused(SopRuntimeError):
+    """A file that cannot be a step's document (its type, size or name); nothing was kept
+    or recorded."""
+
+    kind: ClassVar[Kind] = "problem"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file given for a step's item: its name as given and its bytes."""
+
+    item: str
+    name: str
+    data: bytes
+
+
+def size_limit() -> int:
+    """The largest document taken, in bytes: ``SOP_DOCUMENT_MAX_MB`` (default 10)."""
+    text = os.environ.get("SOP_DOCUMENT_MAX_MB", "").strip()
+    try:
+        megabytes = float(text) if text else DEFAULT_LIMIT_MB
+    except ValueError:
+        megabytes = DEFAULT_LIMIT_MB
+    return int(max(megabytes, 0) * MB) or DEFAULT_LIMIT_MB * MB
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a document's name, or None."""
+    if not name.strip():
+        return tr("nama berkas kosong", "the file's name is empty")
+    problem = control_problem(name, free=False)
+    if problem is not None:
+        return tr("nama berkas {p}", "the file's name {p}", p=problem)
+    if "/" in name or "\\" in name:
+        return tr("nama berkas memuat garis miring ('/' atau '\\'); berikan nama berkas saja, "
+                  "tanpa folder", "the file's name holds a slash ('/' or '\\'); give the file's "
+                  "name only, no folder")
+    if name.startswith(".") or ".." in name:
+        return tr("nama berkas tidak boleh diawali titik atau memuat '..'",
+                  "the file's name may not start with a dot or hold '..'")
+    if len(name) > NAME_MOST:
+        return tr("nama berkas terlalu panjang ({n} karakter; paling banyak {m})",
+                  "the file's name is too long ({n} characters; at most {m})",
+                  n=len(name), m=NAME_MOST)
+    return None
+
+
+def check_upload(upload: Upload, limit: int | None = None) -> dict[str, str | int]:
+    """What the event records of ``upload`` (``nama``, ``jenis``, ``ukuran``, ``sha256``), or
+    :class:`UploadRefused` saying which file and why."""
+    limit = size_limit() if limit is None else limit
+
+    def refused(why: str) -> UploadRefused:
+        return UploadRefused(tr("Berkas '{f}' untuk '{i}' ditolak: {why}. Tidak ada yang "
+                                "disimpan atau dicatat.", "The file '{f}' for '{i}' is "
+                                "refused: {why}. Nothing was kept or recorded.",
+                                f=_shown_name(upload.name), i=upload.item, why=why))
+
+    problem = name_problem(upload.name)
+    if problem is not None:
+        raise refused(problem)
+    if not upload.data:
+        raise refused(tr("berkas kosong (0 bita)", "the file is empty (0 bytes)"))
+    if len(upload.data) > limit:
+        raise refused(tr("berkas {n} MB, lebih besar dari batas {m} MB",
+                         "the file is {n} MB, more than the limit of {m} MB",
+                         n=_megabytes(len(upload.data)), m=_megabytes(limit)))
+    jenis = next((kind for kind, (magic, _) in KINDS.items()
+                  if upload.data.startswith(magic)), None)
+    if jenis is None:
+        raise refused(tr("isinya bukan PDF, JPEG atau PNG (jenis berkas diperiksa dari "
+                         "isinya, bukan namanya)", "its content is not a PDF, JPEG or PNG "
+                         "(a file's type is told by its content, not its name)"))
+    endings = KINDS[jenis][1]
+    if not upload.name.lower().endswith(endings):
+        raise refused(tr("isinya {k}, tetapi namanya tidak berakhiran {e}",
+                         "its content is a {k}, but its name does not end in {e}",
+                         k=KIND_NAMES[jenis], e=" / ".join(endings)))
+    return {"nama": upload.name, "jenis": jenis, "ukuran": len(upload.data),
+            "sha256": sha256_of(upload.data)}
+
+
+def _megabytes(size: int) -> str:
+    text = f"{size / MB:.1f}".removesuffix(".0")
+    return text
+
+
+def _shown_name(name: str) -> str:
+    """A refused name as it can be shown (control characters as ``\\xNN``)."""
+    return name.encode("unicode_escape").decode("ascii")[:NAME_MOST]
+
+
+def complete_with_files(rt: Runtime, case_id: str, node: str, actor: str, *,
+                        files: Sequence[Upload], values: Mapping[str, str] | None = None,
+                        decision: str | None = None, at: datetime | None = None,
+                        reason: str | None = None) -> Outcome:
+    """Complete a step with files for its ``dokumen`` items: every file checked (and the
+    items checked to be the step's documents) before any is kept, then all kept, then the
+    completion recorded with what each file is. An item's value, when none is typed, is the
+    file's name."""
+    given = dict(values or {})
+    documents: dict[str, dict[str, str | int]] = {}
+    for upload in files:
+        if upload.item in documents:
+            raise UploadRefused(tr("Dua berkas untuk '{i}'; satu item satu berkas",
+                                   "Two files for '{i}'; one file per item", i=upload.item))
+        documents[upload.item] = check_upload(upload)
+    if files:
+        _documents_of_step(rt, case_id, node, actor, [u.item for u in files])
+        for upload in files:
+            rt.documents.put(upload.data)
+            given.setdefault(upload.item, upload.name)
+    return complete(rt, case_id, node, actor, values=given, decision=decision, at=at,
+                    reason=reason, documents=documents)
+
+
+def _documents_of_step(rt: Runtime, case_id: str, node: str, actor: str,
+                       items: Sequence[str]) -> None:
+    """Refuse (before anything is kept) an item that is not a ``dokumen`` of the step."""
+    with rt.engine.connect() as conn:
+        _, state = current_state(rt, conn, case_id)
+        confidential.check(rt, conn, state, confidential.Reader(actor, "tindakan"))
+        wf = catalog.workflow(rt, conn, state.version)
+    try:
+        step = wf.node(node)
+    except KeyError:
+        raise NotFoundError(tr("Langkah '{n}' tidak ada dalam SOP ini",
+                               "Step '{n}' is not in this SOP", n=node)) from None
+    known = wf.items_at(step)
+    documents = sorted(k for k, i in known.items() if i.jenis is ItemKind.DOKUMEN)
+    for item in items:
+        found = known.get(item)
+        if found is None or found.jenis is not ItemKind.DOKUMEN:
+            raise UploadRefused(tr(
+                "'{i}' bukan dokumen langkah {n}; berkas hanya untuk: {k}. Tidak ada yang "
+                "disimpan atau dicatat.", "'{i}' is not a document of step {n}; files are "
+                "only for: {k}. Nothing was kept or recorded.", i=item, n=node,
+                k=", ".join(documents) or "-"))
+
+
+# -- reading them back ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RecordedDocument:
+    """A document a case's log records: the step and act it came with, and the file."""
+
+    seq: int           # the event's place in the case's log
+    node: str
+    attempt: int
+    item: str
+    nama: str
+    jenis: str
+    ukuran: int
+    sha256: str
+    actor: str | None
+    occurred_at: datetime
+
+
+def recorded(events: Sequence[tuple[int, Event]]) -> list[RecordedDocument]:
+    """The documents recorded in a case's events (with their places in its log)."""
+    out = []
+    for seq, e in events:
+        if isinstance(e, StepCompleted | StepSigned) and e.documents:
+            for item, doc in e.documents.items():
+                out.append(RecordedDocument(
+                    seq=seq, node=e.node, attempt=e.attempt, item=item,
+                    nama=str(doc.get("nama", "")), jenis=str(doc.get("jenis", "")),
+                    ukuran=int(doc.get("ukuran", 0)), sha256=str(doc.get("sha256", "")),
+                    actor=e.actor, occurred_at=e.occurred_at))
+    return out
+
+
+def open_document(rt: Runtime, sha256: str) -> BinaryIO:
+    """The kept bytes of a recorded document (NotFoundError when the file is gone)."""
+    try:
+        return rt.documents.open(sha256)
+    except (FileNotFoundError, NotADirectoryError, ValueError):
+        raise NotFoundError(tr(
+            "Berkas dokumen ini tidak ada lagi di tempat penyimpanan dokumen pengadilan; "
+            "beri tahu administrator", "This document's file is no longer in the court's "
+            "document store; tell the administrator")) from None
