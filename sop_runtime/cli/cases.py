@@ -160,11 +160,8 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
     """Daftar tugas: langkah terbuka yang boleh Anda kerjakan / worklist: open steps you may do."""
     from sop_runtime.cli.times import court_tz, iso, zone_name
     from sop_runtime.service import views
-<<<<<<< HEAD
-    from sop_runtime.wording import moment_text
-=======
     from sop_runtime.service.due import due_words
->>>>>>> main
+    from sop_runtime.wording import moment_text
 
     rt = runtime()
     rows = views.tasks(rt, actor)
@@ -191,30 +188,19 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
     who = staff_names(rt)
     table = Table(title=tr("Tugas {u}", "Tasks of {u}", u=who.user(actor)))
     for col in (tr("Perkara", "Case"), "SOP", tr("Langkah", "Step"), tr("Kegiatan", "Activity"),
-<<<<<<< HEAD
-                tr("Batas", "Due") + f" ({zone_name(tz)})", tr("Dipegang", "Assignee")):
-        table.add_column(col, no_wrap=col != tr("Kegiatan", "Activity"))
-    for t in rows:
-        due = moment_text(t.due_at, tz, zone=False)
-=======
                 tr("Batas", "Due") + f" ({zone_name(tz)})", tr("Waktu", "Time"),
                 tr("Dipegang", "Assignee")):
         table.add_column(col, no_wrap=col not in (tr("Kegiatan", "Activity"),
                                                   tr("Waktu", "Time")))
     for t, d in zip(rows, words, strict=True):
-        due = show(t.due_at, tz, zone=False)
->>>>>>> main
+        due = moment_text(t.due_at, tz, zone=False)
         if t.overdue:
             due += tr(" (terlambat)", " (overdue)")
         holder = t.claimed_by or t.assignee
         table.add_row(t.case_id, t.sop_id, t.node, escape(shorten(t.kegiatan)), due,
-<<<<<<< HEAD
+                      escape(d.text) if d is not None else "-",
                       escape(who.user(holder)) if holder else "-",
                       style="red" if t.overdue else None)
-=======
-                      escape(d.text) if d is not None else "-",
-                      t.claimed_by or t.assignee or "-", style="red" if t.overdue else None)
->>>>>>> main
     con = table_console()
     if not rows:
         say(tr("Tidak ada tugas untuk {u}.", "No tasks for {u}.", u=who.user(actor)))

@@ -35,15 +35,10 @@ from sop_runtime.engine import (
     TimerFired,
     TimerWithdrawn,
 )
-<<<<<<< HEAD
 from sop_runtime.engine.deviation_text import Who, deviation_label, finding_text
 from sop_runtime.engine.deviation_text import describe as describe_evidence
-from sop_runtime.engine.events import AutomationFailed
-=======
-from sop_runtime.engine.deviation_text import deviation_label
 from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
 from sop_runtime.engine.parties import parties_text
->>>>>>> main
 from sop_runtime.i18n import tr
 from sop_runtime.service.views import joint_progress
 from sop_runtime.wording import moment_text, value_text
@@ -128,13 +123,9 @@ def _case_started(e: CaseStarted, wf: Workflow, tz: tzinfo, details: list[str]) 
     what = tr("Perkara dimulai: {sop} (versi {v})", "Case started: {sop} (version {v})",
               sop=e.sop_id, v=e.version[:12])
     if e.fields:
-<<<<<<< HEAD
         details.append(tr("isian: {x}", "fields: {x}", x=given(wf, None, e.fields)))
-=======
-        details.append(tr("isian: {x}", "fields: {x}", x=pairs(e.fields)))
     if e.parties:
         details.append(tr("para pihak: {x}", "parties: {x}", x=parties_text(e.parties)))
->>>>>>> main
     if e.service_due:
         details.append(tr("batas waktu pelayanan {t}", "service due {t}",
                           t=moment_text(e.service_due, tz)))

@@ -171,14 +171,8 @@ def overdue(
     for r in rows:
         t = r.task
         table.add_row(t.case_id, t.sop_id, escape(f"{t.node}. {shorten(t.kegiatan, 40)}"),
-<<<<<<< HEAD
                       ", ".join(t.roles), t.claimed_by or t.assignee or "-",
-                      moment_text(t.due_at, tz),
-                      late(r.late_seconds), style="red")
-=======
-                      ", ".join(t.roles), t.claimed_by or t.assignee or "-", show(t.due_at, tz),
-                      r.late_text, style="red")
->>>>>>> main
+                      moment_text(t.due_at, tz), r.late_text, style="red")
     con.print(table)
     if more:
         say(tr("Ditampilkan {n} langkah yang paling lama terlambat; ada lagi (--limit 0: semua).",

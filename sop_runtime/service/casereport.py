@@ -51,7 +51,6 @@ from sop_runtime.engine import (
     TimerFired,
     TimerWithdrawn,
 )
-<<<<<<< HEAD
 from sop_runtime.engine.deviation_text import describe as describe_evidence
 from sop_runtime.engine.deviation_text import (
     deviation_label,
@@ -59,12 +58,8 @@ from sop_runtime.engine.deviation_text import (
     lateness_text,
     rule_text,
 )
-from sop_runtime.engine.events import AutomationFailed
-=======
-from sop_runtime.engine.deviation_text import deviation_label, lateness_text
 from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
 from sop_runtime.engine.parties import parties_text
->>>>>>> main
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import decode, load_case
