@@ -159,10 +159,13 @@ def overdue(
     from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.event_text import shorten
 
+    from sop_runtime.service.letterhead import staff_names
+
     con = table_console()
     if not rows:
         say(tr("Tidak ada langkah yang terlambat.", "No step is overdue."))
         return
+    who = staff_names(rt)
     table = Table(title=tr("Langkah terlambat", "Overdue steps"))
     for col in (tr("Perkara", "Case"), "SOP", tr("Langkah", "Step"), tr("Peran", "Role"),
                 tr("Dipegang", "Assignee"), tr("Batas", "Due"),
@@ -171,7 +174,9 @@ def overdue(
     for r in rows:
         t = r.task
         table.add_row(t.case_id, t.sop_id, escape(f"{t.node}. {shorten(t.kegiatan, 40)}"),
-                      ", ".join(t.roles), t.claimed_by or t.assignee or "-",
+                      escape(", ".join(who.role(x) for x in t.roles)),
+                      escape(who.user(t.claimed_by or t.assignee))
+                      if t.claimed_by or t.assignee else "-",
                       moment_text(t.due_at, tz), r.late_text, style="red")
     con.print(table)
     if more:

@@ -16,7 +16,9 @@ What is read is the text shown: tags are stripped from pages, so URLs, hrefs, id
 
 - role ids that are ordinary Indonesian words and so the start of their own role's name
   (``pemohon``, ``kasir``, ``panitera``, ``ketua``, ``jurusita``): the word in a sentence is
-  the word; the check is for the ids people cannot read (``panmud_perdata``, ``sipp``);
+  the word (the SOPs' own text says "kepada pemohon"); such an id is caught only where it
+  stands as a table cell of its own (``│ kasir │``); every other id (``panmud_perdata``,
+  ``sipp``) is caught anywhere;
 - the sign-in page, where a user types their own username (its example is checked anyway);
 - ``sop users`` and ``sop journal direktori``: the accounts themselves, where an operator
   finds the username to type after ``--as``; the usernames there are the record, every
@@ -61,13 +63,15 @@ ISO = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}\S*)?(?![\w-])")
 OFFSET = re.compile(r"[+-]\d{2}:\d{2}\b")
 USERNAME = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, USERNAMES)) + r")(?![\w.])")
 ROLE = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, ROLE_IDS)) + r")(?![\w.-])")
+# a word role standing as a table cell of its own, or in a list in one: there it is the id
+WORD_ROLE = re.compile(r"│\s*((?:(?:" + "|".join(sorted(WORD_ROLES)) + r")(?:,\s*)?)+)\s*│")
 
 
 def machine_text(text: str) -> list[str]:
     """The machine text found in ``text``, each with a little of its context."""
     found = []
     for name, pattern in (("ISO", ISO), ("zona UTC", OFFSET), ("username", USERNAME),
-                          ("id peran", ROLE)):
+                          ("id peran", ROLE), ("id peran", WORD_ROLE)):
         for m in pattern.finditer(text):
             context = " ".join(text[max(0, m.start() - 50):m.end() + 30].split())
             found.append(f"{name} {m.group(0)!r} in «{context}»")
