@@ -35,7 +35,7 @@ from sop_runtime.engine import (
     TimerFired,
     TimerWithdrawn,
 )
-from sop_runtime.engine.deviation_text import Who, deviation_label, finding_text
+from sop_runtime.engine.deviation_text import Who, deviation_label, finding_text, rule_text
 from sop_runtime.engine.deviation_text import describe as describe_evidence
 from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
 from sop_runtime.engine.parties import parties_text
@@ -259,7 +259,7 @@ def _deviation_flagged(e: DeviationFlagged, wf: Workflow, tz: tzinfo, details: l
     what = tr("Penyimpangan: {k}", "Deviation: {k}", k=deviation_label(e.kind))
     if e.node:
         what += f" — {step_name(wf, e.node, 36)}"
-    details.append(tr("aturan: {r}", "rule: {r}", r=e.rule))
+    details.append(tr("aturan: {r}", "rule: {r}", r=rule_text(e.rule)))
     if e.evidence:
         details.append(evidence(e.evidence, tz, wf))
     if e.reason:

@@ -158,7 +158,6 @@ def overdue(
 
     from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.event_text import shorten
-
     from sop_runtime.service.letterhead import staff_names
 
     con = table_console()
