@@ -158,6 +158,12 @@ CATALOG: dict[str, tuple[str, str]] = {
              "the parallel branch of step {no} through step {branch} reaches end step {end} "
              "without passing the step that waits for the other branches: the case can end "
              "while another branch is still at work"),
+    "W207": ("{where} tampak seperti catatan penyusun ({why}): teks resmi tampil di formulir "
+             "petugas dan lembar SOP; pindahkan catatan ke 'catatan_penyusun'",
+             "{where_en} reads like an authoring note ({why}): official text shows on the "
+             "clerk's form and the SOP sheet; move the note to 'catatan_penyusun'"),
+    "W208": ("{detail}: kop surat dicetak tanpa logo", "{detail}: the letterhead is printed "
+             "without a logo"),
 }
 
 

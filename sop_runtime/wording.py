@@ -78,20 +78,6 @@ def rupiah_text(value: int | str) -> str:
     return f"{sign}Rp{abs(amount):,}".replace(",", ".")
 
 
-def value_text(text: str, kind: str = "") -> str:
-    """A recorded value as people read it, by its item's kind (``jenis``): a ``tanggal`` as
-    ``24 November 2026``, ``uang`` as ``Rp10.000``; anything else, or a value that is not
-    of its kind, as it was written."""
-    if kind == "tanggal":
-        try:
-            return day_text(date.fromisoformat(text.strip()))
-        except ValueError:
-            return text
-    if kind == "uang":
-        return rupiah_text(text)
-    return text
-
-
 def size_text(size: int) -> str:
     """A file's size as people say it: ``850 B``, ``12 KB``, ``1,2 MB`` (English ``1.2 MB``)."""
     if size < 1024:

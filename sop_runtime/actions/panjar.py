@@ -19,6 +19,7 @@ from sop_runtime.definition.court import CourtFile
 from sop_runtime.definition.tarif import Pihak, TarifPanjar, load_tarif, radius_key
 from sop_runtime.errors import DefinitionError
 from sop_runtime.i18n import tr
+from sop_runtime.wording import rupiah_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +112,8 @@ def _count(side: Pihak, text: str) -> int | None:
 
 
 def rupiah(amount: int) -> str:
-    """``Rp 1.250.000``: the form the ``uang`` kind reads."""
-    return "Rp " + f"{amount:,}".replace(",", ".")
+    """``Rp1.250.000``: one style for money everywhere (:func:`wording.rupiah_text`)."""
+    return rupiah_text(amount)
 
 
 _UNITS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan",

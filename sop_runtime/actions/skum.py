@@ -25,6 +25,7 @@ from sop_runtime.actions import ActionError
 from sop_runtime.actions.panjar import Taksiran, rupiah, terbilang
 from sop_runtime.audit.document import Letterhead, Signer, render
 from sop_runtime.audit.pdf import html_to_pdf
+from sop_runtime.compiler.render.kop import kop_of
 from sop_runtime.definition.court import CourtFile
 from sop_runtime.definition.tarif import TarifPanjar
 from sop_runtime.errors import SopRuntimeError
@@ -66,7 +67,8 @@ def html(court: CourtFile, skum: Skum) -> str:
     """The e-SKUM page (``audit/templates/skum.html``), the PDF's source."""
     tz = ZoneInfo(court.pengadilan.zona_waktu)
     head = Letterhead(court=court.pengadilan.nama, address=court.pengadilan.alamat, tz=tz,
-                      generated=skum.issued, signer=Signer(jabatan=""))
+                      generated=skum.issued, signer=Signer(jabatan=""),
+                      kop=kop_of(court.pengadilan))
     return render("skum.html", head, title="e-SKUM",
                   subtitle="Surat Kuasa Untuk Membayar Panjar Biaya Perkara", signed=False,
                   skum=skum, rupiah=rupiah, terbilang=terbilang,

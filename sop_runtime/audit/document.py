@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from sop_runtime.compiler.render.kop import Kop
 from sop_runtime.i18n import tr
 from sop_runtime.templating import template
 from sop_runtime.wording import day_text, moment_text
@@ -38,6 +39,12 @@ class Letterhead:
     tz: tzinfo
     generated: datetime
     signer: Signer
+    kop: Kop | None = None  # the full kop surat; None: the court's name and address alone
+
+    @property
+    def heading(self) -> Kop:
+        """The kop surat the report is headed with."""
+        return self.kop or Kop(above=(), court=self.court, address=self.address)
 
 
 @dataclass(frozen=True)

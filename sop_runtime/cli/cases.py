@@ -69,6 +69,29 @@ def claim(case: opt.Case, step: opt.Step, actor: opt.Actor, at: opt.At = None,
         s=step, c=case, u=person(rt, actor)))
 
 
+def _print_earlier(rt: Any, case: str, step: str, values: dict[str, str], *,
+                   to_stderr: bool = False) -> None:
+    """The values an earlier step (or the case's opening) recorded for the items of
+    ``step``: what it was, where, by whom and when; marked where the value given differs."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from sop_runtime.engine.values import same_value
+    from sop_runtime.service import stepform, views
+    from sop_runtime.service.confidential import operator
+
+    view = views.case(rt, case, reader=operator())
+    items = view.workflow.items_at(view.workflow.node(step))
+    con = Console(stderr=to_stderr, highlight=False, soft_wrap=True)
+    for key, r in stepform.earlier_values(rt, view, step).items():
+        given = values.get(key)
+        differs = given is not None and not same_value(items.get(key), r.value, given)
+        con.print(("  [yellow]≠[/] " if differs else "  = ") + escape(tr(
+            "tercatat sebelumnya: {n} = {v} ({w}; {by}{j}, {t})",
+            "recorded before: {n} = {v} ({w}; {by}{j}, {t})", n=r.nama, v=r.text, w=r.where,
+            by=r.by, j=f", {r.jabatan}" if r.jabatan else "", t=r.when)))
+
+
 def complete(
     case: opt.Case,
     step: opt.Step,
@@ -90,14 +113,22 @@ def complete(
     """Selesaikan langkah / complete a step."""
     from sop_runtime.cli.event_text import print_outcome
     from sop_runtime.cli.times import parse_pairs
+    from sop_runtime.engine import CommandRejected
     from sop_runtime.service import documents
 
     values = parse_pairs(output, "--output")
     files = _files(parse_pairs(berkas, "--berkas"))
     rt = runtime()
     tz, moment = _at(rt, at)
-    out = documents.complete_with_files(rt, case, step, actor, files=files, values=values,
-                                        decision=decision, at=moment, reason=reason)
+    try:
+        out = documents.complete_with_files(rt, case, step, actor, files=files, values=values,
+                                            decision=decision, at=moment, reason=reason)
+    except CommandRejected as exc:
+        if exc.code == "contradiction_reason":  # what was recorded, before the refusal
+            _print_earlier(rt, case, step, values, to_stderr=True)
+        raise
+    if not as_json:
+        _print_earlier(rt, case, step, values)
     from sop_runtime.engine import StepCompleted, StepSigned
 
     partial = any(isinstance(e, StepSigned) for e in out.events) and not any(

@@ -42,6 +42,11 @@ def _library(paths: list[Path] | None = None) -> Library:
 
 
 def _workflow(sop: str) -> Workflow:
+    return _found(sop)[0]
+
+
+def _found(sop: str) -> tuple[Workflow, Library]:
+    """The SOP ``sop`` (an id or a file) and the library it was found in."""
     from sop_runtime.compiler.library import load_library
 
     as_path = Path(sop)
@@ -50,7 +55,7 @@ def _workflow(sop: str) -> Workflow:
     else:
         lib = _library()
     try:
-        return lib.workflow(sop)
+        return lib.workflow(sop), lib
     except NotFoundError:
         broken = [p for p in lib.errors if sop in p.file or p.file == sop]
         if broken:
@@ -219,7 +224,7 @@ def render(
 ) -> None:
     """Gambar diagram alir (SVG), lembar SOP (HTML) atau Mermaid / render an SOP."""
     output_files(output)
-    wf = _workflow(sop)
+    wf, lib = _found(sop)
     if fmt is Format.svg:
         from sop_runtime.compiler.render.svg import render_svg
 
@@ -227,7 +232,7 @@ def render(
     elif fmt is Format.html:
         from sop_runtime.compiler.render.sheet import render_html
 
-        text = render_html(wf)
+        text = render_html(wf, lib.kop())
     else:
         from sop_runtime.compiler.render.mermaid import render_mermaid
 
@@ -256,9 +261,10 @@ def publish(
                 "the library is invalid; fix it first (sop validate)"))
     try:
         outdir.mkdir(parents=True, exist_ok=True)
+        kop = lib.kop()
         for wf in lib.workflows.values():
             (outdir / f"{wf.sop_id}.svg").write_text(render_svg(wf), encoding="utf-8")
-            (outdir / f"{wf.sop_id}.html").write_text(render_html(wf), encoding="utf-8")
+            (outdir / f"{wf.sop_id}.html").write_text(render_html(wf, kop), encoding="utf-8")
             (outdir / f"{wf.sop_id}.mmd").write_text(render_mermaid(wf), encoding="utf-8")
         court = lib.court.model.pengadilan.nama if lib.court else ""
         (outdir / "index.html").write_text(render_index(lib.workflows.values(), court),

@@ -6,6 +6,7 @@ Imported only inside commands: it pulls in the engine's event classes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from contextvars import ContextVar
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
@@ -35,13 +36,19 @@ from sop_runtime.engine import (
     TimerFired,
     TimerWithdrawn,
 )
-from sop_runtime.engine.deviation_text import Who, deviation_label, finding_text, rule_text
+from sop_runtime.engine.deviation_text import (
+    Who,
+    deviation_label,
+    finding_text,
+    rule_text,
+)
 from sop_runtime.engine.deviation_text import describe as describe_evidence
 from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
 from sop_runtime.engine.parties import parties_text
+from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import tr
 from sop_runtime.service.views import joint_progress
-from sop_runtime.wording import moment_text, value_text
+from sop_runtime.wording import moment_text
 
 if TYPE_CHECKING:
     from sop_runtime.compiler.workflow import Workflow
@@ -64,8 +71,14 @@ def step_name(wf: Workflow, node: str | None, width: int = 48) -> str:
         return node
 
 
-def pairs(values: Any) -> str:
-    return "; ".join(f"{k}={v}" for k, v in dict(values).items())
+def pairs(values: Any, wf: Workflow | None = None, node: str | None = None) -> str:
+    """``item=value; ...``, each value as people read it by the item's kind in ``wf`` (at
+    step ``node``; None: the case's fields): ``taksiran_panjar=Rp10.000``."""
+    items: dict[str, Any] = {}
+    if wf is not None:
+        with suppress(KeyError):
+            items = wf.items_at(wf.node(node) if node is not None else None)
+    return "; ".join(f"{k}={value_text(items.get(k), str(v))}" for k, v in dict(values).items())
 
 
 def given(wf: Workflow, node: str | None, values: Any) -> str:
@@ -78,8 +91,7 @@ def given(wf: Workflow, node: str | None, values: Any) -> str:
     out = []
     for k, v in dict(values).items():
         item = items.get(k)
-        out.append(f"{item.nama if item else k.replace('_', ' ')}: "
-                   f"{value_text(str(v), str(item.jenis) if item else '')}")
+        out.append(f"{item.nama if item else k.replace('_', ' ')}: {value_text(item, str(v))}")
     return "; ".join(out)
 
 

@@ -18,9 +18,11 @@ At = Annotated[str | None, typer.Option(
          "ISO-8601 dengan zona (bawaan: sekarang) / when it really happened, court local time "
          "or ISO-8601 with offset (default: now)")]
 Reason = Annotated[str | None, typer.Option(
-    "--reason", metavar="TEXT", help="Alasan atau keterangan / reason or note")]
+    "--reason", "--alasan", metavar="TEXT",
+    help="Alasan atau keterangan (juga: nilai berbeda dari yang sudah dicatat) / reason or "
+         "note (also: a value other than the one already recorded)")]
 RequiredReason = Annotated[str, typer.Option(
-    "--reason", metavar="TEXT", help="Alasan (wajib) / reason (required)")]
+    "--reason", "--alasan", metavar="TEXT", help="Alasan (wajib) / reason (required)")]
 Json = Annotated[bool, typer.Option("--json", help="Keluaran JSON / JSON output")]
 
 MAX_WORKERS = 64

@@ -37,6 +37,8 @@ def node_content(n: Node) -> dict[str, Any]:
         content["waits"] = list(n.waits)
     if n.joint:
         content["joint"] = True
+    if n.author_notes:
+        content["author_notes"] = list(n.author_notes)
     if any(t.condition is not None for t in n.transitions):
         content["transitions"] = [
             [t.target, str(t.kind), t.label,
@@ -66,9 +68,9 @@ def _node_content(n: Node) -> dict[str, Any]:
     }
 
 
-ADDED_LATER = ("kerahasiaan", "saluran", "para_pihak")
-"""Keys added to the form after versions were stored: absent (None), they are left out of
-the content, so an SOP that does not use them keeps the version it always had."""
+ADDED_LATER = ("kerahasiaan", "saluran", "para_pihak", "catatan_penyusun")
+"""Keys added to the form after versions were stored: absent (None, or no notes), they are
+left out of the content, so an SOP that does not use them keeps the version it always had."""
 
 
 ADDED_LATER_NESTED = ("paling_akhir", "paling_awal")
@@ -89,7 +91,7 @@ def _without_absent(value: Any) -> Any:
 def content(wf_doc: SopDocument, nodes: tuple[Node, ...]) -> dict[str, Any]:
     document = _without_absent(wf_doc.model_dump(mode="json", exclude={"langkah"}))
     for key in ADDED_LATER:
-        if document.get(key) is None:
+        if document.get(key) in (None, []):
             document.pop(key, None)
     return {
         "format": FORMAT,

@@ -11,7 +11,8 @@ known item (E117) and at most one branch without a condition (E118); warnings fo
 steps without mutu baku (W201), for a procedure whose longest path cannot meet its own
 service standard (W202) and for a kelengkapan no earlier step can supply that looks like a
 mistake (W204, ``sop_runtime.compiler.inputs``), for parallel branches that meet at a step
-not waiting for them (W205) or reach an end before they are joined (W206).
+not waiting for them (W205) or reach an end before they are joined (W206), and for official
+text that reads like an authoring note, which belongs in ``catatan_penyusun`` (W207).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from sop_runtime.compiler.canonical import version_hash
 from sop_runtime.compiler.graph import longest_path, reachable
 from sop_runtime.compiler.inputs import unsupplied_inputs
+from sop_runtime.compiler.notes import authoring_note
 from sop_runtime.compiler.workflow import (
     Condition,
     EdgeKind,
@@ -100,6 +102,7 @@ def compile_document(
     _warn_mutu_baku(nodes, rep, index_of)
     _warn_service_standard(doc, nodes, rep, minutes_per_day)
     _warn_parallel(nodes, rep, index_of)
+    _warn_authoring_notes(doc, rep)
     for u in unsupplied_inputs(nodes, fields):
         rep.add("W204", ("langkah", index_of[u.no], "mutu_baku", "kelengkapan", u.index),
                 item=u.item, no=u.no, detail=u.detail)
@@ -248,6 +251,7 @@ def _build_node(
         waits=tuple(row.ref(no, "menunggu", j) for j, no in enumerate(s.menunggu or ())),
         enforcement=s.penegakan or doc.penegakan, action=s.aksi, sub_sop=s.sop,
         connector=s.penghubung, recorded_by=tuple(s.dicatat_oleh or ()), keterangan=s.keterangan,
+        author_notes=tuple(s.catatan_penyusun),
     )
 
 
@@ -575,6 +579,46 @@ def _first_meeting(by_id: Mapping[str, Node], node: Node, a: set[str], b: set[st
     both = a & b
     return any(n.id in (a | b) - both and any(t.target == node.id for t in n.transitions)
                for n in by_id.values())
+
+
+def _warn_authoring_notes(doc: SopDocument, rep: _Reporter) -> None:
+    """W207: official text (the identity block, the service standard, a separation of
+    duties' reason, a step's keterangan, a timer's note) that reads like an authoring note,
+    which belongs in ``catatan_penyusun``."""
+    court = doc.identitas.satuan_kerja
+    texts: list[tuple[Path, str, str, str | None]] = []
+    ident, std = doc.identitas, doc.standar_pelayanan
+    fields = {"dasar_hukum": ident.dasar_hukum, "kualifikasi_pelaksana":
+              ident.kualifikasi_pelaksana, "peralatan": ident.peralatan,
+              "pencatatan": ident.pencatatan, "peringatan": [ident.peringatan]}
+    for key, values in fields.items():
+        for j, text in enumerate(values):
+            path: Path = ("identitas", key) if key == "peringatan" else ("identitas", key, j)
+            texts.append((path, f"identitas.{key}", f"identitas.{key}", text))
+    if std is not None:
+        for key, values in {"persyaratan": std.persyaratan, "sarana_prasarana":
+                            std.sarana_prasarana, "produk": std.produk,
+                            "biaya": [std.biaya], "pengaduan": [std.pengaduan]}.items():
+            for j, text in enumerate(values):
+                path = (("standar_pelayanan", key) if key in ("biaya", "pengaduan")
+                        else ("standar_pelayanan", key, j))
+                texts.append((path, f"standar_pelayanan.{key}", f"standar_pelayanan.{key}",
+                              text))
+    for j, rule in enumerate(doc.pemisahan_tugas):
+        texts.append((("pemisahan_tugas", j, "alasan"), "alasan pemisahan tugas",
+                      "the reason of a separation of duties", rule.alasan))
+    for i, s in enumerate(doc.langkah):
+        texts.append((("langkah", i, "keterangan"), f"keterangan langkah {s.no}",
+                      f"the keterangan of step {s.no}", s.keterangan))
+        if s.jika_lewat_waktu is not None:
+            texts.append((("langkah", i, "jika_lewat_waktu", "keterangan"),
+                          f"keterangan jika_lewat_waktu langkah {s.no}",
+                          f"the jika_lewat_waktu keterangan of step {s.no}",
+                          s.jika_lewat_waktu.keterangan))
+    for at, where, where_en, official in texts:
+        why = authoring_note(official, court)
+        if why is not None:
+            rep.add("W207", at, where=where, where_en=where_en, why=why)
 
 
 def _warn_mutu_baku(nodes: tuple[Node, ...], rep: _Reporter, index_of: dict[int, int]) -> None:

@@ -16,6 +16,7 @@ from sop_runtime.compiler.compile import (
     CompileResult,
     compile_document,
 )
+from sop_runtime.compiler.render.kop import LOGO_MAX_BYTES, Kop, kop_of, logo_type
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.definition.court import CourtFile
 from sop_runtime.definition.loader import (
@@ -28,6 +29,7 @@ from sop_runtime.definition.models import SopDocument
 from sop_runtime.definition.tarif import load_tarif
 from sop_runtime.definition.yamlsource import YamlError, load_yaml
 from sop_runtime.errors import DefinitionError, NotFoundError
+from sop_runtime.files import open_bytes
 from sop_runtime.gcpause import gc_paused
 from sop_runtime.i18n import tr
 from sop_runtime.problems import Problem, Severity
@@ -56,6 +58,17 @@ class Library:
         """Valid workflows among the files that were asked for (not their siblings)."""
         asked = set(self.checked_files)
         return {k: w for k, w in self.workflows.items() if self.files[k] in asked}
+
+    def kop(self) -> Kop | None:
+        """The court's kop surat with its logo (without it when the logo cannot be read:
+        validation reports why); None without a court file."""
+        if self.court is None:
+            return None
+        try:
+            logo = court_logo(self.court)
+        except DefinitionError:
+            logo = None
+        return kop_of(self.court.model.pengadilan, logo)
 
     def workflow(self, sop: str) -> Workflow:
         """A workflow by id or by file path."""
@@ -110,6 +123,38 @@ def _fee_table_problems(court: CourtFile, court_file: Path) -> list[Problem]:
     except DefinitionError as exc:
         return list(exc.problems)
     return []
+
+
+def court_logo(court: Loaded[CourtFile]) -> bytes | None:
+    """The court's logo file (``logo`` in the court file, relative to its folder), read;
+    None when the court names none. DefinitionError holding the warning W208, at the court
+    file's ``logo``, when the file cannot be read, is too large or is no PNG, JPEG or SVG
+    image by its content: the court still runs, its printouts without a logo."""
+    name = court.model.pengadilan.logo
+    if name is None:
+        return None
+    path = Path(name)
+    if not path.is_absolute():
+        path = Path(court.source.file).parent / path
+    try:
+        with open_bytes(path) as f:
+            data = f.read(LOGO_MAX_BYTES + 1)
+    except OSError as exc:
+        detail = tr("berkas logo '{p}' tidak dapat dibaca ({e})",
+                    "the logo file '{p}' cannot be read ({e})", p=name,
+                    e=exc.strerror or type(exc).__name__)
+    else:
+        if len(data) > LOGO_MAX_BYTES:
+            detail = tr("berkas logo '{p}' lebih dari {n} KB", "the logo file '{p}' is over "
+                        "{n} KB", p=name, n=LOGO_MAX_BYTES // 1024)
+        elif logo_type(data) is None:
+            detail = tr("berkas logo '{p}' bukan gambar PNG, JPEG atau SVG",
+                        "the logo file '{p}' is no PNG, JPEG or SVG image", p=name)
+        else:
+            return data
+    line, col = court.source.where(("pengadilan", "logo"))
+    raise DefinitionError([Problem("W208", court.source.file, line, col, "pengadilan.logo",
+                                   {"detail": detail})])
 
 
 def load_library(paths: Iterable[Path], *, include_siblings: bool = True) -> Library:
@@ -171,6 +216,10 @@ def _read(lib: Library, given: list[Path], siblings: list[Path]
                     lib.court = court
                 if reported:
                     lib.problems.extend(_fee_table_problems(court.model, f))
+                    try:
+                        court_logo(court)
+                    except DefinitionError as exc:
+                        lib.problems.extend(exc.problems)
                 continue
             docs.append((validate_as(raw, SopDocument), reported))
         except DefinitionError as exc:

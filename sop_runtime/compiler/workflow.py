@@ -100,6 +100,7 @@ class Node:
     connector: Penghubung | None = None
     recorded_by: tuple[str, ...] = ()
     keterangan: str | None = None
+    author_notes: tuple[str, ...] = ()  # catatan_penyusun: never on a form or the sheet
 
     @property
     def is_end(self) -> bool:

@@ -211,10 +211,26 @@ class Pengguna(_Model):
 
 
 class Pengadilan(_Model):
+    """The court, and its letterhead (kop surat): the lines above its name (the Mahkamah
+    Agung, the Direktorat Jenderal, the Pengadilan Tinggi), its address and contacts, and
+    the court's own logo file (a path relative to the court file's folder)."""
+
     nama: str
     kode: str = Field(min_length=1)   # the code in a nomor perkara, e.g. "PN Snn"
     alamat: str | None = None
     zona_waktu: str
+    mahkamah_agung: str = Field(default="Mahkamah Agung Republik Indonesia", min_length=1)
+    direktorat_jenderal: str | None = Field(default=None, min_length=1)
+    pengadilan_tinggi: str | None = Field(default=None, min_length=1)
+    telepon: str | None = Field(default=None, min_length=1)
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    website: str | None = Field(default=None, min_length=1)
+    logo: str | None = Field(default=None, min_length=1)
+
+    def kop_lines(self) -> list[str]:
+        """The letterhead's lines above the court's name, from the top."""
+        return [x for x in (self.mahkamah_agung, self.direktorat_jenderal,
+                            self.pengadilan_tinggi) if x]
 
     @field_validator("zona_waktu")
     @classmethod

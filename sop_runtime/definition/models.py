@@ -11,6 +11,9 @@ recognises the document:
 * ``langkah``: the procedure table (no, kegiatan, pelaksana, jenis, mutu_baku, keterangan,
   and the flow: lanjut / cabang / jika_lewat_waktu);
 * ``sumber``: where the procedure comes from (court and URL).
+* ``catatan_penyusun``: the authoring notes (on the SOP and on a step): where a rule was
+  found, what the source leaves out, why a choice was made. They are for whoever maintains
+  the SOPs, never part of the official text (a clerk's form, the printed sheet).
 
 Unknown keys are errors: a typo must never pass silently.
 """
@@ -75,6 +78,15 @@ TimeLimitField = Annotated[
     BeforeValidator(_parse_limit),
     PlainSerializer(lambda t: t.text or t.canonical(), return_type=str),
 ]
+
+
+def _notes(value: Any) -> Any:
+    """``catatan_penyusun``: one note (text) or several (a list)."""
+    return [value] if isinstance(value, str) else value
+
+
+AuthoringNotes = Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(_notes)]
+"""``catatan_penyusun``: the authors' notes, apart from the official text."""
 
 
 def slugify(text: str) -> str:
@@ -146,6 +158,7 @@ class ItemKind(StrEnum):
     TANGGAL = "tanggal"  # a date
     TEKS = "teks"        # free text
     ANGKA = "angka"      # a number
+    CENTANG = "centang"  # a tick: the document is there (``ada``) or not (``tidak ada``)
 
 
 class Sumber(_Model):
@@ -472,6 +485,8 @@ class Langkah(_Model):
     sop: str | None = Field(default=None, pattern=SOP_ID)
     penghubung: Penghubung | None = None
     dicatat_oleh: list[str] | None = None
+    # the authors' notes on this step: never on a form or the sheet (see the module doc)
+    catatan_penyusun: AuthoringNotes = Field(default_factory=list)
 
     @field_validator("pelaksana", mode="before")
     @classmethod
@@ -565,6 +580,8 @@ class SopDocument(_Model):
     # how the service is asked for: at the desk (``loket``) or electronically
     # (``elektronik``); it picks the court file's end of a limit's last day
     saluran: Literal["loket", "elektronik"] | None = None
+    # the authors' notes on the SOP as a whole: never on a form or the sheet
+    catatan_penyusun: AuthoringNotes = Field(default_factory=list)
     langkah: list[Langkah] = Field(min_length=2)
 
     @field_validator("para_pihak")

@@ -16,8 +16,11 @@ from sop_runtime.engine.branches import Finding, find_branch
 from sop_runtime.engine.checks import Checks
 from sop_runtime.engine.commands import CompleteStep
 from sop_runtime.engine.events import DeviationKind, StepSigned, utc_iso
+from sop_runtime.engine.recorded import Contradiction, contradictions, recorded_values
 from sop_runtime.engine.rejections import StaleAction
 from sop_runtime.engine.state import StepState
+from sop_runtime.engine.values import is_present, value_text
+from sop_runtime.i18n import tr
 
 
 class ActChecks(Checks):
@@ -82,9 +85,10 @@ class ActChecks(Checks):
 
     def _mutu_baku(self, node: Node, given: Mapping[str, str]) -> None:
         """Required inputs and outputs, over every value given for the step."""
-        needed = [i for i in node.inputs if i.wajib and i.id not in given]
+        needed = [i for i in node.inputs if i.wajib and not is_present(i, given.get(i.id))]
         known = self.state.values() if needed else {}
-        missing_in = [i.nama for i in needed if i.id not in known]
+        missing_in = [i.nama for i in needed
+                      if not is_present(i, given.get(i.id, known.get(i.id)))]
         if missing_in:
             self._violate(DeviationKind.MISSING_INPUT, "mutu_baku.kelengkapan",
                           kurang="; ".join(missing_in))
@@ -92,6 +96,45 @@ class ActChecks(Checks):
         if missing_out:
             self._violate(DeviationKind.MISSING_OUTPUT, "mutu_baku.output",
                           kurang="; ".join(missing_out))
+
+    def _contradictions(self, node: Node, values: Mapping[str, str]) -> list[Contradiction]:
+        """The values of this act that differ from what an earlier step (or the case's
+        opening) recorded for the same item. A different value is allowed with a reason
+        (the act's own); without one it is rejected, nothing recorded. Replaying a log
+        nothing is refused: the difference is flagged without a reason."""
+        found = contradictions(self.wf.items_at(node), values,
+                               recorded_values(self.state, besides=node.id))
+        if found and self.reason is None and not self.ctx.replay:
+            first = found[0]
+            where = (tr("di langkah {n}", "at step {n}", n=first.earlier.node)
+                     if first.earlier.node else tr("saat perkara dibuka", "when the case opened"))
+            raise self._reject(
+                "contradiction_reason",
+                "'{item}' sudah dicatat {where}: '{old}'. Nilai lain ('{new}') dapat dicatat "
+                "hanya bila disertai alasan; perbedaan itu dicatat sebagai penyimpangan "
+                "isian bertentangan",
+                "'{item}' was already recorded {where}: '{old}'. Another value ('{new}') can "
+                "be recorded only with a reason; the difference is recorded as a contradicting "
+                "value deviation", item=first.item.nama, where=where,
+                old=value_text(first.item, first.earlier.value),
+                new=value_text(first.item, first.value))
+        return found
+
+    def _flag_contradictions(self, found: list[Contradiction], node: Node,
+                             attempt: int) -> None:
+        """Each difference as a deviation, its evidence the item, both values and the
+        earlier record (step, attempt, place in the log, who and when)."""
+        for c in found:
+            before = c.earlier
+            self._flag(DeviationKind.CONTRADICTION, "nilai_tercatat", node.id, attempt,
+                       reason=self.reason, evidence={
+                           "butir": c.item.id, "nama": c.item.nama,
+                           "jenis": str(c.item.jenis), "nilai": c.value,
+                           "nilai_sebelumnya": before.value,
+                           "langkah_sebelumnya": before.node or "",
+                           "percobaan_sebelumnya": str(before.attempt or ""),
+                           "urutan_sebelumnya": str(before.seq),
+                           "oleh": before.actor or "", "pada": utc_iso(before.at)})
 
     def _decision(self, node: Node, chosen: str | None, given: Mapping[str, str]
                   ) -> tuple[str | None, Finding | None]:

@@ -24,7 +24,7 @@ from sop_runtime.engine.events import (
 )
 from sop_runtime.engine.rejections import CommandRejected, StaleAction
 from sop_runtime.engine.state import CaseState, StepState
-from sop_runtime.engine.values import value_problem
+from sop_runtime.engine.values import canonical, value_problem
 from sop_runtime.wording import moment_text
 from sop_runtime.worktime import CourtCalendar
 
@@ -269,7 +269,7 @@ class Checks:
             problem = value_problem(item, value)
             if problem is not None:
                 raise self._reject("bad_value", "{p}", "{p}", p=problem)
-            clean[key] = value.strip()
+            clean[key] = canonical(item, value)
         return clean
 
     def _check_documents(self, node: Node, documents: Mapping[str, Mapping[str, str | int]],

@@ -364,10 +364,12 @@ class _Decision(Joins, ActChecks):
         if rework and node.joint and self._cosign_done(node, step):
             return
         act = self._act(node, step, early, rework, cmd)
+        contradicting = self._contradictions(node, act.values)
         decision, finding = (self._decision(node, cmd.decision, act.given) if act.final
                              else (None, None))
         if not self._completion_allowed(act):
             return
+        self._flag_contradictions(contradicting, node, act.attempt)
         self._late_entry(node.id, act.attempt)
         fields = {k: v for k, v in act.values.items() if k in self.wf.field_ids}
         self._completion_timing(act, fields)

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from sop_runtime.engine.events import DeviationKind
+from sop_runtime.engine.values import kind_text
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.wording import moment_text
 from sop_runtime.worktime import CourtCalendar
@@ -45,6 +46,7 @@ _DEVIATIONS: dict[DeviationKind, tuple[str, str]] = {
                                  "branch contradicts the case's data"),
     DeviationKind.MISSING_SIGNER: ("tindakan bersama tanpa semua pelaksana",
                                    "joint act without every officer"),
+    DeviationKind.CONTRADICTION: ("isian bertentangan", "contradicting value"),
 }
 
 
@@ -132,7 +134,12 @@ def _instant(text: str) -> datetime | None:
 def describe(evidence: Mapping[str, str], calendar: CourtCalendar, who: Who,
              step_name: Callable[[str], str]) -> tuple[str, ...]:
     """``evidence`` as phrases (``batas 2026-11-24 09:50 WIT``, ``terlambat 5 menit kerja``,
-    ...), what happened when first; keys this module does not know are shown as they are."""
+    ...), what happened when first; keys this module does not know are shown as they are.
+    A contradicting value's evidence is one sentence (:func:`contradiction_text`)."""
+    contradiction = contradiction_text(evidence, step_name, who.user,
+                                       lambda m: moment_text(m, calendar.tz))
+    if contradiction is not None:
+        return (contradiction,)
     happened = _instant(evidence.get("terjadi", ""))
     shown = dict(evidence)
     if "syarat" in shown:
@@ -251,3 +258,34 @@ def _time_phrase(key: str, text: str, happened: datetime | None,
                                         lang))
         return tr("dicatat {t}{g}", "recorded {t}{g}", t=moment_text(moment, tz), g=later)
     return None
+
+
+def contradiction_text(evidence: Mapping[str, str], step_name: Callable[[str], str],
+                       person: Callable[[str], str] | None,
+                       moment: Callable[[datetime], str]) -> str | None:
+    """A contradicting value's evidence in one sentence: ``Taksiran panjar: tercatat
+    Rp431.000 di langkah 2. Menghitung panjar oleh Siti Aisyah (24 November 2026 pukul
+    10.06 WIT, urutan 5); kini diisi Rp500.000``; None for other evidence. Names, steps and
+    moments in words come from the callers (``step_name``, ``person``, ``moment``); without
+    ``person`` (no names at hand) who recorded it is left out, never a username."""
+    if "nilai_sebelumnya" not in evidence or "nilai" not in evidence:
+        return None
+    kind = evidence.get("jenis")
+    node = evidence.get("langkah_sebelumnya", "")
+    where = (tr("langkah {s}", "step {s}", s=step_name(node)) if node
+             else tr("pembukaan perkara", "the case's opening"))
+    when = evidence.get("pada", "")
+    try:
+        at = moment(datetime.fromisoformat(when)) if when else ""
+    except ValueError:
+        at = when
+    seq = evidence.get("urutan_sebelumnya", "")
+    detail = ", ".join(x for x in (at, tr("urutan {n}", "seq {n}", n=seq) if seq else "") if x)
+    by = evidence.get("oleh", "")
+    return tr("{item}: tercatat {old} di {where}{by}{detail}; kini diisi {new}",
+              "{item}: recorded as {old} at {where}{by}{detail}; now given as {new}",
+              item=evidence.get("nama") or evidence.get("butir", ""),
+              old=kind_text(kind, evidence["nilai_sebelumnya"]), where=where,
+              by=tr(" oleh {u}", " by {u}", u=person(by)) if by and person else "",
+              detail=f" ({detail})" if detail else "",
+              new=kind_text(kind, evidence["nilai"]))

@@ -35,6 +35,7 @@ class DeviationKind(StrEnum):
     REWORK = "rework"  # a step done again without the flow asking (found replaying a log)
     WRONG_BRANCH = "wrong_branch"  # a decision against what the case's data decides
     MISSING_SIGNER = "missing_signer"  # a joint act done by fewer officers than it needs
+    CONTRADICTION = "contradiction"  # a value other than the one an earlier step recorded
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -27,6 +27,7 @@ from sop_runtime.audit.casefigures import (
 )
 from sop_runtime.audit.document import Names
 from sop_runtime.compiler.workflow import Node, Workflow
+from sop_runtime.definition.models import Item
 from sop_runtime.engine import (
     ActionRefused,
     CaseCancelled,
@@ -60,6 +61,7 @@ from sop_runtime.engine.deviation_text import (
 )
 from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
 from sop_runtime.engine.parties import parties_text
+from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import decode, load_case
@@ -72,7 +74,7 @@ from sop_runtime.service.views import CaseView, joint_progress
 from sop_runtime.store import directory
 from sop_runtime.store import seals as store_seals
 from sop_runtime.store.events import StoredEvent
-from sop_runtime.wording import moment_text, value_text
+from sop_runtime.wording import moment_text
 from sop_runtime.worktime import CourtCalendar
 from sop_runtime.worktime.duration_text import describe_lateness
 
@@ -134,8 +136,8 @@ class _Context:
             return node
         return f"{node}. {' '.join(found.kegiatan.split())}"
 
-    def item(self, node: str | None, item: str) -> Any:
-        """The SOP's kelengkapan, output or case field ``item`` (None when it names none)."""
+    def item(self, node: str | None, item: str) -> Item | None:
+        """The SOP's kelengkapan, output or case field ``item`` (at ``node`` first)."""
         first = self.node(node)
         for n in [*([first] if first else []), *self.wf.nodes]:
             for i in (*n.outputs, *n.inputs):
@@ -149,14 +151,9 @@ class _Context:
         return found.nama if found is not None else item.replace("_", " ")
 
     def given(self, node: str | None, values: dict[str, str]) -> tuple[Given, ...]:
-        """Each value as people read it: a date as ``24 November 2026``, money as
-        ``Rp10.000``."""
-        out = []
-        for k, v in values.items():
-            found = self.item(node, k)
-            out.append(Given(k, found.nama if found is not None else k.replace("_", " "),
-                             value_text(str(v), str(getattr(found, "jenis", "") or ""))))
-        return tuple(out)
+        """Each value with its item's name, as people read it (``Rp10.000``)."""
+        return tuple(Given(k, self.item_name(node, k), value_text(self.item(node, k), str(v)))
+                     for k, v in values.items())
 
     def who(self, actor: str | None, node: str | None, at: datetime, *,
             on_behalf_of: str | None = None, as_delegate: str | None = None) -> Who:

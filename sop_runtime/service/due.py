@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sop_runtime.definition.timelimit import TimeLimit
     from sop_runtime.service.views import Task
 
-__all__ = ["Due", "due_words", "late_by"]
+__all__ = ["Due", "due_words", "late_by", "steps_due"]
 
 
 @dataclass(frozen=True)
@@ -60,24 +60,29 @@ def due_words(rt: Runtime, tasks: Sequence[Task], now: datetime | None = None
               ) -> list[Due | None]:
     """For each of ``tasks`` (in order): how late it is, or how much time is left, at
     ``now`` (default: the runtime's now); None for a step without a deadline."""
+    return steps_due(rt, [(t.case_id, t.node, t.due_at) for t in tasks], now)
+
+
+def steps_due(rt: Runtime, steps: Sequence[tuple[str, str, datetime | None]],
+              now: datetime | None = None) -> list[Due | None]:
+    """For each (case, node, due time) of ``steps``: as :func:`due_words`."""
     moment = now or rt.now()
-    dated = [(t.case_id, t.node) for t in tasks if t.due_at is not None]
+    dated = [(case, node) for case, node, due in steps if due is not None]
     if not dated:
-        return [None for _ in tasks]
+        return [None for _ in steps]
     lang = current_lang()
     with rt.engine.connect() as conn:
         _, calendar = catalog.court(rt, conn)
         limits = _limits(rt, conn, dated)
     out: list[Due | None] = []
-    for t in tasks:
-        if t.due_at is None:
+    for case, node, due in steps:
+        if due is None:
             out.append(None)
             continue
-        limit = limits.get((t.case_id, t.node))
-        overdue = t.due_at < moment
+        overdue = due < moment
         # how far ``moment`` is past the deadline, or the deadline past ``moment``
-        start, end = (t.due_at, moment) if overdue else (moment, t.due_at)
-        unit, amount = calendar.lateness(start, end, limit)
+        start, end = (due, moment) if overdue else (moment, due)
+        unit, amount = calendar.lateness(start, end, limits.get((case, node)))
         words = describe_lateness(unit, amount, calendar.minutes_per_working_day, lang)
         if overdue:
             out.append(Due(True, words, tr("terlambat {d}", "late by {d}", d=words)))

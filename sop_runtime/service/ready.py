@@ -17,6 +17,7 @@ from sop_runtime.store import settings
 
 COURT_KEY = "court_file"
 ZONE_KEY = "court_zone"
+LOGO_KEY = "court_logo"  # the court's logo file as a data: URI ("" when it names none)
 DIRECTORY_KEY = "directory_version"  # changes whenever users, roles or delegations change
 
 

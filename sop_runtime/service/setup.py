@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sop_runtime.compiler.library import load_library
+from sop_runtime.compiler.library import court_logo, load_library
+from sop_runtime.compiler.render.kop import logo_uri
 from sop_runtime.errors import DefinitionError, NotFoundError
 from sop_runtime.files import read_text
 from sop_runtime.i18n import tr
@@ -43,6 +44,11 @@ def init(rt: Runtime, definitions_dir: Path) -> InitReport:
     report = InitReport(court=court.pengadilan.nama, roles=len(court.peran),
                         users=len(court.pengguna))
     court_source = read_text(court_file)
+    try:
+        logo = court_logo(library.court)
+    except DefinitionError:  # a warning of `sop validate`: the printouts go without a logo
+        logo = None
+    logo_text = (logo_uri(logo) or "") if logo is not None else ""
     zone = court.pengadilan.zona_waktu
     now = rt.now()
     with begin_write(rt.engine) as conn:
@@ -53,6 +59,8 @@ def init(rt: Runtime, definitions_dir: Path) -> InitReport:
             settings.put(conn, ready.COURT_KEY, court_source)
             settings.put(conn, ready.ZONE_KEY, zone)
             rules.append(journals.court_file_loaded(court_source, zone))
+        if settings.get(conn, ready.LOGO_KEY) != logo_text:
+            settings.put(conn, ready.LOGO_KEY, logo_text)
         for sop_id, wf in sorted(library.workflows.items()):
             path = Path(library.files[sop_id])
             if workflows.current_version(conn, sop_id) == wf.version:

@@ -52,6 +52,11 @@ def court_name(rt: Runtime) -> str:
     return _court_file(rt).pengadilan.nama
 
 
+def court_has_logo(rt: Runtime) -> bool:
+    """Whether the court file names a logo (served at ``/logo-pengadilan``)."""
+    return _court_file(rt).pengadilan.logo is not None
+
+
 def person_name(rt: Runtime, username: str) -> str:
     """A staff member's name as the court file gives it (the username if it gives none)."""
     return next((p.nama for p in _court_file(rt).pengguna if p.username == username),
@@ -67,7 +72,8 @@ def page(request: Request, template: str, *, caller: Caller | None, title: str,
     if told is not None:
         context["notice"] = " ".join(x for x in (told, context.get("notice")) if x)
     response = templates.TemplateResponse(request, template, status_code=status, context={
-        "caller": caller, "title": title, "court_name": court_name(rt), "nav": nav,
+        "caller": caller, "title": title, "court_name": court_name(rt),
+        "court_logo": court_has_logo(rt), "nav": nav,
         "caller_name": person_name(rt, caller.username) if caller is not None else None,
         "lang": current_lang(),
         "t": tr, "local": lambda m, **kw: moment_text(m, court_zone(rt), **kw), "P": Permission,

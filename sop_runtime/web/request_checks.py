@@ -27,6 +27,7 @@ NAME_MOST = 200       # a name, an id, a label, a time: anything else
 # the pages' form fields: the longest each may be, and whether it is free text (lines)
 FORM_FIELDS: dict[str, tuple[int, bool]] = {
     "alasan": (REASON_MOST, True),
+    "alasan_beda": (REASON_MOST, True),  # why a value differs from the one recorded earlier
     "catatan": (500, True),
     "csrf": (128, False),
     "username": (64, False),

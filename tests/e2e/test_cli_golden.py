@@ -26,6 +26,7 @@ import pytest
 import yaml
 
 from sop_runtime.definition.models import ItemKind
+from sop_runtime.engine.values import same_value
 from sop_runtime.service import automation, cases, catalog
 from sop_runtime.service.runtime import Runtime
 from tests.conftest import DEFINITIONS, ROOT
@@ -136,6 +137,9 @@ def _automated(court: Court, case: str, node: str, expected: dict[str, Any]) -> 
             assert written.is_file(), f"{got}: no such file in {documents}"
             assert hashlib.sha256(written.read_bytes()).hexdigest()[:16] == digest, got
             assert sorted(p.name for p in documents.iterdir()) == [name]
+        elif items[str(key)].jenis is ItemKind.UANG:  # stored as digits: the same amount
+            assert got.isdigit() and same_value(items[str(key)], got, str(value)), \
+                (key, got, value)
         else:
             assert got == str(value), (key, got, value)
     return [s["node"] for s in court.json("case", case)["open_steps"]]

@@ -73,7 +73,7 @@ def pdf_text(path: Path) -> str:
 def test_the_e_skum_states_the_filing_the_panjar_and_the_account(tmp_path: Path) -> None:
     register = Register()
     out = e_skum(context(tmp_path, register=register))
-    assert out["taksiran_panjar"] == "Rp 631.000"
+    assert out["taksiran_panjar"] == "Rp631.000"
     assert out["kode_virtual_account"] == "8808000000000001"
     assert register.taken == {"virtual_account/PN Snn": 1}
     name, _, digest = out["e_skum"].partition(" sha256:")
@@ -84,12 +84,12 @@ def test_the_e_skum_states_the_filing_the_panjar_and_the_account(tmp_path: Path)
     for shown in ("PENGADILAN NEGERI SANANA", "e-SKUM", "Surat Kuasa Untuk Membayar",
                   "SNN-2026-00007", "PN.SNN-2026-0087", "Budi Santoso", "Hasan Umamit",
                   "KTP 8206014506900001", "budi.santoso@example.id",
-                  "Biaya pendaftaran", "Rp 30.000", "Biaya redaksi", "Rp 5.000",
-                  "Meterai putusan", "Rp 6.000",
-                  "Panggilan penggugat, radius I", "Rp 150.000",
-                  "Panggilan tergugat, radius I", "Rp 200.000",
-                  "Panggilan tergugat, radius II", "Rp 240.000",
-                  "Jumlah panjar biaya perkara", "Rp 631.000",
+                  "Biaya pendaftaran", "Rp30.000", "Biaya redaksi", "Rp5.000",
+                  "Meterai putusan", "Rp6.000",
+                  "Panggilan penggugat, radius I", "Rp150.000",
+                  "Panggilan tergugat, radius I", "Rp200.000",
+                  "Panggilan tergugat, radius II", "Rp240.000",
+                  "Jumlah panjar biaya perkara", "Rp631.000",
                   "Enam ratus tiga puluh satu ribu rupiah",
                   "8808000000000001", "1 Desember 2026", "BIAYA PANJAR 02 2009"):
         assert shown in text, shown
@@ -110,14 +110,14 @@ def test_the_same_attempt_twice_writes_one_file(tmp_path: Path) -> None:
 def test_the_assessment_alone_writes_nothing_and_takes_no_number(tmp_path: Path) -> None:
     register = Register()
     assert taksiran_panjar(context(tmp_path, register=register)) == {
-        "taksiran_panjar": "Rp 631.000"}
+        "taksiran_panjar": "Rp631.000"}
     assert resolve("sop_runtime.actions:taksiran_panjar") is taksiran_panjar
     assert register.taken == {} and list(tmp_path.iterdir()) == []
 
 
 def test_a_missing_radius_takes_the_tables_default(tmp_path: Path) -> None:
     values = {k: v for k, v in FILING.items() if not k.startswith(("radius_", "jumlah_"))}
-    assert e_skum(context(tmp_path, values=values))["taksiran_panjar"] == "Rp 391.000"
+    assert e_skum(context(tmp_path, values=values))["taksiran_panjar"] == "Rp391.000"
     assert "(radius I)" in pdf_text(tmp_path / "SKUM-SNN-2026-00007-4-1.pdf")
 
 
@@ -180,7 +180,7 @@ def test_the_table_is_found_beside_the_court_file(tmp_path: Path,
         .replace("I: 50000", "I: 70000"), encoding="utf-8")
     monkeypatch.setenv("SOP_DEFINITIONS", str(tmp_path))
     assert taksiran_panjar(context(tmp_path)) == {
-        "taksiran_panjar": "Rp " + f"{41_000 + 3 * 70_000 + 4 * 70_000 + 4 * 60_000:,}"
+        "taksiran_panjar": "Rp" + f"{41_000 + 3 * 70_000 + 4 * 70_000 + 4 * 60_000:,}"
         .replace(",", ".")}
 
 

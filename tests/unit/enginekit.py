@@ -238,7 +238,8 @@ def without_counters(state: CaseState) -> CaseState:
 # -- values -------------------------------------------------------------------------------
 
 SAMPLE_VALUES = {"uang": "Rp 150.000", "angka": "3", "tanggal": "2026-12-01",
-                 "nomor": "12/Pdt.G/2026/PN Snn", "dokumen": "ada", "teks": "catatan"}
+                 "nomor": "12/Pdt.G/2026/PN Snn", "dokumen": "ada", "teks": "catatan",
+                 "centang": "ada"}
 
 
 def needed(wf: Workflow, state: CaseState, node: str) -> dict[str, str]:
@@ -246,7 +247,8 @@ def needed(wf: Workflow, state: CaseState, node: str) -> dict[str, str]:
     output, and every required input the case does not know yet."""
     n = wf.node(node)
     known = state.values()
-    out = {o.id: SAMPLE_VALUES[str(o.jenis)] for o in n.outputs if o.wajib}
+    # an output an earlier step recorded already: the value it recorded, as the form shows it
+    out = {o.id: known.get(o.id, SAMPLE_VALUES[str(o.jenis)]) for o in n.outputs if o.wajib}
     out.update({i.id: SAMPLE_VALUES[str(i.jenis)] for i in n.inputs
                 if i.wajib and i.id not in known and i.id not in out})
     return out

@@ -64,7 +64,7 @@ def test_a_holder_of_the_role_completes_without_deviation() -> None:
     done = events[0]
     assert isinstance(done, StepCompleted)
     assert done.actor == "siti.kasir" and done.as_delegate is None and done.on_behalf_of is None
-    assert done.outputs == {"taksiran_panjar": "Rp 1.250.000", "slip_setoran": "SS-1"}
+    assert done.outputs == {"taksiran_panjar": "1250000", "slip_setoran": "SS-1"}
     assert c.state.current("3").completed_by == "siti.kasir"  # type: ignore[union-attr]
 
 

@@ -61,9 +61,9 @@ def test_the_breakdown_names_each_line() -> None:
         Baris("Biaya pendaftaran", "", 30_000),
         Baris("Biaya redaksi", "", 5_000),
         Baris("Meterai putusan", "", 6_000),
-        Baris("Panggilan penggugat, radius I", "1 pihak × 3 kali × Rp 50.000", 150_000),
-        Baris("Panggilan tergugat, radius I", "1 pihak × 4 kali × Rp 50.000", 200_000),
-        Baris("Panggilan tergugat, radius II", "1 pihak × 4 kali × Rp 60.000", 240_000))
+        Baris("Panggilan penggugat, radius I", "1 pihak × 3 kali × Rp50.000", 150_000),
+        Baris("Panggilan tergugat, radius I", "1 pihak × 4 kali × Rp50.000", 200_000),
+        Baris("Panggilan tergugat, radius II", "1 pihak × 4 kali × Rp60.000", 240_000))
     assert [(s.nama, s.jumlah, s.radius) for s in found.pihak] == [
         ("Penggugat", 1, ("I",)), ("Tergugat", 2, ("I", "II"))]
 
@@ -103,8 +103,8 @@ def test_a_radius_list_that_does_not_match_the_count_is_refused() -> None:
 
 
 @pytest.mark.parametrize(("amount", "text"), [
-    (41_000, "Rp 41.000"), (631_000, "Rp 631.000"), (1_301_000, "Rp 1.301.000"), (0, "Rp 0"),
-    (999, "Rp 999")])
+    (41_000, "Rp41.000"), (631_000, "Rp631.000"), (1_301_000, "Rp1.301.000"), (0, "Rp0"),
+    (999, "Rp999")])
 def test_amounts_are_written_as_the_uang_kind_reads_them(amount: int, text: str) -> None:
     assert rupiah(amount) == text
     item = Item(id="taksiran_panjar", nama="Taksiran panjar", jenis=ItemKind.UANG)

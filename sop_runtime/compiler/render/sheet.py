@@ -8,7 +8,11 @@ Layout as on court SOP sheets (Sekma 002/2012, Permenpan-RB 35/2012):
    Pendataan;
 2. the procedure table: No | Kegiatan | one column per pelaksana | Mutu Baku (Kelengkapan,
    Waktu, Output) | Keterangan; its header repeats on every printed page;
-3. the standar pelayanan and the sources.
+3. the standar pelayanan.
+
+The page is headed by the court's kop surat (:mod:`.kop`). The authors' notes
+(``catatan_penyusun``) and the sources (``sumber``) are not part of the official sheet: the
+library page shows them to whoever maintains the SOPs.
 
 The swim-lane part of each table row is a slice ("band") of one flowchart drawing: every
 row holds an inline SVG whose viewBox is that row's stretch of the drawing, so symbols and
@@ -31,6 +35,7 @@ from markupsafe import Markup
 
 from sop_runtime.compiler.geometry import Params, Rows
 from sop_runtime.compiler.layout import Layout, layout
+from sop_runtime.compiler.render.kop import Kop
 from sop_runtime.compiler.render.svg import (
     FONT_STACK,
     SVG_CSS,
@@ -131,8 +136,9 @@ class _Row:
     notes: list[str]
 
 
-def render_html(wf: Workflow) -> str:
-    """The printable SOP sheet of ``wf``."""
+def render_html(wf: Workflow, kop: Kop | None = None) -> str:
+    """The printable SOP sheet of ``wf``, headed by the court's ``kop`` surat (by default
+    the Mahkamah Agung and the SOP's satuan kerja, without a logo)."""
     sheet, lay = _fit(wf)
     row_of = {n.id: i for i, n in enumerate(wf.nodes)}
     notes = [_notes(wf, n, row_of) for n in wf.nodes]
@@ -151,12 +157,20 @@ def render_html(wf: Workflow) -> str:
                           waktu=waktu, waktu_muted=node.limit is None and bool(waktu),
                           notes=notes[i]))
     return template(f"{TEMPLATES}/sheet.html").render(
-        wf=wf, rows=table, widths=[_px(w) for w in widths], total=_px(sum(widths)),
-        date=_date, defs=svg_defs(prefix), font_stack=Markup(FONT_STACK),
+        wf=wf, kop=kop or default_kop(wf), rows=table, widths=[_px(w) for w in widths],
+        total=_px(sum(widths)), date=_date, defs=svg_defs(prefix), font_stack=Markup(FONT_STACK),
         svg_css=Markup(SVG_CSS))
 
 
 # --------------------------------------------------------------------------- identity
+
+
+def default_kop(wf: Workflow) -> Kop:
+    """The kop surat of a sheet drawn without the court file: the Mahkamah Agung and the
+    SOP's satuan kerja."""
+    return Kop(above=(tr("Mahkamah Agung Republik Indonesia",
+                         "Supreme Court of the Republic of Indonesia"),),
+               court=wf.document.identitas.satuan_kerja)
 
 _MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
               "September", "Oktober", "November", "Desember")

@@ -12,7 +12,8 @@ from fastapi import APIRouter
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.engine.events import utc_iso
 from sop_runtime.engine.state import StepState
-from sop_runtime.service import cases, views
+from sop_runtime.i18n import tr
+from sop_runtime.service import cases, stepform, views
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.web.api.common import CaseId, NodeId, Responses, aware, iso, plain
@@ -25,12 +26,15 @@ from sop_runtime.web.api.schemas import (
     Outcome,
     ReasonBody,
     ReassignBody,
+    RecordedOut,
     SkipBody,
     StartBody,
+    StepItemOut,
+    StepOut,
     StoredEventOut,
     Task,
 )
-from sop_runtime.web.deps import ApiReader, ApiUser, Rt
+from sop_runtime.web.deps import ApiError, ApiReader, ApiUser, Rt
 
 TAG = "perkara / cases"
 
@@ -98,6 +102,36 @@ def router() -> APIRouter:
                                    occurred_at=iso(s.occurred_at, tz),
                                    recorded_at=iso(s.recorded_at, tz), payload=plain(s.payload))
                     for s in view.stored])
+
+    @api.get("/cases/{case_id}/steps/{node}", summary="Langkah perkara / a case's step",
+             responses=UNKNOWN)
+    def step(case_id: CaseId, node: NodeId, rt: Rt, caller: ApiReader) -> StepOut:
+        """Kelengkapan dan output langkah, masing-masing dengan nilai yang sudah dicatat
+        langkah sebelumnya (siapa, kapan) / the step's inputs and outputs, each with the value
+        an earlier step recorded (who, when)."""
+        view = views.case(rt, case_id, reader=caller.reader)
+        try:
+            found = view.workflow.node(node)
+        except KeyError:
+            raise ApiError(404, tr("Langkah '{n}' tidak ada dalam SOP ini",
+                                   "Step '{n}' is not in this SOP", n=node)) from None
+        tz = court_zone(rt)
+        current = next((s for s in view.state.open_steps if s.node == node), None)
+        earlier = stepform.earlier_values(rt, view, node)
+
+        def recorded(item: str) -> RecordedOut | None:
+            r = earlier.get(item)
+            return None if r is None else RecordedOut(
+                value=r.value, text=r.text, node=r.node, where=r.where, by=r.by,
+                jabatan=r.jabatan, at=iso(r.at, tz) or "")
+
+        items = [StepItemOut(id=i.id, nama=i.nama, jenis=str(i.jenis), section=section,
+                             wajib=i.wajib, recorded=recorded(i.id))
+                 for section, group in (("kelengkapan", found.inputs), ("output", found.outputs))
+                 for i in group]
+        return StepOut(case_id=case_id, node=node, kegiatan=found.kegiatan,
+                       open=current is not None,
+                       attempt=current.attempt if current else None, items=items)
 
     @api.get("/cases/{case_id}/log", summary="Log perkara / a case's log", responses=UNKNOWN)
     def log(case_id: CaseId, rt: Rt, caller: ApiReader) -> list[LogEntry]:

@@ -77,8 +77,9 @@ def router() -> APIRouter:
             text = render_svg(wf)
         elif fmt is RenderFormat.html:
             from sop_runtime.compiler.render.sheet import render_html
+            from sop_runtime.service.letterhead import kop
 
-            text = render_html(wf)
+            text = render_html(wf, kop(rt))
         else:
             from sop_runtime.compiler.render.mermaid import render_mermaid
 

@@ -166,6 +166,40 @@ class OpenStep(BaseModel):
     awaiting: list[str] | None = None
 
 
+class RecordedOut(BaseModel):
+    """A value recorded before this step for the same item: as stored and in words, where
+    (``node``; None: the case's opening), by whom (name and jabatan) and when."""
+
+    value: str
+    text: str
+    node: str | None
+    where: str
+    by: str
+    jabatan: str | None
+    at: str
+
+
+class StepItemOut(BaseModel):
+    id: str
+    nama: str
+    jenis: str
+    section: str = Field(description="kelengkapan | output")
+    wajib: bool
+    recorded: RecordedOut | None
+
+
+class StepOut(BaseModel):
+    """A step of a case as its form shows it: its items, each with the value an earlier
+    step recorded (pre-filled on the page; a different value needs a reason)."""
+
+    case_id: str
+    node: str
+    kegiatan: str
+    open: bool
+    attempt: int | None
+    items: list[StepItemOut]
+
+
 class Outcome(BaseModel):
     """What an act on a case did: the events it recorded and where the case stands."""
 

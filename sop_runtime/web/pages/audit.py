@@ -26,12 +26,14 @@ from sop_runtime.service import evidence, library, seals, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.web import flash
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
 from sop_runtime.web.forms import checked
 from sop_runtime.web.pages.cases import CaseId
 from sop_runtime.web.pages.library import standalone
 from sop_runtime.web.pages.supervise import text_field
 from sop_runtime.web.render import page
+from sop_runtime.wording import moment_text
 
 router = APIRouter()
 
@@ -51,13 +53,9 @@ def _today(rt: Runtime) -> date:
 
 def _audit_page(request: Request, rt: Runtime, caller: Caller, **found: Any) -> HTMLResponse:
     sops = [(s.sop_id, s.nama) for s in library.sops(rt)]
-    notice = None
-    sealed = request.query_params.get("segel", "")
-    if sealed.isdigit():
-        notice = tr("Segel #{n} dibuat.", "Seal #{n} made.", n=sealed)
     today = _today(rt)
     return page(request, "audit.html", caller=caller, title=tr("Audit", "Audit"),
-                seals=list(reversed(seals.seals_list(rt))), sops=sops, notice=notice,
+                seals=list(reversed(seals.seals_list(rt))), sops=sops,
                 month_start=today.replace(day=1).isoformat(), today=today.isoformat(),
                 kinds=[(k.value, deviation_label(k.value)) for k in DeviationKind], **found)
 
@@ -79,10 +77,14 @@ def verify(request: Request, rt: Rt, caller: Checking) -> HTMLResponse:
 
 
 @router.post("/audit/segel")
-def seal(rt: Rt, caller: Sealing, catatan: Annotated[str, Form()] = "") -> RedirectResponse:
+def seal(request: Request, rt: Rt, caller: Sealing,
+         catatan: Annotated[str, Form()] = "") -> RedirectResponse:
     note = text_field(catatan, what=("Catatan", "The note"), required=False, longest=500)
     made = seals.seal(rt, caller.username, note=note or None)
-    return RedirectResponse(f"/audit?segel={made.id}", status_code=303)
+    return flash.redirect(request, caller, "/audit", tr(
+        "Segel #{n} dibuat pada {t}; mengikat {c} perkara.",
+        "Seal #{n} made at {t}; it binds {c} cases.", n=made.id, c=made.cases,
+        t=moment_text(made.sealed_at, court_zone(rt))))
 
 
 # -- exports ------------------------------------------------------------------------------

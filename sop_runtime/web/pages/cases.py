@@ -12,12 +12,13 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from sop_runtime.compiler.workflow import Node, Workflow
-from sop_runtime.engine import StepStatus
+from sop_runtime.engine import CommandRejected, StepStatus
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import read_moment
-from sop_runtime.service import cases, catalog, views
+from sop_runtime.service import cases, catalog, stepform, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.casereport import case_and_report
+from sop_runtime.service.due import steps_due
 from sop_runtime.service.ready import court_zone
 from sop_runtime.web import feedback, flash
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
@@ -70,9 +71,10 @@ def case_page(request: Request, rt: Rt, case_id: CaseId, caller: Viewer) -> HTML
     view, report = case_and_report(rt, case_id, reader=caller.reader)
     open_nodes = [s.node for s in view.state.open_steps]
     done = [s.node for s in view.state.steps if s.status is StepStatus.DONE]
+    due = steps_due(rt, [(case_id, s.node, s.due_at) for s in view.state.open_steps])
     return page(request, "case.html", caller=caller, title=tr("Perkara {c}", "Case {c}",
                                                                c=case_id),
-                report=report, state=view.state, open_nodes=open_nodes,
+                report=report, state=view.state, open_nodes=open_nodes, due=due,
                 flowchart=marked_flowchart(view.workflow, open_nodes, done))
 
 
@@ -87,6 +89,15 @@ def _node(wf: Workflow, node: str) -> Node:
 @router.get("/perkara/{case_id}/langkah/{node}", response_class=HTMLResponse)
 def step_page(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
               caller: Viewer) -> HTMLResponse:
+    return _step_page(request, rt, case_id, node, caller)
+
+
+def _step_page(request: Request, rt: Any, case_id: str, node: str, caller: Caller, *,
+               entered: dict[str, str] | None = None, late: dict[str, str] | None = None,
+               problem: str | None = None, status: int = 200) -> HTMLResponse:
+    """The step's form; when it is shown again to be put right, with what a refused post
+    gave (``entered`` values, the ``late`` entry's time and reason) and why it was refused
+    (``problem``)."""
     view = views.case(rt, case_id, reader=caller.reader)
     step = _node(view.workflow, node)
     current = next((s for s in view.state.open_steps if s.node == node), None)
@@ -109,7 +120,11 @@ def step_page(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
                 case_id=case_id, state=view.state, node=step, open=current,
                 wf=view.workflow, decisions=step.branch_labels,
                 lane=view.workflow.role(step.role or ""),
-                now=rt.now(), now_local=local_input(rt, rt.now()))
+                earlier=stepform.earlier_values(rt, view, node) if current else {},
+                entered=entered or {}, late=late or {}, problem=problem, status=status,
+                now=rt.now(), now_local=local_input(rt, rt.now()),
+                due=steps_due(rt, [(case_id, node, current.due_at)])[0]
+                if current is not None else None)
 
 
 def _text(value: Any) -> str | None:
@@ -143,8 +158,18 @@ async def complete(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
     form = await request.form()
     values = {k[len("nilai."):]: str(v) for k, v in form.items()
               if k.startswith("nilai.") and str(v).strip()}
-    out = cases.complete(rt, case_id, node, caller.username, values=values,
-                         decision=_text(form.get("keputusan")),
-                         at=_moment(rt, form.get("waktu")), reason=_text(form.get("alasan")))
+    # the reason a value differs from the one recorded earlier, and the late entry's
+    reasons = [r for r in (_text(form.get("alasan_beda")), _text(form.get("alasan"))) if r]
+    try:
+        out = cases.complete(rt, case_id, node, caller.username, values=values,
+                             decision=_text(form.get("keputusan")),
+                             at=_moment(rt, form.get("waktu")), reason="; ".join(reasons) or None)
+    except CommandRejected as exc:
+        if exc.code != "contradiction_reason":
+            raise
+        # the form again, as it was filled in, asking for the reason
+        late = {k: str(form.get(k) or "") for k in ("waktu", "alasan")}
+        return _step_page(request, rt, case_id, node, caller, entered=values, late=late,
+                          problem=str(exc), status=422)
     return flash.redirect(request, caller, f"/perkara/{case_id}",
                           feedback.completed(rt, out, node))

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
-from sop_runtime.service import catalog
+from sop_runtime.service import catalog, letterhead
 from sop_runtime.service import library as lib
 from sop_runtime.service.access import Permission
 from sop_runtime.service.library import VersionRow
@@ -72,6 +72,20 @@ def _pick(rt: Runtime, sop_id: str, version: str | None) -> tuple[Workflow, Vers
     return wf, row, versions
 
 
+@router.get("/logo-pengadilan")
+def court_logo(rt: Rt) -> Response:
+    """The court's own logo (the court file's ``logo``), for the head of every page; open to
+    all, as the sign-in page carries it too."""
+    found = letterhead.logo(rt)
+    if found is None:
+        raise NotFoundError(tr("Pengadilan ini tidak memasang logo",
+                               "This court has no logo"))
+    kind, data = found
+    response = standalone(data, kind)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 @router.get("/sop", response_class=HTMLResponse)
 def library(request: Request, rt: Rt, caller: Reader) -> HTMLResponse:
     entries = [{"sop": sop, "nomor": nomor} for sop, nomor in lib.numbered(rt)]
@@ -104,7 +118,7 @@ def sheet(rt: Rt, sop_id: str, version: str, caller: Reader) -> Response:
     from sop_runtime.compiler.render.sheet import render_html
 
     wf, row, _ = _pick(rt, sop_id, version)
-    return standalone(render_html(wf), "text/html; charset=utf-8",
+    return standalone(render_html(wf, letterhead.kop(rt)), "text/html; charset=utf-8",
                       filename=f"sop-{wf.sop_id}-{row.version[:12]}.html")
 
 

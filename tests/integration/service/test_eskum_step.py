@@ -51,14 +51,14 @@ def test_the_e_skum_step_records_the_panjar_the_account_and_the_document(
         (second, "4", 1, "sop_runtime.actions:e_skum")]
     done = automation.execute(court, waiting[0], documents=documents)
     assert done.recorded
-    assert done.outputs["taksiran_panjar"] == "Rp 631.000"  # the route's 2 tergugat (I, II)
+    assert done.outputs["taksiran_panjar"] == "631000"  # the route's 2 tergugat (I, II)
     assert done.outputs["kode_virtual_account"] == "8808000000000001"
     assert done.outputs["e_skum"].startswith(f"SKUM-{first}-4-1.pdf sha256:")
     # a retry, a duplicate delivery, a replay: nothing recorded again, no second number
     again = automation.execute(court, waiting[0], documents=documents)
     assert not again.recorded and again.outputs == done.outputs
     other = automation.execute(court, waiting[1], documents=documents).outputs
-    assert other["taksiran_panjar"] == "Rp 1.091.000"  # 41.000 + 3 x 50.000 + 3 x 4 x 75.000
+    assert other["taksiran_panjar"] == "1091000"  # 41.000 + 3 x 50.000 + 3 x 4 x 75.000
     assert other["kode_virtual_account"] == "8808000000000002"
     assert sorted(p.name for p in documents.iterdir()) == [
         f"SKUM-{first}-4-1.pdf", f"SKUM-{second}-4-1.pdf"]
