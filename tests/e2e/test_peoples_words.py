@@ -6,7 +6,8 @@ conformance report, an SOP sheet) and every human-mode CLI command of the docs i
 people read it, and must not contain:
 
 - an ISO-8601 instant or a bare ``YYYY-MM-DD`` date (``2026-11-24T10:10``, ``2026-11-24``),
-  nor a UTC offset (``+00:00``): moments are ``24 November 2026 pukul 10.10 WIT``;
+  nor a UTC offset (``+00:00``): moments are ``24 November 2026 pukul 10.10 WIT``; nor an
+  ISO duration (``PT3H45M``): lateness is ``terlambat 3 jam 45 menit (waktu kerja)``;
 - a username of the court file where a name belongs (``rina.ptsp``): people by name;
 - a role id of the court file (``petugas_ptsp``): a role by its ``nama``.
 
@@ -61,6 +62,7 @@ ROLE_IDS = sorted(r["id"] for r in _COURT["peran"] if r["id"] not in WORD_ROLES)
 
 ISO = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}\S*)?(?![\w-])")
 OFFSET = re.compile(r"[+-]\d{2}:\d{2}\b")
+DURATION = re.compile(r"\bP(?:\d+D)?T(?:\d+[HMS])+\b")  # ISO-8601 lateness: PT3H45M
 USERNAME = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, USERNAMES)) + r")(?![\w.])")
 ROLE = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, ROLE_IDS)) + r")(?![\w.-])")
 # a word role standing as a table cell of its own, or in a list in one: there it is the id
@@ -70,7 +72,8 @@ WORD_ROLE = re.compile(r"│\s*((?:(?:" + "|".join(sorted(WORD_ROLES)) + r")(?:,
 def machine_text(text: str) -> list[str]:
     """The machine text found in ``text``, each with a little of its context."""
     found = []
-    for name, pattern in (("ISO", ISO), ("zona UTC", OFFSET), ("username", USERNAME),
+    for name, pattern in (("ISO", ISO), ("zona UTC", OFFSET), ("durasi ISO", DURATION),
+                          ("username", USERNAME),
                           ("id peran", ROLE), ("id peran", WORD_ROLE)):
         for m in pattern.finditer(text):
             context = " ".join(text[max(0, m.start() - 50):m.end() + 30].split())
@@ -266,3 +269,30 @@ def test_one_deviation_reads_the_same_on_every_surface(rt: Runtime, court_db: Pa
     for where, text in surfaces.items():
         for phrase in phrases:
             assert phrase in text, f"{where}: {phrase!r} not in {text[:3000]}"
+
+
+def test_a_refusal_says_who_may_and_who_you_are(rt: Runtime, court_db: Path,
+                                                tmp_path: Path) -> None:
+    """The 403 page, the API's problem detail and the CLI's refusal each say in a sentence
+    who may do this and as whom the person is signed in."""
+    clerk = _signed_in(rt, "rina.ptsp")
+    page = clerk.get("/audit")
+    assert page.status_code == 403
+    said = shown(page.text)[0]
+    assert "Hanya Panitera, Ketua Pengadilan Negeri, Wakil Ketua Pengadilan Negeri, Hakim " \
+           "Pengawas Bidang (Hawasbid) yang dapat membuka audit" in said, said
+    assert "Anda masuk sebagai Rina Marasabessy (Petugas PTSP)" in said, said
+    token = auth.issue_token(rt, "fitri.hakim", "uji")
+    api = TestClient(create_app(rt), base_url="https://testserver")
+    answer = api.get("/api/overdue", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 403
+    detail = answer.json()["detail"]
+    assert "yang dapat membuka halaman pengawasan" in detail, detail
+    assert "Anda masuk sebagai Fitriani Rahayu" in detail, detail
+    court = Court(tmp_path, f"sqlite:///{court_db}")
+    refused = court.fails(4, "complete", "SNN-2026-00004", "7", "--as", "rina.ptsp",
+                          "--reason", "uji")
+    text = " ".join(refused.stderr.split())
+    assert "hanya dapat dikerjakan oleh" in text and \
+           "Anda masuk sebagai Rina Marasabessy (Petugas PTSP)" in text, text
+    assert not machine_text(text), text
