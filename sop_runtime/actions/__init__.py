@@ -37,6 +37,11 @@ class Register(Protocol):
         transaction that records the step, so a failed attempt gives it back."""
 
 
+class Attach(Protocol):
+    def __call__(self, item: str, name: str, data: bytes) -> None:
+        """Record ``data`` (named ``name``) as the document of the step's output ``item``."""
+
+
 @dataclass(frozen=True)
 class ActionContext:
     case_id: str
@@ -48,6 +53,10 @@ class ActionContext:
     now: datetime                  # in the court's time zone
     register: Register
     documents: Path                # where the action writes documents it produces
+    logo: str | None = None        # the court's logo (a data: URI) for a document's kop surat
+    # keeps a file the action made as the recorded document of one of the step's ``dokumen``
+    # outputs: (item id, the file's name, its bytes); None where nothing records it
+    attach: Attach | None = None
 
 
 Action = Callable[[ActionContext], Mapping[str, str]]

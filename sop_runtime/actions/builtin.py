@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from sop_runtime.actions import ActionContext, ActionError, skum
 from sop_runtime.actions.panjar import assess, fee_table, rupiah
@@ -30,6 +30,13 @@ def taksiran_panjar(ctx: ActionContext) -> Mapping[str, str]:
     return {"taksiran_panjar": rupiah(assess(fee_table(ctx.court), ctx.values).total)}
 
 
+def _attach_to(ctx: ActionContext, item: str) -> Callable[[str, bytes], None] | None:
+    attach = ctx.attach
+    if attach is None:
+        return None
+    return lambda name, data: attach(item, name, data)
+
+
 def e_skum(ctx: ActionContext) -> Mapping[str, str]:
     """What e-Court does once a filing's documents are uploaded: assess the panjar, give
     a virtual account to pay it into, and issue the e-SKUM. Outputs ``taksiran_panjar``,
@@ -53,6 +60,6 @@ def e_skum(ctx: ActionContext) -> Mapping[str, str]:
     reference = skum.write(ctx.court, skum.Skum(
         case_id=ctx.case_id, node=ctx.node, attempt=ctx.attempt, values=ctx.values,
         taksiran=taksiran, table=table, virtual_account=account, issued=ctx.now),
-        ctx.documents)
+        ctx.documents, ctx.logo, keep=_attach_to(ctx, "e_skum"))
     return {"taksiran_panjar": rupiah(taksiran.total), "kode_virtual_account": account,
             "e_skum": reference}

@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -63,12 +63,12 @@ def file_name(case_id: str, node: str, attempt: int) -> str:
     return _UNSAFE.sub("_", f"SKUM-{case_id}-{node}-{attempt}") + ".pdf"
 
 
-def html(court: CourtFile, skum: Skum) -> str:
+def html(court: CourtFile, skum: Skum, logo: str | None = None) -> str:
     """The e-SKUM page (``audit/templates/skum.html``), the PDF's source."""
     tz = ZoneInfo(court.pengadilan.zona_waktu)
     head = Letterhead(court=court.pengadilan.nama, address=court.pengadilan.alamat, tz=tz,
                       generated=skum.issued, signer=Signer(jabatan=""),
-                      kop=kop_of(court.pengadilan))
+                      kop=replace(kop_of(court.pengadilan), logo=logo))
     return render("skum.html", head, title="e-SKUM",
                   subtitle="Surat Kuasa Untuk Membayar Panjar Biaya Perkara", signed=False,
                   skum=skum, rupiah=rupiah, terbilang=terbilang,
@@ -78,11 +78,13 @@ def html(court: CourtFile, skum: Skum) -> str:
                   sources="; ".join(f"{s.pengadilan}, {s.judul}" for s in skum.table.sumber))
 
 
-def write(court: CourtFile, skum: Skum, folder: Path) -> str:
+def write(court: CourtFile, skum: Skum, folder: Path, logo: str | None = None,
+          keep: Callable[[str, bytes], None] | None = None) -> str:
     """Render and write the e-SKUM into ``folder``; the reference the step records:
-    ``<file> sha256:<first 16 hex digits>``."""
+    ``<file> sha256:<first 16 hex digits>``. ``keep`` (when given) is handed the file's name
+    and bytes too, to keep it as the step's recorded document."""
     try:
-        pdf = html_to_pdf(html(court, skum))
+        pdf = html_to_pdf(html(court, skum, logo))
     except SopRuntimeError as exc:  # no pango on this machine
         raise ActionError(str(exc)) from None
     name = file_name(skum.case_id, skum.node, skum.attempt)
@@ -94,4 +96,6 @@ def write(court: CourtFile, skum: Skum, folder: Path) -> str:
     except OSError as exc:
         raise ActionError(tr("e-SKUM tidak dapat ditulis ke {f}: {e}",
                              "The e-SKUM cannot be written to {f}: {e}", f=folder, e=exc)) from None
+    if keep is not None:
+        keep(name, pdf)
     return f"{name} sha256:{hashlib.sha256(pdf).hexdigest()[:16]}"

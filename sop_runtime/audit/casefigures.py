@@ -128,6 +128,26 @@ class Person:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """A document the case records: the step and act it came with, and the file by its
+    hash (the bytes stay in the document store)."""
+
+    seq: int
+    node: str
+    step: str                      # "1. Menerima berkas gugatan ..."
+    item: str
+    item_name: str                 # the SOP's name of the dokumen item
+    nama: str                      # the file's name as given
+    jenis: str                     # application/pdf | image/jpeg | image/png
+    jenis_text: str                # PDF | JPEG | PNG
+    ukuran: int
+    size_text: str                 # "1,2 MB"
+    sha256: str
+    who: Who
+    occurred_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Chain:
     ok: bool
     events: int
@@ -173,3 +193,6 @@ class CaseReport:
     chain: Chain
     seal: SealCover
     open_steps: tuple[str, ...] = field(default=())
+    register_number: str | None = None  # nomor perkara
+    parties: tuple[str, ...] = ()        # each party in words (Penggugat: Budi Santoso ...)
+    documents: tuple[DocumentRow, ...] = field(default=())

@@ -135,10 +135,12 @@ def render(name: str, head: Letterhead, *, title: str, subtitle: str, signed: bo
     ``title`` and ``subtitle``, its body, then its closing kept on one page with the
     signature (none when not ``signed``: a document the system issues, such as the
     e-SKUM)."""
-    footer = tr("Dibuat oleh sop-runtime", "Made by sop-runtime")
+    # the court's name, not the product's, on every page it signs
+    footer = tr("Sistem pelaksanaan SOP {c}", "SOP system of {c}", c=head.court)
     pages = tr('"Halaman " counter(page) " dari " counter(pages)',
                '"Page " counter(page) " of " counter(pages)')
     return template(f"audit/templates/{name}").render(
         head=head, title=title, subtitle=subtitle, signed=signed, footer=_css_string(footer),
         pages=pages, when=moment_text, when_html=when_html, gap=gap, long_date=day_text,
+        day_text=day_text,
         place=place, nip=nip, **context)

@@ -250,6 +250,12 @@ class XesWriter:
                 attr("date", f"sop:{key}", datetime.fromisoformat(p[key]), 6)
         for key, value in sorted(p.get("outputs", {}).items()):
             attr("string", f"sop:output:{key}", value, 6)
+        # a document's hash, name, type and size: never its bytes (they stay in the store)
+        for key, doc in sorted(p.get("documents", {}).items()):
+            attr("string", f"sop:document:{key}:sha256", doc.get("sha256"), 6)
+            attr("string", f"sop:document:{key}:nama", doc.get("nama"), 6)
+            attr("string", f"sop:document:{key}:jenis", doc.get("jenis"), 6)
+            attr("int", f"sop:document:{key}:ukuran", doc.get("ukuran"), 6)
         if row.type == "action_refused":
             attr("boolean", "sop:refused", True, 6)
             attr("string", "sop:command", p.get("command"), 6)

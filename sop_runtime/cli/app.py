@@ -15,6 +15,7 @@ from sop_runtime.cli import (
     conformance,
     definitions,
     demo,
+    identity,
     orchestrate,
     people,
     report,
@@ -67,6 +68,9 @@ app.command("claim")(cases.claim)
 app.command("complete")(cases.complete)
 app.command("extend")(cases.extend)
 app.command("case")(cases.case)
+app.command("cases")(identity.find)
+app.command("pihak")(identity.pihak)
+app.command("nomor-perkara")(identity.nomor_perkara)
 app.command("delegate")(people.delegate)
 app.add_typer(supervise.override, name="override")
 app.command("sweep")(supervise.sweep)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from sop_runtime.cli import identity
 from sop_runtime.cli import options as opt
 from sop_runtime.cli.common import person, runtime
 from sop_runtime.i18n import tr
@@ -35,20 +36,23 @@ def start(
     field: Annotated[list[str] | None, typer.Option(
         "--field", metavar="K=V",
         help="Isian perkara (berulang) / case field (repeatable)")] = None,
+    party: identity.Pihak = None,
     at: opt.At = None,
     reason: opt.Reason = None,
     as_json: opt.Json = False,
 ) -> None:
-    """Mulai perkara baru; mencetak nomor perkara / start a case; prints its id."""
+    """Mulai perkara baru; mencetak nomor layanannya / start a case; prints its service number."""
     from sop_runtime.cli.common import say
     from sop_runtime.cli.event_text import print_outcome
     from sop_runtime.cli.times import parse_pairs
     from sop_runtime.service import cases
 
     fields = parse_pairs(field, "--field")
+    parties = identity.parse_parties(party)
     rt = runtime()
     tz, moment = _at(rt, at)
-    out = cases.start_case(rt, sop, actor, fields=fields, at=moment, reason=reason)
+    out = cases.start_case(rt, sop, actor, fields=fields, parties=parties, at=moment,
+                           reason=reason)
     if not as_json:
         say(out.case_id)
     print_outcome(out, tz, as_json=as_json, to_stderr=True, headline=tr(
@@ -207,6 +211,7 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
             "claimed_by": t.claimed_by, "activated_at": iso(t.activated_at, tz),
             "due_at": iso(t.due_at, tz), "overdue": t.overdue,
             "due_text": d.text if d is not None else None,
+            "register_number": t.register_number, "applicant": t.applicant,
         } for t, d in zip(rows, words, strict=True)])
         return
     from rich.markup import escape
@@ -228,7 +233,8 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
         if t.overdue:
             due += tr(" (terlambat)", " (overdue)")
         holder = t.claimed_by or t.assignee
-        table.add_row(t.case_id, t.sop_id, t.node, escape(shorten(t.kegiatan)), due,
+        table.add_row(escape(case_cell(t.case_id, t.register_number, t.applicant)), t.sop_id,
+                      t.node, escape(shorten(t.kegiatan)), due,
                       escape(d.text) if d is not None else "-",
                       escape(who.user(holder)) if holder else "-",
                       style="red" if t.overdue else None)
@@ -269,7 +275,8 @@ def _case_json(view: Any, tz: tzinfo) -> dict[str, Any]:
         "version": state.version, "status": str(state.status),
         "started_at": iso(state.started_at, tz), "started_by": state.started_by,
         "ended_at": iso(state.ended_at, tz), "service_due": iso(state.service_due, tz),
-        "fields": dict(state.fields),
+        "fields": dict(state.fields), "register_number": state.register_number,
+        "parties": [dict(p) for p in state.parties],
         "open_steps": [{
             "node": s.node, "attempt": s.attempt, "kegiatan": wf.node(s.node).kegiatan,
             "status": str(s.status), "due_at": iso(s.due_at, tz), "assignee": s.assignee,
@@ -297,7 +304,13 @@ def _case_head(state: Any, wf: Any, tz: tzinfo, now: datetime, names: Any) -> An
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row(tr("Perkara", "Case"), state.case_id)
+    from sop_runtime.engine.parties import party_text
+
+    head.add_row(tr("Nomor layanan", "Service number"), state.case_id)
+    head.add_row(tr("Nomor perkara", "Register number"),
+                 escape(state.register_number or tr("belum ada", "none yet")))
+    head.add_row(tr("Para pihak", "Parties"), escape("\n".join(
+        party_text(p) for p in state.parties) or tr("belum dicatat", "not recorded yet")))
     head.add_row("SOP", escape(f"{state.sop_id} — {wf.nama} ({state.version[:12]})"))
     head.add_row(tr("Status", "Status"), str(state.status))
     head.add_row(tr("Dimulai", "Started"),
@@ -373,3 +386,14 @@ def _print_case(view: Any, tz: tzinfo, now: datetime, names: Any) -> None:
         con.print(pos)
     elif state.is_active:
         say(tr("Tidak ada langkah terbuka.", "No open steps."))
+
+
+def case_cell(case_id: str, register_number: str | None, applicant: str | None) -> str:
+    """A case in a table cell: its register number and applicant beside its service
+    number."""
+    lines = [case_id]
+    if register_number:
+        lines.insert(0, register_number)
+    if applicant:
+        lines.append(applicant)
+    return "\n".join(lines)

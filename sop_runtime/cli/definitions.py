@@ -267,7 +267,7 @@ def publish(
             (outdir / f"{wf.sop_id}.html").write_text(render_html(wf, kop), encoding="utf-8")
             (outdir / f"{wf.sop_id}.mmd").write_text(render_mermaid(wf), encoding="utf-8")
         court = lib.court.model.pengadilan.nama if lib.court else ""
-        (outdir / "index.html").write_text(render_index(lib.workflows.values(), court),
+        (outdir / "index.html").write_text(render_index(lib.workflows.values(), court, kop),
                                            encoding="utf-8")
     except OSError as exc:
         cannot_write(outdir, exc)

@@ -10,7 +10,8 @@ Actor = Annotated[str, typer.Option(
     "--as", metavar="USER", help="Nama pengguna yang bertindak / acting username")]
 Supervisor = Annotated[str, typer.Option(
     "--as", metavar="USER", help="Nama pengguna pengawas / supervisor's username")]
-Case = Annotated[str, typer.Argument(metavar="CASE", help="Nomor perkara / case id")]
+Case = Annotated[str, typer.Argument(
+    metavar="CASE", help="Nomor layanan (SNN-2026-00001) / service number")]
 Step = Annotated[str, typer.Argument(metavar="STEP", help="Nomor langkah / step number")]
 At = Annotated[str | None, typer.Option(
     "--at", metavar="T",

@@ -43,6 +43,8 @@ def _o(**values: str) -> tuple[str, ...]:
 SCRIPT: tuple[Act, ...] = (
     # -- 1. a civil claim at the PTSP desk (pendaftaran-gugatan-ptsp) -----------------------
     act("08:05", "start", "pendaftaran-gugatan-ptsp", "--as", "rina.ptsp",
+        "--pihak", "Penggugat: Budi Santoso; nik=8205011507800001; telepon=081356001122",
+        "--pihak", "Tergugat: PT Sula Bahari Mandiri; alamat=Jl. Pelabuhan No. 3, Sanana",
         note=("Penggugat datang ke meja PTSP membawa gugatan",
               "A claimant comes to the PTSP desk with a claim")),
     act("08:20", "complete", "{C1}", "1", "--as", "rina.ptsp", *_o(
@@ -66,7 +68,8 @@ SCRIPT: tuple[Act, ...] = (
         *_o(skum_lembar_penggugat_diserahkan="SKUM lembar 1 diterima penggugat")),
 
     # -- 2. a panjar assessed and paid (taksiran-panjar-skum; money: penegakan tolak) --------
-    act("10:10", "start", "taksiran-panjar-skum", "--as", "fadli.ptsp"),
+    act("10:10", "start", "taksiran-panjar-skum", "--as", "fadli.ptsp",
+        "--pihak", "Pemohon: Nurhayati Umasugi; alamat=Desa Fagudu, Sanana"),
     act("10:25", "complete", "{C2}", "1", "--as", "fadli.ptsp", *_o(
         surat_gugatan_permohonan="Permohonan ganti nama", data_identitas_para_pihak="KTP pemohon",
         berkas_perkara_diterima_di_meja_i="Meja I, 24/11/2026")),
@@ -86,7 +89,8 @@ SCRIPT: tuple[Act, ...] = (
     act("11:30", "complete", "{C2}", "6", "--as", "yusuf.kasir", *_o(skum_lunas="SKUM lunas")),
 
     # -- 3. a legalisation signed by the Wakil Ketua (legalisasi-waarmerking) ----------------
-    act("09:10", "start", "legalisasi-waarmerking", "--as", "rina.ptsp"),
+    act("09:10", "start", "legalisasi-waarmerking", "--as", "rina.ptsp",
+        "--pihak", "Pemohon: CV Kie Raha; telepon=082190004455"),
     act("09:15", "complete", "{C3}", "1", "--as", "rina.ptsp", *_o(
         surat_permohonan_legalisasi_waarmerking="Permohonan CV Kie Raha",
         surat_akta_di_bawah_tangan="Perjanjian kerja sama 3 lembar",
@@ -104,7 +108,8 @@ SCRIPT: tuple[Act, ...] = (
         tanggal_pendaftaran_waarmerking=DAY)),
 
     # -- 4. a surat keterangan sent back for rework (surat-keterangan-eraterang) -------------
-    act("08:30", "start", "surat-keterangan-eraterang", "--as", "fadli.ptsp"),
+    act("08:30", "start", "surat-keterangan-eraterang", "--as", "fadli.ptsp",
+        "--pihak", "Pemohon: Fatma Marasabessy; email=pemohon@example.id"),
     act("08:35", "complete", "{C4}", "1", "--as", "fadli.ptsp", *_o(
         email_aktif="pemohon@example.id", pindaian_ktp="ktp.pdf",
         pas_foto_4x6_latar_merah_jpg="foto.jpg",
@@ -129,6 +134,7 @@ SCRIPT: tuple[Act, ...] = (
 
     # -- 5. a complaint received on paper last Thursday, entered today (pengaduan-siwas) ----
     act("13:00", "start", "pengaduan-siwas", "--as", "dewi.pengaduan",
+        "--pihak", "Pelapor: Hasan Duwila; telepon=085243007788",
         "--at", "2026-11-19 10:30", "--reason", "Diterima di meja pengaduan saat SIWAS gangguan",
         note=("Pengaduan diterima di atas kertas Kamis lalu; dicatat hari ini dengan waktu "
               "sebenarnya", "A complaint received on paper last Thursday, entered today with "
@@ -140,7 +146,11 @@ SCRIPT: tuple[Act, ...] = (
             pengaduan_tercatat_dalam_register_pengaduan="Register pengaduan No. 7/2026")),
 
     # -- 6. a salinan putusan request that waits (salinan-putusan) -------------------------
-    act("14:00", "start", "salinan-putusan", "--as", "rina.ptsp"),
+    act("14:00", "start", "salinan-putusan", "--as", "rina.ptsp",
+        "--pihak", "Pemohon: Abdul Gani Fokaaya; telepon=081344556677"),
+    act("14:01", "nomor-perkara", "{C6}", "9/Pdt.G/2026/PN Snn", "--as", "rina.ptsp",
+        note=("Salinan diminta untuk perkara yang sudah terdaftar; nomor perkaranya dicatat",
+              "The copy is asked for a registered case; its register number is recorded")),
     act("14:10", "complete", "{C6}", "1", "--as", "rina.ptsp", *_o(
         surat_permohonan_salinan_putusan_kepada_ketua_pengadilan_negeri=(
             "Permohonan salinan 9/Pdt.G/2026"),
@@ -148,7 +158,9 @@ SCRIPT: tuple[Act, ...] = (
         surat_permohonan_salinan_putusan_diterima="Diterima 14:10")),
 
     # -- 7. a kasasi filed too late: the Ketua declares it inadmissible (kasasi-perdata) -----
-    act("14:05", "start", "kasasi-perdata", "--as", "rina.ptsp"),
+    act("14:05", "start", "kasasi-perdata", "--as", "rina.ptsp",
+        "--pihak", "Pemohon Kasasi: Yusran Soamole; alamat=Desa Waihama, Sanana"),
+    act("14:06", "nomor-perkara", "{C7}", "3/Pdt.G/2026/PN Snn", "--as", "rina.ptsp"),
     act("14:10", "complete", "{C7}", "1", "--as", "rina.ptsp", *_o(
         permohonan_kasasi="Permohonan kasasi tertulis, 3/Pdt.G/2026/PN Snn",
         surat_pemberitahuan_putusan_banding="Relaas pemberitahuan putusan 37/PDT/2026/PT Tte",
@@ -179,9 +191,11 @@ SCRIPT: tuple[Act, ...] = (
 
     # -- 8. a banding in time because the verdict was notified later (banding-perdata) ------
     act("14:15", "start", "banding-perdata", "--as", "fadli.ptsp",
+        "--pihak", "Pembanding: Rahmawati Buamona; telepon=082344001199",
         note=("Tergugat yang tidak hadir pada pembacaan putusan 5 November datang menyatakan "
               "banding", "A defendant absent when the verdict was read on 5 November comes to "
               "appeal")),
+    act("14:16", "nomor-perkara", "{C8}", "11/Pdt.G/2026/PN Snn", "--as", "fadli.ptsp"),
     act("14:20", "complete", "{C8}", "1", "--as", "fadli.ptsp", *_o(
         permohonan_banding="Permohonan banding lisan tergugat, 11/Pdt.G/2026/PN Snn",
         surat_pemberitahuan_putusan="Relaas pemberitahuan putusan 12/11/2026",
@@ -220,7 +234,10 @@ SCRIPT: tuple[Act, ...] = (
               "inspection notice is still to come")),
 
     # -- 9. an execution request, registered and waiting for the panjar (permohonan-eksekusi)
-    act("14:30", "start", "permohonan-eksekusi", "--as", "rina.ptsp"),
+    act("14:30", "start", "permohonan-eksekusi", "--as", "rina.ptsp",
+        "--pihak", "Pemohon Eksekusi: Koperasi Sula Sejahtera; alamat=Jl. Gajah Mada, Sanana",
+        "--pihak", "Termohon Eksekusi: Rusdi Kharie; alamat=Desa Mangon, Sanana"),
+    act("14:31", "nomor-perkara", "{C9}", "9/Pdt.G/2025/PN Snn", "--as", "rina.ptsp"),
     act("14:35", "complete", "{C9}", "1", "--as", "rina.ptsp", *_o(
         surat_permohonan_eksekusi="Permohonan eksekusi pengosongan 9/Pdt.G/2025/PN Snn",
         salinan_putusan_berkekuatan_hukum_tetap="Salinan putusan BHT 9/Pdt.G/2025",

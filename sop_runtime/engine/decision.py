@@ -297,41 +297,40 @@ class _Decision(Joins, ActChecks):
 
     def _record_parties(self, cmd: RecordParties) -> None:
         """Who the case is for, recorded after its start or corrected (with a reason)."""
-        self._may_record("Para pihak", "parties")
         parties = check_parties(self.wf.parties, cmd.parties)
         if [dict(p) for p in parties] == [dict(p) for p in self.state.parties]:
             raise self._reject("unchanged", "Para pihak perkara {case} sudah tercatat demikian",
                                "The parties of case {case} are recorded so already",
                                case=self.state.case_id)
         self._correction_reason(bool(self.state.parties))
+        if not self._may_record():
+            return
         self.events.append(PartiesRecorded(**self._env(), parties=parties,
                                            reason=self.reason))
 
     def _record_register_number(self, cmd: RecordRegisterNumber) -> None:
         """The case's nomor perkara, recorded by hand or corrected (with a reason)."""
-        self._may_record("Nomor perkara", "register number")
         number = register_number(cmd.number)
         if number == self.state.register_number:
             raise self._reject("unchanged", "Nomor perkara {case} sudah {n}",
                                "The register number of {case} is {n} already",
                                case=self.state.case_id, n=number)
         self._correction_reason(self.state.register_number is not None)
+        if not self._may_record():
+            return
         self.events.append(RegisterNumberRecorded(**self._env(), number=number,
                                                   reason=self.reason))
 
-    def _may_record(self, what: str, what_en: str) -> None:
+    def _may_record(self) -> bool:
         """Only the court's own staff of this SOP (a role that acts in it) or a supervisor
-        record facts about the case; anyone else is told who may."""
+        record facts about the case; anyone else's try is refused and recorded (False)."""
         assert self.actor is not None
         staff = tuple(r.id for r in self.wf.roles if not (r.publik or r.sistem))
         if (self.ctx.directory.grant_any(self.actor, staff, self.at) is None
                 and not self.ctx.directory.is_supervisor(self.actor, self.at)):
-            raise self._reject(
-                "not_staff", "{what} perkara ini dicatat oleh petugas SOP-nya ({roles}) atau "
-                "pengawas; {user} tidak memegang jabatan itu",
-                "The {what_en} of this case is recorded by its SOP's staff ({roles}) or a "
-                "supervisor; {user} holds none of those roles", what=what, what_en=what_en,
-                roles=self._role_names(staff), user=self.actor)
+            self._violate(DeviationKind.WRONG_ACTOR, "pencatat_perkara",
+                          pelaksana=",".join(staff), pengguna=self.actor)
+        return self._settle(Penegakan.TOLAK, None)
 
     def _correction_reason(self, correcting: bool) -> None:
         if correcting and not self.reason:

@@ -35,8 +35,10 @@ from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import Written, current_state, load_case, write_case
-from sop_runtime.service.ready import ensure_ready
+from sop_runtime.service.documents import Upload, check_upload
+from sop_runtime.service.ready import LOGO_KEY, ensure_ready
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import settings
 from sop_runtime.store.counters import next_case_number
 from sop_runtime.store.schema import cases as cases_table
 from sop_runtime.store.schema import open_steps as open_table
@@ -178,13 +180,23 @@ def execute(rt: Runtime, work: Work, *, documents: Path | None = None) -> Done:
 
     def act(open_: _Open) -> list[Event]:
         conn = open_.conn
+        made: dict[str, Upload] = {}
         outputs = dict(action(ActionContext(
             case_id=work.case_id, sop_id=open_.state.sop_id, node=work.node,
             attempt=work.attempt, values=open_.state.values(), court=open_.court,
             now=open_.now.astimezone(open_.calendar.tz),
             register=lambda name: next_case_number(conn, REGISTER_PREFIX + name),
-            documents=documents or rt.documents.root)))
-        return open_.decide(CompleteStep(actor=SYSTEM, node=work.node, values=outputs))
+            documents=documents or rt.documents.root,
+            logo=settings.get(conn, LOGO_KEY) or None,
+            attach=lambda item, name, data: made.__setitem__(item, Upload(item, name, data)))))
+        # the documents the action made: checked as any upload, kept before the completion
+        # is recorded (a try that then rolls back leaves them unreferenced, which is harmless)
+        kept = {item: check_upload(upload, limit=max(len(upload.data), 1))
+                for item, upload in made.items()}
+        for upload in made.values():
+            rt.documents.put(upload.data)
+        return open_.decide(CompleteStep(actor=SYSTEM, node=work.node, values=outputs,
+                                         documents=kept))
 
     done = _on_open_attempt(rt, work, act)
     if done is None:  # recorded before (another try, a duplicate run) or no longer current

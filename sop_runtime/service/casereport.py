@@ -17,6 +17,7 @@ from sop_runtime.audit.casefigures import (
     CaseReport,
     Chain,
     Deviation,
+    DocumentRow,
     Entry,
     Given,
     Person,
@@ -60,7 +61,7 @@ from sop_runtime.engine.deviation_text import (
     rule_text,
 )
 from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
-from sop_runtime.engine.parties import parties_text
+from sop_runtime.engine.parties import parties_text, party_text
 from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service import catalog
@@ -227,7 +228,24 @@ def _report(rt: Runtime, conn: Connection, view: CaseView) -> CaseReport:
         timeline=timeline, steps=steps,
         deviations=deviations, people=people, service=_service(ctx, state, now),
         chain=chain, seal=cover,
-        open_steps=tuple(_open_step(ctx, s) for s in state.open_steps))
+        open_steps=tuple(_open_step(ctx, s) for s in state.open_steps),
+        register_number=state.register_number,
+        parties=tuple(party_text(p) for p in state.parties),
+        documents=_documents(ctx, stored, events))
+
+
+def _documents(ctx: _Context, stored: Sequence[StoredEvent],
+               events: Sequence[Event]) -> tuple[DocumentRow, ...]:
+    from sop_runtime.service.documents import KIND_NAMES, recorded
+    from sop_runtime.wording import size_text
+
+    return tuple(DocumentRow(
+        seq=d.seq, node=d.node, step=ctx.step(d.node) or d.node, item=d.item,
+        item_name=ctx.item_name(d.node, d.item), nama=d.nama, jenis=d.jenis,
+        jenis_text=KIND_NAMES.get(d.jenis, d.jenis), ukuran=d.ukuran,
+        size_text=size_text(d.ukuran), sha256=d.sha256,
+        who=ctx.who(d.actor, d.node, d.occurred_at), occurred_at=d.occurred_at)
+        for d in recorded([(s.seq, e) for s, e in zip(stored, events, strict=True)]))
 
 
 def _open_step(ctx: _Context, s: StepState) -> str:

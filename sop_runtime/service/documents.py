@@ -18,11 +18,12 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import BinaryIO, ClassVar
+from pathlib import Path
+from typing import ClassVar
 
 from sop_runtime.definition.models import ItemKind
 from sop_runtime.engine.events import Event, StepCompleted, StepSigned
-from sop_runtime.errors import Kind, NotFoundError, SopRuntimeError
+from sop_runtime.errors import Damaged, Kind, NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, confidential
 from sop_runtime.service.cases import Outcome, complete, current_state
@@ -215,12 +216,70 @@ def recorded(events: Sequence[tuple[int, Event]]) -> list[RecordedDocument]:
     return out
 
 
-def open_document(rt: Runtime, sha256: str) -> BinaryIO:
-    """The kept bytes of a recorded document (NotFoundError when the file is gone)."""
-    try:
-        return rt.documents.open(sha256)
-    except (FileNotFoundError, NotADirectoryError, ValueError):
+def document_path(rt: Runtime, document: RecordedDocument) -> Path:
+    """Where the kept file of ``document`` is, once its bytes are checked against the
+    recorded SHA-256: a missing file is not found, an altered one :class:`Damaged` (never
+    handed over as if it were the recorded document)."""
+    condition = rt.documents.check(document.sha256)
+    if condition == "missing":
         raise NotFoundError(tr(
-            "Berkas dokumen ini tidak ada lagi di tempat penyimpanan dokumen pengadilan; "
-            "beri tahu administrator", "This document's file is no longer in the court's "
-            "document store; tell the administrator")) from None
+            "Berkas dokumen '{f}' tidak ada lagi di tempat penyimpanan dokumen pengadilan; "
+            "beri tahu administrator", "The file of the document '{f}' is no longer in the "
+            "court's document store; tell the administrator", f=document.nama))
+    if condition == "altered":
+        raise Damaged(tr(
+            "Berkas dokumen '{f}' telah diubah sejak dicatat dan tidak diserahkan; beri tahu "
+            "administrator", "The file of the document '{f}' was altered since it was "
+            "recorded and is not handed over; tell the administrator", f=document.nama))
+    return rt.documents.path(document.sha256)
+
+
+class DocumentWithheld(SopRuntimeError):
+    """A document of a confidential case asked for by someone who may not read the case:
+    the answer says who may, and on what ground (the asker knew the document's hash, so
+    this tells them nothing of the case they did not hold already)."""
+
+    kind: ClassVar[Kind] = "not_allowed"
+
+
+def document_to_read(rt: Runtime, case_id: str, sha256: str,
+                     reader: confidential.Reader) -> RecordedDocument:
+    """The document with SHA-256 ``sha256`` that case ``case_id`` records, for ``reader``:
+    whoever may read the case (the read journaled as any read of a confidential case).
+    Someone who may not read a confidential case is refused with who may and why
+    (:class:`DocumentWithheld`) when the case does record that document; a case that does
+    not exist, or does not record it, is not found, as for anyone."""
+    from sop_runtime.service import views
+    from sop_runtime.service.cases import decode, load_case
+
+    def find(stored: Sequence[object], events: Sequence[Event]) -> RecordedDocument | None:
+        seqs = [getattr(s, "seq", 0) for s in stored]
+        return next((d for d in recorded(list(zip(seqs, events, strict=True)))
+                     if d.sha256 == sha256), None)
+
+    not_here = NotFoundError(tr("Perkara {c} tidak mencatat dokumen ini",
+                                "Case {c} records no such document", c=case_id))
+    try:
+        view = views.case(rt, case_id, reader=reader)
+    except confidential.Withheld:
+        with rt.engine.connect() as conn:
+            stored, state = load_case(conn, case_id)
+            wf = catalog.workflow(rt, conn, state.version)
+            court_file, _ = catalog.court(rt, conn)
+        if find(stored, decode(stored)) is None:
+            raise
+        names = {r.id: r.nama for r in court_file.peran}
+        readers = sorted(names.get(r, r) for r in (wf.readers or ()))
+        ground = wf.document.kerahasiaan.dasar if wf.document.kerahasiaan else ""
+        raise DocumentWithheld(tr(
+            "Dokumen ini milik perkara rahasia ({sop}). Hanya {who}, serta pegawai yang "
+            "pernah menangani perkara ini, yang boleh membaca perkara dan dokumennya; Anda "
+            "tidak termasuk. Dasar: {why}. Permintaan ini dicatat.",
+            "This document belongs to a confidential case ({sop}). Only {who}, and staff who "
+            "have handled this case, may read the case and its documents; you are not among "
+            "them. Ground: {why}. This request was recorded.", sop=wf.nama,
+            who=", ".join(readers) or "-", why=ground or "-")) from None
+    found = find(view.stored, view.events)
+    if found is None:
+        raise not_here
+    return found

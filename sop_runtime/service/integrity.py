@@ -307,7 +307,7 @@ def check_documents(rt: Runtime, conn: Connection) -> DocumentCheck:
     condition: dict[str, str] = {}
     found: list[Difference] = []
     count = 0
-    for case_id, _seq, version, payload in document_events(conn):
+    for case_id, register, version, payload in document_events(conn):
         documents = payload["documents"]
         assert isinstance(documents, dict)
         node = str(payload.get("node", ""))
@@ -322,6 +322,9 @@ def check_documents(rt: Runtime, conn: Connection) -> DocumentCheck:
             name = str(doc.get("nama", "")) if isinstance(doc, dict) else ""
             row = tr("langkah {n} ({k}), {i} '{f}'", "step {n} ({k}), {i} '{f}'", n=node,
                      k=_kegiatan(rt, conn, version, node), i=item, f=name)
+            if register:  # the court's own number first: how its staff know the case
+                row = tr("nomor perkara {r}, {row}", "case number {r}, {row}", r=register,
+                         row=row)
             if state == "missing":
                 found.append(Difference(case_id, "documents", "missing", row))
             else:

@@ -17,8 +17,8 @@ from sop_runtime.service import catalog
 from sop_runtime.service.confidential import Reader, hidden_sops, record_listed
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store.search import CaseFilter
-from sop_runtime.store.search import find_cases as _find
+from sop_runtime.store.casefinder import CaseFilter
+from sop_runtime.store.casefinder import find_cases as _find
 from sop_runtime.store.workflows import list_sops
 
 PER_PAGE = 25

@@ -6,7 +6,7 @@ never write.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,15 @@ class Task:
     activated_at: datetime
     due_at: datetime | None
     overdue: bool
+    applicant: str | None = None        # who the case is for
+    register_number: str | None = None  # its nomor perkara
+
+
+def _named(conn: Connection, found: list[Task]) -> list[Task]:
+    """``found`` with each case's applicant and register number."""
+    known = queries.identities(conn, {t.case_id for t in found})
+    return [replace(t, applicant=known.get(t.case_id, (None, None))[0],
+                    register_number=known.get(t.case_id, (None, None))[1]) for t in found]
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,8 @@ def tasks(rt: Runtime, username: str, *, limit: int = 200) -> list[Task]:
     now = rt.now()
     roles = _user_roles(rt, username, now)
     with rt.engine.connect() as conn:
-        return [_task(r, now) for r in queries.worklist(conn, roles, username, limit=limit)]
+        return _named(conn, [_task(r, now)
+                             for r in queries.worklist(conn, roles, username, limit=limit)])
 
 
 def overdue(rt: Runtime, *, reader: Reader, now: datetime | None = None,
@@ -92,7 +102,7 @@ def overdue(rt: Runtime, *, reader: Reader, now: datetime | None = None,
     with rt.engine.connect() as conn:
         _, calendar = catalog.court(rt, conn)
         rows = queries.overdue(conn, moment, role=role, sop=sop, limit=limit, hide=hide)
-        found = [_task(row, moment) for row in rows]
+        found = _named(conn, [_task(row, moment) for row in rows])
         # how late, in the unit each step's limit is written in (as its deviation says it)
         words = late_by(rt, conn, [(t.case_id, t.node, t.due_at) for t in found
                                    if t.due_at is not None], moment)
@@ -184,3 +194,10 @@ def users(rt: Runtime) -> list[Any]:
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         return list(directory.list_users(conn))
+
+
+def identities(rt: Runtime, case_ids: set[str]) -> dict[str, tuple[str | None, str | None]]:
+    """(applicant, register number) of each of ``case_ids`` (for lists that show cases the
+    reader may see already)."""
+    with rt.engine.connect() as conn:
+        return queries.identities(conn, case_ids)

@@ -231,3 +231,14 @@ def sweep_candidates(conn: Connection, now: datetime) -> list[str]:
                                    c.service_due < now)
     found = set(conn.execute(steps).scalars()) | set(conn.execute(late).scalars())
     return sorted(found)
+
+
+def identities(conn: Connection, ids: Collection[str]) -> dict[str, tuple[str | None, str | None]]:
+    """(applicant, register number) of each of the cases ``ids`` (read on their key)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    c = cases_table.c
+    rows = conn.execute(select(c.case_id, c.applicant, c.register_number)
+                        .where(c.case_id.in_(wanted)))
+    return {r[0]: (r[1], r[2]) for r in rows}

@@ -42,19 +42,20 @@ def case_logs(conn: Connection, first: str | None = None, stop: str | None = Non
 
 
 def document_events(conn: Connection, *, batch: int = 5000
-                    ) -> Iterator[tuple[str, int, str, dict[str, object]]]:
-    """(case id, seq, the case's SOP version, payload) of every step completion or joint
-    act that records documents, in log order (the payloads are filtered by their text, so
-    the log's other events are not decoded)."""
+                    ) -> Iterator[tuple[str, str | None, str, dict[str, object]]]:
+    """(case id, its register number, its SOP version, payload) of every step completion
+    or joint act that records documents, in log order (the payloads are filtered by their
+    text, so the log's other events are not decoded)."""
     from sop_runtime.store.schema import cases
 
-    query = (select(events.c.case_id, events.c.seq, cases.c.version, events.c.payload)
+    query = (select(events.c.case_id, cases.c.register_number, cases.c.version,
+                    events.c.payload)
              .join(cases, cases.c.case_id == events.c.case_id)
              .where(events.c.type.in_(("step_completed", "step_signed")),
                     events.c.payload.contains('"documents":'))
              .order_by(events.c.case_id, events.c.seq))
-    for case_id, seq, version, payload in conn.execute(query.execution_options(
+    for case_id, register, version, payload in conn.execute(query.execution_options(
             yield_per=batch)):
         data = orjson.loads(payload)
         if isinstance(data.get("documents"), dict):
-            yield case_id, seq, version, data
+            yield case_id, register, version, data

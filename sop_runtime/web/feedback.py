@@ -85,6 +85,10 @@ def completed(rt: Runtime, out: Outcome, node: str) -> str:
     else:
         first = tr("Langkah {s} dicatat selesai pada {t}.", "Step {s} recorded as done at {t}.",
                    s=step_name(wf, node), t=_when(rt, out.events, ev.StepCompleted))
+        decision = next((e.decision for e in out.events
+                         if isinstance(e, ev.StepCompleted) and e.node == node), None)
+        if decision:
+            first += " " + tr("Keputusan: {d}.", "Decision: {d}.", d=decision)
     return " ".join([first, *_after(wf, out.events, but=node)])
 
 

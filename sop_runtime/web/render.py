@@ -28,6 +28,7 @@ templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 # (permission, path, Indonesian, English)
 NAV = [(Permission.WORK, "/tugas", "Tugas saya", "My tasks"),
        (Permission.WORK, "/perkara/baru", "Layanan baru", "New service"),
+       (Permission.VIEW_CASE, "/perkara", "Cari perkara", "Find cases"),
        (Permission.SUPERVISE, "/pengawasan", "Pengawasan", "Supervision"),
        (Permission.AUDIT, "/audit", "Audit", "Audit"),
        (Permission.LIBRARY, "/sop", "Pustaka SOP", "SOP library")]
@@ -66,7 +67,8 @@ def person_name(rt: Runtime, username: str) -> str:
 def page(request: Request, template: str, *, caller: Caller | None, title: str,
          status: int = 200, **context: Any) -> HTMLResponse:
     rt: Runtime = request.app.state.runtime
-    nav = [(path, tr(id_, en), request.url.path.startswith(path))
+    here = request.url.path
+    nav = [(path, tr(id_, en), here == path or (here.startswith(path + "/") and path != "/perkara"))
            for perm, path, id_, en in NAV if caller is not None and caller.may(perm)]
     told = flash.take(request, caller)  # what the form just posted did, shown once
     if told is not None:

@@ -11,6 +11,8 @@ One dependency of the whole app (:func:`refuse_bad_input`) and one middleware fo
 
 # no "from __future__ import annotations": FastAPI reads the dependency's annotations
 
+import re
+
 from fastapi import Request
 
 from sop_runtime.i18n import tr
@@ -19,6 +21,11 @@ from sop_runtime.web.deps import ApiError
 
 FORM_BODY_MOST = 1 << 20
 """The largest form a page posts (200 values of a step at their longest fit in it)."""
+
+UPLOADS_MOST = 6
+"""The most documents' files one step form may carry at their largest (each at most the
+document limit, ``SOP_DOCUMENT_MAX_MB``: the service refuses a larger one by name)."""
+_STEP_FORM = re.compile(r"^/perkara/[^/]+/langkah/[^/]+/selesai$")
 
 VALUE_MOST = 10_000   # a step's value or a case field (as the API's)
 REASON_MOST = 2000    # a reason (as the API's)
@@ -92,11 +99,30 @@ def form_size_problem(request: Request) -> ApiError | None:
     if not announced.isdigit():  # a browser always says; a body of unknown size is not read
         return ApiError(411, tr("Formulir tanpa Content-Length",
                                 "A form needs a Content-Length"))
-    if int(announced) > FORM_BODY_MOST:
+    most = form_body_most(request)
+    if int(announced) > most:
+        if most > FORM_BODY_MOST:
+            from sop_runtime.service.documents import MB, size_limit
+
+            return ApiError(413, tr(
+                "Formulir dengan berkasnya terlalu besar (paling banyak {n} MB; setiap berkas "
+                "paling besar {m} MB)", "The form with its files is too large (at most {n} MB; "
+                "each file at most {m} MB)", n=most // MB, m=size_limit() // MB))
         return ApiError(413, tr("Formulir terlalu besar (paling banyak {n} KB)",
                                 "The form is too large (at most {n} KB)",
                                 n=FORM_BODY_MOST // 1024))
     return None
+
+
+def form_body_most(request: Request) -> int:
+    """The largest body a page's form may have: a step's form sent with files
+    (multipart) may carry :data:`UPLOADS_MOST` documents at their largest."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "multipart/form-data" and _STEP_FORM.match(request.url.path):
+        from sop_runtime.service.documents import size_limit
+
+        return FORM_BODY_MOST + UPLOADS_MOST * size_limit()
+    return FORM_BODY_MOST
 
 
 async def refuse_bad_input(request: Request) -> None:

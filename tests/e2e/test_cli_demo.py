@@ -16,7 +16,7 @@ def test_the_demo_day_plays_through_and_ends_verified(tmp_path: Path) -> None:
     assert "Selasa, 24 November 2026" in out
     assert "hanya Kasir yang boleh" in out  # the refused attempt: told on stderr, exit 4
     assert "Ditolak (pelaksana tidak berwenang)" in " ".join(r.stderr.split())
-    assert "Log utuh: 125 peristiwa dalam 9 perkara" in out
+    assert "Log utuh: 129 peristiwa dalam 9 perkara" in out
     kinds = {d["kind"] for d in court.json("deviations")}
     assert kinds == {"wrong_actor", "late_entry", "override", "overdue", "service_overdue"}
     overdue = court.json("overdue", "--now", "2026-11-24 16:45")
@@ -53,7 +53,7 @@ def test_the_demo_speaks_english_when_asked(tmp_path: Path) -> None:
     court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
     out = " ".join(court.ok("--lang", "en", "demo", "--definitions", DEFINITIONS).stdout.split())
     assert "Tuesday, 24 November 2026" in out and "only the Kasir may" in out
-    assert "Log intact: 125 events in 9 cases verified" in out
+    assert "Log intact: 129 events in 9 cases verified" in out
 
 
 def test_the_period_report_of_the_demo_week(tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 """The printouts a Ketua signs, made by the demo court the way its staff make them: every
 document (the case report before and after a seal, the period report, the conformance
-report, every SOP sheet of the library) is headed by the court's full kop surat with its
-logo and carries no command-line instruction; in the PDF, the signature shares its page with
-the report's closing content."""
+report, every SOP sheet of the library and its index) is headed by the court's full kop
+surat with its logo and carries no command-line instruction; in the PDF, the signature
+shares its page with the report's closing content."""
 
 from __future__ import annotations
 
@@ -88,8 +88,9 @@ def _printouts(court: Court) -> dict[str, str]:
     assert published.returncode == 0, published.stderr
     pages = {p.name: p.read_text(encoding="utf-8") for p in out.glob("*.html")}
     sheets = {f"pustaka/{p.name}": p.read_text(encoding="utf-8")
-              for p in (out / "pustaka").glob("*.html") if p.name != "index.html"}
-    assert len(sheets) == len(list(DEFINITIONS.glob("*.yaml"))) - 1  # all but court.yaml
+              for p in (out / "pustaka").glob("*.html")}
+    # every SOP's sheet (all the yaml files but court.yaml) and the library's index
+    assert len(sheets) == len(list(DEFINITIONS.glob("*.yaml")))
     return pages | sheets
 
 

@@ -81,7 +81,8 @@ def test_the_e_skum_states_the_filing_the_panjar_and_the_account(tmp_path: Path)
     written = tmp_path / name
     assert hashlib.sha256(written.read_bytes()).hexdigest()[:16] == digest
     text = pdf_text(written)
-    for shown in ("PENGADILAN NEGERI SANANA", "e-SKUM", "Surat Kuasa Untuk Membayar",
+    for shown in ("MAHKAMAH AGUNG REPUBLIK INDONESIA", "PENGADILAN TINGGI MALUKU UTARA",
+                  "PENGADILAN NEGERI SANANA", "e-SKUM", "Surat Kuasa Untuk Membayar",
                   "SNN-2026-00007", "PN.SNN-2026-0087", "Budi Santoso", "Hasan Umamit",
                   "KTP 8206014506900001", "budi.santoso@example.id",
                   "Biaya pendaftaran", "Rp30.000", "Biaya redaksi", "Rp5.000",

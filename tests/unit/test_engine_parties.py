@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sop_runtime.engine import CommandRejected, CompleteStep, StartCase
+from sop_runtime.engine import CommandRejected, CompleteStep, DeviationKind, StartCase
 from sop_runtime.engine.commands import RecordParties, RecordRegisterNumber
 from sop_runtime.engine.events import (
     PartiesRecorded,
@@ -20,7 +20,7 @@ from sop_runtime.engine.parties import (
     register_number,
 )
 from sop_runtime.engine.state import CaseStatus
-from tests.unit.enginekit import T0, Case, chain, needed, workflow
+from tests.unit.enginekit import T0, Case, chain, needed, refused, workflow
 
 GUGATAN = workflow("pendaftaran-gugatan-ptsp")
 BUDI = {"sebutan": "Penggugat", "nama": "Budi Santoso", "nik": "8202 0112 3456 0001",
@@ -120,8 +120,9 @@ def test_parties_recorded_later_and_corrected_only_with_a_reason() -> None:
 def test_only_the_sops_staff_or_a_supervisor_record_them() -> None:
     c = Case(GUGATAN, now=T0)
     c.do(StartCase(actor="rina.ptsp"))
-    with pytest.raises(CommandRejected, match="dicatat oleh petugas SOP-nya"):
-        c.decide(RecordRegisterNumber(actor="fitri.hakim", number="14/Pdt.G/2026/PN Snn"))
+    tried = refused(c.decide(RecordRegisterNumber(actor="fitri.hakim",
+                                                  number="14/Pdt.G/2026/PN Snn")))
+    assert tried.kind is DeviationKind.WRONG_ACTOR and tried.detail["pengguna"] == "fitri.hakim"
     assert c.decide(RecordRegisterNumber(actor="bambang.panitera",
                                          number="14/Pdt.G/2026/PN Snn"))
 

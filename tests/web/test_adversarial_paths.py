@@ -21,12 +21,13 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from sop_runtime.service import auth, cases, seals
+from sop_runtime.service import auth, cases, documents, seals
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.store.workflows import list_sops
 from sop_runtime.web.app import create_app
 from tests.conftest import ROOT
+from tests.e2e.court import GUGATAN_1
 from tests.integration.service.conftest import copy_database
 from tests.web.hostile import (
     CLERK,
@@ -67,6 +68,12 @@ def court(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[str,
     rt = Runtime(make_engine(f"sqlite:///{db}"), lambda: NOW)
     app = create_app(rt)
     seals.seal(rt, SUPERVISOR, note="jalur")  # so a case has a proof
+    filed = cases.start_case(rt, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
+    done = documents.complete_with_files(  # so a case has a document to download
+        rt, filed, "1", "rina.ptsp", values=GUGATAN_1, files=[documents.Upload(
+            "fotokopi_ktp_penggugat", "ktp.pdf", b"%PDF-1.4\n%%EOF\n")])
+    sha = next(e.documents for e in done.events if e.TYPE == "step_completed")[
+        "fotokopi_ktp_penggugat"]["sha256"]
     web, token = signed_in(app, rt, SUPERVISOR)
     with rt.engine.connect() as conn:
         version = next(s.current_version for s in list_sops(conn) if s.sop_id == LEGALISATION)
@@ -74,7 +81,12 @@ def court(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[str,
             "cookie": f"sop_sesi={web.cookies['sop_sesi']}",
             "token": bearer(auth.issue_token(rt, SUPERVISOR, "jalur")),
             "real": {"case_id": "SNN-2026-00003", "node": "1", "sop_id": LEGALISATION,
-                     "version": version, "fmt": "csv", "lang": "id", "path": "app.css"}}
+                     "version": version, "fmt": "csv", "lang": "id", "path": "app.css",
+                     "sha256": "0" * 64},
+            # the real values of a route whose own differ (a case that holds a document)
+            "real_for": {route: {"case_id": filed, "sha256": sha} for route in (
+                "/perkara/{case_id}/dokumen/{sha256}",
+                "/api/cases/{case_id}/documents/{sha256}")}}
 
 
 def _with_params() -> list[tuple[str, str, str]]:
@@ -90,12 +102,13 @@ PARAMS = _with_params()
 
 def test_every_path_parameter_is_walked() -> None:
     names = {name for _, _, name in PARAMS}
-    assert names == {"case_id", "node", "sop_id", "version", "fmt", "lang", "path"}
+    assert names == {"case_id", "node", "sop_id", "version", "fmt", "lang", "path", "sha256"}
     assert len(PARAMS) >= 30
 
 
 def _send(court: dict[str, Any], method: str, route: str, name: str, value: bytes) -> Any:
-    real = {k: quote(v, safe="").encode() for k, v in court["real"].items()}
+    own = {**court["real"], **court["real_for"].get(route, {})}
+    real = {k: quote(v, safe="").encode() for k, v in own.items()}
     if "/render/" in route:  # the SOP's drawings: svg, html or mermaid
         real["fmt"] = b"svg"
     target = re.sub(rb"{(\w+)}", lambda m: value if m.group(1).decode() == name
@@ -137,8 +150,9 @@ def test_the_real_values_are_answered(court: dict[str, Any]) -> None:
     parameter's doing."""
     for method, route, name in PARAMS:
         if method == "GET":
+            own = {**court["real"], **court["real_for"].get(route, {})}
             value = b"svg" if "/render/" in route and name == "fmt" else \
-                quote(court["real"][name], safe="").encode()
+                quote(own[name], safe="").encode()
             answer = _send(court, method, route, name, value)
             assert answer.status in (200, 303), (route, answer.status, answer.text[:200])
 

@@ -117,7 +117,7 @@ def court(request: pytest.FixtureRequest,
                 "sop": LEGALISATION, "dari": "2026-11-01", "sampai": "2026-11-30",
                 "format": "html", "jenis": "override", "role": "kasir",
                 "now": "2026-11-26 10:00", "limit": "100", "case": case, "kind": "override",
-                "seal": "1", "from": "2026-11-01", "to": "2026-11-30"}
+                "seal": "1", "from": "2026-11-01", "to": "2026-11-30", "sha256": "0" * 64}
         # entered: one event loop thread for all the module's requests, not one each
         with web, TestClient(app) as api:
             yield {"rt": rt, "app": app, "web": web, "csrf": csrf, "real": real, "api": api,
@@ -212,6 +212,8 @@ NUL_FIELDS: dict[str, tuple[str, ...]] = {
     "/pengawasan/buka-ulang": ("case", "node", "alasan"),
     "/pengawasan/perpanjang": ("case", "node", "alasan"),
     "/perkara/{case_id}/batal": ("alasan", "kembali"),
+    "/perkara/{case_id}/pihak": ("alasan", "pihak.0.0.nama"),
+    "/perkara/{case_id}/nomor": ("nomor", "alasan"),
     "/audit/segel": ("catatan",),
     "/audit/verifikasi": ("csrf",),
     "/keluar": ("csrf",),

@@ -54,6 +54,10 @@ def test_a_step_completed_is_said_once_on_the_page_landed_on(rt: Runtime) -> Non
     assert _status(web.get(f"/perkara/{case}").text) == []
     claimed = web.post(f"/perkara/{case}/langkah/2/ambil", data={"csrf": token})
     assert _status(claimed.text) == [f"Langkah 2 ({second}) kini Anda pegang."]
+    web.get("/bahasa/en?lanjut=/tugas")  # in the person's language
+    again = web.post("/perkara/baru", data={"sop": "legalisasi-waarmerking", "csrf": token})
+    assert re.fullmatch(r"Case \S+ started \(.+\)\. Next: step 1 \(.+\)\.",
+                        _status(again.text)[0])
 
 
 def test_a_message_is_shown_only_to_the_session_that_left_it(rt: Runtime) -> None:  # noqa: F811
@@ -171,3 +175,14 @@ def test_a_reopen_is_confirmed_then_said(rt: Runtime) -> None:  # noqa: F811
     assert said.startswith("Langkah 1 (") and f"perkara {case} dibuka ulang." in said
     assert "penyimpangan" in said  # the override is on the record, and the page says so
     assert views.case(rt, case, reader=operator()).state.current("1").is_open
+
+
+def test_a_reason_is_shown_as_text_on_the_confirmation(rt: Runtime) -> None:  # noqa: F811
+    case = walk(rt, "legalisasi-waarmerking", upto=2)
+    chief, token = signed_in(rt, "bambang.panitera")
+    asked = chief.post("/pengawasan/lewati", data={
+        "case": case, "node": "2", "alasan": "<script>alert(1)</script>", "csrf": token})
+    assert asked.status_code == 200
+    assert "<script>" not in asked.text and "Alasan: &lt;script&gt;" in asked.text
+    # its language switch leads back to the page the form came from (a GET page)
+    assert 'href="/bahasa/en?lanjut=/pengawasan"' in asked.text

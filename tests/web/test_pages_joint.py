@@ -37,13 +37,16 @@ def test_the_pages_show_who_has_acted_on_a_joint_step(tmp_path: Path) -> None:
     decided = panmud.post(f"/perkara/{case}/langkah/3/selesai",
                           data={"csrf": token, "keputusan": ""})
     assert decided.status_code == 200, decided.text[:500]
+    assert "dicatat selesai pada" in decided.text and "Keputusan: Diterima." in decided.text
     state = views.case(rt, case, reader=operator()).state
     done = state.current("3")
     assert done is not None and done.decision == "Diterima"  # step 2 was done in time
 
     ketua, token = signed_in(rt, "hendra.kpn")
-    ketua.post(f"/perkara/{case}/langkah/4/selesai",
-               data={"csrf": token, "nilai.nomor_berita_acara": "1/BA/2026"})
+    signed = ketua.post(f"/perkara/{case}/langkah/4/selesai",
+                        data={"csrf": token, "nilai.nomor_berita_acara": "1/BA/2026"})
+    assert "Tindakan Anda pada langkah bersama 4 (" in signed.text  # not "done" yet
+    assert "dicatat selesai" not in signed.text
     page = ketua.get(f"/perkara/{case}")
     assert "sudah: Ketua (hendra.kpn); menunggu: Panitera" in page.text, \
         page.text

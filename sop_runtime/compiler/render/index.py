@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sop_runtime.compiler.render.kop import Kop
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.templating import template
 
@@ -20,10 +21,11 @@ class _Row:
     version: str
 
 
-def render_index(workflows: Iterable[Workflow], court_name: str) -> str:
+def render_index(workflows: Iterable[Workflow], court_name: str, kop: Kop | None = None) -> str:
+    """The index page, headed by the court's ``kop`` surat when there is one."""
     rows = [_Row(nomor=wf.document.identitas.nomor, nama=wf.document.identitas.nama,
                  steps=len(wf.nodes), limit=wf.service_limit.text if wf.service_limit else "-",
                  sop_id=wf.sop_id, version=wf.short_version)
             for wf in sorted(workflows, key=lambda w: w.document.identitas.nomor)]
     return template("compiler/render/templates/index.html").render(
-        rows=rows, court_name=court_name)
+        rows=rows, court_name=court_name, kop=kop)

@@ -55,8 +55,9 @@ from sop_runtime.templating import template
 
 TEMPLATES = "compiler/render/templates"
 PAGE_W = 1040.0  # px of content on A4 landscape with 10 mm margins (277 mm at 96 dpi)
-_TEXT_COLS = {"no": 28.0, "kegiatan": 170.0, "kelengkapan": 112.0, "waktu": 66.0,
-              "output": 114.0, "keterangan": 150.0}
+# the kegiatan gets the most: a long step name stays within about five lines
+_TEXT_COLS = {"no": 28.0, "kegiatan": 190.0, "kelengkapan": 106.0, "waktu": 66.0,
+              "output": 110.0, "keterangan": 140.0}
 _LANE_MIN, _LANE_MAX = 72.0, 130.0
 _FONT = 10.0
 _LINE = 13.0

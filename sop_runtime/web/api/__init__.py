@@ -5,7 +5,8 @@ under the same rules as the CLI: a refused action is recorded on the case and an
 
 Routes by concern: :mod:`.cases` (worklist, a case, its steps), :mod:`.supervise` (overdue,
 deviations, sweep, users, delegations), :mod:`.audit` (verify, export, seals, reports),
-:mod:`.library` (the SOPs), :mod:`.conformance` (an imported log). Each route asks for the
+:mod:`.library` (the SOPs), :mod:`.conformance` (an imported log), :mod:`.documents` (a
+step completed with files, a case's document downloaded). Each route asks for the
 permission it needs (:mod:`sop_runtime.service.access`) through a typed dependency."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from sop_runtime import __version__
-from sop_runtime.web.api import audit, cases, conformance, library, supervise
+from sop_runtime.web.api import audit, cases, conformance, documents, library, supervise
 from sop_runtime.web.api.schemas import Health
 
 __all__ = ["router"]
@@ -29,6 +30,6 @@ def router() -> APIRouter:
         version."""
         return Health(status="ok", version=__version__)
 
-    for part in (cases, supervise, audit, library, conformance):
+    for part in (cases, documents, supervise, audit, library, conformance):
         api.include_router(part.router())
     return api

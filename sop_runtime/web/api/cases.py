@@ -5,9 +5,10 @@ on the case and answered 403."""
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import date, tzinfo
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.engine.events import utc_iso
@@ -16,17 +17,22 @@ from sop_runtime.i18n import tr
 from sop_runtime.service import cases, stepform, views
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.web.api.common import CaseId, NodeId, Responses, aware, iso, plain
+from sop_runtime.service.search import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, CaseSearch, find_cases
+from sop_runtime.web.api.common import CaseId, NodeId, Responses, SopFilter, aware, iso, plain
 from sop_runtime.web.api.schemas import (
     CaseOut,
+    CasePage,
     ClaimBody,
     CompleteBody,
+    FoundCaseOut,
     LogEntry,
     OpenStep,
     Outcome,
+    PartiesBody,
     ReasonBody,
     ReassignBody,
     RecordedOut,
+    RegisterNumberBody,
     SkipBody,
     StartBody,
     StepItemOut,
@@ -37,6 +43,8 @@ from sop_runtime.web.api.schemas import (
 from sop_runtime.web.deps import ApiError, ApiReader, ApiUser, Rt
 
 TAG = "perkara / cases"
+
+SearchText = Annotated[str | None, Query(max_length=120, description="Teks dicari / text")]
 
 REFUSED: Responses = {
     403: {"description": "Tidak berwenang, atau ditolak aturan SOP (percobaan dicatat) / not "
@@ -74,7 +82,8 @@ def router() -> APIRouter:
         return [Task(case_id=t.case_id, sop_id=t.sop_id, node=t.node, attempt=t.attempt,
                      kegiatan=t.kegiatan, roles=list(t.roles), assignee=t.assignee,
                      claimed_by=t.claimed_by, activated_at=iso(t.activated_at, tz),
-                     due_at=iso(t.due_at, tz), overdue=t.overdue)
+                     due_at=iso(t.due_at, tz), overdue=t.overdue,
+                     register_number=t.register_number, applicant=t.applicant)
                 for t in views.tasks(rt, caller.username)]
 
     @api.post("/cases", status_code=201, summary="Mulai perkara / start a case",
@@ -83,7 +92,48 @@ def router() -> APIRouter:
         """Mulai perkara baru menurut versi SOP yang berlaku / start a case on the SOP's
         current version (``fields``: the case's fields; ``at``: when it really began)."""
         return outcome(rt, cases.start_case(rt, body.sop, caller.username, fields=body.fields,
+                                            parties=[p.given() for p in body.parties],
                                             at=aware(rt, body.at), reason=body.reason))
+
+    @api.get("/cases", summary="Cari perkara / find cases", responses={422: {
+        "description": "Pencarian tidak dapat diajukan / a search that cannot be asked"}})
+    def find(rt: Rt, caller: ApiReader, q: SearchText = None, nomor: SearchText = None,
+             nama: SearchText = None, sop: SopFilter = None, status: SearchText = None,
+             dari: date | None = None, sampai: date | None = None,
+             page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+             per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = PER_PAGE) -> CasePage:
+        """Perkara menurut nomor perkara, nomor layanan, nama pihak (``q``, atau bagian
+        lainnya), SOP, status dan tanggal mulai; terbaru dahulu, satu halaman / cases by
+        register number, service number or a party's name, SOP, status and start date;
+        newest first, one page."""
+        tz = court_zone(rt)
+        found = find_cases(rt, caller.reader, CaseSearch(
+            q=q, nomor=nomor, nama=nama, sop=sop, status=status, dari=dari, sampai=sampai,
+            page=page, per_page=per_page))
+        return CasePage(page=found.page, per_page=found.per_page, more=found.more, cases=[
+            FoundCaseOut(case_id=c.case_id, register_number=c.register_number,
+                         applicant=c.applicant, sop_id=c.sop_id, sop_nama=c.sop_name,
+                         status=c.status, started_at=iso(c.started_at, tz),
+                         ended_at=iso(c.ended_at, tz)) for c in found.cases])
+
+    @api.post("/cases/{case_id}/parties", summary="Catat para pihak / record the parties",
+              responses={**REFUSED, **UNKNOWN})
+    def parties(case_id: CaseId, body: PartiesBody, rt: Rt, caller: ApiUser) -> Outcome:
+        """Catat para pihak, atau perbaiki dengan alasan / record the parties, or correct
+        them with a reason."""
+        return outcome(rt, cases.record_parties(rt, case_id, caller.username,
+                                                [p.given() for p in body.parties],
+                                                reason=body.reason))
+
+    @api.post("/cases/{case_id}/register-number",
+              summary="Catat nomor perkara / record the register number",
+              responses={**REFUSED, **UNKNOWN})
+    def register_number(case_id: CaseId, body: RegisterNumberBody, rt: Rt,
+                        caller: ApiUser) -> Outcome:
+        """Catat nomor perkara (SIPP), atau perbaiki dengan alasan / record the register
+        number (SIPP), or correct it with a reason."""
+        return outcome(rt, cases.record_register_number(rt, case_id, caller.username,
+                                                        body.number, reason=body.reason))
 
     @api.get("/cases/{case_id}", summary="Perkara / a case", responses=UNKNOWN)
     def case(case_id: CaseId, rt: Rt, caller: ApiReader) -> CaseOut:
@@ -97,6 +147,7 @@ def router() -> APIRouter:
             started_at=iso(state.started_at, tz), started_by=state.started_by,
             ended_at=iso(state.ended_at, tz), service_due=iso(state.service_due, tz),
             fields={str(k): str(v) for k, v in state.fields.items()},
+            register_number=state.register_number, parties=[dict(p) for p in state.parties],
             open_steps=[s.node for s in state.open_steps],
             events=[StoredEventOut(seq=s.seq, type=s.type, actor=s.actor,
                                    occurred_at=iso(s.occurred_at, tz),

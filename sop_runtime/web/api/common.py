@@ -31,7 +31,7 @@ SOP_ID = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 USERNAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 ROLE_ID = r"^[a-z][a-z0-9_]{0,63}$"
 
-CaseId = Annotated[str, Path(pattern=CASE_ID, description="Nomor perkara / case id",
+CaseId = Annotated[str, Path(pattern=CASE_ID, description="Nomor layanan / service number",
                              examples=["SNN-2026-00004"])]
 NodeId = Annotated[str, Path(pattern=NODE_ID, description="Nomor langkah SOP / SOP step",
                              examples=["7"])]

@@ -59,11 +59,61 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+PartyText = Annotated[str, StringConstraints(max_length=500), OneLine, _schema(500)]
+
+
+class PartyIn(_Body):
+    """A party of the case as the SOP names it, with the details its form asks for."""
+
+    sebutan: Label = Field(description="Pemohon, Penggugat, Tergugat... (as the SOP names it)")
+    nama: Label
+    nik: ShortText | None = Field(default=None, description="NIK, 16 angka / 16 digits")
+    telepon: ShortText | None = None
+    email: ShortText | None = None
+    alamat: PartyText | None = None
+
+    def given(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if v}
+
+
+class PartiesBody(_Body):
+    parties: list[PartyIn] = Field(min_length=1, max_length=50)
+    reason: Reason | None = Field(default=None, description="Wajib untuk perbaikan / required "
+                                                            "for a correction")
+
+
+class RegisterNumberBody(_Body):
+    number: Label = Field(description="Nomor perkara / register number",
+                          examples=["14/Pdt.G/2026/PN Snn"])
+    reason: Reason | None = Field(default=None, description="Wajib untuk perbaikan / required "
+                                                            "for a correction")
+
+
+class FoundCaseOut(BaseModel):
+    case_id: str = Field(description="Nomor layanan / service number")
+    register_number: str | None = Field(description="Nomor perkara / register number")
+    applicant: str | None = Field(description="Pemohon / applicant")
+    sop_id: str
+    sop_nama: str
+    status: str
+    started_at: str | None
+    ended_at: str | None
+
+
+class CasePage(BaseModel):
+    page: int
+    per_page: int
+    more: bool = Field(description="Ada halaman berikutnya / another page follows")
+    cases: list[FoundCaseOut]
+
+
 class StartBody(_Body):
     sop: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$",
                      description="ID SOP / SOP id", examples=["legalisasi-waarmerking"])
     fields: dict[Key, Value] = Field(default_factory=dict, max_length=200,
                                      description="Isian perkara / case fields")
+    parties: list[PartyIn] = Field(default_factory=list, max_length=50,
+                                   description="Para pihak / the parties")
     at: When = None
     reason: Reason | None = None
 
@@ -221,6 +271,8 @@ class Task(BaseModel):
     activated_at: str | None
     due_at: str | None
     overdue: bool
+    register_number: str | None = None
+    applicant: str | None = None
 
 
 class Late(Task):
@@ -249,6 +301,8 @@ class CaseOut(BaseModel):
     ended_at: str | None
     service_due: str | None
     fields: dict[str, str]
+    register_number: str | None = None
+    parties: list[dict[str, str]] = Field(default_factory=list)
     open_steps: list[str]
     events: list[StoredEventOut]
 

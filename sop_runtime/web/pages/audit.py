@@ -185,9 +185,12 @@ def period_report(rt: Rt, caller: Auditor, dari: str = "", sampai: str = "", sop
 
 
 @router.get("/audit/perkara")
-def find_case(caller: Auditor, perkara: str = "") -> RedirectResponse:
-    case_id = text_field(perkara, what=("Nomor perkara", "The case number"), longest=40)
-    return RedirectResponse(f"/audit/perkara/{case_id}", status_code=303)
+def find_case(request: Request, rt: Rt, caller: Auditor, perkara: str = "") -> Response:
+    """The case report's box: the one case found opens, several are listed."""
+    from sop_runtime.web.pages.find import look_up
+
+    return look_up(request, rt, caller, perkara, target="/audit/perkara/",
+                   title=tr("Laporan perkara: pilih perkara", "Case report: choose the case"))
 
 
 @router.get("/audit/perkara/{case_id}")
@@ -211,7 +214,7 @@ def deviations(request: Request, rt: Rt, caller: Auditor, jenis: str = "",
         raise ApiError(422, tr("Jenis penyimpangan '{k}' tidak dikenal; yang ada: {all}",
                                "Unknown deviation kind '{k}'; known: {all}", k=kind,
                                all=", ".join(sorted(known))))
-    case_id = text_field(perkara, what=("Nomor perkara", "The case number"), required=False,
+    case_id = text_field(perkara, what=("Nomor layanan", "The service number"), required=False,
                          longest=40) or None
     rows = views.deviations(rt, reader=caller.reader, case=case_id, kind=kind,
                             limit=DEVIATIONS_SHOWN)
@@ -220,6 +223,7 @@ def deviations(request: Request, rt: Rt, caller: Auditor, jenis: str = "",
     return page(request, "audit_deviations.html", caller=caller,
                 title=tr("Penyimpangan prosedur", "Procedural deviations"),
                 rows=evidence.explain(rt, rows),
+                named=views.identities(rt, {d.case_id for d in rows}),
                 withheld=withheld,
                 kind=kind, case_id=case_id, shown=DEVIATIONS_SHOWN, label=deviation_label,
                 outcome=outcome_label,

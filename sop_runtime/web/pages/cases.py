@@ -5,17 +5,22 @@ complete, and starting a new service."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.datastructures import FormData, UploadFile
 
 from sop_runtime.compiler.workflow import Node, Workflow
+from sop_runtime.definition.models import ItemKind, Pihak
 from sop_runtime.engine import CommandRejected, StepStatus
+from sop_runtime.engine.parties import applicant, detail_name
+from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import read_moment
-from sop_runtime.service import cases, catalog, stepform, views
+from sop_runtime.service import cases, catalog, documents, stepform, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.casereport import case_and_report
 from sop_runtime.service.due import steps_due
@@ -34,6 +39,7 @@ Worker = Annotated[Caller, checked(Permission.WORK)]
 ID = r"^[A-Za-z0-9._-]{1,64}$"
 CaseId = Annotated[str, Path(pattern=ID)]
 NodeId = Annotated[str, Path(pattern=ID)]
+Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 
 
 @router.get("/perkara/baru", response_class=HTMLResponse)
@@ -44,14 +50,17 @@ def new_form(request: Request, rt: Rt, caller: Annotated[Caller, signed_in(Permi
 
     names = sop_names(rt)
     fields: tuple[Any, ...] = ()
+    slots: list[Any] = []
     if sop is not None:
         if sop not in names:
             raise ApiError(404, tr("SOP '{s}' tidak dikenal", "Unknown SOP '{s}'", s=sop))
         with rt.engine.connect() as conn:
-            fields = catalog.current_workflow(rt, conn, sop).fields
+            wf = catalog.current_workflow(rt, conn, sop)
+            fields, slots = wf.fields, party_slots(wf)
     return page(request, "new_case.html", caller=caller,
                 title=tr("Layanan baru", "New service"), sops=sorted(names.items()),
-                chosen=sop, fields=fields)
+                chosen=sop, fields=fields, party_slots=slots, detail_name=detail_name,
+                required_parties=True)
 
 
 @router.post("/perkara/baru")
@@ -60,10 +69,68 @@ async def start(request: Request, rt: Rt, caller: Worker) -> Response:
     sop = str(form.get("sop", ""))
     fields = {k[len("isian."):]: str(v) for k, v in form.items()
               if k.startswith("isian.") and str(v).strip()}
-    out = cases.start_case(rt, sop, caller.username, fields=fields,
+    with rt.engine.connect() as conn:
+        try:
+            wf = catalog.current_workflow(rt, conn, sop)
+        except SopRuntimeError:
+            wf = None
+    parties = _parties(wf, form) if wf is not None else []
+    out = cases.start_case(rt, sop, caller.username, fields=fields, parties=parties,
                            at=_moment(rt, form.get("waktu")), reason=_text(form.get("alasan")))
     return flash.redirect(request, caller, f"/perkara/{out.case_id}",
                           feedback.started(rt, out))
+
+
+def party_slots(wf: Workflow, current: Sequence[Mapping[str, str]] = ()
+                ) -> list[tuple[Pihak, list[Mapping[str, str]]]]:
+    """Each party the SOP names with the inputs its form shows: the parties recorded (to
+    correct), and one empty slot more where there may be several (or none is recorded)."""
+    out = []
+    for party in wf.parties:
+        given = [p for p in current if p.get("sebutan") == party.sebutan]
+        if party.banyak or not given:
+            given = [*given, {}]
+        out.append((party, given))
+    return out
+
+
+def _parties(wf: Workflow, form: Any) -> list[dict[str, str]]:
+    """The parties a form names (``pihak.<party>.<slot>.<detail>``), in the SOP's order;
+    empty slots left out."""
+    slots: dict[tuple[int, int], dict[str, str]] = {}
+    for key, value in form.items():
+        parts = str(key).split(".")
+        if len(parts) != 4 or parts[0] != "pihak" or not (parts[1].isdigit()
+                                                          and parts[2].isdigit()):
+            continue
+        i, j = int(parts[1]), int(parts[2])
+        if i >= len(wf.parties) or j > 50 or not str(value).strip():
+            continue
+        slots.setdefault((i, j), {"sebutan": wf.parties[i].sebutan})[parts[3]] = str(value)
+    return [slots[k] for k in sorted(slots)]
+
+
+@router.post("/perkara/{case_id}/pihak")
+async def record_parties(request: Request, rt: Rt, case_id: CaseId, caller: Worker
+                         ) -> Response:
+    form = await request.form()
+    view = views.case(rt, case_id, reader=caller.reader)
+    cases.record_parties(rt, case_id, caller.username, _parties(view.workflow, form),
+                         reason=_text(form.get("alasan")))
+    return flash.redirect(request, caller, f"/perkara/{case_id}",
+                          tr("Para pihak dicatat", "The parties are recorded"))
+
+
+@router.post("/perkara/{case_id}/nomor")
+async def record_register_number(request: Request, rt: Rt, case_id: CaseId, caller: Worker
+                                 ) -> Response:
+    form = await request.form()
+    out = cases.record_register_number(rt, case_id, caller.username,
+                                       str(form.get("nomor", ""))[:200],
+                                       reason=_text(form.get("alasan")))
+    return flash.redirect(request, caller, f"/perkara/{case_id}", tr(
+        "Nomor perkara {n} dicatat", "Register number {n} recorded",
+        n=out.state.register_number))
 
 
 @router.get("/perkara/{case_id}", response_class=HTMLResponse)
@@ -72,9 +139,14 @@ def case_page(request: Request, rt: Rt, case_id: CaseId, caller: Viewer) -> HTML
     open_nodes = [s.node for s in view.state.open_steps]
     done = [s.node for s in view.state.steps if s.status is StepStatus.DONE]
     due = steps_due(rt, [(case_id, s.node, s.due_at) for s in view.state.open_steps])
-    return page(request, "case.html", caller=caller, title=tr("Perkara {c}", "Case {c}",
-                                                               c=case_id),
+    state = view.state
+    named = " · ".join(x for x in (state.register_number, applicant(state.parties)) if x)
+    return page(request, "case.html", caller=caller, title=tr(
+        "Perkara {n} ({c})", "Case {n} ({c})", n=named, c=case_id) if named else tr(
+        "Perkara {c}", "Case {c}", c=case_id),
                 report=report, state=view.state, open_nodes=open_nodes, due=due,
+                party_slots=party_slots(view.workflow, view.state.parties),
+                detail_name=detail_name, required_parties=False,
                 flowchart=marked_flowchart(view.workflow, open_nodes, done))
 
 
@@ -114,7 +186,9 @@ def _step_page(request: Request, rt: Any, case_id: str, node: str, caller: Calle
         mine = current is not None and (current.assignee == caller.username or (
             current.assignee is None and granted is not None))
     joint = views.joint_progress(view.workflow, current) if current is not None else None
+    uploads = any(i.jenis is ItemKind.DOKUMEN for i in (*step.inputs, *step.outputs))
     return page(request, "step.html", caller=caller, mine=mine, acting_names=names,
+                uploads=uploads, document_limit_mb=documents.size_limit() // documents.MB,
                 joint=joint, data_decided=step.data_decided,
                 title=tr("Langkah {n}: {k}", "Step {n}: {k}", n=node, k=step.kegiatan),
                 case_id=case_id, state=view.state, node=step, open=current,
@@ -161,9 +235,10 @@ async def complete(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
     # the reason a value differs from the one recorded earlier, and the late entry's
     reasons = [r for r in (_text(form.get("alasan_beda")), _text(form.get("alasan"))) if r]
     try:
-        out = cases.complete(rt, case_id, node, caller.username, values=values,
-                             decision=_text(form.get("keputusan")),
-                             at=_moment(rt, form.get("waktu")), reason="; ".join(reasons) or None)
+        out = documents.complete_with_files(
+            rt, case_id, node, caller.username, values=values, files=await _uploads(form),
+            decision=_text(form.get("keputusan")), at=_moment(rt, form.get("waktu")),
+            reason="; ".join(reasons) or None)
     except CommandRejected as exc:
         if exc.code != "contradiction_reason":
             raise
@@ -173,3 +248,33 @@ async def complete(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
                           problem=str(exc), status=422)
     return flash.redirect(request, caller, f"/perkara/{case_id}",
                           feedback.completed(rt, out, node))
+
+
+async def _uploads(form: FormData) -> list[documents.Upload]:
+    """The files chosen in a step form (``berkas.<item>``), each read to one byte over the
+    limit at most (an oversized one is refused by its size, not read whole)."""
+    limit = documents.size_limit()
+    out = []
+    for key, value in form.multi_items():
+        if key.startswith("berkas.") and isinstance(value, UploadFile) and value.filename:
+            data = await value.read(limit + 1)
+            out.append(documents.Upload(key[len("berkas."):], value.filename, data))
+    return out
+
+
+@router.get("/perkara/{case_id}/dokumen/{sha256}")
+def download(rt: Rt, case_id: CaseId, sha256: Sha256,
+             caller: Annotated[Caller, signed_in()]) -> Response:
+    """A document a case records, to whoever may read the case (a confidential case's only
+    to its readers): its bytes as kept, checked against the recorded SHA-256."""
+    if not caller.may(Permission.VIEW_CASE):
+        raise ApiError(403, tr(
+            "Dokumen perkara hanya dapat diunduh oleh pegawai pengadilan yang boleh melihat "
+            "perkara (staf, pengawas dan pemeriksa); akun Anda tidak memegang peran itu.",
+            "A case's documents can be downloaded only by court staff who may see cases "
+            "(staff, supervisors and examiners); your account holds no such role."))
+    found = documents.document_to_read(rt, case_id, sha256, caller.reader)
+    path = documents.document_path(rt, found)
+    return FileResponse(path, media_type=found.jenis, filename=found.nama,
+                        content_disposition_type="attachment",
+                        headers={"Cache-Control": "private, no-store"})

@@ -15,15 +15,17 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from sop_runtime.audit.charts import BLUE, GREEN, GREY, RED, Bar, Segment, bars
 from sop_runtime.compiler.workflow import Node
+from sop_runtime.engine.parties import applicant
 from sop_runtime.engine.state import StepState
 from sop_runtime.i18n import tr
 from sop_runtime.service import cases, preview, views
 from sop_runtime.service.access import Permission
+from sop_runtime.service.due import steps_due
 from sop_runtime.service.supervision import Age, Candidate, Held, candidates, overview
 from sop_runtime.web import feedback, flash
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
@@ -69,15 +71,18 @@ def _back(request: Request, caller: Caller, kembali: str, message: str) -> Redir
     return flash.redirect(request, caller, _path(kembali), message)
 
 
-def _confirm(request: Request, caller: Caller, *, action: str, title: tuple[str, str],
-             what: str, refused: bool, fields: dict[str, str], yes: tuple[str, str],
-             back: str, no: tuple[str, str] = ("Batal", "Cancel")) -> HTMLResponse:
+def _confirm(request: Request, caller: Caller, seen: preview.Preview, *, action: str,
+             title: tuple[str, str], what: str, fields: dict[str, str],
+             yes: tuple[str, str], back: str,
+             no: tuple[str, str] = ("Batal", "Cancel")) -> HTMLResponse:
     """The confirmation step of an override not lightly taken back (skip, reopen, cancel):
     what it will do, and the same form again with ``konfirmasi=ya``. Only that second post
     acts; "Batal" goes back without posting anything."""
     return page(request, "confirm.html", caller=caller, title=tr(*title), what=what,
-                refused=refused, action=action, fields=fields, yes=tr(*yes), back=back,
-                no=tr(*no))
+                refused=seen.refused, action=action, fields=fields, yes=tr(*yes),
+                back=back, no=tr(*no), case_id=seen.outcome.case_id,
+                sop_name=seen.outcome.workflow.nama,
+                here=back)  # the language switch goes back, never to a post-only address
 
 
 CONFIRMED = "ya"
@@ -110,9 +115,14 @@ def supervision(request: Request, rt: Rt, caller: Supervisor) -> HTMLResponse:
 
 
 @router.get("/pengawasan/perkara")
-def find_case(caller: Supervisor, perkara: str = "") -> RedirectResponse:
-    case_id = text_field(perkara, what=("Nomor perkara", "The case number"), longest=40)
-    return RedirectResponse(f"/pengawasan/perkara/{case_id}", status_code=303)
+def find_case(request: Request, rt: Rt, caller: Supervisor, perkara: str = "") -> Response:
+    """The look-up box: a register number, a service number or a name; the one case found
+    opens, several are listed."""
+    from sop_runtime.web.pages.find import look_up
+
+    return look_up(request, rt, caller, perkara, target="/pengawasan/perkara/",
+                   title=tr("Tindakan pengawas: pilih perkara", "Supervisor actions: choose "
+                            "the case"))
 
 
 @dataclass(frozen=True)
@@ -143,9 +153,14 @@ def case_overrides(request: Request, rt: Rt, case_id: CaseId, caller: Supervisor
                    "ditarik": tr("ditarik", "withdrawn")}
     return page(request, "supervise_case.html", caller=caller, status_text=status_text,
                 title=tr("Tindakan pengawas: perkara {c}", "Supervisor actions: case {c}",
-                         c=case_id),
+                         c=" · ".join(x for x in (view.state.register_number,
+                                                   applicant(view.state.parties), case_id)
+                                      if x)),
                 case_id=case_id, state=view.state, wf=wf, steps=steps,
-                now=rt.now(), holders={u: person_name(rt, u) for s in steps
+                due=dict(zip((s.node.id for s in steps), steps_due(
+                    rt, [(case_id, s.node.id, s.step.due_at if s.step.is_open else None)
+                         for s in steps]), strict=True)),
+                holders={u: person_name(rt, u) for s in steps
                          for u in (s.step.claimed_by, s.step.assignee) if u},
                 here_path=f"/pengawasan/perkara/{case_id}")
 
@@ -172,10 +187,10 @@ def skip(request: Request, rt: Rt, caller: Acting, case: Text = "", node: Text =
     if konfirmasi != CONFIRMED:
         seen = preview.skip(rt, case_id, step, caller.username, reason=reason,
                             decision=decision or None)
-        return _confirm(request, caller, action="/pengawasan/lewati",
+        return _confirm(request, caller, seen, action="/pengawasan/lewati",
                         title=("Lewati langkah ini?", "Skip this step?"),
                         what=feedback.will_skip(seen.outcome, step, reason),
-                        refused=seen.refused, yes=("Ya, lewati", "Yes, skip"),
+                        yes=("Ya, lewati", "Yes, skip"),
                         back=_path(kembali), fields={
                             "case": case_id, "node": step, "alasan": reason,
                             "keputusan": decision, "kembali": _path(kembali)})
@@ -193,10 +208,10 @@ def reopen(request: Request, rt: Rt, caller: Acting, case: Text = "", node: Text
     reason = _reason(alasan)
     if konfirmasi != CONFIRMED:
         seen = preview.reopen(rt, case_id, step, caller.username, reason=reason)
-        return _confirm(request, caller, action="/pengawasan/buka-ulang",
+        return _confirm(request, caller, seen, action="/pengawasan/buka-ulang",
                         title=("Buka ulang langkah ini?", "Reopen this step?"),
                         what=feedback.will_reopen(seen.outcome, step, reason),
-                        refused=seen.refused, yes=("Ya, buka ulang", "Yes, reopen"),
+                        yes=("Ya, buka ulang", "Yes, reopen"),
                         back=_path(kembali), fields={
                             "case": case_id, "node": step, "alasan": reason,
                             "kembali": _path(kembali)})
@@ -220,10 +235,10 @@ def cancel(request: Request, rt: Rt, case_id: CaseId, caller: Acting, alasan: Te
     back = kembali or f"/pengawasan/perkara/{case_id}"
     if konfirmasi != CONFIRMED:
         seen = preview.cancel(rt, case_id, caller.username, reason=reason)
-        return _confirm(request, caller, action=f"/perkara/{case_id}/batal",
+        return _confirm(request, caller, seen, action=f"/perkara/{case_id}/batal",
                         title=("Batalkan perkara ini?", "Cancel this case?"),
                         what=feedback.will_cancel(seen.outcome, reason),
-                        refused=seen.refused, no=("Tidak, kembali", "No, go back"),
+                        no=("Tidak, kembali", "No, go back"),
                         yes=("Ya, batalkan perkara", "Yes, cancel the case"),
                         back=_path(back), fields={"alasan": reason, "kembali": _path(back)})
     out = cases.cancel(rt, case_id, caller.username, reason=reason)

@@ -27,8 +27,10 @@ OPEN_STEP_FILL, DONE_STEP_FILL, PLAIN_FILL = ("rgb(255, 243, 191)", "rgb(227, 24
 
 
 def fill_required(page: Page) -> None:
-    """Something in every required field of the step form, as its type asks."""
-    fields = page.locator("form.step-form input[required]")
+    """Something in every required field of the step form, as its type asks (a document's
+    field, which its file may stand for, included)."""
+    fields = page.locator("form.step-form input[required], "
+                          "form.step-form input[type=text][aria-describedby=petunjuk-dokumen]")
     for i in range(fields.count()):
         field = fields.nth(i)
         kind = field.get_attribute("type")

@@ -13,6 +13,7 @@ from sop_runtime.engine import StepCompleted
 from sop_runtime.engine.rejections import CommandRejected
 from sop_runtime.service import cases, documents, integrity
 from sop_runtime.service.cases import decode
+from sop_runtime.service.confidential import operator
 from sop_runtime.service.documents import Upload, UploadRefused
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import events as store_events
@@ -51,8 +52,8 @@ def test_a_scanned_pdf_is_kept_by_its_hash_and_recorded_on_the_step(
     assert recorded == {"nama": "ktp-penggugat.pdf", "jenis": "application/pdf",
                         "ukuran": len(PDF), "sha256": recorded["sha256"]}
     assert done.outputs[KTP] == "ktp-penggugat.pdf"  # the item's value: the file's name
-    with documents.open_document(court, str(recorded["sha256"])) as f:
-        assert f.read() == PDF
+    found = documents.document_to_read(court, case_id, str(recorded["sha256"]), operator())
+    assert documents.document_path(court, found).read_bytes() == PDF
     # the stored event carries it (so its hash covers it) and reads back the same
     with court.engine.connect() as conn:
         stored = store_events.load(conn, case_id)
@@ -119,6 +120,9 @@ def test_verify_names_the_case_and_step_of_an_altered_or_missing_file(
     assert "langkah 1 (Menerima berkas gugatan" in diff.row and "ktp.pdf" in diff.row
     assert sha in diff.detail
     path.unlink()
+    # the court's register number, once the case has one, names the case first
+    cases.record_register_number(court, case_id, "rina.ptsp", "14/Pdt.G/2026/PN Snn")
     (diff,) = integrity.verify(court).documents.differences
     assert diff.what == "missing" and "tidak ada" in diff.message
+    assert diff.row.startswith("nomor perkara 14/Pdt.G/2026/PN Snn, langkah 1")
     assert integrity.as_json(integrity.verify(court))["documents"]["ok"] is False

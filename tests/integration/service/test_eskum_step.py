@@ -60,7 +60,7 @@ def test_the_e_skum_step_records_the_panjar_the_account_and_the_document(
     other = automation.execute(court, waiting[1], documents=documents).outputs
     assert other["taksiran_panjar"] == "1091000"  # 41.000 + 3 x 50.000 + 3 x 4 x 75.000
     assert other["kode_virtual_account"] == "8808000000000002"
-    assert sorted(p.name for p in documents.iterdir()) == [
+    assert sorted(p.name for p in documents.iterdir() if p.is_file()) == [
         f"SKUM-{first}-4-1.pdf", f"SKUM-{second}-4-1.pdf"]
 
     with court.engine.connect() as conn:
@@ -72,7 +72,14 @@ def test_the_e_skum_step_records_the_panjar_the_account_and_the_document(
     assert sum(1 for s in stored if s.type == "step_completed"
                and s.payload["node"] == "4") == 1
     name, _, digest = step.outputs["e_skum"].partition(" sha256:")
-    assert hashlib.sha256((documents / name).read_bytes()).hexdigest()[:16] == digest
+    pdf = (documents / name).read_bytes()
+    assert hashlib.sha256(pdf).hexdigest()[:16] == digest
+    # the e-SKUM is the step's recorded document too: in the event, kept by its hash
+    recorded = next(s.payload["documents"]["e_skum"] for s in stored
+                    if s.type == "step_completed" and s.payload["node"] == "4")
+    assert recorded == {"nama": name, "jenis": "application/pdf", "ukuran": len(pdf),
+                        "sha256": hashlib.sha256(pdf).hexdigest()}
+    assert court.documents.path(recorded["sha256"]).read_bytes() == pdf
     assert state.deviations == 0
     payment = state.current("5")
     assert payment is not None and payment.is_open
