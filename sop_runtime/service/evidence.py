@@ -39,6 +39,8 @@ _RULES: dict[str, tuple[str, str]] = {
                     "the decision branch the case's data decides (jika)"),
     "bersama": ("tindakan bersama: setiap pelaksana bertindak",
                 "joint act: each pelaksana acts"),
+    "nilai_tercatat": ("nilai yang sudah dicatat langkah sebelumnya",
+                       "the value an earlier step recorded"),
 }
 
 _ACTS: dict[str, tuple[str, str]] = {
