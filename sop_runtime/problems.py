@@ -122,6 +122,10 @@ CATALOG: dict[str, tuple[str, str]] = {
              "step {no}: 'jika_lewat_waktu' does not apply to this step"),
     "E138": ("langkah {no}: batas waktu tidak dapat dihitung sejak langkah itu sendiri",
              "step {no}: a limit cannot count from the step itself"),
+    # --- items: values flow between the steps that name one item ----------------------
+    "E139": ("langkah {no}: '{item}' berjenis centang (ada / tidak ada), yang hanya untuk "
+             "kelengkapan, bukan {where}", "step {no}: '{item}' is a tick (centang: present "
+             "/ absent), which is for kelengkapan only, not for {where}"),
     # --- conformance mapping files (sop conformance --map) ----------------------------
     "E301": ("langkah '{step}' tidak ada di SOP {sop}",
              "step '{step}' does not exist in SOP {sop}"),
@@ -164,6 +168,10 @@ CATALOG: dict[str, tuple[str, str]] = {
              "clerk's form and the SOP sheet; move the note to 'catatan_penyusun'"),
     "W208": ("{detail}: kop surat dicetak tanpa logo", "{detail}: the letterhead is printed "
              "without a logo"),
+    "W209": ("'{item}' berjenis {kind} di sini tetapi {first} di {there}: nilainya berpindah "
+             "antarlangkah, maka tulislah satu jenis di setiap langkah yang menyebutnya",
+             "'{item}' is of kind {kind} here but {first} at {there}: its value flows between "
+             "the steps, so give it one kind at every step that names it"),
 }
 
 

@@ -35,6 +35,8 @@ from sop_runtime.compiler.workflow import (
 from sop_runtime.definition.models import (
     SYMBOL_OF,
     Anchor,
+    Item,
+    ItemKind,
     Jika,
     Langkah,
     Pelaksana,
@@ -88,6 +90,7 @@ def compile_document(
     _check_references(doc, rep, index_of, court, known)
     _check_service_anchor(doc, rep, index_of, fields)
     _check_start_and_end(steps, rep)
+    _check_items(doc, rep)
 
     nodes = tuple(
         _build_node(doc, i, s, rep, index_of, roles, fields, known) for i, s in enumerate(steps)
@@ -107,6 +110,36 @@ def compile_document(
         rep.add("W204", ("langkah", index_of[u.no], "mutu_baku", "kelengkapan", u.index),
                 item=u.item, no=u.no, detail=u.detail)
     return CompileResult(_workflow(doc, nodes), rep.problems)
+
+
+def _check_items(doc: SopDocument, rep: _Reporter) -> None:
+    """A tick (``jenis: centang``) only as a kelengkapan (E139); an item named at several
+    places (case fields, steps' kelengkapan and output) of one kind everywhere (W209: a
+    plain-text kelengkapan is a document, often written for an item an earlier step gives
+    as a number): a later step is shown, and judged against, what an earlier one
+    recorded."""
+    seen: dict[str, tuple[ItemKind, str]] = {}
+
+    def note(item: Item, path: Path, no: int | None, section: str) -> None:
+        if item.jenis is ItemKind.CENTANG and section != "kelengkapan":
+            rep.add("E139", (*path, "jenis"), no=no if no is not None else "-",
+                    item=item.nama, where=section)
+        there = tr("isian perkara", "the case fields") if no is None else tr(
+            "langkah {no} ({s})", "step {no} ({s})", no=no, s=section)
+        first = seen.setdefault(item.id, (item.jenis, there))
+        if first[0] is not item.jenis:
+            rep.add("W209", path, item=item.id, kind=str(item.jenis), first=str(first[0]),
+                    there=first[1])
+
+    for j, f in enumerate(doc.isian):
+        note(f, ("isian", j), None, "isian")
+    for i, step in enumerate(doc.langkah):
+        mb = step.mutu_baku
+        if mb is None:
+            continue
+        for section, items in (("kelengkapan", mb.kelengkapan), ("output", mb.output)):
+            for j, item in enumerate(items or ()):
+                note(item, ("langkah", i, "mutu_baku", section, j), step.no, section)
 
 
 def _index_steps(steps: list[Langkah], rep: _Reporter) -> dict[int, int]:

@@ -116,8 +116,8 @@ SCRIPT: tuple[Act, ...] = (
         pindaian_skck_yang_dilegalisir_pdf="skck.pdf",
         cetakan_permohonan_eraterang="Cetakan eraterang No. ER-5521")),
     act("08:50", "complete", "{C4}", "2", "--as", "fadli.ptsp", *_o(
-        pas_foto_4x6_latar_merah_2_lembar="2 lembar", fotokopi_skck_yang_dilegalisir="1 lembar",
-        fotokopi_ijazah_terakhir="1 lembar", fotokopi_ktp="1 lembar",
+        pas_foto_4x6_latar_merah_2_lembar="ada", fotokopi_skck_yang_dilegalisir="ada",
+        fotokopi_ijazah_terakhir="ada", fotokopi_ktp="ada",
         berkas_permohonan_surat_keterangan_diterima="Diterima 08:50")),
     act("09:05", "complete", "{C4}", "3", "--as", "fadli.ptsp", "--decision", "Tidak ditemukan",
         *_o(hasil_penelusuran_nama_pemohon="Nama tidak ditemukan di SIPP")),
@@ -154,7 +154,7 @@ SCRIPT: tuple[Act, ...] = (
     act("14:10", "complete", "{C6}", "1", "--as", "rina.ptsp", *_o(
         surat_permohonan_salinan_putusan_kepada_ketua_pengadilan_negeri=(
             "Permohonan salinan 9/Pdt.G/2026"),
-        fotokopi_ktp="KTP pemohon",
+        fotokopi_ktp="ada",
         surat_permohonan_salinan_putusan_diterima="Diterima 14:10")),
 
     # -- 7. a kasasi filed too late: the Ketua declares it inadmissible (kasasi-perdata) -----

@@ -99,6 +99,8 @@ _RULES: dict[str, tuple[str, str]] = {
                     "the decision branch the case's data decides (jika)"),
     "bersama": ("tindakan bersama: setiap pelaksana bertindak",
                 "joint act: each pelaksana acts"),
+    "nilai_tercatat": ("nilai yang sudah dicatat langkah sebelumnya",
+                       "the value an earlier step recorded"),
 }
 
 _ACTS: dict[str, tuple[str, str]] = {
@@ -264,8 +266,8 @@ def contradiction_text(evidence: Mapping[str, str], step_name: Callable[[str], s
                        person: Callable[[str], str] | None,
                        moment: Callable[[datetime], str]) -> str | None:
     """A contradicting value's evidence in one sentence: ``Taksiran panjar: tercatat
-    Rp431.000 di langkah 2. Menghitung panjar oleh Siti Aisyah (24 November 2026 pukul
-    10.06 WIT, urutan 5); kini diisi Rp500.000``; None for other evidence. Names, steps and
+    “Rp431.000” di langkah 2. Menghitung panjar oleh Siti Aisyah (24 November 2026 pukul
+    10.06 WIT, urutan 5); kini diisi “Rp500.000”``; None for other evidence. Names, steps and
     moments in words come from the callers (``step_name``, ``person``, ``moment``); without
     ``person`` (no names at hand) who recorded it is left out, never a username."""
     if "nilai_sebelumnya" not in evidence or "nilai" not in evidence:
@@ -282,8 +284,8 @@ def contradiction_text(evidence: Mapping[str, str], step_name: Callable[[str], s
     seq = evidence.get("urutan_sebelumnya", "")
     detail = ", ".join(x for x in (at, tr("urutan {n}", "seq {n}", n=seq) if seq else "") if x)
     by = evidence.get("oleh", "")
-    return tr("{item}: tercatat {old} di {where}{by}{detail}; kini diisi {new}",
-              "{item}: recorded as {old} at {where}{by}{detail}; now given as {new}",
+    return tr("{item}: tercatat “{old}” di {where}{by}{detail}; kini diisi “{new}”",
+              "{item}: recorded as “{old}” at {where}{by}{detail}; now given as “{new}”",
               item=evidence.get("nama") or evidence.get("butir", ""),
               old=kind_text(kind, evidence["nilai_sebelumnya"]), where=where,
               by=tr(" oleh {u}", " by {u}", u=person(by)) if by and person else "",

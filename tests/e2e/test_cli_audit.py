@@ -160,7 +160,7 @@ def test_export_escapes_xml_in_values(tmp_path: Path) -> None:
     court.complete(case, "1", "rina.ptsp", **{
         "surat_permohonan_salinan_putusan_kepada_ketua_pengadilan_negeri":
             'Surat <b>"A & B"</b> \'x\'',
-        "fotokopi_ktp": "KTP", "surat_permohonan_salinan_putusan_diterima": "ok"})
+        "fotokopi_ktp": "ada", "surat_permohonan_salinan_putusan_diterima": "ok"})
     text = court.ok("export", "--format", "xes").stdout
     root = ET.fromstring(text)
     key = "sop:output:surat_permohonan_salinan_putusan_kepada_ketua_pengadilan_negeri"

@@ -335,7 +335,7 @@ def test_a_revised_sop_gets_a_new_version_and_running_cases_keep_theirs(tmp_path
     assert "di loket Hukum PTSP" in pinned["open_steps"][0]["kegiatan"]
     court.ok("complete", old_case, "1", "--as", "rina.ptsp", "--output",
              "surat_permohonan_salinan_putusan_kepada_ketua_pengadilan_negeri=Surat",
-             "--output", "fotokopi_ktp=KTP", "--output",
+             "--output", "fotokopi_ktp=ada", "--output",
              "surat_permohonan_salinan_putusan_diterima=Diterima")
     assert court.json("case", old_case)["version"] == old
     assert court.json("verify")["ok"] is True

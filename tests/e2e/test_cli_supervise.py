@@ -9,7 +9,7 @@ from tests.e2e.court import GUGATAN_1, TZ, ago, local, new_court
 
 BADAN_HUKUM_1 = {
     "salinan_asli_pengesahan_badan_hukum_dan_akta_notaris": "Akta No. 12",
-    "fotokopi_ktp_para_pengurus": "KTP 3 pengurus", "fotokopi_npwp": "NPWP",
+    "fotokopi_ktp_para_pengurus": "ada", "fotokopi_npwp": "ada",
     "berkas_permohonan_pengesahan_badan_hukum_diterima": "Diterima"}
 
 

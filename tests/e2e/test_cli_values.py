@@ -32,9 +32,9 @@ def test_a_value_recorded_earlier_is_shown_and_a_different_one_needs_a_reason(
     said = " ".join(done.stdout.split())
     assert "≠ tercatat sebelumnya: Ceklist kelengkapan yang ditandatangani = CK-01" in said
     assert "Penyimpangan: isian bertentangan" in said
-    assert "tercatat CK-01 di langkah 1. Menerima berkas" in said, said
+    assert "tercatat “CK-01” di langkah 1. Menerima berkas" in said, said
     assert "oleh Rina Marasabessy" in said and "rina.ptsp" not in said
-    assert "kini diisi CK-02" in said and "ceklist ditandatangani ulang" in said
+    assert "kini diisi “CK-02”" in said and "ceklist ditandatangani ulang" in said
     kinds = [e["kind"] for e in court.json("case", case)["timeline"]
              if e["type"] == "deviation_flagged"]
     assert kinds == ["contradiction"]
@@ -55,3 +55,17 @@ def test_money_typed_as_clerks_write_it_is_shown_one_way(tmp_path: Path) -> None
     shown = court.ok("case", case).stdout
     assert "Taksiran panjar biaya perkara: Rp431.000" in " ".join(
         shown.replace("│", " ").split()) and "Rp 431.000" not in shown
+
+
+def test_a_tick_is_given_as_ada_or_tidak_ada(tmp_path: Path) -> None:
+    court = new_court(tmp_path)
+    case = court.start("salinan-putusan", "rina.ptsp")
+    step_1 = ["complete", case, "1", "--as", "rina.ptsp", "--output",
+              "surat_permohonan_salinan_putusan_kepada_ketua_pengadilan_negeri=Surat 1",
+              "--output", "surat_permohonan_salinan_putusan_diterima=Diterima"]
+    bad = court.fails(2, *step_1, "--output", "fotokopi_ktp=mungkin")
+    assert "'Fotokopi KTP' dicentang 'ada' atau 'tidak ada'" in bad.stdout + bad.stderr
+    court.ok(*step_1, "--output", "fotokopi_ktp=ya", "--output", "surat_kuasa=tidak ada")
+    shown = court.ok("case", case).stdout
+    flat = " ".join(shown.replace("│", " ").split())
+    assert "Fotokopi KTP: ada" in flat and "Surat kuasa: tidak ada" in flat, flat

@@ -8,6 +8,7 @@ import yaml
 from pydantic import ValidationError
 
 from sop_runtime.compiler.compile import compile_document
+from sop_runtime.compiler.library import compile_source
 from sop_runtime.compiler.workflow import EdgeKind
 from sop_runtime.definition.loader import validate_as
 from sop_runtime.definition.models import SopDocument, StepKind, Symbol
@@ -297,3 +298,19 @@ def test_an_unknown_key_says_where_it_belongs_or_what_was_meant(row: dict[str, s
     with pytest.raises(DefinitionError) as caught:
         compile_source(yaml.safe_dump(doc, allow_unicode=True), "uji.yaml")
     assert hint in str(caught.value) and "E010" in str(caught.value)
+
+
+def test_a_tick_is_for_kelengkapan_and_an_item_keeps_one_kind() -> None:
+    from tests.unit.enginekit import inline_document
+
+    tick = {"id": "fotokopi_ktp", "nama": "Fotokopi KTP", "jenis": "centang"}
+    doc = inline_document([
+        {"no": 1, "jenis": "mulai", "kegiatan": "Menerima berkas", "pelaksana": "petugas_ptsp",
+         "mutu_baku": {"kelengkapan": [tick], "output": [dict(tick, id="tanda_terima")]}},
+        {"no": 2, "jenis": "selesai", "kegiatan": "Menyerahkan hasil", "pelaksana": "kasir",
+         "mutu_baku": {"kelengkapan": [{"id": "fotokopi_ktp", "nama": "Fotokopi KTP"}]}}])
+    result = compile_source(yaml.safe_dump(doc, allow_unicode=True), "uji.yaml")
+    found = {(p.code, p.path) for p in result.problems}
+    assert ("E139", "langkah[0].mutu_baku.output[0].jenis") in found
+    assert ("W209", "langkah[1].mutu_baku.kelengkapan[0]") in found
+    assert result.workflow is None

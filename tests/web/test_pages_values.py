@@ -92,9 +92,9 @@ def test_a_different_value_asks_for_a_reason_then_is_flagged(rt: Runtime) -> Non
     assert done.status_code == 200 and done.url.path == f"/perkara/{case}"
     text = html.unescape(done.text)
     assert "isian bertentangan" in text
-    assert ("Ceklist kelengkapan yang ditandatangani: tercatat Ceklist CK-01 di langkah 1. "
+    assert ("Ceklist kelengkapan yang ditandatangani: tercatat “Ceklist CK-01” di langkah 1. "
             "Menerima berkas gugatan") in text
-    assert "oleh Rina Marasabessy" in text and "kini diisi Ceklist CK-02" in text
+    assert "oleh Rina Marasabessy" in text and "kini diisi “Ceklist CK-02”" in text
     assert "ceklist diganti setelah dicek ulang" in text
 
 
@@ -135,3 +135,25 @@ def test_the_api_step_view_tells_the_recorded_values(rt: Runtime) -> None:
     other = next(i for i in body["items"]
                  if i["id"] == "berkas_dinyatakan_lengkap_atau_tidak_lengkap")
     assert other["recorded"] is None
+
+
+def test_a_kelengkapan_the_sop_ticks_is_ada_or_tidak_ada(rt: Runtime) -> None:
+    web, token = signed_in(rt, "rina.ptsp")
+    started = web.post("/perkara/baru", data={"sop": "salinan-putusan", "csrf": token})
+    case = started.url.path.rsplit("/", 1)[1]
+    form = web.get(f"/perkara/{case}/langkah/1").text
+    ticks = re.findall(r'<input type="radio" name="nilai.fotokopi_ktp" value="([^"]+)"[^>]*>',
+                       form)
+    assert ticks == ["ada", "tidak ada"]
+    assert '<input id="nilai.fotokopi_ktp"' not in form  # no text box for it
+    # the optional surat kuasa is a tick too, not required
+    assert re.search(r'name="nilai.surat_kuasa" value="ada">', form)
+    done = web.post(f"/perkara/{case}/langkah/1/selesai", data={
+        "csrf": token, "nilai.fotokopi_ktp": "tidak ada",
+        "nilai.surat_permohonan_salinan_putusan_kepada_ketua_pengadilan_negeri": "Surat 1",
+        "nilai.surat_permohonan_salinan_putusan_diterima": "Diterima"})
+    assert done.status_code == 200
+    text = html.unescape(done.text)
+    assert "kelengkapan tidak ada" in text and "tidak ada: Fotokopi KTP" in text
+    state = views.case(rt, case, reader=operator()).state
+    assert state.values()["fotokopi_ktp"] == "tidak ada"

@@ -34,6 +34,13 @@ def fill_required(page: Page) -> None:
     for i in range(fields.count()):
         field = fields.nth(i)
         kind = field.get_attribute("type")
+        if kind == "radio":  # a tick: the document is there
+            if field.get_attribute("value") == "ada":
+                field.check()
+            continue
+        if field.get_attribute("inputmode") == "numeric":  # money
+            field.fill("Rp 150.000")
+            continue
         field.fill({"number": "150000", "date": "2026-11-26"}.get(kind or "", "ada"))
 
 

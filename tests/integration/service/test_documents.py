@@ -68,12 +68,14 @@ def test_a_scanned_pdf_is_kept_by_its_hash_and_recorded_on_the_step(
 
 @pytest.mark.parametrize(("name", "data", "why"), [
     ("surat-gugatan.pdf", ELF, "bukan PDF, JPEG atau PNG"),
-    ("ktp.pdf", PDF + b"\x00" * (1024 * 1024), "lebih besar dari batas 1 MB"),
+    ("ktp.pdf", PDF + b"\x00" * (1024 * 1024), "sedikit lebih besar dari batas 1 MB"),
+    ("ktp.pdf", PDF + b"\x00" * (3 * 1024 * 1024), "berkas 3 MB, lebih besar dari batas 1 MB"),
     ("ktp.pdf", b"", "berkas kosong"),
     ("../../etc/ktp.pdf", PDF, "garis miring"),
     ("..ktp.pdf", PDF, "'..'"),
     ("ktp\x00.pdf", PDF, "NUL"),
     ("ktp.png", PDF, "isinya PDF, tetapi namanya tidak berakhiran .pdf"),
+    ("ktp", PDF, "untuk 'Fotokopi KTP penggugat' ditolak"),  # the SOP's name of the item
 ])
 def test_a_refused_upload_keeps_nothing_and_records_nothing(
         court: Runtime, kept: Path, monkeypatch: pytest.MonkeyPatch,
@@ -117,7 +119,8 @@ def test_verify_names_the_case_and_step_of_an_altered_or_missing_file(
     assert not found.ok
     (diff,) = found.documents.differences
     assert diff.subject == case_id and diff.what == "changed"
-    assert "langkah 1 (Menerima berkas gugatan" in diff.row and "ktp.pdf" in diff.row
+    assert "langkah 1 (Menerima berkas gugatan" in diff.row
+    assert "Fotokopi KTP penggugat 'ktp.pdf'" in diff.row  # the SOP's name of the item
     assert sha in diff.detail
     path.unlink()
     # the court's register number, once the case has one, names the case first
@@ -126,3 +129,18 @@ def test_verify_names_the_case_and_step_of_an_altered_or_missing_file(
     assert diff.what == "missing" and "tidak ada" in diff.message
     assert diff.row.startswith("nomor perkara 14/Pdt.G/2026/PN Snn, langkah 1")
     assert integrity.as_json(integrity.verify(court))["documents"]["ok"] is False
+
+
+def test_a_file_for_a_confidential_case_from_someone_who_may_not_read_it(
+        court: Runtime, kept: Path) -> None:
+    from sop_runtime.service import journals
+    from sop_runtime.service.confidential import Withheld
+
+    case_id = cases.start_case(court, "pengaduan-siwas", "dewi.pengaduan").case_id
+    before = [(e.type, e.actor) for e in journals.entries(court, "akses")]
+    with pytest.raises(Withheld):  # as for a case that does not exist
+        documents.complete_with_files(court, case_id, "1", "rina.ptsp",
+                                      files=[Upload("bukti_pendukung", "bukti.pdf", PDF)])
+    assert _files(kept) == []
+    after = [(e.type, e.actor) for e in journals.entries(court, "akses")]
+    assert after[len(before):] == [("case_read_refused", "rina.ptsp")]
