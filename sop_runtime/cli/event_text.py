@@ -5,7 +5,7 @@ Imported only inside commands: it pulls in the engine's event classes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -173,9 +173,22 @@ def _step_signed(e: StepSigned, wf: Workflow, tz: tzinfo, details: list[str]) ->
               r=role.nama if role else e.role, s=step_name(wf, e.node))
     if e.outputs:
         details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs, wf, e.node)))
+    details.extend(_documents(e.documents))
     if e.as_delegate:
         details.append(tr("sebagai Plh/Plt", "as acting officer"))
     return what
+
+
+def _documents(documents: Mapping[str, Mapping[str, str | int]]) -> list[str]:
+    """Each file given with an act: its name, type, size in words and the start of its
+    SHA-256 (``sop log`` shows the whole)."""
+    from sop_runtime.service.documents import KIND_NAMES as kinds
+    from sop_runtime.wording import size_text
+
+    return [tr("berkas: {f} ({k}, {s}, SHA-256 {h}…)", "file: {f} ({k}, {s}, SHA-256 {h}…)",
+               f=d.get("nama", ""), k=kinds.get(str(d.get("jenis")), d.get("jenis")),
+               s=size_text(int(d.get("ukuran", 0))), h=str(d.get("sha256", ""))[:16])
+            for d in documents.values()]
 
 
 def _step_completed(e: StepCompleted, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
@@ -187,6 +200,7 @@ def _step_completed(e: StepCompleted, wf: Workflow, tz: tzinfo, details: list[st
                           w=finding_text(e.finding, lambda n: step_name(wf, n))))
     if e.outputs:
         details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs, wf, e.node)))
+    details.extend(_documents(e.documents))
     if e.as_delegate:
         details.append(tr("sebagai Plh/Plt {r}", "as acting {r}", r=e.as_delegate))
     if e.next:

@@ -29,6 +29,7 @@ from sop_runtime.service import catalog, confidential
 from sop_runtime.service.cases import Outcome, complete, current_state
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.documents import sha256_of
+from sop_runtime.store.events import StoredEvent
 from sop_runtime.textcheck import control_problem
 
 MB = 1024 * 1024
@@ -163,10 +164,15 @@ def complete_with_files(rt: Runtime, case_id: str, node: str, actor: str, *,
 def _documents_of_step(rt: Runtime, case_id: str, node: str, actor: str,
                        items: Sequence[str]) -> None:
     """Refuse (before anything is kept) an item that is not a ``dokumen`` of the step."""
-    with rt.engine.connect() as conn:
-        _, state = current_state(rt, conn, case_id)
-        confidential.check(rt, conn, state, confidential.Reader(actor, "tindakan"))
-        wf = catalog.workflow(rt, conn, state.version)
+    reader = confidential.Reader(actor, "tindakan")
+    try:
+        with rt.engine.connect() as conn:
+            _, state = current_state(rt, conn, case_id)
+            confidential.check(rt, conn, state, reader)
+            wf = catalog.workflow(rt, conn, state.version)
+    except confidential.Withheld as withheld:  # journaled as the completion would have
+        confidential.record(rt, [withheld.withheld], reader, refused=True)
+        raise
     try:
         step = wf.node(node)
     except KeyError:
@@ -252,9 +258,10 @@ def document_to_read(rt: Runtime, case_id: str, sha256: str,
     from sop_runtime.service import views
     from sop_runtime.service.cases import decode, load_case
 
-    def find(stored: Sequence[object], events: Sequence[Event]) -> RecordedDocument | None:
-        seqs = [getattr(s, "seq", 0) for s in stored]
-        return next((d for d in recorded(list(zip(seqs, events, strict=True)))
+    def find(stored: Sequence[StoredEvent], events: Sequence[Event]
+             ) -> RecordedDocument | None:
+        return next((d for d in recorded([(s.seq, e) for s, e in zip(stored, events,
+                                                                       strict=True)])
                      if d.sha256 == sha256), None)
 
     not_here = NotFoundError(tr("Perkara {c} tidak mencatat dokumen ini",

@@ -321,8 +321,9 @@ def check_documents(rt: Runtime, conn: Connection) -> DocumentCheck:
             if state == "ok":
                 continue
             name = str(doc.get("nama", "")) if isinstance(doc, dict) else ""
+            kegiatan, item_name = _step_words(rt, conn, version, node, item)
             row = tr("langkah {n} ({k}), {i} '{f}'", "step {n} ({k}), {i} '{f}'", n=node,
-                     k=_kegiatan(rt, conn, version, node), i=item, f=name)
+                     k=kegiatan, i=item_name, f=name)
             if register:  # the court's own number first: how its staff know the case
                 row = tr("nomor perkara {r}, {row}", "case number {r}, {row}", r=register,
                          row=row)
@@ -336,11 +337,16 @@ def check_documents(rt: Runtime, conn: Connection) -> DocumentCheck:
     return DocumentCheck(count, len(condition), tuple(found))
 
 
-def _kegiatan(rt: Runtime, conn: Connection, version: str, node: str) -> str:
+def _step_words(rt: Runtime, conn: Connection, version: str, node: str,
+                item: str) -> tuple[str, str]:
+    """The step's kegiatan and the item's name as the SOP writes them (the ids where the
+    SOP version cannot be read: its own check names that)."""
     try:
-        return catalog.workflow(rt, conn, version).node(node).kegiatan
+        step = catalog.workflow(rt, conn, version).node(node)
     except (KeyError, SopRuntimeError):
-        return "?"
+        return "?", item
+    found = next((i for i in (*step.inputs, *step.outputs) if i.id == item), None)
+    return step.kegiatan, found.nama if found else item
 
 
 # -- everything at once -------------------------------------------------------------------

@@ -27,6 +27,8 @@ def test_a_file_attached_at_a_step_is_kept_recorded_and_verified(
     recorded = next(e for e in log if e["type"] == "step_completed")["payload"]["documents"]
     assert recorded[KTP]["nama"] == "ktp-penggugat.pdf"
     assert recorded[KTP]["jenis"] == "application/pdf" and recorded[KTP]["ukuran"] == len(PDF)
+    shown = court.ok("case", case_id).stdout
+    assert "berkas: ktp-penggugat.pdf (PDF, 3 KB, SHA-256" in shown
     ok = court.ok("verify")
     assert "1 dokumen tercatat ada dan utuh" in ok.stdout
 
@@ -34,7 +36,13 @@ def test_a_file_attached_at_a_step_is_kept_recorded_and_verified(
     altered = court.fails(1, "verify")
     assert "Dokumen tercatat hilang atau diubah" in altered.stderr
     assert case_id in altered.stderr and "langkah 1 (Menerima berkas gugatan" in altered.stderr
-    assert "telah diubah" in altered.stderr
+    assert "telah diubah" in altered.stderr and "Fotokopi KTP penggugat" in altered.stderr
+    # the exports carry the document's hash, never its bytes
+    sha = recorded[KTP]["sha256"]
+    for fmt in ("csv", "jsonl", "xes"):
+        exported = court.ok("export", "--format", fmt, "--case", case_id).stdout
+        assert sha in exported and "%PDF" not in exported and "surat gugatan, scanned" \
+            not in exported, fmt
 
     kept[0].unlink()
     missing = court.fails(1, "verify")

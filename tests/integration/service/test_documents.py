@@ -117,7 +117,8 @@ def test_verify_names_the_case_and_step_of_an_altered_or_missing_file(
     assert not found.ok
     (diff,) = found.documents.differences
     assert diff.subject == case_id and diff.what == "changed"
-    assert "langkah 1 (Menerima berkas gugatan" in diff.row and "ktp.pdf" in diff.row
+    assert "langkah 1 (Menerima berkas gugatan" in diff.row
+    assert "Fotokopi KTP penggugat 'ktp.pdf'" in diff.row  # the SOP's name of the item
     assert sha in diff.detail
     path.unlink()
     # the court's register number, once the case has one, names the case first
@@ -126,3 +127,18 @@ def test_verify_names_the_case_and_step_of_an_altered_or_missing_file(
     assert diff.what == "missing" and "tidak ada" in diff.message
     assert diff.row.startswith("nomor perkara 14/Pdt.G/2026/PN Snn, langkah 1")
     assert integrity.as_json(integrity.verify(court))["documents"]["ok"] is False
+
+
+def test_a_file_for_a_confidential_case_from_someone_who_may_not_read_it(
+        court: Runtime, kept: Path) -> None:
+    from sop_runtime.service import journals
+    from sop_runtime.service.confidential import Withheld
+
+    case_id = cases.start_case(court, "pengaduan-siwas", "dewi.pengaduan").case_id
+    before = [(e.type, e.actor) for e in journals.entries(court, "akses")]
+    with pytest.raises(Withheld):  # as for a case that does not exist
+        documents.complete_with_files(court, case_id, "1", "rina.ptsp",
+                                      files=[Upload("bukti_pendukung", "bukti.pdf", PDF)])
+    assert _files(kept) == []
+    after = [(e.type, e.actor) for e in journals.entries(court, "akses")]
+    assert after[len(before):] == [("case_read_refused", "rina.ptsp")]
