@@ -65,8 +65,8 @@ def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
         parts = []
         if due:
             try:
-                moment = datetime.fromisoformat(due).astimezone(calendar.tz)
-                parts.append(tr("batas {t}", "due {t}", t=moment.strftime("%Y-%m-%d %H:%M")))
+                parts.append(tr("batas {t}", "due {t}",
+                                t=moment_text(datetime.fromisoformat(due), calendar.tz)))
             except ValueError:
                 parts.append(due)
         told = lateness_text(d, calendar)

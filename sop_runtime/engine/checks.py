@@ -25,6 +25,7 @@ from sop_runtime.engine.events import (
 from sop_runtime.engine.rejections import CommandRejected, StaleAction
 from sop_runtime.engine.state import CaseState, StepState
 from sop_runtime.engine.values import canonical, value_problem
+from sop_runtime.wording import moment_text
 from sop_runtime.worktime import CourtCalendar
 
 
@@ -161,7 +162,7 @@ class Checks:
             self._not_before(self.state.started_at, "perkara dimulai")
 
     def _show(self, moment: datetime) -> str:
-        return moment.astimezone(self.ctx.calendar.tz).strftime("%Y-%m-%d %H:%M")
+        return moment_text(moment, self.ctx.calendar.tz)
 
     def _node(self, node_id: str) -> Node:
         try:
