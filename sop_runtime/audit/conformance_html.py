@@ -22,7 +22,7 @@ PRINTED_CASES = 500
 _COLOURS = {"skipped": RED, "wrong_actor": "#6a3d9a", "out_of_order": AMBER,
             "overdue": "#d95f02", "service_overdue": "#8c510a", "missing_output": BLUE,
             "missing_input": "#6baed6", "separation_of_duties": "#e7298a", "rework": GREY,
-            "wrong_branch": "#1b9e77", "missing_signer": "#b15928",
+            "wrong_branch": "#1b9e77", "missing_signer": "#b15928", "contradiction": "#fb9a99",
             "data": "#444444", "after_end": "#bbbbbb"}
 
 
