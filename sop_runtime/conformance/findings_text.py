@@ -6,8 +6,13 @@ from datetime import datetime
 
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.conformance.replay import AFTER_END, DATA, Finding
-from sop_runtime.engine.deviation_text import deviation_label, lateness_text
+from sop_runtime.engine.deviation_text import (
+    contradiction_text,
+    deviation_label,
+    lateness_text,
+)
 from sop_runtime.i18n import tr
+from sop_runtime.wording import moment_text
 from sop_runtime.worktime import CourtCalendar
 
 
@@ -60,8 +65,8 @@ def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
         parts = []
         if due:
             try:
-                moment = datetime.fromisoformat(due).astimezone(calendar.tz)
-                parts.append(tr("batas {t}", "due {t}", t=moment.strftime("%Y-%m-%d %H:%M")))
+                parts.append(tr("batas {t}", "due {t}",
+                                t=moment_text(datetime.fromisoformat(due), calendar.tz)))
             except ValueError:
                 parts.append(due)
         told = lateness_text(d, calendar)
@@ -78,6 +83,11 @@ def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
         return tr("cabang {c} dipilih; data perkara menentukan {t}",
                   "branch {c} chosen; the case's data decides {t}",
                   c=d.get("pilihan", "?"), t=d.get("temuan", "?"))
+    if f.kind == "contradiction":  # the log's people as the log names them
+        said = contradiction_text(d, lambda n: step_label(wf, n), str,
+                                  lambda m: moment_text(m, calendar.tz))
+        if said is not None:
+            return said
     if f.kind == "separation_of_duties":
         return tr("{p} juga mengerjakan langkah {s}", "{p} also did step {s}",
                   p=d.get("pengguna", "?"), s=d.get("langkah_lain", "?"))

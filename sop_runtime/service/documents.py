@@ -31,6 +31,7 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.documents import sha256_of
 from sop_runtime.store.events import StoredEvent
 from sop_runtime.textcheck import control_problem
+from sop_runtime.wording import size_text
 
 MB = 1024 * 1024
 DEFAULT_LIMIT_MB = 10
@@ -92,16 +93,19 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def check_upload(upload: Upload, limit: int | None = None) -> dict[str, str | int]:
+def check_upload(upload: Upload, limit: int | None = None, *,
+                 item_name: str | None = None) -> dict[str, str | int]:
     """What the event records of ``upload`` (``nama``, ``jenis``, ``ukuran``, ``sha256``), or
-    :class:`UploadRefused` saying which file and why."""
+    :class:`UploadRefused` saying which file, for which item (``item_name``: the SOP's name
+    of it), and why."""
     limit = size_limit() if limit is None else limit
 
     def refused(why: str) -> UploadRefused:
         return UploadRefused(tr("Berkas '{f}' untuk '{i}' ditolak: {why}. Tidak ada yang "
                                 "disimpan atau dicatat.", "The file '{f}' for '{i}' is "
                                 "refused: {why}. Nothing was kept or recorded.",
-                                f=_shown_name(upload.name), i=upload.item, why=why))
+                                f=_shown_name(upload.name), i=item_name or upload.item,
+                                why=why))
 
     problem = name_problem(upload.name)
     if problem is not None:
@@ -109,9 +113,12 @@ def check_upload(upload: Upload, limit: int | None = None) -> dict[str, str | in
     if not upload.data:
         raise refused(tr("berkas kosong (0 bita)", "the file is empty (0 bytes)"))
     if len(upload.data) > limit:
-        raise refused(tr("berkas {n} MB, lebih besar dari batas {m} MB",
-                         "the file is {n} MB, more than the limit of {m} MB",
-                         n=_megabytes(len(upload.data)), m=_megabytes(limit)))
+        size, most = size_text(len(upload.data)), size_text(limit)
+        if size == most:
+            raise refused(tr("berkas sedikit lebih besar dari batas {m}",
+                             "the file is a little more than the limit of {m}", m=most))
+        raise refused(tr("berkas {n}, lebih besar dari batas {m}",
+                         "the file is {n}, more than the limit of {m}", n=size, m=most))
     jenis = next((kind for kind, (magic, _) in KINDS.items()
                   if upload.data.startswith(magic)), None)
     if jenis is None:
@@ -125,11 +132,6 @@ def check_upload(upload: Upload, limit: int | None = None) -> dict[str, str | in
                          k=KIND_NAMES[jenis], e=" / ".join(endings)))
     return {"nama": upload.name, "jenis": jenis, "ukuran": len(upload.data),
             "sha256": sha256_of(upload.data)}
-
-
-def _megabytes(size: int) -> str:
-    text = f"{size / MB:.1f}".removesuffix(".0")
-    return text
 
 
 def _shown_name(name: str) -> str:
@@ -147,13 +149,15 @@ def complete_with_files(rt: Runtime, case_id: str, node: str, actor: str, *,
     file's name."""
     given = dict(values or {})
     documents: dict[str, dict[str, str | int]] = {}
+    names = _documents_of_step(rt, case_id, node, actor, [u.item for u in files]) \
+        if files else {}
     for upload in files:
         if upload.item in documents:
-            raise UploadRefused(tr("Dua berkas untuk '{i}'; satu item satu berkas",
-                                   "Two files for '{i}'; one file per item", i=upload.item))
-        documents[upload.item] = check_upload(upload)
+            raise UploadRefused(tr("Dua berkas untuk '{i}'; satu dokumen satu berkas",
+                                   "Two files for '{i}'; one file per document",
+                                   i=names.get(upload.item, upload.item)))
+        documents[upload.item] = check_upload(upload, item_name=names.get(upload.item))
     if files:
-        _documents_of_step(rt, case_id, node, actor, [u.item for u in files])
         for upload in files:
             rt.documents.put(upload.data)
             given.setdefault(upload.item, upload.name)
@@ -162,8 +166,9 @@ def complete_with_files(rt: Runtime, case_id: str, node: str, actor: str, *,
 
 
 def _documents_of_step(rt: Runtime, case_id: str, node: str, actor: str,
-                       items: Sequence[str]) -> None:
-    """Refuse (before anything is kept) an item that is not a ``dokumen`` of the step."""
+                       items: Sequence[str]) -> dict[str, str]:
+    """Refuse (before anything is kept) an item that is not a ``dokumen`` of the step; the
+    SOP's names of the step's documents, by item id."""
     reader = confidential.Reader(actor, "tindakan")
     try:
         with rt.engine.connect() as conn:
@@ -188,6 +193,7 @@ def _documents_of_step(rt: Runtime, case_id: str, node: str, actor: str,
                 "disimpan atau dicatat.", "'{i}' is not a document of step {n}; files are "
                 "only for: {k}. Nothing was kept or recorded.", i=item, n=node,
                 k=", ".join(documents) or "-"))
+    return {k: i.nama for k, i in known.items() if i.jenis is ItemKind.DOKUMEN}
 
 
 # -- reading them back ----------------------------------------------------------------------

@@ -68,12 +68,14 @@ def test_a_scanned_pdf_is_kept_by_its_hash_and_recorded_on_the_step(
 
 @pytest.mark.parametrize(("name", "data", "why"), [
     ("surat-gugatan.pdf", ELF, "bukan PDF, JPEG atau PNG"),
-    ("ktp.pdf", PDF + b"\x00" * (1024 * 1024), "lebih besar dari batas 1 MB"),
+    ("ktp.pdf", PDF + b"\x00" * (1024 * 1024), "sedikit lebih besar dari batas 1 MB"),
+    ("ktp.pdf", PDF + b"\x00" * (3 * 1024 * 1024), "berkas 3 MB, lebih besar dari batas 1 MB"),
     ("ktp.pdf", b"", "berkas kosong"),
     ("../../etc/ktp.pdf", PDF, "garis miring"),
     ("..ktp.pdf", PDF, "'..'"),
     ("ktp\x00.pdf", PDF, "NUL"),
     ("ktp.png", PDF, "isinya PDF, tetapi namanya tidak berakhiran .pdf"),
+    ("ktp", PDF, "untuk 'Fotokopi KTP penggugat' ditolak"),  # the SOP's name of the item
 ])
 def test_a_refused_upload_keeps_nothing_and_records_nothing(
         court: Runtime, kept: Path, monkeypatch: pytest.MonkeyPatch,
