@@ -37,7 +37,11 @@ def _print_head(r: CaseReport, tz: tzinfo, con: Console) -> None:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row(tr("Perkara", "Case"), escape(r.case_id))
+    head.add_row(tr("Nomor perkara", "Register number"),
+                 escape(r.register_number or tr("belum ada", "none yet")))
+    head.add_row(tr("Nomor layanan", "Service number"), escape(r.case_id))
+    head.add_row(tr("Para pihak", "Parties"),
+                 escape("\n".join(r.parties) or tr("belum dicatat", "not recorded yet")))
     head.add_row("SOP", escape(f"{r.sop_nama} ({r.sop_nomor}; {r.sop_id}, "
                                f"{tr('versi', 'version')} {r.version[:12]})"))
     head.add_row(tr("Status", "Status"), escape(r.status_text))

@@ -151,11 +151,13 @@ def overdue(
             "attempt": r.task.attempt, "kegiatan": r.task.kegiatan, "roles": list(r.task.roles),
             "assignee": r.task.claimed_by or r.task.assignee, "due_at": iso(r.task.due_at, tz),
             "late_seconds": r.late_seconds, "late": r.late_text,
+            "register_number": r.task.register_number, "applicant": r.task.applicant,
         } for r in rows])
         return
     from rich.markup import escape
     from rich.table import Table
 
+    from sop_runtime.cli.cases import case_cell
     from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.event_text import shorten
     from sop_runtime.service.letterhead import staff_names
@@ -172,7 +174,8 @@ def overdue(
         table.add_column(col, no_wrap=col in (tr("Perkara", "Case"), "SOP", tr("Batas", "Due")))
     for r in rows:
         t = r.task
-        table.add_row(t.case_id, t.sop_id, escape(f"{t.node}. {shorten(t.kegiatan, 40)}"),
+        table.add_row(escape(case_cell(t.case_id, t.register_number, t.applicant)), t.sop_id,
+                      escape(f"{t.node}. {shorten(t.kegiatan, 40)}"),
                       escape(", ".join(who.role(x) for x in t.roles)),
                       escape(who.user(t.claimed_by or t.assignee))
                       if t.claimed_by or t.assignee else "-",
@@ -219,6 +222,7 @@ def deviations(
     from rich.markup import escape
     from rich.table import Table
 
+    from sop_runtime.cli.cases import case_cell
     from sop_runtime.cli.common import say, table_console
     from sop_runtime.service.evidence import explain
 
@@ -226,6 +230,7 @@ def deviations(
     if not rows:
         say(tr("Tidak ada penyimpangan.", "No deviations."))
         return
+    named = views.identities(rt, {d.case_id for d in rows})
     table = Table(title=tr("Penyimpangan prosedur", "Procedure deviations"))
     for col in (tr("Waktu", "When"), tr("Perkara", "Case"), tr("Langkah", "Step"),
                 tr("Jenis", "Kind"), tr("Hasil", "Outcome"), tr("Oleh", "By"),
@@ -235,7 +240,9 @@ def deviations(
         d = x.row
         text = "\n".join([x.rule, *x.evidence] + (
             [tr("alasan: {r}", "reason: {r}", r=d.reason)] if d.reason else []))
-        table.add_row(moment_text(d.occurred_at, tz), d.case_id, d.node or "-",
+        applicant, number = named.get(d.case_id, (None, None))
+        table.add_row(moment_text(d.occurred_at, tz),
+                      escape(case_cell(d.case_id, number, applicant)), d.node or "-",
                       deviation_label(d.kind), outcome_label(d.outcome),
                       escape(x.actor if d.actor else tr("Sistem", "System")), escape(text),
                       style="red" if d.outcome == "ditolak" else None)

@@ -181,7 +181,8 @@ class Checks:
                 "step_closed", "Langkah {node} sudah {status}{by}; muat ulang perkara",
                 "Step {node} is already {status}{by}; reload the case", node=node.id,
                 status=str(step.status),
-                by=f" ({step.completed_by}, {self._show(step.completed_at)})"
+                by=f" ({self.ctx.directory.name(step.completed_by)}, "
+                   f"{self._show(step.completed_at)})"
                 if step.completed_by and step.completed_at else "")
         raise self._reject("step_not_active", "Langkah {node} belum aktif",
                            "Step {node} is not active", node=node.id)

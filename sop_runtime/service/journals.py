@@ -507,4 +507,5 @@ def directory_of(conn: Connection) -> Directory:
                  if d[0] in active)
     return Directory(roles={u: frozenset(r) for u, r in held.items()}, delegations=lent,
                      supervisor_roles=frozenset(r for r, (_, _, _, boss) in known.roles.items()
-                                                if boss))
+                                                if boss),
+                     names={u: nama for u, (nama, _, _) in known.users.items()})

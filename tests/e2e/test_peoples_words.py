@@ -205,6 +205,12 @@ def test_no_page_shows_machine_text(rt: Runtime) -> None:
         nav = ["/tugas", "/perkara/baru", "/pengawasan", "/audit", "/audit/penyimpangan",
                "/sop", f"/audit/laporan?dari={FROM}&sampai={TO}"]
         _crawl(web, nav, 2, findings, user)
+    english = _signed_in(rt, "bambang.panitera")  # the same pages in English, one level
+    english.get("/bahasa/en")
+    assert "My tasks" in english.get("/tugas").text
+    _crawl(english, ["/tugas", "/pengawasan", "/audit", "/audit/penyimpangan", "/sop"], 1,
+           findings, "bambang.panitera (en)")
+    assert any("(en)" in where for where in findings.looked_at)
     assert len(findings.looked_at) > 40, findings.looked_at
     findings.assert_clean()
 
@@ -295,4 +301,8 @@ def test_a_refusal_says_who_may_and_who_you_are(rt: Runtime, court_db: Path,
     text = " ".join(refused.stderr.split())
     assert "hanya dapat dikerjakan oleh" in text and \
            "Anda masuk sebagai Rina Marasabessy (Petugas PTSP)" in text, text
+    assert not machine_text(text), text
+    stale = court.fails(3, "complete", "SNN-2026-00004", "1", "--as", "rina.ptsp")
+    text = " ".join(stale.stderr.split())
+    assert "(Fadli Hasan Duwila, 24 November 2026 pukul 10.25 WIT)" in text, text
     assert not machine_text(text), text

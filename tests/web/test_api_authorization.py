@@ -166,7 +166,8 @@ def _request(court: dict[str, Any], method: str, path: str) -> dict[str, Any]:
     elif method == "POST" and path == "/api/cases":
         body = {"sop": "legalisasi-waarmerking"}
     elif path.endswith("/parties"):
-        body = {"parties": [{"sebutan": "Pemohon", "nama": "Hasan Umamit"}]}
+        body = {"parties": [{"sebutan": "Pemohon", "nama": "Hasan Umamit"}],
+                "reason": "nama pemohon menurut KTP"}
     elif path.endswith("/register-number"):
         body = {"number": "1/Pdt.P/2026/PN Snn"}
     elif path == "/api/delegations":
