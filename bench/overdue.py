@@ -29,7 +29,7 @@ import random
 import statistics
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -97,6 +97,22 @@ class Data:
     steps: list[tuple[Any, ...]]
     open_steps: int
     overdue_steps: int
+    names: list[tuple[str, str]] = field(default_factory=list)  # (word, case_id)
+
+
+# the applicants: a first name and a family name of the Kepulauan Sula and Maluku Utara
+# (and a company now and then), so a family name is shared by ~1 case in 40
+FIRST = ("Abdul", "Ahmad", "Aisyah", "Ani", "Budi", "Dewi", "Fatma", "Hasan", "Ibrahim",
+         "Jafar", "Kartini", "Lukman", "Maryam", "Muhammad", "Nurhayati", "Rahmawati",
+         "Rusdi", "Salma", "Sitti", "Taufik", "Umar", "Wahyuni", "Yusran", "Zainab",
+         "Arif", "Hadijah", "Irwan", "Nurlela", "Samsudin", "Halima")
+FAMILY = ("Umasugi", "Buamona", "Marasabessy", "Duwila", "Fokaaya", "Soamole", "Kharie",
+          "Umanailo", "Tidore", "Kiat", "Sangadji", "Hasan", "Latuconsina", "Ternate",
+          "Mahmud", "Umaternate", "Fabanyo", "Sanaky", "Abdullah", "Tan", "Pattimura",
+          "Ohorella", "Wael", "Loilatu", "Tuasikal", "Rumalutur", "Mony", "Fataruba",
+          "Syamsuddin", "Basri", "Wagola", "Ipa", "Sahupala", "Leisubun", "Mahulete",
+          "Noya", "Kaplale", "Lessy", "Tomia", "Rahayaan")
+REGISTERED = 0.6  # cases with a register number (a filing; a legalisation has none)
 
 
 def generate() -> Data:
@@ -112,6 +128,8 @@ def generate() -> Data:
     first_open = int(CASES * (1 - OPEN_SHARE))
     cases: list[tuple[Any, ...]] = []
     steps: list[tuple[Any, ...]] = []
+    names: list[tuple[str, str]] = []
+    numbers: dict[int, int] = {}
     overdue = 0
     for i in range(CASES):
         year = 2017 + i * 10 // CASES
@@ -124,9 +142,16 @@ def generate() -> Data:
             started = now - timedelta(days=rng.uniform(0.1, 30))
         updated = started + timedelta(minutes=rng.uniform(1, 600))
         ended = None if running else updated
+        applicant = f"{FIRST[rng.randrange(len(FIRST))]} {FAMILY[rng.randrange(len(FAMILY))]}"
+        number = None
+        if rng.random() < REGISTERED:
+            numbers[year] = numbers.get(year, 0) + 1
+            number = f"{numbers[year]}/Pdt.G/{year}/PN Snn"
+        names.extend((word, case_id) for word in dict.fromkeys(applicant.lower().split()))
         cases.append((case_id, sop, act.version, "aktif" if running else "selesai", started,
                       "rina.ptsp", ended, started + timedelta(days=14), False, "{}",
-                      rng.randint(4, 30), f"{rng.getrandbits(256):064x}", updated))
+                      rng.randint(4, 30), f"{rng.getrandbits(256):064x}", updated,
+                      applicant, number))
         if not running:
             continue
         due = None if rng.random() < NO_DEADLINE else \
@@ -140,12 +165,12 @@ def generate() -> Data:
         for role in act.roles:
             steps.append((case_id, act.node, 1, role, sop, act.kegiatan, assignee, assignee,
                           activated, due, None, False))
-    return Data(cases, steps, CASES - first_open, overdue)
+    return Data(cases, steps, CASES - first_open, overdue, names)
 
 
 CASE_COLUMNS = ("case_id", "sop_id", "version", "status", "started_at", "started_by",
                 "ended_at", "service_due", "service_overdue_flagged", "fields", "last_seq",
-                "head_hash", "updated_at")
+                "head_hash", "updated_at", "applicant", "register_number")
 STEP_COLUMNS = ("case_id", "node", "attempt", "role", "sop_id", "kegiatan", "assignee",
                 "claimed_by", "activated_at", "due_at", "timer_due", "overdue_flagged")
 
@@ -153,7 +178,8 @@ STEP_COLUMNS = ("case_id", "node", "attempt", "role", "sop_id", "kegiatan", "ass
 def load(backend: Backend, data: Data) -> float:
     """Bulk-load the projections; seconds taken."""
     return bulk_load(backend, [("cases", CASE_COLUMNS, data.cases),
-                               ("open_steps", STEP_COLUMNS, data.steps)], "ANALYZE")
+                               ("open_steps", STEP_COLUMNS, data.steps),
+                               ("case_names", ("word", "case_id"), data.names)], "ANALYZE")
 
 
 @dataclass

@@ -23,13 +23,14 @@ from zoneinfo import ZoneInfo
 
 from sop_runtime.actions import ActionError
 from sop_runtime.actions.panjar import Taksiran, rupiah, terbilang
-from sop_runtime.audit.document import Letterhead, Signer, long_date, render
+from sop_runtime.audit.document import Letterhead, Signer, render
 from sop_runtime.audit.pdf import html_to_pdf
 from sop_runtime.compiler.render.kop import kop_of
 from sop_runtime.definition.court import CourtFile
 from sop_runtime.definition.tarif import TarifPanjar
 from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
+from sop_runtime.wording import day_text
 
 # the filing's identity, as the e-Court SOP's earlier steps record it (shown when present)
 IDENTITY = (
@@ -73,7 +74,7 @@ def html(court: CourtFile, skum: Skum, logo: str | None = None) -> str:
                   skum=skum, rupiah=rupiah, terbilang=terbilang,
                   shown=[(label, skum.values[key]) for label, key in IDENTITY
                          if skum.values.get(key, "").strip()],
-                  issued=long_date(skum.issued.astimezone(tz).date()),
+                  issued=day_text(skum.issued.astimezone(tz).date()),
                   sources="; ".join(f"{s.pengadilan}, {s.judul}" for s in skum.table.sumber))
 
 

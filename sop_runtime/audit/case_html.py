@@ -37,5 +37,6 @@ def render_case(r: CaseReport, head: Letterhead) -> str:
     """The case report page."""
     return render("case.html", head,
                   title=tr("Laporan Pertanggungjawaban Perkara", "Case Accountability Report"),
-                  subtitle=f"{r.case_id} · {r.sop_nama}", r=r, tz=head.tz, kpis=_kpis(r),
+                  subtitle=" · ".join(x for x in (r.register_number, r.case_id, r.sop_nama)
+                                      if x), r=r, tz=head.tz, kpis=_kpis(r),
                   verdict_class=_VERDICT_CLASS, row_class=_row_class)

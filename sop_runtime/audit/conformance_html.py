@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import Counter
 
 from sop_runtime.audit.charts import AMBER, BLUE, GREY, RED, Bar, Segment, bars
-from sop_runtime.audit.document import Letterhead, render, when
+from sop_runtime.audit.document import Letterhead, render
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.conformance.check import ConformanceReport
 from sop_runtime.conformance.findings_text import finding_text, kind_label, step_label
 from sop_runtime.i18n import tr
+from sop_runtime.wording import moment_text
 from sop_runtime.worktime import CourtCalendar
 
 # a printed report lists this many cases with findings; the rest are in --json
@@ -21,7 +22,7 @@ PRINTED_CASES = 500
 _COLOURS = {"skipped": RED, "wrong_actor": "#6a3d9a", "out_of_order": AMBER,
             "overdue": "#d95f02", "service_overdue": "#8c510a", "missing_output": BLUE,
             "missing_input": "#6baed6", "separation_of_duties": "#e7298a", "rework": GREY,
-            "wrong_branch": "#1b9e77", "missing_signer": "#b15928",
+            "wrong_branch": "#1b9e77", "missing_signer": "#b15928", "contradiction": "#fb9a99",
             "data": "#444444", "after_end": "#bbbbbb"}
 
 
@@ -56,7 +57,7 @@ def render_conformance(report: ConformanceReport, wf: Workflow, calendar: CourtC
         legend=[(_COLOURS.get(k, GREY), kind_label(k)) for k in kinds],
         steps=[(step_label(wf, n), ", ".join(f"{kind_label(k)} {steps[n][k]}" for k in kinds
                                              if steps[n][k])) for n in order],
-        findings=[(c.case, f.place, when(f.at, calendar.tz), step_label(wf, f.node, 40),
+        findings=[(c.case, f.place, moment_text(f.at, calendar.tz), step_label(wf, f.node, 40),
                    f"{kind_label(f.kind)}: {finding_text(f, wf, calendar)}")
                   for c in shown for f in c.findings],
         not_printed=len(with_findings) - len(shown), limits=_data(report, wf),

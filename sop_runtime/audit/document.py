@@ -11,7 +11,7 @@ pieces ``_macros.html`` and the style ``report.css``; nothing is scripted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -19,12 +19,7 @@ from markupsafe import Markup, escape
 from sop_runtime.compiler.render.kop import Kop
 from sop_runtime.i18n import tr
 from sop_runtime.templating import template
-from sop_runtime.wording import day_text
-
-_MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-              "September", "Oktober", "November", "Desember")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
+from sop_runtime.wording import day_text, moment_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,20 +72,15 @@ class Names:
 
 
 def when_html(moment: datetime | None, tz: tzinfo) -> Markup:
-    """:func:`when` for a narrow table cell: it may wrap between the date and the time."""
-    date_part, _, rest = when(moment, tz).partition(" ")
-    return escape(date_part) + (" " + escape(rest).replace(" ", Markup("&nbsp;"))
-                                if rest else "")
-
-
-def when(moment: datetime | None, tz: tzinfo, *, seconds: bool = False) -> str:
-    """``2026-11-24 08:05 WIT`` in the court's time; ``-`` for None."""
-    if moment is None:
-        return "-"
-    local = moment.astimezone(tz)
-    text = local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
-    name = local.tzname()
-    return f"{text} {name}" if name and not name.startswith(("+", "-")) else text
+    """:func:`~sop_runtime.wording.moment_text` for a narrow table cell: it may wrap between
+    the day and the time, never inside either."""
+    text = moment_text(moment, tz)
+    for joiner in (" pukul ", ", "):
+        day, sep, clock = text.partition(joiner)
+        if sep:
+            return (escape(day).replace(" ", Markup("&nbsp;")) + " "
+                    + escape(sep.strip() + " " + clock).replace(" ", Markup("&nbsp;")))
+    return escape(text)
 
 
 def gap(delta: timedelta) -> str:
@@ -106,12 +96,6 @@ def gap(delta: timedelta) -> str:
     return " ".join(parts)
 
 
-def long_date(day: date) -> str:
-    """``24 November 2026`` (the month in the report's language)."""
-    months = _MONTHS_ID if tr("id", "en") == "id" else _MONTHS_EN
-    return f"{day.day} {months[day.month - 1]} {day.year}"
-
-
 def span(start: datetime, end: datetime, tz: tzinfo) -> str:
     """A period as people write it: ``16 November 2026 s.d. 29 November 2026`` when it runs
     from midnight to midnight (the end is exclusive), with the times otherwise."""
@@ -119,9 +103,9 @@ def span(start: datetime, end: datetime, tz: tzinfo) -> str:
     if a.time() == b.time() == time(0, 0) and b.date() > a.date():
         last = b.date() - timedelta(days=1)
         if last == a.date():
-            return long_date(last)
-        return tr("{a} s.d. {b}", "{a} to {b}", a=long_date(a.date()), b=long_date(last))
-    return tr("{a} s.d. {b}", "{a} to {b}", a=when(start, tz), b=when(end, tz))
+            return day_text(last)
+        return tr("{a} s.d. {b}", "{a} to {b}", a=day_text(a.date()), b=day_text(last))
+    return tr("{a} s.d. {b}", "{a} to {b}", a=moment_text(start, tz), b=moment_text(end, tz))
 
 
 def place(address: str | None) -> str | None:
@@ -157,6 +141,6 @@ def render(name: str, head: Letterhead, *, title: str, subtitle: str, signed: bo
                '"Page " counter(page) " of " counter(pages)')
     return template(f"audit/templates/{name}").render(
         head=head, title=title, subtitle=subtitle, signed=signed, footer=_css_string(footer),
-        pages=pages, when=when, when_html=when_html, gap=gap, long_date=long_date,
+        pages=pages, when=moment_text, when_html=when_html, gap=gap, long_date=day_text,
         day_text=day_text,
         place=place, nip=nip, **context)

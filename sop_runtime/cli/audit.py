@@ -21,10 +21,11 @@ if TYPE_CHECKING:
 def log(case: opt.Case, as_json: opt.Json = False) -> None:
     """Peristiwa tersimpan perkara, dengan hash / a case's stored events, with hashes."""
     from sop_runtime.cli.common import print_json
-    from sop_runtime.cli.times import court_tz, show, zone_name
+    from sop_runtime.cli.times import court_tz, zone_name
     from sop_runtime.engine.events import utc_iso
     from sop_runtime.service import views
     from sop_runtime.service.confidential import operator
+    from sop_runtime.wording import moment_text
 
     rt = runtime()
     view = views.case(rt, case, reader=operator())
@@ -40,7 +41,9 @@ def log(case: opt.Case, as_json: opt.Json = False) -> None:
     from rich.table import Table
 
     from sop_runtime.cli.common import table_console
+    from sop_runtime.service.letterhead import staff_names
 
+    who = staff_names(rt)
     table = Table(title=tr("Log perkara {c}", "Log of case {c}", c=case))
     zone = f" ({zone_name(tz)})"
     for col in ("seq", tr("jenis", "type"), tr("langkah", "step"), tr("terjadi", "occurred") + zone,
@@ -48,10 +51,10 @@ def log(case: opt.Case, as_json: opt.Json = False) -> None:
         table.add_column(col, no_wrap=True)
     for s in view.stored:
         node = s.payload.get("node")
-        occurred = show(s.occurred_at, tz, seconds=True, zone=False)
-        recorded = show(s.recorded_at, tz, seconds=True, zone=False)
+        occurred = moment_text(s.occurred_at, tz, seconds=True, zone=False)
+        recorded = moment_text(s.recorded_at, tz, seconds=True, zone=False)
         table.add_row(str(s.seq), s.type, "-" if node is None else str(node), occurred,
-                      "=" if recorded == occurred else recorded, escape(s.actor or "-"),
+                      "=" if recorded == occurred else recorded, escape(who.user(s.actor)),
                       s.prev_hash[:8], s.hash[:8])
     table_console().print(table)
 

@@ -10,8 +10,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from sop_runtime.audit.casefigures import CaseReport, Who
-from sop_runtime.audit.document import gap, when
+from sop_runtime.audit.document import gap
 from sop_runtime.i18n import tr
+from sop_runtime.wording import moment_text
 
 
 def _who(w: Who) -> str:
@@ -36,13 +37,17 @@ def _print_head(r: CaseReport, tz: tzinfo, con: Console) -> None:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row(tr("Perkara", "Case"), escape(r.case_id))
+    head.add_row(tr("Nomor perkara", "Register number"),
+                 escape(r.register_number or tr("belum ada", "none yet")))
+    head.add_row(tr("Nomor layanan", "Service number"), escape(r.case_id))
+    head.add_row(tr("Para pihak", "Parties"),
+                 escape("\n".join(r.parties) or tr("belum dicatat", "not recorded yet")))
     head.add_row("SOP", escape(f"{r.sop_nama} ({r.sop_nomor}; {r.sop_id}, "
                                f"{tr('versi', 'version')} {r.version[:12]})"))
     head.add_row(tr("Status", "Status"), escape(r.status_text))
-    head.add_row(tr("Dimulai", "Started"), escape(f"{when(r.started_at, tz)} — ")
+    head.add_row(tr("Dimulai", "Started"), escape(f"{moment_text(r.started_at, tz)} — ")
                  + _who(r.started_by))
-    head.add_row(tr("Berakhir", "Ended"), escape(when(r.ended_at, tz)))
+    head.add_row(tr("Berakhir", "Ended"), escape(moment_text(r.ended_at, tz)))
     service = escape(r.service.text)
     if r.service.met is not None:
         service = f"[{'green' if r.service.met else 'red'}]{service}[/]"
@@ -70,7 +75,7 @@ def _print_steps(r: CaseReport, tz: tzinfo, con: Console) -> None:
                          if s.attempt > 1 else "")
         style = {"late": "red", "overdue": "red", "on_time": "green"}.get(s.verdict)
         table.add_row(escape(name), escape(s.jabatan), escape(s.limit or "-"),
-                      when(s.activated_at, tz), when(s.completed_at, tz),
+                      moment_text(s.activated_at, tz), moment_text(s.completed_at, tz),
                       escape(s.completed_by or "-"), escape(s.working_text),
                       f"[{style}]{escape(s.verdict_text)}[/]" if style
                       else escape(s.verdict_text))
@@ -88,7 +93,7 @@ def _print_deviations_and_people(r: CaseReport, tz: tzinfo, con: Console) -> Non
             table.add_column(col, ratio=2 if col == tr("Bukti", "Evidence") else 1)
         for d in r.deviations:
             kind = d.label + (tr(" (ditolak)", " (refused)") if d.outcome == "ditolak" else "")
-            table.add_row(str(d.seq), when(d.occurred_at, tz), escape(kind),
+            table.add_row(str(d.seq), moment_text(d.occurred_at, tz), escape(kind),
                           escape(d.step or "-"), escape(d.rule_text),
                           escape("; ".join(d.evidence_text) or "-"), escape(d.reason or "-"),
                           _who(d.who), style="red" if d.outcome == "ditolak" else "yellow")
@@ -119,7 +124,7 @@ def _print_timeline(r: CaseReport, tz: tzinfo, con: Console) -> None:
     table.add_column(tr("Langkah", "Step"), ratio=1)
     table.add_column(tr("Peristiwa", "Event"), ratio=2)
     for e in r.timeline:
-        recorded = (f"{when(e.recorded_at, tz)} (+{gap(e.recorded_at - e.occurred_at)})"
+        recorded = (f"{moment_text(e.recorded_at, tz)} (+{gap(e.recorded_at - e.occurred_at)})"
                     if e.entered_later else "")
         lines = [escape(e.what)]
         lines += [escape(f"  {g.name}: {g.value}") for g in e.given]
@@ -129,7 +134,7 @@ def _print_timeline(r: CaseReport, tz: tzinfo, con: Console) -> None:
             lines.append(escape("  " + tr("alasan: {r}", "reason: {r}", r=e.reason)))
         lines += [f"  [dim]{escape(n)}[/]" for n in e.notes]
         style = {"deviation_flagged": "yellow", "action_refused": "red"}.get(e.type)
-        table.add_row(str(e.seq), when(e.occurred_at, tz), recorded, _who(e.who),
+        table.add_row(str(e.seq), moment_text(e.occurred_at, tz), recorded, _who(e.who),
                       escape(e.step or "-"), "\n".join(lines), style=style)
     con.print(table)
 
@@ -144,7 +149,7 @@ def _print_seal(r: CaseReport, tz: tzinfo, con: Console) -> None:
             "Segel #{n} ({t}, oleh {u}) mencakup perkara ini sampai peristiwa #{q}; akar "
             "Merkle {root}; bukti inklusi {ok}.",
             "Seal #{n} ({t}, by {u}) covers this case up to event #{q}; Merkle root {root}; "
-            "inclusion proof {ok}.", n=cover.seal.id, t=when(cover.seal.sealed_at, tz),
+            "inclusion proof {ok}.", n=cover.seal.id, t=moment_text(cover.seal.sealed_at, tz),
             u=escape(cover.sealed_by or cover.seal.sealed_by), q=cover.head_seq,
             root=cover.seal.root, ok=holds))
     else:
@@ -155,6 +160,6 @@ def _print_seal(r: CaseReport, tz: tzinfo, con: Console) -> None:
             text += " " + tr(
                 "Segel terakhir yang mencakup keadaan sebelumnya: #{n} ({t}), sampai peristiwa "
                 "#{q}.", "The latest seal that covered an earlier state: #{n} ({t}), up to "
-                "event #{q}.", n=cover.earlier.id, t=when(cover.earlier.sealed_at, tz),
+                "event #{q}.", n=cover.earlier.id, t=moment_text(cover.earlier.sealed_at, tz),
                 q=cover.earlier_seq)
         con.print(f"[yellow]{escape(text)}[/]")

@@ -12,7 +12,7 @@ import typer
 
 from sop_runtime.cli import identity
 from sop_runtime.cli import options as opt
-from sop_runtime.cli.common import runtime
+from sop_runtime.cli.common import person, runtime
 from sop_runtime.i18n import tr
 
 if TYPE_CHECKING:
@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 
 
 def _at(rt: Runtime, text: str | None) -> tuple[tzinfo, datetime | None]:
+    from sop_runtime.cli.event_text import use_court
     from sop_runtime.cli.times import court_tz, parse_moment
 
+    use_court(rt)
     tz = court_tz(rt)
     return tz, None if text is None else parse_moment(text, tz)
 
@@ -68,7 +70,7 @@ def claim(case: opt.Case, step: opt.Step, actor: opt.Actor, at: opt.At = None,
     out = cases.claim(rt, case, step, actor, at=moment)
     print_outcome(out, tz, as_json=as_json, headline=tr(
         "Langkah {s} perkara {c} dipegang {u}", "Step {s} of case {c} is held by {u}",
-        s=step, c=case, u=actor))
+        s=step, c=case, u=person(rt, actor)))
 
 
 def _print_earlier(rt: Any, case: str, step: str, values: dict[str, str], *,
@@ -137,10 +139,12 @@ def complete(
         isinstance(e, StepCompleted) and e.node == step for e in out.events)
     print_outcome(out, tz, as_json=as_json, headline=tr(
         "Tindakan {u} pada langkah bersama {s} perkara {c} dicatat",
-        "{u}'s act on joint step {s} of case {c} recorded", s=step, c=case, u=actor)
+        "{u}'s act on joint step {s} of case {c} recorded", s=step, c=case,
+        u=person(rt, actor))
         if partial else tr(
         "Langkah {s} perkara {c} dicatat selesai oleh {u}",
-        "Step {s} of case {c} recorded as done by {u}", s=step, c=case, u=actor))
+        "Step {s} of case {c} recorded as done by {u}", s=step, c=case,
+        u=person(rt, actor)))
 
 
 def _files(pairs: dict[str, str]) -> list[Any]:
@@ -173,9 +177,9 @@ def extend(case: opt.Case, step: opt.Step, actor: opt.Actor, reason: opt.Require
            at: opt.At = None, as_json: opt.Json = False) -> None:
     """Pakai perpanjangan waktu yang diizinkan SOP / use the extension the SOP allows."""
     from sop_runtime.cli.event_text import print_outcome
-    from sop_runtime.cli.times import show
     from sop_runtime.engine import StepExtended
     from sop_runtime.service import cases
+    from sop_runtime.wording import moment_text
 
     rt = runtime()
     tz, moment = _at(rt, at)
@@ -184,14 +188,15 @@ def extend(case: opt.Case, step: opt.Step, actor: opt.Actor, reason: opt.Require
     print_outcome(out, tz, as_json=as_json, headline=tr(
         "Batas langkah {s} perkara {c} diperpanjang sampai {t}",
         "The deadline of step {s} of case {c} is extended to {t}", s=step, c=case,
-        t=show(due, tz)))
+        t=moment_text(due, tz)))
 
 
 def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
     """Daftar tugas: langkah terbuka yang boleh Anda kerjakan / worklist: open steps you may do."""
-    from sop_runtime.cli.times import court_tz, iso, show, zone_name
+    from sop_runtime.cli.times import court_tz, iso, zone_name
     from sop_runtime.service import views
     from sop_runtime.service.due import due_words
+    from sop_runtime.wording import moment_text
 
     rt = runtime()
     rows = views.tasks(rt, actor)
@@ -214,24 +219,28 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
 
     from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.event_text import shorten
+    from sop_runtime.service.letterhead import staff_names
 
-    table = Table(title=tr("Tugas {u}", "Tasks of {u}", u=actor))
+    who = staff_names(rt)
+    table = Table(title=tr("Tugas {u}", "Tasks of {u}", u=who.user(actor)))
     for col in (tr("Perkara", "Case"), "SOP", tr("Langkah", "Step"), tr("Kegiatan", "Activity"),
                 tr("Batas", "Due") + f" ({zone_name(tz)})", tr("Waktu", "Time"),
                 tr("Dipegang", "Assignee")):
         table.add_column(col, no_wrap=col not in (tr("Kegiatan", "Activity"),
                                                   tr("Waktu", "Time")))
     for t, d in zip(rows, words, strict=True):
-        due = show(t.due_at, tz, zone=False)
+        due = moment_text(t.due_at, tz, zone=False)
         if t.overdue:
             due += tr(" (terlambat)", " (overdue)")
+        holder = t.claimed_by or t.assignee
         table.add_row(escape(case_cell(t.case_id, t.register_number, t.applicant)), t.sop_id,
                       t.node, escape(shorten(t.kegiatan)), due,
                       escape(d.text) if d is not None else "-",
-                      t.claimed_by or t.assignee or "-", style="red" if t.overdue else None)
+                      escape(who.user(holder)) if holder else "-",
+                      style="red" if t.overdue else None)
     con = table_console()
     if not rows:
-        say(tr("Tidak ada tugas untuk {u}.", "No tasks for {u}.", u=actor))
+        say(tr("Tidak ada tugas untuk {u}.", "No tasks for {u}.", u=who.user(actor)))
         return
     con.print(table)
 
@@ -250,7 +259,11 @@ def case(case: opt.Case, as_json: opt.Json = False) -> None:
 
         print_json(_case_json(view, tz))
     else:
-        _print_case(view, tz, rt.now())
+        from sop_runtime.cli.event_text import use_court
+        from sop_runtime.service.letterhead import staff_names
+
+        use_court(rt)
+        _print_case(view, tz, rt.now(), staff_names(rt))
 
 
 def _case_json(view: Any, tz: tzinfo) -> dict[str, Any]:
@@ -281,12 +294,12 @@ def _case_json(view: Any, tz: tzinfo) -> dict[str, Any]:
     }
 
 
-def _case_head(state: Any, wf: Any, tz: tzinfo, now: datetime) -> Any:
+def _case_head(state: Any, wf: Any, tz: tzinfo, now: datetime, names: Any) -> Any:
     """The head of ``sop case``: the SOP, status, times, service due and the fields."""
     from rich.markup import escape
     from rich.table import Table
 
-    from sop_runtime.cli.times import show
+    from sop_runtime.wording import moment_text
 
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
@@ -301,20 +314,21 @@ def _case_head(state: Any, wf: Any, tz: tzinfo, now: datetime) -> Any:
     head.add_row("SOP", escape(f"{state.sop_id} — {wf.nama} ({state.version[:12]})"))
     head.add_row(tr("Status", "Status"), str(state.status))
     head.add_row(tr("Dimulai", "Started"),
-                 f"{show(state.started_at, tz)} ({state.started_by or '-'})")
+                 escape(f"{moment_text(state.started_at, tz)} ({names.user(state.started_by)})"))
     if state.ended_at:
-        head.add_row(tr("Berakhir", "Ended"), show(state.ended_at, tz))
+        head.add_row(tr("Berakhir", "Ended"), moment_text(state.ended_at, tz))
     late = state.service_due is not None and state.is_active and now > state.service_due
     head.add_row(tr("Waktu pelayanan s.d.", "Service due"),
-                 show(state.service_due, tz) + (tr(" (terlampaui)", " (exceeded)")
+                 moment_text(state.service_due, tz) + (tr(" (terlampaui)", " (exceeded)")
                                                 if late else ""))
     if state.fields:
-        head.add_row(tr("Isian", "Fields"), escape("; ".join(
-            f"{k}={v}" for k, v in state.fields.items())))
+        from sop_runtime.cli.event_text import given
+
+        head.add_row(tr("Isian", "Fields"), escape(given(wf, None, state.fields)))
     return head
 
 
-def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
+def _print_case(view: Any, tz: tzinfo, now: datetime, names: Any) -> None:
     from datetime import timedelta
 
     from rich.markup import escape
@@ -323,13 +337,13 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
     from sop_runtime.audit.document import gap
     from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.event_text import describe, step_name
-    from sop_runtime.cli.times import show
     from sop_runtime.engine import ActionRefused, DeviationFlagged, StepCompleted
     from sop_runtime.service import views
+    from sop_runtime.wording import moment_text
 
     state, wf = view.state, view.workflow
     con = table_console()
-    con.print(_case_head(state, wf, tz, now))
+    con.print(_case_head(state, wf, tz, now, names))
 
     table = Table(title=tr("Riwayat", "Timeline"), show_lines=False)
     for col in ("#", tr("Terjadi", "Happened"), tr("Dicatat", "Recorded"), tr("Oleh", "By")):
@@ -340,17 +354,17 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
         recorded = ""
         delta = stored.recorded_at - stored.occurred_at
         if delta >= timedelta(minutes=1):
-            recorded = f"{show(stored.recorded_at, tz)} (+{gap(delta)})"
-        who = stored.actor or tr("sistem", "system")
+            recorded = f"{moment_text(stored.recorded_at, tz)} (+{gap(delta)})"
+        who = names.user(stored.actor)
         if isinstance(event, StepCompleted) and event.on_behalf_of:
-            who += tr(" atas nama {p}", " on behalf of {p}", p=event.on_behalf_of)
+            who += tr(" atas nama {p}", " on behalf of {p}", p=names.role(event.on_behalf_of))
         style = None
         if isinstance(event, DeviationFlagged):
             style = "yellow"
         elif isinstance(event, ActionRefused):
             style = "red"
         text = escape(what) + "".join(f"\n  [dim]{escape(d)}[/]" for d in details)
-        table.add_row(str(stored.seq), show(stored.occurred_at, tz), recorded, escape(who),
+        table.add_row(str(stored.seq), moment_text(stored.occurred_at, tz), recorded, escape(who),
                       text, style=style)
     con.print(table)
 
@@ -364,9 +378,11 @@ def _print_case(view: Any, tz: tzinfo, now: datetime) -> None:
             joint = views.joint_progress(wf, s)
             pos.add_row(escape(step_name(wf, s.node, 60)),
                         str(s.status) + (f"\n{escape(joint)}" if joint else ""),
-                        show(s.due_at, tz) + (tr(" (terlambat)", " (overdue)")
+                        moment_text(s.due_at, tz) + (tr(" (terlambat)", " (overdue)")
                                               if overdue else ""),
-                        s.claimed_by or s.assignee or "-", style="red" if overdue else None)
+                        escape(names.user(s.claimed_by or s.assignee))
+                        if s.claimed_by or s.assignee else "-",
+                        style="red" if overdue else None)
         con.print(pos)
     elif state.is_active:
         say(tr("Tidak ada langkah terbuka.", "No open steps."))

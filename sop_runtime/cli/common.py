@@ -75,6 +75,13 @@ def table_console() -> Console:
     return Console(highlight=False, soft_wrap=False, width=200 if wide else None)
 
 
+def person(rt: Runtime, username: str) -> str:
+    """A staff member by name, as the court file gives it (never the username)."""
+    from sop_runtime.service.letterhead import staff_names
+
+    return staff_names(rt).user(username)
+
+
 def say(message: str, *, stderr: bool = False) -> None:
     """Print a message (rich markup) as one line, not wrapped at the terminal's width."""
     Console(stderr=stderr, highlight=False, soft_wrap=True).print(message)

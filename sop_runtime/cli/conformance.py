@@ -120,8 +120,8 @@ def _print(report: ConformanceReport, wf: Workflow, calendar: CourtCalendar) -> 
 
     from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.event_text import step_name
-    from sop_runtime.cli.times import show
     from sop_runtime.conformance.findings_text import finding_text, kind_label
+    from sop_runtime.wording import moment_text
 
     tz = calendar.tz
 
@@ -166,7 +166,7 @@ def _print(report: ConformanceReport, wf: Workflow, calendar: CourtCalendar) -> 
         shown = [c for c in report.cases if c.findings][:SHOWN_CASES]
         for c in shown:
             for f in c.findings:
-                table.add_row(c.case, str(f.place), show(f.at, tz) if f.at else "-",
+                table.add_row(c.case, str(f.place), moment_text(f.at, tz) if f.at else "-",
                               step_name(wf, f.node, 32),
                               f"{kind_label(f.kind)}: {finding_text(f, wf, calendar)}")
         con.print(table)

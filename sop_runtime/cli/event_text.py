@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from datetime import datetime, tzinfo
+from contextvars import ContextVar
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 
 from sop_runtime.cli.common import print_json
-from sop_runtime.cli.times import iso, show
+from sop_runtime.cli.times import iso
 from sop_runtime.engine import (
     ActionRefused,
     CaseCancelled,
@@ -35,17 +36,25 @@ from sop_runtime.engine import (
     TimerFired,
     TimerWithdrawn,
 )
-from sop_runtime.engine.deviation_text import contradiction_text, deviation_label
+from sop_runtime.engine.deviation_text import (
+    Who,
+    deviation_label,
+    finding_text,
+    rule_text,
+)
+from sop_runtime.engine.deviation_text import describe as describe_evidence
 from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
 from sop_runtime.engine.parties import parties_text
 from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import tr
-from sop_runtime.service.evidence import finding_text
 from sop_runtime.service.views import joint_progress
+from sop_runtime.wording import moment_text
 
 if TYPE_CHECKING:
     from sop_runtime.compiler.workflow import Workflow
     from sop_runtime.service.cases import Outcome
+    from sop_runtime.service.runtime import Runtime
+    from sop_runtime.worktime import CourtCalendar
 
 
 def shorten(text: str, width: int = 48) -> str:
@@ -72,42 +81,45 @@ def pairs(values: Any, wf: Workflow | None = None, node: str | None = None) -> s
     return "; ".join(f"{k}={value_text(items.get(k), str(v))}" for k, v in dict(values).items())
 
 
-def working(seconds: int) -> str:
-    """Working time in hours and minutes: ``28 jam 5 menit kerja``."""
-    hours, minutes = divmod(max(seconds, 0) // 60, 60)
-    parts = [tr("{n} jam", "{n} h", n=hours)] if hours else []
-    if minutes or not parts:
-        parts.append(tr("{n} menit", "{n} min", n=minutes))
-    return " ".join(parts) + tr(" kerja", " working")
-
-
-def evidence(values: Any, tz: tzinfo) -> str:
-    """A deviation's evidence for people: instants in the court's time, lateness in the unit
-    of the limit passed (``terlambat=2 hari kalender``), other ``*_detik`` (working seconds)
-    as hours and minutes."""
-    from sop_runtime.i18n import current_lang
-    from sop_runtime.worktime.duration_text import UNITS, describe_lateness
-
-    values = dict(values)
-    contradiction = contradiction_text(values, str, None, lambda m: show(m, tz))
-    if contradiction is not None:
-        return contradiction
-    unit, amount = str(values.get("satuan", "")), str(values.get("terlambat", ""))
-    if unit in UNITS and amount.isdigit():
-        values.pop("satuan")
-        values.pop("terlambat_detik", None)
-        values["terlambat"] = (working(int(amount) * 60) if unit == "menit_kerja" else
-                               describe_lateness(unit, int(amount), 1, current_lang()))
+def given(wf: Workflow, node: str | None, values: Any) -> str:
+    """Values recorded, each by its item's name in the SOP and as people read it
+    (``Tanggal putusan diucapkan: 5 November 2026``)."""
+    try:
+        items = wf.items_at(wf.node(node) if node is not None else None)
+    except KeyError:
+        items = wf.items_at(None)
     out = []
-    for key, value in values.items():
-        text = str(value)
-        if key.endswith("_detik") and text.isdigit():
-            key, text = key.removesuffix("_detik"), working(int(text))
-        elif len(text) >= 20 and text[4:5] == "-" and text[10:11] == "T":
-            with suppress(ValueError):
-                text = show(datetime.fromisoformat(text), tz)
-        out.append(f"{key}={text}")
+    for k, v in dict(values).items():
+        item = items.get(k)
+        out.append(f"{item.nama if item else k.replace('_', ' ')}: {value_text(item, str(v))}")
     return "; ".join(out)
+
+
+# the court's calendar and the names of its people and roles for the command being run
+# (set by :func:`use_court`): the evidence is told by the one renderer with them
+_court: ContextVar[tuple[CourtCalendar, Who] | None] = ContextVar("cli_court", default=None)
+
+
+def use_court(rt: Runtime) -> None:
+    """Tell the events of this command with ``rt``'s calendar and names."""
+    from sop_runtime.service import catalog
+    from sop_runtime.service.letterhead import staff_names
+
+    with rt.engine.connect() as conn:
+        calendar = catalog.court(rt, conn)[1]
+    _court.set((calendar, staff_names(rt)))
+
+
+def evidence(values: Any, tz: tzinfo, wf: Workflow | None = None) -> str:
+    """A deviation's evidence in words, as every other surface tells it
+    (:func:`sop_runtime.engine.deviation_text.describe`)."""
+    court = _court.get()
+    if court is None:  # a command that did not say which court: the raw facts
+        return pairs(values)
+    calendar, who = court
+    return "; ".join(describe_evidence(
+        {k: str(v) for k, v in dict(values).items()}, calendar, who,
+        (lambda n: step_name(wf, n)) if wf is not None else (lambda n: n)))
 
 
 def describe(e: Event, wf: Workflow, tz: tzinfo) -> tuple[str, list[str]]:
@@ -123,12 +135,12 @@ def _case_started(e: CaseStarted, wf: Workflow, tz: tzinfo, details: list[str]) 
     what = tr("Perkara dimulai: {sop} (versi {v})", "Case started: {sop} (version {v})",
               sop=e.sop_id, v=e.version[:12])
     if e.fields:
-        details.append(tr("isian: {x}", "fields: {x}", x=pairs(e.fields, wf)))
+        details.append(tr("isian: {x}", "fields: {x}", x=given(wf, None, e.fields)))
     if e.parties:
         details.append(tr("para pihak: {x}", "parties: {x}", x=parties_text(e.parties)))
     if e.service_due:
         details.append(tr("batas waktu pelayanan {t}", "service due {t}",
-                          t=show(e.service_due, tz)))
+                          t=moment_text(e.service_due, tz)))
     return what
 
 
@@ -152,9 +164,9 @@ def _step_activated(e: StepActivated, wf: Workflow, tz: tzinfo, details: list[st
     if e.attempt > 1:
         what += tr(" (percobaan ke-{n})", " (attempt {n})", n=e.attempt)
     if e.due_at:
-        details.append(tr("batas {t}", "due {t}", t=show(e.due_at, tz)))
+        details.append(tr("batas {t}", "due {t}", t=moment_text(e.due_at, tz)))
     if e.timer_due:
-        details.append(tr("batas tunggu {t}", "timer {t}", t=show(e.timer_due, tz)))
+        details.append(tr("batas tunggu {t}", "timer {t}", t=moment_text(e.timer_due, tz)))
     if e.early:
         details.append(tr("dikerjakan sebelum urutannya", "done ahead of the flow"))
     if e.reopened:
@@ -172,7 +184,7 @@ def _step_signed(e: StepSigned, wf: Workflow, tz: tzinfo, details: list[str]) ->
     what = tr("Bertindak sebagai {r}: {s}", "Acted as {r}: {s}",
               r=role.nama if role else e.role, s=step_name(wf, e.node))
     if e.outputs:
-        details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs, wf, e.node)))
+        details.append(tr("output: {x}", "outputs: {x}", x=given(wf, e.node, e.outputs)))
     details.extend(_documents(e.documents))
     if e.as_delegate:
         details.append(tr("sebagai Plh/Plt", "as acting officer"))
@@ -199,7 +211,7 @@ def _step_completed(e: StepCompleted, wf: Workflow, tz: tzinfo, details: list[st
         details.append(tr("ditentukan dari data: {w}", "decided by the data: {w}",
                           w=finding_text(e.finding, lambda n: step_name(wf, n))))
     if e.outputs:
-        details.append(tr("output: {x}", "outputs: {x}", x=pairs(e.outputs, wf, e.node)))
+        details.append(tr("output: {x}", "outputs: {x}", x=given(wf, e.node, e.outputs)))
     details.extend(_documents(e.documents))
     if e.as_delegate:
         details.append(tr("sebagai Plh/Plt {r}", "as acting {r}", r=e.as_delegate))
@@ -213,7 +225,7 @@ def _step_completed(e: StepCompleted, wf: Workflow, tz: tzinfo, details: list[st
 def _step_extended(e: StepExtended, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
     what = tr("Batas diperpanjang: {s}", "Deadline extended: {s}", s=step_name(wf, e.node))
     details.append(tr("batas baru {t}; alasan: {r}", "new due {t}; reason: {r}",
-                      t=show(e.due_at, tz), r=e.reason))
+                      t=moment_text(e.due_at, tz), r=e.reason))
     return what
 
 
@@ -240,7 +252,7 @@ def _timer_fired(e: TimerFired, wf: Workflow, tz: tzinfo, details: list[str]) ->
 def _timer_withdrawn(e: TimerWithdrawn, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
     what = tr("Waktu tunggu ditarik: {s}", "Timer withdrawn: {s}", s=step_name(wf, e.node))
     details.append(tr("batas {t}; alasan: {r}", "due {t}; reason: {r}",
-                      t=show(e.due, tz), r=e.reason))
+                      t=moment_text(e.due, tz), r=e.reason))
     return what
 
 
@@ -255,7 +267,7 @@ def _lateness_settled(e: LatenessSettled, wf: Workflow, tz: tzinfo, details: lis
               k=deviation_label(e.kind), n=e.seq)
     if e.node:
         what += f" — {step_name(wf, e.node, 36)}"
-    details.append(evidence(e.evidence, tz))
+    details.append(evidence(e.evidence, tz, wf))
     return what
 
 
@@ -273,9 +285,9 @@ def _deviation_flagged(e: DeviationFlagged, wf: Workflow, tz: tzinfo, details: l
     what = tr("Penyimpangan: {k}", "Deviation: {k}", k=deviation_label(e.kind))
     if e.node:
         what += f" — {step_name(wf, e.node, 36)}"
-    details.append(tr("aturan: {r}", "rule: {r}", r=e.rule))
+    details.append(tr("aturan: {r}", "rule: {r}", r=rule_text(e.rule)))
     if e.evidence:
-        details.append(evidence(e.evidence, tz))
+        details.append(evidence(e.evidence, tz, wf))
     if e.reason:
         details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
     return what
@@ -289,7 +301,7 @@ def _action_refused(e: ActionRefused, wf: Workflow, tz: tzinfo, details: list[st
         what += f" — {step_name(wf, e.node, 36)}"
     facts = {k: v for k, v in e.detail.items() if k not in ("pelanggaran",)}
     if facts:
-        details.append(evidence(facts, tz))
+        details.append(evidence(facts, tz, wf))
     if e.reason:
         details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
     return what
@@ -383,7 +395,7 @@ def print_outcome(out: Outcome, tz: tzinfo, *, as_json: bool, headline: str,
     con.print(f"[bold green]✓[/] {escape(headline)}")
     for e in out.events:
         if isinstance(e, StepActivated):
-            due = tr(" — batas {t}", " — due {t}", t=show(e.due_at, tz)) if e.due_at else ""
+            due = tr(" — batas {t}", " — due {t}", t=moment_text(e.due_at, tz)) if e.due_at else ""
             con.print(tr("  langkah berikut: {s}{d}", "  next step: {s}{d}",
                          s=escape(step_name(wf, e.node, 60)), d=due))
         elif isinstance(e, DeviationFlagged):

@@ -55,6 +55,7 @@ def users(
 ) -> None:
     """Daftar pengguna dan perannya / list users and their roles."""
     from sop_runtime.cli.common import print_json, table_console
+    from sop_runtime.cli.times import court_tz
     from sop_runtime.service import journals, views
 
     rt = runtime()
@@ -62,10 +63,10 @@ def users(
     if at is not None:
         from dataclasses import replace
 
-        from sop_runtime.cli.times import court_tz, parse_moment
+        from sop_runtime.cli.times import parse_moment
 
-        held = journals.held_at(journals.entries(rt, "direktori"),
-                                parse_moment(at, court_tz(rt), option="--at"))
+        moment = parse_moment(at, court_tz(rt), option="--at")
+        held = journals.held_at(journals.entries(rt, "direktori"), moment)
         rows = [replace(u, roles=held.get(u.username, frozenset()),
                         active=u.username in held) for u in rows]
     if as_json:
@@ -75,13 +76,19 @@ def users(
     from rich.markup import escape
     from rich.table import Table
 
+    from sop_runtime.service.letterhead import staff_names
+    from sop_runtime.wording import moment_text
+
+    who = staff_names(rt)
     table = Table(title=tr("Pengguna", "Users") if at is None else
-                  tr("Pengguna pada {t}", "Users at {t}", t=at))
+                  tr("Pengguna pada {t}", "Users at {t}",
+                     t=moment_text(moment, court_tz(rt))))
     for col in (tr("Nama pengguna", "Username"), tr("Nama", "Name"), "NIP",
                 tr("Peran", "Roles")):
         table.add_column(col)
     for u in rows:
-        table.add_row(u.username, escape(u.nama), u.nip or "-", ", ".join(sorted(u.roles)),
+        table.add_row(u.username, escape(u.nama), u.nip or "-",
+                      escape(", ".join(sorted(who.role(r) for r in u.roles))),
                       style=None if u.active else "dim")
     table_console().print(table)
 
@@ -95,9 +102,10 @@ def journal(
     perkara rahasia / a court journal: who held which role when, the definitions in force,
     reads of confidential cases."""
     from sop_runtime.cli.common import Exit, fail, print_json, table_console
-    from sop_runtime.cli.times import court_tz, show
+    from sop_runtime.cli.times import court_tz
     from sop_runtime.engine.events import utc_iso
     from sop_runtime.service import journals
+    from sop_runtime.wording import moment_text
 
     if name not in journals.JOURNALS:
         fail(tr("jurnal '{j}' tidak ada; pilih salah satu: {k}",
@@ -114,12 +122,16 @@ def journal(
     from rich.markup import escape
     from rich.table import Table
 
+    from sop_runtime.service.letterhead import staff_names
+
+    who = staff_names(rt)
     table = Table(title=tr("Jurnal {j}", "Journal {j}", j=name))
     for col in ("#", tr("Waktu", "When"), tr("Oleh", "By"), tr("Uraian", "What")):
         table.add_column(col)
     for e in found:
-        table.add_row(str(e.seq), show(e.occurred_at, tz), escape(e.actor or "-"),
-                      escape(journals.describe(e, lambda m: show(m, tz))))
+        table.add_row(str(e.seq), moment_text(e.occurred_at, tz),
+                      escape(who.user(e.actor)) if e.actor else "-",
+                      escape(journals.describe(e, lambda m: moment_text(m, tz), who.role)))
     table_console().print(table)
 
 
@@ -145,8 +157,9 @@ def delegate(
 ) -> None:
     """Tunjuk Plh/Plt untuk suatu peran dan periode / name a Plh/Plt for a role and period."""
     from sop_runtime.cli.common import print_json, say
-    from sop_runtime.cli.times import court_tz, iso, parse_moment, show
+    from sop_runtime.cli.times import court_tz, iso, parse_moment
     from sop_runtime.service import people
+    from sop_runtime.wording import moment_text
 
     rt = runtime()
     tz = court_tz(rt)
@@ -159,8 +172,13 @@ def delegate(
                     "start": iso(begin, tz), "end": iso(end, tz), "holder": holder,
                     "reference": reference, "reason": reason, "created_by": actor})
         return
-    say(tr(
+    from rich.markup import escape
+
+    from sop_runtime.service.letterhead import staff_names
+
+    who = staff_names(rt)
+    say(escape(tr(
         "{k} {role}: {to} dari {a} sampai {b} (ditunjuk {by}, no. {id})",
         "Acting {role} ({k}): {to} from {a} until {b} (named by {by}, no. {id})",
-        k=kind.upper(), role=role, to=to, a=show(begin, tz), b=show(end, tz), by=actor,
-        id=ident))
+        k=kind.upper(), role=who.role(role), to=who.user(to), a=moment_text(begin, tz),
+        b=moment_text(end, tz), by=who.user(actor), id=ident)))

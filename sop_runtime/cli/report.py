@@ -117,6 +117,11 @@ def period(
         r = t.on_time_rate
         return "-" if r is None else f"{r:.0%} ({t.on_time}/{t.with_deadline})"
 
+    from rich.markup import escape
+
+    from sop_runtime.service.letterhead import staff_names
+
+    who = staff_names(rt)
     con = table_console()
     table = Table(title=tr("Perkara per SOP", "Cases by SOP"))
     for col in ("SOP", tr("Dimulai", "Started"), tr("Selesai", "Completed"),
@@ -140,7 +145,7 @@ def period(
                 "Median", "P90"):
         table.add_column(col)
     for role, t in sorted(f.roles.items()):
-        table.add_row(role, str(t.done), rate(t), worked(t.median), worked(t.p90))
+        table.add_row(escape(who.role(role)), str(t.done), rate(t), worked(t.median), worked(t.p90))
     con.print(table)
     table = Table(title=tr("Penyimpangan", "Deviations"))
     table.add_column(tr("Jenis", "Kind"))
@@ -161,9 +166,10 @@ def period(
                 tr("Terbuka sekarang", "Open now")):
         table.add_column(col)
     for user, load in sorted(f.load.items(), key=lambda kv: -(kv[1].done + kv[1].open_held)):
-        table.add_row(user, str(load.done), str(load.open_held))
+        table.add_row(escape(who.user(user)), str(load.done), str(load.open_held))
     for roles, waiting in sorted(f.waiting.items()):
-        table.add_row(tr("(belum diambil) {r}", "(not taken) {r}", r=", ".join(roles)), "-",
+        table.add_row(tr("(belum diambil) {r}", "(not taken) {r}",
+                         r=escape(", ".join(who.role(r) for r in roles))), "-",
                       str(waiting))
     con.print(table)
     say(tr("Langkah terlambat saat ini: {n}", "Steps overdue now: {n}", n=f.overdue_now))

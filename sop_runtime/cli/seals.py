@@ -29,8 +29,9 @@ def create(
 ) -> None:
     """Segel kepala setiap perkara sekarang / seal every case's head now."""
     from sop_runtime.cli.common import print_json, say
-    from sop_runtime.cli.times import court_tz, show
+    from sop_runtime.cli.times import court_tz
     from sop_runtime.service import seals
+    from sop_runtime.wording import moment_text
 
     rt = runtime()
     s = seals.seal(rt, actor, note=note)
@@ -43,15 +44,16 @@ def create(
            "  akar: [bold]{r}[/]",
            "[bold green]✓[/] Seal #{n}: {k} cases and {j} court journals, {t}\n"
            "  root: [bold]{r}[/]",
-           n=s.id, k=s.cases, j=s.journals, t=show(s.sealed_at, court_tz(rt)), r=s.root))
+           n=s.id, k=s.cases, j=s.journals, t=moment_text(s.sealed_at, court_tz(rt)), r=s.root))
 
 
 @seal_app.command("list")
 def list_seals(as_json: opt.Json = False) -> None:
     """Daftar segel / the seals."""
     from sop_runtime.cli.common import print_json, say, table_console
-    from sop_runtime.cli.times import court_tz, show
+    from sop_runtime.cli.times import court_tz
     from sop_runtime.service import seals
+    from sop_runtime.wording import moment_text
 
     rt = runtime()
     rows = seals.seals_list(rt)
@@ -63,16 +65,20 @@ def list_seals(as_json: opt.Json = False) -> None:
     if not rows:
         say(tr("Belum ada segel.", "No seals yet."))
         return
+    from rich.markup import escape
     from rich.table import Table
 
+    from sop_runtime.service.letterhead import staff_names
+
     tz = court_tz(rt)
+    who = staff_names(rt)
     table = Table(title=tr("Segel log", "Log seals"))
     for col in ("#", tr("Waktu", "When"), tr("Oleh", "By"), tr("Perkara", "Cases"),
                 tr("Akar", "Root"), tr("Keterangan", "Note")):
         table.add_column(col)
     for s in rows:
-        table.add_row(str(s.id), show(s.sealed_at, tz), s.sealed_by, str(s.cases), s.root,
-                      s.note or "")
+        table.add_row(str(s.id), moment_text(s.sealed_at, tz), escape(who.user(s.sealed_by)),
+                      str(s.cases), s.root, escape(s.note or ""))
     table_console().print(table)
 
 

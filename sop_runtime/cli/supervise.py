@@ -27,8 +27,10 @@ override = typer.Typer(
 
 
 def _at(rt: Runtime, text: str | None) -> tuple[tzinfo, datetime | None]:
+    from sop_runtime.cli.event_text import use_court
     from sop_runtime.cli.times import court_tz, parse_moment
 
+    use_court(rt)
     tz = court_tz(rt)
     return tz, None if text is None else parse_moment(text, tz)
 
@@ -129,9 +131,10 @@ def overdue(
 ) -> None:
     """Langkah yang melewati batas waktu / steps past their deadline."""
     from sop_runtime.cli.common import print_json
-    from sop_runtime.cli.times import court_calendar, iso, parse_moment, show
+    from sop_runtime.cli.times import court_calendar, iso, parse_moment
     from sop_runtime.service import views
     from sop_runtime.service.confidential import operator
+    from sop_runtime.wording import moment_text
 
     rt = runtime()
     calendar = court_calendar(rt)
@@ -148,18 +151,22 @@ def overdue(
             "attempt": r.task.attempt, "kegiatan": r.task.kegiatan, "roles": list(r.task.roles),
             "assignee": r.task.claimed_by or r.task.assignee, "due_at": iso(r.task.due_at, tz),
             "late_seconds": r.late_seconds, "late": r.late_text,
+            "register_number": r.task.register_number, "applicant": r.task.applicant,
         } for r in rows])
         return
     from rich.markup import escape
     from rich.table import Table
 
+    from sop_runtime.cli.cases import case_cell
     from sop_runtime.cli.common import say, table_console
     from sop_runtime.cli.event_text import shorten
+    from sop_runtime.service.letterhead import staff_names
 
     con = table_console()
     if not rows:
         say(tr("Tidak ada langkah yang terlambat.", "No step is overdue."))
         return
+    who = staff_names(rt)
     table = Table(title=tr("Langkah terlambat", "Overdue steps"))
     for col in (tr("Perkara", "Case"), "SOP", tr("Langkah", "Step"), tr("Peran", "Role"),
                 tr("Dipegang", "Assignee"), tr("Batas", "Due"),
@@ -167,9 +174,12 @@ def overdue(
         table.add_column(col, no_wrap=col in (tr("Perkara", "Case"), "SOP", tr("Batas", "Due")))
     for r in rows:
         t = r.task
-        table.add_row(t.case_id, t.sop_id, escape(f"{t.node}. {shorten(t.kegiatan, 40)}"),
-                      ", ".join(t.roles), t.claimed_by or t.assignee or "-", show(t.due_at, tz),
-                      r.late_text, style="red")
+        table.add_row(escape(case_cell(t.case_id, t.register_number, t.applicant)), t.sop_id,
+                      escape(f"{t.node}. {shorten(t.kegiatan, 40)}"),
+                      escape(", ".join(who.role(x) for x in t.roles)),
+                      escape(who.user(t.claimed_by or t.assignee))
+                      if t.claimed_by or t.assignee else "-",
+                      moment_text(t.due_at, tz), r.late_text, style="red")
     con.print(table)
     if more:
         say(tr("Ditampilkan {n} langkah yang paling lama terlambat; ada lagi (--limit 0: semua).",
@@ -187,11 +197,12 @@ def deviations(
 ) -> None:
     """Penyimpangan prosedur, terbaru dahulu / procedure deviations, newest first."""
     from sop_runtime.cli.common import Exit, fail, print_json
-    from sop_runtime.cli.times import court_tz, iso, show
+    from sop_runtime.cli.times import court_tz, iso
     from sop_runtime.engine import DeviationKind
     from sop_runtime.engine.deviation_text import deviation_label, outcome_label
     from sop_runtime.service import views
     from sop_runtime.service.confidential import operator
+    from sop_runtime.wording import moment_text
 
     if kind is not None and kind not in {str(k) for k in DeviationKind}:
         fail(tr("Jenis penyimpangan '{k}' tidak dikenal; yang ada: {known}",
@@ -211,25 +222,28 @@ def deviations(
     from rich.markup import escape
     from rich.table import Table
 
+    from sop_runtime.cli.cases import case_cell
     from sop_runtime.cli.common import say, table_console
-    from sop_runtime.cli.event_text import evidence
+    from sop_runtime.service.evidence import explain
 
     con = table_console()
     if not rows:
         say(tr("Tidak ada penyimpangan.", "No deviations."))
         return
+    named = views.identities(rt, {d.case_id for d in rows})
     table = Table(title=tr("Penyimpangan prosedur", "Procedure deviations"))
     for col in (tr("Waktu", "When"), tr("Perkara", "Case"), tr("Langkah", "Step"),
                 tr("Jenis", "Kind"), tr("Hasil", "Outcome"), tr("Oleh", "By"),
                 tr("Aturan / bukti / alasan", "Rule / evidence / reason")):
         table.add_column(col, no_wrap=col in (tr("Perkara", "Case"), tr("Waktu", "When")))
-    for d in rows:
-        facts = evidence({k: v for k, v in dict(d.evidence).items()
-                          if k not in ("pelanggaran", "aturan")}, tz)
-        text = d.rule + (f"\n{facts}" if facts else "") + (
-            "\n" + tr("alasan: {r}", "reason: {r}", r=d.reason) if d.reason else "")
-        table.add_row(show(d.occurred_at, tz), d.case_id, d.node or "-",
+    for x in explain(rt, rows):
+        d = x.row
+        text = "\n".join([x.rule, *x.evidence] + (
+            [tr("alasan: {r}", "reason: {r}", r=d.reason)] if d.reason else []))
+        applicant, number = named.get(d.case_id, (None, None))
+        table.add_row(moment_text(d.occurred_at, tz),
+                      escape(case_cell(d.case_id, number, applicant)), d.node or "-",
                       deviation_label(d.kind), outcome_label(d.outcome),
-                      d.actor or tr("sistem", "system"), escape(text),
+                      escape(x.actor if d.actor else tr("Sistem", "System")), escape(text),
                       style="red" if d.outcome == "ditolak" else None)
     con.print(table)

@@ -40,21 +40,12 @@ def local(moment: datetime | None, tz: tzinfo) -> datetime | None:
     return None if moment is None else moment.astimezone(tz)
 
 
-def show(moment: datetime | None, tz: tzinfo, *, seconds: bool = False,
-         zone: bool = True) -> str:
-    """``2026-03-02 10:00 WIT``; ``-`` for None; without the zone's name with ``zone=False``
-    (a table says it once, in its column header: :func:`zone_name`)."""
-    if moment is None:
-        return "-"
-    value = moment.astimezone(tz)
-    text = value.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
-    name = value.tzname()
-    return f"{text} {name}" if zone and name and not name.startswith(("+", "-")) else text
-
-
 def zone_name(tz: tzinfo) -> str:
-    """``WIT`` (or ``+09``: the offset where the zone has no name)."""
-    return datetime.now(tz).tzname() or "?"
+    """``WIT`` (or ``UTC+9`` where the zone has no name): a table's column header says it
+    once, its cells (:func:`sop_runtime.wording.moment_text` with ``zone=False``) not."""
+    from sop_runtime.wording import zone_text
+
+    return zone_text(datetime.now(tz))
 
 
 def court_tz(rt: Runtime) -> tzinfo:

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.conformance.replay import AFTER_END, DATA, Finding
-from sop_runtime.engine.deviation_text import deviation_label, lateness_text
+from sop_runtime.engine.deviation_text import contradiction_text, describe, deviation_label
 from sop_runtime.i18n import tr
+from sop_runtime.wording import moment_text
 from sop_runtime.worktime import CourtCalendar
+
+
+class _AsLogged:
+    """People and roles as the imported log names them (it has no usernames of ours)."""
+
+    def user(self, username: str | None) -> str:
+        return username or "-"
+
+    def role(self, role_id: str | None) -> str:
+        return role_id or "-"
+
+    def jabatan(self, username: str) -> str:
+        return ""
 
 
 def kind_label(kind: str) -> str:
@@ -55,19 +67,8 @@ def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
                   p=d.get("pengguna", "?"), r=" / ".join(roles) or "-")
     if f.kind in ("missing_output", "missing_input"):
         return d.get("kurang", "-")
-    if f.kind in ("overdue", "service_overdue"):
-        due = d.get("batas", "")
-        parts = []
-        if due:
-            try:
-                moment = datetime.fromisoformat(due).astimezone(calendar.tz)
-                parts.append(tr("batas {t}", "due {t}", t=moment.strftime("%Y-%m-%d %H:%M")))
-            except ValueError:
-                parts.append(due)
-        told = lateness_text(d, calendar)
-        if told is not None:
-            parts.append(tr("terlambat {d}", "late by {d}", d=told))
-        return "; ".join(parts)
+    if f.kind in ("overdue", "service_overdue"):  # told as every surface tells it
+        return "; ".join(describe(d, calendar, _AsLogged(), lambda n: step_label(wf, n)))
     if f.kind == "missing_signer":
         roles = [r.nama if (r := wf.role(x)) else x for x in d.get("menunggu", "").split(",")
                  if x]
@@ -78,6 +79,11 @@ def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
         return tr("cabang {c} dipilih; data perkara menentukan {t}",
                   "branch {c} chosen; the case's data decides {t}",
                   c=d.get("pilihan", "?"), t=d.get("temuan", "?"))
+    if f.kind == "contradiction":  # the log's people as the log names them
+        said = contradiction_text(d, lambda n: step_label(wf, n), str,
+                                  lambda m: moment_text(m, calendar.tz))
+        if said is not None:
+            return said
     if f.kind == "separation_of_duties":
         return tr("{p} juga mengerjakan langkah {s}", "{p} also did step {s}",
                   p=d.get("pengguna", "?"), s=d.get("langkah_lain", "?"))

@@ -46,9 +46,14 @@ class Directory:
     roles: Mapping[str, frozenset[str]] = field(default_factory=dict)  # username -> roles
     delegations: tuple[Delegation, ...] = ()
     supervisor_roles: frozenset[str] = frozenset()
+    names: Mapping[str, str] = field(default_factory=dict)  # username -> the person's name
 
     def knows(self, username: str) -> bool:
         return username in self.roles
+
+    def name(self, username: str) -> str:
+        """The person's name for a sentence (the username only if the court gives none)."""
+        return self.names.get(username, username)
 
     def grant(self, username: str, role: str, at: datetime) -> Grant | None:
         """How ``username`` holds ``role`` at ``at`` (own role first), or None."""

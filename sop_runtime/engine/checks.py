@@ -25,6 +25,7 @@ from sop_runtime.engine.events import (
 from sop_runtime.engine.rejections import CommandRejected, StaleAction
 from sop_runtime.engine.state import CaseState, StepState
 from sop_runtime.engine.values import canonical, value_problem
+from sop_runtime.wording import moment_text
 from sop_runtime.worktime import CourtCalendar
 
 
@@ -161,7 +162,7 @@ class Checks:
             self._not_before(self.state.started_at, "perkara dimulai")
 
     def _show(self, moment: datetime) -> str:
-        return moment.astimezone(self.ctx.calendar.tz).strftime("%Y-%m-%d %H:%M")
+        return moment_text(moment, self.ctx.calendar.tz)
 
     def _node(self, node_id: str) -> Node:
         try:
@@ -180,7 +181,8 @@ class Checks:
                 "step_closed", "Langkah {node} sudah {status}{by}; muat ulang perkara",
                 "Step {node} is already {status}{by}; reload the case", node=node.id,
                 status=str(step.status),
-                by=f" ({step.completed_by}, {self._show(step.completed_at)})"
+                by=f" ({self.ctx.directory.name(step.completed_by)}, "
+                   f"{self._show(step.completed_at)})"
                 if step.completed_by and step.completed_at else "")
         raise self._reject("step_not_active", "Langkah {node} belum aktif",
                            "Step {node} is not active", node=node.id)

@@ -59,6 +59,46 @@ def describe(granted: frozenset[Permission]) -> str:
     return ", ".join(tr(*_WORDS[p]) for p in Permission if p in granted)
 
 
+# what a permission lets one do, for the sentence that refuses it
+_ACTS = {
+    Permission.WORK: ("mengerjakan tugas dan memulai layanan", "do tasks and start services"),
+    Permission.VIEW_CASE: ("melihat perkara", "see cases"),
+    Permission.LIBRARY: ("membuka pustaka SOP", "open the SOP library"),
+    Permission.SUPERVISE: ("membuka halaman pengawasan dan bertindak sebagai pengawas",
+                           "open the supervision pages and act as a supervisor"),
+    Permission.AUDIT: ("membuka audit (log, verifikasi, segel, ekspor dan laporan)",
+                       "open the audit (log, verification, seals, exports and reports)"),
+}
+
+
+def act_text(permission: Permission) -> str:
+    """What ``permission`` lets one do, in words (``membuka audit (...)``)."""
+    return tr(*_ACTS[permission])
+
+
+def refusal(rt: Runtime, username: str, permission: Permission) -> str:
+    """Why ``username`` may not do what ``permission`` allows, in a sentence: who may (the
+    court file's jabatan that hold it) and who they are signed in as."""
+    from sop_runtime.service.letterhead import names
+
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        court, _ = catalog.court(rt, conn)
+        who = names(conn)
+    granting = {g for g, granted in GRANTS.items() if permission in granted}
+    if Group.STAFF in granting:
+        holders = tr("staf pengadilan", "the court's staff")
+    else:
+        holders = ", ".join(r.nama for r in court.peran
+                            if (Group.SUPERVISOR in granting and r.pengawas)
+                            or (Group.EXAMINER in granting and r.pemeriksa)) or "-"
+    jabatan = who.jabatan(username)
+    me = f"{who.user(username)} ({jabatan})" if jabatan else who.user(username)
+    return tr("Hanya {h} yang dapat {a}; Anda masuk sebagai {me}.",
+              "Only {h} may {a}; you are signed in as {me}.",
+              h=holders, a=act_text(permission), me=me)
+
+
 def groups(rt: Runtime, username: str, at: datetime | None = None) -> frozenset[Group]:
     moment = at or rt.now()
     with rt.engine.connect() as conn:

@@ -26,7 +26,7 @@ from sop_runtime.audit.casefigures import (
     StepTime,
     Who,
 )
-from sop_runtime.audit.document import Names, when
+from sop_runtime.audit.document import Names
 from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.definition.models import Item
 from sop_runtime.engine import (
@@ -53,12 +53,18 @@ from sop_runtime.engine import (
     TimerFired,
     TimerWithdrawn,
 )
-from sop_runtime.engine.deviation_text import deviation_label, lateness_text
+from sop_runtime.engine.deviation_text import describe as describe_evidence
+from sop_runtime.engine.deviation_text import (
+    deviation_label,
+    finding_text,
+    lateness_text,
+    rule_text,
+)
 from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
 from sop_runtime.engine.parties import parties_text, party_text
 from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import current_lang, tr
-from sop_runtime.service import catalog, evidence
+from sop_runtime.service import catalog
 from sop_runtime.service.cases import decode, load_case
 from sop_runtime.service.confidential import Reader, open_case
 from sop_runtime.service.letterhead import names
@@ -69,6 +75,7 @@ from sop_runtime.service.views import CaseView, joint_progress
 from sop_runtime.store import directory
 from sop_runtime.store import seals as store_seals
 from sop_runtime.store.events import StoredEvent
+from sop_runtime.wording import moment_text
 from sop_runtime.worktime import CourtCalendar
 from sop_runtime.worktime.duration_text import describe_lateness
 
@@ -114,7 +121,7 @@ class _Context:
         return self.calendar.describe_working(seconds, self.lang)
 
     def when(self, moment: datetime | None) -> str:
-        return when(moment, self.calendar.tz)
+        return moment_text(moment, self.calendar.tz)
 
     def node(self, node: str | None) -> Node | None:
         if node is None:
@@ -338,7 +345,7 @@ def _step_completed(ctx: _Context, s: StoredEvent, e: StepCompleted, said: _Said
     said.decision, said.reason = e.decision, e.reason
     if e.finding:
         said.notes.append(tr("ditentukan dari data: {w}", "decided by the data: {w}",
-                             w=evidence.finding_text(e.finding, _name(ctx), ctx.calendar)))
+                             w=finding_text(e.finding, _name(ctx), ctx.calendar)))
     if e.next:
         said.notes.append(tr("lanjut ke langkah {n}", "next: step {n}", n=", ".join(e.next)))
 
@@ -380,7 +387,7 @@ def _step_withdrawn(ctx: _Context, s: StoredEvent, e: StepWithdrawn, said: _Said
 def _lateness_settled(ctx: _Context, s: StoredEvent, e: LatenessSettled, said: _Said) -> None:
     said.what = tr("Keterlambatan akhir: {k} (urutan {n})", "Final lateness: {k} (seq {n})",
                    k=deviation_label(e.kind), n=e.seq)
-    said.notes.extend(evidence.describe(e.evidence, ctx.calendar, ctx.names, _name(ctx)))
+    said.notes.extend(describe_evidence(e.evidence, ctx.calendar, ctx.names, _name(ctx)))
 
 
 def _deviation_withdrawn(ctx: _Context, s: StoredEvent, e: DeviationWithdrawn, said: _Said) -> None:
@@ -391,8 +398,8 @@ def _deviation_withdrawn(ctx: _Context, s: StoredEvent, e: DeviationWithdrawn, s
 
 def _deviation_flagged(ctx: _Context, s: StoredEvent, e: DeviationFlagged, said: _Said) -> None:
     said.what = tr("Penyimpangan: {k}", "Deviation: {k}", k=deviation_label(e.kind))
-    said.notes.append(tr("aturan: {r}", "rule: {r}", r=evidence.rule_text(e.rule)))
-    said.notes.extend(evidence.describe(e.evidence, ctx.calendar, ctx.names, _name(ctx)))
+    said.notes.append(tr("aturan: {r}", "rule: {r}", r=rule_text(e.rule)))
+    said.notes.extend(describe_evidence(e.evidence, ctx.calendar, ctx.names, _name(ctx)))
     said.notes.extend(ctx.later.get(s.seq, ()))
     said.reason = e.reason
 
@@ -402,7 +409,7 @@ def _action_refused(ctx: _Context, s: StoredEvent, e: ActionRefused, said: _Said
     said.what = tr("Tindakan ditolak ({k}); percobaan dicatat",
                    "Action refused ({k}); the attempt recorded",
                    k="; ".join(deviation_label(k) for k in kinds))
-    said.notes.extend(evidence.describe(e.detail, ctx.calendar, ctx.names, _name(ctx)))
+    said.notes.extend(describe_evidence(e.detail, ctx.calendar, ctx.names, _name(ctx)))
     said.reason = e.reason
 
 
@@ -458,11 +465,11 @@ def _deviations(ctx: _Context, case_id: str, events: list[Event]) -> tuple[Devia
     for row in deviation_rows(case_id, 1, events):
         out.append(Deviation(
             seq=row.seq, kind=row.kind, label=deviation_label(row.kind), outcome=row.outcome,
-            rule=row.rule, rule_text=evidence.rule_text(row.rule),
+            rule=row.rule, rule_text=rule_text(row.rule),
             occurred_at=row.occurred_at, recorded_at=row.recorded_at, node=row.node,
             step=ctx.step(row.node), who=ctx.who(row.actor, row.node, row.occurred_at),
             evidence=dict(row.evidence),
-            evidence_text=evidence.describe(row.evidence, ctx.calendar, ctx.names,
+            evidence_text=describe_evidence(row.evidence, ctx.calendar, ctx.names,
                                             _name(ctx)),
             reason=row.reason))
     return tuple(out)

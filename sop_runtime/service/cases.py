@@ -40,7 +40,8 @@ from sop_runtime.engine import (
     to_record,
 )
 from sop_runtime.engine.commands import RecordParties, RecordRegisterNumber
-from sop_runtime.engine.deviation_text import deviation_label
+from sop_runtime.engine.deviation_text import Who, deviation_label
+from sop_runtime.engine.deviation_text import describe as describe_evidence
 from sop_runtime.engine.events import PartiesRecorded
 from sop_runtime.errors import Kind, NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
@@ -61,6 +62,7 @@ from sop_runtime.store.counters import next_case_number
 from sop_runtime.store.db import begin_write
 from sop_runtime.store.errors import ConcurrencyConflict, is_conflict
 from sop_runtime.store.events import StoredEvent
+from sop_runtime.worktime import CourtCalendar
 
 
 class Refused(SopRuntimeError):
@@ -69,11 +71,15 @@ class Refused(SopRuntimeError):
     kind: ClassVar[Kind] = "refused"
 
     def __init__(self, case_id: str, refusal: ActionRefused,
-                 wf: Workflow | None = None) -> None:
+                 wf: Workflow | None = None, *, words: tuple[CourtCalendar, Who] | None = None
+                 ) -> None:
         self.case_id = case_id
         self.refusal = refusal
         kinds = refusal.detail.get("pelanggaran", refusal.code).split(",")
         what = "; ".join(deviation_label(k) for k in kinds)
+        if words is not None:
+            super().__init__(_refusal_sentence(case_id, refusal, wf, what, *words))
+            return
 
         def shown(key: str, value: str) -> str:  # role ids by their names in the SOP
             if key != "pelaksana" or wf is None:
@@ -88,6 +94,40 @@ class Refused(SopRuntimeError):
             "Refused ({what}) on case {case}{node}: {facts}. The attempt was recorded.",
             what=what, case=case_id, facts=facts or "-",
             node=f" langkah {refusal.node}" if refusal.node else ""))
+
+
+def _refusal_sentence(case_id: str, refusal: ActionRefused, wf: Workflow | None, what: str,
+                      calendar: CourtCalendar, who: Who) -> str:
+    """``Ditolak (pelaksana tidak berwenang): langkah 5 (Membayar ...) hanya dapat dikerjakan
+    oleh Kasir / Pemegang Kas; Anda masuk sebagai Fadli Hasan Duwila (Petugas PTSP). ...``;
+    other refusals tell their evidence through the one renderer."""
+    detail = dict(refusal.detail)
+
+    def step(node: str) -> str:
+        try:
+            return f"{node} ({' '.join(wf.node(node).kegiatan.split())})" if wf else node
+        except KeyError:
+            return node
+
+    where = tr(" pada perkara {c}", " on case {c}", c=case_id)
+    user = detail.get("pengguna", "")
+    if "pelaksana" in detail and user and refusal.node:
+        roles = " / ".join((r.nama if wf and (r := wf.role(x)) else who.role(x))
+                           for x in detail["pelaksana"].split(",") if x)
+        jabatan = who.jabatan(user)
+        me = f"{who.user(user)} ({jabatan})" if jabatan else who.user(user)
+        return tr("Ditolak ({what}): langkah {s} hanya dapat dikerjakan oleh {r}; Anda masuk "
+                  "sebagai {me}. Percobaan ini dicatat{w}.",
+                  "Refused ({what}): step {s} may only be done by {r}; you are signed in as "
+                  "{me}. The attempt was recorded{w}.",
+                  what=what, s=step(refusal.node), r=roles, me=me, w=where)
+    facts = describe_evidence({k: str(v) for k, v in detail.items()}, calendar, who,
+                              lambda n: step(n))
+    return tr("Ditolak ({what}){node}: {facts}. Percobaan ini dicatat{w}.",
+              "Refused ({what}){node}: {facts}. The attempt was recorded{w}.",
+              what=what, facts="; ".join(facts) or "-", w=where,
+              node=tr(" langkah {s}", " step {s}", s=step(refusal.node))
+              if refusal.node else "")
 
 
 @dataclass(frozen=True)
@@ -205,7 +245,11 @@ def _execute(rt: Runtime, case_id: str | None, command: Command,
     assert done is not None
     refusal = next((e for e in done.events if isinstance(e, ActionRefused)), None)
     if refusal is not None:
-        raise Refused(done.case_id, refusal, done.workflow)
+        from sop_runtime.service.letterhead import names
+
+        with rt.engine.connect() as conn:
+            words = (catalog.court(rt, conn)[1], names(conn))
+        raise Refused(done.case_id, refusal, done.workflow, words=words)
     return Outcome(done.case_id, done.state, tuple(done.events), done.workflow)
 
 

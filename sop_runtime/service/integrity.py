@@ -43,6 +43,7 @@ from sop_runtime.store.events import StoredEvent
 from sop_runtime.store.projections import CaseRow, DeviationRow, OpenStepRow
 from sop_runtime.store.scan import case_logs
 from sop_runtime.store.schema import workflows
+from sop_runtime.wording import moment_text
 
 CASES_PER_READ = 500  # cases whose projected rows are read in one query per table
 
@@ -250,9 +251,7 @@ _COLUMNS = {  # a projected column in words (the column's name where none is giv
 
 def _shown(value: Any, tz: tzinfo) -> str:
     if isinstance(value, datetime):
-        local = value.astimezone(tz)
-        return local.strftime("%d-%m-%Y %H.%M.%S") + (f" {local.tzname()}" if local.tzname()
-                                                        else "")
+        return moment_text(value, tz, seconds=True)
     if value is None:
         return "-"
     if isinstance(value, bool):

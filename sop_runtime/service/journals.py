@@ -385,8 +385,10 @@ def _short(value: Any) -> str:
 
 # -- reading the journals ---------------------------------------------------------------------
 
-def describe(entry: StoredEntry, shown: Callable[[datetime], str]) -> str:
-    """One entry in words (``shown`` writes an instant in the court's time)."""
+def describe(entry: StoredEntry, shown: Callable[[datetime], str],
+             role: Callable[[str], str] = str) -> str:
+    """One entry in words (``shown`` writes an instant in the court's time, ``role`` names a
+    role by its ``nama``)."""
     p = entry.payload
     match entry.type:
         case "role_defined":
@@ -394,8 +396,8 @@ def describe(entry: StoredEntry, shown: Callable[[datetime], str]) -> str:
                                             ("sistem", ("sistem", "system")),
                                             ("pengawas", ("pengawas", "supervisor")))
                      if p.get(flag)]
-            return tr("Peran {id} ({n}) ditetapkan{m}", "Role {id} ({n}) defined{m}",
-                      id=p["id"], n=p["nama"], m=f" [{', '.join(marks)}]" if marks else "")
+            return tr("Peran {n} ditetapkan{m}", "Role {n} defined{m}",
+                      n=p["nama"], m=f" [{', '.join(marks)}]" if marks else "")
         case "user_recorded" if p["active"]:
             return tr("Pegawai {u} dicatat: {n}{nip}", "Staff {u} recorded: {n}{nip}",
                       u=p["username"], n=p["nama"],
@@ -405,14 +407,14 @@ def describe(entry: StoredEntry, shown: Callable[[datetime], str]) -> str:
                       u=p["username"], n=p["nama"])
         case "role_granted":
             return tr("{u} memegang peran {r}", "{u} holds the role {r}", u=p["username"],
-                      r=p["role"])
+                      r=role(p["role"]))
         case "role_revoked":
             return tr("{u} tidak lagi memegang peran {r}", "{u} no longer holds the role {r}",
-                      u=p["username"], r=p["role"])
+                      u=p["username"], r=role(p["role"]))
         case "delegation_named":
             return tr("{d} ditunjuk {k} {r} {a} s.d. {b}{why}",
                       "{d} named {k} for {r} {a} to {b}{why}", d=p["delegate"],
-                      k=p["kind"].capitalize(), r=p["role"], a=shown(_instant(p["start"])),
+                      k=p["kind"].capitalize(), r=role(p["role"]), a=shown(_instant(p["start"])),
                       b=shown(_instant(p["end"])),
                       why=f" ({p['reference'] or p['reason']})" if p["reference"] or p["reason"]
                       else "")
@@ -505,4 +507,5 @@ def directory_of(conn: Connection) -> Directory:
                  if d[0] in active)
     return Directory(roles={u: frozenset(r) for u, r in held.items()}, delegations=lent,
                      supervisor_roles=frozenset(r for r, (_, _, _, boss) in known.roles.items()
-                                                if boss))
+                                                if boss),
+                     names={u: nama for u, (nama, _, _) in known.users.items()})

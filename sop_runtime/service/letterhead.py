@@ -31,6 +31,13 @@ def names(conn: Connection) -> Names:
                  held={u.username: u.roles for u in users})
 
 
+def staff_names(rt: Runtime) -> Names:
+    """The names of people and roles, for an interface that shows them (the CLI's tables)."""
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        return names(conn)
+
+
 def letterhead(rt: Runtime, generated: datetime | None = None) -> Letterhead:
     """The court's letterhead for a report made at ``generated`` (default: now); the signer
     is the court file's Ketua (their name and NIP when exactly one active user holds the

@@ -24,7 +24,7 @@ from sop_runtime.store.workflows import list_sops
 PER_PAGE = 25
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
-_CASE_ID = re.compile(r"^[A-Za-z0-9]+-\d{4}(?:-\d{1,5})?$")
+_CASE_ID = re.compile(r"^[A-Za-z0-9]+-\d{4}(?:-\d{1,7})?$")
 _WORD = re.compile(r"[\s,./()'\"-]+")
 
 

@@ -82,6 +82,7 @@ class Group:
 class Candidate:
     username: str
     name: str
+    jabatan: str = ""  # the role (or Plh/Plt) by which they may take the step, by its name
 
 
 @dataclass(frozen=True)
@@ -140,9 +141,17 @@ class Overview:
 
 
 def _candidates(people: Directory, names: dict[str, str], roles: tuple[str, ...],
-                at: datetime) -> tuple[Candidate, ...]:
-    return tuple(Candidate(u, names.get(u, u)) for u in sorted(people.roles)
-                 if people.grant_any(u, roles, at) is not None)
+                at: datetime, role_names: dict[str, str] | None = None
+                ) -> tuple[Candidate, ...]:
+    found = []
+    for u in sorted(people.roles):
+        grant = people.grant_any(u, roles, at)
+        if grant is None:
+            continue
+        role = (role_names or {}).get(grant.role, grant.role)
+        jabatan = tr("Plh/Plt {r}", "acting {r}", r=role) if grant.delegation else role
+        found.append(Candidate(u, names.get(u, u), jabatan))
+    return tuple(found)
 
 
 def candidates(rt: Runtime, roles: tuple[str, ...]) -> tuple[Candidate, ...]:
@@ -153,7 +162,8 @@ def candidates(rt: Runtime, roles: tuple[str, ...]) -> tuple[Candidate, ...]:
         ensure_ready(rt, conn)
         people = catalog.directory(rt, conn)
         names = {u.username: u.nama for u in store_directory.list_users(conn)}
-    return _candidates(people, names, roles, now)
+        role_names = {r.id: r.nama for r in store_directory.roles(conn)}
+    return _candidates(people, names, roles, now, role_names)
 
 
 def shared_nodes(rt: Runtime, conn: Connection) -> store.SharedNodes:
@@ -317,6 +327,7 @@ def overview(rt: Runtime, *, reader: Reader, limit: int = 100) -> Overview:
     most = views.overdue(rt, reader=reader, now=now, limit=limit)
     with rt.engine.connect() as conn:
         people = catalog.directory(rt, conn)
+        role_names = {r.id: r.nama for r in store_directory.roles(conn)}
         versions = store.case_versions(conn, {m.task.case_id for m in most})
         flows = {v: catalog.workflow(rt, conn, v) for v in set(versions.values())}
 
@@ -324,7 +335,7 @@ def overview(rt: Runtime, *, reader: Reader, limit: int = 100) -> Overview:
 
     def candidates(step_roles: tuple[str, ...]) -> tuple[Candidate, ...]:
         if step_roles not in who_may:
-            who_may[step_roles] = _candidates(people, names, step_roles, now)
+            who_may[step_roles] = _candidates(people, names, step_roles, now, role_names)
         return who_may[step_roles]
 
     rows = []

@@ -92,10 +92,9 @@ def optional_session(request: Request, rt: Rt) -> Caller | None:
 
 
 def _gate(base: Callable[..., Caller], permission: Permission | None) -> object:
-    def check(caller: Annotated[Caller, Depends(base)]) -> Caller:
+    def check(caller: Annotated[Caller, Depends(base)], rt: Rt) -> Caller:
         if permission is not None and not caller.may(permission):
-            raise ApiError(403, tr("Anda tidak berwenang untuk ini ({p})",
-                                   "You are not permitted to do this ({p})", p=permission))
+            raise ApiError(403, access.refusal(rt, caller.username, permission))
         return caller
     return Depends(check)
 

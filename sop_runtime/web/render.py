@@ -18,16 +18,12 @@ from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.web import flash
 from sop_runtime.web.deps import Caller
+from sop_runtime.wording import moment_text
 
 if TYPE_CHECKING:
     from sop_runtime.definition.court import CourtFile
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-
-_MONTHS = {"id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov",
-                  "Des"],
-           "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                  "Dec"]}
 
 # (permission, path, Indonesian, English)
 NAV = [(Permission.WORK, "/tugas", "Tugas saya", "My tasks"),
@@ -36,16 +32,6 @@ NAV = [(Permission.WORK, "/tugas", "Tugas saya", "My tasks"),
        (Permission.SUPERVISE, "/pengawasan", "Pengawasan", "Supervision"),
        (Permission.AUDIT, "/audit", "Audit", "Audit"),
        (Permission.LIBRARY, "/sop", "Pustaka SOP", "SOP library")]
-
-
-def local(rt: Runtime, moment: datetime | None, *, seconds: bool = False) -> str:
-    """A moment as the court's local date and time (``24 Nov 2026 09.15 WIT``)."""
-    if moment is None:
-        return "—"
-    at = moment.astimezone(court_zone(rt))
-    month = _MONTHS[current_lang()][at.month - 1]
-    clock = at.strftime("%H.%M.%S" if seconds else "%H.%M")
-    return f"{at.day} {month} {at.year} {clock} {at.tzname()}"
 
 
 def local_input(rt: Runtime, moment: datetime) -> str:
@@ -92,7 +78,7 @@ def page(request: Request, template: str, *, caller: Caller | None, title: str,
         "court_logo": court_has_logo(rt), "nav": nav,
         "caller_name": person_name(rt, caller.username) if caller is not None else None,
         "lang": current_lang(),
-        "t": tr, "local": lambda m, **kw: local(rt, m, **kw), "P": Permission,
+        "t": tr, "local": lambda m, **kw: moment_text(m, court_zone(rt), **kw), "P": Permission,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **context})
     flash.forget(request, response)

@@ -19,7 +19,7 @@ def test_delegate_lets_a_plh_act_in_the_role(tmp_path: Path) -> None:
     r = court.ok("delegate", "--as", "bambang.panitera", "--to", "irfan.hukum",
                  "--role", "panmud_hukum", "--from", start, "--until", until,
                  "--holder", "ridwan.panmudhkm", "--reference", "SP 12/2026")
-    assert "PLH panmud_hukum: irfan.hukum" in r.stdout
+    assert "PLH Panitera Muda Hukum: Irfan Syah Fabanyo" in r.stdout
     case = court.start("pengesahan-badan-hukum", "irfan.hukum")
     court.complete(case, "1", "irfan.hukum", **BADAN_HUKUM_1)
     assert court.json("deviations", "--case", case) == []

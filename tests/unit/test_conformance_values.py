@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sop_runtime.conformance.findings_text import finding_text
 from sop_runtime.conformance.mapping import Kolom, LogMapping, Target
 from sop_runtime.conformance.readers import LogRow
 from sop_runtime.conformance.replay import Replayer
@@ -44,6 +45,10 @@ def test_a_different_value_in_the_log_is_a_contradiction() -> None:
     assert found == [("contradiction", "3")]
     detail = result.findings[0].detail
     assert detail["nilai_sebelumnya"] == "431000" and detail["nilai"] == "450000"
+    said = finding_text(result.findings[0], WF, calendar())
+    assert said.startswith("Taksiran panjar: tercatat “Rp431.000” di langkah 2. Menghitung "
+                           "panjar oleh siti (")
+    assert said.endswith("kini diisi “Rp450.000”")
 
 
 def test_the_same_value_written_otherwise_is_no_finding() -> None:

@@ -5,6 +5,8 @@ flagged as a contradiction (``isian bertentangan``); a tick (``centang``) is ``a
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from sop_runtime.definition.models import Item, ItemKind
@@ -19,8 +21,9 @@ from sop_runtime.engine import (
     apply,
     decide,
 )
-from sop_runtime.engine.events import utc_iso
+from sop_runtime.engine.events import to_record, utc_iso
 from sop_runtime.engine.recorded import recorded_values
+from sop_runtime.engine.state import fold
 from sop_runtime.engine.values import canonical, is_present, same_value, value_problem, value_text
 from tests.unit.enginekit import T0, Case, calendar, chain, directory, summary
 
@@ -218,3 +221,26 @@ def test_values_of_other_kinds_read_as_people_read_them() -> None:
     assert value_text(None, "CK-01") == "CK-01"
     assert canonical(text, "  dua   kata ") == "dua kata"
     assert Item.model_validate(TICK).jenis is ItemKind.CENTANG
+
+
+def test_money_stored_before_as_it_was_typed_is_read_and_compared_by_amount() -> None:
+    """Events stored before money was kept as digits hold it as the clerk typed it: their
+    stored form is untouched, and a later step giving the same amount is no contradiction."""
+    c = at_step_3()
+    old = [replace(e, outputs={**e.outputs, "taksiran_panjar": "Rp 431.000"})
+           if isinstance(e, StepCompleted) and e.node == "2" else e for e in c.log]
+    done_2 = next(e for e in old if isinstance(e, StepCompleted) and e.node == "2")
+    type_, _, payload = to_record(done_2)
+    assert type_ == "step_completed" and payload["outputs"]["taksiran_panjar"] == "Rp 431.000"
+    state = fold("c1", old)
+    assert recorded_values(state)["taksiran_panjar"].value == "Rp 431.000"
+    events = decide(c.wf, state, CompleteStep(
+        actor="bambang.panitera", node="3",
+        values={"taksiran_panjar": "431000", "jurnal": "J-7"}), ctx=c.ctx)
+    assert summary(events)[0] == ("step_completed", "3", 1)
+    events = decide(c.wf, state, CompleteStep(
+        actor="bambang.panitera", node="3", reason="dihitung ulang",
+        values={"taksiran_panjar": "431001", "jurnal": "J-7"}), ctx=c.ctx)
+    flag = events[0]
+    assert isinstance(flag, DeviationFlagged)
+    assert flag.evidence["nilai_sebelumnya"] == "Rp 431.000"

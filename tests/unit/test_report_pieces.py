@@ -10,7 +10,7 @@ import pytest
 
 from sop_runtime.audit import charts
 from sop_runtime.audit.charts import Bar, Segment
-from sop_runtime.audit.document import _css_string, gap, long_date, nip, place, span, when
+from sop_runtime.audit.document import _css_string, gap, nip, place, span, when_html
 from sop_runtime.audit.figures import AGING_BUCKETS, aging_bucket
 from sop_runtime.i18n import set_lang
 from sop_runtime.service.letterhead import of_court
@@ -52,8 +52,10 @@ def test_dates_periods_and_names_as_a_report_prints_them() -> None:
     assert span(start, end, WIT) == "16 November 2026 s.d. 29 November 2026"
     assert span(start, start + timedelta(days=1), WIT) == "16 November 2026"
     assert span(start, end - timedelta(hours=1), WIT) == (
-        "2026-11-16 00:00 WIT s.d. 2026-11-29 23:00 WIT")
-    assert when(datetime(2026, 11, 24, 1, 5, tzinfo=ZoneInfo("UTC")), WIT) == "2026-11-24 10:05 WIT"
+        "16 November 2026 pukul 00.00 WIT s.d. 29 November 2026 pukul 23.00 WIT")
+    # a narrow cell wraps between the day and the time only
+    assert when_html(datetime(2026, 11, 24, 1, 5, tzinfo=ZoneInfo("UTC")), WIT) == (
+        "24&nbsp;November&nbsp;2026 pukul&nbsp;10.05&nbsp;WIT")
     assert gap(timedelta(days=5, hours=2, minutes=30)) == "5 hari 2 jam 30 menit"
     assert nip("197804152003121002") == "19780415 200312 1 002" and nip("123") == "123"
     assert place("Sanana, Kepulauan Sula, Maluku Utara") == "Sanana" and place(None) is None
@@ -61,7 +63,7 @@ def test_dates_periods_and_names_as_a_report_prints_them() -> None:
         "Ketua Pengadilan Negeri Sanana")
     assert of_court("Ketua", "Pengadilan Negeri Sanana") == "Ketua"
     set_lang("en")
-    assert long_date(start.date()) == "16 November 2026" and gap(timedelta(0)) == "0 min"
+    assert gap(timedelta(0)) == "0 min"
     assert span(start, end, WIT) == "16 November 2026 to 29 November 2026"
 
 
@@ -73,7 +75,7 @@ def test_the_rules_and_evidence_of_this_issues_deviations_in_words() -> None:
     """A refused act after a timer ran out, a refused extension, a party's late act and a
     lateness in calendar days, as the reports say them."""
     from sop_runtime.audit.document import Names
-    from sop_runtime.service.evidence import describe, rule_text
+    from sop_runtime.engine.deviation_text import describe, rule_text
     from tests.unit.enginekit import calendar
 
     set_lang("id")
@@ -85,7 +87,7 @@ def test_the_rules_and_evidence_of_this_issues_deviations_in_words() -> None:
                          "satuan": "hari", "terlambat_detik": "54000", "pihak": "pemohon",
                          "dicatat_oleh": "rina.ptsp", "cabang": "11"},
                         calendar(), who, lambda node: f"{node}. Menyerahkan")
-        assert said == ("batas 2026-12-01 16:30 WIT", "terlambat 2 hari kalender",
+        assert said == ("batas 1 Desember 2026 pukul 16.30 WIT", "terlambat 2 hari kalender",
                         "keterlambatan pihak: Pemohon", "dicatat oleh Rina Marasabessy",
                         "waktunya habis: cabang ke langkah 11. Menyerahkan"), said
     finally:

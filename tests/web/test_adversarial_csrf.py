@@ -43,7 +43,8 @@ def court(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[str,
     rt = Runtime(make_engine(f"sqlite:///{db}"), lambda: NOW)
     app = create_app(rt)
     fresh = {}  # one case of its own for each act, so every honest form can succeed
-    for act in ("claim", "complete", "reassign", "skip", "reopen", "cancel", "extend"):
+    for act in ("claim", "complete", "reassign", "skip", "reopen", "cancel", "extend",
+                "pihak", "nomor"):
         fresh[act] = cases.start_case(rt, LEGALISATION, CLERK).case_id
     cases.complete(rt, fresh["reopen"], "1", CLERK, values=ROUTES[LEGALISATION][0]["nilai"])
     sessions = {who: signed_in(app, rt, who) for who in (CLERK, SUPERVISOR, "fadli.ptsp",
@@ -72,6 +73,10 @@ FORMS: dict[str, Callable[[dict[str, str]], tuple[str, str, dict[str, str]]]] = 
         "case": f["extend"], "node": "1", "alasan": "Menunggu berkas"}),
     "/perkara/{case_id}/batal": lambda f: (SUPERVISOR, f"/perkara/{f['cancel']}/batal",
                                            {"alasan": "Permohonan dicabut"}),
+    "/perkara/{case_id}/pihak": lambda f: (CLERK, f"/perkara/{f['pihak']}/pihak",
+                                           {"pihak.0.0.nama": "CV Kie Raha"}),
+    "/perkara/{case_id}/nomor": lambda f: (CLERK, f"/perkara/{f['nomor']}/nomor",
+                                           {"nomor": "2/Pdt.P/2026/PN Snn"}),
     "/audit/verifikasi": lambda f: (SUPERVISOR, "/audit/verifikasi", {}),
     "/audit/segel": lambda f: (SUPERVISOR, "/audit/segel", {"catatan": "Segel uji"}),
 }

@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from sop_runtime.service import auth, cases, documents, journals, seals, setup, views
+from sop_runtime.service import access, auth, cases, documents, journals, seals, setup, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
@@ -166,7 +166,8 @@ def _request(court: dict[str, Any], method: str, path: str) -> dict[str, Any]:
     elif method == "POST" and path == "/api/cases":
         body = {"sop": "legalisasi-waarmerking"}
     elif path.endswith("/parties"):
-        body = {"parties": [{"sebutan": "Pemohon", "nama": "Hasan Umamit"}]}
+        body = {"parties": [{"sebutan": "Pemohon", "nama": "Hasan Umamit"}],
+                "reason": "nama pemohon menurut KTP"}
     elif path.endswith("/register-number"):
         body = {"number": "1/Pdt.P/2026/PN Snn"}
     elif path == "/api/delegations":
@@ -227,7 +228,10 @@ def test_only_the_allowed_pass(court: dict[str, Any], caller: str, method: str,
         assert r.status_code == 401, r.text
         assert _events(rt) == before
     elif needed not in HELD[caller]:
-        assert r.status_code == 403 and needed in r.json()["detail"], r.text
+        # the gate's sentence: who may do what the permission allows, and who asked
+        detail = r.json()["detail"]
+        assert r.status_code == 403 and access.act_text(needed) in detail, r.text
+        assert "Anda masuk sebagai" in detail, r.text
         assert _events(rt) == before  # turned away at the gate: nothing recorded
     elif r.status_code == 403:  # past the gate, refused by the SOP's rules: recorded
         assert "dicatat" in r.json()["detail"], r.text

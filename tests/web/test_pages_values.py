@@ -136,6 +136,20 @@ def test_the_api_step_view_tells_the_recorded_values(rt: Runtime) -> None:
                  if i["id"] == "berkas_dinyatakan_lengkap_atau_tidak_lengkap")
     assert other["recorded"] is None
 
+    # completing through the API: another value without a reason is refused (422), nothing
+    # recorded; with one it is recorded and flagged
+    api = client(rt)
+    url = f"/api/cases/{case}/steps/2/complete"
+    body = {"decision": "Lengkap", "values": {
+        "ceklist_kelengkapan_yang_ditandatangani": "Ceklist CK-09",
+        "berkas_dinyatakan_lengkap_atau_tidak_lengkap": "Lengkap"}}
+    refused = api.post(url, json=body, headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 422 and "Ceklist CK-01" in refused.text
+    done = api.post(url, json={**body, "reason": "ceklist baru"},
+                    headers={"Authorization": f"Bearer {token}"})
+    assert done.status_code == 200, done.text[:300]
+    assert done.json()["events"][0] == "deviation_flagged"
+
 
 def test_a_kelengkapan_the_sop_ticks_is_ada_or_tidak_ada(rt: Runtime) -> None:
     web, token = signed_in(rt, "rina.ptsp")

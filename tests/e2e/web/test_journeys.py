@@ -58,9 +58,12 @@ def test_a_clerk_starts_a_service_and_completes_its_first_step(
     shot(page, "layanan-baru")
     page.get_by_role("button", name="Lanjut").click()
     expect(page.locator("form.step-form")).to_contain_text("Legalisasi")
+    page.get_by_label("Nama Pemohon").fill("CV Kie Raha")
+    page.get_by_label("Telepon").fill("0821 9000 4455")
     shot(page, "layanan-baru-isian")
     page.get_by_role("button", name="Mulai layanan").click()
     expect(page).to_have_url(re.compile(r"/perkara/[A-Za-z0-9._-]+$"))
+    expect(page.locator("dd.parties")).to_have_text("Pemohon: CV Kie Raha (telepon 082190004455)")
     expect(page.get_by_role("status")).to_contain_text(re.compile(r"Perkara \S+ dimulai"))
     case = page.url.rsplit("/", 1)[1]
 

@@ -30,7 +30,7 @@ def test_a_value_recorded_earlier_is_filled_in_and_a_different_one_is_flagged(
     sign_in(page, "siti.kasir")
     page.goto(f"/perkara/{task.case_id}/langkah/7")
 
-    field = page.get_by_label("SKUM lunas")
+    field = page.get_by_role("textbox", name="SKUM lunas")
     expect(field).to_have_value("SKUM lunas")
     recorded = page.locator('[id="tercatat.skum_lunas"]')
     expect(recorded).to_contain_text("Sudah dicatat: SKUM lunas")
@@ -44,7 +44,8 @@ def test_a_value_recorded_earlier_is_filled_in_and_a_different_one_is_flagged(
 
     field.fill("SKUM lunas (salinan kedua)")
     expect(reason).to_be_visible()
-    page.get_by_label("Panjar tercatat dalam buku jurnal keuangan perkara").fill("Jurnal hal. 7")
+    page.get_by_role("textbox", name="Panjar tercatat dalam buku jurnal keuangan perkara").fill(
+        "Jurnal hal. 7")
     shot(page, "nilai-berbeda")
     field.fill("  skum   LUNAS ")  # the same value, written otherwise: no reason asked
     expect(reason).to_be_hidden()

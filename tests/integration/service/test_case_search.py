@@ -120,3 +120,24 @@ def test_bad_parties_leave_no_case(court: Runtime) -> None:
         service.start_case(court, "pendaftaran-gugatan-ptsp", "rina.ptsp", parties=[
             {**PENGGUGAT, "nik": "123"}, TERGUGAT])
     assert _ids(court, operator()) == []
+
+
+def test_a_step_that_issues_the_number_names_the_case_and_0008_finds_it_again(
+        court: Runtime) -> None:
+    from alembic import command
+
+    from sop_runtime.store.migrate import alembic_config, migrate
+    from tests.flows.kit import ROUTES
+
+    route = ROUTES["penerimaan-perkara-pidana"]
+    case_id = service.start_case(court, "penerimaan-perkara-pidana", route[0]["oleh"]).case_id
+    for step in route[:3]:
+        service.complete(court, case_id, str(step["langkah"]), step["oleh"],
+                         values=step.get("nilai", {}), decision=step.get("keputusan"))
+    assert _ids(court, operator(), q="45/Pid.B/2026/PN Snn") == [case_id]
+    config = alembic_config()
+    with court.engine.begin() as conn:  # an older database: before the columns existed
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0007")
+    migrate(court.engine)
+    assert _ids(court, operator(), q="45/Pid.B/2026/PN Snn") == [case_id]

@@ -69,7 +69,7 @@ def test_deviations_with_their_kind_rule_evidence_and_who(demo: Runtime) -> None
     assert "yang berwenang: Kasir / Pemegang Kas" in wrong.evidence_text
     assert overdue.rule_text == "batas waktu langkah (mutu baku)"
     # 11:45 to the office's close at 16:30, less the 12:00-13:00 break: the court's calendar
-    assert overdue.evidence_text == ("batas 2026-11-24 11:45 WIT",
+    assert overdue.evidence_text == ("batas 24 November 2026 pukul 11.45 WIT",
                                      "terlambat 3 jam 45 menit (waktu kerja)")
     assert service.evidence["terlambat_detik"] == str(260 * 60)
     # each step against its limit; the service standard missed while the case still runs
@@ -101,8 +101,8 @@ def test_reasons_reopening_and_late_entries(demo: Runtime) -> None:
     assert [d.reason for d in late] == ["Diterima di meja pengaduan saat SIWAS gangguan",
                                         "Register pengaduan manual hal. 12"]
     assert late[0].evidence_text[:2] == (
-        "terjadi 2026-11-19 10:30 WIT",
-        "dicatat 2026-11-24 13:00 WIT, 3 hari kerja 1 jam 30 menit setelah terjadi")
+        "terjadi 19 November 2026 pukul 10.30 WIT",
+        "dicatat 24 November 2026 pukul 13.00 WIT, 3 hari kerja 1 jam 30 menit setelah terjadi")
     assert all(e.entered_later for e in r.timeline)
 
 
