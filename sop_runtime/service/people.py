@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import ClassVar
 
 from sop_runtime.engine import DelegationKind
@@ -13,6 +13,7 @@ from sop_runtime.service import catalog, journals
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import directory
 from sop_runtime.store.db import begin_write
+from sop_runtime.wording import moment_text
 
 
 class NotAllowed(SopRuntimeError):
@@ -41,7 +42,8 @@ def delegate(rt: Runtime, actor: str, delegate_to: str, role: str, *, start: dat
     if end <= start:
         raise NotAllowed(tr("Akhir penugasan ({end}) harus setelah awalnya ({start})",
                             "The delegation's end ({end}) must be after its start ({start})",
-                            end=end.isoformat(), start=start.isoformat()))
+                            end=moment_text(end, start.tzinfo or UTC),
+                            start=moment_text(start, start.tzinfo or UTC)))
     try:
         kind_ = DelegationKind(kind.lower())
     except ValueError:

@@ -20,6 +20,7 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.casefinder import CaseFilter
 from sop_runtime.store.casefinder import find_cases as _find
 from sop_runtime.store.workflows import list_sops
+from sop_runtime.wording import day_text
 
 PER_PAGE = 25
 MAX_PER_PAGE = 100
@@ -110,7 +111,7 @@ def _filter(rt: Runtime, search: CaseSearch, hidden: frozenset[str]) -> CaseFilt
     if search.dari and search.sampai and search.sampai < search.dari:
         raise BadSearch(tr("Tanggal 'sampai' ({b}) sebelum tanggal 'dari' ({a})",
                            "The date 'to' ({b}) is before the date 'from' ({a})",
-                           a=search.dari.isoformat(), b=search.sampai.isoformat()))
+                           a=day_text(search.dari), b=day_text(search.sampai)))
     with rt.engine.connect() as conn:
         tz = catalog.court(rt, conn)[1].tz
     start = (datetime.combine(search.dari, time(), tz) if search.dari else None)

@@ -33,7 +33,7 @@ from sop_runtime.web.pages.cases import CaseId
 from sop_runtime.web.pages.library import standalone
 from sop_runtime.web.pages.supervise import text_field
 from sop_runtime.web.render import page
-from sop_runtime.wording import moment_text
+from sop_runtime.wording import day_text, moment_text
 
 router = APIRouter()
 
@@ -171,7 +171,7 @@ def period_report(rt: Rt, caller: Auditor, dari: str = "", sampai: str = "", sop
     if last < first:
         raise ApiError(422, tr("Tanggal akhir {b} sebelum tanggal awal {a}",
                                "The end date {b} is before the start date {a}",
-                               a=first.isoformat(), b=last.isoformat()))
+                               a=day_text(first), b=day_text(last)))
     chosen = sop.strip() or None
     if chosen is not None and not library.is_sop(rt, chosen):
         raise ApiError(404, tr("SOP '{s}' tidak dikenal", "Unknown SOP '{s}'", s=chosen))

@@ -82,9 +82,11 @@ def _listing(request: Request, rt: Rt, caller: Caller, found: SearchResult | Non
     def page_link(n: int) -> str:
         return "/perkara?" + urlencode({**kept, "halaman": n})
 
+    box = "/perkara" if target == "/perkara/" else target.rstrip("/")
     return page(request, "find.html", caller=caller, title=title, status=code, found=found,
                 asked=asked, problem=problem, sops=sop_choices(rt), statuses=statuses(),
-                target=target, page_link=page_link)
+                target=target, page_link=page_link, form_action=box,
+                box_name="q" if box == "/perkara" else "perkara")
 
 
 def look_up(request: Request, rt: Rt, caller: Caller, text: str, *, target: str,
