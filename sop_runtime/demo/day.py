@@ -18,6 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DAY = "2026-11-24"
+# a scanned KTP shipped with the project (relative to the folder ``make demo`` runs in); where
+# it is not there (an installed package), the demo records the item as a note instead
+SCANNED_KTP = "examples/pindaian-ktp.pdf"
 
 
 @dataclass(frozen=True)
@@ -110,8 +113,10 @@ SCRIPT: tuple[Act, ...] = (
     # -- 4. a surat keterangan sent back for rework (surat-keterangan-eraterang) -------------
     act("08:30", "start", "surat-keterangan-eraterang", "--as", "fadli.ptsp",
         "--pihak", "Pemohon: Fatma Marasabessy; email=pemohon@example.id"),
-    act("08:35", "complete", "{C4}", "1", "--as", "fadli.ptsp", *_o(
-        email_aktif="pemohon@example.id", pindaian_ktp="ktp.pdf",
+    # the scanned KTP is attached as a file (kept by its SHA-256; sop verify checks it)
+    act("08:35", "complete", "{C4}", "1", "--as", "fadli.ptsp",
+        "--berkas", f"pindaian_ktp={SCANNED_KTP}", *_o(
+        email_aktif="pemohon@example.id",
         pas_foto_4x6_latar_merah_jpg="foto.jpg",
         pindaian_skck_yang_dilegalisir_pdf="skck.pdf",
         cetakan_permohonan_eraterang="Cetakan eraterang No. ER-5521")),

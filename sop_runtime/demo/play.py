@@ -54,7 +54,7 @@ def play(definitions: Path, run: Runner, set_clock: Callable[[datetime], None],
     for item in sorted(SCRIPT, key=lambda a: a.time):
         hh, mm = (int(x) for x in item.time.split(":"))
         set_clock(datetime.combine(day, time(hh, mm), tz))
-        args = [_fill(a, ids) for a in item.args]
+        args = _files_present([_fill(a, ids) for a in item.args])
         out.print()
         line = escape(" ".join(_quote(a) for a in args))
         out.print(f"[bold cyan]{item.time}[/]  [bold]$ sop {line}[/]")
@@ -70,6 +70,17 @@ def play(definitions: Path, run: Runner, set_clock: Callable[[datetime], None],
             out.print(tr("Perkara dimulai: {c}", "Case started: {c}", c=case_id))
             continue
         _expect(run(args), item.expect, " ".join(args))
+
+
+def _files_present(args: list[str]) -> list[str]:
+    """``--berkas ITEM=PATH`` as it is, or, where PATH is not there (the demo run outside
+    the project's folder), ``--output ITEM=<the file's name>``: the item noted, not filed."""
+    out = list(args)
+    for i, arg in enumerate(out[:-1]):
+        item, _, path = out[i + 1].partition("=")
+        if arg == "--berkas" and not Path(path).is_file():
+            out[i], out[i + 1] = "--output", f"{item}={Path(path).name}"
+    return out
 
 
 def _fill(arg: str, ids: dict[str, str]) -> str:

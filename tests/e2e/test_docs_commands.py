@@ -120,6 +120,8 @@ def run_block(block: Block, database: Path, folder: Path) -> subprocess.Complete
     for suffix in ("", "-wal"):
         if Path(f"{database}{suffix}").exists():
             shutil.copyfile(f"{database}{suffix}", folder / f"sop.db{suffix}")
+    if (database.parent / "dokumen").is_dir():  # the documents the demo day attached
+        shutil.copytree(database.parent / "dokumen", folder / "dokumen")
     (folder / "definitions").symlink_to(DEFINITIONS)
     (folder / "examples").symlink_to(ROOT / "examples")
     env = {**os.environ, "SOP_DATABASE_URL": f"sqlite:///{folder / 'sop.db'}",

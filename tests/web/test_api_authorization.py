@@ -108,7 +108,7 @@ def template(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[s
     late = next(late.task for late in views.overdue(rt, reader=operator())
                 if late.task.sop_id == "taksiran-panjar-skum")
     # a case with a scanned document (kept in a folder every test's copy reads)
-    rt.documents_root = tmp_path_factory.mktemp("api-matrix-documents")
+    rt.documents_root = db.parent / "dokumen"  # with the demo day's own, copied beside it
     filed = cases.start_case(rt, "pendaftaran-gugatan-ptsp", CLERK).case_id
     done = documents.complete_with_files(rt, filed, "1", CLERK, values=GUGATAN_1, files=[
         documents.Upload("fotokopi_ktp_penggugat", "ktp.pdf", b"%PDF-1.4\n%%EOF\n")])

@@ -21,11 +21,15 @@ __all__ = ["copy_database", "definitions_without", "demo_copy", "demo_day",
 
 def copy_database(source: Path, target: Path) -> Path:
     """A copy of a SQLite database file at ``target`` (with its WAL file: one left open
-    would hold the newest commits)."""
+    would hold the newest commits), and of the documents kept beside it (the demo's scanned
+    KTP: a copy without them fails ``sop verify``, as a backup without them would)."""
     for suffix in ("", "-wal"):
         found = source.with_name(source.name + suffix)
         if found.exists():
             shutil.copy(found, target.with_name(target.name + suffix))
+    kept = source.parent / "dokumen"
+    if kept.is_dir() and not (target.parent / "dokumen").exists():
+        shutil.copytree(kept, target.parent / "dokumen")
     return target
 
 
