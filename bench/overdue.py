@@ -1,4 +1,5 @@
-"""The overdue list on a big court: 1M cases, 100k open steps (quick: 100k / 10k).
+"""The overdue list and the case search on a big court: 1M cases, 100k open steps (quick:
+100k / 10k).
 
 The projection tables are bulk-loaded straight through the driver (SQLite ``executemany``
 in one transaction; PostgreSQL ``COPY``, its bulk path), not through the engine, on a
@@ -30,7 +31,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from _common import (
@@ -46,8 +47,9 @@ from _common import (
 from sop_runtime.compiler.library import load_library
 from sop_runtime.gcpause import gc_paused
 from sop_runtime.service import setup, views
-from sop_runtime.service.confidential import operator
+from sop_runtime.service.confidential import Reader, operator
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.service.search import CaseSearch, find_cases
 from sop_runtime.store import queries
 
 CASES = 100_000 if QUICK else 1_000_000
@@ -224,11 +226,27 @@ def view(limit: int | None) -> Callable[[Runtime], list[Any]]:
     return call
 
 
+def search(**asked: Any) -> Callable[[Runtime], list[Any]]:
+    """Finding cases as the clerk (rina.ptsp; the complaints stay hidden, nothing is
+    journaled): the first page of 25."""
+    reader = Reader("rina.ptsp", "bench")
+
+    def call(rt: Runtime) -> list[Any]:
+        return list(find_cases(rt, reader, CaseSearch(**asked)).cases)
+    return call
+
+
 def figures(url: str) -> Iterator[Figure]:
     yield measure(url, "store.queries.overdue, all", bare(None))
     yield measure(url, f"store.queries.overdue, first {SCREEN}", bare(SCREEN))
     yield measure(url, "views.overdue, all (late by computed)", view(None))
     yield measure(url, f"views.overdue, first {SCREEN}", view(SCREEN))
+    yield measure(url, "search: a register number", search(q="100/Pdt.G/2020/PN Snn"))
+    yield measure(url, "search: a family name (1 case in 40)", search(q="umasugi"))
+    yield measure(url, "search: a first and a family name", search(q="budi umasugi"))
+    yield measure(url, "search: SOP, status, a year's dates", search(
+        sop="salinan-putusan", status="selesai", dari=date(2020, 1, 1),
+        sampai=date(2020, 12, 31)))
 
 
 def main() -> None:
