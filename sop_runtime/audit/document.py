@@ -72,15 +72,19 @@ class Names:
 
 
 def when_html(moment: datetime | None, tz: tzinfo) -> Markup:
-    """:func:`~sop_runtime.wording.moment_text` for a narrow table cell: it may wrap between
-    the day and the time, never inside either."""
-    text = moment_text(moment, tz)
-    for joiner in (" pukul ", ", "):
-        day, sep, clock = text.partition(joiner)
-        if sep:
-            return (escape(day).replace(" ", Markup("&nbsp;")) + " "
-                    + escape(sep.strip() + " " + clock).replace(" ", Markup("&nbsp;")))
-    return escape(text)
+    """:func:`~sop_runtime.wording.moment_text` for a narrow table cell: it wraps between
+    words (never inside one: a cell's ``overflow-wrap`` would cut ``Novem|ber``), the time
+    kept with its zone (``10.10 WIT``)."""
+    text = escape(moment_text(moment, tz))
+    return Markup(" ").join(Markup("&nbsp;").join(pair) for pair in _pairs(text))
+
+
+def _pairs(text: Markup) -> list[list[Markup]]:
+    """The words of ``text``, the last two (the time and its zone) kept together."""
+    words = text.split(" ")
+    if len(words) > 2:
+        return [[w] for w in words[:-2]] + [words[-2:]]
+    return [words]
 
 
 def gap(delta: timedelta) -> str:

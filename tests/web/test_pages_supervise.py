@@ -254,7 +254,9 @@ def test_overrides_are_for_supervisors_only(rt: Runtime, path: str) -> None:  # 
     before = len(views.case(rt, "SNN-2026-00001", reader=operator()).stored)
     answer = clerk.post(path, data={"case": "SNN-2026-00001", "node": "1", "to": "rina.ptsp",
                                     "alasan": "coba", "csrf": token})
-    assert answer.status_code == 403 and "awasi" in answer.text
+    # the gate says who may (the supervisors' jabatan) and who asked
+    assert answer.status_code == 403 and "membuka halaman pengawasan" in answer.text
+    assert "Anda masuk sebagai Rina Marasabessy" in answer.text
     after = views.case(rt, "SNN-2026-00001", reader=operator()).stored
     assert len(after) == before  # stopped at the door
 
