@@ -162,9 +162,8 @@ def name_words(parties: Sequence[Party]) -> tuple[str, ...]:
     order)."""
     words: dict[str, None] = {}
     for p in parties:
-        for word in re.split(r"[\s,./()'\"-]+", p.get("nama", "").casefold()):
-            if word:
-                words.setdefault(word[:60], None)
+        for word in re.findall(r"\w+", p.get("nama", "").casefold()):
+            words.setdefault(word[:60], None)
     return tuple(words)
 
 

@@ -26,7 +26,7 @@ PER_PAGE = 25
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 _CASE_ID = re.compile(r"^[A-Za-z0-9]+-\d{4}(?:-\d{1,7})?$")
-_WORD = re.compile(r"[\s,./()'\"-]+")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,12 @@ class BadSearch(SopRuntimeError):
 
 
 def _words(text: str) -> tuple[str, ...]:
-    words = tuple(w[:60] for w in _WORD.split(text.casefold()) if w)
-    short = [w for w in words if len(w) < 2]
-    if short:
+    """The words of a name asked for (letters and digits; one letter alone, as the O of
+    O'Neil, is left out), or BadSearch when none is left."""
+    found = tuple(w[:60] for w in _WORD.findall(text.casefold()))
+    words = tuple(w for w in found if len(w) >= 2)
+    short = [w for w in found if len(w) < 2]
+    if short and not words:
         raise BadSearch(tr("Nama dicari dari awal katanya: tulis paling sedikit 2 huruf per "
                            "kata ('{w}' terlalu pendek)", "A name is found by the beginning of "
                            "its words: write at least 2 letters a word ('{w}' is too short)",

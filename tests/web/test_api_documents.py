@@ -21,7 +21,7 @@ KTP = "fotokopi_ktp_penggugat"
 
 @pytest.fixture
 def api(demo_copy: Path, tmp_path: Path) -> tuple[TestClient, Runtime, dict[str, str]]:
-    rt = Runtime(make_engine(f"sqlite:///{demo_copy}"), documents_root=tmp_path / "dokumen")
+    rt = Runtime(make_engine(f"sqlite:///{demo_copy}"), documents_root=tmp_path / "dokumen-uji")
     token = auth.issue_token(rt, "rina.ptsp", "uji dokumen")
     return TestClient(create_app(rt)), rt, {"Authorization": f"Bearer {token}"}
 

@@ -112,3 +112,17 @@ def test_confidential_cases_stay_out_of_the_api_search(rt: Runtime, api: TestCli
     complaints = bearer(auth.issue_token(rt, "dewi.pengaduan", "uji"))
     found = api.get("/api/cases", params={"q": "duwila"}, headers=complaints).json()["cases"]
     assert [c["sop_id"] for c in found] == ["pengaduan-siwas"]
+
+
+def test_a_partys_name_is_shown_as_text_never_as_markup(rt: Runtime) -> None:  # noqa: F811
+    from sop_runtime.service import cases
+
+    hostile = '<script>alert("pihak")</script> & <b>Umar</b>'
+    case = cases.start_case(rt, "salinan-putusan", "rina.ptsp", parties=[
+        {"sebutan": "Pemohon", "nama": hostile}]).case_id
+    clerk, _ = signed_in(rt, "rina.ptsp")
+    for url in ("/perkara?q=umar", f"/perkara/{case}", "/tugas"):
+        page = clerk.get(url).text
+        assert "<script>alert" not in page and "<b>Umar</b>" not in page, url
+        shown = "&lt;script&gt;alert(&#34;pihak&#34;)&lt;/script&gt; &amp; &lt;b&gt;Umar"
+        assert shown in page, url

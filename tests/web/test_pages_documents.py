@@ -23,7 +23,7 @@ USERS = ("rina.ptsp", "bambang.panitera", "fitri.hakim", "dewi.pengaduan")
 
 @pytest.fixture
 def rt(demo_copy: Path, tmp_path: Path) -> Runtime:
-    rt = Runtime(make_engine(f"sqlite:///{demo_copy}"), documents_root=tmp_path / "dokumen")
+    rt = Runtime(make_engine(f"sqlite:///{demo_copy}"), documents_root=tmp_path / "dokumen-uji")
     for user in USERS:
         auth.set_password(rt, user, PASSWORD)
     return rt
@@ -129,3 +129,21 @@ def test_a_confidential_case_document_is_refused_with_who_may_read_it(rt: Runtim
     unknown = clerk.get(f"/perkara/SNN-2026-99999/dokumen/{'0' * 64}")
     assert guessed.status_code == unknown.status_code == 404
     assert guessed.text.replace(case_id, "SNN-2026-99999") == unknown.text
+
+
+def test_a_step_form_too_large_for_its_files_is_refused_before_it_is_read(
+        rt: Runtime) -> None:
+    case_id = cases.start_case(rt, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
+    clerk, _ = signed_in(rt, "rina.ptsp")
+    url = f"/perkara/{case_id}/langkah/1/selesai"
+    huge = clerk.post(url, content=b"x", headers={
+        "content-type": "multipart/form-data; boundary=b", "origin": "https://testserver",
+        "content-length": str(200 * 1024 * 1024)})
+    assert huge.status_code == 413
+    assert "setiap berkas paling besar 10 MB" in huge.text
+    # a form without files keeps its own, smaller bound
+    plain = clerk.post(url, content=b"x", headers={
+        "content-type": "application/x-www-form-urlencoded", "origin": "https://testserver",
+        "content-length": str(2 * 1024 * 1024)})
+    assert plain.status_code == 413 and "KB" in plain.text
+    assert _kept(rt) == []
