@@ -232,7 +232,7 @@ def render(
     elif fmt is Format.html:
         from sop_runtime.compiler.render.sheet import render_html
 
-        text = render_html(wf, lib.kop())
+        text = render_html(wf, lib.kop(), lib.titles())
     else:
         from sop_runtime.compiler.render.mermaid import render_mermaid
 
@@ -261,10 +261,11 @@ def publish(
                 "the library is invalid; fix it first (sop validate)"))
     try:
         outdir.mkdir(parents=True, exist_ok=True)
-        kop = lib.kop()
+        kop, titles = lib.kop(), lib.titles()
         for wf in lib.workflows.values():
             (outdir / f"{wf.sop_id}.svg").write_text(render_svg(wf), encoding="utf-8")
-            (outdir / f"{wf.sop_id}.html").write_text(render_html(wf, kop), encoding="utf-8")
+            (outdir / f"{wf.sop_id}.html").write_text(render_html(wf, kop, titles),
+                                                        encoding="utf-8")
             (outdir / f"{wf.sop_id}.mmd").write_text(render_mermaid(wf), encoding="utf-8")
         court = lib.court.model.pengadilan.nama if lib.court else ""
         (outdir / "index.html").write_text(render_index(lib.workflows.values(), court, kop),

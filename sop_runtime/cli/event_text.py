@@ -110,6 +110,12 @@ def use_court(rt: Runtime) -> None:
     _court.set((calendar, staff_names(rt)))
 
 
+def person(username: str) -> str:
+    """A person by name, with the court this command tells of (:func:`use_court`)."""
+    court = _court.get()
+    return court[1].user(username) if court is not None else username
+
+
 def evidence(values: Any, tz: tzinfo, wf: Workflow | None = None) -> str:
     """A deviation's evidence in words, as every other surface tells it
     (:func:`sop_runtime.engine.deviation_text.describe`)."""
@@ -230,7 +236,7 @@ def _step_extended(e: StepExtended, wf: Workflow, tz: tzinfo, details: list[str]
 
 
 def _step_reassigned(e: StepReassigned, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
-    what = tr("Dialihkan ke {u}: {s}", "Reassigned to {u}: {s}", u=e.assignee,
+    what = tr("Dialihkan ke {u}: {s}", "Reassigned to {u}: {s}", u=person(e.assignee),
               s=step_name(wf, e.node))
     details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
     return what

@@ -70,6 +70,10 @@ class Library:
             logo = None
         return kop_of(self.court.model.pengadilan, logo)
 
+    def titles(self) -> dict[str, str]:
+        """SOP id -> its name, for every SOP of the library."""
+        return {k: d.model.identitas.nama for k, d in self.documents.items()}
+
     def workflow(self, sop: str) -> Workflow:
         """A workflow by id or by file path."""
         if sop in self.workflows:

@@ -38,7 +38,8 @@ class ActChecks(Checks):
         holder = step.claimed_by or step.assignee
         if holder is not None and holder != self.actor:
             raise StaleAction("taken", "Langkah {node} sudah dipegang {user}",
-                              "Step {node} is already held by {user}", node=node.id, user=holder)
+                              "Step {node} is already held by {user}", node=node.id,
+                              user=self.ctx.directory.name(holder))
 
     def _awaited(self, node: Node, step: StepState | None) -> tuple[str, ...]:
         """The roles of a joint ``node`` whose act is still awaited on ``step`` (all of them

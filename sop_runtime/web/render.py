@@ -78,7 +78,8 @@ def page(request: Request, template: str, *, caller: Caller | None, title: str,
         "court_logo": court_has_logo(rt), "nav": nav,
         "caller_name": person_name(rt, caller.username) if caller is not None else None,
         "lang": current_lang(),
-        "t": tr, "local": lambda m, **kw: moment_text(m, court_zone(rt), **kw), "P": Permission,
+        "t": tr, "local": lambda m, **kw: moment_text(m, court_zone(rt), **kw),
+        "person": lambda username: person_name(rt, username), "P": Permission,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **context})
     flash.forget(request, response)

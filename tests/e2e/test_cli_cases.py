@@ -149,7 +149,7 @@ def test_claim_holds_the_step_for_one_person(tmp_path: Path) -> None:
     assert case not in [t["case_id"] for t in court.json("tasks", "--as", "rina.ptsp")]
     assert court.json("tasks", "--as", "fadli.ptsp")[0]["claimed_by"] == "fadli.ptsp"
     r = court.fails(3, "claim", case, "1", "--as", "rina.ptsp")
-    assert "fadli.ptsp" in r.stderr
+    assert "Fadli Hasan Duwila" in r.stderr and "fadli.ptsp" not in r.stderr
     r = court.fails(3, "complete", case, "1", "--as", "rina.ptsp",
                     *[f"--output={k}={v}" for k, v in GUGATAN_1.items()])
     assert "sudah dipegang" in r.stderr

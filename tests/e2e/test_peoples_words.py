@@ -42,7 +42,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from sop_runtime.service import auth
+from sop_runtime.service import auth, cases, seals
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
@@ -148,6 +148,11 @@ def rt(court_db: Path) -> Iterator[Runtime]:
     rt = Runtime(make_engine(f"sqlite:///{court_db}"))
     for user in USERS:
         auth.set_password(rt, user, PASSWORD)
+    # what the demo's day leaves out, so the sweep sees it named: a step a supervisor
+    # assigned to someone, a seal
+    cases.reassign(rt, "SNN-2026-00009", "8", "bambang.panitera", "yusuf.kasir",
+                   reason="Kasir yang bertugas")
+    seals.seal(rt, "bambang.panitera", note="Segel uji")
     yield rt
     rt.engine.dispose()
 

@@ -762,3 +762,17 @@ def test_mermaid_marks_sub_sop_and_automated_steps() -> None:
     assert "classDef sub_sop stroke-width:3px" in text
     assert "class s9 sub_sop" in text
     assert re.search(r"^  class (s\d+,)*s5(,s\d+)* otomatis$", text, flags=re.M)
+
+
+def test_the_sheet_names_related_sops_by_their_names_not_their_ids() -> None:
+    from sop_runtime.compiler.library import load_library
+    from tests.conftest import DEFINITIONS
+
+    lib = load_library([DEFINITIONS])
+    wf = lib.workflows["kasasi-perdata"]
+    assert wf.document.identitas.keterkaitan  # the SOP names related SOPs
+    html = render_html(wf, lib.kop(), lib.titles())
+    related = html.split("Keterkaitan", 1)[1].split("</ol>", 1)[0]
+    for ref in wf.document.identitas.keterkaitan:
+        assert ref not in related
+        assert lib.titles()[ref] in related

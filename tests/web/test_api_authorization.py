@@ -58,6 +58,7 @@ EXPECTED: dict[tuple[str, str], Permission | None] = {
     ("POST", "/api/cases/{case_id}/register-number"): W,
     ("GET", "/api/cases/{case_id}"): V,
     ("GET", "/api/cases/{case_id}/log"): V,
+    ("GET", "/api/cases/{case_id}/steps/{node}"): V,
     ("POST", "/api/cases/{case_id}/steps/{node}/claim"): W,
     ("POST", "/api/cases/{case_id}/steps/{node}/complete"): W,
     ("POST", "/api/cases/{case_id}/steps/{node}/complete-with-files"): W,

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -52,6 +53,7 @@ from sop_runtime.compiler.workflow import EdgeKind, Node, Transition, Workflow
 from sop_runtime.definition.models import Item, StepKind
 from sop_runtime.i18n import tr
 from sop_runtime.templating import template
+from sop_runtime.wording import day_text
 
 TEMPLATES = "compiler/render/templates"
 PAGE_W = 1040.0  # px of content on A4 landscape with 10 mm margins (277 mm at 96 dpi)
@@ -137,9 +139,11 @@ class _Row:
     notes: list[str]
 
 
-def render_html(wf: Workflow, kop: Kop | None = None) -> str:
+def render_html(wf: Workflow, kop: Kop | None = None,
+                titles: Mapping[str, str] | None = None) -> str:
     """The printable SOP sheet of ``wf``, headed by the court's ``kop`` surat (by default
-    the Mahkamah Agung and the SOP's satuan kerja, without a logo)."""
+    the Mahkamah Agung and the SOP's satuan kerja, without a logo). ``titles`` names the
+    library's SOPs (id -> nama), so the related SOPs (keterkaitan) read by their names."""
     sheet, lay = _fit(wf)
     row_of = {n.id: i for i, n in enumerate(wf.nodes)}
     notes = [_notes(wf, n, row_of) for n in wf.nodes]
@@ -158,7 +162,9 @@ def render_html(wf: Workflow, kop: Kop | None = None) -> str:
                           waktu=waktu, waktu_muted=node.limit is None and bool(waktu),
                           notes=notes[i]))
     return template(f"{TEMPLATES}/sheet.html").render(
-        wf=wf, kop=kop or default_kop(wf), rows=table, widths=[_px(w) for w in widths],
+        wf=wf, kop=kop or default_kop(wf), rows=table,
+        related=[(titles or {}).get(ref, ref) for ref in wf.document.identitas.keterkaitan],
+        widths=[_px(w) for w in widths],
         total=_px(sum(widths)), date=_date, defs=svg_defs(prefix), font_stack=Markup(FONT_STACK),
         svg_css=Markup(SVG_CSS))
 
@@ -173,17 +179,8 @@ def default_kop(wf: Workflow) -> Kop:
                          "Supreme Court of the Republic of Indonesia"),),
                court=wf.document.identitas.satuan_kerja)
 
-_MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-              "September", "Oktober", "November", "Desember")
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
-
-
 def _date(d: date | None) -> str:
-    if d is None:
-        return "-"
-    month = tr(_MONTHS_ID[d.month - 1], _MONTHS_EN[d.month - 1])
-    return f"{d.day} {month} {d.year}"
+    return "-" if d is None else day_text(d)
 
 
 

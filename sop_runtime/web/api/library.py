@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from sop_runtime.compiler.workflow import Workflow
-from sop_runtime.service.library import SopEntry, current, in_force
+from sop_runtime.service.library import SopEntry, current, in_force, sop_names
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.web.api.common import ApiLibrary, Responses, SopId
 from sop_runtime.web.api.schemas import SopDetail, SopSummary
@@ -79,7 +79,7 @@ def router() -> APIRouter:
             from sop_runtime.compiler.render.sheet import render_html
             from sop_runtime.service.letterhead import kop
 
-            text = render_html(wf, kop(rt))
+            text = render_html(wf, kop(rt), sop_names(rt))
         else:
             from sop_runtime.compiler.render.mermaid import render_mermaid
 

@@ -118,7 +118,8 @@ def sheet(rt: Rt, sop_id: str, version: str, caller: Reader) -> Response:
     from sop_runtime.compiler.render.sheet import render_html
 
     wf, row, _ = _pick(rt, sop_id, version)
-    return standalone(render_html(wf, letterhead.kop(rt)), "text/html; charset=utf-8",
+    return standalone(render_html(wf, letterhead.kop(rt), lib.sop_names(rt)),
+                      "text/html; charset=utf-8",
                       filename=f"sop-{wf.sop_id}-{row.version[:12]}.html")
 
 

@@ -97,7 +97,7 @@ def _aging_chart(aging: list[Age]) -> Markup:
 
 
 def _load_chart(load: list[Held]) -> Markup:
-    rows = [Bar(f"{h.name} ({h.username})", (Segment(h.overdue, RED), Segment(h.rest, BLUE)),
+    rows = [Bar(h.name, (Segment(h.overdue, RED), Segment(h.rest, BLUE)),
                 text=tr("{n} ({o} terlambat)", "{n} ({o} overdue)", n=h.total, o=h.overdue))
             for h in load]
     return Markup(bars(rows, legend=(

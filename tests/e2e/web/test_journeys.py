@@ -76,7 +76,7 @@ def test_a_clerk_starts_a_service_and_completes_its_first_step(
     expect(page).to_have_url(re.compile(rf"/perkara/{case}/langkah/1$"))
 
     page.get_by_role("button", name="Ambil tugas ini").click()
-    expect(page.locator("dl.facts")).to_contain_text("diambil oleh rina.ptsp")
+    expect(page.locator("dl.facts")).to_contain_text("diambil oleh Rina Marasabessy")
     expect(page.get_by_role("button", name="Ambil tugas ini")).to_have_count(0)
     values = ROUTES["legalisasi-waarmerking"][0]["nilai"]
     for item, value in values.items():

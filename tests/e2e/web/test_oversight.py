@@ -57,11 +57,11 @@ def test_a_supervisor_reassigns_an_overdue_step_and_the_new_holder_sees_it(
     expect(page).to_have_url(re.compile(r"/masuk$"))
     sign_in(page, "yusuf.kasir")
     mine = page.locator(f'tr[data-case="{skum.case_id}"][data-step="{skum.node}"]')
-    expect(mine).to_contain_text("ditugaskan ke yusuf.kasir")
+    expect(mine).to_contain_text("ditugaskan ke Yusuf Latuconsina")
     expect(mine).to_contain_text("Terlambat")
     shot(page, "tugas-pemegang-baru")
     mine.get_by_role("link", name=re.compile(rf"^{skum.node}\. ")).click()
-    expect(page.locator("dl.facts")).to_contain_text("ditugaskan ke yusuf.kasir")
+    expect(page.locator("dl.facts")).to_contain_text("ditugaskan ke Yusuf Latuconsina")
     page.get_by_role("link", name=re.compile(rf"^Perkara .*{skum.case_id}$")).click()
     timeline = page.get_by_role("region", name="Linimasa")
     expect(timeline.get_by_role("listitem").filter(
