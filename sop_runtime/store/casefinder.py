@@ -57,7 +57,7 @@ def _named(words: tuple[str, ...]) -> Select[tuple[str]]:
     return select(both.c.case_id)
 
 
-def _query(f: CaseFilter, named: Collection[str] | None = None
+def _query(f: CaseFilter, named: Collection[str] | None = None, *, hints: bool = True
            ) -> Select[tuple[object, ...]]:
     """The search; ``named``: the cases the words find, when they are few (None: many, or no
     words asked)."""
@@ -70,12 +70,13 @@ def _query(f: CaseFilter, named: Collection[str] | None = None
     if named is not None:
         query = query.where(_c.case_id.in_(sorted(named)))
     elif f.words:
-        # many: the key wrapped (case_id || ''), so the planner walks the start time's index
-        # and checks each case against the words' cases instead of sorting them all
-        query = query.where(_c.case_id.concat("").in_(_named(f.words)))
+        # many: the key wrapped (case_id || ''), so SQLite's planner walks the start time's
+        # index and checks each case against the words' cases instead of sorting them all
+        key = _c.case_id.concat("") if hints else _c.case_id
+        query = query.where(key.in_(_named(f.words)))
     # with the few cases the words find, those are read by their keys: the SOP and the status
     # wrapped (|| ''), so the planner does not walk an SOP's or a status's cases instead
-    sop, status = ((_c.sop_id.concat(""), _c.status.concat("")) if named is not None
+    sop, status = ((_c.sop_id.concat(""), _c.status.concat("")) if named is not None and hints
                    else (_c.sop_id, _c.status))
     if f.sop:
         query = query.where(sop == f.sop)
@@ -97,7 +98,9 @@ def find_cases(conn: Connection, f: CaseFilter, *, limit: int, offset: int = 0
     if f.words:
         found = [str(k) for k in conn.execute(_named(f.words).limit(COMMON)).scalars()]
         named = found if len(found) < COMMON else None
-    query = (_query(f, named).order_by(_c.started_at.desc(), _c.case_id.desc())
+    # the hints are for SQLite's planner, which has no statistics; PostgreSQL's has them
+    query = (_query(f, named, hints=conn.dialect.name == "sqlite")
+             .order_by(_c.started_at.desc(), _c.case_id.desc())
              .limit(limit + 1).offset(offset))
     rows = [_case(r) for r in conn.execute(query)]
     return rows[:limit], len(rows) > limit
