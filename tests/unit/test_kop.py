@@ -25,9 +25,19 @@ def test_the_demo_court_has_the_full_kop_surat() -> None:
                          "Pengadilan Tinggi Maluku Utara")
     assert kop.court == "Pengadilan Negeri Sanana"
     assert kop.address == "Sanana, Kepulauan Sula, Maluku Utara"
-    assert [c.split()[0] for c in kop.contact] == ["Telepon", "Surel", "Laman"]
+    assert kop.contact == ()  # no published source gives its contacts: none are invented
     assert kop.logo is not None and kop.logo.startswith("data:image/svg+xml;base64,")
     assert not [p for p in lib.problems if p.code == "W208"]
+
+
+def test_the_contacts_a_court_file_gives_are_on_the_kop_in_order() -> None:
+    court = load_library([DEFINITIONS / "court.yaml"]).court
+    assert court is not None
+    full = court.model.pengadilan.model_copy(update={
+        "telepon": "(0929) 555 0100", "email": "ptsp@contoh.go.id", "website": "contoh.go.id"})
+    kop = kop_of(full)
+    assert kop.contact == ("Telepon (0929) 555 0100", "Surel ptsp@contoh.go.id",
+                           "Laman contoh.go.id")
 
 
 def test_a_court_without_the_new_keys_keeps_a_plain_kop() -> None:
