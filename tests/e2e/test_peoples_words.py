@@ -263,6 +263,10 @@ def test_no_printout_or_cli_output_shows_machine_text(court_db: Path, tmp_path: 
     findings.check("sop seal create", sealed.stdout + sealed.stderr)
     listed = court.run("seal", "list")
     findings.check("sop seal list (a seal made)", listed.stdout + listed.stderr)
+    swept = court.run("sweep")  # what time alone caused by now, told as it is recorded
+    findings.check("sop sweep", swept.stdout + swept.stderr)
+    after = court.run("deviations")
+    findings.check("sop deviations (after the sweep)", after.stdout + after.stderr)
     for printout in sorted(tmp_path.glob("*.html")):
         findings.check(printout.name, _printout(printout))
     assert len(list(tmp_path.glob("*.html"))) == len(cases) + 2

@@ -75,7 +75,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "/api/seals": {"note": "segel"},
     "/api/seals/check-proof": {"proof": {}},
 }
-NO_BODY = {"/api/sweep", "/api/conformance"}  # no JSON body (conformance: multipart)
+# no JSON body (conformance and complete-with-files: multipart)
+NO_BODY = {"/api/sweep", "/api/conformance",
+           "/api/cases/{case_id}/steps/{node}/complete-with-files"}
 
 
 def test_every_api_write_is_walked() -> None:
@@ -98,6 +100,18 @@ def test_a_body_that_names_who_acts_is_refused(court: dict[str, Any], route: str
     assert answer.status_code == 422, answer.text[:300]
     assert any(e["type"] == "extra_forbidden" and e["loc"][-1] == key
                for e in answer.json()["detail"]), answer.text[:300]
+    assert _events(court["rt"]) == before
+
+
+@pytest.mark.parametrize("key", IMPERSONATION_KEYS)
+def test_a_multipart_completion_that_names_who_acts_is_refused(court: dict[str, Any],
+                                                               key: str) -> None:
+    url = f"/api/cases/{court['case']}/steps/1/complete-with-files"
+    before = _events(court["rt"])
+    answer = TestClient(court["app"]).post(url, headers=court["chief"],
+                                           data={"values": "{}", key: SOMEONE_ELSE})
+    assert answer.status_code == 422, answer.text[:300]
+    assert key in answer.json()["detail"]
     assert _events(court["rt"]) == before
 
 

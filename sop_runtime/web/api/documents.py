@@ -48,7 +48,14 @@ BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"s
 
 def _body(form: Any) -> CompleteBody:
     """The text fields of the form as the JSON endpoint's body (the same checks)."""
-    text = {k: form.get(k) for k in ("values", "decision", "at", "reason")}
+    fields = ("values", "decision", "at", "reason")
+    unknown = sorted({k for k, v in form.multi_items()
+                      if k not in fields and not isinstance(v, UploadFile)})
+    if unknown:  # as the JSON endpoint: nothing else, in particular no one else to act as
+        raise ApiError(422, tr("Isian tidak dikenal: {k} (hanya {f})",
+                               "Unknown field: {k} (only {f})", k=", ".join(unknown)[:120],
+                               f=", ".join(fields)))
+    text = {k: form.get(k) for k in fields}
     if any(v is not None and not isinstance(v, str) for v in text.values()):
         raise ApiError(422, tr("'values', 'decision', 'at' dan 'reason' adalah isian teks, "
                                "bukan berkas", "'values', 'decision', 'at' and 'reason' are "
