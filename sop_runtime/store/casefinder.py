@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, Select, and_, intersect, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, intersect, select
 
 from sop_runtime.store.projections import CaseRow
 from sop_runtime.store.queries import _CASE, _case
@@ -47,14 +48,39 @@ newest first (one in a few hundred matches, so a page comes soon); rarer ones' c
 read by their keys and sorted (a few thousand at most)."""
 
 
-def _named(words: tuple[str, ...]) -> Select[tuple[str]]:
-    """The cases some party's name of which has a word beginning with each of ``words``."""
-    parts = [select(case_names.c.case_id).where(
-        and_(case_names.c.word >= w, case_names.c.word < _after(w))) for w in words]
+def _word(names: Any, w: str) -> ColumnElement[bool]:
+    return and_(names.c.word >= w, names.c.word < _after(w))
+
+
+def _named(words: tuple[str, ...], *, joined: bool = False) -> Select[tuple[str]]:
+    """The cases some party's name of which has a word beginning with each of ``words``.
+    ``joined`` (PostgreSQL): the words' entries joined on the case instead of intersected,
+    which its planner hashes (the rarer word's entries) and probes with the other's, and
+    stops once a limit is met; a case may come more than once (a word typed beginning two
+    words of its names)."""
+    if joined:
+        first = case_names.alias("w0")
+        query = select(first.c.case_id).where(_word(first, words[0]))
+        for i, w in enumerate(words[1:], 1):
+            other = case_names.alias(f"w{i}")
+            query = query.join(other, other.c.case_id == first.c.case_id).where(
+                _word(other, w))
+        return query
+    parts = [select(case_names.c.case_id).where(_word(case_names, w)) for w in words]
     if len(parts) == 1:
         return parts[0]
     both = intersect(*parts).subquery()
     return select(both.c.case_id)
+
+
+def _has_words(words: tuple[str, ...]) -> ColumnElement[bool]:
+    """Each of ``words`` begins a word of the case's names, checked case by case on
+    ``case_names``'s case index (PostgreSQL walking the newest cases)."""
+    checks = []
+    for w in words:
+        names = case_names.alias()
+        checks.append(exists().where(names.c.case_id == _c.case_id, _word(names, w)))
+    return and_(*checks)
 
 
 def _query(f: CaseFilter, named: Collection[str] | None = None, *, hints: bool = True
@@ -69,11 +95,14 @@ def _query(f: CaseFilter, named: Collection[str] | None = None, *, hints: bool =
         query = query.where(_c.case_id >= f.case_id, _c.case_id < _after(f.case_id))
     if named is not None:
         query = query.where(_c.case_id.in_(sorted(named)))
-    elif f.words:
+    elif f.words and hints:
         # many: the key wrapped (case_id || ''), so SQLite's planner walks the start time's
         # index and checks each case against the words' cases instead of sorting them all
-        key = _c.case_id.concat("") if hints else _c.case_id
-        query = query.where(key.in_(_named(f.words)))
+        query = query.where(_c.case_id.concat("").in_(_named(f.words)))
+    elif f.words:
+        # many, on PostgreSQL: each case walked is checked word by word on its names' index
+        # (hashing every case of the words first costs far more than a page of them)
+        query = query.where(_has_words(f.words))
     # with the few cases the words find, those are read by their keys: the SOP and the status
     # wrapped (|| ''), so the planner does not walk an SOP's or a status's cases instead
     sop, status = ((_c.sop_id.concat(""), _c.status.concat("")) if named is not None and hints
@@ -94,12 +123,14 @@ def _query(f: CaseFilter, named: Collection[str] | None = None, *, hints: bool =
 def find_cases(conn: Connection, f: CaseFilter, *, limit: int, offset: int = 0
                ) -> tuple[list[CaseRow], bool]:
     """One page of the cases ``f`` finds, newest start first, and whether more follow."""
+    sqlite = conn.dialect.name == "sqlite"
     named: list[str] | None = None
     if f.words:
-        found = [str(k) for k in conn.execute(_named(f.words).limit(COMMON)).scalars()]
-        named = found if len(found) < COMMON else None
+        found = dict.fromkeys(str(k) for k in conn.execute(
+            _named(f.words, joined=not sqlite).limit(COMMON)).scalars())
+        named = list(found) if len(found) < COMMON else None
     # the hints are for SQLite's planner, which has no statistics; PostgreSQL's has them
-    query = (_query(f, named, hints=conn.dialect.name == "sqlite")
+    query = (_query(f, named, hints=sqlite)
              .order_by(_c.started_at.desc(), _c.case_id.desc())
              .limit(limit + 1).offset(offset))
     rows = [_case(r) for r in conn.execute(query)]

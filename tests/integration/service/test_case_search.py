@@ -141,3 +141,23 @@ def test_a_step_that_issues_the_number_names_the_case_and_0008_finds_it_again(
         command.downgrade(config, "0007")
     migrate(court.engine)
     assert _ids(court, operator(), q="45/Pid.B/2026/PN Snn") == [case_id]
+
+
+def test_many_names_found_walking_the_newest_as_the_few_are(
+        court: Runtime, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Words that find many cases are checked case by case walking the newest; the same
+    cases, in the same order and pages, as when the few found are read by their keys (a
+    word typed that begins two words of one name counts the case once)."""
+    from sop_runtime.store import casefinder
+
+    for name in ("Budi Budiman Umar", "Budi Hasan", "Ani Budiarti Umasugi", "Umar Budi"):
+        _gugatan(court, name)
+        clock.tick(minutes=1)
+    service.start_case(court, "pengaduan-siwas", "rina.ptsp", parties=[
+        {"sebutan": "Pelapor", "nama": "Budi Umar"}])
+    asks = [{"q": "bu um"}, {"q": "bud"}, {"nama": "um bu", "per_page": 1, "page": 2},
+            {"q": "budi hasan maju"}, {"q": "bu um", "per_page": 2, "page": 2}]
+    few = [_ids(court, **a) for a in asks]
+    monkeypatch.setattr(casefinder, "COMMON", 1)
+    assert [_ids(court, **a) for a in asks] == few
+    assert [len(ids) for ids in few] == [3, 4, 1, 1, 1]
