@@ -72,8 +72,8 @@ def lateness_text(evidence: Mapping[str, str], calendar: CourtCalendar) -> str |
                                  current_lang())
     seconds = str(evidence.get("terlambat_detik", ""))
     if seconds.isdigit():
-        return tr("{d} (waktu kerja)", "{d} (working time)",
-                  d=calendar.describe_working(int(seconds), current_lang()))
+        return describe_lateness("menit_kerja", int(seconds) // 60,
+                                 calendar.minutes_per_working_day, current_lang())
     return None
 
 

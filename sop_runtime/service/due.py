@@ -1,5 +1,5 @@
 """How open steps stand against their limits, in words people use: ``terlambat 1 hari kerja``
-for an overdue step, ``sisa 2 jam (waktu kerja)`` for one still within its limit.
+for an overdue step, ``sisa 2 jam kerja`` for one still within its limit.
 
 Both are said in the unit the step's limit is written in, as the case report and the step's
 deviation say it (:meth:`sop_runtime.worktime.CourtCalendar.lateness`): calendar days for a
@@ -35,8 +35,8 @@ class Due:
     (how late, or how much is left), said in a sentence's fragment (``text``)."""
 
     overdue: bool
-    amount: str   # "3 jam 45 menit (waktu kerja)"
-    text: str     # "terlambat 3 jam 45 menit (waktu kerja)" / "sisa 2 jam (waktu kerja)"
+    amount: str   # "3 jam 45 menit kerja"
+    text: str     # "terlambat 3 jam 45 menit kerja" / "sisa 2 jam kerja"
 
 
 def _limits(rt: Runtime, conn: Connection,

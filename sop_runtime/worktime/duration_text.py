@@ -47,11 +47,13 @@ UNITS = ("hari", "hari_kerja", "menit_kerja", "menit")
 
 def describe_lateness(unit: str, amount: int, minutes_per_working_day: int,
                       lang: str = "id") -> str:
-    """``2 hari kalender`` / ``1 hari kerja`` / ``1 jam 5 menit (waktu kerja)`` / ``4 jam 5
-    menit di luar jam kerja``: an amount of lateness in its unit, in ``lang``."""
+    """``2 hari kalender`` / ``1 hari kerja`` / ``1 jam 5 menit kerja`` / ``4 jam 5 menit di
+    luar jam kerja``: an amount of lateness in its unit, in ``lang``."""
     if unit == "menit_kerja":
         working = describe_working(amount * 60, minutes_per_working_day, lang)
-        return f"{working} (waktu kerja)" if lang == "id" else f"{working} (working time)"
+        if lang == "id":  # "3 jam 45 menit kerja"; "2 hari kerja" says it already
+            return working if working.endswith("hari kerja") else f"{working} kerja"
+        return working if working.endswith(("day", "days")) else f"{working} of working time"
     if unit == "menit":
         hours, minutes = divmod(amount, 60)
         words = _WORDS["id" if lang == "id" else "en"]

@@ -20,7 +20,7 @@ SOP = "legalisasi-waarmerking"  # step 1 has no limit in the library; the test g
 @pytest.mark.parametrize(("limit", "unit", "words"), [
     ("2 hari", "hari", "terlambat {n} hari kalender"),
     ("1 hari kerja", "hari_kerja", "terlambat {n} hari kerja"),
-    ("30 menit", "menit_kerja", "(waktu kerja)"),
+    ("30 menit", "menit_kerja", " kerja"),
 ])
 def test_a_late_step_is_late_in_the_unit_of_its_limit(tmp_path: Path, limit: str, unit: str,
                                                        words: str, make_court: MakeCourt) -> None:

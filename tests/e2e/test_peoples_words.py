@@ -7,7 +7,7 @@ people read it, and must not contain:
 
 - an ISO-8601 instant or a bare ``YYYY-MM-DD`` date (``2026-11-24T10:10``, ``2026-11-24``),
   nor a UTC offset (``+00:00``): moments are ``24 November 2026 pukul 10.10 WIT``; nor an
-  ISO duration (``PT3H45M``): lateness is ``terlambat 3 jam 45 menit (waktu kerja)``;
+  ISO duration (``PT3H45M``): lateness is ``terlambat 3 jam 45 menit kerja``;
 - a username of the court file where a name belongs (``rina.ptsp``): people by name;
 - a role id of the court file (``petugas_ptsp``): a role by its ``nama``.
 

@@ -560,7 +560,10 @@ def test_lateness_in_words() -> None:
     assert describe_lateness("hari", 2, 450) == "2 hari kalender"
     assert describe_lateness("hari", 1, 450, "en") == "1 calendar day"
     assert describe_lateness("hari_kerja", 3, 450, "en") == "3 working days"
-    assert describe_lateness("menit_kerja", 65, 450) == "1 jam 5 menit (waktu kerja)"
+    assert describe_lateness("menit_kerja", 65, 450) == "1 jam 5 menit kerja"
+    assert describe_lateness("menit_kerja", 900, 450) == "2 hari kerja"  # no second "kerja"
+    assert describe_lateness("menit_kerja", 65, 450, "en") == "1 h 5 min of working time"
+    assert describe_lateness("menit_kerja", 450, 450, "en") == "1 working day"
     assert describe_lateness("menit", 245, 450) == "4 jam 5 menit di luar jam kerja"
     assert describe_lateness("menit", 1, 450, "en") == "1 min outside office hours"
     with pytest.raises(ValueError, match="satuan"):

@@ -122,7 +122,7 @@ def test_the_worklist_says_how_late_or_how_long_is_left(demo_copy: Path) -> None
     assert "Terlambat" not in within and 'class="late"' not in within
     clock.now = datetime(2026, 12, 1, 13, 5, tzinfo=WIT)  # 09.20-12.00 and 13.00-13.05
     late = row(web.get("/tugas").text)
-    # in words, not by colour alone: "Terlambat 2 jam 45 menit (waktu kerja)"
+    # in words, not by colour alone: "Terlambat 2 jam 45 menit kerja"
     assert ('<span class="badge late">Terlambat</span> <strong class="due-words late-text">'
             + describe_lateness("menit_kerja", 165, per_day) + "</strong>") in late
     said = ('<span class="badge late">Terlambat</span> <strong class="late-text">'

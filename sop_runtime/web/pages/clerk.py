@@ -1,6 +1,6 @@
 """The clerk's worklist, "Tugas saya": the open steps the signed-in person may do, soonest
 due first, each with how late it is or how long is left, in words and in its limit's unit
-(``terlambat 1 hari kerja``, ``sisa 2 jam (waktu kerja)``); overdue ones marked by a word and
+(``terlambat 1 hari kerja``, ``sisa 2 jam kerja``); overdue ones marked by a word and
 a bar, not by colour alone."""
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ def test_deviations_with_their_kind_rule_evidence_and_who(demo: Runtime) -> None
     assert overdue.rule_text == "batas waktu langkah (mutu baku)"
     # 11:45 to the office's close at 16:30, less the 12:00-13:00 break: the court's calendar
     assert overdue.evidence_text == ("batas 24 November 2026 pukul 11.45 WIT",
-                                     "terlambat 3 jam 45 menit (waktu kerja)")
+                                     "terlambat 3 jam 45 menit kerja")
     assert service.evidence["terlambat_detik"] == str(260 * 60)
     # each step against its limit; the service standard missed while the case still runs
     verdicts = [(s.node, s.verdict) for s in r.steps]
