@@ -33,6 +33,7 @@ def aging_label(bucket: str) -> str:
 def render_period(f: PeriodFigures, head: Letterhead, *, worked: Callable[[float | None], str],
                   label: Callable[[str], str], seal: SealRow | None, names: Names,
                   sop_names: Mapping[str, str] | None = None,
+                  sop_numbers: Mapping[str, str] | None = None,
                   step_names: Mapping[tuple[str, str], str] | None = None,
                   sop: str | None = None, verified: tuple[bool, int] | None = None) -> str:
     """The report page. ``worked`` turns working seconds into words on the court's calendar,
@@ -58,6 +59,7 @@ def render_period(f: PeriodFigures, head: Letterhead, *, worked: Callable[[float
         title=tr("Laporan Pertanggungjawaban Pelaksanaan SOP",
                  "Accountability Report on the Execution of SOPs"),
         subtitle=tr("Periode {p}", "Period {p}", p=span(f.start, f.end, head.tz)),
+        period=span(f.start, f.end, head.tz), numbers=sop_numbers or {},
         f=f, tz=head.tz, sop=sop, sops=sops, names=names, seal=seal, verified=verified,
         rate=_rate, worked=worked,
         by_sop=[(sop_id, n, f.service.get(sop_id, Timing()))

@@ -137,6 +137,11 @@ def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None 
         sealed = list_seals(conn)
         who = names(conn)
         sop_names = {row.sop_id: row.nama for row in list_sops(conn)}
+        sop_numbers = {}  # the official number (nomor SOP) under each SOP's name
+        for sop_id in figures.cases:
+            with suppress(KeyError, NotFoundError):
+                sop_numbers[sop_id] = catalog.current_workflow(
+                    rt, conn, sop_id).document.identitas.nomor
         step_names = {}
         for sop_id, node in figures.steps:
             with suppress(KeyError, NotFoundError):
@@ -149,4 +154,5 @@ def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None 
 
     return render_period(figures, letterhead(rt), worked=worked, label=deviation_label,
                          seal=sealed[-1] if sealed else None, names=who, sop_names=sop_names,
-                         step_names=step_names, sop=sop, verified=(found.ok, problems))
+                         sop_numbers=sop_numbers, step_names=step_names, sop=sop,
+                         verified=(found.ok, problems))

@@ -106,6 +106,10 @@ def test_every_printout_has_the_kop_surat_and_no_command_line(court: Court) -> N
         assert text.index(KOP[0]) < text.index(KOP[3]) < 400, name  # the head of the page
         found = CLI.search(text)
         assert found is None, (name, text[max(0, found.start() - 80):found.end() + 80])
+        # SOPs by their names and official numbers, never by the library's file ids
+        ids = [p.stem for p in DEFINITIONS.glob("*.yaml") if p.stem != "court"]
+        shown = [i for i in ids if re.search(rf"(?<![\w/.-]){re.escape(i)}(?![\w/.-])", text)]
+        assert not shown, (name, shown)
 
 
 def test_the_signature_shares_its_pdf_page_with_the_closing(court: Court) -> None:

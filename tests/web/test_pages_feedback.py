@@ -186,3 +186,14 @@ def test_a_reason_is_shown_as_text_on_the_confirmation(rt: Runtime) -> None:  # 
     assert "<script>" not in asked.text and "Alasan: &lt;script&gt;" in asked.text
     # its language switch leads back to the page the form came from (a GET page)
     assert 'href="/bahasa/en?lanjut=/pengawasan"' in asked.text
+
+
+def test_an_open_step_without_a_limit_says_so_on_the_case_page(rt: Runtime) -> None:  # noqa: F811
+    web, token = signed_in(rt, "rina.ptsp")
+    started = web.post("/perkara/baru", data={"sop": "legalisasi-waarmerking", "csrf": token})
+    case = started.url.path.rsplit("/", 1)[1]
+    assert views.case(rt, case, reader=operator()).workflow.node("1").limit is None
+    page = web.get(f"/perkara/{case}").text
+    now = page.split('id="h-open"', 1)[1].split("</ul>", 1)[0]
+    assert "tanpa batas waktu" in now
+    assert "batas —" not in page

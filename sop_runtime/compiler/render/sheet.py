@@ -146,7 +146,7 @@ def render_html(wf: Workflow, kop: Kop | None = None,
     library's SOPs (id -> nama), so the related SOPs (keterkaitan) read by their names."""
     sheet, lay = _fit(wf)
     row_of = {n.id: i for i, n in enumerate(wf.nodes)}
-    notes = [_notes(wf, n, row_of) for n in wf.nodes]
+    notes = [_notes(wf, n, row_of, titles or {}) for n in wf.nodes]
     rows = Rows.stack([_row_height(n, ns, sheet)
                        for n, ns in zip(wf.nodes, notes, strict=True)])
     prefix = f"sop-{wf.sop_id}"
@@ -226,7 +226,8 @@ def join_note(node: Node) -> str | None:
               n=_series(list(node.waits)))
 
 
-def _notes(wf: Workflow, node: Node, row: dict[str, int]) -> list[str]:
+def _notes(wf: Workflow, node: Node, row: dict[str, int],
+           titles: Mapping[str, str]) -> list[str]:
     """Remarks the engine derives from the definition, shown under the SOP's own keterangan."""
     notes: list[str] = []
     here = row[node.id]
@@ -243,7 +244,8 @@ def _notes(wf: Workflow, node: Node, row: dict[str, int]) -> list[str]:
         notes.append(tr("Lanjutan dari penghubung {l}", "Continued from connector {l}",
                         l=node.connector.label))
     if node.kind is StepKind.SUB_SOP and node.sub_sop:
-        notes.append(tr("Menjalankan SOP {s}", "Runs SOP {s}", s=node.sub_sop))
+        notes.append(tr("Menjalankan SOP {s}", "Runs SOP {s}",
+                        s=titles.get(node.sub_sop, node.sub_sop)))
     if node.kind is StepKind.OTOMATIS:
         notes.append(tr("Dikerjakan otomatis oleh sistem", "Done automatically by the system"))
     names = [r.nama if (r := wf.role(x)) else x for x in node.roles]

@@ -26,7 +26,7 @@ from sop_runtime.compiler.label_placement import LABEL_LINE, Label
 from sop_runtime.compiler.layout import Layout, Route, layout
 from sop_runtime.compiler.textfit import wrap
 from sop_runtime.compiler.workflow import EdgeKind, Workflow
-from sop_runtime.definition.models import StepKind, Symbol
+from sop_runtime.definition.models import Symbol
 from sop_runtime.i18n import tr
 from sop_runtime.templating import template
 
@@ -160,10 +160,7 @@ def symbol_view(box: Box, rows: Rows, *, text: bool = True) -> SymbolView:
 
 def _hover(box: Box) -> str:
     node = box.node
-    text = f"{node.no}. {node.kegiatan}"
-    if node.kind is StepKind.SUB_SOP and node.sub_sop:
-        text += f" [SOP: {node.sub_sop}]"
-    return text
+    return f"{node.no}. {node.kegiatan}"  # a sub-SOP's kegiatan names the SOP it runs
 
 
 def _symbol_lines(box: Box) -> list[str]:
