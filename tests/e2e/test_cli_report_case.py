@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import DEFINITIONS
 from tests.e2e.court import Court
-from tests.integration.service.conftest import copy_database
+from tests.integration.service.conftest import copy_database, demo_day  # noqa: F401  (a fixture)
 
 CASE = "SNN-2026-00001"  # the civil claim: filed, paid, numbered; two deviations
 STEP_NAMES = ("Menerima berkas gugatan dan memeriksa kelengkapan sesuai ceklist",
@@ -24,17 +23,9 @@ STEP_NAMES = ("Menerima berkas gugatan dan memeriksa kelengkapan sesuai ceklist"
               "Menyerahkan SKUM kepada penggugat sebagai bukti pendaftaran")
 
 
-@pytest.fixture(scope="module")
-def played(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo court after its working day, played once for this module."""
-    folder = tmp_path_factory.mktemp("demo-report")
-    Court(folder, f"sqlite:///{folder / 'sop.db'}").ok("demo", "--definitions", DEFINITIONS)
-    return folder / "sop.db"
-
-
 @pytest.fixture
-def court(played: Path, tmp_path: Path) -> Court:
-    copy_database(played, tmp_path / "sop.db")
+def court(demo_day: Path, tmp_path: Path) -> Court:  # noqa: F811  (demo_day: fixture)
+    copy_database(demo_day, tmp_path / "sop.db")
     return Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
 
 

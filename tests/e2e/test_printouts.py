@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from tests.conftest import DEFINITIONS, ROOT
 from tests.e2e.cli import sop
 from tests.e2e.court import Court
-from tests.integration.service.conftest import copy_database
+from tests.integration.service.conftest import copy_database, demo_day  # noqa: F401  (a fixture)
 
 CASE = "SNN-2026-00001"
 KOP = ("MAHKAMAH AGUNG REPUBLIK INDONESIA", "DIREKTORAT JENDERAL BADAN PERADILAN UMUM",
@@ -26,16 +26,9 @@ KOP = ("MAHKAMAH AGUNG REPUBLIK INDONESIA", "DIREKTORAT JENDERAL BADAN PERADILAN
 CLI = re.compile(r"\bsop (?:[a-z]+)\b|(?<![\w-])--[a-z]|\.venv|\bpip install\b")
 
 
-@pytest.fixture(scope="module")
-def played(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo-printouts")
-    Court(folder, f"sqlite:///{folder / 'sop.db'}").ok("demo", "--definitions", DEFINITIONS)
-    return folder / "sop.db"
-
-
 @pytest.fixture
-def court(played: Path, tmp_path: Path) -> Court:
-    copy_database(played, tmp_path / "sop.db")
+def court(demo_day: Path, tmp_path: Path) -> Court:  # noqa: F811  (demo_day: fixture)
+    copy_database(demo_day, tmp_path / "sop.db")
     return Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
 
 
