@@ -70,7 +70,9 @@ def page(request: Request, template: str, *, caller: Caller | None, title: str,
     here = request.url.path
     nav = [(path, tr(id_, en), here == path or (here.startswith(path + "/") and path != "/perkara"))
            for perm, path, id_, en in NAV if caller is not None and caller.may(perm)]
-    told = flash.take(request, caller)  # what the form just posted did, shown once
+    # what the form just posted did, shown once, on the page it led to: never on an error
+    # page (a refusal or an unknown case of another request is not where it belongs)
+    told = flash.take(request, caller) if status < 400 else None
     if told is not None:
         context["notice"] = " ".join(x for x in (told, context.get("notice")) if x)
     response = templates.TemplateResponse(request, template, status_code=status, context={
@@ -82,5 +84,6 @@ def page(request: Request, template: str, *, caller: Caller | None, title: str,
         "person": lambda username: person_name(rt, username), "P": Permission,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **context})
-    flash.forget(request, response)
+    if status < 400:
+        flash.forget(request, response)
     return response

@@ -197,3 +197,15 @@ def test_an_open_step_without_a_limit_says_so_on_the_case_page(rt: Runtime) -> N
     now = page.split('id="h-open"', 1)[1].split("</ul>", 1)[0]
     assert "tanpa batas waktu" in now
     assert "batas —" not in page
+
+
+def test_an_error_page_leaves_the_message_for_the_page_it_belongs_to(rt: Runtime) -> None:  # noqa: F811
+    web, token = signed_in(rt, "rina.ptsp")
+    started = web.post("/perkara/baru", data={"sop": "legalisasi-waarmerking", "csrf": token},
+                       follow_redirects=False)
+    assert started.status_code == 303 and COOKIE in web.cookies
+    missing = web.get("/perkara/SNN-2026-99999")
+    assert missing.status_code == 404 and _status(missing.text) == []
+    assert COOKIE in web.cookies  # kept for the page it belongs to
+    case_page = web.get(started.headers["location"])
+    assert len(_status(case_page.text)) == 1 and COOKIE not in web.cookies
