@@ -13,7 +13,7 @@ from sop_runtime.audit.document import Letterhead, render
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.conformance.check import ConformanceReport
 from sop_runtime.conformance.findings_text import finding_text, kind_label, step_label
-from sop_runtime.i18n import tr
+from sop_runtime.i18n import current_lang, tr
 from sop_runtime.wording import moment_text
 from sop_runtime.worktime import CourtCalendar
 
@@ -23,7 +23,7 @@ _COLOURS = {"skipped": RED, "wrong_actor": "#6a3d9a", "out_of_order": AMBER,
             "overdue": "#d95f02", "service_overdue": "#8c510a", "missing_output": BLUE,
             "missing_input": "#6baed6", "separation_of_duties": "#e7298a", "rework": GREY,
             "wrong_branch": "#1b9e77", "missing_signer": "#b15928", "contradiction": "#fb9a99",
-            "data": "#444444", "after_end": "#bbbbbb"}
+            "data": "#444444", "after_end": "#bbbbbb", "no_actor": "#999999"}
 
 
 def render_conformance(report: ConformanceReport, wf: Workflow, calendar: CourtCalendar,
@@ -61,6 +61,13 @@ def render_conformance(report: ConformanceReport, wf: Workflow, calendar: CourtC
                    f"{kind_label(f.kind)}: {finding_text(f, wf, calendar)}")
                   for c in shown for f in c.findings],
         not_printed=len(with_findings) - len(shown), limits=_data(report, wf),
+        log_end=moment_text(report.log_end, calendar.tz) if report.log_end else None,
+        waiting=[(step_label(wf, o.node, 50) + (tr(
+            " ({n} sudah diperiksa, hasilnya tidak ada di log)",
+            " ({n} done, the outcome not in the log)", n=f"{o.undecided:,}") if o.undecided
+            else ""), f"{o.cases:,}", f"{o.late:,}",
+            calendar.describe_working(o.longest, current_lang()))
+            for o in report.open_at_end(calendar)],
         log_sha256=log_sha256, mapping_sha256=mapping_sha256)
 
 
@@ -85,6 +92,15 @@ def _data(report: ConformanceReport, wf: Workflow) -> list[str]:
                         "{o}", "Required outputs that cannot be checked (no column in the "
                         "log): {o}", o="; ".join(f"{step_label(wf, n, 40)}: {name}"
                                                  for n, name in report.unchecked_outputs)))
+    if report.duplicates:
+        items.append(tr("{n} baris tercatat dua kali persis sama; masing-masing diputar ulang "
+                        "sekali", "{n} rows written twice exactly; each replayed once",
+                        n=f"{report.duplicates:,}"))
+    if report.unnamed:
+        items.append(tr("{n} baris tidak menyebut pelaksana; dianggap dikerjakan oleh pemegang "
+                        "peran {r} (pelaksana_bawaan dalam pemetaan)", "{n} rows name no one; "
+                        "taken as done by a holder of {r} (the mapping's pelaksana_bawaan)",
+                        n=f"{report.unnamed:,}", r=_roles(wf, report.default_roles)))
     if report.problems:
         shown = report.problems[:50]
         items.append(tr("{n} baris tidak dapat dibaca: {e}", "{n} rows cannot be read: {e}",
@@ -93,3 +109,7 @@ def _data(report: ConformanceReport, wf: Workflow) -> list[str]:
                                     for p in shown)
                         + ("; …" if len(report.problems) > len(shown) else "")))
     return items
+
+
+def _roles(wf: Workflow, roles: frozenset[str]) -> str:
+    return " / ".join(sorted(r.nama if (r := wf.role(x)) else x for x in roles)) or "-"

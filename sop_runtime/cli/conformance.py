@@ -127,12 +127,13 @@ def _print(report: ConformanceReport, wf: Workflow, calendar: CourtCalendar) -> 
 
     con = table_console()
     cases = len(report.cases)
-    say(tr("SOP {sop} (versi {v}); log {log}\n{r} baris dibaca, {p} diputar ulang; {c} perkara, "
-           "{ok} sesuai SOP, {bad} dengan temuan",
-           "SOP {sop} (version {v}); log {log}\n{r} rows read, {p} replayed; {c} cases, "
-           "{ok} conforming, {bad} with findings",
+    say(tr("SOP {sop} (versi {v}); log {log}\n{r} baris dibaca, {p} diputar ulang; {c} perkara: "
+           "{ok} selesai sesuai SOP, {bad} dengan temuan, {u} belum selesai pada akhir log",
+           "SOP {sop} (version {v}); log {log}\n{r} rows read, {p} replayed; {c} cases: "
+           "{ok} finished conforming, {bad} with findings, {u} unfinished at the log's end",
            sop=report.sop_id, v=wf.short_version, log=report.log, r=report.rows,
-           p=report.replayed, c=cases, ok=report.conforming, bad=cases - report.conforming))
+           p=report.replayed, c=cases, ok=report.conforming, bad=report.with_findings,
+           u=report.unfinished))
     totals = report.totals
     if totals:
         by_case: dict[str, set[str]] = {}
@@ -170,14 +171,44 @@ def _print(report: ConformanceReport, wf: Workflow, calendar: CourtCalendar) -> 
                               step_name(wf, f.node, 32),
                               f"{kind_label(f.kind)}: {finding_text(f, wf, calendar)}")
         con.print(table)
-        hidden = cases - report.conforming - len(shown)
+        hidden = report.with_findings - len(shown)
         if hidden > 0:
             say(tr("... dan {n} perkara lain dengan temuan (semua: --json atau --html)",
                    "... and {n} more cases with findings (all: --json or --html)", n=hidden))
     else:
         say(tr("[bold green]✓[/] Tidak ada temuan: setiap perkara sesuai SOP",
                "[bold green]✓[/] No findings: every case follows the SOP"))
+    _print_unfinished(report, wf, calendar)
     _print_data(report, wf)
+
+
+def _print_unfinished(report: ConformanceReport, wf: Workflow, calendar: CourtCalendar) -> None:
+    """The cases the log's end cut short, by the step they wait at."""
+    from rich.table import Table
+
+    from sop_runtime.cli.common import table_console
+    from sop_runtime.cli.event_text import step_name
+    from sop_runtime.i18n import current_lang
+    from sop_runtime.wording import moment_text
+
+    waiting = report.open_at_end(calendar)
+    if not waiting or report.log_end is None:
+        return
+    table = Table(title=tr("Perkara belum selesai pada akhir log ({end})",
+                           "Cases unfinished at the log's end ({end})",
+                           end=moment_text(report.log_end, calendar.tz)))
+    for col in (tr("Menunggu di langkah", "Waiting at step"), tr("Perkara", "Cases"),
+                tr("Lewat batas waktu", "Past the limit"),
+                tr("Terlama terbuka", "Open longest")):
+        table.add_column(col)
+    for o in waiting:
+        label = step_name(wf, o.node, 40)
+        if o.undecided:
+            label += tr(" ({n} sudah diperiksa, hasilnya tidak ada di log)",
+                        " ({n} done, the outcome not in the log)", n=o.undecided)
+        table.add_row(label, str(o.cases), str(o.late),
+                      calendar.describe_working(o.longest, current_lang()))
+    table_console().print(table)
 
 
 def _print_data(report: ConformanceReport, wf: Workflow) -> None:
@@ -196,6 +227,12 @@ def _print_data(report: ConformanceReport, wf: Workflow) -> None:
                "Required outputs that cannot be checked (no column in the log): {o}",
                o="; ".join(f"{step_name(wf, n, 24)}: {name}"
                            for n, name in report.unchecked_outputs)))
+    if report.duplicates:
+        say(tr("{n} baris tercatat dua kali persis sama (diputar sekali)",
+               "{n} rows written twice exactly (replayed once)", n=report.duplicates))
+    if report.unnamed:
+        say(tr("{n} baris tanpa nama pelaksana dianggap dikerjakan oleh pelaksana_bawaan",
+               "{n} rows naming nobody taken as done by pelaksana_bawaan", n=report.unnamed))
     if report.problems:
         say(tr("{n} baris tidak dapat dibaca, mis. {e}", "{n} rows cannot be read, e.g. {e}",
                n=len(report.problems),

@@ -9,6 +9,8 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from datetime import time as dtime
 from pathlib import Path
 
 from sop_runtime.compiler.workflow import Workflow
@@ -25,6 +27,17 @@ Progress = Callable[[str, int, int | None], None]
 # below this many rows a second process costs more than it saves
 PARALLEL_FROM = 50_000
 _CHUNK = 500  # cases per task
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAtEnd:
+    """The unfinished cases waiting at one step when the log ends."""
+
+    node: str
+    cases: int
+    late: int                # past the step's limit at the log's end
+    longest: int             # working seconds the longest-waiting one had been open
+    undecided: int           # decisions done whose outcome the log does not show
 
 
 @dataclass
@@ -45,6 +58,8 @@ class ConformanceReport:
     read_seconds: float = 0.0
     replay_seconds: float = 0.0
     workers: int = 1
+    log_end: datetime | None = None             # the log's last time: where it was cut
+    default_roles: frozenset[str] = frozenset()  # who did the rows naming nobody
 
     @property
     def totals(self) -> Counter[str]:
@@ -55,7 +70,41 @@ class ConformanceReport:
 
     @property
     def conforming(self) -> int:
-        return sum(1 for c in self.cases if not c.findings)
+        """Cases done to the end by the SOP (an unfinished case is not yet conforming)."""
+        return sum(1 for c in self.cases if not c.findings and not c.unfinished)
+
+    @property
+    def with_findings(self) -> int:
+        return sum(1 for c in self.cases if c.findings)
+
+    @property
+    def unfinished(self) -> int:
+        return sum(1 for c in self.cases if c.unfinished)
+
+    def open_at_end(self, calendar: CourtCalendar) -> list[OpenAtEnd]:
+        """The unfinished cases by the step they wait at, most cases first."""
+        end = self.log_end
+        by_node: dict[str, list[tuple[int, bool, bool]]] = {}
+        for c in self.cases:
+            if not c.unfinished or end is None:
+                continue
+            for o in c.open_at_end:
+                by_node.setdefault(o.node, []).append((
+                    calendar.working_seconds_between(o.since, end),
+                    o.due is not None and o.due < end, o.undecided))
+        found = [OpenAtEnd(node, len(w), sum(1 for _, late, _ in w if late),
+                           max(s for s, _, _ in w), sum(1 for _, _, u in w if u))
+                 for node, w in by_node.items()]
+        return sorted(found, key=lambda o: (-o.cases, o.node))
+
+    @property
+    def duplicates(self) -> int:
+        return sum(c.duplicates for c in self.cases)
+
+    @property
+    def unnamed(self) -> int:
+        """Rows naming nobody, done by the mapping's default actor."""
+        return sum(c.unnamed for c in self.cases)
 
 
 def check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalendar,
@@ -71,11 +120,12 @@ def _check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalenda
            supervisor_roles: frozenset[str], workers: int | None,
            progress: Progress | None) -> ConformanceReport:
     started = time.perf_counter()
-    log = read_log(path, mapping, calendar.tz,
+    log = read_log(path, mapping, calendar.tz, day_close=lambda d: _day_close(calendar, d),
                    progress=(lambda rows: progress("read", rows, None)) if progress else None)
     read_seconds = time.perf_counter() - started
     report = _report(path, wf, mapping, log)
     report.read_seconds = read_seconds
+    report.log_end = max((r.at for rows in log.cases.values() for r in rows), default=None)
     people = {(r.resource, r.role) for rows in log.cases.values() for r in rows}
     replayer = Replayer.build(wf, mapping, calendar, people, supervisor_roles)
     report.unknown_people = sorted(p for p, roles in replayer.directory.roles.items()
@@ -106,7 +156,17 @@ def _report(path: Path, wf: Workflow, mapping: LogMapping, log: ImportedLog
         sop_id=wf.sop_id, version=wf.version, log=str(path), mapping=mapping.file,
         rows=log.rows, not_done_rows=log.not_done, replayed=replayed,
         problems=log.problems, unmapped=unmapped, ignored=ignored,
-        unchecked_outputs=mapping.unchecked_outputs)
+        unchecked_outputs=mapping.unchecked_outputs,
+        default_roles=mapping.default_roles or frozenset())
+
+
+def _day_close(calendar: CourtCalendar, day: date) -> datetime:
+    """Where a date without a time stands: the close of that day's office hours (the last
+    moment of the day when the office is closed)."""
+    intervals = calendar.office_intervals(day)
+    if intervals:
+        return intervals[-1][1]
+    return datetime.combine(day, dtime(23, 59, 59), calendar.tz)
 
 
 # -- running the replay, here or on worker processes ----------------------------------------

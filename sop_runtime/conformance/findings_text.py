@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sop_runtime.compiler.workflow import Workflow
-from sop_runtime.conformance.replay import AFTER_END, DATA, Finding
+from sop_runtime.conformance.replay import AFTER_END, DATA, NO_ACTOR, Finding
 from sop_runtime.engine.deviation_text import contradiction_text, describe, deviation_label
 from sop_runtime.i18n import tr
 from sop_runtime.wording import moment_text
@@ -28,6 +28,8 @@ def kind_label(kind: str) -> str:
         return tr("baris tidak dapat diputar ulang", "rows that cannot be replayed")
     if kind == AFTER_END:
         return tr("baris setelah perkara selesai", "rows after the case ended")
+    if kind == NO_ACTOR:
+        return tr("pelaksana tidak tercatat", "no one named")
     return deviation_label(kind)
 
 
@@ -52,6 +54,10 @@ def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
     if f.kind == AFTER_END:
         return tr("'{a}' tercatat setelah perkara selesai", "'{a}' recorded after the case "
                   "ended", a=d.get("aktivitas", ""))
+    if f.kind == NO_ACTOR:
+        return tr("log tidak menyebut siapa yang mengerjakan langkah ini (pemetaan tanpa "
+                  "pelaksana_bawaan)", "the log names no one for this step (the mapping has "
+                  "no pelaksana_bawaan)")
     if f.kind == "out_of_order":
         return tr("dikerjakan sebelum langkah {s} selesai", "done before step {s} was done",
                   s=d.get("langkah_aktif", "-"))
@@ -64,7 +70,8 @@ def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
         roles = [r.nama if (r := wf.role(x)) else x for x in d.get("pelaksana", "").split(",")
                  if x]
         return tr("{p} tidak memegang peran {r}", "{p} holds none of {r}",
-                  p=d.get("pengguna", "?"), r=" / ".join(roles) or "-")
+                  p=d.get("pengguna") or tr("(tanpa nama)", "(unnamed)"),
+                  r=" / ".join(roles) or "-")
     if f.kind in ("missing_output", "missing_input"):
         return d.get("kurang", "-")
     if f.kind in ("overdue", "service_overdue"):  # told as every surface tells it

@@ -20,11 +20,16 @@ A mapping file is YAML with Indonesian keys::
       Rina Marlina: petugas_ptsp
     peran:                             # a role column's names -> roles (persons not listed)
       Kasir: kasir
+    pelaksana_bawaan: petugas_ptsp     # optional: who did a row that names nobody (role(s))
     nilai:                             # item id (kelengkapan, output, case field) -> column
       nomor_perkara: no_perkara
+      tanggal_putusan: tgl_putus       # a case field: given to the case's start
+    format_tanggal: "%d/%m/%Y"         # optional: how date values are written; default ISO
 
 Only what the log records can be checked: a required output with no column in ``nilai``
-is reported once as "not checkable", never as missing in every case.
+is reported once as "not checkable", never as missing in every case. A row that names
+nobody (a system, an anonymous desk) is done by an unnamed holder of ``pelaksana_bawaan``;
+without it, it is a finding of its own (the log does not say who acted).
 """
 
 from __future__ import annotations
@@ -75,6 +80,8 @@ class MappingFile(_Model):
     pelaksana: dict[str, str | list[str]] = Field(default_factory=dict)
     peran: dict[str, str] = Field(default_factory=dict)
     nilai: dict[str, str] = Field(default_factory=dict)
+    pelaksana_bawaan: str | list[str] | None = None
+    format_tanggal: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +123,8 @@ class LogMapping:
     roles: dict[str, str]
     values: dict[str, str]                       # item id -> column
     unchecked_outputs: tuple[tuple[str, str], ...] = field(default=())  # (node, output name)
+    default_roles: frozenset[str] | None = None  # held by whoever did a row naming nobody
+    date_format: str | None = None               # how date values are written (strptime)
 
     def columns(self, fmt: Literal["csv", "xes"]) -> Columns:
         base = XES_COLUMNS if fmt == "xes" else CSV_COLUMNS
@@ -155,6 +164,7 @@ def load_mapping(path: Path, wf: Workflow, known_roles: frozenset[str]) -> LogMa
             problem("E012", ("zona_waktu",), detail=f"zona waktu '{m.zona_waktu}'")
     activities = _activities(m, wf, problem)
     resources = _resources(m, wf, known_roles, problem)
+    default = _default_roles(m, wf, known_roles, problem)
     items = {f.id for f in wf.fields} | {i.id for n in wf.nodes for i in (*n.inputs, *n.outputs)}
     for item in m.nilai:
         if item not in items:
@@ -167,7 +177,8 @@ def load_mapping(path: Path, wf: Workflow, known_roles: frozenset[str]) -> LogMa
     return LogMapping(
         file=doc.file, format=m.format, columns_given=m.kolom, time_format=m.format_waktu,
         zone=zone, delimiter=m.pemisah, activities=activities, resources=resources,
-        roles=dict(m.peran), values=dict(m.nilai), unchecked_outputs=unchecked)
+        roles=dict(m.peran), values=dict(m.nilai), unchecked_outputs=unchecked,
+        default_roles=default, date_format=m.format_tanggal)
 
 
 def _activities(m: MappingFile, wf: Workflow, problem: _Problems) -> dict[str, Target | None]:
@@ -208,6 +219,20 @@ def _resources(m: MappingFile, wf: Workflow, known_roles: frozenset[str],
         if role not in roles_known:
             problem("E302", ("peran", name), role=role, known=shown)
     return resources
+
+
+def _default_roles(m: MappingFile, wf: Workflow, known_roles: frozenset[str],
+                   problem: _Problems) -> frozenset[str] | None:
+    if m.pelaksana_bawaan is None:
+        return None
+    held = [m.pelaksana_bawaan] if isinstance(m.pelaksana_bawaan, str) else m.pelaksana_bawaan
+    roles_known = known_roles | {r.id for r in wf.roles}
+    for i, role in enumerate(held):
+        if role not in roles_known:
+            where: tuple[str | int, ...] = ("pelaksana_bawaan",) if isinstance(
+                m.pelaksana_bawaan, str) else ("pelaksana_bawaan", i)
+            problem("E302", where, role=role, known=", ".join(sorted(roles_known)))
+    return frozenset(held)
 
 
 def _node(wf: Workflow, node_id: str) -> Node | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any, Literal, TextIO
 from xml.parsers import expat
@@ -57,6 +57,7 @@ class LogRow:
     role: str = ""
     decision: str = ""
     values: dict[str, str] = field(default_factory=dict)
+    day_only: bool = False  # the log gives the day, not the time: ``at`` is the day's close
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +90,17 @@ def log_format(path: Path, mapping: LogMapping) -> Literal["csv", "xes"]:
 
 
 def read_log(path: Path, mapping: LogMapping, tz: tzinfo, *,
+             day_close: Callable[[date], datetime] | None = None,
              progress: Callable[[int], None] | None = None) -> ImportedLog:
     """Read ``path`` as the mapping says; times without an offset are at ``tz`` (the
-    mapping's zona_waktu wins). ``progress(rows read)`` is called every few thousand rows."""
+    mapping's zona_waktu wins); a date without a time stands at ``day_close(day)`` (default:
+    the day's last second at ``tz``). ``progress(rows read)`` is called every few thousand
+    rows."""
     fmt = log_format(path, mapping)
     cols = mapping.columns(fmt)
-    parse = _time_parser(mapping.time_format, mapping.zone or tz)
+    zone = mapping.zone or tz
+    parse = _time_parser(mapping.time_format, zone, day_close or (
+        lambda d: datetime.combine(d, time(23, 59, 59), zone)))
     out = ImportedLog()
     try:
         source = _csv(path, mapping, cols) if fmt == "csv" else _xes(path, cols)
@@ -119,7 +125,7 @@ def read_log(path: Path, mapping: LogMapping, tz: tzinfo, *,
 
 
 def _add(out: ImportedLog, place: int, case: str, raw: dict[str, str], cols: Columns,
-         mapping: LogMapping, parse: Callable[[str], datetime]) -> None:
+         mapping: LogMapping, parse: Callable[[str], tuple[datetime, bool]]) -> None:
     if not case:
         out.problems.append(RowProblem(place, "", tr("tanpa nomor perkara", "no case id")))
         return
@@ -128,7 +134,7 @@ def _add(out: ImportedLog, place: int, case: str, raw: dict[str, str], cols: Col
         return
     stamp = (raw.get(cols.time) or "").strip()
     try:
-        at = parse(stamp)
+        at, day_only = parse(stamp)
     except ValueError:
         out.problems.append(RowProblem(place, case, tr(
             "waktu '{t}' tidak dapat dibaca", "time '{t}' cannot be read", t=stamp)))
@@ -146,7 +152,8 @@ def _add(out: ImportedLog, place: int, case: str, raw: dict[str, str], cols: Col
     row = LogRow(place, case, (raw.get(cols.activity) or "").strip(),
                  (raw.get(cols.resource) or "").strip(), at,
                  (raw.get(cols.role) or "").strip() if cols.role else "",
-                 (raw.get(cols.decision) or "").strip() if cols.decision else "", values)
+                 (raw.get(cols.decision) or "").strip() if cols.decision else "", values,
+                 day_only)
     rows = out.cases.get(case)
     if rows is None:
         out.cases[case] = [row]
@@ -154,13 +161,35 @@ def _add(out: ImportedLog, place: int, case: str, raw: dict[str, str], cols: Col
         rows.append(row)
 
 
-def _time_parser(fmt: str | None, tz: tzinfo) -> Callable[[str], datetime]:
+# strptime directives that read a time of day: a format with none of them reads dates only
+_TIME_DIRECTIVES = ("%H", "%I", "%M", "%S", "%X", "%c", "%T", "%R", "%p", "%f")
+
+
+def _time_parser(fmt: str | None, tz: tzinfo, day_close: Callable[[date], datetime]
+                 ) -> Callable[[str], tuple[datetime, bool]]:
+    """Text to (moment, day only). A date without a time of day (ISO ``2026-03-02``, or a
+    ``format_waktu`` that reads no time) stands at ``day_close`` of its day."""
     strptime = datetime.strptime
     fromiso = datetime.fromisoformat
+    dates_only = fmt is not None and not any(d in fmt for d in _TIME_DIRECTIVES)
+    closes: dict[date, datetime] = {}
 
-    def parse(text: str) -> datetime:
-        moment = strptime(text, fmt) if fmt else fromiso(text)
-        return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
+    def close(d: date) -> datetime:
+        moment = closes.get(d)
+        if moment is None:
+            moment = closes[d] = day_close(d)
+        return moment
+
+    def parse(text: str) -> tuple[datetime, bool]:
+        if fmt:
+            moment = strptime(text, fmt)
+            if dates_only:
+                return close(moment.date()), True
+        else:
+            moment = fromiso(text)
+            if len(text) <= 10:  # ISO date alone: 2026-03-02 (or 20260302)
+                return close(moment.date()), True
+        return (moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)), False
 
     return parse
 

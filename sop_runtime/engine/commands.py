@@ -56,6 +56,9 @@ class CompleteStep(Command):
     # files given for ``dokumen`` items, kept in the document store already: item id ->
     # ``nama``, ``jenis``, ``ukuran``, ``sha256`` (sop_runtime.engine.events.DOCUMENT_KEYS)
     documents: Mapping[str, Mapping[str, str | int]] = field(default_factory=dict)
+    # an imported log's date without a time of day: ``at`` is that day's close, and the act
+    # is late only on a day after its limit's (late for certain, not perhaps)
+    day_only: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -210,7 +210,7 @@ class _Decision(Joins, ActChecks):
                 reason="perkara selesai sebelum langkah ini dikerjakan"))
         if (self.state.service_overdue_seq is not None
                 and self.state.service_overdue_due is not None
-                and at <= self.state.service_overdue_due):
+                and not self._past(self.state.service_overdue_due, at)):
             self._withdraw_flag(self.state.service_overdue_seq, DeviationKind.SERVICE_OVERDUE,
                                 None, None, "perkara ternyata selesai dalam waktu pelayanan "
                                 "(dicatat kemudian)")
@@ -219,7 +219,7 @@ class _Decision(Joins, ActChecks):
             self._final_lateness(self.state.service_overdue_seq, DeviationKind.SERVICE_OVERDUE,
                                  None, None, self.state.service_overdue_due,
                                  self.wf.service_limit, self.state.service_overdue_late)
-        elif (self.state.service_due is not None and at > self.state.service_due
+        elif (self.state.service_due is not None and self._past(self.state.service_due, at)
                 and not self.state.service_overdue_flagged):
             self._service_overdue(at)
         self.events.append(CaseCompleted(**self._env(at), end_node=end_node))
@@ -475,24 +475,33 @@ class _Decision(Joins, ActChecks):
         if act.early:
             due = self._activate(node, self.at, early=True,
                                  fields={**self.state.fields, **fields}).due_at
-            if due is not None and self.at > due and act.final:  # anchored to a past date
+            if due is not None and self._past(due) and act.final:  # anchored to a past date
                 self._overdue(node.id, act.attempt, due, self.at, system=False)
             return
         if act.rework or not act.final:
             return
         assert step is not None
         if (step.overdue_seq is not None and step.overdue_flagged is not None
-                and self.at <= step.overdue_flagged):
+                and not self._past(step.overdue_flagged)):
             self._withdraw_flag(step.overdue_seq, DeviationKind.OVERDUE, step.node,
                                 step.attempt, "langkah ternyata selesai sebelum batas "
                                 "waktunya (dicatat kemudian)")
         elif (step.overdue_seq is not None and step.due_at is not None
-                and step.overdue_flagged == step.due_at and self.at > step.due_at):
+                and step.overdue_flagged == step.due_at and self._past(step.due_at)):
             self._final_lateness(step.overdue_seq, DeviationKind.OVERDUE, step.node,
                                  step.attempt, step.due_at, node.limit, step.overdue_late)
-        if (step.due_at is not None and self.at > step.due_at
+        if (step.due_at is not None and self._past(step.due_at)
                 and step.overdue_flagged != step.due_at):
             self._overdue(step.node, step.attempt, step.due_at, self.at, system=False)
+
+    def _past(self, due: datetime, at: datetime | None = None) -> bool:
+        """Whether this act (at ``at``, by default its own time) is past ``due``: for an act
+        known only to the day, on a later day than ``due``'s."""
+        at = self.at if at is None else at
+        if isinstance(self.cmd, CompleteStep) and self.cmd.day_only:
+            tz = self.ctx.calendar.tz
+            return at.astimezone(tz).date() > due.astimezone(tz).date()
+        return at > due
 
     def _after(self, node: Node, targets: tuple[str, ...], fields: Mapping[str, str]) -> None:
         """Move the flow on from ``node``: activate its targets, or end the case."""

@@ -48,7 +48,7 @@ def letterhead(rt: Runtime, generated: datetime | None = None) -> Letterhead:
         users = directory.list_users(conn)
         head = _kop(conn, court_file.pengadilan)
     role = next((r for r in court_file.peran if r.id == SIGNING_ROLE), None)
-    jabatan = role.nama if role else tr("Ketua Pengadilan", "President of the Court")
+    jabatan = role.nama if role else tr("Ketua Pengadilan", "Chief Judge")
     holders = [u for u in users if u.active and SIGNING_ROLE in u.roles]
     person = holders[0] if len(holders) == 1 else None
     signer = Signer(of_court(jabatan, court_file.pengadilan.nama),

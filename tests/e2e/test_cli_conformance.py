@@ -208,7 +208,7 @@ def test_what_the_log_lacks_is_said_once(court: Court, tmp_path: Path) -> None:
               for f in c["findings"]]
     # the row is replayed (nothing after it looks skipped or early), and said for what it is
     assert [(f["kind"], f["detail"]) for f in nobody if f["kind"] != "wrong_actor"] == [
-        ("data", {"pesan": "pelaksana tidak tercatat di log"})], nobody
+        ("no_actor", {"pelaksana": "petugas_ptsp", "pengguna": ""})], nobody
     assert all(f["detail"].get("pengguna") == stranger for f in nobody
                if f["kind"] == "wrong_actor")
     assert "" not in report["unknown_people"]
@@ -391,6 +391,37 @@ def test_the_printable_report_and_its_pdf(court: Court, tmp_path: Path) -> None:
     packed = "".join(text.split())  # long ids wrap inside their table cells
     assert sum(case in packed for case, _, _ in injected) == len(injected)
     assert hashlib.sha256(log.read_bytes()).hexdigest() in packed
+
+
+def test_cases_the_logs_end_cuts_short_are_reported_apart(court: Court,
+                                                          tmp_path: Path) -> None:
+    """A log cut at a date: the cases begun but not finished are unfinished (where each
+    waits and for how long), never conforming, and their open steps are not findings."""
+    gen = generator("taksiran-panjar-skum")
+    rows: list[Row] = []
+    cut: dict[str, str] = {}
+    for k, start in enumerate(gen.start_times(6, START)):
+        case_rows = gen.clean(f"CUT-{k}", start)
+        if k % 2:  # the log ends before these cases do: their last rows are not in it
+            keep = 2 + k % 3
+            cut[case_rows[0].case] = case_rows[keep].node
+            case_rows = case_rows[:keep]
+        rows.extend(case_rows)
+    log, mapping = write_log(tmp_path, gen, rows)
+    page = tmp_path / "laporan.html"
+    report = court.json("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping,
+                        "--html", page)
+    assert report["unfinished"] == 3 and report["conforming"] == 3
+    assert report["with_findings"] == 0 and report["totals"] == {}
+    waiting = {c["case"]: c["open_steps"] for c in report["case_results"] if c["unfinished"]}
+    assert waiting == {case: [node] for case, node in cut.items()}
+    assert datetime.fromisoformat(report["log_end"]) == max(r.at for r in rows).replace(
+        microsecond=0)
+    html = page.read_text(encoding="utf-8")
+    assert "Perkara belum selesai pada akhir log" in html and "3 belum selesai" in html
+    out = court.ok("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping).stdout
+    assert "3 selesai sesuai SOP, 0 dengan temuan, 3 belum selesai pada akhir log" in out
+    assert "Menunggu di langkah" in out
 
 
 def test_log_text_is_escaped_in_the_page(court: Court, tmp_path: Path) -> None:
