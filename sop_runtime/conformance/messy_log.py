@@ -67,6 +67,11 @@ EXTRA_NAMES = ("Hasan Umasugi", "Nurlela Fabanyo", "Rusdi Duwila", "Wati Soamole
                "Idris Tidore", "Nona Makian", "Ilham Drakel", "Rahma Sahupala")
 DATE_FORMAT = "%d/%m/%Y"           # how date values (and a date-only log's times) are written
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"  # a timed log's times: local, no zone
+# the clean generator's mutations, and a row naming no one for a step that is not the
+# mapping's pelaksana_bawaan's: the log does not say who acted (no_actor) or, with a
+# pelaksana_bawaan, says that someone of other roles did (wrong_actor)
+MESSY_MUTATIONS = (*MUTATIONS, "nobody")
+NO_ACTOR = "no_actor"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +151,8 @@ class MessyGenerator:
                              if u in self.extra})
         separated = {str(no) for rule in wf.separation for no in rule.langkah}
         self.separated = {n.id for n in wf.nodes if str(n.no) in separated}
+        self.branches = {n for s in wf.nodes if s.is_split for t in s.transitions
+                         if t.kind is EdgeKind.NEXT for n in _reach(wf, t.target)}
         self.kinds = {f.id: f.jenis for f in wf.fields}
         for n in wf.nodes:
             self.kinds.update({i.id: i.jenis for i in (*n.inputs, *n.outputs)})
@@ -163,7 +170,7 @@ class MessyGenerator:
 
     # -- the log ---------------------------------------------------------------------------
 
-    def log(self, count: int, first: datetime, *, mutations: Sequence[str] = MUTATIONS
+    def log(self, count: int, first: datetime, *, mutations: Sequence[str] = MESSY_MUTATIONS
             ) -> MessyLog:
         """``count`` cases started from ``first`` on: a clean one after every
         ``len(mutations)`` mutated ones, each mutation in turn."""
@@ -256,14 +263,19 @@ class MessyGenerator:
 
     def _mutate(self, case: _Case, mutation: str) -> None:
         for _ in range(8):  # a spot that fits this log's messiness
-            done = (self._day_delay(case.gen, case.clean)
-                    if mutation == "delay" and self.messy.dates_only
-                    else case.gen.mutate(case.clean, mutation))
+            if mutation == "nobody":
+                done = self._nobody(case.clean)
+            elif mutation == "delay" and self.messy.dates_only:
+                done = self._day_delay(case.clean)
+            else:
+                done = case.gen.mutate(case.clean, mutation)
             if done is None:
                 return
             rows, injected = done
             changed = next((i for i, (a, b) in enumerate(zip(case.clean, rows, strict=False))
                             if a != b), min(len(case.clean), len(rows)))
+            if not self._one_answer(rows, changed, mutation):
+                continue
             if self.messy.dates_only:
                 fixed = self._fits_days(rows, changed, mutation)
                 if fixed is None:
@@ -271,6 +283,17 @@ class MessyGenerator:
                 rows = fixed
             case.rows, case.injected, case.changed = rows, injected, changed
             return
+
+    def _one_answer(self, rows: list[Row], i: int, mutation: str) -> bool:
+        """Whether the replay gives the mutation one answer today. Two places where it
+        gives more are left out (see docs/user-guide.md, the messy logs): a step of a
+        parallel branch done twice before the join (the join is also reported out of
+        order), and a stranger among a joint step's officers in a log of dates (the
+        officers' rows of one day are also reported as rework and a missing signer)."""
+        node = self.wf.node(rows[i].node)
+        if mutation == "repeat" and rows[i].node in self.branches:
+            return False
+        return not (mutation == "actor" and node.joint and self.messy.dates_only)
 
     def _fits_days(self, rows: list[Row], i: int, mutation: str) -> list[Row] | None:
         """``rows`` (changed from row ``i`` on) as a log of dates can show them with the
@@ -288,7 +311,21 @@ class MessyGenerator:
             return [*rows[:i], replace(again, values=values), *rows[i + 1:]]
         return rows
 
-    def _day_delay(self, gen: Generator, rows: list[Row]) -> tuple[list[Row], Injected] | None:
+    def _nobody(self, rows: list[Row]) -> tuple[list[Row], Injected] | None:
+        """A row naming no one at a step that no role of pelaksana_bawaan does."""
+        default = set(self.default_roles())
+        spots = [i for i in range(1, len(rows) - 1) if rows[i].person
+                 and not self.wf.node(rows[i].node).joint
+                 and not default & set(self.wf.acting_roles(self.wf.node(rows[i].node)))]
+        if not spots:
+            return None
+        i = self.rng.choice(spots)
+        # with a pelaksana_bawaan, the row is done by a holder of roles not the step's
+        kind = "wrong_actor" if default else NO_ACTOR
+        return ([*rows[:i], replace(rows[i], person=""), *rows[i + 1:]],
+                Injected(rows[0].case, "nobody", kind, rows[i].node))
+
+    def _day_delay(self, rows: list[Row]) -> tuple[list[Row], Injected] | None:
         """A step done on a working day after the day of its deadline, as a log of dates
         shows it (the deadline counted from the close of the day that opened the step)."""
         spots = []
@@ -439,8 +476,7 @@ class MessyGenerator:
         data["aktivitas"].update({name: "abaikan" for name in NOISE_IGNORED})
         data["peran"] = {self.role_names[r]: r for r in sorted(self.role_names)
                          if r not in self.system_roles}
-        default = ([self.desk] if self.desk else []) + (
-            self.system_roles if self.messy.automated_nobody and self.automated else [])
+        default = self.default_roles()
         if default:
             data["pelaksana_bawaan"] = default
         data["nilai"] = {item: item for item in self.items()}
@@ -449,6 +485,11 @@ class MessyGenerator:
         if any(k is ItemKind.TANGGAL for k in self.kinds.values()):
             data["format_tanggal"] = DATE_FORMAT
         return data
+
+    def default_roles(self) -> list[str]:
+        """The roles of whoever did a row naming no one (the mapping's pelaksana_bawaan)."""
+        return ([self.desk] if self.desk and self.messy.nobody else []) + (
+            self.system_roles if self.messy.automated_nobody and self.automated else [])
 
     def items(self) -> list[str]:
         return sorted({*self.base.items, *(self.variant.items if self.variant else ())}
