@@ -10,11 +10,18 @@ or an empty required output). It is written as CSV with its mapping file and che
 same code as the command (``conformance.check``): the CSV is read, every case replayed
 through ``decide`` in record mode, the findings sorted.
 
+Then, unless ``--no-pm4py``, the same log is written as XES with a Petri net of the SOP
+(PNML, ``bench/_petri.py``) and replayed by pm4py in a scratch environment, out of process
+(``bench/_pm4py_side.py``; pm4py is AGPL and never a dependency): token-based replay and
+alignments, printed beside ours with the ratio and the cases each finds off the flow.
+``SOP_BENCH_PM4PY_ALIGN=N`` aligns only the first N traces.
+
 Ends with the replay's rows per second on one process per core. Goal >= 100k events/s.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import tempfile
 import time
@@ -23,6 +30,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from _common import DEFINITIONS, QUICK, ROUTES_FILE, machine, table
+from _petri import write_pnml
+from _pm4py_side import Pm4pyFigures, ensure_venv, replay
+from _xesrows import write_xes
 
 from sop_runtime.compiler.library import load_library
 from sop_runtime.conformance.check import ConformanceReport, check
@@ -34,6 +44,9 @@ SOP = "legalisasi-waarmerking"
 ROWS = 100_000 if QUICK else 1_000_000
 TEMPLATES = 300 if QUICK else 1000
 GOAL = 100_000
+PM4PY_GOAL = 10  # ours / pm4py's token replay, events per second
+# findings a case's sequence of activities shows (what a Petri net replay can also see)
+FLOW_KINDS = frozenset({"out_of_order", "skipped", "rework", "missing_signer", "after_end"})
 
 
 def generate(gen: Generator, rows_wanted: int) -> list[Row]:
@@ -70,7 +83,66 @@ def measure(log: Path, gen: Generator, mapping: Path, workers: int) -> Conforman
                                                          if p.pengawas), workers=workers)
 
 
+def off_flow(report: ConformanceReport) -> int:
+    """Cases that did not follow the flow: a control-flow finding, or never reached an end."""
+    return sum(1 for c in report.cases
+               if not c.completed or any(f.kind in FLOW_KINDS for f in c.findings))
+
+
+def pm4py_side(xes: Path, pnml: Path) -> Pm4pyFigures | None:
+    """pm4py's figures on the log, or None after saying why there are none."""
+    python, why = ensure_venv()
+    if python is None:
+        print(f"pm4py tidak tersedia / not available: {why}; hanya replay kami / ours only")
+        return None
+    align = int(os.environ.get("SOP_BENCH_PM4PY_ALIGN") or 0)
+    try:
+        figures = replay(python, xes, pnml, align)
+    except (RuntimeError, OSError) as exc:
+        print(f"pm4py gagal / failed: {exc}; hanya replay kami / ours only")
+        return None
+    print(f"{why}: {figures.traces:,} traces, {figures.variants:,} variants")
+    return figures
+
+
+def side_by_side(ours: ConformanceReport, pm: Pm4pyFigures) -> None:
+    ours_replay = ours.replayed / ours.replay_seconds
+    ours_all = ours.replayed / (ours.read_seconds + ours.replay_seconds)
+    pm_replay = pm.events / pm.replay_s
+    pm_all = pm.events / (pm.import_s + pm.convert_s + pm.replay_s)
+    pm_each = pm.events / pm.replay_each_s
+    pm_align = pm.alignment_events / pm.alignment_s
+    subset = ("" if pm.alignment_traces == pm.traces
+              else f" (first {pm.alignment_traces:,} traces)")
+    print(table(
+        ["one process", "events", "read s", "replay s", "replay events/s",
+         "with reading events/s", "cases off the flow"],
+        [["ours (rules in record mode)", f"{ours.replayed:,}", f"{ours.read_seconds:.1f}",
+          f"{ours.replay_seconds:.1f}", f"{ours_replay:,.0f}", f"{ours_all:,.0f}",
+          f"{off_flow(ours):,}"],
+         [f"pm4py {pm.version} token replay", f"{pm.events:,}",
+          f"{pm.import_s + pm.convert_s:.1f}", f"{pm.replay_s:.1f}", f"{pm_replay:,.0f}",
+          f"{pm_all:,.0f}", f"{pm.traces - pm.fitting_traces:,}"],
+         ["  the same, every trace replayed", f"{pm.events:,}",
+          f"{pm.import_s + pm.convert_s:.1f}", f"{pm.replay_each_s:.1f}", f"{pm_each:,.0f}",
+          f"{pm.events / (pm.import_s + pm.convert_s + pm.replay_each_s):,.0f}", ""],
+         [f"pm4py alignments{subset}", f"{pm.alignment_events:,}", "",
+          f"{pm.alignment_s:.1f}", f"{pm_align:,.0f}", "",
+          f"{pm.alignment_traces - pm.alignment_fitting:,}"]]))
+    print(f"pm4py reading: XES {pm.import_s:.1f} s, to its event log {pm.convert_s:.1f} s")
+    print(f"ours / pm4py token replay: {ours_replay / pm_replay:.2f}x replay alone "
+          f"({pm.variants:,} variants replayed once each), {ours_replay / pm_each:.2f}x "
+          f"against every trace replayed, {ours_all / pm_all:.2f}x with reading "
+          f"(goal >= {PM4PY_GOAL}x); ours / alignments {ours_replay / pm_align:.2f}x")
+    beyond = {k: n for k, n in ours.totals.most_common() if k not in FLOW_KINDS}
+    print(f"found by ours only (a Petri net holds no people, times nor values): {beyond}")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-pm4py", action="store_true",
+                        help="skip pm4py's replay of the same log")
+    args = parser.parse_args()
     print(f"bench/conformance.py — {machine()}")
     t0 = time.perf_counter()
     lib = load_library([DEFINITIONS])
@@ -84,6 +156,11 @@ def main() -> None:
     with log.open("w", encoding="utf-8", newline="") as f:
         gen.write_rows(f, rows, header=True)
     gen.write_mapping(mapping)
+    xes, pnml = folder / "log.xes", folder / "net.pnml"
+    if not args.no_pm4py:
+        with xes.open("w", encoding="utf-8") as f:
+            write_xes(f, rows)
+        write_pnml(lib.workflow(SOP), pnml)
     cases = len({r.case for r in rows})
     print(f"{'quick' if QUICK else 'full'} run: {len(rows):,} rows in {cases:,} cases of {SOP} "
           f"({log.stat().st_size / 1e6:.0f} MB of CSV), made in {time.perf_counter() - t0:.1f} s")
@@ -102,10 +179,16 @@ def main() -> None:
     one = results[0]
     assert all(r.totals == one.totals for r in results), "the processes disagree"
     best = max(results, key=lambda r: r.replayed / r.replay_seconds)
+    print(f"findings by kind: {dict(one.totals.most_common())}")
+    if not args.no_pm4py:
+        print(f"pm4py: the same log as XES ({xes.stat().st_size / 1e6:.0f} MB) "
+              f"and {SOP} as a Petri net (PNML)")
+        pm = pm4py_side(xes, pnml)
+        if pm is not None:
+            side_by_side(one, pm)
     for f in folder.iterdir():
         f.unlink()
     folder.rmdir()
-    print(f"findings by kind: {dict(one.totals.most_common())}")
     print(f"goal >= {GOAL:,} events/s (an event: one row of the log replayed)")
     print(f"conformance: {best.replayed / best.replay_seconds:.0f} events/s")
 

@@ -5,7 +5,8 @@ attribute ``kind`` says what it means for whoever asked, whatever the interface,
 exit code and the web's HTTP status follow from it (``sop_runtime.cli.app.exit_code``,
 ``sop_runtime.web.app``): ``refused`` (the procedure refused it; the attempt is recorded),
 ``conflict`` (the case moved meanwhile: reload), ``not_found`` (an unknown name, or a command
-the rules reject as impossible), ``not_allowed`` (not this user's to do; nothing recorded),
+the rules reject as impossible), ``bad_input`` (a file handed in that cannot be used as it is:
+the user's to fix), ``not_allowed`` (not this user's to do; nothing recorded),
 ``damaged`` (a stored record was edited or damaged outside the product: run ``sop verify``),
 ``problem`` (anything else the user can fix). A subclass inherits its parent's kind unless it
 says otherwise; renaming or moving a class changes nothing of how it is answered.
@@ -21,7 +22,7 @@ it is here, with this kind, exit code and status)::
     Damaged              sop_runtime.errors                damaged      1     500
     ActionError          sop_runtime.actions               problem      1     422
     PdfUnavailable       sop_runtime.audit.pdf             problem      1     422
-    LogError             sop_runtime.conformance.readers   problem      1     422
+    LogError             sop_runtime.conformance.readers   bad_input    2     422
     CommandRejected      sop_runtime.engine.rejections     not_found    2     422
     StaleAction          sop_runtime.engine.rejections     conflict     3     409
     ServerDidNotStart    sop_runtime.flows.server          problem      1     422
@@ -64,9 +65,10 @@ from typing import ClassVar, Literal
 
 from sop_runtime.problems import Problem
 
-Kind = Literal["refused", "conflict", "not_found", "not_allowed", "damaged", "problem"]
-KINDS: tuple[Kind, ...] = ("refused", "conflict", "not_found", "not_allowed", "damaged",
-                           "problem")
+Kind = Literal["refused", "conflict", "not_found", "bad_input", "not_allowed", "damaged",
+               "problem"]
+KINDS: tuple[Kind, ...] = ("refused", "conflict", "not_found", "bad_input", "not_allowed",
+                           "damaged", "problem")
 
 
 class SopRuntimeError(Exception):

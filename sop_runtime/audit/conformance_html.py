@@ -12,7 +12,12 @@ from sop_runtime.audit.charts import AMBER, BLUE, GREY, RED, Bar, Segment, bars
 from sop_runtime.audit.document import Letterhead, render
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.conformance.check import ConformanceReport
-from sop_runtime.conformance.findings_text import finding_text, kind_label, step_label
+from sop_runtime.conformance.findings_text import (
+    finding_text,
+    kind_label,
+    step_label,
+    unused_text,
+)
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.wording import moment_text
 from sop_runtime.worktime import CourtCalendar
@@ -83,6 +88,7 @@ def _data(report: ConformanceReport, wf: Workflow) -> list[str]:
         items.append(tr("Aktivitas yang sengaja diabaikan: {a}", "Activities ignored on "
                         "purpose: {a}", a="; ".join(f"{k} ({n:,})"
                                                     for k, n in report.ignored.most_common())))
+    items += unused_text(report)
     if report.unknown_people:
         items.append(tr("Pelaksana tanpa peran dalam pemetaan: {p}",
                         "People with no role in the mapping: {p}",

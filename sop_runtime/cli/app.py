@@ -92,8 +92,8 @@ app.add_typer(web.token_app, name="token")
 
 def exit_code(exc: SopRuntimeError) -> Exit:
     """The exit code for an error the product raised on purpose."""
-    return {"refused": Exit.REFUSED, "conflict": Exit.CONFLICT, "not_found": Exit.NOT_FOUND
-            }.get(kind_of(exc), Exit.PROBLEMS)
+    return {"refused": Exit.REFUSED, "conflict": Exit.CONFLICT, "not_found": Exit.NOT_FOUND,
+            "bad_input": Exit.USAGE}.get(kind_of(exc), Exit.PROBLEMS)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -212,13 +212,18 @@ def _print_unfinished(report: ConformanceReport, wf: Workflow, calendar: CourtCa
 
 
 def _print_data(report: ConformanceReport, wf: Workflow) -> None:
+    from rich.markup import escape
+
     from sop_runtime.cli.common import say
     from sop_runtime.cli.event_text import step_name
+    from sop_runtime.conformance.findings_text import unused_text
 
     if report.unmapped:
         say(tr("Aktivitas tanpa pemetaan (tidak diputar): {a}",
                "Activities with no mapping (not replayed): {a}",
                a="; ".join(f"{k!r} ×{n}" for k, n in report.unmapped.most_common(10))))
+    for line in unused_text(report):
+        say(f"[yellow]{tr('Peringatan', 'Warning')}:[/] {escape(line)}")
     if report.unknown_people:
         say(tr("Pelaksana tanpa peran dalam pemetaan: {p}",
                "People with no role in the mapping: {p}", p=", ".join(report.unknown_people)))

@@ -3,11 +3,12 @@ long log), and gather the findings into a report."""
 
 from __future__ import annotations
 
+import difflib
 import multiprocessing
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dtime
@@ -15,9 +16,10 @@ from pathlib import Path
 
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.conformance.mapping import LogMapping
-from sop_runtime.conformance.readers import ImportedLog, LogRow, RowProblem, read_log
+from sop_runtime.conformance.readers import ImportedLog, LogError, LogRow, RowProblem, read_log
 from sop_runtime.conformance.replay import CaseResult, Replayer
 from sop_runtime.gcpause import gc_paused
+from sop_runtime.i18n import tr
 from sop_runtime.worktime import CourtCalendar
 
 # progress(stage, done, total): stage "read" (rows read so far; total unknown) or "replay"
@@ -54,6 +56,9 @@ class ConformanceReport:
     unmapped: Counter[str] = field(default_factory=Counter)   # activity -> rows
     ignored: Counter[str] = field(default_factory=Counter)    # mapped to 'abaikan'
     unknown_people: list[str] = field(default_factory=list)
+    # names the mapping gives that the log never uses, each with the log's closest name
+    unused_activities: list[tuple[str, str | None]] = field(default_factory=list)
+    unused_people: list[tuple[str, str | None]] = field(default_factory=list)
     unchecked_outputs: tuple[tuple[str, str], ...] = ()
     read_seconds: float = 0.0
     replay_seconds: float = 0.0
@@ -123,6 +128,7 @@ def _check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalenda
     log = read_log(path, mapping, calendar.tz, day_close=lambda d: _day_close(calendar, d),
                    progress=(lambda rows: progress("read", rows, None)) if progress else None)
     read_seconds = time.perf_counter() - started
+    _usable(path, log, mapping)
     report = _report(path, wf, mapping, log)
     report.read_seconds = read_seconds
     report.log_end = max((r.at for rows in log.cases.values() for r in rows), default=None)
@@ -130,6 +136,8 @@ def _check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalenda
     replayer = Replayer.build(wf, mapping, calendar, people, supervisor_roles)
     report.unknown_people = sorted(p for p, roles in replayer.directory.roles.items()
                                    if p and not roles)
+    report.unused_activities = _unused(mapping.activities, report.unmapped)
+    report.unused_people = _unused(mapping.resources, {p for p, _ in people if p})
     if workers is None:
         workers = (os.cpu_count() or 1) if report.replayed >= PARALLEL_FROM else 1
     started = time.perf_counter()
@@ -158,6 +166,45 @@ def _report(path: Path, wf: Workflow, mapping: LogMapping, log: ImportedLog
         problems=log.problems, unmapped=unmapped, ignored=ignored,
         unchecked_outputs=mapping.unchecked_outputs,
         default_roles=mapping.default_roles or frozenset())
+
+
+def _usable(path: Path, log: ImportedLog, mapping: LogMapping) -> None:
+    """A log none of whose rows can be replayed is refused, saying why (a check that finds
+    nothing because it read nothing must not look like a clean one)."""
+    if log.cases:
+        return
+    if log.problems:
+        first = log.problems[0]
+        raise LogError(tr(
+            "{f}: tidak satu baris pun dapat dipakai ({n} baris); mis. baris {p}: {m}{hint}",
+            "{f}: not one row can be used ({n} rows); e.g. row {p}: {m}{hint}",
+            f=path, n=f"{len(log.problems):,}", p=first.place, m=first.message,
+            hint=tr(" (format waktu log ditulis di pemetaan: format_waktu)",
+                    " (write the log's time format in the mapping: format_waktu)")
+            if mapping.time_format is None else ""))
+    if log.rows:
+        raise LogError(tr("{f}: tidak ada baris penyelesaian langkah (lifecycle complete); "
+                          "{n} baris berstatus lain", "{f}: no row completes a step "
+                          "(lifecycle complete); {n} rows of other transitions",
+                          f=path, n=f"{log.not_done:,}"))
+    raise LogError(tr("{f}: log tidak berisi baris", "{f}: the log holds no rows", f=path))
+
+
+def _unused(mapped: Iterable[str], seen: Iterable[str]) -> list[tuple[str, str | None]]:
+    """The names ``mapped`` that the log never uses, each with the closest name the log does
+    use (``seen``: names it uses that the mapping lacks), if one is close."""
+    seen = set(seen)
+    if not seen:
+        return []
+    folded = {" ".join(n.split()).casefold(): n for n in seen}
+    out: list[tuple[str, str | None]] = []
+    for name in mapped:
+        if name in seen:
+            continue
+        close = difflib.get_close_matches(" ".join(name.split()).casefold(), list(folded),
+                                          n=1, cutoff=0.6)
+        out.append((name, folded[close[0]] if close else None))
+    return out
 
 
 def _day_close(calendar: CourtCalendar, day: date) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sop_runtime.compiler.workflow import Workflow
+from sop_runtime.conformance.check import ConformanceReport
 from sop_runtime.conformance.replay import AFTER_END, DATA, NO_ACTOR, Finding
 from sop_runtime.engine.deviation_text import contradiction_text, describe, deviation_label
 from sop_runtime.i18n import tr
@@ -95,3 +96,23 @@ def finding_text(f: Finding, wf: Workflow, calendar: CourtCalendar) -> str:
         return tr("{p} juga mengerjakan langkah {s}", "{p} also did step {s}",
                   p=d.get("pengguna", "?"), s=d.get("langkah_lain", "?"))
     return "; ".join(f"{k}={v}" for k, v in d.items())
+
+
+def unused_text(report: ConformanceReport) -> list[str]:
+    """The mapping's names the log never uses, each with the log's closest name."""
+
+    def names(found: list[tuple[str, str | None]]) -> str:
+        return "; ".join(f"'{name}'" + (tr(" (maksudnya '{m}'?)", " (did you mean '{m}'?)",
+                                           m=close) if close else "")
+                         for name, close in found)
+
+    lines = []
+    if report.unused_activities:
+        lines.append(tr("Aktivitas dalam pemetaan yang tidak ada di log: {a}",
+                        "Activities in the mapping that the log never uses: {a}",
+                        a=names(report.unused_activities)))
+    if report.unused_people:
+        lines.append(tr("Pelaksana dalam pemetaan yang tidak ada di log: {a}",
+                        "People in the mapping that the log never names: {a}",
+                        a=names(report.unused_people)))
+    return lines

@@ -40,6 +40,9 @@ def report_json(report: ConformanceReport, tz: tzinfo, *, log: str | None = None
         "unmapped_activities": dict(report.unmapped),
         "ignored_activities": dict(report.ignored),
         "unknown_people": report.unknown_people,
+        "unused_activities": [{"activity": a, "did_you_mean": m}
+                              for a, m in report.unused_activities],
+        "unused_people": [{"person": a, "did_you_mean": m} for a, m in report.unused_people],
         "unchecked_outputs": [{"step": n, "output": name}
                               for n, name in report.unchecked_outputs],
         "unreadable_rows": [{"row": p.place, "case": p.case, "message": p.message}

@@ -16,22 +16,27 @@ deeper than :data:`MAX_DEPTH`.
 from __future__ import annotations
 
 import csv
+import gzip
+import io
+import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, BinaryIO, ClassVar, Literal, TextIO, cast
 from xml.parsers import expat
 
 from sop_runtime.conformance.mapping import Columns, LogMapping
-from sop_runtime.errors import SopRuntimeError
-from sop_runtime.files import open_bytes, open_text
+from sop_runtime.errors import Kind, SopRuntimeError
+from sop_runtime.files import open_bytes
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import year_problem
 
 PROGRESS_EVERY = 20_000
 MAX_LINE = 1 << 20   # characters in one line of a CSV log (a real row is a few hundred)
 MAX_DEPTH = 64       # XES nests log > trace > event > attribute > nested attributes
+MAX_UNPACKED = 4 << 30  # bytes a .gz log may unpack to
 # bytes fed to the XML parser at a time: expat before 2.6 parses a token that spans many
 # feeds again at each one, so a 50 MB attribute fed in 16 KB pieces took minutes
 _XES_CHUNK = 1 << 22
@@ -41,7 +46,9 @@ DONE_TRANSITIONS = frozenset({"", "complete"})
 
 
 class LogError(SopRuntimeError):
-    """The log file cannot be imported."""
+    """The log file cannot be imported (bad input: exit 2)."""
+
+    kind: ClassVar[Kind] = "bad_input"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +85,7 @@ class ImportedLog:
 def log_format(path: Path, mapping: LogMapping) -> Literal["csv", "xes"]:
     if mapping.format is not None:
         return mapping.format
-    suffix = path.suffix.lower()
+    suffix = _plain(path).suffix.lower()
     if suffix in (".xes", ".xml"):
         return "xes"
     if suffix in (".csv", ".txt", ".tsv"):
@@ -87,6 +94,42 @@ def log_format(path: Path, mapping: LogMapping) -> Literal["csv", "xes"]:
                       "atau 'format: xes' di berkas pemetaan",
                       "{f}: cannot tell the log's kind from '{s}'; put 'format: csv' or "
                       "'format: xes' in the mapping file", f=path, s=suffix or "-"))
+
+
+def _plain(path: Path) -> Path:
+    """The log's name without ``.gz``: ``log.xes.gz`` is an XES log."""
+    return path.with_suffix("") if path.suffix.lower() == ".gz" else path
+
+
+class _Capped(io.RawIOBase):
+    """A gzip stream refused past :data:`MAX_UNPACKED` bytes (a small file may unpack to a
+    huge one)."""
+
+    def __init__(self, raw: gzip.GzipFile, path: Path) -> None:
+        self.raw, self.path, self.total = raw, path, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self.raw.readinto(buffer)
+        self.total += n
+        if self.total > MAX_UNPACKED:
+            raise LogError(tr("{f}: isi gzip lebih dari {m} GB; ini bukan log",
+                              "{f}: the gzip holds more than {m} GB; this is no log",
+                              f=self.path, m=MAX_UNPACKED >> 30))
+        return int(n)
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[BinaryIO]:
+    """The log's bytes, unpacked when its name ends in ``.gz``."""
+    with open_bytes(path) as f:
+        if path.suffix.lower() != ".gz":
+            yield f
+            return
+        with gzip.GzipFile(fileobj=f) as packed:
+            yield cast(BinaryIO, io.BufferedReader(_Capped(packed, path), 1 << 16))
 
 
 def read_log(path: Path, mapping: LogMapping, tz: tzinfo, *,
@@ -109,6 +152,10 @@ def read_log(path: Path, mapping: LogMapping, tz: tzinfo, *,
             _add(out, place, case.strip(), raw, cols, mapping, parse)
             if progress is not None and not out.rows % PROGRESS_EVERY:
                 progress(out.rows)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise LogError(tr("{f}: berkas gzip rusak atau terpotong ({e})",
+                          "{f}: a damaged or truncated gzip file ({e})",
+                          f=path, e=exc)) from None
     except OSError as exc:
         raise LogError(tr("{f}: log tidak dapat dibaca: {e}", "{f}: the log cannot be read: {e}",
                           f=path, e=exc.strerror or exc)) from None
@@ -196,7 +243,7 @@ def _time_parser(fmt: str | None, tz: tzinfo, day_close: Callable[[date], dateti
 
 def _csv(path: Path, mapping: LogMapping, cols: Columns
          ) -> Iterator[tuple[int, str, dict[str, str]]]:
-    with open_text(path, encoding="utf-8-sig", newline="") as f:
+    with _opened(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(_bounded_lines(f, path), delimiter=mapping.delimiter)
         header = next(reader, None)
         if header is None:
@@ -298,7 +345,7 @@ def _xes(path: Path, cols: Columns) -> Iterator[tuple[int, str, dict[str, str]]]
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    with open_bytes(path) as f:
+    with _opened(path) as f:
         while chunk := f.read(_XES_CHUNK):
             parser.Parse(chunk, False)
             yield from found

@@ -336,11 +336,11 @@ def test_broken_files_get_a_clear_error(court: Court, tmp_path: Path) -> None:
     no_column = tmp_path / "no_column.csv"
     no_column.write_text("perkara,aktivitas,waktu\nP-1,x,2026-03-02T09:00:00+09:00\n",
                          encoding="utf-8")
-    r = court.fails(1, "conformance", no_column, "--sop", sop, "--map", mapping)
+    r = court.fails(2, "conformance", no_column, "--sop", sop, "--map", mapping)
     assert "kolom 'pelaksana'" in r.stderr and "no_column.csv:1" in r.stderr
     bad_xes = tmp_path / "bad.xes"
     bad_xes.write_text("<log><trace><event></trace></log>", encoding="utf-8")
-    r = court.fails(1, "conformance", bad_xes, "--sop", sop, "--map", mapping)
+    r = court.fails(2, "conformance", bad_xes, "--sop", sop, "--map", mapping)
     assert "XES tidak sah" in r.stderr
     r = court.fails(2, "conformance", tmp_path / "nothing.csv", "--sop", sop, "--map", mapping)
     assert "tidak ada" in r.stderr
@@ -348,6 +348,66 @@ def test_broken_files_get_a_clear_error(court: Court, tmp_path: Path) -> None:
     assert "tidak-ada" in r.stderr
     for result in (r,):
         assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_packed_logs_are_read_and_a_log_with_nothing_usable_is_refused(
+        court: Court, tmp_path: Path) -> None:
+    import gzip
+
+    gen = generator("pendaftaran-gugatan-ptsp")
+    rows, injected, _ = mutated_log(gen, 14)
+    log, mapping = write_log(tmp_path, gen, rows)
+    packed = tmp_path / "log.csv.gz"
+    packed.write_bytes(gzip.compress(log.read_bytes()))
+    xes = tmp_path / "log.xes.gz"
+    xes.write_bytes(gzip.compress(_xes(rows, gen.items).encode("utf-8")))
+    xes_map = tmp_path / "xes.map.yaml"
+    data = gen.mapping()
+    data["kolom"] = {"keputusan": "keputusan"}
+    xes_map.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert found(court.json("conformance", packed, "--sop", gen.wf.sop_id, "--map",
+                            mapping)) == injected
+    assert found(court.json("conformance", xes, "--sop", gen.wf.sop_id, "--map",
+                            xes_map)) == injected
+    broken = tmp_path / "putus.csv.gz"
+    broken.write_bytes(packed.read_bytes()[:200])
+    r = court.fails(2, "conformance", broken, "--sop", gen.wf.sop_id, "--map", mapping)
+    assert "gzip rusak atau terpotong" in r.stderr
+    # a time column the default reading cannot take: refused, not an empty clean report
+    times = tmp_path / "waktu.csv"
+    with log.open(encoding="utf-8", newline="") as f:
+        table = list(csv.reader(f))
+    for cells in table[1:]:
+        cells[3] = datetime.fromisoformat(cells[3]).strftime("%d/%m/%Y %H.%M")
+    with times.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(table)
+    r = court.fails(2, "conformance", times, "--sop", gen.wf.sop_id, "--map", mapping)
+    assert "tidak satu baris pun dapat dipakai" in r.stderr and "format_waktu" in r.stderr
+    empty = tmp_path / "kosong.csv"
+    with empty.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerow(table[0])
+    r = court.fails(2, "conformance", empty, "--sop", gen.wf.sop_id, "--map", mapping)
+    assert "tidak berisi baris" in r.stderr
+    for result in (r,):
+        assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_names_the_mapping_gives_but_the_log_never_uses_are_warned(
+        court: Court, tmp_path: Path) -> None:
+    gen = generator("taksiran-panjar-skum")
+    rows, _, _ = mutated_log(gen, 7)
+    log, mapping = write_log(tmp_path, gen, rows)
+    data = yaml.safe_load(mapping.read_text(encoding="utf-8"))
+    first = rows[0].activity
+    data["aktivitas"][first.upper() + " "] = data["aktivitas"].pop(first)  # a typo's twin
+    data["aktivitas"]["Rapat koordinasi"] = "abaikan"                      # never in the log
+    mapping.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = court.json("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping)
+    assert {"activity": first.upper() + " ", "did_you_mean": first} in report[
+        "unused_activities"]
+    assert {"activity": "Rapat koordinasi", "did_you_mean": None} in report["unused_activities"]
+    out = court.ok("conformance", log, "--sop", gen.wf.sop_id, "--map", mapping).stdout
+    assert "Peringatan" in out and f"maksudnya '{first}'?" in " ".join(out.split())
 
 
 def test_json_is_complete_and_machine_readable(court: Court, tmp_path: Path) -> None:

@@ -42,8 +42,8 @@ BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"s
     "properties": {
         "log": {"type": "string", "format": "binary",
                 "description": "Log CSV atau XES (paling besar 50 MB) / a CSV or XES log (at "
-                               "most 50 MB); the file name's ending (.csv, .xes) tells its kind "
-                               "unless the mapping says 'format:'"},
+                               "most 50 MB); the file name's ending (.csv, .xes, either packed as "
+                               ".gz) tells its kind unless the mapping says 'format:'"},
         "mapping": {"type": "string", "format": "binary",
                     "description": "Berkas pemetaan (YAML, paling besar 1 MB; atau teksnya) / "
                                    "the mapping file (YAML, at most 1 MB; or its text)"},
