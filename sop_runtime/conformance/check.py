@@ -15,6 +15,7 @@ from datetime import time as dtime
 from pathlib import Path
 
 from sop_runtime.compiler.workflow import Workflow
+from sop_runtime.conformance.automaton import Automaton
 from sop_runtime.conformance.mapping import LogMapping
 from sop_runtime.conformance.readers import ImportedLog, LogError, LogRow, RowProblem, read_log
 from sop_runtime.conformance.replay import CaseResult, Replayer
@@ -125,14 +126,13 @@ def _check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalenda
            supervisor_roles: frozenset[str], workers: int | None,
            progress: Progress | None) -> ConformanceReport:
     started = time.perf_counter()
-    log = read_log(path, mapping, calendar.tz, day_close=lambda d: _day_close(calendar, d),
-                   progress=(lambda rows: progress("read", rows, None)) if progress else None)
+    log = read(path, mapping, calendar, progress)
     read_seconds = time.perf_counter() - started
     _usable(path, log, mapping)
     report = _report(path, wf, mapping, log)
     report.read_seconds = read_seconds
     report.log_end = max((r.at for rows in log.cases.values() for r in rows), default=None)
-    people = {(r.resource, r.role) for rows in log.cases.values() for r in rows}
+    people = log_people(log)
     replayer = Replayer.build(wf, mapping, calendar, people, supervisor_roles)
     report.unknown_people = sorted(p for p, roles in replayer.directory.roles.items()
                                    if p and not roles)
@@ -148,6 +148,18 @@ def _check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalenda
     report.replay_seconds = time.perf_counter() - started
     report.workers = max(1, workers)
     return report
+
+
+def log_people(log: ImportedLog) -> set[tuple[str, str]]:
+    """Every (person, role column) pair the log holds."""
+    return {(r.resource, r.role) for rows in log.cases.values() for r in rows}
+
+
+def read(path: Path, mapping: LogMapping, calendar: CourtCalendar,
+         progress: Progress | None = None) -> ImportedLog:
+    """The log at ``path`` as the check reads it (a date alone at the office's close)."""
+    return read_log(path, mapping, calendar.tz, day_close=lambda d: _day_close(calendar, d),
+                    progress=(lambda rows: progress("read", rows, None)) if progress else None)
 
 
 def _report(path: Path, wf: Workflow, mapping: LogMapping, log: ImportedLog
@@ -224,7 +236,7 @@ def _day_close(calendar: CourtCalendar, day: date) -> datetime:
 
 # what forked workers inherit: the replayer (workflow, calendar, people) and the cases, so a
 # task is only a range of cases and nothing but results crosses between processes
-_worker: Replayer | None = None
+_worker: Automaton | None = None
 _items: list[tuple[str, list[LogRow]]] = []
 
 
@@ -241,7 +253,7 @@ def _replay_all(replayer: Replayer, log: ImportedLog, workers: int,
     spans = [(i, min(i + _CHUNK, total)) for i in range(0, total, _CHUNK)]
     done = 0
     fork = "fork" in multiprocessing.get_all_start_methods()
-    _worker = replayer
+    _worker = Automaton(replayer)  # built here, inherited by the forked workers
     try:
         if workers <= 1 or len(spans) <= 1 or not fork:
             for span in spans:

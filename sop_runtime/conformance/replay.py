@@ -137,7 +137,7 @@ class Replayer:
         roles the mapping gives them, or the roles their role column maps to."""
         roles: dict[str, set[str]] = {}
         for person, role in people:
-            if not person:  # nobody named: see _who
+            if not person:  # nobody named: see who
                 continue
             held = roles.setdefault(person, set())
             mapped = mapping.resources.get(person)
@@ -159,17 +159,25 @@ class Replayer:
             self._values[node.id] = known
         return known
 
-    def replay(self, case: str, rows: list[LogRow]) -> CaseResult:
+    def begin(self, case: str, rows: list[LogRow]
+              ) -> tuple[list[tuple[LogRow, Target]], CaseResult]:
+        """A case's rows to replay as acts (without repeats, mapped to steps, in time order)
+        and its result before any act."""
         rows, duplicates = _distinct(rows)
         steps = [(r, self.mapping.activities.get(r.activity)) for r in rows]
         todo = sorted(((r, t) for r, t in steps if t is not None),
                       key=lambda rt: (rt[0].at, rt[0].place))
         result = CaseResult(case, len(rows) + duplicates, completed=False,
                             duplicates=duplicates)
+        if todo:
+            result.unnamed = sum(1 for r, _ in todo if not r.resource) if (
+                self.mapping.default_roles is not None) else 0
+        return todo, result
+
+    def replay(self, case: str, rows: list[LogRow]) -> CaseResult:
+        todo, result = self.begin(case, rows)
         if not todo:
             return result
-        result.unnamed = sum(1 for r, _ in todo if not r.resource) if (
-            self.mapping.default_roles is not None) else 0
         flags: list[tuple[DeviationFlagged, int]] = []
         first = todo[0][0]
         # one clock for the whole case: "now" is its last row (nothing is after it), which
@@ -183,7 +191,7 @@ class Replayer:
             if state.status is not CaseStatus.ACTIVE:
                 result.findings.append(Finding(case, AFTER_END, target.node, row.at, row.place,
                                                {"aktivitas": row.activity}))
-                self._check_actor(result, node, row)
+                self.check_actor(result, node, row)
                 continue
             if self.timers and any(s.timer_due is not None and s.timer_due <= row.at
                                    for s in state.open_steps):
@@ -191,20 +199,20 @@ class Replayer:
                 swept = decide(self.wf, state, Sweep(at=row.at), ctx=Context(
                     now=row.at, calendar=self.calendar, directory=self.directory, replay=True))
                 state = self._apply(state, swept, flags, row.place)
-            decision = self._decision(node, row, target, todo[i + 1:])
-            if isinstance(decision, _Open):  # done, but where it led the log does not show
+            decision = self.decision(node, row, target, todo[i + 1:])
+            if isinstance(decision, Open):  # done, but where it led the log does not show
                 undecided.add(node.id)
-                self._check_actor(result, node, row)
+                self.check_actor(result, node, row)
                 continue
-            values = self._row_values(result, node, row)
-            command = CompleteStep(actor=self._who(row), at=row.at, node=node.id,
+            values = self.row_values(result, node, row)
+            command = CompleteStep(actor=self.who(row), at=row.at, node=node.id,
                                    values=values, decision=decision, day_only=row.day_only)
             try:
                 events = decide(self.wf, state, command, ctx=ctx)
             except CommandRejected as exc:  # StaleAction included
                 result.findings.append(Finding(case, DATA, node.id, row.at, row.place,
                                                {"aktivitas": row.activity, "pesan": str(exc)}))
-                self._check_actor(result, node, row)
+                self.check_actor(result, node, row)
                 continue
             state = self._apply(state, events, flags, row.place)
         result.completed = state.status is CaseStatus.COMPLETED
@@ -212,28 +220,37 @@ class Replayer:
         result.open_steps = tuple(s.node for s in state.open_steps)
         result.open_at_end = tuple(OpenStep(s.node, s.activated_at, s.due_at,
                                             s.node in undecided) for s in state.open_steps)
-        self._sort(state, flags, result)
-        result.findings.sort(key=lambda f: (f.at or first.at, f.place))
+        self.conclude(state, flags, result, first.at)
         return result
+
+    def conclude(self, state: CaseState, flags: list[tuple[DeviationFlagged, int]],
+                 result: CaseResult, start: datetime) -> None:
+        """The flags sorted into findings and consequences, the findings in time order."""
+        self.sort(state, flags, result)
+        result.findings.sort(key=lambda f: (f.at or start, f.place))
 
     def _start(self, case: str, todo: list[tuple[LogRow, Target]], ctx: Context,
                flags: list[tuple[DeviationFlagged, int]]) -> CaseState:
         """The case started at its first row, with the fields the log's columns give it; a
         field the rules cannot take is left out (its row says why when it is replayed)."""
         first = todo[0][0]
+        state = CaseState(case_id=case)
+        events = decide(self.wf, state, StartCase(actor=self.who(first), at=first.at,
+                                                  fields=self.case_values(todo)), ctx=ctx)
+        return self._apply(state, events, flags, first.place)
+
+    def case_values(self, todo: list[tuple[LogRow, Target]]) -> dict[str, str]:
+        """The case's fields as its rows give them (the first row that has one); a value
+        the rules cannot take is left out."""
         fields: dict[str, str] = {}
         for item in self.case_fields:
             value = next((r.values[item] for r, _ in todo if item in r.values), None)
             if value is not None:
                 fields[item] = self._value(item, value)
         items = self.wf.items_at(None)
-        fields = {k: v for k, v in fields.items() if value_problem(items[k], v) is None}
-        state = CaseState(case_id=case)
-        events = decide(self.wf, state, StartCase(actor=self._who(first), at=first.at,
-                                                  fields=fields), ctx=ctx)
-        return self._apply(state, events, flags, first.place)
+        return {k: v for k, v in fields.items() if value_problem(items[k], v) is None}
 
-    def _row_values(self, result: CaseResult, node: Node, row: LogRow) -> dict[str, str]:
+    def row_values(self, result: CaseResult, node: Node, row: LogRow) -> dict[str, str]:
         """The row's values the step takes; one the rules cannot take is a finding of the
         row, and the act is replayed without it (the step was done all the same)."""
         items = self.wf.items_at(node)
@@ -259,11 +276,11 @@ class Replayer:
         day = _date(text.strip(), self.mapping.date_format, self.calendar.tz)
         return text if day is None else day.isoformat()
 
-    def _check_actor(self, result: CaseResult, node: Node, row: LogRow) -> None:
+    def check_actor(self, result: CaseResult, node: Node, row: LogRow) -> None:
         """The person of a row the rules did not take as an act: still someone who may do
         its step? (an act the rules take is judged by them)."""
         roles = self.wf.acting_roles(node)
-        if self.directory.grant_any(self._who(row), roles, row.at) is not None:
+        if self.directory.grant_any(self.who(row), roles, row.at) is not None:
             return
         detail = {"pelaksana": ",".join(roles), "pengguna": row.resource}
         result.findings.append(Finding(result.case, self._actor_kind(row.resource), node.id,
@@ -284,16 +301,16 @@ class Replayer:
                 held.setdefault(item.nama, set()).add(n.id)
         return held
 
-    def _who(self, row: LogRow) -> str:
+    def who(self, row: LogRow) -> str:
         # a row naming nobody is done by an unnamed holder of the mapping's default roles
         # (and of its role column's), one per row; with no default, the rules flag a wrong
-        # actor, which _sort reports as what it is, a gap in the log
+        # actor, which sort reports as what it is, a gap in the log
         return row.resource or f"{UNNAMED}{row.role}\x00{row.place}"
 
-    def _decision(self, node: Node, row: LogRow, target: Target,
-                  later: list[tuple[LogRow, Target]]) -> str | _Open | None:
+    def decision(self, node: Node, row: LogRow, target: Target,
+                  later: list[tuple[LogRow, Target]]) -> str | Open | None:
         """The decision's outcome: as the log writes it, or the branch that leads to the
-        first later row of one of its targets (other work may come in between); ``_OPEN``
+        first later row of one of its targets (other work may come in between); ``OPEN``
         when no later row shows one (the step stays open); None: the data decides, or the
         rows leave it ambiguous (the rules then say why)."""
         if node.kind is not StepKind.KEPUTUSAN:
@@ -310,7 +327,7 @@ class Replayer:
             chosen = labels.get(nxt.node)
             if chosen is not None:
                 return chosen[0] if len(chosen) == 1 else None
-        return None if node.data_decided else _OPEN
+        return None if node.data_decided else OPEN
 
     def _apply(self, state: CaseState, events: list[Event],
                flags: list[tuple[DeviationFlagged, int]], place: int) -> CaseState:
@@ -320,7 +337,7 @@ class Replayer:
                 flags.append((e, place))
         return state
 
-    def _sort(self, state: CaseState, flags: list[tuple[DeviationFlagged, int]],
+    def sort(self, state: CaseState, flags: list[tuple[DeviationFlagged, int]],
               result: CaseResult) -> None:
         """Flags to findings: each deviation once, with what it dragged behind it."""
         if not flags:
@@ -384,11 +401,11 @@ class Replayer:
 
 
 
-class _Open:
+class Open:
     """A decision's outcome the log does not show: the step stays open."""
 
 
-_OPEN = _Open()
+OPEN = Open()
 
 
 def _distinct(rows: list[LogRow]) -> tuple[list[LogRow], int]:

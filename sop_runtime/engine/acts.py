@@ -19,6 +19,7 @@ from sop_runtime.engine.events import DeviationKind, StepSigned, utc_iso
 from sop_runtime.engine.recorded import Contradiction, contradictions, recorded_values
 from sop_runtime.engine.rejections import StaleAction
 from sop_runtime.engine.state import StepState
+from sop_runtime.engine.timing import lateness_evidence
 from sop_runtime.engine.values import is_present, value_text
 from sop_runtime.i18n import tr
 
@@ -29,10 +30,7 @@ class ActChecks(Checks):
     def _lateness(self, due: datetime, at: datetime, limit: TimeLimit | None) -> dict[str, str]:
         """The evidence of a limit passed: the due time, how late in the unit the limit is
         written in (``terlambat``, ``satuan``), and the working seconds as before."""
-        calendar = self.ctx.calendar
-        unit, amount = calendar.lateness(due, at, limit)
-        return {"batas": utc_iso(due), "terlambat": str(amount), "satuan": unit,
-                "terlambat_detik": str(calendar.working_seconds_between(due, at))}
+        return lateness_evidence(self.ctx.calendar, due, at, limit)
 
     def _not_held(self, node: Node, step: StepState) -> None:
         holder = step.claimed_by or step.assignee

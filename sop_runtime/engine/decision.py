@@ -67,7 +67,7 @@ from sop_runtime.engine.joins import Joins
 from sop_runtime.engine.parties import check_parties, register_number
 from sop_runtime.engine.rejections import StaleAction
 from sop_runtime.engine.state import CaseState, StepState, StepStatus, apply
-from sop_runtime.engine.timing import service_deadline, step_deadlines
+from sop_runtime.engine.timing import overdue_evidence, service_deadline, step_deadlines
 
 __all__ = ["Context", "Violation", "decide"]
 
@@ -240,14 +240,8 @@ class _Decision(Joins, ActChecks):
         A party's act (a ``publik`` lane) done late is the party's lateness: the clerk who
         records it is named as the recorder, not as the one who was late."""
         when = max(due, opened or due) if system else at
-        step = self.wf.node(node)
-        evidence = self._lateness(due, at, step.limit)
-        lane = self.wf.role(step.role or "")
-        party = lane is not None and lane.publik
-        if party:
-            evidence["pihak"] = step.role or ""
-            if not system:
-                evidence["dicatat_oleh"] = self.actor or ""
+        evidence, party = overdue_evidence(self.wf, self.ctx.calendar, self.wf.node(node), due,
+                                           at, None if system else self.actor or "")
         self._flag(DeviationKind.OVERDUE, "mutu_baku.waktu", node, attempt,
                    at=when, system=system or party, evidence=evidence)
 

@@ -5,11 +5,12 @@ completion, or a date captured in the case)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.definition.models import Anchor
 from sop_runtime.definition.timelimit import TimeLimit
+from sop_runtime.engine.events import utc_iso
 from sop_runtime.engine.state import CaseState, StepStatus
 from sop_runtime.worktime import CourtCalendar
 
@@ -87,3 +88,44 @@ def service_deadline(workflow: Workflow, state: CaseState, fields: Mapping[str, 
     assert workflow.service_limit is not None
     return calendar.due(anchor_time(state, workflow.service_anchor, fields, calendar, started),
                         workflow.service_limit, channel=workflow.channel)
+
+
+def least_span(limit: TimeLimit | None) -> timedelta | None:
+    """A span no deadline of ``limit`` comes sooner than after its start (None: no limit):
+    an act within it of the start is certainly on time, whatever the calendar says. Working
+    minutes take at least as long on the clock; a limit in days ends no earlier than the
+    start of its last day, a day (and an hour for a change of clock) short of the days
+    counted, which for ``pada hari itu juga`` is before the start; a month is at least 28
+    days."""
+    if not is_counted(limit):
+        return None
+    assert limit is not None
+    days = limit.calendar_days + limit.working_days + 28 * limit.months
+    span = timedelta(minutes=limit.working_minutes)
+    if days or limit.same_day:
+        span += timedelta(days=days - 1, hours=-1)
+    return span
+
+
+def lateness_evidence(calendar: CourtCalendar, due: datetime, at: datetime,
+                      limit: TimeLimit | None) -> dict[str, str]:
+    """The evidence of a limit passed: the due time, how late in the unit the limit is
+    written in (``terlambat``, ``satuan``), and the working seconds as before."""
+    unit, amount = calendar.lateness(due, at, limit)
+    return {"batas": utc_iso(due), "terlambat": str(amount), "satuan": unit,
+            "terlambat_detik": str(calendar.working_seconds_between(due, at))}
+
+
+def overdue_evidence(workflow: Workflow, calendar: CourtCalendar, node: Node, due: datetime,
+                     at: datetime, recorder: str | None) -> tuple[dict[str, str], bool]:
+    """The evidence of ``node`` done (or closed) at ``at`` past ``due``, and whether the
+    lateness is a party's (a ``publik`` lane): then the party is named, and the clerk who
+    recorded the act (``recorder``; None: found by the system) as its recorder."""
+    evidence = lateness_evidence(calendar, due, at, node.limit)
+    lane = workflow.role(node.role or "")
+    party = lane is not None and lane.publik
+    if party:
+        evidence["pihak"] = node.role or ""
+        if recorder is not None:
+            evidence["dicatat_oleh"] = recorder
+    return evidence, party

@@ -1,0 +1,499 @@
+"""The replay's fast path: the SOP's control flow as an automaton built by the engine itself,
+memoised across the cases that share a prefix, with each row's own checks done on top.
+
+What the engine's rules make of a case in record mode depends on its rows in two ways. The
+*flow* — which steps open, which act is out of order, redone, skipped, which input or output
+is missing, which row comes after the end — depends only on the sequence of (step, decision
+as the replay resolves it, which values the row gives validly). The *row's own checks* — who
+acted, separation of duties, how late an act is against its step's deadline, the service
+standard, the values the rules cannot take — depend on the row's person and time.
+
+So the flow is computed once per distinct prefix of such symbols, by ``decide`` itself on a
+*canonical* case: every act by a different person who holds every role, one second apart
+(nothing is late), each value a valid one of its kind (a tick as the row ticks it). What
+``decide`` flagged there is kept as a plan: its flags by the place they come in, and the
+places where the real case's person and times are checked (the actor, separation of duties
+against who really did the other steps, the step's deadline counted from when it really
+opened, the open steps closed by the end, the service standard), each by the engine's own
+functions (``Directory.grant_any``, ``step_deadlines``, ``service_deadline``,
+``overdue_evidence``). A case walks the automaton row by row; only a prefix not seen before
+costs a ``decide``. The flags then go through the reference's own sorting
+(:meth:`Replayer.sort`), so findings, consequences and their evidence are the reference's.
+
+What the canonical case cannot stand for falls back to the reference replay
+(:meth:`Replayer.replay`), decided up front for the SOP (timers, data-decided branches,
+limits anchored to an earlier step or a date, joint steps, delegations) or per case (a row
+known only to the day, an item given two different values: a possible contradiction), or
+when a canonical decision does anything else than the plain flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sop_runtime.compiler.workflow import Node
+from sop_runtime.conformance.mapping import Target
+from sop_runtime.conformance.readers import LogRow
+from sop_runtime.conformance.replay import (
+    AFTER_END,
+    DATA,
+    OPEN,
+    CaseResult,
+    Finding,
+    OpenStep,
+    Replayer,
+)
+from sop_runtime.definition.models import ItemKind, StepKind
+from sop_runtime.engine.actors import Directory
+from sop_runtime.engine.checks import Context
+from sop_runtime.engine.commands import CompleteStep, StartCase
+from sop_runtime.engine.decision import decide
+from sop_runtime.engine.events import (
+    CaseCompleted,
+    CaseStarted,
+    DeviationFlagged,
+    DeviationKind,
+    Event,
+    StepActivated,
+    StepCompleted,
+    StepSkipped,
+)
+from sop_runtime.engine.parties import looks_like_register_number
+from sop_runtime.engine.rejections import CommandRejected
+from sop_runtime.engine.state import REGISTER_ITEM, CaseState, CaseStatus, StepStatus, apply
+from sop_runtime.engine.timing import (
+    is_counted,
+    lateness_evidence,
+    least_span,
+    overdue_evidence,
+    service_deadline,
+    step_deadlines,
+)
+from sop_runtime.engine.values import canonical
+
+# the canonical case's clock: act k happens at _T0 + k seconds (its start is act 0)
+_GAP = timedelta(seconds=1)
+_PERSON = "\x00kanonik\x00"  # + k: the canonical person of act k
+# a valid value of each kind (a tick is canonical as the row ticks it)
+_VALUES = {ItemKind.UANG: "1000", ItemKind.ANGKA: "1", ItemKind.TANGGAL: "2026-01-05"}
+# the flags the canonical case cannot say for the real one: the plan checks them itself
+_PERSONAL = frozenset({DeviationKind.WRONG_ACTOR, DeviationKind.SEPARATION_OF_DUTIES,
+                       DeviationKind.OVERDUE, DeviationKind.SERVICE_OVERDUE})
+_FLOW_EVENTS = (CaseStarted, StepActivated, StepCompleted, StepSkipped, DeviationFlagged,
+                CaseCompleted)
+
+# what a plan holds, in the order the flags come (_Entry.tag)
+_FLAG = 0      # a canonical flag, at the time of act ``act``
+_ACTOR = 1     # the row's person may do the step?
+_SOD = 2       # the row's person did none of ``acts`` (the other step of a group)?
+_LATE = 3      # done past the deadline of the step act ``act`` opened?
+_EARLY = 4     # done ahead of the flow, past its own deadline?
+_CLOSED = 5    # skipped by the end, past the deadline of the step act ``act`` opened?
+_SERVICE = 6   # the case ended past its service standard?
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    tag: int
+    node: str | None = None
+    attempt: int | None = None
+    act: int = 0
+    kind: DeviationKind = DeviationKind.OVERDUE
+    rule: str = ""
+    evidence: Mapping[str, str] = field(default_factory=dict)
+    acts: tuple[int, ...] = ()
+
+
+Plan = tuple[_Entry, ...]
+
+
+class Unsupported(Exception):
+    """The canonical case did something the plan cannot stand for: replay the reference."""
+
+
+class _Everyone(Mapping[str, frozenset[str]]):
+    """The canonical directory: everyone holds every role."""
+
+    def __init__(self, roles: frozenset[str]) -> None:
+        self.roles = roles
+
+    def __getitem__(self, username: str) -> frozenset[str]:
+        return self.roles
+
+    def __contains__(self, username: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Edge:
+    to: _State | None                 # None: the act was rejected
+    plan: Plan = ()
+    rejected: CommandRejected | None = None
+    unsupported: bool = False
+
+
+@dataclass(slots=True)
+class _State:
+    """The canonical case after ``depth`` acts (its start is the first)."""
+
+    state: CaseState
+    depth: int
+    edges: dict[tuple[object, ...], _Edge] = field(default_factory=dict)
+    # the steps open at its end, each with the act that opened it
+    open_steps: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return self.state.status is CaseStatus.ACTIVE
+
+
+def unsupported(replayer: Replayer) -> list[str]:
+    """Why the automaton cannot judge this SOP's cases (empty: it can)."""
+    wf = replayer.wf
+    why = []
+    if replayer.timers:
+        why.append("timer (jika_lewat_waktu)")
+    if any(n.data_decided for n in wf.nodes):
+        why.append("cabang.jika")
+    if wf.service_anchor is not None or any(
+            n.anchor is not None or (n.timer is not None and n.timer.anchor is not None)
+            for n in wf.nodes):
+        why.append("sejak")
+    if any(n.joint for n in wf.nodes):
+        why.append("bersama")
+    if replayer.directory.delegations:
+        why.append("plh/plt")
+    return why
+
+
+class Automaton:
+    """Replays cases as :class:`Replayer` does, through the automaton where it can judge
+    them exactly, through the reference where it cannot."""
+
+    def __init__(self, replayer: Replayer) -> None:
+        self.ref = replayer
+        self.wf = replayer.wf
+        self.calendar = replayer.calendar
+        self.why_not = unsupported(replayer)
+        roles = frozenset(r for n in self.wf.nodes for r in self.wf.acting_roles(n))
+        self.t0 = datetime(2030, 1, 7, 9, 0, tzinfo=self.calendar.tz)  # a Monday morning
+        self.ctx = Context(now=self.t0 + timedelta(days=3650), calendar=self.calendar,
+                           directory=Directory(roles=_Everyone(roles)), replay=True)
+        self._roots: dict[tuple[tuple[str, str], ...], _State] = {}
+        self._may: dict[tuple[str, str, str], bool] = {}
+        self._due: dict[tuple[str, datetime], datetime | None] = {}
+        self._least = {n.id: least_span(n.limit) for n in self.wf.nodes}
+        self._service_least = least_span(self.wf.service_limit)
+        self._decisions = frozenset(n.id for n in self.wf.nodes
+                                    if n.kind is StepKind.KEPUTUSAN)
+        self.fast = 0       # cases judged here
+        self.fallback = 0   # cases replayed by the reference
+
+    @property
+    def supported(self) -> bool:
+        return not self.why_not
+
+    def replay(self, case: str, rows: list[LogRow]) -> CaseResult:
+        todo, result = self.ref.begin(case, rows)
+        if not todo:
+            return result
+        if self.why_not or _needs_reference(todo):
+            self.fallback += 1
+            return self.ref.replay(case, rows)
+        try:
+            self._walk(case, todo, result)
+        except Unsupported:
+            self.fallback += 1
+            return self.ref.replay(case, rows)
+        self.fast += 1
+        return result
+
+    # -- walking a case ------------------------------------------------------------------
+
+    def _walk(self, case: str, todo: list[tuple[LogRow, Target]], result: CaseResult) -> None:
+        ref, wf = self.ref, self.wf
+        first = todo[0][0]
+        fields = ref.case_values(todo)
+        start = tuple((k, self._kind(None, k, v)) for k, v in fields.items())
+        cur = self._roots.get(start)
+        if cur is None:
+            cur = self._roots[start] = self._start(start)
+        times = [first.at]
+        people = [ref.who(first)]
+        flags: list[tuple[DeviationFlagged, int]] = []
+        undecided: set[str] = set()
+        for i, (row, target) in enumerate(todo):
+            node = wf.node(target.node)
+            if not cur.active:
+                result.findings.append(Finding(case, AFTER_END, target.node, row.at, row.place,
+                                               {"aktivitas": row.activity}))
+                ref.check_actor(result, node, row)
+                continue
+            decision = (ref.decision(node, row, target, todo[i + 1:])
+                        if node.id in self._decisions else None)
+            if decision is OPEN:
+                undecided.add(node.id)
+                ref.check_actor(result, node, row)
+                continue
+            values = ref.row_values(result, node, row) if row.values else {}
+            symbol = (node.id, decision,
+                      tuple((k, self._kind(node, k, v)) for k, v in values.items()))
+            edge = cur.edges.get(symbol)
+            if edge is None:
+                edge = cur.edges[symbol] = self._step(cur, symbol)
+            if edge.unsupported:
+                raise Unsupported(symbol)
+            if edge.to is None:
+                result.findings.append(Finding(case, DATA, node.id, row.at, row.place, {
+                    "aktivitas": row.activity, "pesan": str(edge.rejected)}))
+                ref.check_actor(result, node, row)
+                continue
+            times.append(row.at)
+            people.append(ref.who(row))
+            if edge.plan:
+                self._checks(edge.plan, row, times, people, flags)
+            cur = edge.to
+        state = cur.state
+        result.completed = state.status is CaseStatus.COMPLETED
+        result.unfinished = state.status is CaseStatus.ACTIVE
+        result.open_steps = tuple(n for n, _ in cur.open_steps)
+        result.open_at_end = tuple(
+            OpenStep(n, times[k], self._deadline(wf.node(n), times[k]), n in undecided)
+            for n, k in cur.open_steps)
+        if flags or result.findings:
+            ref.conclude(state, flags, result, first.at)
+
+    def _checks(self, plan: Plan, row: LogRow, times: list[datetime], people: list[str],
+                flags: list[tuple[DeviationFlagged, int]]) -> None:
+        """The row's act through its plan: the canonical flags, and the checks of its
+        person and times where the reference makes them."""
+        wf, at, who = self.wf, row.at, people[-1]
+        for e in plan:
+            tag = e.tag
+            if tag == _FLAG:
+                self._flag(flags, row, times[e.act], e.kind, e.rule, e.node, e.attempt,
+                           e.evidence)
+                continue
+            assert e.node is not None or tag == _SERVICE
+            node = e.node or ""
+            if tag == _ACTOR:
+                roles = wf.acting_roles(wf.node(node))
+                if not self._may_act(row, who, node, roles):
+                    self._flag(flags, row, at, DeviationKind.WRONG_ACTOR, "pelaksana", node,
+                               e.attempt, {"pelaksana": ",".join(roles), "pengguna": who})
+            elif tag == _SOD:
+                if any(people[k] == who for k in e.acts):
+                    self._flag(flags, row, at, DeviationKind.SEPARATION_OF_DUTIES,
+                               "pemisahan_tugas", node, e.attempt,
+                               {**e.evidence, "pengguna": who})
+            elif tag in (_LATE, _EARLY):
+                due = self._late(node, times[e.act] if tag == _LATE else at, at)
+                if due is not None:
+                    evidence, _ = overdue_evidence(wf, self.calendar, wf.node(node), due, at,
+                                                   who)
+                    self._flag(flags, row, at, DeviationKind.OVERDUE, "mutu_baku.waktu", node,
+                               e.attempt, evidence)
+            elif tag == _CLOSED:
+                opened = times[e.act]
+                closed = max(at, opened)
+                due = self._late(node, opened, closed)
+                if due is not None:
+                    evidence, _ = overdue_evidence(wf, self.calendar, wf.node(node), due,
+                                                   closed, None)
+                    self._flag(flags, row, max(due, opened), DeviationKind.OVERDUE,
+                               "mutu_baku.waktu", node, e.attempt, evidence)
+            else:  # _SERVICE
+                self._service(flags, row, times[0])
+
+    def _flag(self, flags: list[tuple[DeviationFlagged, int]], row: LogRow, at: datetime,
+              kind: DeviationKind, rule: str, node: str | None, attempt: int | None,
+              evidence: Mapping[str, str]) -> None:
+        flags.append((DeviationFlagged(occurred_at=at, recorded_at=at, actor=None, kind=kind,
+                                       rule=rule, node=node, attempt=attempt,
+                                       evidence=evidence), row.place))
+
+    def _may_act(self, row: LogRow, who: str, node: str, roles: tuple[str, ...]) -> bool:
+        """Whether the row's person holds a role of ``node`` (no delegation in a replay:
+        the answer is the person's, or an unnamed row's role column's, at any time)."""
+        key = (row.resource, "" if row.resource else row.role, node)
+        may = self._may.get(key)
+        if may is None:
+            may = self._may[key] = self.ref.directory.grant_any(who, roles, row.at) is not None
+        return may
+
+    def _deadline(self, node: Node, opened: datetime) -> datetime | None:
+        """The deadline of ``node`` opened at ``opened``, as the engine counts it."""
+        key = (node.id, opened)
+        if key not in self._due:
+            self._due[key] = step_deadlines(CaseState(case_id=""), node, {}, self.calendar,
+                                            opened, channel=self.wf.channel)[0]
+        return self._due[key]
+
+    def _late(self, node: str, opened: datetime, at: datetime) -> datetime | None:
+        """The deadline of ``node`` opened at ``opened`` when ``at`` is past it, else None
+        (an act within the limit's least span is on time without asking the calendar)."""
+        least = self._least[node]
+        if least is None or at - opened <= least:
+            return None
+        due = self._deadline(self.wf.node(node), opened)
+        return due if due is not None and at > due else None
+
+    def _service(self, flags: list[tuple[DeviationFlagged, int]], row: LogRow,
+                 started: datetime) -> None:
+        least = self._service_least
+        if least is None or row.at - started <= least:
+            return
+        due = service_deadline(self.wf, CaseState(case_id=""), {}, self.calendar, started)
+        if due is not None and row.at > due:
+            self._flag(flags, row, max(due, started), DeviationKind.SERVICE_OVERDUE,
+                       "waktu_pelayanan", None, None,
+                       lateness_evidence(self.calendar, due, row.at, self.wf.service_limit))
+
+    def _kind(self, node: Node | None, item: str, value: str) -> str:
+        """What of a valid value the flow can see: a tick's ``ada`` / ``tidak ada``."""
+        spec = self.wf.items_at(node)[item]
+        if spec.jenis is ItemKind.CENTANG:
+            return canonical(spec, value)
+        if node is None and item == REGISTER_ITEM and not looks_like_register_number(value):
+            raise Unsupported(item)  # the case cannot open with it: the reference says why
+        return ""
+
+    # -- building the automaton ------------------------------------------------------------
+
+    def _value(self, node: Node | None, item: str, kind: str) -> str:
+        spec = self.wf.items_at(node)[item]
+        if item == REGISTER_ITEM:
+            return "1/Pdt.G/2026/PN Snn"
+        return kind or _VALUES.get(spec.jenis, "x")
+
+    def _start(self, symbol: tuple[tuple[str, str], ...]) -> _State:
+        fields = {k: self._value(None, k, kind) for k, kind in symbol}
+        state = CaseState(case_id="")
+        events = decide(self.wf, state, StartCase(actor=_PERSON + "0", at=self.t0,
+                                                  fields=fields), ctx=self.ctx)
+        for e in events:
+            state = apply(state, e)
+        if any(isinstance(e, DeviationFlagged) for e in events):
+            raise Unsupported("start")  # never in record mode: the reference says why
+        return self._state(state, 1)
+
+    def _state(self, state: CaseState, depth: int) -> _State:
+        return _State(state, depth, open_steps=tuple(
+            (s.node, self._act(s.activated_at)) for s in state.open_steps))
+
+    def _act(self, moment: datetime) -> int:
+        k, rest = divmod(moment - self.t0, _GAP)
+        if rest or k < 0:
+            raise Unsupported(moment)
+        return k
+
+    def _step(self, src: _State, symbol: tuple[object, ...]) -> _Edge:
+        node_id, decision, values = symbol
+        assert isinstance(node_id, str) and isinstance(values, tuple)
+        assert decision is None or isinstance(decision, str)
+        node = self.wf.node(node_id)
+        k = src.depth
+        command = CompleteStep(actor=f"{_PERSON}{k}", at=self.t0 + k * _GAP, node=node_id,
+                               values={i: self._value(node, i, kind) for i, kind in values},
+                               decision=decision)
+        try:
+            events = decide(self.wf, src.state, command, ctx=self.ctx)
+        except CommandRejected as exc:
+            return _Edge(None, rejected=exc)
+        try:
+            plan = self._plan(src.state, node, k, events)
+        except Unsupported:
+            return _Edge(None, unsupported=True)
+        state = src.state
+        for e in events:
+            state = apply(state, e)
+        return _Edge(self._state(state, k + 1), plan)
+
+    def _plan(self, pre: CaseState, node: Node, k: int, events: list[Event]) -> Plan:
+        """The canonical act's flags in their order, with the person's and the times'
+        checks where the reference makes them."""
+        if any(not isinstance(e, _FLOW_EVENTS) for e in events):
+            raise Unsupported(node.id)
+        done = next((e for e in events if isinstance(e, StepCompleted)
+                     and e.node == node.id and e.actor == f"{_PERSON}{k}"), None)
+        if done is None:
+            raise Unsupported(node.id)
+        plan: list[_Entry] = []
+        for e in events:
+            if not isinstance(e, DeviationFlagged) or e.kind in _PERSONAL:
+                continue
+            if e.kind is DeviationKind.SKIPPED and e.node is not None:
+                step = next(s for s in pre.steps if s.node == e.node and s.attempt == e.attempt)
+                if is_counted(self.wf.node(e.node).limit):
+                    plan.append(_Entry(_CLOSED, e.node, e.attempt,
+                                       self._act(step.activated_at)))
+            plan.append(_Entry(_FLAG, e.node, e.attempt, self._act(e.occurred_at), e.kind,
+                               e.rule, dict(e.evidence)))
+        # the settle block: the act's own order flags first, then who did it
+        lead = 0
+        while (lead < len(plan) and plan[lead].tag == _FLAG and plan[lead].node == node.id
+               and plan[lead].kind in (DeviationKind.OUT_OF_ORDER, DeviationKind.REWORK)):
+            lead += 1
+        plan[lead:lead] = [_Entry(_ACTOR, node.id, done.attempt),
+                           *self._separation(pre, node, done.attempt)]
+        # then its own limit, before what the end of the case closes
+        timing = self._timing(pre, node, done.attempt, events)
+        if timing is not None:
+            at = next((i for i, p in enumerate(plan) if p.tag == _CLOSED
+                       or (p.tag == _FLAG and p.kind is DeviationKind.SKIPPED)), len(plan))
+            plan.insert(at, timing)
+        if any(isinstance(e, CaseCompleted) for e in events) and is_counted(
+                self.wf.service_limit):
+            plan.append(_Entry(_SERVICE))
+        return tuple(plan)
+
+    def _separation(self, pre: CaseState, node: Node, attempt: int) -> list[_Entry]:
+        """The separation of duties checks of an act on ``node``, in the engine's order:
+        the acts that did each other step of its groups."""
+        found: list[_Entry] = []
+        for group in self.wf.separation:
+            if node.no not in group.langkah:
+                continue
+            for other in group.langkah:
+                if other == node.no:
+                    continue
+                acts = tuple(int(p[len(_PERSON):]) for p in pre.done_by(str(other)))
+                if acts:
+                    found.append(_Entry(_SOD, node.id, attempt, evidence={
+                        "langkah_lain": str(other), "alasan": group.alasan}, acts=acts))
+        return found
+
+    def _timing(self, pre: CaseState, node: Node, attempt: int, events: list[Event]
+                ) -> _Entry | None:
+        if not is_counted(node.limit):
+            return None
+        step = pre.current(node.id)
+        if step is not None and step.status is StepStatus.DONE:
+            return None  # rework: its limit is not judged
+        if any(isinstance(e, StepActivated) and e.node == node.id and e.early for e in events):
+            return _Entry(_EARLY, node.id, attempt)
+        if step is None or not step.is_open:
+            raise Unsupported(node.id)
+        return _Entry(_LATE, node.id, attempt, self._act(step.activated_at))
+
+
+def _needs_reference(todo: list[tuple[LogRow, Target]]) -> bool:
+    """Whether a case holds what only the reference can judge: a row known only to the day
+    (its lateness is by the day), or an item given two different values (a contradiction
+    the canonical values would not show)."""
+    seen: dict[str, str] = {}
+    for row, _ in todo:
+        if row.day_only:
+            return True
+        for item, value in row.values.items():
+            if seen.setdefault(item, value) != value:
+                return True
+    return False
