@@ -81,6 +81,7 @@ _VALUES = {ItemKind.UANG: "1000", ItemKind.ANGKA: "1", ItemKind.TANGGAL: "2026-0
 # the flags the canonical case cannot say for the real one: the plan checks them itself
 _PERSONAL = frozenset({DeviationKind.WRONG_ACTOR, DeviationKind.SEPARATION_OF_DUTIES,
                        DeviationKind.OVERDUE, DeviationKind.SERVICE_OVERDUE})
+_REMEMBERED = 100_000  # rows' values remembered with what the flow sees of them
 _FLOW_EVENTS = (CaseStarted, StepActivated, StepCompleted, StepSkipped, DeviationFlagged,
                 CaseCompleted)
 
@@ -138,6 +139,12 @@ class _Edge:
     plan: Plan = ()
     rejected: CommandRejected | None = None
     unsupported: bool = False
+    # the common act's plan, checked inline: the actor, and the step's own limit
+    simple: bool = False              # the plan is that alone
+    roles: tuple[str, ...] = ()       # who may do the step
+    opened: int = -1                  # the act that opened it, when it has a limit
+    least: timedelta = timedelta(0)   # its limit's least span
+    may: dict[str, bool] = field(default_factory=dict)  # the step's, by person (or role)
 
 
 @dataclass(slots=True)
@@ -149,10 +156,7 @@ class _State:
     edges: dict[tuple[object, ...], _Edge] = field(default_factory=dict)
     # the steps open at its end, each with the act that opened it
     open_steps: tuple[tuple[str, int], ...] = ()
-
-    @property
-    def active(self) -> bool:
-        return self.state.status is CaseStatus.ACTIVE
+    active: bool = True
 
 
 def unsupported(replayer: Replayer) -> list[str]:
@@ -188,12 +192,22 @@ class Automaton:
         self.ctx = Context(now=self.t0 + timedelta(days=3650), calendar=self.calendar,
                            directory=Directory(roles=_Everyone(roles)), replay=True)
         self._roots: dict[tuple[tuple[str, str], ...], _State] = {}
-        self._may: dict[tuple[str, str, str], bool] = {}
+        self._may: dict[str, dict[str, bool]] = {}  # node -> person (or role) -> may act
         self._due: dict[tuple[str, datetime], datetime | None] = {}
         self._least = {n.id: least_span(n.limit) for n in self.wf.nodes}
         self._service_least = least_span(self.wf.service_limit)
         self._decisions = frozenset(n.id for n in self.wf.nodes
                                     if n.kind is StepKind.KEPUTUSAN)
+        self._nodes = {n.id: n for n in self.wf.nodes}
+        # the mapped items more than one place records (a case field, or an item of several
+        # steps): only they can be given two different values that contradict
+        places: dict[str, int] = {f.id: 2 for f in self.wf.fields}  # any act may give one
+        for n in self.wf.nodes:
+            for item in {i.id for i in (*n.inputs, *n.outputs)}:
+                places[item] = places.get(item, 0) + 1
+        self._shared = frozenset(i for i in replayer.mapping.values if places.get(i, 0) > 1)
+        self._seen_values: dict[tuple[object, ...],
+                                tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {}
         self.fast = 0       # cases judged here
         self.fallback = 0   # cases replayed by the reference
 
@@ -205,23 +219,35 @@ class Automaton:
         todo, result = self.ref.begin(case, rows)
         if not todo:
             return result
-        if self.why_not or _needs_reference(todo):
-            self.fallback += 1
-            return self.ref.replay(case, rows)
-        try:
-            self._walk(case, todo, result)
-        except Unsupported:
-            self.fallback += 1
-            return self.ref.replay(case, rows)
-        self.fast += 1
-        return result
+        if not self.why_not:
+            try:
+                self._walk(case, todo, result)
+                self.fast += 1
+                return result
+            except Unsupported:
+                pass
+        self.fallback += 1
+        return self.ref.replay(case, rows)
 
     # -- walking a case ------------------------------------------------------------------
 
     def _walk(self, case: str, todo: list[tuple[LogRow, Target]], result: CaseResult) -> None:
-        ref, wf = self.ref, self.wf
+        """The case through the automaton; Unsupported (anywhere) when it holds what only
+        the reference can judge: a row known only to the day (its lateness is by the day),
+        an item given two different values (a contradiction the canonical values would not
+        show), or an act the canonical case cannot stand for."""
+        ref, nodes, decisions = self.ref, self._nodes, self._decisions
+        grant_any = ref.directory.grant_any
         first = todo[0][0]
-        fields = ref.case_values(todo)
+        shared, seen = self._shared, dict[str, str]()
+        for row, _ in todo:
+            if row.day_only:
+                raise Unsupported(row.place)
+            if shared and row.values:
+                for item in shared.intersection(row.values):
+                    if seen.setdefault(item, row.values[item]) != row.values[item]:
+                        raise Unsupported(item)
+        fields = ref.case_values(todo) if ref.case_fields else {}
         start = tuple((k, self._kind(None, k, v)) for k, v in fields.items())
         cur = self._roots.get(start)
         if cur is None:
@@ -231,45 +257,77 @@ class Automaton:
         flags: list[tuple[DeviationFlagged, int]] = []
         undecided: set[str] = set()
         for i, (row, target) in enumerate(todo):
-            node = wf.node(target.node)
+            nid = target.node
             if not cur.active:
-                result.findings.append(Finding(case, AFTER_END, target.node, row.at, row.place,
+                result.findings.append(Finding(case, AFTER_END, nid, row.at, row.place,
                                                {"aktivitas": row.activity}))
-                ref.check_actor(result, node, row)
+                ref.check_actor(result, nodes[nid], row)
                 continue
-            decision = (ref.decision(node, row, target, todo[i + 1:])
-                        if node.id in self._decisions else None)
+            decision = (ref.decision(nodes[nid], row, target, todo[i + 1:])
+                        if nid in decisions else None)
             if decision is OPEN:
-                undecided.add(node.id)
-                ref.check_actor(result, node, row)
+                undecided.add(nid)
+                ref.check_actor(result, nodes[nid], row)
                 continue
-            values = ref.row_values(result, node, row) if row.values else {}
-            symbol = (node.id, decision,
-                      tuple((k, self._kind(node, k, v)) for k, v in values.items()))
+            symbol = (nid, decision, self._values(result, nodes[nid], row) if row.values
+                      else ())
             edge = cur.edges.get(symbol)
             if edge is None:
                 edge = cur.edges[symbol] = self._step(cur, symbol)
-            if edge.unsupported:
-                raise Unsupported(symbol)
             if edge.to is None:
-                result.findings.append(Finding(case, DATA, node.id, row.at, row.place, {
+                if edge.unsupported:
+                    raise Unsupported(symbol)
+                result.findings.append(Finding(case, DATA, nid, row.at, row.place, {
                     "aktivitas": row.activity, "pesan": str(edge.rejected)}))
-                ref.check_actor(result, node, row)
+                ref.check_actor(result, nodes[nid], row)
                 continue
-            times.append(row.at)
-            people.append(ref.who(row))
-            if edge.plan:
+            at, person = row.at, row.resource
+            who = person or ref.who(row)
+            times.append(at)
+            people.append(who)
+            if edge.simple:
+                key = person or "\x00" + row.role
+                ok = edge.may.get(key)
+                if ok is None:
+                    ok = edge.may[key] = grant_any(who, edge.roles, at) is not None
+                if not ok:
+                    self._flag(flags, row, at, DeviationKind.WRONG_ACTOR, "pelaksana", nid,
+                               edge.plan[0].attempt, {"pelaksana": ",".join(edge.roles),
+                                                      "pengguna": who})
+                if edge.opened >= 0 and at - times[edge.opened] > edge.least:
+                    self._checks(edge.plan[1:], row, times, people, flags)
+            else:
                 self._checks(edge.plan, row, times, people, flags)
             cur = edge.to
         state = cur.state
         result.completed = state.status is CaseStatus.COMPLETED
-        result.unfinished = state.status is CaseStatus.ACTIVE
-        result.open_steps = tuple(n for n, _ in cur.open_steps)
-        result.open_at_end = tuple(
-            OpenStep(n, times[k], self._deadline(wf.node(n), times[k]), n in undecided)
-            for n, k in cur.open_steps)
+        result.unfinished = cur.active
+        if cur.open_steps:
+            result.open_steps = tuple(n for n, _ in cur.open_steps)
+            result.open_at_end = tuple(
+                OpenStep(n, times[k], self._deadline(nodes[n], times[k]), n in undecided)
+                for n, k in cur.open_steps)
         if flags or result.findings:
             ref.conclude(state, flags, result, first.at)
+
+    def _values(self, result: CaseResult, node: Node, row: LogRow) -> tuple[tuple[str, str], ...]:
+        """What the flow sees of the row's values: each valid one the step takes, with a
+        tick's ``ada`` / ``tidak ada``; those the rules cannot take are the row's findings
+        (:meth:`Replayer.row_values`, remembered by the row's values)."""
+        key = (node.id, tuple(row.values.items()))
+        known = self._seen_values.get(key)
+        if known is None:
+            scratch = CaseResult(result.case, 0, completed=False)
+            valid = self.ref.row_values(scratch, node, row)
+            known = (tuple((k, self._kind(node, k, v)) for k, v in valid.items()),
+                     tuple(f.detail["pesan"] for f in scratch.findings))
+            if len(self._seen_values) > _REMEMBERED:
+                self._seen_values.clear()
+            self._seen_values[key] = known
+        for problem in known[1]:
+            result.findings.append(Finding(result.case, DATA, node.id, row.at, row.place,
+                                           {"aktivitas": row.activity, "pesan": problem}))
+        return known[0]
 
     def _checks(self, plan: Plan, row: LogRow, times: list[datetime], people: list[str],
                 flags: list[tuple[DeviationFlagged, int]]) -> None:
@@ -323,10 +381,11 @@ class Automaton:
     def _may_act(self, row: LogRow, who: str, node: str, roles: tuple[str, ...]) -> bool:
         """Whether the row's person holds a role of ``node`` (no delegation in a replay:
         the answer is the person's, or an unnamed row's role column's, at any time)."""
-        key = (row.resource, "" if row.resource else row.role, node)
-        may = self._may.get(key)
+        known = self._may.setdefault(node, {})
+        key = row.resource or "\x00" + row.role
+        may = known.get(key)
         if may is None:
-            may = self._may[key] = self.ref.directory.grant_any(who, roles, row.at) is not None
+            may = known[key] = self.ref.directory.grant_any(who, roles, row.at) is not None
         return may
 
     def _deadline(self, node: Node, opened: datetime) -> datetime | None:
@@ -387,7 +446,8 @@ class Automaton:
 
     def _state(self, state: CaseState, depth: int) -> _State:
         return _State(state, depth, open_steps=tuple(
-            (s.node, self._act(s.activated_at)) for s in state.open_steps))
+            (s.node, self._act(s.activated_at)) for s in state.open_steps),
+            active=state.status is CaseStatus.ACTIVE)
 
     def _act(self, moment: datetime) -> int:
         k, rest = divmod(moment - self.t0, _GAP)
@@ -415,7 +475,13 @@ class Automaton:
         state = src.state
         for e in events:
             state = apply(state, e)
-        return _Edge(self._state(state, k + 1), plan)
+        late = plan[1] if len(plan) == 2 and plan[1].tag == _LATE else None
+        least = self._least[node_id]
+        return _Edge(self._state(state, k + 1), plan, simple=(
+            plan[0].tag == _ACTOR and (len(plan) == 1 or late is not None)),
+            roles=self.wf.acting_roles(node), opened=late.act if late is not None else -1,
+            least=least if least is not None else timedelta(0),
+            may=self._may.setdefault(node_id, {}))
 
     def _plan(self, pre: CaseState, node: Node, k: int, events: list[Event]) -> Plan:
         """The canonical act's flags in their order, with the person's and the times'
@@ -483,17 +549,3 @@ class Automaton:
         if step is None or not step.is_open:
             raise Unsupported(node.id)
         return _Entry(_LATE, node.id, attempt, self._act(step.activated_at))
-
-
-def _needs_reference(todo: list[tuple[LogRow, Target]]) -> bool:
-    """Whether a case holds what only the reference can judge: a row known only to the day
-    (its lateness is by the day), or an item given two different values (a contradiction
-    the canonical values would not show)."""
-    seen: dict[str, str] = {}
-    for row, _ in todo:
-        if row.day_only:
-            return True
-        for item, value in row.values.items():
-            if seen.setdefault(item, value) != value:
-                return True
-    return False

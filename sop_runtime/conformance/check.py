@@ -115,16 +115,19 @@ class ConformanceReport:
 
 def check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalendar,
           supervisor_roles: frozenset[str], *, workers: int | None = None,
-          progress: Progress | None = None) -> ConformanceReport:
+          progress: Progress | None = None, reference: bool = False) -> ConformanceReport:
     """Replay the log at ``path``; ``progress`` hears how the reading and the replay go.
-    ``workers``: processes (default: one per core for a long log)."""
+    ``workers``: processes (default: one per core for a long log). The cases go through
+    the replay automaton where it judges them exactly; ``reference``: every case through
+    the engine row by row (the same report, slower: for comparison)."""
     with gc_paused():  # rows and replays are acyclic: the collector would only scan them
-        return _check(path, wf, mapping, calendar, supervisor_roles, workers, progress)
+        return _check(path, wf, mapping, calendar, supervisor_roles, workers, progress,
+                      reference)
 
 
 def _check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalendar,
            supervisor_roles: frozenset[str], workers: int | None,
-           progress: Progress | None) -> ConformanceReport:
+           progress: Progress | None, reference: bool) -> ConformanceReport:
     started = time.perf_counter()
     log = read(path, mapping, calendar, progress)
     read_seconds = time.perf_counter() - started
@@ -144,7 +147,8 @@ def _check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalenda
     if workers is None:
         workers = (os.cpu_count() or 1) if report.replayed >= PARALLEL_FROM else 1
     started = time.perf_counter()
-    report.cases = list(_replay_all(replayer, log, max(1, workers), progress))
+    report.cases = list(_replay_all(replayer if reference else Automaton(replayer), log,
+                                    max(1, workers), progress))
     report.replay_seconds = time.perf_counter() - started
     report.workers = max(1, workers)
     return report
@@ -236,7 +240,7 @@ def _day_close(calendar: CourtCalendar, day: date) -> datetime:
 
 # what forked workers inherit: the replayer (workflow, calendar, people) and the cases, so a
 # task is only a range of cases and nothing but results crosses between processes
-_worker: Automaton | None = None
+_worker: Replayer | Automaton | None = None
 _items: list[tuple[str, list[LogRow]]] = []
 
 
@@ -245,7 +249,7 @@ def _replay_range(span: tuple[int, int]) -> list[CaseResult]:
     return [_worker.replay(case, rows) for case, rows in _items[span[0]:span[1]]]
 
 
-def _replay_all(replayer: Replayer, log: ImportedLog, workers: int,
+def _replay_all(replayer: Replayer | Automaton, log: ImportedLog, workers: int,
                 progress: Progress | None) -> Iterator[CaseResult]:
     global _worker, _items
     _items = list(log.cases.items())
@@ -253,7 +257,7 @@ def _replay_all(replayer: Replayer, log: ImportedLog, workers: int,
     spans = [(i, min(i + _CHUNK, total)) for i in range(0, total, _CHUNK)]
     done = 0
     fork = "fork" in multiprocessing.get_all_start_methods()
-    _worker = Automaton(replayer)  # built here, inherited by the forked workers
+    _worker = replayer  # inherited by the forked workers
     try:
         if workers <= 1 or len(spans) <= 1 or not fork:
             for span in spans:

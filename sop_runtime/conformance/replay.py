@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
+from operator import attrgetter
 
 from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
 from sop_runtime.conformance.mapping import LogMapping, Target
@@ -48,6 +49,8 @@ from sop_runtime.worktime import CourtCalendar
 DATA = "data"                    # a row the rules cannot take (bad value, unknown decision...)
 AFTER_END = "after_end"          # a row after the case had ended
 NO_ACTOR = "no_actor"            # a row naming nobody, with no default in the mapping
+
+_TIME_PLACE = attrgetter("at", "place")  # a case's rows in time order, then the log's
 
 # the username a row naming nobody is replayed as: one per row (two unnamed rows are not
 # known to be one person), with the row's role column after the prefix
@@ -164,9 +167,9 @@ class Replayer:
         """A case's rows to replay as acts (without repeats, mapped to steps, in time order)
         and its result before any act."""
         rows, duplicates = _distinct(rows)
-        steps = [(r, self.mapping.activities.get(r.activity)) for r in rows]
-        todo = sorted(((r, t) for r, t in steps if t is not None),
-                      key=lambda rt: (rt[0].at, rt[0].place))
+        acts = self.mapping.activities
+        todo = [(r, t) for r in sorted(rows, key=_TIME_PLACE)
+                if (t := acts.get(r.activity)) is not None]
         result = CaseResult(case, len(rows) + duplicates, completed=False,
                             duplicates=duplicates)
         if todo:
@@ -411,14 +414,18 @@ OPEN = Open()
 def _distinct(rows: list[LogRow]) -> tuple[list[LogRow], int]:
     """The rows without exact repeats (the same act written twice), and how many there
     were."""
-    seen: set[tuple[object, ...]] = set()
+    seen: dict[tuple[object, ...], list[dict[str, str]]] = {}
     kept: list[LogRow] = []
     for r in rows:
-        key = (r.activity, r.resource, r.role, r.at, r.decision,
-               tuple(sorted(r.values.items())) if r.values else ())
-        if key not in seen:
-            seen.add(key)
-            kept.append(r)
+        key = (r.activity, r.resource, r.role, r.at, r.decision)
+        values = seen.get(key)
+        if values is None:
+            seen[key] = [r.values]
+        elif r.values in values:
+            continue
+        else:
+            values.append(r.values)
+        kept.append(r)
     return kept, len(rows) - len(kept)
 
 

@@ -109,7 +109,18 @@ def bad_data(rows: list[Row]) -> list[Row]:
             for i, r in enumerate(rows)]
 
 
-EXTRA = (one_person, slow, jump, after_end, bad_data)
+def other_values(rows: list[Row]) -> list[Row]:
+    """Each row gives again, otherwise, every value the rows before it gave: where
+    another step records the same item, the values contradict."""
+    given: dict[str, str] = {}
+    out = []
+    for r in rows:
+        out.append(replace(r, values={**{k: v + "1" for k, v in given.items()}, **r.values}))
+        given.update(r.values)
+    return out
+
+
+EXTRA = (one_person, slow, jump, after_end, bad_data, other_values)
 
 
 def clean_log(gen: Generator, cases: int) -> list[Row]:
