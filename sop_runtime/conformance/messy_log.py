@@ -288,12 +288,12 @@ class MessyGenerator:
         """Whether the replay gives the mutation one answer today. Two places where it
         gives more are left out (see docs/user-guide.md, the messy logs): a step of a
         parallel branch done twice before the join (the join is also reported out of
-        order), and a stranger among a joint step's officers in a log of dates (the
-        officers' rows of one day are also reported as rework and a missing signer)."""
+        order), and a stranger in place of one of a joint step's officers (the step is also
+        reported as rework, with missing signers and a missing output)."""
         node = self.wf.node(rows[i].node)
         if mutation == "repeat" and rows[i].node in self.branches:
             return False
-        return not (mutation == "actor" and node.joint and self.messy.dates_only)
+        return not (mutation == "actor" and node.joint)
 
     def _fits_days(self, rows: list[Row], i: int, mutation: str) -> list[Row] | None:
         """``rows`` (changed from row ``i`` on) as a log of dates can show them with the
