@@ -136,8 +136,11 @@ def _check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalenda
     replayer = Replayer.build(wf, mapping, calendar, people, supervisor_roles)
     report.unknown_people = sorted(p for p, roles in replayer.directory.roles.items()
                                    if p and not roles)
-    report.unused_activities = _unused(mapping.activities, report.unmapped)
-    report.unused_people = _unused(mapping.resources, {p for p, _ in people if p})
+    used = {r.activity for rows in log.cases.values() for r in rows}
+    report.unused_activities = _unused(mapping.activities, used, report.unmapped)
+    named = {p for p, _ in people if p}
+    report.unused_people = _unused(mapping.resources, named, report.unknown_people,
+                                   only_close=True)
     if workers is None:
         workers = (os.cpu_count() or 1) if report.replayed >= PARALLEL_FROM else 1
     started = time.perf_counter()
@@ -190,20 +193,21 @@ def _usable(path: Path, log: ImportedLog, mapping: LogMapping) -> None:
     raise LogError(tr("{f}: log tidak berisi baris", "{f}: the log holds no rows", f=path))
 
 
-def _unused(mapped: Iterable[str], seen: Iterable[str]) -> list[tuple[str, str | None]]:
-    """The names ``mapped`` that the log never uses, each with the closest name the log does
-    use (``seen``: names it uses that the mapping lacks), if one is close."""
-    seen = set(seen)
-    if not seen:
-        return []
-    folded = {" ".join(n.split()).casefold(): n for n in seen}
+def _unused(mapped: Iterable[str], used: set[str], unmatched: Iterable[str], *,
+            only_close: bool = False) -> list[tuple[str, str | None]]:
+    """The names ``mapped`` that the log never ``used``, each with the closest of the log's
+    names the mapping lacks (``unmatched``), if one is close; ``only_close``: only those
+    with such a name (a mapping may list every clerk of the court, most absent from a
+    month's log)."""
+    folded = {" ".join(n.split()).casefold(): n for n in unmatched}
     out: list[tuple[str, str | None]] = []
     for name in mapped:
-        if name in seen:
+        if name in used:
             continue
         close = difflib.get_close_matches(" ".join(name.split()).casefold(), list(folded),
                                           n=1, cutoff=0.6)
-        out.append((name, folded[close[0]] if close else None))
+        if close or not only_close:
+            out.append((name, folded[close[0]] if close else None))
     return out
 
 
