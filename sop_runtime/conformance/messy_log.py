@@ -274,8 +274,6 @@ class MessyGenerator:
             rows, injected = done
             changed = next((i for i, (a, b) in enumerate(zip(case.clean, rows, strict=False))
                             if a != b), min(len(case.clean), len(rows)))
-            if not self._one_answer(rows, changed, mutation):
-                continue
             if self.messy.dates_only:
                 fixed = self._fits_days(rows, changed, mutation)
                 if fixed is None:
@@ -283,17 +281,6 @@ class MessyGenerator:
                 rows = fixed
             case.rows, case.injected, case.changed = rows, injected, changed
             return
-
-    def _one_answer(self, rows: list[Row], i: int, mutation: str) -> bool:
-        """Whether the replay gives the mutation one answer today. Two places where it
-        gives more are left out (see docs/user-guide.md, the messy logs): a step of a
-        parallel branch done twice before the join (the join is also reported out of
-        order), and a stranger among a joint step's officers in a log of dates (the
-        officers' rows of one day are also reported as rework and a missing signer)."""
-        node = self.wf.node(rows[i].node)
-        if mutation == "repeat" and rows[i].node in self.branches:
-            return False
-        return not (mutation == "actor" and node.joint and self.messy.dates_only)
 
     def _fits_days(self, rows: list[Row], i: int, mutation: str) -> list[Row] | None:
         """``rows`` (changed from row ``i`` on) as a log of dates can show them with the

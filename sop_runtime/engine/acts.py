@@ -73,13 +73,21 @@ class ActChecks(Checks):
             return False
         awaited = tuple(r for r in node.roles if r not in step.signed)
         grant = self.ctx.directory.grant_any(self.actor or "", awaited, self.at)
+        role = grant.role if grant is not None else None
         if grant is None:
-            return False
+            if not awaited or self.ctx.directory.grant_any(
+                    self.actor or "", tuple(node.roles), self.at) is not None:
+                return False  # an officer of the step acting again: rework
+            # the awaited officer's act, done by someone who holds none of the step's roles
+            role = awaited[0]
+            self._violate(DeviationKind.WRONG_ACTOR, "pelaksana", pelaksana=",".join(awaited),
+                          pengguna=self.actor or "")
+            self._settle(node.enforcement, node.id, step.attempt)
         values = self._check_values(
             node, self.cmd.values if isinstance(self.cmd, CompleteStep) else {})
         self.events.append(StepSigned(
-            **self._env(), node=node.id, attempt=step.attempt, role=grant.role, outputs=values,
-            as_delegate=grant.delegation is not None))
+            **self._env(), node=node.id, attempt=step.attempt, role=role or "",
+            outputs=values, as_delegate=grant is not None and grant.delegation is not None))
         return True
 
     def _mutu_baku(self, node: Node, given: Mapping[str, str]) -> None:

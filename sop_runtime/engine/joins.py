@@ -15,7 +15,7 @@ from datetime import datetime
 from sop_runtime.compiler.workflow import Node
 from sop_runtime.engine.checks import Checks
 from sop_runtime.engine.events import StepActivated, StepCompleted, StepSkipped, TimerFired
-from sop_runtime.engine.state import StepStatus
+from sop_runtime.engine.state import StepState, StepStatus
 
 
 class Joins(Checks):
@@ -51,7 +51,7 @@ class Joins(Checks):
                 return e.occurred_at if join in e.next else None
             if isinstance(e, StepActivated) and e.node == awaited:
                 return None
-        step = self.state.current(awaited)
+        step = self._flow_attempt(awaited)
         if step is None or step.is_open or join not in step.next or step.closed_at is None:
             return None
         # the join's last opening: an activation withdrawn with the timer that made it
@@ -61,6 +61,19 @@ class Joins(Checks):
         if last_open is None or (step.closed_seq or 0) > last_open.opened_seq:
             return step.closed_at
         return None if self._underway(awaited, join) else step.closed_at
+
+    def _flow_attempt(self, node: str) -> StepState | None:
+        """``node``'s latest attempt as far as the flow goes: a step done again in an
+        imported log (rework: done, and the flow not moved on from it) leaves the flow where
+        the attempt before it took it."""
+        end = self.wf.node(node).is_end
+        for step in reversed(self.state.steps):
+            if step.node != node:
+                continue
+            if step.status is StepStatus.DONE and not step.next and not end:
+                continue
+            return step
+        return None
 
     def _underway(self, node: str, join: str) -> bool:
         """Whether a step open now is at work on the branch of ``node``: it leads to

@@ -154,16 +154,23 @@ def _xes(rows: list[Row], values: list[str]) -> str:
     return "\n".join(out)
 
 
+def xes_mapping(folder: Path, gen: Generator) -> Path:
+    """The generator's mapping for its log written as XES (the XES defaults but for the
+    decision)."""
+    path = folder / "xes.map.yaml"
+    data = gen.mapping()
+    data["kolom"] = {"keputusan": "keputusan"}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def test_an_xes_log_reads_like_the_csv(court: Court, tmp_path: Path) -> None:
     gen = generator("pendaftaran-gugatan-ptsp")
     rows, injected, _ = mutated_log(gen, 21)
     csv_log, mapping = write_log(tmp_path, gen, rows)
     xes_log = tmp_path / "log.xes"
     xes_log.write_text(_xes(rows, gen.items), encoding="utf-8")
-    xes_map = tmp_path / "xes.map.yaml"
-    data = gen.mapping()
-    data["kolom"] = {"keputusan": "keputusan"}  # the XES defaults for the rest
-    xes_map.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    xes_map = xes_mapping(tmp_path, gen)
     from_csv = court.json("conformance", csv_log, "--sop", gen.wf.sop_id, "--map", mapping)
     from_xes = court.json("conformance", xes_log, "--sop", gen.wf.sop_id, "--map", xes_map)
     assert found(from_xes) == found(from_csv) == injected
@@ -265,10 +272,7 @@ def test_rows_dated_outside_2000_2100_are_rows_the_rules_cannot_take(
                 if far.get(r.case, ("", ""))[0] == r.activity else r for r in rows]
     xes_log = tmp_path / "jauh.xes"
     xes_log.write_text(_xes(xes_rows, gen.items), encoding="utf-8")
-    xes_map = tmp_path / "jauh.map.yaml"
-    data = gen.mapping()
-    data["kolom"] = {"keputusan": "keputusan"}
-    xes_map.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    xes_map = xes_mapping(tmp_path, gen)
     from_xes = court.json("conformance", xes_log, "--sop", gen.wf.sop_id, "--map", xes_map)
     assert {u["case"] for u in from_xes["unreadable_rows"]} == set(far)
     assert from_xes["replayed"] == len(rows) - len(far)
@@ -361,10 +365,7 @@ def test_packed_logs_are_read_and_a_log_with_nothing_usable_is_refused(
     packed.write_bytes(gzip.compress(log.read_bytes()))
     xes = tmp_path / "log.xes.gz"
     xes.write_bytes(gzip.compress(_xes(rows, gen.items).encode("utf-8")))
-    xes_map = tmp_path / "xes.map.yaml"
-    data = gen.mapping()
-    data["kolom"] = {"keputusan": "keputusan"}
-    xes_map.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    xes_map = xes_mapping(tmp_path, gen)
     assert found(court.json("conformance", packed, "--sop", gen.wf.sop_id, "--map",
                             mapping)) == injected
     assert found(court.json("conformance", xes, "--sop", gen.wf.sop_id, "--map",

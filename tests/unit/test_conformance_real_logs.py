@@ -4,6 +4,7 @@ duplicates, dates written the office's way and times known only to the day."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.conformance.mapping import Kolom, LogMapping, Target
 from sop_runtime.conformance.readers import LogRow
 from sop_runtime.conformance.replay import NO_ACTOR, CaseResult, Replayer, _date
+from sop_runtime.conformance.synthetic_log import Row
 from tests.unit.enginekit import T0, WIT, calendar, inline_sop
 
 # 1 receive, 2 check (a decision: complete -> 3, incomplete -> 5), 3 register, 4 pay, 5 end
@@ -264,3 +266,45 @@ def test_a_log_of_dates_reads_each_row_at_its_days_close(tmp_path: Path) -> None
                    encoding="utf-8")
     (row,) = read_log(log, dated, WIT).cases["P1"]
     assert row.day_only and row.at == datetime(2026, 12, 1, 23, 59, 59, tzinfo=WIT)
+
+
+# -- one answer per deviation at joins and joint steps ---------------------------------------
+
+def _library_case(sop: str, change: Callable[[list[Row]], list[Row]]) -> CaseResult:
+    from sop_runtime.conformance.synthetic_log import Generator, load_routes
+    from tests.conftest import ROOT
+    from tests.unit.enginekit import court, library
+
+    gen = Generator.for_court(library().workflow(sop),
+                              load_routes(ROOT / "tests" / "golden" / "routes.yaml")[sop], court())
+    rows = change(gen.clean("K-1", datetime(2026, 3, 2, 9, tzinfo=WIT)))
+    people = {name: frozenset(gen.directory.roles.get(user, ())) for user, name in
+              gen.names.items()}
+    m = replace(mapping(), activities={r.activity: Target(r.node) for r in rows},
+                resources=people, values={i: i for i in gen.items})
+    log = [LogRow(i + 2, "K-1", r.activity, r.person, r.at, decision=r.decision,
+                  values=dict(r.values)) for i, r in enumerate(rows)]
+    replayer = Replayer.build(gen.wf, m, gen.calendar, {(r.resource, "") for r in log},
+                              frozenset())
+    return replayer.replay("K-1", log)
+
+
+def test_a_branch_step_done_twice_before_the_join_is_rework_and_nothing_more() -> None:
+    def again(rows: list[Row]) -> list[Row]:  # step 8: one branch of the split at 7
+        i = [r.node for r in rows].index("8")
+        return [*rows[:i + 1], replace(rows[i], at=rows[i].at + timedelta(seconds=30)),
+                *rows[i + 1:]]
+
+    result = _library_case("kasasi-perdata", again)
+    assert result.completed and kinds(result) == [("rework", "8")]
+
+
+def test_a_stranger_in_place_of_a_joint_steps_officer_is_a_wrong_actor_and_nothing_more(
+        ) -> None:
+    def stranger(rows: list[Row]) -> list[Row]:  # step 17: the Ketua and the Panitera sign
+        j = [k for k, r in enumerate(rows) if r.node == "17"][1]
+        return [*rows[:j], replace(rows[j], person="Andi Pratama Nugroho"), *rows[j + 1:]]
+
+    result = _library_case("permohonan-eksekusi", stranger)
+    assert result.completed and kinds(result) == [("wrong_actor", "17")]
+    assert result.findings[0].detail["pengguna"] == "Andi Pratama Nugroho"
