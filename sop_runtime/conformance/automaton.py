@@ -39,9 +39,9 @@ from sop_runtime.conformance.readers import LogRow
 from sop_runtime.conformance.replay import (
     AFTER_END,
     DATA,
-    OPEN,
     CaseResult,
     Finding,
+    Open,
     OpenStep,
     Replayer,
 )
@@ -145,6 +145,7 @@ class _Edge:
     opened: int = -1                  # the act that opened it, when it has a limit
     least: timedelta = timedelta(0)   # its limit's least span
     may: dict[str, bool] = field(default_factory=dict)  # the step's, by person (or role)
+    service: bool = False             # it ends the case: the service standard checked
 
 
 @dataclass(slots=True)
@@ -153,7 +154,7 @@ class _State:
 
     state: CaseState
     depth: int
-    edges: dict[tuple[object, ...], _Edge] = field(default_factory=dict)
+    edges: dict[int | tuple[int, str], _Edge] = field(default_factory=dict)
     # the steps open at its end, each with the act that opened it
     open_steps: tuple[tuple[str, int], ...] = ()
     active: bool = True
@@ -199,6 +200,9 @@ class Automaton:
         self._decisions = frozenset(n.id for n in self.wf.nodes
                                     if n.kind is StepKind.KEPUTUSAN)
         self._nodes = {n.id: n for n in self.wf.nodes}
+        self._codes: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
+        self._symbols: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+        self._bare = {n.id: self._code(n.id, ()) for n in self.wf.nodes}
         # the mapped items more than one place records (a case field, or an item of several
         # steps): only they can be given two different values that contradict
         places: dict[str, int] = {f.id: 2 for f in self.wf.fields}  # any act may give one
@@ -206,8 +210,8 @@ class Automaton:
             for item in {i.id for i in (*n.inputs, *n.outputs)}:
                 places[item] = places.get(item, 0) + 1
         self._shared = frozenset(i for i in replayer.mapping.values if places.get(i, 0) > 1)
-        self._seen_values: dict[tuple[object, ...],
-                                tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {}
+        self._seen_values: dict[tuple[str, tuple[tuple[str, str], ...]],
+                                tuple[int, tuple[str, ...]]] = {}
         self.fast = 0       # cases judged here
         self.fallback = 0   # cases replayed by the reference
 
@@ -237,16 +241,11 @@ class Automaton:
         an item given two different values (a contradiction the canonical values would not
         show), or an act the canonical case cannot stand for."""
         ref, nodes, decisions = self.ref, self._nodes, self._decisions
+        seen_values, bare = self._seen_values, self._bare
         grant_any = ref.directory.grant_any
         first = todo[0][0]
-        shared, seen = self._shared, dict[str, str]()
-        for row, _ in todo:
-            if row.day_only:
-                raise Unsupported(row.place)
-            if shared and row.values:
-                for item in shared.intersection(row.values):
-                    if seen.setdefault(item, row.values[item]) != row.values[item]:
-                        raise Unsupported(item)
+        merged: dict[str, str] = {}  # each item's value, and every (item, value) given
+        pairs: set[tuple[str, str]] = set()
         fields = ref.case_values(todo) if ref.case_fields else {}
         start = tuple((k, self._kind(None, k, v)) for k, v in fields.items())
         cur = self._roots.get(start)
@@ -257,6 +256,12 @@ class Automaton:
         flags: list[tuple[DeviationFlagged, int]] = []
         undecided: set[str] = set()
         for i, (row, target) in enumerate(todo):
+            values = row.values
+            if row.day_only:
+                raise Unsupported(row.place)
+            if values:
+                merged.update(values)
+                pairs.update(values.items())
             nid = target.node
             if not cur.active:
                 result.findings.append(Finding(case, AFTER_END, nid, row.at, row.place,
@@ -265,12 +270,21 @@ class Automaton:
                 continue
             decision = (ref.decision(nodes[nid], row, target, todo[i + 1:])
                         if nid in decisions else None)
-            if decision is OPEN:
+            if isinstance(decision, Open):
                 undecided.add(nid)
                 ref.check_actor(result, nodes[nid], row)
                 continue
-            symbol = (nid, decision, self._values(result, nodes[nid], row) if row.values
-                      else ())
+            if values:
+                known = seen_values.get((nid, tuple(values.items())))
+                if known is None:
+                    known = self._judge(nodes[nid], row)
+                code = known[0]
+                for problem in known[1]:  # values the rules cannot take: the row's findings
+                    result.findings.append(Finding(case, DATA, nid, row.at, row.place, {
+                        "aktivitas": row.activity, "pesan": problem}))
+            else:
+                code = bare[nid]
+            symbol: int | tuple[int, str] = code if decision is None else (code, decision)
             edge = cur.edges.get(symbol)
             if edge is None:
                 edge = cur.edges[symbol] = self._step(cur, symbol)
@@ -295,10 +309,14 @@ class Automaton:
                                edge.plan[0].attempt, {"pelaksana": ",".join(edge.roles),
                                                       "pengguna": who})
                 if edge.opened >= 0 and at - times[edge.opened] > edge.least:
-                    self._checks(edge.plan[1:], row, times, people, flags)
+                    self._checks(edge.plan[1:2], row, times, people, flags)
+                if edge.service:
+                    self._service(flags, row, times[0])
             else:
                 self._checks(edge.plan, row, times, people, flags)
             cur = edge.to
+        if len(pairs) != len(merged):
+            self._contradicts(todo)
         state = cur.state
         result.completed = state.status is CaseStatus.COMPLETED
         result.unfinished = cur.active
@@ -310,24 +328,36 @@ class Automaton:
         if flags or result.findings:
             ref.conclude(state, flags, result, first.at)
 
-    def _values(self, result: CaseResult, node: Node, row: LogRow) -> tuple[tuple[str, str], ...]:
-        """What the flow sees of the row's values: each valid one the step takes, with a
-        tick's ``ada`` / ``tidak ada``; those the rules cannot take are the row's findings
-        (:meth:`Replayer.row_values`, remembered by the row's values)."""
-        key = (node.id, tuple(row.values.items()))
-        known = self._seen_values.get(key)
-        if known is None:
-            scratch = CaseResult(result.case, 0, completed=False)
-            valid = self.ref.row_values(scratch, node, row)
-            known = (tuple((k, self._kind(node, k, v)) for k, v in valid.items()),
-                     tuple(f.detail["pesan"] for f in scratch.findings))
-            if len(self._seen_values) > _REMEMBERED:
-                self._seen_values.clear()
-            self._seen_values[key] = known
-        for problem in known[1]:
-            result.findings.append(Finding(result.case, DATA, node.id, row.at, row.place,
-                                           {"aktivitas": row.activity, "pesan": problem}))
-        return known[0]
+    def _contradicts(self, todo: list[tuple[LogRow, Target]]) -> None:
+        """Unsupported when an item that more than one place records is given two
+        different values (a contradiction, which the canonical values would not show)."""
+        seen: dict[str, str] = {}
+        for row, _ in todo:
+            for item in self._shared.intersection(row.values):
+                if seen.setdefault(item, row.values[item]) != row.values[item]:
+                    raise Unsupported(item)
+
+    def _judge(self, node: Node, row: LogRow) -> tuple[int, tuple[str, ...]]:
+        """What the flow sees of the row's values (the code of the step and each valid value
+        it takes, with a tick's ``ada`` / ``tidak ada``), and why the rules cannot take the
+        others (:meth:`Replayer.row_values`); remembered by the row's values."""
+        scratch = CaseResult("", 0, completed=False)
+        valid = self.ref.row_values(scratch, node, row)
+        known = (self._code(node.id, tuple((k, self._kind(node, k, v))
+                                           for k, v in valid.items())),
+                 tuple(f.detail["pesan"] for f in scratch.findings))
+        if len(self._seen_values) > _REMEMBERED:
+            self._seen_values.clear()
+        self._seen_values[(node.id, tuple(row.values.items()))] = known
+        return known
+
+    def _code(self, node: str, values: tuple[tuple[str, str], ...]) -> int:
+        """A small number for what the flow sees of an act (cheap to look up)."""
+        code = self._codes.get((node, values))
+        if code is None:
+            code = self._codes[(node, values)] = len(self._symbols)
+            self._symbols.append((node, values))
+        return code
 
     def _checks(self, plan: Plan, row: LogRow, times: list[datetime], people: list[str],
                 flags: list[tuple[DeviationFlagged, int]]) -> None:
@@ -455,10 +485,9 @@ class Automaton:
             raise Unsupported(moment)
         return k
 
-    def _step(self, src: _State, symbol: tuple[object, ...]) -> _Edge:
-        node_id, decision, values = symbol
-        assert isinstance(node_id, str) and isinstance(values, tuple)
-        assert decision is None or isinstance(decision, str)
+    def _step(self, src: _State, symbol: int | tuple[int, str]) -> _Edge:
+        code, decision = (symbol, None) if isinstance(symbol, int) else symbol
+        node_id, values = self._symbols[code]
         node = self.wf.node(node_id)
         k = src.depth
         command = CompleteStep(actor=f"{_PERSON}{k}", at=self.t0 + k * _GAP, node=node_id,
@@ -475,12 +504,15 @@ class Automaton:
         state = src.state
         for e in events:
             state = apply(state, e)
-        late = plan[1] if len(plan) == 2 and plan[1].tag == _LATE else None
+        # the usual plan: the actor, then maybe the step's own limit, maybe the service's
+        tags = [p.tag for p in plan]
+        service = tags[-1] == _SERVICE
+        late = plan[1] if len(plan) > 1 and tags[1] == _LATE else None
         least = self._least[node_id]
         return _Edge(self._state(state, k + 1), plan, simple=(
-            plan[0].tag == _ACTOR and (len(plan) == 1 or late is not None)),
+            tags[0] == _ACTOR and len(plan) == 1 + (late is not None) + service),
             roles=self.wf.acting_roles(node), opened=late.act if late is not None else -1,
-            least=least if least is not None else timedelta(0),
+            least=least if least is not None else timedelta(0), service=service,
             may=self._may.setdefault(node_id, {}))
 
     def _plan(self, pre: CaseState, node: Node, k: int, events: list[Event]) -> Plan:

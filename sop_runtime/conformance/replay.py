@@ -29,7 +29,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
-from operator import attrgetter
+from itertools import islice
+from operator import attrgetter, le
 
 from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
 from sop_runtime.conformance.mapping import LogMapping, Target
@@ -166,10 +167,14 @@ class Replayer:
               ) -> tuple[list[tuple[LogRow, Target]], CaseResult]:
         """A case's rows to replay as acts (without repeats, mapped to steps, in time order)
         and its result before any act."""
-        rows, duplicates = _distinct(rows)
+        times = [r.at for r in rows]
+        if len(set(times)) == len(times) and all(map(le, times, islice(times, 1, None))):
+            duplicates = 0  # every row at its own moment, in time order: nothing to do
+        else:
+            rows, duplicates = _distinct(rows)
+            rows = sorted(rows, key=_TIME_PLACE)
         acts = self.mapping.activities
-        todo = [(r, t) for r in sorted(rows, key=_TIME_PLACE)
-                if (t := acts.get(r.activity)) is not None]
+        todo = [(r, t) for r in rows if (t := acts.get(r.activity)) is not None]
         result = CaseResult(case, len(rows) + duplicates, completed=False,
                             duplicates=duplicates)
         if todo:
