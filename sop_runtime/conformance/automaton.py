@@ -45,7 +45,7 @@ from sop_runtime.conformance.replay import (
     OpenStep,
     Replayer,
 )
-from sop_runtime.definition.models import ItemKind, StepKind
+from sop_runtime.definition.models import Anchor, ItemKind, StepKind
 from sop_runtime.engine.actors import Directory
 from sop_runtime.engine.checks import Context
 from sop_runtime.engine.commands import CompleteStep, StartCase
@@ -64,6 +64,7 @@ from sop_runtime.engine.parties import looks_like_register_number
 from sop_runtime.engine.rejections import CommandRejected
 from sop_runtime.engine.state import REGISTER_ITEM, CaseState, CaseStatus, StepStatus, apply
 from sop_runtime.engine.timing import (
+    anchor_time,
     is_counted,
     lateness_evidence,
     least_span,
@@ -89,9 +90,9 @@ _FLOW_EVENTS = (CaseStarted, StepActivated, StepCompleted, StepSkipped, Deviatio
 _FLAG = 0      # a canonical flag, at the time of act ``act``
 _ACTOR = 1     # the row's person may do the step?
 _SOD = 2       # the row's person did none of ``acts`` (the other step of a group)?
-_LATE = 3      # done past the deadline of the step act ``act`` opened?
-_EARLY = 4     # done ahead of the flow, past its own deadline?
-_CLOSED = 5    # skipped by the end, past the deadline of the step act ``act`` opened?
+_LATE = 3      # done past its deadline, counted from act ``act`` (its opening or anchor)?
+_EARLY = 4     # done ahead of the flow, past its deadline counted from act ``act``?
+_CLOSED = 5    # skipped by the end, past its deadline (from act ``act``; opened at ``since``)?
 _SERVICE = 6   # the case ended past its service standard?
 
 
@@ -105,6 +106,7 @@ class _Entry:
     rule: str = ""
     evidence: Mapping[str, str] = field(default_factory=dict)
     acts: tuple[int, ...] = ()
+    since: int = 0
 
 
 Plan = tuple[_Entry, ...]
@@ -142,7 +144,7 @@ class _Edge:
     # the common act's plan, checked inline: the actor, and the step's own limit
     simple: bool = False              # the plan is that alone
     roles: tuple[str, ...] = ()       # who may do the step
-    opened: int = -1                  # the act that opened it, when it has a limit
+    origin: int = -1                  # the act its limit counts from, when it has one
     least: timedelta = timedelta(0)   # its limit's least span
     may: dict[str, bool] = field(default_factory=dict)  # the step's, by person (or role)
     service: bool = False             # it ends the case: the service standard checked
@@ -155,8 +157,10 @@ class _State:
     state: CaseState
     depth: int
     edges: dict[int | tuple[int, str], _Edge] = field(default_factory=dict)
-    # the steps open at its end, each with the act that opened it
-    open_steps: tuple[tuple[str, int], ...] = ()
+    # the steps open at its end, each with the act that opened it and the act its limit
+    # counts from (the same, or the step its limit is anchored to: ``sejak``)
+    open_steps: tuple[tuple[str, int, int], ...] = ()
+    origins: dict[tuple[str, int], int] = field(default_factory=dict)
     active: bool = True
 
 
@@ -168,15 +172,26 @@ def unsupported(replayer: Replayer) -> list[str]:
         why.append("timer (jika_lewat_waktu)")
     if any(n.data_decided for n in wf.nodes):
         why.append("cabang.jika")
-    if wf.service_anchor is not None or any(
-            n.anchor is not None or (n.timer is not None and n.timer.anchor is not None)
+    if _dated(wf.service_anchor) or any(
+            _dated(n.anchor) or (n.timer is not None and _dated(n.timer.anchor))
             for n in wf.nodes):
-        why.append("sejak")
+        why.append("sejak tanggal")
     if any(n.joint for n in wf.nodes):
         why.append("bersama")
     if replayer.directory.delegations:
         why.append("plh/plt")
     return why
+
+
+def _dated(anchor: Anchor | None) -> bool:
+    """Whether a limit counts from a date in the case (its value, not its presence, is
+    what the deadline depends on); a limit anchored to an earlier step counts from that
+    step's act, which the automaton follows."""
+    if anchor is None:
+        return False
+    if anchor.paling_akhir or anchor.paling_awal:
+        return any(_dated(part) for part in anchor.parts())
+    return anchor.isian is not None
 
 
 class Automaton:
@@ -308,7 +323,7 @@ class Automaton:
                     self._flag(flags, row, at, DeviationKind.WRONG_ACTOR, "pelaksana", nid,
                                edge.plan[0].attempt, {"pelaksana": ",".join(edge.roles),
                                                       "pengguna": who})
-                if edge.opened >= 0 and at - times[edge.opened] > edge.least:
+                if edge.origin >= 0 and at - times[edge.origin] > edge.least:
                     self._checks(edge.plan[1:2], row, times, people, flags)
                 if edge.service:
                     self._service(flags, row, times[0])
@@ -321,10 +336,10 @@ class Automaton:
         result.completed = state.status is CaseStatus.COMPLETED
         result.unfinished = cur.active
         if cur.open_steps:
-            result.open_steps = tuple(n for n, _ in cur.open_steps)
+            result.open_steps = tuple(n for n, _, _ in cur.open_steps)
             result.open_at_end = tuple(
-                OpenStep(n, times[k], self._deadline(nodes[n], times[k]), n in undecided)
-                for n, k in cur.open_steps)
+                OpenStep(n, times[k], self._deadline(nodes[n], times[origin]), n in undecided)
+                for n, k, origin in cur.open_steps)
         if flags or result.findings:
             ref.conclude(state, flags, result, first.at)
 
@@ -383,16 +398,16 @@ class Automaton:
                                "pemisahan_tugas", node, e.attempt,
                                {**e.evidence, "pengguna": who})
             elif tag in (_LATE, _EARLY):
-                due = self._late(node, times[e.act] if tag == _LATE else at, at)
+                due = self._late(node, times[e.act], at)
                 if due is not None:
                     evidence, _ = overdue_evidence(wf, self.calendar, wf.node(node), due, at,
                                                    who)
                     self._flag(flags, row, at, DeviationKind.OVERDUE, "mutu_baku.waktu", node,
                                e.attempt, evidence)
             elif tag == _CLOSED:
-                opened = times[e.act]
+                opened = times[e.since]
                 closed = max(at, opened)
-                due = self._late(node, opened, closed)
+                due = self._late(node, times[e.act], closed)
                 if due is not None:
                     evidence, _ = overdue_evidence(wf, self.calendar, wf.node(node), due,
                                                    closed, None)
@@ -418,21 +433,23 @@ class Automaton:
             may = known[key] = self.ref.directory.grant_any(who, roles, row.at) is not None
         return may
 
-    def _deadline(self, node: Node, opened: datetime) -> datetime | None:
-        """The deadline of ``node`` opened at ``opened``, as the engine counts it."""
-        key = (node.id, opened)
+    def _deadline(self, node: Node, origin: datetime) -> datetime | None:
+        """The deadline of ``node`` counted from ``origin`` (its opening, or the step its
+        limit is anchored to), as the engine counts it (an anchor not in the case is
+        counted from the time given)."""
+        key = (node.id, origin)
         if key not in self._due:
             self._due[key] = step_deadlines(CaseState(case_id=""), node, {}, self.calendar,
-                                            opened, channel=self.wf.channel)[0]
+                                            origin, channel=self.wf.channel)[0]
         return self._due[key]
 
-    def _late(self, node: str, opened: datetime, at: datetime) -> datetime | None:
-        """The deadline of ``node`` opened at ``opened`` when ``at`` is past it, else None
-        (an act within the limit's least span is on time without asking the calendar)."""
+    def _late(self, node: str, origin: datetime, at: datetime) -> datetime | None:
+        """The deadline of ``node`` counted from ``origin`` when ``at`` is past it, else
+        None (an act within the limit's least span is on time without the calendar)."""
         least = self._least[node]
-        if least is None or at - opened <= least:
+        if least is None or at - origin <= least:
             return None
-        due = self._deadline(self.wf.node(node), opened)
+        due = self._deadline(self.wf.node(node), origin)
         return due if due is not None and at > due else None
 
     def _service(self, flags: list[tuple[DeviationFlagged, int]], row: LogRow,
@@ -468,16 +485,37 @@ class Automaton:
         state = CaseState(case_id="")
         events = decide(self.wf, state, StartCase(actor=_PERSON + "0", at=self.t0,
                                                   fields=fields), ctx=self.ctx)
+        origins = self._origins(state, events, {})
         for e in events:
             state = apply(state, e)
         if any(isinstance(e, DeviationFlagged) for e in events):
             raise Unsupported("start")  # never in record mode: the reference says why
-        return self._state(state, 1)
+        return self._state(state, 1, origins)
 
-    def _state(self, state: CaseState, depth: int) -> _State:
-        return _State(state, depth, open_steps=tuple(
-            (s.node, self._act(s.activated_at)) for s in state.open_steps),
-            active=state.status is CaseStatus.ACTIVE)
+    def _state(self, state: CaseState, depth: int, origins: dict[tuple[str, int], int]
+               ) -> _State:
+        open_steps = tuple((s.node, self._act(s.activated_at), origins[(s.node, s.attempt)])
+                           for s in state.open_steps)
+        return _State(state, depth, open_steps=open_steps,
+                      origins={(n, s.attempt): k for (n, _, k), s in zip(
+                          open_steps, state.open_steps, strict=True)},
+                      active=state.status is CaseStatus.ACTIVE)
+
+    def _origins(self, pre: CaseState, events: list[Event], known: dict[tuple[str, int], int]
+                 ) -> dict[tuple[str, int], int]:
+        """The act each step's limit counts from: ``known`` (the steps open before), and
+        for each step ``events`` open, its opening or the step its limit is anchored to as
+        ``decide`` found it then (the steps done before it in the same decision count)."""
+        origins = dict(known)
+        done_now: dict[str, datetime] = {}
+        for e in events:
+            if isinstance(e, StepCompleted):
+                done_now[e.node] = e.occurred_at
+            elif isinstance(e, StepActivated):
+                node = self.wf.node(e.node)
+                origins[(e.node, e.attempt)] = self._act(anchor_time(
+                    pre, node.anchor, pre.fields, self.calendar, e.occurred_at, done_now))
+        return origins
 
     def _act(self, moment: datetime) -> int:
         k, rest = divmod(moment - self.t0, _GAP)
@@ -498,7 +536,8 @@ class Automaton:
         except CommandRejected as exc:
             return _Edge(None, rejected=exc)
         try:
-            plan = self._plan(src.state, node, k, events)
+            origins = self._origins(src.state, events, src.origins)
+            plan = self._plan(src.state, node, k, events, origins)
         except Unsupported:
             return _Edge(None, unsupported=True)
         state = src.state
@@ -509,13 +548,14 @@ class Automaton:
         service = tags[-1] == _SERVICE
         late = plan[1] if len(plan) > 1 and tags[1] == _LATE else None
         least = self._least[node_id]
-        return _Edge(self._state(state, k + 1), plan, simple=(
+        return _Edge(self._state(state, k + 1, origins), plan, simple=(
             tags[0] == _ACTOR and len(plan) == 1 + (late is not None) + service),
-            roles=self.wf.acting_roles(node), opened=late.act if late is not None else -1,
+            roles=self.wf.acting_roles(node), origin=late.act if late is not None else -1,
             least=least if least is not None else timedelta(0), service=service,
             may=self._may.setdefault(node_id, {}))
 
-    def _plan(self, pre: CaseState, node: Node, k: int, events: list[Event]) -> Plan:
+    def _plan(self, pre: CaseState, node: Node, k: int, events: list[Event],
+              origins: dict[tuple[str, int], int]) -> Plan:
         """The canonical act's flags in their order, with the person's and the times'
         checks where the reference makes them."""
         if any(not isinstance(e, _FLOW_EVENTS) for e in events):
@@ -532,7 +572,8 @@ class Automaton:
                 step = next(s for s in pre.steps if s.node == e.node and s.attempt == e.attempt)
                 if is_counted(self.wf.node(e.node).limit):
                     plan.append(_Entry(_CLOSED, e.node, e.attempt,
-                                       self._act(step.activated_at)))
+                                       origins[(step.node, step.attempt)],
+                                       since=self._act(step.activated_at)))
             plan.append(_Entry(_FLAG, e.node, e.attempt, self._act(e.occurred_at), e.kind,
                                e.rule, dict(e.evidence)))
         # the settle block: the act's own order flags first, then who did it
@@ -543,7 +584,7 @@ class Automaton:
         plan[lead:lead] = [_Entry(_ACTOR, node.id, done.attempt),
                            *self._separation(pre, node, done.attempt)]
         # then its own limit, before what the end of the case closes
-        timing = self._timing(pre, node, done.attempt, events)
+        timing = self._timing(pre, node, done.attempt, events, origins)
         if timing is not None:
             at = next((i for i, p in enumerate(plan) if p.tag == _CLOSED
                        or (p.tag == _FLAG and p.kind is DeviationKind.SKIPPED)), len(plan))
@@ -569,15 +610,15 @@ class Automaton:
                         "langkah_lain": str(other), "alasan": group.alasan}, acts=acts))
         return found
 
-    def _timing(self, pre: CaseState, node: Node, attempt: int, events: list[Event]
-                ) -> _Entry | None:
+    def _timing(self, pre: CaseState, node: Node, attempt: int, events: list[Event],
+                origins: dict[tuple[str, int], int]) -> _Entry | None:
         if not is_counted(node.limit):
             return None
         step = pre.current(node.id)
         if step is not None and step.status is StepStatus.DONE:
             return None  # rework: its limit is not judged
         if any(isinstance(e, StepActivated) and e.node == node.id and e.early for e in events):
-            return _Entry(_EARLY, node.id, attempt)
+            return _Entry(_EARLY, node.id, attempt, origins[(node.id, attempt)])
         if step is None or not step.is_open:
             raise Unsupported(node.id)
-        return _Entry(_LATE, node.id, attempt, self._act(step.activated_at))
+        return _Entry(_LATE, node.id, attempt, origins[(node.id, step.attempt)])

@@ -31,12 +31,10 @@ from tests.unit.enginekit import court, library
 
 # what the automaton leaves to the reference, by SOP (unsupported() says why)
 FALLBACK = {
-    "banding-perdata": ["cabang.jika", "sejak"],
-    "kasasi-perdata": ["cabang.jika", "sejak"],
-    "penerimaan-perkara-pidana": ["sejak"],
-    "pengaduan-siwas": ["sejak"],
-    "pengembalian-sisa-panjar": ["timer (jika_lewat_waktu)", "sejak"],
-    "permohonan-eksekusi": ["sejak", "bersama"],
+    "banding-perdata": ["cabang.jika", "sejak tanggal"],
+    "kasasi-perdata": ["cabang.jika", "sejak tanggal"],
+    "pengembalian-sisa-panjar": ["timer (jika_lewat_waktu)", "sejak tanggal"],
+    "permohonan-eksekusi": ["bersama"],
 }
 # one log per messiness switch (each alone on a clean log), and all of them at once
 SWITCHES = {
