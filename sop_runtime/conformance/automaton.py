@@ -14,17 +14,19 @@ So the flow is computed once per distinct prefix of such symbols, by ``decide`` 
 ``decide`` flagged there is kept as a plan: its flags by the place they come in, and the
 places where the real case's person and times are checked (the actor, separation of duties
 against who really did the other steps, the step's deadline counted from when it really
-opened, the open steps closed by the end, the service standard), each by the engine's own
-functions (``Directory.grant_any``, ``step_deadlines``, ``service_deadline``,
+opened or from the real act of the step its limit is anchored to, the open steps closed by
+the end, the service standard), each by the engine's own functions
+(``Directory.grant_any``, ``anchor_time``, ``step_deadlines``, ``service_deadline``,
 ``overdue_evidence``). A case walks the automaton row by row; only a prefix not seen before
 costs a ``decide``. The flags then go through the reference's own sorting
 (:meth:`Replayer.sort`), so findings, consequences and their evidence are the reference's.
 
 What the canonical case cannot stand for falls back to the reference replay
 (:meth:`Replayer.replay`), decided up front for the SOP (timers, data-decided branches,
-limits anchored to an earlier step or a date, joint steps, delegations) or per case (a row
-known only to the day, an item given two different values: a possible contradiction), or
-when a canonical decision does anything else than the plain flow.
+limits counted from a date in the case, joint steps, delegations) or per case (an item
+given two different values: a possible contradiction), or when a canonical decision does
+anything else than the plain flow. A row known only to the day is late as the engine says
+(``is_past``: on a later day than its deadline's).
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ from sop_runtime.engine.state import REGISTER_ITEM, CaseState, CaseStatus, StepS
 from sop_runtime.engine.timing import (
     anchor_time,
     is_counted,
+    is_past,
     lateness_evidence,
     least_span,
     overdue_evidence,
@@ -252,15 +255,13 @@ class Automaton:
 
     def _walk(self, case: str, todo: list[tuple[LogRow, Target]], result: CaseResult) -> None:
         """The case through the automaton; Unsupported (anywhere) when it holds what only
-        the reference can judge: a row known only to the day (its lateness is by the day),
-        an item given two different values (a contradiction the canonical values would not
-        show), or an act the canonical case cannot stand for."""
+        the reference can judge: an item given two different values (a contradiction the
+        canonical values would not show), or an act the canonical case cannot stand for."""
         ref, nodes, decisions = self.ref, self._nodes, self._decisions
         seen_values, bare = self._seen_values, self._bare
         grant_any = ref.directory.grant_any
         first = todo[0][0]
-        merged: dict[str, str] = {}  # each item's value, and every (item, value) given
-        pairs: set[tuple[str, str]] = set()
+        pairs: set[tuple[str, str]] = set()  # every (item, value) the rows give
         fields = ref.case_values(todo) if ref.case_fields else {}
         start = tuple((k, self._kind(None, k, v)) for k, v in fields.items())
         cur = self._roots.get(start)
@@ -272,10 +273,7 @@ class Automaton:
         undecided: set[str] = set()
         for i, (row, target) in enumerate(todo):
             values = row.values
-            if row.day_only:
-                raise Unsupported(row.place)
             if values:
-                merged.update(values)
                 pairs.update(values.items())
             nid = target.node
             if not cur.active:
@@ -330,7 +328,7 @@ class Automaton:
             else:
                 self._checks(edge.plan, row, times, people, flags)
             cur = edge.to
-        if len(pairs) != len(merged):
+        if len(pairs) != len(dict(pairs)):  # an item given two values: may they contradict?
             self._contradicts(todo)
         state = cur.state
         result.completed = state.status is CaseStatus.COMPLETED
@@ -398,7 +396,7 @@ class Automaton:
                                "pemisahan_tugas", node, e.attempt,
                                {**e.evidence, "pengguna": who})
             elif tag in (_LATE, _EARLY):
-                due = self._late(node, times[e.act], at)
+                due = self._late(node, times[e.act], at, row.day_only)
                 if due is not None:
                     evidence, _ = overdue_evidence(wf, self.calendar, wf.node(node), due, at,
                                                    who)
@@ -443,14 +441,17 @@ class Automaton:
                                             origin, channel=self.wf.channel)[0]
         return self._due[key]
 
-    def _late(self, node: str, origin: datetime, at: datetime) -> datetime | None:
-        """The deadline of ``node`` counted from ``origin`` when ``at`` is past it, else
-        None (an act within the limit's least span is on time without the calendar)."""
+    def _late(self, node: str, origin: datetime, at: datetime, day_only: bool = False
+              ) -> datetime | None:
+        """The deadline of ``node`` counted from ``origin`` when an act at ``at`` (known
+        only to the day: ``day_only``) is past it, else None (an act within the limit's
+        least span is on time without the calendar)."""
         least = self._least[node]
         if least is None or at - origin <= least:
             return None
         due = self._deadline(self.wf.node(node), origin)
-        return due if due is not None and at > due else None
+        tz = self.calendar.tz
+        return due if due is not None and is_past(due, at, tz, day_only=day_only) else None
 
     def _service(self, flags: list[tuple[DeviationFlagged, int]], row: LogRow,
                  started: datetime) -> None:
@@ -458,7 +459,7 @@ class Automaton:
         if least is None or row.at - started <= least:
             return
         due = service_deadline(self.wf, CaseState(case_id=""), {}, self.calendar, started)
-        if due is not None and row.at > due:
+        if due is not None and is_past(due, row.at, self.calendar.tz, day_only=row.day_only):
             self._flag(flags, row, max(due, started), DeviationKind.SERVICE_OVERDUE,
                        "waktu_pelayanan", None, None,
                        lateness_evidence(self.calendar, due, row.at, self.wf.service_limit))

@@ -117,9 +117,10 @@ def check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalendar
           supervisor_roles: frozenset[str], *, workers: int | None = None,
           progress: Progress | None = None, reference: bool = False) -> ConformanceReport:
     """Replay the log at ``path``; ``progress`` hears how the reading and the replay go.
-    ``workers``: processes (default: one per core for a long log). The cases go through
-    the replay automaton where it judges them exactly; ``reference``: every case through
-    the engine row by row (the same report, slower: for comparison)."""
+    The cases go through the replay automaton where it judges them exactly; ``reference``:
+    every case through the engine row by row (the same report, slower: for comparison).
+    ``workers``: processes (default: one per core for a long log that the automaton cannot
+    take, else one)."""
     with gc_paused():  # rows and replays are acyclic: the collector would only scan them
         return _check(path, wf, mapping, calendar, supervisor_roles, workers, progress,
                       reference)
@@ -144,11 +145,14 @@ def _check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalenda
     named = {p for p, _ in people if p}
     report.unused_people = _unused(mapping.resources, named, report.unknown_people,
                                    only_close=True)
+    fast = None if reference else Automaton(replayer)
     if workers is None:
-        workers = (os.cpu_count() or 1) if report.replayed >= PARALLEL_FROM else 1
+        # the automaton on one process outruns two: sending its results back costs more
+        # than replaying them (docs/performance.md); the engine row by row gains from more
+        slow = fast is None or not fast.supported
+        workers = (os.cpu_count() or 1) if report.replayed >= PARALLEL_FROM and slow else 1
     started = time.perf_counter()
-    report.cases = list(_replay_all(replayer if reference else Automaton(replayer), log,
-                                    max(1, workers), progress))
+    report.cases = list(_replay_all(fast or replayer, log, max(1, workers), progress))
     report.replay_seconds = time.perf_counter() - started
     report.workers = max(1, workers)
     return report

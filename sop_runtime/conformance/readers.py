@@ -227,6 +227,10 @@ def _time_parser(fmt: str | None, tz: tzinfo, day_close: Callable[[date], dateti
             moment = closes[d] = day_close(d)
         return moment
 
+    # one object per offset the log writes: moments with the same zone object compare
+    # without asking it their offsets, a quarter of a microsecond each time
+    zones: dict[tzinfo, tzinfo] = {}
+
     def parse(text: str) -> tuple[datetime, bool]:
         if fmt:
             moment = strptime(text, fmt)
@@ -236,7 +240,11 @@ def _time_parser(fmt: str | None, tz: tzinfo, day_close: Callable[[date], dateti
             moment = fromiso(text)
             if len(text) <= 10:  # ISO date alone: 2026-03-02 (or 20260302)
                 return close(moment.date()), True
-        return (moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)), False
+        zone = moment.tzinfo
+        if zone is None:
+            return moment.replace(tzinfo=tz), False
+        same = zones.setdefault(zone, zone)  # (the same offset: the same wall time)
+        return (moment if same is zone else moment.astimezone(same)), False
 
     return parse
 

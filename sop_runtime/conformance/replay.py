@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from itertools import islice
-from operator import attrgetter, le
+from operator import attrgetter, lt
 
 from sop_runtime.compiler.workflow import EdgeKind, Node, Workflow
 from sop_runtime.conformance.mapping import LogMapping, Target
@@ -168,7 +168,7 @@ class Replayer:
         """A case's rows to replay as acts (without repeats, mapped to steps, in time order)
         and its result before any act."""
         times = [r.at for r in rows]
-        if len(set(times)) == len(times) and all(map(le, times, islice(times, 1, None))):
+        if all(map(lt, times, islice(times, 1, None))):
             duplicates = 0  # every row at its own moment, in time order: nothing to do
         else:
             rows, duplicates = _distinct(rows)

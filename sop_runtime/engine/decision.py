@@ -67,7 +67,12 @@ from sop_runtime.engine.joins import Joins
 from sop_runtime.engine.parties import check_parties, register_number
 from sop_runtime.engine.rejections import StaleAction
 from sop_runtime.engine.state import CaseState, StepState, StepStatus, apply
-from sop_runtime.engine.timing import overdue_evidence, service_deadline, step_deadlines
+from sop_runtime.engine.timing import (
+    is_past,
+    overdue_evidence,
+    service_deadline,
+    step_deadlines,
+)
 
 __all__ = ["Context", "Violation", "decide"]
 
@@ -491,11 +496,8 @@ class _Decision(Joins, ActChecks):
     def _past(self, due: datetime, at: datetime | None = None) -> bool:
         """Whether this act (at ``at``, by default its own time) is past ``due``: for an act
         known only to the day, on a later day than ``due``'s."""
-        at = self.at if at is None else at
-        if isinstance(self.cmd, CompleteStep) and self.cmd.day_only:
-            tz = self.ctx.calendar.tz
-            return at.astimezone(tz).date() > due.astimezone(tz).date()
-        return at > due
+        return is_past(due, self.at if at is None else at, self.ctx.calendar.tz,
+                       day_only=isinstance(self.cmd, CompleteStep) and self.cmd.day_only)
 
     def _after(self, node: Node, targets: tuple[str, ...], fields: Mapping[str, str]) -> None:
         """Move the flow on from ``node``: activate its targets, or end the case."""

@@ -5,7 +5,7 @@ completion, or a date captured in the case)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.definition.models import Anchor
@@ -105,6 +105,14 @@ def least_span(limit: TimeLimit | None) -> timedelta | None:
     if days or limit.same_day:
         span += timedelta(days=days - 1, hours=-1)
     return span
+
+
+def is_past(due: datetime, at: datetime, tz: tzinfo, *, day_only: bool = False) -> bool:
+    """Whether an act at ``at`` is past ``due``; an act known only to the day (its time is
+    the day's close) is past it only on a later day than ``due``'s, at ``tz``."""
+    if day_only:
+        return at.astimezone(tz).date() > due.astimezone(tz).date()
+    return at > due
 
 
 def lateness_evidence(calendar: CourtCalendar, due: datetime, at: datetime,
