@@ -85,7 +85,8 @@ _VALUES = {ItemKind.UANG: "1000", ItemKind.ANGKA: "1", ItemKind.TANGGAL: "2026-0
 # the flags the canonical case cannot say for the real one: the plan checks them itself
 _PERSONAL = frozenset({DeviationKind.WRONG_ACTOR, DeviationKind.SEPARATION_OF_DUTIES,
                        DeviationKind.OVERDUE, DeviationKind.SERVICE_OVERDUE})
-_REMEMBERED = 100_000  # rows' values remembered with what the flow sees of them
+_REMEMBERED = 100_000  # rows' values remembered with what the flow sees of them, deadlines
+_STATES = 50_000  # canonical states kept (a few KB each); past it the automaton starts anew
 _FLOW_EVENTS = (CaseStarted, StepActivated, StepCompleted, StepSkipped, DeviationFlagged,
                 CaseCompleted)
 
@@ -230,6 +231,7 @@ class Automaton:
         self._shared = frozenset(i for i in replayer.mapping.values if places.get(i, 0) > 1)
         self._seen_values: dict[tuple[str, tuple[tuple[str, str], ...]],
                                 tuple[int, tuple[str, ...]]] = {}
+        self._states = 0
         self.fast = 0       # cases judged here
         self.fallback = 0   # cases replayed by the reference
 
@@ -437,6 +439,8 @@ class Automaton:
         counted from the time given)."""
         key = (node.id, origin)
         if key not in self._due:
+            if len(self._due) > _REMEMBERED:
+                self._due.clear()
             self._due[key] = step_deadlines(CaseState(case_id=""), node, {}, self.calendar,
                                             origin, channel=self.wf.channel)[0]
         return self._due[key]
@@ -495,6 +499,10 @@ class Automaton:
 
     def _state(self, state: CaseState, depth: int, origins: dict[tuple[str, int], int]
                ) -> _State:
+        self._states += 1
+        if self._states > _STATES:  # a log of ever new variants: memory stays bounded
+            self._roots.clear()
+            self._states = 0
         open_steps = tuple((s.node, self._act(s.activated_at), origins[(s.node, s.attempt)])
                            for s in state.open_steps)
         return _State(state, depth, open_steps=open_steps,

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sop_runtime.conformance import automaton
 from sop_runtime.conformance.automaton import Automaton
 from sop_runtime.conformance.check import log_people, read
 from sop_runtime.conformance.mapping import load_mapping
@@ -198,3 +199,18 @@ def test_a_broken_automaton_is_caught(tmp_path: Path) -> None:
     both_ways(sop, tmp_path, csv_text(gen, rows), gen.mapping(), Counter())  # intact: equal
     with pytest.raises(AssertionError):
         both_ways(sop, tmp_path, csv_text(gen, rows), gen.mapping(), Counter(), break_it=True)
+
+
+def test_a_bounded_automaton_starts_anew_and_judges_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its bound of canonical states (a log of ever new variants) the automaton drops
+    what it has built and goes on: the same results, memory bounded."""
+    monkeypatch.setattr(automaton, "_STATES", 5)
+    sop = "pendaftaran-gugatan-ptsp"
+    wf = library().workflow(sop)
+    messy = MessyGenerator(wf, ROUTES[sop], court(), Messiness(), seed=3)
+    out = io.StringIO()
+    messy.write(out, messy.log(MESSY_CASES, START))
+    counts: Counter[str] = Counter()
+    both_ways(sop, tmp_path, out.getvalue(), messy.mapping(), counts)
+    assert counts["fast"] > 0
