@@ -51,7 +51,8 @@ Not in the tree, because none reaches a user as such (each is caught and turned 
 above, a Problem, or a value pydantic reports): ``TimeLimitError`` and ``NaiveDatetimeError``
 (each a ``ValueError`` for the validators), ``YamlError`` and ``yamlbuild.Refused`` (become
 Problems), ``UnknownEventType`` (a stored event of no known type), ``DemoFailed`` (the demo's
-own report), ``conformance.synthetic_log._NoSpot`` (a search's dead end), and
+own report), ``conformance.synthetic_log._NoSpot`` (a search's dead end),
+``conformance.automaton.Unsupported`` (a case the replay automaton leaves to the engine), and
 ``InvalidTransition``: a log the engine cannot fold is a bug or damage the CLI names in its
 own line (``run sop verify``), never a user's mistake.
 
