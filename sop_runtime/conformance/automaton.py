@@ -23,10 +23,14 @@ costs a ``decide``. The flags then go through the reference's own sorting
 
 What the canonical case cannot stand for falls back to the reference replay
 (:meth:`Replayer.replay`), decided up front for the SOP (timers, data-decided branches,
-limits counted from a date in the case, joint steps, delegations) or per case (an item
+limits counted from a date in the case, delegations) or per case (an item
 given two different values: a possible contradiction), or when a canonical decision does
 anything else than the plain flow. A row known only to the day is late as the engine says
-(``is_past``: on a later day than its deadline's).
+(``is_past``: on a later day than its deadline's). At a joint step (``bersama``) the person
+is part of the flow (an officer's act signs it, someone else's redoes it): there the
+canonical person holds the same of the step's roles as the real one, and the same real
+person is the same canonical one, so ``decide``'s own actor flags stand, naming the real
+person.
 """
 
 from __future__ import annotations
@@ -60,6 +64,7 @@ from sop_runtime.engine.events import (
     Event,
     StepActivated,
     StepCompleted,
+    StepSigned,
     StepSkipped,
 )
 from sop_runtime.engine.parties import looks_like_register_number
@@ -80,6 +85,11 @@ from sop_runtime.engine.values import canonical
 # the canonical case's clock: act k happens at _T0 + k seconds (its start is act 0)
 _GAP = timedelta(seconds=1)
 _PERSON = "\x00kanonik\x00"  # + k: the canonical person of act k
+# at a joint step (bersama), who acts matters to the flow: which of its roles they hold, and
+# whether they signed it already. The canonical person there is _PERSON + the act of the
+# real person's first row in the case, _JOINT, the step, _JOINT, one digit a role of the
+# step (1: held); they hold every other role
+_JOINT = "\x01"
 # a valid value of each kind (a tick is canonical as the row ticks it)
 _VALUES = {ItemKind.UANG: "1000", ItemKind.ANGKA: "1", ItemKind.TANGGAL: "2026-01-05"}
 # the flags the canonical case cannot say for the real one: the plan checks them itself
@@ -88,7 +98,7 @@ _PERSONAL = frozenset({DeviationKind.WRONG_ACTOR, DeviationKind.SEPARATION_OF_DU
 _REMEMBERED = 100_000  # rows' values remembered with what the flow sees of them, deadlines
 _STATES = 50_000  # canonical states kept (a few KB each); past it the automaton starts anew
 _FLOW_EVENTS = (CaseStarted, StepActivated, StepCompleted, StepSkipped, DeviationFlagged,
-                CaseCompleted)
+                CaseCompleted, StepSigned)
 
 # what a plan holds, in the order the flags come (_Entry.tag)
 _FLAG = 0      # a canonical flag, at the time of act ``act``
@@ -111,9 +121,13 @@ class _Entry:
     evidence: Mapping[str, str] = field(default_factory=dict)
     acts: tuple[int, ...] = ()
     since: int = 0
+    who: tuple[str, ...] = ()  # the evidence keys that name the act's person
 
 
 Plan = tuple[_Entry, ...]
+# what the automaton's edges are keyed by: the code of (step, values seen), the decision,
+# and at a joint step the person (the act of their first row, the roles they hold)
+Symbol = int | tuple[int, str] | tuple[int, str | None, int, str]
 
 
 class Unsupported(Exception):
@@ -121,13 +135,18 @@ class Unsupported(Exception):
 
 
 class _Everyone(Mapping[str, frozenset[str]]):
-    """The canonical directory: everyone holds every role."""
+    """The canonical directory: everyone holds every role (at a joint step, those of its
+    roles their name says)."""
 
-    def __init__(self, roles: frozenset[str]) -> None:
-        self.roles = roles
+    def __init__(self, roles: frozenset[str], joint: Mapping[str, tuple[str, ...]]) -> None:
+        self.roles, self.joint = roles, joint
 
     def __getitem__(self, username: str) -> frozenset[str]:
-        return self.roles
+        _, _, at_joint = username.partition(_JOINT)
+        if not at_joint:
+            return self.roles
+        node, _, held = at_joint.partition(_JOINT)
+        return self.roles - {r for r, h in zip(self.joint[node], held, strict=True) if h == "0"}
 
     def __contains__(self, username: object) -> bool:
         return True
@@ -160,7 +179,7 @@ class _State:
 
     state: CaseState
     depth: int
-    edges: dict[int | tuple[int, str], _Edge] = field(default_factory=dict)
+    edges: dict[Symbol, _Edge] = field(default_factory=dict)
     # the steps open at its end, each with the act that opened it and the act its limit
     # counts from (the same, or the step its limit is anchored to: ``sejak``)
     open_steps: tuple[tuple[str, int, int], ...] = ()
@@ -180,8 +199,6 @@ def unsupported(replayer: Replayer) -> list[str]:
             _dated(n.anchor) or (n.timer is not None and _dated(n.timer.anchor))
             for n in wf.nodes):
         why.append("sejak tanggal")
-    if any(n.joint for n in wf.nodes):
-        why.append("bersama")
     if replayer.directory.delegations:
         why.append("plh/plt")
     return why
@@ -209,8 +226,10 @@ class Automaton:
         self.why_not = unsupported(replayer)
         roles = frozenset(r for n in self.wf.nodes for r in self.wf.acting_roles(n))
         self.t0 = datetime(2030, 1, 7, 9, 0, tzinfo=self.calendar.tz)  # a Monday morning
+        self._joint = {n.id: n.roles for n in self.wf.nodes if n.joint}
         self.ctx = Context(now=self.t0 + timedelta(days=3650), calendar=self.calendar,
-                           directory=Directory(roles=_Everyone(roles)), replay=True)
+                           directory=Directory(roles=_Everyone(roles, self._joint)),
+                           replay=True)
         self._roots: dict[tuple[tuple[str, str], ...], _State] = {}
         self._may: dict[str, dict[str, bool]] = {}  # node -> person (or role) -> may act
         self._due: dict[tuple[str, datetime], datetime | None] = {}
@@ -232,6 +251,7 @@ class Automaton:
         self._seen_values: dict[tuple[str, tuple[tuple[str, str], ...]],
                                 tuple[int, tuple[str, ...]]] = {}
         self._states = 0
+        self._held: dict[tuple[str, str], str] = {}  # (joint step, person) -> roles held
         self.fast = 0       # cases judged here
         self.fallback = 0   # cases replayed by the reference
 
@@ -260,7 +280,7 @@ class Automaton:
         the reference can judge: an item given two different values (a contradiction the
         canonical values would not show), or an act the canonical case cannot stand for."""
         ref, nodes, decisions = self.ref, self._nodes, self._decisions
-        seen_values, bare = self._seen_values, self._bare
+        seen_values, bare, joint = self._seen_values, self._bare, self._joint
         grant_any = ref.directory.grant_any
         first = todo[0][0]
         pairs: set[tuple[str, str]] = set()  # every (item, value) the rows give
@@ -299,7 +319,9 @@ class Automaton:
                         "aktivitas": row.activity, "pesan": problem}))
             else:
                 code = bare[nid]
-            symbol: int | tuple[int, str] = code if decision is None else (code, decision)
+            symbol: Symbol = code if decision is None else (code, decision)
+            if nid in joint:
+                symbol = (code, decision, *self._persona(nid, row, people))
             edge = cur.edges.get(symbol)
             if edge is None:
                 edge = cur.edges[symbol] = self._step(cur, symbol)
@@ -352,6 +374,22 @@ class Automaton:
                 if seen.setdefault(item, row.values[item]) != row.values[item]:
                     raise Unsupported(item)
 
+    def _persona(self, node: str, row: LogRow, people: list[str]) -> tuple[int, str]:
+        """Who acts at a joint step, as the flow sees it: the act of the person's first row
+        in the case (the same person is the same canonical one), and which of the step's
+        roles they hold (no delegation in a replay: theirs, or an unnamed row's role
+        column's, at any time)."""
+        who = self.ref.who(row)
+        first = people.index(who) if who in people else len(people)
+        key = (node, row.resource or _JOINT + row.role)
+        held = self._held.get(key)
+        if held is None:
+            grant = self.ref.directory.grant
+            held = self._held[key] = "".join(
+                "1" if grant(who, role, row.at) is not None else "0"
+                for role in self._joint[node])
+        return first, held
+
     def _judge(self, node: Node, row: LogRow) -> tuple[int, tuple[str, ...]]:
         """What the flow sees of the row's values (the code of the step and each valid value
         it takes, with a tick's ``ada`` / ``tidak ada``), and why the rules cannot take the
@@ -383,7 +421,7 @@ class Automaton:
             tag = e.tag
             if tag == _FLAG:
                 self._flag(flags, row, times[e.act], e.kind, e.rule, e.node, e.attempt,
-                           e.evidence)
+                           {**e.evidence, **dict.fromkeys(e.who, who)} if e.who else e.evidence)
                 continue
             assert e.node is not None or tag == _SERVICE
             node = e.node or ""
@@ -532,28 +570,37 @@ class Automaton:
             raise Unsupported(moment)
         return k
 
-    def _step(self, src: _State, symbol: int | tuple[int, str]) -> _Edge:
-        code, decision = (symbol, None) if isinstance(symbol, int) else symbol
+    def _step(self, src: _State, symbol: Symbol) -> _Edge:
+        k = src.depth
+        actor = f"{_PERSON}{k}"
+        if isinstance(symbol, int):
+            code, decision = symbol, None
+        elif len(symbol) == 2:
+            code, decision = symbol
+        else:
+            code, decision, first, held = symbol
+            actor = f"{_PERSON}{first}{_JOINT}{self._symbols[code][0]}{_JOINT}{held}"
         node_id, values = self._symbols[code]
         node = self.wf.node(node_id)
-        k = src.depth
-        command = CompleteStep(actor=f"{_PERSON}{k}", at=self.t0 + k * _GAP, node=node_id,
+        command = CompleteStep(actor=actor, at=self.t0 + k * _GAP, node=node_id,
                                values={i: self._value(node, i, kind) for i, kind in values},
                                decision=decision)
         try:
             events = decide(self.wf, src.state, command, ctx=self.ctx)
         except CommandRejected as exc:
+            if actor in exc.params.values():  # its message names the canonical person
+                return _Edge(None, unsupported=True)
             return _Edge(None, rejected=exc)
         try:
             origins = self._origins(src.state, events, src.origins)
-            plan = self._plan(src.state, node, k, events, origins)
+            plan = self._plan(src.state, node, k, events, origins, actor)
         except Unsupported:
             return _Edge(None, unsupported=True)
         state = src.state
         for e in events:
             state = apply(state, e)
         # the usual plan: the actor, then maybe the step's own limit, maybe the service's
-        tags = [p.tag for p in plan]
+        tags = [p.tag for p in plan] or [-1]
         service = tags[-1] == _SERVICE
         late = plan[1] if len(plan) > 1 and tags[1] == _LATE else None
         least = self._least[node_id]
@@ -564,18 +611,22 @@ class Automaton:
             may=self._may.setdefault(node_id, {}))
 
     def _plan(self, pre: CaseState, node: Node, k: int, events: list[Event],
-              origins: dict[tuple[str, int], int]) -> Plan:
+              origins: dict[tuple[str, int], int], actor: str) -> Plan:
         """The canonical act's flags in their order, with the person's and the times'
-        checks where the reference makes them."""
+        checks where the reference makes them. At a joint step the canonical person holds
+        the roles the real one does: its actor flags stand, naming the real person."""
         if any(not isinstance(e, _FLOW_EVENTS) for e in events):
             raise Unsupported(node.id)
         done = next((e for e in events if isinstance(e, StepCompleted)
-                     and e.node == node.id and e.actor == f"{_PERSON}{k}"), None)
-        if done is None:
+                     and e.node == node.id and e.actor == actor), None)
+        signed = node.joint and any(isinstance(e, StepSigned) and e.actor == actor
+                                    for e in events)
+        if done is None and not signed:
             raise Unsupported(node.id)
         plan: list[_Entry] = []
         for e in events:
-            if not isinstance(e, DeviationFlagged) or e.kind in _PERSONAL:
+            if not isinstance(e, DeviationFlagged) or (e.kind in _PERSONAL and not (
+                    node.joint and e.kind is DeviationKind.WRONG_ACTOR)):
                 continue
             if e.kind is DeviationKind.SKIPPED and e.node is not None:
                 step = next(s for s in pre.steps if s.node == e.node and s.attempt == e.attempt)
@@ -584,13 +635,16 @@ class Automaton:
                                        origins[(step.node, step.attempt)],
                                        since=self._act(step.activated_at)))
             plan.append(_Entry(_FLAG, e.node, e.attempt, self._act(e.occurred_at), e.kind,
-                               e.rule, dict(e.evidence)))
+                               e.rule, dict(e.evidence),
+                               who=tuple(key for key, v in e.evidence.items() if v == actor)))
+        if done is None:  # a joint step's other officer signing it: their flags alone
+            return tuple(plan)
         # the settle block: the act's own order flags first, then who did it
         lead = 0
         while (lead < len(plan) and plan[lead].tag == _FLAG and plan[lead].node == node.id
                and plan[lead].kind in (DeviationKind.OUT_OF_ORDER, DeviationKind.REWORK)):
             lead += 1
-        plan[lead:lead] = [_Entry(_ACTOR, node.id, done.attempt),
+        plan[lead:lead] = [*([] if node.joint else [_Entry(_ACTOR, node.id, done.attempt)]),
                            *self._separation(pre, node, done.attempt)]
         # then its own limit, before what the end of the case closes
         timing = self._timing(pre, node, done.attempt, events, origins)
@@ -613,7 +667,8 @@ class Automaton:
             for other in group.langkah:
                 if other == node.no:
                     continue
-                acts = tuple(int(p[len(_PERSON):]) for p in pre.done_by(str(other)))
+                acts = tuple(int(p[len(_PERSON):].partition(_JOINT)[0])
+                             for p in pre.done_by(str(other)))
                 if acts:
                     found.append(_Entry(_SOD, node.id, attempt, evidence={
                         "langkah_lain": str(other), "alasan": group.alasan}, acts=acts))

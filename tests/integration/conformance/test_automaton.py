@@ -39,7 +39,6 @@ FALLBACK = {
     "banding-perdata": ["cabang.jika", "sejak tanggal"],
     "kasasi-perdata": ["cabang.jika", "sejak tanggal"],
     "pengembalian-sisa-panjar": ["timer (jika_lewat_waktu)", "sejak tanggal"],
-    "permohonan-eksekusi": ["bersama"],
 }
 # one log per messiness switch (each alone on a clean log), and all of them at once
 SWITCHES = {
