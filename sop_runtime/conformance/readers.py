@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar, Literal, TextIO, cast
 from xml.parsers import expat
@@ -145,11 +146,13 @@ def read_log(path: Path, mapping: LogMapping, tz: tzinfo, *,
     parse = _time_parser(mapping.time_format, zone, day_close or (
         lambda d: datetime.combine(d, time(23, 59, 59), zone)))
     out = ImportedLog()
+    keys = _keys(cols, mapping)
+    items = tuple(mapping.values)
     try:
-        source = _csv(path, mapping, cols) if fmt == "csv" else _xes(path, cols)
-        for place, case, raw in source:
+        source = _csv(path, mapping, keys) if fmt == "csv" else _xes(path, cols, keys)
+        for place, fields in source:
             out.rows += 1
-            _add(out, place, case.strip(), raw, cols, mapping, parse)
+            _add(out, place, fields, items, parse)
             if progress is not None and not out.rows % PROGRESS_EVERY:
                 progress(out.rows)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
@@ -171,15 +174,26 @@ def read_log(path: Path, mapping: LogMapping, tz: tzinfo, *,
     return out
 
 
-def _add(out: ImportedLog, place: int, case: str, raw: dict[str, str], cols: Columns,
-         mapping: LogMapping, parse: Callable[[str], tuple[datetime, bool]]) -> None:
+def _keys(cols: Columns, mapping: LogMapping) -> tuple[str | None, ...]:
+    """The columns (XES keys) a row's fields are read from, in the order :func:`_add` takes
+    them: case, activity, person, time, decision, lifecycle, role, then each mapped value's;
+    None: a column the log need not have."""
+    return (cols.case, cols.activity, cols.resource, cols.time, cols.decision, cols.lifecycle,
+            cols.role, *mapping.values.values())
+
+
+def _add(out: ImportedLog, place: int, fields: tuple[str, ...], items: tuple[str, ...],
+         parse: Callable[[str], tuple[datetime, bool]]) -> None:
+    """One row from its ``fields`` (in :func:`_keys`' order; "" for a column it lacks)."""
+    case, activity, person, stamp, decision, lifecycle, role = fields[:7]
+    case = case.strip()
     if not case:
         out.problems.append(RowProblem(place, "", tr("tanpa nomor perkara", "no case id")))
         return
-    if cols.lifecycle and (raw.get(cols.lifecycle) or "").strip().lower() not in DONE_TRANSITIONS:
+    if lifecycle and lifecycle.strip().lower() not in DONE_TRANSITIONS:
         out.not_done += 1
         return
-    stamp = (raw.get(cols.time) or "").strip()
+    stamp = stamp.strip()
     try:
         at, day_only = parse(stamp)
     except ValueError:
@@ -191,16 +205,10 @@ def _add(out: ImportedLog, place: int, case: str, raw: dict[str, str], cols: Col
         out.problems.append(RowProblem(place, case, tr(
             "waktu '{t}': {why}", "time '{t}': {why}", t=stamp, why=outside)))
         return
-    values = {}
-    for item, column in mapping.values.items():
-        value = raw.get(column)
-        if value is not None and value.strip():
-            values[item] = value
-    row = LogRow(place, case, (raw.get(cols.activity) or "").strip(),
-                 (raw.get(cols.resource) or "").strip(), at,
-                 (raw.get(cols.role) or "").strip() if cols.role else "",
-                 (raw.get(cols.decision) or "").strip() if cols.decision else "", values,
-                 day_only)
+    values = {item: value for item, value in zip(items, fields[7:], strict=True)
+              if value and not value.isspace()} if items else {}
+    row = LogRow(place, case, activity.strip(), person.strip(), at, role.strip(),
+                 decision.strip(), values, day_only)
     rows = out.cases.get(case)
     if rows is None:
         out.cases[case] = [row]
@@ -244,36 +252,36 @@ def _time_parser(fmt: str | None, tz: tzinfo, day_close: Callable[[date], dateti
         if zone is None:
             return moment.replace(tzinfo=tz), False
         same = zones.setdefault(zone, zone)  # (the same offset: the same wall time)
-        return (moment if same is zone else moment.astimezone(same)), False
+        return (moment if same is zone else moment.replace(tzinfo=same)), False
 
     return parse
 
 
-def _csv(path: Path, mapping: LogMapping, cols: Columns
-         ) -> Iterator[tuple[int, str, dict[str, str]]]:
+def _csv(path: Path, mapping: LogMapping, keys: tuple[str | None, ...]
+         ) -> Iterator[tuple[int, tuple[str, ...]]]:
     with _opened(path) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(_bounded_lines(f, path), delimiter=mapping.delimiter)
         header = next(reader, None)
         if header is None:
             raise LogError(tr("{f}: log kosong", "{f}: the log is empty", f=path))
         header = [h.strip() for h in header]
-        needed = [c for c in (cols.case, cols.activity, cols.resource, cols.time,
-                              cols.decision, cols.lifecycle, cols.role) if c]
-        needed += list(mapping.values.values())
-        missing = [c for c in needed if c not in header]
+        missing = [c for c in dict.fromkeys(keys) if c and c not in header]
         if missing:
             raise LogError(tr(
                 "{f}:1: kolom {m} tidak ada; kolom log: {h}",
                 "{f}:1: no column {m}; the log's columns: {h}",
                 f=path, m=", ".join(repr(c) for c in missing), h=", ".join(header)))
         width = len(header)
+        # a column the log need not have reads the blank cell put after the row's own
+        pick = itemgetter(*(header.index(k) if k else width for k in keys))
+        blanks = [""] * (width + 1)
         for line, cells in enumerate(reader, start=2):
             if not cells:
                 continue
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            row = dict(zip(header, cells, strict=False))
-            yield line, row[cols.case], row
+            if len(cells) != width:
+                cells = (cells + blanks)[:width]
+            cells.append("")
+            yield line, pick(cells)
 
 
 def _bounded_lines(f: TextIO, path: Path) -> Iterator[str]:
@@ -294,10 +302,12 @@ def _local(name: str) -> str:
     return name.rsplit(" ", 1)[-1]
 
 
-def _xes(path: Path, cols: Columns) -> Iterator[tuple[int, str, dict[str, str]]]:
+def _xes(path: Path, cols: Columns, keys: tuple[str | None, ...]
+         ) -> Iterator[tuple[int, tuple[str, ...]]]:
     """The events of an XES file, each with its trace's ``cols.case`` attribute, read as a
     stream: only the open elements' attributes are held."""
-    found: list[tuple[int, str, dict[str, str]]] = []
+    found: list[tuple[int, tuple[str, ...]]] = []
+    event_keys = keys[1:]
     place = 0
     trace: dict[str, str] = {}
     event: dict[str, str] | None = None
@@ -334,7 +344,8 @@ def _xes(path: Path, cols: Columns) -> Iterator[tuple[int, str, dict[str, str]]]
         tag = _local(name)
         if tag == "event" and event is not None:
             place += 1
-            found.append((place, trace.get(cols.case, ""), event))
+            found.append((place, (trace.get(cols.case, ""), *(
+                event.get(k, "") if k else "" for k in event_keys))))
             event = None
         elif tag == "trace":
             pass
