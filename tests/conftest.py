@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,37 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 def _indonesian_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOP_LANG", raising=False)
     set_lang(None)
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A copy of a SQLite database file at ``target`` (with its WAL file: one left open
+    would hold the newest commits), and of the documents kept beside it (the demo's scanned
+    KTP: a copy without them fails ``sop verify``, as a backup without them would)."""
+    for suffix in ("", "-wal"):
+        found = source.with_name(source.name + suffix)
+        if found.exists():
+            shutil.copy(found, target.with_name(target.name + suffix))
+    kept = source.parent / "dokumen"
+    if kept.is_dir() and not (target.parent / "dokumen").exists():
+        shutil.copytree(kept, target.parent / "dokumen")
+    return target
+
+
+# Defined here once for the whole session: a fixture imported into a module is that module's
+# own, and each would play the demo day again.
+@pytest.fixture(scope="session")
+def demo_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo court after its working day, played once (read it, or take a copy)."""
+    from sop_runtime.cli.app import run
+
+    db = tmp_path_factory.mktemp("demo") / "sop.db"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOP_DATABASE_URL", f"sqlite:///{db}")
+        assert run(["demo", "--definitions", str(DEFINITIONS)]) == 0
+    return db
+
+
+@pytest.fixture
+def demo_copy(demo_day: Path, tmp_path: Path) -> Path:
+    """A copy of the demo court's database of this test's own."""
+    return copy_database(demo_day, tmp_path / "sop.db")

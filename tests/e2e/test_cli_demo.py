@@ -56,9 +56,8 @@ def test_the_demo_speaks_english_when_asked(tmp_path: Path) -> None:
     assert "Log intact: 129 events in 9 cases verified" in out
 
 
-def test_the_period_report_of_the_demo_week(tmp_path: Path) -> None:
-    court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
-    court.ok("demo", "--definitions", DEFINITIONS)
+def test_the_period_report_of_the_demo_week(demo_copy: Path, tmp_path: Path) -> None:
+    court = Court(tmp_path, f"sqlite:///{demo_copy}")
     data = court.json("report", "period", "--from", "2026-11-16", "--to", "2026-11-29")
     assert sum(data["cases"].values()) == 9
     assert data["service"]["pendaftaran-gugatan-ptsp"]["on_time_rate"] == 0.0
@@ -74,9 +73,8 @@ def test_the_period_report_of_the_demo_week(tmp_path: Path) -> None:
     court.fails(2, "report", "period", "--from", "2026-02-30", "--to", "2026-03-01")
 
 
-def test_the_period_report_as_a_printable_page(tmp_path: Path) -> None:
-    court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
-    court.ok("demo", "--definitions", DEFINITIONS)
+def test_the_period_report_as_a_printable_page(demo_copy: Path, tmp_path: Path) -> None:
+    court = Court(tmp_path, f"sqlite:///{demo_copy}")
     page = tmp_path / "laporan.html"
     court.ok("report", "period", "--from", "2026-11-16", "--to", "2026-11-29", "--html", page)
     html = page.read_text(encoding="utf-8")

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from tests.conftest import copy_database
 from tests.e2e.court import Court
-from tests.integration.service.conftest import copy_database, demo_day  # noqa: F401  (a fixture)
 
 CASE = "SNN-2026-00001"  # the civil claim: filed, paid, numbered; two deviations
 STEP_NAMES = ("Menerima berkas gugatan dan memeriksa kelengkapan sesuai ceklist",
@@ -24,7 +24,7 @@ STEP_NAMES = ("Menerima berkas gugatan dan memeriksa kelengkapan sesuai ceklist"
 
 
 @pytest.fixture
-def court(demo_day: Path, tmp_path: Path) -> Court:  # noqa: F811  (demo_day: fixture)
+def court(demo_day: Path, tmp_path: Path) -> Court:
     copy_database(demo_day, tmp_path / "sop.db")
     return Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
 

@@ -11,15 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEFINITIONS
 from tests.e2e.court import Court
 
 rustxes = pytest.importorskip("rustxes")
 
 
-def test_the_demo_days_xes_reads_back_exactly(tmp_path: Path) -> None:
-    court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
-    court.ok("demo", "--definitions", DEFINITIONS)
+def test_the_demo_days_xes_reads_back_exactly(demo_copy: Path, tmp_path: Path) -> None:
+    court = Court(tmp_path, f"sqlite:///{demo_copy}")
     court.ok("override", "cancel", "SNN-2026-00006", "--as", "bambang.panitera",
              "--reason", "Permohonan dicabut")
     stored = [json.loads(line) for line in

@@ -46,9 +46,8 @@ from sop_runtime.service import auth, cases, seals
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
-from tests.conftest import DEFINITIONS, ROOT
+from tests.conftest import DEFINITIONS, ROOT, copy_database
 from tests.e2e.court import Court
-from tests.integration.service.conftest import copy_database, demo_day  # noqa: F401
 
 PASSWORD = "kata-sandi-sapuan-123"
 USERS = ("rina.ptsp", "siti.kasir", "bambang.panitera", "fitri.hakim")
@@ -138,7 +137,7 @@ class Findings:
 
 
 @pytest.fixture(scope="module")
-def court_db(demo_day: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+def court_db(demo_day: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo court after its working day, this module's own copy."""
     return copy_database(demo_day, tmp_path_factory.mktemp("words") / "sop.db")
 

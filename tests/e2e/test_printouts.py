@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import DEFINITIONS, ROOT
+from tests.conftest import DEFINITIONS, ROOT, copy_database
 from tests.e2e.cli import sop
 from tests.e2e.court import Court
-from tests.integration.service.conftest import copy_database, demo_day  # noqa: F401  (a fixture)
 
 CASE = "SNN-2026-00001"
 KOP = ("MAHKAMAH AGUNG REPUBLIK INDONESIA", "DIREKTORAT JENDERAL BADAN PERADILAN UMUM",
@@ -27,7 +26,7 @@ CLI = re.compile(r"\bsop (?:[a-z]+)\b|(?<![\w-])--[a-z]|\.venv|\bpip install\b")
 
 
 @pytest.fixture
-def court(demo_day: Path, tmp_path: Path) -> Court:  # noqa: F811  (demo_day: fixture)
+def court(demo_day: Path, tmp_path: Path) -> Court:
     copy_database(demo_day, tmp_path / "sop.db")
     return Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
 

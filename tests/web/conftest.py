@@ -1,2 +1,1 @@
-from tests.integration.service.conftest import demo_copy, demo_day  # noqa: F401  (fixtures)
 from tests.storefixtures import postgres_schema_url, store_url  # noqa: F401  (fixtures)

@@ -37,10 +37,8 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
 from tests.conftest import ROOT
-from tests.integration.service.conftest import demo_copy, demo_day
 
-__all__ = ["DEMO_PASSWORD", "SCREENSHOTS", "Court", "court_runtime", "demo_copy", "demo_day",
-           "serve", "sign_in"]
+__all__ = ["DEMO_PASSWORD", "SCREENSHOTS", "Court", "court_runtime", "serve", "sign_in"]
 
 SCREENSHOTS = ROOT / "out" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",

@@ -7,30 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from sop_runtime.cli.app import run
 from sop_runtime.service import setup
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from tests.clock import Clock
-from tests.conftest import DEFINITIONS
+from tests.conftest import DEFINITIONS, copy_database
 from tests.storefixtures import postgres_schema_url, store_url
 
-__all__ = ["copy_database", "definitions_without", "demo_copy", "demo_day",
-           "postgres_schema_url", "store_url"]
-
-
-def copy_database(source: Path, target: Path) -> Path:
-    """A copy of a SQLite database file at ``target`` (with its WAL file: one left open
-    would hold the newest commits), and of the documents kept beside it (the demo's scanned
-    KTP: a copy without them fails ``sop verify``, as a backup without them would)."""
-    for suffix in ("", "-wal"):
-        found = source.with_name(source.name + suffix)
-        if found.exists():
-            shutil.copy(found, target.with_name(target.name + suffix))
-    kept = source.parent / "dokumen"
-    if kept.is_dir() and not (target.parent / "dokumen").exists():
-        shutil.copytree(kept, target.parent / "dokumen")
-    return target
+__all__ = ["copy_database", "definitions_without", "postgres_schema_url", "store_url"]
 
 
 def definitions_without(username: str, folder: Path) -> Path:
@@ -42,22 +26,6 @@ def definitions_without(username: str, folder: Path) -> Path:
     assert len(kept) == len(lines) - 1, username
     court_file.write_text("".join(kept), encoding="utf-8")
     return folder
-
-
-@pytest.fixture(scope="session")
-def demo_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo court after its working day, played once (read it, or take a copy)."""
-    db = tmp_path_factory.mktemp("demo") / "sop.db"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOP_DATABASE_URL", f"sqlite:///{db}")
-        assert run(["demo", "--definitions", str(DEFINITIONS)]) == 0
-    return db
-
-
-@pytest.fixture
-def demo_copy(demo_day: Path, tmp_path: Path) -> Path:
-    """A copy of the demo court's database of this test's own."""
-    return copy_database(demo_day, tmp_path / "sop.db")
 
 
 @pytest.fixture

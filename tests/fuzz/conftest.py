@@ -1,1 +1,0 @@
-from tests.integration.service.conftest import demo_day  # noqa: F401  (fixture)
