@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from markupsafe import Markup
 
@@ -26,10 +26,16 @@ _STEP = re.compile(r'<g class="step" data-step="([^"]+)">')
 def marked_flowchart(wf: Workflow, open_nodes: Iterable[str] = (),
                      done: Iterable[str] = ()) -> Markup:
     now, finished = set(open_nodes), set(done)
+    return classed_flowchart(wf, {n: "done" for n in finished} | {n: "now" for n in now})
+
+
+def classed_flowchart(wf: Workflow, marks: Mapping[str, str]) -> Markup:
+    """The flowchart with each step in ``marks`` carrying that class (``now``, ``done``;
+    ``added``, ``changed``, ``removed`` on a comparison of versions)."""
 
     def mark(m: re.Match[str]) -> str:
         node = m.group(1)
-        extra = " now" if node in now else " done" if node in finished else ""
+        extra = f" {marks[node]}" if node in marks else ""
         return f'<g class="step{extra}" data-step="{node}">'
 
     return Markup(_STEP.sub(mark, render_svg(wf)))

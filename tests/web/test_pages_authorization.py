@@ -57,6 +57,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/sop"): P.LIBRARY,
     ("GET", "/sop/{sop_id}"): P.LIBRARY,
     ("GET", "/sop/{sop_id}/versi/{version}"): P.LIBRARY,
+    ("GET", "/sop/{sop_id}/beda"): P.LIBRARY,
     ("GET", "/sop/{sop_id}/versi/{version}/lembar"): P.LIBRARY,
     ("GET", "/sop/{sop_id}/versi/{version}/bagan.svg"): P.LIBRARY,
     ("GET", "/audit"): P.AUDIT,

@@ -5,6 +5,7 @@ policy."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from sop_runtime.compiler.library import compile_source
@@ -101,3 +102,37 @@ def test_an_older_version_is_compiled_again_from_its_stored_source(rt: Runtime) 
     assert "(revisi 2027)" not in older.text.split("<h1>")[1].split("</h1>")[0]
     sheet = web.get(f"/sop/{SOP}/versi/{old}/lembar")
     assert sheet.status_code == 200 and "(revisi 2027)" not in sheet.text
+
+
+def test_two_versions_compared_with_both_flowcharts_marked(rt: Runtime) -> None:  # noqa: F811
+    old = current(rt)
+    with rt.engine.begin() as conn:
+        source = workflows.workflow_source(conn, old)
+        assert source is not None and "waktu: ± 10 menit\n" in source
+        revised = source.replace("waktu: ± 10 menit\n", "waktu: ± 15 menit\n", 1)
+        known = {s.sop_id for s in workflows.list_sops(conn)}
+        wf = compile_source(revised, f"{SOP}.yaml", known_sops=known).workflow
+        assert wf is not None and wf.version != old
+        workflows.save_workflow(conn, wf.version, SOP, wf.nama, revised, f"{SOP}.yaml")
+        workflows.set_current(conn, SOP, wf.version)
+    web, _ = signed_in(rt, "bambang.panitera")
+    page = web.get(f"/sop/{SOP}")
+    assert f'action="/sop/{SOP}/beda"' in page.text and 'name="lama"' in page.text
+    found = web.get(f"/sop/{SOP}/beda")   # default: the one before the current, the current
+    assert found.status_code == 200
+    text = found.text
+    assert f"{old[:12]}" in text and f"{wf.version[:12]}" in text
+    assert '<tr class="changed" data-step-new="2">' in text
+    assert "± 10 menit</td><td>± 15 menit" in text and "[berubah] Waktu" in text
+    # both drawings inline, step 2 marked in each, by class and by a text marker
+    assert text.count('<g class="step changed" data-step="2">') == 2
+    assert "Langkah 2 [berubah]" in text
+    shown = re.sub(r"<[^>]+>", " ", text)   # what a reader sees: only the short versions
+    assert old not in shown and wf.version not in shown
+    same = web.get(f"/sop/{SOP}/beda", params={"lama": old[:10], "baru": old[:10]})
+    assert "Kedua versi sama isinya." in same.text
+    en = web.get(f"/sop/{SOP}/beda", params={"lama": wf.version[:12], "baru": old[:12]},
+                 headers={"Accept-Language": "en"})
+    assert en.status_code == 200
+    assert web.get(f"/sop/{SOP}/beda", params={"lama": "00000000"}).status_code == 404
+    assert web.get("/sop/tidak-ada/beda").status_code == 404

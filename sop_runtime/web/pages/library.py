@@ -112,6 +112,30 @@ def version_page(request: Request, rt: Rt, sop_id: str, version: str,
     return _sop_page(request, rt, caller, sop_id, version)
 
 
+@router.get("/sop/{sop_id}/beda", response_class=HTMLResponse)
+def difference(request: Request, rt: Rt, sop_id: str, caller: Reader,
+               lama: str | None = None, baru: str | None = None) -> HTMLResponse:
+    """What changed between two stored versions (default: the one before the current and
+    the current one): the table in the official terms and both flowcharts, marked."""
+    from sop_runtime.compiler.diff import diff_workflows
+    from sop_runtime.web.flowchart import classed_flowchart
+
+    versions = lib.versions(rt, sop_id)
+    current = next((v for v in versions if v.current), versions[0])
+    older = next((v for v in versions if v.version != current.version), current)
+    new_wf, new_row, _ = _pick(rt, sop_id, baru or current.version)
+    old_wf, old_row, _ = _pick(rt, sop_id, lama or older.version)
+    found = diff_workflows(old_wf, new_wf)
+    return page(request, "library_diff.html", caller=caller,
+                title=tr("Perubahan {n}", "Changes of {n}", n=new_wf.nama), d=found,
+                old_wf=old_wf, new_wf=new_wf, old_row=old_row, new_row=new_row,
+                versions=versions,
+                old_marks=sorted(found.old_marks().items(), key=lambda m: int(m[0])),
+                new_marks=sorted(found.new_marks().items(), key=lambda m: int(m[0])),
+                old_chart=classed_flowchart(old_wf, found.old_marks()),
+                new_chart=classed_flowchart(new_wf, found.new_marks()))
+
+
 @router.get("/sop/{sop_id}/versi/{version}/lembar")
 def sheet(rt: Rt, sop_id: str, version: str, caller: Reader) -> Response:
     """The official SOP sheet of that version, as its own printable page."""
