@@ -9,6 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from sop_runtime.compiler.library import compile_source
+from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.service import catalog
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import workflows
@@ -22,6 +23,22 @@ def current(rt: Runtime, sop: str = SOP) -> str:  # noqa: F811  (rt: the fixture
         version = workflows.current_version(conn, sop)
     assert version is not None
     return version
+
+
+def revise(rt: Runtime, text: str, by: str) -> Workflow:  # noqa: F811
+    """The SOP's current source with its first ``text`` replaced ``by``, stored and made
+    current (as ``sop init`` loads a revision)."""
+    old = current(rt)
+    with rt.engine.begin() as conn:
+        source = workflows.workflow_source(conn, old)
+        assert source is not None and text in source
+        revised = source.replace(text, by, 1)
+        known = {s.sop_id for s in workflows.list_sops(conn)}
+        wf = compile_source(revised, f"{SOP}.yaml", known_sops=known).workflow
+        assert wf is not None and wf.version != old
+        workflows.save_workflow(conn, wf.version, SOP, wf.nama, revised, f"{SOP}.yaml")
+        workflows.set_current(conn, SOP, wf.version)
+    return wf
 
 
 def test_every_staff_member_reads_the_library(rt: Runtime) -> None:  # noqa: F811
@@ -83,17 +100,9 @@ def test_the_sheet_and_the_flowchart_are_standalone_documents(rt: Runtime) -> No
 
 def test_an_older_version_is_compiled_again_from_its_stored_source(rt: Runtime) -> None:  # noqa: F811
     old = current(rt)
-    with rt.engine.begin() as conn:
-        source = workflows.workflow_source(conn, old)
-        assert source is not None
+    with rt.engine.connect() as conn:
         nama = catalog.workflow(rt, conn, old).nama
-        assert f"nama: {nama}\n" in source
-        revised = source.replace(f"nama: {nama}\n", f"nama: {nama} (revisi 2027)\n", 1)
-        known = {s.sop_id for s in workflows.list_sops(conn)}
-        wf = compile_source(revised, f"{SOP}.yaml", known_sops=known).workflow
-        assert wf is not None and wf.version != old
-        workflows.save_workflow(conn, wf.version, SOP, wf.nama, revised, f"{SOP}.yaml")
-        workflows.set_current(conn, SOP, wf.version)
+    revise(rt, f"nama: {nama}\n", f"nama: {nama} (revisi 2027)\n")
     web, _ = signed_in(rt, "rina.ptsp")
     page = web.get(f"/sop/{SOP}")
     assert "(revisi 2027)" in page.text and page.text.count("<tr data-version=") == 2
@@ -106,15 +115,7 @@ def test_an_older_version_is_compiled_again_from_its_stored_source(rt: Runtime) 
 
 def test_two_versions_compared_with_both_flowcharts_marked(rt: Runtime) -> None:  # noqa: F811
     old = current(rt)
-    with rt.engine.begin() as conn:
-        source = workflows.workflow_source(conn, old)
-        assert source is not None and "waktu: ± 10 menit\n" in source
-        revised = source.replace("waktu: ± 10 menit\n", "waktu: ± 15 menit\n", 1)
-        known = {s.sop_id for s in workflows.list_sops(conn)}
-        wf = compile_source(revised, f"{SOP}.yaml", known_sops=known).workflow
-        assert wf is not None and wf.version != old
-        workflows.save_workflow(conn, wf.version, SOP, wf.nama, revised, f"{SOP}.yaml")
-        workflows.set_current(conn, SOP, wf.version)
+    wf = revise(rt, "waktu: ± 10 menit\n", "waktu: ± 15 menit\n")
     web, _ = signed_in(rt, "bambang.panitera")
     page = web.get(f"/sop/{SOP}")
     assert f'action="/sop/{SOP}/beda"' in page.text and 'name="lama"' in page.text
