@@ -52,7 +52,7 @@ above, a Problem, or a value pydantic reports): ``TimeLimitError`` and ``NaiveDa
 (each a ``ValueError`` for the validators), ``YamlError`` and ``yamlbuild.Refused`` (become
 Problems), ``UnknownEventType`` (a stored event of no known type), ``DemoFailed`` (the demo's
 own report), ``conformance.synthetic_log._NoSpot`` (a search's dead end),
-``conformance.automaton.Unsupported`` (a case the replay automaton leaves to the engine), and
+``conformance.canonical_flow.Unsupported`` (a case the replay automaton leaves to the engine), and
 ``InvalidTransition``: a log the engine cannot fold is a bug or damage the CLI names in its
 own line (``run sop verify``), never a user's mistake.
 

@@ -20,6 +20,7 @@ from sop_runtime.cli import (
     people,
     report,
     seals,
+    sopdiff,
     supervise,
     web,
 )
@@ -58,6 +59,7 @@ app.command("list")(definitions.list_sops)
 app.command("show")(definitions.show)
 app.command("render")(definitions.render)
 app.command("publish")(definitions.publish)
+app.command("diff")(sopdiff.diff)
 
 app.command("init")(people.init)
 app.command("users")(people.users)

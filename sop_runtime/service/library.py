@@ -15,7 +15,7 @@ from sop_runtime.store.supervision import VersionRow, sop_versions
 from sop_runtime.store.workflows import SopEntry, list_sops
 
 __all__ = ["SopEntry", "VersionRow", "case_exists", "current", "in_force", "is_sop",
-           "numbered", "sop_names", "sops", "versions"]
+           "numbered", "sop_names", "sops", "stored_version", "versions"]
 
 
 def sops(rt: Runtime) -> list[SopEntry]:
@@ -74,6 +74,22 @@ def versions(rt: Runtime, sop_id: str) -> list[VersionRow]:
         raise NotFoundError(tr("SOP '{s}' tidak ada di pustaka", "No SOP '{s}' in the library",
                                s=sop_id))
     return found
+
+
+def stored_version(rt: Runtime, sop_id: str, prefix: str) -> Workflow:
+    """The stored version of the SOP whose hash begins with ``prefix`` (NotFoundError when
+    none or several do, naming the versions stored)."""
+    rows = versions(rt, sop_id)
+    wanted = prefix.strip().lower()
+    found = [r for r in rows if wanted and r.version.startswith(wanted)]
+    if len(found) != 1:
+        known = ", ".join(r.version[:12] for r in rows)
+        raise NotFoundError(tr(
+            "{why} versi '{v}' pada SOP '{s}'; yang tersimpan: {k}",
+            "{why} version '{v}' of SOP '{s}'; stored: {k}", v=prefix, s=sop_id, k=known,
+            why=tr("Lebih dari satu", "More than one") if found else tr("Tidak ada", "No")))
+    with rt.engine.connect() as conn:
+        return catalog.workflow(rt, conn, found[0].version)
 
 
 def case_exists(rt: Runtime, case_id: str) -> bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sop_runtime.conformance import automaton
+from sop_runtime.conformance import canonical_flow
 from sop_runtime.conformance.automaton import Automaton
 from sop_runtime.conformance.check import log_people, read
 from sop_runtime.conformance.mapping import load_mapping
@@ -207,7 +207,7 @@ def test_a_bounded_automaton_starts_anew_and_judges_the_same(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past its bound of canonical states (a log of ever new variants) the automaton drops
     what it has built and goes on: the same results, memory bounded."""
-    monkeypatch.setattr(automaton, "_STATES", 5)
+    monkeypatch.setattr(canonical_flow, "_STATES", 5)
     sop = "pendaftaran-gugatan-ptsp"
     wf = library().workflow(sop)
     messy = MessyGenerator(wf, ROUTES[sop], court(), Messiness(), seed=3)

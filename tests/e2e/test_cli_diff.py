@@ -1,0 +1,69 @@
+"""``sop diff SOP OLD NEW``: a stored version against a draft file, then against the same
+revision once loaded; unknown versions and files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sop_runtime.compiler.library import load_library
+from tests.conftest import DEFINITIONS
+from tests.e2e.court import new_court
+
+SOP = "legalisasi-waarmerking"
+
+
+def version(folder: Path) -> str:
+    """The version hash the SOP in ``folder`` compiles to (as ``sop init`` stores it)."""
+    return load_library([folder]).workflow(SOP).version
+
+
+def _revise(folder: Path) -> Path:
+    """The court drops step 9 (so step 10 becomes 9) and sets step 3's time limit."""
+    shutil.copytree(DEFINITIONS, folder)
+    path = folder / f"{SOP}.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - no: 9\n")
+    text = text[:start] + text[text.index("  - no: 10\n"):]
+    text = text.replace("  - no: 10\n", "  - no: 9\n")
+    third = text.index("  - no: 3\n")
+    at = text.index("waktu: tidak ditentukan", third)
+    text = text[:at] + "waktu: 1 hari kerja" + text[at + len("waktu: tidak ditentukan"):]
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_draft_and_then_the_loaded_revision(tmp_path: Path) -> None:
+    court = new_court(tmp_path)
+    old = version(DEFINITIONS)
+    draft = _revise(tmp_path / "rev")
+
+    r = court.ok("diff", SOP, old[:8], draft)
+    assert "dihapus" in r.stdout and "Menyetorkan PNBP" in r.stdout
+    assert "1 hari kerja" in r.stdout and "10 → 9" in r.stdout
+    assert "1 dihapus, 1 bernomor baru, 2 berubah" in r.stdout
+
+    court.ok("init", "--definitions", draft.parent)
+    new = version(draft.parent)
+    found = court.json("diff", SOP, old[:10], new[:10])
+    assert (found["old"], found["new"]) == (old, new)
+    assert [s["no"] for s in found["removed"]] == [9]
+    assert [(k["old_no"], k["new_no"]) for k in found["renumbered"]] == [(10, 9)]
+    changed = {k["new_no"]: [c["field"] for c in k["changes"]] for k in found["changed"]}
+    assert changed == {3: ["waktu"], 8: ["lanjut"]}
+    assert court.json("diff", SOP, new[:10], new)["same"] is True
+    en = court.ok("--lang", "en", "diff", SOP, new[:10], old[:10])
+    assert "added" in en.stdout and "Time limit" in en.stdout
+
+
+def test_unknown_versions_and_files(tmp_path: Path) -> None:
+    court = new_court(tmp_path)
+    old = version(DEFINITIONS)
+    r = court.fails(2, "diff", SOP, "ffffffff", old)
+    assert "Tidak ada versi 'ffffffff'" in r.stderr and old[:12] in r.stderr
+    court.fails(2, "diff", "tidak-ada", old, old)
+    court.fails(2, "diff", SOP, old, tmp_path / "tidak-ada.yaml")
+    court.fails(2, "diff", SOP, old, DEFINITIONS / "banding-perdata.yaml")
+    broken = tmp_path / "rusak.yaml"
+    broken.write_text("id: [", encoding="utf-8")
+    court.fails(1, "diff", SOP, old, broken)
