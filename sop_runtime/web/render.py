@@ -18,7 +18,7 @@ from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.web import flash
 from sop_runtime.web.deps import Caller
-from sop_runtime.wording import moment_text
+from sop_runtime.wording import day_text, moment_text
 
 if TYPE_CHECKING:
     from sop_runtime.definition.court import CourtFile
@@ -81,6 +81,7 @@ def page(request: Request, template: str, *, caller: Caller | None, title: str,
         "caller_name": person_name(rt, caller.username) if caller is not None else None,
         "lang": current_lang(),
         "t": tr, "local": lambda m, **kw: moment_text(m, court_zone(rt), **kw),
+        "day": day_text,
         "person": lambda username: person_name(rt, username), "P": Permission,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **context})

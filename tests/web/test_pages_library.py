@@ -63,6 +63,10 @@ def test_an_sop_page_shows_its_flowchart_and_versions(rt: Runtime) -> None:  # n
     assert f'<img class="sop-chart" src="/sop/{SOP}/versi/{version}/bagan.svg"' in page.text
     assert f'href="/sop/{SOP}/versi/{version}/lembar"' in page.text
     assert page.text.count("<tr data-version=") == 1
+    # dates and the version as people read them, not as stored
+    assert "<dd>5 Januari 2026</dd>" in page.text and "<dd>12 Januari 2026</dd>" in page.text
+    assert "2026-01-05" not in page.text and f">{version}<" not in page.text
+    assert f'<code class="hash">{version[:12]}</code>' in page.text
     by_prefix = web.get(f"/sop/{SOP}/versi/{version[:10]}")
     assert by_prefix.status_code == 200 and version in by_prefix.text
 
