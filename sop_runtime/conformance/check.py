@@ -133,15 +133,14 @@ def _check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalenda
     log = read(path, mapping, calendar, progress)
     read_seconds = time.perf_counter() - started
     _usable(path, log, mapping)
-    report = _report(path, wf, mapping, log)
+    activities, people, report_end = _scan(log)
+    report = _report(path, wf, mapping, log, activities)
     report.read_seconds = read_seconds
-    report.log_end = max((r.at for rows in log.cases.values() for r in rows), default=None)
-    people = log_people(log)
+    report.log_end = report_end
     replayer = Replayer.build(wf, mapping, calendar, people, supervisor_roles)
     report.unknown_people = sorted(p for p, roles in replayer.directory.roles.items()
                                    if p and not roles)
-    used = {r.activity for rows in log.cases.values() for r in rows}
-    report.unused_activities = _unused(mapping.activities, used, report.unmapped)
+    report.unused_activities = _unused(mapping.activities, set(activities), report.unmapped)
     named = {p for p, _ in people if p}
     report.unused_people = _unused(mapping.resources, named, report.unknown_people,
                                    only_close=True)
@@ -160,7 +159,22 @@ def _check(path: Path, wf: Workflow, mapping: LogMapping, calendar: CourtCalenda
 
 def log_people(log: ImportedLog) -> set[tuple[str, str]]:
     """Every (person, role column) pair the log holds."""
-    return {(r.resource, r.role) for rows in log.cases.values() for r in rows}
+    return _scan(log)[1]
+
+
+def _scan(log: ImportedLog) -> tuple[Counter[str], set[tuple[str, str]], datetime | None]:
+    """In one pass over the rows: how many of each activity, every (person, role column)
+    pair, and the log's last time (where it was cut)."""
+    activities: Counter[str] = Counter()
+    people: set[tuple[str, str]] = set()
+    end: datetime | None = None
+    for rows in log.cases.values():
+        activities.update(r.activity for r in rows)
+        people.update((r.resource, r.role) for r in rows)
+        last = max(r.at for r in rows)
+        if end is None or last > end:
+            end = last
+    return activities, people, end
 
 
 def read(path: Path, mapping: LogMapping, calendar: CourtCalendar,
@@ -170,19 +184,18 @@ def read(path: Path, mapping: LogMapping, calendar: CourtCalendar,
                     progress=(lambda rows: progress("read", rows, None)) if progress else None)
 
 
-def _report(path: Path, wf: Workflow, mapping: LogMapping, log: ImportedLog
-            ) -> ConformanceReport:
+def _report(path: Path, wf: Workflow, mapping: LogMapping, log: ImportedLog,
+            activities: Counter[str]) -> ConformanceReport:
     unmapped: Counter[str] = Counter()
     ignored: Counter[str] = Counter()
     replayed = 0
-    for rows in log.cases.values():
-        for r in rows:
-            if r.activity not in mapping.activities:
-                unmapped[r.activity] += 1
-            elif mapping.activities[r.activity] is None:
-                ignored[r.activity] += 1
-            else:
-                replayed += 1
+    for activity, n in activities.items():
+        if activity not in mapping.activities:
+            unmapped[activity] = n
+        elif mapping.activities[activity] is None:
+            ignored[activity] = n
+        else:
+            replayed += n
     return ConformanceReport(
         sop_id=wf.sop_id, version=wf.version, log=str(path), mapping=mapping.file,
         rows=log.rows, not_done_rows=log.not_done, replayed=replayed,
