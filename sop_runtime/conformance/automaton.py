@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from itertools import islice
 
 from sop_runtime.compiler.workflow import Node
 from sop_runtime.conformance.canonical_flow import (
@@ -203,7 +204,7 @@ class Automaton(CanonicalFlow):
                                                {"aktivitas": row.activity}))
                 ref.check_actor(result, nodes[nid], row)
                 continue
-            decision = (ref.decision(nodes[nid], row, target, todo[i + 1:])
+            decision = (ref.decision(nodes[nid], row, target, islice(todo, i + 1, None))
                         if nid in decisions else None)
             if isinstance(decision, Open):
                 undecided.add(nid)

@@ -207,7 +207,7 @@ class Replayer:
                 swept = decide(self.wf, state, Sweep(at=row.at), ctx=Context(
                     now=row.at, calendar=self.calendar, directory=self.directory, replay=True))
                 state = self._apply(state, swept, flags, row.place)
-            decision = self.decision(node, row, target, todo[i + 1:])
+            decision = self.decision(node, row, target, islice(todo, i + 1, None))
             if isinstance(decision, Open):  # done, but where it led the log does not show
                 undecided.add(node.id)
                 self.check_actor(result, node, row)
@@ -316,7 +316,7 @@ class Replayer:
         return row.resource or f"{UNNAMED}{row.role}\x00{row.place}"
 
     def decision(self, node: Node, row: LogRow, target: Target,
-                  later: list[tuple[LogRow, Target]]) -> str | Open | None:
+                  later: Iterable[tuple[LogRow, Target]]) -> str | Open | None:
         """The decision's outcome: as the log writes it, or the branch that leads to the
         first later row of one of its targets (other work may come in between); ``OPEN``
         when no later row shows one (the step stays open); None: the data decides, or the
