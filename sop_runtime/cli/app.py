@@ -19,6 +19,7 @@ from sop_runtime.cli import (
     orchestrate,
     people,
     report,
+    versions,
     seals,
     sopdiff,
     supervise,
@@ -60,6 +61,8 @@ app.command("show")(definitions.show)
 app.command("render")(definitions.render)
 app.command("publish")(definitions.publish)
 app.command("diff")(sopdiff.diff)
+app.command("versions")(versions.versions)
+app.command("approve")(versions.approve)
 
 app.command("init")(people.init)
 app.command("users")(people.users)

@@ -1,5 +1,7 @@
 """Setting up a court's database: migrate the schema, load the court file (roles, staff)
-and every definition; a revised SOP gets a new version, running cases keep theirs. A user
+and every definition. An SOP's first version is in force as it is loaded; a changed
+definition of an SOP already in force is stored as a draft (its revision fields checked) that
+applies once the Ketua approves it (service.revisions); running cases keep theirs. A user
 no longer in the court file is switched off (kept as history), their sessions ended and
 their API tokens revoked."""
 
@@ -10,9 +12,11 @@ from pathlib import Path
 
 from sop_runtime.compiler.library import court_logo, load_library
 from sop_runtime.compiler.render.kop import logo_uri
+from sop_runtime.compiler.revision import revision_problems
 from sop_runtime.errors import DefinitionError, NotFoundError
 from sop_runtime.files import read_text
 from sop_runtime.i18n import tr
+from sop_runtime.problems import Problem
 from sop_runtime.service import catalog, journals, ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import settings, workflows
@@ -28,6 +32,7 @@ class InitReport:
     users: int
     new_versions: list[str] = field(default_factory=list)    # sop ids with a new version
     unchanged: list[str] = field(default_factory=list)
+    drafts: list[str] = field(default_factory=list)  # sop ids whose loaded version awaits approval
     switched_off: list[str] = field(default_factory=list)  # users no longer in the court file
 
 
@@ -61,19 +66,30 @@ def init(rt: Runtime, definitions_dir: Path) -> InitReport:
             rules.append(journals.court_file_loaded(court_source, zone))
         if settings.get(conn, ready.LOGO_KEY) != logo_text:
             settings.put(conn, ready.LOGO_KEY, logo_text)
+        problems: list[Problem] = []
         for sop_id, wf in sorted(library.workflows.items()):
             path = Path(library.files[sop_id])
-            if workflows.current_version(conn, sop_id) == wf.version:
+            approved = workflows.current_version(conn, sop_id)
+            if approved == wf.version:
                 report.unchanged.append(sop_id)
                 continue
             source = read_text(path)
-            if workflows.save_workflow(conn, wf.version, sop_id, wf.nama, source, path.name,
-                                       loaded_at=now):
+            stored = workflows.save_workflow(conn, wf.version, sop_id, wf.nama, source,
+                                             path.name, loaded_at=now)
+            if stored:
                 rules.append(journals.sop_version_stored(wf.version, sop_id, wf.nama,
                                                          path.name, source))
-            workflows.set_current(conn, sop_id, wf.version)
-            rules.append(journals.sop_version_current(sop_id, wf.version))
-            report.new_versions.append(sop_id)
+            if approved is None:  # the SOP's first version: in force as loaded
+                rules.append(journals.sop_version_current(sop_id, wf.version))
+                report.new_versions.append(sop_id)
+                continue
+            if stored:
+                problems += revision_problems(library.documents[sop_id],
+                                              catalog.workflow(rt, conn, approved).document)
+                report.new_versions.append(sop_id)
+            report.drafts.append(sop_id)
+        if problems:  # nothing is written: the transaction is rolled back
+            raise DefinitionError(problems)
         journals.record(conn, "definisi", rules, at=now, actor=None)
         people = journals.directory_changes(conn, court)
         journals.record(conn, "direktori", people, at=now, actor=None)
