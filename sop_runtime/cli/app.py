@@ -19,10 +19,10 @@ from sop_runtime.cli import (
     orchestrate,
     people,
     report,
-    versions,
     seals,
     sopdiff,
     supervise,
+    versions,
     web,
 )
 from sop_runtime.cli.common import Exit, close_runtimes, fail

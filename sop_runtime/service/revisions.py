@@ -17,6 +17,7 @@ from enum import StrEnum
 from sqlalchemy import Connection
 
 from sop_runtime.compiler.workflow import Workflow
+from sop_runtime.engine.actors import Directory
 from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, journals
@@ -28,7 +29,7 @@ from sop_runtime.store.db import begin_write
 from sop_runtime.store.supervision import sop_versions
 from sop_runtime.wording import day_text
 
-__all__ = ["Status", "VersionView", "approve", "versions"]
+__all__ = ["Status", "VersionView", "approve", "can_approve", "versions"]
 
 
 class Status(StrEnum):
@@ -116,15 +117,28 @@ def _identity(rt: Runtime, conn: Connection, version: str
     return ident.nomor, ident.nomor_revisi, ident.tanggal_revisi, ident.tanggal_efektif
 
 
+def can_approve(rt: Runtime, username: str) -> bool:
+    """Whether ``username`` holds the approving role now (directly or as Plh/Plt): whether
+    a page offers them the pengesahan of a draft."""
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        court_file, _ = catalog.court(rt, conn)
+        role = court_file.approving_role()
+        return role is not None and \
+            catalog.directory(rt, conn).grant(username, role, rt.now()) is not None
+
+
 def approve(rt: Runtime, sop_id: str, ref: str, *, by: str) -> VersionView:
     """The pengesahan of the SOP's stored version ``ref`` (a hash prefix) by ``by``: recorded
     in the ``definisi`` journal; new cases start on it from its tanggal efektif."""
     now = rt.now()
     with begin_write(rt.engine) as conn:
         ensure_ready(rt, conn)
+        acting = _may_approve(rt, conn, by, now)  # before anything else is told
         version = _resolve(conn, sop_id, ref)
         wf = catalog.workflow(rt, conn, version)
-        acting = _may_approve(rt, conn, by, wf, now)
+        if acting is None:
+            _named_on_the_sheet(conn, catalog.directory(rt, conn), by, wf)
         given = workflows.approvals(conn, sop_id)
         if given and given[-1].version == version:
             raise SopRuntimeError(tr(
@@ -154,8 +168,7 @@ def _resolve(conn: Connection, sop_id: str, ref: str) -> str:
     return found[0]
 
 
-def _may_approve(rt: Runtime, conn: Connection, by: str, wf: Workflow,
-                 now: datetime) -> str | None:
+def _may_approve(rt: Runtime, conn: Connection, by: str, now: datetime) -> str | None:
     """How ``by`` may approve (None: as the role's holder; "plh"/"plt": as its delegate), or
     :class:`NotAllowed` saying who may."""
     court_file, _ = catalog.court(rt, conn)
@@ -175,8 +188,12 @@ def _may_approve(rt: Runtime, conn: Connection, by: str, wf: Workflow,
             "Pengesahan SOP adalah wewenang {r}; {n} tidak memegang peran itu",
             "Approving an SOP is for the {r}; {n} does not hold that role",
             r=role_name, n=people.name(by)))
-    if grant.delegation is not None:
-        return str(grant.delegation.kind)
+    return str(grant.delegation.kind) if grant.delegation is not None else None
+
+
+def _named_on_the_sheet(conn: Connection, people: Directory, by: str, wf: Workflow) -> None:
+    """The holder approving is the one the sheet's ``disahkan_oleh`` names (by NIP, where
+    both are known); a Plh/Plt signs for the holder and is not checked."""
     signer = wf.document.identitas.disahkan_oleh
     user = directory.user(conn, by)
     if signer.nip and user is not None and user.nip and user.nip != signer.nip:
@@ -185,7 +202,6 @@ def _may_approve(rt: Runtime, conn: Connection, by: str, wf: Workflow,
             "'disahkan_oleh' pada revisi", "The SOP sheet names {s} (NIP {nip}) as its approver, "
             "not {n}; correct 'disahkan_oleh' in the revision",
             s=signer.nama or signer.jabatan, nip=signer.nip, n=people.name(by)))
-    return None
 
 
 def _check_newer(rt: Runtime, conn: Connection, wf: Workflow, approved: str | None) -> None:
