@@ -61,6 +61,7 @@ app.command("show")(definitions.show)
 app.command("render")(definitions.render)
 app.command("publish")(definitions.publish)
 app.command("diff")(sopdiff.diff)
+app.command("load")(versions.load)
 app.command("versions")(versions.versions)
 app.command("approve")(versions.approve)
 

@@ -1,9 +1,10 @@
-"""``sop versions SOP`` (every stored version and whether it is in force, approved, or a
-draft awaiting approval) and ``sop approve SOP VERSION --as USER`` (the Ketua's
-pengesahan)."""
+"""``sop load FILE...`` (a revised definition stored as a draft), ``sop versions SOP`` (every
+stored version and whether it is in force, approved, or a draft awaiting approval) and
+``sop approve SOP VERSION --as USER`` (the Ketua's pengesahan)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -28,6 +29,32 @@ def _json(v: VersionView) -> dict[str, Any]:
             "approved_at": v.approved_at.isoformat() if v.approved_at else None,
             "acting": v.acting,
             "in_force_from": v.in_force_from.isoformat() if v.in_force_from else None}
+
+
+def load(files: Annotated[list[Path], typer.Argument(
+        metavar="FILE...", help="Berkas definisi SOP (YAML) / SOP definition files")],
+        as_json: opt.Json = False) -> None:
+    """Muat definisi (revisi) ke basis data / load definitions (revisions) into the database."""
+    from sop_runtime.service import setup
+
+    report = setup.load(runtime(), files)
+    if as_json:
+        print_json({"new_versions": report.new_versions, "unchanged": report.unchanged,
+                    "drafts": report.drafts})
+        return
+    first = [s for s in report.new_versions if s not in report.drafts]
+    if first:
+        say(tr("SOP baru, berlaku sejak dimuat: {s}", "New SOPs, in force as loaded: {s}",
+               s=", ".join(first)))
+    if report.unchanged:
+        say(tr("Tidak berubah: {s}", "Unchanged: {s}", s=", ".join(report.unchanged)))
+    for sop_id in report.drafts:
+        say(tr("SOP {s}: revisi disimpan sebagai draf, menunggu pengesahan Ketua. Lihat "
+               "perubahannya dengan 'sop versions {s}' dan 'sop diff'; sahkan dengan "
+               "'sop approve {s} VERSI --as ...'",
+               "SOP {s}: the revision is stored as a draft awaiting the Ketua's approval. See "
+               "what changed with 'sop versions {s}' and 'sop diff'; approve with "
+               "'sop approve {s} VERSION --as ...'", s=sop_id))
 
 
 def versions(sop: Sop, as_json: opt.Json = False) -> None:

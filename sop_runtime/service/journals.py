@@ -481,12 +481,13 @@ def describe(entry: StoredEntry, shown: Callable[[datetime], str],
             return tr("SOP {s} kini berlaku versi {v}", "SOP {s} now in force as version {v}",
                       s=p["sop_id"], v=p["version"][:12])
         case "sop_version_approved":
-            return tr("SOP {s} versi {v}{r} disahkan oleh {u}{k}; berlaku mulai {d}",
-                      "SOP {s} version {v}{r} approved by {u}{k}; in force from {d}",
-                      s=p["sop_id"], v=p["version"][:12], u=p["by"],
+            return tr("SOP {s} versi {v}{r} disahkan{k} (tanggal efektif {d})",
+                      "SOP {s} version {v}{r} approved{k} (tanggal efektif {d})",
+                      s=p["sop_id"], v=p["version"][:12],
                       r=tr(" (revisi ke-{n})", " (revision {n})", n=p["nomor_revisi"])
                       if p.get("nomor_revisi") else "",
-                      k=f" ({str(p['acting']).capitalize()})" if p.get("acting") else "",
+                      k=tr(" oleh {a}", " by the {a}", a=str(p["acting"]).capitalize())
+                      if p.get("acting") else "",
                       d=_day_words(p["effective"]))
         case "case_read" | "case_read_refused":
             return _read(entry.type == "case_read_refused", p)

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from sop_runtime.compiler.library import load_library
-from tests.conftest import DEFINITIONS
+from tests.conftest import DEFINITIONS, ROOT
 from tests.e2e.court import new_court
 from tests.revisions import as_revision
 
@@ -92,4 +92,22 @@ def test_the_ketua_approves_a_revision_from_the_command_line(tmp_path: Path) -> 
     case = court.start(SOP, "rina.ptsp")
     assert court.json("case", case)["version"] == new
     journal = court.ok("journal", "definisi").stdout
-    assert "disahkan oleh hendra.kpn" in journal
+    assert "(revisi ke-1) disahkan (tanggal efektif" in journal and "Hendra Wijaya" in journal
+
+
+def test_a_revision_drafted_apart_is_loaded_as_a_draft(tmp_path: Path) -> None:
+    court = new_court(tmp_path)
+    revision = ROOT / "examples" / "revisi" / "salinan-putusan.yaml"
+    broken = tmp_path / "salinan-putusan.yaml"
+    broken.write_text(revision.read_text(encoding="utf-8").replace(
+        "  nomor_revisi: 1\n", ""), encoding="utf-8")
+    refused = court.fails(1, "load", broken)
+    assert f"{broken}:" in refused.stdout + refused.stderr and "E140" in \
+        refused.stdout + refused.stderr
+    assert [v["status"] for v in court.json("versions", "salinan-putusan")] == ["berlaku"]
+    loaded = court.json("load", revision)
+    assert loaded["drafts"] == ["salinan-putusan"]
+    assert [v["status"] for v in court.json("versions", "salinan-putusan")] == \
+        ["draf", "berlaku"]
+    assert court.json("load", revision)["drafts"] == ["salinan-putusan"]  # again: nothing new
+    assert len(court.json("versions", "salinan-putusan")) == 2

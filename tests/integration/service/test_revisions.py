@@ -108,7 +108,7 @@ def test_a_revision_is_a_draft_until_the_ketua_approves_it(
     assert entry.type == "sop_version_approved" and entry.actor == "hendra.kpn"
     assert entry.occurred_at == datetime(2026, 11, 30, 10, 30, tzinfo=WIT)
     text = journals.describe(entry, str)
-    assert "disahkan oleh hendra.kpn" in text and "2 Desember 2026" in text
+    assert "(revisi ke-1) disahkan (tanggal efektif 2 Desember 2026)" in text
 
 
 def test_a_plh_for_the_ketua_may_approve(court: tuple[Runtime, Clock], tmp_path: Path) -> None:
