@@ -33,6 +33,7 @@ from sop_runtime.engine import (
     ActionRefused,
     CaseCancelled,
     CaseCompleted,
+    CaseMigrated,
     CaseStarted,
     CaseState,
     CaseStatus,
@@ -429,6 +430,18 @@ def _case_cancelled(ctx: _Context, s: StoredEvent, e: CaseCancelled, said: _Said
     said.reason = e.reason
 
 
+def _case_migrated(ctx: _Context, s: StoredEvent, e: CaseMigrated, said: _Said) -> None:
+    said.what = tr("Perkara dipindahkan ke versi SOP {b} (semula {a})",
+                   "Case moved to SOP version {b} (was {a})", a=e.from_version[:12],
+                   b=e.to_version[:12])
+    for m in e.steps:
+        due = (tr(", batas {t}", ", due {t}", t=ctx.when(datetime.fromisoformat(m["batas"])))
+               if m.get("batas") else "")
+        said.notes.append(tr("langkah {a} menjadi {s}{d}", "step {a} became {s}{d}",
+                             a=m["langkah"], s=ctx.step(m["ke"]) or m["ke"], d=due))
+    said.reason = e.reason
+
+
 # each event type's entry in the timeline (_entry); a type not here says its stored name
 _WORDS: dict[type[Event], Callable[[_Context, StoredEvent, Any, _Said], None]] = {
     CaseStarted: _case_started,
@@ -451,6 +464,7 @@ _WORDS: dict[type[Event], Callable[[_Context, StoredEvent, Any, _Said], None]] =
     AutomationFailed: _automation_failed,
     CaseCompleted: _case_completed,
     CaseCancelled: _case_cancelled,
+    CaseMigrated: _case_migrated,
 }
 
 
@@ -535,6 +549,9 @@ def _act(e: Event) -> str | None:
         return tr("memperpanjang batas langkah {n}", "extended step {n}", n=e.node)
     if isinstance(e, StepReassigned):
         return tr("mengalihkan langkah {n}", "reassigned step {n}", n=e.node)
+    if isinstance(e, CaseMigrated):
+        return tr("memindahkan perkara ke versi {v}", "moved the case to version {v}",
+                  v=e.to_version[:12])
     if isinstance(e, ActionRefused):
         return tr("mencoba langkah {n} (ditolak)", "tried step {n} (refused)", n=e.node or "-")
     if isinstance(e, DeviationFlagged) and e.kind == "override":
