@@ -440,6 +440,11 @@ def print_outcome(out: Outcome, tz: tzinfo, *, as_json: bool, headline: str,
             what, details = describe(e, wf, tz)
             con.print(f"  [cyan]↺ {escape(what)}[/]"
                       + (f" [dim]({escape('; '.join(details))})[/]" if details else ""))
+        elif isinstance(e, CaseMigrated):
+            what, details = describe(e, wf, tz)
+            con.print(f"  {escape(what)}")
+            for line in details:
+                con.print(f"    {escape(line)}")
         elif isinstance(e, CaseCompleted):
             con.print(tr("  [bold]perkara selesai[/]", "  [bold]case completed[/]"))
         elif isinstance(e, CaseCancelled):

@@ -72,7 +72,7 @@ from sop_runtime.service.letterhead import names
 from sop_runtime.service.projection import deviation_rows
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.service.views import CaseView, joint_progress
+from sop_runtime.service.views import CaseView, joint_progress, versions_in_force
 from sop_runtime.store import directory
 from sop_runtime.store import seals as store_seals
 from sop_runtime.store.events import StoredEvent
@@ -117,6 +117,11 @@ class _Context:
                 self.later.setdefault(e.seq, []).append(tr(
                     "keterlambatan akhir (urutan {n}): {d}", "final lateness (seq {n}): {d}",
                     n=s.seq, d=late or "-"))
+
+    def under(self, wf: Workflow) -> _Context:
+        """This context reading events by ``wf`` (a moved case's earlier version)."""
+        self.wf = wf
+        return self
 
     def worked(self, seconds: int) -> str:
         return self.calendar.describe_working(seconds, self.lang)
@@ -195,7 +200,8 @@ def case_and_report(rt: Runtime, case_id: str, *,
         stored, state = load_case(conn, case_id)
         wf = catalog.workflow(rt, conn, state.version)
         events = decode(stored)
-        view = CaseView(state, wf, tuple(stored), tuple(events))
+        view = CaseView(state, wf, tuple(stored), tuple(events),
+                        versions_in_force(rt, conn, events, wf))
         return state, (view, _report(rt, conn, view))
 
     return open_case(rt, reader, read)
@@ -210,7 +216,9 @@ def _report(rt: Runtime, conn: Connection, view: CaseView) -> CaseReport:
     _, calendar = catalog.court(rt, conn)
     ctx = _Context(conn, wf, calendar, names(conn))
     ctx.follow(stored, events)
-    timeline = tuple(_entry(ctx, s, e) for s, e in zip(stored, events, strict=True))
+    timeline = tuple(_entry(ctx.under(view.workflow_at(i)), s, e)
+                     for i, (s, e) in enumerate(zip(stored, events, strict=True)))
+    ctx.under(wf)
     deviations = _deviations(ctx, case_id, events)
     people = _people(ctx, timeline, events, deviations)
     checked = verify(conn, case=case_id)
