@@ -16,7 +16,7 @@ from sop_runtime.cli import (
     definitions,
     demo,
     identity,
-    migrate,
+    migration,
     orchestrate,
     people,
     report,
@@ -76,7 +76,7 @@ app.command("pihak")(identity.pihak)
 app.command("nomor-perkara")(identity.nomor_perkara)
 app.command("delegate")(people.delegate)
 app.add_typer(supervise.override, name="override")
-app.command("migrate")(migrate.migrate)
+app.command("migrate")(migration.migrate)
 app.command("sweep")(supervise.sweep)
 app.command("overdue")(supervise.overdue)
 app.command("deviations")(supervise.deviations)
