@@ -22,10 +22,11 @@ from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, confidential
 from sop_runtime.service.cases import Outcome, Refused, _execute, load_case
+from sop_runtime.service.library import find_version
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import queries
-from sop_runtime.store.supervision import VersionRow, sop_versions
+from sop_runtime.store.supervision import VersionRow
 
 __all__ = ["BulkReport", "CasePlan", "MovedStep", "Plan", "migrate", "migrate_all",
            "migrate_plan", "resolve_version"]
@@ -34,19 +35,7 @@ __all__ = ["BulkReport", "CasePlan", "MovedStep", "Plan", "migrate", "migrate_al
 def resolve_version(conn: Connection, sop_id: str, ref: str) -> VersionRow:
     """The stored version of ``sop_id`` whose hash begins with ``ref`` (as ``sop diff``
     takes it); NotFoundError naming the stored versions when none or several do."""
-    rows = sop_versions(conn, sop_id)
-    if not rows:
-        raise NotFoundError(tr("SOP '{s}' tidak ada di pustaka", "No SOP '{s}' in the library",
-                               s=sop_id))
-    wanted = ref.strip().lower()
-    found = [r for r in rows if wanted and r.version.startswith(wanted)]
-    if len(found) != 1:
-        raise NotFoundError(tr(
-            "{why} versi '{v}' pada SOP '{s}'; yang tersimpan: {k}",
-            "{why} version '{v}' of SOP '{s}'; stored: {k}", v=ref, s=sop_id,
-            k=", ".join(r.version[:12] for r in rows),
-            why=tr("Lebih dari satu", "More than one") if found else tr("Tidak ada", "No")))
-    return found[0]
+    return find_version(conn, sop_id, ref)
 
 
 def _target_allowed(conn: Connection, sop_id: str, version: VersionRow) -> None:
