@@ -16,6 +16,7 @@ from sop_runtime.cli import (
     definitions,
     demo,
     identity,
+    migration,
     orchestrate,
     people,
     report,
@@ -79,6 +80,7 @@ app.command("pihak")(identity.pihak)
 app.command("nomor-perkara")(identity.nomor_perkara)
 app.command("delegate")(people.delegate)
 app.add_typer(supervise.override, name="override")
+app.command("migrate")(migration.migrate)
 app.command("sweep")(supervise.sweep)
 app.command("overdue")(supervise.overdue)
 app.command("deviations")(supervise.deviations)

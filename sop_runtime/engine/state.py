@@ -18,6 +18,7 @@ from sop_runtime.engine.events import (
     AutomationFailed,
     CaseCancelled,
     CaseCompleted,
+    CaseMigrated,
     CaseStarted,
     DeviationFlagged,
     DeviationKind,
@@ -382,6 +383,38 @@ def _case_cancelled(state: CaseState, event: CaseCancelled) -> CaseState:
                    steps=steps)
 
 
+def _case_migrated(state: CaseState, event: CaseMigrated) -> CaseState:
+    """The case runs on ``to_version`` from now on: each open step re-keyed to its step
+    there, with the limits the event recomputed; closed steps keep their history as it
+    was. Every open step must be among the moves (else the log is inconsistent)."""
+    if event.from_version != state.version:
+        raise InvalidTransition(f"case_migrated from {event.from_version[:12]} while on "
+                                f"{state.version[:12]}")
+    moves = {(m["langkah"], int(m["percobaan"])): m for m in event.steps}
+    steps = []
+    for s in state.steps:
+        move = moves.pop((s.node, s.attempt), None)
+        if move is None:
+            if s.is_open:
+                raise InvalidTransition(f"step {s.node}#{s.attempt} left behind by "
+                                        "case_migrated")
+            steps.append(s)
+            continue
+        if not s.is_open:
+            raise InvalidTransition(f"step {s.node}#{s.attempt} moved while {s.status}")
+        steps.append(replace(s, node=move["ke"], attempt=int(move["percobaan_baru"]),
+                             due_at=_instant(move.get("batas")),
+                             timer_due=_instant(move.get("batas_tunggu"))))
+    if moves:
+        raise InvalidTransition(f"case_migrated moves steps that are not open: {sorted(moves)}")
+    return replace(state, version=event.to_version, steps=tuple(steps),
+                   service_due=event.service_due)
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
 def _unknown(state: CaseState, event: Event) -> CaseState:
     raise InvalidTransition(f"unknown event {type(event).__name__}")
 
@@ -453,5 +486,6 @@ _FOLD: dict[type[Event], tuple[Callable[[CaseState, Any], CaseState], _Needs]] =
     StepWithdrawn: (_step_withdrawn, _Needs.ACTIVE),
     CaseCompleted: (_case_completed, _Needs.ACTIVE),
     CaseCancelled: (_case_cancelled, _Needs.ACTIVE),
+    CaseMigrated: (_case_migrated, _Needs.ACTIVE),
 }
 _UNKNOWN = (_unknown, _Needs.ACTIVE)

@@ -21,6 +21,7 @@ from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.engine import (
     ActionRefused,
     CancelCase,
+    CaseMigrated,
     CaseState,
     ClaimStep,
     Command,
@@ -216,8 +217,12 @@ def write_case(rt: Runtime, case_id: str | None,
     return done
 
 
+Target = Callable[[Connection, CaseState], Workflow]
+"""The version a command moves the case to, found (and checked) in the transaction."""
+
+
 def _execute(rt: Runtime, case_id: str | None, command: Command,
-             sop_id: str | None = None) -> Outcome:
+             sop_id: str | None = None, target: Target | None = None) -> Outcome:
     def act(conn: Connection, now: datetime) -> Written:
         court_file, calendar = catalog.court(rt, conn)
         if case_id is None:
@@ -235,7 +240,11 @@ def _execute(rt: Runtime, case_id: str | None, command: Command,
             wf = catalog.workflow(rt, conn, state.version)
         ctx = Context(now=now, calendar=calendar, directory=catalog.directory(rt, conn),
                       entry_limit=court_file.batas_pencatatan)
-        return Written(new_id, wf, state, head, decide(wf, state, command, ctx=ctx))
+        new_wf = None if target is None else target(conn, state)
+        events = decide(wf, state, command, ctx=ctx, target=new_wf)
+        if new_wf is not None and any(isinstance(e, CaseMigrated) for e in events):
+            wf = new_wf  # the open steps are listed under the version the case moved to
+        return Written(new_id, wf, state, head, events)
 
     try:
         done = write_case(rt, case_id, act)
