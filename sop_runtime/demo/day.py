@@ -10,6 +10,13 @@ the Ketua's "tidak dapat diterima"; an appeal (banding) in time only because the
 party's notice came later, its two paths open at the end of the day; and an execution request
 registered and waiting for its panjar.
 
+Then the court revises its SOP Permohonan Salinan Putusan: the revision (the hand-over of the
+copy becomes step 9, "not found" step 10) is loaded as a draft at the end of the day and
+approved by the Ketua with its tanggal efektif the next day, so a request that evening still
+starts on the old version. On Wednesday 25 November a request starts on the revision, and the
+Panitera moves the running requests over: one moves, the one whose file was not found is
+refused (its step 9 is another step in the revision) until he names where it went.
+
 Each entry: the local time it happens, the command, the exit code it must give.
 """
 
@@ -18,6 +25,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DAY = "2026-11-24"
+NEXT_DAY = "2026-11-25"
+# the court's revision of one SOP (relative to the folder ``make demo`` runs in; where it is
+# not there, an installed package, the demo ends with the first day)
+REVISION = "examples/revisi/salinan-putusan.yaml"
+REVISED_SOP = "salinan-putusan"
 # a scanned KTP shipped with the project (relative to the folder ``make demo`` runs in); where
 # it is not there (an installed package), the demo records the item as a note instead
 SCANNED_KTP = "examples/pindaian-ktp.pdf"
@@ -270,4 +282,63 @@ SCRIPT: tuple[Act, ...] = (
     act("16:40", "overdue"),
     act("16:41", "deviations"),
     act("16:45", "verify"),
+
+    # -- 10. a salinan putusan whose file is not found (salinan-putusan) ---------------------
+    act("14:15", "start", "salinan-putusan", "--as", "rina.ptsp",
+        "--pihak", "Pemohon: Siti Rahma Duwila; telepon=081247001234"),
+    act("14:20", "complete", "{C10}", "1", "--as", "rina.ptsp", *_o(
+        surat_permohonan_salinan_putusan_kepada_ketua_pengadilan_negeri=(
+            "Permohonan salinan 4/Pdt.G/2019"),
+        fotokopi_ktp="ada",
+        surat_permohonan_salinan_putusan_diterima="Diterima 14:20")),
+    act("14:45", "complete", "{C10}", "2", "--as", "ridwan.panmudhkm",
+        *_o(surat_permohonan_telah_diperiksa="Diperiksa, pemohon pihak dalam perkara")),
+    act("15:00", "complete", "{C10}", "3", "--as", "maya.hukum",
+        *_o(permohonan_tercatat_dalam_buku_register="Register salinan No. 31/2026")),
+    act("15:40", "complete", "{C10}", "4", "--as", "maya.hukum", "--decision", "Tidak ditemukan",
+        *_o(hasil_pencarian_berkas="Berkas 4/Pdt.G/2019 tidak ada di rak arsip 2019"),
+        note=("Berkasnya tidak ditemukan: langkah 9 (mencatat di register) menunggu",
+              "The file is not found: step 9 (noting it in the register) waits")),
+
+)
+
+# -- 11. the court revises its SOP Permohonan Salinan Putusan (the end of Tuesday) -----------
+REVISING: tuple[Act, ...] = (
+    act("16:50", "load", REVISION,
+        note=("Revisi SOP salinan putusan dimuat: draf, menunggu pengesahan Ketua",
+              "The revised salinan putusan SOP is loaded: a draft awaiting the Ketua")),
+    act("16:52", "diff", REVISED_SOP, "{V_LAMA}", "{V_BARU}"),
+    act("16:55", "approve", REVISED_SOP, "{V_BARU}", "--as", "hendra.kpn",
+        note=("Ketua mengesahkan revisi; tanggal efektifnya besok, 25 November 2026",
+              "The Ketua approves the revision; its tanggal efektif is tomorrow, 25 November")),
+    act("17:00", "start", "salinan-putusan", "--as", "rina.ptsp",
+        "--pihak", "Pemohon: Hamid Buamona; telepon=082199004455",
+        note=("Permohonan sore ini masih memakai versi lama",
+              "A request this evening still uses the old version")),
+)
+
+# Wednesday 25 November 2026: the revision in force
+NEXT: tuple[Act, ...] = (
+    act("08:00", "start", "salinan-putusan", "--as", "rina.ptsp",
+        "--pihak", "Pemohon: Nurlela Sangadji; telepon=085244330011",
+        note=("Permohonan pagi ini memakai revisi yang kini berlaku",
+              "This morning's request uses the revision now in force")),
+    act("08:05", "versions", REVISED_SOP),
+    act("08:30", "migrate", "--sop", REVISED_SOP, "--dari", "{V_LAMA}", "--ke", "{V_BARU}",
+        "--as", "bambang.panitera", "--alasan", "SOP salinan putusan direvisi (revisi ke-1)",
+        "--coba",
+        note=("Panitera mencoba dulu: tidak ada yang dicatat",
+              "The Panitera tries first: nothing is recorded")),
+    act("08:35", "migrate", "--sop", REVISED_SOP, "--dari", "{V_LAMA}", "--ke", "{V_BARU}",
+        "--as", "bambang.panitera", "--alasan", "SOP salinan putusan direvisi (revisi ke-1)",
+        expect=4,
+        note=("Yang langkahnya ada padanan dipindahkan; permohonan yang berkasnya tidak "
+              "ditemukan ditolak dengan alasannya",
+              "Those whose steps have a counterpart move; the request whose file was not "
+              "found is refused with its reason")),
+    act("08:40", "migrate", "{C10}", "--ke", "{V_BARU}", "--peta", "9=10",
+        "--as", "bambang.panitera", "--alasan", "SOP salinan putusan direvisi (revisi ke-1)",
+        note=("Panitera menyebut padanannya: langkah 9 lama kini langkah 10",
+              "The Panitera names its counterpart: the old step 9 is now step 10")),
+    act("08:45", "verify"),
 )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from contextlib import redirect_stdout
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
@@ -20,7 +21,16 @@ from rich.markup import escape
 from rich.rule import Rule
 
 from sop_runtime.definition.loader import load_court
-from sop_runtime.demo.day import DAY, SCRIPT, Act
+from sop_runtime.demo.day import (
+    DAY,
+    NEXT,
+    NEXT_DAY,
+    REVISED_SOP,
+    REVISING,
+    REVISION,
+    SCRIPT,
+    Act,
+)
 from sop_runtime.errors import DefinitionError
 from sop_runtime.i18n import tr
 
@@ -42,34 +52,58 @@ def _court_tz(definitions: Path) -> ZoneInfo:
 
 def play(definitions: Path, run: Runner, set_clock: Callable[[datetime], None],
          out: Console) -> None:
-    """Play the day; raises DemoFailed when a command does not end as the story says."""
+    """Play the days; raises DemoFailed when a command does not end as the story says."""
     tz = _court_tz(definitions)
-    day = date.fromisoformat(DAY)
-    set_clock(datetime.combine(day, time(7, 30), tz))
+    set_clock(datetime.combine(date.fromisoformat(DAY), time(7, 30), tz))
     out.print(Rule(tr("Menyiapkan PN Sanana", "Setting up PN Sanana")))
     _expect(run(["init", "--definitions", str(definitions)]), 0, "init")
-    starts = [a for a in SCRIPT if a.args[0] == "start"]
+    revising = Path(REVISION).is_file()
+    script = SCRIPT + REVISING if revising else SCRIPT
+    days = [(DAY, tr("Selasa, 24 November 2026", "Tuesday, 24 November 2026"), script)]
+    if revising:
+        days.append((NEXT_DAY, tr("Rabu, 25 November 2026", "Wednesday, 25 November 2026"),
+                     NEXT))
+    starts = [a for _, _, acts in days for a in acts if a.args[0] == "start"]
     ids: dict[str, str] = {}
-    out.print(Rule(tr("Selasa, 24 November 2026", "Tuesday, 24 November 2026")))
-    for item in sorted(SCRIPT, key=lambda a: a.time):
-        hh, mm = (int(x) for x in item.time.split(":"))
-        set_clock(datetime.combine(day, time(hh, mm), tz))
-        args = _files_present([_fill(a, ids) for a in item.args])
-        out.print()
-        line = escape(" ".join(_quote(a) for a in args))
-        out.print(f"[bold cyan]{item.time}[/]  [bold]$ sop {line}[/]")
-        if item.note:
-            out.print(f"       [italic]{escape(tr(*item.note))}[/]")
-        if item in starts:
-            buffer = io.StringIO()
-            with redirect_stdout(buffer):
-                code = run([*args, "--json"])
-            _expect(code, item.expect, " ".join(args))
-            case_id = json.loads(buffer.getvalue())["case_id"]
-            ids[f"{{C{starts.index(item) + 1}}}"] = case_id
-            out.print(tr("Perkara dimulai: {c}", "Case started: {c}", c=case_id))
-            continue
-        _expect(run(args), item.expect, " ".join(args))
+    for day_text, title, acts in days:
+        day = date.fromisoformat(day_text)
+        out.print(Rule(title))
+        for item in sorted(acts, key=lambda a: a.time):
+            hh, mm = (int(x) for x in item.time.split(":"))
+            set_clock(datetime.combine(day, time(hh, mm), tz))
+            _play_one(item, run, out, ids, starts)
+    if not revising:
+        out.print(tr("(Revisi SOP {f} tidak ada di folder ini: bagian revisi dilewati.)",
+                     "(The SOP revision {f} is not in this folder: the revision part is "
+                     "skipped.)", f=REVISION))
+
+
+def _play_one(item: Act, run: Runner, out: Console, ids: dict[str, str],
+              starts: list[Act]) -> None:
+    args = _files_present([_fill(a, ids) for a in item.args])
+    out.print()
+    line = escape(" ".join(_quote(a) for a in args))
+    out.print(f"[bold cyan]{item.time}[/]  [bold]$ sop {line}[/]")
+    if item.note:
+        out.print(f"       [italic]{escape(tr(*item.note))}[/]")
+    if item in starts:
+        case_id = _json_of(run, [*args, "--json"], item)["case_id"]
+        ids[f"{{C{starts.index(item) + 1}}}"] = case_id
+        out.print(tr("Perkara dimulai: {c}", "Case started: {c}", c=case_id))
+        return
+    _expect(run(args), item.expect, " ".join(args))
+    if item.args[0] == "load":  # the versions the later commands name
+        found = _json_of(run, ["versions", REVISED_SOP, "--json"], item)
+        ids["{V_LAMA}"] = next(v["version"] for v in found if v["status"] == "berlaku")[:8]
+        ids["{V_BARU}"] = next(v["version"] for v in found if v["status"] == "draf")[:8]
+
+
+def _json_of(run: Runner, args: list[str], item: Act) -> Any:
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        code = run(args)
+    _expect(code, item.expect, " ".join(args))
+    return json.loads(buffer.getvalue())
 
 
 def _files_present(args: list[str]) -> list[str]:

@@ -312,6 +312,7 @@ def test_a_revised_sop_gets_a_new_version_and_running_cases_keep_theirs(tmp_path
     import shutil
 
     from tests.e2e.court import Court
+    from tests.revisions import as_revision
 
     folder = tmp_path / "definitions"
     shutil.copytree(DEFINITIONS, folder)
@@ -323,8 +324,13 @@ def test_a_revised_sop_gets_a_new_version_and_running_cases_keep_theirs(tmp_path
     sop = folder / "salinan-putusan.yaml"  # the court revises step 1's activity
     text = sop.read_text(encoding="utf-8")
     assert "di loket Hukum PTSP" in text
-    sop.write_text(text.replace("di loket Hukum PTSP", "di meja PTSP", 1), encoding="utf-8")
-    assert court.json("init", "--definitions", folder)["new_versions"] == ["salinan-putusan"]
+    sop.write_text(as_revision(text.replace("di loket Hukum PTSP", "di meja PTSP", 1)),
+                   encoding="utf-8")
+    loaded = court.json("init", "--definitions", folder)
+    assert loaded["new_versions"] == loaded["drafts"] == ["salinan-putusan"]
+    draft = court.json("versions", "salinan-putusan")[0]["version"]
+    assert court.json("case", court.start("salinan-putusan", "rina.ptsp"))["version"] == old
+    court.ok("approve", "salinan-putusan", draft[:10], "--as", "hendra.kpn")
 
     new_case = court.start("salinan-putusan", "rina.ptsp")
     new = court.json("case", new_case)

@@ -75,8 +75,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "/api/seals": {"note": "segel"},
     "/api/seals/check-proof": {"proof": {}},
 }
-# no JSON body (conformance and complete-with-files: multipart)
-NO_BODY = {"/api/sweep", "/api/conformance",
+# no JSON body (conformance and complete-with-files: multipart; an approval names its version
+# in the path)
+NO_BODY = {"/api/sweep", "/api/conformance", "/api/sops/{sop_id}/versions/{version}/approve",
            "/api/cases/{case_id}/steps/{node}/complete-with-files"}
 
 
