@@ -58,10 +58,13 @@ def migrate(rt: Runtime, case_id: str, to_version: str, *, by: str, reason: str 
         _target_allowed(conn, state.sop_id, row)
         return catalog.workflow(rt, conn, row.version)
 
-    with rt.engine.connect() as conn:
+    with rt.engine.connect() as conn:  # the version's full hash, for the command
         ensure_ready(rt, conn)
         _, state = load_case(conn, case_id)
-        version = resolve_version(conn, state.sop_id, to_version).version
+        try:
+            version = resolve_version(conn, state.sop_id, to_version).version
+        except NotFoundError:  # said in the transaction, once the case may be read
+            version = to_version
     command = MigrateCase(actor=by, at=at, reason=reason, to_version=version,
                           mapping=dict(mapping or {}))
     return _execute(rt, case_id, command, target=target)

@@ -133,9 +133,11 @@ def move_one(request: Request, rt: Rt, case_id: CaseId, caller: Acting, ke: Vers
                                       mapping=mapping)
         tz = court_zone(rt)
         steps = "; ".join(tr(
-            "langkah {a} ({k}) menjadi langkah {b} ({kb}), batas {d}",
-            "step {a} ({k}) becomes step {b} ({kb}), due {d}", a=s.node, k=s.kegiatan,
-            b=s.to_node, kb=s.to_kegiatan, d=moment_text(s.due_at, tz))
+            "langkah {a} ({k}) menjadi langkah {b} ({kb}), {d}",
+            "step {a} ({k}) becomes step {b} ({kb}), {d}", a=s.node, k=s.kegiatan,
+            b=s.to_node, kb=s.to_kegiatan,
+            d=tr("batas {t}", "due {t}", t=moment_text(s.due_at, tz)) if s.due_at
+            else tr("tanpa batas waktu", "no time limit"))
             for s in plan.steps) or tr("tidak ada langkah terbuka", "no open step")
         what = tr("Perkara {c} akan dipindahkan ke versi {v} (dimuat {d}): {s}. Alasan: {r}",
                   "Case {c} will move to version {v} (loaded {d}): {s}. Reason: {r}",

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from sop_runtime.compiler.library import compile_source
 from sop_runtime.definition.models import StepKind
-from sop_runtime.service import catalog, cases
+from sop_runtime.service import cases, catalog
 from sop_runtime.store import workflows
 from tests.e2e.web.conftest import Court, sign_in
 from tests.unit.enginekit import holders, needed
@@ -103,3 +103,17 @@ def test_a_supervisor_tries_then_moves_the_running_cases(page: Page, court: Cour
     page.goto(f"/perkara/{DEMO_CASE}")
     expect(page.locator("main")).to_contain_text("Perkara dipindahkan ke versi SOP")
     expect(page.locator("main")).to_contain_text("SOP legalisasi direvisi")
+
+    # the refused case, from its supervisor page: step 10 is step 9 in the new version
+    page.goto(f"/pengawasan/perkara/{last}")
+    section = page.locator("section[aria-labelledby=pindah-versi]")
+    expect(section.get_by_label("Ke versi")).to_have_value(new[:12])
+    section.get_by_label("Peta langkah (bila nomor langkah berubah; boleh kosong)").fill("10=9")
+    section.get_by_label("Alasan pemindahan").fill("SOP legalisasi direvisi, SK KPN 12/2026")
+    shot(page, "pindah-versi-satu-perkara")
+    section.get_by_role("button", name="Pindahkan ke versi ini").click()
+    expect(page.locator(".will")).to_contain_text(
+        "langkah 10 (Mengarsipkan salinan surat yang telah diwaarmerking) menjadi langkah 9")
+    shot(page, "pindah-versi-konfirmasi")
+    page.get_by_role("button", name="Ya, pindahkan").click()
+    expect(page.locator("[role=status]")).to_contain_text(f"Perkara {last} dipindahkan")
