@@ -23,6 +23,7 @@ from sop_runtime.cli import (
     seals,
     sopdiff,
     supervise,
+    versions,
     web,
 )
 from sop_runtime.cli.common import Exit, close_runtimes, fail
@@ -61,6 +62,9 @@ app.command("show")(definitions.show)
 app.command("render")(definitions.render)
 app.command("publish")(definitions.publish)
 app.command("diff")(sopdiff.diff)
+app.command("load")(versions.load)
+app.command("versions")(versions.versions)
+app.command("approve")(versions.approve)
 
 app.command("init")(people.init)
 app.command("users")(people.users)

@@ -227,7 +227,8 @@ def _execute(rt: Runtime, case_id: str | None, command: Command,
         court_file, calendar = catalog.court(rt, conn)
         if case_id is None:
             assert sop_id is not None
-            wf = catalog.current_workflow(rt, conn, sop_id)
+            # the version in force when the request was made (a back-dated start too)
+            wf = catalog.current_workflow(rt, conn, sop_id, command.at or now)
             new_id = _new_case_id(conn, court_file.pengadilan.kode, now, calendar.tz)
             head: tuple[int, str] = (0, GENESIS)
             state = CaseState(new_id)

@@ -23,8 +23,12 @@ V2 = start_end({"kegiatan": "Memeriksa berkas", "mutu_baku": {"waktu": "5 hari"}
 
 
 def _revise(folder: Path, steps: list[dict[str, Any]]) -> str:
-    (folder / f"{SOP}.yaml").write_text(
-        yaml.safe_dump(inline_document(steps, id=SOP), allow_unicode=True), encoding="utf-8")
+    """The SOP's file rewritten with ``steps`` as its first revision."""
+    doc = inline_document(steps, id=SOP)
+    doc["identitas"].update(nomor_revisi=1, tanggal_revisi="2026-11-20",
+                            tanggal_efektif="2026-11-20")
+    (folder / f"{SOP}.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
+                                        encoding="utf-8")
     return load_library([folder]).workflow(SOP).version
 
 
