@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 DAY = "2026-11-24"
 NEXT_DAY = "2026-11-25"
-# the court's revision of one SOP (relative to the folder ``make demo`` runs in; where it is
-# not there, an installed package, the demo ends with the first day)
+# the court's revision of one SOP, beside the definitions folder (``examples/`` of the project;
+# where it is not there, an installed package, the demo ends with the first day)
 REVISION = "examples/revisi/salinan-putusan.yaml"
 REVISED_SOP = "salinan-putusan"
 # a scanned KTP shipped with the project (relative to the folder ``make demo`` runs in); where
@@ -304,7 +304,7 @@ SCRIPT: tuple[Act, ...] = (
 
 # -- 11. the court revises its SOP Permohonan Salinan Putusan (the end of Tuesday) -----------
 REVISING: tuple[Act, ...] = (
-    act("16:50", "load", REVISION,
+    act("16:50", "load", "{REVISI}",
         note=("Revisi SOP salinan putusan dimuat: draf, menunggu pengesahan Ketua",
               "The revised salinan putusan SOP is loaded: a draft awaiting the Ketua")),
     act("16:52", "diff", REVISED_SOP, "{V_LAMA}", "{V_BARU}"),

@@ -57,14 +57,15 @@ def play(definitions: Path, run: Runner, set_clock: Callable[[datetime], None],
     set_clock(datetime.combine(date.fromisoformat(DAY), time(7, 30), tz))
     out.print(Rule(tr("Menyiapkan PN Sanana", "Setting up PN Sanana")))
     _expect(run(["init", "--definitions", str(definitions)]), 0, "init")
-    revising = Path(REVISION).is_file()
+    revision = definitions.parent / REVISION
+    revising = revision.is_file()
     script = SCRIPT + REVISING if revising else SCRIPT
     days = [(DAY, tr("Selasa, 24 November 2026", "Tuesday, 24 November 2026"), script)]
     if revising:
         days.append((NEXT_DAY, tr("Rabu, 25 November 2026", "Wednesday, 25 November 2026"),
                      NEXT))
     starts = [a for _, _, acts in days for a in acts if a.args[0] == "start"]
-    ids: dict[str, str] = {}
+    ids: dict[str, str] = {"{REVISI}": str(revision)}
     for day_text, title, acts in days:
         day = date.fromisoformat(day_text)
         out.print(Rule(title))
@@ -75,7 +76,7 @@ def play(definitions: Path, run: Runner, set_clock: Callable[[datetime], None],
     if not revising:
         out.print(tr("(Revisi SOP {f} tidak ada di folder ini: bagian revisi dilewati.)",
                      "(The SOP revision {f} is not in this folder: the revision part is "
-                     "skipped.)", f=REVISION))
+                     "skipped.)", f=revision))
 
 
 def _play_one(item: Act, run: Runner, out: Console, ids: dict[str, str],

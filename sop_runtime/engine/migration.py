@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sop_runtime.compiler.diff import match_steps
 from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.definition.models import StepKind
 from sop_runtime.engine.checks import Checks
@@ -57,6 +58,33 @@ def _step_words(wf: Workflow, node_id: str) -> str:
     return f"{node.no} ({' '.join(node.kegiatan.split())})"
 
 
+def _same_number_same_step(old: Workflow, new: Workflow, node_id: str,
+                           counterpart: str | None) -> None:
+    """An open step follows its number only when the step of that number in ``new`` is the
+    same step (``sop diff``'s matching: by kegiatan, a reworded one by likeness); a revision
+    that inserts or removes a step renumbers the ones after it, and a move by number would put
+    the case at another activity. Refused naming where the step went, for an explicit map."""
+    if counterpart == node_id or node_id not in {n.id for n in new.nodes}:
+        return  # the same step; or no step of that number (refused as unmappable below)
+    if counterpart is not None:
+        raise CommandRejected(
+            "renumbered_step", "Langkah {s} bernomor {m} di versi {v}; langkah {n} di sana "
+            "langkah lain: {other}. Sebutkan padanannya (peta {n}={m})",
+            "Step {s} is numbered {m} in version {v}; step {n} there is another step: "
+            "{other}. Name its counterpart (map {n}={m})", s=_step_words(old, node_id),
+            m=counterpart, v=new.short_version, n=node_id, other=_kegiatan(new, node_id))
+    raise CommandRejected(
+        "unmappable_step", "Langkah {s} tidak ada lagi di versi {v}; langkah {n} di sana "
+        "langkah lain: {other}. Sebutkan padanannya (peta {n}=LANGKAH_BARU)",
+        "Step {s} is no longer in version {v}; step {n} there is another step: {other}. Name "
+        "its counterpart (map {n}=NEW_STEP)", s=_step_words(old, node_id),
+        v=new.short_version, n=node_id, other=_kegiatan(new, node_id))
+
+
+def _kegiatan(wf: Workflow, node_id: str) -> str:
+    return " ".join(wf.node(node_id).kegiatan.split())
+
+
 def plan_moves(old: Workflow, new: Workflow, state: CaseState, mapping: dict[str, str],
                calendar: CourtCalendar) -> list[Move]:
     """Where each open step of ``state`` goes in ``new``, with its limits recomputed;
@@ -74,7 +102,10 @@ def plan_moves(old: Workflow, new: Workflow, state: CaseState, mapping: dict[str
                 "version {v}", s=_step_words(old, source), t=target, v=new.short_version)
     moves: list[Move] = []
     taken: dict[str, str] = {}
+    same = {o.id: n.id for o, n in match_steps(old.nodes, new.nodes)}
     for step in state.open_steps:
+        if step.node not in mapping:
+            _same_number_same_step(old, new, step.node, same.get(step.node))
         target = mapping.get(step.node, step.node)
         try:
             node = new.node(target)

@@ -25,8 +25,9 @@ from sop_runtime.service.cases import Outcome, Refused, _execute, load_case
 from sop_runtime.service.library import find_version
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store import queries
+from sop_runtime.store import queries, workflows
 from sop_runtime.store.supervision import VersionRow, sop_versions
+from sop_runtime.wording import day_text
 
 __all__ = ["BulkReport", "CasePlan", "MovedStep", "Plan", "migrate", "migrate_all",
            "migrate_plan", "preview", "resolve_version", "running_versions"]
@@ -38,13 +39,26 @@ def resolve_version(conn: Connection, sop_id: str, ref: str) -> VersionRow:
     return find_version(conn, sop_id, ref)
 
 
-def _target_allowed(conn: Connection, sop_id: str, version: VersionRow) -> None:
-    """Whether running cases of ``sop_id`` may be moved to ``version``: for now any stored
-    version of the same SOP (the engine refuses the case's own version). The one place a
-    rule on the target (an approved version only, say) belongs; raises to refuse."""
+def _target_allowed(rt: Runtime, conn: Connection, sop_id: str, version: VersionRow) -> None:
+    """Whether running cases of ``sop_id`` may be moved to ``version``: a version of the
+    same SOP that has been approved and whose tanggal efektif has come (a draft, or a
+    revision approved for a later day, is not yet a procedure anyone follows); the engine
+    refuses the case's own version. Raises to refuse."""
     if version.sop_id != sop_id:
         raise NotFoundError(tr("Versi {v} bukan versi SOP {s}", "Version {v} is not a version "
                                "of SOP {s}", v=version.version[:12], s=sop_id))
+    now = rt.now()
+    _, calendar = catalog.court(rt, conn)
+    today = now.astimezone(calendar.tz).date()
+    if not workflows.ever_in_force(conn, version.version, now, today):
+        given = [a for a in workflows.approvals(conn, sop_id) if a.version == version.version]
+        raise NotFoundError(tr(
+            "Versi {v} belum berlaku ({why}); perkara hanya dapat dipindahkan ke versi yang "
+            "sudah disahkan dan berlaku", "Version {v} is not in force yet ({why}); cases move "
+            "only to a version approved and in force", v=version.version[:12],
+            why=tr("berlaku mulai {d}", "in force from {d}", d=day_text(given[-1].effective_on))
+            if given and given[-1].effective_on is not None
+            else tr("draf, menunggu pengesahan", "a draft awaiting approval")))
 
 
 def migrate(rt: Runtime, case_id: str, to_version: str, *, by: str, reason: str | None,
@@ -55,7 +69,7 @@ def migrate(rt: Runtime, case_id: str, to_version: str, *, by: str, reason: str 
     version."""
     def target(conn: Connection, state: CaseState) -> Workflow:
         row = resolve_version(conn, state.sop_id, to_version)
-        _target_allowed(conn, state.sop_id, row)
+        _target_allowed(rt, conn, state.sop_id, row)
         return catalog.workflow(rt, conn, row.version)
 
     with rt.engine.connect() as conn:  # the version's full hash, for the command
@@ -129,7 +143,7 @@ def migrate_plan(rt: Runtime, sop_id: str, from_version: str, to_version: str,
         ensure_ready(rt, conn)
         source = resolve_version(conn, sop_id, from_version)
         target = resolve_version(conn, sop_id, to_version)
-        _target_allowed(conn, sop_id, target)
+        _target_allowed(rt, conn, sop_id, target)
         old = catalog.workflow(rt, conn, source.version)
         new = catalog.workflow(rt, conn, target.version)
         court_file, calendar = catalog.court(rt, conn)
@@ -193,7 +207,7 @@ def preview(rt: Runtime, case_id: str, to_version: str, *, by: str, reason: str 
             _, state = load_case(conn, case_id)
             confidential.check(rt, conn, state, reader)
             target = resolve_version(conn, state.sop_id, to_version)
-            _target_allowed(conn, state.sop_id, target)
+            _target_allowed(rt, conn, state.sop_id, target)
             court_file, calendar = catalog.court(rt, conn)
             ctx = Context(now=now, calendar=calendar, directory=catalog.directory(rt, conn),
                           entry_limit=court_file.batas_pencatatan)

@@ -100,6 +100,17 @@ def in_force(conn: Connection, sop_id: str, moment: datetime, local_day: date) -
         .order_by(t.id.desc()).limit(1)).scalar()
 
 
+def ever_in_force(conn: Connection, version: str, moment: datetime, local_day: date) -> bool:
+    """Whether an approval of ``version`` had come into force by ``moment``."""
+    t = sop_approvals.c
+    return conn.execute(
+        select(t.id).where(and_(
+            t.version == version,
+            or_(t.approved_at.is_(None), t.approved_at <= moment),
+            or_(t.effective_on.is_(None), t.effective_on <= local_day))).limit(1)).first() \
+        is not None
+
+
 def current_version(conn: Connection, sop_id: str) -> str | None:
     """The newest approved version (in force, or to come on its tanggal efektif)."""
     return conn.execute(select(sops.c.current_version).where(sops.c.sop_id == sop_id)).scalar()

@@ -16,7 +16,7 @@ def test_the_demo_day_plays_through_and_ends_verified(tmp_path: Path) -> None:
     assert "Selasa, 24 November 2026" in out
     assert "hanya Kasir yang boleh" in out  # the refused attempt: told on stderr, exit 4
     assert "Ditolak (pelaksana tidak berwenang)" in " ".join(r.stderr.split())
-    assert "Log utuh: 129 peristiwa dalam 9 perkara" in out
+    assert "Log utuh: 139 peristiwa dalam 10 perkara" in out  # Tuesday's end
     kinds = {d["kind"] for d in court.json("deviations")}
     assert kinds == {"wrong_actor", "late_entry", "override", "overdue", "service_overdue"}
     overdue = court.json("overdue", "--now", "2026-11-24 16:45")
@@ -41,6 +41,25 @@ def test_the_demo_day_plays_through_and_ends_verified(tmp_path: Path) -> None:
     # the execution request waits for its panjar (3 hari kerja)
     eksekusi = court.json("case", started["permohonan-eksekusi"])
     assert [s["node"] for s in eksekusi["open_steps"]] == ["8"]
+    # the revision: approved Tuesday for Wednesday; Tuesday's requests start on the old
+    # version and are moved on Wednesday (the one at a renumbered step once it is mapped),
+    # Wednesday's starts on the revision
+    assert "Rabu, 25 November 2026" in out
+    versions = {v["status"]: v["version"] for v in court.json("versions", "salinan-putusan")}
+    old, new = versions["tidak_berlaku"], versions["berlaku"]
+    salinan = [c for sop, c in re.findall(r"\$ sop start (\S+) .*?Perkara dimulai: (\S+)", out)
+               if sop == "salinan-putusan"]
+    assert len(salinan) == 4
+    starts = {c: court.json("case", c) for c in salinan}
+    began = {c: next(e["version"] for e in d["timeline"] if e["type"] == "case_started")
+             for c, d in starts.items()}
+    assert list(began.values()) == [old, old, old, new]
+    assert all(d["version"] == new for d in starts.values())  # the three moved
+    assert "ditolak — Langkah 9 (Mencatat dalam buku register" in out  # tried first
+    assert f"✗ {salinan[1]} ditolak" in out and "peta 9=10" in out
+    not_found = starts[salinan[1]]
+    assert [s["node"] for s in not_found["open_steps"]] == ["10"]
+    assert "Log utuh: 146 peristiwa dalam 12 perkara" in out
 
 
 def test_the_demo_away_from_its_definitions_says_so(tmp_path: Path) -> None:
@@ -53,13 +72,14 @@ def test_the_demo_speaks_english_when_asked(tmp_path: Path) -> None:
     court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
     out = " ".join(court.ok("--lang", "en", "demo", "--definitions", DEFINITIONS).stdout.split())
     assert "Tuesday, 24 November 2026" in out and "only the Kasir may" in out
-    assert "Log intact: 129 events in 9 cases verified" in out
+    assert "Log intact: 139 events in 10 cases verified" in out
+    assert "Wednesday, 25 November 2026" in out and "is numbered 10 in version" in out
 
 
 def test_the_period_report_of_the_demo_week(demo_copy: Path, tmp_path: Path) -> None:
     court = Court(tmp_path, f"sqlite:///{demo_copy}")
     data = court.json("report", "period", "--from", "2026-11-16", "--to", "2026-11-29")
-    assert sum(data["cases"].values()) == 9
+    assert sum(data["cases"].values()) == 12
     assert data["service"]["pendaftaran-gugatan-ptsp"]["on_time_rate"] == 0.0
     step = next(s for s in data["steps"]
                 if (s["sop_id"], s["node"]) == ("surat-keterangan-eraterang", "4"))

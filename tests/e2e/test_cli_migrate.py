@@ -43,6 +43,7 @@ def test_dry_run_then_move_one_moved_one_refused(tmp_path: Path) -> None:
         court.complete(b, step, "rina.ptsp")  # b: step 4 (the end) open
     new = _revise(folder, V2)
     court.ok("init", "--definitions", folder)
+    court.ok("approve", SOP, new[:8], "--as", "hendra.kpn")
 
     bulk = ["migrate", "--sop", SOP, "--dari", old[:8], "--ke", new[:8], *BOSS,
             "--alasan", "SOP direvisi"]
@@ -90,5 +91,8 @@ def test_bad_requests_say_where(tmp_path: Path) -> None:
     court.fails(2, "migrate", "--ke", old[:8], *BOSS, "--alasan", "x")
     new = _revise(folder, V2)
     court.ok("init", "--definitions", folder)
+    r = court.fails(2, "migrate", a, "--ke", new[:8], *BOSS, "--alasan", "x")
+    assert "draf, menunggu pengesahan" in r.stderr  # a draft is no procedure yet
+    court.ok("approve", SOP, new[:8], "--as", "hendra.kpn")
     r = court.fails(4, "migrate", a, "--ke", new[:8], "--as", "rina.ptsp", "--alasan", "x")
     assert "Ditolak" in r.stderr

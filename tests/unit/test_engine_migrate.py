@@ -131,6 +131,19 @@ def test_an_explicit_mapping_moves_a_step_to_another_id() -> None:
     assert ("step_completed", "4", 1) in summary(done)
 
 
+def test_a_renumbered_step_is_not_moved_to_another_step_of_its_old_number() -> None:
+    c = _at_step_2()
+    c.later(minutes=5)
+    c.do(CompleteStep(actor="siti.kasir", node="2"))  # step 3 Mencatat panjar open
+    before = c.state
+    with pytest.raises(CommandRejected) as exc:
+        _migrate(c, _v2())  # step 3 of version 2 is Memeriksa taksiran
+    assert exc.value.code == "renumbered_step"
+    text = str(exc.value)
+    assert "3 (Mencatat panjar) bernomor 4" in text and "lain: Memeriksa taksiran" in text
+    assert "peta 3=4" in text and c.state == before
+
+
 def test_a_step_that_cannot_be_mapped_refuses_the_move_naming_it() -> None:
     c = _at_step_2(_v2())
     for node, actor in (("2", "siti.kasir"), ("3", BOSS), ("4", "siti.kasir")):

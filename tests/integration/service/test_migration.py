@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sop_runtime.compiler.library import load_library
-from sop_runtime.service import cases, migration, setup
+from sop_runtime.service import cases, migration, revisions, setup
 from sop_runtime.service.rebuild import rebuild
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.chain import verify
@@ -44,6 +44,7 @@ def revised(store_url: str, tmp_path: Path) -> Iterator[tuple[Runtime, Clock, st
         cases.complete(rt, b, step, "rina.ptsp")
     new = _revise(folder, V2)
     setup.init(rt, folder)
+    revisions.approve(rt, SOP, new, by="hendra.kpn")  # its tanggal efektif has come
     clock.tick(days=1)
     yield rt, clock, old, new, a, b
     rt.engine.dispose()
