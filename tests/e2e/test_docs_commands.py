@@ -192,7 +192,7 @@ def test_the_case_ids_in_the_documents_are_the_demo_days(demo_court: Path) -> No
                          env={**os.environ, "SOP_DATABASE_URL": f"sqlite:///{demo_court}"},
                          capture_output=True, check=True).stdout
     demo = set(CASE_ID.findall(out))
-    assert len(demo) == 9
+    assert len(demo) == 12
     for doc in DOCUMENTS:
         assert set(CASE_ID.findall(doc.read_text())) <= demo, doc.name
 

@@ -227,6 +227,7 @@ NUL_FIELDS: dict[str, tuple[str, ...]] = {
     "/perkara/{case_id}/nomor": ("nomor", "alasan"),
     "/audit/segel": ("catatan",),
     "/audit/verifikasi": ("csrf",),
+    "/sop/{sop_id}/versi/{version}/sahkan": ("setuju",),
     "/keluar": ("csrf",),
 }
 NUL_CASES = [(route, name) for route, names in NUL_FIELDS.items() for name in names]
@@ -243,7 +244,8 @@ def test_every_page_form_is_walked_for_nul() -> None:
 def test_a_nul_in_a_form_field_is_refused_where_it_stands(court: dict[str, Any], route: str,
                                                          name: str) -> None:
     real = court["real"]
-    path = route.format(case_id=real["case_id"], node="1")
+    path = route.format(case_id=real["case_id"], node="1", sop_id=LEGALISATION,
+                        version="0" * 12)
     fields = {"csrf": court["csrf"], "username": SUPERVISOR, "password": "salah-salah-1",
               "sop": LEGALISATION, "case": real["case_id"], "node": "1", "to": "yusuf.kasir",
               "alasan": "uji", "catatan": "uji"}

@@ -134,16 +134,19 @@ def test_extend_uses_the_extension_the_sop_allows(rt: Runtime, api: TestClient,
                                                   tmp_path: Path) -> None:
     import shutil
 
-    from sop_runtime.service import setup
+    from sop_runtime.service import revisions, setup
     from tests.conftest import DEFINITIONS
+    from tests.revisions import as_revision
 
     defs = tmp_path / "definitions"
     shutil.copytree(DEFINITIONS, defs)
     sheet = defs / "pengesahan-badan-hukum.yaml"
     anchor = "    keterangan: Surat kuasa hanya bila pemohon diwakilkan"
-    sheet.write_text(sheet.read_text(encoding="utf-8").replace(
-        anchor, "    perpanjangan: 1 jam\n" + anchor, 1), encoding="utf-8")
+    sheet.write_text(as_revision(sheet.read_text(encoding="utf-8").replace(
+        anchor, "    perpanjangan: 1 jam\n" + anchor, 1)), encoding="utf-8")
     setup.init(rt, defs)
+    revised = revisions.versions(rt, "pengesahan-badan-hukum")[0].version
+    revisions.approve(rt, "pengesahan-badan-hukum", revised, by="hendra.kpn")
     ridwan = bearer(auth.issue_token(rt, "ridwan.panmudhkm", "uji"))
     case = api.post("/api/cases", json={"sop": "pengesahan-badan-hukum"}, headers=ridwan)
     assert case.status_code == 201, case.text

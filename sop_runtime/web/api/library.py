@@ -4,8 +4,9 @@ flowchart, the SOP sheet or Mermaid)."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from sop_runtime.compiler.workflow import Workflow
@@ -39,6 +40,10 @@ def _summary(wf: Workflow, entry: SopEntry) -> dict[str, object]:
 
 def _current(rt: Runtime, sop_id: str) -> tuple[Workflow, SopEntry]:
     return current(rt, sop_id)  # 404 with the SOPs known
+
+
+VersionRef = Annotated[str, Path(pattern=r"^[0-9a-f]{4,64}$",
+                                 description="awal hash versi / the beginning of its hash")]
 
 
 def router() -> APIRouter:
@@ -98,7 +103,7 @@ def router() -> APIRouter:
 
     @api.post("/sops/{sop_id}/versions/{version}/approve",
               summary="Sahkan revisi / approve a revision", responses=UNKNOWN)
-    def approve(sop_id: SopId, version: str, rt: Rt, caller: ApiLibrary) -> SopVersion:
+    def approve(sop_id: SopId, version: VersionRef, rt: Rt, caller: ApiLibrary) -> SopVersion:
         """Pengesahan draf oleh Ketua (atau Plh/Plt-nya), dicatat di jurnal definisi; berlaku
         untuk permohonan baru mulai tanggal efektifnya / the Ketua's approval of a draft,
         journalled; new requests use it from its tanggal efektif."""
