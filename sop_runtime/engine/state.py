@@ -89,6 +89,7 @@ class StepState:
     timer_due: datetime | None = None
     assignee: str | None = None
     claimed_by: str | None = None
+    claimed_at: datetime | None = None        # when it was first taken up (its wait ended)
     completed_by: str | None = None
     completed_at: datetime | None = None
     outputs: Mapping[str, str] = field(default_factory=dict)
@@ -298,8 +299,9 @@ def _step_activated(state: CaseState, event: StepActivated) -> CaseState:
 
 
 def _step_claimed(state: CaseState, event: StepClaimed) -> CaseState:
+    first = _step(state, event.node, event.attempt).claimed_at or event.occurred_at
     return _moved(state, event.node, event.attempt, StepStatus.CLAIMED,
-                  claimed_by=event.actor, assignee=event.actor)
+                  claimed_by=event.actor, assignee=event.actor, claimed_at=first)
 
 
 def _step_signed(state: CaseState, event: StepSigned) -> CaseState:
