@@ -37,14 +37,13 @@ from sop_runtime.i18n import tr
 from sop_runtime.wording import day_text
 from sop_runtime.worktime import CourtCalendar
 
-SOURCES = (
-    "Peraturan Menteri PAN-RB Nomor 35 Tahun 2012 tentang Pedoman Penyusunan SOP "
-    "Administrasi Pemerintahan, Lampiran BAB V (Monitoring dan Evaluasi Penerapan SOP AP), "
-    "Tabel 7 Monitoring Pelaksanaan SOP AP",
-    "Peraturan Sekretaris Mahkamah Agung Nomor 01 Tahun 2012 tentang Pedoman Monitoring dan "
-    "Evaluasi terhadap Standar Operasional Prosedur",
-)
-"""Where the forms' columns and criteria come from (cited on every page)."""
+PERMENPAN = ("Peraturan Menteri PAN-RB Nomor 35 Tahun 2012 tentang Pedoman Penyusunan SOP "
+             "Administrasi Pemerintahan, Lampiran, Monitoring dan Evaluasi Penerapan SOP AP")
+SEKMA = ("Peraturan Sekretaris Mahkamah Agung Nomor 01 Tahun 2012 tentang Pedoman Monitoring "
+         "dan Evaluasi terhadap Standar Operasional Prosedur")
+MONITORING_SOURCES = (f"{PERMENPAN}, Tabel 7 Monitoring Pelaksanaan SOP AP", SEKMA)
+EVALUATION_SOURCES = (f"{PERMENPAN}, kriteria evaluasi penerapan SOP AP", SEKMA)
+"""Where the forms' columns and criteria come from (cited on each form)."""
 
 CRITERIA = (
     ("kinerja", "Mampu mendorong peningkatan kinerja",
@@ -105,7 +104,7 @@ class MonevContext:
         return found.nama if found is not None else self.names.role(role)
 
     def deviations(self, counts: Mapping[str, int]) -> str:
-        return ", ".join(f"{self.label(k)} {n}" for k, n in
+        return ", ".join(f"{self.label(k)}: {n}" for k, n in
                          sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))) or "-"
 
 
@@ -169,7 +168,7 @@ def _common(ctx: MonevContext) -> dict[str, Any]:
         period=span(f.start, f.end, ctx.head.tz), tz=ctx.head.tz,
         version_label=ctx.version_label(f.version), short=f.version[:12],
         roles=", ".join(dict.fromkeys(ctx.role(s.role) for s in f.main.steps.values())),
-        sources=SOURCES, rate=rate, on_time=on_time, goal=ON_TIME_GOAL,
+        sources=MONITORING_SOURCES, rate=rate, on_time=on_time, goal=ON_TIME_GOAL,
         share=DEVIATION_SHARE, observation=lambda s: observation(ctx, s), reasons=_reasons)
 
 
@@ -221,7 +220,7 @@ def render_forms(ctx: MonevContext) -> tuple[str, str]:
     evaluation = render(
         "monev_evaluation.html", ctx.head, signed=False,
         title=tr("Formulir Evaluasi Penerapan SOP", "SOP Evaluation Form"),
-        subtitle=ctx.wf.nama, **_common(ctx),
+        subtitle=ctx.wf.nama, **{**_common(ctx), "sources": EVALUATION_SOURCES},
         criteria=[(tr(ind, en), hint) for (key, ind, en) in CRITERIA
                   for hint in [evaluation_hint(ctx, f, key)]])
     return monitoring, evaluation
@@ -262,10 +261,10 @@ def evaluation_hint(ctx: MonevContext, f: MonevFigures, key: str) -> str:
                   "role: {s}.", n=sum(dev[k] for k in ROLES), s=shares or "-")
     if key == "masalah":
         neck = v.bottleneck
-        where = tr("hambatan utama: langkah {n} ({k}), {l} terlambat",
-                   "main bottleneck: step {n} ({k}), {l} late", n=neck.no or neck.node,
-                   k=neck.kegiatan, l=neck.late) if neck else tr("tidak ada hambatan",
-                                                               "no bottleneck")
+        where = tr("Hambatan utama: langkah {n} ({k}), {l} terlambat",
+                   "Main bottleneck: step {n} ({k}), {l} late", n=neck.no or neck.node,
+                   k=neck.kegiatan, l=neck.late) if neck else tr("Tidak ada hambatan",
+                                                               "No bottleneck")
         return tr("{w}; {o} langkah masih terbuka melewati batas.",
                   "{w}; {o} steps still open past their limit.", w=where,
                   o=sum(s.open_late for s in steps))

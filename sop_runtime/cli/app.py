@@ -16,6 +16,7 @@ from sop_runtime.cli import (
     definitions,
     demo,
     identity,
+    monev,
     orchestrate,
     people,
     report,
@@ -85,6 +86,7 @@ app.command("rebuild")(audit.rebuild)
 app.command("demo")(demo.demo)
 app.add_typer(seals.seal_app, name="seal")
 app.add_typer(report.report_app, name="report")
+app.command("monev")(monev.monev)
 app.command("conformance")(conformance.conformance)
 app.add_typer(orchestrate.orchestrate_app, name="orchestrate")
 app.command("serve")(web.serve)
