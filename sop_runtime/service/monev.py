@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sop_runtime.audit.monev_figures import (
     MonevFigures,
@@ -24,6 +25,9 @@ from sop_runtime.service.confidential import Reader, hidden_sops
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import step_attempts
+
+if TYPE_CHECKING:
+    from sop_runtime.audit.monev_html import MonevContext
 
 
 def _no_sop(sop_id: str) -> NotFoundError:
@@ -99,10 +103,10 @@ class MonevPages:
     evaluation: str
 
 
-def monev_pages(rt: Runtime, figures: MonevFigures) -> MonevPages:
-    """The report and the forms of ``figures`` as printable HTML pages (the court's kop,
-    names in words)."""
-    from sop_runtime.audit.monev_html import MonevContext, render_forms, render_report
+def monev_context(rt: Runtime, figures: MonevFigures) -> MonevContext:
+    """What the pages need to show ``figures`` in words: the kop, names, the calendar, each
+    version's workflow."""
+    from sop_runtime.audit.monev_html import MonevContext
     from sop_runtime.engine.deviation_text import deviation_label
     from sop_runtime.service.letterhead import letterhead, names
 
@@ -110,8 +114,16 @@ def monev_pages(rt: Runtime, figures: MonevFigures) -> MonevPages:
         _, calendar = catalog.court(rt, conn)
         who = names(conn)
         workflows = {v: catalog.workflow(rt, conn, v) for v in figures.versions}
-    ctx = MonevContext(figures=figures, head=letterhead(rt), names=who, calendar=calendar,
-                       workflows=workflows, label=deviation_label)
+    return MonevContext(figures=figures, head=letterhead(rt), names=who, calendar=calendar,
+                        workflows=workflows, label=deviation_label)
+
+
+def monev_pages(rt: Runtime, figures: MonevFigures) -> MonevPages:
+    """The report and the forms of ``figures`` as printable HTML pages (the court's kop,
+    names in words)."""
+    from sop_runtime.audit.monev_html import render_forms, render_report
+
+    ctx = monev_context(rt, figures)
     monitoring, evaluation = render_forms(ctx)
     return MonevPages(render_report(ctx), monitoring, evaluation)
 

@@ -17,10 +17,19 @@ __all__ = ["error_page", "router"]
 
 
 def router() -> APIRouter:
-    from sop_runtime.web.pages import audit, cases, clerk, find, library, signin, supervise
+    from sop_runtime.web.pages import (
+        audit,
+        cases,
+        clerk,
+        find,
+        library,
+        monev,
+        signin,
+        supervise,
+    )
 
     pages = APIRouter(include_in_schema=False)
-    for module in (signin, clerk, find, cases, supervise, library, audit):
+    for module in (signin, clerk, find, cases, supervise, library, audit, monev):
         pages.include_router(module.router)
     return pages
 
