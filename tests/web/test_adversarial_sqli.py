@@ -41,10 +41,10 @@ PAYLOADS = {
 
 def _page_spec() -> dict[str, Any]:
     """The pages' own OpenAPI description (the app leaves them out of its schema)."""
-    from sop_runtime.web.pages import audit, cases, clerk, library, signin, supervise
+    from sop_runtime.web.pages import audit, cases, clerk, library, monev, signin, supervise
 
     described = FastAPI()
-    for module in (signin, clerk, cases, supervise, library, audit):
+    for module in (signin, clerk, cases, supervise, library, audit, monev):
         described.include_router(module.router)
     return described.openapi()
 

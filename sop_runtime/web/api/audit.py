@@ -190,13 +190,14 @@ def router() -> APIRouter:
     def monev(
         sop_id: Annotated[str, Path(min_length=1, max_length=64)], rt: Rt,
         caller: ApiAuditor,
-        start: Annotated[str, Query(alias="from", min_length=1, max_length=40,
-                                    description="Awal / start (YYYY-MM-DD)",
-                                    examples=["2026-01-01"])],
-        to: Annotated[str, Query(min_length=1, max_length=40,
-                                 description="Akhir (tanggal saja: sampai akhir hari itu) / end "
-                                             "(a date alone: to the end of that day)",
-                                 examples=["2026-12-31"])],
+        start: Annotated[str | None, Query(
+            alias="from", min_length=1, max_length=40, examples=["2026-01-01"],
+            description="Awal (bawaan: 1 Januari tahun ini) / start (default: 1 January of "
+                        "this year)")] = None,
+        to: Annotated[str | None, Query(
+            min_length=1, max_length=40, examples=["2026-12-31"],
+            description="Akhir (tanggal saja: sampai akhir hari itu; bawaan: hari ini) / end "
+                        "(a date alone: to the end of that day; default: today)")] = None,
         versi: Annotated[str | None, Query(max_length=64, description="Versi (awal hash) / "
                                                                      "version (hash prefix)")]
         = None,
@@ -209,8 +210,9 @@ def router() -> APIRouter:
         from sop_runtime.service.monev import monev_figures
 
         tz = court_zone(rt)
-        first = moment(start, tz, name="from")
-        last = moment(to, tz, name="to", end_of_day=True)
+        today = rt.now().astimezone(tz).date()
+        first = moment(start or today.replace(month=1, day=1).isoformat(), tz, name="from")
+        last = moment(to or today.isoformat(), tz, name="to", end_of_day=True)
         if last <= first:
             raise ApiError(422, tr("Akhir periode ({b}) harus setelah awalnya ({a})",
                                    "The period's end ({b}) must be after its start ({a})",

@@ -26,7 +26,6 @@ router = APIRouter()
 
 Auditor = Annotated[Caller, signed_in(Permission.AUDIT)]
 AsFormat = Annotated[str, Query(alias="format")]  # html (default) | pdf
-PRINTED = {"laporan": "report", "monitoring": "monitoring", "evaluasi": "evaluation"}
 
 
 def _asked(rt: Runtime, caller: Caller, sop: str, dari: str, sampai: str, versi: str
@@ -69,17 +68,12 @@ def monev(request: Request, rt: Rt, caller: Auditor, sop: str = "", dari: str = 
                 sampai=sampai or today.isoformat(), versi=versi.strip(), f=found, **context)
 
 
-@router.get("/monev/{what}")
-def printed(rt: Rt, what: str, caller: Auditor, sop: str = "", dari: str = "",
-            sampai: str = "", versi: str = "", output: AsFormat = "") -> Response:
+def _document(rt: Runtime, caller: Caller, what: str, sop: str, dari: str, sampai: str,
+              versi: str, output: str) -> Response:
     """The report (``laporan``), the monitoring form (``monitoring``) or the evaluation
     form (``evaluasi``), as a page to print or a PDF."""
     from sop_runtime.service.monev import monev_pages
 
-    if what not in PRINTED:
-        raise ApiError(404, tr("Dokumen monev '{w}' tidak dikenal (laporan, monitoring, "
-                               "evaluasi)", "Unknown monev document '{w}' (laporan, "
-                               "monitoring, evaluasi)", w=what))
     found = _asked(rt, caller, sop, dari, sampai, versi)
     pages = monev_pages(rt, found)
     html = {"laporan": pages.report, "monitoring": pages.monitoring,
@@ -89,3 +83,21 @@ def printed(rt: Rt, what: str, caller: Auditor, sop: str = "", dari: str = "",
                      .isoformat(), (found.end.astimezone(zone) - timedelta(days=1)).date()
                      .isoformat()))
     return _printed(html, output.strip().lower(), name)
+
+
+@router.get("/monev/laporan")
+def report(rt: Rt, caller: Auditor, sop: str = "", dari: str = "", sampai: str = "",
+           versi: str = "", output: AsFormat = "") -> Response:
+    return _document(rt, caller, "laporan", sop, dari, sampai, versi, output)
+
+
+@router.get("/monev/monitoring")
+def monitoring(rt: Rt, caller: Auditor, sop: str = "", dari: str = "", sampai: str = "",
+               versi: str = "", output: AsFormat = "") -> Response:
+    return _document(rt, caller, "monitoring", sop, dari, sampai, versi, output)
+
+
+@router.get("/monev/evaluasi")
+def evaluation(rt: Rt, caller: Auditor, sop: str = "", dari: str = "", sampai: str = "",
+               versi: str = "", output: AsFormat = "") -> Response:
+    return _document(rt, caller, "evaluasi", sop, dari, sampai, versi, output)
