@@ -126,6 +126,13 @@ CATALOG: dict[str, tuple[str, str]] = {
     "E139": ("langkah {no}: '{item}' berjenis centang (ada / tidak ada), yang hanya untuk "
              "kelengkapan, bukan {where}", "step {no}: '{item}' is a tick (centang: present "
              "/ absent), which is for kelengkapan only, not for {where}"),
+    # --- a revision of an SOP in force (sop init) -------------------------------------
+    "E140": ("revisi SOP {sop}: 'nomor_revisi' harus {want} (versi yang disahkan: {before})",
+             "revision of SOP {sop}: 'nomor_revisi' must be {want} (the approved version: "
+             "{before})"),
+    "E141": ("revisi SOP {sop}: 'tanggal_revisi' harus {want} (versi yang disahkan: {before})",
+             "revision of SOP {sop}: 'tanggal_revisi' must be {want} (the approved version: "
+             "{before})"),
     # --- conformance mapping files (sop conformance --map) ----------------------------
     "E301": ("langkah '{step}' tidak ada di SOP {sop}",
              "step '{step}' does not exist in SOP {sop}"),

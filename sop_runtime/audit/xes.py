@@ -1,7 +1,9 @@
 """IEEE 1849 (XES) export of the event log, for process-mining tools.
 
 One ``<trace>`` per case: ``concept:name`` is the case id, ``sop:id`` / ``sop:version`` /
-``sop:status`` say which procedure (and which version of it) the case ran on. One
+``sop:status`` say which procedure (and which version of it) the case runs on; a case moved
+to another version has a ``case_migrated`` event (``sop:from_version``, ``sop:to_version``),
+and its steps before it are named by the version they happened under. One
 ``<event>`` per stored event except deviation flags, which become attributes of the event
 they belong to:
 
@@ -153,17 +155,25 @@ class XesWriter:
         self.out.write(HEADER)
         n = 0
         case: str | None = None
+        version: str | None = None  # the version the case ran on at this point
         for group in _groups(rows):
             first = group[0].row
             if first.case_id != case:
                 if case is not None:
                     self.lines.append("  </trace>\n")
                 case = first.case_id
+                version = first.sop_version
                 self._trace(group)
-            wf = self.workflow(first.sop_version) if first.sop_version else None
+            started = next((e for e in group if e.type == "case_started"), None)
+            if started is not None and started.payload.get("version"):
+                version = str(started.payload["version"])
+            wf = self.workflow(version) if version else None
             for event in _attach(group):
                 self._event(event, wf)
                 n += 1
+            moved = next((e for e in group if e.type == "case_migrated"), None)
+            if moved is not None:  # its later events are steps of the version it moved to
+                version = str(moved.payload["to_version"])
             self._flush()
         if case is not None:
             self.lines.append("  </trace>\n")
@@ -242,6 +252,9 @@ class XesWriter:
         attr("string", "sop:on_behalf_of", p.get("on_behalf_of"), 6)
         attr("string", "sop:assignee", p.get("assignee"), 6)
         attr("string", "sop:reason", p.get("reason"), 6)
+        if row.type == "case_migrated":
+            attr("string", "sop:from_version", p.get("from_version"), 6)
+            attr("string", "sop:to_version", p.get("to_version"), 6)
         if row.type == "deviation_withdrawn":
             attr("int", "sop:withdraws", p.get("seq"), 6)  # the flag's sop:seq
             attr("string", "sop:kind", p.get("kind"), 6)

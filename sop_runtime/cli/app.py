@@ -16,6 +16,7 @@ from sop_runtime.cli import (
     definitions,
     demo,
     identity,
+    migration,
     monev,
     orchestrate,
     people,
@@ -23,6 +24,7 @@ from sop_runtime.cli import (
     seals,
     sopdiff,
     supervise,
+    versions,
     web,
 )
 from sop_runtime.cli.common import Exit, close_runtimes, fail
@@ -61,6 +63,9 @@ app.command("show")(definitions.show)
 app.command("render")(definitions.render)
 app.command("publish")(definitions.publish)
 app.command("diff")(sopdiff.diff)
+app.command("load")(versions.load)
+app.command("versions")(versions.versions)
+app.command("approve")(versions.approve)
 
 app.command("init")(people.init)
 app.command("users")(people.users)
@@ -76,6 +81,7 @@ app.command("pihak")(identity.pihak)
 app.command("nomor-perkara")(identity.nomor_perkara)
 app.command("delegate")(people.delegate)
 app.add_typer(supervise.override, name="override")
+app.command("migrate")(migration.migrate)
 app.command("sweep")(supervise.sweep)
 app.command("overdue")(supervise.overdue)
 app.command("deviations")(supervise.deviations)

@@ -349,8 +349,8 @@ def _print_case(view: Any, tz: tzinfo, now: datetime, names: Any) -> None:
     for col in ("#", tr("Terjadi", "Happened"), tr("Dicatat", "Recorded"), tr("Oleh", "By")):
         table.add_column(col, no_wrap=col != tr("Dicatat", "Recorded"))
     table.add_column(tr("Apa", "What"), ratio=1)
-    for stored, event in zip(view.stored, view.events, strict=True):
-        what, details = describe(event, wf, tz)
+    for i, (stored, event) in enumerate(zip(view.stored, view.events, strict=True)):
+        what, details = describe(event, view.workflow_at(i), tz)
         recorded = ""
         delta = stored.recorded_at - stored.occurred_at
         if delta >= timedelta(minutes=1):

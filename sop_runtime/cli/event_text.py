@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from contextvars import ContextVar
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -20,6 +20,7 @@ from sop_runtime.engine import (
     ActionRefused,
     CaseCancelled,
     CaseCompleted,
+    CaseMigrated,
     CaseStarted,
     DeviationFlagged,
     DeviationWithdrawn,
@@ -333,6 +334,22 @@ def _case_cancelled(e: CaseCancelled, wf: Workflow, tz: tzinfo, details: list[st
     return what
 
 
+def _case_migrated(e: CaseMigrated, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    what = tr("Perkara dipindahkan ke versi {b} (dari {a})", "Case moved to version {b} "
+              "(from {a})", a=e.from_version[:12], b=e.to_version[:12])
+    for m in e.steps:
+        due = (tr(", batas {t}", ", due {t}", t=moment_text(_instant(m["batas"]), tz))
+               if m.get("batas") else "")
+        details.append(tr("langkah {a} → {s}{d}", "step {a} → {s}{d}", a=m["langkah"],
+                          s=step_name(wf, m["ke"]), d=due))
+    details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    return what
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
 # each event type's words (describe); a type not here is shown by its stored name
 _DESCRIBE: dict[type[Event], Callable[[Any, Workflow, tzinfo, list[str]], str]] = {
     CaseStarted: _case_started,
@@ -355,6 +372,7 @@ _DESCRIBE: dict[type[Event], Callable[[Any, Workflow, tzinfo, list[str]], str]] 
     AutomationFailed: _automation_failed,
     CaseCompleted: _case_completed,
     CaseCancelled: _case_cancelled,
+    CaseMigrated: _case_migrated,
 }
 
 
@@ -422,6 +440,11 @@ def print_outcome(out: Outcome, tz: tzinfo, *, as_json: bool, headline: str,
             what, details = describe(e, wf, tz)
             con.print(f"  [cyan]↺ {escape(what)}[/]"
                       + (f" [dim]({escape('; '.join(details))})[/]" if details else ""))
+        elif isinstance(e, CaseMigrated):
+            what, details = describe(e, wf, tz)
+            con.print(f"  {escape(what)}")
+            for line in details:
+                con.print(f"    {escape(line)}")
         elif isinstance(e, CaseCompleted):
             con.print(tr("  [bold]perkara selesai[/]", "  [bold]case completed[/]"))
         elif isinstance(e, CaseCancelled):

@@ -29,7 +29,7 @@ def init(
     if as_json:
         print_json({"court": report.court, "roles": report.roles, "users": report.users,
                     "new_versions": report.new_versions, "unchanged": report.unchanged,
-                    "switched_off": report.switched_off})
+                    "drafts": report.drafts, "switched_off": report.switched_off})
         return
     say(tr("Pengadilan: [bold]{c}[/]", "Court: [bold]{c}[/]", c=report.court))
     say(tr("{r} peran, {u} pengguna", "{r} roles, {u} users", r=report.roles,
@@ -40,6 +40,12 @@ def init(
     if report.unchanged:
         say(tr("SOP tidak berubah ({n}): {s}", "SOPs unchanged ({n}): {s}",
                      n=len(report.unchanged), s=", ".join(report.unchanged)))
+    if report.drafts:
+        say(tr("Revisi menunggu pengesahan Ketua ({n}): {s}; lihat 'sop versions SOP', "
+               "sahkan dengan 'sop approve SOP VERSI --as ...'",
+               "Revisions awaiting the Ketua's approval ({n}): {s}; see 'sop versions SOP', "
+               "approve with 'sop approve SOP VERSION --as ...'",
+               n=len(report.drafts), s=", ".join(report.drafts)))
     if report.switched_off:
         say(tr("Pengguna dinonaktifkan (tidak ada lagi di berkas pengadilan): {u}",
                "Users switched off (no longer in the court file): {u}",

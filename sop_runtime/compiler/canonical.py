@@ -73,8 +73,9 @@ ADDED_LATER = ("kerahasiaan", "saluran", "para_pihak", "catatan_penyusun")
 left out of the content, so an SOP that does not use them keeps the version it always had."""
 
 
-ADDED_LATER_NESTED = ("paling_akhir", "paling_awal")
-"""Keys added to nested parts of the form (an anchor's) later: left out when absent."""
+ADDED_LATER_NESTED = ("paling_akhir", "paling_awal", "nomor_revisi")
+"""Keys added to nested parts of the form (an anchor's, the identity block's) later: left
+out when absent."""
 
 
 def _without_absent(value: Any) -> Any:

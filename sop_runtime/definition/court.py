@@ -260,10 +260,16 @@ class CourtFile(_Model):
     tarif_panjar: str | None = Field(default=None, min_length=1)
     peran: list[Peran] = Field(min_length=1)
     pengguna: list[Pengguna] = Field(default_factory=list)
+    # the role whose holder gives an SOP revision its pengesahan (default: ``ketua``)
+    pengesah_sop: str | None = Field(default=None, pattern=SLUG)
 
     @model_validator(mode="after")
     def _references(self) -> CourtFile:
         roles = {p.id for p in self.peran}
+        if self.pengesah_sop is not None and self.pengesah_sop not in roles:
+            raise PydanticCustomError(
+                "unknown_role", "pengesah_sop: peran '{r}' tidak ada / pengesah_sop: role '{r}' "
+                "does not exist", {"r": self.pengesah_sop})
         for user in self.pengguna:
             for r in user.peran:
                 if r not in roles:
@@ -271,6 +277,13 @@ class CourtFile(_Model):
                         "unknown_role", "pengguna '{u}': peran '{r}' tidak ada / "
                         "user '{u}': role '{r}' does not exist", {"u": user.username, "r": r})
         return self
+
+    def approving_role(self) -> str | None:
+        """The role whose holder approves SOP revisions: ``pengesah_sop``, else the court's
+        ``ketua`` role (None when the file has neither)."""
+        if self.pengesah_sop is not None:
+            return self.pengesah_sop
+        return "ketua" if any(p.id == "ketua" for p in self.peran) else None
 
     def minutes_per_working_day(self) -> int:
         """Average working minutes of the weekly working days (breaks excluded)."""

@@ -191,6 +191,9 @@ class Identitas(_Model):
     nomor: str = Field(min_length=1)
     nama: str = Field(min_length=1)
     tanggal_pembuatan: date
+    # the revision's number ("Revisi ke-1"), its date, and the day it comes into force; a
+    # changed SOP needs the Ketua's pengesahan before it applies (service.revisions)
+    nomor_revisi: int | None = Field(default=None, ge=1)
     tanggal_revisi: date | None = None
     tanggal_efektif: date
     disahkan_oleh: Pengesah
@@ -217,6 +220,15 @@ class Identitas(_Model):
             raise PydanticCustomError(
                 "date_order", "tanggal_efektif sebelum tanggal_pembuatan / "
                 "tanggal_efektif is before tanggal_pembuatan")
+        if self.tanggal_revisi and self.tanggal_efektif < self.tanggal_revisi:
+            raise PydanticCustomError(
+                "date_order", "tanggal_efektif sebelum tanggal_revisi: revisi berlaku setelah "
+                "ditetapkan / tanggal_efektif is before tanggal_revisi: a revision applies "
+                "after it is made")
+        if self.nomor_revisi is not None and self.tanggal_revisi is None:
+            raise PydanticCustomError(
+                "revision_date", "nomor_revisi tanpa tanggal_revisi / nomor_revisi without "
+                "tanggal_revisi")
         return self
 
 

@@ -12,13 +12,13 @@ Pure: a function of the case's state, its workflow and the court calendar.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.definition.timelimit import TimeLimit
-from sop_runtime.engine.events import CaseCancelled, Event
+from sop_runtime.engine.events import CaseCancelled, CaseMigrated, Event
 from sop_runtime.engine.state import CaseState, StepState, StepStatus
 from sop_runtime.worktime import CourtCalendar
 
@@ -79,7 +79,9 @@ def elapsed(calendar: CourtCalendar, unit: str | None, a: datetime, b: datetime)
 
 def attempt_row(state: CaseState, wf: Workflow, step: StepState,
                 calendar: CourtCalendar) -> StepAttempt:
-    """The row of ``step`` (an attempt in ``state``)."""
+    """The row of ``step`` (an attempt in ``state``), under the version it ran in (a step
+    closed before the case moved to a new version stays with the old one); ``wf`` is that
+    version's workflow."""
     try:
         node = wf.node(step.node)
     except KeyError:
@@ -90,7 +92,7 @@ def attempt_row(state: CaseState, wf: Workflow, step: StepState,
     claimed = step.claimed_at
     return StepAttempt(
         case_id=state.case_id, node=step.node, attempt=step.attempt, sop_id=state.sop_id,
-        version=state.version, role=node.role if node is not None else None,
+        version=step.version or state.version, role=node.role if node is not None else None,
         status=str(step.status), activated_at=step.activated_at, claimed_at=claimed,
         completed_at=completed, completed_by=step.completed_by if done else None,
         due_at=step.due_at, limit_unit=unit,
@@ -103,23 +105,32 @@ def attempt_row(state: CaseState, wf: Workflow, step: StepState,
         else elapsed(calendar, unit, claimed, completed))
 
 
-def attempt_rows(state: CaseState, wf: Workflow, calendar: CourtCalendar,
+def attempt_rows(state: CaseState, workflow_of: Callable[[str], Workflow],
+                 calendar: CourtCalendar,
                  only: Iterable[tuple[str, int]] | None = None) -> list[StepAttempt]:
-    """The rows of every attempt in ``state`` (or of the (node, attempt) pairs ``only``)."""
+    """The rows of every attempt in ``state`` (or of the (node, attempt) pairs ``only``);
+    ``workflow_of`` gives a version's workflow."""
     wanted = None if only is None else set(only)
-    return [attempt_row(state, wf, s, calendar) for s in state.steps
-            if wanted is None or (s.node, s.attempt) in wanted]
+    return [attempt_row(state, workflow_of(s.version or state.version), s, calendar)
+            for s in state.steps if wanted is None or (s.node, s.attempt) in wanted]
 
 
-def touched(state: CaseState, events: Sequence[Event]) -> set[tuple[str, int]]:
-    """The (node, attempt) pairs whose rows ``events`` (the last ones folded into ``state``)
-    may change: every attempt an event names, and every attempt of a case they cancel (the
-    cancellation closes the open ones)."""
+def changed(state: CaseState, events: Sequence[Event]
+            ) -> tuple[set[tuple[str, int]], set[tuple[str, int]]]:
+    """(node, attempt) pairs whose rows ``events`` (the last ones folded into ``state``) may
+    change — every attempt an event names, every attempt of a case they cancel (that closes
+    the open ones), every step a move to a new version re-keys, under its new key — and the
+    pairs whose rows are gone (a moved step's old key)."""
     keys: set[tuple[str, int]] = set()
+    gone: set[tuple[str, int]] = set()
     for e in events:
         node, attempt = getattr(e, "node", None), getattr(e, "attempt", None)
         if isinstance(node, str) and isinstance(attempt, int) and attempt > 0:
             keys.add((node, attempt))
         elif isinstance(e, CaseCancelled):
             keys.update((s.node, s.attempt) for s in state.steps)
-    return keys
+        elif isinstance(e, CaseMigrated):
+            for move in e.steps:
+                gone.add((move["langkah"], int(move["percobaan"])))
+                keys.add((move["ke"], int(move["percobaan_baru"])))
+    return keys, gone - keys

@@ -91,6 +91,17 @@ class CancelCase(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MigrateCase(Command):
+    """Move the running case to ``to_version``, another stored version of its SOP: each
+    open step goes to the step of the same id there, unless ``mapping`` (old step id ->
+    new step id) names it. Decided against both workflows
+    (:func:`sop_runtime.engine.decision.decide` with ``target``)."""
+
+    to_version: str
+    mapping: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Sweep(Command):
     """Record what time alone has caused by now: overdue steps, a breached service
     standard, timer branches. Done by the system."""
@@ -116,10 +127,11 @@ COMMAND_NAMES: dict[type[Command], str] = {
     ReassignStep: "reassign", SkipStep: "skip", ReopenStep: "reopen", CancelCase: "cancel",
     Sweep: "sweep", ReportAutomationFailure: "automation_failure",
     RecordParties: "record_parties", RecordRegisterNumber: "record_register_number",
+    MigrateCase: "migrate",
 }
 
 CASE_RECORDS: tuple[type[Command], ...] = (RecordParties, RecordRegisterNumber)
 """Commands that record facts about the case itself, allowed after it ended too."""
 
 SUPERVISOR_COMMANDS: frozenset[type[Command]] = frozenset(
-    {ReassignStep, SkipStep, ReopenStep, CancelCase})
+    {ReassignStep, SkipStep, ReopenStep, CancelCase, MigrateCase})

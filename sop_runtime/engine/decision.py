@@ -30,6 +30,7 @@ from sop_runtime.engine.commands import (
     Command,
     CompleteStep,
     ExtendStep,
+    MigrateCase,
     ReassignStep,
     RecordParties,
     RecordRegisterNumber,
@@ -64,6 +65,7 @@ from sop_runtime.engine.events import (
     utc_iso,
 )
 from sop_runtime.engine.joins import Joins
+from sop_runtime.engine.migration import Migration
 from sop_runtime.engine.parties import check_parties, register_number
 from sop_runtime.engine.rejections import StaleAction
 from sop_runtime.engine.state import CaseState, StepState, StepStatus, apply
@@ -78,11 +80,13 @@ __all__ = ["Context", "Violation", "decide"]
 
 
 # start and complete check a late entry themselves, where the flag belongs among their events
-LATE_CHECKED_HERE = (ClaimStep, ExtendStep, ReassignStep, SkipStep, ReopenStep, CancelCase)
+LATE_CHECKED_HERE = (ClaimStep, ExtendStep, ReassignStep, SkipStep, ReopenStep, CancelCase,
+                     MigrateCase)
 
 def decide(workflow: Workflow, state: CaseState, command: Command, *,
-           ctx: Context) -> list[Event]:
+           ctx: Context, target: Workflow | None = None) -> list[Event]:
     """The events ``command`` causes on the case in ``state``; raises CommandRejected.
+    ``target``: the version a :class:`MigrateCase` moves the case to.
 
     An act is judged on the case as it stood when it happened: a timer that ran out before
     it fires first (as a sweep at that moment would have), whether or not a sweep has run.
@@ -94,7 +98,9 @@ def decide(workflow: Workflow, state: CaseState, command: Command, *,
         fired = _Decision(workflow, state, command, ctx).fire_timers(at)
         for event in fired:
             state = apply(state, event)
-    events = _Decision(workflow, state, command, ctx).run()
+    decision = _Decision(workflow, state, command, ctx)
+    decision.target = target
+    events = decision.run()
     if fired and not any(isinstance(e, ActionRefused) for e in events):
         return [*fired, *events]
     return events
@@ -117,7 +123,7 @@ class _Act:
     documents: dict[str, dict[str, str | int]] | None = None  # the files this act gives
 
 
-class _Decision(Joins, ActChecks):
+class _Decision(Joins, ActChecks, Migration):
     # -- flow ---------------------------------------------------------------------------
 
     def _activate(self, node: Node, at: datetime, *, early: bool = False,
@@ -829,4 +835,5 @@ _DECIDE: dict[type[Command], Callable[[_Decision, Any], None]] = {
     ReportAutomationFailure: _Decision._automation_failed,
     RecordParties: _Decision._record_parties,
     RecordRegisterNumber: _Decision._record_register_number,
+    MigrateCase: _Decision._migrate,
 }

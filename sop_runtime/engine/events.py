@@ -123,6 +123,24 @@ class CaseCancelled(Event):
     reason: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseMigrated(Event):
+    """A supervisor moved the running case from ``from_version`` to ``to_version`` of its
+    SOP, with a reason. ``mapping``: each open step's old id -> its id in the new version.
+    ``steps``: each open step moved, as ``langkah``/``percobaan`` (old id, attempt) ->
+    ``ke``/``percobaan_baru``, with its limits recomputed under the new step's rules from
+    its original activation (``batas``, ``batas_tunggu``: UTC ISO-8601, empty when none).
+    ``service_due``: the case's service due time under the new version."""
+
+    TYPE = "case_migrated"
+    from_version: str
+    to_version: str
+    mapping: Mapping[str, str]
+    steps: tuple[Mapping[str, str], ...]
+    reason: str
+    service_due: datetime | None = None
+
+
 # -- steps ------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -327,14 +345,14 @@ class AutomationFailed(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (CaseStarted, PartiesRecorded, RegisterNumberRecorded, CaseCompleted,
-                CaseCancelled, StepActivated, StepClaimed,
+                CaseCancelled, CaseMigrated, StepActivated, StepClaimed,
                 StepSigned, StepCompleted, StepExtended, StepReassigned, StepSkipped,
                 TimerFired, TimerWithdrawn, StepWithdrawn, DeviationFlagged, DeviationWithdrawn,
                 LatenessSettled, ActionRefused, AutomationFailed)
 }
 
 _DATETIMES = frozenset({"service_due", "due_at", "timer_due", "due"})
-_TUPLES = frozenset({"next", "parties"})
+_TUPLES = frozenset({"next", "parties", "steps"})
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 UPCASTERS: dict[tuple[str, int], tuple[int, Upcaster]] = {}

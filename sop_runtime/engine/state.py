@@ -18,6 +18,7 @@ from sop_runtime.engine.events import (
     AutomationFailed,
     CaseCancelled,
     CaseCompleted,
+    CaseMigrated,
     CaseStarted,
     DeviationFlagged,
     DeviationKind,
@@ -90,6 +91,7 @@ class StepState:
     assignee: str | None = None
     claimed_by: str | None = None
     claimed_at: datetime | None = None        # when it was first taken up (its wait ended)
+    version: str = ""                         # the SOP version it runs under (or ran)
     completed_by: str | None = None
     completed_at: datetime | None = None
     outputs: Mapping[str, str] = field(default_factory=dict)
@@ -292,7 +294,7 @@ def _step_activated(state: CaseState, event: StepActivated) -> CaseState:
                  status=StepStatus.ACTIVE, activated_at=event.occurred_at,
                  due_at=event.due_at, timer_due=event.timer_due, assignee=event.assignee,
                  early=event.early, reopened=event.reopened, extensions=int(granted),
-                 opened_seq=state.seq)
+                 opened_seq=state.seq, version=state.version)
     pending = state.pending_early | {event.node} if event.early else state.pending_early
     return replace(state, steps=(*state.steps, new), pending_early=pending,
                    granted_extensions=state.granted_extensions - {event.node})
@@ -384,6 +386,38 @@ def _case_cancelled(state: CaseState, event: CaseCancelled) -> CaseState:
                    steps=steps)
 
 
+def _case_migrated(state: CaseState, event: CaseMigrated) -> CaseState:
+    """The case runs on ``to_version`` from now on: each open step re-keyed to its step
+    there, with the limits the event recomputed; closed steps keep their history as it
+    was. Every open step must be among the moves (else the log is inconsistent)."""
+    if event.from_version != state.version:
+        raise InvalidTransition(f"case_migrated from {event.from_version[:12]} while on "
+                                f"{state.version[:12]}")
+    moves = {(m["langkah"], int(m["percobaan"])): m for m in event.steps}
+    steps = []
+    for s in state.steps:
+        move = moves.pop((s.node, s.attempt), None)
+        if move is None:
+            if s.is_open:
+                raise InvalidTransition(f"step {s.node}#{s.attempt} left behind by "
+                                        "case_migrated")
+            steps.append(s)
+            continue
+        if not s.is_open:
+            raise InvalidTransition(f"step {s.node}#{s.attempt} moved while {s.status}")
+        steps.append(replace(s, node=move["ke"], attempt=int(move["percobaan_baru"]),
+                             version=event.to_version, due_at=_instant(move.get("batas")),
+                             timer_due=_instant(move.get("batas_tunggu"))))
+    if moves:
+        raise InvalidTransition(f"case_migrated moves steps that are not open: {sorted(moves)}")
+    return replace(state, version=event.to_version, steps=tuple(steps),
+                   service_due=event.service_due)
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
 def _unknown(state: CaseState, event: Event) -> CaseState:
     raise InvalidTransition(f"unknown event {type(event).__name__}")
 
@@ -455,5 +489,6 @@ _FOLD: dict[type[Event], tuple[Callable[[CaseState, Any], CaseState], _Needs]] =
     StepWithdrawn: (_step_withdrawn, _Needs.ACTIVE),
     CaseCompleted: (_case_completed, _Needs.ACTIVE),
     CaseCancelled: (_case_cancelled, _Needs.ACTIVE),
+    CaseMigrated: (_case_migrated, _Needs.ACTIVE),
 }
 _UNKNOWN = (_unknown, _Needs.ACTIVE)

@@ -33,6 +33,7 @@ from sop_runtime.engine import (
     ActionRefused,
     CaseCancelled,
     CaseCompleted,
+    CaseMigrated,
     CaseStarted,
     CaseState,
     CaseStatus,
@@ -71,7 +72,7 @@ from sop_runtime.service.letterhead import names
 from sop_runtime.service.projection import deviation_rows
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.service.views import CaseView, joint_progress
+from sop_runtime.service.views import CaseView, joint_progress, versions_in_force
 from sop_runtime.store import directory
 from sop_runtime.store import seals as store_seals
 from sop_runtime.store.events import StoredEvent
@@ -116,6 +117,11 @@ class _Context:
                 self.later.setdefault(e.seq, []).append(tr(
                     "keterlambatan akhir (urutan {n}): {d}", "final lateness (seq {n}): {d}",
                     n=s.seq, d=late or "-"))
+
+    def under(self, wf: Workflow) -> _Context:
+        """This context reading events by ``wf`` (a moved case's earlier version)."""
+        self.wf = wf
+        return self
 
     def worked(self, seconds: int) -> str:
         return self.calendar.describe_working(seconds, self.lang)
@@ -194,7 +200,8 @@ def case_and_report(rt: Runtime, case_id: str, *,
         stored, state = load_case(conn, case_id)
         wf = catalog.workflow(rt, conn, state.version)
         events = decode(stored)
-        view = CaseView(state, wf, tuple(stored), tuple(events))
+        view = CaseView(state, wf, tuple(stored), tuple(events),
+                        versions_in_force(rt, conn, events, wf))
         return state, (view, _report(rt, conn, view))
 
     return open_case(rt, reader, read)
@@ -209,7 +216,9 @@ def _report(rt: Runtime, conn: Connection, view: CaseView) -> CaseReport:
     _, calendar = catalog.court(rt, conn)
     ctx = _Context(conn, wf, calendar, names(conn))
     ctx.follow(stored, events)
-    timeline = tuple(_entry(ctx, s, e) for s, e in zip(stored, events, strict=True))
+    timeline = tuple(_entry(ctx.under(view.workflow_at(i)), s, e)
+                     for i, (s, e) in enumerate(zip(stored, events, strict=True)))
+    ctx.under(wf)
     deviations = _deviations(ctx, case_id, events)
     people = _people(ctx, timeline, events, deviations)
     checked = verify(conn, case=case_id)
@@ -429,6 +438,18 @@ def _case_cancelled(ctx: _Context, s: StoredEvent, e: CaseCancelled, said: _Said
     said.reason = e.reason
 
 
+def _case_migrated(ctx: _Context, s: StoredEvent, e: CaseMigrated, said: _Said) -> None:
+    said.what = tr("Perkara dipindahkan ke versi SOP {b} (semula {a})",
+                   "Case moved to SOP version {b} (was {a})", a=e.from_version[:12],
+                   b=e.to_version[:12])
+    for m in e.steps:
+        due = (tr(", batas {t}", ", due {t}", t=ctx.when(datetime.fromisoformat(m["batas"])))
+               if m.get("batas") else "")
+        said.notes.append(tr("langkah {a} menjadi {s}{d}", "step {a} became {s}{d}",
+                             a=m["langkah"], s=ctx.step(m["ke"]) or m["ke"], d=due))
+    said.reason = e.reason
+
+
 # each event type's entry in the timeline (_entry); a type not here says its stored name
 _WORDS: dict[type[Event], Callable[[_Context, StoredEvent, Any, _Said], None]] = {
     CaseStarted: _case_started,
@@ -451,6 +472,7 @@ _WORDS: dict[type[Event], Callable[[_Context, StoredEvent, Any, _Said], None]] =
     AutomationFailed: _automation_failed,
     CaseCompleted: _case_completed,
     CaseCancelled: _case_cancelled,
+    CaseMigrated: _case_migrated,
 }
 
 
@@ -535,6 +557,9 @@ def _act(e: Event) -> str | None:
         return tr("memperpanjang batas langkah {n}", "extended step {n}", n=e.node)
     if isinstance(e, StepReassigned):
         return tr("mengalihkan langkah {n}", "reassigned step {n}", n=e.node)
+    if isinstance(e, CaseMigrated):
+        return tr("memindahkan perkara ke versi {v}", "moved the case to version {v}",
+                  v=e.to_version[:12])
     if isinstance(e, ActionRefused):
         return tr("mencoba langkah {n} (ditolak)", "tried step {n} (refused)", n=e.node or "-")
     if isinstance(e, DeviationFlagged) and e.kind == "override":

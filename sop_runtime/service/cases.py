@@ -21,6 +21,7 @@ from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.engine import (
     ActionRefused,
     CancelCase,
+    CaseMigrated,
     CaseState,
     ClaimStep,
     Command,
@@ -39,7 +40,7 @@ from sop_runtime.engine import (
     from_record,
     to_record,
 )
-from sop_runtime.engine.attempts import attempt_rows, touched
+from sop_runtime.engine.attempts import attempt_rows, changed
 from sop_runtime.engine.commands import RecordParties, RecordRegisterNumber
 from sop_runtime.engine.deviation_text import Who, deviation_label
 from sop_runtime.engine.deviation_text import describe as describe_evidence
@@ -167,7 +168,8 @@ def current_state(rt: Runtime, conn: Connection, case_id: str) -> tuple[tuple[in
 
 def record_events(conn: Connection, wf: Workflow, state: CaseState,
             head: tuple[int, str], new: list[Event],
-            now: datetime, calendar: CourtCalendar) -> tuple[CaseState, tuple[int, str]]:
+            now: datetime, calendar: CourtCalendar,
+            workflow_of: Callable[[str], Workflow]) -> tuple[CaseState, tuple[int, str]]:
     records = [(*to_record(e), e.occurred_at, e.recorded_at, e.actor) for e in new]
     # the whole transaction rolls back on a conflict: no savepoint needed
     appended = store_events.append(conn, state.case_id, head[0], head[1], records,
@@ -180,7 +182,9 @@ def record_events(conn: Connection, wf: Workflow, state: CaseState,
     projections.add_deviations(conn, deviation_rows(state.case_id, head[0] + 1, new))
     projections.withdraw_deviations(conn, state.case_id, withdrawn_seqs(new))
     projections.settle_deviations(conn, state.case_id, settled_lateness(new))
-    step_attempts.save_attempts(conn, attempt_rows(state, wf, calendar, touched(state, new)))
+    keys, gone = changed(state, new)
+    step_attempts.remove_attempts(conn, state.case_id, gone)
+    step_attempts.save_attempts(conn, attempt_rows(state, workflow_of, calendar, keys))
     return state, (appended[-1].seq, appended[-1].hash)
 
 
@@ -209,7 +213,7 @@ def write_case(rt: Runtime, case_id: str | None,
             if done is not None and done.events:
                 done.state, done.head = record_events(
                     conn, done.workflow, done.state, done.head, done.events, now,
-                    catalog.court(rt, conn)[1])
+                    catalog.court(rt, conn)[1], lambda v: catalog.workflow(rt, conn, v))
         if done is not None and done.events:
             rt.remember(done.case_id, done.head, done.state)
     except DBAPIError as exc:
@@ -219,13 +223,18 @@ def write_case(rt: Runtime, case_id: str | None,
     return done
 
 
+Target = Callable[[Connection, CaseState], Workflow]
+"""The version a command moves the case to, found (and checked) in the transaction."""
+
+
 def _execute(rt: Runtime, case_id: str | None, command: Command,
-             sop_id: str | None = None) -> Outcome:
+             sop_id: str | None = None, target: Target | None = None) -> Outcome:
     def act(conn: Connection, now: datetime) -> Written:
         court_file, calendar = catalog.court(rt, conn)
         if case_id is None:
             assert sop_id is not None
-            wf = catalog.current_workflow(rt, conn, sop_id)
+            # the version in force when the request was made (a back-dated start too)
+            wf = catalog.current_workflow(rt, conn, sop_id, command.at or now)
             new_id = _new_case_id(conn, court_file.pengadilan.kode, now, calendar.tz)
             head: tuple[int, str] = (0, GENESIS)
             state = CaseState(new_id)
@@ -237,7 +246,11 @@ def _execute(rt: Runtime, case_id: str | None, command: Command,
             wf = catalog.workflow(rt, conn, state.version)
         ctx = Context(now=now, calendar=calendar, directory=catalog.directory(rt, conn),
                       entry_limit=court_file.batas_pencatatan)
-        return Written(new_id, wf, state, head, decide(wf, state, command, ctx=ctx))
+        new_wf = None if target is None else target(conn, state)
+        events = decide(wf, state, command, ctx=ctx, target=new_wf)
+        if new_wf is not None and any(isinstance(e, CaseMigrated) for e in events):
+            wf = new_wf  # the open steps are listed under the version the case moved to
+        return Written(new_id, wf, state, head, events)
 
     try:
         done = write_case(rt, case_id, act)

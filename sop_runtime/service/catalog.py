@@ -4,6 +4,7 @@ the version the case is pinned to), the court's calendar and the directory of us
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import Connection
 
@@ -19,6 +20,7 @@ from sop_runtime.i18n import tr
 from sop_runtime.service.ready import COURT_KEY, DIRECTORY_KEY, setting
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import settings, workflows
+from sop_runtime.wording import day_text
 from sop_runtime.worktime import CourtCalendar
 
 __all__ = ["court", "current_workflow", "directory", "directory_changed", "workflow"]
@@ -79,10 +81,20 @@ def workflow(rt: Runtime, conn: Connection, version: str) -> Workflow:
     return result.workflow
 
 
-def current_workflow(rt: Runtime, conn: Connection, sop_id: str) -> Workflow:
-    version = workflows.current_version(conn, sop_id)
-    if version is None:
+def current_workflow(rt: Runtime, conn: Connection, sop_id: str,
+                     at: datetime | None = None) -> Workflow:
+    """The version new cases of ``sop_id`` start on at ``at`` (default: now): the newest
+    approved one whose tanggal efektif has come (store.workflows.in_force)."""
+    if workflows.current_version(conn, sop_id) is None:
         known = ", ".join(sorted(r.sop_id for r in workflows.list_sops(conn))) or "-"
         raise NotFoundError(tr("SOP '{sop}' tidak dikenal; yang ada: {known}",
                                "Unknown SOP '{sop}'; known: {known}", sop=sop_id, known=known))
+    moment = at or rt.now()
+    _, calendar = court(rt, conn)
+    local = moment.astimezone(calendar.tz)
+    version = workflows.in_force(conn, sop_id, moment, local.date())
+    if version is None:
+        raise NotFoundError(tr("SOP '{sop}' belum berlaku pada {d}",
+                               "SOP '{sop}' is not yet in force on {d}", sop=sop_id,
+                               d=day_text(local.date())))
     return workflow(rt, conn, version)

@@ -24,6 +24,7 @@ from sop_runtime.service.confidential import (
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.directory import list_users
 from sop_runtime.store.schema import cases
+from sop_runtime.store.supervision import sop_versions
 
 
 class Format(StrEnum):
@@ -66,9 +67,12 @@ def _write(rt: Runtime, fmt: Format, out: TextIO,
         if fmt is Format.jsonl:
             return write_jsonl(rows(conn), out)
         roles = {u.username: frozenset(u.roles) for u in list_users(conn)}
-        # every version the cases run on, compiled before the log is streamed
+        # every version the cases run or ran on (a case moved to another version names its
+        # earlier steps by the earlier one), compiled before the log is streamed
         workflows: dict[str, Workflow | None] = {}
-        for version in conn.execute(select(cases.c.version).distinct()).scalars():
+        versions = set(conn.execute(select(cases.c.version).distinct()).scalars())
+        versions |= {row.version for row in sop_versions(conn)}
+        for version in sorted(versions):
             try:
                 workflows[version] = catalog.workflow(rt, conn, version)
             except SopRuntimeError:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -28,6 +28,7 @@ from sop_runtime.i18n import tr
 from sop_runtime.service.differences import Difference
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import credentials, directory, journal, settings
+from sop_runtime.store import workflows as versions_store
 from sop_runtime.store.journal import JOURNALS as JOURNALS  # for the interfaces
 from sop_runtime.store.journal import Entry, Journal, StoredEntry
 from sop_runtime.store.schema import api_tokens, passwords, sops, user_roles, users, workflows
@@ -104,7 +105,17 @@ def sop_version_stored(version: str, sop_id: str, nama: str, file: str, source: 
 
 
 def sop_version_current(sop_id: str, version: str) -> Entry:
+    """A version in force as it is loaded: the first of its SOP (no pengesahan recorded)."""
     return ("sop_version_current", {"sop_id": sop_id, "version": version})
+
+
+def sop_version_approved(sop_id: str, version: str, by: str, effective: date,
+                         acting: str | None, nomor_revisi: int | None) -> Entry:
+    """The pengesahan of a version by ``by`` (the entry's moment is when it was given): new
+    cases start on it from ``effective`` (its tanggal efektif)."""
+    return ("sop_version_approved", {"sop_id": sop_id, "version": version, "by": by,
+                                     "effective": effective.isoformat(), "acting": acting,
+                                     "nomor_revisi": nomor_revisi})
 
 
 # -- what the journals say the tables hold --------------------------------------------------
@@ -122,6 +133,7 @@ class Expected:
     court: tuple[str, str] | None = None  # (digest of the court file, zone)
     versions: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     current: dict[str, str] = field(default_factory=dict)
+    approvals: list[tuple[Any, ...]] = field(default_factory=list)  # as workflows.Approval
 
 
 def _fold_one(into: Expected, entry: StoredEntry) -> None:
@@ -154,6 +166,11 @@ def _fold_one(into: Expected, entry: StoredEntry) -> None:
             into.versions[p["version"]] = (p["sop_id"], p["nama"], p["file"], p["digest"])
         case "sop_version_current":
             into.current[p["sop_id"]] = p["version"]
+            into.approvals.append((p["sop_id"], p["version"], None, None, None, None))
+        case "sop_version_approved":
+            into.current[p["sop_id"]] = p["version"]
+            into.approvals.append((p["sop_id"], p["version"], p["by"], entry.occurred_at,
+                                   date.fromisoformat(p["effective"]), p["acting"]))
         case _:
             raise ValueError(f"unknown journal entry type {entry.type!r}")
 
@@ -228,6 +245,17 @@ def _apply_token_revoked(conn: Connection, e: StoredEntry) -> None:
     credentials.revoke_digests(conn, e.payload["digests"], e.occurred_at)
 
 
+def _apply_approval(conn: Connection, e: StoredEntry) -> None:
+    p = e.payload
+    if e.type == "sop_version_current":
+        versions_store.add_approval(conn, versions_store.Approval(
+            p["sop_id"], p["version"], None, None, None, None))
+    else:
+        versions_store.add_approval(conn, versions_store.Approval(
+            p["sop_id"], p["version"], p["by"], e.occurred_at,
+            date.fromisoformat(p["effective"]), p["acting"]))
+
+
 def _nothing(conn: Connection, e: StoredEntry) -> None:
     """Entries whose table change the caller writes itself (a password's hash, a court
     file's text, an SOP's source: the journal holds only their digests)."""
@@ -238,7 +266,8 @@ _APPLY: dict[str, Callable[[Connection, StoredEntry], Any]] = {
     "role_revoked": _apply_revoke, "delegation_named": _apply_delegation,
     "password_set": _nothing, "token_issued": _apply_token,
     "token_revoked": _apply_token_revoked, "court_file_loaded": _nothing,
-    "sop_version_stored": _nothing, "sop_version_current": _nothing,
+    "sop_version_stored": _nothing, "sop_version_current": _apply_approval,
+    "sop_version_approved": _apply_approval,
 }
 
 
@@ -374,7 +403,22 @@ def check(conn: Connection) -> list[Difference]:
             want.versions, lambda k: str(k)[:12])
     compare("sops", {row[0]: row[1] for row in conn.execute(
         select(sops.c.sop_id, sops.c.current_version))}, want.current, str)
+    have_approvals: dict[tuple[Any, ...], int] = {}
+    for a in versions_store.approvals(conn):
+        key = (a.sop_id, a.version, a.approved_by, a.approved_at, a.effective_on, a.acting)
+        have_approvals[key] = have_approvals.get(key, 0) + 1
+    want_approvals: dict[tuple[Any, ...], int] = {}
+    for key in want.approvals:
+        want_approvals[key] = want_approvals.get(key, 0) + 1
+    compare("sop_approvals", have_approvals, want_approvals,
+            lambda k: f"{k[0]} {str(k[1])[:12]}")
     return out
+
+
+def _day_words(iso_day: str) -> str:
+    from sop_runtime.wording import day_text
+
+    return day_text(date.fromisoformat(iso_day))
 
 
 def _short(value: Any) -> str:
@@ -436,6 +480,15 @@ def describe(entry: StoredEntry, shown: Callable[[datetime], str],
         case "sop_version_current":
             return tr("SOP {s} kini berlaku versi {v}", "SOP {s} now in force as version {v}",
                       s=p["sop_id"], v=p["version"][:12])
+        case "sop_version_approved":
+            return tr("SOP {s} versi {v}{r} disahkan{k} (tanggal efektif {d})",
+                      "SOP {s} version {v}{r} approved{k} (tanggal efektif {d})",
+                      s=p["sop_id"], v=p["version"][:12],
+                      r=tr(" (revisi ke-{n})", " (revision {n})", n=p["nomor_revisi"])
+                      if p.get("nomor_revisi") else "",
+                      k=tr(" oleh {a}", " by the {a}", a=str(p["acting"]).capitalize())
+                      if p.get("acting") else "",
+                      d=_day_words(p["effective"]))
         case "case_read" | "case_read_refused":
             return _read(entry.type == "case_read_refused", p)
     return entry.type

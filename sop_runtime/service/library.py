@@ -4,6 +4,8 @@ The web app and the CLI ask here, never the store."""
 
 from __future__ import annotations
 
+from sqlalchemy import Connection
+
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
@@ -14,8 +16,8 @@ from sop_runtime.store import queries
 from sop_runtime.store.supervision import VersionRow, sop_versions
 from sop_runtime.store.workflows import SopEntry, list_sops
 
-__all__ = ["SopEntry", "VersionRow", "case_exists", "current", "in_force", "is_sop",
-           "numbered", "sop_names", "sops", "stored_version", "versions"]
+__all__ = ["SopEntry", "VersionRow", "case_exists", "current", "find_version", "in_force",
+           "is_sop", "numbered", "sop_names", "sops", "stored_version", "versions"]
 
 
 def sops(rt: Runtime) -> list[SopEntry]:
@@ -76,10 +78,13 @@ def versions(rt: Runtime, sop_id: str) -> list[VersionRow]:
     return found
 
 
-def stored_version(rt: Runtime, sop_id: str, prefix: str) -> Workflow:
+def find_version(conn: Connection, sop_id: str, prefix: str) -> VersionRow:
     """The stored version of the SOP whose hash begins with ``prefix`` (NotFoundError when
     none or several do, naming the versions stored)."""
-    rows = versions(rt, sop_id)
+    rows = sop_versions(conn, sop_id)
+    if not rows:
+        raise NotFoundError(tr("SOP '{s}' tidak ada di pustaka", "No SOP '{s}' in the library",
+                               s=sop_id))
     wanted = prefix.strip().lower()
     found = [r for r in rows if wanted and r.version.startswith(wanted)]
     if len(found) != 1:
@@ -88,8 +93,15 @@ def stored_version(rt: Runtime, sop_id: str, prefix: str) -> Workflow:
             "{why} versi '{v}' pada SOP '{s}'; yang tersimpan: {k}",
             "{why} version '{v}' of SOP '{s}'; stored: {k}", v=prefix, s=sop_id, k=known,
             why=tr("Lebih dari satu", "More than one") if found else tr("Tidak ada", "No")))
+    return found[0]
+
+
+def stored_version(rt: Runtime, sop_id: str, prefix: str) -> Workflow:
+    """The stored version of the SOP whose hash begins with ``prefix`` (NotFoundError when
+    none or several do, naming the versions stored)."""
     with rt.engine.connect() as conn:
-        return catalog.workflow(rt, conn, found[0].version)
+        ensure_ready(rt, conn)
+        return catalog.workflow(rt, conn, find_version(conn, sop_id, prefix).version)
 
 
 def case_exists(rt: Runtime, case_id: str) -> bool:

@@ -37,7 +37,8 @@ def rebuild(rt: Runtime) -> RebuildReport:
             projections.save_case(conn, case_row(state, stored[-1].hash, now),
                                   open_step_rows(wf, state))
             projections.add_deviations(conn, deviation_rows(case_id, 1, decode(stored)))
-            step_attempts.save_attempts(conn, attempt_rows(state, wf, calendar))
+            step_attempts.save_attempts(conn, attempt_rows(
+                state, lambda v: catalog.workflow(rt, conn, v), calendar))
             cases += 1
             events += len(stored)
     return RebuildReport(cases, events)

@@ -17,6 +17,8 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import directory, queries
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sqlalchemy import Connection
 
     from sop_runtime.compiler.workflow import Workflow
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from sop_runtime.store.events import StoredEvent
 
 __all__ = ["CaseView", "Late", "Task", "case", "court_zone", "deviations", "joint_progress",
-           "overdue", "tasks", "users"]
+           "overdue", "tasks", "users", "versions_in_force"]
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,42 @@ class CaseView:
     workflow: Workflow
     stored: tuple[StoredEvent, ...]
     events: tuple[Event, ...]
+    # the version in force at each event (a case moved to another version reads its earlier
+    # events by the version they happened under); empty: ``workflow`` throughout
+    in_force: tuple[Workflow, ...] = ()
+
+    def workflow_at(self, index: int) -> Workflow:
+        """The workflow the ``index``-th event happened under."""
+        return self.in_force[index] if self.in_force else self.workflow
+
+
+def versions_in_force(rt: Runtime, conn: Connection, events: Sequence[Event],
+                      final: Workflow) -> tuple[Workflow, ...]:
+    """For each of a case's events, the workflow it happened under: the case's first
+    version until a ``case_migrated``, then the one it moved to (from that event on). A
+    version that no longer compiles is read as ``final``."""
+    from sop_runtime.engine.events import CaseMigrated, CaseStarted
+    from sop_runtime.errors import SopRuntimeError
+    from sop_runtime.service import catalog
+
+    if not any(isinstance(e, CaseMigrated) for e in events):
+        return ()
+
+    def compiled(version: str) -> Workflow:
+        try:
+            return catalog.workflow(rt, conn, version)
+        except SopRuntimeError:
+            return final
+
+    current = final
+    found = []
+    for e in events:
+        if isinstance(e, CaseStarted):
+            current = compiled(e.version)
+        elif isinstance(e, CaseMigrated):
+            current = compiled(e.to_version)
+        found.append(current)
+    return tuple(found)
 
 
 def joint_progress(wf: Workflow, step: StepState) -> str | None:
@@ -185,7 +223,9 @@ def case(rt: Runtime, case_id: str, *, reader: Reader) -> CaseView:
         ensure_ready(rt, conn)
         stored, state = load_case(conn, case_id)
         wf = catalog.workflow(rt, conn, state.version)
-        return state, CaseView(state, wf, tuple(stored), tuple(decode(stored)))
+        events = decode(stored)
+        return state, CaseView(state, wf, tuple(stored), tuple(events),
+                               versions_in_force(rt, conn, events, wf))
 
     return open_case(rt, reader, read)
 

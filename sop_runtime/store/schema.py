@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -103,6 +104,21 @@ sops = Table(
     "sops", metadata,
     Column("sop_id", String(ID), primary_key=True),
     Column("current_version", String(HASH), ForeignKey("workflows.version"), nullable=False),
+)
+
+# Each pengesahan of a version, in order: who approved it (None: in force as loaded, the
+# first version of an SOP or one made current before approvals were recorded), when, and the
+# day it comes into force; new cases start on the newest one in force (store.workflows).
+sop_approvals = Table(
+    "sop_approvals", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sop_id", String(ID), nullable=False),
+    Column("version", String(HASH), ForeignKey("workflows.version"), nullable=False),
+    Column("approved_by", String(ID), nullable=True),
+    Column("approved_at", UTCDateTime, nullable=True),
+    Column("effective_on", Date, nullable=True),
+    Column("acting", String(ID), nullable=True),  # "plh"/"plt" when a delegate approved
+    Index("ix_sop_approvals_sop_id", "sop_id", "id"),
 )
 
 settings = Table(

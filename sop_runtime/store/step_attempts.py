@@ -35,6 +35,13 @@ def save_attempts(conn: Connection, rows: Sequence[StepAttempt]) -> None:
     conn.execute(_INSERT, [dict(zip(COLUMNS, astuple(r), strict=True)) for r in rows])
 
 
+def remove_attempts(conn: Connection, case_id: str, keys: Iterable[tuple[str, int]]) -> None:
+    """Delete the rows of ``case_id``'s attempts ``keys`` (node, attempt)."""
+    params = [{"k_case": case_id, "k_node": node, "k_attempt": attempt} for node, attempt in keys]
+    if params:
+        conn.execute(_DELETE_ONE, params)
+
+
 def clear_attempts(conn: Connection) -> None:
     conn.execute(delete(step_attempts))
 
@@ -118,14 +125,14 @@ def fill_from_log(conn: Connection, court_source: str | None) -> int:
                                for s in stored])
         if not state.steps:
             continue
-        if state.version not in compiled:
-            source = workflow_source(conn, state.version)
-            compiled[state.version] = None if source is None else compile_source(
-                source, f"{state.version[:12]}.yaml", known_sops=known).workflow
-        wf = compiled[state.version]
-        if wf is None:
+        versions = {s.version or state.version for s in state.steps}
+        for version in versions - compiled.keys():
+            source = workflow_source(conn, version)
+            compiled[version] = None if source is None else compile_source(
+                source, f"{version[:12]}.yaml", known_sops=known).workflow
+        if any(compiled[v] is None for v in versions):
             continue
-        rows = attempt_rows(state, wf, calendar)
+        rows = attempt_rows(state, lambda v: compiled[v], calendar)
         save_attempts(conn, rows)
         written += len(rows)
     return written

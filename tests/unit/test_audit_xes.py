@@ -114,3 +114,27 @@ def test_writers_consume_a_stream_once() -> None:
     out = io.StringIO()
     assert write_jsonl(stream(), out) == 2
     assert json.loads(out.getvalue().splitlines()[1])["payload"] == {"attempt": 1, "node": "1"}
+
+
+def test_a_moved_case_names_each_step_by_the_version_it_happened_under() -> None:
+    from tests.unit.test_engine_migrate import _v1, _v2
+
+    old, new = _v1(), _v2()
+    log = Log()
+    log.add("C1", "case_started", 0, "rina", sop_id="uji", version=old.version)
+    log.add("C1", "step_activated", 1, None, node="3", attempt=1)
+    log.add("C1", "case_migrated", 2, "bambang", from_version=old.version,
+            to_version=new.version, mapping={"3": "4"}, reason="revisi",
+            steps=[{"langkah": "3", "percobaan": "1", "ke": "4", "percobaan_baru": "1",
+                    "batas": "", "batas_tunggu": ""}])
+    log.add("C1", "step_completed", 3, "rina", node="4", attempt=1)
+    out = io.StringIO()
+    write_xes(iter(log.rows), out, tz=TZ, workflow={old.version: old, new.version: new}.get,
+              roles={})
+    trace = ET.fromstring(out.getvalue()).find(f"{NS}trace")
+    assert trace is not None
+    events = [_attrs(e) for e in trace.findall(f"{NS}event")]
+    assert [e["concept:name"] for e in events] == [
+        "case_started", "3. Mencatat panjar", "case_migrated", "4. Mencatat panjar"]
+    assert (events[2]["sop:from_version"], events[2]["sop:to_version"]) == (
+        old.version, new.version)

@@ -162,7 +162,7 @@ def test_a_kind_changes() -> None:
 def test_the_identity_block_lanes_and_service_standard() -> None:
     old, new = doc(), doc()
     new["identitas"]["nomor"] = "UJI/01/2027"
-    new["identitas"]["tanggal_revisi"] = "2027-02-01"
+    new["identitas"]["tanggal_revisi"] = "2026-01-08"
     new["identitas"]["dasar_hukum"].append("Perma Nomor 7 Tahun 2022")
     new["identitas"]["disahkan_oleh"]["nama"] = "Dr. Siti"
     new["pelaksana"][2]["nama"] = "Kasir PTSP"
@@ -174,7 +174,7 @@ def test_the_identity_block_lanes_and_service_standard() -> None:
     assert set(found) == {"nomor", "tanggal_revisi", "dasar_hukum", "disahkan_oleh", "lajur",
                           "waktu_pelayanan", "biaya"}
     assert (found["tanggal_revisi"].old, found["tanggal_revisi"].new) == ("—",
-                                                                         "1 Februari 2027")
+                                                                         "8 Januari 2026")
     assert found["dasar_hukum"].added == ("Perma Nomor 7 Tahun 2022",)
     assert found["lajur"].added == ("Kasir PTSP",) and found["lajur"].removed == ("Kasir",)
     assert (found["waktu_pelayanan"].old, found["waktu_pelayanan"].new) == (

@@ -22,7 +22,17 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from sop_runtime.service import access, auth, cases, documents, journals, seals, setup, views
+from sop_runtime.service import (
+    access,
+    auth,
+    cases,
+    documents,
+    journals,
+    revisions,
+    seals,
+    setup,
+    views,
+)
 from sop_runtime.service.access import Permission
 from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
@@ -33,6 +43,7 @@ from sop_runtime.web.app import create_app
 from tests.conftest import DEFINITIONS, ROOT
 from tests.e2e.court import GUGATAN_1
 from tests.integration.service.conftest import copy_database
+from tests.revisions import as_revision
 from tests.web.routes import app_routes
 
 ANONYMOUS, CLERK, SUPERVISOR, EXAMINER = ("anonymous", "rina.ptsp", "bambang.panitera",
@@ -88,6 +99,9 @@ EXPECTED: dict[tuple[str, str], Permission | None] = {
     ("GET", "/api/sops"): L,
     ("GET", "/api/sops/{sop_id}"): L,
     ("GET", "/api/sops/{sop_id}/render/{fmt}"): L,
+    ("GET", "/api/sops/{sop_id}/versions"): L,
+    # any reader of the library may ask; the pengesahan is the Ketua's (none of the callers)
+    ("POST", "/api/sops/{sop_id}/versions/{version}/approve"): L,
     ("POST", "/api/conformance"): A,
 }
 
@@ -103,9 +117,12 @@ def template(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[s
     shutil.copytree(DEFINITIONS, defs)
     sheet = defs / "pengesahan-badan-hukum.yaml"
     anchor = "    keterangan: Surat kuasa hanya bila pemohon diwakilkan"
-    sheet.write_text(sheet.read_text(encoding="utf-8").replace(
-        anchor, "    perpanjangan: 1 jam\n" + anchor, 1), encoding="utf-8")
-    setup.init(rt, defs)
+    sheet.write_text(as_revision(sheet.read_text(encoding="utf-8").replace(
+        anchor, "    perpanjangan: 1 jam\n" + anchor, 1)), encoding="utf-8")
+    draft = setup.init(rt, defs)
+    assert draft.drafts == ["pengesahan-badan-hukum"]
+    revised = revisions.versions(rt, "pengesahan-badan-hukum")[0]
+    revisions.approve(rt, "pengesahan-badan-hukum", revised.version, by="hendra.kpn")
     extendable = cases.start_case(rt, "pengesahan-badan-hukum", "ridwan.panmudhkm").case_id
     late = next(late.task for late in views.overdue(rt, reader=operator())
                 if late.task.sop_id == "taksiran-panjar-skum")
@@ -145,7 +162,7 @@ def _request(court: dict[str, Any], method: str, path: str) -> dict[str, Any]:
     case, node = court["case"], court["node"]
     fmt = "svg" if path.startswith("/api/sops") else "csv"
     url = path.format(case_id=case, node=node, fmt=fmt, sop_id="taksiran-panjar-skum",
-                      sha256=court["sha"])
+                      sha256=court["sha"], version="0" * 12)
     body: dict[str, Any] | None = None
     files: dict[str, Any] | None = None
     data: dict[str, str] | None = None
@@ -235,6 +252,9 @@ def test_only_the_allowed_pass(court: dict[str, Any], caller: str, method: str,
         assert r.status_code == 403 and access.act_text(needed) in detail, r.text
         assert "Anda masuk sebagai" in detail, r.text
         assert _events(rt) == before  # turned away at the gate: nothing recorded
+    elif path.endswith("/approve"):  # past the gate: the Ketua's alone, nothing recorded
+        assert r.status_code == 403 and "wewenang Ketua" in r.json()["detail"], r.text
+        assert _events(rt) == before
     elif r.status_code == 403:  # past the gate, refused by the SOP's rules: recorded
         assert "dicatat" in r.json()["detail"], r.text
         assert _refusals(rt, caller) == refused_before + 1

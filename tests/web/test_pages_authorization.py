@@ -58,6 +58,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/sop/{sop_id}"): P.LIBRARY,
     ("GET", "/sop/{sop_id}/versi/{version}"): P.LIBRARY,
     ("GET", "/sop/{sop_id}/beda"): P.LIBRARY,
+    ("POST", "/sop/{sop_id}/versi/{version}/sahkan"): P.LIBRARY,
     ("GET", "/sop/{sop_id}/versi/{version}/lembar"): P.LIBRARY,
     ("GET", "/sop/{sop_id}/versi/{version}/bagan.svg"): P.LIBRARY,
     ("GET", "/audit"): P.AUDIT,

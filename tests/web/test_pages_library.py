@@ -10,10 +10,11 @@ import xml.etree.ElementTree as ET
 
 from sop_runtime.compiler.library import compile_source
 from sop_runtime.compiler.workflow import Workflow
-from sop_runtime.service import catalog
+from sop_runtime.service import auth, catalog
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import workflows
-from tests.web.test_pages import client, rt, signed_in  # noqa: F401  (rt: fixture)
+from tests.revisions import as_revision
+from tests.web.test_pages import PASSWORD, client, rt, signed_in  # noqa: F401  (rt: fixture)
 
 SOP = "taksiran-panjar-skum"
 
@@ -37,7 +38,7 @@ def revise(rt: Runtime, text: str, by: str) -> Workflow:  # noqa: F811
         wf = compile_source(revised, f"{SOP}.yaml", known_sops=known).workflow
         assert wf is not None and wf.version != old
         workflows.save_workflow(conn, wf.version, SOP, wf.nama, revised, f"{SOP}.yaml")
-        workflows.set_current(conn, SOP, wf.version)
+        workflows.add_approval(conn, workflows.Approval(SOP, wf.version, None, None, None, None))
     return wf
 
 
@@ -141,3 +142,58 @@ def test_two_versions_compared_with_both_flowcharts_marked(rt: Runtime) -> None:
     assert en.status_code == 200
     assert web.get(f"/sop/{SOP}/beda", params={"lama": "00000000"}).status_code == 404
     assert web.get("/sop/tidak-ada/beda").status_code == 404
+
+
+def test_the_ketua_approves_a_draft_on_its_page(rt: Runtime) -> None:  # noqa: F811
+    old = current(rt)
+    with rt.engine.begin() as conn:
+        source = workflows.workflow_source(conn, old)
+        assert source is not None
+        text = as_revision(source.replace("waktu: 10 menit", "waktu: 15 menit", 1))
+        known = {s.sop_id for s in workflows.list_sops(conn)}
+        draft = compile_source(text, f"{SOP}.yaml", known_sops=known).workflow
+        assert draft is not None and draft.version != old
+        workflows.save_workflow(conn, draft.version, SOP, draft.nama, text, f"{SOP}.yaml")
+    clerk, csrf = signed_in(rt, "rina.ptsp")
+    seen = clerk.get(f"/sop/{SOP}/versi/{draft.version}").text
+    assert "menunggu pengesahan" in seen and "Sahkan revisi" not in seen
+    refused = clerk.post(f"/sop/{SOP}/versi/{draft.version}/sahkan",
+                         data={"csrf": csrf, "setuju": "ya"})
+    assert refused.status_code == 403 and "wewenang" in refused.text
+    auth.set_password(rt, "hendra.kpn", PASSWORD)
+    ketua, csrf = signed_in(rt, "hendra.kpn")
+    seen = ketua.get(f"/sop/{SOP}/versi/{draft.version}").text
+    assert "Sahkan revisi" in seen and "Saya, Hendra Wijaya Saputra, mengesahkan" in seen
+    unticked = ketua.post(f"/sop/{SOP}/versi/{draft.version}/sahkan", data={"csrf": csrf})
+    assert unticked.status_code == 422
+    done = ketua.post(f"/sop/{SOP}/versi/{draft.version}/sahkan",
+                      data={"csrf": csrf, "setuju": "ya"})
+    assert done.status_code == 200 and "disahkan; perkara baru memakainya" in done.text
+    assert "<dd>Hendra Wijaya Saputra, " in done.text
+    assert current(rt) == draft.version
+    assert "versi lama" in ketua.get(f"/sop/{SOP}/versi/{old}").text
+
+
+def test_the_api_lists_versions_and_takes_the_ketuas_approval(rt: Runtime) -> None:  # noqa: F811
+    old = current(rt)
+    with rt.engine.begin() as conn:
+        source = workflows.workflow_source(conn, old)
+        assert source is not None
+        text = as_revision(source.replace("waktu: 10 menit", "waktu: 20 menit", 1), nomor=1,
+                           efektif="2027-01-04")
+        draft = compile_source(text, f"{SOP}.yaml",
+                               known_sops={s.sop_id for s in workflows.list_sops(conn)}).workflow
+        assert draft is not None
+        workflows.save_workflow(conn, draft.version, SOP, draft.nama, text, f"{SOP}.yaml")
+    api = client(rt)
+    listed = api.get(f"/api/sops/{SOP}/versions",
+                     headers={"Authorization": f"Bearer {auth.issue_token(rt, 'rina.ptsp', 'x')}"})
+    assert [v["status"] for v in listed.json()] == ["draf", "berlaku"]
+    ketua = {"Authorization": f"Bearer {auth.issue_token(rt, 'hendra.kpn', 'x')}"}
+    done = api.post(f"/api/sops/{SOP}/versions/{draft.version[:10]}/approve", headers=ketua)
+    assert done.status_code == 200, done.text
+    body = done.json()
+    assert (body["status"], body["in_force_from"]) == ("akan_berlaku", "2027-01-04")
+    assert body["approved_by"] == "Hendra Wijaya Saputra"
+    again = api.post(f"/api/sops/{SOP}/versions/{draft.version[:10]}/approve", headers=ketua)
+    assert again.status_code == 422 and "sudah disahkan" in again.json()["detail"]

@@ -10,9 +10,10 @@ from fastapi.responses import Response
 
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.service.library import SopEntry, current, in_force, sop_names
+from sop_runtime.service.revisions import VersionView
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.web.api.common import ApiLibrary, Responses, SopId
-from sop_runtime.web.api.schemas import SopDetail, SopSummary
+from sop_runtime.web.api.schemas import SopDetail, SopSummary, SopVersion
 from sop_runtime.web.deps import Rt
 
 TAG = "pustaka SOP / SOP library"
@@ -86,4 +87,31 @@ def router() -> APIRouter:
             text = render_mermaid(wf)
         return Response(text, media_type=f"{MEDIA[fmt]}; charset=utf-8")
 
+    @api.get("/sops/{sop_id}/versions", summary="Versi SOP / an SOP's versions",
+             responses=UNKNOWN)
+    def versions(sop_id: SopId, rt: Rt, caller: ApiLibrary) -> list[SopVersion]:
+        """Setiap versi tersimpan dan statusnya (berlaku, akan berlaku, draf, tidak berlaku) /
+        every stored version and where it stands."""
+        from sop_runtime.service import revisions
+
+        return [_version(v) for v in revisions.versions(rt, sop_id)]
+
+    @api.post("/sops/{sop_id}/versions/{version}/approve",
+              summary="Sahkan revisi / approve a revision", responses=UNKNOWN)
+    def approve(sop_id: SopId, version: str, rt: Rt, caller: ApiLibrary) -> SopVersion:
+        """Pengesahan draf oleh Ketua (atau Plh/Plt-nya), dicatat di jurnal definisi; berlaku
+        untuk permohonan baru mulai tanggal efektifnya / the Ketua's approval of a draft,
+        journalled; new requests use it from its tanggal efektif."""
+        from sop_runtime.service import revisions
+
+        return _version(revisions.approve(rt, sop_id, version, by=caller.username))
+
     return api
+
+
+def _version(v: VersionView) -> SopVersion:
+    return SopVersion(version=v.version, status=str(v.status), nomor=v.nomor,
+                      nomor_revisi=v.nomor_revisi, tanggal_revisi=v.tanggal_revisi,
+                      tanggal_efektif=v.tanggal_efektif, approved_by=v.approved_by,
+                      approved_at=v.approved_at, acting=v.acting,
+                      in_force_from=v.in_force_from)

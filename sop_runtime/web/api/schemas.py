@@ -3,7 +3,7 @@ service's dataclasses: what a caller may send (with its limits) and what it gets
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
@@ -485,6 +485,21 @@ class PeriodOut(BaseModel):
         description="SOP rahasia yang langkahnya tidak dirinci untuk pemanggil ini (tetap "
                     "dihitung dalam jumlah) / confidential SOPs whose steps are not itemised "
                     "for this caller (still counted in the totals)")
+
+
+class SopVersion(BaseModel):
+    """A stored version of an SOP and where it stands, as ``sop versions --json``."""
+
+    version: str
+    status: str = Field(description="berlaku | akan_berlaku | draf | tidak_berlaku")
+    nomor: str | None
+    nomor_revisi: int | None
+    tanggal_revisi: date | None
+    tanggal_efektif: date | None
+    approved_by: str | None = Field(description="the approver's name")
+    approved_at: datetime | None
+    acting: str | None = Field(description="plh | plt when a delegate approved")
+    in_force_from: date | None
 
 
 class SopSummary(BaseModel):

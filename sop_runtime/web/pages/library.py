@@ -15,23 +15,27 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
-from sop_runtime.service import catalog, letterhead
+from sop_runtime.service import catalog, letterhead, revisions
 from sop_runtime.service import library as lib
 from sop_runtime.service.access import Permission
 from sop_runtime.service.library import VersionRow
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.web.deps import Caller, Rt, signed_in
-from sop_runtime.web.render import page
+from sop_runtime.web import flash
+from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
+from sop_runtime.web.forms import checked
+from sop_runtime.web.render import page, person_name
+from sop_runtime.wording import day_text
 
 router = APIRouter()
 
 Reader = Annotated[Caller, signed_in(Permission.LIBRARY)]
+Approving = Annotated[Caller, checked(Permission.LIBRARY)]
 
 DOCUMENT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                 "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
@@ -96,14 +100,35 @@ def library(request: Request, rt: Rt, caller: Reader) -> HTMLResponse:
 def _sop_page(request: Request, rt: Runtime, caller: Caller, sop_id: str,
               version: str | None) -> HTMLResponse:
     wf, row, versions = _pick(rt, sop_id, version)
+    standing = {v.version: v for v in revisions.versions(rt, sop_id)}
     return page(request, "library_sop.html", caller=caller,
                 title=f"{wf.document.identitas.nomor} · {wf.nama}", wf=wf, row=row,
-                versions=versions, ident=wf.document.identitas)
+                versions=versions, ident=wf.document.identitas, standing=standing,
+                shown=standing[row.version],
+                me=person_name(rt, caller.username),
+                may_approve=standing[row.version].status is revisions.Status.DRAFT
+                and revisions.can_approve(rt, caller.username))
 
 
 @router.get("/sop/{sop_id}", response_class=HTMLResponse)
 def sop_page(request: Request, rt: Rt, sop_id: str, caller: Reader) -> HTMLResponse:
     return _sop_page(request, rt, caller, sop_id, None)
+
+
+@router.post("/sop/{sop_id}/versi/{version}/sahkan")
+def approve(request: Request, rt: Rt, sop_id: str, version: str,
+            caller: Approving, setuju: Annotated[str, Form()] = "") -> RedirectResponse:
+    """The pengesahan of a draft by the Ketua (the service says who may): recorded, and the
+    version applies to new requests from its tanggal efektif."""
+    if setuju != "ya":
+        raise ApiError(422, tr("Centang pernyataan pengesahan terlebih dahulu",
+                               "Tick the statement of approval first"))
+    done = revisions.approve(rt, sop_id, version, by=caller.username)
+    assert done.in_force_from is not None
+    return flash.redirect(request, caller, f"/sop/{sop_id}/versi/{done.version}", tr(
+        "Versi {v} disahkan; perkara baru memakainya mulai {d}. Perkara yang sudah berjalan "
+        "tetap pada versinya.", "Version {v} approved; new cases use it from {d}. Running "
+        "cases keep their version.", v=done.short, d=day_text(done.in_force_from)))
 
 
 @router.get("/sop/{sop_id}/versi/{version}", response_class=HTMLResponse)

@@ -39,7 +39,7 @@ def _revise(court: Court) -> tuple[str, str]:
         wf = compile_source(text, f"{SOP}.yaml", known_sops=known).workflow
         assert wf is not None
         workflows.save_workflow(conn, wf.version, SOP, wf.nama, text, f"{SOP}.yaml")
-        workflows.set_current(conn, SOP, wf.version)
+        workflows.add_approval(conn, workflows.Approval(SOP, wf.version, None, None, None, None))
         catalog.workflow(rt, conn, wf.version)
     return old, wf.version
 
