@@ -4,7 +4,7 @@ forms (HTML to print, or PDF) to download. Linked from "Audit", beside the perio
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -16,11 +16,10 @@ from sop_runtime.service import library
 from sop_runtime.service.access import Permission
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
-from sop_runtime.web.pages.audit import _day, _printed, _today
+from sop_runtime.web.deps import Caller, Rt, signed_in
+from sop_runtime.web.pages.audit import _printed, _today, whole_days
 from sop_runtime.web.pages.supervise import text_field
 from sop_runtime.web.render import page
-from sop_runtime.wording import day_text
 
 router = APIRouter()
 
@@ -34,18 +33,11 @@ def _asked(rt: Runtime, caller: Caller, sop: str, dari: str, sampai: str, versi:
     SOP or version)."""
     from sop_runtime.service.monev import monev_figures
 
-    first = _day(dari, ("Tanggal awal", "The start date"))
-    last = _day(sampai, ("Tanggal akhir", "The end date"))
-    if last < first:
-        raise ApiError(422, tr("Tanggal akhir {b} sebelum tanggal awal {a}",
-                               "The end date {b} is before the start date {a}",
-                               a=day_text(first), b=day_text(last)))
+    _, _, start, end = whole_days(rt, dari, sampai)
     chosen = text_field(sop, what=("SOP", "The SOP"), longest=64)
     version = text_field(versi, what=("Versi", "The version"), required=False, longest=64)
-    zone = court_zone(rt)
-    return monev_figures(rt, chosen, datetime.combine(first, time(0, 0), tzinfo=zone),
-                         datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=zone),
-                         version=version or None, reader=caller.reader)
+    return monev_figures(rt, chosen, start, end, version=version or None,
+                         reader=caller.reader)
 
 
 @router.get("/monev", response_class=HTMLResponse)

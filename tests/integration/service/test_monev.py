@@ -334,6 +334,12 @@ def test_the_figures_equal_a_plain_fold_of_the_log(court: Runtime, clock: Clock,
     assert pages.monitoring.count("Berjalan dengan baik") >= len(new.steps)
 
 
+def stored_rows(rt: Runtime) -> list[tuple[Any, ...]]:
+    with rt.engine.connect() as conn:
+        return sorted(tuple(r) for r in conn.execute(select(*(
+            step_attempts.c[n] for n in COLUMNS))))
+
+
 def test_step_attempt_rows_come_back_the_same_from_the_log(court: Runtime, clock: Clock,
                                                            tmp_path: Path) -> None:
     rt = court
@@ -342,21 +348,16 @@ def test_step_attempt_rows_come_back_the_same_from_the_log(court: Runtime, clock
     migration.migrate(rt, made["rework"], made["revision"][:12], by="bambang.panitera",
                       reason="SOP direvisi")
 
-    def rows() -> list[tuple[Any, ...]]:
-        with rt.engine.connect() as conn:
-            return sorted(tuple(r) for r in conn.execute(select(*(
-                step_attempts.c[n] for n in COLUMNS))))
-
-    kept = rows()
+    kept = stored_rows(rt)
     assert len(kept) > 30
     rebuild(rt)
-    assert rows() == kept
+    assert stored_rows(rt) == kept
     with rt.engine.begin() as conn:  # as the migration that adds the table fills it
         conn.execute(delete(step_attempts))
         court_file = conn.execute(select(settings.c.value).where(
             settings.c.key == "court_file")).scalar()
         fill_from_log(conn, court_file)
-    assert rows() == kept
+    assert stored_rows(rt) == kept
 
 
 @pytest.mark.parametrize("asked", ["0000", "tidak-ada"])
@@ -381,15 +382,9 @@ def test_an_old_database_gets_its_step_attempts_from_its_log(tmp_path: Path) -> 
     rt = Runtime.open(f"sqlite:///{db}")
     try:
         migrate(rt.engine)
-
-        def rows() -> list[tuple[Any, ...]]:
-            with rt.engine.connect() as conn:
-                return sorted(tuple(r) for r in conn.execute(select(*(
-                    step_attempts.c[n] for n in COLUMNS))))
-
-        filled = rows()
+        filled = stored_rows(rt)
         assert len(filled) > 20
         rebuild(rt)
-        assert rows() == filled
+        assert stored_rows(rt) == filled
     finally:
         rt.engine.dispose()
