@@ -26,10 +26,10 @@ from sop_runtime.service.library import find_version
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import queries
-from sop_runtime.store.supervision import VersionRow
+from sop_runtime.store.supervision import VersionRow, sop_versions
 
 __all__ = ["BulkReport", "CasePlan", "MovedStep", "Plan", "migrate", "migrate_all",
-           "migrate_plan", "resolve_version"]
+           "migrate_plan", "preview", "resolve_version", "running_versions"]
 
 
 def resolve_version(conn: Connection, sop_id: str, ref: str) -> VersionRow:
@@ -58,10 +58,13 @@ def migrate(rt: Runtime, case_id: str, to_version: str, *, by: str, reason: str 
         _target_allowed(conn, state.sop_id, row)
         return catalog.workflow(rt, conn, row.version)
 
-    with rt.engine.connect() as conn:
+    with rt.engine.connect() as conn:  # the version's full hash, for the command
         ensure_ready(rt, conn)
         _, state = load_case(conn, case_id)
-        version = resolve_version(conn, state.sop_id, to_version).version
+        try:
+            version = resolve_version(conn, state.sop_id, to_version).version
+        except NotFoundError:  # said in the transaction, once the case may be read
+            version = to_version
     command = MigrateCase(actor=by, at=at, reason=reason, to_version=version,
                           mapping=dict(mapping or {}))
     return _execute(rt, case_id, command, target=target)
@@ -151,9 +154,15 @@ def migrate_plan(rt: Runtime, sop_id: str, from_version: str, to_version: str,
 def _case_plan(old: Workflow, new: Workflow, state: CaseState, command: MigrateCase,
                ctx: Context, applicant: str | None, number: str | None) -> CasePlan:
     try:
-        events = decide(old, state, command, ctx=ctx, target=new)
+        return _decided(old, new, state, command, ctx, applicant, number)
     except SopRuntimeError as exc:
         return CasePlan(state.case_id, applicant, number, refused=str(exc))
+
+
+def _decided(old: Workflow, new: Workflow, state: CaseState, command: MigrateCase,
+             ctx: Context, applicant: str | None, number: str | None) -> CasePlan:
+    """The plan of one case; raises what the engine rejects."""
+    events = decide(old, state, command, ctx=ctx, target=new)
     refusal = next((e for e in events if isinstance(e, ActionRefused)), None)
     if refusal is not None:
         return CasePlan(state.case_id, applicant, number,
@@ -169,6 +178,51 @@ def _case_plan(old: Workflow, new: Workflow, state: CaseState, command: MigrateC
             was_due=was.due_at if was is not None else None))
     return CasePlan(state.case_id, applicant, number, tuple(steps),
                     flagged=sum(1 for e in events if isinstance(e, DeviationFlagged)))
+
+
+def preview(rt: Runtime, case_id: str, to_version: str, *, by: str, reason: str | None,
+            mapping: Mapping[str, str] | None = None) -> tuple[CasePlan, VersionRow]:
+    """What moving ``case_id`` to ``to_version`` would do now, written nowhere (before a
+    supervisor confirms it); raises what the engine rejects (a step that cannot be mapped,
+    the case's own version...), as :func:`migrate` would."""
+    now = rt.now()
+    reader = confidential.Reader(by, "tindakan")
+    try:
+        with rt.engine.connect() as conn:
+            ensure_ready(rt, conn)
+            _, state = load_case(conn, case_id)
+            confidential.check(rt, conn, state, reader)
+            target = resolve_version(conn, state.sop_id, to_version)
+            _target_allowed(conn, state.sop_id, target)
+            court_file, calendar = catalog.court(rt, conn)
+            ctx = Context(now=now, calendar=calendar, directory=catalog.directory(rt, conn),
+                          entry_limit=court_file.batas_pencatatan)
+            command = MigrateCase(actor=by, reason=reason, to_version=target.version,
+                                  mapping=dict(mapping or {}))
+            row = queries.case_row(conn, case_id)
+            plan = _decided(catalog.workflow(rt, conn, state.version),
+                            catalog.workflow(rt, conn, target.version), state, command, ctx,
+                            row.applicant if row else None,
+                            row.register_number if row else None)
+    except confidential.Withheld as withheld:
+        confidential.record(rt, [withheld.withheld], reader, refused=True)
+        raise
+    return plan, target
+
+
+def running_versions(rt: Runtime, sop_id: str) -> list[tuple[VersionRow, int]]:
+    """Every stored version of ``sop_id``, newest first, with how many running cases are on
+    it (NotFoundError for an unknown SOP)."""
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        rows = sop_versions(conn, sop_id)
+        if not rows:
+            raise NotFoundError(tr("SOP '{s}' tidak ada di pustaka",
+                                   "No SOP '{s}' in the library", s=sop_id))
+        running: dict[str, int] = {}
+        for case in queries.cases(conn, sop=sop_id, status="aktif"):
+            running[case.version] = running.get(case.version, 0) + 1
+    return [(r, running.get(r.version, 0)) for r in rows]
 
 
 @dataclass

@@ -68,6 +68,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "/api/cases/{case_id}/steps/{node}/skip": {"reason": "diterima di sidang"},
     "/api/cases/{case_id}/steps/{node}/reopen": {"reason": "salah ketik"},
     "/api/cases/{case_id}/cancel": {"reason": "dicabut"},
+    "/api/cases/{case_id}/migrate": {"reason": "SOP direvisi", "to_version": "abcd"},
     "/api/cases/{case_id}/parties": {"parties": [{"sebutan": "Pemohon", "nama": "Hasan"}]},
     "/api/cases/{case_id}/register-number": {"number": "1/Pdt.P/2026/PN Snn"},
     "/api/delegations": {"to": "fadli.ptsp", "role": "kasir", "from": "2026-11-26",

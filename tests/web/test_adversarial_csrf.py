@@ -17,7 +17,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from sop_runtime.service import auth, cases
+from sop_runtime.service import auth, cases, views
+from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.store.schema import cases as cases_table
@@ -44,8 +45,11 @@ def court(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[str,
     app = create_app(rt)
     fresh = {}  # one case of its own for each act, so every honest form can succeed
     for act in ("claim", "complete", "reassign", "skip", "reopen", "cancel", "extend",
-                "pihak", "nomor"):
+                "pihak", "nomor", "migrate"):
         fresh[act] = cases.start_case(rt, LEGALISATION, CLERK).case_id
+    # the version the cases run on (the demo court holds no other: a move is answered by the
+    # rules, 200 with the plan or 422, never by the gate)
+    fresh["version"] = views.case(rt, fresh["migrate"], reader=operator()).state.version
     cases.complete(rt, fresh["reopen"], "1", CLERK, values=ROUTES[LEGALISATION][0]["nilai"])
     sessions = {who: signed_in(app, rt, who) for who in (CLERK, SUPERVISOR, "fadli.ptsp",
                                                          "hendra.kpn")}
@@ -77,6 +81,12 @@ FORMS: dict[str, Callable[[dict[str, str]], tuple[str, str, dict[str, str]]]] = 
                                            {"pihak.0.0.nama": "CV Kie Raha"}),
     "/perkara/{case_id}/nomor": lambda f: (CLERK, f"/perkara/{f['nomor']}/nomor",
                                            {"nomor": "2/Pdt.P/2026/PN Snn"}),
+    "/pengawasan/pindah-versi": lambda f: (SUPERVISOR, "/pengawasan/pindah-versi", {
+        "sop": LEGALISATION, "dari": f["version"][:12], "ke": f["version"][:12],
+        "alasan": "SOP direvisi"}),
+    "/perkara/{case_id}/pindah-versi": lambda f: (
+        SUPERVISOR, f"/perkara/{f['migrate']}/pindah-versi",
+        {"ke": f["version"][:12], "alasan": "SOP direvisi"}),
     "/audit/verifikasi": lambda f: (SUPERVISOR, "/audit/verifikasi", {}),
     "/audit/segel": lambda f: (SUPERVISOR, "/audit/segel", {"catatan": "Segel uji"}),
     # unticked: answered 422 past the gate (the pengesahan itself: test_pages_library.py)

@@ -41,10 +41,19 @@ PAYLOADS = {
 
 def _page_spec() -> dict[str, Any]:
     """The pages' own OpenAPI description (the app leaves them out of its schema)."""
-    from sop_runtime.web.pages import audit, cases, clerk, library, monev, signin, supervise
+    from sop_runtime.web.pages import (
+        audit,
+        cases,
+        clerk,
+        library,
+        migration,
+        monev,
+        signin,
+        supervise,
+    )
 
     described = FastAPI()
-    for module in (signin, clerk, cases, supervise, library, audit, monev):
+    for module in (signin, clerk, cases, supervise, migration, library, audit, monev):
         described.include_router(module.router)
     return described.openapi()
 
@@ -132,7 +141,8 @@ def court(request: pytest.FixtureRequest,
 
 API_BODIES = {"/claim": {}, "/complete": {"values": {}}, "/extend": {"reason": "uji"},
               "/reassign": {"reason": "uji", "to": "yusuf.kasir"}, "/skip": {"reason": "uji"},
-              "/reopen": {"reason": "uji"}, "/cancel": {"reason": "uji"}}
+              "/reopen": {"reason": "uji"}, "/cancel": {"reason": "uji"},
+              "/migrate": {"reason": "uji", "to_version": "abcd"}}
 
 
 def _ask(court: dict[str, Any], method: str, path: str, name: str, where: str,
@@ -212,6 +222,8 @@ NUL_FIELDS: dict[str, tuple[str, ...]] = {
     "/pengawasan/buka-ulang": ("case", "node", "alasan"),
     "/pengawasan/perpanjang": ("case", "node", "alasan"),
     "/perkara/{case_id}/batal": ("alasan", "kembali"),
+    "/pengawasan/pindah-versi": ("sop", "dari", "ke", "peta", "alasan"),
+    "/perkara/{case_id}/pindah-versi": ("ke", "peta", "alasan", "kembali"),
     "/perkara/{case_id}/pihak": ("alasan", "pihak.0.0.nama"),
     "/perkara/{case_id}/nomor": ("nomor", "alasan"),
     "/audit/segel": ("catatan",),

@@ -44,6 +44,7 @@ from tests.conftest import DEFINITIONS, ROOT
 from tests.e2e.court import GUGATAN_1
 from tests.integration.service.conftest import copy_database
 from tests.revisions import as_revision
+from tests.web.revision import store_revision
 from tests.web.routes import app_routes
 
 ANONYMOUS, CLERK, SUPERVISOR, EXAMINER = ("anonymous", "rina.ptsp", "bambang.panitera",
@@ -81,6 +82,7 @@ EXPECTED: dict[tuple[str, str], Permission | None] = {
     ("POST", "/api/cases/{case_id}/steps/{node}/skip"): W,
     ("POST", "/api/cases/{case_id}/steps/{node}/reopen"): W,
     ("POST", "/api/cases/{case_id}/cancel"): W,
+    ("POST", "/api/cases/{case_id}/migrate"): W,
     ("GET", "/api/overdue"): S,
     ("GET", "/api/deviations"): A,
     ("POST", "/api/sweep"): S,
@@ -176,6 +178,10 @@ def _request(court: dict[str, Any], method: str, path: str) -> dict[str, Any]:
         body = {"reason": "Kasir berhalangan, panjar dicatat di buku"}
     elif path.endswith("/reassign"):
         body = {"reason": "Kasir cuti", "to": "yusuf.kasir"}
+    elif path.endswith("/migrate"):
+        body = {"reason": "SOP direvisi",
+                "to_version": store_revision(court["rt"], views.case(
+                    court["rt"], case, reader=operator()).state.sop_id)[:12]}
     elif path.endswith("/complete"):
         body = {"values": {}}
     elif path.endswith("/complete-with-files"):

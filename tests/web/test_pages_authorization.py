@@ -54,6 +54,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/pengawasan/buka-ulang"): P.SUPERVISE,
     ("POST", "/pengawasan/perpanjang"): P.SUPERVISE,
     ("POST", "/perkara/{case_id}/batal"): P.SUPERVISE,
+    ("GET", "/pengawasan/pindah-versi"): P.SUPERVISE,
+    ("POST", "/pengawasan/pindah-versi"): P.SUPERVISE,
+    ("POST", "/perkara/{case_id}/pindah-versi"): P.SUPERVISE,
     ("GET", "/sop"): P.LIBRARY,
     ("GET", "/sop/{sop_id}"): P.LIBRARY,
     ("GET", "/sop/{sop_id}/versi/{version}"): P.LIBRARY,
@@ -127,7 +130,9 @@ def _url(path: str, court: dict[str, Any]) -> str:
 def _form(path: str, court: dict[str, Any]) -> dict[str, str]:
     """What a real form would send to ``path`` (a plausible act on the demo's case)."""
     acts = {"/pengawasan/alihkan": {"to": "yusuf.kasir"}, "/perkara/baru": {
-        "sop": "legalisasi-waarmerking"}}
+        "sop": "legalisasi-waarmerking"}, "/perkara/{case_id}/pindah-versi": {"ke": "abcd"},
+        "/pengawasan/pindah-versi": {"sop": "taksiran-panjar-skum", "dari": "abcd",
+                                     "ke": "abcd"}}
     return {"case": court["case"], "node": court["node"], "alasan": "uji matriks",
             **acts.get(path, {})}
 

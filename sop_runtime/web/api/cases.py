@@ -14,7 +14,7 @@ from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.engine.events import utc_iso
 from sop_runtime.engine.state import StepState
 from sop_runtime.i18n import tr
-from sop_runtime.service import cases, stepform, views
+from sop_runtime.service import cases, migration, stepform, views
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.service.search import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, CaseSearch, find_cases
@@ -26,6 +26,8 @@ from sop_runtime.web.api.schemas import (
     CompleteBody,
     FoundCaseOut,
     LogEntry,
+    MigrateBody,
+    MigratedOut,
     OpenStep,
     Outcome,
     PartiesBody,
@@ -257,5 +259,18 @@ def router() -> APIRouter:
         cancel the case, with a reason."""
         return outcome(rt, cases.cancel(rt, case_id, caller.username, reason=body.reason,
                                         at=aware(rt, body.at)))
+
+    @api.post("/cases/{case_id}/migrate",
+              summary="Pindahkan ke versi SOP lain / move to another SOP version",
+              responses={**REFUSED, **UNKNOWN})
+    def migrate(case_id: CaseId, body: MigrateBody, rt: Rt, caller: ApiUser) -> MigratedOut:
+        """Tindakan pengawas: pindahkan perkara berjalan ke versi lain SOP-nya; langkah
+        terbuka mengikuti nomornya atau peta, batasnya dihitung ulang dari saat aktif /
+        a supervisor's act: move the running case to another version of its SOP; open steps
+        follow their number or the mapping, their limits recounted from their activation."""
+        out = migration.migrate(rt, case_id, body.to_version, by=caller.username,
+                                reason=body.reason, mapping=body.mapping,
+                                at=aware(rt, body.at))
+        return MigratedOut(**outcome(rt, out).model_dump(), version=out.state.version)
 
     return api

@@ -148,6 +148,22 @@ class SkipBody(ReasonBody):
         default=None, description="Cabang yang diambil (langkah keputusan) / branch to take")
 
 
+VersionRef = Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{4,64}$")]
+StepRef = Annotated[str, StringConstraints(pattern=NODE_ID)]
+
+
+class MigrateBody(ReasonBody):
+    """Move the case to another stored version of its SOP."""
+
+    to_version: VersionRef = Field(
+        description="Versi tujuan (awal hash, paling sedikit 4 huruf) / target version (the "
+                    "beginning of its hash, at least 4 characters)")
+    mapping: dict[StepRef, StepRef] = Field(
+        default_factory=dict, max_length=200,
+        description="Langkah lama -> langkah baru, bila nomornya berubah / old step -> new "
+                    "step, where its number changed")
+
+
 class DelegationBody(_Body):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -257,6 +273,12 @@ class Outcome(BaseModel):
     status: str
     events: list[str]
     open_steps: list[OpenStep]
+
+
+class MigratedOut(Outcome):
+    """What a move to another version did: as any act, and the version the case runs on."""
+
+    version: str
 
 
 class Task(BaseModel):

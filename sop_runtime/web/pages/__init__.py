@@ -23,13 +23,14 @@ def router() -> APIRouter:
         clerk,
         find,
         library,
+        migration,
         monev,
         signin,
         supervise,
     )
 
     pages = APIRouter(include_in_schema=False)
-    for module in (signin, clerk, find, cases, supervise, library, audit, monev):
+    for module in (signin, clerk, find, cases, supervise, migration, library, audit, monev):
         pages.include_router(module.router)
     return pages
 

@@ -23,9 +23,10 @@ from sop_runtime.compiler.workflow import Node
 from sop_runtime.engine.parties import applicant
 from sop_runtime.engine.state import StepState
 from sop_runtime.i18n import tr
-from sop_runtime.service import cases, preview, views
+from sop_runtime.service import cases, migration, preview, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.due import steps_due
+from sop_runtime.service.ready import court_zone
 from sop_runtime.service.supervision import Age, Candidate, Held, candidates, overview
 from sop_runtime.web import feedback, flash
 from sop_runtime.web.deps import ApiError, Caller, Rt, signed_in
@@ -162,7 +163,9 @@ def case_overrides(request: Request, rt: Rt, case_id: CaseId, caller: Supervisor
                          for s in steps]), strict=True)),
                 holders={u: person_name(rt, u) for s in steps
                          for u in (s.step.claimed_by, s.step.assignee) if u},
-                here_path=f"/pengawasan/perkara/{case_id}")
+                here_path=f"/pengawasan/perkara/{case_id}",
+                versions=migration.running_versions(rt, view.state.sop_id),
+                local_date=lambda m: m.astimezone(court_zone(rt)).date())
 
 
 @router.post("/pengawasan/alihkan")

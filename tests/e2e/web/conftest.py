@@ -38,7 +38,8 @@ from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
 from tests.conftest import ROOT
 
-__all__ = ["DEMO_PASSWORD", "SCREENSHOTS", "Court", "court_runtime", "serve", "sign_in"]
+__all__ = ["DEMO_PASSWORD", "SCREENSHOTS", "Court", "court_runtime", "revise_legalisation",
+           "serve", "sign_in"]
 
 SCREENSHOTS = ROOT / "out" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -172,3 +173,34 @@ def sign_in(page: Page, username: str, *, then: str = "/tugas") -> None:
     page.get_by_role("button", name="Masuk").click()
     expect(page).to_have_url(re.compile(re.escape(then) + "$"))
     expect(page.locator(f'.user[data-user="{username}"]')).to_be_visible()
+
+
+LEGALISATION = "legalisasi-waarmerking"
+
+
+def revise_legalisation(court: Court, step: str, waktu: str) -> tuple[str, str]:
+    """A revision of the legalisation SOP loaded as its version in force: step 9 dropped (step
+    10 becomes 9) and ``step`` given the limit ``waktu``; (old, new) versions."""
+    from sop_runtime.compiler.library import compile_source
+    from sop_runtime.service import catalog
+    from sop_runtime.store import workflows
+
+    rt = court.rt
+    with rt.engine.begin() as conn:
+        old = workflows.current_version(conn, LEGALISATION)
+        assert old is not None
+        source = workflows.workflow_source(conn, old)
+        assert source is not None
+        text = source[:source.index("  - no: 9\n")] + source[source.index("  - no: 10\n"):]
+        text = text.replace("  - no: 10\n", "  - no: 9\n")
+        at = text.index("waktu: tidak ditentukan", text.index(f"  - no: {step}\n"))
+        text = text[:at] + f"waktu: {waktu}" + text[at + len("waktu: tidak ditentukan"):]
+        known = {s.sop_id for s in workflows.list_sops(conn)}
+        wf = compile_source(text, f"{LEGALISATION}.yaml", known_sops=known).workflow
+        assert wf is not None
+        workflows.save_workflow(conn, wf.version, LEGALISATION, wf.nama, text,
+                                f"{LEGALISATION}.yaml")
+        workflows.add_approval(conn, workflows.Approval(LEGALISATION, wf.version, None, None,
+                                                        None, None))
+        catalog.workflow(rt, conn, wf.version)
+    return old, wf.version

@@ -11,10 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from sop_runtime.compiler.library import compile_source
-from sop_runtime.service import catalog
-from sop_runtime.store import workflows
-from tests.e2e.web.conftest import Court, sign_in
+from tests.e2e.web.conftest import Court, revise_legalisation, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -23,25 +20,9 @@ SOP = "legalisasi-waarmerking"
 
 
 def _revise(court: Court) -> tuple[str, str]:
-    """Step 9 dropped (step 10 becomes 9) and step 3 given a time limit, loaded as the
-    current version; (old, new) versions."""
-    rt = court.rt
-    with rt.engine.begin() as conn:
-        old = workflows.current_version(conn, SOP)
-        assert old is not None
-        source = workflows.workflow_source(conn, old)
-        assert source is not None
-        text = source[:source.index("  - no: 9\n")] + source[source.index("  - no: 10\n"):]
-        text = text.replace("  - no: 10\n", "  - no: 9\n")
-        at = text.index("waktu: tidak ditentukan", text.index("  - no: 3\n"))
-        text = text[:at] + "waktu: 1 hari kerja" + text[at + len("waktu: tidak ditentukan"):]
-        known = {s.sop_id for s in workflows.list_sops(conn)}
-        wf = compile_source(text, f"{SOP}.yaml", known_sops=known).workflow
-        assert wf is not None
-        workflows.save_workflow(conn, wf.version, SOP, wf.nama, text, f"{SOP}.yaml")
-        workflows.add_approval(conn, workflows.Approval(SOP, wf.version, None, None, None, None))
-        catalog.workflow(rt, conn, wf.version)
-    return old, wf.version
+    """Step 9 dropped (step 10 becomes 9) and step 3 given 1 hari kerja, loaded as the
+    version in force; (old, new)."""
+    return revise_legalisation(court, "3", "1 hari kerja")
 
 
 def test_a_clerk_compares_two_versions(page: Page, court: Court, shot: Shot) -> None:
