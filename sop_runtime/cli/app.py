@@ -17,6 +17,7 @@ from sop_runtime.cli import (
     demo,
     identity,
     migration,
+    monev,
     orchestrate,
     people,
     report,
@@ -91,6 +92,7 @@ app.command("rebuild")(audit.rebuild)
 app.command("demo")(demo.demo)
 app.add_typer(seals.seal_app, name="seal")
 app.add_typer(report.report_app, name="report")
+app.command("monev")(monev.monev)
 app.command("conformance")(conformance.conformance)
 app.add_typer(orchestrate.orchestrate_app, name="orchestrate")
 app.command("serve")(web.serve)

@@ -90,6 +90,8 @@ class StepState:
     timer_due: datetime | None = None
     assignee: str | None = None
     claimed_by: str | None = None
+    claimed_at: datetime | None = None        # when it was first taken up (its wait ended)
+    version: str = ""                         # the SOP version it runs under (or ran)
     completed_by: str | None = None
     completed_at: datetime | None = None
     outputs: Mapping[str, str] = field(default_factory=dict)
@@ -292,15 +294,16 @@ def _step_activated(state: CaseState, event: StepActivated) -> CaseState:
                  status=StepStatus.ACTIVE, activated_at=event.occurred_at,
                  due_at=event.due_at, timer_due=event.timer_due, assignee=event.assignee,
                  early=event.early, reopened=event.reopened, extensions=int(granted),
-                 opened_seq=state.seq)
+                 opened_seq=state.seq, version=state.version)
     pending = state.pending_early | {event.node} if event.early else state.pending_early
     return replace(state, steps=(*state.steps, new), pending_early=pending,
                    granted_extensions=state.granted_extensions - {event.node})
 
 
 def _step_claimed(state: CaseState, event: StepClaimed) -> CaseState:
+    first = _step(state, event.node, event.attempt).claimed_at or event.occurred_at
     return _moved(state, event.node, event.attempt, StepStatus.CLAIMED,
-                  claimed_by=event.actor, assignee=event.actor)
+                  claimed_by=event.actor, assignee=event.actor, claimed_at=first)
 
 
 def _step_signed(state: CaseState, event: StepSigned) -> CaseState:
@@ -403,7 +406,7 @@ def _case_migrated(state: CaseState, event: CaseMigrated) -> CaseState:
         if not s.is_open:
             raise InvalidTransition(f"step {s.node}#{s.attempt} moved while {s.status}")
         steps.append(replace(s, node=move["ke"], attempt=int(move["percobaan_baru"]),
-                             due_at=_instant(move.get("batas")),
+                             version=event.to_version, due_at=_instant(move.get("batas")),
                              timer_due=_instant(move.get("batas_tunggu"))))
     if moves:
         raise InvalidTransition(f"case_migrated moves steps that are not open: {sorted(moves)}")

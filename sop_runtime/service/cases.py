@@ -40,6 +40,7 @@ from sop_runtime.engine import (
     from_record,
     to_record,
 )
+from sop_runtime.engine.attempts import attempt_rows, changed
 from sop_runtime.engine.commands import RecordParties, RecordRegisterNumber
 from sop_runtime.engine.deviation_text import Who, deviation_label
 from sop_runtime.engine.deviation_text import describe as describe_evidence
@@ -57,7 +58,7 @@ from sop_runtime.service.projection import (
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import events as store_events
-from sop_runtime.store import projections, queries
+from sop_runtime.store import projections, queries, step_attempts
 from sop_runtime.store.chain import GENESIS
 from sop_runtime.store.counters import next_case_number
 from sop_runtime.store.db import begin_write
@@ -167,7 +168,8 @@ def current_state(rt: Runtime, conn: Connection, case_id: str) -> tuple[tuple[in
 
 def record_events(conn: Connection, wf: Workflow, state: CaseState,
             head: tuple[int, str], new: list[Event],
-            now: datetime) -> tuple[CaseState, tuple[int, str]]:
+            now: datetime, calendar: CourtCalendar,
+            workflow_of: Callable[[str], Workflow]) -> tuple[CaseState, tuple[int, str]]:
     records = [(*to_record(e), e.occurred_at, e.recorded_at, e.actor) for e in new]
     # the whole transaction rolls back on a conflict: no savepoint needed
     appended = store_events.append(conn, state.case_id, head[0], head[1], records,
@@ -180,6 +182,9 @@ def record_events(conn: Connection, wf: Workflow, state: CaseState,
     projections.add_deviations(conn, deviation_rows(state.case_id, head[0] + 1, new))
     projections.withdraw_deviations(conn, state.case_id, withdrawn_seqs(new))
     projections.settle_deviations(conn, state.case_id, settled_lateness(new))
+    keys, gone = changed(state, new)
+    step_attempts.remove_attempts(conn, state.case_id, gone)
+    step_attempts.save_attempts(conn, attempt_rows(state, workflow_of, calendar, keys))
     return state, (appended[-1].seq, appended[-1].hash)
 
 
@@ -206,8 +211,9 @@ def write_case(rt: Runtime, case_id: str | None,
         with begin_write(rt.engine) as conn:
             done = act(conn, now)
             if done is not None and done.events:
-                done.state, done.head = record_events(conn, done.workflow, done.state,
-                                                      done.head, done.events, now)
+                done.state, done.head = record_events(
+                    conn, done.workflow, done.state, done.head, done.events, now,
+                    catalog.court(rt, conn)[1], lambda v: catalog.workflow(rt, conn, v))
         if done is not None and done.events:
             rt.remember(done.case_id, done.head, done.state)
     except DBAPIError as exc:

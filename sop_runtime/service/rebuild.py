@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sop_runtime.engine.attempts import attempt_rows
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import decode, load_case
 from sop_runtime.service.projection import case_row, deviation_rows, open_step_rows
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store import projections
+from sop_runtime.store import projections, step_attempts
 from sop_runtime.store.db import begin_write
 from sop_runtime.store.scan import case_ids
 
@@ -27,6 +28,7 @@ def rebuild(rt: Runtime) -> RebuildReport:
     cases = events = 0
     with begin_write(rt.engine) as conn:
         ensure_ready(rt, conn)
+        calendar = catalog.court(rt, conn)[1]
         ids = list(case_ids(conn))
         projections.clear_projections(conn)
         for case_id in ids:
@@ -35,6 +37,8 @@ def rebuild(rt: Runtime) -> RebuildReport:
             projections.save_case(conn, case_row(state, stored[-1].hash, now),
                                   open_step_rows(wf, state))
             projections.add_deviations(conn, deviation_rows(case_id, 1, decode(stored)))
+            step_attempts.save_attempts(conn, attempt_rows(
+                state, lambda v: catalog.workflow(rt, conn, v), calendar))
             cases += 1
             events += len(stored)
     return RebuildReport(cases, events)

@@ -15,7 +15,14 @@ from typing import Any, Literal
 import orjson
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from sop_runtime.store.schema import case_names, cases, deviations, events, open_steps
+from sop_runtime.store.schema import (
+    case_names,
+    cases,
+    deviations,
+    events,
+    open_steps,
+    step_attempts,
+)
 
 Outcome = Literal["dicatat", "ditolak"]
 """A deviation recorded and accepted (``dicatat``) or an attempt refused (``ditolak``)."""
@@ -152,7 +159,7 @@ def settle_deviations(conn: Connection, case_id: str,
 
 def clear_projections(conn: Connection) -> None:
     """Empty every projection (before rebuilding them from the log)."""
-    for table in (open_steps, deviations, case_names, cases):
+    for table in (open_steps, deviations, step_attempts, case_names, cases):
         conn.execute(delete(table))
 
 

@@ -1,9 +1,9 @@
 """The tables, in SQLAlchemy Core: one schema for SQLite and PostgreSQL.
 
 ``events`` is the log (the truth, append-only, hash-chained per case); ``cases``,
-``open_steps`` and ``deviations`` are projections kept in the same transaction as the
-append and rebuildable from the log. ``migrations/versions`` creates exactly this schema
-(a test compares them).
+``open_steps``, ``deviations`` and ``step_attempts`` are projections kept in the same
+transaction as the append and rebuildable from the log. ``migrations/versions`` creates
+exactly this schema (a test compares them).
 """
 
 from __future__ import annotations
@@ -288,6 +288,32 @@ deviations = Table(
     Index("ix_deviations_case_id", "case_id"),
     Index("ix_deviations_kind", "kind"),
     Index("ix_deviations_occurred_at", "occurred_at"),
+)
+
+# every attempt of every step (one row per activation), with its durations measured as its
+# limit counts them (engine.attempts): what the monitoring and evaluation report reads
+step_attempts = Table(
+    "step_attempts", metadata,
+    Column("case_id", String(40), nullable=False),
+    Column("node", String(ID), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("sop_id", String(ID), nullable=False),
+    Column("version", String(HASH), nullable=False),
+    Column("role", String(ID), nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("activated_at", UTCDateTime, nullable=False),
+    Column("claimed_at", UTCDateTime, nullable=True),
+    Column("completed_at", UTCDateTime, nullable=True),
+    Column("completed_by", String(ID), nullable=True),
+    Column("due_at", UTCDateTime, nullable=True),
+    Column("limit_unit", String(12), nullable=True),  # hari | hari_kerja | menit_kerja
+    Column("late", Boolean, nullable=True),
+    Column("work_seconds", BigInteger, nullable=True),
+    Column("wait_seconds", BigInteger, nullable=True),
+    Column("handle_seconds", BigInteger, nullable=True),
+    PrimaryKeyConstraint("case_id", "node", "attempt"),
+    # one SOP's attempts over a period, carrying what the report sums
+    Index("ix_step_attempts_sop_activated", "sop_id", "activated_at"),
 )
 
 # -- the court's own journals -----------------------------------------------------------

@@ -47,12 +47,13 @@ def _page_spec() -> dict[str, Any]:
         clerk,
         library,
         migration,
+        monev,
         signin,
         supervise,
     )
 
     described = FastAPI()
-    for module in (signin, clerk, cases, supervise, migration, library, audit):
+    for module in (signin, clerk, cases, supervise, migration, library, audit, monev):
         described.include_router(module.router)
     return described.openapi()
 

@@ -96,6 +96,7 @@ EXPECTED: dict[tuple[str, str], Permission | None] = {
     ("POST", "/api/seals/check-proof"): A,
     ("GET", "/api/cases/{case_id}/proof"): A,
     ("GET", "/api/reports/period"): A,
+    ("GET", "/api/reports/monev/{sop_id}"): A,
     ("GET", "/api/cases/{case_id}/report"): A,
     ("GET", "/api/sops"): L,
     ("GET", "/api/sops/{sop_id}"): L,

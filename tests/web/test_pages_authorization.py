@@ -72,6 +72,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/audit/perkara"): P.AUDIT,
     ("GET", "/audit/perkara/{case_id}"): P.AUDIT,
     ("GET", "/audit/penyimpangan"): P.AUDIT,
+    ("GET", "/monev"): P.AUDIT,
+    ("GET", "/monev/laporan"): P.AUDIT,
+    ("GET", "/monev/monitoring"): P.AUDIT,
+    ("GET", "/monev/evaluasi"): P.AUDIT,
 }
 NOT_PAGES = ("/api", "/docs", "/redoc", "/openapi.json", "/static")
 CALLERS = ["anonymous", "rina.ptsp", "bambang.panitera", "fitri.hakim"]

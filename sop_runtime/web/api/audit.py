@@ -7,7 +7,7 @@ import io
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from sop_runtime.audit.figures import Timing as Figures
@@ -183,6 +183,42 @@ def router() -> APIRouter:
             "waiting": [Waiting(roles=list(roles), open=n)
                         for roles, n in sorted(f.waiting.items())],
             "withheld": sorted(f.withheld)})
+
+    @api.get("/reports/monev/{sop_id}", summary="Monev satu SOP / an SOP's monev figures",
+             responses={404: {"description": "SOP atau versi tidak ada / no such SOP or "
+                                             "version"}})
+    def monev(
+        sop_id: Annotated[str, Path(min_length=1, max_length=64)], rt: Rt,
+        caller: ApiAuditor,
+        start: Annotated[str | None, Query(
+            alias="from", min_length=1, max_length=40, examples=["2026-01-01"],
+            description="Awal (bawaan: 1 Januari tahun ini) / start (default: 1 January of "
+                        "this year)")] = None,
+        to: Annotated[str | None, Query(
+            min_length=1, max_length=40, examples=["2026-12-31"],
+            description="Akhir (tanggal saja: sampai akhir hari itu; bawaan: hari ini) / end "
+                        "(a date alone: to the end of that day; default: today)")] = None,
+        versi: Annotated[str | None, Query(max_length=64, description="Versi (awal hash) / "
+                                                                     "version (hash prefix)")]
+        = None,
+    ) -> dict[str, Any]:
+        """Monitoring dan evaluasi satu SOP (``sop monev --json``): per langkah waktu kerja
+        (median, P80, P90, peringkat terdekat) terhadap mutu baku, ketepatan waktu,
+        pengerjaan ulang, penyimpangan, menunggu dan dikerjakan, beban, hambatan utama,
+        standar pelayanan, per versi / one SOP's monitoring and evaluation figures, per
+        version."""
+        from sop_runtime.service.monev import monev_figures
+
+        tz = court_zone(rt)
+        today = rt.now().astimezone(tz).date()
+        first = moment(start or today.replace(month=1, day=1).isoformat(), tz, name="from")
+        last = moment(to or today.isoformat(), tz, name="to", end_of_day=True)
+        if last <= first:
+            raise ApiError(422, tr("Akhir periode ({b}) harus setelah awalnya ({a})",
+                                   "The period's end ({b}) must be after its start ({a})",
+                                   a=iso(first, tz), b=iso(last, tz)))
+        return monev_figures(rt, sop_id, first, last, version=versi,
+                             reader=caller.reader).as_json()
 
     @api.get("/cases/{case_id}/report", summary="Laporan perkara / a case's report",
              responses={404: {"description": "Perkara tidak ada / no such case"}})

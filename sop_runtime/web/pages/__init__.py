@@ -24,12 +24,13 @@ def router() -> APIRouter:
         find,
         library,
         migration,
+        monev,
         signin,
         supervise,
     )
 
     pages = APIRouter(include_in_schema=False)
-    for module in (signin, clerk, find, cases, supervise, migration, library, audit):
+    for module in (signin, clerk, find, cases, supervise, migration, library, audit, monev):
         pages.include_router(module.router)
     return pages
 

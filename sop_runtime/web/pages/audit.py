@@ -159,6 +159,21 @@ def _printed(html: str, fmt: str, name: str) -> Response:
     return standalone(data, "application/pdf", filename=f"{name}.pdf", download=True)
 
 
+def whole_days(rt: Runtime, dari: str, sampai: str) -> tuple[date, date, datetime, datetime]:
+    """The dates ``dari`` and ``sampai`` (422 when impossible, or the end before the start),
+    and the period they span as instants: from the start of the first day to the end of the
+    last, in the court's time."""
+    first = _day(dari, ("Tanggal awal", "The start date"))
+    last = _day(sampai, ("Tanggal akhir", "The end date"))
+    if last < first:
+        raise ApiError(422, tr("Tanggal akhir {b} sebelum tanggal awal {a}",
+                               "The end date {b} is before the start date {a}",
+                               a=day_text(first), b=day_text(last)))
+    zone = court_zone(rt)
+    return (first, last, datetime.combine(first, time(0, 0), tzinfo=zone),
+            datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=zone))
+
+
 @router.get("/audit/laporan")
 def period_report(rt: Rt, caller: Auditor, dari: str = "", sampai: str = "", sop: str = "",
                   output: AsFormat = "") -> Response:
@@ -166,18 +181,10 @@ def period_report(rt: Rt, caller: Auditor, dari: str = "", sampai: str = "", sop
     the court's time), of one SOP with ``sop``."""
     from sop_runtime.service.period import period_html
 
-    first = _day(dari, ("Tanggal awal", "The start date"))
-    last = _day(sampai, ("Tanggal akhir", "The end date"))
-    if last < first:
-        raise ApiError(422, tr("Tanggal akhir {b} sebelum tanggal awal {a}",
-                               "The end date {b} is before the start date {a}",
-                               a=day_text(first), b=day_text(last)))
+    first, last, start, end = whole_days(rt, dari, sampai)
     chosen = sop.strip() or None
     if chosen is not None and not library.is_sop(rt, chosen):
         raise ApiError(404, tr("SOP '{s}' tidak dikenal", "Unknown SOP '{s}'", s=chosen))
-    zone = court_zone(rt)
-    start = datetime.combine(first, time(0, 0), tzinfo=zone)
-    end = datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=zone)
     html = period_html(rt, start, end, sop=chosen, reader=caller.reader)
     name = "-".join(p for p in ("laporan-periode", chosen, first.isoformat(),
                                 last.isoformat()) if p)
