@@ -59,6 +59,13 @@ def monev(
         "Evaluasi (FILE-evaluasi), PDF bila berakhiran .pdf, selain itu HTML / write the "
         "monitoring form (FILE) and the evaluation form (FILE-evaluasi), PDF for .pdf, "
         "else HTML")] = None,
+    usulan: Annotated[Path | None, typer.Option(
+        "--usulan", metavar="FILE", help="Tulis usulan revisi (YAML) dari bukti: batas waktu "
+        "yang tidak realistis atau terlalu longgar, dengan buktinya; tidak diberlakukan / "
+        "write a proposed revision (YAML) from the evidence; never applied")] = None,
+    minimal: Annotated[int, typer.Option(
+        "--minimal", metavar="N", min=1, help="Usulan hanya untuk langkah yang dinilai "
+        "sedikitnya N kali / propose only for steps judged at least N times")] = 10,
     as_json: opt.Json = False,
 ) -> None:
     """Monitoring dan evaluasi satu SOP dari log / monitoring and evaluation of an SOP."""
@@ -76,6 +83,9 @@ def monev(
     if pdf is not None or any(p is not None and p.suffix.lower() == ".pdf" for p in forms):
         require_extra("pdf")
     figures = monev_figures(rt, sop, start, end, version=versi)
+    if usulan is not None:
+        _proposal(rt, figures, usulan, minimal, as_json)
+        return
     if html is not None or pdf is not None or formulir is not None:
         pages = monev_pages(rt, figures)
         if html is not None:
@@ -94,6 +104,43 @@ def monev(
     from sop_runtime.cli.common import table_console
 
     print_monev(rt, figures, table_console())
+
+
+def _proposal(rt: Runtime, figures: MonevFigures, path: Path, minimal: int,
+              as_json: bool) -> None:
+    """``--usulan FILE``: the proposed revision written, what changed and what was left."""
+    from dataclasses import asdict
+
+    from rich.markup import escape
+
+    from sop_runtime.cli.common import print_json, say, write_whole
+    from sop_runtime.service.proposal import propose_revision
+
+    found = propose_revision(rt, figures, min_cases=minimal)
+    if found.text is not None:
+        write_whole(path, found.text)
+    if as_json:
+        print_json({"sop_id": found.sop_id, "version": found.version,
+                    "file": str(path) if found.text is not None else None,
+                    "changes": [asdict(c) for c in found.changes],
+                    "left": [{"no": n, "kegiatan": k, "why": w} for n, k, w in found.left]})
+        return
+    for c in found.changes:
+        say(tr("Langkah {n} ({k}): {a} → {b}", "Step {n} ({k}): {a} → {b}", n=c.no,
+               k=escape(c.kegiatan), a=c.old, b=c.new))
+        say(f"    {escape(c.evidence)}")
+    for no, kegiatan, why in found.left:
+        say(tr("Langkah {n} ({k}) dibiarkan: {w}", "Step {n} ({k}) left alone: {w}", n=no,
+               k=escape(kegiatan), w=why))
+    if found.text is None:
+        say(tr("Tidak ada batas waktu yang diusulkan berubah; tidak ada berkas ditulis",
+               "No limit is proposed to change; no file written"))
+        return
+    say(tr("Usulan ditulis ke {f}. Belum berlaku: bandingkan dengan 'sop diff {s} {v} {f}', "
+           "muat dengan 'sop load {f}', lalu Ketua mengesahkan ('sop approve').",
+           "The proposal is written to {f}. Not in force: compare with 'sop diff {s} {v} {f}', "
+           "load with 'sop load {f}', then the Ketua approves it ('sop approve').",
+           f=path, s=found.sop_id, v=found.version[:8]))
 
 
 def _write_pdf(path: Path, page: str) -> None:
