@@ -3,11 +3,12 @@ years and every SOP (quick, ``SOP_BENCH_QUICK=1`` or ``--quick``: 100k).
 
 The court is overdue.py's (its generator and loader: cases, open steps, names), with the
 ``step_attempts`` projection added the way a court's log would fill it: each case walks
-the first steps of its SOP in order (up to six), a step opening when the one before closed;
-60 % of the steps are claimed before they are done, some after a long wait; one step in 20 is
-done again (a second attempt); one in seven is done after its due time, and each of those
-carries an ``overdue`` deviation; the running cases' last step is still open. The durations
-are drawn, not measured on the calendar: the bench times the report, which reads them.
+the first steps of its SOP in order (up to six; three when quick), a step opening when the
+one before closed; 60 % of the steps are claimed before they are done, some after a long
+wait; one step in 20 is done again (a second attempt); one in seven is done after its due
+time, and each of those carries an ``overdue`` deviation; the running cases' last step is
+still open. The durations are drawn, not measured on the calendar: the bench times the
+report, which reads them.
 
 Measured, each cold (a new runtime: a fresh connection, the workflows compiled again) and warm
 (the same runtime again), the median of several runs, for the SOP with the most cases and
@@ -46,12 +47,12 @@ from sop_runtime.service.monev import monev_figures, monev_pages, monev_pdf
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import db
 
-STEPS = 6           # the most steps a case walks
+STEPS = 3 if QUICK else 6  # the most steps a case walks
 CLAIMED = 0.60
 REWORK = 0.05
 LATE = 1 / 7
-COLD_RUNS = 3
-WARM_RUNS = 5
+COLD_RUNS = 2 if QUICK else 3
+WARM_RUNS = 3 if QUICK else 5
 GOAL_S = 5.0
 YEAR = (datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))
 SEED = 20261205

@@ -15,9 +15,10 @@ What is counted:
   even); no interpolation, every figure is a time that really happened;
 * on time: done by the due time; late: done after it, or still open past it when the
   report was made; the on-time rate is on time / (on time + late);
-* a step "runs well" (*berjalan dengan baik*) when it was carried out in the period, its
-  on-time rate is at least :data:`ON_TIME_GOAL` (or it has no deadline), and neither its
-  rework nor any one kind of deviation passes :data:`DEVIATION_SHARE` of its attempts;
+* a step "runs well" (*berjalan dengan baik*) when an attempt of the period was done (or is
+  late), its on-time rate is at least :data:`ON_TIME_GOAL` (or it has no deadline), and
+  neither its rework nor any one kind of deviation passes :data:`DEVIATION_SHARE` of its
+  attempts; otherwise it is not judged;
 * the bottleneck is the step with the most late attempts; when none was late, the step with
   the largest total working time (median x attempts done).
 """
@@ -122,8 +123,9 @@ class StepFigures:
 
     @property
     def runs_well(self) -> bool | None:
-        """*Berjalan dengan baik* by the module's rule; None: not carried out in the period."""
-        if not self.attempts:
+        """*Berjalan dengan baik* by the module's rule; None: nothing to judge (no attempt in
+        the period done, nor late)."""
+        if not self.done and not self.late:
             return None
         rate = self.on_time_rate
         if rate is not None and rate < ON_TIME_GOAL:

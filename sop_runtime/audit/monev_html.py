@@ -33,7 +33,7 @@ from sop_runtime.audit.monev_figures import (
 )
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.engine.attempts import CALENDAR_DAYS
-from sop_runtime.i18n import tr
+from sop_runtime.i18n import current_lang, tr
 from sop_runtime.wording import day_text
 from sop_runtime.worktime import CourtCalendar
 
@@ -87,7 +87,7 @@ class MonevContext:
             return "-"
         if unit == CALENDAR_DAYS:
             return gap(timedelta(seconds=seconds))
-        return self.calendar.describe_working(int(seconds))
+        return self.calendar.describe_working(int(seconds), current_lang())
 
     def version_label(self, version: str) -> str:
         """``berlaku 1 Juli 2026, revisi 3 Agustus 2026`` (the version's own dates)."""

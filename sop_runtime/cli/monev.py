@@ -11,7 +11,7 @@ import typer
 
 from sop_runtime.cli import options as opt
 from sop_runtime.cli.common import Exit, fail, output_files, require_extra, runtime
-from sop_runtime.i18n import tr
+from sop_runtime.i18n import current_lang, tr
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -179,7 +179,7 @@ def print_monev(rt: Runtime, f: MonevFigures, con: Console) -> None:
             return "-"
         if unit == CALENDAR_DAYS:
             return gap(timedelta(seconds=seconds))
-        return calendar.describe_working(seconds)
+        return calendar.describe_working(seconds, current_lang())
 
     con.print(tr("[bold]{n}[/] — versi {v}", "[bold]{n}[/] — version {v}",
                  n=escape(wf.nama), v=f.version[:12]))

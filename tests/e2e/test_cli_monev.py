@@ -17,6 +17,9 @@ def test_an_evaluator_gets_the_figures_the_report_and_the_forms(
     shown = court.ok("monev", SOP, *PERIOD).stdout
     assert "Menerima berkas gugatan" in shown and "Hambatan utama: langkah 6" in shown
     assert "Standar pelayanan: 0% (0/1)" in shown
+    english = court.ok("monev", SOP, *PERIOD, lang="en").stdout
+    # durations in English; the limit stays as the SOP writes it
+    assert "Service standard: 0% (0/1)" in english and "│ ± 20 menit │ 1    │ 15 min │" in english
     figures = court.json("monev", SOP, *PERIOD)
     (version,) = figures["versions"]
     first = version["steps"][0]

@@ -52,12 +52,14 @@ def step(**counts: int) -> StepFigures:
 
 def test_a_step_runs_well_by_the_rule() -> None:
     assert step().runs_well is None  # not carried out
-    assert step(attempts=10, on_time=8, late=2).runs_well is True   # 80 % is enough
-    assert step(attempts=10, on_time=7, late=3).runs_well is False
-    assert step(attempts=10).runs_well is True                      # no deadline
-    assert step(attempts=10, rework=1).runs_well is True            # 10 % is allowed
-    assert step(attempts=10, rework=2).runs_well is False
-    many = step(attempts=10)
+    assert step(attempts=2).runs_well is None  # open, not yet due: nothing to judge
+    assert step(attempts=2, late=1).runs_well is False  # open past its due time
+    assert step(attempts=10, done=10, on_time=8, late=2).runs_well is True  # 80 % is enough
+    assert step(attempts=10, done=10, on_time=7, late=3).runs_well is False
+    assert step(attempts=10, done=10).runs_well is True                      # no deadline
+    assert step(attempts=10, done=10, rework=1).runs_well is True            # 10 % allowed
+    assert step(attempts=10, done=10, rework=2).runs_well is False
+    many = step(attempts=10, done=10)
     many.deviations["wrong_actor"] = 2
     assert many.runs_well is False
 
