@@ -29,7 +29,8 @@ def init(
     if as_json:
         print_json({"court": report.court, "roles": report.roles, "users": report.users,
                     "new_versions": report.new_versions, "unchanged": report.unchanged,
-                    "drafts": report.drafts, "switched_off": report.switched_off})
+                    "drafts": report.drafts, "superseded": report.superseded,
+                    "switched_off": report.switched_off})
         return
     say(tr("Pengadilan: [bold]{c}[/]", "Court: [bold]{c}[/]", c=report.court))
     say(tr("{r} peran, {u} pengguna", "{r} roles, {u} users", r=report.roles,
@@ -46,6 +47,11 @@ def init(
                "Revisions awaiting the Ketua's approval ({n}): {s}; see 'sop versions SOP', "
                "approve with 'sop approve SOP VERSION --as ...'",
                n=len(report.drafts), s=", ".join(report.drafts)))
+    if report.superseded:
+        say(tr("Berkas SOP ini lebih lama dari versi yang disahkan; versi yang berlaku tetap "
+               "({n}): {s}", "These SOP files are older than the approved version; the "
+               "version in force stays ({n}): {s}", n=len(report.superseded),
+               s=", ".join(report.superseded)))
     if report.switched_off:
         say(tr("Pengguna dinonaktifkan (tidak ada lagi di berkas pengadilan): {u}",
                "Users switched off (no longer in the court file): {u}",

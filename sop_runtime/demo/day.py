@@ -284,18 +284,18 @@ SCRIPT: tuple[Act, ...] = (
     act("16:45", "verify"),
 
     # -- 10. a salinan putusan whose file is not found (salinan-putusan) ---------------------
-    act("14:15", "start", "salinan-putusan", "--as", "rina.ptsp",
-        "--pihak", "Pemohon: Siti Rahma Duwila; telepon=081247001234"),
-    act("14:20", "complete", "{C10}", "1", "--as", "rina.ptsp", *_o(
+    act("14:40", "start", "salinan-putusan", "--as", "rina.ptsp",
+        "--pihak", "Pemohon: Siti Rahma Umaternate; telepon=081247001234"),
+    act("14:45", "complete", "{C10}", "1", "--as", "rina.ptsp", *_o(
         surat_permohonan_salinan_putusan_kepada_ketua_pengadilan_negeri=(
             "Permohonan salinan 4/Pdt.G/2019"),
         fotokopi_ktp="ada",
-        surat_permohonan_salinan_putusan_diterima="Diterima 14:20")),
-    act("14:45", "complete", "{C10}", "2", "--as", "ridwan.panmudhkm",
+        surat_permohonan_salinan_putusan_diterima="Diterima 14:45")),
+    act("15:05", "complete", "{C10}", "2", "--as", "ridwan.panmudhkm",
         *_o(surat_permohonan_telah_diperiksa="Diperiksa, pemohon pihak dalam perkara")),
-    act("15:00", "complete", "{C10}", "3", "--as", "maya.hukum",
+    act("15:20", "complete", "{C10}", "3", "--as", "maya.hukum",
         *_o(permohonan_tercatat_dalam_buku_register="Register salinan No. 31/2026")),
-    act("15:40", "complete", "{C10}", "4", "--as", "maya.hukum", "--decision", "Tidak ditemukan",
+    act("15:45", "complete", "{C10}", "4", "--as", "maya.hukum", "--decision", "Tidak ditemukan",
         *_o(hasil_pencarian_berkas="Berkas 4/Pdt.G/2019 tidak ada di rak arsip 2019"),
         note=("Berkasnya tidak ditemukan: langkah 9 (mencatat di register) menunggu",
               "The file is not found: step 9 (noting it in the register) waits")),

@@ -43,6 +43,7 @@ class InitReport:
     new_versions: list[str] = field(default_factory=list)    # sop ids with a new version
     unchanged: list[str] = field(default_factory=list)
     drafts: list[str] = field(default_factory=list)  # sop ids whose loaded version awaits approval
+    superseded: list[str] = field(default_factory=list)  # loaded an older approved version
     switched_off: list[str] = field(default_factory=list)  # users no longer in the court file
 
 
@@ -95,6 +96,7 @@ class LoadReport:
     new_versions: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     drafts: list[str] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)
 
 
 def load(rt: Runtime, files: Sequence[Path]) -> LoadReport:
@@ -139,6 +141,7 @@ class _Tally(Protocol):
     new_versions: list[str]
     unchanged: list[str]
     drafts: list[str]
+    superseded: list[str]
 
 
 def _store_versions(rt: Runtime, conn: Connection,
@@ -168,6 +171,11 @@ def _store_versions(rt: Runtime, conn: Connection,
         if stored:
             problems += revision_problems(doc, catalog.workflow(rt, conn, approved).document)
             report.new_versions.append(sop_id)
+        elif any(a.version == wf.version for a in workflows.approvals(conn, sop_id)):
+            # an older version approved before (a folder behind the database): it stays
+            # superseded; returning to it is a new revision
+            report.superseded.append(sop_id)
+            continue
         report.drafts.append(sop_id)
     if problems:  # nothing is written: the caller's transaction is rolled back
         raise DefinitionError(problems)

@@ -83,7 +83,7 @@ def test_the_core_plays_the_demo_day_without_any_extra(tmp_path: Path) -> None:
     r = sop_without(hidden, "demo", "--definitions", str(ROOT / "definitions"),
                     tmp_path=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "Log utuh: 129 peristiwa dalam 9 perkara" in " ".join(r.stdout.split())
+    assert "Log utuh: 139 peristiwa dalam 10 perkara" in " ".join(r.stdout.split())
     r = sop_without(hidden, "report", "case", "SNN-2026-00001", "--html", "perkara.html",
                     tmp_path=tmp_path)
     assert r.returncode == 0, r.stderr

@@ -27,7 +27,7 @@ def test_the_demo_days_xes_reads_back_exactly(demo_copy: Path, tmp_path: Path) -
 
     df, _ = rustxes.import_xes(str(xes))
     rows = df.to_dicts()
-    assert df["case:concept:name"].n_unique() == len({e["case_id"] for e in stored}) == 9
+    assert df["case:concept:name"].n_unique() == len({e["case_id"] for e in stored}) == 12
     flags = [e for e in stored if e["type"] == "deviation_flagged"]
     others = [e for e in stored if e["type"] != "deviation_flagged"]
     # every stored event but the deviation flags is one XES event, with its seq

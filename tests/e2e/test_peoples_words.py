@@ -230,7 +230,7 @@ def test_no_printout_or_cli_output_shows_machine_text(court_db: Path, tmp_path: 
     findings = Findings()
     with sqlite3.connect(court_db) as db:
         cases = [row[0] for row in db.execute("SELECT case_id FROM cases ORDER BY case_id")]
-    assert len(cases) == 9
+    assert len(cases) == 12
     for args in (("users",), ("users", "--at", "2026-11-24 12:00"), ("journal", "direktori")):
         r = court.run(*args)  # the accounts themselves: usernames allowed, nothing else
         findings.check("sop " + " ".join(args), USERNAME.sub("", r.stdout + r.stderr))

@@ -8,9 +8,10 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import workflows
 
 
-def store_revision(rt: Runtime, sop: str, *, current: bool = False) -> str:
-    """A copy of ``sop``'s version in force with its peringatan reworded, stored (and made
-    current with ``current``); its version. The steps are the same: every case can move."""
+def store_revision(rt: Runtime, sop: str) -> str:
+    """A copy of ``sop``'s version in force with its peringatan reworded, stored and in force
+    (as approved; cases move only to such a version); its version. The steps are the same:
+    every case can move."""
     with rt.engine.begin() as conn:
         version = workflows.current_version(conn, sop)
         assert version is not None
@@ -23,6 +24,6 @@ def store_revision(rt: Runtime, sop: str, *, current: bool = False) -> str:
         wf = result.workflow
         assert wf.version != version
         workflows.save_workflow(conn, wf.version, sop, wf.nama, revised, f"{sop}.yaml")
-        if current:
-            workflows.set_current(conn, sop, wf.version)
+        workflows.add_approval(conn, workflows.Approval(sop, wf.version, None, None, None,
+                                                        None))
     return wf.version

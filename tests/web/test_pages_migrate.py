@@ -20,7 +20,7 @@ def _version(rt: Runtime) -> str:  # noqa: F811  (rt: the fixture's name)
 
 def test_a_supervisor_confirms_then_moves_one_case(rt: Runtime) -> None:  # noqa: F811
     old = _version(rt)
-    new = store_revision(rt, SOP, current=True)
+    new = store_revision(rt, SOP)
     web, token = signed_in(rt, "bambang.panitera")
     assert "pindahkan ke versi SOP lain" in web.get(f"/perkara/{CASE}").text
     page = web.get(f"/pengawasan/perkara/{CASE}").text

@@ -20,9 +20,9 @@ def demo_court(demo_copy: Path) -> Runtime:
 
 def test_rebuilt_projections_equal_the_live_ones(demo_court: Runtime) -> None:
     before = snapshot(demo_court.engine)
-    assert len(before["cases"]) == 9 and before["open_steps"] and before["deviations"]
+    assert len(before["cases"]) == 12 and before["open_steps"] and before["deviations"]
     report = rebuild(demo_court)
-    assert report.cases == 9
+    assert report.cases == 12
     assert snapshot(demo_court.engine) == before
 
 
