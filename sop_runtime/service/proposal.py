@@ -1,12 +1,12 @@
 """``sop monev --usulan``: a revised definition proposed from an SOP's monev figures
-(:mod:`sop_runtime.audit.proposal` holds the rules); never applied by itself."""
+(:mod:`sop_runtime.audit.revision_proposal` holds the rules); never applied by itself."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from sop_runtime.audit.monev_figures import MonevFigures
-from sop_runtime.audit.proposal import MIN_CASES, Proposal, period_words, propose
+from sop_runtime.audit.revision_proposal import MIN_CASES, Proposal, period_words, propose
 from sop_runtime.errors import Damaged
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog

@@ -68,12 +68,7 @@ def test_the_demo_away_from_its_definitions_says_so(tmp_path: Path) -> None:
     assert "tidak memuat court.yaml" in r.stderr and "--definitions" in r.stderr
 
 
-def test_the_demo_speaks_english_when_asked(tmp_path: Path) -> None:
-    court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
-    out = " ".join(court.ok("--lang", "en", "demo", "--definitions", DEFINITIONS).stdout.split())
-    assert "Tuesday, 24 November 2026" in out and "only the Kasir may" in out
-    assert "Log intact: 139 events in 10 cases verified" in out
-    assert "Wednesday, 25 November 2026" in out and "is numbered 10 in version" in out
+# the demo in English: tests/e2e/test_cli_extras.py plays it so, with the extras hidden
 
 
 def test_the_period_report_of_the_demo_week(demo_copy: Path, tmp_path: Path) -> None:

@@ -78,12 +78,16 @@ def test_with_the_extra_installed_the_command_goes_on(tmp_path: Path) -> None:
 
 def test_the_core_plays_the_demo_day_without_any_extra(tmp_path: Path) -> None:
     """Nothing on the core's path imports an extra: the demo day (cases, supervision, the
-    sweep, verify) and the HTML report run with all of them hidden."""
+    sweep, verify, the revision) and the HTML report run with all of them hidden; the demo
+    played in English, as the user asked for it."""
     hidden = "fastapi,starlette,uvicorn,multipart,python_multipart,prefect,weasyprint"
-    r = sop_without(hidden, "demo", "--definitions", str(ROOT / "definitions"),
+    r = sop_without(hidden, "--lang", "en", "demo", "--definitions", str(ROOT / "definitions"),
                     tmp_path=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "Log utuh: 139 peristiwa dalam 10 perkara" in " ".join(r.stdout.split())
+    out = " ".join(r.stdout.split())
+    assert "Tuesday, 24 November 2026" in out and "only the Kasir may" in out
+    assert "Log intact: 139 events in 10 cases verified" in out
+    assert "Wednesday, 25 November 2026" in out and "is numbered 10 in version" in out
     r = sop_without(hidden, "report", "case", "SNN-2026-00001", "--html", "perkara.html",
                     tmp_path=tmp_path)
     assert r.returncode == 0, r.stderr

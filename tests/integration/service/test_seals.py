@@ -25,7 +25,7 @@ def sealed(demo_copy: Path) -> tuple[Runtime, Path]:
     rt = Runtime(make_engine(f"sqlite:///{db}"), lambda: datetime(2026, 11, 30, 8, tzinfo=UTC))
     s = seals.seal(rt, "bambang.panitera", note="Laporan November 2026")
     # nine cases and the court journals (who may act, the definitions in force, reads)
-    assert (s.id, s.cases, len(s.root)) == (1, 9, 64) and s.size == s.cases + s.journals
+    assert (s.id, s.cases, len(s.root)) == (1, 12, 64) and s.size == s.cases + s.journals
     assert s.journals >= 2
     assert seals.check(rt).ok and integrity.verify(rt).ok
     return rt, db
@@ -92,7 +92,7 @@ def test_inclusion_proofs_verify_and_forged_ones_fail(sealed: tuple[Runtime, Pat
     rt, _ = sealed
     proof = seals.proof(rt, "SNN-2026-00004")
     journals = seals.seals_list(rt)[0].journals  # their heads ("@...") sort first
-    assert proof["seal_id"] == 1 and proof["size"] == 9 + journals
+    assert proof["seal_id"] == 1 and proof["size"] == 12 + journals
     assert proof["index"] == journals + 3
     assert seals.proof_holds(proof)
     assert seals.proof_holds(proof, expected_root=proof["root"])
