@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -62,6 +63,14 @@ def with_search_path(url: str, schema: str) -> str:
 @pytest.fixture
 def postgres_schema_url() -> Iterator[str]:
     """A PostgreSQL URL whose ``search_path`` is a fresh, empty schema of this test."""
+    with fresh_postgres_schema() as url:
+        yield url
+
+
+@contextmanager
+def fresh_postgres_schema() -> Iterator[str]:
+    """A PostgreSQL URL whose ``search_path`` is a fresh, empty schema, dropped on leaving
+    (for a fixture of a wider scope than a test)."""
     base = require_postgres()
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     schema = f"t_{worker}_{uuid.uuid4().hex[:12]}"

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEFINITIONS, ROOT
+from tests.conftest import DEFINITIONS, ROOT, copy_database
 
 DOCUMENTS = (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")))
 SHELLS = {"sh", "bash", "console"}
@@ -133,14 +133,10 @@ def run_block(block: Block, database: Path, folder: Path) -> subprocess.Complete
 
 
 @pytest.fixture(scope="module")
-def demo_court(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo court's database, made once (``sop demo``)."""
-    folder = tmp_path_factory.mktemp("demo")
-    database = folder / "sop.db"
-    subprocess.run([str(BIN / "sop"), "demo", "--definitions", str(DEFINITIONS)],
-                   env={**os.environ, "SOP_DATABASE_URL": f"sqlite:///{database}"},
-                   cwd=folder, capture_output=True, text=True, check=True, timeout=300)
-    return database
+def demo_court(demo_day: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo court's database (``sop demo``, played once for the session), this module's
+    own copy."""
+    return copy_database(demo_day, tmp_path_factory.mktemp("demo") / "sop.db")
 
 
 def _all_blocks() -> list[Block]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from pathlib import Path
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
 from tests.conftest import DEFINITIONS
+from tests.storefixtures import fresh_postgres_schema
 from tests.web.test_pages import PASSWORD, csrf_of
 
 SOP = "legalisasi-waarmerking"
@@ -27,18 +28,23 @@ NUL = "a\x00b"
 ESCAPE = "merah \x1b[31m"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def rt(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Runtime]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'sop.db'}"
-    else:
-        url = request.getfixturevalue("postgres_schema_url")
-    rt = Runtime(make_engine(url))
-    setup.init(rt, DEFINITIONS)
-    for user in (CLERK, SUPERVISOR):
-        auth.set_password(rt, user, PASSWORD)
-    yield rt
-    rt.engine.dispose()
+@pytest.fixture(scope="module",
+                params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def rt(request: pytest.FixtureRequest,
+       tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
+    """One court per backend for the module: every test refuses its bad input on a case of
+    its own (the ``case`` fixture), and no test writes what another reads."""
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('bad-input') / 'sop.db'}"
+        else:
+            url = stack.enter_context(fresh_postgres_schema())
+        rt = Runtime(make_engine(url))
+        setup.init(rt, DEFINITIONS)
+        for user in (CLERK, SUPERVISOR):
+            auth.set_password(rt, user, PASSWORD)
+        yield rt
+        rt.engine.dispose()
 
 
 @pytest.fixture
