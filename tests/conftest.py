@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -41,14 +42,25 @@ def copy_database(source: Path, target: Path) -> Path:
 # own, and each would play the demo day again.
 @pytest.fixture(scope="session")
 def demo_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo court after its working day, played once (read it, or take a copy)."""
+    """The demo court after its working day, played once (read it, or take a copy); what the
+    demo printed is kept beside it (``DEMO_OUT``, ``DEMO_ERR``)."""
+    from contextlib import redirect_stderr, redirect_stdout
+
     from sop_runtime.cli.app import run
 
     db = tmp_path_factory.mktemp("demo") / "sop.db"
-    with pytest.MonkeyPatch.context() as mp:
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as mp, redirect_stdout(out), redirect_stderr(err):
         mp.setenv("SOP_DATABASE_URL", f"sqlite:///{db}")
-        assert run(["demo", "--definitions", str(DEFINITIONS)]) == 0
+        mp.setenv("COLUMNS", "200")
+        code = run(["demo", "--definitions", str(DEFINITIONS)])
+    (db.parent / DEMO_OUT).write_text(out.getvalue(), encoding="utf-8")
+    (db.parent / DEMO_ERR).write_text(err.getvalue(), encoding="utf-8")
+    assert code == 0, err.getvalue()[-2000:]
     return db
+
+
+DEMO_OUT, DEMO_ERR = "demo.out", "demo.err"
 
 
 @pytest.fixture

@@ -5,17 +5,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.conftest import DEFINITIONS
+from tests.conftest import DEMO_ERR, DEMO_OUT
 from tests.e2e.court import Court
 
 
-def test_the_demo_day_plays_through_and_ends_verified(tmp_path: Path) -> None:
-    court = Court(tmp_path, f"sqlite:///{tmp_path / 'sop.db'}")
-    r = court.ok("demo", "--definitions", DEFINITIONS)
-    out = " ".join(r.stdout.split())
+def test_the_demo_day_plays_through_and_ends_verified(demo_day: Path, demo_copy: Path,
+                                                      tmp_path: Path) -> None:
+    """The session's demo (played once, its output kept) on a copy of its court."""
+    court = Court(tmp_path, f"sqlite:///{demo_copy}")
+    printed = (demo_day.parent / DEMO_OUT).read_text(encoding="utf-8")
+    told = (demo_day.parent / DEMO_ERR).read_text(encoding="utf-8")
+    out = " ".join(printed.split())
     assert "Selasa, 24 November 2026" in out
     assert "hanya Kasir yang boleh" in out  # the refused attempt: told on stderr, exit 4
-    assert "Ditolak (pelaksana tidak berwenang)" in " ".join(r.stderr.split())
+    assert "Ditolak (pelaksana tidak berwenang)" in " ".join(told.split())
     assert "Log utuh: 139 peristiwa dalam 10 perkara" in out  # Tuesday's end
     kinds = {d["kind"] for d in court.json("deviations")}
     assert kinds == {"wrong_actor", "late_entry", "override", "overdue", "service_overdue"}
