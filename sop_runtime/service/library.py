@@ -4,6 +4,8 @@ The web app and the CLI ask here, never the store."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import Connection
 
 from sop_runtime.compiler.workflow import Workflow
@@ -15,16 +17,27 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import queries
 from sop_runtime.store.supervision import VersionRow, sop_versions
 from sop_runtime.store.workflows import SopEntry, list_sops
+from sop_runtime.store.workflows import in_force as in_force_version
 
 __all__ = ["SopEntry", "VersionRow", "case_exists", "current", "find_version", "in_force",
            "is_sop", "numbered", "sop_names", "sops", "stored_version", "versions"]
 
 
 def sops(rt: Runtime) -> list[SopEntry]:
-    """Every SOP in the library, with its current version."""
+    """Every SOP in the library, with the version in force now."""
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
-        return list_sops(conn)
+        return _in_force_now(rt, conn)
+
+
+def _in_force_now(rt: Runtime, conn: Connection) -> list[SopEntry]:
+    """The SOPs with the version new requests use now (a revision approved for a later day
+    is not yet it)."""
+    _, calendar = catalog.court(rt, conn)
+    now = rt.now()
+    day = now.astimezone(calendar.tz).date()
+    return [replace(e, current_version=in_force_version(conn, e.sop_id, now, day)
+                    or e.current_version) for e in list_sops(conn)]
 
 
 def sop_names(rt: Runtime) -> dict[str, str]:
@@ -40,7 +53,8 @@ def in_force(rt: Runtime) -> list[tuple[Workflow, SopEntry]]:
     """Every SOP's current workflow with its entry."""
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
-        return [(catalog.current_workflow(rt, conn, s.sop_id), s) for s in list_sops(conn)]
+        return [(catalog.current_workflow(rt, conn, s.sop_id), s)
+                for s in _in_force_now(rt, conn)]
 
 
 def current(rt: Runtime, sop_id: str) -> tuple[Workflow, SopEntry]:
@@ -48,7 +62,7 @@ def current(rt: Runtime, sop_id: str) -> tuple[Workflow, SopEntry]:
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         wf = catalog.current_workflow(rt, conn, sop_id)
-        return wf, next(s for s in list_sops(conn) if s.sop_id == sop_id)
+        return wf, next(s for s in _in_force_now(rt, conn) if s.sop_id == sop_id)
 
 
 def numbered(rt: Runtime) -> list[tuple[SopEntry, str | None]]:
@@ -57,7 +71,7 @@ def numbered(rt: Runtime) -> list[tuple[SopEntry, str | None]]:
     found: list[tuple[SopEntry, str | None]] = []
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
-        for sop in list_sops(conn):
+        for sop in _in_force_now(rt, conn):
             try:
                 nomor: str | None = catalog.workflow(rt, conn, sop.current_version) \
                     .document.identitas.nomor

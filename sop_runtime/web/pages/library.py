@@ -62,8 +62,10 @@ def _pick(rt: Runtime, sop_id: str, version: str | None) -> tuple[Workflow, Vers
     """The SOP's workflow at ``version`` (its full hash or an unambiguous prefix of at least
     8 characters; None: the current one), that version's row and all the SOP's versions."""
     versions = lib.versions(rt, sop_id)
-    if version is None:
-        chosen = [v for v in versions if v.current] or versions[:1]
+    if version is None:  # the version in force now (not a revision approved for later)
+        now = next((s.version for s in revisions.versions(rt, sop_id)
+                    if s.status is revisions.Status.IN_FORCE), None)
+        chosen = [v for v in versions if v.version == now] or versions[:1]
     else:
         wanted = version.lower()
         chosen = [v for v in versions if _HEX.match(wanted) and v.version.startswith(wanted)]

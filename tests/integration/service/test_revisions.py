@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from sop_runtime.errors import DefinitionError, SopRuntimeError
-from sop_runtime.service import cases, journals, people, revisions, setup
+from sop_runtime.service import cases, journals, library, people, revisions, setup
 from sop_runtime.service.people import NotAllowed
 from sop_runtime.service.revisions import Status
 from sop_runtime.service.runtime import Runtime
@@ -89,9 +89,12 @@ def test_a_revision_is_a_draft_until_the_ketua_approves_it(
 
     still_old = cases.start_case(rt, SOP, "rina.ptsp").case_id  # Monday: not yet in force
     assert version_of(rt, still_old) == old
+    listed = {e.sop_id: e.current_version for e in library.sops(rt)}
+    assert listed[SOP] == old  # the library lists what new requests use
     clock.now = datetime(2026, 12, 2, 8, 0, tzinfo=WIT)  # Wednesday, the tanggal efektif
     after = cases.start_case(rt, SOP, "rina.ptsp").case_id
     assert version_of(rt, after) == new
+    assert {e.sop_id: e.current_version for e in library.sops(rt)}[SOP] == new
     # a request made on Monday and entered now starts on the version in force on Monday
     late = cases.start_case(rt, SOP, "rina.ptsp", at=clock.now - timedelta(days=2),
                             reason="dicatat dari buku register").case_id
