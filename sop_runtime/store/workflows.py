@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, and_, exc, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, exc, insert, or_, select, update
 
 from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
@@ -88,27 +88,26 @@ def approvals(conn: Connection, sop_id: str | None = None) -> list[Approval]:
     return [Approval(*row) for row in conn.execute(query)]
 
 
+def _come_by(moment: datetime, local_day: date) -> ColumnElement[bool]:
+    """An approval given by ``moment`` whose tanggal efektif has come by ``local_day``."""
+    t = sop_approvals.c
+    return and_(or_(t.approved_at.is_(None), t.approved_at <= moment),
+                or_(t.effective_on.is_(None), t.effective_on <= local_day))
+
+
 def in_force(conn: Connection, sop_id: str, moment: datetime, local_day: date) -> str | None:
     """The version new cases of ``sop_id`` start on at ``moment`` (``local_day`` its date in
     the court's time): the newest approval given by then whose tanggal efektif has come."""
     t = sop_approvals.c
-    return conn.execute(
-        select(t.version).where(and_(
-            t.sop_id == sop_id,
-            or_(t.approved_at.is_(None), t.approved_at <= moment),
-            or_(t.effective_on.is_(None), t.effective_on <= local_day)))
-        .order_by(t.id.desc()).limit(1)).scalar()
+    return conn.execute(select(t.version).where(t.sop_id == sop_id, _come_by(moment, local_day))
+                        .order_by(t.id.desc()).limit(1)).scalar()
 
 
 def ever_in_force(conn: Connection, version: str, moment: datetime, local_day: date) -> bool:
     """Whether an approval of ``version`` had come into force by ``moment``."""
     t = sop_approvals.c
-    return conn.execute(
-        select(t.id).where(and_(
-            t.version == version,
-            or_(t.approved_at.is_(None), t.approved_at <= moment),
-            or_(t.effective_on.is_(None), t.effective_on <= local_day))).limit(1)).first() \
-        is not None
+    return conn.execute(select(t.id).where(t.version == version, _come_by(moment, local_day))
+                        .limit(1)).first() is not None
 
 
 def current_version(conn: Connection, sop_id: str) -> str | None:
