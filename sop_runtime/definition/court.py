@@ -243,6 +243,20 @@ class Pengadilan(_Model):
         return v
 
 
+class Publikasi(_Model):
+    """What the court shows the public (the service pages, tracking, receipts), under
+    UU 27/2022 tentang Pelindungan Data Pribadi: by default a request's steps are shown by
+    role (jabatan), never by the staff member's name."""
+
+    # the public address of the court's sop-runtime pages (e.g. https://ptsp.pn-sanana.go.id),
+    # printed in QR codes on receipts and posters; without it the address the page was asked
+    # on (the web) or http://127.0.0.1:8000 (the CLI) is used
+    alamat_web: str | None = Field(default=None, pattern=r"^https?://[^\s/]+(/\S*)?$")
+    # staff names on the public tracking page (off: the role only)
+    nama_petugas: bool = False
+    dasar: list[str] = Field(default_factory=list)
+
+
 class CourtFile(_Model):
     """``court.yaml``: the court, its calendar, roles and staff."""
 
@@ -262,6 +276,7 @@ class CourtFile(_Model):
     pengguna: list[Pengguna] = Field(default_factory=list)
     # the role whose holder gives an SOP revision its pengesahan (default: ``ketua``)
     pengesah_sop: str | None = Field(default=None, pattern=SLUG)
+    publikasi: Publikasi = Publikasi()
 
     @model_validator(mode="after")
     def _references(self) -> CourtFile:
