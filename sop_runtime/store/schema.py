@@ -418,3 +418,12 @@ sign_in_limits = Table(
     Column("expires_at", UTCDateTime, nullable=False),  # then the count starts afresh
     Index("ix_sign_in_limits_expires_at", "expires_at"),
 )
+
+tracking_codes = Table(
+    "tracking_codes", metadata,
+    # the request the code opens (no foreign key: ``cases`` is a projection, emptied and
+    # written again by ``sop rebuild``; this table is not)
+    Column("case_id", String(40), primary_key=True),
+    Column("digest", String(HASH), nullable=False),  # SHA-256 of the code; never the code
+    Column("issued_at", UTCDateTime, nullable=False),
+)
