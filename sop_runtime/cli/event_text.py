@@ -44,7 +44,12 @@ from sop_runtime.engine.deviation_text import (
     rule_text,
 )
 from sop_runtime.engine.deviation_text import describe as describe_evidence
-from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
+from sop_runtime.engine.events import (
+    AutomationFailed,
+    PartiesRecorded,
+    RegisterNumberRecorded,
+    TrackingCodeReissued,
+)
 from sop_runtime.engine.parties import parties_text
 from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import tr
@@ -164,6 +169,12 @@ def _register_number_recorded(e: RegisterNumberRecorded, wf: Workflow, tz: tzinf
     if e.reason:
         details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
     return tr("Nomor perkara dicatat: {n}", "Register number recorded: {n}", n=e.number)
+
+
+def _tracking_code_reissued(e: TrackingCodeReissued, wf: Workflow, tz: tzinfo,
+                            details: list[str]) -> str:
+    return tr("Kode lacak diterbitkan ulang; kode sebelumnya tidak berlaku lagi",
+              "Tracking code reissued; the earlier code no longer works")
 
 
 def _step_activated(e: StepActivated, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
@@ -355,6 +366,7 @@ _DESCRIBE: dict[type[Event], Callable[[Any, Workflow, tzinfo, list[str]], str]] 
     CaseStarted: _case_started,
     PartiesRecorded: _parties_recorded,
     RegisterNumberRecorded: _register_number_recorded,
+    TrackingCodeReissued: _tracking_code_reissued,
     StepActivated: _step_activated,
     StepClaimed: _step_claimed,
     StepSigned: _step_signed,
