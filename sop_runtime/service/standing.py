@@ -84,7 +84,8 @@ def standing_in(rt: Runtime, conn: Connection, case_id: str, at: datetime) -> St
     for step in sorted((s for s in state.steps if s.status is StepStatus.DONE),
                        key=lambda s: (s.completed_at or s.activated_at, s.closed_seq or 0)):
         node, flow = node_of(step)
-        done.append(DoneStep(_kegiatan(node), _who(flow, node, step, people, names),
+        again = tr(" (diulang)", " (again)") if step.attempt > 1 else ""
+        done.append(DoneStep(_kegiatan(node) + again, _who(flow, node, step, people, names),
                              moment_text(step.completed_at, tz)))
     in_hand, yours_now = [], []
     for step in state.open_steps:

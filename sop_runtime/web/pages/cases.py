@@ -78,7 +78,7 @@ async def start(request: Request, rt: Rt, caller: Worker) -> Response:
     out = cases.start_case(rt, sop, caller.username, fields=fields, parties=parties,
                            at=_moment(rt, form.get("waktu")), reason=_text(form.get("alasan")))
     return flash.redirect(request, caller, f"/perkara/{out.case_id}",
-                          feedback.started(rt, out))
+                          feedback.started(rt, out))  # with the tracking code, shown once
 
 
 def party_slots(wf: Workflow, current: Sequence[Mapping[str, str]] = ()
