@@ -22,6 +22,7 @@ from sop_runtime.cli import (
     people,
     report,
     seals,
+    skm,
     sopdiff,
     supervise,
     versions,
@@ -93,6 +94,7 @@ app.command("demo")(demo.demo)
 app.add_typer(seals.seal_app, name="seal")
 app.add_typer(report.report_app, name="report")
 app.command("monev")(monev.monev)
+app.add_typer(skm.skm_app, name="skm")
 app.command("conformance")(conformance.conformance)
 app.add_typer(orchestrate.orchestrate_app, name="orchestrate")
 app.command("serve")(web.serve)
