@@ -20,6 +20,7 @@ from sop_runtime.cli import (
     monev,
     orchestrate,
     people,
+    receipt,
     report,
     seals,
     skm,
@@ -80,6 +81,7 @@ app.command("case")(cases.case)
 app.command("cases")(identity.find)
 app.command("pihak")(identity.pihak)
 app.command("nomor-perkara")(identity.nomor_perkara)
+app.command("tanda-terima")(receipt.reissue)
 app.command("delegate")(people.delegate)
 app.add_typer(supervise.override, name="override")
 app.command("migrate")(migration.migrate)
