@@ -32,6 +32,8 @@ it is here, with this kind, exit code and status)::
     NotInitialised       sop_runtime.service.ready         not_found    2     422
     BadSearch            sop_runtime.service.search        problem      1     422
     TooManyTries         sop_runtime.service.signin        problem      1     422
+    SurveyRefused        sop_runtime.service.survey        problem      1     422
+    TrackingRefused      sop_runtime.service.tracking      not_found    2     422
     UploadRefused        sop_runtime.service.documents     problem      1     422
     DocumentWithheld     sop_runtime.service.documents     not_allowed  1     403
     StoreError           sop_runtime.store.errors          problem      1     422

@@ -126,6 +126,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "E139": ("langkah {no}: '{item}' berjenis centang (ada / tidak ada), yang hanya untuk "
              "kelengkapan, bukan {where}", "step {no}: '{item}' is a tick (centang: present "
              "/ absent), which is for kelengkapan only, not for {where}"),
+    "E142": ("langkah {no}: pesan 'beri_tahu_pemohon' menyebut {{{ref}}}, yang bukan isian "
+             "perkara atau kelengkapan/output langkah SOP ini",
+             "step {no}: the 'beri_tahu_pemohon' message names {{{ref}}}, which is no case field "
+             "nor kelengkapan/output of a step of this SOP"),
     # --- a revision of an SOP in force (sop init) -------------------------------------
     "E140": ("revisi SOP {sop}: 'nomor_revisi' harus {want} (versi yang disahkan: {before})",
              "revision of SOP {sop}: 'nomor_revisi' must be {want} (the approved version: "

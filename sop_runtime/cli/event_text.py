@@ -44,10 +44,16 @@ from sop_runtime.engine.deviation_text import (
     rule_text,
 )
 from sop_runtime.engine.deviation_text import describe as describe_evidence
-from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
+from sop_runtime.engine.events import (
+    AutomationFailed,
+    PartiesRecorded,
+    RegisterNumberRecorded,
+    TrackingCodeReissued,
+)
 from sop_runtime.engine.parties import parties_text
 from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import tr
+from sop_runtime.service.tracking_code import shown
 from sop_runtime.service.views import joint_progress
 from sop_runtime.wording import moment_text
 
@@ -164,6 +170,12 @@ def _register_number_recorded(e: RegisterNumberRecorded, wf: Workflow, tz: tzinf
     if e.reason:
         details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
     return tr("Nomor perkara dicatat: {n}", "Register number recorded: {n}", n=e.number)
+
+
+def _tracking_code_reissued(e: TrackingCodeReissued, wf: Workflow, tz: tzinfo,
+                            details: list[str]) -> str:
+    return tr("Kode lacak diterbitkan ulang; kode sebelumnya tidak berlaku lagi",
+              "Tracking code reissued; the earlier code no longer works")
 
 
 def _step_activated(e: StepActivated, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
@@ -355,6 +367,7 @@ _DESCRIBE: dict[type[Event], Callable[[Any, Workflow, tzinfo, list[str]], str]] 
     CaseStarted: _case_started,
     PartiesRecorded: _parties_recorded,
     RegisterNumberRecorded: _register_number_recorded,
+    TrackingCodeReissued: _tracking_code_reissued,
     StepActivated: _step_activated,
     StepClaimed: _step_claimed,
     StepSigned: _step_signed,
@@ -389,8 +402,10 @@ def outcome_json(out: Outcome, tz: tzinfo) -> dict[str, Any]:
         "evidence": dict(e.evidence), "reason": e.reason,
     } for e in out.events if isinstance(e, DeviationFlagged)]
     state = out.state
+    code = {} if out.tracking_code is None else {"kode_lacak": shown(out.tracking_code)}
     return {
         "case_id": out.case_id,
+        **code,
         "sop_id": state.sop_id,
         "version": state.version,
         "status": str(state.status) if state.status else None,

@@ -39,6 +39,8 @@ def node_content(n: Node) -> dict[str, Any]:
         content["joint"] = True
     if n.author_notes:
         content["author_notes"] = list(n.author_notes)
+    if n.notice is not None:
+        content["notice"] = n.notice.model_dump(mode="json")
     if any(t.condition is not None for t in n.transitions):
         content["transitions"] = [
             [t.target, str(t.kind), t.label,

@@ -24,6 +24,7 @@ from sop_runtime.compiler.canonical import version_hash
 from sop_runtime.compiler.graph import longest_path, reachable
 from sop_runtime.compiler.inputs import unsupplied_inputs
 from sop_runtime.compiler.notes import authoring_note
+from sop_runtime.compiler.notices import check_notices
 from sop_runtime.compiler.workflow import (
     Condition,
     EdgeKind,
@@ -91,6 +92,7 @@ def compile_document(
     _check_service_anchor(doc, rep, index_of, fields)
     _check_start_and_end(steps, rep)
     _check_items(doc, rep)
+    check_notices(doc, rep.add)
 
     nodes = tuple(
         _build_node(doc, i, s, rep, index_of, roles, fields, known) for i, s in enumerate(steps)
@@ -284,7 +286,7 @@ def _build_node(
         waits=tuple(row.ref(no, "menunggu", j) for j, no in enumerate(s.menunggu or ())),
         enforcement=s.penegakan or doc.penegakan, action=s.aksi, sub_sop=s.sop,
         connector=s.penghubung, recorded_by=tuple(s.dicatat_oleh or ()), keterangan=s.keterangan,
-        author_notes=tuple(s.catatan_penyusun),
+        author_notes=tuple(s.catatan_penyusun), notice=s.beri_tahu_pemohon,
     )
 
 
@@ -643,6 +645,11 @@ def _warn_authoring_notes(doc: SopDocument, rep: _Reporter) -> None:
     for i, s in enumerate(doc.langkah):
         texts.append((("langkah", i, "keterangan"), f"keterangan langkah {s.no}",
                       f"the keterangan of step {s.no}", s.keterangan))
+        if s.beri_tahu_pemohon is not None:
+            texts.append((("langkah", i, "beri_tahu_pemohon", "pesan"),
+                          f"pesan beri_tahu_pemohon langkah {s.no}",
+                          f"the beri_tahu_pemohon message of step {s.no}",
+                          s.beri_tahu_pemohon.pesan))
         if s.jika_lewat_waktu is not None:
             texts.append((("langkah", i, "jika_lewat_waktu", "keterangan"),
                           f"keterangan jika_lewat_waktu langkah {s.no}",

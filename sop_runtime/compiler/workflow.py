@@ -12,6 +12,7 @@ from enum import StrEnum
 from sop_runtime.definition.models import (
     DEFAULT_PARTIES,
     Anchor,
+    BeriTahuPemohon,
     Isian,
     Item,
     Pelaksana,
@@ -101,6 +102,7 @@ class Node:
     recorded_by: tuple[str, ...] = ()
     keterangan: str | None = None
     author_notes: tuple[str, ...] = ()  # catatan_penyusun: never on a form or the sheet
+    notice: BeriTahuPemohon | None = None  # beri_tahu_pemohon: the applicant is told here
 
     @property
     def is_end(self) -> bool:

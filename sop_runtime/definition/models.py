@@ -11,6 +11,8 @@ recognises the document:
 * ``langkah``: the procedure table (no, kegiatan, pelaksana, jenis, mutu_baku, keterangan,
   and the flow: lanjut / cabang / jika_lewat_waktu);
 * ``sumber``: where the procedure comes from (court and URL).
+* ``beri_tahu_pemohon`` (on a step): the notice the applicant gets there, when they gave
+  a contact and agreed to be told.
 * ``catatan_penyusun``: the authoring notes (on the SOP and on a step): where a rule was
   found, what the source leaves out, why a choice was made. They are for whoever maintains
   the SOPs, never part of the official text (a clerk's form, the printed sheet).
@@ -426,6 +428,31 @@ class Penghubung(_Model):
     arah: Literal["keluar", "masuk"]
 
 
+NOTICE_FIELD = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+"""A value of the case named in a notice's message: ``{nomor_perkara}``."""
+
+
+class BeriTahuPemohon(_Model):
+    """The notice the applicant gets at this step, if they gave a contact and agreed to be
+    told: ``pesan``, plain Bahasa Indonesia, may name values of the case (``{sisa_panjar}``);
+    ``saat``: when the step becomes active (``aktif``: the applicant must now do something)
+    or when it is done (``selesai``, the default: something is ready). Written as the
+    message alone, it is sent when the step is done."""
+
+    pesan: str = Field(min_length=1, max_length=600)
+    saat: Literal["aktif", "selesai"] = "selesai"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return {"pesan": value} if isinstance(value, str) else value
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The values of the case the message names, in order."""
+        return tuple(NOTICE_FIELD.findall(self.pesan))
+
+
 def _step_no(value: Any, key: str) -> int:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value)
@@ -497,6 +524,8 @@ class Langkah(_Model):
     sop: str | None = Field(default=None, pattern=SOP_ID)
     penghubung: Penghubung | None = None
     dicatat_oleh: list[str] | None = None
+    # the notice the applicant gets at this step (a contact given and agreed to)
+    beri_tahu_pemohon: BeriTahuPemohon | None = None
     # the authors' notes on this step: never on a form or the sheet (see the module doc)
     catatan_penyusun: AuthoringNotes = Field(default_factory=list)
 

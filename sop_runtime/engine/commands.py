@@ -44,6 +44,12 @@ class RecordRegisterNumber(Command):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ReissueTrackingCode(Command):
+    """Give the applicant a new tracking code (the old one stops working). The code itself
+    is made and kept by the service; the log records only who reissued one, and when."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClaimStep(Command):
     node: str
 
@@ -127,10 +133,11 @@ COMMAND_NAMES: dict[type[Command], str] = {
     ReassignStep: "reassign", SkipStep: "skip", ReopenStep: "reopen", CancelCase: "cancel",
     Sweep: "sweep", ReportAutomationFailure: "automation_failure",
     RecordParties: "record_parties", RecordRegisterNumber: "record_register_number",
-    MigrateCase: "migrate",
+    MigrateCase: "migrate", ReissueTrackingCode: "reissue_tracking_code",
 }
 
-CASE_RECORDS: tuple[type[Command], ...] = (RecordParties, RecordRegisterNumber)
+CASE_RECORDS: tuple[type[Command], ...] = (RecordParties, RecordRegisterNumber,
+                                           ReissueTrackingCode)
 """Commands that record facts about the case itself, allowed after it ended too."""
 
 SUPERVISOR_COMMANDS: frozenset[type[Command]] = frozenset(

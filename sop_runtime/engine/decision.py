@@ -34,6 +34,7 @@ from sop_runtime.engine.commands import (
     ReassignStep,
     RecordParties,
     RecordRegisterNumber,
+    ReissueTrackingCode,
     ReopenStep,
     ReportAutomationFailure,
     SkipStep,
@@ -62,6 +63,7 @@ from sop_runtime.engine.events import (
     StepWithdrawn,
     TimerFired,
     TimerWithdrawn,
+    TrackingCodeReissued,
     utc_iso,
 )
 from sop_runtime.engine.joins import Joins
@@ -325,6 +327,11 @@ class _Decision(Joins, ActChecks, Migration):
             return
         self.events.append(RegisterNumberRecorded(**self._env(), number=number,
                                                   reason=self.reason))
+
+    def _reissue_tracking_code(self, cmd: ReissueTrackingCode) -> None:
+        """A new tracking code for the applicant (the service makes and keeps it)."""
+        if self._may_record():
+            self.events.append(TrackingCodeReissued(**self._env()))
 
     def _may_record(self) -> bool:
         """Only the court's own staff of this SOP (a role that acts in it) or a supervisor
@@ -835,5 +842,6 @@ _DECIDE: dict[type[Command], Callable[[_Decision, Any], None]] = {
     ReportAutomationFailure: _Decision._automation_failed,
     RecordParties: _Decision._record_parties,
     RecordRegisterNumber: _Decision._record_register_number,
+    ReissueTrackingCode: _Decision._reissue_tracking_code,
     MigrateCase: _Decision._migrate,
 }

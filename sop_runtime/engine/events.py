@@ -112,6 +112,14 @@ class RegisterNumberRecorded(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TrackingCodeReissued(Event):
+    """The applicant was given a new tracking code; the earlier one stopped working. No
+    code and no digest of one is in the log (the service keeps the digest apart)."""
+
+    TYPE = "tracking_code_reissued"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CaseCompleted(Event):
     TYPE = "case_completed"
     end_node: str
@@ -344,7 +352,8 @@ class AutomationFailed(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
-    for cls in (CaseStarted, PartiesRecorded, RegisterNumberRecorded, CaseCompleted,
+    for cls in (CaseStarted, PartiesRecorded, RegisterNumberRecorded, TrackingCodeReissued,
+                CaseCompleted,
                 CaseCancelled, CaseMigrated, StepActivated, StepClaimed,
                 StepSigned, StepCompleted, StepExtended, StepReassigned, StepSkipped,
                 TimerFired, TimerWithdrawn, StepWithdrawn, DeviationFlagged, DeviationWithdrawn,

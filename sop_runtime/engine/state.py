@@ -37,6 +37,7 @@ from sop_runtime.engine.events import (
     StepWithdrawn,
     TimerFired,
     TimerWithdrawn,
+    TrackingCodeReissued,
 )
 from sop_runtime.engine.fastcopy import create, replace
 
@@ -262,6 +263,10 @@ def _register_number_recorded(state: CaseState, event: RegisterNumberRecorded) -
     return replace(state, register_number=event.number)
 
 
+def _tracking_code_reissued(state: CaseState, event: TrackingCodeReissued) -> CaseState:
+    return state  # the code is the service's; the case itself does not change
+
+
 def _action_refused(state: CaseState, event: ActionRefused) -> CaseState:
     if state.status is None:  # a refused start: the log records only the attempt
         return replace(state, status=CaseStatus.REFUSED, refusals=state.refusals + 1,
@@ -472,6 +477,7 @@ _FOLD: dict[type[Event], tuple[Callable[[CaseState, Any], CaseState], _Needs]] =
     CaseStarted: (_case_started, _Needs.NOTHING),
     PartiesRecorded: (_parties_recorded, _Needs.STARTED),
     RegisterNumberRecorded: (_register_number_recorded, _Needs.STARTED),
+    TrackingCodeReissued: (_tracking_code_reissued, _Needs.STARTED),
     ActionRefused: (_action_refused, _Needs.NOTHING),
     DeviationFlagged: (_deviation_flagged, _Needs.STARTED),
     DeviationWithdrawn: (_deviation_withdrawn, _Needs.STARTED),

@@ -61,7 +61,12 @@ from sop_runtime.engine.deviation_text import (
     lateness_text,
     rule_text,
 )
-from sop_runtime.engine.events import AutomationFailed, PartiesRecorded, RegisterNumberRecorded
+from sop_runtime.engine.events import (
+    AutomationFailed,
+    PartiesRecorded,
+    RegisterNumberRecorded,
+    TrackingCodeReissued,
+)
 from sop_runtime.engine.parties import parties_text, party_text
 from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import current_lang, tr
@@ -317,6 +322,12 @@ def _register_number_recorded(ctx: _Context, s: StoredEvent, e: RegisterNumberRe
     said.reason = e.reason
 
 
+def _tracking_code_reissued(ctx: _Context, s: StoredEvent, e: TrackingCodeReissued,
+                            said: _Said) -> None:
+    said.what = tr("Kode lacak diterbitkan ulang; kode sebelumnya tidak berlaku lagi",
+                   "Tracking code reissued; the earlier code no longer works")
+
+
 def _step_activated(ctx: _Context, s: StoredEvent, e: StepActivated, said: _Said) -> None:
     said.what = tr("Langkah menjadi aktif", "Step became active")
     if e.attempt > 1:
@@ -455,6 +466,7 @@ _WORDS: dict[type[Event], Callable[[_Context, StoredEvent, Any, _Said], None]] =
     CaseStarted: _case_started,
     PartiesRecorded: _parties_recorded,
     RegisterNumberRecorded: _register_number_recorded,
+    TrackingCodeReissued: _tracking_code_reissued,
     StepActivated: _step_activated,
     StepClaimed: _step_claimed,
     StepSigned: _step_signed,

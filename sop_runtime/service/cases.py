@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import ClassVar
 
@@ -47,7 +47,7 @@ from sop_runtime.engine.deviation_text import describe as describe_evidence
 from sop_runtime.engine.events import PartiesRecorded
 from sop_runtime.errors import Kind, NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
-from sop_runtime.service import catalog, confidential
+from sop_runtime.service import catalog, confidential, tracking_code
 from sop_runtime.service.projection import (
     case_row,
     deviation_rows,
@@ -138,6 +138,9 @@ class Outcome:
     state: CaseState
     events: tuple[Event, ...]
     workflow: Workflow
+    # the applicant's tracking code, in clear, when this action gave one (a start, a
+    # reissue): shown once, never stored or logged (the store keeps its digest)
+    tracking_code: str | None = None
 
 
 def decode(stored: list[StoredEvent]) -> list[Event]:
@@ -226,9 +229,14 @@ def write_case(rt: Runtime, case_id: str | None,
 Target = Callable[[Connection, CaseState], Workflow]
 """The version a command moves the case to, found (and checked) in the transaction."""
 
+Also = Callable[[Connection, str, datetime], None]
+"""What else a command writes on the case (its id) in its transaction, at the moment it is
+recorded, once decided (not when refused): what the service keeps beside the log."""
+
 
 def _execute(rt: Runtime, case_id: str | None, command: Command,
-             sop_id: str | None = None, target: Target | None = None) -> Outcome:
+             sop_id: str | None = None, target: Target | None = None,
+             also: Also | None = None) -> Outcome:
     def act(conn: Connection, now: datetime) -> Written:
         court_file, calendar = catalog.court(rt, conn)
         if case_id is None:
@@ -250,7 +258,11 @@ def _execute(rt: Runtime, case_id: str | None, command: Command,
         events = decide(wf, state, command, ctx=ctx, target=new_wf)
         if new_wf is not None and any(isinstance(e, CaseMigrated) for e in events):
             wf = new_wf  # the open steps are listed under the version the case moved to
-        return Written(new_id, wf, state, head, events)
+        written = Written(new_id, wf, state, head, events)
+        if also is not None and events and not any(isinstance(e, ActionRefused)
+                                                   for e in events):
+            also(conn, new_id, now)
+        return written
 
     try:
         done = write_case(rt, case_id, act)
@@ -281,10 +293,14 @@ def _new_case_id(conn: Connection, court_code: str, now: datetime, tz: object) -
 def start_case(rt: Runtime, sop_id: str, actor: str, *, fields: Mapping[str, str] | None = None,
                parties: Sequence[Mapping[str, str]] = (), at: datetime | None = None,
                reason: str | None = None) -> Outcome:
-    return _execute(rt, None, StartCase(actor=actor, at=at, reason=reason,
-                                        fields=dict(fields or {}),
-                                        parties=tuple(dict(p) for p in parties)),
-                    sop_id=sop_id)
+    """Start a request; its outcome carries the applicant's tracking code, in clear, once
+    (the store keeps only its digest, written in the same transaction)."""
+    code = tracking_code.new_code()
+    out = _execute(rt, None, StartCase(actor=actor, at=at, reason=reason,
+                                       fields=dict(fields or {}),
+                                       parties=tuple(dict(p) for p in parties)),
+                   sop_id=sop_id, also=tracking_code.keeper(code))
+    return replace(out, tracking_code=code)
 
 
 def record_parties(rt: Runtime, case_id: str, actor: str, parties: Sequence[Mapping[str, str]],
