@@ -257,6 +257,16 @@ class Publikasi(_Model):
     dasar: list[str] = Field(default_factory=list)
 
 
+class DataPribadi(_Model):
+    """The court's keeping of personal data (UU 27/2022 tentang Pelindungan Data Pribadi):
+    how long an applicant's contact for notices is kept after the request ends
+    (``retensi_kontak``: a limit as an SOP writes one, ``30 hari``), erased after that by the
+    daily sweep; ``dasar``: the court's basis for it."""
+
+    retensi_kontak: TimeLimitField = Field(default="30 hari", validate_default=True)
+    dasar: list[str] = Field(default_factory=list)
+
+
 class CourtFile(_Model):
     """``court.yaml``: the court, its calendar, roles and staff."""
 
@@ -277,6 +287,7 @@ class CourtFile(_Model):
     # the role whose holder gives an SOP revision its pengesahan (default: ``ketua``)
     pengesah_sop: str | None = Field(default=None, pattern=SLUG)
     publikasi: Publikasi = Publikasi()
+    data_pribadi: DataPribadi = DataPribadi()
 
     @model_validator(mode="after")
     def _references(self) -> CourtFile:
