@@ -53,7 +53,7 @@ def demo_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as mp, redirect_stdout(out), redirect_stderr(err):
         mp.setenv("SOP_DATABASE_URL", f"sqlite:///{db}")
         mp.setenv("COLUMNS", "200")
-        code = run(["demo", "--definitions", str(DEFINITIONS)])
+        code = run(["demo", "--definitions", str(DEFINITIONS), "--out", str(db.parent)])
     (db.parent / DEMO_OUT).write_text(out.getvalue(), encoding="utf-8")
     (db.parent / DEMO_ERR).write_text(err.getvalue(), encoding="utf-8")
     assert code == 0, err.getvalue()[-2000:]

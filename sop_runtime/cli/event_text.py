@@ -57,6 +57,7 @@ from sop_runtime.engine.events import (
 from sop_runtime.engine.parties import channel_name, parties_text
 from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import tr
+from sop_runtime.service.tracking_code import shown
 from sop_runtime.service.views import joint_progress
 from sop_runtime.wording import moment_text
 
@@ -437,8 +438,10 @@ def outcome_json(out: Outcome, tz: tzinfo) -> dict[str, Any]:
         "evidence": dict(e.evidence), "reason": e.reason,
     } for e in out.events if isinstance(e, DeviationFlagged)]
     state = out.state
+    code = {} if out.tracking_code is None else {"kode_lacak": shown(out.tracking_code)}
     return {
         "case_id": out.case_id,
+        **code,
         "sop_id": state.sop_id,
         "version": state.version,
         "status": str(state.status) if state.status else None,

@@ -2,7 +2,8 @@
 
 ``events`` is the log (the truth, append-only, hash-chained per case); ``cases``,
 ``open_steps``, ``deviations`` and ``step_attempts`` are projections kept in the same
-transaction as the append and rebuildable from the log. ``migrations/versions`` creates
+transaction as the append and rebuildable from the log. ``survey_responses`` holds the
+public's answers to the satisfaction survey, apart from the log. ``migrations/versions`` creates
 exactly this schema (a test compares them).
 """
 
@@ -314,6 +315,33 @@ step_attempts = Table(
     PrimaryKeyConstraint("case_id", "node", "attempt"),
     # one SOP's attempts over a period, carrying what the report sums
     Index("ix_step_attempts_sop_activated", "sop_id", "activated_at"),
+)
+
+# -- the public's opinion ----------------------------------------------------------------
+
+# One Survei Kepuasan Masyarakat response per completed request (Permenpan-RB 14/2017, the
+# nine unsur of sop_runtime.audit.ikm, each 1-4): a table of its own, not an event, since the
+# public's opinion is no act on the case and its reports are anonymous (service.survey).
+SURVEY_UNSUR = ("persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi",
+                "perilaku", "sarana", "pengaduan")
+survey_responses = Table(
+    "survey_responses", metadata,
+    Column("case_id", String(40), primary_key=True),  # one response per request
+    Column("sop_id", String(ID), nullable=False),
+    Column("version", String(HASH), nullable=False),
+    Column("completed_at", UTCDateTime, nullable=False),  # when the request was completed
+    Column("answered_at", UTCDateTime, nullable=False),
+    *(Column(key, Integer, nullable=False) for key in SURVEY_UNSUR),
+    Column("saran", Text, nullable=True),  # may name people: shown to staff only
+    Column("jenis_kelamin", String(1), nullable=True),
+    Column("pendidikan", String(10), nullable=True),
+    Column("pekerjaan", String(20), nullable=True),
+    Column("cara", String(10), nullable=False),  # 'daring' (the form) | 'kertas' (typed in)
+    Column("entered_by", String(ID), nullable=True),  # the clerk who typed a paper form in
+    *(CheckConstraint(f"{key} BETWEEN 1 AND 4", name=key) for key in SURVEY_UNSUR),
+    CheckConstraint("cara IN ('daring', 'kertas')", name="cara"),
+    Index("ix_survey_responses_answered_at", "answered_at"),
+    Index("ix_survey_responses_sop_answered", "sop_id", "answered_at"),
 )
 
 # -- the court's own journals -----------------------------------------------------------

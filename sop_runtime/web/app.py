@@ -3,7 +3,8 @@ one exception handler that maps the product's errors to HTTP (JSON under /api, a
 elsewhere).
 
 Two kinds of callers: integrations with API tokens on the JSON API (:mod:`.api`), people
-signed in with a session cookie on the server-rendered pages (:mod:`.pages`). Both act under
+signed in with a session cookie on the server-rendered pages (:mod:`.pages`); and the public
+site (:mod:`.public`), which anyone may read without signing in. The first two act under
 the same rules as the CLI: a refused action is recorded on the case and answered 403.
 """
 
@@ -23,7 +24,7 @@ from sop_runtime import __version__
 from sop_runtime.errors import DefinitionError, NotFoundError, SopRuntimeError, kind_of
 from sop_runtime.i18n import current_lang, set_lang, tr
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.web import api, pages
+from sop_runtime.web import api, pages, public
 from sop_runtime.web.deps import LANG_COOKIE, ApiError, SignInNeeded
 from sop_runtime.web.flowchart import STYLE_SOURCES
 from sop_runtime.web.request_checks import form_size_problem, refuse_bad_input
@@ -50,6 +51,7 @@ def create_app(runtime: Runtime | None = None, *, secure_cookies: bool = True) -
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router())
     app.include_router(pages.router())
+    app.include_router(public.router())
     return app
 
 

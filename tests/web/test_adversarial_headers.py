@@ -85,6 +85,7 @@ Ask = Callable[[dict[str, Any], pytest.MonkeyPatch], Any]
 ANSWERS: dict[str, tuple[int, Ask]] = {
     "halaman": (200, lambda c, m: c["chief"].get("/pengawasan")),
     "api": (200, lambda c, m: c["anonymous"].get("/api/health")),
+    "publik": (200, lambda c, m: c["anonymous"].get("/layanan")),
     "statis": (200, lambda c, m: c["anonymous"].get("/static/app.css")),
     "laporan": (200, lambda c, m: c["chief"].get("/audit/perkara/SNN-2026-00001")),
     "bagan": (200, lambda c, m: c["chief"].get("/sop/legalisasi-waarmerking")),

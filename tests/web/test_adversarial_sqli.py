@@ -41,6 +41,7 @@ PAYLOADS = {
 
 def _page_spec() -> dict[str, Any]:
     """The pages' own OpenAPI description (the app leaves them out of its schema)."""
+    from sop_runtime.web import public
     from sop_runtime.web.pages import (
         audit,
         cases,
@@ -55,6 +56,9 @@ def _page_spec() -> dict[str, Any]:
     described = FastAPI()
     for module in (signin, clerk, cases, supervise, migration, library, audit, monev):
         described.include_router(module.router)
+    for module in public.modules():
+        if hasattr(module, "router"):
+            described.include_router(module.router)
     return described.openapi()
 
 

@@ -103,6 +103,7 @@ PAGES: dict[str, PageSpec] = {
     "layanan-baru": PageSpec(lambda c, k: f"/perkara/baru?sop={HOSTILE_SOP}", ("sop-name",),
                              False),
     "masuk": PageSpec(lambda c, k: "/masuk", ("court",), False, ""),
+    "layanan": PageSpec(lambda c, k: "/layanan", ("court",), False, ""),
     "galat-404": PageSpec(lambda c, k: "/perkara/SNN-2026-99999", ("court",), False,
                           status=404),
 }
