@@ -31,7 +31,7 @@ demo: $(STAMP)
 	$(BIN)/sop validate definitions/
 	$(BIN)/sop publish $(OUT)
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	SOP_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/sop demo
+	SOP_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/sop demo --out $(OUT)
 	SOP_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/sop conformance examples/skum-januari-2026.csv \
 		--sop taksiran-panjar-skum --map examples/skum-januari-2026.map.yaml
 	SOP_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/sop serve --host $(HOST) --port $(PORT)

@@ -13,6 +13,7 @@ import io
 import logging
 import re
 import warnings
+from collections.abc import Callable
 from contextlib import redirect_stdout
 from typing import Any
 
@@ -68,3 +69,23 @@ def html_to_pdf(html: str) -> bytes:
     weasyprint = _weasyprint()
     data: bytes = weasyprint.HTML(string=html).write_pdf()
     return data
+
+
+_PX_PER_MM = 96 / 25.4  # WeasyPrint lays out in CSS pixels
+
+
+def roll_to_pdf(page: Callable[[float | None], str], margin_mm: float) -> bytes:
+    """The PDF of a page printed on a roll of paper (a receipt printer's): no fixed length.
+    ``page(None)`` is laid out on a long strip, then ``page(length)`` (millimetres) is
+    printed on a strip cut to what its content needs."""
+    weasyprint = _weasyprint()
+    laid = weasyprint.HTML(string=page(None)).render()
+    bottom = _content_bottom(laid.pages[0]._page_box)  # the html box holds the margin
+    data: bytes = weasyprint.HTML(string=page(bottom / _PX_PER_MM + margin_mm + 1)).write_pdf()
+    return data
+
+
+def _content_bottom(page_box: Any) -> float:
+    """The lowest edge of what is laid out on a page (CSS pixels from the page's top)."""
+    return max((float(box.position_y + box.margin_height()) for box in page_box.children),
+               default=0.0)

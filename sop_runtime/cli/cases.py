@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sop_runtime.cli import identity
+from sop_runtime.cli import identity, receipt
 from sop_runtime.cli import options as opt
 from sop_runtime.cli.common import person, runtime
+from sop_runtime.cli.contacts import Kontak, Setuju, contact_given
 from sop_runtime.i18n import tr
 
 if TYPE_CHECKING:
@@ -37,11 +38,16 @@ def start(
         "--field", metavar="K=V",
         help="Isian perkara (berulang) / case field (repeatable)")] = None,
     party: identity.Pihak = None,
+    kontak: Kontak = None,
+    agreed: Setuju = False,
     at: opt.At = None,
     reason: opt.Reason = None,
     as_json: opt.Json = False,
+    tanda_terima: receipt.ReceiptFile = None,
+    struk: receipt.Roll = False,
 ) -> None:
-    """Mulai perkara baru; mencetak nomor layanannya / start a case; prints its service number."""
+    """Mulai perkara baru; mencetak nomor layanannya dan kode lacak pemohon / start a case;
+    prints its service number and the applicant's tracking code."""
     from sop_runtime.cli.common import say
     from sop_runtime.cli.event_text import print_outcome
     from sop_runtime.cli.times import parse_pairs
@@ -49,14 +55,19 @@ def start(
 
     fields = parse_pairs(field, "--field")
     parties = identity.parse_parties(party)
+    contact = contact_given(kontak, agreed)
+    receipt.check_file(tanda_terima)
     rt = runtime()
     tz, moment = _at(rt, at)
     out = cases.start_case(rt, sop, actor, fields=fields, parties=parties, at=moment,
-                           reason=reason)
+                           reason=reason, contact=contact)
     if not as_json:
         say(out.case_id)
     print_outcome(out, tz, as_json=as_json, to_stderr=True, headline=tr(
         "Perkara {c} dimulai ({sop})", "Case {c} started ({sop})", c=out.case_id, sop=sop))
+    if out.tracking_code is not None:
+        receipt.give_code(rt, out.case_id, out.tracking_code, tanda_terima, struk,
+                          said=as_json)
 
 
 def claim(case: opt.Case, step: opt.Step, actor: opt.Actor, at: opt.At = None,

@@ -16,6 +16,10 @@ def demo(
     definitions: Annotated[Path | None, typer.Option(
         "--definitions", help="Folder definisi / definitions folder (bawaan/default: definitions/)")
     ] = None,
+    out: Annotated[Path, typer.Option(
+        "--out", metavar="DIR", help="Folder untuk cetakan hari itu (tanda terima pemohon) / "
+                                     "folder for the day's printouts (the applicant's receipt)")
+    ] = Path("out"),
 ) -> None:
     """Siapkan PN Sanana dan mainkan satu hari kerja / set up PN Sanana and play a working day."""
     from sop_runtime.cli.app import run
@@ -38,7 +42,7 @@ def demo(
                 "or give --definitions DIR", d=folder.resolve()), Exit.NOT_FOUND)
     use_clock(lambda: moment[0])
     try:
-        play(folder, run_in_language, set_clock, console())
+        play(folder, run_in_language, set_clock, console(), out)
     except DemoFailed as exc:
         fail(tr("demo gagal: {e}", "demo failed: {e}", e=exc))
     finally:

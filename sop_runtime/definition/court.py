@@ -286,6 +286,16 @@ class Ptsp(_Model):
         return self
 
 
+class DataPribadi(_Model):
+    """The court's keeping of personal data (UU 27/2022 tentang Pelindungan Data Pribadi):
+    how long an applicant's contact for notices is kept after the request ends
+    (``retensi_kontak``: a limit as an SOP writes one, ``30 hari``), erased after that by the
+    daily sweep; ``dasar``: the court's basis for it."""
+
+    retensi_kontak: TimeLimitField = Field(default="30 hari", validate_default=True)
+    dasar: list[str] = Field(default_factory=list)
+
+
 class CourtFile(_Model):
     """``court.yaml``: the court, its calendar, roles and staff."""
 
@@ -312,6 +322,7 @@ class CourtFile(_Model):
     # the fee table of the other services (sop_runtime.definition.tarif_layanan), a path
     # relative to the folder of the court file, e.g. ``tarif/layanan.yaml``
     tarif_layanan: str | None = Field(default=None, min_length=1)
+    data_pribadi: DataPribadi = DataPribadi()
 
     @model_validator(mode="after")
     def _references(self) -> CourtFile:

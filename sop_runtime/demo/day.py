@@ -33,6 +33,9 @@ REVISED_SOP = "salinan-putusan"
 # a scanned KTP shipped with the project (relative to the folder ``make demo`` runs in); where
 # it is not there (an installed package), the demo records the item as a note instead
 SCANNED_KTP = "examples/pindaian-ktp.pdf"
+# the receipt (tanda terima) the surat keterangan's applicant takes home, written into the
+# demo's output folder (where PDF cannot be made, the request starts without it)
+RECEIPT = "tanda-terima-surat-keterangan.pdf"
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,10 @@ SCRIPT: tuple[Act, ...] = (
 
     # -- 4. a surat keterangan sent back for rework (surat-keterangan-eraterang) -------------
     act("08:30", "start", "surat-keterangan-eraterang", "--as", "fadli.ptsp",
-        "--pihak", "Pemohon: Fatma Marasabessy; email=pemohon@example.id"),
+        "--pihak", "Pemohon: Fatma Marasabessy; email=pemohon@example.id",
+        "--tanda-terima", "{OUT}/" + RECEIPT,
+        note=("Pemohon menerima tanda terima dengan kode lacak dan kode QR-nya",
+              "The applicant takes a receipt with a tracking code and its QR code")),
     # the scanned KTP is attached as a file (kept by its SHA-256; sop verify checks it)
     act("08:35", "complete", "{C4}", "1", "--as", "fadli.ptsp",
         "--berkas", f"pindaian_ktp={SCANNED_KTP}", *_o(

@@ -51,8 +51,9 @@ def _court_tz(definitions: Path) -> ZoneInfo:
 
 
 def play(definitions: Path, run: Runner, set_clock: Callable[[datetime], None],
-         out: Console) -> None:
-    """Play the days; raises DemoFailed when a command does not end as the story says."""
+         out: Console, folder: Path = Path("out")) -> None:
+    """Play the days; raises DemoFailed when a command does not end as the story says.
+    What the day prints for people (the applicant's receipt) is written into ``folder``."""
     tz = _court_tz(definitions)
     set_clock(datetime.combine(date.fromisoformat(DAY), time(7, 30), tz))
     out.print(Rule(tr("Menyiapkan PN Sanana", "Setting up PN Sanana")))
@@ -65,7 +66,7 @@ def play(definitions: Path, run: Runner, set_clock: Callable[[datetime], None],
         days.append((NEXT_DAY, tr("Rabu, 25 November 2026", "Wednesday, 25 November 2026"),
                      NEXT))
     starts = [a for _, _, acts in days for a in acts if a.args[0] == "start"]
-    ids: dict[str, str] = {"{REVISI}": str(revision)}
+    ids: dict[str, str] = {"{REVISI}": str(revision), "{OUT}": str(folder)}
     for day_text, title, acts in days:
         day = date.fromisoformat(day_text)
         out.print(Rule(title))
@@ -82,6 +83,7 @@ def play(definitions: Path, run: Runner, set_clock: Callable[[datetime], None],
 def _play_one(item: Act, run: Runner, out: Console, ids: dict[str, str],
               starts: list[Act]) -> None:
     args = _files_present([_fill(a, ids) for a in item.args])
+    receipt = _receipt_made(args)
     out.print()
     line = escape(" ".join(_quote(a) for a in args))
     out.print(f"[bold cyan]{item.time}[/]  [bold]$ sop {line}[/]")
@@ -91,6 +93,9 @@ def _play_one(item: Act, run: Runner, out: Console, ids: dict[str, str],
         case_id = _json_of(run, [*args, "--json"], item)["case_id"]
         ids[f"{{C{starts.index(item) + 1}}}"] = case_id
         out.print(tr("Perkara dimulai: {c}", "Case started: {c}", c=case_id))
+        if receipt is not None:
+            out.print(tr("Tanda terima pemohon: {f}", "The applicant's receipt: {f}",
+                         f=receipt))
         return
     _expect(run(args), item.expect, " ".join(args))
     if item.args[0] == "load":  # the versions the later commands name
@@ -116,6 +121,24 @@ def _files_present(args: list[str]) -> list[str]:
         if arg == "--berkas" and not Path(path).is_file():
             out[i], out[i + 1] = "--output", f"{item}={Path(path).name}"
     return out
+
+
+def _receipt_made(args: list[str]) -> str | None:
+    """The receipt file a start writes (``--tanda-terima FILE``); where PDF cannot be made
+    (the pdf extra not installed), the option is taken out of ``args`` and None returned."""
+    import importlib.util
+
+    if "--tanda-terima" not in args:
+        return None
+    at = args.index("--tanda-terima")
+    try:
+        present = importlib.util.find_spec("weasyprint") is not None
+    except (ImportError, ValueError):
+        present = False
+    if not present:
+        del args[at:at + 2]
+        return None
+    return args[at + 1]
 
 
 def _fill(arg: str, ids: dict[str, str]) -> str:

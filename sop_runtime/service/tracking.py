@@ -98,11 +98,13 @@ def open_request(rt: Runtime, number: str, code: str, *, address: str,
     return case_id
 
 
-def reissue(rt: Runtime, case_id: str, actor: str) -> Outcome:
-    """A new tracking code for the request (in the outcome, in clear, once); the old one
-    stops working. Recorded on the case's log (who, when); only the court's staff of the
-    request's SOP or a supervisor may (anyone else's try is refused and recorded)."""
-    code = tracking_code.new_code()
+def reissue(rt: Runtime, case_id: str, actor: str, code: str | None = None) -> Outcome:
+    """A new tracking code for the request (in the outcome, in clear, once): ``code`` (one
+    :func:`~sop_runtime.service.tracking_code.new_code` made, e.g. for a receipt printed
+    before it is given) or a fresh one; the old one stops working. Recorded on the case's log
+    (who, when); only the court's staff of the request's SOP or a supervisor may (anyone
+    else's try is refused and recorded)."""
+    code = code or tracking_code.new_code()
     out = _execute(rt, case_id, ReissueTrackingCode(actor=actor),
                    also=tracking_code.keeper(code))
     return Outcome(out.case_id, out.state, out.events, out.workflow, tracking_code=code)

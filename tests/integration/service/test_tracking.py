@@ -4,18 +4,22 @@ digest, reissued by a clerk (the old one stops, the log says who and when), chec
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, select
 
 from sop_runtime.engine.events import TrackingCodeReissued
-from sop_runtime.service import cases, rebuild, tracking, tracking_code
+from sop_runtime.service import cases, rebuild, setup, standing, tracking, tracking_code
 from sop_runtime.service.cases import Refused
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.service.signin import TooManyTries
 from sop_runtime.store import events as store_events
+from sop_runtime.store.db import make_engine
 from tests.clock import Clock
+from tests.conftest import DEFINITIONS
 
 SOP = "legalisasi-waarmerking"
 CLERK = "rina.ptsp"
@@ -125,3 +129,55 @@ def test_a_code_goes_with_the_start_in_one_transaction(court: Runtime,
     with court.engine.connect() as conn:
         assert conn.execute(select(tracking_codes.c.case_id)).scalars().all() == [case]
     assert timedelta(hours=1) == clock.now - rows[0][1]
+
+
+RECEIVED = {"surat_permohonan_legalisasi_waarmerking": "Permohonan CV Kie Raha",
+            "surat_akta_di_bawah_tangan": "Perjanjian kerja sama 3 lembar",
+            "permohonan_waarmerking_diterima": "Diterima pukul 09.15 oleh Rina"}
+
+
+def test_the_standing_says_what_was_done_by_whom_in_plain_words(court: Runtime,
+                                                                 clock: Clock) -> None:
+    case, _ = started(court)
+    clock.tick(minutes=15)
+    cases.complete(court, case, "1", CLERK, values=RECEIVED)
+    seen = standing.standing(court, case)
+    assert [(d.what, d.by, d.when) for d in seen.done] == [(
+        "Menerima surat permohonan legalisasi akta di bawah tangan (waarmerking) dari "
+        "pemohon", "Petugas PTSP", "1 Desember 2026 pukul 10.15 WIT")]
+    assert seen.in_hand == ("Meneliti kelengkapan surat permohonan waarmerking beserta "
+                            "kelengkapannya (Panitera Muda Hukum)",)
+    assert seen.state == "Sedang diproses" and not seen.finished
+    assert seen.yours_now == () and len(seen.yours_later) == 1  # taking the legalised letter
+    # legalisasi states no service time: the page says so instead of a date
+    assert not seen.has_expected and "tidak menetapkan waktu penyelesaian" in seen.expected
+    text = repr(seen)
+    for private in ("Rina", "rina.ptsp", "Kie Raha", "09.15"):
+        assert private not in text
+
+
+def test_a_court_that_publishes_names_shows_them(store_url: str, tmp_path: Path,
+                                                 clock: Clock) -> None:
+    folder = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, folder)
+    with (folder / "court.yaml").open("a", encoding="utf-8") as f:
+        f.write("\npublikasi:\n  nama_petugas: true\n")
+    rt = Runtime(make_engine(store_url), clock)
+    setup.init(rt, folder)
+    case, _ = started(rt)
+    cases.complete(rt, case, "1", CLERK, values=RECEIVED)
+    assert [d.by for d in standing.standing(rt, case).done] == [
+        "Rina Marasabessy (Petugas PTSP)"]
+    rt.engine.dispose()
+
+
+def test_the_standing_tells_a_late_request_by_its_service_standard(court: Runtime,
+                                                                   clock: Clock) -> None:
+    case = cases.start_case(court, "taksiran-panjar-skum", "fadli.ptsp").case_id
+    seen = standing.standing(court, case)
+    assert seen.has_expected and seen.expected == "1 Desember 2026 pukul 11.00 WIT"
+    assert seen.standard == "1 jam" and not seen.late
+    assert seen.yours_later == ("Membayar panjar biaya perkara melalui bank (teller, ATM "
+                                "atau m-banking)",)
+    clock.tick(hours=2)
+    assert standing.standing(court, case).late
