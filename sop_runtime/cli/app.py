@@ -13,6 +13,7 @@ from sop_runtime.cli import (
     audit,
     cases,
     conformance,
+    contacts,
     definitions,
     demo,
     identity,
@@ -102,6 +103,7 @@ app.add_typer(orchestrate.orchestrate_app, name="orchestrate")
 app.command("serve")(web.serve)
 app.command("password")(web.password)
 app.add_typer(web.token_app, name="token")
+app.add_typer(contacts.kontak_app, name="kontak")
 
 
 def exit_code(exc: SopRuntimeError) -> Exit:
