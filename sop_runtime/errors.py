@@ -54,7 +54,9 @@ above, a Problem, or a value pydantic reports): ``TimeLimitError`` and ``NaiveDa
 (each a ``ValueError`` for the validators), ``YamlError`` and ``yamlbuild.Refused`` (become
 Problems), ``UnknownEventType`` (a stored event of no known type), ``DemoFailed`` (the demo's
 own report), ``conformance.synthetic_log._NoSpot`` (a search's dead end),
-``conformance.canonical_flow.Unsupported`` (a case the replay automaton leaves to the engine), and
+``conformance.canonical_flow.Unsupported`` (a case the replay automaton leaves to the engine),
+``flows.applicant.NoGateway`` (a channel without the court's gateway: the notice's recorded
+failure), and
 ``InvalidTransition``: a log the engine cannot fold is a bug or damage the CLI names in its
 own line (``run sop verify``), never a user's mistake.
 

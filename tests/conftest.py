@@ -42,13 +42,33 @@ def copy_database(source: Path, target: Path) -> Path:
 # own, and each would play the demo day again.
 @pytest.fixture(scope="session")
 def demo_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo court after its working day, played once (read it, or take a copy); what the
-    demo printed is kept beside it (``DEMO_OUT``, ``DEMO_ERR``)."""
+    """The demo court after its working day, played once for the whole run (read it, or take
+    a copy); what the demo printed is kept beside it (``DEMO_OUT``, ``DEMO_ERR``).
+
+    Under pytest-xdist the workers share one play: the first to arrive plays it under a file
+    lock in the run's common temporary folder, the others wait for the lock and read it."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / "demo-day"
+    db = folder / "sop.db"
+    with (shared / "demo-day.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / DEMO_DONE).exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a play that broke off half-way
+            folder.mkdir()
+            _play_demo(db)
+    code = (folder / DEMO_DONE).read_text(encoding="utf-8")
+    assert code == "0", (folder / DEMO_ERR).read_text(encoding="utf-8")[-2000:]
+    return db
+
+
+def _play_demo(db: Path) -> None:
     from contextlib import redirect_stderr, redirect_stdout
 
     from sop_runtime.cli.app import run
 
-    db = tmp_path_factory.mktemp("demo") / "sop.db"
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as mp, redirect_stdout(out), redirect_stderr(err):
         mp.setenv("SOP_DATABASE_URL", f"sqlite:///{db}")
@@ -56,11 +76,10 @@ def demo_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
         code = run(["demo", "--definitions", str(DEFINITIONS), "--out", str(db.parent)])
     (db.parent / DEMO_OUT).write_text(out.getvalue(), encoding="utf-8")
     (db.parent / DEMO_ERR).write_text(err.getvalue(), encoding="utf-8")
-    assert code == 0, err.getvalue()[-2000:]
-    return db
+    (db.parent / DEMO_DONE).write_text(str(code), encoding="utf-8")
 
 
-DEMO_OUT, DEMO_ERR = "demo.out", "demo.err"
+DEMO_OUT, DEMO_ERR, DEMO_DONE = "demo.out", "demo.err", "demo.exit"
 
 
 @pytest.fixture

@@ -323,3 +323,30 @@ def number_text(value: Decimal) -> str:
     """``88,31`` (Indonesian) / ``88.31`` (English)."""
     text = f"{value:f}"
     return text.replace(".", ",") if current_lang() == "id" else text
+
+
+def as_json(figure: Ikm) -> dict[str, object]:
+    """The index as plain data: per unsur the total and the NRR (two decimals), the IKM
+    (four decimals), the IKM unit (two), its mutu and kinerja (Indonesian, as the
+    regulation's table writes them)."""
+    return {
+        "respondents": figure.respondents,
+        "unsur": [{"no": u.unsur.no, "key": u.unsur.key, "name": u.unsur.name_id,
+                   "total": u.total, "nrr": float(rounded(u.nrr, 2)),
+                   "nrr_weighted": float(rounded(u.weighted, 4)),
+                   "unit": float(u.unit), "mutu": u.grade.mutu}
+                  for u in figure.unsur],
+        "ikm": float(rounded(figure.ikm, 4)),
+        "ikm_unit": float(figure.unit),
+        "mutu": figure.grade.mutu,
+        "kinerja": figure.grade.kinerja_id,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """What a report shows of the survey over a period: each service's index by its name,
+    and the index over every service (None: nobody answered)."""
+
+    services: tuple[tuple[str, Ikm], ...]
+    overall: Ikm | None

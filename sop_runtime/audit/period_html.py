@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 
 from markupsafe import Markup
 
-from sop_runtime.audit import charts
+from sop_runtime.audit import charts, ikm
 from sop_runtime.audit.charts import Bar, Segment
 from sop_runtime.audit.document import Letterhead, Names, render, span
 from sop_runtime.audit.figures import AGING_BUCKETS, Load, PeriodFigures, Timing
@@ -35,10 +35,12 @@ def render_period(f: PeriodFigures, head: Letterhead, *, worked: Callable[[float
                   sop_names: Mapping[str, str] | None = None,
                   sop_numbers: Mapping[str, str] | None = None,
                   step_names: Mapping[tuple[str, str], str] | None = None,
-                  sop: str | None = None, verified: tuple[bool, int] | None = None) -> str:
+                  sop: str | None = None, verified: tuple[bool, int] | None = None,
+                  survey: ikm.Section | None = None) -> str:
     """The report page. ``worked`` turns working seconds into words on the court's calendar,
     ``label`` names a deviation kind; ``names`` gives people's and roles' names; ``verified``
-    is what ``sop verify`` found when the report was made (whole, and how many problems)."""
+    is what ``sop verify`` found when the report was made (whole, and how many problems);
+    ``survey`` the Indeks Kepuasan Masyarakat of the responses answered in the period."""
     sops = sop_names or {}
     steps = step_names or {}
     timed = sorted(f.steps.items(), key=lambda kv: (kv[0][0], int(kv[0][1])))
@@ -70,7 +72,8 @@ def render_period(f: PeriodFigures, head: Letterhead, *, worked: Callable[[float
         aging_chart=_aging(f), load_chart=_load(f, names, people) if people or f.waiting
         else None, people=people,
         waiting=[(" / ".join(names.role(r) for r in roles), n) for roles, n in waiting],
-        deviation_chart=deviations)
+        deviation_chart=deviations, survey=survey, ikm_number=ikm.number_text,
+        ikm_rounded=ikm.rounded, ikm_grades=ikm.GRADES)
 
 
 def _on_time(timed: list[tuple[tuple[str, str], Timing]], sops: Mapping[str, str],

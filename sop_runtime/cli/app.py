@@ -13,6 +13,7 @@ from sop_runtime.cli import (
     audit,
     cases,
     conformance,
+    contacts,
     definitions,
     demo,
     identity,
@@ -23,6 +24,7 @@ from sop_runtime.cli import (
     receipt,
     report,
     seals,
+    skm,
     sopdiff,
     supervise,
     versions,
@@ -95,11 +97,13 @@ app.command("demo")(demo.demo)
 app.add_typer(seals.seal_app, name="seal")
 app.add_typer(report.report_app, name="report")
 app.command("monev")(monev.monev)
+app.add_typer(skm.skm_app, name="skm")
 app.command("conformance")(conformance.conformance)
 app.add_typer(orchestrate.orchestrate_app, name="orchestrate")
 app.command("serve")(web.serve)
 app.command("password")(web.password)
 app.add_typer(web.token_app, name="token")
+app.add_typer(contacts.kontak_app, name="kontak")
 
 
 def exit_code(exc: SopRuntimeError) -> Exit:

@@ -13,6 +13,7 @@ import typer
 from sop_runtime.cli import identity, receipt
 from sop_runtime.cli import options as opt
 from sop_runtime.cli.common import person, runtime
+from sop_runtime.cli.contacts import Kontak, Setuju, contact_given
 from sop_runtime.i18n import tr
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ def start(
         "--field", metavar="K=V",
         help="Isian perkara (berulang) / case field (repeatable)")] = None,
     party: identity.Pihak = None,
+    kontak: Kontak = None,
+    agreed: Setuju = False,
     at: opt.At = None,
     reason: opt.Reason = None,
     as_json: opt.Json = False,
@@ -52,11 +55,12 @@ def start(
 
     fields = parse_pairs(field, "--field")
     parties = identity.parse_parties(party)
+    contact = contact_given(kontak, agreed)
     receipt.check_file(tanda_terima)
     rt = runtime()
     tz, moment = _at(rt, at)
     out = cases.start_case(rt, sop, actor, fields=fields, parties=parties, at=moment,
-                           reason=reason)
+                           reason=reason, contact=contact)
     if not as_json:
         say(out.case_id)
     print_outcome(out, tz, as_json=as_json, to_stderr=True, headline=tr(

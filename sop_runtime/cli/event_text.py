@@ -45,12 +45,16 @@ from sop_runtime.engine.deviation_text import (
 )
 from sop_runtime.engine.deviation_text import describe as describe_evidence
 from sop_runtime.engine.events import (
+    ApplicantNotified,
     AutomationFailed,
+    ConsentGiven,
+    ConsentWithdrawn,
+    NoticeFailed,
     PartiesRecorded,
     RegisterNumberRecorded,
     TrackingCodeReissued,
 )
-from sop_runtime.engine.parties import parties_text
+from sop_runtime.engine.parties import channel_name, parties_text
 from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import tr
 from sop_runtime.service.tracking_code import shown
@@ -176,6 +180,34 @@ def _tracking_code_reissued(e: TrackingCodeReissued, wf: Workflow, tz: tzinfo,
                             details: list[str]) -> str:
     return tr("Kode lacak diterbitkan ulang; kode sebelumnya tidak berlaku lagi",
               "Tracking code reissued; the earlier code no longer works")
+
+
+def _consent_given(e: ConsentGiven, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    details.append(tr("persetujuan: {c}", "consent: {c}", c=e.consent))
+    return tr("Pemohon setuju diberi tahu melalui {c}", "The applicant agreed to be told "
+              "through {c}", c=channel_name(e.channel))
+
+
+def _consent_withdrawn(e: ConsentWithdrawn, wf: Workflow, tz: tzinfo, details: list[str]
+                       ) -> str:
+    if e.reason:
+        details.append(tr("alasan: {r}", "reason: {r}", r=e.reason))
+    return tr("Pemohon menarik persetujuan; kontaknya dihapus", "The applicant withdrew "
+              "consent; the contact was erased")
+
+
+def _applicant_notified(e: ApplicantNotified, wf: Workflow, tz: tzinfo, details: list[str]
+                        ) -> str:
+    details.append(tr("pesan: {m}", "message: {m}", m=e.message))
+    return tr("Pemohon diberi tahu melalui {c} — {s}", "The applicant was told through {c} — "
+              "{s}", c=channel_name(e.channel), s=step_name(wf, e.node, 36))
+
+
+def _notice_failed(e: NoticeFailed, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
+    details.append(tr("gagal setelah {n} kali: {e}", "failed after {n} tries: {e}",
+                      n=e.tries, e=e.error))
+    return tr("Pemberitahuan kepada pemohon gagal ({c}) — {s}", "The notice to the applicant "
+              "failed ({c}) — {s}", c=channel_name(e.channel), s=step_name(wf, e.node, 36))
 
 
 def _step_activated(e: StepActivated, wf: Workflow, tz: tzinfo, details: list[str]) -> str:
@@ -368,6 +400,10 @@ _DESCRIBE: dict[type[Event], Callable[[Any, Workflow, tzinfo, list[str]], str]] 
     PartiesRecorded: _parties_recorded,
     RegisterNumberRecorded: _register_number_recorded,
     TrackingCodeReissued: _tracking_code_reissued,
+    ConsentGiven: _consent_given,
+    ConsentWithdrawn: _consent_withdrawn,
+    ApplicantNotified: _applicant_notified,
+    NoticeFailed: _notice_failed,
     StepActivated: _step_activated,
     StepClaimed: _step_claimed,
     StepSigned: _step_signed,

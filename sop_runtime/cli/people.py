@@ -107,7 +107,7 @@ def users(
 
 def journal(
     name: Annotated[str, typer.Argument(
-        metavar="JURNAL", help="direktori | definisi | akses")],
+        metavar="JURNAL", help="direktori | definisi | akses | data_pribadi")],
     as_json: opt.Json = False,
 ) -> None:
     """Jurnal pengadilan: siapa memegang peran apa dan kapan, definisi yang berlaku, bacaan

@@ -65,6 +65,7 @@ def period(
     from sop_runtime.engine.deviation_text import deviation_label
     from sop_runtime.i18n import current_lang, set_lang
     from sop_runtime.service.period import period_figures
+    from sop_runtime.service.survey import results, results_json
 
     if lang is not None:
         set_lang(lang)
@@ -102,7 +103,8 @@ def period(
                      for user, n in sorted(f.load.items())},
             "waiting": [{"roles": list(roles), "open": n}
                         for roles, n in sorted(f.waiting.items())],
-            "withheld": sorted(f.withheld)})
+            "withheld": sorted(f.withheld),
+            "ikm": results_json(results(rt, first, last, sop=sop), calendar.tz)})
         return
     if not f.cases:
         say(tr("Tidak ada perkara yang dimulai dalam periode ini.",
@@ -173,6 +175,14 @@ def period(
                       str(waiting))
     con.print(table)
     say(tr("Langkah terlambat saat ini: {n}", "Steps overdue now: {n}", n=f.overdue_now))
+    answered = results(rt, first, last, sop=sop).overall
+    if answered is not None:
+        from sop_runtime.audit.ikm import number_text
+
+        say(tr("Indeks Kepuasan Masyarakat: {u} ({m}, {k}) dari {n} responden (sop skm hasil "
+               "merincinya)", "Public satisfaction index: {u} ({m}, {k}) from {n} respondents "
+               "(sop skm hasil details it)", u=number_text(answered.unit),
+               m=answered.grade.mutu, k=answered.grade.kinerja, n=answered.respondents))
 
 
 @report_app.command("case")

@@ -24,7 +24,7 @@ from sop_runtime.compiler.canonical import version_hash
 from sop_runtime.compiler.graph import longest_path, reachable
 from sop_runtime.compiler.inputs import unsupplied_inputs
 from sop_runtime.compiler.notes import authoring_note
-from sop_runtime.compiler.notices import check_notices
+from sop_runtime.compiler.notice_fields import check_notices
 from sop_runtime.compiler.workflow import (
     Condition,
     EdgeKind,

@@ -27,6 +27,10 @@ class Command:
 class StartCase(Command):
     fields: Mapping[str, str] = field(default_factory=dict)
     parties: tuple[Mapping[str, str], ...] = ()  # who the case is for (may come later)
+    # the applicant agreed to be told through a channel of this kind (the sentence agreed
+    # to in ``consent``); the address is the service's, never the command's
+    notify_channel: str | None = None
+    consent: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,6 +51,27 @@ class RecordRegisterNumber(Command):
 class ReissueTrackingCode(Command):
     """Give the applicant a new tracking code (the old one stops working). The code itself
     is made and kept by the service; the log records only who reissued one, and when."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WithdrawConsent(Command):
+    """The applicant no longer agrees to be told: record it (the service erases the
+    contact in the same transaction)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordNotice(Command):
+    """What became of the notice of step ``node`` (attempt ``attempt``): sent
+    (``delivered``), or given up after ``tries`` with ``error``. By the system."""
+
+    actor: str = "sistem"
+    node: str
+    attempt: int
+    channel: str
+    message: str
+    delivered: bool = True
+    error: str = ""
+    tries: int = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,10 +159,11 @@ COMMAND_NAMES: dict[type[Command], str] = {
     Sweep: "sweep", ReportAutomationFailure: "automation_failure",
     RecordParties: "record_parties", RecordRegisterNumber: "record_register_number",
     MigrateCase: "migrate", ReissueTrackingCode: "reissue_tracking_code",
+    WithdrawConsent: "withdraw_consent", RecordNotice: "record_notice",
 }
 
 CASE_RECORDS: tuple[type[Command], ...] = (RecordParties, RecordRegisterNumber,
-                                           ReissueTrackingCode)
+                                           ReissueTrackingCode, WithdrawConsent, RecordNotice)
 """Commands that record facts about the case itself, allowed after it ended too."""
 
 SUPERVISOR_COMMANDS: frozenset[type[Command]] = frozenset(

@@ -32,6 +32,7 @@ from sop_runtime.engine.commands import (
     ExtendStep,
     MigrateCase,
     ReassignStep,
+    RecordNotice,
     RecordParties,
     RecordRegisterNumber,
     ReissueTrackingCode,
@@ -40,17 +41,22 @@ from sop_runtime.engine.commands import (
     SkipStep,
     StartCase,
     Sweep,
+    WithdrawConsent,
 )
 from sop_runtime.engine.events import (
     ActionRefused,
+    ApplicantNotified,
     AutomationFailed,
     CaseCancelled,
     CaseCompleted,
     CaseStarted,
+    ConsentGiven,
+    ConsentWithdrawn,
     DeviationKind,
     DeviationWithdrawn,
     Event,
     LatenessSettled,
+    NoticeFailed,
     PartiesRecorded,
     RegisterNumberRecorded,
     StepActivated,
@@ -68,7 +74,7 @@ from sop_runtime.engine.events import (
 )
 from sop_runtime.engine.joins import Joins
 from sop_runtime.engine.migration import Migration
-from sop_runtime.engine.parties import check_parties, register_number
+from sop_runtime.engine.parties import CHANNELS, check_parties, register_number
 from sop_runtime.engine.rejections import StaleAction
 from sop_runtime.engine.state import CaseState, StepState, StepStatus, apply
 from sop_runtime.engine.timing import (
@@ -299,8 +305,51 @@ class _Decision(Joins, ActChecks, Migration):
             **self._env(), sop_id=self.wf.sop_id, version=self.wf.version,
             fields=fields, parties=parties,
             service_due=service_deadline(self.wf, self.state, fields, self.ctx.calendar, self.at)))
+        if cmd.notify_channel is not None:
+            self.events.insert(1, self._consent(cmd))
         self._late_entry(None)
         self._activate(start, self.at, fields=fields)
+
+    def _consent(self, cmd: StartCase) -> ConsentGiven:
+        if cmd.notify_channel not in CHANNELS or not (cmd.consent or "").strip():
+            raise self._reject("consent", "Persetujuan pemohon untuk diberi tahu butuh saluran "
+                               "({k}) dan kalimat persetujuannya",
+                               "The applicant's consent to be told needs a channel ({k}) and "
+                               "the sentence agreed to", k=", ".join(CHANNELS))
+        return ConsentGiven(**self._env(), channel=cmd.notify_channel,
+                            consent=" ".join((cmd.consent or "").split()))
+
+    def _withdraw_consent(self, cmd: WithdrawConsent) -> None:
+        """The applicant no longer agrees to be told (the service erases the contact)."""
+        if self.state.notify_channel is None:
+            raise self._reject("no_consent", "Pemohon perkara {case} tidak sedang menyetujui "
+                               "pemberitahuan", "The applicant of case {case} has no consent "
+                               "to be told in force", case=self.state.case_id)
+        if self._may_record():
+            self.events.append(ConsentWithdrawn(**self._env(), reason=self.reason))
+
+    def _record_notice(self, cmd: RecordNotice) -> None:
+        """What became of a step attempt's notice to the applicant: recorded once."""
+        node = self._node(cmd.node)
+        if node.notice is None:
+            raise self._reject("no_notice", "Langkah {node} tidak memberi tahu pemohon",
+                               "Step {node} does not tell the applicant", node=node.id)
+        if not any(s.node == node.id and s.attempt == cmd.attempt for s in self.state.steps):
+            raise self._reject("no_attempt", "Langkah {node} tidak punya percobaan {n}",
+                               "Step {node} has no attempt {n}", node=node.id,
+                               n=str(cmd.attempt))
+        if f"{node.id}#{cmd.attempt}" in self.state.notified:
+            raise StaleAction("notice_recorded", "Pemberitahuan langkah {node} percobaan {n} "
+                              "sudah tercatat", "The notice of step {node} attempt {n} is "
+                              "recorded already", node=node.id, n=str(cmd.attempt))
+        env = self._env(system=True)
+        if cmd.delivered:
+            self.events.append(ApplicantNotified(**env, node=node.id, attempt=cmd.attempt,
+                                                 channel=cmd.channel, message=cmd.message))
+        else:
+            self.events.append(NoticeFailed(**env, node=node.id, attempt=cmd.attempt,
+                                            channel=cmd.channel, message=cmd.message,
+                                            error=cmd.error, tries=cmd.tries))
 
     def _record_parties(self, cmd: RecordParties) -> None:
         """Who the case is for, recorded after its start or corrected (with a reason)."""
@@ -843,5 +892,7 @@ _DECIDE: dict[type[Command], Callable[[_Decision, Any], None]] = {
     RecordParties: _Decision._record_parties,
     RecordRegisterNumber: _Decision._record_register_number,
     ReissueTrackingCode: _Decision._reissue_tracking_code,
+    WithdrawConsent: _Decision._withdraw_consent,
+    RecordNotice: _Decision._record_notice,
     MigrateCase: _Decision._migrate,
 }

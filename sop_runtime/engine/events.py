@@ -120,6 +120,51 @@ class TrackingCodeReissued(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ConsentGiven(Event):
+    """The applicant agreed (``consent``: the sentence they agreed to) to be told about the
+    request through a channel of kind ``channel`` (``email``, ``whatsapp``, ``telegram``).
+    The address itself is never in the log: the service keeps it apart, erasable."""
+
+    TYPE = "consent_given"
+    channel: str
+    consent: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConsentWithdrawn(Event):
+    """The applicant withdrew their consent: their contact is erased, no notice follows."""
+
+    TYPE = "consent_withdrawn"
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ApplicantNotified(Event):
+    """The applicant was told ``message`` at step ``node`` (attempt ``attempt``), through a
+    channel of kind ``channel`` (never the address)."""
+
+    TYPE = "applicant_notified"
+    node: str
+    attempt: int
+    channel: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoticeFailed(Event):
+    """The notice of step ``node`` (attempt ``attempt``) could not be sent after ``tries``
+    tries (``error``: why, without the address); it is not tried again."""
+
+    TYPE = "notice_failed"
+    node: str
+    attempt: int
+    channel: str
+    message: str
+    error: str
+    tries: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CaseCompleted(Event):
     TYPE = "case_completed"
     end_node: str
@@ -353,6 +398,7 @@ class AutomationFailed(Event):
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (CaseStarted, PartiesRecorded, RegisterNumberRecorded, TrackingCodeReissued,
+                ConsentGiven, ConsentWithdrawn, ApplicantNotified, NoticeFailed,
                 CaseCompleted,
                 CaseCancelled, CaseMigrated, StepActivated, StepClaimed,
                 StepSigned, StepCompleted, StepExtended, StepReassigned, StepSkipped,

@@ -177,3 +177,32 @@ def party_text(party: Party) -> str:
 def parties_text(parties: Sequence[Party]) -> str:
     """Every party in words, separated by semicolons."""
     return "; ".join(party_text(p) for p in parties)
+
+
+CHANNELS = ("email", "whatsapp", "telegram")
+"""The kinds of channel an applicant may be told through."""
+
+CHANNEL_NAMES = {"email": ("e-mail", "e-mail"), "whatsapp": ("WhatsApp", "WhatsApp"),
+                 "telegram": ("Telegram", "Telegram")}
+
+
+def channel_name(channel: str) -> str:
+    """A channel kind in words (``whatsapp`` -> "WhatsApp")."""
+    words = CHANNEL_NAMES.get(channel)
+    return tr(*words) if words else channel
+
+
+def contact_address(channel: str, address: str) -> str:
+    """The applicant's ``address`` for ``channel``, tidied (an e-mail address; a WhatsApp or
+    Telegram number in international form, ``0812...`` read as ``62812...``), or
+    CommandRejected saying why not."""
+    if channel not in CHANNELS:
+        raise _reject("contact_channel", "saluran kontak '{c}' tidak dikenal; pilih salah satu: "
+                      "{k}", "unknown contact channel '{c}'; choose one of: {k}", c=channel,
+                      k=", ".join(CHANNELS))
+    where = tr("kontak pemohon ({c})", "the applicant's contact ({c})",
+               c=channel_name(channel))
+    if channel == "email":
+        return _detail(where, "email", address)
+    number = _detail(where, "telepon", address).removeprefix("+")
+    return "62" + number[1:] if number.startswith("0") else number

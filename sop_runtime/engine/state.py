@@ -15,16 +15,20 @@ from typing import Any
 
 from sop_runtime.engine.events import (
     ActionRefused,
+    ApplicantNotified,
     AutomationFailed,
     CaseCancelled,
     CaseCompleted,
     CaseMigrated,
     CaseStarted,
+    ConsentGiven,
+    ConsentWithdrawn,
     DeviationFlagged,
     DeviationKind,
     DeviationWithdrawn,
     Event,
     LatenessSettled,
+    NoticeFailed,
     PartiesRecorded,
     RegisterNumberRecorded,
     StepActivated,
@@ -152,6 +156,10 @@ class CaseState:
     deviations: int = 0
     refusals: int = 0
     incidents: int = 0                    # automated steps whose action failed
+    # the kind of channel the applicant agreed to be told through (None: no consent in
+    # force), and the step attempts (``node#attempt``) whose notice is recorded
+    notify_channel: str | None = None
+    notified: frozenset[str] = frozenset()
     seq: int = 0                          # events applied
 
     def current(self, node: str) -> StepState | None:
@@ -265,6 +273,30 @@ def _register_number_recorded(state: CaseState, event: RegisterNumberRecorded) -
 
 def _tracking_code_reissued(state: CaseState, event: TrackingCodeReissued) -> CaseState:
     return state  # the code is the service's; the case itself does not change
+
+
+def _consent_given(state: CaseState, event: ConsentGiven) -> CaseState:
+    return replace(state, notify_channel=event.channel)
+
+
+def _consent_withdrawn(state: CaseState, event: ConsentWithdrawn) -> CaseState:
+    return replace(state, notify_channel=None)
+
+
+def _notice(state: CaseState, node: str, attempt: int) -> CaseState:
+    _step(state, node, attempt)  # it must be a step of this case
+    key = f"{node}#{attempt}"
+    if key in state.notified:
+        raise InvalidTransition(f"notice of step {key} recorded twice")
+    return replace(state, notified=state.notified | {key})
+
+
+def _applicant_notified(state: CaseState, event: ApplicantNotified) -> CaseState:
+    return _notice(state, event.node, event.attempt)
+
+
+def _notice_failed(state: CaseState, event: NoticeFailed) -> CaseState:
+    return _notice(state, event.node, event.attempt)
 
 
 def _action_refused(state: CaseState, event: ActionRefused) -> CaseState:
@@ -478,6 +510,10 @@ _FOLD: dict[type[Event], tuple[Callable[[CaseState, Any], CaseState], _Needs]] =
     PartiesRecorded: (_parties_recorded, _Needs.STARTED),
     RegisterNumberRecorded: (_register_number_recorded, _Needs.STARTED),
     TrackingCodeReissued: (_tracking_code_reissued, _Needs.STARTED),
+    ConsentGiven: (_consent_given, _Needs.STARTED),
+    ConsentWithdrawn: (_consent_withdrawn, _Needs.STARTED),
+    ApplicantNotified: (_applicant_notified, _Needs.STARTED),
+    NoticeFailed: (_notice_failed, _Needs.STARTED),
     ActionRefused: (_action_refused, _Needs.NOTHING),
     DeviationFlagged: (_deviation_flagged, _Needs.STARTED),
     DeviationWithdrawn: (_deviation_withdrawn, _Needs.STARTED),

@@ -13,6 +13,7 @@ from contextlib import suppress
 from typing import Any, cast
 from uuid import UUID
 
+from sop_runtime.flows.applicant import notify_applicants
 from sop_runtime.flows.notify import notify
 from sop_runtime.flows.reports import period_report
 from sop_runtime.flows.steps import automated_step, dispatch
@@ -29,7 +30,9 @@ ENTRYPOINTS = {
     "sapu-tenggat": "sop_runtime/flows/sweep.py:deadline_sweep",
     "notifikasi": "sop_runtime/flows/notify.py:notify",
     "laporan-periode": "sop_runtime/flows/reports.py:period_report",
+    "beri-tahu-pemohon": "sop_runtime/flows/applicant.py:notify_applicants",
 }
+APPLICANT_EVERY = 60  # seconds between looks for notices due to applicants
 
 
 def deployments(*, dispatch_every: float = 10, sweep_cron: str = "*/5 * * * *") -> list[Any]:
@@ -43,6 +46,8 @@ def deployments(*, dispatch_every: float = 10, sweep_cron: str = "*/5 * * * *") 
                                      concurrency_limit=1),
         notify.to_deployment(name="notifikasi"),
         period_report.to_deployment(name="laporan-periode"),
+        notify_applicants.to_deployment(name="beri-tahu-pemohon", interval=APPLICANT_EVERY,
+                                        concurrency_limit=1),
     ]
 
 

@@ -21,15 +21,19 @@ def targets() -> list[str]:
 
 
 def send(message: str, *, case_id: str, node: str, event: str,
-         to: list[str] | None = None) -> int:
-    """Send ``message`` to every target; returns how many took it."""
+         to: list[str] | None = None, title: str = TITLE,
+         recipient: str | None = None) -> int:
+    """Send ``message`` to every target; returns how many took it. ``recipient``: who a
+    file target is for (as a gateway would be told; Apprise URLs carry it themselves)."""
     sent = 0
     for target in targets() if to is None else to:
         if target.startswith("file://") or "://" not in target:
             path = Path(target.removeprefix("file://"))
             path.parent.mkdir(parents=True, exist_ok=True)
             line = {"at": datetime.now(UTC).isoformat(), "event": event, "case_id": case_id,
-                    "node": node, "title": TITLE, "message": message}
+                    "node": node, "title": title, "message": message}
+            if recipient is not None:
+                line["kepada"] = recipient
             with path.open("a", encoding="utf-8") as f:
                 f.write(json.dumps(line, ensure_ascii=False) + "\n")
             sent += 1
@@ -39,7 +43,7 @@ def send(message: str, *, case_id: str, node: str, event: str,
         hub = apprise.Apprise()
         if not hub.add(target):
             raise ValueError(f"SOP_NOTIFY: alamat tidak dikenal Apprise: {target}")
-        if hub.notify(title=TITLE, body=message):
+        if hub.notify(title=title, body=message):
             sent += 1
     return sent
 

@@ -22,7 +22,7 @@ from sop_runtime.engine.deviation_text import deviation_label, lateness_text
 from sop_runtime.flows.common import runtime
 from sop_runtime.i18n import tr
 from sop_runtime.service import cases as case_service
-from sop_runtime.service import catalog
+from sop_runtime.service import catalog, contacts
 from sop_runtime.service.cases import SweepReport
 from sop_runtime.service.letterhead import names
 from sop_runtime.service.runtime import Runtime
@@ -79,9 +79,11 @@ def alerts(rt: Runtime, report: SweepReport) -> list[Alert]:
 
 @flow(name="sop-sapu-tenggat", log_prints=False)
 def deadline_sweep() -> dict[str, int]:
-    """Record what time alone caused by now, and tell Prefect about every new flag."""
+    """Record what time alone caused by now, and tell Prefect about every new flag; erase
+    the applicants' contacts kept past the court's retention."""
     rt = runtime()
     report = case_service.sweep(rt)
+    erased = contacts.erase_expired(rt)
     sent = 0
     for alert in alerts(rt, report):
         resource = {"prefect.resource.id": f"sop.case.{alert.case_id}"
@@ -89,6 +91,8 @@ def deadline_sweep() -> dict[str, int]:
                     "prefect.resource.name": alert.case_id}
         if emit_event(alert.event, resource=resource, payload=alert.payload) is not None:
             sent += 1
-    get_run_logger().info("sapu tenggat: %d perkara, %d penyimpangan baru, %d kejadian",
-                          report.cases, report.flagged, sent)
-    return {"cases": report.cases, "flagged": report.flagged, "events": sent}
+    get_run_logger().info("sapu tenggat: %d perkara, %d penyimpangan baru, %d kejadian, "
+                          "%d kontak pemohon dihapus", report.cases, report.flagged, sent,
+                          erased)
+    return {"cases": report.cases, "flagged": report.flagged, "events": sent,
+            "contacts_erased": erased}

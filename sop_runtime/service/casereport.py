@@ -62,12 +62,16 @@ from sop_runtime.engine.deviation_text import (
     rule_text,
 )
 from sop_runtime.engine.events import (
+    ApplicantNotified,
     AutomationFailed,
+    ConsentGiven,
+    ConsentWithdrawn,
+    NoticeFailed,
     PartiesRecorded,
     RegisterNumberRecorded,
     TrackingCodeReissued,
 )
-from sop_runtime.engine.parties import parties_text, party_text
+from sop_runtime.engine.parties import channel_name, parties_text, party_text
 from sop_runtime.engine.values import value_text
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service import catalog
@@ -328,6 +332,33 @@ def _tracking_code_reissued(ctx: _Context, s: StoredEvent, e: TrackingCodeReissu
                    "Tracking code reissued; the earlier code no longer works")
 
 
+def _consent_given(ctx: _Context, s: StoredEvent, e: ConsentGiven, said: _Said) -> None:
+    said.what = tr("Pemohon setuju diberi tahu melalui {c}", "The applicant agreed to be told "
+                   "through {c}", c=channel_name(e.channel))
+    said.notes.append(e.consent)
+
+
+def _consent_withdrawn(ctx: _Context, s: StoredEvent, e: ConsentWithdrawn, said: _Said
+                       ) -> None:
+    said.what = tr("Pemohon menarik persetujuan; kontaknya dihapus", "The applicant withdrew "
+                   "consent; the contact was erased")
+    said.reason = e.reason
+
+
+def _applicant_notified(ctx: _Context, s: StoredEvent, e: ApplicantNotified, said: _Said
+                        ) -> None:
+    said.what = tr("Pemohon diberi tahu melalui {c}", "The applicant was told through {c}",
+                   c=channel_name(e.channel))
+    said.notes.append(e.message)
+
+
+def _notice_failed(ctx: _Context, s: StoredEvent, e: NoticeFailed, said: _Said) -> None:
+    said.what = tr("Pemberitahuan kepada pemohon gagal ({c})", "The notice to the applicant "
+                   "failed ({c})", c=channel_name(e.channel))
+    said.notes.append(tr("{m} — gagal setelah {n} kali: {e}", "{m} — failed after {n} tries: "
+                         "{e}", m=e.message, n=e.tries, e=e.error))
+
+
 def _step_activated(ctx: _Context, s: StoredEvent, e: StepActivated, said: _Said) -> None:
     said.what = tr("Langkah menjadi aktif", "Step became active")
     if e.attempt > 1:
@@ -467,6 +498,10 @@ _WORDS: dict[type[Event], Callable[[_Context, StoredEvent, Any, _Said], None]] =
     PartiesRecorded: _parties_recorded,
     RegisterNumberRecorded: _register_number_recorded,
     TrackingCodeReissued: _tracking_code_reissued,
+    ConsentGiven: _consent_given,
+    ConsentWithdrawn: _consent_withdrawn,
+    ApplicantNotified: _applicant_notified,
+    NoticeFailed: _notice_failed,
     StepActivated: _step_activated,
     StepClaimed: _step_claimed,
     StepSigned: _step_signed,

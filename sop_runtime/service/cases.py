@@ -47,7 +47,7 @@ from sop_runtime.engine.deviation_text import describe as describe_evidence
 from sop_runtime.engine.events import PartiesRecorded
 from sop_runtime.errors import Kind, NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
-from sop_runtime.service import catalog, confidential, tracking_code
+from sop_runtime.service import catalog, confidential, contacts, notices, tracking_code
 from sop_runtime.service.projection import (
     case_row,
     deviation_rows,
@@ -185,6 +185,7 @@ def record_events(conn: Connection, wf: Workflow, state: CaseState,
     projections.add_deviations(conn, deviation_rows(state.case_id, head[0] + 1, new))
     projections.withdraw_deviations(conn, state.case_id, withdrawn_seqs(new))
     projections.settle_deviations(conn, state.case_id, settled_lateness(new))
+    notices.enqueue(conn, wf, state, new, now)
     keys, gone = changed(state, new)
     step_attempts.remove_attempts(conn, state.case_id, gone)
     step_attempts.save_attempts(conn, attempt_rows(state, workflow_of, calendar, keys))
@@ -292,15 +293,38 @@ def _new_case_id(conn: Connection, court_code: str, now: datetime, tz: object) -
 
 def start_case(rt: Runtime, sop_id: str, actor: str, *, fields: Mapping[str, str] | None = None,
                parties: Sequence[Mapping[str, str]] = (), at: datetime | None = None,
-               reason: str | None = None) -> Outcome:
+               reason: str | None = None,
+               contact: contacts.ContactGiven | None = None) -> Outcome:
     """Start a request; its outcome carries the applicant's tracking code, in clear, once
-    (the store keeps only its digest, written in the same transaction)."""
+    (the store keeps only its digest, written in the same transaction). ``contact``: how
+    the applicant agreed to be told about it (kept apart from the log; the log records
+    the consent and the kind of channel)."""
     code = tracking_code.new_code()
+    keep_code = tracking_code.keeper(code)
+    channel = consent = None
+    also: Also = keep_code
+    if contact is not None:  # kept apart from the log, with the applicant's consent
+        channel, address = contacts.checked(contact)
+        consent = contacts.sentence(rt)
+        keep_contact = contacts.keeper(channel, address)
+
+        def also(conn: Connection, case_id: str, at: datetime) -> None:
+            keep_code(conn, case_id, at)
+            keep_contact(conn, case_id, at)
+
     out = _execute(rt, None, StartCase(actor=actor, at=at, reason=reason,
                                        fields=dict(fields or {}),
-                                       parties=tuple(dict(p) for p in parties)),
-                   sop_id=sop_id, also=tracking_code.keeper(code))
+                                       parties=tuple(dict(p) for p in parties),
+                                       notify_channel=channel, consent=consent),
+                   sop_id=sop_id, also=also)
     return replace(out, tracking_code=code)
+
+
+def execute_command(rt: Runtime, case_id: str, command: Command, *,
+                    also: Also | None = None) -> Outcome:
+    """Decide and record ``command`` on ``case_id``, with ``also`` written in the same
+    transaction once it is recorded (for the service's own use cases)."""
+    return _execute(rt, case_id, command, also=also)
 
 
 def record_parties(rt: Runtime, case_id: str, actor: str, parties: Sequence[Mapping[str, str]],

@@ -122,12 +122,13 @@ def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None 
     from sop_runtime.audit.period_html import render_period
     from sop_runtime.engine.deviation_text import deviation_label
     from sop_runtime.i18n import current_lang
-    from sop_runtime.service import integrity
+    from sop_runtime.service import integrity, survey
     from sop_runtime.service.letterhead import letterhead, names
     from sop_runtime.store.seals import list_seals
     from sop_runtime.store.workflows import list_sops
 
     figures = period_figures(rt, start, end, sop=sop, reader=reader, progress=progress)
+    answered = survey.results(rt, start, end, sop=sop)
     found = integrity.verify(rt)
     problems = ((0 if found.chain.ok else 1) + found.projections.findings.total
                 + len(found.versions) + (0 if found.journals.ok else 1) + len(found.directory)
@@ -155,4 +156,4 @@ def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None 
     return render_period(figures, letterhead(rt), worked=worked, label=deviation_label,
                          seal=sealed[-1] if sealed else None, names=who, sop_names=sop_names,
                          sop_numbers=sop_numbers, step_names=step_names, sop=sop,
-                         verified=(found.ok, problems))
+                         verified=(found.ok, problems), survey=survey.section(answered))

@@ -45,6 +45,7 @@ class Standing:
     started: str                 # when the request was made, in words
     state: str                   # in words: Sedang diproses / Selesai / Dibatalkan
     finished: bool               # completed or cancelled: nothing more happens
+    completed: bool              # served to its end (the survey may be asked)
     done: tuple[DoneStep, ...]
     in_hand: tuple[str, ...]     # the steps being worked on now: "kegiatan (jabatan)"
     yours_now: tuple[str, ...]   # what the applicant must do now (a public step open)
@@ -101,7 +102,8 @@ def standing_in(rt: Runtime, conn: Connection, case_id: str, at: datetime) -> St
     return Standing(
         number=state.case_id, service=wf.nama, court=court_file.pengadilan.nama,
         started=moment_text(state.started_at, tz), state=_state_words(state),
-        finished=not state.is_active, done=tuple(done), in_hand=tuple(in_hand),
+        finished=not state.is_active, completed=state.status is CaseStatus.COMPLETED,
+        done=tuple(done), in_hand=tuple(in_hand),
         yours_now=tuple(yours_now), yours_later=tuple(later), expected=expected,
         has_expected=has_expected, late=late,
         standard=wf.service_limit.describe() if wf.service_limit else None,

@@ -195,7 +195,8 @@ class SurveyResults:
 
 def results(rt: Runtime, start: datetime, end: datetime, *,
             sop: str | None = None) -> SurveyResults:
-    """The responses answered in [``start``, ``end``) (of ``sop`` alone when given)."""
+    """The responses answered in [``start``, ``end``) (of ``sop`` alone when given), the
+    services in the order of their names."""
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         if sop is not None and sop not in {s.sop_id for s in list_sops(conn)}:
@@ -212,7 +213,13 @@ def results(rt: Runtime, start: datetime, end: datetime, *,
         for key in ikm.KEYS:
             pooled[key] += t.sums[key]
     overall = ikm.from_totals(sum(t.respondents for t in found), pooled)
+    services.sort(key=lambda s: (s.nama.casefold(), s.sop_id))
     return SurveyResults(start, end, tuple(services), overall, profile)
+
+
+def section(found: SurveyResults) -> ikm.Section:
+    """The results as a report's IKM section shows them."""
+    return ikm.Section(tuple((s.nama, s.ikm) for s in found.services), found.overall)
 
 
 def suggestions(rt: Runtime, start: datetime, end: datetime, *, sop: str | None = None,
@@ -247,14 +254,19 @@ def named_period(kind: PeriodKind, year: int, number: int, tz: tzinfo) -> tuple[
     return (datetime.combine(first, time(), tz), datetime.combine(after, time(), tz))
 
 
-def period_of_day(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
-    """Midnight to midnight of ``day`` (an end given as a date counts all of it)."""
-    start = datetime.combine(day, time(), tz)
-    return start, start + timedelta(days=1)
+def results_json(found: SurveyResults, tz: tzinfo) -> dict[str, object]:
+    """The results as plain data (the CLI's ``--json`` and the public API): no suggestion,
+    no request; the period by its days in the court's zone ``tz``."""
+    last = (found.end.astimezone(tz) - timedelta(microseconds=1)).date()
+    return {
+        "regulation": REGULATION,
+        "from": found.start.astimezone(tz).date().isoformat(), "to": last.isoformat(),
+        "respondents": found.respondents,
+        "overall": None if found.overall is None else ikm.as_json(found.overall),
+        "services": [{"sop_id": s.sop_id, "name": s.nama, **ikm.as_json(s.ikm)}
+                     for s in found.services],
+    }
 
 
-def court_zone(rt: Runtime) -> tzinfo:
-    with rt.engine.connect() as conn:
-        ensure_ready(rt, conn)
-        _, calendar = catalog.court(rt, conn)
-        return calendar.tz
+REGULATION = ("Peraturan Menteri PAN-RB Nomor 14 Tahun 2017 tentang Pedoman Penyusunan Survei "
+              "Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik")

@@ -2,7 +2,8 @@
 
 ``direktori`` records who may act (roles, staff, who holds which role, Plh/Plt, passwords
 and API tokens set or revoked), ``definisi`` the definitions in force (the court file, each
-SOP version loaded and made current), ``akses`` every read of a confidential case. An entry
+SOP version loaded and made current), ``akses`` every read of a confidential case,
+``data_pribadi`` the erasures of applicants' contacts (how many, never whose). An entry
 is chained exactly like a case's event (:func:`sop_runtime.store.chain.chain_hashes`), under
 the chain id ``@<journal>``; the seals take each journal's newest entry too.
 
@@ -25,8 +26,8 @@ from sqlalchemy import Connection, bindparam, insert, select, text
 from sop_runtime.store.chain import GENESIS, chain_hashes, journal_chain
 from sop_runtime.store.schema import journal
 
-Journal = Literal["direktori", "definisi", "akses"]
-JOURNALS: tuple[Journal, ...] = ("direktori", "definisi", "akses")
+Journal = Literal["direktori", "definisi", "akses", "data_pribadi"]
+JOURNALS: tuple[Journal, ...] = ("direktori", "definisi", "akses", "data_pribadi")
 
 Entry = tuple[str, dict[str, Any]]
 """(type, payload): one entry to append (schema version 1)."""
@@ -48,7 +49,7 @@ class StoredEntry:
 
 # the order every writer takes the journals' locks in: the busiest first, so an append to
 # it takes one lock
-_LOCK_ORDER: tuple[Journal, ...] = ("akses", "definisi", "direktori")
+_LOCK_ORDER: tuple[Journal, ...] = ("akses", "data_pribadi", "definisi", "direktori")
 
 
 def _lock(conn: Connection, log: Journal) -> None:

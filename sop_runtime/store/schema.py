@@ -427,3 +427,31 @@ tracking_codes = Table(
     Column("digest", String(HASH), nullable=False),  # SHA-256 of the code; never the code
     Column("issued_at", UTCDateTime, nullable=False),
 )
+
+# -- the applicant's contact (UU 27/2022): apart from the log, erasable ---------------------
+
+applicant_contacts = Table(
+    "applicant_contacts", metadata,
+    # the request (no foreign key: ``cases`` is a projection, emptied by ``sop rebuild``)
+    Column("case_id", String(40), primary_key=True),
+    Column("channel", String(12), nullable=False),   # email | whatsapp | telegram
+    Column("address", String(320), nullable=False),  # the e-mail address or the number
+    Column("given_at", UTCDateTime, nullable=False),
+)
+
+# each notice due to an applicant: one row per (case, step attempt), so it is sent once
+applicant_notices = Table(
+    "applicant_notices", metadata,
+    Column("case_id", String(40), nullable=False),
+    Column("node", String(ID), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("channel", String(12), nullable=False),
+    Column("message", Text, nullable=False),
+    # menunggu (due) | mengirim (being sent) | terkirim | gagal | batal (no contact any more)
+    Column("status", String(12), nullable=False),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("tries", Integer, nullable=False, default=0),
+    Column("claimed_at", UTCDateTime, nullable=True),
+    PrimaryKeyConstraint("case_id", "node", "attempt"),
+    Index("ix_applicant_notices_status_due", "status", "due_at"),
+)

@@ -18,6 +18,7 @@ import yaml
 from sop_runtime.actions import ActionContext, ActionError
 from sop_runtime.definition.models import StepKind
 from sop_runtime.service import automation, cases, catalog, setup
+from sop_runtime.service.contacts import ContactGiven
 from sop_runtime.service.runtime import Runtime
 from tests.conftest import DEFINITIONS, ROOT
 
@@ -78,16 +79,17 @@ def new_court(rt: Runtime, folder: Path) -> Runtime:
     return rt
 
 
-def verified_filing(rt: Runtime, documents: Path) -> tuple[str, str]:
+def verified_filing(rt: Runtime, documents: Path,
+                    contact: ContactGiven | None = None) -> tuple[str, str]:
     """An e-Court filing walked to its verification (its own automated steps done on the
-    way, by the system as the service does them): returns the case and the automated
-    numbering step now open."""
+    way, by the system as the service does them), its applicant's ``contact`` given at the
+    start: returns the case and the automated numbering step now open."""
     with rt.engine.connect() as conn:
         wf = catalog.current_workflow(rt, conn, "pendaftaran-ecourt")
     verify = next(n for n in wf.nodes if "Terverifikasi" in n.branch_labels)
     numbering = next(t.target for t in verify.transitions if t.label == "Terverifikasi")
     route = ROUTES["pendaftaran-ecourt"]
-    case = cases.start_case(rt, wf.sop_id, route[0]["oleh"]).case_id
+    case = cases.start_case(rt, wf.sop_id, route[0]["oleh"], contact=contact).case_id
     for step in route:
         node = str(step["langkah"])
         if node == verify.id:

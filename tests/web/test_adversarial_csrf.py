@@ -34,7 +34,8 @@ LEGALISATION = "legalisasi-waarmerking"
 
 
 def _form_routes() -> set[str]:
-    # the public site's forms (/lacak) carry no session: tests/web/test_public_access.py
+    """The staff's forms (a public form has no session or token: its cross-site posts are
+    refused in test_public_access.py)."""
     return {path for method, path in staff_routes() if method == "POST"
             and not path.startswith("/api")}
 

@@ -172,3 +172,18 @@ def test_a_clerk_prints_the_receipt_again_from_the_case_page(court: dict[str, An
     assert web.post(API, json={"nomor": number, "kode": old}).status_code == 404
     assert web.post(API, json={"nomor": number, "kode": new}).status_code == 200
     court["codes"][number] = new
+
+
+def test_a_completed_request_offers_the_survey(court: dict[str, Any]) -> None:
+    from sop_runtime.service.standing import standing
+
+    done = [n for n in court["codes"] if standing(court["rt"], n).completed]
+    running = [n for n in court["codes"] if not standing(court["rt"], n).finished]
+    assert done and running
+    web = client(court, "10.0.0.5")
+    page = web.post(PAGE, data={"nomor": done[0], "kode": court["codes"][done[0]]}).text
+    assert 'action="/survei"' in page and f'value="{done[0]}"' in page
+    survey = web.post("/survei", data={"nomor": done[0], "kode": court["codes"][done[0]]})
+    assert survey.status_code == 200
+    other = web.post(PAGE, data={"nomor": running[0], "kode": court["codes"][running[0]]})
+    assert 'action="/survei"' not in other.text

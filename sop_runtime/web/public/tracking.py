@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from sop_runtime.i18n import tr
-from sop_runtime.service import standing, tracking
+from sop_runtime.service import standing, tracking, tracking_code
 from sop_runtime.service.signin import TooManyTries
 from sop_runtime.web.deps import Rt
 from sop_runtime.web.forms import cross_site, same_site
@@ -54,7 +54,7 @@ def _title() -> str:
 
 def _form(request: Request, *, status: int = 200, error: str | None = None) -> HTMLResponse:
     return public_page(request, "public_tracking.html", title=_title(), status=status,
-                       error=error, seen=None)
+                       error=error, seen=None, survey=None)
 
 
 @router.get("/lacak", response_class=HTMLResponse)
@@ -74,8 +74,10 @@ def track(request: Request, rt: Rt, nomor: Annotated[str, Form(max_length=FIELD_
     except tracking.TrackingRefused as refused:
         return _form(request, status=404, error=str(refused))
     seen = standing.standing(rt, case_id)
+    # a completed request offers the survey, which the same number and code open again
+    survey = {"nomor": case_id, "kode": tracking_code.shown(tracking_code.normalise(kode) or "")}
     answer = public_page(request, "public_tracking.html", title=_title(), error=None,
-                         seen=seen)
+                         seen=seen, survey=survey)
     answer.headers.update(NO_STORE)
     return answer
 

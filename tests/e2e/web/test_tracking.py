@@ -36,7 +36,7 @@ def test_the_receipts_qr_code_opens_the_requests_standing_on_a_phone(
     page.goto(f"{court.url}{parts.path}#{parts.fragment}")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Permohonan {number}")
     expect(page.get_by_text("Langkah yang sudah selesai")).to_be_visible()
-    steps = page.locator("ol.steps li")
+    steps = page.locator("ol.done-steps li")
     expect(steps.first).to_contain_text("· Pemohon")  # the applicant's own step
     expect(steps.nth(1)).to_contain_text("· Petugas PTSP")
     expect(page.get_by_text("Surat Keterangan", exact=False).first).to_be_visible()

@@ -135,7 +135,7 @@ def test_the_ikm_per_service_and_over_the_services(court: Runtime, clock: Clock)
     survey.submit(court, other, answers(*[4] * 9))
     end = clock.now + timedelta(seconds=1)
     found = survey.results(court, start, end)
-    assert [s.sop_id for s in found.services] == [LEGALISATION, "salinan-putusan"]
+    assert [s.sop_id for s in found.services] == [LEGALISATION, "salinan-putusan"]  # by name
     legal = found.services[0].ikm
     assert (legal.respondents, legal.unit, legal.grade.mutu) == (2, Decimal("75.00"), "C")
     assert found.services[1].ikm.unit == Decimal("100.00")
