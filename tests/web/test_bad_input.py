@@ -74,6 +74,8 @@ FORMS: list[tuple[str, dict[str, str], str]] = [
     ("/perkara/baru", {"sop": SOP}, "isian.catatan"),
     ("/perkara/baru", {}, "sop"),
     ("/perkara/baru", {"sop": SOP}, "waktu"),
+    ("/perkara/baru", {"sop": SOP, "kontak.saluran": "whatsapp", "kontak.setuju": "ya"},
+     "kontak.alamat"),
     ("/perkara/{case}/langkah/1/selesai", {}, "nilai.surat_akta"),
     ("/perkara/{case}/langkah/1/selesai", {}, "keputusan"),
     ("/perkara/{case}/langkah/1/selesai", {}, "alasan"),
