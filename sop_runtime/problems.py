@@ -179,6 +179,8 @@ CATALOG: dict[str, tuple[str, str]] = {
              "clerk's form and the SOP sheet; move the note to 'catatan_penyusun'"),
     "W208": ("{detail}: kop surat dicetak tanpa logo", "{detail}: the letterhead is printed "
              "without a logo"),
+    "W210": ("{where}: '{sop}' bukan SOP dalam pustaka; halaman publik tidak memuatnya",
+             "{where}: '{sop}' is no SOP of the library; the public pages leave it out"),
     "W209": ("'{item}' berjenis {kind} di sini tetapi {first} di {there}: nilainya berpindah "
              "antarlangkah, maka tulislah satu jenis di setiap langkah yang menyebutnya",
              "'{item}' is of kind {kind} here but {first} at {there}: its value flows between "

@@ -27,7 +27,8 @@ from sop_runtime.definition.loader import (
 )
 from sop_runtime.definition.models import SopDocument
 from sop_runtime.definition.tarif import load_tarif
-from sop_runtime.definition.yamlsource import YamlError, load_yaml
+from sop_runtime.definition.tarif_layanan import load_tarif_layanan
+from sop_runtime.definition.yamlsource import YamlError, format_path, load_yaml
 from sop_runtime.errors import DefinitionError, NotFoundError
 from sop_runtime.files import open_bytes
 from sop_runtime.gcpause import gc_paused
@@ -43,6 +44,7 @@ class Library:
     documents: dict[str, Loaded[SopDocument]] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # sop id -> file
     court: Loaded[CourtFile] | None = None
+    court_checked: bool = False  # the court file is one of the files asked for
     problems: list[Problem] = field(default_factory=list)
     checked_files: list[str] = field(default_factory=list)
 
@@ -117,16 +119,49 @@ def compile_source(text: str, file: str, *, known_sops: Iterable[str] | None = N
 
 
 def _fee_table_problems(court: CourtFile, court_file: Path) -> list[Problem]:
-    """The problems of the fee table the court file names (``tarif_panjar``, relative to
-    the court file's folder), so that a broken table is found before an action reads it."""
-    if court.tarif_panjar is None:
-        return []
-    path = Path(court.tarif_panjar)
-    try:
-        load_tarif(path if path.is_absolute() else court_file.parent / path)
-    except DefinitionError as exc:
-        return list(exc.problems)
-    return []
+    """The problems of the fee tables the court file names (``tarif_panjar``,
+    ``tarif_layanan``, relative to the court file's folder), so that a broken table is found
+    before an action or a public page reads it."""
+    problems: list[Problem] = []
+    for name, load in ((court.tarif_panjar, load_tarif),
+                       (court.tarif_layanan, load_tarif_layanan)):
+        if name is None:
+            continue
+        path = Path(name)
+        try:
+            load(path if path.is_absolute() else court_file.parent / path)
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+    return problems
+
+
+def _published_problems(court: Loaded[CourtFile], known: set[str]) -> list[Problem]:
+    """W210 for each SOP id the court's PTSP desks (``ptsp``) or its services' fee table
+    name that the library does not hold."""
+    problems: list[Problem] = []
+    ptsp = court.model.ptsp
+    for i, desk in enumerate(ptsp.meja if ptsp else ()):
+        for j, sop in enumerate(desk.layanan):
+            if sop not in known:
+                where = ("ptsp", "meja", i, "layanan", j)
+                line, col = court.source.where(where)
+                problems.append(Problem("W210", court.source.file, line, col,
+                                        format_path(where), {"where": "ptsp", "sop": sop}))
+    name = court.model.tarif_layanan
+    if name is not None:
+        path = Path(name)
+        path = path if path.is_absolute() else Path(court.source.file).parent / path
+        try:
+            table = load_tarif_layanan(path)
+        except DefinitionError:
+            return problems  # reported with the fee table's own problems
+        for i, fee in enumerate(table.model.layanan):
+            if fee.sop not in known:
+                at = ("layanan", i, "sop")
+                line, col = table.source.where(at)
+                problems.append(Problem("W210", table.source.file, line, col,
+                                        format_path(at), {"where": name, "sop": fee.sop}))
+    return problems
 
 
 def court_logo(court: Loaded[CourtFile]) -> bytes | None:
@@ -188,6 +223,8 @@ def _load_library(paths: list[Path], include_siblings: bool) -> Library:
             lib.workflows[loaded.model.id] = result.workflow
             lib.documents[loaded.model.id] = loaded
             lib.files[loaded.model.id] = loaded.source.file
+    if lib.court is not None and lib.court_checked:
+        lib.problems.extend(_published_problems(lib.court, known))
     lib.problems.sort(key=lambda p: (p.file, p.line, p.col, p.code))
     return lib
 
@@ -218,6 +255,7 @@ def _read(lib: Library, given: list[Path], siblings: list[Path]
                 court = validate_as(raw, CourtFile)
                 if lib.court is None or reported:
                     lib.court = court
+                    lib.court_checked = reported
                 if reported:
                     lib.problems.extend(_fee_table_problems(court.model, f))
                     try:

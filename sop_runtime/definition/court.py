@@ -2,8 +2,9 @@
 
 The runtime's calendar comes from here: the time zone, office hours per weekday (with the
 rest break), dated periods with other hours (Ramadhan), national holidays and cuti bersama
-from the ``holidays`` package, and the court's own closures. The court's fee table for the
-panjar (``tarif_panjar``) is a file of its own beside it.
+from the ``holidays`` package, and the court's own closures. The court's fee tables, for the
+panjar (``tarif_panjar``) and for its other services (``tarif_layanan``), are files of their
+own beside it; ``ptsp`` names the desks of its PTSP and so what its public pages publish.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from sop_runtime.definition.models import SLUG, DayEnd, Sumber, TimeLimitField
+from sop_runtime.definition.models import SLUG, SOP_ID, DayEnd, Sumber, TimeLimitField
 
 WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 
@@ -257,6 +258,34 @@ class Publikasi(_Model):
     dasar: list[str] = Field(default_factory=list)
 
 
+class Meja(_Model):
+    """A desk of the court's PTSP and the services (SOP ids) asked for there."""
+
+    nama: str = Field(min_length=1)
+    layanan: list[Annotated[str, Field(pattern=SOP_ID)]] = Field(min_length=1)
+
+
+class Ptsp(_Model):
+    """How the court's Pelayanan Terpadu Satu Pintu divides its desks (SK Dirjen Badilum
+    77/2018 Pasal 11: pelayanan pidana, perdata, hukum, umum dan keuangan; e-Court), and so
+    which services the court publishes (``/layanan``): only those listed here."""
+
+    meja: list[Meja] = Field(min_length=1)
+    dasar: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _each_service_once(self) -> Ptsp:
+        seen: set[str] = set()
+        for desk in self.meja:
+            for sop in desk.layanan:
+                if sop in seen:
+                    raise PydanticCustomError(
+                        "ptsp", "ptsp: layanan '{s}' disebut lebih dari sekali / ptsp: the "
+                        "service '{s}' is listed more than once", {"s": sop})
+                seen.add(sop)
+        return self
+
+
 class DataPribadi(_Model):
     """The court's keeping of personal data (UU 27/2022 tentang Pelindungan Data Pribadi):
     how long an applicant's contact for notices is kept after the request ends
@@ -287,6 +316,12 @@ class CourtFile(_Model):
     # the role whose holder gives an SOP revision its pengesahan (default: ``ketua``)
     pengesah_sop: str | None = Field(default=None, pattern=SLUG)
     publikasi: Publikasi = Publikasi()
+    # the PTSP's desks and the services published at each (absent: every SOP in force that
+    # states a standar pelayanan, as one group)
+    ptsp: Ptsp | None = None
+    # the fee table of the other services (sop_runtime.definition.tarif_layanan), a path
+    # relative to the folder of the court file, e.g. ``tarif/layanan.yaml``
+    tarif_layanan: str | None = Field(default=None, min_length=1)
     data_pribadi: DataPribadi = DataPribadi()
 
     @model_validator(mode="after")

@@ -120,3 +120,36 @@ def test_broken_court_file(tmp_path: Path, mutate, code: str) -> None:  # type: 
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     lib = load_library([path])
     assert {p.code for p in lib.errors} == {code}, [p.format() for p in lib.errors]
+
+
+def test_the_court_publishes_every_service_of_its_desks_once(lib) -> None:  # type: ignore[no-untyped-def]
+    """Every SOP with a standar pelayanan is at a PTSP desk (but the PTSP's own entry flow),
+    every desk's service is an SOP of the library, and the services' fee table names each
+    published service."""
+    from sop_runtime.definition.tarif_layanan import load_tarif_layanan
+
+    ptsp = lib.court.model.ptsp
+    listed = [s for desk in ptsp.meja for s in desk.layanan]
+    standard = {k for k, wf in lib.workflows.items() if wf.document.standar_pelayanan}
+    assert set(listed) == standard - {"standar-pelayanan-ptsp"}
+    assert not any(p.code == "W210" for p in lib.problems)
+    table = load_tarif_layanan(DEFINITIONS / lib.court.model.tarif_layanan).model
+    assert {fee.sop for fee in table.layanan} == set(listed)
+
+
+def test_an_unknown_service_of_the_court_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, folder)
+    court = folder / "court.yaml"
+    court.write_text(court.read_text(encoding="utf-8").replace(
+        "        - pengesahan-badan-hukum\n", "        - pengesahan-badan-hukumm\n"),
+        encoding="utf-8")
+    fees = folder / "tarif" / "layanan.yaml"
+    fees.write_text(fees.read_text(encoding="utf-8").replace(
+        "  - sop: pengaduan-siwas\n", "  - sop: pengaduan-siwass\n"), encoding="utf-8")
+    found = load_library([court])
+    warned = sorted((p.file.rsplit("/", 1)[-1], p.path, p.format()) for p in found.problems
+                    if p.code == "W210")
+    assert [(f, path) for f, path, _ in warned] == [
+        ("court.yaml", "ptsp.meja[2].layanan[3]"), ("layanan.yaml", "layanan[12].sop")]
+    assert "'pengesahan-badan-hukumm' bukan SOP dalam pustaka" in warned[0][2]

@@ -71,6 +71,7 @@ def _court_with_logo(folder: Path, logo: str, data: bytes | None) -> Path:
     text = (DEFINITIONS / "court.yaml").read_text(encoding="utf-8")
     text = text.replace("logo: logo-pengadilan.svg", f"logo: {logo}")
     text = text.replace("tarif_panjar: tarif/panjar.yaml\n", "")
+    text = text.replace("tarif_layanan: tarif/layanan.yaml\n", "")
     (folder / "court.yaml").write_text(text, encoding="utf-8")
     if data is not None:
         (folder / logo).write_bytes(data)

@@ -220,7 +220,7 @@ def test_the_checker_catches_impurity_and_a_misplaced_framework(
 # file names that several packages share for one concept, each at its own layer (the cases
 # as the CLI, the API, the pages and the service see them ...); any other name is one module's
 SHARED_NAMES = {"app", "audit", "casereport", "cases", "common", "conformance", "contacts",
-                "documents", "errors", "events", "library", "migration", "monev", "people",
+                "documents", "errors", "events", "ikm", "library", "migration", "monev", "people",
                 "receipt", "seals", "signin", "supervise", "supervision", "survey", "tracking"}
 
 

@@ -27,14 +27,16 @@ from sop_runtime.web.app import create_app
 from tests.flows.kit import ROUTES
 from tests.integration.service.conftest import copy_database
 from tests.web.hostile import CLERK, NOW, PASSWORD, SUPERVISOR, csrf_of, signed_in
-from tests.web.routes import app_routes
+from tests.web.routes import staff_routes
 
 SITE = "https://testserver"
 LEGALISATION = "legalisasi-waarmerking"
 
 
 def _form_routes() -> set[str]:
-    return {path for method, path in app_routes() if method == "POST"
+    """The staff's forms (a public form has no session or token: its cross-site posts are
+    refused in test_public_access.py)."""
+    return {path for method, path in staff_routes() if method == "POST"
             and not path.startswith("/api")}
 
 

@@ -234,6 +234,8 @@ NUL_FIELDS: dict[str, tuple[str, ...]] = {
     "/audit/verifikasi": ("csrf",),
     "/sop/{sop_id}/versi/{version}/sahkan": ("setuju",),
     "/keluar": ("csrf",),
+    "/survei": ("nomor", "kode"),
+    "/survei/kirim": ("nomor", "kode", "saran", "persyaratan", "pekerjaan"),
 }
 NUL_CASES = [(route, name) for route, names in NUL_FIELDS.items() for name in names]
 

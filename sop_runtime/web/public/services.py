@@ -1,8 +1,13 @@
-"""``/layanan``: the services the court offers, as its PTSP desk groups them."""
+"""``/layanan``: the services the court offers, as its PTSP desk groups them, and each
+one's standar pelayanan in its seven components; the same as JSON under ``/api/layanan``
+(no token: public)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse
 
 from sop_runtime.i18n import tr
@@ -11,9 +16,31 @@ from sop_runtime.web.deps import Rt
 from sop_runtime.web.public.frame import public_page
 
 router = APIRouter()
+api = APIRouter(prefix="/api", tags=["layanan publik / public services"])
+
+SopId = Annotated[str, Path(max_length=80, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
 
 @router.get("/layanan", response_class=HTMLResponse)
 def services(request: Request, rt: Rt) -> HTMLResponse:
     return public_page(request, "public_services.html", title=tr("Layanan", "Services"),
                        groups=services_offered.offered(rt))
+
+
+@router.get("/layanan/{sop_id}", response_class=HTMLResponse)
+def service(request: Request, rt: Rt, sop_id: SopId) -> HTMLResponse:
+    found = services_offered.published(rt, sop_id)
+    return public_page(request, "public_service.html", title=found.name, s=found)
+
+
+@api.get("/layanan")
+def services_json(rt: Rt) -> list[dict[str, Any]]:
+    """Every published service, by PTSP desk."""
+    return [asdict(group) for group in services_offered.offered(rt)]
+
+
+@api.get("/layanan/{sop_id}")
+def service_json(rt: Rt, sop_id: SopId) -> dict[str, Any]:
+    """One service's standar pelayanan: persyaratan, sarana dan prasarana, produk,
+    prosedur, waktu, biaya, pengaduan."""
+    return asdict(services_offered.published(rt, sop_id))

@@ -1,5 +1,5 @@
 """The public site's view of the court: its face (name, contacts, way to complain; never a
-person) and the address its QR codes point to."""
+person), the address its QR codes point to, and what it publishes without a ``ptsp``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sop_runtime.service import publicsite, setup
+from sop_runtime.service import publicsite, services_offered, setup
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from tests.conftest import DEFINITIONS
@@ -17,12 +17,15 @@ from tests.qrread import read_svg
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Runtime:
-    """The court of definitions/ whose court file names its public address."""
+    """The court of definitions/ whose court file names its public address, and neither
+    its PTSP's desks nor a fee table of its services."""
     folder = tmp_path_factory.mktemp("published") / "definitions"
     shutil.copytree(DEFINITIONS, folder)
     court = folder / "court.yaml"
     text = court.read_text(encoding="utf-8")
     assert "\npublikasi:" not in text
+    text = text[:text.index("\nptsp:\n")] + text[text.index("\nperan:\n"):]
+    text = text.replace("tarif_layanan: tarif/layanan.yaml\n", "")
     court.write_text(text + "\npublikasi:\n  alamat_web: https://ptsp.pn-sanana.go.id/\n",
                      encoding="utf-8")
     rt = Runtime(make_engine(f"sqlite:///{folder.parent / 'sop.db'}"))
@@ -75,3 +78,15 @@ def test_the_face_names_the_court_not_its_staff(plain: Runtime) -> None:
     assert face.phone is None and face.email is None  # the court file gives none
     assert "siwas.mahkamahagung.go.id" in face.complaint and "Meja Pengaduan" in face.complaint
     assert "Perma Nomor 9 Tahun 2016" in face.complaint_basis
+
+
+def test_without_desks_every_service_standard_is_one_group(published: Runtime) -> None:
+    groups = services_offered.offered(published)
+    assert [g.name for g in groups] == ["Layanan pengadilan"]
+    listed = [s.sop_id for s in groups[0].services]
+    assert "standar-pelayanan-ptsp" in listed and "penerimaan-perkara-pidana" not in listed
+    assert [s.name for s in groups[0].services] == sorted(s.name for s in groups[0].services)
+    # no fee table: the SOP's own words, and that the court's table has no figure
+    fees = services_offered.published(published, "legalisasi-waarmerking").fees
+    assert fees.kind == "tidak_tercantum" and fees.sop_text is not None
+    assert "PP 5/2019" in fees.sop_text
