@@ -218,7 +218,7 @@ def test_an_injection_gets_no_more_than_an_unknown_value(court: dict[str, Any], 
 # types one, so it is refused where it stands, before anything is looked up or stored
 NUL_FIELDS: dict[str, tuple[str, ...]] = {
     "/masuk": ("username", "password", "lanjut"),
-    "/perkara/baru": ("sop", "alasan", "waktu", "isian.catatan"),
+    "/perkara/baru": ("sop", "alasan", "waktu", "isian.catatan", "kontak.alamat"),
     "/perkara/{case_id}/langkah/{node}/ambil": ("csrf",),
     "/perkara/{case_id}/langkah/{node}/selesai": ("alasan", "keputusan", "waktu",
                                                   "nilai.surat_akta_di_bawah_tangan"),
