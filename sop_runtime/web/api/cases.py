@@ -19,6 +19,7 @@ from sop_runtime.service.contacts import ContactGiven
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.service.search import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, CaseSearch, find_cases
+from sop_runtime.service.tracking_code import shown
 from sop_runtime.web.api.common import CaseId, NodeId, Responses, SopFilter, aware, iso, plain
 from sop_runtime.web.api.schemas import (
     CaseOut,
@@ -63,7 +64,8 @@ def outcome(rt: Runtime, out: cases.Outcome) -> Outcome:
     tz = court_zone(rt)
     return Outcome(case_id=out.case_id, status=str(out.state.status),
                    events=[e.TYPE for e in out.events],
-                   open_steps=[_open_step(out.workflow, s, tz) for s in out.state.open_steps])
+                   open_steps=[_open_step(out.workflow, s, tz) for s in out.state.open_steps],
+                   kode_lacak=shown(out.tracking_code) if out.tracking_code else None)
 
 
 def _open_step(wf: Workflow, s: StepState, tz: tzinfo) -> OpenStep:

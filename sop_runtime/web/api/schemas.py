@@ -287,6 +287,9 @@ class Outcome(BaseModel):
     status: str
     events: list[str]
     open_steps: list[OpenStep]
+    # the applicant's tracking code, given by a start only (shown once; the store keeps its
+    # digest): print it on the receipt the integration hands over
+    kode_lacak: str | None = None
 
 
 class MigratedOut(Outcome):

@@ -82,7 +82,7 @@ async def start(request: Request, rt: Rt, caller: Worker) -> Response:
                            at=_moment(rt, form.get("waktu")), reason=_text(form.get("alasan")),
                            contact=_contact(form))
     return flash.redirect(request, caller, f"/perkara/{out.case_id}",
-                          feedback.started(rt, out))
+                          feedback.started(rt, out))  # with the tracking code, shown once
 
 
 def _contact(form: Any) -> contacts.ContactGiven | None:
