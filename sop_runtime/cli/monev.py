@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sop_runtime.cli import options as opt
-from sop_runtime.cli.common import Exit, fail, output_files, require_extra, runtime
+from sop_runtime.cli.common import output_files, require_extra, runtime
 from sop_runtime.i18n import current_lang, tr
 
 if TYPE_CHECKING:
@@ -41,11 +41,8 @@ def _page(path: Path, page: str) -> None:
 
 def monev(
     sop: Annotated[str, typer.Argument(metavar="SOP", help="SOP yang dinilai / the SOP")],
-    dari: Annotated[str, typer.Option("--dari", metavar="TANGGAL",
-                                      help="Awal periode / start of the period")],
-    sampai: Annotated[str, typer.Option(
-        "--sampai", metavar="TANGGAL", help="Akhir periode (tanggal saja: sampai akhir hari "
-        "itu) / end of the period (a date alone: to the end of that day)")],
+    dari: opt.Dari,
+    sampai: opt.Sampai,
     versi: Annotated[str | None, typer.Option(
         "--versi", metavar="V", help="Versi yang dinilai (awal hash); bawaan: versi terbaru "
         "yang dilaksanakan dalam periode / the version (hash prefix); default: the newest "
@@ -69,15 +66,11 @@ def monev(
     as_json: opt.Json = False,
 ) -> None:
     """Monitoring dan evaluasi satu SOP dari log / monitoring and evaluation of an SOP."""
-    from sop_runtime.cli.times import court_calendar, parse_moment
+    from sop_runtime.cli.times import court_calendar, parse_period
     from sop_runtime.service.monev import monev_figures, monev_pages
 
     rt = runtime()
-    calendar = court_calendar(rt)
-    start = parse_moment(dari, calendar.tz, option="--dari")
-    end = parse_moment(sampai, calendar.tz, option="--sampai", end_of_day=True)
-    if end <= start:
-        fail(tr("--sampai harus sesudah --dari", "--sampai must be after --dari"), Exit.USAGE)
+    start, end = parse_period(dari, sampai, court_calendar(rt).tz)
     forms = (formulir, evaluation_path(formulir)) if formulir is not None else (None, None)
     output_files(html, pdf, *forms)
     if pdf is not None or any(p is not None and p.suffix.lower() == ".pdf" for p in forms):

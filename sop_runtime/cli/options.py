@@ -25,6 +25,11 @@ Reason = Annotated[str | None, typer.Option(
 RequiredReason = Annotated[str, typer.Option(
     "--reason", "--alasan", metavar="TEXT", help="Alasan (wajib) / reason (required)")]
 Json = Annotated[bool, typer.Option("--json", help="Keluaran JSON / JSON output")]
+Dari = Annotated[str, typer.Option("--dari", metavar="TANGGAL",
+                                   help="Awal periode / start of the period")]
+Sampai = Annotated[str, typer.Option(
+    "--sampai", metavar="TANGGAL", help="Akhir periode (tanggal saja: sampai akhir hari itu) / "
+    "end of the period (a date alone: to the end of that day)")]
 
 MAX_WORKERS = 64
 """The most processes a command starts: more than a machine has cores only slows it down

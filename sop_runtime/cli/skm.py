@@ -83,11 +83,8 @@ def isi(
 
 @skm_app.command("hasil")
 def hasil(
-    dari: Annotated[str, typer.Option("--dari", metavar="TANGGAL",
-                                      help="Awal periode / start of the period")],
-    sampai: Annotated[str, typer.Option(
-        "--sampai", metavar="TANGGAL", help="Akhir periode (tanggal saja: sampai akhir hari "
-        "itu) / end of the period (a date alone: to the end of that day)")],
+    dari: opt.Dari,
+    sampai: opt.Sampai,
     layanan: Annotated[str | None, typer.Option(
         "--layanan", metavar="SOP", help="Hanya layanan ini / this service only")] = None,
     saran: Annotated[bool, typer.Option(
@@ -97,15 +94,12 @@ def hasil(
 ) -> None:
     """Indeks Kepuasan Masyarakat suatu periode / the IKM of a period."""
     from sop_runtime.cli.common import print_json, say
-    from sop_runtime.cli.times import court_tz, parse_moment
+    from sop_runtime.cli.times import court_tz, parse_period
     from sop_runtime.service import survey
 
     rt = runtime()
     tz = court_tz(rt)
-    start = parse_moment(dari, tz, option="--dari")
-    end = parse_moment(sampai, tz, option="--sampai", end_of_day=True)
-    if end <= start:
-        fail(tr("--sampai harus sesudah --dari", "--sampai must be after --dari"), Exit.USAGE)
+    start, end = parse_period(dari, sampai, tz)
     found = survey.results(rt, start, end, sop=layanan)
     said = survey.suggestions(rt, start, end, sop=layanan) if saran else []
     if as_json:

@@ -36,6 +36,16 @@ def parse_moment(text: str, tz: tzinfo, *, option: str = "--at",
                 opt=option, text=text, why=exc), Exit.USAGE)
 
 
+def parse_period(dari: str, sampai: str, tz: tzinfo) -> tuple[datetime, datetime]:
+    """``--dari`` and ``--sampai`` as instants (a date alone for ``--sampai``: to the end of
+    that day); exit 2 on anything unreadable or an end not after the start."""
+    start = parse_moment(dari, tz, option="--dari")
+    end = parse_moment(sampai, tz, option="--sampai", end_of_day=True)
+    if end <= start:
+        fail(tr("--sampai harus sesudah --dari", "--sampai must be after --dari"), Exit.USAGE)
+    return start, end
+
+
 def local(moment: datetime | None, tz: tzinfo) -> datetime | None:
     return None if moment is None else moment.astimezone(tz)
 

@@ -1,0 +1,78 @@
+"""The satisfaction survey on a phone (360 x 740), as an applicant answers it: a completed
+request opened with its number and tracking code, the nine questions answered by touch, a
+second time refused in a sentence; then the Panitera finds the IKM in the period report.
+
+(The applicant reaches the form from the tracking page; this journey opens it directly with
+the same number and code.)"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+
+from sop_runtime.audit import ikm
+from sop_runtime.service import cases
+from tests.e2e.web.conftest import Court, sign_in
+from tests.flows.kit import ROUTES
+
+Shot = Callable[[Page, str], Path]
+LEGALISATION = "legalisasi-waarmerking"
+SMALL_PHONE = ViewportSize(width=360, height=740)
+ANSWERS = (4, 3, 3, 2, 3, 3, 4, 3, 3)  # IKM unit 77,78
+
+
+def completed(court: Court) -> tuple[str, str]:
+    started = cases.start_case(court.rt, LEGALISATION, "rina.ptsp")
+    for step in ROUTES[LEGALISATION]:
+        cases.complete(court.rt, started.case_id, str(step["langkah"]), step["oleh"],
+                       values=step.get("nilai", {}))
+    assert started.tracking_code is not None
+    return started.case_id, started.tracking_code
+
+
+def answer(phone: Page, number: str, code: str) -> None:
+    phone.goto("/survei")
+    phone.get_by_label("Nomor permohonan", exact=True).fill(number)
+    phone.get_by_label("Kode lacak").fill(code)
+    for unsur, value in zip(ikm.UNSUR, ANSWERS, strict=True):
+        group = phone.locator(f"#unsur-{unsur.key}")
+        choice = group.locator("label.choice").nth(value - 1)
+        box = choice.bounding_box()
+        assert box is not None and box["height"] >= 44  # a thumb's target
+        choice.click()
+    phone.get_by_role("textbox").last.fill("Ruang tunggu perlu kipas angin")
+    phone.get_by_label("Pekerjaan").select_option("WIRAUSAHA")
+    phone.get_by_role("button", name="Kirim penilaian").click()
+
+
+def test_an_applicant_rates_a_request_once_and_the_ikm_is_reported(
+        browser: Browser, court: Court, page: Page, shot: Shot) -> None:
+    number, code = completed(court)
+    ctx = browser.new_context(base_url=court.url, viewport=SMALL_PHONE, locale="id-ID",
+                              timezone_id="Asia/Jayapura")
+    phone = ctx.new_page()
+    try:
+        phone.goto("/survei")
+        shot(phone, "survei-formulir-ponsel")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"the form is {width} px wide on a 360 px phone"
+        answer(phone, number, code)
+        expect(phone.locator("[data-sent]")).to_contain_text("Penilaian Anda sudah kami terima")
+        shot(phone, "survei-terima-kasih-ponsel")
+        answer(phone, number, code)
+        expect(phone.locator("[data-closed]")).to_contain_text(
+            "Survei untuk permohonan ini sudah diisi")
+        shot(phone, "survei-kedua-ditolak-ponsel")
+        phone.goto("/layanan/ikm")
+        expect(phone.locator(".score .big")).to_have_text("77,78")
+        shot(phone, "survei-hasil-ponsel")
+    finally:
+        ctx.close()
+    sign_in(page, "bambang.panitera", then="/audit")
+    page.goto("/audit/laporan?dari=2026-11-01&sampai=2026-12-31")
+    expect(page.get_by_role("heading", name="Indeks Kepuasan Masyarakat")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("77,78")
+    expect(page.locator("body")).not_to_contain_text("Ruang tunggu perlu kipas angin")
+    shot(page, "survei-laporan-periode")
