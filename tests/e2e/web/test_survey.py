@@ -8,12 +8,14 @@ the same number and code.)"""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from sop_runtime.audit import ikm
-from sop_runtime.service import cases
+from sop_runtime.service import cases, survey
 from tests.e2e.web.conftest import Court, sign_in
 from tests.flows.kit import ROUTES
 
@@ -21,6 +23,7 @@ Shot = Callable[[Page, str], Path]
 LEGALISATION = "legalisasi-waarmerking"
 SMALL_PHONE = ViewportSize(width=360, height=740)
 ANSWERS = (4, 3, 3, 2, 3, 3, 4, 3, 3)  # IKM unit 77,78
+WIT = ZoneInfo("Asia/Jayapura")
 
 
 def completed(court: Court) -> tuple[str, str]:
@@ -65,14 +68,17 @@ def test_an_applicant_rates_a_request_once_and_the_ikm_is_reported(
         expect(phone.locator("[data-closed]")).to_contain_text(
             "Survei untuk permohonan ini sudah diisi")
         shot(phone, "survei-kedua-ditolak-ponsel")
-        phone.goto("/layanan/ikm")
-        expect(phone.locator(".score .big")).to_have_text("77,78")
+        phone.goto("/layanan/ikm?periode=2026")
+        year = survey.results(court.rt, datetime(2026, 1, 1, tzinfo=WIT),
+                              datetime(2027, 1, 1, tzinfo=WIT)).overall
+        assert year is not None and year.respondents == 3  # the demo day's two, and this one
+        expect(phone.locator(".score .big")).to_have_text(ikm.number_text(year.unit))
         shot(phone, "survei-hasil-ponsel")
     finally:
         ctx.close()
     sign_in(page, "bambang.panitera", then="/audit")
-    page.goto("/audit/laporan?dari=2026-11-01&sampai=2026-12-31")
+    page.goto("/audit/laporan?dari=2026-11-26&sampai=2026-11-30")
     expect(page.get_by_role("heading", name="Indeks Kepuasan Masyarakat")).to_be_visible()
-    expect(page.locator("body")).to_contain_text("77,78")
+    expect(page.locator("body")).to_contain_text("77,78")  # this response alone
     expect(page.locator("body")).not_to_contain_text("Ruang tunggu perlu kipas angin")
     shot(page, "survei-laporan-periode")
