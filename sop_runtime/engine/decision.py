@@ -316,6 +316,11 @@ class _Decision(Joins, ActChecks, Migration):
                                "({k}) dan kalimat persetujuannya",
                                "The applicant's consent to be told needs a channel ({k}) and "
                                "the sentence agreed to", k=", ".join(CHANNELS))
+        if not any(n.notice is not None for n in self.wf.nodes):  # no purpose to keep it for
+            raise self._reject("no_notices", "SOP {sop} tidak memberi tahu pemohon pada langkah "
+                               "mana pun; kontak pemohon tidak diminta",
+                               "SOP {sop} tells the applicant at no step; no contact is "
+                               "asked for", sop=self.wf.sop_id)
         return ConsentGiven(**self._env(), channel=cmd.notify_channel,
                             consent=" ".join((cmd.consent or "").split()))
 

@@ -491,6 +491,10 @@ def describe(entry: StoredEntry, shown: Callable[[datetime], str],
                       d=_day_words(p["effective"]))
         case "case_read" | "case_read_refused":
             return _read(entry.type == "case_read_refused", p)
+        case "contacts_erased":
+            return tr("{n} kontak pemohon dihapus: masa simpan {r} setelah permohonan selesai "
+                      "sudah lewat", "{n} applicant contact(s) erased: kept {r} after their "
+                      "request ended", n=p["jumlah"], r=p["retensi"])
     return entry.type
 
 

@@ -45,6 +45,7 @@ class Standing:
     started: str                 # when the request was made, in words
     state: str                   # in words: Sedang diproses / Selesai / Dibatalkan
     finished: bool               # completed or cancelled: nothing more happens
+    completed: bool              # served to its end (the survey may be asked)
     done: tuple[DoneStep, ...]
     in_hand: tuple[str, ...]     # the steps being worked on now: "kegiatan (jabatan)"
     yours_now: tuple[str, ...]   # what the applicant must do now (a public step open)
@@ -84,7 +85,8 @@ def standing_in(rt: Runtime, conn: Connection, case_id: str, at: datetime) -> St
     for step in sorted((s for s in state.steps if s.status is StepStatus.DONE),
                        key=lambda s: (s.completed_at or s.activated_at, s.closed_seq or 0)):
         node, flow = node_of(step)
-        done.append(DoneStep(_kegiatan(node), _who(flow, node, step, people, names),
+        again = tr(" (diulang)", " (again)") if step.attempt > 1 else ""
+        done.append(DoneStep(_kegiatan(node) + again, _who(flow, node, step, people, names),
                              moment_text(step.completed_at, tz)))
     in_hand, yours_now = [], []
     for step in state.open_steps:
@@ -100,7 +102,8 @@ def standing_in(rt: Runtime, conn: Connection, case_id: str, at: datetime) -> St
     return Standing(
         number=state.case_id, service=wf.nama, court=court_file.pengadilan.nama,
         started=moment_text(state.started_at, tz), state=_state_words(state),
-        finished=not state.is_active, done=tuple(done), in_hand=tuple(in_hand),
+        finished=not state.is_active, completed=state.status is CaseStatus.COMPLETED,
+        done=tuple(done), in_hand=tuple(in_hand),
         yours_now=tuple(yours_now), yours_later=tuple(later), expected=expected,
         has_expected=has_expected, late=late,
         standard=wf.service_limit.describe() if wf.service_limit else None,

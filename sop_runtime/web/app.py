@@ -19,6 +19,7 @@ from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from sop_runtime import __version__
 from sop_runtime.errors import DefinitionError, NotFoundError, SopRuntimeError, kind_of
@@ -44,6 +45,7 @@ def create_app(runtime: Runtime | None = None, *, secure_cookies: bool = True) -
     app.state.secure_cookies = secure_cookies
     app.add_exception_handler(SopRuntimeError, _domain_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _internal)
     app.middleware("http")(_form_size)
     app.middleware("http")(_language)
@@ -129,6 +131,28 @@ async def _domain_error(request: Request, exc: SopRuntimeError) -> Response:
     case_id = getattr(exc, "case_id", None)
     return pages.error_page(request, _status(exc), str(exc),
                             case=case_id if isinstance(case_id, str) else None)
+
+
+_HTTP_WORDS = {
+    404: ("Halaman ini tidak ada. Periksa alamatnya, atau mulai dari halaman depan.",
+          "There is no such page. Check the address, or start from the front page."),
+    405: ("Halaman ini tidak menerima permintaan seperti itu.",
+          "This page does not take that kind of request."),
+}
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    """An address the app has no route for (or a method a route does not take): FastAPI's
+    JSON answer for the API, a page in the reader's language elsewhere (a person who mistypes
+    an address, or follows an old link, reads a sentence, not ``{"detail": ...}``)."""
+    if request.url.path.startswith("/api") or exc.status_code not in _HTTP_WORDS:
+        from fastapi.exception_handlers import http_exception_handler
+
+        return await http_exception_handler(request, exc)
+    response = pages.error_page(request, exc.status_code, tr(*_HTTP_WORDS[exc.status_code]))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
 
 
 async def _invalid(request: Request, exc: RequestValidationError) -> Response:

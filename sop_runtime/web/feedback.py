@@ -17,6 +17,7 @@ from sop_runtime.i18n import tr
 from sop_runtime.service.cases import Outcome
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.service.tracking_code import shown
 from sop_runtime.wording import moment_text
 
 
@@ -66,7 +67,12 @@ def _when(rt: Runtime, events: tuple[ev.Event, ...], kind: type[ev.Event]) -> st
 def started(rt: Runtime, out: Outcome) -> str:
     first = tr("Perkara {c} dimulai ({s}).", "Case {c} started ({s}).", c=out.case_id,
                s=out.workflow.nama)
-    return " ".join([first, *_after(out.workflow, out.events)])
+    code = [] if out.tracking_code is None else [tr(
+        "Kode lacak pemohon: {k} (hanya ditampilkan sekali; tanda terima tercetak memuat "
+        "kode baru: Cetak tanda terima).",
+        "The applicant's tracking code: {k} (shown only once; a printed receipt carries a "
+        "new code: Print the receipt).", k=shown(out.tracking_code))]
+    return " ".join([first, *_after(out.workflow, out.events), *code])
 
 
 def claimed(out: Outcome, node: str) -> str:

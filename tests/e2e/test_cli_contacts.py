@@ -20,6 +20,9 @@ def test_a_contact_is_taken_with_consent_and_withdrawn(tmp_path: Path) -> None:
                                      "--kontak", "budi@contoh.id").stderr
     assert "e-mail" in court.fails(2, "start", "pendaftaran-ecourt", "--as", "rina.ptsp",
                                    "--kontak", "email:budi", "--setuju-diberitahu").stderr
+    assert "tidak memberi tahu" in court.fails(
+        2, "start", "legalisasi-waarmerking", "--as", "rina.ptsp", "--kontak",
+        "email:budi@contoh.id", "--setuju-diberitahu").stderr  # no step tells anyone
     case = court.ok("start", "pendaftaran-ecourt", "--as", "rina.ptsp", "--kontak",
                     "email:budi@contoh.id", "--setuju-diberitahu").stdout.split()[0]
     shown = court.ok("case", case).stdout + court.ok("log", case).stdout

@@ -47,7 +47,7 @@ def court(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[str,
     app = create_app(rt)
     fresh = {}  # one case of its own for each act, so every honest form can succeed
     for act in ("claim", "complete", "reassign", "skip", "reopen", "cancel", "extend",
-                "pihak", "nomor", "migrate"):
+                "pihak", "nomor", "migrate", "receipt"):
         fresh[act] = cases.start_case(rt, LEGALISATION, CLERK).case_id
     # the version the cases run on (the demo court holds no other: a move is answered by the
     # rules, 200 with the plan or 422, never by the gate)
@@ -83,6 +83,8 @@ FORMS: dict[str, Callable[[dict[str, str]], tuple[str, str, dict[str, str]]]] = 
                                            {"pihak.0.0.nama": "CV Kie Raha"}),
     "/perkara/{case_id}/nomor": lambda f: (CLERK, f"/perkara/{f['nomor']}/nomor",
                                            {"nomor": "2/Pdt.P/2026/PN Snn"}),
+    "/perkara/{case_id}/tanda-terima": lambda f: (
+        CLERK, f"/perkara/{f['receipt']}/tanda-terima", {"kertas": "struk", "konfirmasi": "ya"}),
     "/pengawasan/pindah-versi": lambda f: (SUPERVISOR, "/pengawasan/pindah-versi", {
         "sop": LEGALISATION, "dari": f["version"][:12], "ke": f["version"][:12],
         "alasan": "SOP direvisi"}),

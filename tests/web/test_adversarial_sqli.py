@@ -49,12 +49,13 @@ def _page_spec() -> dict[str, Any]:
         library,
         migration,
         monev,
+        receipt,
         signin,
         supervise,
     )
 
     described = FastAPI()
-    for module in (signin, clerk, cases, supervise, migration, library, audit, monev):
+    for module in (signin, clerk, cases, receipt, supervise, migration, library, audit, monev):
         described.include_router(module.router)
     for module in public.modules():
         if hasattr(module, "router"):
@@ -217,7 +218,7 @@ def test_an_injection_gets_no_more_than_an_unknown_value(court: dict[str, Any], 
 # types one, so it is refused where it stands, before anything is looked up or stored
 NUL_FIELDS: dict[str, tuple[str, ...]] = {
     "/masuk": ("username", "password", "lanjut"),
-    "/perkara/baru": ("sop", "alasan", "waktu", "isian.catatan"),
+    "/perkara/baru": ("sop", "alasan", "waktu", "isian.catatan", "kontak.alamat"),
     "/perkara/{case_id}/langkah/{node}/ambil": ("csrf",),
     "/perkara/{case_id}/langkah/{node}/selesai": ("alasan", "keputusan", "waktu",
                                                   "nilai.surat_akta_di_bawah_tangan"),
@@ -230,6 +231,8 @@ NUL_FIELDS: dict[str, tuple[str, ...]] = {
     "/perkara/{case_id}/pindah-versi": ("ke", "peta", "alasan", "kembali"),
     "/perkara/{case_id}/pihak": ("alasan", "pihak.0.0.nama"),
     "/perkara/{case_id}/nomor": ("nomor", "alasan"),
+    "/perkara/{case_id}/tanda-terima": ("kertas", "konfirmasi"),
+    "/lacak": ("nomor", "kode"),  # the public tracking form
     "/audit/segel": ("catatan",),
     "/audit/verifikasi": ("csrf",),
     "/sop/{sop_id}/versi/{version}/sahkan": ("setuju",),

@@ -74,6 +74,8 @@ FORMS: list[tuple[str, dict[str, str], str]] = [
     ("/perkara/baru", {"sop": SOP}, "isian.catatan"),
     ("/perkara/baru", {}, "sop"),
     ("/perkara/baru", {"sop": SOP}, "waktu"),
+    ("/perkara/baru", {"sop": SOP, "kontak.saluran": "whatsapp", "kontak.setuju": "ya"},
+     "kontak.alamat"),
     ("/perkara/{case}/langkah/1/selesai", {}, "nilai.surat_akta"),
     ("/perkara/{case}/langkah/1/selesai", {}, "keputusan"),
     ("/perkara/{case}/langkah/1/selesai", {}, "alasan"),
@@ -203,3 +205,19 @@ def test_a_control_character_in_an_api_string_is_a_422_naming_it(
     assert r.status_code == 422, (r.status_code, r.text[:500])
     assert name in r.text, r.text[:500]
     _nothing_recorded(rt, case)
+
+
+def test_an_address_with_no_page_is_a_page_saying_so_and_the_api_keeps_json(
+        rt: Runtime) -> None:
+    web = TestClient(create_app(rt))
+    missing = web.get("/layanan-lama/tidak-ada")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "Halaman ini tidak ada" in missing.text and "detail" not in missing.text
+    assert missing.headers["content-security-policy"]  # the app's own headers, as every page
+    wrong_method = web.delete("/masuk")
+    assert wrong_method.status_code == 405 and "tidak menerima" in wrong_method.text
+    assert "GET" in wrong_method.headers["allow"]
+    api = web.get("/api/tidak-ada")
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+    web.cookies.set("sop_bahasa", "en")
+    assert "There is no such page" in web.get("/tidak-ada").text

@@ -41,6 +41,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/perkara/baru"): P.WORK,
     ("POST", "/perkara/{case_id}/pihak"): P.WORK,
     ("POST", "/perkara/{case_id}/nomor"): P.WORK,
+    ("POST", "/perkara/{case_id}/tanda-terima"): P.WORK,
     ("POST", "/perkara/baru"): P.WORK,
     ("GET", "/perkara/{case_id}"): P.VIEW_CASE,
     ("GET", "/perkara/{case_id}/langkah/{node}"): P.VIEW_CASE,

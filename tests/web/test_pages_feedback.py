@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sop_runtime.service import auth, cases, catalog, views
+from sop_runtime.service import auth, cases, catalog, tracking, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
@@ -39,8 +39,12 @@ def test_a_step_completed_is_said_once_on_the_page_landed_on(rt: Runtime) -> Non
     case = started.url.path.rsplit("/", 1)[1]
     wf = views.case(rt, case, reader=operator()).workflow
     first, second = wf.node("1").kegiatan, wf.node("2").kegiatan
-    assert _status(started.text) == [f"Perkara {case} dimulai ({wf.nama}). "
-                                     f"Langkah berikutnya: 1 ({first})."]
+    [said] = _status(started.text)
+    code = said.partition("Kode lacak pemohon: ")[2].partition(" ")[0]
+    assert said == (f"Perkara {case} dimulai ({wf.nama}). Langkah berikutnya: 1 ({first}). "
+                    f"Kode lacak pemohon: {code} (hanya ditampilkan sekali; tanda terima "
+                    "tercetak memuat kode baru: Cetak tanda terima).")
+    assert tracking.open_request(rt, case, code, address="10.0.0.3") == case
     values = ROUTES["legalisasi-waarmerking"][0]["nilai"]
     done = web.post(f"/perkara/{case}/langkah/1/selesai",
                     data={"csrf": token, **{f"nilai.{k}": v for k, v in values.items()}})

@@ -15,9 +15,11 @@ from sop_runtime.engine.events import utc_iso
 from sop_runtime.engine.state import StepState
 from sop_runtime.i18n import tr
 from sop_runtime.service import cases, migration, stepform, views
+from sop_runtime.service.contacts import ContactGiven
 from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.service.search import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, CaseSearch, find_cases
+from sop_runtime.service.tracking_code import shown
 from sop_runtime.web.api.common import CaseId, NodeId, Responses, SopFilter, aware, iso, plain
 from sop_runtime.web.api.schemas import (
     CaseOut,
@@ -62,7 +64,8 @@ def outcome(rt: Runtime, out: cases.Outcome) -> Outcome:
     tz = court_zone(rt)
     return Outcome(case_id=out.case_id, status=str(out.state.status),
                    events=[e.TYPE for e in out.events],
-                   open_steps=[_open_step(out.workflow, s, tz) for s in out.state.open_steps])
+                   open_steps=[_open_step(out.workflow, s, tz) for s in out.state.open_steps],
+                   kode_lacak=shown(out.tracking_code) if out.tracking_code else None)
 
 
 def _open_step(wf: Workflow, s: StepState, tz: tzinfo) -> OpenStep:
@@ -93,9 +96,12 @@ def router() -> APIRouter:
     def start(body: StartBody, rt: Rt, caller: ApiUser) -> Outcome:
         """Mulai perkara baru menurut versi SOP yang berlaku / start a case on the SOP's
         current version (``fields``: the case's fields; ``at``: when it really began)."""
+        contact = None if body.contact is None else ContactGiven(
+            body.contact.channel, body.contact.address, body.contact.consent)
         return outcome(rt, cases.start_case(rt, body.sop, caller.username, fields=body.fields,
                                             parties=[p.given() for p in body.parties],
-                                            at=aware(rt, body.at), reason=body.reason))
+                                            at=aware(rt, body.at), reason=body.reason,
+                                            contact=contact))
 
     @api.get("/cases", summary="Cari perkara / find cases", responses={422: {
         "description": "Pencarian tidak dapat diajukan / a search that cannot be asked"}})

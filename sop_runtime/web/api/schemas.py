@@ -76,6 +76,18 @@ class PartyIn(_Body):
         return {k: v for k, v in self.model_dump().items() if v}
 
 
+class ContactIn(_Body):
+    """The applicant's contact for notices, taken only with their consent to the court's
+    consent sentence (UU 27/2022); kept apart from the case's log."""
+
+    channel: Literal["email", "whatsapp", "telegram"] = Field(
+        description="Jenis saluran / the kind of channel")
+    address: ShortText = Field(description="Alamat e-mail atau nomor / e-mail address or "
+                                           "number", examples=["081240001111"])
+    consent: bool = Field(description="Pemohon menyetujui kalimat persetujuan pengadilan / "
+                                      "the applicant agreed to the court's consent sentence")
+
+
 class PartiesBody(_Body):
     parties: list[PartyIn] = Field(min_length=1, max_length=50)
     reason: Reason | None = Field(default=None, description="Wajib untuk perbaikan / required "
@@ -114,6 +126,8 @@ class StartBody(_Body):
                                      description="Isian perkara / case fields")
     parties: list[PartyIn] = Field(default_factory=list, max_length=50,
                                    description="Para pihak / the parties")
+    contact: ContactIn | None = Field(default=None, description="Kontak pemohon untuk "
+                                      "pemberitahuan / the applicant's contact for notices")
     at: When = None
     reason: Reason | None = None
 
@@ -273,6 +287,9 @@ class Outcome(BaseModel):
     status: str
     events: list[str]
     open_steps: list[OpenStep]
+    # the applicant's tracking code, given by a start only (shown once; the store keeps its
+    # digest): print it on the receipt the integration hands over
+    kode_lacak: str | None = None
 
 
 class MigratedOut(Outcome):

@@ -25,12 +25,14 @@ def router() -> APIRouter:
         library,
         migration,
         monev,
+        receipt,
         signin,
         supervise,
     )
 
     pages = APIRouter(include_in_schema=False)
-    for module in (signin, clerk, find, cases, supervise, migration, library, audit, monev):
+    for module in (signin, clerk, find, cases, receipt, supervise, migration, library, audit,
+                   monev):
         pages.include_router(module.router)
     return pages
 

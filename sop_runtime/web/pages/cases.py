@@ -20,7 +20,7 @@ from sop_runtime.engine.parties import applicant, detail_name
 from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import read_moment
-from sop_runtime.service import cases, catalog, documents, stepform, views
+from sop_runtime.service import cases, catalog, contacts, documents, stepform, views
 from sop_runtime.service.access import Permission
 from sop_runtime.service.casereport import case_and_report
 from sop_runtime.service.due import steps_due
@@ -51,16 +51,19 @@ def new_form(request: Request, rt: Rt, caller: Annotated[Caller, signed_in(Permi
     names = sop_names(rt)
     fields: tuple[Any, ...] = ()
     slots: list[Any] = []
+    told = False  # the SOP tells the applicant at some step: the contact is asked for
     if sop is not None:
         if sop not in names:
             raise ApiError(404, tr("SOP '{s}' tidak dikenal", "Unknown SOP '{s}'", s=sop))
         with rt.engine.connect() as conn:
             wf = catalog.current_workflow(rt, conn, sop)
             fields, slots = wf.fields, party_slots(wf)
+            told = any(n.notice is not None for n in wf.nodes)
     return page(request, "new_case.html", caller=caller,
                 title=tr("Layanan baru", "New service"), sops=sorted(names.items()),
                 chosen=sop, fields=fields, party_slots=slots, detail_name=detail_name,
-                required_parties=True)
+                required_parties=True,
+                consent_sentence=contacts.sentence(rt) if told else "")
 
 
 @router.post("/perkara/baru")
@@ -76,9 +79,19 @@ async def start(request: Request, rt: Rt, caller: Worker) -> Response:
             wf = None
     parties = _parties(wf, form) if wf is not None else []
     out = cases.start_case(rt, sop, caller.username, fields=fields, parties=parties,
-                           at=_moment(rt, form.get("waktu")), reason=_text(form.get("alasan")))
+                           at=_moment(rt, form.get("waktu")), reason=_text(form.get("alasan")),
+                           contact=_contact(form))
     return flash.redirect(request, caller, f"/perkara/{out.case_id}",
-                          feedback.started(rt, out))
+                          feedback.started(rt, out))  # with the tracking code, shown once
+
+
+def _contact(form: Any) -> contacts.ContactGiven | None:
+    """The applicant's contact the form gives (None: no channel and no address)."""
+    channel = str(form.get("kontak.saluran", "")).strip()
+    address = str(form.get("kontak.alamat", "")).strip()
+    if not channel and not address:
+        return None
+    return contacts.ContactGiven(channel, address, form.get("kontak.setuju") == "ya")
 
 
 def party_slots(wf: Workflow, current: Sequence[Mapping[str, str]] = ()

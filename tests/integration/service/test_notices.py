@@ -166,3 +166,5 @@ def test_contacts_are_erased_when_the_retention_after_the_end_has_passed(
     (entry,) = journals.entries(court, "data_pribadi")
     assert entry.type == "contacts_erased"
     assert entry.payload == {"jumlah": 1, "retensi": "30 hari"}
+    assert journals.describe(entry, str) == (
+        "1 kontak pemohon dihapus: masa simpan 30 hari setelah permohonan selesai sudah lewat")

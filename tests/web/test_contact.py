@@ -1,0 +1,81 @@
+"""The applicant's contact on the new-service page and the API: taken with the consent box
+ticked (the court's sentence shown beside it), refused without it and no case started;
+the case page tells the consent and the kind of channel, never the address."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from sop_runtime.service import auth, contacts
+from sop_runtime.service.runtime import Runtime
+from sop_runtime.store.db import make_engine
+from sop_runtime.store.schema import cases
+from sop_runtime.web.app import create_app
+from tests.web.test_pages import PASSWORD, signed_in
+
+SOP = "pendaftaran-ecourt"  # tells the applicant at steps 4 and 8
+
+
+@pytest.fixture
+def rt(demo_copy: Path) -> Runtime:
+    rt = Runtime(make_engine(f"sqlite:///{demo_copy}"))
+    auth.set_password(rt, "rina.ptsp", PASSWORD)
+    return rt
+
+
+def _cases(rt: Runtime) -> int:
+    with rt.engine.connect() as conn:
+        return len(conn.execute(select(cases.c.case_id)).all())
+
+
+def test_the_form_takes_a_contact_only_with_consent(rt: Runtime) -> None:
+    web, token = signed_in(rt, "rina.ptsp")
+    untold = web.get("/perkara/baru?sop=legalisasi-waarmerking")  # no step tells anyone
+    assert untold.status_code == 200 and 'name="kontak.saluran"' not in untold.text
+    form = web.get(f"/perkara/baru?sop={SOP}")
+    assert 'name="kontak.saluran"' in form.text and 'name="kontak.setuju"' in form.text
+    assert contacts.sentence(rt) in form.text
+    before = _cases(rt)
+    refused = web.post("/perkara/baru", data={
+        "sop": SOP, "csrf": token, "kontak.saluran": "whatsapp",
+        "kontak.alamat": "0812 4000 1111"})
+    assert refused.status_code == 422 and "persetujuan" in refused.text
+    assert _cases(rt) == before
+    started = web.post("/perkara/baru", data={
+        "sop": SOP, "csrf": token, "kontak.saluran": "whatsapp",
+        "kontak.alamat": "0812 4000 1111", "kontak.setuju": "ya"})
+    assert started.status_code == 200 and started.url.path.startswith("/perkara/")
+    case = started.url.path.rsplit("/", 1)[1]
+    assert contacts.has_contact(rt, case) == "whatsapp"
+    page = web.get(f"/perkara/{case}").text
+    assert "setuju diberi tahu melalui WhatsApp" in page
+    assert "4000" not in page and "1111" not in page
+
+
+def test_the_api_takes_a_contact_only_with_consent(rt: Runtime) -> None:
+    api = _api(rt)
+    refused = api.post("/api/cases", json={"sop": SOP, "contact": {
+        "channel": "email", "address": "budi@contoh.id", "consent": False}})
+    assert refused.status_code == 422 and "persetujuan" in refused.json()["detail"]
+    bad = api.post("/api/cases", json={"sop": SOP, "contact": {
+        "channel": "surat", "address": "Jl. Merdeka 1", "consent": True}})
+    assert bad.status_code == 422
+    untold = api.post("/api/cases", json={"sop": "legalisasi-waarmerking", "contact": {
+        "channel": "email", "address": "budi@contoh.id", "consent": True}})
+    assert untold.status_code == 422 and "tidak memberi tahu" in untold.json()["detail"]
+    started = api.post("/api/cases", json={"sop": SOP, "contact": {
+        "channel": "email", "address": "budi@contoh.id", "consent": True}})
+    assert started.status_code == 201, started.text
+    case = started.json()["case_id"]
+    assert "consent_given" in started.json()["events"]
+    assert contacts.has_contact(rt, case) == "email"
+    assert "budi@contoh.id" not in api.get(f"/api/cases/{case}").text
+
+
+def _api(rt: Runtime) -> TestClient:
+    token = auth.issue_token(rt, "rina.ptsp", "uji")
+    return TestClient(create_app(rt), headers={"Authorization": f"Bearer {token}"})
