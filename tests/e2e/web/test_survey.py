@@ -1,9 +1,7 @@
 """The satisfaction survey on a phone (360 x 740), as an applicant answers it: a completed
-request opened with its number and tracking code, the nine questions answered by touch, a
-second time refused in a sentence; then the Panitera finds the IKM in the period report.
-
-(The applicant reaches the form from the tracking page; this journey opens it directly with
-the same number and code.)"""
+request tracked with its number and tracking code, the survey opened from the tracking page,
+the nine questions answered by touch; a second time (typed on /survei) refused in a sentence;
+then the public results and the Panitera's period report show the IKM."""
 
 from __future__ import annotations
 
@@ -35,10 +33,9 @@ def completed(court: Court) -> tuple[str, str]:
     return started.case_id, started.tracking_code
 
 
-def answer(phone: Page, number: str, code: str) -> None:
-    phone.goto("/survei")
-    phone.get_by_label("Nomor permohonan", exact=True).fill(number)
-    phone.get_by_label("Kode lacak").fill(code)
+def answer(phone: Page) -> None:
+    """Answer the nine questions (touching each answer), a suggestion and a profile item,
+    and send."""
     for unsur, value in zip(ikm.UNSUR, ANSWERS, strict=True):
         group = phone.locator(f"#unsur-{unsur.key}")
         choice = group.locator("label.choice").nth(value - 1)
@@ -57,14 +54,22 @@ def test_an_applicant_rates_a_request_once_and_the_ikm_is_reported(
                               timezone_id="Asia/Jayapura")
     phone = ctx.new_page()
     try:
-        phone.goto("/survei")
+        phone.goto("/lacak")
+        phone.get_by_label("Nomor permohonan").fill(number)
+        phone.get_by_label("Kode lacak").fill(code)
+        phone.get_by_role("button", name="Lacak").click()
+        phone.get_by_role("button", name="Isi survei kepuasan").click()
+        expect(phone.locator("form.survey")).to_contain_text(number)
         shot(phone, "survei-formulir-ponsel")
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"the form is {width} px wide on a 360 px phone"
-        answer(phone, number, code)
+        answer(phone)
         expect(phone.locator("[data-sent]")).to_contain_text("Penilaian Anda sudah kami terima")
         shot(phone, "survei-terima-kasih-ponsel")
-        answer(phone, number, code)
+        phone.goto("/survei")  # the form typed into again, as from a link
+        phone.get_by_label("Nomor permohonan", exact=True).fill(number)
+        phone.get_by_label("Kode lacak").fill(code)
+        answer(phone)
         expect(phone.locator("[data-closed]")).to_contain_text(
             "Survei untuk permohonan ini sudah diisi")
         shot(phone, "survei-kedua-ditolak-ponsel")
