@@ -43,3 +43,19 @@ def read_svg(svg: str) -> list[str]:
                            fill=0)
             x = end
     return [found.text for found in zxingcpp.read_barcodes(image)]
+
+
+def read_pdf(pdf: Path, *, page: int = 1, dpi: int = 150) -> list[str]:
+    """The texts of every QR code on a page of the PDF at ``pdf`` (turned to PNG by
+    pdftoppm, of poppler-utils; the test skips without it)."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    stem = pdf.with_name(f"{pdf.stem}-qr")
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page),
+                    "-singlefile", str(pdf), str(stem)], check=True)
+    return read_png(stem.with_suffix(".png"))

@@ -13,12 +13,14 @@ import io
 import logging
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import redirect_stdout
-from typing import Any
+from typing import Any, TypeVar
 
 from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
+
+T = TypeVar("T")
 
 
 class PdfUnavailable(SopRuntimeError):
@@ -69,6 +71,19 @@ def html_to_pdf(html: str) -> bytes:
     weasyprint = _weasyprint()
     data: bytes = weasyprint.HTML(string=html).write_pdf()
     return data
+
+
+def fitting_pdf(page: Callable[[T], str], choices: Sequence[T]) -> bytes:
+    """The PDF of the first of ``page(choice)`` that fits on one page (a poster's letters
+    from the largest down); the last choice whatever it takes."""
+    weasyprint = _weasyprint()
+    for choice in choices[:-1]:
+        laid = weasyprint.HTML(string=page(choice)).render()
+        if len(laid.pages) == 1:
+            data: bytes = laid.write_pdf()
+            return data
+    last: bytes = weasyprint.HTML(string=page(choices[-1])).write_pdf()
+    return last
 
 
 _PX_PER_MM = 96 / 25.4  # WeasyPrint lays out in CSS pixels

@@ -21,6 +21,7 @@ from sop_runtime.cli import (
     monev,
     orchestrate,
     people,
+    poster,
     receipt,
     report,
     seals,
@@ -83,6 +84,7 @@ app.command("cases")(identity.find)
 app.command("pihak")(identity.pihak)
 app.command("nomor-perkara")(identity.nomor_perkara)
 app.command("tanda-terima")(receipt.reissue)
+app.command("poster")(poster.poster)
 app.command("delegate")(people.delegate)
 app.add_typer(supervise.override, name="override")
 app.command("migrate")(migration.migrate)

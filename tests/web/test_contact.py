@@ -10,7 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from sop_runtime.service import auth, contacts
+from sop_runtime.service import auth, contacts, tracking
+from sop_runtime.service.contacts import ContactGiven
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.store.schema import cases
@@ -79,3 +80,25 @@ def test_the_api_takes_a_contact_only_with_consent(rt: Runtime) -> None:
 def _api(rt: Runtime) -> TestClient:
     token = auth.issue_token(rt, "rina.ptsp", "uji")
     return TestClient(create_app(rt), headers={"Authorization": f"Bearer {token}"})
+
+
+def test_the_public_tracking_answer_shows_no_contact(rt: Runtime, tmp_path: Path) -> None:
+    """The applicant tracks a request whose notice went out: neither the page nor the API
+    shows the number it went to."""
+    from sop_runtime.service import notices
+    from tests.flows.kit import verified_filing
+
+    case, _ = verified_filing(rt, tmp_path, ContactGiven("whatsapp", "0812 4000 1111", True))
+    code = tracking.reissue(rt, case, "nurul.ecourt").tracking_code
+    assert code is not None
+    (key,) = [k for k in notices.pending(rt) if k.case_id == case]
+    out = notices.take(rt, key)
+    assert out is not None and notices.delivered(rt, out)
+    web = TestClient(create_app(rt), base_url="https://testserver")
+    page = web.post("/lacak", data={"nomor": case, "kode": code})
+    api = web.post("/api/lacak", json={"nomor": case, "kode": code})
+    assert page.status_code == 200 and api.status_code == 200, (page.text[:300], api.text)
+    for answer in (page.text, api.text):
+        assert case in answer
+        for trace in ("6281240001111", "81240001111", "0812 4000 1111", "4000 1111"):
+            assert trace not in answer

@@ -8,12 +8,12 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from sop_runtime.i18n import tr
-from sop_runtime.service import services_offered
+from sop_runtime.service import poster, services_offered
 from sop_runtime.web.deps import Rt
-from sop_runtime.web.public.frame import public_page
+from sop_runtime.web.public.frame import asked_base, public_page
 
 router = APIRouter()
 api = APIRouter(prefix="/api", tags=["layanan publik / public services"])
@@ -31,6 +31,14 @@ def services(request: Request, rt: Rt) -> HTMLResponse:
 def service(request: Request, rt: Rt, sop_id: SopId) -> HTMLResponse:
     found = services_offered.published(rt, sop_id)
     return public_page(request, "public_service.html", title=found.name, s=found)
+
+
+@router.get("/layanan/{sop_id}/poster.pdf")
+def service_poster(request: Request, rt: Rt, sop_id: SopId) -> Response:
+    """The service's poster (A4 PDF) with a QR code to its page."""
+    data = poster.poster_pdf(rt, sop_id, asked_base(request))
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="poster-{sop_id}.pdf"'})
 
 
 @api.get("/layanan")
