@@ -93,6 +93,14 @@ def test_what_is_not_published_is_not_found(court: dict[str, Any], sop: str) -> 
     api = court["web"].get(f"/api/layanan/{sop}")
     assert page.status_code == api.status_code == 404
     assert api.json() == {"detail": f"Layanan '{sop}' tidak ada"}
+    # in the public site's frame, back to its services (not the staff's front door)
+    assert 'href="/static/public.css"' in page.text and 'href="/layanan">Lihat semua' in page.text
+    assert "SIWAS" in page.text and "/masuk" not in page.text
+
+
+def test_a_bad_address_is_answered_in_the_public_frame(court: dict[str, Any]) -> None:
+    page = court["web"].get("/layanan/" + "x" * 81)
+    assert page.status_code == 422 and 'href="/static/public.css"' in page.text
 
 
 def test_a_service_page_in_english(court: dict[str, Any]) -> None:

@@ -44,12 +44,25 @@ _TITLES = {401: ("Perlu masuk", "Sign-in needed"), 403: ("Ditolak", "Refused"),
 
 def error_page(request: Request, status: int, message: str, *,
                case: str | None = None) -> HTMLResponse:
+    id_, en = _TITLES.get(status, ("Permintaan tidak dapat diproses", "Request not processed"))
+    if _is_public(request):  # in the public site's frame, back to its services
+        from sop_runtime.web.public.frame import public_page
+
+        return public_page(request, "public_error.html", title=tr(id_, en), status=status,
+                           message=message)
     try:
         caller = optional_session(request, request.app.state.runtime)
     except Exception:
         caller = None
-    id_, en = _TITLES.get(status, ("Permintaan tidak dapat diproses", "Request not processed"))
     back = request.headers.get("referer")
     return page(request, "error.html", caller=caller, title=tr(id_, en), status=status,
                 message=message, case=case, back=back if back and back.startswith(
                     str(request.base_url)) else None)
+
+
+def _is_public(request: Request) -> bool:
+    """Whether the request was routed to a page of the public site."""
+    from sop_runtime.web.public import PACKAGE
+
+    endpoint = request.scope.get("endpoint")
+    return str(getattr(endpoint, "__module__", "")).startswith(PACKAGE + ".")
