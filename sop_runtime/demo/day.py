@@ -8,7 +8,8 @@ on paper last week and entered today, a salinan putusan request left waiting pas
 deadline; in the afternoon a kasasi paid four days after its term, which the data sends to
 the Ketua's "tidak dapat diterima"; an appeal (banding) in time only because the absent
 party's notice came later, its two paths open at the end of the day; and an execution request
-registered and waiting for its panjar.
+registered and waiting for its panjar. The applicants of the two requests completed fill in
+the paper Survei Kepuasan Masyarakat at the desk, and the clerk enters them.
 
 Then the court revises its SOP Permohonan Salinan Putusan: the revision (the hand-over of the
 copy becomes step 9, "not found" step 10) is loaded as a draft at the end of the day and
@@ -84,6 +85,12 @@ SCRIPT: tuple[Act, ...] = (
         nomor_perkara="14/Pdt.G/2026/PN Snn", skum="SKUM 14/Pdt.G/2026")),
     act("10:00", "complete", "{C1}", "7", "--as", "rina.ptsp",
         *_o(skum_lembar_penggugat_diserahkan="SKUM lembar 1 diterima penggugat")),
+    act("10:02", "skm", "isi", "{C1}", "--nilai", "4,4,3,3,4,3,4,3,3", "--as", "rina.ptsp",
+        "--saran", "Ruang tunggu PTSP panas; mohon ditambah kipas angin",
+        "--jenis-kelamin", "L", "--pekerjaan", "WIRAUSAHA",
+        note=("Penggugat mengisi kuesioner Survei Kepuasan Masyarakat di meja PTSP; petugas "
+              "mencatatnya", "The claimant fills in the paper satisfaction survey at the "
+              "desk; the clerk enters it")),
 
     # -- 2. a panjar assessed and paid (taksiran-panjar-skum; money: penegakan tolak) --------
     act("10:10", "start", "taksiran-panjar-skum", "--as", "fadli.ptsp",
@@ -211,6 +218,10 @@ SCRIPT: tuple[Act, ...] = (
             "Penetapan 3/Pdt.G/2026/PN Snn: kasasi tidak dapat diterima")),
         note=("Ketua kembali ke kantor dan menandatangani penetapan; perkara selesai",
               "The Ketua is back in the office and signs the penetapan; the case ends")),
+    act("16:07", "skm", "isi", "{C7}", "--nilai", "3,3,2,3,3,4,4,3,3", "--as", "rina.ptsp",
+        note=("Pemohon kasasi tetap mengisi survei kepuasan: pendapatnya tentang pelayanan, "
+              "bukan tentang putusan", "The kasasi applicant answers the survey too: on the "
+              "service, not on the decision")),
 
     # -- 8. a banding in time because the verdict was notified later (banding-perdata) ------
     act("14:15", "start", "banding-perdata", "--as", "fadli.ptsp",

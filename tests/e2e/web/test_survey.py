@@ -1,19 +1,19 @@
 """The satisfaction survey on a phone (360 x 740), as an applicant answers it: a completed
-request opened with its number and tracking code, the nine questions answered by touch, a
-second time refused in a sentence; then the Panitera finds the IKM in the period report.
-
-(The applicant reaches the form from the tracking page; this journey opens it directly with
-the same number and code.)"""
+request tracked with its number and tracking code, the survey opened from the tracking page,
+the nine questions answered by touch; a second time (typed on /survei) refused in a sentence;
+then the public results and the Panitera's period report show the IKM."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from sop_runtime.audit import ikm
-from sop_runtime.service import cases
+from sop_runtime.service import cases, survey
 from tests.e2e.web.conftest import Court, sign_in
 from tests.flows.kit import ROUTES
 
@@ -21,6 +21,7 @@ Shot = Callable[[Page, str], Path]
 LEGALISATION = "legalisasi-waarmerking"
 SMALL_PHONE = ViewportSize(width=360, height=740)
 ANSWERS = (4, 3, 3, 2, 3, 3, 4, 3, 3)  # IKM unit 77,78
+WIT = ZoneInfo("Asia/Jayapura")
 
 
 def completed(court: Court) -> tuple[str, str]:
@@ -32,10 +33,9 @@ def completed(court: Court) -> tuple[str, str]:
     return started.case_id, started.tracking_code
 
 
-def answer(phone: Page, number: str, code: str) -> None:
-    phone.goto("/survei")
-    phone.get_by_label("Nomor permohonan", exact=True).fill(number)
-    phone.get_by_label("Kode lacak").fill(code)
+def answer(phone: Page) -> None:
+    """Answer the nine questions (touching each answer), a suggestion and a profile item,
+    and send."""
     for unsur, value in zip(ikm.UNSUR, ANSWERS, strict=True):
         group = phone.locator(f"#unsur-{unsur.key}")
         choice = group.locator("label.choice").nth(value - 1)
@@ -54,25 +54,36 @@ def test_an_applicant_rates_a_request_once_and_the_ikm_is_reported(
                               timezone_id="Asia/Jayapura")
     phone = ctx.new_page()
     try:
-        phone.goto("/survei")
+        phone.goto("/lacak")
+        phone.get_by_label("Nomor permohonan").fill(number)
+        phone.get_by_label("Kode lacak").fill(code)
+        phone.get_by_role("button", name="Lacak").click()
+        phone.get_by_role("button", name="Isi survei kepuasan").click()
+        expect(phone.locator("form.survey")).to_contain_text(number)
         shot(phone, "survei-formulir-ponsel")
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"the form is {width} px wide on a 360 px phone"
-        answer(phone, number, code)
+        answer(phone)
         expect(phone.locator("[data-sent]")).to_contain_text("Penilaian Anda sudah kami terima")
         shot(phone, "survei-terima-kasih-ponsel")
-        answer(phone, number, code)
+        phone.goto("/survei")  # the form typed into again, as from a link
+        phone.get_by_label("Nomor permohonan", exact=True).fill(number)
+        phone.get_by_label("Kode lacak").fill(code)
+        answer(phone)
         expect(phone.locator("[data-closed]")).to_contain_text(
             "Survei untuk permohonan ini sudah diisi")
         shot(phone, "survei-kedua-ditolak-ponsel")
-        phone.goto("/layanan/ikm")
-        expect(phone.locator(".score .big")).to_have_text("77,78")
+        phone.goto("/layanan/ikm?periode=2026")
+        year = survey.results(court.rt, datetime(2026, 1, 1, tzinfo=WIT),
+                              datetime(2027, 1, 1, tzinfo=WIT)).overall
+        assert year is not None and year.respondents == 3  # the demo day's two, and this one
+        expect(phone.locator(".score .big")).to_have_text(ikm.number_text(year.unit))
         shot(phone, "survei-hasil-ponsel")
     finally:
         ctx.close()
     sign_in(page, "bambang.panitera", then="/audit")
-    page.goto("/audit/laporan?dari=2026-11-01&sampai=2026-12-31")
+    page.goto("/audit/laporan?dari=2026-11-26&sampai=2026-11-30")
     expect(page.get_by_role("heading", name="Indeks Kepuasan Masyarakat")).to_be_visible()
-    expect(page.locator("body")).to_contain_text("77,78")
+    expect(page.locator("body")).to_contain_text("77,78")  # this response alone
     expect(page.locator("body")).not_to_contain_text("Ruang tunggu perlu kipas angin")
     shot(page, "survei-laporan-periode")
