@@ -179,11 +179,14 @@ STEP_COLUMNS = ("case_id", "node", "attempt", "role", "sop_id", "kegiatan", "ass
                 "claimed_by", "activated_at", "due_at", "timer_due", "overdue_flagged")
 
 
-def load(backend: Backend, data: Data, analyze: str = "ANALYZE") -> float:
-    """Bulk-load the projections, then ``analyze`` on PostgreSQL; seconds taken."""
+def load(backend: Backend, data: Data, analyze: str = "ANALYZE",
+         extra: list[Any] | None = None) -> float:
+    """Bulk-load the projections (and ``extra`` tables: name, columns, rows), then
+    ``analyze`` on PostgreSQL; seconds taken."""
     return bulk_load(backend, [("cases", CASE_COLUMNS, data.cases),
                                ("open_steps", STEP_COLUMNS, data.steps),
-                               ("case_names", ("word", "case_id"), data.names)], analyze)
+                               ("case_names", ("word", "case_id"), data.names),
+                               *(extra or [])], analyze)
 
 
 @dataclass

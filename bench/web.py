@@ -25,9 +25,17 @@ A single user, so req/s is 1 / mean latency, not the server's capacity under loa
 server's CPU time per request (from /proc) is printed beside: on a machine that other work
 keeps busy the latencies grow, the CPU time much less.
 
+Tracking a request from outside (``POST /lacak``, the public page, and ``POST /api/lacak``,
+no sign-in), with a right number and code: every generated case gets a tracking code's digest
+(bulk-loaded, so the table holds 1M rows), and ``TRACKED`` requests are made through the
+service as a desk makes them (started, two steps done) on top of the generated court; those
+have a log in ``events`` (the generated cases have projections only: a request's log is read
+by its case's index, whatever the table's size). Successful tries are not counted by the
+limit per address, so one client may ask again and again.
+
 An endpoint that does not answer 200 (a page not written yet) is reported with its status
 instead of figures. Ends with the worst p95 of the pages and of finding cases on each
-backend. Goal: p95 < 100 ms.
+backend, and the p95 of ``/lacak`` on a line of its own. Goal: p95 < 100 ms.
 """
 
 from __future__ import annotations
@@ -74,6 +82,15 @@ class Endpoint:
     path: str
     headers: dict[str, str]
     status: int = 200  # the answer expected (303: a redirect, not followed)
+    form: dict[str, str] | None = None  # a POST: the form's fields, or the JSON body
+    body: dict[str, str] | None = None
+
+    def ask(self, client: httpx.Client) -> httpx.Response:
+        if self.form is not None:
+            return client.post(self.path, data=self.form, headers=self.headers)
+        if self.body is not None:
+            return client.post(self.path, json=self.body, headers=self.headers)
+        return client.get(self.path, headers=self.headers)
 
 
 @dataclass
@@ -88,9 +105,10 @@ class Result:
     first: float = 0.0     # seconds for the endpoint's first request (nothing kept yet)
 
 
-def prepare(backend: Backend, data: Data) -> dict[str, str]:
+def prepare(backend: Backend, data: Data) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """``sop init``, passwords and API tokens for the clerk and the supervisor, then the
-    bulk load; the tokens by username."""
+    bulk load with a tracking code's digest for every case, then the requests made through
+    the service: the tokens by username, and (number, tracking code) of those requests."""
     rt = Runtime.open(backend.url, clock=lambda: NOW)
     setup.init(rt, DEFINITIONS)
     tokens = {}
@@ -98,9 +116,47 @@ def prepare(backend: Backend, data: Data) -> dict[str, str]:
         auth.set_password(rt, who, PASSWORD)
         tokens[who] = auth.issue_token(rt, who, "bench")
     rt.engine.dispose()
-    load_s = load(backend, data, "VACUUM ANALYZE")
+    load_s = load(backend, data, "VACUUM ANALYZE", extra=[tracking_digests(data)])
     print(f"{backend.name}: loaded in {load_s:.1f} s")
-    return tokens
+    return tokens, requests_at_the_desk(backend)
+
+
+TRACKED = 10  # requests made through the service, each with its log and tracking code
+LEGALISATION = "legalisasi-waarmerking"
+RECEIVED = {"surat_permohonan_legalisasi_waarmerking": "Permohonan",
+            "surat_akta_di_bawah_tangan": "Perjanjian", "permohonan_waarmerking_diterima": "Ya"}
+CHECKED = {"permohonan_waarmerking_telah_diteliti": "Lengkap"}
+
+
+def tracking_digests(data: Data) -> tuple[str, tuple[str, ...], list[tuple[object, ...]]]:
+    """The ``tracking_codes`` rows of the generated cases (each a digest of a code nobody
+    keeps), for the bulk load."""
+    from sop_runtime.service.tracking_code import digest, new_code
+
+    rows: list[tuple[object, ...]] = [(c[0], digest(c[0], new_code()), c[4])
+                                      for c in data.cases]
+    return "tracking_codes", ("case_id", "digest", "issued_at"), rows
+
+
+def requests_at_the_desk(backend: Backend) -> list[tuple[str, str]]:
+    """:data:`TRACKED` legalisations started at the desk and two steps done, through the
+    service, before ``NOW``: (number, tracking code) of each."""
+    from datetime import timedelta
+
+    from sop_runtime.service import cases
+
+    moment = [NOW - timedelta(hours=3)]
+    rt = Runtime.open(backend.url, clock=lambda: moment[0])
+    made = []
+    for _ in range(TRACKED):
+        out = cases.start_case(rt, LEGALISATION, CLERK)
+        assert out.tracking_code is not None
+        moment[0] += timedelta(minutes=5)
+        cases.complete(rt, out.case_id, "1", CLERK, values=RECEIVED)
+        cases.complete(rt, out.case_id, "2", "ridwan.panmudhkm", values=CHECKED)
+        made.append((out.case_id, out.tracking_code))
+    rt.engine.dispose()
+    return made
 
 
 def clerk_share(data: Data) -> tuple[int, int]:
@@ -190,13 +246,13 @@ def cpu_seconds(pid: int) -> float | None:
 
 def measure(client: httpx.Client, endpoint: Endpoint, server: int) -> Result:
     t_first = time.perf_counter()
-    first = client.get(endpoint.path, headers=endpoint.headers)
+    first = endpoint.ask(client)
     first_s = time.perf_counter() - t_first
     if first.status_code != endpoint.status:
         return Result(endpoint, first.status_code, [], 0.0, len(first.content), 0)
     warm0 = time.perf_counter()
     for _ in range(WARMUP):
-        client.get(endpoint.path, headers=endpoint.headers)
+        endpoint.ask(client)
         if time.perf_counter() - warm0 > BUDGET_S / 10:
             break
     times: list[float] = []
@@ -206,7 +262,7 @@ def measure(client: httpx.Client, endpoint: Endpoint, server: int) -> Result:
     while len(times) < REQUESTS and (len(times) < MIN_REQUESTS
                                      or time.perf_counter() - wall0 < BUDGET_S):
         t0 = time.perf_counter()
-        response = client.get(endpoint.path, headers=endpoint.headers)
+        response = endpoint.ask(client)
         size = len(response.content)
         times.append(time.perf_counter() - t0)
         if response.status_code != endpoint.status:
@@ -266,10 +322,18 @@ def search_endpoints(clerk: dict[str, str], chief: dict[str, str], token: str,
     ]
 
 
+def tracking_endpoints(tracked: list[tuple[str, str]]) -> list[Endpoint]:
+    """A request followed from outside, no sign-in: the page and the API."""
+    number, code = tracked[len(tracked) // 2]
+    asked = {"nomor": number, "kode": code}
+    return [Endpoint("POST /lacak (publik)", "/lacak", {}, form=asked),
+            Endpoint("POST /api/lacak (publik)", "/api/lacak", {}, body=asked)]
+
+
 def run(backend: Backend, data: Data, case: tuple[str, str]) -> list[Result]:
     """Load the court into ``backend``, serve it and measure every endpoint."""
     with tempfile.TemporaryDirectory() as scratch:
-        tokens = prepare(backend, data)
+        tokens, tracked = prepare(backend, data)
         gc.collect()
         port = free_port()
         base = f"http://{HOST}:{port}"
@@ -290,6 +354,7 @@ def run(backend: Backend, data: Data, case: tuple[str, str]) -> list[Result]:
                     Endpoint(f"GET /api/overdue ({SUPERVISOR})", "/api/overdue",
                              {"Authorization": f"Bearer {tokens[SUPERVISOR]}"}),
                     *search_endpoints(clerk, chief, tokens[CLERK], case),
+                    *tracking_endpoints(tracked),
                 ]
                 results = [measure(client, e, server.pid) for e in endpoints]
             if any(r.status >= 500 for r in results):
@@ -373,6 +438,9 @@ def main() -> None:
         if asked:
             worst = max(asked)
             print(f"{name}: worst case search p95 ({worst[1]}): {worst[0]:.1f} ms")
+        for r in results:
+            if r.times and r.endpoint.path == "/lacak":
+                print(f"{name}: /lacak p95: {percentile(r.times, 0.95):.1f} ms")
 
 
 if __name__ == "__main__":

@@ -93,6 +93,10 @@ def open_request(rt: Runtime, number: str, code: str, *, address: str,
         if not opened:
             signin_limits.save(conn, counted(count, ADDRESS, moment))
             signin_limits.forget_expired(conn, moment, keep=[key])
+        elif count.failures == 0 or count.expires_at <= moment:
+            signin_limits.clear(conn, [key])  # nothing counted: no row left behind
+        # a right pair never takes failures back: tracking one's own request does not
+        # reset the count of the guesses made from the same address
     if not opened:
         raise TrackingRefused()
     return case_id

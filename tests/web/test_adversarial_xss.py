@@ -104,6 +104,10 @@ PAGES: dict[str, PageSpec] = {
                              False),
     "masuk": PageSpec(lambda c, k: "/masuk", ("court",), False, ""),
     "layanan": PageSpec(lambda c, k: "/layanan", ("court",), False, ""),
+    "layanan-sop": PageSpec(lambda c, k: "/layanan/legalisasi-waarmerking", ("court",), False,
+                            ""),
+    "layanan-galat": PageSpec(lambda c, k: "/layanan/tidak-ada", ("court",), False, "",
+                              status=404),
     "galat-404": PageSpec(lambda c, k: "/perkara/SNN-2026-99999", ("court",), False,
                           status=404),
 }

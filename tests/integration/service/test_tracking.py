@@ -181,3 +181,19 @@ def test_the_standing_tells_a_late_request_by_its_service_standard(court: Runtim
                                 "atau m-banking)",)
     clock.tick(hours=2)
     assert standing.standing(court, case).late
+
+
+def test_a_right_pair_leaves_no_counter_and_takes_no_failure_back(court: Runtime) -> None:
+    from sop_runtime.store.schema import sign_in_limits
+
+    case, code = started(court)
+
+    def counters() -> list[int]:
+        with court.engine.connect() as conn:
+            return list(conn.execute(select(sign_in_limits.c.failures)).scalars())
+
+    assert tracking.open_request(court, case, code, address=HOME) == case
+    assert counters() == []
+    refused(court, case, "0" * 16)
+    assert tracking.open_request(court, case, code, address=HOME) == case
+    assert counters() == [1]
