@@ -74,6 +74,7 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/audit/perkara"): P.AUDIT,
     ("GET", "/audit/perkara/{case_id}"): P.AUDIT,
     ("GET", "/audit/penyimpangan"): P.AUDIT,
+    ("GET", "/audit/survei"): P.AUDIT,
     ("GET", "/monev"): P.AUDIT,
     ("GET", "/monev/laporan"): P.AUDIT,
     ("GET", "/monev/monitoring"): P.AUDIT,

@@ -235,3 +235,25 @@ def deviations(request: Request, rt: Rt, caller: Auditor, jenis: str = "",
                 kind=kind, case_id=case_id, shown=DEVIATIONS_SHOWN, label=deviation_label,
                 outcome=outcome_label,
                 kinds=[(k.value, deviation_label(k.value)) for k in DeviationKind])
+
+
+SUGGESTIONS_SHOWN = 500
+
+
+@router.get("/audit/survei", response_class=HTMLResponse)
+def survey_results(request: Request, rt: Rt, caller: Auditor, dari: str = "",
+                   sampai: str = "") -> HTMLResponse:
+    """The Survei Kepuasan Masyarakat of the days ``dari`` to ``sampai``: the IKM per
+    service and per unsur, and the respondents' suggestions (staff only: they may name
+    people; never with the request)."""
+    from sop_runtime.audit import ikm
+    from sop_runtime.service import survey
+
+    first, last, start, end = whole_days(rt, dari, sampai)
+    return page(request, "audit_survey.html", caller=caller,
+                title=tr("Survei Kepuasan Masyarakat", "Public satisfaction survey"),
+                first=first, last=last, found=survey.results(rt, start, end),
+                said=survey.suggestions(rt, start, end, limit=SUGGESTIONS_SHOWN),
+                shown=SUGGESTIONS_SHOWN, number=ikm.number_text, rounded=ikm.rounded,
+                tz=court_zone(rt))
+
