@@ -40,6 +40,7 @@ class DoneStep:
 @dataclass(frozen=True, slots=True)
 class Standing:
     number: str
+    sop_id: str                  # which SOP (the public service pages name it too)
     service: str                 # the SOP's name
     court: str
     started: str                 # when the request was made, in words
@@ -100,7 +101,8 @@ def standing_in(rt: Runtime, conn: Connection, case_id: str, at: datetime) -> St
              if _public(wf, n) and n.id not in reached and state.is_active]
     expected, has_expected, late = _expected(wf, state, at, tz)
     return Standing(
-        number=state.case_id, service=wf.nama, court=court_file.pengadilan.nama,
+        number=state.case_id, sop_id=state.sop_id, service=wf.nama,
+        court=court_file.pengadilan.nama,
         started=moment_text(state.started_at, tz), state=_state_words(state),
         finished=not state.is_active, completed=state.status is CaseStatus.COMPLETED,
         done=tuple(done), in_hand=tuple(in_hand),

@@ -37,19 +37,25 @@ from sop_runtime.errors import Kind, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import tracking_code
 from sop_runtime.service.cases import Outcome, _execute
+from sop_runtime.service.confidential import Reader, confidential_sops, record
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.service.signin import Limit, TooManyTries, counted, wait
+from sop_runtime.service.standing import Standing, standing_in
 from sop_runtime.store import signin_limits, tracking
 from sop_runtime.store.db import begin_write
 
-__all__ = ["ADDRESS", "TrackingRefused", "open_request", "reissue"]
+__all__ = ["ADDRESS", "PUBLIC", "TrackingRefused", "look_up", "open_request", "reissue"]
 
 ADDRESS = Limit("lacak:address", 20)
 """Wrong number/code pairs one address may send in a window before each try must wait
 (a court's public wifi puts many applicants behind one address)."""
 
 _STAND_IN = hashlib.sha256(b"kode-lacak: no such request").hexdigest()
+
+PUBLIC = "publik"
+"""Who reads a request through its tracking code, in the ``akses`` journal: the holder of
+the code, whoever they are (no account)."""
 
 
 class TrackingRefused(SopRuntimeError):
@@ -112,3 +118,17 @@ def reissue(rt: Runtime, case_id: str, actor: str, code: str | None = None) -> O
     out = _execute(rt, case_id, ReissueTrackingCode(actor=actor),
                    also=tracking_code.keeper(code))
     return Outcome(out.case_id, out.state, out.events, out.workflow, tracking_code=code)
+
+
+def look_up(rt: Runtime, number: str, code: str, *, address: str,
+            at: datetime | None = None) -> Standing:
+    """Where the request stands, for whoever holds its number and code (as
+    :func:`open_request` checks them). A confidential request's read is journaled (``akses``,
+    by :data:`PUBLIC`, through ``lacak``) as every read of one is."""
+    case_id = open_request(rt, number, code, address=address, at=at)
+    with rt.engine.connect() as conn:
+        seen = standing_in(rt, conn, case_id, at or rt.now())
+        secret = seen.sop_id in confidential_sops(rt, conn)
+    if secret:
+        record(rt, [case_id], Reader(PUBLIC, "lacak"))
+    return seen

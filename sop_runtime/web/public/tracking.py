@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from sop_runtime.i18n import tr
-from sop_runtime.service import standing, tracking, tracking_code
+from sop_runtime.service import tracking, tracking_code
 from sop_runtime.service.signin import TooManyTries
 from sop_runtime.web.deps import Rt
 from sop_runtime.web.forms import cross_site, same_site
@@ -66,16 +66,16 @@ def tracking_form(request: Request) -> HTMLResponse:
 def track(request: Request, rt: Rt, nomor: Annotated[str, Form(max_length=FIELD_MOST)] = "",
           kode: Annotated[str, Form(max_length=FIELD_MOST)] = "") -> Response:
     try:
-        case_id = tracking.open_request(rt, nomor, kode, address=_address(request))
+        seen = tracking.look_up(rt, nomor, kode, address=_address(request))
     except TooManyTries as waiting:
         answer = _form(request, status=429, error=str(waiting))
         answer.headers["Retry-After"] = str(waiting.retry_after)
         return answer
     except tracking.TrackingRefused as refused:
         return _form(request, status=404, error=str(refused))
-    seen = standing.standing(rt, case_id)
     # a completed request offers the survey, which the same number and code open again
-    survey = {"nomor": case_id, "kode": tracking_code.shown(tracking_code.normalise(kode) or "")}
+    survey = {"nomor": seen.number,
+              "kode": tracking_code.shown(tracking_code.normalise(kode) or "")}
     answer = public_page(request, "public_tracking.html", title=_title(), error=None,
                          seen=seen, survey=survey)
     answer.headers.update(NO_STORE)
@@ -123,14 +123,12 @@ def track_json(request: Request, rt: Rt, asked: TrackingAsked) -> Response:
     the request number and tracking code of a receipt -> where the request stands; no
     sign-in."""
     try:
-        case_id = tracking.open_request(rt, asked.nomor, asked.kode,
-                                        address=_address(request))
+        s = tracking.look_up(rt, asked.nomor, asked.kode, address=_address(request))
     except TooManyTries as waiting:
         return JSONResponse({"detail": str(waiting)}, status_code=429,
                             headers={"Retry-After": str(waiting.retry_after)})
     except tracking.TrackingRefused as refused:
         return JSONResponse({"detail": str(refused)}, status_code=404)
-    s = standing.standing(rt, case_id)
     body = TrackingAnswer(
         number=s.number, service=s.service, court=s.court, received=s.started, state=s.state,
         finished=s.finished, done=[StepDone(what=d.what, by=d.by, when=d.when) for d in s.done],

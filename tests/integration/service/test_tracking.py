@@ -197,3 +197,20 @@ def test_a_right_pair_leaves_no_counter_and_takes_no_failure_back(court: Runtime
     refused(court, case, "0" * 16)
     assert tracking.open_request(court, case, code, address=HOME) == case
     assert counters() == [1]
+
+
+def test_tracking_a_confidential_request_is_a_journaled_read(court: Runtime) -> None:
+    from sop_runtime.service import journals
+
+    def reads() -> list[tuple[str, str | None, dict[str, object]]]:
+        return [(e.type, e.actor, dict(e.payload)) for e in journals.entries(court, "akses")]
+
+    case, code = started(court)
+    assert tracking.look_up(court, case, code, address=HOME).number == case
+    assert reads() == []  # an ordinary request's reads are not journaled
+    complaint = cases.start_case(court, "pengaduan-siwas", "dewi.pengaduan")
+    assert complaint.tracking_code is not None
+    seen = tracking.look_up(court, complaint.case_id, complaint.tracking_code, address=HOME)
+    assert seen.number == complaint.case_id and "Dewi" not in repr(seen)
+    assert reads() == [("case_read", "publik",
+                        {"via": "lacak", "case_id": complaint.case_id})]
