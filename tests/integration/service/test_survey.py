@@ -160,3 +160,25 @@ def test_the_published_periods() -> None:
         datetime(2026, 1, 1, tzinfo=WIT), datetime(2027, 1, 1, tzinfo=WIT))
     with pytest.raises(ValueError):
         survey.named_period("triwulan", 2026, 5, WIT)
+
+
+def test_two_answers_at_once_one_is_kept(court: Runtime, clock: Clock) -> None:
+    """The unique key on the request holds whatever the race: exactly one response is
+    written, the other is refused as a second response."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    case = completed(court, clock)
+    clock.tick()
+
+    def send(value: int) -> str:
+        try:
+            survey.submit(court, case, answers(*[value] * 9))
+        except SurveyRefused as exc:
+            return "; ".join(exc.reasons)
+        return "ok"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(send, (3, 4)))
+    assert outcomes.count("ok") == 1
+    assert "sudah diisi" in next(o for o in outcomes if o != "ok")
+    assert stored(court) == 1
