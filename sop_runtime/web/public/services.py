@@ -41,13 +41,14 @@ def service_poster(request: Request, rt: Rt, sop_id: SopId) -> Response:
         "Content-Disposition": f'inline; filename="poster-{sop_id}.pdf"'})
 
 
-@api.get("/layanan")
+@api.get("/layanan", summary="Layanan yang diterbitkan / published services")
 def services_json(rt: Rt) -> list[dict[str, Any]]:
     """Every published service, by PTSP desk."""
     return [asdict(group) for group in services_offered.offered(rt)]
 
 
-@api.get("/layanan/{sop_id}")
+@api.get("/layanan/{sop_id}", summary="Standar pelayanan satu layanan / one service's "
+         "standard")
 def service_json(rt: Rt, sop_id: SopId) -> dict[str, Any]:
     """One service's standar pelayanan: persyaratan, sarana dan prasarana, produk,
     prosedur, waktu, biaya, pengaduan."""
