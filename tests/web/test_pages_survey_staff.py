@@ -22,6 +22,9 @@ def test_auditors_read_the_ikm_and_the_suggestions(rt: Runtime) -> None:  # noqa
     assert "81,94" in text and "86,11" in text and "77,78" in text
     assert "Ruang tunggu PTSP panas; mohon ditambah kipas angin" in text
     assert "SNN-2026-00001" not in text  # a suggestion is never tied to its request
+    # the profile: the claimant gave his sex and occupation, the kasasi's applicant nothing
+    assert "Laki-laki: 1; tidak diisi: 1" in text and "Wirausaha: 1; tidak diisi: 1" in text
+    assert "Pendidikan</td><td>tidak diisi: 2" in text
     assert 'href="/audit/survei?dari=' in examiner.get("/audit").text
     empty = examiner.get("/audit/survei?dari=2020-01-01&sampai=2020-01-31")
     assert "Belum ada responden" in empty.text and "Tidak ada saran" in empty.text

@@ -244,8 +244,8 @@ SUGGESTIONS_SHOWN = 500
 def survey_results(request: Request, rt: Rt, caller: Auditor, dari: str = "",
                    sampai: str = "") -> HTMLResponse:
     """The Survei Kepuasan Masyarakat of the days ``dari`` to ``sampai``: the IKM per
-    service and per unsur, and the respondents' suggestions (staff only: they may name
-    people; never with the request)."""
+    service and per unsur, the respondents' profile (as the regulation's reports count it),
+    and their suggestions (staff only: they may name people; never with the request)."""
     from sop_runtime.audit import ikm
     from sop_runtime.service import survey
 
@@ -255,5 +255,5 @@ def survey_results(request: Request, rt: Rt, caller: Auditor, dari: str = "",
                 first=first, last=last, found=survey.results(rt, start, end),
                 said=survey.suggestions(rt, start, end, limit=SUGGESTIONS_SHOWN),
                 shown=SUGGESTIONS_SHOWN, number=ikm.number_text, rounded=ikm.rounded,
-                tz=court_zone(rt))
+                profile=ikm.PROFILE, tz=court_zone(rt))
 
