@@ -214,3 +214,18 @@ def test_tracking_a_confidential_request_is_a_journaled_read(court: Runtime) -> 
     assert seen.number == complaint.case_id and "Dewi" not in repr(seen)
     assert reads() == [("case_read", "publik",
                         {"via": "lacak", "case_id": complaint.case_id})]
+
+
+def test_the_store_verifies_after_codes_reissues_and_public_reads(court: Runtime,
+                                                                   clock: Clock) -> None:
+    from sop_runtime.service import integrity
+
+    case, _ = started(court)
+    complaint = cases.start_case(court, "pengaduan-siwas", "dewi.pengaduan")
+    clock.tick(minutes=5)
+    code = tracking.reissue(court, complaint.case_id, "dewi.pengaduan").tracking_code
+    assert code is not None
+    tracking.look_up(court, complaint.case_id, code, address=HOME)
+    tracking.reissue(court, case, CLERK)
+    found = integrity.verify(court, workers=1)
+    assert found.ok, integrity.as_json(found)
