@@ -357,5 +357,14 @@ NEXT: tuple[Act, ...] = (
         "--as", "bambang.panitera", "--alasan", "SOP salinan putusan direvisi (revisi ke-1)",
         note=("Panitera menyebut padanannya: langkah 9 lama kini langkah 10",
               "The Panitera names its counterpart: the old step 9 is now step 10")),
+    # the surat keterangan of Tuesday is signed and handed over: its applicant, who took the
+    # receipt home, finds it completed when tracking it, and may fill in the survey
+    act("08:42", "complete", "{C4}", "6", "--as", "hendra.kpn",
+        *_o(surat_keterangan_yang_ditandatangani_ketua="SK-ER-5521 ditandatangani")),
+    act("08:44", "complete", "{C4}", "7", "--as", "fadli.ptsp",
+        *_o(surat_keterangan_diterima_pemohon="Diterima Fatma Marasabessy"),
+        note=("Surat keterangan diserahkan; dengan kode lacaknya pemohon dapat mengisi survei "
+              "kepuasan", "The surat keterangan is handed over; with the tracking code the "
+              "applicant can fill in the satisfaction survey")),
     act("08:45", "verify"),
 )

@@ -62,7 +62,7 @@ def test_the_demo_day_plays_through_and_ends_verified(demo_day: Path, demo_copy:
     assert f"✗ {salinan[1]} ditolak" in out and "peta 9=10" in out
     not_found = starts[salinan[1]]
     assert [s["node"] for s in not_found["open_steps"]] == ["10"]
-    assert "Log utuh: 146 peristiwa dalam 12 perkara" in out
+    assert "Log utuh: 150 peristiwa dalam 12 perkara" in out
 
 
 def test_the_demo_away_from_its_definitions_says_so(tmp_path: Path) -> None:
