@@ -13,7 +13,14 @@ from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.definition.models import ItemKind, Penegakan, StepKind
 from sop_runtime.definition.timelimit import TimeLimit
 from sop_runtime.engine.actors import Directory, Grant
-from sop_runtime.engine.commands import CASE_RECORDS, Command, RecordNotice, StartCase, Sweep
+from sop_runtime.engine.commands import (
+    CASE_RECORDS,
+    Command,
+    RecordNotice,
+    StartCase,
+    Sweep,
+    WithdrawConsent,
+)
 from sop_runtime.engine.events import (
     DOCUMENT_KEYS,
     ActionRefused,
@@ -75,8 +82,10 @@ class Checks:
         self.now = ctx.now
         self.at = command.at or ctx.now
         # the system's own records: no user acts
-        self.actor: str | None = (None if isinstance(command, Sweep | RecordNotice)
-                                  else command.actor)
+        self.actor: str | None = (
+            None if isinstance(command, Sweep | RecordNotice)
+            or (isinstance(command, WithdrawConsent) and command.by_applicant)
+            else command.actor)
         self.reason = (command.reason or "").strip() or None
         self.events: list[Event] = []
         self.violations: list[Violation] = []

@@ -56,7 +56,11 @@ class ReissueTrackingCode(Command):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WithdrawConsent(Command):
     """The applicant no longer agrees to be told: record it (the service erases the
-    contact in the same transaction)."""
+    contact in the same transaction). Recorded by a clerk of the SOP or a supervisor, or,
+    ``by_applicant``, asked by the applicant on the tracking page (the tracking code is the
+    proof): then recorded as the system's, with ``reason`` saying so."""
+
+    by_applicant: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

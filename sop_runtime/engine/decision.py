@@ -330,7 +330,9 @@ class _Decision(Joins, ActChecks, Migration):
             raise self._reject("no_consent", "Pemohon perkara {case} tidak sedang menyetujui "
                                "pemberitahuan", "The applicant of case {case} has no consent "
                                "to be told in force", case=self.state.case_id)
-        if self._may_record():
+        if cmd.by_applicant:
+            self.events.append(ConsentWithdrawn(**self._env(system=True), reason=self.reason))
+        elif self._may_record():
             self.events.append(ConsentWithdrawn(**self._env(), reason=self.reason))
 
     def _record_notice(self, cmd: RecordNotice) -> None:

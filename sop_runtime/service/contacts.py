@@ -96,6 +96,21 @@ def withdraw(rt: Runtime, case_id: str, actor: str, *, reason: str | None = None
                     also=eraser)
 
 
+APPLICANT_WITHDREW = ("Pemohon sendiri berhenti menerima pemberitahuan melalui halaman Lacak "
+                      "permohonan")
+
+
+def withdraw_by_applicant(rt: Runtime, case_id: str) -> None:
+    """The applicant, on the tracking page (opened with the request's number and tracking
+    code), stops the notices: recorded as the system's on the applicant's word, the contact
+    erased, in one transaction (UU 27/2022 Pasal 9: consent may be withdrawn)."""
+    from sop_runtime.service.automation import SYSTEM
+    from sop_runtime.service.cases import execute_command
+
+    execute_command(rt, case_id, WithdrawConsent(actor=SYSTEM, by_applicant=True,
+                                                 reason=APPLICANT_WITHDREW), also=eraser)
+
+
 def has_contact(rt: Runtime, case_id: str) -> str | None:
     """The kind of channel of ``case_id``'s kept contact (None: none kept). Never the
     address."""

@@ -19,12 +19,14 @@ from sqlalchemy import Connection
 
 from sop_runtime.compiler.workflow import Node, Workflow
 from sop_runtime.engine.actors import Directory
+from sop_runtime.engine.parties import channel_name
 from sop_runtime.engine.state import CaseState, CaseStatus, StepState, StepStatus
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
 from sop_runtime.service.cases import load_case
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import contacts as contacts_store
 from sop_runtime.wording import moment_text
 
 __all__ = ["DoneStep", "Standing", "standing", "standing_in"]
@@ -56,6 +58,7 @@ class Standing:
     late: bool                   # past the service standard (or finished after it)
     standard: str | None         # the service standard as the SOP states it (60 menit ...)
     complaint: str               # how to complain (the SOP's standar pelayanan)
+    told_by: str | None = None   # the channel the applicant agreed to be told by, in words
 
 
 def standing(rt: Runtime, case_id: str, at: datetime | None = None) -> Standing:
@@ -109,7 +112,16 @@ def standing_in(rt: Runtime, conn: Connection, case_id: str, at: datetime) -> St
         yours_now=tuple(yours_now), yours_later=tuple(later), expected=expected,
         has_expected=has_expected, late=late,
         standard=wf.service_limit.describe() if wf.service_limit else None,
-        complaint=_complaint(wf, court_file.pengadilan.nama))
+        complaint=_complaint(wf, court_file.pengadilan.nama),
+        told_by=_told_by(conn, state))
+
+
+def _told_by(conn: Connection, state: CaseState) -> str | None:
+    """The channel the applicant is told by, in words, while the consent is in force and the
+    contact kept (not after it was withdrawn, or erased when its keeping time ran out)."""
+    if state.notify_channel is None or contacts_store.contact_of(conn, state.case_id) is None:
+        return None
+    return channel_name(state.notify_channel)
 
 
 def _complaint(wf: Workflow, court: str) -> str:

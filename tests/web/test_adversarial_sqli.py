@@ -233,6 +233,7 @@ NUL_FIELDS: dict[str, tuple[str, ...]] = {
     "/perkara/{case_id}/nomor": ("nomor", "alasan"),
     "/perkara/{case_id}/tanda-terima": ("kertas", "konfirmasi"),
     "/lacak": ("nomor", "kode"),  # the public tracking form
+    "/lacak/berhenti-diberitahu": ("nomor", "kode"),
     "/audit/segel": ("catatan",),
     "/audit/verifikasi": ("csrf",),
     "/sop/{sop_id}/versi/{version}/sahkan": ("setuju",),

@@ -102,3 +102,38 @@ def test_the_public_tracking_answer_shows_no_contact(rt: Runtime, tmp_path: Path
         assert case in answer
         for trace in ("6281240001111", "81240001111", "0812 4000 1111", "4000 1111"):
             assert trace not in answer
+
+
+def test_the_applicant_stops_the_notices_from_the_tracking_page(rt: Runtime,
+                                                                tmp_path: Path) -> None:
+    """UU 27/2022 Pasal 9: the applicant withdraws the consent with the receipt's number and
+    code; the withdrawal is on the log as the system's on the applicant's word, the contact is
+    erased, the page no longer offers it; a wrong code withdraws nothing."""
+    from sop_runtime.engine.events import ConsentWithdrawn
+    from sop_runtime.service import cases, contacts
+    from tests.flows.kit import verified_filing
+
+    case, _ = verified_filing(rt, tmp_path, ContactGiven("email", "pemohon@example.id", True))
+    code = tracking.reissue(rt, case, "nurul.ecourt").tracking_code
+    assert code is not None
+    web = TestClient(create_app(rt), base_url="https://testserver")
+    page = web.post("/lacak", data={"nomor": case, "kode": code})
+    assert "Berhenti menerima pemberitahuan" in page.text and "melalui e-mail" in page.text
+    wrong = web.post("/lacak/berhenti-diberitahu", data={"nomor": case, "kode": "0" * 16})
+    assert wrong.status_code == 404 and contacts.has_contact(rt, case) == "email"
+    stopped = web.post("/lacak/berhenti-diberitahu", data={"nomor": case, "kode": code})
+    assert stopped.status_code == 200 and "data-stopped" in stopped.text, stopped.text[-1500:]
+    assert "Berhenti menerima pemberitahuan" not in stopped.text
+    assert contacts.has_contact(rt, case) is None
+
+    def withdrawn() -> list[tuple[str | None, str | None]]:
+        with rt.engine.connect() as conn:
+            return [(e.actor, e.reason) for e in cases.decode(cases.load_case(conn, case)[0])
+                    if isinstance(e, ConsentWithdrawn)]
+
+    assert withdrawn() == [(None, contacts.APPLICANT_WITHDREW)]
+    again = web.post("/lacak/berhenti-diberitahu", data={"nomor": case, "kode": code})
+    assert again.status_code == 200 and len(withdrawn()) == 1  # nothing more to withdraw
+    page = web.post("/lacak", data={"nomor": case, "kode": code})
+    assert "Berhenti menerima pemberitahuan" not in page.text
+    assert "pemohon@example.id" not in page.text

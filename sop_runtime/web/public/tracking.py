@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from sop_runtime.i18n import tr
-from sop_runtime.service import tracking, tracking_code
+from sop_runtime.service import contacts, tracking, tracking_code
 from sop_runtime.service.signin import TooManyTries
 from sop_runtime.web.deps import Rt
 from sop_runtime.web.forms import cross_site, same_site
@@ -54,7 +54,7 @@ def _title() -> str:
 
 def _form(request: Request, *, status: int = 200, error: str | None = None) -> HTMLResponse:
     return public_page(request, "public_tracking.html", title=_title(), status=status,
-                       error=error, seen=None, survey=None)
+                       error=error, seen=None, survey=None, stopped=False)
 
 
 @router.get("/lacak", response_class=HTMLResponse)
@@ -65,7 +65,25 @@ def tracking_form(request: Request) -> HTMLResponse:
 @router.post("/lacak", response_class=HTMLResponse, dependencies=[SameSite])
 def track(request: Request, rt: Rt, nomor: Annotated[str, Form(max_length=FIELD_MOST)] = "",
           kode: Annotated[str, Form(max_length=FIELD_MOST)] = "") -> Response:
+    return _answer(request, rt, nomor, kode)
+
+
+@router.post("/lacak/berhenti-diberitahu", response_class=HTMLResponse, dependencies=[SameSite])
+def stop_notices(request: Request, rt: Rt,
+                 nomor: Annotated[str, Form(max_length=FIELD_MOST)] = "",
+                 kode: Annotated[str, Form(max_length=FIELD_MOST)] = "") -> Response:
+    """The applicant withdraws the consent to be told (UU 27/2022 Pasal 9), proven by the
+    request's number and tracking code as for tracking; then the request's standing again."""
+    return _answer(request, rt, nomor, kode, stop=True)
+
+
+def _answer(request: Request, rt: Rt, nomor: str, kode: str, *,
+            stop: bool = False) -> Response:
     try:
+        if stop:
+            case_id = tracking.open_request(rt, nomor, kode, address=_address(request))
+            if contacts.has_contact(rt, case_id) is not None:
+                contacts.withdraw_by_applicant(rt, case_id)
         seen = tracking.look_up(rt, nomor, kode, address=_address(request))
     except TooManyTries as waiting:
         answer = _form(request, status=429, error=str(waiting))
@@ -77,7 +95,7 @@ def track(request: Request, rt: Rt, nomor: Annotated[str, Form(max_length=FIELD_
     survey = {"nomor": seen.number,
               "kode": tracking_code.shown(tracking_code.normalise(kode) or "")}
     answer = public_page(request, "public_tracking.html", title=_title(), error=None,
-                         seen=seen, survey=survey)
+                         seen=seen, survey=survey, stopped=stop)
     answer.headers.update(NO_STORE)
     return answer
 
