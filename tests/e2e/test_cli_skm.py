@@ -62,7 +62,7 @@ def test_a_clerk_types_in_a_paper_form_once(demo_copy: Path, tmp_path: Path) -> 
     again = court.fails(1, "skm", "isi", "SNN-2026-00001", "--nilai", "1,1,1,1,1,1,1,1,1",
                         "--as", "rina.ptsp")
     assert "sudah diisi" in again.stdout + again.stderr
-    early = court.fails(1, "skm", "isi", "SNN-2026-00002", "--nilai", "4,4,4,4,4,4,4,4,4",
+    early = court.fails(1, "skm", "isi", "SNN-2026-00003", "--nilai", "4,4,4,4,4,4,4,4,4",
                         "--as", "rina.ptsp")
     assert "belum selesai" in early.stdout + early.stderr
     case = completed_legalisation(court.url)
