@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import ClassVar
@@ -156,12 +157,23 @@ def load_case(conn: Connection, case_id: str) -> tuple[list[StoredEvent], CaseSt
     return stored, fold(case_id, decode(stored))
 
 
+# the cases whose kept state the write transaction under way trusts without reading their
+# head (its append verifies it); None outside write_case, or when it must check
+_unchecked: ContextVar[set[str] | None] = ContextVar("unchecked", default=None)
+
+
 def current_state(rt: Runtime, conn: Connection, case_id: str) -> tuple[tuple[int, str], CaseState]:
     """The case's head (seq, hash) and state: folded from its log, or this process's copy
-    when the log has not moved since (checked against the stored head in this
-    transaction)."""
+    when the log has not moved since. Read on its own, the copy is checked against the
+    stored head in this transaction; in :func:`write_case` it is not read again: the
+    append after it is refused by the unique (case_id, seq) key if the log has moved, and
+    write_case then decides again from the log."""
     known = rt.recalled(case_id)
     if known is not None:
+        trusted = _unchecked.get()
+        if trusted is not None:
+            trusted.add(case_id)
+            return known
         stored_head = store_events.head(conn, case_id)
         if stored_head == known[0]:
             return known
@@ -172,7 +184,11 @@ def current_state(rt: Runtime, conn: Connection, case_id: str) -> tuple[tuple[in
 def record_events(conn: Connection, wf: Workflow, state: CaseState,
             head: tuple[int, str], new: list[Event],
             now: datetime, calendar: CourtCalendar,
-            workflow_of: Callable[[str], Workflow]) -> tuple[CaseState, tuple[int, str]]:
+            workflow_of: Callable[[str], Workflow], *, kept: bool = False
+            ) -> tuple[CaseState, tuple[int, str]]:
+    """Append ``new`` after ``head`` and update the projections. ``kept``: ``head`` is this
+    process's copy, not read in this transaction: the unique (case_id, seq) key refuses a
+    moved log, and the case row must still hold ``head``'s hash (a conflict otherwise)."""
     records = [(*to_record(e), e.occurred_at, e.recorded_at, e.actor) for e in new]
     # the whole transaction rolls back on a conflict: no savepoint needed
     appended = store_events.append(conn, state.case_id, head[0], head[1], records,
@@ -181,7 +197,8 @@ def record_events(conn: Connection, wf: Workflow, state: CaseState,
         state = apply(state, e)
     projections.save_case(conn, case_row(state, appended[-1].hash, now),
                           open_step_rows(wf, state),
-                          names_changed=any(isinstance(e, PartiesRecorded) for e in new))
+                          names_changed=any(isinstance(e, PartiesRecorded) for e in new),
+                          after=head[1] if kept and head[0] else None)
     projections.add_deviations(conn, deviation_rows(state.case_id, head[0] + 1, new))
     projections.withdraw_deviations(conn, state.case_id, withdrawn_seqs(new))
     projections.settle_deviations(conn, state.case_id, settled_lateness(new))
@@ -205,26 +222,80 @@ class Written:
 
 
 def write_case(rt: Runtime, case_id: str | None,
-               act: Callable[[Connection, datetime], Written | None]) -> Written | None:
+               act: Callable[[Connection, datetime], Written | None], *,
+               trust: bool = False) -> Written | None:
     """One write transaction on a case. ``act`` loads what it needs and decides (None: there
     is nothing to do); the events it returns are appended and the projections updated in the
     same transaction, the case's state is remembered once committed, and a concurrent write
-    to the case is a :class:`ConcurrencyConflict`."""
+    to the case is a :class:`ConcurrencyConflict`.
+
+    ``trust``: ``act`` may be run twice (it only reads and writes in its transaction), so
+    the states this process kept are used without reading their heads again: the append
+    is refused by the unique (case_id, seq) key if a log has moved on since, and then (or
+    when ``act`` ends without appending, so nothing verified the kept state) the work is
+    rolled back and done again from the log, with the same ``now``, as it was before."""
     now = rt.now()
+    if trust:
+        try:
+            return _write_once(rt, case_id, act, now, trusted=set())
+        except _Unverified as unverified:
+            for moved in unverified.cases:  # decide again, from the log
+                rt.forget_case(moved)
+    return _write_once(rt, case_id, act, now, trusted=None)
+
+
+class _Unverified(Exception):
+    """The attempt used kept states of ``cases`` that nothing showed to be current."""
+
+    def __init__(self, cases: set[str]) -> None:
+        super().__init__(", ".join(sorted(cases)))
+        self.cases = frozenset(cases)
+
+
+def _write_once(rt: Runtime, case_id: str | None,
+                act: Callable[[Connection, datetime], Written | None], now: datetime,
+                trusted: set[str] | None) -> Written | None:
+    token = _unchecked.set(trusted)
     try:
-        with begin_write(rt.engine) as conn:
-            done = act(conn, now)
-            if done is not None and done.events:
+        with begin_write(rt.engine) as conn:  # an exception rolls it back
+            try:
+                done = act(conn, now)
+            except Exception as exc:
+                if trusted:  # decided on a kept state that may be stale
+                    raise _Unverified(trusted) from exc
+                raise
+            appended = done is not None and bool(done.events)
+            if done is not None and appended:
                 done.state, done.head = record_events(
                     conn, done.workflow, done.state, done.head, done.events, now,
-                    catalog.court(rt, conn)[1], lambda v: catalog.workflow(rt, conn, v))
-        if done is not None and done.events:
+                    catalog.court(rt, conn)[1], lambda v: catalog.workflow(rt, conn, v),
+                    kept=trusted is not None and done.case_id in trusted)
+            # a kept state no append verified (none made, or on another case): its head
+            # read, as before
+            if trusted and any(store_events.head(conn, c) != _kept_head(rt, c)
+                               for c in trusted
+                               if not (appended and done is not None and c == done.case_id)):
+                raise _Unverified(trusted)
+        if done is not None and appended:
             rt.remember(done.case_id, done.head, done.state)
+    except ConcurrencyConflict:
+        if trusted:
+            raise _Unverified(trusted) from None
+        raise
     except DBAPIError as exc:
         if is_conflict(exc):
+            if trusted:
+                raise _Unverified(trusted) from None
             raise ConcurrencyConflict(case_id or "?") from None
         raise
+    finally:
+        _unchecked.reset(token)
     return done
+
+
+def _kept_head(rt: Runtime, case_id: str) -> tuple[int, str] | None:
+    known = rt.recalled(case_id)
+    return None if known is None else known[0]
 
 
 Target = Callable[[Connection, CaseState], Workflow]
@@ -266,7 +337,7 @@ def _execute(rt: Runtime, case_id: str | None, command: Command,
         return written
 
     try:
-        done = write_case(rt, case_id, act)
+        done = write_case(rt, case_id, act, trust=True)
     except confidential.Withheld as withheld:
         confidential.record(rt, [withheld.withheld],
                             confidential.Reader(command.actor, "tindakan"), refused=True)

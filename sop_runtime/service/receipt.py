@@ -22,7 +22,8 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.service.standing import standing
 from sop_runtime.wording import moment_text
 
-__all__ = ["TRACKING_PATH", "receipt_pdf", "reissue_receipt", "tracking_url"]
+__all__ = ["TRACKING_PATH", "current_receipt", "receipt_pdf", "reissue_receipt",
+           "tracking_url"]
 
 TRACKING_PATH = "/lacak"
 
@@ -54,6 +55,16 @@ def receipt_pdf(rt: Runtime, case_id: str, code: str, *, size: Size = "a5",
     """The receipt of ``case_id`` with ``code`` as a PDF (A5, or the 80 mm roll)."""
     text = receipt_text(rt, case_id, code, reissued=reissued, asked_base=asked_base)
     return printout.pdf(text, kop(rt), size)
+
+
+def current_receipt(rt: Runtime, case_id: str, code: str, *, size: Size = "a5",
+                    asked_base: str | None = None) -> bytes:
+    """The receipt with ``code`` when it is still the request's current code (the one its
+    start just gave and showed once): printed without issuing another. Raises
+    :class:`~sop_runtime.service.tracking.CodeNotCurrent` when it is not."""
+    if not tracking.is_current(rt, case_id, code):
+        raise tracking.CodeNotCurrent(case_id)
+    return receipt_pdf(rt, case_id, code, size=size, asked_base=asked_base)
 
 
 def reissue_receipt(rt: Runtime, case_id: str, actor: str, *, size: Size = "a5",

@@ -82,6 +82,10 @@ class Runtime:
     def recalled(self, case_id: str) -> tuple[tuple[int, str], CaseState] | None:
         return self._states.get(case_id)
 
+    def forget_case(self, case_id: str) -> None:
+        """Drop the state kept for ``case_id`` (the log has moved on without this process)."""
+        self._states.pop(case_id, None)
+
     def forget(self) -> None:
         """Drop the caches (after ``init`` loaded new definitions or a new court file)."""
         self._workflows.clear()

@@ -71,6 +71,30 @@ class TrackingRefused(SopRuntimeError):
             "the receipt."))
 
 
+class CodeNotCurrent(SopRuntimeError):
+    """A clerk asked for a receipt with a code that is not the request's current one."""
+
+    kind: ClassVar[Kind] = "conflict"
+
+    def __init__(self, case_id: str) -> None:
+        super().__init__(tr(
+            "Kode lacak ini bukan lagi kode permohonan {c} yang berlaku; cetak tanda terima "
+            "dengan kode baru.",
+            "This tracking code is no longer the current code of request {c}; print the "
+            "receipt with a new code.", c=case_id))
+
+
+def is_current(rt: Runtime, case_id: str, code: str) -> bool:
+    """Whether ``code`` is ``case_id``'s current tracking code (for the court's staff, who
+    print the receipt of a code the start just gave: no limit on tries)."""
+    given = tracking_code.normalise(code)
+    with rt.engine.connect() as conn:
+        stored = tracking.digest_of(conn, case_id)
+    if given is None or stored is None:
+        return False
+    return hmac.compare_digest(tracking_code.digest(case_id, given), stored)
+
+
 def address_key(address: str) -> str:
     """The limiter's key for ``address`` (a SHA-256: no address is stored)."""
     return hashlib.sha256(f"{ADDRESS.what}\x00{address}".encode()).hexdigest()

@@ -8,7 +8,7 @@ a rolled-back start gives its number back.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, exc, insert, select, update
+from sqlalchemy import Connection, bindparam, exc, insert, select, update
 
 from sop_runtime.store.schema import case_counters
 
@@ -31,11 +31,16 @@ def next_case_number(conn: Connection, prefix: str) -> int:
         return 1
 
 
+# built once: compiled once and cached
+_BUMP = update(case_counters).where(_c.prefix == bindparam("key")).values(last=_c.last + 1)
+_BUMP_RETURNING = _BUMP.returning(_c.last)
+_LAST = select(_c.last).where(_c.prefix == bindparam("key"))
+
+
 def _increment(conn: Connection, prefix: str) -> int | None:
-    bump = update(case_counters).where(_c.prefix == prefix).values(last=_c.last + 1)
     if conn.dialect.update_returning:
-        number = conn.execute(bump.returning(_c.last)).scalar()
+        number = conn.execute(_BUMP_RETURNING, {"key": prefix}).scalar()
         return None if number is None else int(number)
-    if conn.execute(bump).rowcount == 0:
+    if conn.execute(_BUMP, {"key": prefix}).rowcount == 0:
         return None
-    return int(conn.execute(select(_c.last).where(_c.prefix == prefix)).scalar_one())
+    return int(conn.execute(_LAST, {"key": prefix}).scalar_one())

@@ -109,8 +109,11 @@ def load(conn: Connection, case_id: str) -> list[StoredEvent]:
                         r[9]) for r in result]
 
 
+_HEAD = (select(events.c.seq, events.c.hash).where(events.c.case_id == bindparam("case"))
+         .order_by(events.c.seq.desc()).limit(1))  # built once
+
+
 def head(conn: Connection, case_id: str) -> tuple[int, str] | None:
     """(seq, hash) of the newest event of ``case_id``, or None if it has none."""
-    row = conn.execute(select(events.c.seq, events.c.hash).where(events.c.case_id == case_id)
-                       .order_by(events.c.seq.desc()).limit(1)).first()
+    row = conn.execute(_HEAD, {"case": case_id}).first()
     return None if row is None else (row[0], row[1])

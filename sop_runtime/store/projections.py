@@ -15,6 +15,7 @@ from typing import Any, Literal
 import orjson
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from sop_runtime.store.errors import ConcurrencyConflict
 from sop_runtime.store.schema import (
     case_names,
     cases,
@@ -87,6 +88,7 @@ def _json(value: Mapping[str, Any]) -> str:
 
 # built once: the statements are compiled once and cached
 _UPDATE_CASE = update(cases).where(cases.c.case_id == bindparam("key"))
+_UPDATE_CASE_AFTER = _UPDATE_CASE.where(cases.c.head_hash == bindparam("after"))
 _INSERT_CASE = insert(cases)
 _DELETE_STEPS = delete(open_steps).where(open_steps.c.case_id == bindparam("key"))
 _INSERT_STEPS = insert(open_steps)
@@ -94,26 +96,40 @@ _CASE_FIELDS = tuple(f for f in CaseRow.__dataclass_fields__ if f != "names")
 _DELETE_NAMES = delete(case_names).where(case_names.c.case_id == bindparam("key"))
 _READ_NAMES = select(case_names.c.word).where(case_names.c.case_id == bindparam("key"))
 _STEP_FIELDS = tuple(f for f in OpenStepRow.__dataclass_fields__)
+_INSERT_NAMES = insert(case_names)
+_INSERT_DEVIATIONS = insert(deviations)
+_DELETE_DEVIATIONS = delete(deviations).where(
+    deviations.c.case_id == bindparam("key"),
+    deviations.c.seq.in_(bindparam("seqs", expanding=True)))
+_READ_DEVIATION = select(deviations.c.id, deviations.c.evidence).where(
+    deviations.c.case_id == bindparam("key"), deviations.c.seq == bindparam("seq"))
+_UPDATE_EVIDENCE = update(deviations).where(deviations.c.id == bindparam("key"))
 
 
 def save_case(conn: Connection, case: CaseRow, steps: Iterable[OpenStepRow], *,
-              names_changed: bool = False) -> None:
+              names_changed: bool = False, after: str | None = None) -> None:
     """Write ``case``'s row (insert or replace) and replace its open steps with ``steps``;
-    the words of its names are written with a new row, or replaced when ``names_changed``."""
+    the words of its names are written with a new row, or replaced when ``names_changed``.
+    ``after``: the head hash the row must hold (an existing case whose new events were
+    chained after it); another raises :class:`ConcurrencyConflict` (nothing is written)."""
     values = {name: getattr(case, name) for name in _CASE_FIELDS}
     values["fields"] = _json(case.fields)
     rows = [{name: getattr(s, name) for name in _STEP_FIELDS} for s in steps]
     if any(r["case_id"] != case.case_id for r in rows):
         raise ValueError(f"open steps of another case given for {case.case_id}")
-    if not conn.execute(_UPDATE_CASE, {**values, "key": case.case_id}).rowcount:
+    if after is not None:
+        if not conn.execute(_UPDATE_CASE_AFTER, {**values, "key": case.case_id,
+                                                 "after": after}).rowcount:
+            raise ConcurrencyConflict(case.case_id)
+    elif not conn.execute(_UPDATE_CASE, {**values, "key": case.case_id}).rowcount:
         conn.execute(_INSERT_CASE, values)
         if case.names:
-            conn.execute(insert(case_names), [{"word": w, "case_id": case.case_id}
+            conn.execute(_INSERT_NAMES, [{"word": w, "case_id": case.case_id}
                                               for w in case.names])
     elif names_changed:
         conn.execute(_DELETE_NAMES, {"key": case.case_id})
         if case.names:
-            conn.execute(insert(case_names), [{"word": w, "case_id": case.case_id}
+            conn.execute(_INSERT_NAMES, [{"word": w, "case_id": case.case_id}
                                               for w in case.names])
     conn.execute(_DELETE_STEPS, {"key": case.case_id})
     if rows:
@@ -132,7 +148,7 @@ def add_deviations(conn: Connection, rows: Iterable[DeviationRow]) -> None:
         value["evidence"] = _json(row.evidence)
         values.append(value)
     if values:
-        conn.execute(insert(deviations), values)
+        conn.execute(_INSERT_DEVIATIONS, values)
 
 
 def withdraw_deviations(conn: Connection, case_id: str, seqs: Iterable[int]) -> None:
@@ -140,8 +156,7 @@ def withdraw_deviations(conn: Connection, case_id: str, seqs: Iterable[int]) -> 
     keeps them, and their withdrawal)."""
     wanted = sorted(seqs)
     if wanted:
-        conn.execute(delete(deviations).where(deviations.c.case_id == case_id,
-                                              deviations.c.seq.in_(wanted)))
+        conn.execute(_DELETE_DEVIATIONS, {"key": case_id, "seqs": wanted})
 
 
 def settle_deviations(conn: Connection, case_id: str,
@@ -149,12 +164,10 @@ def settle_deviations(conn: Connection, case_id: str,
     """Write the final lateness into the flags at the keys of ``settled`` (their evidence
     merged with it)."""
     for seq, final in settled.items():
-        row = conn.execute(select(deviations.c.id, deviations.c.evidence).where(
-            deviations.c.case_id == case_id, deviations.c.seq == seq)).first()
+        row = conn.execute(_READ_DEVIATION, {"key": case_id, "seq": seq}).first()
         if row is not None:
             merged = {**orjson.loads(row.evidence), **final}
-            conn.execute(update(deviations).where(deviations.c.id == row.id)
-                         .values(evidence=_json(merged)))
+            conn.execute(_UPDATE_EVIDENCE, {"key": row.id, "evidence": _json(merged)})
 
 
 def clear_projections(conn: Connection) -> None:

@@ -68,10 +68,11 @@ def started(rt: Runtime, out: Outcome) -> str:
     first = tr("Perkara {c} dimulai ({s}).", "Case {c} started ({s}).", c=out.case_id,
                s=out.workflow.nama)
     code = [] if out.tracking_code is None else [tr(
-        "Kode lacak pemohon: {k} (hanya ditampilkan sekali; tanda terima tercetak memuat "
-        "kode baru: Cetak tanda terima).",
-        "The applicant's tracking code: {k} (shown only once; a printed receipt carries a "
-        "new code: Print the receipt).", k=shown(out.tracking_code))]
+        "Kode lacak pemohon: {k} (hanya ditampilkan sekali; cetak tanda terimanya di halaman "
+        "ini dalam 5 menit, sesudahnya tanda terima memuat kode baru).",
+        "The applicant's tracking code: {k} (shown only once; print its receipt on this page "
+        "within 5 minutes, after that a receipt carries a new code).",
+        k=shown(out.tracking_code))]
     return " ".join([first, *_after(out.workflow, out.events), *code])
 
 

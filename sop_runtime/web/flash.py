@@ -52,6 +52,32 @@ def take(request: Request, caller: Caller | None) -> str | None:
         return None
 
 
+def keep(request: Request, caller: Caller, response: Response, name: str, value: str, *,
+         path: str) -> None:
+    """Hand ``value`` to the pages under ``path`` for the next five minutes, signed with the
+    session's form token as the message is (e.g. the tracking code a start just gave, for
+    printing its receipt without issuing another)."""
+    if caller.csrf:
+        body = base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
+        response.set_cookie(name, f"{body}.{_sign(caller.csrf, name + body)}", max_age=300,
+                            path=path, httponly=True, samesite="strict",
+                            secure=bool(request.app.state.secure_cookies))
+
+
+def kept(request: Request, caller: Caller | None, name: str) -> str | None:
+    """A value :func:`keep` handed to this session's pages, if it is still there."""
+    value = request.cookies.get(name)
+    if not value or caller is None or not caller.csrf:
+        return None
+    body, _, signature = value.partition(".")
+    if not hmac.compare_digest(signature.encode(), _sign(caller.csrf, name + body).encode()):
+        return None
+    try:
+        return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
 def forget(request: Request, response: Response) -> None:
     """Shown once: the page that showed a message (or found a stale one) drops it."""
     if COOKIE in request.cookies:

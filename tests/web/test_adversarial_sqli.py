@@ -231,7 +231,7 @@ NUL_FIELDS: dict[str, tuple[str, ...]] = {
     "/perkara/{case_id}/pindah-versi": ("ke", "peta", "alasan", "kembali"),
     "/perkara/{case_id}/pihak": ("alasan", "pihak.0.0.nama"),
     "/perkara/{case_id}/nomor": ("nomor", "alasan"),
-    "/perkara/{case_id}/tanda-terima": ("kertas", "konfirmasi"),
+    "/perkara/{case_id}/tanda-terima": ("kertas", "konfirmasi", "kode"),
     "/lacak": ("nomor", "kode"),  # the public tracking form
     "/lacak/berhenti-diberitahu": ("nomor", "kode"),
     "/audit/segel": ("catatan",),

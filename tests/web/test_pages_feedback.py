@@ -42,8 +42,9 @@ def test_a_step_completed_is_said_once_on_the_page_landed_on(rt: Runtime) -> Non
     [said] = _status(started.text)
     code = said.partition("Kode lacak pemohon: ")[2].partition(" ")[0]
     assert said == (f"Perkara {case} dimulai ({wf.nama}). Langkah berikutnya: 1 ({first}). "
-                    f"Kode lacak pemohon: {code} (hanya ditampilkan sekali; tanda terima "
-                    "tercetak memuat kode baru: Cetak tanda terima).")
+                    f"Kode lacak pemohon: {code} (hanya ditampilkan sekali; cetak tanda "
+                    "terimanya di halaman ini dalam 5 menit, sesudahnya tanda terima memuat "
+                    "kode baru).")
     assert tracking.open_request(rt, case, code, address="10.0.0.3") == case
     values = ROUTES["legalisasi-waarmerking"][0]["nilai"]
     done = web.post(f"/perkara/{case}/langkah/1/selesai",

@@ -188,3 +188,43 @@ def test_a_completed_request_offers_the_survey(court: dict[str, Any]) -> None:
     assert survey.status_code == 409 and "sudah diisi" in survey.text
     other = web.post(PAGE, data={"nomor": running[0], "kode": court["codes"][running[0]]})
     assert 'action="/survei"' not in other.text
+
+
+def test_right_after_a_start_the_receipt_carries_the_code_just_given(
+        court: dict[str, Any], tmp_path: Path) -> None:
+    """The code a web start showed once is printed for five minutes from the case's pages
+    without a reissue (nothing on the log); a code no longer current is refused; the kept
+    code goes to no other case's pages, and no other session reads it."""
+    from sop_runtime.engine.events import TrackingCodeReissued
+    from sop_runtime.service import cases
+    from sop_runtime.service.tracking_code import normalise
+    from tests.e2e.test_receipt import number_and_code, qr_text
+
+    clerk, token = signed_in(court["app"], court["rt"], "rina.ptsp")
+    started = clerk.post("/perkara/baru", data={"sop": "legalisasi-waarmerking",
+                                                "csrf": token})
+    number = started.url.path.rsplit("/", 1)[1]
+    given = started.text.partition("Kode lacak pemohon: ")[2].partition(" ")[0]
+    assert 'name="kode"' in started.text and "kode yang baru diberikan" in started.text
+    held = started.text.partition('name="kode" value="')[2].partition('"')[0]
+    printed = clerk.post(f"/perkara/{number}/tanda-terima",
+                         data={"csrf": token, "kertas": "struk", "kode": held})
+    assert printed.status_code == 200 and printed.headers["content-type"] == "application/pdf"
+    pdf = tmp_path / "struk.pdf"
+    pdf.write_bytes(printed.content)
+    found, code = number_and_code(qr_text(pdf))
+    assert found == number and normalise(code) == normalise(given) is not None
+    with court["rt"].engine.connect() as conn:
+        log = cases.decode(cases.load_case(conn, number)[0])
+    assert not any(isinstance(e, TrackingCodeReissued) for e in log)  # nothing reissued
+    assert client(court, "10.0.0.6").post(API, json={"nomor": number,
+                                                     "kode": given}).status_code == 200
+    other = next(iter(court["codes"]))
+    assert 'name="kode"' not in clerk.get(f"/perkara/{other}").text  # this case's pages only
+    stranger, _ = signed_in(court["app"], court["rt"], "bambang.panitera")
+    stranger.cookies.set("sop_kode_baru", clerk.cookies.get("sop_kode_baru") or "x",
+                         path=f"/perkara/{number}")
+    assert 'name="kode"' not in stranger.get(f"/perkara/{number}").text  # signed per session
+    stale = clerk.post(f"/perkara/{number}/tanda-terima",
+                       data={"csrf": token, "kode": "0000-0000-0000-0000"})
+    assert stale.status_code == 409 and "bukan lagi kode permohonan" in stale.text

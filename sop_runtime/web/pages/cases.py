@@ -38,6 +38,9 @@ Viewer = Annotated[Caller, signed_in(Permission.VIEW_CASE)]
 Worker = Annotated[Caller, checked(Permission.WORK)]
 ID = r"^[A-Za-z0-9._-]{1,64}$"
 CaseId = Annotated[str, Path(pattern=ID)]
+# the cookie that holds, for five minutes and for the case's own pages only, the tracking code
+# a start just gave: its receipt is printed with it, not with a reissued one
+FRESH_CODE = "sop_kode_baru"
 NodeId = Annotated[str, Path(pattern=ID)]
 Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
 
@@ -81,8 +84,12 @@ async def start(request: Request, rt: Rt, caller: Worker) -> Response:
     out = cases.start_case(rt, sop, caller.username, fields=fields, parties=parties,
                            at=_moment(rt, form.get("waktu")), reason=_text(form.get("alasan")),
                            contact=_contact(form))
-    return flash.redirect(request, caller, f"/perkara/{out.case_id}",
-                          feedback.started(rt, out))  # with the tracking code, shown once
+    answer = flash.redirect(request, caller, f"/perkara/{out.case_id}",
+                            feedback.started(rt, out))  # with the tracking code, shown once
+    if out.tracking_code is not None:  # for printing its receipt without another code
+        flash.keep(request, caller, answer, FRESH_CODE, out.tracking_code,
+                   path=f"/perkara/{out.case_id}")
+    return answer
 
 
 def _contact(form: Any) -> contacts.ContactGiven | None:
@@ -160,7 +167,8 @@ def case_page(request: Request, rt: Rt, case_id: CaseId, caller: Viewer) -> HTML
                 report=report, state=view.state, open_nodes=open_nodes, due=due,
                 party_slots=party_slots(view.workflow, view.state.parties),
                 detail_name=detail_name, required_parties=False,
-                flowchart=marked_flowchart(view.workflow, open_nodes, done))
+                flowchart=marked_flowchart(view.workflow, open_nodes, done),
+                fresh_code=flash.kept(request, caller, FRESH_CODE))
 
 
 def _node(wf: Workflow, node: str) -> Node:

@@ -1,7 +1,12 @@
 """Printing an applicant's receipt (tanda terima) from the case page: the store keeps only a
 tracking code's digest, so printing reissues the code. The clerk is asked first (the old
 code stops working); the confirmed post records the reissue on the case's log and answers
-the receipt's PDF, for the browser to show and print."""
+the receipt's PDF, for the browser to show and print.
+
+Right after a start on the web, the case's pages hold the code the start gave for five
+minutes (a signed, HttpOnly cookie scoped to the case's path: :data:`.cases.FRESH_CODE`), and
+the page prints the receipt with it, nothing reissued; a code that is no longer current is
+refused (409)."""
 
 from __future__ import annotations
 
@@ -30,8 +35,13 @@ SIZES = {"a5": ("A5", "A5"), "struk": ("struk 80 mm", "80 mm roll")}
 
 @router.post("/perkara/{case_id}/tanda-terima", response_model=None)
 def print_receipt(request: Request, rt: Rt, case_id: CaseId, caller: Worker,
-                  kertas: Text = "a5", konfirmasi: Text = "") -> Response:
+                  kertas: Text = "a5", konfirmasi: Text = "",
+                  kode: Annotated[str, Form(max_length=64)] = "") -> Response:
     size: Size = "struk" if kertas == "struk" else "a5"
+    if kode:  # the code the start just gave: printed as it is, nothing reissued
+        views.case(rt, case_id, reader=caller.reader)  # the caller may see the case
+        return _pdf(case_id, receipt.current_receipt(rt, case_id, kode, size=size,
+                                                     asked_base=asked_base(request)))
     if konfirmasi != CONFIRMED:
         view = views.case(rt, case_id, reader=caller.reader)
         back = f"/perkara/{case_id}"
@@ -55,6 +65,10 @@ def print_receipt(request: Request, rt: Rt, case_id: CaseId, caller: Worker,
             sop_name=view.workflow.nama, here=back)
     _, pdf = receipt.reissue_receipt(rt, case_id, caller.username, size=size,
                                      asked_base=asked_base(request))
+    return _pdf(case_id, pdf)
+
+
+def _pdf(case_id: str, pdf: bytes) -> Response:
     name = f"tanda-terima-{case_id}.pdf"
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"})

@@ -6,9 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from sop_runtime.engine.rejections import StaleAction
 from sop_runtime.service import cases, setup
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
+from sop_runtime.store.events import head, load
 from tests.conftest import DEFINITIONS
 from tests.e2e.court import GUGATAN_1, GUGATAN_2
 
@@ -35,3 +39,34 @@ def test_a_case_moved_on_by_another_process_is_read_again(tmp_path: Path) -> Non
     assert out.state.deviations == 0  # step 3 was active: the desk saw step 2 done
     kept = desk.recalled(case)
     assert kept is not None and kept[0][0] == out.state.seq and kept[1] == out.state
+
+
+def test_a_kept_state_that_would_refuse_is_read_again_before_answering(tmp_path: Path) -> None:
+    """The desk's kept state says step 1 is open; another process completed it. The desk's
+    second completion is answered from the log (step closed, as for any process), not from
+    its copy, and nothing is written."""
+    url = f"sqlite:///{tmp_path / 'sop.db'}"
+    clock = [datetime(2026, 12, 1, 0, 5, tzinfo=UTC)]
+
+    def now() -> datetime:
+        clock[0] += timedelta(minutes=1)
+        return clock[0]
+
+    desk = Runtime(make_engine(url), now)
+    other = Runtime(make_engine(url), now)
+    setup.init(desk, DEFINITIONS)
+    case = cases.start_case(desk, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
+    kept = desk.recalled(case)
+    assert kept is not None
+    cases.complete(other, case, "1", "rina.ptsp", values=GUGATAN_1)
+    with pytest.raises(StaleAction) as stale:
+        cases.complete(desk, case, "1", "rina.ptsp", values=GUGATAN_1)
+    assert stale.value.code == "step_closed"
+    with desk.engine.connect() as conn:
+        assert head(conn, case) == other.recalled(case)[0]  # type: ignore[index]
+    # the desk goes on from the log
+    cases.complete(desk, case, "2", "ahmad.panmudpdt", decision="Lengkap", values=GUGATAN_2)
+    with desk.engine.connect() as conn:
+        seqs = [e.seq for e in load(conn, case)]
+        assert head(conn, case) == desk.recalled(case)[0]  # type: ignore[index]
+    assert seqs == list(range(1, len(seqs) + 1))
