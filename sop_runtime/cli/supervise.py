@@ -193,9 +193,17 @@ def deviations(
     kind: Annotated[str | None, typer.Option(
         "--kind", metavar="KIND",
         help="Hanya jenis ini (wrong_actor, overdue, ...) / only this kind")] = None,
+    limit: Annotated[int, typer.Option(
+        "--limit", metavar="N", min=1, max=1000,
+        help="Paling banyak per halaman (1-1000) / at most this many per page")] = 50,
+    lanjut: Annotated[str | None, typer.Option(
+        "--lanjut", metavar="KODE",
+        help="Halaman berikutnya: kode yang dicetak halaman sebelumnya / the next page: the "
+             "code the page before printed")] = None,
     as_json: opt.Json = False,
 ) -> None:
-    """Penyimpangan prosedur, terbaru dahulu / procedure deviations, newest first."""
+    """Penyimpangan prosedur, terbaru dahulu, satu halaman / procedure deviations, newest
+    first, one page."""
     from sop_runtime.cli.common import Exit, fail, print_json
     from sop_runtime.cli.times import court_tz, iso
     from sop_runtime.engine import DeviationKind
@@ -210,14 +218,16 @@ def deviations(
                 known=", ".join(str(k) for k in DeviationKind)), Exit.USAGE)
     rt = runtime()
     tz = court_tz(rt)
-    rows = views.deviations(rt, reader=operator(), case=case, kind=kind)
+    found = views.deviation_page(rt, reader=operator(), case=case, kind=kind, per_page=limit,
+                                 cursor=lanjut)
+    rows = list(found.rows)
     if as_json:
-        print_json([{
+        print_json({"per_page": found.per_page, "next": found.next, "deviations": [{
             "case_id": d.case_id, "seq": d.seq, "kind": d.kind, "label": deviation_label(d.kind),
             "outcome": d.outcome, "node": d.node, "attempt": d.attempt, "actor": d.actor,
             "occurred_at": iso(d.occurred_at, tz), "recorded_at": iso(d.recorded_at, tz),
             "rule": d.rule, "reason": d.reason, "evidence": dict(d.evidence),
-        } for d in rows])
+        } for d in rows]})
         return
     from rich.markup import escape
     from rich.table import Table
@@ -247,3 +257,6 @@ def deviations(
                       escape(x.actor if d.actor else tr("Sistem", "System")), escape(text),
                       style="red" if d.outcome == "ditolak" else None)
     con.print(table)
+    if found.next is not None:
+        say(tr("Ada lagi. Halaman berikutnya: --lanjut {c}", "There are more. Next page: "
+               "--lanjut {c}", c=found.next))

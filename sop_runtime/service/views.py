@@ -6,8 +6,9 @@ never write.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sop_runtime.errors import NotFoundError
@@ -130,6 +131,67 @@ def deviations(rt: Runtime, *, reader: Reader, case: str | None = None,
     record_listed(rt, reader, {(d.case_id, sops.get(d.case_id)) for d in rows},
                   "daftar penyimpangan")
     return rows
+
+
+DEVIATIONS_PER_PAGE = 50
+DEVIATIONS_MAX_PER_PAGE = 1000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CURSOR = re.compile(r"(\d{1,18})\.(\d{1,18})")
+
+
+@dataclass(frozen=True)
+class DeviationPage:
+    rows: tuple[Any, ...]
+    per_page: int
+    next: str | None  # the cursor of the page after this one; None: this is the last
+
+
+def deviation_cursor(occurred_at: datetime, row_id: int) -> str:
+    """The cursor that continues after a row: its instant (microseconds since 1970, UTC)
+    and its id, ``16000000000000000.42``."""
+    return f"{(occurred_at - _EPOCH) // timedelta(microseconds=1)}.{row_id}"
+
+
+def read_deviation_cursor(text: str) -> tuple[datetime, int]:
+    """The (occurred_at, id) a cursor continues after; BadSearch when it is not one."""
+    from sop_runtime.service.search import BadSearch
+
+    found = _CURSOR.fullmatch(text.strip())
+    if found is None:
+        raise BadSearch(tr("Kode halaman '{c}' tidak dikenal: salin kode halaman berikutnya "
+                           "apa adanya dari halaman sebelumnya",
+                           "Unknown page code '{c}': copy the next page's code as the page "
+                           "before printed it", c=text[:40]))
+    return (_EPOCH + timedelta(microseconds=int(found[1])), int(found[2]))
+
+
+def deviation_page(rt: Runtime, *, reader: Reader, case: str | None = None,
+                   kind: str | None = None, per_page: int = DEVIATIONS_PER_PAGE,
+                   cursor: str | None = None) -> DeviationPage:
+    """One page of deviations, newest first, as ``reader`` may see them (as
+    :func:`deviations`), after ``cursor`` (the ``next`` of the page before) when given.
+    Bounded: at most ``DEVIATIONS_MAX_PER_PAGE`` rows are read, whatever the history."""
+    from sop_runtime.service.confidential import hidden_sops, record_listed
+    from sop_runtime.service.search import BadSearch
+
+    if not 1 <= per_page <= DEVIATIONS_MAX_PER_PAGE:
+        raise BadSearch(tr("Banyaknya per halaman {n} di luar 1-{m}",
+                           "{n} per page is outside 1-{m}", n=per_page,
+                           m=DEVIATIONS_MAX_PER_PAGE))
+    after = None if cursor is None else read_deviation_cursor(cursor)
+    hide = hidden_sops(rt, reader)
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        found = queries.deviation_page(conn, limit=per_page + 1, after=after, case=case,
+                                       kind=kind, hide=hide)
+        rows = [row for _, row in found[:per_page]]
+        sops = queries.case_sops(conn, {d.case_id for d in rows})
+    record_listed(rt, reader, {(d.case_id, sops.get(d.case_id)) for d in rows},
+                  "daftar penyimpangan")
+    more = len(found) > per_page
+    last_id, last = found[per_page - 1] if more else (0, None)
+    return DeviationPage(tuple(rows), per_page,
+                         deviation_cursor(last.occurred_at, last_id) if last else None)
 
 
 def withheld_deviations(rt: Runtime, reader: Reader, *, kind: str | None = None) -> int:

@@ -173,6 +173,36 @@ def deviations(conn: Connection, case: str | None = None, kind: str | None = Non
             for r in conn.execute(query)]
 
 
+def deviation_page(conn: Connection, *, limit: int, after: tuple[datetime, int] | None = None,
+                   case: str | None = None, kind: str | None = None,
+                   hide: Collection[str] = ()) -> list[tuple[int, DeviationRow]]:
+    """At most ``limit`` deviations (each with its row id, the tie-break of its place in the
+    order), newest first by when they happened, then by id; those after ``after`` (the
+    (occurred_at, id) of the last row of the page before) when given. A seek on the
+    occurred_at index, not an OFFSET: a page deep in a million rows costs what the first
+    does, and only the page's rows are fetched."""
+    d = deviations_table.c
+    query = select(d.id, d.case_id, d.seq, d.kind, d.outcome, d.occurred_at, d.recorded_at,
+                   d.rule, d.node, d.attempt, d.actor, d.reason, d.evidence)
+    if hide:
+        hidden = select(cases_table.c.case_id).where(cases_table.c.sop_id.in_(sorted(hide)))
+        query = query.where(d.case_id.not_in(hidden))
+    if case is not None:
+        query = query.where(d.case_id == case)
+    if kind is not None:
+        query = query.where(d.kind == kind)
+    if after is not None:
+        when, last = after
+        # the first condition alone is the index's range; the second breaks the ties
+        query = query.where(d.occurred_at <= when,
+                            or_(d.occurred_at < when, d.id < last))
+    query = query.order_by(d.occurred_at.desc(), d.id.desc()).limit(limit)
+    return [(r[0], DeviationRow(r[1], r[2], r[3], r[4], r[5], r[6], r[7], node=r[8],
+                                attempt=r[9], actor=r[10], reason=r[11],
+                                evidence=orjson.loads(r[12])))
+            for r in conn.execute(query)]
+
+
 def case_sops(conn: Connection, case_ids: Collection[str]) -> dict[str, str]:
     """The SOP of each of ``case_ids`` (by the ``cases`` row)."""
     if not case_ids:

@@ -87,7 +87,7 @@ def test_a_refused_start_on_a_tolak_sop_is_recorded(tmp_path: Path) -> None:
     court = new_court(tmp_path)
     r = court.fails(4, "start", "taksiran-panjar-skum", "--as", "siti.kasir")
     assert "Ditolak" in r.stderr
-    devs = court.json("deviations", "--kind", "wrong_actor")
+    devs = court.json("deviations", "--kind", "wrong_actor")["deviations"]
     assert [(d["outcome"], d["actor"]) for d in devs] == [("ditolak", "siti.kasir")]
     assert court.json("verify")["ok"] is True
 
@@ -103,7 +103,7 @@ def test_times_in_the_future_or_impossible_are_refused(tmp_path: Path) -> None:
     r = court.fails(2, "start", "salinan-putusan", "--as", "rina.ptsp", "--at", "2026-01-05 25:00",
                     lang="en")
     assert "is not a possible time" in r.stderr
-    assert court.json("deviations") == []  # nothing was recorded
+    assert court.json("deviations")["deviations"] == []  # nothing was recorded
 
 
 def test_at_accepts_local_time_and_iso_with_offset(tmp_path: Path) -> None:
@@ -168,7 +168,7 @@ def test_complete_prints_next_steps_and_deviations(tmp_path: Path) -> None:
                  *[f"--output={k}={v}" for k, v in GUGATAN_2.items()])
     assert "⚠" in r.stdout and "pelaksana tidak berwenang" in r.stdout
     assert "langkah berikut: 3." in r.stdout and "batas" in r.stdout
-    devs = court.json("deviations", "--case", case)
+    devs = court.json("deviations", "--case", case)["deviations"]
     assert [(d["kind"], d["outcome"], d["node"]) for d in devs] == \
         [("wrong_actor", "dicatat", "2")]
 
@@ -195,7 +195,7 @@ def test_wrong_actor_on_a_tolak_sop_is_refused_recorded_and_listed(tmp_path: Pat
     assert "Ditolak" in r.stderr and "dicatat" in r.stderr
     log = court.json("log", case)
     assert len(log) == before + 1 and log[-1]["type"] == "action_refused"
-    devs = court.json("deviations", "--kind", "wrong_actor")
+    devs = court.json("deviations", "--kind", "wrong_actor")["deviations"]
     assert [(d["case_id"], d["outcome"], d["actor"]) for d in devs] == \
         [(case, "ditolak", "siti.kasir")]
     assert "ditolak" in court.ok("deviations").stdout

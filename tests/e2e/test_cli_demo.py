@@ -20,11 +20,11 @@ def test_the_demo_day_plays_through_and_ends_verified(demo_day: Path, demo_copy:
     assert "hanya Kasir yang boleh" in out  # the refused attempt: told on stderr, exit 4
     assert "Ditolak (pelaksana tidak berwenang)" in " ".join(told.split())
     assert "Log utuh: 139 peristiwa dalam 10 perkara" in out  # Tuesday's end
-    kinds = {d["kind"] for d in court.json("deviations")}
+    kinds = {d["kind"] for d in court.json("deviations")["deviations"]}
     assert kinds == {"wrong_actor", "late_entry", "override", "overdue", "service_overdue"}
     overdue = court.json("overdue", "--now", "2026-11-24 16:45")
     assert [(r["sop_id"], r["node"]) for r in overdue] == [("taksiran-panjar-skum", "7")]
-    refused = [d for d in court.json("deviations") if d["outcome"] == "ditolak"]
+    refused = [d for d in court.json("deviations")["deviations"] if d["outcome"] == "ditolak"]
     assert [(d["actor"], d["node"]) for d in refused] == [("fadli.ptsp", "5")]
     started = dict(re.findall(r"\$ sop start (\S+) .*?Perkara dimulai: (\S+)", out))
     # the banding is in time only from the absent party's notice (the later date); after
@@ -39,7 +39,7 @@ def test_the_demo_day_plays_through_and_ends_verified(demo_day: Path, demo_copy:
     assert kasasi["status"] == "selesai"
     assert [e["node"] for e in kasasi["timeline"] if e["type"] == "step_completed"] == [
         "1", "2", "3", "4", "5", "14", "15"]
-    late = [d for d in court.json("deviations", "--case", started["kasasi-perdata"])]
+    late = [d for d in court.json("deviations", "--case", started["kasasi-perdata"])["deviations"]]
     assert [(d["kind"], d["node"], d["actor"]) for d in late] == [("overdue", "4", None)]
     # the execution request waits for its panjar (3 hari kerja)
     eksekusi = court.json("case", started["permohonan-eksekusi"])

@@ -110,7 +110,7 @@ def _play(court: Court, sop_id: str, steps: list[dict[str, Any]], fields: dict[s
     completing = [s for s, after in zip(steps, [*steps[1:], None], strict=True)
                   if after is None or after["langkah"] != s["langkah"]]
     assert done == [(str(s["langkah"]), str(s["oleh"])) for s in completing]
-    assert court.json("deviations", "--case", case) == []
+    assert court.json("deviations", "--case", case)["deviations"] == []
     assert court.json("verify")["ok"] is True
 
 

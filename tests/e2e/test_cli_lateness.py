@@ -36,7 +36,8 @@ def test_a_late_step_is_late_in_the_unit_of_its_limit(tmp_path: Path, limit: str
     court.ok("complete", case, "1", "--as", "rina.ptsp", "--at", local(ago(days=1)),
              "--output", "permohonan_waarmerking_diterima=Diterima", "--reason",
              "dicatat dari buku register")
-    [late] = [d for d in court.json("deviations", "--case", case) if d["kind"] == "overdue"]
+    [late] = [d for d in court.json("deviations", "--case", case)["deviations"]
+              if d["kind"] == "overdue"]
     amount = int(late["evidence"]["terlambat"])
     assert late["evidence"]["satuan"] == unit and amount > 0
     said = " ".join(court.ok("deviations", "--case", case, "--kind", "overdue").stdout.split())
@@ -121,14 +122,14 @@ def test_a_back_dated_act_withdraws_what_the_sweep_found(tmp_path: Path,
              "--reason", "dicatat dari register")
     court.ok("sweep")
     assert [s["node"] for s in court.json("case", case)["open_steps"]] == ["3"]
-    assert [d["kind"] for d in court.json("deviations", "--case", case)
+    assert [d["kind"] for d in court.json("deviations", "--case", case)["deviations"]
             if d["kind"] != "late_entry"] == ["overdue"]
     done = court.ok("complete", case, "2", "--as", "rina.ptsp", "--at",
                     local(start + timedelta(hours=2)), "--reason", "dicatat dari register")
     assert "Waktu tunggu ditarik" in done.stdout and "Langkah ditarik" in done.stdout, done.stdout
     view = court.json("case", case)
     assert [s["node"] for s in view["open_steps"]] == ["4"]
-    assert [d["kind"] for d in court.json("deviations", "--case", case)
+    assert [d["kind"] for d in court.json("deviations", "--case", case)["deviations"]
             if d["kind"] != "late_entry"] == []
     log = court.ok("log", case).stdout
     assert all(kind in log for kind in ("timer_fired", "timer_withdrawn", "step_withdrawn",

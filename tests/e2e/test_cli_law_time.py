@@ -21,7 +21,8 @@ def test_a_party_late_is_the_party_not_the_clerk_who_records_it(
              "--reason", "dicatat dari register")
     court.ok("complete", case, "2", "--as", "rina.ptsp", "--at", local(ago(days=1)),
              "--reason", "dicatat dari register")
-    [late] = [d for d in court.json("deviations", "--case", case) if d["kind"] == "overdue"]
+    [late] = [d for d in court.json("deviations", "--case", case)["deviations"]
+              if d["kind"] == "overdue"]
     assert late["actor"] is None, late
     assert late["evidence"]["pihak"] == "pemohon"
     assert late["evidence"]["dicatat_oleh"] == "rina.ptsp"
@@ -54,7 +55,7 @@ def test_an_extension_extends_the_service_standard_when_the_sop_says_so(
              "--reason", "dicatat dari register")
     court.ok("complete", case, "3", "--as", "rina.ptsp", "--at", "2026-11-25 15:30",
              "--reason", "dicatat dari register")
-    kinds = {d["kind"] for d in court.json("deviations", "--case", case)}
+    kinds = {d["kind"] for d in court.json("deviations", "--case", case)["deviations"]}
     assert kinds & {"overdue", "service_overdue"} == set(), kinds
 
 

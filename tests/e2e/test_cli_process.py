@@ -23,7 +23,7 @@ def test_a_case_through_the_real_process(tmp_path: Path) -> None:
     r = sop_process("complete", case, "1", "--as", "siti.kasir", cwd=tmp_path, env=env)
     assert r.returncode == 0, r.stderr  # a record-mode SOP accepts and flags
     r = sop_process("deviations", "--case", case, "--json", cwd=tmp_path, env=env)
-    kinds = sorted(d["kind"] for d in json.loads(r.stdout))
+    kinds = sorted(d["kind"] for d in json.loads(r.stdout)["deviations"])
     assert kinds == ["missing_input", "missing_output", "wrong_actor"]
     r = sop_process("verify", cwd=tmp_path, env=env)
     assert r.returncode == 0, r.stderr

@@ -22,14 +22,15 @@ def test_delegate_lets_a_plh_act_in_the_role(tmp_path: Path) -> None:
     assert "PLH Panitera Muda Hukum: Irfan Syah Fabanyo" in r.stdout
     case = court.start("pengesahan-badan-hukum", "irfan.hukum")
     court.complete(case, "1", "irfan.hukum", **BADAN_HUKUM_1)
-    assert court.json("deviations", "--case", case) == []
+    assert court.json("deviations", "--case", case)["deviations"] == []
     timeline = court.json("case", case)["timeline"]
     done = next(e for e in timeline if e["type"] == "step_completed")
     assert done["as_delegate"] == "panmud_hukum"
     assert "sebagai Plh/Plt panmud_hukum" in court.ok("case", case).stdout
     # without a delegation the same act is flagged
     other = court.start("pengesahan-badan-hukum", "maya.hukum")
-    assert [d["kind"] for d in court.json("deviations", "--case", other)] == ["wrong_actor"]
+    flagged = court.json("deviations", "--case", other)["deviations"]
+    assert [d["kind"] for d in flagged] == ["wrong_actor"]
     data = court.json("delegate", "--as", "hendra.kpn", "--to", "sri.wkpn", "--role", "ketua",
                       "--from", "2026-01-05", "--until", "2026-01-09", "--kind", "plt",
                       "--reason", "KPN cuti")
@@ -78,7 +79,8 @@ def test_override_reassign_skip_reopen_cancel(tmp_path: Path) -> None:
     assert {(s["node"], s["attempt"]) for s in data["open_steps"]} >= {("2", 2)}
     assert "percobaan ke-2" in court.ok("case", case).stdout
 
-    kinds = [(d["kind"], d["node"], d["reason"]) for d in court.json("deviations", "--case", case)]
+    kinds = [(d["kind"], d["node"], d["reason"])
+             for d in court.json("deviations", "--case", case)["deviations"]]
     assert ("override", "1", "Berkas diterima langsung oleh Panmud") in kinds
     assert ("override", "2", "Kelengkapan perlu diperiksa ulang") in kinds
 
@@ -95,7 +97,7 @@ def test_override_by_a_non_supervisor_is_refused_and_recorded(tmp_path: Path) ->
     r = court.fails(4, "override", "cancel", case, "--as", "rina.ptsp", "--reason", "salah input")
     assert "Ditolak" in r.stderr
     assert court.json("log", case)[-1]["type"] == "action_refused"
-    devs = court.json("deviations", "--case", case)
+    devs = court.json("deviations", "--case", case)["deviations"]
     assert [(d["kind"], d["outcome"], d["actor"]) for d in devs] == \
         [("wrong_actor", "ditolak", "rina.ptsp")]
     assert court.json("case", case)["status"] == "aktif"
@@ -110,7 +112,7 @@ def test_sweep_records_overdue_and_service_breaches_once(tmp_path: Path) -> None
     first = court.json("sweep")
     assert first["cases"] == 1 and first["flagged"] == 2
     assert court.json("sweep") == {"cases": 0, "events": 0, "flagged": 0}
-    kinds = sorted(d["kind"] for d in court.json("deviations", "--case", case))
+    kinds = sorted(d["kind"] for d in court.json("deviations", "--case", case)["deviations"])
     assert kinds == ["late_entry", "overdue", "service_overdue"]
     assert "Penyisiran: 0 perkara" in court.ok("sweep").stdout
     assert "Sweep: 0 cases" in court.ok("--lang", "en", "sweep").stdout
@@ -146,12 +148,36 @@ def test_deviations_filters_and_rejects_unknown_kinds(tmp_path: Path) -> None:
     assert "Tidak ada penyimpangan" in court.ok("deviations").stdout
     case = court.start("pendaftaran-gugatan-ptsp", "siti.kasir")  # wrong actor, recorded
     court.complete(case, "1", "rina.ptsp", **GUGATAN_1)
-    rows = court.json("deviations")
+    rows = court.json("deviations")["deviations"]
     assert [(r["kind"], r["label"], r["outcome"]) for r in rows] == \
         [("wrong_actor", "pelaksana tidak berwenang", "dicatat")]
-    assert court.json("deviations", "--kind", "overdue") == []
-    assert court.json("deviations", "--case", "lain") == []
+    assert court.json("deviations", "--kind", "overdue")["deviations"] == []
+    assert court.json("deviations", "--case", "lain")["deviations"] == []
     r = court.fails(2, "deviations", "--kind", "salah")
     assert "wrong_actor" in r.stderr
     table = court.ok("--lang", "en", "deviations").stdout
     assert "wrong actor" in table and "recorded" in table
+
+
+def test_deviations_are_paged_with_a_code_for_the_next_page(tmp_path: Path) -> None:
+    court = new_court(tmp_path)
+    for _ in range(3):  # a wrong actor each: three deviations
+        case = court.start("pendaftaran-gugatan-ptsp", "siti.kasir")
+        court.complete(case, "1", "rina.ptsp", **GUGATAN_1)
+    whole = court.json("deviations")
+    assert whole["next"] is None and len(whole["deviations"]) == 3
+    seen, code = [], None
+    for _ in range(3):
+        page = court.json("deviations", "--limit", "1", *(("--lanjut", code) if code else ()))
+        assert page["per_page"] == 1 and len(page["deviations"]) == 1
+        seen += page["deviations"]
+        code = page["next"]
+    assert code is None and seen == whole["deviations"]  # each once, in the same order
+    text = court.ok("deviations", "--limit", "2").stdout
+    first = court.json("deviations", "--limit", "2")["next"]
+    assert f"--lanjut {first}" in " ".join(text.split())
+    assert "--lanjut" not in court.ok("deviations", "--limit", "3").stdout
+    bad = court.fails(1, "deviations", "--lanjut", "halaman-dua")
+    assert "Kode halaman 'halaman-dua' tidak dikenal" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert "Traceback" not in court.fails(2, "deviations", "--limit", "1001").stderr

@@ -445,6 +445,31 @@ def test_lists_filter_and_refuse_what_they_do_not_know(
     assert "Unknown deviation kind" in english.json()["detail"]
 
 
+def test_deviations_come_a_page_at_a_time_with_a_link_to_the_next(
+        rt: Runtime, api: TestClient, tokens: dict[str, dict[str, str]]) -> None:
+    who = tokens[SUPERVISOR]
+    whole = api.get("/api/deviations?limit=1000", headers=who)
+    assert whole.status_code == 200 and "link" not in whole.headers
+    every = whole.json()
+    assert len(every) > 3  # the demo court's deviations
+    seen, url, pages = [], "/api/deviations?limit=2", 0
+    while url:
+        r = api.get(url, headers=who)
+        assert r.status_code == 200 and len(r.json()) <= 2
+        seen += r.json()
+        pages += 1
+        link = r.headers.get("link")
+        url = None if link is None else link.split(">")[0].lstrip("<")
+        assert link is None or (link.endswith('rel="next"') and "limit=2" in url)
+    assert seen == every and pages == (len(every) + 1) // 2  # every one once, in order
+    kinds = api.get("/api/deviations?kind=overdue&limit=1", headers=who)
+    assert "kind=overdue" in kinds.headers.get("link", "kind=overdue")
+    bad = api.get("/api/deviations?cursor=kemarin", headers=who)
+    assert bad.status_code == 422 and "Kode halaman 'kemarin'" in bad.json()["detail"]
+    assert api.get("/api/deviations?limit=1001", headers=who).status_code == 422
+    assert len(api.get("/api/deviations", headers=who).json()) <= 50
+
+
 def test_the_openapi_spec_describes_every_route() -> None:
     app = create_app(Runtime(make_engine("sqlite://")))
     spec = app.openapi()

@@ -10,6 +10,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 from sqlalchemy import func, select, update
 
 from sop_runtime.service import integrity, seals, views
@@ -172,3 +173,31 @@ def test_the_deviations_list_and_its_filters(rt: Runtime) -> None:  # noqa: F811
     assert set(re.findall(r'data-case="([^"]+)"', of_case.text)) == {case}
     bad = auditor.get("/audit/penyimpangan?jenis=bukan-jenis")
     assert bad.status_code == 422 and "wrong_actor" in bad.text
+
+
+def test_the_deviations_list_pages_through_older_ones(
+        rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    from html import unescape
+
+    from sop_runtime.web.pages import audit as audit_pages
+
+    monkeypatch.setattr(audit_pages, "DEVIATIONS_SHOWN", 2)
+    auditor, _ = signed_in(rt, "fitri.hakim")
+    everything = views.deviations(rt, reader=operator())
+    assert len(everything) > 2
+    seen: list[tuple[str, str]] = []
+    url: str | None = "/audit/penyimpangan"
+    while url is not None:
+        page = auditor.get(url)
+        assert page.status_code == 200
+        rows = re.findall(r'<tr class="deviation" data-kind="([a-z_]+)" data-case="([^"]+)"',
+                          page.text)
+        assert 1 <= len(rows) <= 2
+        seen += rows
+        older = re.search(r'<a href="([^"]+)" rel="next">', page.text)
+        url = None if older is None else unescape(older[1])
+        if url is not None:
+            assert "lanjut=" in url
+    assert seen == [(d.kind, d.case_id) for d in everything]  # each once, newest first
+    bad = auditor.get("/audit/penyimpangan?lanjut=kemarin")
+    assert bad.status_code == 422 and "Kode halaman" in bad.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from sop_runtime.engine import DeviationKind
 from sop_runtime.engine.deviation_text import deviation_label
@@ -64,27 +64,38 @@ def router() -> APIRouter:
 
     @api.get("/deviations", summary="Penyimpangan prosedur / procedure deviations")
     def deviations(
-        rt: Rt, caller: ApiAuditor, case: CaseFilter = None,
+        request: Request, response: Response, rt: Rt, caller: ApiAuditor,
+        case: CaseFilter = None,
         kind: Annotated[str | None, Query(
             max_length=40, description="Jenis / kind: " + ", ".join(DeviationKind))] = None,
-        limit: Annotated[int, Query(ge=1, le=10_000, description="Paling banyak / at most")
-                         ] = 500,
+        limit: Annotated[int, Query(
+            ge=1, le=views.DEVIATIONS_MAX_PER_PAGE,
+            description="Paling banyak per halaman / at most this many per page")
+        ] = views.DEVIATIONS_PER_PAGE,
+        cursor: Annotated[str | None, Query(
+            max_length=40, description="Halaman berikutnya: dari header Link rel=next / the "
+                                       "next page: from the Link rel=next header")] = None,
     ) -> list[DeviationOut]:
-        """Penyimpangan yang dicatat atau ditolak, terbaru dahulu / deviations recorded or
-        refused, newest first."""
+        """Penyimpangan yang dicatat atau ditolak, terbaru dahulu, satu halaman; halaman
+        berikutnya di header ``Link`` (rel="next") / deviations recorded or refused, newest
+        first, one page; the next page in the ``Link`` header (rel="next")."""
         if kind is not None and kind not in {str(k) for k in DeviationKind}:
             raise ApiError(422, tr("Jenis penyimpangan '{k}' tidak dikenal; yang ada: {known}",
                                    "Unknown deviation kind '{k}'; known: {known}", k=kind,
                                    known=", ".join(DeviationKind)))
         tz = court_zone(rt)
+        found = views.deviation_page(rt, reader=caller.reader, case=case, kind=kind,
+                                     per_page=limit, cursor=cursor)
+        if found.next is not None:
+            after = request.url.include_query_params(cursor=found.next)
+            response.headers["Link"] = f'<{after.path}?{after.query}>; rel="next"'
         return [DeviationOut(case_id=d.case_id, seq=d.seq, kind=d.kind,
                              label=deviation_label(d.kind), outcome=d.outcome, node=d.node,
                              attempt=d.attempt, actor=d.actor,
                              occurred_at=iso(d.occurred_at, tz),
                              recorded_at=iso(d.recorded_at, tz), rule=d.rule, reason=d.reason,
                              evidence=plain(dict(d.evidence)))
-                for d in views.deviations(rt, reader=caller.reader, case=case, kind=kind,
-                                          limit=limit)]
+                for d in found.rows]
 
     @api.post("/sweep", summary="Sisir batas waktu / sweep the deadlines")
     def sweep(rt: Rt, caller: ApiSupervisor) -> SweepOut:

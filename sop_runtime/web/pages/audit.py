@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import date, datetime, time, timedelta
 from typing import IO, Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
@@ -42,7 +43,7 @@ Checking = Annotated[Caller, checked(Permission.AUDIT)]
 Sealing = Annotated[Caller, checked(Permission.SUPERVISE)]
 AsFormat = Annotated[str, Query(alias="format")]  # html (default) | pdf
 
-DEVIATIONS_SHOWN = 500
+DEVIATIONS_SHOWN = 100
 FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8",
            "xes": "application/xml; charset=utf-8"}
 
@@ -214,7 +215,7 @@ def case_report(rt: Rt, case_id: CaseId, caller: Auditor, output: AsFormat = "")
 
 @router.get("/audit/penyimpangan", response_class=HTMLResponse)
 def deviations(request: Request, rt: Rt, caller: Auditor, jenis: str = "",
-               perkara: str = "") -> HTMLResponse:
+               perkara: str = "", lanjut: str = "") -> HTMLResponse:
     kind = jenis.strip() or None
     known = {k.value for k in DeviationKind}
     if kind is not None and kind not in known:
@@ -223,8 +224,13 @@ def deviations(request: Request, rt: Rt, caller: Auditor, jenis: str = "",
                                all=", ".join(sorted(known))))
     case_id = text_field(perkara, what=("Nomor layanan", "The service number"), required=False,
                          longest=40) or None
-    rows = views.deviations(rt, reader=caller.reader, case=case_id, kind=kind,
-                            limit=DEVIATIONS_SHOWN)
+    found = views.deviation_page(rt, reader=caller.reader, case=case_id, kind=kind,
+                                 per_page=DEVIATIONS_SHOWN, cursor=lanjut.strip() or None)
+    rows = list(found.rows)
+    kept = {k: v for k, v in (("jenis", kind), ("perkara", case_id)) if v}
+    first = "/audit/penyimpangan" + ("?" + urlencode(kept) if kept else "")
+    after = (None if found.next is None
+             else "/audit/penyimpangan?" + urlencode({**kept, "lanjut": found.next}))
     withheld = (views.withheld_deviations(rt, caller.reader, kind=kind) if case_id is None
                 else 0)
     return page(request, "audit_deviations.html", caller=caller,
@@ -232,7 +238,8 @@ def deviations(request: Request, rt: Rt, caller: Auditor, jenis: str = "",
                 rows=evidence.explain(rt, rows),
                 named=views.identities(rt, {d.case_id for d in rows}),
                 withheld=withheld,
-                kind=kind, case_id=case_id, shown=DEVIATIONS_SHOWN, label=deviation_label,
+                kind=kind, case_id=case_id, label=deviation_label,
+                later=bool(lanjut.strip()), first_page=first, next_page=after,
                 outcome=outcome_label,
                 kinds=[(k.value, deviation_label(k.value)) for k in DeviationKind])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import Engine
 
 from sop_runtime.engine.actors import DelegationKind
 from sop_runtime.errors import NotFoundError
+from sop_runtime.service.views import deviation_cursor, read_deviation_cursor
 from sop_runtime.store import (
     CaseRow,
     DeviationRow,
@@ -39,6 +41,7 @@ from sop_runtime.store import (
     worklist,
 )
 from sop_runtime.store import settings as store_settings
+from sop_runtime.store.queries import deviation_page
 
 T0 = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
 
@@ -222,6 +225,38 @@ class TestDeviations:
             assert [d.case_id for d in deviations(conn, kind="overdue")] == ["C2", "C1"]
             assert len(deviations(conn, limit=1)) == 1
         assert every[1] == _deviation("C1", 5, kind="wrong_actor", hours=2, outcome="ditolak")
+
+    def test_paging_gives_every_row_once_in_order(self, store_engine: Engine) -> None:
+        # ties on the instant (several at one hour) and instants with microseconds: the
+        # cursor carries the id that breaks the tie, and the instant to the microsecond
+        rows = [_deviation(f"C{i % 4}", i, kind="overdue" if i % 3 else "wrong_actor",
+                           hours=i // 3) for i in range(23)]
+        rows.append(replace(_deviation("C9", 1),
+                            occurred_at=T0 + timedelta(hours=2, microseconds=7)))
+        with store_engine.begin() as conn:
+            add_deviations(conn, rows)
+        with store_engine.connect() as conn:
+            whole = [(d.case_id, d.seq) for d in deviations(conn)]
+            assert len(whole) == 24
+            for per_page, kind in ((1, None), (4, None), (5, "overdue"), (30, None)):
+                seen: list[tuple[str, int]] = []
+                after, pages = None, 0
+                while True:
+                    page = deviation_page(conn, limit=per_page, after=after, kind=kind)
+                    assert len(page) <= per_page
+                    seen.extend((d.case_id, d.seq) for _, d in page)
+                    pages += 1
+                    if len(page) < per_page:
+                        break
+                    last_id, last = page[-1]
+                    # through the printed cursor, as a user hands it back
+                    after = read_deviation_cursor(deviation_cursor(last.occurred_at, last_id))
+                    assert after == (last.occurred_at, last_id)
+                expected = [(d.case_id, d.seq) for d in deviations(conn, kind=kind)]
+                assert seen == expected, (per_page, kind)
+                assert pages == len(expected) // per_page + 1
+            assert deviation_page(conn, limit=3, case="C9") == [
+                (deviation_page(conn, limit=1, case="C9")[0][0], rows[-1])]
 
 
 class TestDirectory:
