@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import ClassVar
@@ -56,10 +55,10 @@ from sop_runtime.service.projection import (
     settled_lateness,
     withdrawn_seqs,
 )
-from sop_runtime.service.ready import ensure_ready
+from sop_runtime.service.ready import DIRECTORY_KEY, ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import events as store_events
-from sop_runtime.store import projections, queries, step_attempts
+from sop_runtime.store import projections, queries, settings, step_attempts
 from sop_runtime.store.chain import GENESIS
 from sop_runtime.store.counters import next_case_number
 from sop_runtime.store.db import begin_write
@@ -157,11 +156,6 @@ def load_case(conn: Connection, case_id: str) -> tuple[list[StoredEvent], CaseSt
     return stored, fold(case_id, decode(stored))
 
 
-# the cases whose kept state the write transaction under way trusts without reading their
-# head (its append verifies it); None outside write_case, or when it must check
-_unchecked: ContextVar[set[str] | None] = ContextVar("unchecked", default=None)
-
-
 def current_state(rt: Runtime, conn: Connection, case_id: str) -> tuple[tuple[int, str], CaseState]:
     """The case's head (seq, hash) and state: folded from its log, or this process's copy
     when the log has not moved since. Read on its own, the copy is checked against the
@@ -170,9 +164,9 @@ def current_state(rt: Runtime, conn: Connection, case_id: str) -> tuple[tuple[in
     write_case then decides again from the log."""
     known = rt.recalled(case_id)
     if known is not None:
-        trusted = _unchecked.get()
-        if trusted is not None:
-            trusted.add(case_id)
+        trust = catalog.trust.get()
+        if trust is not None and trust.kept:
+            trust.cases.add(case_id)
             return known
         stored_head = store_events.head(conn, case_id)
         if stored_head == known[0]:
@@ -184,11 +178,13 @@ def current_state(rt: Runtime, conn: Connection, case_id: str) -> tuple[tuple[in
 def record_events(conn: Connection, wf: Workflow, state: CaseState,
             head: tuple[int, str], new: list[Event],
             now: datetime, calendar: CourtCalendar,
-            workflow_of: Callable[[str], Workflow], *, kept: bool = False
-            ) -> tuple[CaseState, tuple[int, str]]:
+            workflow_of: Callable[[str], Workflow], *, kept: bool = False,
+            directory: str | None = None) -> tuple[CaseState, tuple[int, str]]:
     """Append ``new`` after ``head`` and update the projections. ``kept``: ``head`` is this
     process's copy, not read in this transaction: the unique (case_id, seq) key refuses a
-    moved log, and the case row must still hold ``head``'s hash (a conflict otherwise)."""
+    moved log, and the case row must still hold ``head``'s hash (a conflict otherwise);
+    ``directory``: the directory version the decision took on trust, which the same UPDATE
+    requires (a conflict otherwise)."""
     records = [(*to_record(e), e.occurred_at, e.recorded_at, e.actor) for e in new]
     # the whole transaction rolls back on a conflict: no savepoint needed
     appended = store_events.append(conn, state.case_id, head[0], head[1], records,
@@ -198,7 +194,9 @@ def record_events(conn: Connection, wf: Workflow, state: CaseState,
     projections.save_case(conn, case_row(state, appended[-1].hash, now),
                           open_step_rows(wf, state),
                           names_changed=any(isinstance(e, PartiesRecorded) for e in new),
-                          after=head[1] if kept and head[0] else None)
+                          after=head[1] if kept and head[0] else None,
+                          setting=None if directory is None or not (kept and head[0])
+                          else (DIRECTORY_KEY, directory))
     projections.add_deviations(conn, deviation_rows(state.case_id, head[0] + 1, new))
     projections.withdraw_deviations(conn, state.case_id, withdrawn_seqs(new))
     projections.settle_deviations(conn, state.case_id, settled_lateness(new))
@@ -237,15 +235,16 @@ def write_case(rt: Runtime, case_id: str | None,
     now = rt.now()
     if trust:
         try:
-            return _write_once(rt, case_id, act, now, trusted=set())
+            return _write_once(rt, case_id, act, now, kept=True)
         except _Unverified as unverified:
             for moved in unverified.cases:  # decide again, from the log
                 rt.forget_case(moved)
-    return _write_once(rt, case_id, act, now, trusted=None)
+    return _write_once(rt, case_id, act, now, kept=False)
 
 
 class _Unverified(Exception):
-    """The attempt used kept states of ``cases`` that nothing showed to be current."""
+    """The attempt used kept states of ``cases`` (and the directory version kept with
+    them) that nothing showed to be current."""
 
     def __init__(self, cases: set[str]) -> None:
         super().__init__(", ".join(sorted(cases)))
@@ -253,44 +252,55 @@ class _Unverified(Exception):
 
 
 def _write_once(rt: Runtime, case_id: str | None,
-                act: Callable[[Connection, datetime], Written | None], now: datetime,
-                trusted: set[str] | None) -> Written | None:
-    token = _unchecked.set(trusted)
+                act: Callable[[Connection, datetime], Written | None], now: datetime, *,
+                kept: bool) -> Written | None:
+    trust = catalog.Trust(kept=kept)
+    token = catalog.trust.set(trust)
     try:
         with begin_write(rt.engine) as conn:  # an exception rolls it back
             try:
                 done = act(conn, now)
             except Exception as exc:
-                if trusted:  # decided on a kept state that may be stale
-                    raise _Unverified(trusted) from exc
+                if trust.cases:  # decided on a kept state that may be stale
+                    raise _Unverified(trust.cases) from exc
                 raise
             appended = done is not None and bool(done.events)
+            verified = done is not None and appended and done.case_id in trust.cases
             if done is not None and appended:
                 done.state, done.head = record_events(
                     conn, done.workflow, done.state, done.head, done.events, now,
                     catalog.court(rt, conn)[1], lambda v: catalog.workflow(rt, conn, v),
-                    kept=trusted is not None and done.case_id in trusted)
-            # a kept state no append verified (none made, or on another case): its head
-            # read, as before
-            if trusted and any(store_events.head(conn, c) != _kept_head(rt, c)
-                               for c in trusted
-                               if not (appended and done is not None and c == done.case_id)):
-                raise _Unverified(trusted)
+                    kept=verified, directory=trust.directory)
+            if trust.cases and not _still_current(rt, conn, trust,
+                                                  done.case_id if verified and done else None):
+                raise _Unverified(trust.cases)
         if done is not None and appended:
             rt.remember(done.case_id, done.head, done.state)
     except ConcurrencyConflict:
-        if trusted:
-            raise _Unverified(trusted) from None
+        if trust.cases:
+            raise _Unverified(trust.cases) from None
         raise
     except DBAPIError as exc:
         if is_conflict(exc):
-            if trusted:
-                raise _Unverified(trusted) from None
+            if trust.cases:
+                raise _Unverified(trust.cases) from None
             raise ConcurrencyConflict(case_id or "?") from None
         raise
     finally:
-        _unchecked.reset(token)
+        catalog.trust.reset(token)
     return done
+
+
+def _still_current(rt: Runtime, conn: Connection, trust: catalog.Trust,
+                   verified: str | None) -> bool:
+    """Whether what ``trust`` took on trust, beyond what the append of ``verified`` (a case
+    id) checked, is as stored: the heads read, and the directory version, as before."""
+    for case in trust.cases:
+        if case != verified and store_events.head(conn, case) != _kept_head(rt, case):
+            return False
+    if trust.directory is not None and verified is None:
+        return (settings.get(conn, DIRECTORY_KEY) or "") == trust.directory
+    return True
 
 
 def _kept_head(rt: Runtime, case_id: str) -> tuple[int, str] | None:

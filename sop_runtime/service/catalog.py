@@ -4,6 +4,8 @@ the version the case is pinned to), the court's calendar and the directory of us
 from __future__ import annotations
 
 import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -34,12 +36,47 @@ def court(rt: Runtime, conn: Connection) -> tuple[CourtFile, CourtCalendar]:
     return rt._court
 
 
+@dataclass
+class Trust:
+    """What the write transaction under way (:func:`sop_runtime.service.cases.write_case`)
+    took from this process's memory without reading it: the kept states of ``cases`` and,
+    with them, the directory version ``directory``. Its append verifies both (the unique
+    (case_id, seq) key, the case row's head and the version in the same UPDATE), or they
+    are read before it answers; otherwise the work is done again from the database."""
+
+    kept: bool  # kept states may be used (the transaction can be done again)
+    cases: set[str] = field(default_factory=set)
+    directory: str | None = None  # the directory version taken on trust
+    read: str | None = None  # the directory version read in this transaction
+
+
+trust: ContextVar[Trust | None] = ContextVar("sop_trust", default=None)
+
+
+def directory_version(rt: Runtime, conn: Connection) -> str:
+    """The directory version, read once per write transaction; inside one that acts on a
+    kept case state, the version this process last read (verified by the append)."""
+    t = trust.get()
+    if t is not None:
+        if t.read is not None:
+            return t.read
+        if t.directory is not None:
+            return t.directory
+        if t.kept and t.cases and rt._directory is not None:
+            t.directory = rt._directory[0]
+            return t.directory
+    version = settings.get(conn, DIRECTORY_KEY) or ""
+    if t is not None:
+        t.read = version
+    return version
+
+
 def directory(rt: Runtime, conn: Connection) -> Directory:
     """Who may act, cached until users, roles or delegations change (``sop init`` and
     ``sop delegate`` mark each change with a new directory version)."""
     from sop_runtime.service.journals import directory_of
 
-    version = settings.get(conn, DIRECTORY_KEY) or ""
+    version = directory_version(rt, conn)
     if rt._directory is None or rt._directory[0] != version:
         rt._directory = (version, directory_of(conn))
     return rt._directory[1]
@@ -47,7 +84,11 @@ def directory(rt: Runtime, conn: Connection) -> Directory:
 
 def directory_changed(conn: Connection) -> None:
     """Mark a change of users, roles or delegations (in the same transaction)."""
-    settings.put(conn, DIRECTORY_KEY, uuid.uuid4().hex)
+    version = uuid.uuid4().hex
+    settings.put(conn, DIRECTORY_KEY, version)
+    t = trust.get()
+    if t is not None:
+        t.read, t.directory = version, None
 
 
 def workflow(rt: Runtime, conn: Connection, version: str) -> Workflow:

@@ -28,9 +28,8 @@ from sop_runtime.engine.state import CaseState
 from sop_runtime.errors import NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
-from sop_runtime.service.ready import DIRECTORY_KEY
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store import journal, settings
+from sop_runtime.store import journal
 from sop_runtime.store.db import begin_write
 from sop_runtime.store.schema import cases
 from sop_runtime.store.workflows import list_sops
@@ -66,7 +65,7 @@ def confidential_sops(rt: Runtime, conn: Connection) -> dict[str, frozenset[str]
     """Each confidential SOP (by its version in force) and the roles that may read its
     cases; kept until ``sop init`` loads definitions again (it marks a new directory
     version)."""
-    mark = settings.get(conn, DIRECTORY_KEY) or ""
+    mark = catalog.directory_version(rt, conn)
     kept = rt._figures.get("confidential")
     if kept is not None and kept[0] == mark:
         return kept[1]  # type: ignore[return-value]

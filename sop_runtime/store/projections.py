@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import orjson
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from sop_runtime.store.errors import ConcurrencyConflict
 from sop_runtime.store.schema import (
@@ -22,6 +22,7 @@ from sop_runtime.store.schema import (
     deviations,
     events,
     open_steps,
+    settings,
     step_attempts,
 )
 
@@ -89,6 +90,9 @@ def _json(value: Mapping[str, Any]) -> str:
 # built once: the statements are compiled once and cached
 _UPDATE_CASE = update(cases).where(cases.c.case_id == bindparam("key"))
 _UPDATE_CASE_AFTER = _UPDATE_CASE.where(cases.c.head_hash == bindparam("after"))
+_UPDATE_CASE_HOLDING = _UPDATE_CASE_AFTER.where(func.coalesce(
+    select(settings.c.value).where(settings.c.key == bindparam("setting")).scalar_subquery(),
+    "") == bindparam("held"))
 _INSERT_CASE = insert(cases)
 _DELETE_STEPS = delete(open_steps).where(open_steps.c.case_id == bindparam("key"))
 _INSERT_STEPS = insert(open_steps)
@@ -107,30 +111,35 @@ _UPDATE_EVIDENCE = update(deviations).where(deviations.c.id == bindparam("key"))
 
 
 def save_case(conn: Connection, case: CaseRow, steps: Iterable[OpenStepRow], *,
-              names_changed: bool = False, after: str | None = None) -> None:
+              names_changed: bool = False, after: str | None = None,
+              setting: tuple[str, str] | None = None) -> None:
     """Write ``case``'s row (insert or replace) and replace its open steps with ``steps``;
     the words of its names are written with a new row, or replaced when ``names_changed``.
     ``after``: the head hash the row must hold (an existing case whose new events were
-    chained after it); another raises :class:`ConcurrencyConflict` (nothing is written)."""
+    chained after it); another raises :class:`ConcurrencyConflict` (nothing is written),
+    as does, with ``after``, a ``setting`` (key, value) that no longer holds that value."""
     values = {name: getattr(case, name) for name in _CASE_FIELDS}
     values["fields"] = _json(case.fields)
     rows = [{name: getattr(s, name) for name in _STEP_FIELDS} for s in steps]
     if any(r["case_id"] != case.case_id for r in rows):
         raise ValueError(f"open steps of another case given for {case.case_id}")
     if after is not None:
-        if not conn.execute(_UPDATE_CASE_AFTER, {**values, "key": case.case_id,
-                                                 "after": after}).rowcount:
+        checked = {**values, "key": case.case_id, "after": after}
+        if setting is not None:
+            checked["setting"], checked["held"] = setting
+        if not conn.execute(_UPDATE_CASE_AFTER if setting is None else _UPDATE_CASE_HOLDING,
+                            checked).rowcount:
             raise ConcurrencyConflict(case.case_id)
-    elif not conn.execute(_UPDATE_CASE, {**values, "key": case.case_id}).rowcount:
-        conn.execute(_INSERT_CASE, values)
-        if case.names:
-            conn.execute(_INSERT_NAMES, [{"word": w, "case_id": case.case_id}
-                                              for w in case.names])
-    elif names_changed:
+        inserted = False
+    else:
+        inserted = not conn.execute(_UPDATE_CASE, {**values, "key": case.case_id}).rowcount
+        if inserted:
+            conn.execute(_INSERT_CASE, values)
+    if names_changed and not inserted:
         conn.execute(_DELETE_NAMES, {"key": case.case_id})
-        if case.names:
-            conn.execute(_INSERT_NAMES, [{"word": w, "case_id": case.case_id}
-                                              for w in case.names])
+    if case.names and (inserted or names_changed):
+        conn.execute(_INSERT_NAMES, [{"word": w, "case_id": case.case_id}
+                                     for w in case.names])
     conn.execute(_DELETE_STEPS, {"key": case.case_id})
     if rows:
         conn.execute(_INSERT_STEPS, rows)

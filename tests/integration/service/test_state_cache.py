@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from sop_runtime.engine.rejections import StaleAction
-from sop_runtime.service import cases, setup
+from sop_runtime.service import cases, catalog, setup
+from sop_runtime.service.ready import DIRECTORY_KEY
 from sop_runtime.service.runtime import Runtime
-from sop_runtime.store.db import make_engine
+from sop_runtime.store import settings
+from sop_runtime.store.db import begin_write, make_engine
 from sop_runtime.store.events import head, load
 from tests.conftest import DEFINITIONS
 from tests.e2e.court import GUGATAN_1, GUGATAN_2
@@ -70,3 +72,30 @@ def test_a_kept_state_that_would_refuse_is_read_again_before_answering(tmp_path:
         seqs = [e.seq for e in load(conn, case)]
         assert head(conn, case) == desk.recalled(case)[0]  # type: ignore[index]
     assert seqs == list(range(1, len(seqs) + 1))
+
+
+def test_a_directory_changed_by_another_process_is_read_again(tmp_path: Path) -> None:
+    """Acting on a kept case state, the desk takes the directory version it knows on trust;
+    when another process has marked a change (a delegation, ``sop init``), the append
+    refuses it and the action is decided again with the new directory."""
+    url = f"sqlite:///{tmp_path / 'sop.db'}"
+    clock = [datetime(2026, 12, 1, 0, 5, tzinfo=UTC)]
+
+    def now() -> datetime:
+        clock[0] += timedelta(minutes=1)
+        return clock[0]
+
+    desk = Runtime(make_engine(url), now)
+    other = Runtime(make_engine(url), now)
+    setup.init(desk, DEFINITIONS)
+    case = cases.start_case(desk, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
+    cases.complete(desk, case, "1", "rina.ptsp", values=GUGATAN_1)
+    before = desk._directory
+    assert before is not None and desk.recalled(case) is not None
+    with begin_write(other.engine) as conn:
+        catalog.directory_changed(conn)
+    cases.complete(desk, case, "2", "ahmad.panmudpdt", decision="Lengkap", values=GUGATAN_2)
+    with desk.engine.connect() as conn:
+        stored = settings.get(conn, DIRECTORY_KEY)
+        assert head(conn, case) == desk.recalled(case)[0]  # type: ignore[index]
+    assert desk._directory is not None and desk._directory[0] == stored != before[0]
