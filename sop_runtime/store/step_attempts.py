@@ -8,7 +8,7 @@ table calls it, so an older database reads the same as one that kept it from the
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import astuple, fields
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +32,8 @@ def save_attempts(conn: Connection, rows: Sequence[StepAttempt]) -> None:
         return
     conn.execute(_DELETE_ONE, [{"k_case": r.case_id, "k_node": r.node, "k_attempt": r.attempt}
                                for r in rows])
-    conn.execute(_INSERT, [dict(zip(COLUMNS, astuple(r), strict=True)) for r in rows])
+    # the fields are flat values: getattr, not dataclasses.astuple (a deep copy of each)
+    conn.execute(_INSERT, [{name: getattr(r, name) for name in COLUMNS} for r in rows])
 
 
 def remove_attempts(conn: Connection, case_id: str, keys: Iterable[tuple[str, int]]) -> None:
