@@ -202,7 +202,11 @@ def extend(case: opt.Case, step: opt.Step, actor: opt.Actor, reason: opt.Require
         t=moment_text(due, tz)))
 
 
-def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
+def tasks(actor: opt.Actor, limit: Annotated[int, typer.Option(
+        "--limit", metavar="N", min=1, max=1000,
+        help="Paling banyak, yang paling cepat jatuh tempo dahulu (1-1000) / at most this many, "
+             "the soonest due first")] = 200,
+        as_json: opt.Json = False) -> None:
     """Daftar tugas: langkah terbuka yang boleh Anda kerjakan / worklist: open steps you may do."""
     from sop_runtime.cli.times import court_tz, iso, zone_name
     from sop_runtime.service import views
@@ -210,7 +214,9 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
     from sop_runtime.wording import moment_text
 
     rt = runtime()
-    rows = views.tasks(rt, actor)
+    rows = views.tasks(rt, actor, limit=limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
     words = due_words(rt, rows)
     tz = court_tz(rt)
     if as_json:
@@ -254,6 +260,10 @@ def tasks(actor: opt.Actor, as_json: opt.Json = False) -> None:
         say(tr("Tidak ada tugas untuk {u}.", "No tasks for {u}.", u=who.user(actor)))
         return
     con.print(table)
+    if more:
+        say(tr("Ditampilkan {n} tugas yang paling cepat jatuh tempo; ada lagi (--limit lebih "
+               "besar, paling banyak 1000).", "Showing the {n} tasks due soonest; there are "
+               "more (a larger --limit, at most 1000).", n=limit))
 
 
 def case(case: opt.Case, as_json: opt.Json = False) -> None:

@@ -157,12 +157,14 @@ def read_deviation_cursor(text: str) -> tuple[datetime, int]:
     from sop_runtime.service.search import BadSearch
 
     found = _CURSOR.fullmatch(text.strip())
-    if found is None:
-        raise BadSearch(tr("Kode halaman '{c}' tidak dikenal: salin kode halaman berikutnya "
-                           "apa adanya dari halaman sebelumnya",
-                           "Unknown page code '{c}': copy the next page's code as the page "
-                           "before printed it", c=text[:40]))
-    return (_EPOCH + timedelta(microseconds=int(found[1])), int(found[2]))
+    try:
+        if found is not None:
+            return (_EPOCH + timedelta(microseconds=int(found[1])), int(found[2]))
+    except OverflowError:  # digits, but past the year 9999
+        pass
+    raise BadSearch(tr("Kode halaman '{c}' tidak dikenal: salin kode halaman berikutnya apa "
+                       "adanya dari halaman sebelumnya", "Unknown page code '{c}': copy the "
+                       "next page's code as the page before printed it", c=text[:40]))
 
 
 def deviation_page(rt: Runtime, *, reader: Reader, case: str | None = None,

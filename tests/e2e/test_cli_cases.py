@@ -345,3 +345,17 @@ def test_a_revised_sop_gets_a_new_version_and_running_cases_keep_theirs(tmp_path
              "surat_permohonan_salinan_putusan_diterima=Diterima")
     assert court.json("case", old_case)["version"] == old
     assert court.json("verify")["ok"] is True
+
+
+def test_tasks_are_bounded_and_say_when_there_are_more(tmp_path: Path) -> None:
+    court = new_court(tmp_path)
+    first = court.start("salinan-putusan", "rina.ptsp")
+    second = court.start("salinan-putusan", "rina.ptsp")
+    both = court.json("tasks", "--as", "rina.ptsp")
+    assert {t["case_id"] for t in both} == {first, second}
+    one = court.json("tasks", "--as", "rina.ptsp", "--limit", "1")
+    assert one == both[:1]  # the soonest due of the two
+    shown = " ".join(court.ok("tasks", "--as", "rina.ptsp", "--limit", "1").stdout.split())
+    assert "Ditampilkan 1 tugas yang paling cepat jatuh tempo; ada lagi" in shown
+    assert "ada lagi" not in court.ok("tasks", "--as", "rina.ptsp", "--limit", "2").stdout
+    assert "Traceback" not in court.fails(2, "tasks", "--as", "rina.ptsp", "--limit", "0").stderr

@@ -180,4 +180,6 @@ def test_deviations_are_paged_with_a_code_for_the_next_page(tmp_path: Path) -> N
     bad = court.fails(1, "deviations", "--lanjut", "halaman-dua")
     assert "Kode halaman 'halaman-dua' tidak dikenal" in bad.stderr
     assert "Traceback" not in bad.stderr
+    beyond = court.fails(1, "deviations", "--lanjut", "999999999999999999.1")  # past 9999
+    assert "Kode halaman" in beyond.stderr and "Traceback" not in beyond.stderr
     assert "Traceback" not in court.fails(2, "deviations", "--limit", "1001").stderr
