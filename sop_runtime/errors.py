@@ -34,6 +34,7 @@ it is here, with this kind, exit code and status)::
     TooManyTries         sop_runtime.service.signin        problem      1     422
     SurveyRefused        sop_runtime.service.survey        problem      1     422
     TrackingRefused      sop_runtime.service.tracking      not_found    2     422
+    CodeNotCurrent       sop_runtime.service.tracking      conflict     3     409
     UploadRefused        sop_runtime.service.documents     problem      1     422
     DocumentWithheld     sop_runtime.service.documents     not_allowed  1     403
     StoreError           sop_runtime.store.errors          problem      1     422
@@ -56,7 +57,8 @@ Problems), ``UnknownEventType`` (a stored event of no known type), ``DemoFailed`
 own report), ``conformance.synthetic_log._NoSpot`` (a search's dead end),
 ``conformance.canonical_flow.Unsupported`` (a case the replay automaton leaves to the engine),
 ``flows.applicant.NoGateway`` (a channel without the court's gateway: the notice's recorded
-failure), and
+failure), ``service.cases._Unverified`` (a kept case state found stale in the write
+transaction: the action is decided again from the log), and
 ``InvalidTransition``: a log the engine cannot fold is a bug or damage the CLI names in its
 own line (``run sop verify``), never a user's mistake.
 
