@@ -155,22 +155,10 @@ def deviations(conn: Connection, case: str | None = None, kind: str | None = Non
                limit: int | None = None, hide: Collection[str] = ()) -> list[DeviationRow]:
     """Deviations, newest first (by when they happened); none of the cases of the SOPs in
     ``hide``."""
-    d = deviations_table.c
-    query = select(d.case_id, d.seq, d.kind, d.outcome, d.occurred_at, d.recorded_at, d.rule,
-                   d.node, d.attempt, d.actor, d.reason, d.evidence)
-    if hide:
-        hidden = select(cases_table.c.case_id).where(cases_table.c.sop_id.in_(sorted(hide)))
-        query = query.where(d.case_id.not_in(hidden))
-    if case is not None:
-        query = query.where(d.case_id == case)
-    if kind is not None:
-        query = query.where(d.kind == kind)
-    query = query.order_by(d.occurred_at.desc(), d.id.desc())
+    query = _deviations_in_order(case, kind, hide)
     if limit is not None:
         query = query.limit(limit)
-    return [DeviationRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], node=r[7], attempt=r[8],
-                         actor=r[9], reason=r[10], evidence=orjson.loads(r[11]))
-            for r in conn.execute(query)]
+    return [row for _, row in _deviation_rows(conn, query)]
 
 
 def deviation_page(conn: Connection, *, limit: int, after: tuple[datetime, int] | None = None,
@@ -182,6 +170,20 @@ def deviation_page(conn: Connection, *, limit: int, after: tuple[datetime, int] 
     occurred_at index, not an OFFSET: a page deep in a million rows costs what the first
     does, and only the page's rows are fetched."""
     d = deviations_table.c
+    query = _deviations_in_order(case, kind, hide)
+    if after is not None:
+        when, last = after
+        # the first condition alone is the index's range; the second breaks the ties
+        query = query.where(d.occurred_at <= when,
+                            or_(d.occurred_at < when, d.id < last))
+    return _deviation_rows(conn, query.limit(limit))
+
+
+def _deviations_in_order(case: str | None, kind: str | None,
+                         hide: Collection[str]) -> Select[Any]:
+    """The deviations (with their row ids) of ``case`` and ``kind`` when given, none of the
+    SOPs in ``hide``, newest first, then by id."""
+    d = deviations_table.c
     query = select(d.id, d.case_id, d.seq, d.kind, d.outcome, d.occurred_at, d.recorded_at,
                    d.rule, d.node, d.attempt, d.actor, d.reason, d.evidence)
     if hide:
@@ -191,12 +193,10 @@ def deviation_page(conn: Connection, *, limit: int, after: tuple[datetime, int] 
         query = query.where(d.case_id == case)
     if kind is not None:
         query = query.where(d.kind == kind)
-    if after is not None:
-        when, last = after
-        # the first condition alone is the index's range; the second breaks the ties
-        query = query.where(d.occurred_at <= when,
-                            or_(d.occurred_at < when, d.id < last))
-    query = query.order_by(d.occurred_at.desc(), d.id.desc()).limit(limit)
+    return query.order_by(d.occurred_at.desc(), d.id.desc())
+
+
+def _deviation_rows(conn: Connection, query: Select[Any]) -> list[tuple[int, DeviationRow]]:
     return [(r[0], DeviationRow(r[1], r[2], r[3], r[4], r[5], r[6], r[7], node=r[8],
                                 attempt=r[9], actor=r[10], reason=r[11],
                                 evidence=orjson.loads(r[12])))

@@ -43,10 +43,9 @@ def test_a_case_moved_on_by_another_process_is_read_again(tmp_path: Path) -> Non
     assert kept is not None and kept[0][0] == out.state.seq and kept[1] == out.state
 
 
-def test_a_kept_state_that_would_refuse_is_read_again_before_answering(tmp_path: Path) -> None:
-    """The desk's kept state says step 1 is open; another process completed it. The desk's
-    second completion is answered from the log (step closed, as for any process), not from
-    its copy, and nothing is written."""
+def _two_processes_one_case(tmp_path: Path) -> tuple[Runtime, Runtime, str]:
+    """Two runtimes (the desk, another process) over one court on one moving clock, and a
+    claim the desk started (so the desk keeps its state)."""
     url = f"sqlite:///{tmp_path / 'sop.db'}"
     clock = [datetime(2026, 12, 1, 0, 5, tzinfo=UTC)]
 
@@ -57,7 +56,14 @@ def test_a_kept_state_that_would_refuse_is_read_again_before_answering(tmp_path:
     desk = Runtime(make_engine(url), now)
     other = Runtime(make_engine(url), now)
     setup.init(desk, DEFINITIONS)
-    case = cases.start_case(desk, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
+    return desk, other, cases.start_case(desk, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
+
+
+def test_a_kept_state_that_would_refuse_is_read_again_before_answering(tmp_path: Path) -> None:
+    """The desk's kept state says step 1 is open; another process completed it. The desk's
+    second completion is answered from the log (step closed, as for any process), not from
+    its copy, and nothing is written."""
+    desk, other, case = _two_processes_one_case(tmp_path)
     kept = desk.recalled(case)
     assert kept is not None
     cases.complete(other, case, "1", "rina.ptsp", values=GUGATAN_1)
@@ -78,17 +84,7 @@ def test_a_directory_changed_by_another_process_is_read_again(tmp_path: Path) ->
     """Acting on a kept case state, the desk takes the directory version it knows on trust;
     when another process has marked a change (a delegation, ``sop init``), the append
     refuses it and the action is decided again with the new directory."""
-    url = f"sqlite:///{tmp_path / 'sop.db'}"
-    clock = [datetime(2026, 12, 1, 0, 5, tzinfo=UTC)]
-
-    def now() -> datetime:
-        clock[0] += timedelta(minutes=1)
-        return clock[0]
-
-    desk = Runtime(make_engine(url), now)
-    other = Runtime(make_engine(url), now)
-    setup.init(desk, DEFINITIONS)
-    case = cases.start_case(desk, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
+    desk, other, case = _two_processes_one_case(tmp_path)
     cases.complete(desk, case, "1", "rina.ptsp", values=GUGATAN_1)
     before = desk._directory
     assert before is not None and desk.recalled(case) is not None
