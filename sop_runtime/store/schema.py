@@ -30,6 +30,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    and_,
+    false,
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeEngine
@@ -226,7 +228,6 @@ cases = Table(
     Column("applicant", String(NAME), nullable=True),
     Column("register_number", String(REGISTER), nullable=True),
     Index("ix_cases_sop_status", "sop_id", "status"),
-    Index("ix_cases_sweep", "ended_at", "service_overdue_flagged", "service_due"),
     # finding cases: by register number; newest first, within an SOP or a status
     Index("ix_cases_register_number", "register_number"),
     Index("ix_cases_started_at", "started_at"),
@@ -264,11 +265,24 @@ open_steps = Table(
     # the deadline order, carrying what the supervisor's overview groups overdue steps by
     Index("ix_open_steps_due_cover", "due_at", "sop_id", "node", "assignee", "role"),
     Index("ix_open_steps_activated", "activated_at", "due_at"),  # the open steps' age
-    Index("ix_open_steps_sweep", "overdue_flagged", "due_at"),
-    Index("ix_open_steps_timer_due", "timer_due"),
     Index("ix_open_steps_role_due", "role", "due_at"),
     Index("ix_open_steps_assignee_due", "assignee", "due_at"),  # own assignments, by deadline
 )
+
+# What the sweep looks for, each on a partial index that holds only the rows which may still
+# fall due (SQLite and PostgreSQL both keep them): the sweep reads a range of what is due by
+# now, never the steps already recorded overdue nor the finished cases. Each query repeats
+# its index's condition word for word (SQLite uses a partial index only then).
+STEP_UNFLAGGED = open_steps.c.overdue_flagged == false()
+STEP_TIMED = open_steps.c.timer_due.is_not(None)
+CASE_UNBREACHED = and_(cases.c.ended_at.is_(None), cases.c.service_overdue_flagged == false(),
+                       cases.c.service_due.is_not(None))
+Index("ix_open_steps_unflagged_due", open_steps.c.due_at,
+      sqlite_where=STEP_UNFLAGGED, postgresql_where=STEP_UNFLAGGED)
+Index("ix_open_steps_timer", open_steps.c.timer_due,
+      sqlite_where=STEP_TIMED, postgresql_where=STEP_TIMED)
+Index("ix_cases_service_due", cases.c.service_due,
+      sqlite_where=CASE_UNBREACHED, postgresql_where=CASE_UNBREACHED)
 
 deviations = Table(
     "deviations", metadata,
