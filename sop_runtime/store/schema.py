@@ -379,7 +379,7 @@ seals = Table(
     Column("root", String(HASH), nullable=False),  # RFC 9162 Merkle root, hex
     Column("note", Text, nullable=True),
     # "log": a head of the log-ordered tree (log_leaves, log_nodes), the first ``size``
-    # entries in append order; "heads": (before 0014) every case's newest event, its leaves
+    # entries in append order; "heads": (before 0015) every case's newest event, its leaves
     # in seal_leaves
     Column("kind", String(8), nullable=False, server_default="heads"),
     # a log seal: the newest events.id and journal.id it positioned (the next seal takes

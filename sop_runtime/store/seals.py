@@ -1,6 +1,6 @@
 """Stored seals. A seal of kind ``log`` is a head of the log-ordered tree
 (:mod:`sop_runtime.store.logtree`): its size and root. One of kind ``heads`` (made before
-migration 0014) is a Merkle root over every case's newest event at the time, with the heads
+migration 0015) is a Merkle root over every case's newest event at the time, with the heads
 it covers in ``seal_leaves`` (so a removed case or a truncated log is found, and an
 inclusion proof can be given for any case)."""
 

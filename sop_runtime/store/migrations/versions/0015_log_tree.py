@@ -7,8 +7,8 @@ The seals made before (every case's newest event, leaves in ``seal_leaves``) sta
 were, of kind ``heads``, and are checked as before; the first seal after the upgrade
 positions the whole log once.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06
 """
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | None = None
 depends_on: str | None = None
 
