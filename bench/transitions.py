@@ -149,8 +149,10 @@ class Together:
 
 
 def together(service: Service, wave: list[Action]) -> Together:
-    stats = service.rt.committer.stats
-    batches0 = stats.batches
+    # a revision before group commit (bench/compare.py, or run against an older tree): one
+    # commit per action
+    committer = getattr(service.rt, "committer", None)
+    batches0 = committer.stats.batches if committer is not None else 0
     lanes = [[a for a in wave if a.slot % THREADS == i] for i in range(THREADS)]
     failed: list[BaseException] = []
     ready = threading.Barrier(THREADS + 1)
@@ -173,7 +175,8 @@ def together(service: Service, wave: list[Action]) -> Together:
     t1, c1 = time.perf_counter(), time.process_time()
     if failed:
         raise failed[0]
-    return Together(len(wave), t1 - t0, c1 - c0, stats.batches - batches0)
+    batches = committer.stats.batches - batches0 if committer is not None else len(wave)
+    return Together(len(wave), t1 - t0, c1 - c0, batches)
 
 
 class Ceiling:
