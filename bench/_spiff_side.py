@@ -29,11 +29,14 @@ class Spiff:
     """The child process: ``run(n)`` does its next ``n`` starts and steps, each persisted
     in a transaction of its own; ``end()`` checks the run."""
 
-    def __init__(self, python: Path, plan: dict[str, Any], folder: Path) -> None:
+    def __init__(self, python: Path, plan: dict[str, Any], folder: Path, *,
+                 read: bool = False) -> None:
         plan_file = folder / "spiff_plan.json"
         plan_file.write_text(json.dumps(plan), encoding="utf-8")
+        name = "spiff_read.db" if read else "spiff.db"
         self.proc = subprocess.Popen(
-            [str(python), str(SCRIPT), str(plan_file), str(folder / "spiff.db")],
+            [str(python), str(SCRIPT), str(plan_file), str(folder / name),
+             *(["read"] if read else [])],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.seconds = self.cpu = 0.0
         self.actions = 0
@@ -66,9 +69,10 @@ class Spiff:
             self.proc.wait(timeout=60)
 
 
-def start(plan: dict[str, Any], folder: Path) -> tuple[Spiff | None, str]:
-    """The child process over ``plan`` (its files in ``folder``), or None and why."""
+def start(plan: dict[str, Any], folder: Path) -> tuple[tuple[Spiff, Spiff] | None, str]:
+    """Two child processes over ``plan`` (their files in ``folder``): the workflow kept in
+    memory between steps, and read back from the database each step; or None and why."""
     python, why = ensure_venv(venv_dir(), SPIFF)
     if python is None:
         return None, why
-    return Spiff(python, plan, folder), why
+    return (Spiff(python, plan, folder), Spiff(python, plan, folder, read=True)), why

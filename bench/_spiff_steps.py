@@ -8,7 +8,9 @@ finds the READY user task, sets the route's values as its data, runs it and the 
 steps after it. After every start or step the whole workflow is serialized with
 ``BpmnWorkflowSerializer`` and written to SQLite (WAL, ``synchronous=FULL``, as the
 service's store) in a transaction of its own. The workflow stays in memory between steps
-(as the service keeps a case's state), so no step deserializes.
+(as the service keeps a case's state), so no step deserializes; with argv[3] ``read``, each
+step first reads the workflow back from the database and deserializes it (as a server with
+several workers must).
 
 Protocol (JSON lines): argv[1] is the plan file ({"routes": {sop: [values, ...]},
 "waves": [[[slot, sop], ...], ...]}), argv[2] the database file. On stdin ``{"actions": n}``
@@ -55,7 +57,8 @@ def process_id(sop: str) -> str:
 
 
 class Spiff:
-    def __init__(self, plan: dict[str, Any], path: str) -> None:
+    def __init__(self, plan: dict[str, Any], path: str, read: bool) -> None:
+        self.read = read
         self.routes: dict[str, list[dict[str, str]]] = plan["routes"]
         parser = BpmnParser()
         for sop, route in self.routes.items():
@@ -87,6 +90,10 @@ class Spiff:
             self.live[slot] = wf
         else:
             wf = self.live[slot]
+            if self.read:
+                (stored,) = self.db.execute("SELECT serialization FROM workflows WHERE id = ?",
+                                            (slot,)).fetchone()
+                wf = self.serializer.deserialize_json(stored)
             ready = wf.get_tasks(state=TaskState.READY, manual=True)
             if len(ready) != 1 or ready[0].task_spec.name != f"t{k}":
                 raise SystemExit(f"spiff: {sop} case {slot} step {k}: ready {ready}")
@@ -104,6 +111,8 @@ class Spiff:
         self.steps += 1
         if wf.is_completed():
             del self.live[slot]
+        else:
+            self.live[slot] = wf
 
     def run(self, n: int) -> dict[str, Any]:
         t0, c0 = time.perf_counter(), time.process_time()
@@ -130,7 +139,7 @@ class Spiff:
 def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as f:
         plan = json.load(f)
-    spiff = Spiff(plan, sys.argv[2])
+    spiff = Spiff(plan, sys.argv[2], sys.argv[3:] == ["read"])
     for line in sys.stdin:
         ask = json.loads(line)
         answer = spiff.end() if ask.get("end") else spiff.run(int(ask["actions"]))

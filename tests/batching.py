@@ -41,19 +41,26 @@ def _until(check: Callable[[], bool]) -> None:
 
 @contextmanager
 def one_batch(rt: Runtime, actions: int) -> Iterator[None]:
-    """Hold the committer while the block starts its threads; on leaving, wait until
-    ``actions`` are queued and let them go, as one batch."""
-    gate = _Gate()
-    batches = rt.committer.stats.batches
-    holder = threading.Thread(target=rt.committer.run, args=([gate],))
-    holder.start()
-    _until(lambda: rt.committer.stats.batches > batches)  # the gate is being written
+    """Hold every lane of the committer while the block starts its threads; on leaving,
+    wait until ``actions`` are queued and let them go: the first lane freed writes them
+    as one batch."""
+    committer = rt.committer
+    gates = [_Gate() for _ in range(committer.lanes)]
+    batches = committer.stats.batches
+    holders = [threading.Thread(target=committer.run, args=([gate],)) for gate in gates]
+    for i, holder in enumerate(holders):  # one by one: each gate a lane of its own
+        holder.start()
+        _until(lambda i=i: committer.stats.batches == batches + i + 1)
     try:
         yield
-        _until(lambda: rt.committer.queued() == actions)
+        _until(lambda: committer.queued() == actions)
+        gates[0].open.set()  # its lane takes the queue, then the others open
+        _until(lambda: committer.queued() == 0)
     finally:
-        gate.open.set()
-        holder.join(PATIENCE)
+        for gate in gates:
+            gate.open.set()
+        for holder in holders:
+            holder.join(PATIENCE)
 
 
 def at_once(rt: Runtime, calls: list[Callable[[], Any]]) -> list[Any]:

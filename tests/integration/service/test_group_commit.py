@@ -132,3 +132,22 @@ def test_a_lone_action_is_written_at_once(court: Runtime) -> None:
     cases.start_case(court, GUGATAN, "rina.ptsp")
     assert court.committer.stats.batches == batches + 1
     assert court.committer.queued() == 0
+
+
+def test_the_sweep_records_its_cases_in_batches(court: Runtime, clock: Clock) -> None:
+    from sop_runtime.service.groupcommit import BATCH_MOST
+
+    made = [cases.start_case(court, GUGATAN, "rina.ptsp").case_id
+            for _ in range(BATCH_MOST + 3)]
+    clock.tick(days=14)  # every first step long overdue
+    stats = court.committer.stats
+    batches, actions = stats.batches, stats.actions
+    report = cases.sweep(court)
+    assert report.cases == len(made) and report.flagged >= len(made)
+    assert stats.batches - batches == 2 and stats.actions - actions == len(made)
+    assert stats.largest == BATCH_MOST
+    with court.engine.connect() as conn:
+        for case_id in made:  # kept once durable, as the log stands
+            assert court.recalled(case_id)[0] == head(conn, case_id)  # type: ignore[index]
+    assert cases.sweep(court).cases == 0  # nothing new the second time
+    assert integrity.verify(court).ok
