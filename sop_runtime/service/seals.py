@@ -17,6 +17,8 @@ leaves kept per seal) stay readable and are checked as they were.
 from __future__ import annotations
 
 import bisect
+from contextlib import suppress
+from itertools import pairwise
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -210,12 +212,10 @@ def _tree_breaks(conn: Connection, logged: list[SealRow]) -> SealBreak | None:
     """Each log seal's root from the stored nodes, and each later seal extending the one
     before it."""
     tree = Tree(StoredTree(conn))
-    try:
+    with suppress(IndexError, ValueError):  # a seal smaller than the one before: named below
         tree.prefetch(lambda t: [*(t.root(s.size) for s in logged),
                                  *(t.consistency(a.size, b.size)
-                                   for a, b in zip(logged, logged[1:], strict=False))])
-    except (IndexError, ValueError):
-        pass  # a seal smaller than the one before: named below
+                                   for a, b in pairwise(logged))])
     before: SealRow | None = None
     for s in logged:
         try:
