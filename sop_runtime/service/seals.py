@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import bisect
 from contextlib import suppress
-from itertools import pairwise
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Connection, select
