@@ -17,9 +17,9 @@ import orjson
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
 
 from sop_runtime.store.projections import CaseRow, DeviationRow
+from sop_runtime.store.schema import CASE_UNBREACHED, STEP_TIMED, STEP_UNFLAGGED, open_steps
 from sop_runtime.store.schema import cases as cases_table
 from sop_runtime.store.schema import deviations as deviations_table
-from sop_runtime.store.schema import open_steps
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,16 +250,27 @@ def cases(conn: Connection, sop: str | None = None, status: str | None = None
     return [_case(r) for r in conn.execute(query.order_by(cases_table.c.case_id))]
 
 
+def sweep_queries(now: datetime) -> tuple[Select[Any], ...]:
+    """What :func:`sweep_candidates` asks, one range per partial index: the steps past their
+    deadline not yet recorded overdue, the timers run out, the open cases past their service
+    standard not yet recorded as breached (each repeats its index's condition,
+    :data:`~sop_runtime.store.schema.STEP_UNFLAGGED` and the others)."""
+    c = cases_table.c
+    return (select(_o.case_id).where(STEP_UNFLAGGED, _o.due_at < now),
+            select(_o.case_id).where(STEP_TIMED, _o.timer_due <= now),
+            select(c.case_id).where(CASE_UNBREACHED, c.service_due < now))
+
+
 def sweep_candidates(conn: Connection, now: datetime) -> list[str]:
     """Cases on which time alone has caused something to record by ``now``: a step past its
     deadline not yet recorded as overdue, a step timer that has run out, an open case past
-    its service standard not yet recorded as breached. By case id."""
-    c = cases_table.c
-    steps = select(_o.case_id).where(or_(and_(_o.overdue_flagged.is_(False), _o.due_at < now),
-                                         _o.timer_due <= now))
-    late = select(c.case_id).where(c.ended_at.is_(None), c.service_overdue_flagged.is_(False),
-                                   c.service_due < now)
-    found = set(conn.execute(steps).scalars()) | set(conn.execute(late).scalars())
+    its service standard not yet recorded as breached. By case id.
+
+    Read on indexes that hold only what may still fall due (:func:`sweep_queries`), so the
+    cost follows what the sweep has to record, not the open work nor the court's history."""
+    found: set[str] = set()
+    for query in sweep_queries(now):
+        found.update(conn.execute(query).scalars())
     return sorted(found)
 
 

@@ -30,6 +30,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    and_,
+    false,
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeEngine
@@ -226,7 +228,6 @@ cases = Table(
     Column("applicant", String(NAME), nullable=True),
     Column("register_number", String(REGISTER), nullable=True),
     Index("ix_cases_sop_status", "sop_id", "status"),
-    Index("ix_cases_sweep", "ended_at", "service_overdue_flagged", "service_due"),
     # finding cases: by register number; newest first, within an SOP or a status
     Index("ix_cases_register_number", "register_number"),
     Index("ix_cases_started_at", "started_at"),
@@ -264,11 +265,24 @@ open_steps = Table(
     # the deadline order, carrying what the supervisor's overview groups overdue steps by
     Index("ix_open_steps_due_cover", "due_at", "sop_id", "node", "assignee", "role"),
     Index("ix_open_steps_activated", "activated_at", "due_at"),  # the open steps' age
-    Index("ix_open_steps_sweep", "overdue_flagged", "due_at"),
-    Index("ix_open_steps_timer_due", "timer_due"),
     Index("ix_open_steps_role_due", "role", "due_at"),
     Index("ix_open_steps_assignee_due", "assignee", "due_at"),  # own assignments, by deadline
 )
+
+# What the sweep looks for, each on a partial index that holds only the rows which may still
+# fall due (SQLite and PostgreSQL both keep them): the sweep reads a range of what is due by
+# now, never the steps already recorded overdue nor the finished cases. Each query repeats
+# its index's condition word for word (SQLite uses a partial index only then).
+STEP_UNFLAGGED = open_steps.c.overdue_flagged == false()
+STEP_TIMED = open_steps.c.timer_due.is_not(None)
+CASE_UNBREACHED = and_(cases.c.ended_at.is_(None), cases.c.service_overdue_flagged == false(),
+                       cases.c.service_due.is_not(None))
+Index("ix_open_steps_unflagged_due", open_steps.c.due_at,
+      sqlite_where=STEP_UNFLAGGED, postgresql_where=STEP_UNFLAGGED)
+Index("ix_open_steps_timer", open_steps.c.timer_due,
+      sqlite_where=STEP_TIMED, postgresql_where=STEP_TIMED)
+Index("ix_cases_service_due", cases.c.service_due,
+      sqlite_where=CASE_UNBREACHED, postgresql_where=CASE_UNBREACHED)
 
 deviations = Table(
     "deviations", metadata,
@@ -361,9 +375,17 @@ seals = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("sealed_at", UTCDateTime, nullable=False),
     Column("sealed_by", String(ID), nullable=False),
-    Column("size", Integer, nullable=False),     # number of leaves (case heads)
+    Column("size", Integer, nullable=False),     # number of leaves
     Column("root", String(HASH), nullable=False),  # RFC 9162 Merkle root, hex
     Column("note", Text, nullable=True),
+    # "log": a head of the log-ordered tree (log_leaves, log_nodes), the first ``size``
+    # entries in append order; "heads": (before 0015) every case's newest event, its leaves
+    # in seal_leaves
+    Column("kind", String(8), nullable=False, server_default="heads"),
+    # a log seal: the newest events.id and journal.id it positioned (the next seal takes
+    # the entries after them)
+    Column("events_through", BigInteger, nullable=True),
+    Column("journal_through", BigInteger, nullable=True),
 )
 
 seal_leaves = Table(
@@ -375,6 +397,27 @@ seal_leaves = Table(
     Column("hash", String(HASH), nullable=False),
     PrimaryKeyConstraint("seal_id", "position"),
     Index("ix_seal_leaves_case_id", "case_id"),
+)
+
+# The log-ordered tree (audit.logtree): every entry of the record at its position in append
+# order, given when a seal takes it (never on the write path), and the hash of every
+# complete aligned subtree of 2**LOW leaves and more.
+log_leaves = Table(
+    "log_leaves", metadata,
+    Column("position", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=False),
+    Column("case_id", String(40), nullable=False),  # a case id, or "@" + a journal's name
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(HASH), nullable=False),   # the entry's hash (the leaf's input)
+    UniqueConstraint("case_id", "seq", name="uq_log_leaves_case_id_seq"),
+)
+
+log_nodes = Table(
+    "log_nodes", metadata,
+    Column("level", Integer, nullable=False),
+    Column("idx", BigInteger, nullable=False),
+    Column("hash", String(HASH), nullable=False),   # MTH of leaves [idx << level, ...), hex
+    PrimaryKeyConstraint("level", "idx"),
 )
 
 

@@ -41,7 +41,7 @@ from sop_runtime.store import (
     worklist,
 )
 from sop_runtime.store import settings as store_settings
-from sop_runtime.store.queries import deviation_page
+from sop_runtime.store.queries import deviation_page, sweep_queries
 
 T0 = datetime(2025, 3, 3, 1, 0, tzinfo=UTC)
 
@@ -200,6 +200,32 @@ class TestSweepCandidates:
             save_case(conn, _case("service", service_due=T0), [])
             save_case(conn, _case("done", service_due=T0, ended=T0), [])
             assert sweep_candidates(conn, now) == ["due", "service", "timer"]
+
+    def test_each_range_is_read_on_its_partial_index(self, store_engine: Engine) -> None:
+        """The plan of each query names its partial index, over a court where most steps
+        are recorded overdue already and most cases are finished (PostgreSQL's planner told
+        that a table scan is dear, as it would find on a big table)."""
+        now = T0 + timedelta(hours=10)
+        wanted = ("ix_open_steps_unflagged_due", "ix_open_steps_timer", "ix_cases_service_due")
+        with store_engine.begin() as conn:
+            for i in range(300):
+                save_case(conn, _case(f"C{i}", service_due=T0, ended=T0), [
+                    _step(f"C{i}", "s1", "kasir", due=2, flagged=True)])
+            save_case(conn, _case("due", service_due=T0), [
+                _step("due", "s1", "kasir", due=2, timer=3)])
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("ANALYZE")
+        with store_engine.connect() as conn:
+            postgres = conn.dialect.name == "postgresql"
+            if postgres:
+                conn.exec_driver_sql("SET enable_seqscan = off")
+            for query, index in zip(sweep_queries(now), wanted, strict=True):
+                sql = query.compile(conn, compile_kwargs={"literal_binds": True})
+                explain = "EXPLAIN" if postgres else "EXPLAIN QUERY PLAN"
+                plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"{explain} {sql}"))
+                assert index in plan, plan
+                assert "SCAN" not in plan.replace(f"SCAN {index}", "") if not postgres \
+                    else "Seq Scan" not in plan
 
 
 def _deviation(case_id: str, seq: int, *, kind: str = "overdue", hours: int = 0,
