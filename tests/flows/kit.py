@@ -32,6 +32,7 @@ FAILING_SOP = "uji-otomatis-gagal"
 
 
 HANGING_SOP = "uji-otomatis-macet"
+NUMBERING_SOP = "uji-otomatis-nomor"  # step 2 is SIPP's numbering, as in the e-Court SOP
 HANGS_IN = "SOP_TEST_HANG_DIR"  # where hangs_once leaves its marks
 
 
@@ -45,7 +46,7 @@ def hangs_once(ctx: ActionContext) -> Mapping[str, str]:
     mark = Path(os.environ[HANGS_IN]) / ctx.case_id
     if not mark.exists():
         mark.parent.mkdir(parents=True, exist_ok=True)
-        mark.write_text("mulai", encoding="utf-8")
+        mark.write_text(str(os.getpid()), encoding="utf-8")  # the worker holding it
         time.sleep(3600)
     return nomor_perkara(ctx)  # the same register as the e-Court filings' numbering
 
@@ -60,7 +61,8 @@ def _failing_sop(sop_id: str = FAILING_SOP,
                     "url": "https://example.org/uji"}],
         "identitas": {
             "satuan_kerja": "Pengadilan Negeri Sanana",
-            "nomor": "UJI/02/2026" if sop_id == FAILING_SOP else "UJI/03/2026",
+            "nomor": {FAILING_SOP: "UJI/02/2026", HANGING_SOP: "UJI/03/2026"}.get(
+                sop_id, "UJI/04/2026"),
             "nama": f"SOP uji langkah otomatis ({sop_id})", "tanggal_pembuatan": "2026-01-05",
             "tanggal_efektif": "2026-01-12",
             "disahkan_oleh": {"jabatan": "Ketua Pengadilan Negeri Sanana"},
@@ -90,7 +92,8 @@ def _failing_sop(sop_id: str = FAILING_SOP,
 def library_with_failing_sop(folder: Path) -> Path:
     """definitions/ plus the failing test SOP, in ``folder``."""
     shutil.copytree(DEFINITIONS, folder, dirs_exist_ok=True)
-    for sop in (_failing_sop(), _failing_sop(HANGING_SOP, "tests.flows.kit:hangs_once")):
+    for sop in (_failing_sop(), _failing_sop(HANGING_SOP, "tests.flows.kit:hangs_once"),
+                _failing_sop(NUMBERING_SOP, "sop_runtime.actions:nomor_perkara")):
         (folder / f"{sop['id']}.yaml").write_text(
             yaml.safe_dump(sop, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return folder
