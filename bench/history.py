@@ -6,11 +6,11 @@ running with one open step each, some assigned, messy deadlines) with about 0.8
 deviations per case as in bench/deviations.py (overdue steps mostly, wrong actors, missing
 outputs, a refused attempt now and then), bulk-loaded straight through the driver (SQLite
 ``executemany``; PostgreSQL ``COPY`` then ``VACUUM ANALYZE``) on a database ``sop init`` set
-up. The court is one a sweep keeps up with, as a running server's flow does every few
+up, with the counts the projection keeps beside them (``tallies``). The court is one a
+sweep keeps up with, as a running server's flow does every few
 minutes: a step past its deadline and a case past its service standard are already recorded
 as such, but those that fell due in the last ``SWEPT_AGO`` (what the next sweep finds); one
-open step in fifty waits on a timer, a few of them run out since the last sweep. The
-deviation counts are written by the projection, as the store keeps them.
+open step in fifty waits on a timer, a few of them run out since the last sweep.
 
 Measured through the service (the operator: nothing hidden, nothing journaled) or the store,
 at ``NOW``, the median of several runs on one runtime (the OS file cache warm):
@@ -32,13 +32,14 @@ import gc
 import random
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, timedelta
 from typing import Any
 
-from _common import DEFINITIONS, QUICK, backends, bulk_load, machine, table
+from _common import DEFINITIONS, QUICK, backends, machine, table
 from deviations import DEVIATION_COLUMNS, PER_CASE, _kind
-from overdue import CASE_COLUMNS, NOW, STEP_COLUMNS, Data, generate
+from overdue import NOW, Data, generate, load
 
 from sop_runtime.gcpause import gc_paused
 from sop_runtime.service import setup, supervision, views
@@ -132,6 +133,8 @@ def main() -> None:
         t0 = time.perf_counter()
         with gc_paused():
             data, deviations = court(size)
+            kinds = [("deviation_kind", kind, n) for kind, n in
+                     sorted(Counter(row[2] for row in deviations()).items())]
         gc.freeze()
         print(f"\n{size:,} cases: {data.open_steps:,} open steps, {data.overdue_steps:,} "
               f"overdue (generated in {time.perf_counter() - t0:.1f} s)", flush=True)
@@ -140,10 +143,8 @@ def main() -> None:
                 rt = Runtime.open(backend.url)
                 setup.init(rt, DEFINITIONS)
                 rt.engine.dispose()
-                load_s = bulk_load(backend, [
-                    ("cases", CASE_COLUMNS, data.cases),
-                    ("open_steps", STEP_COLUMNS, data.steps),
-                    ("deviations", DEVIATION_COLUMNS, deviations())], "VACUUM ANALYZE")
+                load_s = load(backend, data, "VACUUM ANALYZE",
+                              [("deviations", DEVIATION_COLUMNS, deviations())], kinds)
                 found[(backend.name, size)] = measure(backend.url)
                 print(f"{backend.name}: loaded in {load_s:.1f} s, measured", flush=True)
         del data, deviations

@@ -31,6 +31,7 @@ import gc
 import random
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -179,13 +180,27 @@ STEP_COLUMNS = ("case_id", "node", "attempt", "role", "sop_id", "kegiatan", "ass
                 "claimed_by", "activated_at", "due_at", "timer_due", "overdue_flagged")
 
 
+TALLY_COLUMNS = ("what", "key", "n")
+
+
+def holder_tallies(steps: list[tuple[Any, ...]]) -> list[tuple[str, str, int]]:
+    """The open steps counted by holder, as the projection keeps them (store.tallies): a
+    step once, whatever its role rows."""
+    held = Counter(row[3] or "" for row in {(r[0], r[1], r[2], r[6]) for r in steps})
+    return [("open_holder", who, n) for who, n in sorted(held.items())]
+
+
 def load(backend: Backend, data: Data, analyze: str = "ANALYZE",
-         extra: list[Any] | None = None) -> float:
-    """Bulk-load the projections (and ``extra`` tables: name, columns, rows), then
-    ``analyze`` on PostgreSQL; seconds taken."""
+         extra: list[Any] | None = None, tallies: list[tuple[str, str, int]] = ()
+         ) -> float:
+    """Bulk-load the projections with their kept counts (and ``extra`` tables: name,
+    columns, rows; ``tallies``: more counts), then ``analyze`` on PostgreSQL; seconds
+    taken."""
     return bulk_load(backend, [("cases", CASE_COLUMNS, data.cases),
                                ("open_steps", STEP_COLUMNS, data.steps),
                                ("case_names", ("word", "case_id"), data.names),
+                               ("tallies", TALLY_COLUMNS,
+                                [*holder_tallies(data.steps), *tallies]),
                                *(extra or [])], analyze)
 
 
