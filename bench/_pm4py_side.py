@@ -13,15 +13,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from _scratch import cache_dir
+from _scratch import ensure_venv as scratch_venv
+
 PM4PY = "2.7.23.11"  # installs from wheels on Python 3.11 (with numpy, pandas, scipy, lxml)
 SCRIPT = Path(__file__).resolve().parent / "_pm4py_replay.py"
-INSTALL_TIMEOUT = 900
 RUN_TIMEOUT = 3600
 
 
@@ -48,40 +49,12 @@ class Pm4pyFigures:
 
 def venv_dir() -> Path:
     given = os.environ.get("SOP_BENCH_PM4PY_VENV")
-    if given:
-        return Path(given)
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return cache / "sop-runtime" / f"pm4py-{PM4PY}"
-
-
-def _python(venv: Path) -> Path:
-    return venv / "bin" / "python"
+    return Path(given) if given else cache_dir(f"pm4py-{PM4PY}")
 
 
 def ensure_venv() -> tuple[Path | None, str]:
     """The scratch environment's Python, made (once) if missing; else None and why."""
-    venv = venv_dir()
-    stamp = venv / ".installed"
-    if stamp.exists():
-        return _python(venv), f"pm4py {PM4PY} in {venv}"
-    print(f"menyiapkan pm4py {PM4PY} di {venv} (sekali saja) / "
-          f"setting up pm4py {PM4PY} in {venv} (once)", flush=True)
-    steps = [[sys.executable, "-m", "venv", "--clear", str(venv)],
-             [str(_python(venv)), "-m", "pip", "install", "--quiet",
-              "--disable-pip-version-check", f"pm4py=={PM4PY}"]]
-    for cmd in steps:
-        try:
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=INSTALL_TIMEOUT,
-                                  check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return None, f"{' '.join(cmd[:3])}: {exc}"
-        if done.returncode != 0:
-            lines = [ln for ln in (done.stderr or done.stdout).splitlines()
-                     if ln.strip() and not ln.startswith("WARNING")]
-            return None, f"{' '.join(cmd[:3])}... exit {done.returncode}: " + (
-                lines[-1] if lines else "no output")
-    stamp.write_text(PM4PY, encoding="utf-8")
-    return _python(venv), f"pm4py {PM4PY} in {venv} (installed now)"
+    return scratch_venv(venv_dir(), f"pm4py=={PM4PY}")
 
 
 def replay(python: Path, xes: Path, pnml: Path, align_traces: int = 0) -> Pm4pyFigures:

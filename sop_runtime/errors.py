@@ -58,7 +58,8 @@ own report), ``conformance.synthetic_log._NoSpot`` (a search's dead end),
 ``conformance.canonical_flow.Unsupported`` (a case the replay automaton leaves to the engine),
 ``flows.applicant.NoGateway`` (a channel without the court's gateway: the notice's recorded
 failure), ``service.cases._Unverified`` (a kept case state found stale in the write
-transaction: the action is decided again from the log), and
+transaction: the action is decided again from the log), ``audit.logtree.MissingNode`` (a
+node of the seals' tree not stored: a seal's check names it, sealing raises ``Damaged``), and
 ``InvalidTransition``: a log the engine cannot fold is a bug or damage the CLI names in its
 own line (``run sop verify``), never a user's mistake.
 

@@ -83,3 +83,59 @@ def verify_inclusion(leaf: bytes, index: int, size: int, path: Sequence[bytes],
         fn >>= 1
         sn >>= 1
     return sn == 0 and r == expected_root
+
+
+def consistency_path(m: int, leaves: Sequence[bytes]) -> list[bytes]:
+    """PROOF(m, D[n]) (RFC 9162, 2.1.4.1): the hashes that show the tree of the first
+    ``m`` leaves is a prefix of the tree of all ``leaves`` (0 < m <= n)."""
+    if not 0 < m <= len(leaves):
+        raise IndexError(f"size {m} of {len(leaves)}")
+    return _subproof(m, [leaf_hash(x) for x in leaves], True)
+
+
+def _subproof(m: int, hashes: Sequence[bytes], whole: bool) -> list[bytes]:
+    n = len(hashes)
+    if m == n:
+        return [] if whole else [_root_of_hashes(hashes)]
+    k = _split(n)
+    if m <= k:
+        return [*_subproof(m, hashes[:k], whole), _root_of_hashes(hashes[k:])]
+    return [*_subproof(m - k, hashes[k:], False), _root_of_hashes(hashes[:k])]
+
+
+def verify_consistency(first: int, second: int, first_root: bytes, second_root: bytes,
+                       proof: Sequence[bytes]) -> bool:
+    """Whether the tree of ``second`` leaves whose root is ``second_root`` extends the tree
+    of ``first`` leaves whose root is ``first_root``, by the consistency ``proof`` (RFC 9162,
+    2.1.4.2). The empty tree is a prefix of every tree; a tree is consistent with itself
+    by the empty proof."""
+    if not 0 <= first <= second:
+        return False
+    if first == second:
+        return not proof and first_root == second_root
+    if first == 0:
+        return not proof
+    if not proof:
+        return False
+    path = list(proof)
+    if first & (first - 1) == 0:  # a power of two: the old root is a node of the new tree
+        path.insert(0, first_root)
+    fn, sn = first - 1, second - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            while fn & 1 == 0 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and fr == first_root and sr == second_root

@@ -1,4 +1,4 @@
-"""``sop seal``: seal the log, list seals, give and check inclusion proofs."""
+"""``sop seal``: seal the log, list and check the seals, give and check inclusion proofs."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from sop_runtime.cli.common import runtime
 from sop_runtime.i18n import tr
 
 seal_app = typer.Typer(
-    help="Segel log (akar Merkle RFC 9162 atas kepala setiap perkara) / seal the log "
-         "(an RFC 9162 Merkle root over every case's head).",
+    help="Segel log (kepala pohon Merkle RFC 9162 atas seluruh log menurut urutan masuk) / "
+         "seal the log (a head of the RFC 9162 Merkle tree over the whole log, in append "
+         "order).",
     no_args_is_help=True, rich_markup_mode=None)
 
 
@@ -27,7 +28,8 @@ def create(
         "--note", metavar="TEXT", help="Keterangan (mis. laporan bulan) / note")] = None,
     as_json: opt.Json = False,
 ) -> None:
-    """Segel kepala setiap perkara sekarang / seal every case's head now."""
+    """Segel log sekarang: entri sejak segel terakhir masuk pohon / seal the log now: the
+    entries since the last seal join the tree."""
     from sop_runtime.cli.common import print_json, say
     from sop_runtime.cli.times import court_tz
     from sop_runtime.service import seals
@@ -36,15 +38,53 @@ def create(
     rt = runtime()
     s = seals.seal(rt, actor, note=note)
     if as_json:
-        print_json({"seal_id": s.id, "sealed_at": s.sealed_at.isoformat(), "size": s.size,
-                    "journals": s.journals, "root": s.root, "sealed_by": s.sealed_by,
-                    "note": s.note})
+        print_json(_seal_json(s))
         return
-    say(tr("[bold green]✓[/] Segel #{n}: {k} perkara dan {j} jurnal pengadilan, {t}\n"
-           "  akar: [bold]{r}[/]",
-           "[bold green]✓[/] Seal #{n}: {k} cases and {j} court journals, {t}\n"
-           "  root: [bold]{r}[/]",
-           n=s.id, k=s.cases, j=s.journals, t=moment_text(s.sealed_at, court_tz(rt)), r=s.root))
+    say(tr("[bold green]✓[/] Segel #{n}: {k} entri log (peristiwa perkara dan entri jurnal "
+           "pengadilan), {t}\n  akar: [bold]{r}[/]",
+           "[bold green]✓[/] Seal #{n}: {k} log entries (case events and court journal "
+           "entries), {t}\n  root: [bold]{r}[/]",
+           n=s.id, k=s.size, t=moment_text(s.sealed_at, court_tz(rt)), r=s.root))
+
+
+def _seal_json(s: Any) -> dict[str, Any]:
+    return {"seal_id": s.id, "sealed_at": s.sealed_at.isoformat(), "kind": s.kind,
+            "size": s.size, "journals": s.journals, "root": s.root, "sealed_by": s.sealed_by,
+            "note": s.note}
+
+
+@seal_app.command("check")
+def check(
+    quick: Annotated[bool, typer.Option(
+        "--quick", help="Hanya akar dan konsistensi setiap segel dari simpul tersimpan, tanpa "
+                        "membaca ulang riwayat yang disegel / only each seal's root and "
+                        "consistency from the stored nodes, without reading the sealed "
+                        "history again")] = False,
+    as_json: opt.Json = False,
+) -> None:
+    """Periksa setiap segel terhadap log / check every seal against the log."""
+    from rich.markup import escape
+
+    from sop_runtime.cli.common import Exit, print_json, say
+    from sop_runtime.service import seals
+
+    found = seals.check(runtime(), full=not quick)
+    b = found.first_break
+    if as_json:
+        print_json({"ok": found.ok, "checked": found.seals, "full": not quick,
+                    "first_break": None if b is None else {
+                        "seal_id": b.seal_id, "case_id": b.case_id, "seq": b.seq,
+                        "what": b.what, "message": b.message}})
+    elif b is not None:
+        say(stderr=True, message=tr(
+            "[bold red]✗ Segel dilanggar[/] ({w}): {m}", "[bold red]✗ Seal broken[/] ({w}): {m}",
+            w=b.what, m=escape(b.message)))
+    elif found.seals:
+        say(tr("[bold green]✓[/] {n} segel cocok dengan log",
+               "[bold green]✓[/] {n} seals match the log", n=found.seals))
+    else:
+        say(tr("Belum ada segel.", "No seals yet."))
+    raise typer.Exit(int(Exit.OK if found.ok else Exit.PROBLEMS))
 
 
 @seal_app.command("list")
@@ -58,9 +98,7 @@ def list_seals(as_json: opt.Json = False) -> None:
     rt = runtime()
     rows = seals.seals_list(rt)
     if as_json:
-        print_json([{"seal_id": s.id, "sealed_at": s.sealed_at.isoformat(), "size": s.size,
-                     "journals": s.journals, "root": s.root, "sealed_by": s.sealed_by,
-                     "note": s.note} for s in rows])
+        print_json([_seal_json(s) for s in rows])
         return
     if not rows:
         say(tr("Belum ada segel.", "No seals yet."))
@@ -73,12 +111,14 @@ def list_seals(as_json: opt.Json = False) -> None:
     tz = court_tz(rt)
     who = staff_names(rt)
     table = Table(title=tr("Segel log", "Log seals"))
-    for col in ("#", tr("Waktu", "When"), tr("Oleh", "By"), tr("Perkara", "Cases"),
+    for col in ("#", tr("Waktu", "When"), tr("Oleh", "By"), tr("Entri log", "Log entries"),
                 tr("Akar", "Root"), tr("Keterangan", "Note")):
         table.add_column(col)
     for s in rows:
         table.add_row(str(s.id), moment_text(s.sealed_at, tz), escape(who.user(s.sealed_by)),
-                      str(s.cases), s.root, escape(s.note or ""))
+                      str(s.size) + (tr(" (kepala perkara)", " (case heads)")
+                                     if s.kind == "heads" else ""),
+                      s.root, escape(s.note or ""))
     table_console().print(table)
 
 
@@ -88,12 +128,17 @@ def proof(
     seal_id: Annotated[int | None, typer.Option(
         "--seal", metavar="N", min=1, max=10**12,
         help="Segel ini (bawaan: yang terbaru) / this seal")] = None,
+    seq: Annotated[int | None, typer.Option(
+        "--seq", metavar="Q", min=1, max=10**9,
+        help="Peristiwa ini (bawaan: yang terakhir disegel) / this event (default: the "
+             "newest sealed)")] = None,
 ) -> None:
-    """Bukti bahwa perkara tercakup segel (JSON) / proof that a case is in a seal (JSON)."""
+    """Bukti bahwa perkara (atau satu peristiwanya) tercakup segel (JSON) / proof that a
+    case (or one of its events) is in a seal (JSON)."""
     from sop_runtime.cli.common import print_json
     from sop_runtime.service import seals
 
-    print_json(seals.proof(runtime(), case, seal_id))
+    print_json(seals.proof(runtime(), case, seal_id, seq=seq))
 
 
 MAX_PROOF_BYTES = 64 * 1024

@@ -722,9 +722,9 @@ def _service(ctx: _Context, state: CaseState, now: datetime) -> Service:
 
 def _cover(rt: Runtime, conn: Connection, ctx: _Context, case_id: str,
            head: StoredEvent) -> SealCover:
-    from sop_runtime.service.seals import proof, proof_holds
+    from sop_runtime.service.seals import case_leaves, proof, proof_holds
 
-    leaves = store_seals.case_leaves(conn, case_id)
+    leaves = case_leaves(conn, case_id)
     by_id = {s.id: s for s in store_seals.list_seals(conn)}
     covering = next((sid for sid, seq, hash_ in leaves
                      if (seq, hash_) == (head.seq, head.hash)), None)

@@ -9,10 +9,11 @@ events with the case's projections in the same transaction, and commits. A refus
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
@@ -48,6 +49,7 @@ from sop_runtime.engine.events import PartiesRecorded
 from sop_runtime.errors import Kind, NotFoundError, SopRuntimeError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog, confidential, contacts, notices, tracking_code
+from sop_runtime.service.groupcommit import BATCH_MOST
 from sop_runtime.service.projection import (
     case_row,
     deviation_rows,
@@ -201,7 +203,7 @@ def record_events(conn: Connection, wf: Workflow, state: CaseState,
     projections.add_deviations(conn, deviation_rows(state.case_id, head[0] + 1, new),
                                tally=tally)
     projections.withdraw_deviations(conn, state.case_id, withdrawn_seqs(new), tally=tally)
-    tallies.bump(conn, tally)  # the counts' rows last, all at once (store.tallies)
+    tallies.bump(conn, tally)  # the action's changes to the kept counts (store.tallies)
     projections.settle_deviations(conn, state.case_id, settled_lateness(new))
     notices.enqueue(conn, wf, state, new, now)
     keys, gone = changed(state, new)
@@ -234,15 +236,19 @@ def write_case(rt: Runtime, case_id: str | None,
     the states this process kept are used without reading their heads again: the append
     is refused by the unique (case_id, seq) key if a log has moved on since, and then (or
     when ``act`` ends without appending, so nothing verified the kept state) the work is
-    rolled back and done again from the log, with the same ``now``, as it was before."""
-    now = rt.now()
+    rolled back and done again from the log, with the same ``now``, as it was before. Such
+    a write goes through the runtime's group committer (:mod:`.groupcommit`): written with
+    the others waiting at the same moment, each in a savepoint, answered once durable."""
     if trust:
-        try:
-            return _write_once(rt, case_id, act, now, kept=True)
-        except _Unverified as unverified:
-            for moved in unverified.cases:  # decide again, from the log
-                rt.forget_case(moved)
-    return _write_once(rt, case_id, act, now, kept=False)
+        job = rt.committer.run([CaseWrite(rt, case_id, act, rt.now())])[0]
+        done: Written | None = job.result()
+        return done
+    trust_ = catalog.Trust(kept=False)
+    token = catalog.trust.set(trust_)
+    try:
+        return _write_once(rt, case_id, act, rt.now(), trust_)
+    finally:
+        catalog.trust.reset(token)
 
 
 class _Unverified(Exception):
@@ -254,31 +260,62 @@ class _Unverified(Exception):
         self.cases = frozenset(cases)
 
 
-def _write_once(rt: Runtime, case_id: str | None,
-                act: Callable[[Connection, datetime], Written | None], now: datetime, *,
-                kept: bool) -> Written | None:
-    trust = catalog.Trust(kept=kept)
-    token = catalog.trust.set(trust)
-    try:
-        with begin_write(rt.engine) as conn:  # an exception rolls it back
-            try:
-                done = act(conn, now)
-            except Exception as exc:
-                if trust.cases:  # decided on a kept state that may be stale
-                    raise _Unverified(trust.cases) from exc
-                raise
-            appended = done is not None and bool(done.events)
-            verified = done is not None and appended and done.case_id in trust.cases
+_T = TypeVar("_T")
+
+
+@dataclass
+class CaseWrite:
+    """One write on a case as the group committer runs it: first on the states this process
+    kept, then, if those were not current, again from the log (in a transaction of its own
+    when alone, in a savepoint each when batched)."""
+
+    rt: Runtime
+    case_id: str | None
+    act: Callable[[Connection, datetime], Written | None]
+    now: datetime
+
+    def alone(self) -> Written | None:
+        return self._twice(lambda trust: _write_once(self.rt, self.case_id, self.act,
+                                                     self.now, trust))
+
+    def batched(self, conn: Connection) -> Callable[[], Written | None]:
+        def once(trust: catalog.Trust) -> tuple[Written | None, bool]:
+            with _mapped(self.case_id, trust), conn.begin_nested():
+                return _attempt(self.rt, conn, self.act, self.now, trust)
+
+        done, appended = self._twice(once)
+
+        def durable() -> Written | None:  # the batch has committed
             if done is not None and appended:
-                done.state, done.head = record_events(
-                    conn, done.workflow, done.state, done.head, done.events, now,
-                    catalog.court(rt, conn)[1], lambda v: catalog.workflow(rt, conn, v),
-                    kept=verified, directory=trust.directory)
-            if trust.cases and not _still_current(rt, conn, trust,
-                                                  done.case_id if verified and done else None):
-                raise _Unverified(trust.cases)
-        if done is not None and appended:
-            rt.remember(done.case_id, done.head, done.state)
+                self.rt.remember(done.case_id, done.head, done.state)
+            return done
+        return durable
+
+    def failed(self, error: BaseException) -> BaseException:
+        if isinstance(error, DBAPIError) and is_conflict(error):
+            return ConcurrencyConflict(self.case_id or "?")
+        return error
+
+    def _twice(self, once: Callable[[catalog.Trust], _T]) -> _T:
+        for kept in (True, False):
+            trust = catalog.Trust(kept=kept)
+            token = catalog.trust.set(trust)
+            try:
+                return once(trust)
+            except _Unverified as unverified:
+                for moved in unverified.cases:  # decide again, from the log
+                    self.rt.forget_case(moved)
+            finally:
+                catalog.trust.reset(token)
+        raise AssertionError("a write from the log does not use kept states")
+
+
+@contextmanager
+def _mapped(case_id: str | None, trust: catalog.Trust) -> Iterator[None]:
+    """A refused append or a lost race: done again from the log if it was decided on kept
+    states, otherwise a :class:`ConcurrencyConflict`."""
+    try:
+        yield
     except ConcurrencyConflict:
         if trust.cases:
             raise _Unverified(trust.cases) from None
@@ -289,9 +326,40 @@ def _write_once(rt: Runtime, case_id: str | None,
                 raise _Unverified(trust.cases) from None
             raise ConcurrencyConflict(case_id or "?") from None
         raise
-    finally:
-        catalog.trust.reset(token)
+
+
+def _write_once(rt: Runtime, case_id: str | None,
+                act: Callable[[Connection, datetime], Written | None], now: datetime,
+                trust: catalog.Trust) -> Written | None:
+    with _mapped(case_id, trust), begin_write(rt.engine) as conn:  # an exception rolls it back
+        done, appended = _attempt(rt, conn, act, now, trust)
+    if done is not None and appended:
+        rt.remember(done.case_id, done.head, done.state)
     return done
+
+
+def _attempt(rt: Runtime, conn: Connection,
+             act: Callable[[Connection, datetime], Written | None], now: datetime,
+             trust: catalog.Trust) -> tuple[Written | None, bool]:
+    """Decide and record in ``conn``'s transaction: what was written, and whether events
+    were appended."""
+    try:
+        done = act(conn, now)
+    except Exception as exc:
+        if trust.cases:  # decided on a kept state that may be stale
+            raise _Unverified(trust.cases) from exc
+        raise
+    appended = done is not None and bool(done.events)
+    verified = done is not None and appended and done.case_id in trust.cases
+    if done is not None and appended:
+        done.state, done.head = record_events(
+            conn, done.workflow, done.state, done.head, done.events, now,
+            catalog.court(rt, conn)[1], lambda v: catalog.workflow(rt, conn, v),
+            kept=verified, directory=trust.directory)
+    if trust.cases and not _still_current(rt, conn, trust,
+                                          done.case_id if verified and done else None):
+        raise _Unverified(trust.cases)
+    return done, appended
 
 
 def _still_current(rt: Runtime, conn: Connection, trust: catalog.Trust,
@@ -322,6 +390,15 @@ recorded, once decided (not when refused): what the service keeps beside the log
 def _execute(rt: Runtime, case_id: str | None, command: Command,
              sop_id: str | None = None, target: Target | None = None,
              also: Also | None = None) -> Outcome:
+    write = CaseWrite(rt, case_id, _decider(rt, case_id, command, sop_id, target, also),
+                      rt.now())
+    return _outcome(rt, command, rt.committer.run([write])[0].result)
+
+
+def _decider(rt: Runtime, case_id: str | None, command: Command, sop_id: str | None,
+             target: Target | None, also: Also | None
+             ) -> Callable[[Connection, datetime], Written]:
+    """What :class:`CaseWrite` runs for ``command``: load, decide, and what else it writes."""
     def act(conn: Connection, now: datetime) -> Written:
         court_file, calendar = catalog.court(rt, conn)
         if case_id is None:
@@ -349,8 +426,14 @@ def _execute(rt: Runtime, case_id: str | None, command: Command,
             also(conn, new_id, now)
         return written
 
+    return act
+
+
+def _outcome(rt: Runtime, command: Command, result: Callable[[], Written | None]) -> Outcome:
+    """The answer to ``command`` once its write is durable: the outcome, or the refusal
+    (recorded) as :class:`Refused`."""
     try:
-        done = write_case(rt, case_id, act, trust=True)
+        done = result()
     except confidential.Withheld as withheld:
         confidential.record(rt, [withheld.withheld],
                             confidential.Reader(command.actor, "tindakan"), refused=True)
@@ -478,20 +561,29 @@ class SweepReport:
 
 
 def sweep(rt: Runtime) -> SweepReport:
-    """Record what time alone caused by now, case by case (one transaction each): overdue
-    steps, breached service standards, timer branches. Running it twice records nothing
-    new."""
+    """Record what time alone caused by now, case by case (each case in a savepoint of its
+    own, a batch of cases per transaction): overdue steps, breached service standards,
+    timer branches. A case someone acted on meanwhile is left to the next sweep. Running
+    it twice records nothing new."""
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         candidates = queries.sweep_candidates(conn, rt.now())
     recorded = []
-    for case_id in candidates:
-        try:
-            out = _execute(rt, case_id, Sweep())
-        except ConcurrencyConflict:
-            continue  # someone acted on the case meanwhile; the next sweep looks again
-        if out.events:
-            recorded.append(out)
+    command = Sweep()
+    for first in range(0, len(candidates), BATCH_MOST):
+        now = rt.now()
+        jobs = rt.committer.run([CaseWrite(rt, case_id, _decider(rt, case_id, command, None,
+                                                                 None, None), now)
+                                 for case_id in candidates[first:first + BATCH_MOST]])
+        for job in jobs:
+            try:
+                out = _outcome(rt, command, job.result)
+            except ConcurrencyConflict:
+                continue  # someone acted on the case meanwhile; the next sweep looks again
+            if out.events:
+                recorded.append(out)
+    with begin_write(rt.engine) as conn:  # the kept counts' changes, one row per count
+        tallies.compact(conn)
     return SweepReport(
         cases=len(recorded), events=sum(len(o.events) for o in recorded),
         flagged=sum(1 for o in recorded for e in o.events if e.TYPE == "deviation_flagged"),

@@ -6,6 +6,7 @@ Nothing here decides anything: use cases live in :mod:`sop_runtime.service.cases
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,12 +21,14 @@ if TYPE_CHECKING:
     from sop_runtime.definition.court import CourtFile
     from sop_runtime.engine.actors import Directory
     from sop_runtime.engine.state import CaseState
+    from sop_runtime.service.groupcommit import Committer
     from sop_runtime.store.documents import DocumentStore
     from sop_runtime.worktime import CourtCalendar
 
 Clock = Callable[[], datetime]
 
 STATES_KEPT = 10_000  # cases whose folded state a long-running process keeps
+_COMMITTER_MADE = threading.Lock()
 
 
 def system_clock() -> datetime:
@@ -49,6 +52,7 @@ class Runtime:
     # the folder of uploaded and generated documents (None: SOP_DOCUMENTS, or beside the
     # database; see sop_runtime.store.documents)
     documents_root: Path | None = None
+    _committer: Committer | None = None
 
     @classmethod
     def open(cls, url: str | None = None, clock: Clock | None = None) -> Runtime:
@@ -65,6 +69,17 @@ class Runtime:
             url = self.engine.url.render_as_string(hide_password=False)
             self.documents_root = documents_root(url)
         return DocumentStore(self.documents_root)
+
+    @property
+    def committer(self) -> Committer:
+        """The group committer of this runtime's writes on cases (one per runtime)."""
+        if self._committer is None:
+            from sop_runtime.service.groupcommit import Committer
+
+            with _COMMITTER_MADE:
+                if self._committer is None:
+                    self._committer = Committer(self.engine)
+        return self._committer
 
     def now(self) -> datetime:
         moment = self.clock()

@@ -1,28 +1,44 @@
-"""Seals: a periodic Merkle root (RFC 9162) over every case's newest event.
+"""Seals: heads of the log-ordered Merkle tree (RFC 9162) over every entry of the record.
 
 A per-case hash chain cannot show that a whole case, or a case's newest events, were
-deleted. A seal can: it fixes each case's head at the time, and its root goes on the
-monthly report the Ketua signs. Checking a seal finds a case removed, a log truncated or a
-sealed event altered since — and says since which seal. An inclusion proof shows that one
-case's head is in a seal without handing over the others.
+deleted. A seal can: every case event and court journal entry is a leaf at its position in
+append order (given when a seal takes it, never on the write path), and a seal fixes the
+tree of the first ``size`` leaves by its root, which goes on the monthly report the Ketua
+signs. Each later seal extends the earlier ones, which an RFC 9162 consistency proof shows;
+any sealed event has an inclusion proof. Checking the seals finds a sealed entry altered,
+removed (a case deleted, a log truncated), reordered or slipped in — and says since which
+seal. The tree keeps its complete subtrees (:mod:`sop_runtime.audit.logtree`), so a seal
+costs what was appended since the last one, and a proof O(log n) reads.
+
+Seals made before the tree (kind ``heads``: a root over every case's newest event, its
+leaves kept per seal) stay readable and are checked as they were.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
-from sop_runtime.audit.merkle import inclusion_path, root, verify_inclusion
+from sop_runtime.audit.logtree import MissingNode, Tree, extend
+from sop_runtime.audit.merkle import (
+    inclusion_path,
+    leaf_hash,
+    root,
+    verify_consistency,
+    verify_inclusion,
+)
 from sop_runtime.compiler.canonical import canonical_json
-from sop_runtime.errors import NotFoundError
+from sop_runtime.errors import Damaged, NotFoundError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
 from sop_runtime.service.people import require_supervisor
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import logtree as stored_tree
 from sop_runtime.store import seals as store_seals
 from sop_runtime.store.chain import JOURNAL_MARK
 from sop_runtime.store.db import begin_write
@@ -30,28 +46,76 @@ from sop_runtime.store.schema import events
 from sop_runtime.store.seals import Head
 from sop_runtime.store.seals import SealRow as SealRow  # for the interfaces
 
-PROOF_FORMAT = "sop-runtime/seal-proof/v1"
+PROOF_FORMAT = "sop-runtime/seal-proof/v1"       # a case head in a heads seal
+LOG_PROOF_FORMAT = "sop-runtime/seal-proof/v2"   # an entry at its position in a log seal
+SEAL_TRIES = 5  # a seal aborted to break a deadlock with a writer (PostgreSQL) is retried
 
 
 def leaf(head: Head) -> bytes:
-    """The leaf of a case head: canonical JSON ``{"case_id", "hash", "seq"}``."""
+    """The leaf of an entry: canonical JSON ``{"case_id", "hash", "seq"}`` (the case id
+    of a court journal's entry is ``@`` and the journal's name)."""
     case_id, seq, hash_ = head
     return canonical_json({"case_id": case_id, "seq": seq, "hash": hash_})
 
 
+class StoredTree:
+    """The tree's stored leaves and nodes as :class:`~sop_runtime.audit.logtree.Source`."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def leaf_hashes(self, lo: int, hi: int) -> list[bytes]:
+        return [leaf_hash(leaf(x)) for x in stored_tree.leaves(self.conn, lo, hi)]
+
+    def nodes(self, keys: Any) -> dict[tuple[int, int], bytes]:
+        return {k: bytes.fromhex(v) for k, v in stored_tree.nodes(self.conn, keys).items()}
+
+
 def seal(rt: Runtime, actor: str, *, note: str | None = None) -> SealRow:
-    """Seal every case's newest event now (a supervisor's act)."""
+    """Seal the log as it stands now (a supervisor's act): position every entry appended
+    since the last seal, and store the new tree head."""
+    for attempt in range(1, SEAL_TRIES + 1):
+        try:
+            return _seal(rt, actor, note)
+        except Exception as exc:
+            if attempt == SEAL_TRIES or not stored_tree.is_deadlock(exc):
+                raise
+    raise AssertionError("unreachable")
+
+
+def _seal(rt: Runtime, actor: str, note: str | None) -> SealRow:
     now = rt.now()
     with begin_write(rt.engine) as conn:
         ensure_ready(rt, conn)
         require_supervisor(catalog.directory(rt, conn), actor, now, "menyegel log",
                            "seal the log")
-        heads = store_seals.current_heads(conn)
-        top = root([leaf(h) for h in heads]).hex()
-        seal_id = store_seals.save_seal(conn, sealed_at=now, sealed_by=actor, root=top,
-                                        heads=heads, note=note)
-    return SealRow(seal_id, now, actor, len(heads), top, note,
-                   sum(1 for h in heads if h[0].startswith(JOURNAL_MARK)))
+        stored_tree.hold_writers(conn)
+        last = store_seals.newest_log_seal(conn)
+        size = last.size if last else 0
+        if stored_tree.beyond(conn, size):
+            raise Damaged(tr(
+                "pohon log menyimpan entri di luar segel terbaru (#{n}): tabel segel telah "
+                "diubah di luar produk; jalankan sop seal check",
+                "the log tree holds entries beyond the newest seal (#{n}): the seal tables "
+                "were altered outside the product; run sop seal check",
+                n=last.id if last else 0))
+        new = stored_tree.appended(conn, last.events_through if last else 0,
+                                   last.journal_through if last else 0)
+        source = StoredTree(conn)
+        try:
+            made = extend(source, size, [leaf_hash(leaf(x)) for x in new.leaves])
+        except MissingNode as exc:
+            raise Damaged(tr("pohon log tidak utuh ({e}); jalankan sop seal check",
+                             "the log tree is not whole ({e}); run sop seal check",
+                             e=exc)) from exc
+        stored_tree.save(conn, size, new.leaves, made)
+        total = size + len(new.leaves)
+        top = Tree(source).root(total).hex()
+        seal_id = store_seals.save_log_seal(
+            conn, sealed_at=now, sealed_by=actor, size=total, root=top,
+            events_through=new.events_through, journal_through=new.journal_through, note=note)
+    return SealRow(seal_id, now, actor, total, top, note, 0, "log", new.events_through,
+                   new.journal_through)
 
 
 @dataclass(frozen=True)
@@ -71,24 +135,141 @@ class SealCheck:
     first_break: SealBreak | None = None
 
 
-def check(rt: Runtime) -> SealCheck:
-    """Check every seal against the log, oldest first; the first break names the seal
-    since which something changed."""
+def check(rt: Runtime, *, full: bool = True) -> SealCheck:
+    """Check the seals, oldest first; the first break names the seal since which something
+    changed.
+
+    Always: each log seal's root from the tree's stored nodes, and each extends the one
+    before (a consistency proof from the stored nodes) — O(seals x log n). ``full`` also
+    reads the whole sealed history: every stored node recomputed from its leaves, every
+    sealed leaf against the log, no entry slipped into the sealed range, and the seals
+    made before the tree against their leaves and the log."""
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         found = store_seals.list_seals(conn)
-        for s in found:
-            heads = store_seals.leaves(conn, s.id)
-            if len(heads) != s.size or root([leaf(h) for h in heads]).hex() != s.root:
-                return SealCheck(False, len(found), SealBreak(
-                    s.id, s.sealed_at, "seal_altered", None, None,
-                    tr("segel #{n}: daftar kepala perkara tidak lagi menghasilkan akarnya",
-                       "seal #{n}: its list of case heads no longer gives its root", n=s.id)))
-            bad = store_seals.unmatched_leaves(conn, s.id)
-            if bad:
-                (case_id, seq, _), now_hash = bad[0]
-                return SealCheck(False, len(found), _leaf_break(conn, s, case_id, seq, now_hash))
-    return SealCheck(True, len(found))
+        logged = [s for s in found if s.kind == "log"]
+        brk = _heads_breaks(conn, found) if full else None
+        brk = brk or _tree_breaks(conn, logged)
+        if full and brk is None:
+            brk = _history_breaks(conn, logged)
+    return SealCheck(brk is None, len(found), brk)
+
+
+def _heads_breaks(conn: Connection, found: list[SealRow]) -> SealBreak | None:
+    """The seals made before the tree, as they were always checked."""
+    for s in found:
+        if s.kind != "heads":
+            continue
+        heads = store_seals.leaves(conn, s.id)
+        if len(heads) != s.size or root([leaf(h) for h in heads]).hex() != s.root:
+            return _altered(s)
+        bad = store_seals.unmatched_leaves(conn, s.id)
+        if bad:
+            (case_id, seq, _), now_hash = bad[0]
+            return _leaf_break(conn, s, case_id, seq, now_hash)
+    return None
+
+
+def _altered(s: SealRow, detail: str | None = None) -> SealBreak:
+    if detail is None:
+        detail = (tr("daftar kepala perkara tidak lagi menghasilkan akarnya",
+                     "its list of case heads no longer gives its root") if s.kind == "heads"
+                  else tr("pohon log tidak lagi menghasilkan akarnya",
+                          "the log tree no longer gives its root"))
+    return SealBreak(s.id, s.sealed_at, "seal_altered", None, None,
+                     tr("segel #{n}: {d}", "seal #{n}: {d}", n=s.id, d=detail))
+
+
+def _tree_breaks(conn: Connection, logged: list[SealRow]) -> SealBreak | None:
+    """Each log seal's root from the stored nodes, and each later seal extending the one
+    before it."""
+    tree = Tree(StoredTree(conn))
+    before: SealRow | None = None
+    for s in logged:
+        try:
+            if tree.root(s.size).hex() != s.root:
+                return _altered(s)
+            if before is not None and not verify_consistency(
+                    before.size, s.size, bytes.fromhex(before.root), bytes.fromhex(s.root),
+                    tree.consistency(before.size, s.size)):
+                return _altered(s, tr("tidak memperluas segel #{p}",
+                                      "it does not extend seal #{p}", p=before.id))
+        except (MissingNode, ValueError):
+            return _altered(s, tr("pohon log tidak utuh", "the log tree is not whole"))
+        before = s
+    return None
+
+
+def _history_breaks(conn: Connection, logged: list[SealRow]) -> SealBreak | None:
+    """The whole sealed history read again: the stored nodes from the leaves, the leaves
+    against the log, and no entry slipped into the sealed range."""
+    if not logged:
+        return None
+    newest = logged[-1]
+    sizes = [s.size for s in logged]
+
+    def sealing(position: int) -> SealRow:  # the first seal that took ``position``
+        return logged[min(bisect.bisect_right(sizes, position), len(logged) - 1)]
+
+    if stored_tree.positions(conn) < newest.size:
+        return _altered(newest, tr("entri pohon log hilang atau bernomor ganda",
+                                   "log tree entries are missing or numbered twice"))
+    bad_node = _first_bad_node(conn, newest.size)
+    if bad_node is not None:
+        return _altered(sealing(bad_node))
+    unmatched = stored_tree.first_unmatched(conn, newest.size)
+    if unmatched is not None:
+        position, (case_id, seq, _), now_hash = unmatched
+        return _leaf_break(conn, sealing(position), case_id, seq, now_hash)
+    slipped = stored_tree.first_unpositioned(conn, newest.events_through,
+                                             newest.journal_through)
+    if slipped is not None:
+        entry_id, case_id, seq = slipped
+        journal_entry = case_id.startswith(JOURNAL_MARK)
+        s = next(x for x in logged if entry_id <= (x.journal_through if journal_entry
+                                                    else x.events_through))
+        return SealBreak(s.id, s.sealed_at, "inserted", case_id, seq, tr(
+            "{w} {c} urutan {q} disisipkan ke bagian log yang telah disegel #{n} ({t})",
+            "{w} {c} seq {q} was slipped into the part of the log sealed by #{n} ({t})",
+            w=tr("jurnal", "journal") if journal_entry else tr("perkara", "case"),
+            c=case_id, q=seq, n=s.id, t=s.sealed_at.isoformat(timespec="minutes")))
+    return None
+
+
+class _Rebuilt:
+    """The tree recomputed from its leaves, batch by batch, as a Source: it remembers the
+    last block of leaf hashes and every node made."""
+
+    def __init__(self) -> None:
+        self.tail: list[bytes] = []
+        self.tail_start = 0
+        self.made: dict[tuple[int, int], bytes] = {}
+
+    def leaf_hashes(self, lo: int, hi: int) -> list[bytes]:
+        return self.tail[lo - self.tail_start:hi - self.tail_start]
+
+    def nodes(self, keys: Any) -> dict[tuple[int, int], bytes]:
+        return {k: self.made[k] for k in keys if k in self.made}
+
+
+def _first_bad_node(conn: Connection, size: int) -> int | None:
+    """The first leaf position under a stored node that its leaves no longer give (or a
+    node missing or stored beyond the sealed tree)."""
+    from sop_runtime.audit.logtree import LOW
+
+    rebuilt = _Rebuilt()
+    done = 0
+    for batch in stored_tree.stream(conn, size):
+        hashes = [leaf_hash(leaf(x)) for x in batch]
+        rebuilt.made.update(extend(rebuilt, done, hashes))
+        keep = done + len(hashes) - (done + len(hashes)) % (1 << LOW)
+        rebuilt.tail = (rebuilt.tail + hashes)[keep - rebuilt.tail_start:]
+        rebuilt.tail_start = keep
+        done += len(hashes)
+    stored = stored_tree.all_nodes(conn)
+    wrong = [k for k in set(stored) | set(rebuilt.made)
+             if k not in stored or k not in rebuilt.made or stored[k] != rebuilt.made[k].hex()]
+    return min((i << level for level, i in wrong), default=None)
 
 
 def _leaf_break(conn: Any, s: SealRow, case_id: str, seq: int,
@@ -125,32 +306,64 @@ def seals_list(rt: Runtime) -> list[SealRow]:
         return store_seals.list_seals(conn)
 
 
-def proof(rt: Runtime, case_id: str, seal_id: int | None = None) -> dict[str, Any]:
-    """The inclusion proof of ``case_id``'s sealed head in seal ``seal_id`` (default: the
-    newest seal that covers the case)."""
+def proof(rt: Runtime, case_id: str, seal_id: int | None = None, *,
+          seq: int | None = None) -> dict[str, Any]:
+    """The inclusion proof of ``case_id``'s sealed head (or of its event ``seq``) in seal
+    ``seal_id`` (default: the newest seal that holds it)."""
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         found = store_seals.list_seals(conn)
         candidates = [s for s in reversed(found) if seal_id is None or s.id == seal_id]
+        positioned = stored_tree.case_leaves(conn, case_id)
         for s in candidates:
-            heads = store_seals.leaves(conn, s.id)
-            index = next((i for i, h in enumerate(heads) if h[0] == case_id), None)
-            if index is None:
-                continue
-            path = inclusion_path(index, [leaf(h) for h in heads])
-            case_id_, seq, hash_ = heads[index]
-            return {"format": PROOF_FORMAT, "seal_id": s.id,
-                    "sealed_at": s.sealed_at.isoformat(), "root": s.root, "size": s.size,
-                    "index": index, "leaf": {"case_id": case_id_, "seq": seq, "hash": hash_},
-                    "path": [p.hex() for p in path]}
-    raise NotFoundError(tr("Tidak ada segel yang mencakup perkara {c}{s}",
-                           "No seal covers case {c}{s}", c=case_id,
+            made = (_log_proof(conn, s, case_id, positioned, seq) if s.kind == "log"
+                    else _heads_proof(conn, s, case_id, seq))
+            if made is not None:
+                return made
+    raise NotFoundError(tr("Tidak ada segel yang mencakup perkara {c}{q}{s}",
+                           "No seal covers case {c}{q}{s}", c=case_id,
+                           q=f" #{seq}" if seq is not None else "",
                            s=f" (segel #{seal_id})" if seal_id else ""))
+
+
+def _log_proof(conn: Connection, s: SealRow, case_id: str,
+               positioned: list[tuple[int, int, str]], seq: int | None
+               ) -> dict[str, Any] | None:
+    held = [p for p in positioned if p[0] < s.size and (seq is None or p[1] == seq)]
+    if not held:
+        return None
+    position, seq_, hash_ = held[-1]
+    try:
+        path = Tree(StoredTree(conn)).inclusion(position, s.size)
+    except MissingNode as exc:
+        raise Damaged(tr("pohon log tidak utuh ({e}); jalankan sop seal check",
+                         "the log tree is not whole ({e}); run sop seal check", e=exc)) from exc
+    return _proof_json(LOG_PROOF_FORMAT, s, position, (case_id, seq_, hash_), path)
+
+
+def _heads_proof(conn: Connection, s: SealRow, case_id: str, seq: int | None
+                 ) -> dict[str, Any] | None:
+    heads = store_seals.leaves(conn, s.id)
+    index = next((i for i, h in enumerate(heads)
+                  if h[0] == case_id and (seq is None or h[1] == seq)), None)
+    if index is None:
+        return None
+    return _proof_json(PROOF_FORMAT, s, index, heads[index],
+                       inclusion_path(index, [leaf(h) for h in heads]))
+
+
+def _proof_json(form: str, s: SealRow, index: int, head: Head, path: list[bytes]
+                ) -> dict[str, Any]:
+    case_id, seq, hash_ = head
+    return {"format": form, "seal_id": s.id, "sealed_at": s.sealed_at.isoformat(),
+            "root": s.root, "size": s.size, "index": index,
+            "leaf": {"case_id": case_id, "seq": seq, "hash": hash_},
+            "path": [p.hex() for p in path]}
 
 
 def proof_holds(data: dict[str, Any], expected_root: str | None = None) -> bool:
     """Whether a proof shows its leaf in its seal (and the seal's root is
-    ``expected_root``, e.g. the one printed on the signed report)."""
+    ``expected_root``, e.g. the one printed on the signed report). Needs no database."""
     try:
         head = (str(data["leaf"]["case_id"]), int(data["leaf"]["seq"]),
                 str(data["leaf"]["hash"]))
@@ -159,8 +372,29 @@ def proof_holds(data: dict[str, Any], expected_root: str | None = None) -> bool:
         index, size = int(data["index"]), int(data["size"])
     except (KeyError, TypeError, ValueError):
         return False
-    if data.get("format") != PROOF_FORMAT:
+    if data.get("format") not in (PROOF_FORMAT, LOG_PROOF_FORMAT):
         return False
     if expected_root is not None and expected_root.lower() != top.hex():
         return False
     return verify_inclusion(leaf(head), index, size, path, top)
+
+
+def case_leaves(conn: Connection, case_id: str) -> list[tuple[int, int, str]]:
+    """Every seal's leaf for ``case_id``, oldest seal first: (seal id, sealed seq, sealed
+    hash) — in a log seal, the case's newest event the seal holds."""
+    found = store_seals.list_seals(conn)
+    heads = {sid: (seq, hash_) for sid, seq, hash_ in store_seals.case_leaves(conn, case_id)}
+    positioned = stored_tree.case_leaves(conn, case_id)
+    by_position = sorted(positioned)
+    starts = [p for p, _, _ in by_position]
+    out: list[tuple[int, int, str]] = []
+    for s in found:
+        if s.kind == "heads":
+            if s.id in heads:
+                out.append((s.id, *heads[s.id]))
+            continue
+        held = by_position[:bisect.bisect_left(starts, s.size)]
+        if held:
+            newest = max(held, key=lambda p: p[1])
+            out.append((s.id, newest[1], newest[2]))
+    return out

@@ -5,7 +5,7 @@ and API tokens set or revoked), ``definisi`` the definitions in force (the court
 SOP version loaded and made current), ``akses`` every read of a confidential case,
 ``data_pribadi`` the erasures of applicants' contacts (how many, never whose). An entry
 is chained exactly like a case's event (:func:`sop_runtime.store.chain.chain_hashes`), under
-the chain id ``@<journal>``; the seals take each journal's newest entry too.
+the chain id ``@<journal>``; the seals take every journal entry too.
 
 Appends to one journal are serialised (SQLite: the caller's :func:`begin_write` holds the
 write lock; PostgreSQL: a transaction-scoped advisory lock per journal, taken in one order),
@@ -123,13 +123,3 @@ def load(conn: Connection, log: str) -> list[StoredEntry]:
                         .order_by(journal.c.seq))
     return [StoredEntry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], orjson.loads(r[7]), r[8],
                         r[9]) for r in rows]
-
-
-def heads(conn: Connection) -> list[tuple[str, int, str]]:
-    """Each journal's newest entry as a seal's head: (``@journal``, seq, hash)."""
-    out = []
-    for log in JOURNALS:
-        found = head(conn, log)
-        if found is not None:
-            out.append((journal_chain(log), found[0], found[1]))
-    return out

@@ -335,13 +335,16 @@ step_attempts = Table(
 
 # counts kept as the projections are written, in the same transaction: what they count
 # depends only on what was recorded (deviations by kind, open steps by holder), so a
-# supervisor's first view reads a few rows, not the court's history (store.tallies)
+# supervisor's first view reads a few rows, not the court's history. A change is a new row;
+# a count is the sum of its rows, folded into one now and then (store.tallies)
 tallies = Table(
     "tallies", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
     Column("what", String(20), nullable=False),  # deviation_kind | open_holder
     Column("key", String(ID), nullable=False),   # the kind; the holder ('' for nobody)
-    Column("n", BigInteger, nullable=False),
-    PrimaryKeyConstraint("what", "key"),
+    Column("n", BigInteger, nullable=False),     # how many more (or fewer)
+    Index("ix_tallies_what_key", "what", "key"),
 )
 
 # One Survei Kepuasan Masyarakat response per completed request (Permenpan-RB 14/2017, the
@@ -386,9 +389,17 @@ seals = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("sealed_at", UTCDateTime, nullable=False),
     Column("sealed_by", String(ID), nullable=False),
-    Column("size", Integer, nullable=False),     # number of leaves (case heads)
+    Column("size", Integer, nullable=False),     # number of leaves
     Column("root", String(HASH), nullable=False),  # RFC 9162 Merkle root, hex
     Column("note", Text, nullable=True),
+    # "log": a head of the log-ordered tree (log_leaves, log_nodes), the first ``size``
+    # entries in append order; "heads": (before 0015) every case's newest event, its leaves
+    # in seal_leaves
+    Column("kind", String(8), nullable=False, server_default="heads"),
+    # a log seal: the newest events.id and journal.id it positioned (the next seal takes
+    # the entries after them)
+    Column("events_through", BigInteger, nullable=True),
+    Column("journal_through", BigInteger, nullable=True),
 )
 
 seal_leaves = Table(
@@ -400,6 +411,27 @@ seal_leaves = Table(
     Column("hash", String(HASH), nullable=False),
     PrimaryKeyConstraint("seal_id", "position"),
     Index("ix_seal_leaves_case_id", "case_id"),
+)
+
+# The log-ordered tree (audit.logtree): every entry of the record at its position in append
+# order, given when a seal takes it (never on the write path), and the hash of every
+# complete aligned subtree of 2**LOW leaves and more.
+log_leaves = Table(
+    "log_leaves", metadata,
+    Column("position", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=False),
+    Column("case_id", String(40), nullable=False),  # a case id, or "@" + a journal's name
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(HASH), nullable=False),   # the entry's hash (the leaf's input)
+    UniqueConstraint("case_id", "seq", name="uq_log_leaves_case_id_seq"),
+)
+
+log_nodes = Table(
+    "log_nodes", metadata,
+    Column("level", Integer, nullable=False),
+    Column("idx", BigInteger, nullable=False),
+    Column("hash", String(HASH), nullable=False),   # MTH of leaves [idx << level, ...), hex
+    PrimaryKeyConstraint("level", "idx"),
 )
 
 

@@ -1,17 +1,18 @@
-"""Stored seals: each a Merkle root over every case's newest event at the time, with the
-heads it covers (so a removed case or a truncated log is found, and an inclusion proof can
-be given for any case)."""
+"""Stored seals. A seal of kind ``log`` is a head of the log-ordered tree
+(:mod:`sop_runtime.store.logtree`): its size and root. One of kind ``heads`` (made before
+migration 0015) is a Merkle root over every case's newest event at the time, with the heads
+it covers in ``seal_leaves`` (so a removed case or a truncated log is found, and an
+inclusion proof can be given for any case)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, literal, select
+from sqlalchemy import Connection, and_, case, func, insert, literal, select
 
 from sop_runtime.store.chain import JOURNAL_MARK
-from sop_runtime.store.journal import heads as journal_heads
 from sop_runtime.store.schema import events, journal, seal_leaves, seals
 
 Head = tuple[str, int, str]  # (case_id, seq, hash) of a case's newest event
@@ -25,46 +26,49 @@ class SealRow:
     size: int            # leaves: case heads and court journal heads
     root: str
     note: str | None
-    journals: int = 0    # of the leaves, court journals' heads
+    journals: int = 0    # of a heads seal's leaves, court journals' heads
+    kind: str = "log"    # log | heads
+    events_through: int = 0   # a log seal: the newest events.id and journal.id it took
+    journal_through: int = 0
 
     @property
     def cases(self) -> int:
         return self.size - self.journals
 
 
-def current_heads(conn: Connection) -> list[Head]:
-    """Every case's newest event, from the log itself, and every court journal's newest
-    entry (as ``@journal``), in id order."""
-    newest = (select(events.c.case_id, func.max(events.c.seq).label("seq"))
-              .group_by(events.c.case_id).subquery())
-    query = (select(events.c.case_id, events.c.seq, events.c.hash)
-             .join(newest, and_(events.c.case_id == newest.c.case_id,
-                                events.c.seq == newest.c.seq))
-             .order_by(events.c.case_id))
-    found = [(r[0], r[1], r[2]) for r in conn.execute(query)]
-    return sorted(found + journal_heads(conn))
-
-
-def save_seal(conn: Connection, *, sealed_at: datetime, sealed_by: str, root: str,
-              heads: Sequence[Head], note: str | None = None) -> int:
+def save_log_seal(conn: Connection, *, sealed_at: datetime, sealed_by: str, size: int,
+                  root: str, events_through: int, journal_through: int,
+                  note: str | None = None) -> int:
     seal_id: int = conn.execute(insert(seals).values(
-        sealed_at=sealed_at, sealed_by=sealed_by, size=len(heads), root=root, note=note)
+        sealed_at=sealed_at, sealed_by=sealed_by, size=size, root=root, note=note, kind="log",
+        events_through=events_through, journal_through=journal_through)
         .returning(seals.c.id)).scalar_one()
-    if heads:
-        conn.execute(insert(seal_leaves), [
-            {"seal_id": seal_id, "position": i, "case_id": c, "seq": s, "hash": h}
-            for i, (c, s, h) in enumerate(heads)])
     return seal_id
 
 
+def newest_log_seal(conn: Connection) -> SealRow | None:
+    found = [s for s in _seals(conn, select(seals.c.id).where(seals.c.kind == "log")
+                               .order_by(seals.c.id.desc()).limit(1))]
+    return found[0] if found else None
+
+
 def list_seals(conn: Connection) -> list[SealRow]:
+    return _seals(conn, None)
+
+
+def _seals(conn: Connection, ids: Any) -> list[SealRow]:
     s, sl = seals.c, seal_leaves.c
     journals = (select(func.count()).where(sl.seal_id == s.id,
                                            sl.case_id.startswith(JOURNAL_MARK))
                 .scalar_subquery())
-    return [SealRow(*r) for r in conn.execute(
-        select(s.id, s.sealed_at, s.sealed_by, s.size, s.root, s.note, journals)
-        .order_by(s.id))]
+    kept = (s.kind == "heads", journals)
+    query = select(s.id, s.sealed_at, s.sealed_by, s.size, s.root, s.note,
+                   case(kept, else_=literal(0)), s.kind,
+                   func.coalesce(s.events_through, 0), func.coalesce(s.journal_through, 0))
+    if ids is not None:
+        query = query.where(s.id.in_(ids))
+    return [SealRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9])
+            for r in conn.execute(query.order_by(s.id))]
 
 
 def leaves(conn: Connection, seal_id: int) -> list[Head]:

@@ -228,8 +228,16 @@ def test_seal_list_prove_and_verify_through_the_cli(tmp_path: Path) -> None:
     court.fails(1, "seal", "create", "--as", "rina.ptsp")  # not a supervisor
     made = court.json("seal", "create", "--as", "bambang.panitera", "--note", "November")
     assert made["seal_id"] == 1 and len(made["root"]) == 64
-    assert (made["size"], made["journals"]) == (5, 2)  # three cases, two court journals
+    with sqlite3.connect(tmp_path / "sop.db") as db:  # every case event and journal entry
+        entries = db.execute("SELECT (SELECT count(*) FROM events) "
+                             "+ (SELECT count(*) FROM journal)").fetchone()[0]
+    assert (made["kind"], made["size"]) == ("log", entries)
     assert [s["root"] for s in court.json("seal", "list")] == [made["root"]]
+    assert "1 segel cocok" in court.ok("seal", "check").stdout
+    assert court.json("seal", "check", "--quick")["ok"] is True
+    first = json.loads(court.ok("seal", "proof", cases["done"], "--seq", "1").stdout)
+    assert first["leaf"]["seq"] == 1 and first["root"] == made["root"]
+    court.fails(2, "seal", "proof", cases["done"], "--seq", "999")
     proof = court.ok("seal", "proof", cases["done"]).stdout
     path = tmp_path / "bukti.json"
     path.write_text(proof, encoding="utf-8")
@@ -248,3 +256,7 @@ def test_seal_list_prove_and_verify_through_the_cli(tmp_path: Path) -> None:
     assert broken["first_break"] is None  # every chain left is intact...
     assert broken["seals"]["first_break"]["what"] == "case_removed"  # ...but the seal knows
     assert "segel #1" in court.fails(1, "verify").stderr
+    checked = json.loads(court.fails(1, "seal", "check", "--json").stdout)
+    assert (checked["first_break"]["what"], checked["first_break"]["case_id"]) == (
+        "case_removed", cases["refused"])
+    assert "dihapus seluruhnya" in court.fails(1, "seal", "check").stderr

@@ -21,7 +21,7 @@ from sop_runtime.web.deps import ApiError
 # raised inside the product and caught before a user sees them (the docstring says why)
 OUTSIDE = {"TimeLimitError", "NaiveDatetimeError", "YamlError", "Refused", "UnknownEventType",
            "DemoFailed", "_NoSpot", "InvalidTransition", "Unsupported", "NoGateway",
-           "_Unverified"}
+           "_Unverified", "MissingNode"}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import tracemalloc
 from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +19,7 @@ from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
+from tests.batching import at_once
 from tests.flows.kit import ROUTES
 from tests.hostile_yaml import BAD_TAGS, alias_bomb
 
@@ -553,3 +555,28 @@ def test_outside_the_tests_passwords_use_rfc_9106s_profile(monkeypatch: pytest.M
         assert hasher.time_cost == PasswordHasher().time_cost
     finally:
         auth._hasher.cache_clear()
+
+
+def test_requests_acting_at_once_share_a_commit(rt: Runtime, api: TestClient) -> None:
+    """Concurrent API requests are written as one batch: each on its own case is recorded;
+    of two completing the same step, one wins and the other gets today's 409."""
+    token = auth.issue_token(rt, "rina.ptsp", "uji")
+    route = ROUTES["legalisasi-waarmerking"]
+    made = []
+    for _ in range(3):
+        started = api.post("/api/cases", headers=bearer(token),
+                           json={"sop": "legalisasi-waarmerking"})
+        assert started.status_code == 201, started.text
+        made.append(started.json()["case_id"])
+
+    def complete(case: str) -> Any:
+        return lambda: api.post(f"/api/cases/{case}/steps/1/complete", headers=bearer(token),
+                                json={"values": route[0]["nilai"]})
+
+    answers = at_once(rt, [complete(made[0]), complete(made[1]), complete(made[2]),
+                           complete(made[2])])
+    assert [a.status_code for a in answers[:2]] == [200, 200], [a.text for a in answers]
+    assert sorted(a.status_code for a in answers[2:]) == [200, 409]
+    for case in made:
+        events = api.get(f"/api/cases/{case}/log", headers=bearer(token)).json()
+        assert sum(e["type"] == "step_completed" for e in events) == 1

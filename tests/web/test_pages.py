@@ -5,7 +5,9 @@ worklist and step form, a refusal recorded and shown on the case page."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +17,7 @@ from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
+from tests.batching import at_once
 from tests.flows.kit import ROUTES
 from tests.integration.service.conftest import definitions_without
 
@@ -203,6 +206,36 @@ def test_malformed_input_gets_a_page_that_says_where(rt: Runtime) -> None:
                                           "waktu": "9999-01-01T10:00"})
     assert far.status_code == 422 and "2000-2100" in far.text
     assert web.get("/perkara/SNN-2026-99999").status_code == 404
+
+
+def test_forms_posted_at_once_share_a_commit(rt: Runtime) -> None:
+    """The recording pages run their write in the threadpool: on one event loop (as under
+    uvicorn), forms posted at once are written as one batch, not one after another."""
+    values = ROUTES["legalisasi-waarmerking"][0]["nilai"]
+    with TestClient(create_app(rt), base_url="https://testserver") as web:
+        form = web.get("/masuk")
+        answer = web.post("/masuk", data={"username": "rina.ptsp", "password": PASSWORD,
+                                          "csrf": csrf_of(form.text), "lanjut": "/tugas"})
+        token = csrf_of(answer.text)
+        made = [web.post("/perkara/baru", data={"sop": "legalisasi-waarmerking",
+                                                "csrf": token}).url.path.rsplit("/", 1)[1]
+                for _ in range(3)]
+
+        def complete(case: str) -> Callable[[], Any]:
+            return lambda: web.post(f"/perkara/{case}/langkah/1/selesai", data={
+                "csrf": token, **{f"nilai.{k}": v for k, v in values.items()}})
+
+        def start() -> Any:
+            return web.post("/perkara/baru", data={"sop": "legalisasi-waarmerking",
+                                                   "csrf": token})
+
+        answers = at_once(rt, [complete(c) for c in made] + [start, start])
+    assert [a.status_code for a in answers] == [200] * 5, [a.text[:300] for a in answers]
+    for case in made:
+        assert [s.node for s in views.case(rt, case, reader=operator()).state.open_steps] \
+            == ["2"]
+    started = {a.url.path for a in answers[3:]}
+    assert len(started) == 2 and all(p.startswith("/perkara/") for p in started)
 
 
 def test_the_worklist_pages_through_the_rest(rt: Runtime,

@@ -51,7 +51,8 @@ MEDIA = {ExportFormat.csv: "text/csv", ExportFormat.jsonl: "application/x-ndjson
 
 
 def _seal(s: SealRow, rt: Runtime) -> SealOut:
-    return SealOut(seal_id=s.id, sealed_at=iso(s.sealed_at, court_zone(rt)), size=s.size,
+    return SealOut(seal_id=s.id, sealed_at=iso(s.sealed_at, court_zone(rt)), kind=s.kind,
+                   size=s.size,
                    journals=s.journals, root=s.root, sealed_by=s.sealed_by, note=s.note)
 
 
@@ -102,15 +103,16 @@ def router() -> APIRouter:
 
     @api.get("/seals", summary="Daftar segel / the seals")
     def seal_list(rt: Rt, caller: ApiAuditor) -> list[SealOut]:
-        """Segel log (akar Merkle RFC 9162 atas kepala setiap perkara), yang terlama dahulu /
-        the log's seals (an RFC 9162 Merkle root over every case's head), oldest first."""
+        """Segel log (kepala pohon Merkle RFC 9162 atas seluruh log menurut urutan masuk),
+        yang terlama dahulu / the log's seals (heads of the RFC 9162 Merkle tree over the
+        whole log in append order), oldest first."""
         return [_seal(s, rt) for s in seals.seals_list(rt)]
 
     @api.post("/seals", status_code=201, summary="Segel log sekarang / seal the log now")
     def seal(rt: Rt, caller: ApiSupervisor, body: SealBody | None = None) -> SealOut:
-        """Segel kepala setiap perkara sekarang (tindakan pengawas); akarnya dicetak pada
-        laporan yang ditandatangani / seal every case's head now (a supervisor's act); its root
-        goes on the signed report."""
+        """Segel log sekarang (tindakan pengawas); akarnya dicetak pada laporan yang
+        ditandatangani / seal the log now (a supervisor's act); its root goes on the signed
+        report."""
         return _seal(seals.seal(rt, caller.username, note=body.note if body else None), rt)
 
     @api.get("/seals/check", summary="Periksa segel / check the seals")
@@ -132,12 +134,16 @@ def router() -> APIRouter:
     def proof(case_id: CaseId, rt: Rt, caller: ApiAuditor,
               seal: Annotated[int | None, Query(ge=1, le=10**12, description=(
                   "Segel ini (bawaan: terbaru yang mencakup perkara) / this seal (default: "
-                  "the newest covering the case)"))] = None) -> dict[str, Any]:
-        """Bukti bahwa kepala perkara tercakup segel, tanpa membuka perkara lain / proof that
-        the case's head is in a seal, without handing over the other cases."""
+                  "the newest covering the case)"))] = None,
+              seq: Annotated[int | None, Query(ge=1, le=10**9, description=(
+                  "Peristiwa ini (bawaan: yang terakhir disegel) / this event (default: "
+                  "the newest sealed)"))] = None) -> dict[str, Any]:
+        """Bukti bahwa kepala perkara (atau satu peristiwanya) tercakup segel, tanpa membuka
+        perkara lain / proof that the case's head (or one of its events) is in a seal,
+        without handing over the other cases."""
         if require_visible(rt, case_id, caller.reader):
             record(rt, [case_id], caller.reader, detail={"what": "bukti segel"})
-        return seals.proof(rt, case_id, seal)
+        return seals.proof(rt, case_id, seal, seq=seq)
 
     @api.get("/reports/period", summary="Laporan periode / a period's figures",
              response_model_by_alias=True)

@@ -14,6 +14,7 @@ import orjson
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from sop_runtime.i18n import tr
@@ -113,9 +114,10 @@ def router() -> APIRouter:
                             "The file '{k}' must be named file.<item>", k=key[:80]))
                     files.append(documents.Upload(key[len(FILE_PREFIX):], part.filename or "",
                                                   await part.read(limit + 1)))
-            return outcome(rt, documents.complete_with_files(
-                rt, case_id, node, caller.username, files=files, values=body.values,
-                decision=body.decision, at=aware(rt, body.at), reason=body.reason))
+            return outcome(rt, await run_in_threadpool(
+                documents.complete_with_files, rt, case_id, node, caller.username,
+                files=files, values=body.values, decision=body.decision,
+                at=aware(rt, body.at), reason=body.reason))
         finally:
             await form.close()
 

@@ -460,8 +460,9 @@ class VerifyOut(BaseModel):
 class SealOut(BaseModel):
     seal_id: int
     sealed_at: str | None
-    size: int       # leaves: case heads and court journal heads
-    journals: int   # of them, court journals
+    kind: str       # log: a head of the log-ordered tree; heads: (older) every case's head
+    size: int       # leaves: log entries (a heads seal: case heads and court journal heads)
+    journals: int   # of a heads seal's leaves, court journals
     root: str
     sealed_by: str
     note: str | None

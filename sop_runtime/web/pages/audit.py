@@ -83,8 +83,8 @@ def seal(request: Request, rt: Rt, caller: Sealing,
     note = text_field(catatan, what=("Catatan", "The note"), required=False, longest=500)
     made = seals.seal(rt, caller.username, note=note or None)
     return flash.redirect(request, caller, "/audit", tr(
-        "Segel #{n} dibuat pada {t}; mengikat {c} perkara.",
-        "Seal #{n} made at {t}; it binds {c} cases.", n=made.id, c=made.cases,
+        "Segel #{n} dibuat pada {t}; mengikat {c} entri log.",
+        "Seal #{n} made at {t}; it binds {c} log entries.", n=made.id, c=made.size,
         t=moment_text(made.sealed_at, court_zone(rt))))
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from sop_runtime.compiler.workflow import Node, Workflow
@@ -81,9 +82,11 @@ async def start(request: Request, rt: Rt, caller: Worker) -> Response:
         except SopRuntimeError:
             wf = None
     parties = _parties(wf, form) if wf is not None else []
-    out = cases.start_case(rt, sop, caller.username, fields=fields, parties=parties,
-                           at=_moment(rt, form.get("waktu")), reason=_text(form.get("alasan")),
-                           contact=_contact(form))
+    # in the threadpool, as a sync route: requests acting at once share a commit
+    out = await run_in_threadpool(
+        cases.start_case, rt, sop, caller.username, fields=fields, parties=parties,
+        at=_moment(rt, form.get("waktu")), reason=_text(form.get("alasan")),
+        contact=_contact(form))
     answer = flash.redirect(request, caller, f"/perkara/{out.case_id}",
                             feedback.started(rt, out))  # with the tracking code, shown once
     if out.tracking_code is not None:  # for printing its receipt without another code
@@ -135,8 +138,8 @@ async def record_parties(request: Request, rt: Rt, case_id: CaseId, caller: Work
                          ) -> Response:
     form = await request.form()
     view = views.case(rt, case_id, reader=caller.reader)
-    cases.record_parties(rt, case_id, caller.username, _parties(view.workflow, form),
-                         reason=_text(form.get("alasan")))
+    await run_in_threadpool(cases.record_parties, rt, case_id, caller.username,
+                            _parties(view.workflow, form), reason=_text(form.get("alasan")))
     return flash.redirect(request, caller, f"/perkara/{case_id}",
                           tr("Para pihak dicatat", "The parties are recorded"))
 
@@ -145,9 +148,9 @@ async def record_parties(request: Request, rt: Rt, case_id: CaseId, caller: Work
 async def record_register_number(request: Request, rt: Rt, case_id: CaseId, caller: Worker
                                  ) -> Response:
     form = await request.form()
-    out = cases.record_register_number(rt, case_id, caller.username,
-                                       str(form.get("nomor", ""))[:200],
-                                       reason=_text(form.get("alasan")))
+    out = await run_in_threadpool(cases.record_register_number, rt, case_id,
+                                  caller.username, str(form.get("nomor", ""))[:200],
+                                  reason=_text(form.get("alasan")))
     return flash.redirect(request, caller, f"/perkara/{case_id}", tr(
         "Nomor perkara {n} dicatat", "Register number {n} recorded",
         n=out.state.register_number))
@@ -256,10 +259,11 @@ async def complete(request: Request, rt: Rt, case_id: CaseId, node: NodeId,
     # the reason a value differs from the one recorded earlier, and the late entry's
     reasons = [r for r in (_text(form.get("alasan_beda")), _text(form.get("alasan"))) if r]
     try:
-        out = documents.complete_with_files(
-            rt, case_id, node, caller.username, values=values, files=await _uploads(form),
-            decision=_text(form.get("keputusan")), at=_moment(rt, form.get("waktu")),
-            reason="; ".join(reasons) or None)
+        files = await _uploads(form)
+        out = await run_in_threadpool(
+            documents.complete_with_files, rt, case_id, node, caller.username, values=values,
+            files=files, decision=_text(form.get("keputusan")),
+            at=_moment(rt, form.get("waktu")), reason="; ".join(reasons) or None)
     except CommandRejected as exc:
         if exc.code != "contradiction_reason":
             raise

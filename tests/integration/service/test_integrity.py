@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 
 from sop_runtime.cli.app import run
 from sop_runtime.engine.deviation_text import deviation_label
@@ -20,6 +20,7 @@ from sop_runtime.service.confidential import operator
 from sop_runtime.service.rebuild import rebuild
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import supervision as store_supervision
+from sop_runtime.store import tallies as tallies_store
 from sop_runtime.store.db import make_engine
 from sop_runtime.store.schema import cases as cases_table
 from sop_runtime.store.schema import deviations, open_steps, tallies, workflows
@@ -134,8 +135,7 @@ def test_a_kept_count_edited_alone_is_named_and_rebuilt(court: Runtime,
         kinds = dict(store_supervision.deviation_kinds(conn))
     kind = sorted(kinds)[0]
     with court.engine.begin() as conn:
-        conn.execute(update(tallies).where(tallies.c.what == "deviation_kind",
-                                           tallies.c.key == kind).values(n=tallies.c.n + 5))
+        conn.execute(insert(tallies).values(what="deviation_kind", key=kind, n=5))
     with court.engine.connect() as conn:
         assert dict(store_supervision.deviation_kinds(conn))[kind] == kinds[kind] + 5
     code, found = cli_verify(capsys)
@@ -147,6 +147,29 @@ def test_a_kept_count_edited_alone_is_named_and_rebuilt(court: Runtime,
     assert integrity.verify(court).ok
     with court.engine.connect() as conn:
         assert dict(store_supervision.deviation_kinds(conn)) == kinds
+
+
+def test_the_kept_counts_fold_into_one_row_each(court: Runtime) -> None:
+    """Each action adds rows of its own to the counts; the sweep folds them, one row per
+    count, and the counts stay what they were."""
+    with court.engine.begin() as conn:  # a holder taking and giving back a step, 5 times
+        for _ in range(5):
+            tallies_store.bump(conn, {(tallies_store.OPEN_HOLDER, "yusuf.kasir"): 1})
+            tallies_store.bump(conn, {(tallies_store.OPEN_HOLDER, "yusuf.kasir"): -1})
+    with court.engine.connect() as conn:
+        before = tallies_store.kept(conn)
+        rows = conn.execute(select(func.count()).select_from(tallies)).scalar_one()
+    assert rows > 2 * len(before) + 2  # the actions each wrote their changes
+    with court.engine.begin() as conn:
+        assert tallies_store.compact(conn) == rows
+    with court.engine.connect() as conn:
+        assert tallies_store.kept(conn) == before
+        assert conn.execute(select(func.count()).select_from(tallies)).scalar_one() == \
+            len(before)
+    with court.engine.begin() as conn:
+        assert tallies_store.compact(conn) == 0  # nothing more to fold
+    cases.sweep(court)  # which folds them too, after what it records
+    assert integrity.verify(court).ok
 
 
 def test_every_difference_is_counted_beyond_those_shown(court: Runtime,

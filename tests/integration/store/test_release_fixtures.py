@@ -53,3 +53,37 @@ def test_an_old_database_verifies_after_the_upgrade(upgraded: tuple[Path, Runtim
     _, rt = upgraded
     found = integrity.verify(rt, workers=1)
     assert found.ok, integrity.as_json(found)
+
+
+def test_its_seals_stay_checkable_and_the_log_tree_starts_from_it(
+        upgraded: tuple[Path, Runtime]) -> None:
+    """The seals an older release made (every case's head) are kept as they were and still
+    checked; the first seal after the upgrade positions the whole log once; a case deleted
+    is then named by the oldest seal that held it."""
+    import sqlite3
+
+    from sop_runtime.service import seals
+
+    _, rt = upgraded
+    before = seals.seals_list(rt)
+    assert before and {s.kind for s in before} == {"heads"}
+    assert seals.check(rt).ok
+    made = seals.seal(rt, "bambang.panitera")
+    with rt.engine.connect() as conn:
+        entries = conn.exec_driver_sql("SELECT (SELECT count(*) FROM events) "
+                                       "+ (SELECT count(*) FROM journal)").scalar()
+    assert (made.kind, made.size) == ("log", entries)
+    assert seals.check(rt).ok and seals.check(rt, full=False).ok
+    db = rt.engine.url.database
+    assert db is not None
+    with sqlite3.connect(db) as conn:
+        victim = conn.execute("SELECT case_id FROM seal_leaves WHERE seal_id = ? "
+                              "AND case_id NOT LIKE '@%' LIMIT 1", (before[0].id,)).fetchone()[0]
+        proof = seals.proof(rt, victim)
+        assert proof["seal_id"] == made.id and seals.proof_holds(proof, made.root)
+        old = seals.proof(rt, victim, before[0].id)
+        assert old["format"] == seals.PROOF_FORMAT and seals.proof_holds(old, before[0].root)
+        conn.execute("DELETE FROM events WHERE case_id = ?", (victim,))
+    b = seals.check(rt).first_break
+    assert b is not None and (b.what, b.case_id, b.seal_id) == (
+        "case_removed", victim, before[0].id)
