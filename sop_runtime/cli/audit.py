@@ -62,19 +62,24 @@ def log(case: opt.Case, as_json: opt.Json = False) -> None:
 def verify(
     as_json: opt.Json = False,
     workers: opt.Workers = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Periksa seluruh log, juga riwayat yang sudah disegel (semua inti) / "
+                       "check the whole log, the sealed history too (every core)")] = False,
 ) -> None:
-    """Periksa rantai hash seluruh log, proyeksi, versi SOP tersimpan dan setiap segel /
-    verify the whole log's hash chains, the projections, the stored SOP versions and every
-    seal."""
+    """Periksa yang berubah sejak segel terakhir: rantai hash, proyeksi, jurnal, dokumen,
+    versi SOP dan konsistensi segel (--full: seluruh log) / verify what changed since the
+    last seal: hash chains, projections, journals, documents, SOP versions and the seals'
+    consistency (--full: the whole log)."""
     from rich.markup import escape
 
     from sop_runtime.cli.common import Exit, print_json, say
     from sop_runtime.service import integrity
 
-    found = integrity.verify(runtime(), workers=workers)
+    found = integrity.verify(runtime(), workers=workers, full=full)
     if as_json:
         print_json(integrity.as_json(found))
         raise typer.Exit(int(Exit.OK if found.ok else Exit.PROBLEMS))
+    say(integrity.scope_text(found))
     report, sealed = found.chain, found.seals
     brk, sbrk = report.first_break, sealed.first_break
     if report.ok:

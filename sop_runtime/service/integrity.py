@@ -62,17 +62,20 @@ class ProjectionCheck:
 # -- projections --------------------------------------------------------------------------
 
 def check_projections(rt: Runtime, conn: Connection, *, first: str | None = None,
-                      stop: str | None = None) -> ProjectionCheck:
-    """Compare the projections of the cases with ids in [``first``, ``stop``) with the fold
-    of their logs (inside the caller's transaction, so both are read from one snapshot)."""
+                      stop: str | None = None, cases: Sequence[str] | None = None
+                      ) -> ProjectionCheck:
+    """Compare the projections of the cases with ids in [``first``, ``stop``) (or of the
+    listed ``cases``) with the fold of their logs (inside the caller's transaction, so both
+    are read from one snapshot)."""
     findings = Findings()
     checked = 0
-    for batch in _batches(case_logs(conn, first, stop), CASES_PER_READ):
+    for batch in _batches(case_logs(conn, first, stop, cases=cases), CASES_PER_READ):
         stored = projections.stored_for(conn, [log[0].case_id for log in batch])
         for log in batch:
             checked += 1
             findings.add(_compare_case(rt, conn, log, stored))
-    _orphans(conn, first, stop, findings)
+    if cases is None:
+        _orphans(conn, first, stop, findings)
     return ProjectionCheck(checked, findings)
 
 
@@ -109,11 +112,12 @@ class _Projector:
             self.findings.add(_compare_case(self.rt, self.conn, log, stored))
         self.ready = []
 
-    def finish(self, first: str | None, stop: str | None) -> ProjectionCheck:
+    def finish(self, span: Span) -> ProjectionCheck:
         if self.case:
             self._whole()
         self._compare()
-        _orphans(self.conn, first, stop, self.findings)
+        if span.cases is None:
+            _orphans(self.conn, span.first, span.stop, self.findings)
         return ProjectionCheck(self.checked, self.findings)
 
 
@@ -317,16 +321,17 @@ class DocumentCheck:
         return not self.differences
 
 
-def check_documents(rt: Runtime, conn: Connection) -> DocumentCheck:
-    """Every document the log records against the document store: present, and its bytes
-    still hashing to the SHA-256 the event recorded."""
+def check_documents(rt: Runtime, conn: Connection, *, after_id: int = 0) -> DocumentCheck:
+    """Every document the log records (in the events with ids above ``after_id``) against
+    the document store: present, and its bytes still hashing to the SHA-256 the event
+    recorded."""
     from sop_runtime.store.scan import document_events
 
     store = rt.documents
     condition: dict[str, str] = {}
     found: list[Difference] = []
     count = 0
-    for case_id, register, version, payload in document_events(conn):
+    for case_id, register, version, payload in document_events(conn, after_id=after_id):
         documents = payload["documents"]
         assert isinstance(documents, dict)
         node = str(payload.get("node", ""))
@@ -373,7 +378,11 @@ def _step_words(rt: Runtime, conn: Connection, version: str, node: str,
 class Verification:
     """What ``sop verify`` found: the log's hash chains, the projections against the log,
     the stored SOP versions against their sources, the court's journals and the tables
-    they describe, and the seals against the log and the journals."""
+    they describe, and the seals against the log and the journals.
+
+    ``mode`` is ``full`` (everything) or ``changed``: what was appended since seal
+    ``since_seal`` (the cases it touched, whole; the journal entries after their sealed
+    ones; the documents it records) and the seals' own consistency."""
 
     chain: VerifyReport
     projections: ProjectionCheck
@@ -382,6 +391,10 @@ class Verification:
     directory: tuple[Difference, ...]
     seals: SealCheck
     documents: DocumentCheck
+    mode: str = "full"
+    since_seal: int | None = None
+    new_events: int = 0         # changed: events appended since the seal
+    new_entries: int = 0        # changed: journal entries appended since the seal
 
     @property
     def ok(self) -> bool:
@@ -390,11 +403,12 @@ class Verification:
                 and self.documents.ok)
 
 
-def verify(rt: Runtime, *, workers: int | None = None) -> Verification:
-    """Check everything ``sop verify`` promises. A long log is checked on several cores
-    (``workers``; by default one per core when the log is long enough to repay starting
-    them): each process checks a range of cases, chain and projections, from one
-    snapshot."""
+def verify(rt: Runtime, *, workers: int | None = None, full: bool = True) -> Verification:
+    """Check everything ``sop verify --full`` promises, or (``full`` False) what changed
+    since the newest seal (:func:`verify_changed`; everything while there is none). A long
+    log is checked on several cores (``workers``; by default one per core when the log is
+    long enough to repay starting them): each process checks a range of cases, chain and
+    projections, from one snapshot."""
     import os
 
     from sqlalchemy import func
@@ -406,6 +420,12 @@ def verify(rt: Runtime, *, workers: int | None = None) -> Verification:
     from sop_runtime.store.parallel import over_spans, workers_for
     from sop_runtime.store.schema import events
 
+    if not full:
+        from sop_runtime.service.changed import verify_changed
+
+        changed = verify_changed(rt)
+        if changed is not None:
+            return changed
     with rt.engine.connect() as conn:
         if conn.dialect.name != "sqlite":
             conn.execution_options(isolation_level="REPEATABLE READ")
@@ -423,7 +443,7 @@ def verify(rt: Runtime, *, workers: int | None = None) -> Verification:
         chain, projected = _check_span(rt, Span())
     else:
         url = rt.engine.url.render_as_string(hide_password=False)
-        chain, projected = _merged(over_spans(url, workers, _check_span_at))
+        chain, projected = merged(over_spans(url, workers, _check_span_at))
     projected.findings.add(counted)
     return Verification(chain, projected, versions, kept, directory, check_seals(rt),
                         documents)
@@ -432,19 +452,24 @@ def verify(rt: Runtime, *, workers: int | None = None) -> Verification:
 def _check_span(rt: Runtime, span: Span) -> tuple[VerifyReport, ProjectionCheck]:
     """The chain and the projections of the cases in ``span``, from one snapshot and one
     read of the log (read again only when the chain broke and the read stopped there)."""
-    from sop_runtime.store.chain import verify as verify_chain
-
     with rt.engine.connect() as conn:
         if conn.dialect.name != "sqlite":
             conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
-            projector = _Projector(rt, conn)
-            chain = verify_chain(conn, span=span, also=projector.rows)
-            if chain.ok:
-                projected = projector.finish(span.first, span.stop)
-            else:
-                projected = check_projections(rt, conn, first=span.first, stop=span.stop)
-    return chain, projected
+            return check_span_in(rt, conn, span)
+
+
+def check_span_in(rt: Runtime, conn: Connection, span: Span
+                  ) -> tuple[VerifyReport, ProjectionCheck]:
+    """:func:`_check_span` inside the caller's transaction."""
+    from sop_runtime.store.chain import verify as verify_chain
+
+    projector = _Projector(rt, conn)
+    chain = verify_chain(conn, span=span, also=projector.rows)
+    if chain.ok:
+        return chain, projector.finish(span)
+    return chain, check_projections(rt, conn, first=span.first, stop=span.stop,
+                                    cases=span.cases)
 
 
 def _check_span_at(url: str, span: Span) -> tuple[VerifyReport, ProjectionCheck]:
@@ -456,7 +481,7 @@ def _check_span_at(url: str, span: Span) -> tuple[VerifyReport, ProjectionCheck]
         rt.engine.dispose()
 
 
-def _merged(parts: list[tuple[VerifyReport, ProjectionCheck]]
+def merged(parts: list[tuple[VerifyReport, ProjectionCheck]]
             ) -> tuple[VerifyReport, ProjectionCheck]:
     first = next((c.first_break for c, _ in parts if c.first_break is not None), None)
     chain = VerifyReport(first is None, sum(c.events for c, _ in parts),
@@ -465,6 +490,21 @@ def _merged(parts: list[tuple[VerifyReport, ProjectionCheck]]
     for _, p in parts:
         findings.merge(p.findings)
     return chain, ProjectionCheck(sum(p.cases for _, p in parts), findings)
+
+
+def scope_text(found: Verification) -> str:
+    """What was checked, in a sentence."""
+    if found.mode == "changed":
+        return tr("Diperiksa: yang berubah sejak segel #{n} ({e} peristiwa baru dalam {c} "
+                  "perkara, {j} entri jurnal baru) dan konsistensi segel; riwayat yang sudah "
+                  "disegel tidak dibaca ulang. Untuk memeriksa semuanya: sop verify --full",
+                  "Checked: what changed since seal #{n} ({e} new events in {c} cases, {j} "
+                  "new journal entries) and the seals' consistency; the sealed history was "
+                  "not read again. To check everything: sop verify --full",
+                  n=found.since_seal, e=found.new_events, c=found.chain.cases,
+                  j=found.new_entries)
+    return tr("Diperiksa: seluruh log, termasuk setiap entri yang disegel",
+              "Checked: the whole log, every sealed entry included")
 
 
 def as_json(found: Verification) -> dict[str, Any]:
@@ -477,7 +517,9 @@ def as_json(found: Verification) -> dict[str, Any]:
                  "detail": d.detail, "message": d.message} for d in items]
 
     return {
-        "ok": found.ok, "cases": found.chain.cases, "events": found.chain.events,
+        "ok": found.ok, "mode": found.mode, "since_seal": found.since_seal,
+        "new_events": found.new_events, "new_entries": found.new_entries,
+        "scope": scope_text(found), "cases": found.chain.cases, "events": found.chain.events,
         "first_break": None if brk is None else {
             "case_id": brk.case_id, "seq": brk.seq, "what": brk.what, "message": brk.message},
         "projections": {"ok": found.projections.ok, "cases": found.projections.cases,

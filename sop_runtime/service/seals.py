@@ -135,24 +135,47 @@ class SealCheck:
     first_break: SealBreak | None = None
 
 
-def check(rt: Runtime, *, full: bool = True) -> SealCheck:
+def check(rt: Runtime, *, full: bool = True, touched: list[str] | None = None) -> SealCheck:
     """Check the seals, oldest first; the first break names the seal since which something
     changed.
 
     Always: each log seal's root from the tree's stored nodes, and each extends the one
-    before (a consistency proof from the stored nodes) — O(seals x log n). ``full`` also
-    reads the whole sealed history: every stored node recomputed from its leaves, every
-    sealed leaf against the log, no entry slipped into the sealed range, and the seals
-    made before the tree against their leaves and the log."""
+    before (a consistency proof from the stored nodes) — O(seals x log n); and the sealed
+    head of each case in ``touched`` (the cases appended to since the newest seal) against
+    the log. ``full`` also reads the whole sealed history: every stored node recomputed
+    from its leaves, every sealed leaf against the log, no entry slipped into the sealed
+    range, and the seals made before the tree against their leaves and the log."""
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         found = store_seals.list_seals(conn)
         logged = [s for s in found if s.kind == "log"]
         brk = _heads_breaks(conn, found) if full else None
         brk = brk or _tree_breaks(conn, logged)
+        if brk is None and touched and logged:
+            brk = _touched_breaks(conn, logged, touched)
         if full and brk is None:
             brk = _history_breaks(conn, logged)
     return SealCheck(brk is None, len(found), brk)
+
+
+def _first_sealing(logged: list[SealRow], position: int) -> SealRow:
+    """The first log seal that took ``position``."""
+    sizes = [s.size for s in logged]
+    return logged[min(bisect.bisect_right(sizes, position), len(logged) - 1)]
+
+
+def _touched_breaks(conn: Connection, logged: list[SealRow], touched: list[str]
+                    ) -> SealBreak | None:
+    """Each touched case's newest sealed event must still be in the log as sealed (the new
+    events chain from it)."""
+    sealed = stored_tree.newest_positioned(conn, touched, logged[-1].size)
+    now = stored_tree.event_hashes(conn, [(c, seq) for c, (_, seq, _) in sealed.items()])
+    for position, case_id, seq, hash_ in sorted((p, c, q, h)
+                                                for c, (p, q, h) in sealed.items()):
+        if now.get((case_id, seq)) != hash_:
+            return _leaf_break(conn, _first_sealing(logged, position), case_id, seq,
+                               now.get((case_id, seq)))
+    return None
 
 
 def _heads_breaks(conn: Connection, found: list[SealRow]) -> SealBreak | None:
@@ -206,10 +229,9 @@ def _history_breaks(conn: Connection, logged: list[SealRow]) -> SealBreak | None
     if not logged:
         return None
     newest = logged[-1]
-    sizes = [s.size for s in logged]
 
-    def sealing(position: int) -> SealRow:  # the first seal that took ``position``
-        return logged[min(bisect.bisect_right(sizes, position), len(logged) - 1)]
+    def sealing(position: int) -> SealRow:
+        return _first_sealing(logged, position)
 
     if stored_tree.positions(conn) < newest.size:
         return _altered(newest, tr("entri pohon log hilang atau bernomor ganda",

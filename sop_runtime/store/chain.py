@@ -90,12 +90,13 @@ def _break(case_id: str, seq: int | None, what: BreakKind, id_text: str, en_text
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """Which cases a check covers: one ``case``, or the case ids from ``first`` (inclusive)
-    to ``stop`` (exclusive), either end open when None."""
+    """Which cases a check covers: one ``case``, the listed ``cases``, or the case ids from
+    ``first`` (inclusive) to ``stop`` (exclusive), either end open when None."""
 
     case: str | None = None
     first: str | None = None
     stop: str | None = None
+    cases: tuple[str, ...] | None = None
 
     def where(self, dialect: str) -> tuple[str, dict[str, str]]:
         """An SQL condition on ``case_id`` and its parameters."""
@@ -104,6 +105,10 @@ class Span:
 
         if self.case is not None:
             return f"case_id = {mark('case')}", {"case": self.case}
+        if self.cases is not None:
+            names = {f"c{i}": c for i, c in enumerate(self.cases)}
+            listed = ", ".join(mark(n) for n in names) or "NULL"
+            return f"case_id IN ({listed})", names
         parts: list[str] = []
         params: dict[str, str] = {}
         if self.first is not None:
@@ -133,12 +138,14 @@ def _rows_sql(dialect: str, span: Span) -> tuple[str, dict[str, str]]:
             f"prev_hash, hash FROM events{where} ORDER BY case_id, seq"), params
 
 
-def _journal_sql(dialect: str) -> tuple[str, dict[str, str]]:
-    """Every court journal in (journal, seq) order, in the rows' shape of the case log: the
-    chain id is the journal's name after ``@`` (see :func:`journal_chain`)."""
+def _journal_sql(dialect: str, after_id: int = 0) -> tuple[str, dict[str, str]]:
+    """Every court journal in (journal, seq) order (its entries with ids above
+    ``after_id``), in the rows' shape of the case log: the chain id is the journal's name
+    after ``@`` (see :func:`journal_chain`)."""
     occurred, recorded = _instants(dialect)
+    where = f" WHERE id > {int(after_id)}" if after_id else ""
     return (f"SELECT '{JOURNAL_MARK}' || log, seq, type, version, {occurred}, {recorded}, "
-            f"actor, payload, prev_hash, hash FROM journal ORDER BY log, seq"), {}
+            f"actor, payload, prev_hash, hash FROM journal{where} ORDER BY log, seq"), {}
 
 
 JOURNAL_MARK = "@"
@@ -151,11 +158,11 @@ def journal_chain(log: str) -> str:
 
 
 def _stream(conn: Connection, span: Span, batch: int, *,
-            journals: bool = False) -> Generator[list[Any]]:
+            journals: bool = False, after_id: int = 0) -> Generator[list[Any]]:
     """Batches of log rows straight from the driver (a server-side cursor on PostgreSQL):
     memory stays flat, and no per-row SQLAlchemy work is done."""
     raw: Any = conn.connection.dbapi_connection
-    sql, params = (_journal_sql(conn.dialect.name) if journals
+    sql, params = (_journal_sql(conn.dialect.name, after_id) if journals
                    else _rows_sql(conn.dialect.name, span))
     if conn.dialect.name == "sqlite":
         cursor = raw.cursor()
@@ -227,9 +234,11 @@ def _check_heads(conn: Connection, heads: list[tuple[str, int, str]]) -> Break |
 
 
 class _Scan:
-    """The state of one pass over the log."""
+    """The state of one pass over the log; a chain in ``starts`` is checked from the entry
+    after the one given there (seq, hash), not from its beginning."""
 
-    def __init__(self) -> None:
+    def __init__(self, starts: dict[str, tuple[int, str]] | None = None) -> None:
+        self.starts = starts or {}
         self.events = 0
         self.cases = 0
         self.heads: list[tuple[str, int, str]] = []  # finished cases: (case, last seq, hash)
@@ -249,7 +258,9 @@ class _Scan:
             if cid != case:
                 if case is not None:
                     self.heads.append((case, expect - 1, last))
-                case, expect, last = cid, 1, GENESIS
+                start = self.starts.get(cid)
+                case, expect, last = (cid, 1, GENESIS) if start is None else (
+                    cid, start[0] + 1, start[1])
                 self.cases += 1
             who = "null" if actor is None else f'"{actor}"'
             if seq != expect or prev != last or sha256(
@@ -332,12 +343,15 @@ def verify(conn: Connection, *, batch: int = 10000, case: str | None = None,
     return VerifyReport(found is None, scan.events, scan.cases, found)
 
 
-def verify_journals(conn: Connection, *, batch: int = 10000) -> VerifyReport:
+def verify_journals(conn: Connection, *, batch: int = 10000, after_id: int = 0,
+                    starts: dict[str, tuple[int, str]] | None = None) -> VerifyReport:
     """Check every court journal's hashes, seq run and links (``cases`` counts journals);
-    stop at the first break. A journal's newest entries are held by the seals."""
-    scan = _Scan()
+    stop at the first break. The seals hold every entry. Only the entries with ids above
+    ``after_id`` when given, each journal's checked from its entry in ``starts`` (the
+    sealed (seq, hash) of ``@journal``)."""
+    scan = _Scan(starts)
     found: Break | None = None
-    batches = _stream(conn, Span(), batch, journals=True)
+    batches = _stream(conn, Span(), batch, journals=True, after_id=after_id)
     try:
         for rows in batches:
             found = scan.run(rows)
@@ -367,6 +381,8 @@ def _missing_events(conn: Connection, span: Span) -> Break | None:
     query = select(cases.c.case_id).where(~has_events).order_by(cases.c.case_id).limit(1)
     if span.case is not None:
         query = query.where(cases.c.case_id == span.case)
+    if span.cases is not None:
+        query = query.where(cases.c.case_id.in_(span.cases))
     if span.first is not None:
         query = query.where(cases.c.case_id >= span.first)
     if span.stop is not None:

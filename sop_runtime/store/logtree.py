@@ -125,18 +125,42 @@ def case_leaves(conn: Connection, case_id: str) -> list[tuple[int, int, str]]:
 
 
 def newest_positioned(conn: Connection, case_ids: Sequence[str], below: int
-                      ) -> dict[str, tuple[int, str]]:
-    """Each case's newest entry among the first ``below`` positions: case -> (seq, hash)."""
+                      ) -> dict[str, tuple[int, int, str]]:
+    """Each case's (or ``@journal``'s) newest entry among the first ``below`` positions:
+    case -> (position, seq, hash)."""
     c = log_leaves.c
-    out: dict[str, tuple[int, str]] = {}
+    out: dict[str, tuple[int, int, str]] = {}
     for lo in range(0, len(case_ids), 500):
         part = list(case_ids[lo:lo + 500])
         newest = (select(c.case_id, func.max(c.seq).label("seq"))
                   .where(c.case_id.in_(part), c.position < below).group_by(c.case_id)
                   .subquery())
-        out.update({r[0]: (r[1], r[2]) for r in conn.execute(
-            select(c.case_id, c.seq, c.hash).join(
+        out.update({r[0]: (r[1], r[2], r[3]) for r in conn.execute(
+            select(c.case_id, c.position, c.seq, c.hash).join(
                 newest, and_(c.case_id == newest.c.case_id, c.seq == newest.c.seq)))})
+    return out
+
+
+def touched_since(conn: Connection, events_through: int) -> tuple[list[str], int]:
+    """The cases with events above id ``events_through`` (in case id order), and how many
+    such events there are: O(events since)."""
+    e = events.c
+    found: dict[str, int] = {}
+    for case_id, count in conn.execute(select(e.case_id, func.count())
+                                       .where(e.id > events_through).group_by(e.case_id)):
+        found[case_id] = count
+    return sorted(found), sum(found.values())
+
+
+def event_hashes(conn: Connection, wanted: Sequence[tuple[str, int]]
+                 ) -> dict[tuple[str, int], str]:
+    """The log's hash of each (case, seq) in ``wanted`` that it holds."""
+    e = events.c
+    out: dict[tuple[str, int], str] = {}
+    for lo in range(0, len(wanted), 200):
+        match = or_(*(and_(e.case_id == c, e.seq == s) for c, s in wanted[lo:lo + 200]))
+        out.update({(r[0], r[1]): r[2] for r in conn.execute(
+            select(e.case_id, e.seq, e.hash).where(match))})
     return out
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import orjson
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, select
 
 from sop_runtime.store.events import COLUMNS, StoredEvent
 from sop_runtime.store.schema import events
@@ -19,11 +19,14 @@ def case_ids(conn: Connection) -> Iterator[str]:
 
 
 def case_logs(conn: Connection, first: str | None = None, stop: str | None = None,
-              *, batch: int = 5000) -> Iterator[list[StoredEvent]]:
+              *, batch: int = 5000, cases: Sequence[str] | None = None
+              ) -> Iterator[list[StoredEvent]]:
     """Each case's events in order, case by case, for case ids in [``first``, ``stop``)
-    (either end open when None). The rows are streamed (a server-side cursor on
-    PostgreSQL), so memory holds one batch and one case."""
+    (either end open when None) or in ``cases``. The rows are streamed (a server-side
+    cursor on PostgreSQL), so memory holds one batch and one case."""
     query = select(*COLUMNS)
+    if cases is not None:
+        query = query.where(events.c.case_id.in_(cases))
     if first is not None:
         query = query.where(events.c.case_id >= first)
     if stop is not None:
@@ -41,19 +44,24 @@ def case_logs(conn: Connection, first: str | None = None, stop: str | None = Non
         yield case
 
 
-def document_events(conn: Connection, *, batch: int = 5000
+def document_events(conn: Connection, *, batch: int = 5000, after_id: int = 0
                     ) -> Iterator[tuple[str, str | None, str, dict[str, object]]]:
     """(case id, its register number, its SOP version, payload) of every step completion
-    or joint act that records documents, in log order (the payloads are filtered by their
-    text, so the log's other events are not decoded)."""
+    or joint act that records documents (with an id above ``after_id``), in log order (the
+    payloads are filtered by their text, so the log's other events are not decoded)."""
     from sop_runtime.store.schema import cases
 
+    kind: ColumnElement[str] = events.c.type
+    if after_id:  # read the range of ids, not the index of every such event
+        kind = kind.concat("")
     query = (select(events.c.case_id, cases.c.register_number, cases.c.version,
                     events.c.payload)
              .join(cases, cases.c.case_id == events.c.case_id)
-             .where(events.c.type.in_(("step_completed", "step_signed")),
+             .where(kind.in_(("step_completed", "step_signed")),
                     events.c.payload.contains('"documents":'))
              .order_by(events.c.case_id, events.c.seq))
+    if after_id:
+        query = query.where(events.c.id > after_id)
     for case_id, register, version, payload in conn.execute(query.execution_options(
             yield_per=batch)):
         data = orjson.loads(payload)

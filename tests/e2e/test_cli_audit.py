@@ -252,10 +252,15 @@ def test_seal_list_prove_and_verify_through_the_cli(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "sop.db") as db:  # a whole case removed, row and all
         for table in ("events", "cases", "open_steps", "deviations"):
             db.execute(f"DELETE FROM {table} WHERE case_id = ?", (cases["refused"],))
-    broken = json.loads(court.fails(1, "verify", "--json").stdout)
+    # by default only what changed since seal #1 is read again, and it says so
+    quick = court.json("verify")
+    assert (quick["ok"], quick["mode"], quick["since_seal"]) == (True, "changed", 1)
+    assert "sop verify --full" in court.ok("verify").stdout
+    broken = json.loads(court.fails(1, "verify", "--full", "--json").stdout)
+    assert broken["mode"] == "full" and broken["since_seal"] is None
     assert broken["first_break"] is None  # every chain left is intact...
     assert broken["seals"]["first_break"]["what"] == "case_removed"  # ...but the seal knows
-    assert "segel #1" in court.fails(1, "verify").stderr
+    assert "segel #1" in court.fails(1, "verify", "--full").stderr
     checked = json.loads(court.fails(1, "seal", "check", "--json").stdout)
     assert (checked["first_break"]["what"], checked["first_break"]["case_id"]) == (
         "case_removed", cases["refused"])

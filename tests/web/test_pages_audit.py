@@ -52,16 +52,20 @@ def test_a_supervisor_seals_and_the_seal_is_listed(rt: Runtime) -> None:  # noqa
 def test_verification_on_demand_finds_a_tampered_event(rt: Runtime) -> None:  # noqa: F811
     auditor, token = signed_in(rt, "fitri.hakim")
     seals.seal(rt, "bambang.panitera")
-    intact = auditor.post("/audit/verifikasi", data={"csrf": token})
+    whole = {"csrf": token, "menyeluruh": "1"}
+    intact = auditor.post("/audit/verifikasi", data=whole)
     assert intact.status_code == 200 and 'data-verified="ok"' in intact.text
     report = integrity.verify(rt).chain
     assert f"{report.events} peristiwa dalam {report.cases} perkara" in intact.text
-    assert 'data-seals="ok"' in intact.text
+    assert 'data-seals="ok"' in intact.text and 'data-mode="full"' in intact.text
     assert auditor.post("/audit/verifikasi", data={"csrf": "palsu"}).status_code == 403
     with rt.engine.begin() as conn:
         conn.execute(update(events).where(events.c.case_id == CASE, events.c.seq == 2)
                      .values(actor="penyusup"))
-    broken = auditor.post("/audit/verifikasi", data={"csrf": token})
+    since = auditor.post("/audit/verifikasi", data={"csrf": token})  # what changed: nothing
+    assert 'data-mode="changed"' in since.text and "sejak segel #1" in since.text
+    assert "sop verify --full" in since.text
+    broken = auditor.post("/audit/verifikasi", data=whole)
     assert 'data-verified="broken"' in broken.text
     assert f'data-case="{CASE}"' in broken.text and 'data-seq="2"' in broken.text
 

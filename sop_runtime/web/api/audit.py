@@ -74,16 +74,21 @@ def router() -> APIRouter:
 
     @api.get("/verify", summary="Periksa log, proyeksi dan segel / verify the log, "
                                 "projections and seals")
-    def verify(rt: Rt, caller: ApiAuditor) -> VerifyOut:
-        """Rantai hash seluruh log, proyeksi (daftar tugas, penyimpangan) terhadap log, versi
-        SOP tersimpan terhadap sumbernya, dan setiap segel; ``ok`` salah bila ada yang
-        diubah, dihapus, disisipkan atau ditukar / the whole log's hash chains, the
-        projections (worklists, deviations) against the log, the stored SOP versions against
-        their sources, and every seal; ``ok`` is false when anything was changed, removed,
-        inserted or reordered."""
+    def verify(rt: Rt, caller: ApiAuditor,
+               full: Annotated[bool, Query(description=(
+                   "Seluruh log, juga riwayat yang disegel / the whole log, the sealed "
+                   "history too"))] = False) -> VerifyOut:
+        """Yang berubah sejak segel terakhir (``full``: seluruh log): rantai hash, proyeksi
+        (daftar tugas, penyimpangan) terhadap log, versi SOP tersimpan terhadap sumbernya,
+        dan segel; ``mode`` menyebut yang diperiksa; ``ok`` salah bila ada yang diubah,
+        dihapus, disisipkan atau ditukar / what changed since the last seal (``full``: the
+        whole log): hash chains, projections (worklists, deviations) against the log, the
+        stored SOP versions against their sources, and the seals; ``mode`` says what was
+        checked; ``ok`` is false when anything was changed, removed, inserted or
+        reordered."""
         from sop_runtime.service import integrity
 
-        return VerifyOut.model_validate(integrity.as_json(integrity.verify(rt)))
+        return VerifyOut.model_validate(integrity.as_json(integrity.verify(rt, full=full)))
 
     @api.get("/export/{fmt}", summary="Ekspor log / export the event log",
              response_class=Response,

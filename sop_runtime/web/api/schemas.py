@@ -449,6 +449,11 @@ class VersionsOut(BaseModel):
 
 class VerifyOut(BaseModel):
     ok: bool
+    mode: str                 # changed: since seal ``since_seal``; full: the whole log
+    since_seal: int | None
+    new_events: int
+    new_entries: int
+    scope: str                # what was checked, in a sentence
     cases: int
     events: int
     first_break: ChainBreak | None

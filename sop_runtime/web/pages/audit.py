@@ -67,14 +67,17 @@ def audit(request: Request, rt: Rt, caller: Auditor) -> HTMLResponse:
 
 
 @router.post("/audit/verifikasi", response_class=HTMLResponse)
-def verify(request: Request, rt: Rt, caller: Checking) -> HTMLResponse:
-    """Check every case's hash chain, the projections against the log, the stored SOP
-    versions and every seal now; the page shows the outcome (a read, so it is answered
-    directly rather than redirected)."""
+def verify(request: Request, rt: Rt, caller: Checking,
+           menyeluruh: Annotated[str, Form()] = "") -> HTMLResponse:
+    """Check what changed since the last seal (``menyeluruh``: the whole log) — hash
+    chains, the projections against the log, the stored SOP versions and the seals — now;
+    the page shows the outcome (a read, so it is answered directly rather than
+    redirected)."""
     from sop_runtime.service import integrity
 
-    return _audit_page(request, rt, caller, verified=integrity.verify(rt),
-                       checked_at=rt.now())
+    found = integrity.verify(rt, full=bool(menyeluruh))
+    return _audit_page(request, rt, caller, verified=found, checked_at=rt.now(),
+                       scope=integrity.scope_text(found))
 
 
 @router.post("/audit/segel")
