@@ -19,8 +19,11 @@ notices the runs that went silent (``SOP_RUN_STALE_AFTER``, 10 s here) and submi
 again. It then counts: every step recorded once, no number given twice, the lost ones
 done.
 
-The table gives each round's CPU per step in the Prefect server, the workers and this
-process (the dispatcher); the server is one process, so it is the first to fill a core.
+Two series: workers running 8 steps at a time (what ``sop orchestrate worker`` does by
+default), and workers running one at a time (a worker is then a slot, bound by each step's
+round trips, and an added worker adds what it can while cores are free). The table gives each
+round's CPU per step in the Prefect server, the workers and this process (the dispatcher);
+the server is one process, so it is the first to fill a core.
 Ends with ``steps/s at 3 workers: Z``. ``SOP_BENCH_QUICK=1``: fewer steps.
 """
 
@@ -74,12 +77,16 @@ def run(prefect_url: str, store_url: str) -> None:
         for w in bench.workers:
             stop(w)
         server.stop()
-    print(table(["workers", "steps", "seconds", "steps/s", "load", "CPU ms/step: server",
-                 "workers", "dispatcher", "runs submitted", "each step once"], rows))
-    rates = [float(r[3]) for r in rows[:3]]
-    print(f"per added worker: x{rates[1] / rates[0]:.2f} (2 vs 1), x{rates[2] / rates[1]:.2f} "
-          f"(3 vs 2), on {os.cpu_count()} cores shared with the Prefect server, PostgreSQL and "
-          "the dispatcher")
+    print(table(["workers x steps at a time", "steps", "seconds", "steps/s", "load",
+                 "CPU ms/step: server", "workers", "dispatcher", "runs submitted",
+                 "each step once"], rows))
+    rates = [float(r[3]) for r in rows[:6]]
+    for first, what in ((0, f"{CONCURRENCY} steps at a time each"), (3, "one step at a time each")):
+        one, two, three = rates[first:first + 3]
+        print(f"per added worker ({what}): x{two / one:.2f} (2 vs 1), x{three / two:.2f} "
+              f"(3 vs 2)")
+    print(f"on {os.cpu_count()} cores shared with the Prefect server (one process), PostgreSQL, "
+          "the dispatcher and whatever else runs (the load average)")
     print(f"steps/s at 3 workers: {rates[2]:.1f}")
 
 
@@ -101,23 +108,32 @@ class Bench:
         rows = []
         with get_client(sync_client=True) as client:
             dispatcher = steps.Dispatcher(client)
-            for count in (1, 2, 3):
-                while len(self.workers) < count:
-                    self.workers.append(self.start_worker())
-                rows.append(self.round_of(dispatcher, f"{count}", kill=False))
-            for w in self.workers[2:]:
-                stop(w)
-            del self.workers[2:]
-            rows.append(self.round_of(dispatcher, "2, one killed", kill=True))
+            for concurrency in (CONCURRENCY, 1):
+                self.stop_workers(0)
+                for count in (1, 2, 3):
+                    while len(self.workers) < count:
+                        self.workers.append(self.start_worker(concurrency))
+                    rows.append(self.round_of(dispatcher, f"{count} x {concurrency}",
+                                              STEPS if concurrency > 1 else STEPS // 3,
+                                              kill=False))
+            self.stop_workers(0)
+            self.workers += [self.start_worker(CONCURRENCY) for _ in range(2)]
+            rows.append(self.round_of(dispatcher, f"2 x {CONCURRENCY}, one killed", STEPS,
+                                      kill=True))
         assert len(set(self.numbers)) == len(self.numbers), "a number was given twice"
         return rows
 
-    def start_worker(self) -> subprocess.Popen[bytes]:
+    def stop_workers(self, keep: int) -> None:
+        for w in self.workers[keep:]:
+            stop(w)
+        del self.workers[keep:]
+
+    def start_worker(self, concurrency: int) -> subprocess.Popen[bytes]:
         log = self.home / f"worker-{len(list(self.home.glob('worker-*.log')))}.log"
         with log.open("ab") as out:
             worker = subprocess.Popen(
                 [sys.executable, "-m", "sop_runtime", "orchestrate", "worker",
-                 "--concurrency", str(CONCURRENCY)], env=self.env, cwd=ROOT, stdout=out,
+                 "--concurrency", str(concurrency)], env=self.env, cwd=ROOT, stdout=out,
                 stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 120
         while b"Subscribing to runs" not in log.read_bytes():  # ready to take work
@@ -125,11 +141,11 @@ class Bench:
             time.sleep(0.2)
         return worker
 
-    def round_of(self, dispatcher: Any, label: str, *, kill: bool) -> list[str]:
+    def round_of(self, dispatcher: Any, label: str, steps: int, *, kill: bool) -> list[str]:
         from sop_runtime.service import automation
         from tests.flows.kit import HANGING_SOP, NUMBERING_SOP, failing_filing
 
-        filings = {failing_filing(self.rt, NUMBERING_SOP) for _ in range(STEPS)}
+        filings = {failing_filing(self.rt, NUMBERING_SOP) for _ in range(steps)}
         hanging = failing_filing(self.rt, HANGING_SOP) if kill else None
         cases = filings | ({hanging} if hanging else set())
         load = os.getloadavg()[0]
@@ -163,7 +179,7 @@ class Bench:
         i = next(i for i, w in enumerate(self.workers) if w.pid == pid)
         os.killpg(pid, signal.SIGKILL)
         self.workers[i].wait()
-        self.workers[i] = self.start_worker()
+        self.workers[i] = self.start_worker(CONCURRENCY)
 
     def cpu(self) -> tuple[float, float, float]:
         """CPU seconds so far: the Prefect server, the workers (those alive), this process."""

@@ -123,7 +123,7 @@ def worker(concurrency: Concurrency = 8) -> None:
 def deploy(
     pool: Annotated[str, typer.Option("--pool", metavar="POOL",
                                       help="Work pool (jenis process) / work pool")],
-    dispatch_every: DispatchEvery = 10,
+    dispatch_every: DispatchEvery = 2,
     sweep_cron: SweepCron = "*/5 * * * *",
 ) -> None:
     """Daftarkan deployment pada work pool untuk banyak mesin / register the deployments on

@@ -106,8 +106,8 @@ def orchestra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Orchestra]:
         "PREFECT_API_URL": server.url, "SOP_DATABASE_URL": url, "PYTHONPATH": str(ROOT),
         "SOP_NOTIFY": f"json://127.0.0.1:{hook.server_port}/",
         "SOP_ACTION_RETRIES": "2", "SOP_ACTION_RETRY_DELAY": "0",
-        # a lost worker's step is submitted again after 8 s (the default waits for every try)
-        "SOP_RUN_STALE_AFTER": "8", HANGS_IN: str(base / "macet"),
+        # a lost worker's step is submitted again after 6 s (the default waits for every try)
+        "SOP_RUN_STALE_AFTER": "6", HANGS_IN: str(base / "macet"),
         "SOP_DOCUMENTS": str(base / "dokumen")})
     with log.open("ab") as out:
         serving = subprocess.Popen(
