@@ -472,6 +472,41 @@ def test_deviations_come_a_page_at_a_time_with_a_link_to_the_next(
     assert len(api.get("/api/deviations", headers=who).json()) <= 50
 
 
+def _walk(api: TestClient, url: str, who: dict[str, str], per_page: int
+          ) -> tuple[list[dict[str, object]], int]:
+    """Every row of a list followed along its Link rel=next headers; how many pages."""
+    seen: list[dict[str, object]] = []
+    pages = 0
+    next_url: str | None = url
+    while next_url:
+        r = api.get(next_url, headers=who)
+        assert r.status_code == 200 and len(r.json()) <= per_page, r.text
+        seen += r.json()
+        pages += 1
+        link = r.headers.get("link")
+        next_url = None if link is None else link.split(">")[0].lstrip("<")
+        assert link is None or (link.endswith('rel="next"') and f"limit={per_page}" in link)
+    return seen, pages
+
+
+@pytest.mark.parametrize("path", ["/api/overdue?now=2030-01-01", "/api/tasks"])
+def test_overdue_and_tasks_come_a_page_at_a_time_with_a_link_to_the_next(
+        rt: Runtime, api: TestClient, tokens: dict[str, dict[str, str]], path: str) -> None:
+    who = tokens[SUPERVISOR if "overdue" in path else CLERK]
+    whole = api.get(f"{path}&limit=1000" if "?" in path else f"{path}?limit=1000",
+                    headers=who)
+    assert whole.status_code == 200 and "link" not in whole.headers
+    every = whole.json()
+    assert len(every) >= 2, every  # the court's open steps
+    join = "&" if "?" in path else "?"
+    seen, pages = _walk(api, f"{path}{join}limit=1", who, 1)
+    assert seen == every and pages == len(every)  # every one once, in order
+    bad = api.get(f"{path}{join}cursor=kemarin", headers=who)
+    assert bad.status_code == 422 and "Kode halaman 'kemarin'" in bad.json()["detail"]
+    assert api.get(f"{path}{join}limit=1001", headers=who).status_code == 422
+    assert api.get(f"{path}{join}limit=0", headers=who).status_code == 422
+
+
 def test_the_openapi_spec_describes_every_route() -> None:
     app = create_app(Runtime(make_engine("sqlite://")))
     spec = app.openapi()
