@@ -79,7 +79,13 @@ def dispatch(every: float = 2, for_seconds: float = 590, limit: int = 500) -> in
     with get_client(sync_client=True) as client:
         dispatcher = Dispatcher(client)
         while True:
-            started = dispatcher.submit_waiting(automation.pending(rt, limit=limit))
+            try:
+                started = dispatcher.submit_waiting(automation.pending(rt, limit=limit))
+            except Exception:  # logged with its traceback, on the run's page
+                # the API or the store away for a moment: the next look tries again (a run
+                # created before the error is found then, and not submitted twice)
+                logger.exception("pengiriman langkah otomatis gagal; dicoba lagi")
+                started = 0
             if started:
                 logger.info("%d langkah otomatis dikirim ke pekerja", started)
             asked += started
