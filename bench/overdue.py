@@ -31,6 +31,7 @@ import gc
 import random
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -119,9 +120,9 @@ FAMILY = ("Umasugi", "Buamona", "Marasabessy", "Duwila", "Fokaaya", "Soamole", "
 REGISTERED = 0.6  # cases with a register number (a filing; a legalisation has none)
 
 
-def generate() -> Data:
-    """The rows, in the column order of ``CASE_COLUMNS`` and ``STEP_COLUMNS``; instants
-    are aware datetimes."""
+def generate(size: int = CASES) -> Data:
+    """The rows of a court of ``size`` cases, in the column order of ``CASE_COLUMNS`` and
+    ``STEP_COLUMNS``; instants are aware datetimes."""
     rng = random.Random(SEED)
     acts, holders = activities()
     by_sop: dict[str, list[Activity]] = {}
@@ -129,19 +130,19 @@ def generate() -> Data:
         by_sop.setdefault(a.sop_id, []).append(a)
     sops = sorted(by_sop)
     now = NOW.astimezone(UTC)
-    first_open = int(CASES * (1 - OPEN_SHARE))
+    first_open = int(size * (1 - OPEN_SHARE))
     cases: list[tuple[Any, ...]] = []
     steps: list[tuple[Any, ...]] = []
     names: list[tuple[str, str]] = []
     numbers: dict[int, int] = {}
     overdue = 0
-    for i in range(CASES):
-        year = 2017 + i * 10 // CASES
-        case_id = f"SNN-{year}-{i % (CASES // 10) + 1:06d}"
+    for i in range(size):
+        year = 2017 + i * 10 // size
+        case_id = f"SNN-{year}-{i % (size // 10) + 1:06d}"
         sop = sops[rng.randrange(len(sops))]
         act = by_sop[sop][rng.randrange(len(by_sop[sop]))]
         running = i >= first_open
-        started = now - timedelta(days=(CASES - i) / CASES * 3650 + rng.random())
+        started = now - timedelta(days=(size - i) / size * 3650 + rng.random())
         if running:
             started = now - timedelta(days=rng.uniform(0.1, 30))
         updated = started + timedelta(minutes=rng.uniform(1, 600))
@@ -169,7 +170,7 @@ def generate() -> Data:
         for role in act.roles:
             steps.append((case_id, act.node, 1, role, sop, act.kegiatan, assignee, assignee,
                           activated, due, None, False))
-    return Data(cases, steps, CASES - first_open, overdue, names)
+    return Data(cases, steps, size - first_open, overdue, names)
 
 
 CASE_COLUMNS = ("case_id", "sop_id", "version", "status", "started_at", "started_by",
@@ -179,13 +180,27 @@ STEP_COLUMNS = ("case_id", "node", "attempt", "role", "sop_id", "kegiatan", "ass
                 "claimed_by", "activated_at", "due_at", "timer_due", "overdue_flagged")
 
 
+TALLY_COLUMNS = ("what", "key", "n")
+
+
+def holder_tallies(steps: list[tuple[Any, ...]]) -> list[tuple[str, str, int]]:
+    """The open steps counted by holder, as the projection keeps them (store.tallies): a
+    step once, whatever its role rows."""
+    held = Counter(row[3] or "" for row in {(r[0], r[1], r[2], r[6]) for r in steps})
+    return [("open_holder", who, n) for who, n in sorted(held.items())]
+
+
 def load(backend: Backend, data: Data, analyze: str = "ANALYZE",
-         extra: list[Any] | None = None) -> float:
-    """Bulk-load the projections (and ``extra`` tables: name, columns, rows), then
-    ``analyze`` on PostgreSQL; seconds taken."""
+         extra: list[Any] | None = None, tallies: list[tuple[str, str, int]] = ()
+         ) -> float:
+    """Bulk-load the projections with their kept counts (and ``extra`` tables: name,
+    columns, rows; ``tallies``: more counts), then ``analyze`` on PostgreSQL; seconds
+    taken."""
     return bulk_load(backend, [("cases", CASE_COLUMNS, data.cases),
                                ("open_steps", STEP_COLUMNS, data.steps),
                                ("case_names", ("word", "case_id"), data.names),
+                               ("tallies", TALLY_COLUMNS,
+                                [*holder_tallies(data.steps), *tallies]),
                                *(extra or [])], analyze)
 
 

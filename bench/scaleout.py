@@ -1,21 +1,30 @@
-"""Automated steps per second on Prefect process workers: 1, then 2, then 3 workers on this
-machine, and exactly-once recording when a worker is killed in the middle of a run.
+"""Automated steps per second on long-lived automation workers: 1, then 2, then 3 worker
+processes on this machine, and exactly-once recording when a worker is killed in the middle
+of a step.
 
-What runs is what a national deployment runs: a ``prefect server`` on PostgreSQL, a process
-work pool, ``prefect worker start`` processes, the ``sop-langkah-otomatis`` deployment
-registered on the pool (``sop orchestrate deploy``'s way: from this source tree, by module
-entrypoint), and the court's store on PostgreSQL too. For each round, N e-Court filings are
-walked through the service layer to their automated numbering step (SIPP gives the nomor
-perkara), the dispatcher's own function starts one run per step attempt, and the round ends
-when the store holds all N numbers. Each flow run is a new Python process on a worker (that
-is what a process worker does), so on 2 cores the figure is bound by process start-up.
+What runs is what a court runs: a ``prefect server`` on PostgreSQL, the court's store on
+PostgreSQL too, ``sop orchestrate worker`` processes (each runs up to 8 steps at a time in
+threads, with Prefect and the project imported once), and the dispatcher's own code
+(:class:`sop_runtime.flows.steps.Dispatcher`) looking every 0.2 s for steps waiting and
+submitting one background task run per step attempt. For each round, N filings of a short
+test SOP are walked through the service layer to SIPP's numbering step (the library's
+``nomor_perkara`` action, as in the e-Court SOP; a short SOP so that making thousands of
+cases does not take longer than the bench) before the clock starts; the clock stops when
+the store holds all N numbers.
 
-Each worker runs one flow run at a time (``--limit 1``). The last round kills one of two
-workers, and the flow run it is running, with SIGKILL (a machine lost in the middle of a
-run); the dispatcher notices the run that went silent and starts it again. It then
-counts: N numbered steps, each recorded once, N distinct numbers.
+The last round has two workers and one filing whose first try hangs: the worker holding it
+is killed with SIGKILL (a machine lost in the middle of a step), together with whatever
+else it had taken, and a worker is started in its place as a restart would. The dispatcher
+notices the runs that went silent (``SOP_RUN_STALE_AFTER``, 10 s here) and submits them
+again. It then counts: every step recorded once, no number given twice, the lost ones
+done.
 
-Ends with the best steps/s. ``SOP_BENCH_QUICK=1``: fewer steps.
+Two series: workers running 8 steps at a time (what ``sop orchestrate worker`` does by
+default), and workers running one at a time (a worker is then a slot, bound by each step's
+round trips, and an added worker adds what it can while cores are free). The table gives each
+round's CPU per step in the Prefect server, the workers and this process (the dispatcher);
+the server is one process, so it is the first to fill a core.
+Ends with ``steps/s at 3 workers: Z``. ``SOP_BENCH_QUICK=1``: fewer steps.
 """
 
 from __future__ import annotations
@@ -27,14 +36,15 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from _common import QUICK, ROOT, machine, postgres_backend, table
 
-STEPS = 8 if QUICK else 24
-STALE_AFTER = 20  # seconds a taken run may stay silent before the dispatcher re-runs it
-POOL = "sop-bench"
+STEPS = 60 if QUICK else 300
+STALE_AFTER = 10  # seconds a taken run may stay silent before the dispatcher submits it again
+CONCURRENCY = 8
+HANG_DIR = "macet"
 
 
 def main() -> None:
@@ -55,62 +65,147 @@ def run(prefect_url: str, store_url: str) -> None:
     started = time.perf_counter()
     server = LocalServer.start(home, env={"PREFECT_API_DATABASE_CONNECTION_URL": prefect_url})
     print(f"Prefect server on PostgreSQL ready in {time.perf_counter() - started:.0f} s")
-    env = quiet_env(home, {"PREFECT_API_URL": server.url, "SOP_DATABASE_URL": store_url,
-                           "PYTHONPATH": str(ROOT), "SOP_DOCUMENTS": str(home / "dokumen"),
-                           "SOP_RUN_STALE_AFTER": str(STALE_AFTER)})
-    os.environ.update({"PREFECT_API_URL": server.url, "SOP_DATABASE_URL": store_url,
-                       "SOP_DOCUMENTS": str(home / "dokumen")})
-    workers: list[subprocess.Popen[bytes]] = []
+    settings = {"PREFECT_API_URL": server.url, "SOP_DATABASE_URL": store_url,
+                "SOP_DOCUMENTS": str(home / "dokumen"), "SOP_TEST_HANG_DIR": str(home / HANG_DIR),
+                "SOP_RUN_STALE_AFTER": str(STALE_AFTER)}
+    env = quiet_env(home, {**settings, "PYTHONPATH": str(ROOT)})
+    os.environ.update({**settings, "PREFECT_HOME": str(home)})
+    bench = Bench(env, home, server.process.pid)
     try:
-        rows = measure(env, home, workers)
+        rows = bench.measure()
     finally:
-        for w in workers:
+        for w in bench.workers:
             stop(w)
         server.stop()
-    print(table(["workers", "steps", "seconds", "steps/s", "runs started (incl. restarted)",
-                 "each step recorded once"], rows))
-    best = max(float(r[3]) for r in rows[:-1])
-    print(f"scaleout: {best:.2f} steps/s")
+    print(table(["workers x steps at a time", "steps", "seconds", "steps/s", "load",
+                 "CPU ms/step: server", "workers", "dispatcher", "runs submitted",
+                 "each step once"], rows))
+    rates = [float(r[3]) for r in rows[:6]]
+    for first, what in ((0, f"{CONCURRENCY} steps at a time each"), (3, "one step at a time each")):
+        one, two, three = rates[first:first + 3]
+        print(f"per added worker ({what}): x{two / one:.2f} (2 vs 1), x{three / two:.2f} "
+              f"(3 vs 2)")
+    print(f"on {os.cpu_count()} cores shared with the Prefect server (one process), PostgreSQL, "
+          "the dispatcher and whatever else runs (the load average)")
+    print(f"steps/s at 3 workers: {rates[2]:.1f}")
 
 
-def measure(env: dict[str, str], home: Path,
-            workers: list[subprocess.Popen[bytes]]) -> list[list[str]]:
-    from prefect.client.orchestration import get_client
+class Bench:
+    def __init__(self, env: dict[str, str], home: Path, server_pid: int) -> None:
+        from sop_runtime.service.runtime import Runtime
+        from tests.flows.kit import new_court
 
-    from sop_runtime.flows import steps
-    from sop_runtime.flows.deployments import ENTRYPOINTS
-    from sop_runtime.service.runtime import Runtime
-    from tests.flows.kit import new_court
+        self.env, self.home, self.server_pid = env, home, server_pid
+        self.workers: list[subprocess.Popen[bytes]] = []
+        self.rt = new_court(Runtime.open(), home / "definitions")
+        self.numbers: list[str] = []
 
-    rt = new_court(Runtime.open(), home / "definitions")
-    subprocess.run([sys.executable, "-m", "prefect", "work-pool", "create", POOL, "--type",
-                    "process", "--overwrite"], env=env, check=True, capture_output=True)
-    from prefect import Flow, flow
+    def measure(self) -> list[list[str]]:
+        from prefect.client.orchestration import get_client
 
-    remote: Flow = flow.from_source(source=str(ROOT),  # type: ignore[assignment]
-                                    entrypoint=ENTRYPOINTS["langkah-otomatis"])
-    remote.deploy(name="langkah-otomatis", work_pool_name=POOL, build=False, push=False,
-                  print_next_steps=False)
-    rows = []
-    with get_client(sync_client=True) as client:
-        for count in (1, 2, 3):
-            while len(workers) < count:
-                workers.append(start_worker(env, home, len(workers)))
-            rows.append(round_of(rt, client, steps, home, env, f"{count}", kill=None))
-        for w in workers[2:]:
+        from sop_runtime.flows import steps
+
+        rows = []
+        with get_client(sync_client=True) as client:
+            dispatcher = steps.Dispatcher(client)
+            for concurrency in (CONCURRENCY, 1):
+                self.stop_workers(0)
+                for count in (1, 2, 3):
+                    while len(self.workers) < count:
+                        self.workers.append(self.start_worker(concurrency))
+                    rows.append(self.round_of(dispatcher, f"{count} x {concurrency}",
+                                              STEPS if concurrency > 1 else STEPS // 3,
+                                              kill=False))
+            self.stop_workers(0)
+            self.workers += [self.start_worker(CONCURRENCY) for _ in range(2)]
+            rows.append(self.round_of(dispatcher, f"2 x {CONCURRENCY}, one killed", STEPS,
+                                      kill=True))
+        assert len(set(self.numbers)) == len(self.numbers), "a number was given twice"
+        return rows
+
+    def stop_workers(self, keep: int) -> None:
+        for w in self.workers[keep:]:
             stop(w)
-        del workers[2:]
-        rows.append(round_of(rt, client, steps, home, env, "2, one killed", kill=workers))
-    return rows
+        del self.workers[keep:]
+
+    def start_worker(self, concurrency: int) -> subprocess.Popen[bytes]:
+        log = self.home / f"worker-{len(list(self.home.glob('worker-*.log')))}.log"
+        with log.open("ab") as out:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "sop_runtime", "orchestrate", "worker",
+                 "--concurrency", str(concurrency)], env=self.env, cwd=ROOT, stdout=out,
+                stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while b"Subscribing to runs" not in log.read_bytes():  # ready to take work
+            assert worker.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        return worker
+
+    def round_of(self, dispatcher: Any, label: str, steps: int, *, kill: bool) -> list[str]:
+        from sop_runtime.service import automation
+        from tests.flows.kit import HANGING_SOP, NUMBERING_SOP, failing_filing
+
+        filings = {failing_filing(self.rt, NUMBERING_SOP) for _ in range(steps)}
+        hanging = failing_filing(self.rt, HANGING_SOP) if kill else None
+        cases = filings | ({hanging} if hanging else set())
+        load = os.getloadavg()[0]
+        cpu0 = self.cpu()
+        t0 = time.perf_counter()
+        asked = 0
+        while True:
+            waiting = [w for w in automation.pending(self.rt) if w.case_id in cases]
+            if not waiting:
+                break
+            asked += dispatcher.submit_waiting(waiting)
+            if hanging and (mark := self.home / HANG_DIR / hanging).exists():
+                self.kill_holder(int(mark.read_text(encoding="utf-8")))
+                hanging = None
+            time.sleep(0.2)
+        seconds = time.perf_counter() - t0
+        server, workers, mine = (b - a for a, b in zip(cpu0, self.cpu(), strict=True))
+        once = self.recorded_once(cases)
+        assert once, label
+        if kill:
+            assert hanging is None, "the hanging step was never taken"
+        n = len(cases)
+        # a killed worker's CPU goes with it: no per-step figures for that round
+        per_step = ["-"] * 3 if kill else [f"{x / n * 1000:.0f}" for x in (server, workers,
+                                                                           mine)]
+        return [label, str(n), f"{seconds:.1f}", f"{n / seconds:.2f}", f"{load:.1f}",
+                *per_step, str(asked), "yes" if once else "NO"]
+
+    def kill_holder(self, pid: int) -> None:
+        """SIGKILL the worker running the hanging step, and start another in its place."""
+        i = next(i for i, w in enumerate(self.workers) if w.pid == pid)
+        os.killpg(pid, signal.SIGKILL)
+        self.workers[i].wait()
+        self.workers[i] = self.start_worker(CONCURRENCY)
+
+    def cpu(self) -> tuple[float, float, float]:
+        """CPU seconds so far: the Prefect server, the workers (those alive), this process."""
+        return (cpu_of(self.server_pid), sum(cpu_of(w.pid) for w in self.workers),
+                time.process_time())
+
+    def recorded_once(self, cases: set[str]) -> bool:
+        from sop_runtime.service.cases import load_case
+
+        counts: Counter[str] = Counter()
+        with self.rt.engine.connect() as conn:
+            for case in cases:
+                stored, _ = load_case(conn, case)
+                for s in stored:
+                    if s.type == "step_completed" and s.payload["node"] == "2":
+                        counts[case] += 1
+                        self.numbers.append(s.payload["outputs"]["nomor_perkara"])
+        return all(counts[c] == 1 for c in cases)
 
 
-def start_worker(env: dict[str, str], home: Path, n: int) -> subprocess.Popen[bytes]:
-    log = (home / f"worker-{n}.log").open("ab")
-    return subprocess.Popen([sys.executable, "-m", "prefect", "worker", "start", "--pool",
-                             POOL, "--type", "process", "--name", f"pekerja-{n}",
-                             "--limit", "1"],  # one run at a time: a worker is a slot
-                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+def cpu_of(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def stop(worker: subprocess.Popen[bytes]) -> None:
@@ -121,86 +216,6 @@ def stop(worker: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
-
-
-def round_of(rt, client, steps, home: Path, env: dict[str, str],  # type: ignore[no-untyped-def]
-             label: str, kill: list[subprocess.Popen[bytes]] | None) -> list[str]:
-    from sop_runtime.service import automation
-    from tests.flows.kit import verified_filing
-
-    filings = [verified_filing(rt, home / "dokumen") for _ in range(STEPS)]
-    node = filings[0][1]
-    cases = {case for case, _ in filings}
-    t0 = time.perf_counter()
-    asked = 0
-    killed = False
-    while True:
-        waiting = [w for w in automation.pending(rt) if w.case_id in cases]
-        if not waiting:
-            break
-        for work in waiting:
-            asked += steps.start_or_rescue(client, work)
-        if kill and not killed:
-            found = busy_worker(kill)
-            if found is not None:  # a worker in the middle of a run: the machine goes away
-                busy, runs = found
-                victim = kill[busy]
-                for pid in runs:
-                    with suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGKILL)
-                os.killpg(victim.pid, signal.SIGKILL)
-                victim.wait()
-                kill[busy] = start_worker(env, home, 9)  # two workers again, as a restart would
-                killed = True
-        time.sleep(0.2 if kill and not killed else 1)
-    seconds = time.perf_counter() - t0
-    once, numbers = recorded_once(rt, cases, node)
-    assert once and len(numbers) == STEPS, (label, once, len(numbers))
-    if kill:
-        assert killed, "no worker was in the middle of a run to kill"
-    return [label, str(STEPS), f"{seconds:.1f}", f"{STEPS / seconds:.2f}", str(asked),
-            "yes" if once else "NO"]
-
-
-def busy_worker(workers: list[subprocess.Popen[bytes]]) -> tuple[int, list[int]] | None:
-    """(index of a worker, its flow runs' processes) for a worker running something: a
-    process worker starts each flow run as a process below it."""
-    below: dict[int, list[int]] = {w.pid: [] for w in workers}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            for parent in ancestors(int(entry.name)) & below.keys():
-                below[parent].append(int(entry.name))
-    for i, worker in enumerate(workers):
-        if below[worker.pid]:
-            return i, below[worker.pid]
-    return None
-
-
-def ancestors(pid: int) -> set[int]:
-    found = set()
-    while pid > 1:
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
-            break
-        pid = int(stat.rpartition(")")[2].split()[1])
-        found.add(pid)
-    return found
-
-
-def recorded_once(rt, cases: set[str], node: str) -> tuple[bool, set[str]]:  # type: ignore[no-untyped-def]
-    from sop_runtime.service.cases import load_case
-
-    counts: Counter[str] = Counter()
-    numbers: set[str] = set()
-    with rt.engine.connect() as conn:
-        for case in cases:
-            stored, _ = load_case(conn, case)
-            for s in stored:
-                if s.type == "step_completed" and s.payload["node"] == node:
-                    counts[case] += 1
-                    numbers.add(s.payload["outputs"]["nomor_perkara"])
-    return all(counts[c] == 1 for c in cases), numbers
 
 
 if __name__ == "__main__":

@@ -204,9 +204,9 @@ def extend(case: opt.Case, step: opt.Step, actor: opt.Actor, reason: opt.Require
 
 def tasks(actor: opt.Actor, limit: Annotated[int, typer.Option(
         "--limit", metavar="N", min=1, max=1000,
-        help="Paling banyak, yang paling cepat jatuh tempo dahulu (1-1000) / at most this many, "
-             "the soonest due first")] = 200,
-        as_json: opt.Json = False) -> None:
+        help="Paling banyak per halaman, yang paling cepat jatuh tempo dahulu (1-1000) / at "
+             "most this many per page, the soonest due first")] = 200,
+        lanjut: opt.Lanjut = None, as_json: opt.Json = False) -> None:
     """Daftar tugas: langkah terbuka yang boleh Anda kerjakan / worklist: open steps you may do."""
     from sop_runtime.cli.times import court_tz, iso, zone_name
     from sop_runtime.service import views
@@ -214,27 +214,26 @@ def tasks(actor: opt.Actor, limit: Annotated[int, typer.Option(
     from sop_runtime.wording import moment_text
 
     rt = runtime()
-    rows = views.tasks(rt, actor, limit=limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
+    found = views.task_page(rt, actor, per_page=limit, cursor=lanjut)
+    rows = list(found.rows)
     words = due_words(rt, rows)
     tz = court_tz(rt)
     if as_json:
         from sop_runtime.cli.common import print_json
 
-        print_json([{
+        print_json({"per_page": found.per_page, "next": found.next, "tasks": [{
             "case_id": t.case_id, "sop_id": t.sop_id, "node": t.node, "attempt": t.attempt,
             "kegiatan": t.kegiatan, "roles": list(t.roles), "assignee": t.assignee,
             "claimed_by": t.claimed_by, "activated_at": iso(t.activated_at, tz),
             "due_at": iso(t.due_at, tz), "overdue": t.overdue,
             "due_text": d.text if d is not None else None,
             "register_number": t.register_number, "applicant": t.applicant,
-        } for t, d in zip(rows, words, strict=True)])
+        } for t, d in zip(rows, words, strict=True)]})
         return
     from rich.markup import escape
     from rich.table import Table
 
-    from sop_runtime.cli.common import say, table_console
+    from sop_runtime.cli.common import say, say_next, table_console
     from sop_runtime.cli.event_text import shorten
     from sop_runtime.service.letterhead import staff_names
 
@@ -260,10 +259,7 @@ def tasks(actor: opt.Actor, limit: Annotated[int, typer.Option(
         say(tr("Tidak ada tugas untuk {u}.", "No tasks for {u}.", u=who.user(actor)))
         return
     con.print(table)
-    if more:
-        say(tr("Ditampilkan {n} tugas yang paling cepat jatuh tempo; ada lagi (--limit lebih "
-               "besar, paling banyak 1000).", "Showing the {n} tasks due soonest; there are "
-               "more (a larger --limit, at most 1000).", n=limit))
+    say_next(found.next)
 
 
 def case(case: opt.Case, as_json: opt.Json = False) -> None:

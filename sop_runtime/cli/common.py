@@ -87,6 +87,13 @@ def say(message: str, *, stderr: bool = False) -> None:
     Console(stderr=stderr, highlight=False, soft_wrap=True).print(message)
 
 
+def say_next(code: str | None) -> None:
+    """Under a page of a list: where the next page starts (nothing on the last page)."""
+    if code is not None:
+        say(tr("Ada lagi. Halaman berikutnya: --lanjut {c}", "There are more. Next page: "
+               "--lanjut {c}", c=code))
+
+
 # The optional extras of the package (pyproject.toml) and the modules each brings.
 EXTRAS = {
     "web": ("fastapi", "uvicorn", "jinja2", "multipart"),

@@ -25,6 +25,10 @@ Reason = Annotated[str | None, typer.Option(
 RequiredReason = Annotated[str, typer.Option(
     "--reason", "--alasan", metavar="TEXT", help="Alasan (wajib) / reason (required)")]
 Json = Annotated[bool, typer.Option("--json", help="Keluaran JSON / JSON output")]
+Lanjut = Annotated[str | None, typer.Option(
+    "--lanjut", metavar="KODE",
+    help="Halaman berikutnya: kode yang dicetak halaman sebelumnya / the next page: the code "
+         "the page before printed")]
 Dari = Annotated[str, typer.Option("--dari", metavar="TANGGAL",
                                    help="Awal periode / start of the period")]
 Sampai = Annotated[str, typer.Option(

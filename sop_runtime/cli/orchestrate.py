@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -34,19 +36,32 @@ SweepCron = Annotated[str, typer.Option(
     help="Jadwal sapu tenggat (cron) / the deadline sweep's schedule (cron)")]
 
 
+Concurrency = Annotated[int, typer.Option(
+    "--concurrency", metavar="N", min=1, max=64,
+    help="Langkah otomatis yang dikerjakan sekaligus per pekerja, 1-64 / automated steps "
+         "one worker runs at a time, 1-64")]
+
+
 @orchestrate_app.command("serve")
 def serve(
-    dispatch_every: DispatchEvery = 10,
+    dispatch_every: DispatchEvery = 2,
     sweep_cron: SweepCron = "*/5 * * * *",
     home: Annotated[Path, typer.Option(
         "--home", metavar="DIR",
         help="PREFECT_HOME untuk server bawaan / PREFECT_HOME of the embedded server")
     ] = Path(".prefect"),
+    workers: Annotated[int, typer.Option(
+        "--workers", metavar="N", min=0, max=64,
+        help="Pekerja otomatisasi yang dijalankan di mesin ini, 0-64 / automation workers "
+             "started on this machine, 0-64")] = 1,
+    concurrency: Concurrency = 8,
 ) -> None:
     """Jalankan semua deployment di mesin ini / serve every deployment on this machine.
 
     Tanpa PREFECT_API_URL, server Prefect bawaan (SQLite di --home) ikut dijalankan /
-    without PREFECT_API_URL, an embedded Prefect server (SQLite under --home) is started."""
+    without PREFECT_API_URL, an embedded Prefect server (SQLite under --home) is started.
+    --workers pekerja otomatisasi ikut dijalankan / --workers automation workers are
+    started beside it."""
     from sop_runtime.cli.common import require_extra, say
 
     require_extra("prefect")
@@ -60,21 +75,55 @@ def serve(
         server = LocalServer.start(home.resolve())
         os.environ["PREFECT_API_URL"] = server.url
         os.environ["PREFECT_HOME"] = str(home.resolve())
+    started = [_start_worker(concurrency) for _ in range(workers)]
     try:
         from sop_runtime.flows import serving
 
         say(tr("Prefect: {u}", "Prefect: {u}", u=os.environ["PREFECT_API_URL"]))
         serving.serve_all(dispatch_every=dispatch_every, sweep_cron=sweep_cron)
     finally:
+        for process in started:
+            process.terminate()
+        for process in started:
+            process.wait()
         if server is not None:
             server.stop()
+
+
+def _start_worker(concurrency: int) -> subprocess.Popen[bytes]:
+    """``sop orchestrate worker`` as a process of its own (one core each)."""
+    return subprocess.Popen([sys.executable, "-m", "sop_runtime", "orchestrate", "worker",
+                             "--concurrency", str(concurrency)])
+
+
+@orchestrate_app.command("worker")
+def worker(concurrency: Concurrency = 8) -> None:
+    """Jalankan pekerja otomatisasi yang hidup lama / run a long-lived automation worker.
+
+    Mengerjakan langkah otomatis yang dikirim pengirim (sop-kirim-otomatis), sampai
+    dihentikan; jalankan sebanyak inti prosesor, di satu mesin atau banyak
+    (PREFECT_API_URL dan SOP_DATABASE_URL wajib) / runs the automated steps the dispatcher
+    submits until stopped; start as many as there are cores, on one host or many
+    (PREFECT_API_URL and SOP_DATABASE_URL required)."""
+    from sop_runtime.cli.common import fail, require_extra, say
+
+    require_extra("prefect")
+    if not os.environ.get("PREFECT_API_URL"):
+        fail(tr("PREFECT_API_URL belum diisi: alamat server Prefect",
+                "PREFECT_API_URL is not set: the Prefect server's address"))
+    from sop_runtime.flows.worker import serve_steps
+
+    say(tr("Pekerja otomatisasi: {n} langkah sekaligus, server {u}",
+           "Automation worker: {n} steps at a time, server {u}", n=concurrency,
+           u=os.environ["PREFECT_API_URL"]))
+    serve_steps(concurrency=concurrency)
 
 
 @orchestrate_app.command("deploy")
 def deploy(
     pool: Annotated[str, typer.Option("--pool", metavar="POOL",
                                       help="Work pool (jenis process) / work pool")],
-    dispatch_every: DispatchEvery = 10,
+    dispatch_every: DispatchEvery = 2,
     sweep_cron: SweepCron = "*/5 * * * *",
 ) -> None:
     """Daftarkan deployment pada work pool untuk banyak mesin / register the deployments on

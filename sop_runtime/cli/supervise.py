@@ -124,12 +124,14 @@ def overdue(
     sop: Annotated[str | None, typer.Option("--sop", metavar="SOP",
                                             help="Hanya SOP ini / only this SOP")] = None,
     limit: Annotated[int, typer.Option(
-        "--limit", metavar="N", min=0, max=1_000_000,
-        help="Paling banyak N langkah, yang paling lama terlambat dahulu (0: semua) / "
-             "at most N steps, the longest overdue first (0: all)")] = 100,
+        "--limit", metavar="N", min=1, max=1000,
+        help="Paling banyak per halaman, yang paling lama terlambat dahulu (1-1000) / at most "
+             "this many per page, the longest overdue first")] = 100,
+    lanjut: opt.Lanjut = None,
     as_json: opt.Json = False,
 ) -> None:
-    """Langkah yang melewati batas waktu / steps past their deadline."""
+    """Langkah yang melewati batas waktu, satu halaman / steps past their deadline, one
+    page."""
     from sop_runtime.cli.common import print_json
     from sop_runtime.cli.times import court_calendar, iso, parse_moment
     from sop_runtime.service import views
@@ -140,25 +142,24 @@ def overdue(
     calendar = court_calendar(rt)
     tz = calendar.tz
     moment = None if now is None else parse_moment(now, tz, option="--now")
-    rows = views.overdue(rt, reader=operator(), now=moment, role=role, sop=sop,
-                         limit=limit + 1 if limit else None)
-    more = bool(limit) and len(rows) > limit
-    rows = rows[:limit] if limit else rows
+    found = views.overdue_page(rt, reader=operator(), now=moment, role=role, sop=sop,
+                               per_page=limit, cursor=lanjut)
+    rows = list(found.rows)
 
     if as_json:
-        print_json([{
+        print_json({"per_page": found.per_page, "next": found.next, "overdue": [{
             "case_id": r.task.case_id, "sop_id": r.task.sop_id, "node": r.task.node,
             "attempt": r.task.attempt, "kegiatan": r.task.kegiatan, "roles": list(r.task.roles),
             "assignee": r.task.claimed_by or r.task.assignee, "due_at": iso(r.task.due_at, tz),
             "late_seconds": r.late_seconds, "late": r.late_text,
             "register_number": r.task.register_number, "applicant": r.task.applicant,
-        } for r in rows])
+        } for r in rows]})
         return
     from rich.markup import escape
     from rich.table import Table
 
     from sop_runtime.cli.cases import case_cell
-    from sop_runtime.cli.common import say, table_console
+    from sop_runtime.cli.common import say, say_next, table_console
     from sop_runtime.cli.event_text import shorten
     from sop_runtime.service.letterhead import staff_names
 
@@ -181,10 +182,7 @@ def overdue(
                       if t.claimed_by or t.assignee else "-",
                       moment_text(t.due_at, tz), r.late_text, style="red")
     con.print(table)
-    if more:
-        say(tr("Ditampilkan {n} langkah yang paling lama terlambat; ada lagi (--limit 0: semua).",
-               "Showing the {n} longest overdue steps; there are more (--limit 0: all).",
-               n=limit))
+    say_next(found.next)
 
 
 def deviations(
@@ -196,10 +194,7 @@ def deviations(
     limit: Annotated[int, typer.Option(
         "--limit", metavar="N", min=1, max=1000,
         help="Paling banyak per halaman (1-1000) / at most this many per page")] = 50,
-    lanjut: Annotated[str | None, typer.Option(
-        "--lanjut", metavar="KODE",
-        help="Halaman berikutnya: kode yang dicetak halaman sebelumnya / the next page: the "
-             "code the page before printed")] = None,
+    lanjut: opt.Lanjut = None,
     as_json: opt.Json = False,
 ) -> None:
     """Penyimpangan prosedur, terbaru dahulu, satu halaman / procedure deviations, newest
@@ -233,7 +228,7 @@ def deviations(
     from rich.table import Table
 
     from sop_runtime.cli.cases import case_cell
-    from sop_runtime.cli.common import say, table_console
+    from sop_runtime.cli.common import say, say_next, table_console
     from sop_runtime.service.evidence import explain
 
     con = table_console()
@@ -257,6 +252,4 @@ def deviations(
                       escape(x.actor if d.actor else tr("Sistem", "System")), escape(text),
                       style="red" if d.outcome == "ditolak" else None)
     con.print(table)
-    if found.next is not None:
-        say(tr("Ada lagi. Halaman berikutnya: --lanjut {c}", "There are more. Next page: "
-               "--lanjut {c}", c=found.next))
+    say_next(found.next)

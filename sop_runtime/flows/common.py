@@ -20,7 +20,9 @@ def setting(name: str, default: float) -> float:
     return float(value) if value else default
 
 
-# automated steps: tries after the first, the wait between tries, the time one try may take
+# automated steps: tries after the first, the wait between tries, and the time one try is
+# expected to take at most (the dispatcher's wait before it submits a silent step again is
+# built on it; a try runs in a worker thread, which Prefect cannot interrupt)
 RETRIES = int(setting("SOP_ACTION_RETRIES", 3))
 RETRY_DELAY = setting("SOP_ACTION_RETRY_DELAY", 10)
 ACTION_TIMEOUT = setting("SOP_ACTION_TIMEOUT", 120)

@@ -2,9 +2,12 @@
 supervisor notifications.
 
 On one machine (a single court), ``sop orchestrate serve`` serves every deployment from its
-own process (``prefect.serve``). Across machines, ``sop orchestrate deploy --pool P``
-registers the same flows on a process work pool, and ``prefect worker start --pool P`` on
-each host runs them (docs/operations.md, "Scaling out").
+own process (``prefect.serve``) and starts automation workers beside it. Across machines,
+``sop orchestrate deploy --pool P`` registers the same flows on a process work pool,
+``prefect worker start --pool P`` runs them, and ``sop orchestrate worker`` on each host
+runs the automated steps (docs/operations.md, "Scaling out"). Automated steps are not a
+deployment: each is a background task run handed to a long-lived automation worker
+(:mod:`sop_runtime.flows.steps`).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from uuid import UUID
 from sop_runtime.flows.applicant import notify_applicants
 from sop_runtime.flows.notify import notify
 from sop_runtime.flows.reports import period_report
-from sop_runtime.flows.steps import automated_step, dispatch
+from sop_runtime.flows.steps import dispatch
 from sop_runtime.flows.sweep import DEVIATION_EVENT, OVERDUE_EVENT, deadline_sweep
 
 AUTOMATION = "sop-peringatan-pengawas"
@@ -25,7 +28,6 @@ DISPATCHER = "kirim"
 # for a work pool: files under the source tree (the same release at the same path on
 # every worker host)
 ENTRYPOINTS = {
-    "langkah-otomatis": "sop_runtime/flows/steps.py:automated_step",
     "kirim": "sop_runtime/flows/steps.py:dispatch",
     "sapu-tenggat": "sop_runtime/flows/sweep.py:deadline_sweep",
     "notifikasi": "sop_runtime/flows/notify.py:notify",
@@ -35,10 +37,9 @@ ENTRYPOINTS = {
 APPLICANT_EVERY = 60  # seconds between looks for notices due to applicants
 
 
-def deployments(*, dispatch_every: float = 10, sweep_cron: str = "*/5 * * * *") -> list[Any]:
+def deployments(*, dispatch_every: float = 2, sweep_cron: str = "*/5 * * * *") -> list[Any]:
     """The runner deployments ``sop orchestrate serve`` serves."""
     return [
-        automated_step.to_deployment(name="langkah-otomatis"),
         dispatch.to_deployment(name=DISPATCHER, interval=DISPATCH_RUN, concurrency_limit=1,
                                parameters={"every": dispatch_every,
                                            "for_seconds": DISPATCH_RUN - 10}),

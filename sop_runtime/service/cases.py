@@ -60,7 +60,7 @@ from sop_runtime.service.projection import (
 from sop_runtime.service.ready import DIRECTORY_KEY, ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import events as store_events
-from sop_runtime.store import projections, queries, settings, step_attempts
+from sop_runtime.store import projections, queries, settings, step_attempts, tallies
 from sop_runtime.store.chain import GENESIS
 from sop_runtime.store.counters import next_case_number
 from sop_runtime.store.db import begin_write
@@ -193,14 +193,17 @@ def record_events(conn: Connection, wf: Workflow, state: CaseState,
                                    savepoint=False)
     for e in new:
         state = apply(state, e)
+    tally = tallies.Tally()
     projections.save_case(conn, case_row(state, appended[-1].hash, now),
                           open_step_rows(wf, state),
                           names_changed=any(isinstance(e, PartiesRecorded) for e in new),
                           after=head[1] if kept and head[0] else None,
                           setting=None if directory is None or not (kept and head[0])
-                          else (DIRECTORY_KEY, directory))
-    projections.add_deviations(conn, deviation_rows(state.case_id, head[0] + 1, new))
-    projections.withdraw_deviations(conn, state.case_id, withdrawn_seqs(new))
+                          else (DIRECTORY_KEY, directory), tally=tally)
+    projections.add_deviations(conn, deviation_rows(state.case_id, head[0] + 1, new),
+                               tally=tally)
+    projections.withdraw_deviations(conn, state.case_id, withdrawn_seqs(new), tally=tally)
+    tallies.bump(conn, tally)  # the action's changes to the kept counts (store.tallies)
     projections.settle_deviations(conn, state.case_id, settled_lateness(new))
     notices.enqueue(conn, wf, state, new, now)
     keys, gone = changed(state, new)
@@ -579,6 +582,8 @@ def sweep(rt: Runtime) -> SweepReport:
                 continue  # someone acted on the case meanwhile; the next sweep looks again
             if out.events:
                 recorded.append(out)
+    with begin_write(rt.engine) as conn:  # the kept counts' changes, one row per count
+        tallies.compact(conn)
     return SweepReport(
         cases=len(recorded), events=sum(len(o.events) for o in recorded),
         flagged=sum(1 for o in recorded for e in o.events if e.TYPE == "deviation_flagged"),

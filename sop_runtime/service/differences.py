@@ -55,6 +55,7 @@ _TABLES = {
     "passwords": ("Kata sandi", "Passwords"),
     "api_tokens": ("Token API", "API tokens"),
     "journal": ("Jurnal pengadilan", "Court journal"),
+    "tallies": ("Hitungan tersimpan", "Kept counts"),
 }
 
 

@@ -6,7 +6,9 @@ pages and reports read besides the log is checked against it here:
 
 - **projections**: each case's ``cases`` row, ``open_steps`` rows and ``deviations`` rows
   must equal what folding its log gives (a deleted deviation row, an edited status, fields,
-  SOP or open step is named), and no projected row may belong to a case with no log;
+  SOP or open step is named), and no projected row may belong to a case with no log; the
+  counts kept beside them (``tallies``: deviations by kind, open steps by holder) must equal
+  those rows counted, in the same snapshot;
 - **versions**: each stored SOP version's source must still compile to the version hash it
   is stored under (an edited source would silently change the rules of running cases);
 - **documents**: each document a step's event records must be in the document store and
@@ -117,6 +119,23 @@ class _Projector:
         if span.cases is None:
             _orphans(self.conn, span.first, span.stop, self.findings)
         return ProjectionCheck(self.checked, self.findings)
+
+
+def check_tallies(conn: Connection) -> list[Difference]:
+    """The kept counts (:mod:`sop_runtime.store.tallies`) against the projected rows
+    counted again, read in one snapshot (the rows themselves are checked against the log
+    case by case)."""
+    from sop_runtime.store import tallies
+
+    have, want = tallies.kept(conn), tallies.counted(conn)
+    out = []
+    for what, key in sorted(set(have) | set(want)):
+        stored, expected = have.get((what, key), 0), want.get((what, key), 0)
+        if stored != expected:
+            out.append(Difference(what, "tallies", "changed", key or "-", tr(
+                "tersimpan {h}, dihitung dari baris {w}", "kept {h}, counted from the rows {w}",
+                h=stored, w=expected)))
+    return out
 
 
 def _utc(text_: str) -> datetime:
@@ -419,11 +438,13 @@ def verify(rt: Runtime, *, workers: int | None = None, full: bool = True) -> Ver
             kept = verify_journals(conn)
             directory = tuple(journals.check(conn))
             documents = check_documents(rt, conn)
+            counted = check_tallies(conn)
     if workers <= 1:
         chain, projected = _check_span(rt, Span())
     else:
         url = rt.engine.url.render_as_string(hide_password=False)
         chain, projected = merged(over_spans(url, workers, _check_span_at))
+    projected.findings.add(counted)
     return Verification(chain, projected, versions, kept, directory, check_seals(rt),
                         documents)
 

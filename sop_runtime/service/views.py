@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sop_runtime.errors import NotFoundError
 from sop_runtime.i18n import tr
@@ -18,7 +18,7 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import directory, queries
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from sqlalchemy import Connection
 
@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from sop_runtime.service.confidential import Reader
     from sop_runtime.store.events import StoredEvent
 
-__all__ = ["CaseView", "Late", "Task", "case", "court_zone", "deviations", "joint_progress",
-           "overdue", "tasks", "users", "versions_in_force"]
+__all__ = ["CaseView", "Late", "OverduePage", "Page", "Task", "TaskPage", "case", "court_zone",
+           "deviations", "joint_progress", "overdue", "overdue_page", "task_page", "tasks",
+           "users", "versions_in_force"]
 
 
 @dataclass(frozen=True)
@@ -80,21 +81,62 @@ def _task(row: Any, now: datetime) -> Task:
                 overdue=row.due_at is not None and row.due_at < now)
 
 
-def tasks(rt: Runtime, username: str, *, limit: int = 200) -> list[Task]:
-    """The open steps ``username`` may do, soonest due first."""
+def tasks(rt: Runtime, username: str, *, limit: int = 200,
+          after: queries.TaskKey | None = None) -> list[Task]:
+    """The open steps ``username`` may do, soonest due first (those after ``after``, the
+    place of the last step of the page before, when given: :func:`task_page`)."""
     now = rt.now()
     roles = _user_roles(rt, username, now)
     with rt.engine.connect() as conn:
-        return _named(conn, [_task(r, now)
-                             for r in queries.worklist(conn, roles, username, limit=limit)])
+        return _named(conn, [_task(r, now) for r in queries.worklist(
+            conn, roles, username, limit=limit, after=after)])
+
+
+TASKS_PER_PAGE = 200
+TASKS_MAX_PER_PAGE = 1000
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """A page of a list keyed by step (the worklist, the overdue steps)."""
+
+    rows: tuple[T, ...]
+    per_page: int
+    next: str | None  # the code of the page after this one; None: this is the last
+
+
+def _page(found: list[T], per_page: int, place: Callable[[T], str]) -> Page[T]:
+    """The page of ``found`` (read with one row more than the page holds, to know whether
+    there are more), with the code of the next one (``place`` of its last row)."""
+    rows = found[:per_page]
+    return Page(tuple(rows), per_page, place(rows[-1]) if len(found) > per_page else None)
+
+
+TaskPage = Page[Task]
+
+
+def task_page(rt: Runtime, username: str, *, per_page: int = TASKS_PER_PAGE,
+              cursor: str | None = None) -> TaskPage:
+    """One page of :func:`tasks`, after ``cursor`` (the ``next`` of the page before) when
+    given: the place (deadline, activation, case, step, attempt) of the last step shown,
+    so each of the person's roles is read from there along its index."""
+    from sop_runtime.service.paging import read_step_cursor, step_cursor
+
+    _per_page(per_page, TASKS_MAX_PER_PAGE)
+    after = None if cursor is None else read_step_cursor(
+        cursor, "t", (datetime, datetime, str, str, int), nullable=0)
+    return _page(tasks(rt, username, limit=per_page + 1, after=after), per_page,
+                 lambda t: step_cursor("t", t.due_at, t.activated_at, t.case_id, t.node,
+                                       t.attempt))
 
 
 def overdue(rt: Runtime, *, reader: Reader, now: datetime | None = None,
             role: str | None = None, sop: str | None = None,
-            limit: int | None = None) -> list[Late]:
+            limit: int | None = None, after: queries.StepKey | None = None) -> list[Late]:
     """Overdue steps, most overdue first, as ``reader`` may see them: no step of a
     confidential case they may not read; those of confidential cases they may read are
-    journaled as read."""
+    journaled as read. ``after``: only the steps after that place (:func:`overdue_page`)."""
     from sop_runtime.service import catalog
     from sop_runtime.service.confidential import hidden_sops, record_listed
 
@@ -104,7 +146,8 @@ def overdue(rt: Runtime, *, reader: Reader, now: datetime | None = None,
 
     with rt.engine.connect() as conn:
         _, calendar = catalog.court(rt, conn)
-        rows = queries.overdue(conn, moment, role=role, sop=sop, limit=limit, hide=hide)
+        rows = queries.overdue(conn, moment, role=role, sop=sop, limit=limit, hide=hide,
+                               after=after)
         found = _named(conn, [_task(row, moment) for row in rows])
         # how late, in the unit each step's limit is written in (as its deviation says it)
         words = late_by(rt, conn, [(t.case_id, t.node, t.due_at) for t in found
@@ -115,6 +158,39 @@ def overdue(rt: Runtime, *, reader: Reader, now: datetime | None = None,
         assert task.due_at is not None
         out.append(Late(task, calendar.working_seconds_between(task.due_at, moment), text))
     return out
+
+
+OVERDUE_PER_PAGE = 100
+OVERDUE_MAX_PER_PAGE = 1000
+
+
+OverduePage = Page[Late]
+
+
+def _per_page(per_page: int, most: int) -> None:
+    from sop_runtime.service.search import BadSearch
+
+    if not 1 <= per_page <= most:
+        raise BadSearch(tr("Banyaknya per halaman {n} di luar 1-{m}",
+                           "{n} per page is outside 1-{m}", n=per_page, m=most))
+
+
+def overdue_page(rt: Runtime, *, reader: Reader, now: datetime | None = None,
+                 role: str | None = None, sop: str | None = None,
+                 per_page: int = OVERDUE_PER_PAGE, cursor: str | None = None) -> OverduePage:
+    """One page of :func:`overdue`, after ``cursor`` (the ``next`` of the page before) when
+    given: the place (deadline, case, step, attempt) of the last step shown, so the next
+    page is a seek on the deadline index. Bounded: at most ``OVERDUE_MAX_PER_PAGE`` steps
+    are read, however many are overdue."""
+    from sop_runtime.service.paging import read_step_cursor, step_cursor
+
+    _per_page(per_page, OVERDUE_MAX_PER_PAGE)
+    after = None if cursor is None else read_step_cursor(
+        cursor, "o", (datetime, str, str, int))
+    found = overdue(rt, reader=reader, now=now, role=role, sop=sop, limit=per_page + 1,
+                    after=after)
+    return _page(found, per_page, lambda late: step_cursor(
+        "o", late.task.due_at, late.task.case_id, late.task.node, late.task.attempt))
 
 
 def deviations(rt: Runtime, *, reader: Reader, case: str | None = None,
@@ -174,12 +250,8 @@ def deviation_page(rt: Runtime, *, reader: Reader, case: str | None = None,
     :func:`deviations`), after ``cursor`` (the ``next`` of the page before) when given.
     Bounded: at most ``DEVIATIONS_MAX_PER_PAGE`` rows are read, whatever the history."""
     from sop_runtime.service.confidential import hidden_sops, record_listed
-    from sop_runtime.service.search import BadSearch
 
-    if not 1 <= per_page <= DEVIATIONS_MAX_PER_PAGE:
-        raise BadSearch(tr("Banyaknya per halaman {n} di luar 1-{m}",
-                           "{n} per page is outside 1-{m}", n=per_page,
-                           m=DEVIATIONS_MAX_PER_PAGE))
+    _per_page(per_page, DEVIATIONS_MAX_PER_PAGE)
     after = None if cursor is None else read_deviation_cursor(cursor)
     hide = hidden_sops(rt, reader)
     with rt.engine.connect() as conn:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import orjson
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
+from sop_runtime.store import tallies as counts
 from sop_runtime.store.errors import ConcurrencyConflict
 from sop_runtime.store.schema import (
     case_names,
@@ -24,6 +25,7 @@ from sop_runtime.store.schema import (
     open_steps,
     settings,
     step_attempts,
+    tallies,
 )
 
 Outcome = Literal["dicatat", "ditolak"]
@@ -94,7 +96,8 @@ _UPDATE_CASE_HOLDING = _UPDATE_CASE_AFTER.where(func.coalesce(
     select(settings.c.value).where(settings.c.key == bindparam("setting")).scalar_subquery(),
     "") == bindparam("held"))
 _INSERT_CASE = insert(cases)
-_DELETE_STEPS = delete(open_steps).where(open_steps.c.case_id == bindparam("key"))
+_DELETE_STEPS = delete(open_steps).where(open_steps.c.case_id == bindparam("key")).returning(
+    open_steps.c.node, open_steps.c.attempt, open_steps.c.assignee)
 _INSERT_STEPS = insert(open_steps)
 _CASE_FIELDS = tuple(f for f in CaseRow.__dataclass_fields__ if f != "names")
 _DELETE_NAMES = delete(case_names).where(case_names.c.case_id == bindparam("key"))
@@ -104,7 +107,7 @@ _INSERT_NAMES = insert(case_names)
 _INSERT_DEVIATIONS = insert(deviations)
 _DELETE_DEVIATIONS = delete(deviations).where(
     deviations.c.case_id == bindparam("key"),
-    deviations.c.seq.in_(bindparam("seqs", expanding=True)))
+    deviations.c.seq.in_(bindparam("seqs", expanding=True))).returning(deviations.c.kind)
 _READ_DEVIATION = select(deviations.c.id, deviations.c.evidence).where(
     deviations.c.case_id == bindparam("key"), deviations.c.seq == bindparam("seq"))
 _UPDATE_EVIDENCE = update(deviations).where(deviations.c.id == bindparam("key"))
@@ -112,9 +115,12 @@ _UPDATE_EVIDENCE = update(deviations).where(deviations.c.id == bindparam("key"))
 
 def save_case(conn: Connection, case: CaseRow, steps: Iterable[OpenStepRow], *,
               names_changed: bool = False, after: str | None = None,
-              setting: tuple[str, str] | None = None) -> None:
+              setting: tuple[str, str] | None = None,
+              tally: counts.Tally | None = None) -> None:
     """Write ``case``'s row (insert or replace) and replace its open steps with ``steps``;
     the words of its names are written with a new row, or replaced when ``names_changed``.
+    The open steps by holder change by what was replaced: added to ``tally``, or written
+    at once without it (:mod:`sop_runtime.store.tallies`).
     ``after``: the head hash the row must hold (an existing case whose new events were
     chained after it); another raises :class:`ConcurrencyConflict` (nothing is written),
     as does, with ``after``, a ``setting`` (key, value) that no longer holds that value."""
@@ -140,9 +146,16 @@ def save_case(conn: Connection, case: CaseRow, steps: Iterable[OpenStepRow], *,
     if case.names and (inserted or names_changed):
         conn.execute(_INSERT_NAMES, [{"word": w, "case_id": case.case_id}
                                      for w in case.names])
-    conn.execute(_DELETE_STEPS, {"key": case.case_id})
+    change = counts.Tally() if tally is None else tally
+    for _, _, holder in {(r[0], r[1], r[2]) for r in conn.execute(
+            _DELETE_STEPS, {"key": case.case_id})}:
+        change[(counts.OPEN_HOLDER, holder or counts.NOBODY)] -= 1
     if rows:
         conn.execute(_INSERT_STEPS, rows)
+        for _, _, holder in {(r["node"], r["attempt"], r["assignee"]) for r in rows}:
+            change[(counts.OPEN_HOLDER, holder or counts.NOBODY)] += 1
+    if tally is None:
+        counts.bump(conn, change)
 
 
 def names_of(conn: Connection, case_id: str) -> tuple[str, ...]:
@@ -150,22 +163,35 @@ def names_of(conn: Connection, case_id: str) -> tuple[str, ...]:
     return tuple(sorted(conn.execute(_READ_NAMES, {"key": case_id}).scalars()))
 
 
-def add_deviations(conn: Connection, rows: Iterable[DeviationRow]) -> None:
+def add_deviations(conn: Connection, rows: Iterable[DeviationRow], *,
+                   tally: counts.Tally | None = None) -> None:
+    """Write the deviation rows; their counts by kind grow in ``tally`` (written at once
+    without it)."""
     values = []
+    change = counts.Tally() if tally is None else tally
     for row in rows:
         value = asdict(row)
         value["evidence"] = _json(row.evidence)
         values.append(value)
+        change[(counts.DEVIATION_KIND, row.kind)] += 1
     if values:
         conn.execute(_INSERT_DEVIATIONS, values)
+    if tally is None:
+        counts.bump(conn, change)
 
 
-def withdraw_deviations(conn: Connection, case_id: str, seqs: Iterable[int]) -> None:
+def withdraw_deviations(conn: Connection, case_id: str, seqs: Iterable[int], *,
+                        tally: counts.Tally | None = None) -> None:
     """Take the flags at ``seqs`` of ``case_id``'s log off the standing deviations (the log
-    keeps them, and their withdrawal)."""
+    keeps them, and their withdrawal); their counts by kind shrink in ``tally`` (written at
+    once without it)."""
     wanted = sorted(seqs)
     if wanted:
-        conn.execute(_DELETE_DEVIATIONS, {"key": case_id, "seqs": wanted})
+        change = counts.Tally() if tally is None else tally
+        for (kind,) in conn.execute(_DELETE_DEVIATIONS, {"key": case_id, "seqs": wanted}):
+            change[(counts.DEVIATION_KIND, kind)] -= 1
+        if tally is None:
+            counts.bump(conn, change)
 
 
 def settle_deviations(conn: Connection, case_id: str,
@@ -181,7 +207,7 @@ def settle_deviations(conn: Connection, case_id: str,
 
 def clear_projections(conn: Connection) -> None:
     """Empty every projection (before rebuilding them from the log)."""
-    for table in (open_steps, deviations, step_attempts, case_names, cases):
+    for table in (open_steps, deviations, step_attempts, case_names, cases, tallies):
         conn.execute(delete(table))
 
 

@@ -14,7 +14,17 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 
 from sop_runtime.store.projections import CaseRow, DeviationRow
 from sop_runtime.store.schema import CASE_UNBREACHED, STEP_TIMED, STEP_UNFLAGGED, open_steps
@@ -78,8 +88,12 @@ def _steps(conn: Connection, query: Select[Any], limit: int | None) -> list[Open
         rows_limit *= 4
 
 
+TaskKey = tuple[datetime | None, datetime, str, str, int]
+"""A step's place in the worklist's order: (due_at, activated_at, case_id, node, attempt)."""
+
+
 def worklist(conn: Connection, roles: Collection[str], username: str,
-             limit: int = 200) -> list[OpenStep]:
+             limit: int = 200, after: TaskKey | None = None) -> list[OpenStep]:
     """The open steps ``username`` may take: those of one of ``roles`` not assigned to
     someone else, and those assigned to ``username``; soonest due first (no deadline last),
     then oldest. A step's ``roles`` are the ones through which it is listed.
@@ -87,17 +101,25 @@ def worklist(conn: Connection, roles: Collection[str], username: str,
     Each role (and the user's own assignments) is read separately along its index, at most
     ``limit`` rows each, and the lists merged: one OR over every role would sort all the
     roles' rows for the first page. Steps without a deadline are read only when those with
-    one do not fill the page."""
+    one do not fill the page. ``after``: only the steps after that place (the last step of
+    the page before), each role read from there along its index."""
     def first(where: ColumnElement[bool], *, dated: bool) -> list[Any]:
         due = _o.due_at.is_not(None) if dated else _o.due_at.is_(None)
-        order = (_o.due_at,) if dated else ()
-        return list(conn.execute(select(*_ROW).where(where, due).order_by(
-            *order, _o.activated_at, _o.case_id, _o.node, _o.attempt).limit(limit)))
+        order = ((_o.due_at,) if dated else ()) + (_o.activated_at, _o.case_id, _o.node,
+                                                    _o.attempt)
+        seek: list[ColumnElement[bool]] = []
+        if after is not None and (dated or after[0] is None):
+            key = after if dated else after[1:]
+            seek = [order[0] >= key[0], tuple_(*order) > tuple_(
+                *(literal(v, type_=c.type) for v, c in zip(key, order, strict=True)))]
+        return list(conn.execute(select(*_ROW).where(where, due, *seek).order_by(
+            *order).limit(limit)))
 
     branches: list[ColumnElement[bool]] = [_o.assignee == username]
     branches += [and_(_o.role == role, _o.assignee.is_(None)) for role in sorted(roles)]
     steps: dict[tuple[str, str, int], list[Any]] = {}
-    for dated in (True, False):
+    # past the steps with a deadline: only those without one remain
+    for dated in (True, False) if after is None or after[0] is not None else (False,):
         for where in branches:
             for row in first(where, dated=dated):
                 steps.setdefault((row[0], row[1], row[2]), []).append(row)
@@ -110,13 +132,29 @@ def worklist(conn: Connection, roles: Collection[str], username: str,
     return found[:limit]
 
 
+StepKey = tuple[datetime, str, str, int]
+"""A step's place in the overdue order: (due_at, case_id, node, attempt)."""
+
+
+def _after(key: StepKey | None) -> list[ColumnElement[bool]]:
+    """The steps after ``key`` in the overdue order: the first condition alone is the
+    deadline index's range, the second breaks the ties."""
+    if key is None:
+        return []
+    columns = (_o.due_at, _o.case_id, _o.node, _o.attempt)
+    return [_o.due_at >= key[0], tuple_(*columns) > tuple_(
+        *(literal(v, type_=c.type) for v, c in zip(key, columns, strict=True)))]
+
+
 def overdue(conn: Connection, now: datetime, role: str | None = None, sop: str | None = None,
-            limit: int | None = None, hide: Collection[str] = ()) -> list[OpenStep]:
+            limit: int | None = None, hide: Collection[str] = (),
+            after: StepKey | None = None) -> list[OpenStep]:
     """Open steps whose deadline is before ``now``, most overdue first; ``role`` keeps the
     steps that role may act on (each still listed with all its roles); ``sop`` keeps one
-    SOP's steps; none of the SOPs in ``hide``."""
+    SOP's steps; none of the SOPs in ``hide``; only those after ``after`` (the place of the
+    last step of the page before) when given: a seek on the deadline index, not an OFFSET."""
     if role is None:
-        query = select(*_ROW).where(_o.due_at < now)
+        query = select(*_ROW).where(_o.due_at < now, *_after(after))
         if sop is not None:
             query = query.where(_o.sop_id == sop)
         if hide:
@@ -127,7 +165,7 @@ def overdue(conn: Connection, now: datetime, role: str | None = None, sop: str |
     # all their role rows
     m = open_steps.c
     picked = (select(m.case_id, m.node, m.attempt, m.due_at)
-              .where(m.role == role, m.due_at < now))
+              .where(m.role == role, m.due_at < now, *_after(after)))
     if sop is not None:
         picked = picked.where(m.sop_id == sop)
     if hide:
@@ -203,13 +241,18 @@ def _deviation_rows(conn: Connection, query: Select[Any]) -> list[tuple[int, Dev
             for r in conn.execute(query)]
 
 
+IN_CHUNK = 500  # keys asked in one IN list
+
+
 def case_sops(conn: Connection, case_ids: Collection[str]) -> dict[str, str]:
     """The SOP of each of ``case_ids`` (by the ``cases`` row)."""
-    if not case_ids:
-        return {}
     c = cases_table.c
-    return {r[0]: r[1] for r in conn.execute(select(c.case_id, c.sop_id)
-                                              .where(c.case_id.in_(sorted(case_ids))))}
+    wanted = sorted(case_ids)
+    out: dict[str, str] = {}
+    for i in range(0, len(wanted), IN_CHUNK):  # within SQLite's and the drivers' limits
+        out.update((r[0], r[1]) for r in conn.execute(select(c.case_id, c.sop_id).where(
+            c.case_id.in_(wanted[i:i + IN_CHUNK]))))
+    return out
 
 
 def deviations_of(conn: Connection, sops: Collection[str], kind: str | None = None) -> int:

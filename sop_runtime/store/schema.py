@@ -333,6 +333,20 @@ step_attempts = Table(
 
 # -- the public's opinion ----------------------------------------------------------------
 
+# counts kept as the projections are written, in the same transaction: what they count
+# depends only on what was recorded (deviations by kind, open steps by holder), so a
+# supervisor's first view reads a few rows, not the court's history. A change is a new row;
+# a count is the sum of its rows, folded into one now and then (store.tallies)
+tallies = Table(
+    "tallies", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+           autoincrement=True),
+    Column("what", String(20), nullable=False),  # deviation_kind | open_holder
+    Column("key", String(ID), nullable=False),   # the kind; the holder ('' for nobody)
+    Column("n", BigInteger, nullable=False),     # how many more (or fewer)
+    Index("ix_tallies_what_key", "what", "key"),
+)
+
 # One Survei Kepuasan Masyarakat response per completed request (Permenpan-RB 14/2017, the
 # nine unsur of sop_runtime.audit.ikm, each 1-4): a table of its own, not an event, since the
 # public's opinion is no act on the case and its reports are anonymous (service.survey).

@@ -39,7 +39,8 @@ from sqlalchemy import (
     tuple_,
 )
 
-from sop_runtime.store.schema import cases, deviations, open_steps, sops, workflows
+from sop_runtime.store import tallies
+from sop_runtime.store.schema import cases, open_steps, sops, workflows
 
 __all__ = ["LateGroup", "OpenCounts", "RoleCount", "SharedNodes", "VersionRow", "case_versions",
            "deviation_kinds", "late_by_role", "late_groups", "one_row_per_step",
@@ -149,8 +150,9 @@ def open_counts(conn: Connection, now: datetime, boundaries: Sequence[datetime],
     holds the younger ones. Statuses: IN_TIME, OVERDUE, NO_LIMIT.
 
     Each count is taken over every row (ages: one range of ``ix_open_steps_activated`` per
-    bucket; holders: along the assignee index), then the rows that repeat a step are taken
-    away (looked up among the shared nodes' rows only). A claim assigns the step to its claimant too
+    bucket), then the rows that repeat a step are taken away (looked up among the shared
+    nodes' rows only). The holders' counts are kept as the steps are written
+    (:mod:`sop_runtime.store.tallies`). A claim assigns the step to its claimant too
     (:mod:`sop_runtime.engine.state`), so the assignee is the holder."""
     older = [(_o.activated_at <= b, i) for i, b in reversed(list(enumerate(boundaries, 1)))]
     bucket = case(*older, else_=0) if older else literal(0)
@@ -169,26 +171,24 @@ def open_counts(conn: Connection, now: datetime, boundaries: Sequence[datetime],
         for c, n in conn.execute(select(status_code, func.count()).where(*where)
                                  .group_by(column("code"))):
             ages[c] += n
-    held: dict[str | None, int] = {a: n for a, n in conn.execute(
-        select(_o.assignee, func.count()).group_by(_o.assignee))}
+    # kept as the steps are written (store.tallies): a step counts once already
+    held: dict[str | None, int] = {(who or None): n for who, n in tallies.read(
+        conn, tallies.OPEN_HOLDER).items()}
     repeats = _repeats(shared)
     if repeats is not None:
-        query = (select(code, _o.assignee, func.count()).where(repeats)
-                 .group_by(column("code"), _o.assignee))
-        for c, holder, n in conn.execute(query):
+        query = select(code, func.count()).where(repeats).group_by(column("code"))
+        for c, n in conn.execute(query):
             ages[c] -= n
-            held[holder] -= n
     names = (IN_TIME, OVERDUE, NO_LIMIT)
     return OpenCounts({(c // 3, names[c % 3]): n for c, n in ages.items() if n},
                       {h: n for h, n in held.items() if n})
 
 
 def deviation_kinds(conn: Connection) -> list[tuple[str, int]]:
-    """Every deviation recorded, counted by kind (most first)."""
-    d = deviations.c
-    count = func.count()
-    query = select(d.kind, count).group_by(d.kind).order_by(count.desc(), d.kind)
-    return [(r[0], r[1]) for r in conn.execute(query)]
+    """Every deviation recorded, counted by kind (most first): the counts kept as they are
+    recorded (:mod:`sop_runtime.store.tallies`), a few rows whatever the history."""
+    kinds = tallies.read(conn, tallies.DEVIATION_KIND)
+    return sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def case_versions(conn: Connection, case_ids: Collection[str]) -> dict[str, str]:

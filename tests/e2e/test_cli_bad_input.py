@@ -112,6 +112,9 @@ ROWS = [
     row("orchestrate", "serve", "--dispatch-every", "nan", says="'--dispatch-every'", alone=True),
     row("orchestrate", "serve", "--dispatch-every", "inf", says="'--dispatch-every'", alone=True),
     row("orchestrate", "serve", "--dispatch-every", "-1", says="'--dispatch-every'", alone=True),
+    row("orchestrate", "serve", "--workers", "-1", says="'--workers'", alone=True),
+    row("orchestrate", "worker", "--concurrency", "0", says="'--concurrency'", alone=True),
+    row("orchestrate", "worker", "--concurrency", "1000", says="'--concurrency'", alone=True),
     *CONTROL,
     # paths: what is read must be there (and be a file); what is written must be writable
     # (a missing folder on the way is made)

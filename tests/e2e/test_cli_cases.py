@@ -123,7 +123,7 @@ def test_tasks_lists_soonest_due_first_and_marks_overdue(tmp_path: Path) -> None
     fresh = court.start("pendaftaran-gugatan-ptsp", "rina.ptsp")
     court.start("salinan-putusan", "rina.ptsp")  # step 1 has no time limit: listed last
     other = court.start("pengaduan-siwas", "dewi.pengaduan")  # not rina's
-    tasks = court.json("tasks", "--as", "rina.ptsp")
+    tasks = court.json("tasks", "--as", "rina.ptsp")["tasks"]
     ids = [t["case_id"] for t in tasks]
     assert ids[:2] == [late, fresh] and other not in ids and len(ids) == 3
     assert tasks[0]["overdue"] is True and tasks[1]["overdue"] is False
@@ -146,8 +146,8 @@ def test_claim_holds_the_step_for_one_person(tmp_path: Path) -> None:
     case = court.start("pendaftaran-gugatan-ptsp", "rina.ptsp")
     r = court.ok("claim", case, "1", "--as", "fadli.ptsp")
     assert "dipegang Fadli Hasan Duwila" in r.stdout
-    assert case not in [t["case_id"] for t in court.json("tasks", "--as", "rina.ptsp")]
-    assert court.json("tasks", "--as", "fadli.ptsp")[0]["claimed_by"] == "fadli.ptsp"
+    assert case not in [t["case_id"] for t in court.json("tasks", "--as", "rina.ptsp")["tasks"]]
+    assert court.json("tasks", "--as", "fadli.ptsp")["tasks"][0]["claimed_by"] == "fadli.ptsp"
     r = court.fails(3, "claim", case, "1", "--as", "rina.ptsp")
     assert "Fadli Hasan Duwila" in r.stderr and "fadli.ptsp" not in r.stderr
     r = court.fails(3, "complete", case, "1", "--as", "rina.ptsp",
@@ -201,7 +201,7 @@ def test_wrong_actor_on_a_tolak_sop_is_refused_recorded_and_listed(tmp_path: Pat
     assert "ditolak" in court.ok("deviations").stdout
     assert "DITOLAK" in court.ok("case", case).stdout
     # the step is still open for the right person
-    assert court.json("tasks", "--as", "rina.ptsp")[0]["case_id"] == case
+    assert court.json("tasks", "--as", "rina.ptsp")["tasks"][0]["case_id"] == case
     r = court.fails(4, "complete", case, "1", "--as", "siti.kasir",
                     *[f"--output={k}={v}" for k, v in SKUM_1.items()], lang="en")
     assert "Refused (wrong actor)" in r.stderr and "was recorded" in r.stderr
@@ -351,11 +351,17 @@ def test_tasks_are_bounded_and_say_when_there_are_more(tmp_path: Path) -> None:
     court = new_court(tmp_path)
     first = court.start("salinan-putusan", "rina.ptsp")
     second = court.start("salinan-putusan", "rina.ptsp")
-    both = court.json("tasks", "--as", "rina.ptsp")
+    both = court.json("tasks", "--as", "rina.ptsp")["tasks"]
     assert {t["case_id"] for t in both} == {first, second}
-    one = court.json("tasks", "--as", "rina.ptsp", "--limit", "1")
+    one = court.json("tasks", "--as", "rina.ptsp", "--limit", "1")["tasks"]
     assert one == both[:1]  # the soonest due of the two
     shown = " ".join(court.ok("tasks", "--as", "rina.ptsp", "--limit", "1").stdout.split())
-    assert "Ditampilkan 1 tugas yang paling cepat jatuh tempo; ada lagi" in shown
-    assert "ada lagi" not in court.ok("tasks", "--as", "rina.ptsp", "--limit", "2").stdout
+    code = court.json("tasks", "--as", "rina.ptsp", "--limit", "1")["next"]
+    assert f"Ada lagi. Halaman berikutnya: --lanjut {code}" in shown
+    assert "Ada lagi" not in court.ok("tasks", "--as", "rina.ptsp", "--limit", "2").stdout
+    # the next page continues after the last step shown, and is the last
+    rest = court.json("tasks", "--as", "rina.ptsp", "--limit", "1", "--lanjut", code)
+    assert rest["tasks"] == both[1:] and rest["next"] is None and rest["per_page"] == 1
+    bad = court.fails(1, "tasks", "--as", "rina.ptsp", "--lanjut", "eHl6")
+    assert "Kode halaman 'eHl6' tidak dikenal" in bad.stderr and "Traceback" not in bad.stderr
     assert "Traceback" not in court.fails(2, "tasks", "--as", "rina.ptsp", "--limit", "0").stderr

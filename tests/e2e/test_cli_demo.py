@@ -22,7 +22,7 @@ def test_the_demo_day_plays_through_and_ends_verified(demo_day: Path, demo_copy:
     assert "Log utuh: 139 peristiwa dalam 10 perkara" in out  # Tuesday's end
     kinds = {d["kind"] for d in court.json("deviations")["deviations"]}
     assert kinds == {"wrong_actor", "late_entry", "override", "overdue", "service_overdue"}
-    overdue = court.json("overdue", "--now", "2026-11-24 16:45")
+    overdue = court.json("overdue", "--now", "2026-11-24 16:45")["overdue"]
     assert [(r["sop_id"], r["node"]) for r in overdue] == [("taksiran-panjar-skum", "7")]
     refused = [d for d in court.json("deviations")["deviations"] if d["outcome"] == "ditolak"]
     assert [(d["actor"], d["node"]) for d in refused] == [("fadli.ptsp", "5")]

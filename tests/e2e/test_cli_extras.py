@@ -45,6 +45,7 @@ def sop_without(hidden: str, *args: str, tmp_path: Path) -> subprocess.Completed
     ("uvicorn", ("serve",), "web"),
     ("prefect", ("orchestrate", "serve"), "prefect"),
     ("prefect", ("orchestrate", "deploy", "--pool", "sop"), "prefect"),
+    ("prefect", ("orchestrate", "worker"), "prefect"),
     ("weasyprint", ("report", "case", "SNN-2026-00001", "--pdf", "perkara.pdf"), "pdf"),
     ("weasyprint", ("conformance", str(ROOT / "examples" / "skum-januari-2026.csv"), "--sop",
                     "taksiran-panjar-skum", "--map",
@@ -74,6 +75,12 @@ def test_with_the_extra_installed_the_command_goes_on(tmp_path: Path) -> None:
                     tmp_path=tmp_path)
     assert r.returncode == 1 and "PREFECT_API_URL" in r.stderr
     assert "sop-runtime[" not in r.stderr
+
+
+def test_a_worker_without_a_prefect_server_says_so(tmp_path: Path) -> None:
+    r = sop_without("no_such_module", "orchestrate", "worker", tmp_path=tmp_path)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "PREFECT_API_URL belum diisi: alamat server Prefect" in " ".join(r.stderr.split())
 
 
 def test_the_core_plays_the_demo_day_without_any_extra(tmp_path: Path) -> None:

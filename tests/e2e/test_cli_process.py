@@ -19,7 +19,7 @@ def test_a_case_through_the_real_process(tmp_path: Path) -> None:
     assert r.returncode == 0 and re.fullmatch(CASE_ID, r.stdout.strip()), r.stderr
     case = r.stdout.strip()
     r = sop_process("tasks", "--as", "rina.ptsp", "--json", cwd=tmp_path, env=env)
-    assert [t["case_id"] for t in json.loads(r.stdout)] == [case]
+    assert [t["case_id"] for t in json.loads(r.stdout)["tasks"]] == [case]
     r = sop_process("complete", case, "1", "--as", "siti.kasir", cwd=tmp_path, env=env)
     assert r.returncode == 0, r.stderr  # a record-mode SOP accepts and flags
     r = sop_process("deviations", "--case", case, "--json", cwd=tmp_path, env=env)

@@ -60,8 +60,8 @@ def test_override_reassign_skip_reopen_cancel(tmp_path: Path) -> None:
     r = court.ok("override", "reassign", case, "1", "--as", "bambang.panitera",
                  "--to", "fadli.ptsp", "--reason", "Rina bertugas di meja e-Court")
     assert "dialihkan ke fadli.ptsp" in r.stdout
-    assert [t["case_id"] for t in court.json("tasks", "--as", "fadli.ptsp")] == [case]
-    assert court.json("tasks", "--as", "rina.ptsp") == []
+    assert [t["case_id"] for t in court.json("tasks", "--as", "fadli.ptsp")["tasks"]] == [case]
+    assert court.json("tasks", "--as", "rina.ptsp")["tasks"] == []
     court.fails(2, "override", "reassign", case, "1", "--as", "bambang.panitera",
                 "--to", "siti.kasir", "--reason", "x")  # holds no role of the step
 
@@ -88,7 +88,7 @@ def test_override_reassign_skip_reopen_cancel(tmp_path: Path) -> None:
     assert "dibatalkan" in r.stdout
     assert court.json("case", case)["status"] == "dibatalkan"
     court.fails(3, "complete", case, "2", "--as", "ahmad.panmudpdt", "--decision", "Lengkap")
-    assert court.json("tasks", "--as", "ahmad.panmudpdt") == []
+    assert court.json("tasks", "--as", "ahmad.panmudpdt")["tasks"] == []
 
 
 def test_override_by_a_non_supervisor_is_refused_and_recorded(tmp_path: Path) -> None:
@@ -122,25 +122,36 @@ def test_overdue_lists_late_steps_with_working_time(tmp_path: Path) -> None:
     court = new_court(tmp_path)
     late = court.start("pendaftaran-gugatan-ptsp", "rina.ptsp", "--at", local(ago(days=5)))
     fresh = court.start("pengesahan-badan-hukum", "ridwan.panmudhkm")
-    rows = court.json("overdue")
+    rows = court.json("overdue")["overdue"]
     assert [r["case_id"] for r in rows] == [late]
     row = rows[0]
     assert row["node"] == "1" and row["roles"] == ["petugas_ptsp"]
     assert row["late_seconds"] > 0 and "hari kerja" in row["late"]
     future = local(datetime.now(TZ) + timedelta(days=30))
-    ids = [r["case_id"] for r in court.json("overdue", "--now", future)]
+    ids = [r["case_id"] for r in court.json("overdue", "--now", future)["overdue"]]
     assert ids == [late, fresh]
     assert [r["case_id"] for r in court.json("overdue", "--now", future, "--role",
-                                             "panmud_hukum")] == [fresh]
-    assert court.json("overdue", "--sop", "salinan-putusan") == []
+                                             "panmud_hukum")["overdue"]] == [fresh]
+    assert court.json("overdue", "--sop", "salinan-putusan")["overdue"] == []
     table = court.ok("overdue").stdout
     assert late in table and "Terlambat" in table and row["late"] in " ".join(table.split())
     assert "working day" in court.ok("--lang", "en", "overdue").stdout
     court.fails(2, "overdue", "--now", "2026-13-01 10:00")
     assert "Tidak ada langkah" in court.ok("overdue", "--sop", "salinan-putusan").stdout
-    assert [r["case_id"] for r in court.json("overdue", "--now", future, "--limit", "1")] == [late]
-    assert "ada lagi" in court.ok("overdue", "--now", future, "--limit", "1").stdout
-    assert "ada lagi" not in court.ok("overdue", "--now", future, "--limit", "0").stdout
+    # a page at a time: the next page continues after the last step shown, by its code
+    first = court.json("overdue", "--now", future, "--limit", "1")
+    assert first["per_page"] == 1 and [r["case_id"] for r in first["overdue"]] == [late]
+    assert first["next"] and f"--lanjut {first['next']}" in court.ok(
+        "overdue", "--now", future, "--limit", "1").stdout
+    second = court.json("overdue", "--now", future, "--limit", "1", "--lanjut", first["next"])
+    assert [r["case_id"] for r in second["overdue"]] == [fresh] and second["next"] is None
+    assert "ada lagi" not in court.ok("overdue", "--now", future, "--limit", "2").stdout
+    court.fails(2, "overdue", "--limit", "0")  # no longer "all": at most 1000 a page
+    bad = court.fails(1, "overdue", "--lanjut", "bukan-kode")
+    assert "Kode halaman 'bukan-kode' tidak dikenal" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    # a deviations page code is not an overdue page code
+    court.fails(1, "overdue", "--lanjut", "16000000000000000.42")
 
 
 def test_deviations_filters_and_rejects_unknown_kinds(tmp_path: Path) -> None:

@@ -5,7 +5,9 @@ walked to the points the tests need."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from sop_runtime.actions import ActionContext, ActionError
+from sop_runtime.actions.builtin import nomor_perkara
 from sop_runtime.definition.models import StepKind
 from sop_runtime.service import automation, cases, catalog, setup
 from sop_runtime.service.contacts import ContactGiven
@@ -28,19 +31,39 @@ ROUTES: dict[str, Any] = yaml.safe_load(
 FAILING_SOP = "uji-otomatis-gagal"
 
 
+HANGING_SOP = "uji-otomatis-macet"
+NUMBERING_SOP = "uji-otomatis-nomor"  # step 2 is SIPP's numbering, as in the e-Court SOP
+HANGS_IN = "SOP_TEST_HANG_DIR"  # where hangs_once leaves its marks
+
+
 def always_fails(ctx: ActionContext) -> Mapping[str, str]:
     raise ActionError(f"SIPP tidak menjawab (perkara {ctx.case_id})")
 
 
-def _failing_sop() -> dict[str, Any]:
-    """A test SOP (never in definitions/): a clerk files, SIPP numbers it (failing), done."""
+def hangs_once(ctx: ActionContext) -> Mapping[str, str]:
+    """The first try for a case hangs (a machine about to be lost); later ones number it.
+    The mark is left before hanging, so a test knows a worker is in the middle of it."""
+    mark = Path(os.environ[HANGS_IN]) / ctx.case_id
+    if not mark.exists():
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        mark.write_text(str(os.getpid()), encoding="utf-8")  # the worker holding it
+        time.sleep(3600)
+    return nomor_perkara(ctx)  # the same register as the e-Court filings' numbering
+
+
+def _failing_sop(sop_id: str = FAILING_SOP,
+                 action: str = "tests.flows.kit:always_fails") -> dict[str, Any]:
+    """A test SOP (never in definitions/): a clerk files, SIPP numbers it with ``action``
+    (failing, by default), done."""
     return {
-        "id": FAILING_SOP,
+        "id": sop_id,
         "sumber": [{"pengadilan": "Uji", "judul": "SOP uji orkestrasi",
                     "url": "https://example.org/uji"}],
         "identitas": {
-            "satuan_kerja": "Pengadilan Negeri Sanana", "nomor": "UJI/02/2026",
-            "nama": "SOP uji langkah otomatis yang gagal", "tanggal_pembuatan": "2026-01-05",
+            "satuan_kerja": "Pengadilan Negeri Sanana",
+            "nomor": {FAILING_SOP: "UJI/02/2026", HANGING_SOP: "UJI/03/2026"}.get(
+                sop_id, "UJI/04/2026"),
+            "nama": f"SOP uji langkah otomatis ({sop_id})", "tanggal_pembuatan": "2026-01-05",
             "tanggal_efektif": "2026-01-12",
             "disahkan_oleh": {"jabatan": "Ketua Pengadilan Negeri Sanana"},
             "dasar_hukum": ["Peraturan Sekretaris MA Nomor 002 Tahun 2012"],
@@ -54,7 +77,7 @@ def _failing_sop() -> dict[str, Any]:
              "mutu_baku": {"kelengkapan": ["Surat gugatan"], "waktu": "15 menit",
                            "output": ["Berkas diterima"]}},
             {"no": 2, "jenis": "otomatis", "kegiatan": "Memberikan nomor perkara",
-             "pelaksana": "sipp", "aksi": "tests.flows.kit:always_fails",
+             "pelaksana": "sipp", "aksi": action,
              "mutu_baku": {"kelengkapan": ["Berkas diterima"], "waktu": "15 menit",
                            "output": [{"id": "nomor_perkara", "nama": "Nomor perkara",
                                        "jenis": "nomor"}]}},
@@ -69,8 +92,10 @@ def _failing_sop() -> dict[str, Any]:
 def library_with_failing_sop(folder: Path) -> Path:
     """definitions/ plus the failing test SOP, in ``folder``."""
     shutil.copytree(DEFINITIONS, folder, dirs_exist_ok=True)
-    (folder / f"{FAILING_SOP}.yaml").write_text(
-        yaml.safe_dump(_failing_sop(), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for sop in (_failing_sop(), _failing_sop(HANGING_SOP, "tests.flows.kit:hangs_once"),
+                _failing_sop(NUMBERING_SOP, "sop_runtime.actions:nomor_perkara")):
+        (folder / f"{sop['id']}.yaml").write_text(
+            yaml.safe_dump(sop, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return folder
 
 
@@ -103,8 +128,9 @@ def verified_filing(rt: Runtime, documents: Path,
     return case, numbering
 
 
-def failing_filing(rt: Runtime) -> str:
-    case = cases.start_case(rt, FAILING_SOP, "rina.ptsp").case_id
+def failing_filing(rt: Runtime, sop: str = FAILING_SOP) -> str:
+    """A filing of the test SOP ``sop`` walked to its automated step 2."""
+    case = cases.start_case(rt, sop, "rina.ptsp").case_id
     cases.complete(rt, case, "1", "rina.ptsp", values={
         "surat_gugatan": "Surat gugatan wanprestasi", "berkas_diterima": "Diterima PTSP"})
     return case

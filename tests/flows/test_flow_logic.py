@@ -8,15 +8,18 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import HTTPServer
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from prefect.states import Completed, Crashed, Failed, Pending, Running, Scheduled
 
 from sop_runtime.actions import ActionError
 from sop_runtime.flows import common, notify, steps, sweep
-from sop_runtime.service import cases
+from sop_runtime.service import automation, cases
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from tests.flows.kit import (
@@ -140,3 +143,91 @@ def test_the_notification_reaches_a_file_and_a_webhook(tmp_path: Path) -> None:
     assert WebhookCapture.received[0]["title"] == notify.TITLE
     with pytest.raises(ValueError, match="tidak dikenal Apprise"):
         notify.send("x", case_id="", node="", event="", to=["nosuchscheme://x"])
+
+
+def test_the_last_failing_try_records_the_incident_and_earlier_ones_do_not(
+        court: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = failing_filing(court)
+    monkeypatch.setattr(steps.task_run, "get_id", lambda: "run-b")
+    for run_count in range(1, common.RETRIES + 2):  # the tries of one run, as Prefect counts
+        monkeypatch.setattr(steps.task_run, "get_run_count", lambda n=run_count: n)
+        with pytest.raises(ActionError):
+            steps.run_action.fn(case, "2", 1)
+        with court.engine.connect() as conn:
+            stored, _ = cases.load_case(conn, case)
+        incidents = [s.payload for s in stored if s.type == "automation_failed"]
+        assert len(incidents) == (1 if run_count > common.RETRIES else 0)
+    assert incidents[0]["run"] == "run-b" and incidents[0]["tries"] == common.RETRIES + 1
+
+
+class FakeRuns:
+    """The task runs a Prefect API holds, for the dispatcher's decisions (no server)."""
+
+    def __init__(self) -> None:
+        self.runs: list[SimpleNamespace] = []
+        self.crashed: list[str] = []
+        self.reads = 0
+
+    def add(self, name: str, state: Any, age: float = 0) -> None:
+        state.timestamp = datetime.now(UTC) - timedelta(seconds=age)
+        self.runs.append(SimpleNamespace(id=f"id-{len(self.runs)}", name=name, state=state,
+                                         created=datetime.now(UTC)
+                                         + timedelta(microseconds=len(self.runs))))
+
+    def read_task_runs(self, task_run_filter: Any, limit: int = 200,
+                       offset: int = 0) -> list[SimpleNamespace]:
+        self.reads += 1
+        names = task_run_filter.name
+        found = [r for r in self.runs if (names.any_ and r.name in names.any_)
+                 or (names.like_ and names.like_.lower() in r.name.lower())]
+        return found[offset:offset + limit]
+
+    def set_task_run_state(self, run_id: str, state: Any, force: bool) -> None:
+        self.crashed.append(run_id)
+        next(r for r in self.runs if r.id == run_id).state = state
+
+
+@pytest.fixture
+def fake_api(monkeypatch: pytest.MonkeyPatch) -> FakeRuns:
+    api = FakeRuns()
+
+    def submit(items: Any) -> None:
+        for work, round_ in items:
+            api.add(steps.run_name(work, round_), Scheduled())
+
+    monkeypatch.setattr(steps, "_submit", submit)
+    return api
+
+
+def _work(case: str) -> automation.Work:
+    return automation.Work(case, "pendaftaran-ecourt", "8", 1, "sipp:nomor_perkara",
+                           datetime.now(UTC))
+
+
+def test_the_dispatcher_submits_each_attempt_once_and_rescues_a_lost_run(
+        fake_api: FakeRuns) -> None:
+    fresh, lost, crashed, done, failed = (_work(f"SNN-2026-0000{i}") for i in range(1, 6))
+    fake_api.add(steps.run_name(lost), Running(), age=steps.STALE_AFTER + 1)
+    fake_api.add(steps.run_name(crashed), Crashed())
+    fake_api.add(steps.run_name(done), Completed())
+    fake_api.add(steps.run_name(failed), Failed())  # an incident: left for a supervisor
+    dispatcher = steps.Dispatcher(fake_api)
+    waiting = [fresh, lost, crashed, done, failed]
+    assert dispatcher.submit_waiting(waiting) == 3
+    names = sorted(r.name for r in fake_api.runs)
+    assert steps.run_name(fresh) in names
+    assert steps.run_name(lost, 2) in names and steps.run_name(crashed, 2) in names
+    assert len(fake_api.crashed) == 1  # the silent run is said to be lost; the crashed one is
+    # the next looks: nothing new, and what it has seen costs no read of the API
+    reads = fake_api.reads
+    assert dispatcher.submit_waiting(waiting) == 0
+    assert dispatcher.submit_waiting(waiting) == 0
+    assert fake_api.reads == reads
+    # a dispatcher started afresh reads them, and submits nothing again
+    assert steps.Dispatcher(fake_api).submit_waiting(waiting) == 0
+    # a rescued run lost in turn: the third round
+    lost2 = next(r for r in fake_api.runs if r.name == steps.run_name(lost, 2))
+    lost2.state = Pending()
+    lost2.state.timestamp = datetime.now(UTC) - timedelta(seconds=steps.STALE_AFTER + 1)
+    assert steps.Dispatcher(fake_api).submit_waiting([lost]) == 1
+    assert steps.run_name(lost, 3) in {r.name for r in fake_api.runs}

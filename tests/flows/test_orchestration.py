@@ -1,10 +1,13 @@
-"""Real orchestration (marker ``prefect``): one Prefect server for the session, and
-``sop orchestrate serve`` serving every deployment against a test court, as a court's
-machine would run them. Shown here:
+"""Real orchestration (marker ``prefect``): one Prefect server for the session,
+``sop orchestrate serve`` serving every deployment against a test court and
+``sop orchestrate worker`` running the automated steps, as a court's machines would run
+them. Shown here:
 
-- an automated step runs as a deployment run started by the dispatcher, and its output
-  lands on the case (one run for the step attempt);
-- a failing action is retried, then becomes an incident on the case (the run fails);
+- automated steps run on a long-lived worker as background task runs submitted by the
+  dispatcher, and each lands on its case once; a worker killed in the middle of a step
+  loses nothing: the dispatcher submits the step again and the other worker records it, once
+  (the retries and the incident after them are shown without a server, in
+  test_flow_logic.py);
 - two overlapping runs of the deadline sweep flag an overdue step once;
 - the automation turns the sweep's event into a run of the notification flow, which reaches
   the supervisor's webhook with the right case and step, once.
@@ -12,6 +15,8 @@ machine would run them. Shown here:
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -30,6 +35,8 @@ from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from tests.conftest import ROOT
 from tests.flows.kit import (
+    HANGING_SOP,
+    HANGS_IN,
     WebhookCapture,
     failing_filing,
     new_court,
@@ -59,7 +66,24 @@ class Orchestra:
     api: str
     log: Path
     documents: Path
+    env: dict[str, str]
     hook: list[dict[str, Any]] = field(default_factory=list)
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def start_worker(self) -> subprocess.Popen[bytes]:
+        """``sop orchestrate worker``, as an admin starts one on a host."""
+        with self.log.open("ab") as out:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "sop_runtime", "orchestrate", "worker",
+                 "--concurrency", "2"], cwd=ROOT, env=self.env, stdout=out,
+                stderr=subprocess.STDOUT, start_new_session=True)
+        self.workers.append(worker)
+        return worker
+
+    def kill(self, worker: subprocess.Popen[bytes]) -> None:
+        """The host is lost: SIGKILL, nothing runs its way out."""
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
 
     def client(self) -> Any:
         from prefect.client.orchestration import get_client
@@ -82,15 +106,20 @@ def orchestra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Orchestra]:
         "PREFECT_API_URL": server.url, "SOP_DATABASE_URL": url, "PYTHONPATH": str(ROOT),
         "SOP_NOTIFY": f"json://127.0.0.1:{hook.server_port}/",
         "SOP_ACTION_RETRIES": "2", "SOP_ACTION_RETRY_DELAY": "0",
+        # a lost worker's step is submitted again after 6 s (the default waits for every try)
+        "SOP_RUN_STALE_AFTER": "6", HANGS_IN: str(base / "macet"),
         "SOP_DOCUMENTS": str(base / "dokumen")})
     with log.open("ab") as out:
         serving = subprocess.Popen(
             [sys.executable, "-m", "sop_runtime", "orchestrate", "serve", "--dispatch-every",
-             "2", "--sweep-cron", "0 0 1 1 *"],  # the tests run the sweep themselves
+             "1", "--workers", "0",  # the tests start (and kill) the workers themselves
+             "--sweep-cron", "0 0 1 1 *"],  # the tests run the sweep themselves
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    orchestra = Orchestra(rt, server.url, log, base / "dokumen", env, WebhookCapture.received)
     try:
+        orchestra.start_worker()
+        orchestra.start_worker()  # two hosts: one is lost in a test, the other goes on
         with temporary_settings(updates={PREFECT_API_URL: server.url}):
-            orchestra = Orchestra(rt, server.url, log, base / "dokumen", WebhookCapture.received)
             with orchestra.client() as client:
                 def served() -> bool:
                     try:
@@ -101,6 +130,9 @@ def orchestra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Orchestra]:
                 eventually("the deployments are served", served, timeout=120)
             yield orchestra
     finally:
+        for worker in orchestra.workers:
+            if worker.poll() is None:
+                orchestra.kill(worker)
         serving.terminate()
         try:
             serving.wait(timeout=30)
@@ -110,13 +142,13 @@ def orchestra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Orchestra]:
         server.stop()
 
 
-def flow_runs(orchestra: Orchestra, name: str) -> list[Any]:
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+def task_runs(orchestra: Orchestra, like: str) -> list[Any]:
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
 
     with orchestra.client() as client:
-        found: list[Any] = client.read_flow_runs(
-            flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=[name])))
-        return found
+        found: list[Any] = client.read_task_runs(
+            task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_=like)))
+        return sorted(found, key=lambda r: r.created)
 
 
 def stored(orchestra: Orchestra, case: str) -> list[Any]:
@@ -124,45 +156,35 @@ def stored(orchestra: Orchestra, case: str) -> list[Any]:
         return cases.load_case(conn, case)[0]
 
 
-def test_an_automated_step_runs_and_its_output_lands_on_the_case(orchestra: Orchestra) -> None:
-    case, node = verified_filing(orchestra.rt, orchestra.documents)
+def test_automated_steps_run_on_workers_once_and_a_lost_workers_step_is_recovered(
+        orchestra: Orchestra) -> None:
+    hanging = failing_filing(orchestra.rt, HANGING_SOP)  # its first try hangs
+    filings = [verified_filing(orchestra.rt, orchestra.documents) for _ in range(3)]
+    mark = Path(orchestra.env[HANGS_IN]) / hanging  # holds the pid of the worker running it
+    eventually("a worker is in the middle of the hanging step", mark.exists)
+    holder = next(w for w in orchestra.workers if w.pid == int(mark.read_text("utf-8")))
+    orchestra.kill(holder)
 
-    def numbered() -> list[Any]:
+    def numbered(case: str, node: str) -> list[Any]:
         return [s for s in stored(orchestra, case)
                 if s.type == "step_completed" and s.payload["node"] == node]
 
-    done = eventually(f"step {node} of {case} recorded", numbered)
-    assert len(done) == 1 and done[0].actor == "sistem"
-    assert done[0].payload["outputs"]["nomor_perkara"].endswith("/Pdt.G/2026/PN Snn")
-    runs = eventually("its run finished", lambda: [
-        r for r in flow_runs(orchestra, f"{case} langkah {node}#1") if r.state.is_final()])
-    assert len(runs) == 1 and runs[0].state.is_completed()
-    time.sleep(3)  # three more dispatcher ticks: still one run, still one record
-    assert len(flow_runs(orchestra, f"{case} langkah {node}#1")) == 1
-    assert len(numbered()) == 1
-
-
-def test_a_failing_action_is_retried_then_becomes_an_incident(orchestra: Orchestra) -> None:
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
-    case = failing_filing(orchestra.rt)
-    incident = eventually(f"the incident on {case}", lambda: [
-        s for s in stored(orchestra, case) if s.type == "automation_failed"])
-    assert len(incident) == 1
-    assert incident[0].payload["tries"] == 3
-    assert "SIPP tidak menjawab" in incident[0].payload["error"]
-    runs = eventually("its run ended", lambda: [
-        r for r in flow_runs(orchestra, f"{case} langkah 2#1") if r.state.is_final()])
-    assert len(runs) == 1 and runs[0].state.is_failed()
-    assert incident[0].payload["run"] == str(runs[0].id)
-    with orchestra.client() as client:
-        tasks = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[runs[0].id])))
-    tries = [t for t in tasks if t.name.startswith("jalankan-aksi")]
-    assert len(tries) == 1 and tries[0].run_count == 3 and tries[0].state.is_failed()
-    with orchestra.rt.engine.connect() as conn:
-        _, state = cases.load_case(conn, case)
-    assert state.current("2").is_open  # type: ignore[union-attr]
+    steps = [*filings, (hanging, "2")]
+    for case, node in steps:
+        eventually(f"step {node} of {case} recorded", lambda c=case, n=node: numbered(c, n))
+    time.sleep(2)  # two more dispatcher looks: still one record each
+    done = [numbered(case, node) for case, node in steps]
+    assert all(len(d) == 1 and d[0].actor == "sistem" for d in done)
+    numbers = [d[0].payload["outputs"]["nomor_perkara"] for d in done]
+    assert len(set(numbers)) == len(numbers)
+    assert all(n.endswith("/Pdt.G/2026/PN Snn") for n in numbers)
+    # the lost run is marked crashed; the one submitted again did the step
+    runs = task_runs(orchestra, f"{hanging} langkah 2#1")
+    assert [r.name for r in runs] == [f"{hanging} langkah 2#1",
+                                      f"{hanging} langkah 2#1 (ulang 2)"]
+    assert runs[0].state.is_crashed()
+    eventually("the run submitted again completed", lambda: task_runs(
+        orchestra, f"{hanging} langkah 2#1 (ulang 2)")[0].state.is_completed())
 
 
 def test_two_overlapping_sweeps_flag_once_and_the_supervisor_hears_once(

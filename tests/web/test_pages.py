@@ -236,3 +236,27 @@ def test_forms_posted_at_once_share_a_commit(rt: Runtime) -> None:
             == ["2"]
     started = {a.url.path for a in answers[3:]}
     assert len(started) == 2 and all(p.startswith("/perkara/") for p in started)
+
+
+def test_the_worklist_pages_through_the_rest(rt: Runtime,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from html import unescape
+
+    from sop_runtime.web.pages import clerk
+
+    monkeypatch.setattr(clerk, "TASKS_SHOWN", 1)
+    web, _ = signed_in(rt, "rina.ptsp")
+    every = [(t.case_id, t.node) for t in views.tasks(rt, "rina.ptsp")]
+    assert len(every) >= 2
+    seen: list[tuple[str, str]] = []
+    url: str | None = "/tugas"
+    while url is not None:
+        page = web.get(url)
+        assert page.status_code == 200
+        seen += re.findall(r'data-case="([^"]+)" data-step="([^"]+)"', page.text)
+        more = re.search(r'<a href="([^"]+)" rel="next">', page.text)
+        assert ("ada lagi di halaman berikutnya" in page.text) == (more is not None)
+        url = None if more is None else unescape(more[1])
+    assert seen == every
+    bad = web.get("/tugas?lanjut=bukan-kode")
+    assert bad.status_code == 422 and "Kode halaman" in bad.text

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, tzinfo
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from sop_runtime.compiler.workflow import Workflow
 from sop_runtime.engine.events import utc_iso
@@ -20,7 +20,17 @@ from sop_runtime.service.ready import court_zone
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.service.search import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, CaseSearch, find_cases
 from sop_runtime.service.tracking_code import shown
-from sop_runtime.web.api.common import CaseId, NodeId, Responses, SopFilter, aware, iso, plain
+from sop_runtime.web.api.common import (
+    CaseId,
+    Cursor,
+    NodeId,
+    Responses,
+    SopFilter,
+    aware,
+    iso,
+    link_next,
+    plain,
+)
 from sop_runtime.web.api.schemas import (
     CaseOut,
     CasePage,
@@ -80,16 +90,25 @@ def router() -> APIRouter:
     api = APIRouter(tags=[TAG])
 
     @api.get("/tasks", summary="Daftar tugas / worklist")
-    def tasks(rt: Rt, caller: ApiUser) -> list[Task]:
+    def tasks(request: Request, response: Response, rt: Rt, caller: ApiUser,
+              limit: Annotated[int, Query(
+                  ge=1, le=views.TASKS_MAX_PER_PAGE,
+                  description="Paling banyak per halaman / at most this many per page")
+              ] = views.TASKS_PER_PAGE,
+              cursor: Cursor = None) -> list[Task]:
         """Langkah terbuka yang boleh dikerjakan pemilik token, yang paling dekat batasnya
-        dahulu / the open steps the token's user may do, soonest due first."""
+        dahulu, satu halaman; halaman berikutnya di header ``Link`` (rel="next") / the open
+        steps the token's user may do, soonest due first, one page; the next page in the
+        ``Link`` header (rel="next")."""
         tz = court_zone(rt)
+        found = views.task_page(rt, caller.username, per_page=limit, cursor=cursor)
+        link_next(request, response, found.next)
         return [Task(case_id=t.case_id, sop_id=t.sop_id, node=t.node, attempt=t.attempt,
                      kegiatan=t.kegiatan, roles=list(t.roles), assignee=t.assignee,
                      claimed_by=t.claimed_by, activated_at=iso(t.activated_at, tz),
                      due_at=iso(t.due_at, tz), overdue=t.overdue,
                      register_number=t.register_number, applicant=t.applicant)
-                for t in views.tasks(rt, caller.username)]
+                for t in found.rows]
 
     @api.post("/cases", status_code=201, summary="Mulai perkara / start a case",
               responses={**REFUSED, **UNKNOWN})

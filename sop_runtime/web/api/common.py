@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from typing import Annotated, Any
 
-from fastapi import Path, Query
+from fastapi import Path, Query, Request, Response
 
 from sop_runtime.i18n import tr
 from sop_runtime.isotime import iso as iso
@@ -90,3 +90,16 @@ def plain(value: Any) -> Any:
     if isinstance(value, list | tuple | set | frozenset):
         return [plain(v) for v in value]
     return value
+
+
+Cursor = Annotated[str | None, Query(
+    max_length=400, description="Halaman berikutnya: dari header Link rel=next / the next "
+                                "page: from the Link rel=next header")]
+
+
+def link_next(request: Request, response: Response, cursor: str | None) -> None:
+    """The next page's address in a ``Link: <...>; rel="next"`` header (none on the last
+    page): this request's address with ``cursor`` set to the page's code."""
+    if cursor is not None:
+        after = request.url.include_query_params(cursor=cursor)
+        response.headers["Link"] = f'<{after.path}?{after.query}>; rel="next"'

@@ -15,8 +15,10 @@ from sop_runtime.service.ready import court_zone
 from sop_runtime.web.api.common import (
     ROLE_ID,
     CaseFilter,
+    Cursor,
     SopFilter,
     iso,
+    link_next,
     moment,
     plain,
 )
@@ -38,29 +40,34 @@ def router() -> APIRouter:
 
     @api.get("/overdue", summary="Langkah terlambat / overdue steps")
     def overdue(
-        rt: Rt, caller: ApiSupervisor,
+        request: Request, response: Response, rt: Rt, caller: ApiSupervisor,
         role: Annotated[str | None, Query(pattern=ROLE_ID,
                                           description="Hanya peran ini / only this role")] = None,
         sop: SopFilter = None,
         now: Annotated[str | None, Query(
             max_length=40, description="Dihitung pada waktu ini (bawaan: sekarang) / as of "
                                        "this time (default: now)")] = None,
-        limit: Annotated[int, Query(ge=1, le=10_000, description="Paling banyak / at most")
-                         ] = 100,
+        limit: Annotated[int, Query(
+            ge=1, le=views.OVERDUE_MAX_PER_PAGE,
+            description="Paling banyak per halaman / at most this many per page")
+        ] = views.OVERDUE_PER_PAGE,
+        cursor: Cursor = None,
     ) -> list[Late]:
-        """Langkah yang melewati batasnya, yang paling lama terlambat dahulu; keterlambatan
-        dalam waktu kerja / steps past their deadline, the longest overdue first; lateness in
-        working time."""
+        """Langkah yang melewati batasnya, yang paling lama terlambat dahulu, satu halaman;
+        keterlambatan dalam waktu kerja; halaman berikutnya di header ``Link`` (rel="next") /
+        steps past their deadline, the longest overdue first, one page; lateness in working
+        time; the next page in the ``Link`` header (rel="next")."""
         tz = court_zone(rt)
         at = None if now is None else moment(now, tz, name="now")
+        found = views.overdue_page(rt, reader=caller.reader, now=at, role=role, sop=sop,
+                                   per_page=limit, cursor=cursor)
+        link_next(request, response, found.next)
         return [Late(case_id=t.case_id, sop_id=t.sop_id, node=t.node, attempt=t.attempt,
                      kegiatan=t.kegiatan, roles=list(t.roles), assignee=t.assignee,
                      claimed_by=t.claimed_by, activated_at=iso(t.activated_at, tz),
                      due_at=iso(t.due_at, tz), overdue=True, late_seconds=late.late_seconds,
                      late=late.late_text)
-                for late in views.overdue(rt, reader=caller.reader, now=at, role=role,
-                                          sop=sop, limit=limit)
-                for t in (late.task,)]
+                for late in found.rows for t in (late.task,)]
 
     @api.get("/deviations", summary="Penyimpangan prosedur / procedure deviations")
     def deviations(
@@ -72,9 +79,7 @@ def router() -> APIRouter:
             ge=1, le=views.DEVIATIONS_MAX_PER_PAGE,
             description="Paling banyak per halaman / at most this many per page")
         ] = views.DEVIATIONS_PER_PAGE,
-        cursor: Annotated[str | None, Query(
-            max_length=40, description="Halaman berikutnya: dari header Link rel=next / the "
-                                       "next page: from the Link rel=next header")] = None,
+        cursor: Cursor = None,
     ) -> list[DeviationOut]:
         """Penyimpangan yang dicatat atau ditolak, terbaru dahulu, satu halaman; halaman
         berikutnya di header ``Link`` (rel="next") / deviations recorded or refused, newest
@@ -86,9 +91,7 @@ def router() -> APIRouter:
         tz = court_zone(rt)
         found = views.deviation_page(rt, reader=caller.reader, case=case, kind=kind,
                                      per_page=limit, cursor=cursor)
-        if found.next is not None:
-            after = request.url.include_query_params(cursor=found.next)
-            response.headers["Link"] = f'<{after.path}?{after.query}>; rel="next"'
+        link_next(request, response, found.next)
         return [DeviationOut(case_id=d.case_id, seq=d.seq, kind=d.kind,
                              label=deviation_label(d.kind), outcome=d.outcome, node=d.node,
                              attempt=d.attempt, actor=d.actor,

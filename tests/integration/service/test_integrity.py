@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 
 from sop_runtime.cli.app import run
 from sop_runtime.engine.deviation_text import deviation_label
@@ -19,9 +19,11 @@ from sop_runtime.service.cases import Refused
 from sop_runtime.service.confidential import operator
 from sop_runtime.service.rebuild import rebuild
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import supervision as store_supervision
+from sop_runtime.store import tallies as tallies_store
 from sop_runtime.store.db import make_engine
 from sop_runtime.store.schema import cases as cases_table
-from sop_runtime.store.schema import deviations, open_steps, workflows
+from sop_runtime.store.schema import deviations, open_steps, tallies, workflows
 from tests.clock import Clock
 from tests.conftest import DEFINITIONS
 from tests.e2e.court import GUGATAN_1, SKUM_1
@@ -75,8 +77,10 @@ def test_a_deleted_deviation_row_is_named(court: Runtime,
     assert code == 1 and not found["ok"] and found["first_break"] is None  # the chain is fine
     diff = found["projections"]["differences"]
     assert [(d["subject"], d["table"], d["what"]) for d in diff] == [
-        (gone.case_id, "deviations", "missing")]
+        (gone.case_id, "deviations", "missing"), ("deviation_kind", "tallies", "changed")]
     assert f"urutan {gone.seq} ({deviation_label(gone.kind)}" in diff[0]["message"]
+    # the count kept by kind still has the deleted row: it no longer matches the rows
+    assert diff[1]["row"] == gone.kind and "dihitung dari baris" in diff[1]["message"]
 
 
 def test_edited_case_rows_and_open_steps_are_each_named(court: Runtime,
@@ -109,7 +113,9 @@ def test_edited_case_rows_and_open_steps_are_each_named(court: Runtime,
     assert named == {
         (active[0], "cases", "changed"), (active[1], "cases", "changed"),
         (step[0], "open_steps", "changed"), (active[0], "open_steps", "extra"),
-        ("SNN-2026-99999", "deviations", "extra")}
+        ("SNN-2026-99999", "deviations", "extra"),
+        # the rows edited behind the projection's back no longer match the kept counts
+        ("deviation_kind", "tallies", "changed"), ("open_holder", "tallies", "changed")}
     changed = {d["subject"]: d["detail"] for d in found["projections"]["differences"]
                if d["table"] == "cases"}
     assert "status tercatat «selesai», menurut log «aktif»" in changed[active[0]]
@@ -117,6 +123,52 @@ def test_edited_case_rows_and_open_steps_are_each_named(court: Runtime,
     assert "isian perkara tercatat «nomor=palsu»" in changed[active[1]]
     # the projections are rebuilt from the log, and then they verify
     rebuild(court)
+    assert integrity.verify(court).ok
+
+
+def test_a_kept_count_edited_alone_is_named_and_rebuilt(court: Runtime,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    """The counts the supervisor's page reads (deviations by kind, open steps by holder)
+    are checked against the rows; ``sop rebuild`` writes them again."""
+    with court.engine.connect() as conn:
+        kinds = dict(store_supervision.deviation_kinds(conn))
+    kind = sorted(kinds)[0]
+    with court.engine.begin() as conn:
+        conn.execute(insert(tallies).values(what="deviation_kind", key=kind, n=5))
+    with court.engine.connect() as conn:
+        assert dict(store_supervision.deviation_kinds(conn))[kind] == kinds[kind] + 5
+    code, found = cli_verify(capsys)
+    assert code == 1 and found["first_break"] is None
+    assert [(d["subject"], d["table"], d["what"], d["row"])
+            for d in found["projections"]["differences"]] == [
+        ("deviation_kind", "tallies", "changed", kind)]
+    rebuild(court)
+    assert integrity.verify(court).ok
+    with court.engine.connect() as conn:
+        assert dict(store_supervision.deviation_kinds(conn)) == kinds
+
+
+def test_the_kept_counts_fold_into_one_row_each(court: Runtime) -> None:
+    """Each action adds rows of its own to the counts; the sweep folds them, one row per
+    count, and the counts stay what they were."""
+    with court.engine.begin() as conn:  # a holder taking and giving back a step, 5 times
+        for _ in range(5):
+            tallies_store.bump(conn, {(tallies_store.OPEN_HOLDER, "yusuf.kasir"): 1})
+            tallies_store.bump(conn, {(tallies_store.OPEN_HOLDER, "yusuf.kasir"): -1})
+    with court.engine.connect() as conn:
+        before = tallies_store.kept(conn)
+        rows = conn.execute(select(func.count()).select_from(tallies)).scalar_one()
+    assert rows > 2 * len(before) + 2  # the actions each wrote their changes
+    with court.engine.begin() as conn:
+        assert tallies_store.compact(conn) == rows
+    with court.engine.connect() as conn:
+        assert tallies_store.kept(conn) == before
+        assert conn.execute(select(func.count()).select_from(tallies)).scalar_one() == \
+            len(before)
+    with court.engine.begin() as conn:
+        assert tallies_store.compact(conn) == 0  # nothing more to fold
+    cases.sweep(court)  # which folds them too, after what it records
     assert integrity.verify(court).ok
 
 

@@ -158,9 +158,41 @@ class TestWorklist:
         assert _keys(page) == [("K", "k1"), ("P", "p2"), ("K", "k3"), ("P", "p4")]
         assert _keys(whole) == [("K", "k1"), ("P", "p2"), ("K", "k3"), ("P", "p4"),
                                 ("K", "k5"), ("A", "a9"), ("P", "px"), ("K", "kx")]
+        # a page at a time, each after the place of the last step of the page before:
+        # across the roles and past the last deadline into the steps without one
+        seen: list[tuple[str, str]] = []
+        after = None
+        with store_engine.connect() as conn:
+            for _ in range(len(whole)):
+                got = worklist(conn, {"kasir", "panmud"}, "budi", limit=3, after=after)
+                seen += _keys(got[:1])
+                last = got[0]
+                after = (last.due_at, last.activated_at, last.case_id, last.node, last.attempt)
+            assert worklist(conn, {"kasir", "panmud"}, "budi", after=after) == []
+        assert seen == _keys(whole)
 
 
 class TestOverdue:
+    @pytest.mark.parametrize("role", [None, "kasir"])
+    def test_pages_continue_after_the_last_step_shown(self, steps: Engine,
+                                                      role: str | None) -> None:
+        now = T0 + timedelta(hours=9)
+        with steps.connect() as conn:
+            whole = overdue(conn, now, role=role)
+            seen: list[tuple[str, str]] = []
+            after = None
+            while True:
+                page = overdue(conn, now, role=role, limit=1, after=after)
+                if not page:
+                    break
+                seen += _keys(page)
+                assert page[0].roles == next(s.roles for s in whole
+                                             if _keys([s]) == _keys(page))
+                last = page[0]
+                assert last.due_at is not None
+                after = (last.due_at, last.case_id, last.node, last.attempt)
+        assert seen == _keys(whole) and len(seen) >= 3
+
     def test_past_deadline_most_overdue_first(self, steps: Engine) -> None:
         with steps.connect() as conn:
             rows = overdue(conn, T0 + timedelta(hours=4))
@@ -185,6 +217,18 @@ class TestOverdue:
             assert _keys(overdue(conn, now, limit=2)) == [("C2", "s1"), ("C1", "s1")]
             assert _keys(overdue(conn, now, role="kasir", sop="sop-a")) == \
                 [("C1", "s1"), ("C2", "s3")]
+
+
+def test_case_sops_asks_the_cases_a_few_at_a_time(steps: Engine,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """However many cases a list names, each IN list stays within the backends' limits."""
+    from sop_runtime.store import queries
+
+    monkeypatch.setattr(queries, "IN_CHUNK", 2)
+    with steps.connect() as conn:
+        assert queries.case_sops(conn, ["C3", "C1", "nope", "C2"]) == {
+            "C1": "sop-a", "C2": "sop-a", "C3": "sop-b"}
+        assert queries.case_sops(conn, []) == {}
 
 
 class TestSweepCandidates:
