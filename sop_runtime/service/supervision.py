@@ -26,6 +26,7 @@ from sop_runtime.service.confidential import Reader, hidden_sops
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import directory as store_directory
+from sop_runtime.store import late_counts
 from sop_runtime.store import supervision as store
 from sop_runtime.store.schema import events, workflows
 from sop_runtime.store.workflows import list_sops
@@ -262,11 +263,11 @@ def _count(rt: Runtime, conn: Connection, now: datetime, lang: str,
            hide: frozenset[str]) -> _Figures:
     _, calendar = catalog.court(rt, conn)
     shared = shared_nodes(rt, conn)
-    every = store.late_groups(conn, now, store.one_row_per_step(shared))
+    every = late_counts.late_groups(conn, now, store.one_row_per_step(shared))
     late = [g for g in every if g.sop_id not in hide]  # what may be shown step by step
-    roles = store.late_by_role(conn, now, hide)
+    roles = late_counts.late_by_role(conn, now, hide)
     boundaries = [working_days_before(calendar, now, d) for d in AGE_DAYS]
-    counts = store.open_counts(conn, now, boundaries, shared)
+    counts = late_counts.open_counts(conn, now, boundaries, shared)
     kinds = store.deviation_kinds(conn)
     sops = list_sops(conn)
     sop_names = {s.sop_id: s.nama for s in sops}

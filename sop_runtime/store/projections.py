@@ -97,7 +97,9 @@ _UPDATE_CASE_HOLDING = _UPDATE_CASE_AFTER.where(func.coalesce(
     "") == bindparam("held"))
 _INSERT_CASE = insert(cases)
 _DELETE_STEPS = delete(open_steps).where(open_steps.c.case_id == bindparam("key")).returning(
-    open_steps.c.node, open_steps.c.attempt, open_steps.c.assignee)
+    open_steps.c.node, open_steps.c.attempt, open_steps.c.assignee, open_steps.c.role,
+    open_steps.c.sop_id, open_steps.c.activated_at, open_steps.c.due_at,
+    open_steps.c.overdue_flagged)
 _INSERT_STEPS = insert(open_steps)
 _CASE_FIELDS = tuple(f for f in CaseRow.__dataclass_fields__ if f != "names")
 _DELETE_NAMES = delete(case_names).where(case_names.c.case_id == bindparam("key"))
@@ -119,7 +121,7 @@ def save_case(conn: Connection, case: CaseRow, steps: Iterable[OpenStepRow], *,
               tally: counts.Tally | None = None) -> None:
     """Write ``case``'s row (insert or replace) and replace its open steps with ``steps``;
     the words of its names are written with a new row, or replaced when ``names_changed``.
-    The open steps by holder change by what was replaced: added to ``tally``, or written
+    The kept counts of the open steps change by what was replaced: added to ``tally``, or written
     at once without it (:mod:`sop_runtime.store.tallies`).
     ``after``: the head hash the row must hold (an existing case whose new events were
     chained after it); another raises :class:`ConcurrencyConflict` (nothing is written),
@@ -147,13 +149,15 @@ def save_case(conn: Connection, case: CaseRow, steps: Iterable[OpenStepRow], *,
         conn.execute(_INSERT_NAMES, [{"word": w, "case_id": case.case_id}
                                      for w in case.names])
     change = counts.Tally() if tally is None else tally
-    for _, _, holder in {(r[0], r[1], r[2]) for r in conn.execute(
-            _DELETE_STEPS, {"key": case.case_id})}:
+    gone = conn.execute(_DELETE_STEPS, {"key": case.case_id}).mappings().all()
+    for _, _, holder in {(r["node"], r["attempt"], r["assignee"]) for r in gone}:
         change[(counts.OPEN_HOLDER, holder or counts.NOBODY)] -= 1
+    counts.steps_changed(gone, -1, change)
     if rows:
         conn.execute(_INSERT_STEPS, rows)
         for _, _, holder in {(r["node"], r["attempt"], r["assignee"]) for r in rows}:
             change[(counts.OPEN_HOLDER, holder or counts.NOBODY)] += 1
+        counts.steps_changed(rows, 1, change)
     if tally is None:
         counts.bump(conn, change)
 

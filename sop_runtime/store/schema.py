@@ -32,6 +32,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     false,
+    true,
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeEngine
@@ -279,6 +280,15 @@ CASE_UNBREACHED = and_(cases.c.ended_at.is_(None), cases.c.service_overdue_flagg
                        cases.c.service_due.is_not(None))
 Index("ix_open_steps_unflagged_due", open_steps.c.due_at,
       sqlite_where=STEP_UNFLAGGED, postgresql_where=STEP_UNFLAGGED)
+# The steps already recorded overdue, for the overview: those whose deadline is still ahead
+# of the instant asked about (none, but for an instant before the sweep), and each group's
+# earliest deadline, one index seek per group.
+STEP_FLAGGED = open_steps.c.overdue_flagged == true()
+Index("ix_open_steps_flagged_due", open_steps.c.due_at,
+      sqlite_where=STEP_FLAGGED, postgresql_where=STEP_FLAGGED)
+Index("ix_open_steps_flagged_group", open_steps.c.sop_id, open_steps.c.node,
+      open_steps.c.assignee, open_steps.c.due_at,
+      sqlite_where=STEP_FLAGGED, postgresql_where=STEP_FLAGGED)
 Index("ix_open_steps_timer", open_steps.c.timer_due,
       sqlite_where=STEP_TIMED, postgresql_where=STEP_TIMED)
 Index("ix_cases_service_due", cases.c.service_due,
@@ -337,12 +347,14 @@ step_attempts = Table(
 # depends only on what was recorded (deviations by kind, open steps by holder), so a
 # supervisor's first view reads a few rows, not the court's history. A change is a new row;
 # a count is the sum of its rows, folded into one now and then (store.tallies)
+TALLY_KEY = 3 * ID + 8
 tallies = Table(
     "tallies", metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
            autoincrement=True),
     Column("what", String(20), nullable=False),  # deviation_kind | open_holder
-    Column("key", String(ID), nullable=False),   # the kind; the holder ('' for nobody)
+    # the kind; the holder ('' for nobody); an hour and class; ids joined (store.tallies)
+    Column("key", String(TALLY_KEY), nullable=False),
     Column("n", BigInteger, nullable=False),     # how many more (or fewer)
     Index("ix_tallies_what_key", "what", "key"),
 )

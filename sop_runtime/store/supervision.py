@@ -10,7 +10,11 @@ of a step carries the same facts but the role, and only steps of a node that sev
 may act on have more than one row: the caller names those nodes (:class:`SharedNodes`, from
 the stored workflow versions), and only their rows are checked against the step's other
 rows. The overdue steps are counted on their first role's row (:func:`one_row_per_step`);
-the open steps over every row, less the rows that repeat a step (:func:`open_counts`).
+the open steps over every row, less the rows that repeat a step (:func:`open_counts_scanned`).
+
+The ``*_scanned`` counts read every open step (or every overdue one); the overview reads
+the same counts from what is kept as the steps are written
+(:mod:`sop_runtime.store.late_counts`), and they are the reference it is tested against.
 
 The holder of a step is who claimed it, else who it is assigned to (claiming also assigns:
 :mod:`sop_runtime.engine.state`); a step nobody holds has none.
@@ -43,8 +47,8 @@ from sop_runtime.store import tallies
 from sop_runtime.store.schema import cases, open_steps, sops, workflows
 
 __all__ = ["LateGroup", "OpenCounts", "RoleCount", "SharedNodes", "VersionRow", "case_versions",
-           "deviation_kinds", "late_by_role", "late_groups", "one_row_per_step",
-           "open_counts", "sop_versions"]
+           "deviation_kinds", "late_by_role_scanned", "late_groups_scanned",
+           "one_row_per_step", "open_counts_scanned", "sop_versions"]
 
 _o = open_steps.c
 
@@ -104,7 +108,7 @@ class LateGroup:
     oldest_due: datetime
 
 
-def late_groups(conn: Connection, now: datetime, lead: ColumnElement[bool]) -> list[LateGroup]:
+def late_groups_scanned(conn: Connection, now: datetime, lead: ColumnElement[bool]) -> list[LateGroup]:
     """Steps past their deadline at ``now``, counted by (SOP, node, holder) with the
     earliest deadline of each; ``lead`` is :func:`one_row_per_step`. Read from the deadline
     index alone (``ix_open_steps_due_cover``: the holder is the assignee, as a claim assigns
@@ -122,7 +126,7 @@ class RoleCount:
     oldest_due: datetime
 
 
-def late_by_role(conn: Connection, now: datetime,
+def late_by_role_scanned(conn: Connection, now: datetime,
                  hide: Collection[str] = ()) -> list[RoleCount]:
     """Overdue steps by each role that may act on them (a step of two roles counts under
     both; a role has one row per step), none of the SOPs in ``hide``."""
@@ -141,7 +145,7 @@ class OpenCounts:
     held: dict[str | None, int]      # None: held by nobody
 
 
-def open_counts(conn: Connection, now: datetime, boundaries: Sequence[datetime],
+def open_counts_scanned(conn: Connection, now: datetime, boundaries: Sequence[datetime],
                 shared: SharedNodes) -> OpenCounts:
     """Every open step counted by (age bucket, deadline status at ``now``) and by holder.
 

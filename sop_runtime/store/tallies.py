@@ -1,5 +1,6 @@
 """Counts kept as the projections are written, in the same transaction (``tallies``): the
-deviations by kind and the open steps by holder. They depend only on what was recorded, so
+deviations by kind, the open steps by holder, and what the overview's overdue counts and
+age buckets need (:func:`steps_changed`). They depend only on what was recorded, so
 they are kept, not counted when read: the supervisor's first view reads a few rows whatever
 the court's history.
 
@@ -15,18 +16,29 @@ them with the projected rows (:func:`counted`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, literal_column, select
 
 from sop_runtime.store.schema import deviations, open_steps, tallies
 
-__all__ = ["DEVIATION_KIND", "NOBODY", "OPEN_HOLDER", "Tally", "bump", "compact", "counted",
-           "kept", "read"]
+__all__ = ["DEVIATION_KIND", "FLAGGED", "LATE_ROLE", "LATE_STEP", "NOBODY", "NO_LIMIT",
+           "OPEN_AGE", "OPEN_HOLDER", "TIMED", "Tally", "age_key", "bump", "compact",
+           "counted", "hour", "joined", "kept", "read", "split", "steps_changed"]
 
 DEVIATION_KIND = "deviation_kind"
 OPEN_HOLDER = "open_holder"
 NOBODY = ""  # the holder of a step nobody holds
+# The open steps by the hour they were activated and their deadline's class (one per step):
+# key "YYYY-MM-DDTHH|class", the hour in UTC.
+OPEN_AGE = "open_age"
+# The steps recorded overdue (class FLAGGED), one per step by (SOP, node, assignee), and
+# one per row by (role, SOP).
+LATE_STEP = "late_step"
+LATE_ROLE = "late_role"
+NO_LIMIT, FLAGGED, TIMED = "n", "f", "d"  # no deadline; recorded overdue; any other deadline
+SEP = "\x1f"  # between the parts of a key (no id holds it)
 
 Tally = Counter[tuple[str, str]]
 """Changes to the counts: (what, key) -> how many more (or fewer)."""
@@ -35,6 +47,47 @@ _t = tallies.c
 _INSERT = insert(tallies)
 _READ = (select(_t.key, func.sum(_t.n)).where(_t.what == bindparam("what"))
          .group_by(_t.key))
+
+
+def joined(*parts: str | None) -> str:
+    return SEP.join(p or "" for p in parts)
+
+
+def split(key: str) -> list[str]:
+    return key.split(SEP)
+
+
+def hour(moment: datetime) -> datetime:
+    """The UTC hour ``moment`` falls in."""
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def age_key(activated: datetime, step_class: str) -> str:
+    return f"{hour(activated):%Y-%m-%dT%H}|{step_class}"
+
+
+def step_class(due_at: datetime | None, flagged: bool) -> str:
+    return NO_LIMIT if due_at is None else FLAGGED if flagged else TIMED
+
+
+def steps_changed(rows: Iterable[Mapping[str, object]], sign: int, change: Tally) -> None:
+    """Add (``sign`` 1) or take away (-1) ``rows`` of ``open_steps`` (one case's) in the
+    counts by activation hour and deadline class, and the steps recorded overdue: a step
+    counts once (every row of a step carries the same facts but the role), a role once per
+    row."""
+    first: dict[tuple[object, object], Mapping[str, object]] = {}
+    for r in rows:
+        due, flagged = r["due_at"], bool(r["overdue_flagged"])
+        if flagged and due is not None:
+            change[(LATE_ROLE, joined(str(r["role"]), str(r["sop_id"])))] += sign
+        first.setdefault((r["node"], r["attempt"]), r)
+    for r in first.values():
+        due = r["due_at"]
+        cls = step_class(due, bool(r["overdue_flagged"]))  # type: ignore[arg-type]
+        change[(OPEN_AGE, age_key(r["activated_at"], cls))] += sign  # type: ignore[arg-type]
+        if cls == FLAGGED:
+            change[(LATE_STEP, joined(str(r["sop_id"]), str(r["node"]),
+                                      r["assignee"]))] += sign  # type: ignore[arg-type]
 
 
 def bump(conn: Connection, changes: Mapping[tuple[str, str], int]) -> None:
@@ -84,4 +137,17 @@ def counted(conn: Connection) -> dict[tuple[str, str], int]:
     holder = func.coalesce(steps.c.assignee, literal_column("''"))  # NOBODY
     for who, n in conn.execute(select(holder, func.count()).group_by(holder)):
         out[(OPEN_HOLDER, who)] = int(n)
+    change: Tally = Counter()
+    case_rows: list[Mapping[str, object]] = []
+    last = None
+    for r in conn.execute(select(o.case_id, o.node, o.attempt, o.role, o.sop_id, o.assignee,
+                                 o.activated_at, o.due_at, o.overdue_flagged)
+                          .order_by(o.case_id)).mappings():
+        if r["case_id"] != last and case_rows:
+            steps_changed(case_rows, 1, change)
+            case_rows = []
+        last = r["case_id"]
+        case_rows.append(r)
+    steps_changed(case_rows, 1, change)
+    out.update((k, n) for k, n in change.items() if n)
     return out

@@ -78,15 +78,17 @@ def test_the_counts_match_a_step_by_step_reference(rt: Runtime) -> None:  # noqa
     # and an overdue step of two roles, as the projection keeps it (both rows, one step)
     now = rt.now().replace(second=0, microsecond=0)  # the counts are the minute's
     due = now - timedelta(hours=30)
-    for role in ("ketua", "wakil_ketua"):
-        with rt.engine.begin() as conn:
-            conn.execute(insert(open_steps).values(
-                case_id="SNN-2026-09999", node="5", attempt=1, role=role,
-                sop_id="legalisasi-waarmerking", kegiatan="Menandatangani catatan waarmerking",
-                assignee="sri.wkpn", claimed_by=None, activated_at=due - timedelta(days=1),
-                due_at=due, timer_due=None, overdue_flagged=False))
-    with rt.engine.begin() as conn:  # and its holder's count, kept once for the step
-        tallies.bump(conn, {(tallies.OPEN_HOLDER, "sri.wkpn"): 1})
+    rows = [dict(case_id="SNN-2026-09999", node="5", attempt=1, role=role,
+                 sop_id="legalisasi-waarmerking", kegiatan="Menandatangani catatan waarmerking",
+                 assignee="sri.wkpn", claimed_by=None, activated_at=due - timedelta(days=1),
+                 due_at=due, timer_due=None, overdue_flagged=False)
+            for role in ("ketua", "wakil_ketua")]
+    with rt.engine.begin() as conn:
+        conn.execute(insert(open_steps), rows)
+    kept = tallies.Tally({(tallies.OPEN_HOLDER, "sri.wkpn"): 1})  # once for the step
+    tallies.steps_changed(rows, 1, kept)  # and its age and deadline, as the projection does
+    with rt.engine.begin() as conn:
+        tallies.bump(conn, kept)
     fixed = Runtime(rt.engine, clock=lambda: now)
     view = overview(fixed, reader=operator())
     with rt.engine.connect() as conn:

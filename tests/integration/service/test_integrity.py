@@ -115,7 +115,8 @@ def test_edited_case_rows_and_open_steps_are_each_named(court: Runtime,
         (step[0], "open_steps", "changed"), (active[0], "open_steps", "extra"),
         ("SNN-2026-99999", "deviations", "extra"),
         # the rows edited behind the projection's back no longer match the kept counts
-        ("deviation_kind", "tallies", "changed"), ("open_holder", "tallies", "changed")}
+        ("deviation_kind", "tallies", "changed"), ("open_holder", "tallies", "changed"),
+        ("open_age", "tallies", "changed")}
     changed = {d["subject"]: d["detail"] for d in found["projections"]["differences"]
                if d["table"] == "cases"}
     assert "status tercatat «selesai», menurut log «aktif»" in changed[active[0]]

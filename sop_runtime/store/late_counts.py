@@ -1,0 +1,165 @@
+"""The overview's overdue counts and age buckets, read from the counts kept as the steps are
+written (:mod:`sop_runtime.store.tallies`) rather than from every open step: the same
+figures as the ``*_scanned`` counts of :mod:`sop_runtime.store.supervision`, whatever the
+number of open steps.
+
+What is kept does not depend on the instant asked about: each open step by the hour it was
+activated and its deadline's class (none; recorded overdue by the sweep; any other), and
+the steps recorded overdue by (SOP, node, assignee) and by (role, SOP). "Overdue at
+``now``" is then the steps recorded overdue, less those whose deadline is still ahead of
+``now`` (none, unless ``now`` is before the sweep), plus the steps not yet recorded whose
+deadline has passed (what fell due since the sweep): two ranges of partial indexes
+(``ix_open_steps_flagged_due``, ``ix_open_steps_unflagged_due``). An age bucket is a sum of
+hours, and the rows of the hour each boundary falls in are read and put in their own
+bucket. Each group's earliest deadline is one index seek (``ix_open_steps_flagged_group``,
+``ix_open_steps_role_due``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Collection, Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import ColumnElement, Connection, and_, case, column, func, literal, select
+from sqlalchemy import union_all
+
+from sop_runtime.store import tallies
+from sop_runtime.store.schema import STEP_FLAGGED, STEP_UNFLAGGED, open_steps
+from sop_runtime.store.supervision import (
+    IN_TIME,
+    NO_LIMIT,
+    OVERDUE,
+    LateGroup,
+    OpenCounts,
+    RoleCount,
+    SharedNodes,
+    one_row_per_step,
+)
+
+__all__ = ["late_by_role", "late_groups", "open_counts"]
+
+_o = open_steps.c
+HOUR = timedelta(hours=1)
+_LAST = HOUR - timedelta(microseconds=1)  # an hour's last instant, from its first
+SEEKS = 200  # seeks per statement (SQLite allows 500 selects in a compound one)
+_STATUS = {tallies.NO_LIMIT: NO_LIMIT, tallies.FLAGGED: OVERDUE, tallies.TIMED: IN_TIME}
+_Group = tuple[str, str, str | None]
+
+
+def _fell_due(now: datetime) -> ColumnElement[bool]:
+    """Steps not yet recorded overdue whose deadline has passed (the sweep's index)."""
+    return and_(STEP_UNFLAGGED, _o.due_at < now)
+
+
+def _still_ahead(now: datetime) -> ColumnElement[bool]:
+    """Steps recorded overdue whose deadline is not yet past at ``now``."""
+    return and_(STEP_FLAGGED, _o.due_at >= now)
+
+
+def _earliest(conn: Connection, seeks: list[ColumnElement[bool]]) -> list[datetime | None]:
+    """The earliest deadline of the rows meeting each condition, one seek each."""
+    out: list[datetime | None] = []
+    for start in range(0, len(seeks), SEEKS):
+        part = [select(literal(i).label("i"), func.min(_o.due_at).label("due")).where(where)
+                for i, where in enumerate(seeks[start:start + SEEKS])]
+        found = dict(conn.execute(union_all(*part) if len(part) > 1 else part[0]).all())
+        out.extend(found.get(i) for i in range(len(part)))
+    return out
+
+
+def _holder_is(holder: str | None) -> ColumnElement[bool]:
+    return _o.assignee.is_(None) if holder is None else _o.assignee == holder
+
+
+def late_groups(conn: Connection, now: datetime, lead: ColumnElement[bool]) -> list[LateGroup]:
+    """What :func:`~sop_runtime.store.supervision.late_groups_scanned` counts: steps past
+    their deadline at ``now`` by (SOP, node, holder), with each group's earliest deadline."""
+    recorded: Counter[_Group] = Counter()
+    for key, n in tallies.read(conn, tallies.LATE_STEP).items():
+        sop_id, node, holder = tallies.split(key)
+        recorded[(sop_id, node, holder or None)] += n
+    group = (_o.sop_id, _o.node, _o.assignee)
+    for sop_id, node, holder, n in conn.execute(
+            select(*group, func.count()).where(_still_ahead(now), lead).group_by(*group)):
+        recorded[(sop_id, node, holder)] -= n
+    steps: Counter[_Group] = Counter({g: n for g, n in recorded.items() if n > 0})
+    oldest: dict[_Group, datetime] = {}
+    for sop_id, node, holder, n, due in conn.execute(
+            select(*group, func.count(), func.min(_o.due_at)).where(_fell_due(now), lead)
+            .group_by(*group)):
+        steps[(sop_id, node, holder)] += n
+        oldest[(sop_id, node, holder)] = due
+    flagged = sorted((g for g, n in recorded.items() if n > 0),
+                     key=lambda g: (g[0], g[1], g[2] or ""))
+    seeks = [and_(STEP_FLAGGED, _o.sop_id == s, _o.node == node, _holder_is(h),
+                  _o.due_at < now) for s, node, h in flagged]
+    for g, due in zip(flagged, _earliest(conn, seeks), strict=True):
+        if due is not None and (g not in oldest or due < oldest[g]):
+            oldest[g] = due
+    return [LateGroup(g[0], g[1], g[2], n, oldest[g]) for g, n in steps.items() if n > 0]
+
+
+def late_by_role(conn: Connection, now: datetime,
+                 hide: Collection[str] = ()) -> list[RoleCount]:
+    """What :func:`~sop_runtime.store.supervision.late_by_role_scanned` counts: overdue
+    steps by each role that may act on them, none of the SOPs in ``hide``."""
+    hidden = sorted(hide)
+    steps: Counter[str] = Counter()
+    for key, n in tallies.read(conn, tallies.LATE_ROLE).items():
+        role, sop_id = tallies.split(key)
+        if sop_id not in hide:
+            steps[role] += n
+    shown = [_o.sop_id.not_in(hidden)] if hidden else []
+    for where, sign in ((_still_ahead(now), -1), (_fell_due(now), 1)):
+        for role, n in conn.execute(select(_o.role, func.count()).where(where, *shown)
+                                    .group_by(_o.role)):
+            steps[role] += sign * n
+    roles = sorted(r for r, n in steps.items() if n > 0)
+    dues = _earliest(conn, [and_(_o.role == r, _o.due_at < now, *shown) for r in roles])
+    return [RoleCount(r, steps[r], due) for r, due in zip(roles, dues, strict=True)
+            if due is not None]
+
+
+def open_counts(conn: Connection, now: datetime, boundaries: Sequence[datetime],
+                shared: SharedNodes) -> OpenCounts:
+    """What :func:`~sop_runtime.store.supervision.open_counts_scanned` counts: every open
+    step by (age bucket, deadline status at ``now``) and by holder."""
+    lead = one_row_per_step(shared)
+
+    def bucket_of(moment: datetime) -> int:
+        return max((i for i, b in enumerate(boundaries, 1) if moment <= b), default=0)
+
+    older = [(_o.activated_at <= b, i) for i, b in reversed(list(enumerate(boundaries, 1)))]
+    bucket = (case(*older, else_=0) if older else literal(0)).label("bucket")
+    by_bucket = column("bucket")
+    classes: Counter[tuple[int, str]] = Counter()
+    for key, n in tallies.read(conn, tallies.OPEN_AGE).items():
+        at, cls = key.split("|")
+        first = datetime.strptime(at, "%Y-%m-%dT%H").replace(tzinfo=UTC)
+        classes[(bucket_of(first + _LAST), cls)] += n
+    # the hours a boundary falls in: their steps moved to their own buckets
+    cls_of = case((_o.due_at.is_(None), literal(tallies.NO_LIMIT)),
+                  (STEP_FLAGGED, literal(tallies.FLAGGED)),
+                  else_=literal(tallies.TIMED)).label("cls")
+    for first in sorted({tallies.hour(b) for b in boundaries}):
+        whole = bucket_of(first + _LAST)
+        query = (select(bucket, cls_of, func.count())
+                 .where(_o.activated_at >= first, _o.activated_at < first + HOUR, lead)
+                 .group_by(by_bucket, column("cls")))
+        for b, cls, n in conn.execute(query):
+            classes[(whole, cls)] -= n
+            classes[(b, cls)] += n
+    ages: dict[tuple[int, str], int] = defaultdict(int)
+    for (b, cls), n in classes.items():
+        ages[(b, _STATUS[cls])] += n
+    for where, into, out_of in ((_fell_due(now), OVERDUE, IN_TIME),
+                                (_still_ahead(now), IN_TIME, OVERDUE)):
+        for b, n in conn.execute(select(bucket, func.count()).where(where, lead)
+                                 .group_by(by_bucket)):
+            ages[(b, into)] += n
+            ages[(b, out_of)] -= n
+    held: dict[str | None, int] = {(who or None): n for who, n in tallies.read(
+        conn, tallies.OPEN_HOLDER).items()}
+    return OpenCounts({k: n for k, n in ages.items() if n},
+                      {h: n for h, n in held.items() if n})
