@@ -21,8 +21,18 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Connection, and_, case, column, func, literal, select
-from sqlalchemy import union_all
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    column,
+    func,
+    literal,
+    select,
+    union_all,
+)
 
 from sop_runtime.store import tallies
 from sop_runtime.store.schema import STEP_FLAGGED, STEP_UNFLAGGED, open_steps
@@ -132,7 +142,7 @@ def open_counts(conn: Connection, now: datetime, boundaries: Sequence[datetime],
 
     older = [(_o.activated_at <= b, i) for i, b in reversed(list(enumerate(boundaries, 1)))]
     bucket = (case(*older, else_=0) if older else literal(0)).label("bucket")
-    by_bucket = column("bucket")
+    by_bucket: ColumnClause[int] = column("bucket")
     classes: Counter[tuple[int, str]] = Counter()
     for key, n in tallies.read(conn, tallies.OPEN_AGE).items():
         at, cls = key.split("|")

@@ -10,7 +10,8 @@ of a step carries the same facts but the role, and only steps of a node that sev
 may act on have more than one row: the caller names those nodes (:class:`SharedNodes`, from
 the stored workflow versions), and only their rows are checked against the step's other
 rows. The overdue steps are counted on their first role's row (:func:`one_row_per_step`);
-the open steps over every row, less the rows that repeat a step (:func:`open_counts_scanned`).
+the open steps over every row, less the rows that repeat a step
+(:func:`open_counts_scanned`).
 
 The ``*_scanned`` counts read every open step (or every overdue one); the overview reads
 the same counts from what is kept as the steps are written
@@ -108,7 +109,8 @@ class LateGroup:
     oldest_due: datetime
 
 
-def late_groups_scanned(conn: Connection, now: datetime, lead: ColumnElement[bool]) -> list[LateGroup]:
+def late_groups_scanned(conn: Connection, now: datetime,
+                        lead: ColumnElement[bool]) -> list[LateGroup]:
     """Steps past their deadline at ``now``, counted by (SOP, node, holder) with the
     earliest deadline of each; ``lead`` is :func:`one_row_per_step`. Read from the deadline
     index alone (``ix_open_steps_due_cover``: the holder is the assignee, as a claim assigns

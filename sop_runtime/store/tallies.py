@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, literal_column, select
 
@@ -70,12 +71,12 @@ def step_class(due_at: datetime | None, flagged: bool) -> str:
     return NO_LIMIT if due_at is None else FLAGGED if flagged else TIMED
 
 
-def steps_changed(rows: Iterable[Mapping[str, object]], sign: int, change: Tally) -> None:
+def steps_changed(rows: Iterable[Mapping[Any, Any]], sign: int, change: Tally) -> None:
     """Add (``sign`` 1) or take away (-1) ``rows`` of ``open_steps`` (one case's) in the
     counts by activation hour and deadline class, and the steps recorded overdue: a step
     counts once (every row of a step carries the same facts but the role), a role once per
     row."""
-    first: dict[tuple[object, object], Mapping[str, object]] = {}
+    first: dict[tuple[object, object], Mapping[Any, Any]] = {}
     for r in rows:
         due, flagged = r["due_at"], bool(r["overdue_flagged"])
         if flagged and due is not None:
@@ -83,11 +84,11 @@ def steps_changed(rows: Iterable[Mapping[str, object]], sign: int, change: Tally
         first.setdefault((r["node"], r["attempt"]), r)
     for r in first.values():
         due = r["due_at"]
-        cls = step_class(due, bool(r["overdue_flagged"]))  # type: ignore[arg-type]
-        change[(OPEN_AGE, age_key(r["activated_at"], cls))] += sign  # type: ignore[arg-type]
+        cls = step_class(due, bool(r["overdue_flagged"]))
+        change[(OPEN_AGE, age_key(r["activated_at"], cls))] += sign
         if cls == FLAGGED:
             change[(LATE_STEP, joined(str(r["sop_id"]), str(r["node"]),
-                                      r["assignee"]))] += sign  # type: ignore[arg-type]
+                                      r["assignee"]))] += sign
 
 
 def bump(conn: Connection, changes: Mapping[tuple[str, str], int]) -> None:
@@ -138,7 +139,7 @@ def counted(conn: Connection) -> dict[tuple[str, str], int]:
     for who, n in conn.execute(select(holder, func.count()).group_by(holder)):
         out[(OPEN_HOLDER, who)] = int(n)
     change: Tally = Counter()
-    case_rows: list[Mapping[str, object]] = []
+    case_rows: list[Mapping[Any, Any]] = []
     last = None
     for r in conn.execute(select(o.case_id, o.node, o.attempt, o.role, o.sop_id, o.assignee,
                                  o.activated_at, o.due_at, o.overdue_flagged)
