@@ -27,7 +27,7 @@ from sop_runtime.store.schema import events, metadata, workflows
 from tests.integration.store.helpers import T0, new_case, record
 
 WIB = timezone(timedelta(hours=7))
-HEAD = "0016"  # the newest migration
+HEAD = "0017"  # the newest migration
 
 
 class TestSchema:
