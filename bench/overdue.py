@@ -53,7 +53,7 @@ from sop_runtime.service import setup, views
 from sop_runtime.service.confidential import Reader, operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.service.search import CaseSearch, find_cases
-from sop_runtime.store import queries
+from sop_runtime.store import queries, tallies
 
 CASES = 100_000 if QUICK else 1_000_000
 OPEN_SHARE = 0.10           # cases still running, one open step each
@@ -184,10 +184,17 @@ TALLY_COLUMNS = ("what", "key", "n")
 
 
 def holder_tallies(steps: list[tuple[Any, ...]]) -> list[tuple[str, str, int]]:
-    """The open steps counted by holder, as the projection keeps them (store.tallies): a
-    step once, whatever its role rows."""
+    """The open steps' counts as the projection keeps them (store.tallies): by holder (a
+    step once, whatever its role rows), by activation hour and deadline, recorded overdue."""
     held = Counter(row[3] or "" for row in {(r[0], r[1], r[2], r[6]) for r in steps})
-    return [("open_holder", who, n) for who, n in sorted(held.items())]
+    kept = tallies.Tally()
+    by_case: dict[str, list[dict[str, Any]]] = {}
+    for r in steps:
+        by_case.setdefault(r[0], []).append(dict(zip(STEP_COLUMNS, r, strict=True)))
+    for rows in by_case.values():
+        tallies.steps_changed(rows, 1, kept)
+    return [*(("open_holder", who, n) for who, n in sorted(held.items())),
+            *((what, key, n) for (what, key), n in sorted(kept.items()) if n)]
 
 
 def load(backend: Backend, data: Data, analyze: str = "ANALYZE",

@@ -26,12 +26,12 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     and_,
+    bindparam,
     case,
     column,
     func,
     literal,
     select,
-    union_all,
 )
 
 from sop_runtime.store import tallies
@@ -52,7 +52,6 @@ __all__ = ["late_by_role", "late_groups", "open_counts"]
 _o = open_steps.c
 HOUR = timedelta(hours=1)
 _LAST = HOUR - timedelta(microseconds=1)  # an hour's last instant, from its first
-SEEKS = 200  # seeks per statement (SQLite allows 500 selects in a compound one)
 _STATUS = {tallies.NO_LIMIT: NO_LIMIT, tallies.FLAGGED: OVERDUE, tallies.TIMED: IN_TIME}
 _Group = tuple[str, str, str | None]
 
@@ -67,19 +66,22 @@ def _still_ahead(now: datetime) -> ColumnElement[bool]:
     return and_(STEP_FLAGGED, _o.due_at >= now)
 
 
-def _earliest(conn: Connection, seeks: list[ColumnElement[bool]]) -> list[datetime | None]:
-    """The earliest deadline of the rows meeting each condition, one seek each."""
-    out: list[datetime | None] = []
-    for start in range(0, len(seeks), SEEKS):
-        part = [select(literal(i).label("i"), func.min(_o.due_at).label("due")).where(where)
-                for i, where in enumerate(seeks[start:start + SEEKS])]
-        found = dict(conn.execute(union_all(*part) if len(part) > 1 else part[0]).all())
-        out.extend(found.get(i) for i in range(len(part)))
-    return out
+_SEEK = select(func.min(_o.due_at)).where(_o.due_at < bindparam("now"))
+_GROUP_SEEK = _SEEK.where(STEP_FLAGGED, _o.sop_id == bindparam("sop"),
+                          _o.node == bindparam("node"))
+_HELD_SEEK = _GROUP_SEEK.where(_o.assignee == bindparam("holder"))
+_UNHELD_SEEK = _GROUP_SEEK.where(_o.assignee.is_(None))
 
 
-def _holder_is(holder: str | None) -> ColumnElement[bool]:
-    return _o.assignee.is_(None) if holder is None else _o.assignee == holder
+def _group_earliest(conn: Connection, now: datetime, group: tuple[str, str, str | None]
+                    ) -> datetime | None:
+    """The earliest deadline past at ``now`` of a group's steps recorded overdue: one seek
+    of ``ix_open_steps_flagged_group`` (a statement compiled once)."""
+    sop_id, node, holder = group
+    params = {"now": now, "sop": sop_id, "node": node}
+    if holder is None:
+        return conn.execute(_UNHELD_SEEK, params).scalar()
+    return conn.execute(_HELD_SEEK, {**params, "holder": holder}).scalar()
 
 
 def late_groups(conn: Connection, now: datetime, lead: ColumnElement[bool]) -> list[LateGroup]:
@@ -90,21 +92,18 @@ def late_groups(conn: Connection, now: datetime, lead: ColumnElement[bool]) -> l
         sop_id, node, holder = tallies.split(key)
         recorded[(sop_id, node, holder or None)] += n
     group = (_o.sop_id, _o.node, _o.assignee)
-    for sop_id, node, holder, n in conn.execute(
-            select(*group, func.count()).where(_still_ahead(now), lead).group_by(*group)):
-        recorded[(sop_id, node, holder)] -= n
+    # rows, not a GROUP BY: the planner would walk a grouping index rather than the range
+    for sop_id, node, holder in conn.execute(select(*group).where(_still_ahead(now), lead)):
+        recorded[(sop_id, node, holder)] -= 1
     steps: Counter[_Group] = Counter({g: n for g, n in recorded.items() if n > 0})
     oldest: dict[_Group, datetime] = {}
-    for sop_id, node, holder, n, due in conn.execute(
-            select(*group, func.count(), func.min(_o.due_at)).where(_fell_due(now), lead)
-            .group_by(*group)):
-        steps[(sop_id, node, holder)] += n
-        oldest[(sop_id, node, holder)] = due
-    flagged = sorted((g for g, n in recorded.items() if n > 0),
-                     key=lambda g: (g[0], g[1], g[2] or ""))
-    seeks = [and_(STEP_FLAGGED, _o.sop_id == s, _o.node == node, _holder_is(h),
-                  _o.due_at < now) for s, node, h in flagged]
-    for g, due in zip(flagged, _earliest(conn, seeks), strict=True):
+    for sop_id, node, holder, due in conn.execute(
+            select(*group, _o.due_at).where(_fell_due(now), lead)):
+        steps[(sop_id, node, holder)] += 1
+        g = (sop_id, node, holder)
+        oldest[g] = min(due, oldest.get(g, due))
+    for g in (g for g, n in recorded.items() if n > 0):
+        due = _group_earliest(conn, now, g)
         if due is not None and (g not in oldest or due < oldest[g]):
             oldest[g] = due
     return [LateGroup(g[0], g[1], g[2], n, oldest[g]) for g, n in steps.items() if n > 0]
@@ -122,13 +121,15 @@ def late_by_role(conn: Connection, now: datetime,
             steps[role] += n
     shown = [_o.sop_id.not_in(hidden)] if hidden else []
     for where, sign in ((_still_ahead(now), -1), (_fell_due(now), 1)):
-        for role, n in conn.execute(select(_o.role, func.count()).where(where, *shown)
-                                    .group_by(_o.role)):
-            steps[role] += sign * n
-    roles = sorted(r for r, n in steps.items() if n > 0)
-    dues = _earliest(conn, [and_(_o.role == r, _o.due_at < now, *shown) for r in roles])
-    return [RoleCount(r, steps[r], due) for r, due in zip(roles, dues, strict=True)
-            if due is not None]
+        for (role,) in conn.execute(select(_o.role).where(where, *shown)):  # a range
+            steps[role] += sign
+    out = []
+    for role in sorted(r for r, n in steps.items() if n > 0):
+        seek = _SEEK.where(_o.role == bindparam("role"), *shown)  # ix_open_steps_role_due
+        due = conn.execute(seek, {"now": now, "role": role}).scalar()
+        if due is not None:
+            out.append(RoleCount(role, steps[role], due))
+    return out
 
 
 def open_counts(conn: Connection, now: datetime, boundaries: Sequence[datetime],
@@ -165,10 +166,9 @@ def open_counts(conn: Connection, now: datetime, boundaries: Sequence[datetime],
         ages[(b, _STATUS[cls])] += n
     for where, into, out_of in ((_fell_due(now), OVERDUE, IN_TIME),
                                 (_still_ahead(now), IN_TIME, OVERDUE)):
-        for b, n in conn.execute(select(bucket, func.count()).where(where, lead)
-                                 .group_by(by_bucket)):
-            ages[(b, into)] += n
-            ages[(b, out_of)] -= n
+        for (at,) in conn.execute(select(_o.activated_at).where(where, lead)):  # a range
+            ages[(bucket_of(at), into)] += 1
+            ages[(bucket_of(at), out_of)] -= 1
     held: dict[str | None, int] = {(who or None): n for who, n in tallies.read(
         conn, tallies.OPEN_HOLDER).items()}
     return OpenCounts({k: n for k, n in ages.items() if n},
