@@ -25,6 +25,7 @@ from sqlalchemy import (
     ColumnClause,
     ColumnElement,
     Connection,
+    String,
     and_,
     bindparam,
     case,
@@ -32,6 +33,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    values,
 )
 
 from sop_runtime.store import tallies
@@ -73,15 +75,37 @@ _HELD_SEEK = _GROUP_SEEK.where(_o.assignee == bindparam("holder"))
 _UNHELD_SEEK = _GROUP_SEEK.where(_o.assignee.is_(None))
 
 
-def _group_earliest(conn: Connection, now: datetime, group: tuple[str, str, str | None]
-                    ) -> datetime | None:
-    """The earliest deadline past at ``now`` of a group's steps recorded overdue: one seek
-    of ``ix_open_steps_flagged_group`` (a statement compiled once)."""
-    sop_id, node, holder = group
-    params = {"now": now, "sop": sop_id, "node": node}
-    if holder is None:
-        return conn.execute(_UNHELD_SEEK, params).scalar()
-    return conn.execute(_HELD_SEEK, {**params, "holder": holder}).scalar()
+def _groups_earliest(conn: Connection, now: datetime, groups: list[_Group]
+                     ) -> dict[_Group, datetime]:
+    """The earliest deadline past at ``now`` of each group's steps recorded overdue: an
+    index seek per group (``ix_open_steps_flagged_group``); on PostgreSQL all in one
+    statement (a round trip each would cost more than the seeks), on SQLite each a
+    statement compiled once (it has no column names for a VALUES list)."""
+    out: dict[_Group, datetime] = {}
+    if conn.dialect.name == "sqlite":
+        for sop_id, node, holder in groups:
+            seek, params = _UNHELD_SEEK, {"now": now, "sop": sop_id, "node": node}
+            if holder is not None:
+                seek, params = _HELD_SEEK, {**params, "holder": holder}
+            due = conn.execute(seek, params).scalar()
+            if due is not None:
+                out[(sop_id, node, holder)] = due
+        return out
+    held = [g for g in groups if g[2] is not None]
+    unheld = [g[:2] for g in groups if g[2] is None]
+    for rows, names in ((held, ("s", "n", "h")), (unheld, ("s", "n"))):
+        if not rows:
+            continue
+        given = values(*(column(c, String) for c in names), name="g").data(rows)
+        match: ColumnElement[bool] = (_o.assignee == given.c.h if len(names) == 3
+                                      else _o.assignee.is_(None))
+        earliest = (select(func.min(_o.due_at))
+                    .where(STEP_FLAGGED, _o.sop_id == given.c.s, _o.node == given.c.n,
+                           match, _o.due_at < now).scalar_subquery())
+        for *key, due in conn.execute(select(*given.c, earliest)):
+            if due is not None:
+                out[(key[0], key[1], key[2] if len(key) == 3 else None)] = due
+    return out
 
 
 def late_groups(conn: Connection, now: datetime, lead: ColumnElement[bool]) -> list[LateGroup]:
@@ -102,9 +126,9 @@ def late_groups(conn: Connection, now: datetime, lead: ColumnElement[bool]) -> l
         steps[(sop_id, node, holder)] += 1
         g = (sop_id, node, holder)
         oldest[g] = min(due, oldest.get(g, due))
-    for g in (g for g, n in recorded.items() if n > 0):
-        due = _group_earliest(conn, now, g)
-        if due is not None and (g not in oldest or due < oldest[g]):
+    for g, due in _groups_earliest(conn, now, [g for g, n in recorded.items() if n > 0]
+                                   ).items():
+        if g not in oldest or due < oldest[g]:
             oldest[g] = due
     return [LateGroup(g[0], g[1], g[2], n, oldest[g]) for g, n in steps.items() if n > 0]
 
