@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, literal_column, select
+from sqlalchemy import Connection, bindparam, delete, func, literal_column, select
 
+from sop_runtime.store.rawexec import RawInsert
 from sop_runtime.store.schema import deviations, open_steps, tallies
 
 __all__ = ["DEVIATION_KIND", "NOBODY", "OPEN_HOLDER", "Tally", "bump", "compact", "counted",
@@ -32,7 +33,7 @@ Tally = Counter[tuple[str, str]]
 """Changes to the counts: (what, key) -> how many more (or fewer)."""
 
 _t = tallies.c
-_INSERT = insert(tallies)
+_INSERT = RawInsert(tallies, ("what", "key", "n"))  # on every action: see store.rawexec
 _READ = (select(_t.key, func.sum(_t.n)).where(_t.what == bindparam("what"))
          .group_by(_t.key))
 
@@ -42,7 +43,7 @@ def bump(conn: Connection, changes: Mapping[tuple[str, str], int]) -> None:
     rows = [{"what": what, "key": key, "n": n}
             for (what, key), n in sorted(changes.items()) if n]
     if rows:
-        conn.execute(_INSERT, rows)
+        _INSERT.execute(conn, rows)
 
 
 def read(conn: Connection, what: str) -> dict[str, int]:
