@@ -15,7 +15,8 @@ What stays as with ``Connection.execute``:
 - errors: a driver exception is raised as SQLAlchemy wraps it
   (:meth:`sqlalchemy.exc.DBAPIError.instance`: ``IntegrityError``, ``OperationalError``...,
   the driver's in ``.orig``), so ``store.errors.is_conflict`` and the callers' handlers see
-  what they saw before;
+  what they saw before; a value its type refuses (a naive instant) is a
+  :class:`sqlalchemy.exc.StatementError`, as before;
 - ``before_cursor_execute`` listeners of the connection or engine are called with the SQL
   and the parameters sent (statement counts, the bench's replay).
 """
@@ -60,9 +61,13 @@ class _Compiled:
 
     def parameters(self, values: Mapping[str, Any]) -> Any:
         defaults = self.defaults
-        out = [p(v) if p is not None else v for p, v in zip(
-            self.processors,
-            (values[n] if n in values else defaults[n] for n in self.names), strict=True)]
+        try:
+            out = [p(v) if p is not None else v for p, v in zip(
+                self.processors,
+                (values[n] if n in values else defaults[n] for n in self.names), strict=True)]
+        except Exception as error:  # a value its type refuses (a naive instant): as SQLAlchemy
+            raise exc.StatementError(f"({type(error).__module__}.{type(error).__qualname__}) "
+                                     f"{error}", self.sql, None, error) from error
         return out if self.positional else dict(zip(self.names, out, strict=True))
 
 
