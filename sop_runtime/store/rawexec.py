@@ -129,7 +129,12 @@ class Raw:
             cursor.close()
 
     def executemany(self, conn: Connection, values: Sequence[Mapping[str, Any]]) -> None:
-        """Run once per item of ``values`` (a driver executemany, as SQLAlchemy sends it)."""
+        """Run once per item of ``values``: a driver executemany, as SQLAlchemy sends it,
+        or for one item a plain execute (psycopg's executemany enters pipeline mode, a
+        round trip more)."""
+        if len(values) == 1:
+            self.execute(conn, values[0])
+            return
         if not values:
             return
         compiled = self._for(conn.dialect)
