@@ -43,19 +43,29 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # The browser tests (tests/e2e/web) drive Debian's Chromium, never a browser Playwright
-# downloads itself. It is installed here when missing, where apt-get can run as root;
-# anywhere else this says so in one line and the browser tests skip themselves.
+# downloads itself, and the printout tests read QR codes off pages that poppler's pdftoppm
+# turns into pictures. Both are installed here when missing, where apt-get can run as root;
+# anywhere else this says so in one line and the tests that need them skip themselves.
 CHROMIUM := $(VENV)/.chromium
+POPPLER := $(VENV)/.poppler
 
 $(CHROMIUM): | $(STAMP)
-	@if command -v chromium >/dev/null 2>&1; then touch $@; \
+	@$(call debian_tool,chromium,chromium,Chromium,the browser tests)
+
+$(POPPLER): | $(STAMP)
+	@$(call debian_tool,pdftoppm,poppler-utils,pdftoppm,the tests that read printouts' QR codes)
+
+# $(1) command, $(2) Debian package, $(3) its name, $(4) the tests that skip without it
+define debian_tool
+if command -v $(1) >/dev/null 2>&1; then touch $@; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 		&& apt-get update -qq \
-		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
-		&& command -v chromium >/dev/null 2>&1; then touch $@; \
-	else echo "Chromium (Debian package chromium) is missing and could not be installed (needs root, apt-get and a Debian mirror): the browser tests will be skipped"; fi
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null \
+		&& command -v $(1) >/dev/null 2>&1; then touch $@; \
+	else echo "$(3) (Debian package $(2)) is missing and could not be installed (needs root, apt-get and a Debian mirror): $(4) will be skipped"; fi
+endef
 
-pytest: $(STAMP) $(CHROMIUM)
+pytest: $(STAMP) $(CHROMIUM) $(POPPLER)
 	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 test: lint typecheck pytest

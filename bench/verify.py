@@ -92,17 +92,17 @@ EVENT_COLUMNS = ("case_id", "seq", "type", "version", "occurred_at", "recorded_a
                  "payload", "prev_hash", "hash")
 
 
-def generate(found: list[Template]) -> Log:
-    """Copies of the templates, round-robin, until ``EVENTS`` events; each case chained."""
+def generate(found: list[Template], size: int = EVENTS) -> Log:
+    """Copies of the templates, round-robin, until ``size`` events; each case chained."""
     origin = datetime(2020, 1, 6, 0, 30, tzinfo=UTC)
     events: list[tuple[Any, ...]] = []
     cases = 0
     i = 0
-    while len(events) < EVENTS:
+    while len(events) < size:
         t = found[i % len(found)]
         case_id = f"SNN-{2020 + i // 100_000}-{i % 100_000 + 1:05d}"
         start = origin + timedelta(seconds=i * 97)
-        todo = t.events[:EVENTS - len(events)]
+        todo = t.events[:size - len(events)]
         times = [start + timedelta(seconds=s) for *_, s in todo]
         isos = [x.isoformat(timespec="microseconds") for x in times]
         hashes = chain.chain_hashes(case_id, chain.GENESIS, (

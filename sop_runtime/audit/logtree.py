@@ -23,7 +23,7 @@ database, a dict in the tests).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from sop_runtime.audit.merkle import EMPTY_ROOT, _root_of_hashes, _split, node_hash
@@ -60,6 +60,19 @@ class Tree:
         self.source, self.low = source, low
         self._nodes: dict[NodeKey, bytes] = {}
         self._blocks: dict[int, list[bytes]] = {}
+
+    def seed(self, nodes: dict[NodeKey, bytes]) -> None:
+        """Nodes known already (e.g. just made), not to be read."""
+        self._nodes.update(nodes)
+
+    def prefetch(self, compute: Callable[[Tree], object]) -> None:
+        """Read in one go every stored node ``compute`` (run on this tree's shape) asks
+        for, so that running it then costs no read per node."""
+        probe = _Probe()
+        compute(Tree(probe, self.low))
+        missing = [k for k in probe.keys if k not in self._nodes]
+        if missing:
+            self._nodes.update(self.source.nodes(missing))
 
     def _leaves(self, lo: int, hi: int) -> list[bytes]:
         block = 1 << self.low
@@ -140,15 +153,42 @@ class Tree:
         return ([] if whole else [self.mth(lo, hi)]) + found[::-1]
 
 
+class _Probe:
+    """A stand-in source that records which nodes are asked for."""
+
+    def __init__(self) -> None:
+        self.keys: list[NodeKey] = []
+
+    def leaf_hashes(self, lo: int, hi: int) -> list[bytes]:
+        return [EMPTY_ROOT] * (hi - lo)
+
+    def nodes(self, keys: Sequence[NodeKey]) -> dict[NodeKey, bytes]:
+        self.keys.extend(keys)
+        return dict.fromkeys(keys, EMPTY_ROOT)
+
+
+def edge(size: int, low: int = LOW) -> list[NodeKey]:
+    """The stored nodes of the tree of ``size`` leaves that are not inside a larger complete
+    one: its perfect subtrees, largest first (what its root and its growth are made of)."""
+    out: list[NodeKey] = []
+    start = 0
+    for level in range(size.bit_length() - 1, low - 1, -1):
+        if size >> level & 1:
+            out.append((level, start >> level))
+            start += 1 << level
+    return out
+
+
 def extend(source: Source, size: int, new: Sequence[bytes], low: int = LOW
            ) -> dict[NodeKey, bytes]:
     """The nodes that appending the leaf hashes ``new`` to a tree of ``size`` leaves
-    completes: O(len(new) + log n) hashes; reads at most ``2**low - 1`` old leaves and one
-    old node per level."""
+    completes: O(len(new) + log n) hashes; reads at most ``2**low - 1`` old leaves and the
+    old tree's :func:`edge` nodes, in one query."""
     total = size + len(new)
     block = 1 << low
     made: dict[NodeKey, bytes] = {}
-    known: dict[NodeKey, bytes] = {}  # old nodes read
+    wanted = edge(size, low)
+    known = source.nodes(wanted) if wanted else {}  # the old nodes a new one can need
     first = size // block
     old = source.leaf_hashes(first * block, size) if size % block else []
     if len(old) != size % block:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import warnings
 from collections.abc import Callable, Sequence
@@ -33,7 +34,15 @@ def _library(exc: BaseException) -> str:
     return found.group(1) if found else "pango"
 
 
+# The fonts embedded in a PDF are subsets that fontTools stamps with the time they were made,
+# so the same page printed a second later would give other bytes. A fixed stamp (the one
+# reproducible builds use, unless the process was given its own) makes a printout a function
+# of its content: the same poster for every reader, the same receipt twice.
+FONT_STAMP = "315532800"  # 1980-01-01, the earliest date a zip or a font tool expects
+
+
 def _weasyprint() -> Any:
+    os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_STAMP)
     # WeasyPrint prints its own installation hints to stdout when a library is missing;
     # ours, below, is the one the user reads
     try:

@@ -17,8 +17,10 @@ leaves kept per seal) stay readable and are checked as they were.
 from __future__ import annotations
 
 import bisect
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -110,7 +112,10 @@ def _seal(rt: Runtime, actor: str, note: str | None) -> SealRow:
                              e=exc)) from exc
         stored_tree.save(conn, size, new.leaves, made)
         total = size + len(new.leaves)
-        top = Tree(source).root(total).hex()
+        tree = Tree(source)
+        tree.seed(made)
+        tree.prefetch(lambda t: t.root(total))
+        top = tree.root(total).hex()
         seal_id = store_seals.save_log_seal(
             conn, sealed_at=now, sealed_by=actor, size=total, root=top,
             events_through=new.events_through, journal_through=new.journal_through, note=note)
@@ -207,6 +212,10 @@ def _tree_breaks(conn: Connection, logged: list[SealRow]) -> SealBreak | None:
     """Each log seal's root from the stored nodes, and each later seal extending the one
     before it."""
     tree = Tree(StoredTree(conn))
+    with suppress(IndexError, ValueError):  # a seal smaller than the one before: named below
+        tree.prefetch(lambda t: [*(t.root(s.size) for s in logged),
+                                 *(t.consistency(a.size, b.size)
+                                   for a, b in pairwise(logged))])
     before: SealRow | None = None
     for s in logged:
         try:
@@ -217,7 +226,7 @@ def _tree_breaks(conn: Connection, logged: list[SealRow]) -> SealBreak | None:
                     tree.consistency(before.size, s.size)):
                 return _altered(s, tr("tidak memperluas segel #{p}",
                                       "it does not extend seal #{p}", p=before.id))
-        except (MissingNode, ValueError):
+        except (MissingNode, IndexError, ValueError):
             return _altered(s, tr("pohon log tidak utuh", "the log tree is not whole"))
         before = s
     return None
@@ -356,7 +365,9 @@ def _log_proof(conn: Connection, s: SealRow, case_id: str,
         return None
     position, seq_, hash_ = held[-1]
     try:
-        path = Tree(StoredTree(conn)).inclusion(position, s.size)
+        tree = Tree(StoredTree(conn))
+        tree.prefetch(lambda t: t.inclusion(position, s.size))
+        path = tree.inclusion(position, s.size)
     except MissingNode as exc:
         raise Damaged(tr("pohon log tidak utuh ({e}); jalankan sop seal check",
                          "the log tree is not whole ({e}); run sop seal check", e=exc)) from exc

@@ -143,9 +143,11 @@ def _journal_sql(dialect: str, after_id: int = 0) -> tuple[str, dict[str, str]]:
     ``after_id``), in the rows' shape of the case log: the chain id is the journal's name
     after ``@`` (see :func:`journal_chain`)."""
     occurred, recorded = _instants(dialect)
-    where = f" WHERE id > {int(after_id)}" if after_id else ""
+    # after an id: ordered by an expression, so that SQLite reads the range of ids rather
+    # than the (log, seq) index of every journal
+    where, order = (f" WHERE id > {int(after_id)}", "log || ''") if after_id else ("", "log")
     return (f"SELECT '{JOURNAL_MARK}' || log, seq, type, version, {occurred}, {recorded}, "
-            f"actor, payload, prev_hash, hash FROM journal{where} ORDER BY log, seq"), {}
+            f"actor, payload, prev_hash, hash FROM journal{where} ORDER BY {order}, seq"), {}
 
 
 JOURNAL_MARK = "@"

@@ -23,11 +23,21 @@ if no row with a lower id can still commit afterwards:
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import Connection, and_, func, insert, literal, or_, select, text
+from sqlalchemy import (
+    Connection,
+    String,
+    and_,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 
 from sop_runtime.store.chain import JOURNAL_MARK
@@ -36,6 +46,8 @@ from sop_runtime.store.schema import events, journal, log_leaves, log_nodes
 Leaf = tuple[str, int, str]  # (case id or "@journal", seq, hash)
 
 INSERT_BATCH = 5000
+ANALYZE_AFTER = 10_000  # leaves positioned at once after which PostgreSQL's statistics are
+                        # taken again
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +76,17 @@ def appended(conn: Connection, events_through: int, journal_through: int) -> App
     """The case events and journal entries with ids above the last seal's, each table in id
     (commit) order, the two interleaved by the time they were recorded."""
     e, j = events.c, journal.c
-    found_events = conn.execute(select(e.id, e.recorded_at, e.case_id, e.seq, e.hash)
+    # the instants as the database writes them (ISO text on SQLite, the session's
+    # timestamptz text on PostgreSQL): ordered alike, with no datetime made per row
+    found_events = conn.execute(select(e.id, cast(e.recorded_at, String), e.case_id, e.seq,
+                                       e.hash)
                                 .where(e.id > events_through).order_by(e.id)).all()
-    found_journal = conn.execute(select(j.id, j.recorded_at, literal(JOURNAL_MARK) + j.log,
-                                        j.seq, j.hash)
+    found_journal = conn.execute(select(j.id, cast(j.recorded_at, String),
+                                        literal(JOURNAL_MARK) + j.log, j.seq, j.hash)
                                  .where(j.id > journal_through).order_by(j.id)).all()
 
-    def when(row: Sequence[object]) -> datetime:
-        at = row[1]
-        assert isinstance(at, datetime)
-        return at
+    def when(row: Sequence[object]) -> str:
+        return str(row[1])
 
     merged = heapq.merge(found_events, found_journal, key=when)
     return Appended([(r[2], r[3], r[4]) for r in merged],
@@ -91,6 +104,11 @@ def save(conn: Connection, start: int, leaves: Sequence[Leaf],
     made = [{"level": lv, "idx": i, "hash": h.hex()} for (lv, i), h in nodes.items()]
     for lo in range(0, len(made), INSERT_BATCH):
         conn.execute(insert(log_nodes), made[lo:lo + INSERT_BATCH])
+    if conn.dialect.name != "sqlite" and len(rows) >= ANALYZE_AFTER:
+        # PostgreSQL plans from statistics: after the first seal fills the tables, a
+        # range of positions read without them can be planned as a scan of the table
+        conn.execute(text("ANALYZE log_leaves"))
+        conn.execute(text("ANALYZE log_nodes"))
 
 
 def leaves(conn: Connection, lo: int, hi: int) -> list[Leaf]:
@@ -101,19 +119,25 @@ def leaves(conn: Connection, lo: int, hi: int) -> list[Leaf]:
 
 
 def nodes(conn: Connection, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The stored nodes among ``keys``. Read as ``level IN (...) AND idx IN (...)``, a few
+    primary-key lookups each (an OR of pairs is a scan of the table on SQLite), and the
+    extra pairs that also match are left out."""
     c = log_nodes.c
+    wanted = set(keys)
     out: dict[tuple[int, int], str] = {}
     for lo in range(0, len(keys), 200):
-        wanted = or_(*(and_(c.level == lv, c.idx == i) for lv, i in keys[lo:lo + 200]))
-        out.update({(r[0], r[1]): r[2] for r in conn.execute(
-            select(c.level, c.idx, c.hash).where(wanted))})
+        part = keys[lo:lo + 200]
+        for level, idx, hash_ in conn.execute(select(c.level, c.idx, c.hash).where(
+                c.level.in_({k[0] for k in part}), c.idx.in_({k[1] for k in part}))):
+            if (level, idx) in wanted:
+                out[(level, idx)] = hash_
     return out
 
 
 def beyond(conn: Connection, size: int) -> bool:
     """Whether leaves are stored past position ``size`` (no seal took them)."""
-    return conn.execute(select(log_leaves.c.position)
-                        .where(log_leaves.c.position >= size).limit(1)).first() is not None
+    return conn.execute(select(log_leaves.c.position).where(log_leaves.c.position >= size)
+                        .order_by(log_leaves.c.position).limit(1)).first() is not None
 
 
 def case_leaves(conn: Connection, case_id: str) -> list[tuple[int, int, str]]:
@@ -144,23 +168,26 @@ def newest_positioned(conn: Connection, case_ids: Sequence[str], below: int
 def touched_since(conn: Connection, events_through: int) -> tuple[list[str], int]:
     """The cases with events above id ``events_through`` (in case id order), and how many
     such events there are: O(events since)."""
-    e = events.c
-    found: dict[str, int] = {}
-    for case_id, count in conn.execute(select(e.case_id, func.count())
-                                       .where(e.id > events_through).group_by(e.case_id)):
-        found[case_id] = count
+    # counted here, not by GROUP BY: SQLite would read the (case_id, seq) index of the whole
+    # log to group, instead of the range of ids
+    found = Counter(conn.execute(select(events.c.case_id)
+                                 .where(events.c.id > events_through)).scalars())
     return sorted(found), sum(found.values())
 
 
 def event_hashes(conn: Connection, wanted: Sequence[tuple[str, int]]
                  ) -> dict[tuple[str, int], str]:
-    """The log's hash of each (case, seq) in ``wanted`` that it holds."""
+    """The log's hash of each (case, seq) in ``wanted`` that it holds (read case by case on
+    the (case_id, seq) key: these are cases whose logs are read whole anyway)."""
     e = events.c
+    asked = set(wanted)
     out: dict[tuple[str, int], str] = {}
-    for lo in range(0, len(wanted), 200):
-        match = or_(*(and_(e.case_id == c, e.seq == s) for c, s in wanted[lo:lo + 200]))
-        out.update({(r[0], r[1]): r[2] for r in conn.execute(
-            select(e.case_id, e.seq, e.hash).where(match))})
+    ids = sorted({c for c, _ in wanted})
+    for lo in range(0, len(ids), 500):
+        for case_id, seq, hash_ in conn.execute(select(e.case_id, e.seq, e.hash).where(
+                e.case_id.in_(ids[lo:lo + 500]))):
+            if (case_id, seq) in asked:
+                out[(case_id, seq)] = hash_
     return out
 
 

@@ -22,13 +22,19 @@ from tests.e2e.court import Court, new_court
 MM = 72 / 25.4  # PDF points per millimetre
 
 
+def needs_pdftoppm() -> None:
+    """Skip the test (before it changes anything) where pdftoppm cannot turn a page into a
+    picture; ``make test`` installs it where it can."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+
+
 def qr_text(pdf: Path) -> str:
     """What the one QR code on the PDF's first page says (pdftoppm, then zxing-cpp)."""
     import zxingcpp
     from PIL import Image
 
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    needs_pdftoppm()
     subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", str(pdf),
                     str(pdf.with_suffix(""))], check=True)
     [png] = pdf.parent.glob(pdf.stem + "*.png")

@@ -91,6 +91,12 @@ def test_a_proof_reads_only_a_few_stored_nodes() -> None:
     path = t.inclusion(4321, 5000)
     assert verify_inclusion(everything[4321], 4321, 5000, path, root(everything))
     assert tree.reads <= 2 * 13 + 2  # a node per level, and a block or two of leaves
+    tree.reads = 0
+    t = Tree(tree)
+    t.prefetch(lambda x: (x.inclusion(4321, 5000), x.consistency(1000, 5000)))
+    assert t.inclusion(4321, 5000) == path
+    assert t.consistency(1000, 5000) == consistency_path(1000, everything)
+    assert tree.reads <= 1 + 3  # the nodes in one read, and the blocks of leaves
 
 
 @pytest.mark.parametrize(("first", "second"), [(1, 2), (3, 7), (4, 8), (6, 8), (5, 70),

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 import tracemalloc
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -60,28 +61,27 @@ def test_format_path() -> None:
 
 # --- bounds -----------------------------------------------------------------------------
 
-def refused(text: str, limits: YamlLimits = DEFAULT_LIMITS) -> tuple[Problem, float, float]:
-    """The one problem ``text`` is refused with, the seconds and the peak MB it took."""
+def refused(text: str, limits: YamlLimits = DEFAULT_LIMITS) -> tuple[Problem, float]:
+    """The one problem ``text`` is refused with, and the peak MB it took (a bound that held
+    stops the work early, so little is ever held; time is left to bench/fuzz.py)."""
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         with pytest.raises(YamlError) as info:
             load_yaml(text, "f.yaml", limits)
-        seconds = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1] / 1e6
     finally:
         tracemalloc.stop()
     (p,) = info.value.problems
-    return p, seconds, peak
+    return p, peak
 
 
 def test_an_alias_bomb_is_refused_at_the_alias_that_passes_the_budget() -> None:
     text = alias_bomb()
     assert len(text) < 4096
-    p, seconds, peak = refused(text)
+    p, peak = refused(text)
     # a..e stand for 123,465 values (keys included); f's first *e adds 111,111 more
     assert (p.code, p.line, p.col, p.path) == ("E008", 6, 8, "f[0]")
-    assert seconds < 5 and peak < 50, (seconds, peak)
+    assert peak < 50, peak
     set_lang("en")
     try:
         assert "more than 200000 values" in p.message
@@ -93,9 +93,9 @@ def test_the_node_budget_counts_each_use_of_an_alias() -> None:
     text = "a: &a [1, 2, 3]\nb: [*a, *a]\n"  # 1 + 2 keys + 4 + 1 + 2 * 4 = 16 values
     assert load_yaml(text, "f.yaml", YamlLimits(max_nodes=16)).data == {
         "a": [1, 2, 3], "b": [[1, 2, 3], [1, 2, 3]]}
-    p, _, _ = refused(text, YamlLimits(max_nodes=15))
+    p, _ = refused(text, YamlLimits(max_nodes=15))
     assert (p.code, p.line, p.col) == ("E008", 2, 9)
-    p, _, _ = refused("- x\n" * 20, YamlLimits(max_nodes=20))
+    p, _ = refused("- x\n" * 20, YamlLimits(max_nodes=20))
     assert (p.code, p.line) == ("E008", 20)
 
 
@@ -104,13 +104,13 @@ def test_aliases_up_to_the_limit_are_read() -> None:
     data = load_yaml(text, "f.yaml").data
     assert len(data["hari"]) == 100 and data["hari"][99] == {"mulai": "08:00",
                                                             "selesai": "16:00"}
-    p, _, _ = refused(text + "  - *jam\n")
+    p, _ = refused(text + "  - *jam\n")
     assert (p.code, p.line, p.col, p.path) == ("E007", 103, 5, "hari[100]")
 
 
 def test_an_alias_inside_its_own_anchor_is_refused() -> None:
     for text, col in (("a: &a [1, *a]\n", 11), ("a: &a {<<: *a}\n", 12)):
-        p, _, _ = refused(text)
+        p, _ = refused(text)
         assert (p.code, p.line, p.col) == ("E001", 1, col), text
 
 
@@ -121,11 +121,11 @@ def nested_block(depth: int) -> str:
 def test_nesting_up_to_the_limit_is_read_and_deeper_is_refused_where_it_passes() -> None:
     doc = load_yaml(nested_block(64), "f.yaml")
     assert (doc.where_key(("a",) * 64), doc.where(("a",) * 64)) == ((64, 127), (64, 130))
-    p, _, _ = refused(nested_block(65))
+    p, _ = refused(nested_block(65))
     assert (p.code, p.line, p.col) == ("E006", 65, 129)
-    p, _, _ = refused("x:\n" + "  " + "- " * 100 + "1\n")
+    p, _ = refused("x:\n" + "  " + "- " * 100 + "1\n")
     assert (p.code, p.line, p.col) == ("E006", 2, 129)
-    p, _, _ = refused(nested_block(10), YamlLimits(max_depth=9))
+    p, _ = refused(nested_block(10), YamlLimits(max_depth=9))
     assert (p.code, p.line) == ("E006", 10)
 
 
@@ -136,21 +136,20 @@ def test_nesting_up_to_the_limit_is_read_and_deeper_is_refused_where_it_passes()
                          ids=["flow-sequences", "flow-mappings", "block-sequences",
                               "block-mappings"])
 def test_very_deep_nesting_is_a_located_refusal_not_a_crash(text: str) -> None:
-    p, seconds, peak = refused(text)
+    p, peak = refused(text)
     # E006 at our bound; a libyaml built with its own bound (1000) may stop the scanner first
     assert p.code in ("E006", "E001") and p.line >= 1 and p.col >= 1
     assert "nest" in p.message or "tingkat" in p.message
-    assert seconds < 5 and peak < 50, (seconds, peak)
+    assert peak < 50, peak
 
 
 def test_a_file_larger_than_the_limit_is_refused_at_the_line_that_passes_it() -> None:
     line = "- " + "x" * 98 + "\n"  # 101 bytes
     text = line * (5 * 1024 * 1024 // len(line))
-    p, seconds, _ = refused(text)
+    p, _ = refused(text)
     assert (p.code, p.line) == ("E005", 4 * 1024 * 1024 // 101 + 1)
     assert "4 MB" in p.message
-    assert seconds < 5
-    p, _, _ = refused("a: " + "é" * 60 + "\n", YamlLimits(max_bytes=100))
+    p, _ = refused("a: " + "é" * 60 + "\n", YamlLimits(max_bytes=100))
     assert (p.code, p.line, p.col) == ("E005", 1, 52)  # 'a: ' and 48 two-byte characters
     assert load_yaml("a: " + "é" * 40 + "\n", "f.yaml", YamlLimits(max_bytes=100)).data
 
@@ -226,12 +225,24 @@ def test_positions_are_found_after_aliases() -> None:
 
 def test_positions_in_a_wide_mapping_are_found_in_linear_time() -> None:
     # a mapping with a problem at each of its 40,000 keys (e.g. a conformance mapping naming
-    # as many unknown steps): every lookup is a dict hit, not a scan of the keys before it
+    # as many unknown steps): every lookup is a dict hit, not a scan of the keys before it.
+    # Counted, not timed: the mapping's pairs are walked once for all 40,000 lookups.
     doc = load_yaml("aktivitas:\n" + "".join(f"  a{i}: 99\n" for i in range(40_000)),
                     "f.yaml")
-    started = time.perf_counter()
+    walked = 0
+
+    class Counted(list[Any]):
+        def __iter__(self) -> Iterator[Any]:
+            nonlocal walked
+            for item in super().__iter__():
+                walked += 1
+                yield item
+
+    assert doc.root is not None
+    mapping = doc.root.value[0][1]
+    mapping.value = Counted(mapping.value)
     where = [doc.where_key(("aktivitas", f"a{i}")) for i in range(40_000)]
-    assert time.perf_counter() - started < 5
+    assert walked == 40_000
     assert where[0] == (2, 3) and where[39_999] == (40_001, 3)
 
 

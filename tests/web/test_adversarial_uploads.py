@@ -10,7 +10,6 @@ without a length. No answer names the server's temporary folder."""
 from __future__ import annotations
 
 import socket
-import time
 import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,18 +47,16 @@ def court(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[str,
 
 
 @contextmanager
-def within(seconds: float, megabytes: int) -> Iterator[None]:
-    """The block runs in at most ``seconds`` and allocates at most ``megabytes`` at its peak
-    (the app runs in this process: every thread's allocations count)."""
+def within(megabytes: int) -> Iterator[None]:
+    """The block allocates at most ``megabytes`` at its peak (the app runs in this process:
+    every thread's allocations count). A bound that holds stops the work early, so little is
+    ever held; how long it takes is bench/fuzz.py's to measure, not a test's."""
     tracemalloc.start()
-    began = time.perf_counter()
     try:
         yield
     finally:
-        took = time.perf_counter() - began
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    assert took < seconds, f"took {took:.1f} s"
     assert peak < megabytes * MB, f"peak {peak / MB:.0f} MB"
 
 
@@ -87,7 +84,7 @@ LAUGHS = ('<!DOCTYPE log [<!ENTITY a "hahahahaha">'
 
 
 def test_billion_laughs_are_not_expanded(court: dict[str, Any]) -> None:
-    with within(5, 50):
+    with within(50):
         answer = upload(court, "tawa.xes", (XML + LAUGHS).encode())
     assert answer.status_code == 422 and "DTD" in answer.json()["detail"]
     assert "haha" not in answer.text
@@ -130,21 +127,21 @@ def test_an_entity_fetches_no_url(court: dict[str, Any], listener: socket.socket
 def test_a_huge_attribute_is_read_within_bounds(court: dict[str, Any]) -> None:
     log = (XML + '<log><trace><string key="concept:name" value="' + "A" * (20 * MB)
            + f'"/></trace>{TRACE}</log>').encode()
-    with within(5, 200):
+    with within(200):
         answer = upload(court, "atribut.xes", log)
     assert answer.status_code == 200 and answer.json()["cases"] == 1
 
 
 def test_a_deep_nesting_is_refused(court: dict[str, Any]) -> None:
     log = (XML + "<log>" + "<a>" * 200_000 + "</a>" * 200_000 + "</log>").encode()
-    with within(5, 50):
+    with within(50):
         answer = upload(court, "dalam.xes", log)
     assert answer.status_code == 422 and "64" in answer.json()["detail"]
 
 
 def test_a_flood_of_elements_keeps_memory_flat(court: dict[str, Any]) -> None:
     log = (XML + "<log>" + "<a/>" * 500_000 + TRACE + "</log>").encode()  # 2 MB
-    with within(10, 60):
+    with within(60):
         answer = upload(court, "banjir.xes", log)
     assert answer.status_code == 200 and answer.json()["cases"] == 1
 
@@ -154,7 +151,7 @@ def test_a_flood_of_elements_keeps_memory_flat(court: dict[str, Any]) -> None:
                          ids=["10-mb", "millions-of-cells"])
 def test_a_monstrous_csv_line_is_refused(court: dict[str, Any], name: str, line: str) -> None:
     log = f"{HEADER}\n{line}\n".encode()
-    with within(5, 200):
+    with within(200):
         answer = upload(court, name, log)
     assert answer.status_code == 422 and f"{name}:2:" in answer.json()["detail"]
 
@@ -196,7 +193,7 @@ def test_a_mapping_whose_aliases_multiply_is_refused(court: dict[str, Any]) -> N
     lines = ["sop: taksiran-panjar-skum", 'a0: &a0 ["ha", "ha", "ha", "ha", "ha", "ha"]']
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
     lines += ["aktivitas: *a8"]
-    with within(5, 100):
+    with within(100):
         answer = upload(court, "log.csv", f"{HEADER}\n".encode(), "\n".join(lines).encode())
     assert answer.status_code == 400 and "alias" in answer.text
 

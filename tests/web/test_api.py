@@ -3,7 +3,6 @@ layer, the product's errors mapped to HTTP, and a refused action recorded like i
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -396,18 +395,16 @@ def test_conformance_refuses_an_alias_bomb_as_the_mapping_within_a_budget(
     files = {"log": (log.name, log.read_bytes(), "text/csv"),
              "mapping": ("bom.yaml", alias_bomb().encode(), "application/yaml")}
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         r = api.post("/api/conformance", files=files, data={"sop": "taksiran-panjar-skum"},
                      headers={**tokens[EXAMINER], "Accept-Language": "en"})
-        seconds = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1] / 1e6
     finally:
         tracemalloc.stop()
     assert r.status_code == 400, r.text
     assert r.json()["detail"].startswith("bom.yaml:6:8: E008: ")
     assert "more than 200000 values" in r.json()["detail"]
-    assert seconds < 5 and peak < 50, (seconds, peak)
+    assert peak < 50, peak
 
 
 # each kind once (every tag goes through the same loader: tests/unit/test_yamlsource.py)

@@ -149,8 +149,9 @@ def test_no_public_route_leaks_what_the_court_keeps(court: dict[str, Any], lang:
 
 def test_a_clerk_prints_the_receipt_again_from_the_case_page(court: dict[str, Any],
                                                              tmp_path: Path) -> None:
-    from tests.e2e.test_receipt import number_and_code, qr_text
+    from tests.e2e.test_receipt import needs_pdftoppm, number_and_code, qr_text
 
+    needs_pdftoppm()  # the code is reissued below: the later tests need to know the new one
     number, old = next(iter(court["codes"].items()))
     clerk, token = signed_in(court["app"], court["rt"], "rina.ptsp")
     page = clerk.get(f"/perkara/{number}").text

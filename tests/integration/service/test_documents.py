@@ -144,3 +144,30 @@ def test_a_file_for_a_confidential_case_from_someone_who_may_not_read_it(
     assert _files(kept) == []
     after = [(e.type, e.actor) for e in journals.entries(court, "akses")]
     assert after[len(before):] == [("case_read_refused", "rina.ptsp")]
+
+
+def test_by_default_the_documents_of_the_new_events_are_checked(
+        court: Runtime, kept: Path) -> None:
+    """What changed since the seal: a file recorded after it is read and hashed; one
+    recorded before it is sealed history, read again by the full check only."""
+    from sop_runtime.service import seals
+
+    def recorded(case_id: str, data: bytes) -> Path:
+        out = documents.complete_with_files(court, case_id, "1", "rina.ptsp",
+                                            values=GUGATAN_1, files=[Upload(KTP, "k.pdf", data)])
+        return court.documents.path(str(next(
+            e for e in out.events if isinstance(e, StepCompleted)).documents[KTP]["sha256"]))
+
+    before = recorded(cases.start_case(court, SOP, "rina.ptsp").case_id, PDF)
+    seals.seal(court, "bambang.panitera")
+    after_case = cases.start_case(court, SOP, "rina.ptsp").case_id
+    after = recorded(after_case, PDF.replace(b"KTP", b"SIM"))
+    found = integrity.verify(court, full=False)
+    assert found.ok and found.mode == "changed" and found.documents.documents == 1
+    before.write_bytes(b"%PDF-1.7 forged")
+    assert integrity.verify(court, full=False).ok
+    assert not integrity.verify(court).documents.ok
+    before.write_bytes(PDF)
+    after.unlink()
+    (diff,) = integrity.verify(court, full=False).documents.differences
+    assert (diff.subject, diff.what) == (after_case, "missing")
