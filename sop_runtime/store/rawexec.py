@@ -43,7 +43,7 @@ class _Compiled:
     """One statement for one dialect: its SQL, parameter names in order, their processors
     and the values of literal parameters (a constant in the statement)."""
 
-    __slots__ = ("sql", "names", "processors", "defaults", "positional")
+    __slots__ = ("defaults", "names", "positional", "processors", "sql")
 
     def __init__(self, stmt: ClauseElement, dialect: Dialect,
                  column_keys: Sequence[str] | None) -> None:

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import Engine, event, exc, select
 
+from sop_runtime.engine.attempts import StepAttempt
 from sop_runtime.store import GENESIS, ConcurrencyConflict, append, load, save_case, verify
 from sop_runtime.store.errors import is_conflict
 from sop_runtime.store.projections import DeviationRow, OpenStepRow, add_deviations, stored_for
-from sop_runtime.engine.attempts import StepAttempt
 from sop_runtime.store.schema import open_steps
 from sop_runtime.store.step_attempts import attempts_of, save_attempts
 from sop_runtime.store.tallies import DEVIATION_KIND, OPEN_HOLDER, kept
