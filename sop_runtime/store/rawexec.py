@@ -24,11 +24,12 @@ What stays as with ``Connection.execute``:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, exc, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 __all__ = ["Raw", "RawInsert"]
 
@@ -47,8 +48,8 @@ class _Compiled:
 
     def __init__(self, stmt: ClauseElement, dialect: Dialect,
                  column_keys: Sequence[str] | None) -> None:
-        compiled = stmt.compile(dialect=dialect,
-                                column_keys=None if column_keys is None else list(column_keys))
+        compiled = cast(SQLCompiler, stmt.compile(
+            dialect=dialect, column_keys=None if column_keys is None else list(column_keys)))
         self.sql: str = compiled.string
         self.positional: bool = bool(dialect.positional)
         by_name = {name: bind for bind, name in compiled.bind_names.items()}
