@@ -81,7 +81,7 @@ def verify(
         raise typer.Exit(int(Exit.OK if found.ok else Exit.PROBLEMS))
     say(integrity.scope_text(found))
     report, sealed = found.chain, found.seals
-    brk, sbrk = report.first_break, sealed.first_break
+    brk = report.first_break
     if report.ok:
         say(tr(
             "[bold green]✓[/] Log utuh: {e} peristiwa dalam {c} perkara terverifikasi",
@@ -138,13 +138,9 @@ def verify(
             "[bold red]✗ Recorded documents missing or altered[/]: {n}",
             n=len(kept_files.differences)))
         _differences(kept_files.differences, len(kept_files.differences))
-    if sbrk is not None:
-        say(stderr=True, message=tr(
-            "[bold red]✗ Segel dilanggar[/] ({w}): {m}", "[bold red]✗ Seal broken[/] ({w}): {m}",
-            w=sbrk.what, m=escape(sbrk.message)))
-    elif sealed.seals:
-        say(tr("[bold green]✓[/] {n} segel cocok dengan log",
-               "[bold green]✓[/] {n} seals match the log", n=sealed.seals))
+    from sop_runtime.cli.seals import tell_seals
+
+    tell_seals(sealed)
     raise typer.Exit(int(Exit.OK if found.ok else Exit.PROBLEMS))
 
 

@@ -6,13 +6,16 @@ import json
 import re
 import stat
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from sop_runtime.cli import options as opt
 from sop_runtime.cli.common import runtime
 from sop_runtime.i18n import tr
+
+if TYPE_CHECKING:
+    from sop_runtime.service.seals import SealCheck
 
 seal_app = typer.Typer(
     help="Segel log (kepala pohon Merkle RFC 9162 atas seluruh log menurut urutan masuk) / "
@@ -53,6 +56,24 @@ def _seal_json(s: Any) -> dict[str, Any]:
             "note": s.note}
 
 
+def tell_seals(found: SealCheck) -> bool:
+    """Say what checking the seals found: the first break, or how many seals match (whether
+    anything was said: nothing when there is no seal and no break)."""
+    from rich.markup import escape
+
+    from sop_runtime.cli.common import say
+
+    b = found.first_break
+    if b is not None:
+        say(stderr=True, message=tr(
+            "[bold red]✗ Segel dilanggar[/] ({w}): {m}", "[bold red]✗ Seal broken[/] ({w}): {m}",
+            w=b.what, m=escape(b.message)))
+    elif found.seals:
+        say(tr("[bold green]✓[/] {n} segel cocok dengan log",
+               "[bold green]✓[/] {n} seals match the log", n=found.seals))
+    return b is not None or bool(found.seals)
+
+
 @seal_app.command("check")
 def check(
     quick: Annotated[bool, typer.Option(
@@ -63,7 +84,6 @@ def check(
     as_json: opt.Json = False,
 ) -> None:
     """Periksa setiap segel terhadap log / check every seal against the log."""
-    from rich.markup import escape
 
     from sop_runtime.cli.common import Exit, print_json, say
     from sop_runtime.service import seals
@@ -75,14 +95,7 @@ def check(
                     "first_break": None if b is None else {
                         "seal_id": b.seal_id, "case_id": b.case_id, "seq": b.seq,
                         "what": b.what, "message": b.message}})
-    elif b is not None:
-        say(stderr=True, message=tr(
-            "[bold red]✗ Segel dilanggar[/] ({w}): {m}", "[bold red]✗ Seal broken[/] ({w}): {m}",
-            w=b.what, m=escape(b.message)))
-    elif found.seals:
-        say(tr("[bold green]✓[/] {n} segel cocok dengan log",
-               "[bold green]✓[/] {n} seals match the log", n=found.seals))
-    else:
+    elif not tell_seals(found):
         say(tr("Belum ada segel.", "No seals yet."))
     raise typer.Exit(int(Exit.OK if found.ok else Exit.PROBLEMS))
 

@@ -14,10 +14,11 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, exc, insert, select
+from sqlalchemy import Connection, bindparam, exc, select
 
 from sop_runtime.store.chain import chain_hashes
 from sop_runtime.store.errors import ConcurrencyConflict, is_conflict
+from sop_runtime.store.rawexec import RawInsert
 from sop_runtime.store.schema import events
 
 Record = tuple[str, int, dict[str, Any], datetime, datetime, str | None]
@@ -71,9 +72,9 @@ def append(conn: Connection, case_id: str, after_seq: int, after_hash: str,
     try:
         if savepoint:
             with conn.begin_nested():
-                conn.execute(_INSERT, rows)
+                _INSERT.execute(conn, rows)
         else:
-            conn.execute(_INSERT, rows)
+            _INSERT.execute(conn, rows)
     except (exc.IntegrityError, exc.OperationalError) as error:
         if is_conflict(error):
             raise ConcurrencyConflict(case_id) from error
@@ -81,10 +82,10 @@ def append(conn: Connection, case_id: str, after_seq: int, after_hash: str,
     return [_stored(r) for r in rows]
 
 
-# RETURNING makes SQLAlchemy send the rows as one multi-row INSERT ("insertmanyvalues")
-# rather than a driver executemany: psycopg runs that in pipeline mode, where a conflict
-# can abort the pipeline and log a stray warning on stderr beside the clear answer
-_INSERT = insert(events).returning(events.c.seq)
+# one multi-row INSERT, not a driver executemany: psycopg runs that in pipeline mode, where
+# a conflict can abort the pipeline and log a stray warning on stderr beside the clear answer
+_INSERT = RawInsert(events, ("case_id", "seq", "type", "version", "occurred_at",
+                             "recorded_at", "actor", "payload", "prev_hash", "hash"))
 
 
 def _stored(row: dict[str, Any]) -> StoredEvent:

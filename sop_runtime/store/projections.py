@@ -8,7 +8,7 @@ derived from the log and can be cleared and rebuilt from it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -17,6 +17,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, upda
 
 from sop_runtime.store import tallies as counts
 from sop_runtime.store.errors import ConcurrencyConflict
+from sop_runtime.store.rawexec import Raw, RawInsert
 from sop_runtime.store.schema import (
     case_names,
     cases,
@@ -89,24 +90,28 @@ def _json(value: Mapping[str, Any]) -> str:
     return orjson.dumps(dict(value), option=orjson.OPT_SORT_KEYS).decode()
 
 
-# built once: the statements are compiled once and cached
-_UPDATE_CASE = update(cases).where(cases.c.case_id == bindparam("key"))
-_UPDATE_CASE_AFTER = _UPDATE_CASE.where(cases.c.head_hash == bindparam("after"))
-_UPDATE_CASE_HOLDING = _UPDATE_CASE_AFTER.where(func.coalesce(
-    select(settings.c.value).where(settings.c.key == bindparam("setting")).scalar_subquery(),
-    "") == bindparam("held"))
-_INSERT_CASE = insert(cases)
-_DELETE_STEPS = delete(open_steps).where(open_steps.c.case_id == bindparam("key")).returning(
-    open_steps.c.node, open_steps.c.attempt, open_steps.c.assignee, open_steps.c.role,
-    open_steps.c.sop_id, open_steps.c.activated_at, open_steps.c.due_at,
-    open_steps.c.overdue_flagged)
-_INSERT_STEPS = insert(open_steps)
+# built once. The statements sent on every action go through the DB-API cursor
+# (store.rawexec); those of rarer changes through Connection.execute
 _CASE_FIELDS = tuple(f for f in CaseRow.__dataclass_fields__ if f != "names")
+_STEP_FIELDS = tuple(f for f in OpenStepRow.__dataclass_fields__)
+_DEVIATION_FIELDS = tuple(f for f in DeviationRow.__dataclass_fields__)
+_UPDATE_CASE_CORE = update(cases).where(cases.c.case_id == bindparam("key"))
+_UPDATE_CASE_AFTER_CORE = _UPDATE_CASE_CORE.where(cases.c.head_hash == bindparam("after"))
+_UPDATE_CASE = Raw(_UPDATE_CASE_CORE, (*_CASE_FIELDS, "key"))
+_UPDATE_CASE_AFTER = Raw(_UPDATE_CASE_AFTER_CORE, (*_CASE_FIELDS, "key", "after"))
+_UPDATE_CASE_HOLDING = Raw(_UPDATE_CASE_AFTER_CORE.where(func.coalesce(
+    select(settings.c.value).where(settings.c.key == bindparam("setting")).scalar_subquery(),
+    "") == bindparam("held")), (*_CASE_FIELDS, "key", "after", "setting", "held"))
+_INSERT_CASE = Raw(insert(cases), _CASE_FIELDS)
+_GONE_FIELDS = ("node", "attempt", "assignee", "role", "sop_id", "activated_at", "due_at",
+                "overdue_flagged")
+_DELETE_STEPS = Raw(delete(open_steps).where(open_steps.c.case_id == bindparam("key"))
+                    .returning(*(open_steps.c[f] for f in _GONE_FIELDS)))
+_INSERT_STEPS = RawInsert(open_steps, _STEP_FIELDS)
 _DELETE_NAMES = delete(case_names).where(case_names.c.case_id == bindparam("key"))
 _READ_NAMES = select(case_names.c.word).where(case_names.c.case_id == bindparam("key"))
-_STEP_FIELDS = tuple(f for f in OpenStepRow.__dataclass_fields__)
-_INSERT_NAMES = insert(case_names)
-_INSERT_DEVIATIONS = insert(deviations)
+_INSERT_NAMES = RawInsert(case_names, ("word", "case_id"))
+_INSERT_DEVIATIONS = RawInsert(deviations, _DEVIATION_FIELDS)
 _DELETE_DEVIATIONS = delete(deviations).where(
     deviations.c.case_id == bindparam("key"),
     deviations.c.seq.in_(bindparam("seqs", expanding=True))).returning(deviations.c.kind)
@@ -135,26 +140,28 @@ def save_case(conn: Connection, case: CaseRow, steps: Iterable[OpenStepRow], *,
         checked = {**values, "key": case.case_id, "after": after}
         if setting is not None:
             checked["setting"], checked["held"] = setting
-        if not conn.execute(_UPDATE_CASE_AFTER if setting is None else _UPDATE_CASE_HOLDING,
-                            checked).rowcount:
+        if not (_UPDATE_CASE_AFTER if setting is None else _UPDATE_CASE_HOLDING).execute(
+                conn, checked):
             raise ConcurrencyConflict(case.case_id)
         inserted = False
     else:
-        inserted = not conn.execute(_UPDATE_CASE, {**values, "key": case.case_id}).rowcount
+        inserted = not _UPDATE_CASE.execute(conn, {**values, "key": case.case_id})
         if inserted:
-            conn.execute(_INSERT_CASE, values)
+            _INSERT_CASE.execute(conn, values)
     if names_changed and not inserted:
         conn.execute(_DELETE_NAMES, {"key": case.case_id})
     if case.names and (inserted or names_changed):
-        conn.execute(_INSERT_NAMES, [{"word": w, "case_id": case.case_id}
+        _INSERT_NAMES.execute(conn, [{"word": w, "case_id": case.case_id}
                                      for w in case.names])
     change = counts.Tally() if tally is None else tally
-    gone = conn.execute(_DELETE_STEPS, {"key": case.case_id}).mappings().all()
+    # as the driver gives them: instants as SQLite's text or PostgreSQL's (store.tallies.hour)
+    gone = [dict(zip(_GONE_FIELDS, r, strict=True))
+            for r in _DELETE_STEPS.rows(conn, {"key": case.case_id})]
     for _, _, holder in {(r["node"], r["attempt"], r["assignee"]) for r in gone}:
         change[(counts.OPEN_HOLDER, holder or counts.NOBODY)] -= 1
     counts.steps_changed(gone, -1, change)
     if rows:
-        conn.execute(_INSERT_STEPS, rows)
+        _INSERT_STEPS.execute(conn, rows)
         for _, _, holder in {(r["node"], r["attempt"], r["assignee"]) for r in rows}:
             change[(counts.OPEN_HOLDER, holder or counts.NOBODY)] += 1
         counts.steps_changed(rows, 1, change)
@@ -174,12 +181,13 @@ def add_deviations(conn: Connection, rows: Iterable[DeviationRow], *,
     values = []
     change = counts.Tally() if tally is None else tally
     for row in rows:
-        value = asdict(row)
+        # getattr, not asdict (a deep copy of the evidence, replaced at once)
+        value = {name: getattr(row, name) for name in _DEVIATION_FIELDS}
         value["evidence"] = _json(row.evidence)
         values.append(value)
         change[(counts.DEVIATION_KIND, row.kind)] += 1
     if values:
-        conn.execute(_INSERT_DEVIATIONS, values)
+        _INSERT_DEVIATIONS.execute(conn, values)
     if tally is None:
         counts.bump(conn, change)
 
@@ -231,7 +239,6 @@ _READ_CASES = select(*(_c[name] for name in _CASE_FIELDS)).where(
     _c.case_id.in_(bindparam("ids", expanding=True)))
 _READ_STEPS = select(*(_o[name] for name in _STEP_FIELDS)).where(
     _o.case_id.in_(bindparam("ids", expanding=True)))
-_DEVIATION_FIELDS = tuple(f for f in DeviationRow.__dataclass_fields__)
 _READ_DEVIATIONS = select(*(_d[name] for name in _DEVIATION_FIELDS)).where(
     _d.case_id.in_(bindparam("ids", expanding=True))).order_by(_d.case_id, _d.seq, _d.id)
 

@@ -12,17 +12,19 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, select
 
 from sop_runtime.engine.attempts import StepAttempt, attempt_rows
+from sop_runtime.store.rawexec import Raw, RawInsert
 from sop_runtime.store.schema import cases, deviations, step_attempts
 
 COLUMNS = tuple(f.name for f in fields(StepAttempt))
 _a = step_attempts.c
-_INSERT = insert(step_attempts)
-_DELETE_ONE = delete(step_attempts).where(
+# written on every action: through the DB-API cursor (store.rawexec)
+_INSERT = RawInsert(step_attempts, COLUMNS)
+_DELETE_ONE = Raw(delete(step_attempts).where(
     _a.case_id == bindparam("k_case"), _a.node == bindparam("k_node"),
-    _a.attempt == bindparam("k_attempt"))
+    _a.attempt == bindparam("k_attempt")))
 _READ = select(*(_a[name] for name in COLUMNS))
 
 
@@ -30,17 +32,17 @@ def save_attempts(conn: Connection, rows: Sequence[StepAttempt]) -> None:
     """Write ``rows``, replacing the stored rows of the same attempts."""
     if not rows:
         return
-    conn.execute(_DELETE_ONE, [{"k_case": r.case_id, "k_node": r.node, "k_attempt": r.attempt}
-                               for r in rows])
+    _DELETE_ONE.executemany(conn, [{"k_case": r.case_id, "k_node": r.node,
+                                    "k_attempt": r.attempt} for r in rows])
     # the fields are flat values: getattr, not dataclasses.astuple (a deep copy of each)
-    conn.execute(_INSERT, [{name: getattr(r, name) for name in COLUMNS} for r in rows])
+    _INSERT.execute(conn, [{name: getattr(r, name) for name in COLUMNS} for r in rows])
 
 
 def remove_attempts(conn: Connection, case_id: str, keys: Iterable[tuple[str, int]]) -> None:
     """Delete the rows of ``case_id``'s attempts ``keys`` (node, attempt)."""
     params = [{"k_case": case_id, "k_node": node, "k_attempt": attempt} for node, attempt in keys]
     if params:
-        conn.execute(_DELETE_ONE, params)
+        _DELETE_ONE.executemany(conn, params)
 
 
 def clear_attempts(conn: Connection) -> None:

@@ -20,8 +20,9 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, literal_column, select
+from sqlalchemy import Connection, bindparam, delete, func, literal_column, select
 
+from sop_runtime.store.rawexec import RawInsert
 from sop_runtime.store.schema import deviations, open_steps, tallies
 
 __all__ = ["DEVIATION_KIND", "FLAGGED", "LATE_ROLE", "LATE_STEP", "NOBODY", "NO_LIMIT",
@@ -45,7 +46,7 @@ Tally = Counter[tuple[str, str]]
 """Changes to the counts: (what, key) -> how many more (or fewer)."""
 
 _t = tallies.c
-_INSERT = insert(tallies)
+_INSERT = RawInsert(tallies, ("what", "key", "n"))  # on every action: see store.rawexec
 _READ = (select(_t.key, func.sum(_t.n)).where(_t.what == bindparam("what"))
          .group_by(_t.key))
 
@@ -58,12 +59,17 @@ def split(key: str) -> list[str]:
     return key.split(SEP)
 
 
-def hour(moment: datetime) -> datetime:
-    """The UTC hour ``moment`` falls in."""
+def hour(moment: datetime | str) -> datetime:
+    """The UTC hour ``moment`` falls in (an instant as SQLite keeps it: naive UTC ISO
+    text, as a row returned through the DB-API cursor holds it)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def age_key(activated: datetime, step_class: str) -> str:
+def age_key(activated: datetime | str, step_class: str) -> str:
     return f"{hour(activated):%Y-%m-%dT%H}|{step_class}"
 
 
@@ -96,7 +102,7 @@ def bump(conn: Connection, changes: Mapping[tuple[str, str], int]) -> None:
     rows = [{"what": what, "key": key, "n": n}
             for (what, key), n in sorted(changes.items()) if n]
     if rows:
-        conn.execute(_INSERT, rows)
+        _INSERT.execute(conn, rows)
 
 
 def read(conn: Connection, what: str) -> dict[str, int]:

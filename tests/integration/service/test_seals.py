@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -231,27 +232,33 @@ def test_a_writer_in_flight_while_sealing_is_never_skipped(postgres_schema_url: 
 
     slow = rt.engine.connect()
     slow_tx = slow.begin()
-    slow_pid = slow.execute(text("SELECT pg_backend_pid()")).scalar()
-    lower = slow.execute(insert(events).values(row("LAMBAT-1")).returning(events.c.id)).scalar()
-    with rt.engine.begin() as conn:  # a later writer commits first, with a higher id
-        higher = conn.execute(insert(events).values(row("CEPAT-1"))
-                              .returning(events.c.id)).scalar()
-    assert lower is not None and higher is not None and lower < higher
     made: list[seals.SealRow] = []
     sealer = threading.Thread(target=lambda: made.append(seals.seal(rt, "bambang.panitera")))
-    sealer.start()
-    with rt.engine.connect() as watch:  # wait until the seal waits for the writer's lock
-        for _ in range(600):
-            waiting = watch.execute(text(  # blocked by the writer, on the seal's lock
-                "SELECT count(*) FROM pg_stat_activity WHERE :w = ANY(pg_blocking_pids(pid)) "
-                "AND query LIKE 'LOCK TABLE events%'"), {"w": slow_pid}).scalar()
-            if waiting:
-                break
-            sealer.join(0.05)
-        assert waiting == 1 and sealer.is_alive()
-    slow_tx.commit()
-    slow.close()
-    sealer.join(30)
+    try:  # whatever fails, the writer's transaction ends: its locks would hold the teardown
+        slow_pid = slow.execute(text("SELECT pg_backend_pid()")).scalar()
+        lower = slow.execute(insert(events).values(row("LAMBAT-1"))
+                             .returning(events.c.id)).scalar()
+        with rt.engine.begin() as conn:  # a later writer commits first, with a higher id
+            higher = conn.execute(insert(events).values(row("CEPAT-1"))
+                                  .returning(events.c.id)).scalar()
+        assert lower is not None and higher is not None and lower < higher
+        sealer.start()
+        with rt.engine.connect() as watch:  # wait until the seal waits for the writer's lock
+            until = time.monotonic() + 120  # a bound for a loaded machine, not a pause
+            while True:
+                waiting = watch.execute(text(  # blocked by the writer, on the seal's lock
+                    "SELECT count(*) FROM pg_stat_activity WHERE :w = ANY(pg_blocking_pids(pid)) "
+                    "AND query LIKE 'LOCK TABLE events%'"), {"w": slow_pid}).scalar()
+                if waiting or not sealer.is_alive() or time.monotonic() > until:
+                    break
+                sealer.join(0.05)
+            assert waiting == 1 and sealer.is_alive()
+        slow_tx.commit()
+    finally:
+        if slow_tx.is_active:
+            slow_tx.rollback()
+        slow.close()
+    sealer.join(120)
     assert not sealer.is_alive() and made
     seals.seal(rt, "bambang.panitera")
     with rt.engine.connect() as conn:
