@@ -79,7 +79,8 @@ def verify(
     if as_json:
         print_json(integrity.as_json(found))
         raise typer.Exit(int(Exit.OK if found.ok else Exit.PROBLEMS))
-    say(integrity.scope_text(found))
+    say(integrity.scope_text(found, tr("Untuk memeriksa semuanya: sop verify --full",
+                                       "To check everything: sop verify --full")))
     report, sealed = found.chain, found.seals
     brk = report.first_break
     if report.ok:

@@ -492,17 +492,19 @@ def merged(parts: list[tuple[VerifyReport, ProjectionCheck]]
     return chain, ProjectionCheck(sum(p.cases for _, p in parts), findings)
 
 
-def scope_text(found: Verification) -> str:
-    """What was checked, in a sentence."""
+def scope_text(found: Verification, whole: str | None = None) -> str:
+    """What was checked, in a sentence; after a check of what changed, ``whole`` (how the
+    interface asks for everything) follows it."""
     if found.mode == "changed":
-        return tr("Diperiksa: yang berubah sejak segel #{n} ({e} peristiwa baru dalam {c} "
+        said = tr("Diperiksa: yang berubah sejak segel #{n} ({e} peristiwa baru dalam {c} "
                   "perkara, {j} entri jurnal baru) dan konsistensi segel; riwayat yang sudah "
-                  "disegel tidak dibaca ulang. Untuk memeriksa semuanya: sop verify --full",
+                  "disegel tidak dibaca ulang.",
                   "Checked: what changed since seal #{n} ({e} new events in {c} cases, {j} "
                   "new journal entries) and the seals' consistency; the sealed history was "
-                  "not read again. To check everything: sop verify --full",
+                  "not read again.",
                   n=found.since_seal, e=found.new_events, c=found.chain.cases,
                   j=found.new_entries)
+        return said if whole is None else f"{said} {whole}"
     return tr("Diperiksa: seluruh log, termasuk setiap entri yang disegel",
               "Checked: the whole log, every sealed entry included")
 

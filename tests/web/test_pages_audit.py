@@ -64,7 +64,8 @@ def test_verification_on_demand_finds_a_tampered_event(rt: Runtime) -> None:  # 
                      .values(actor="penyusup"))
     since = auditor.post("/audit/verifikasi", data={"csrf": token})  # what changed: nothing
     assert 'data-mode="changed"' in since.text and "sejak segel #1" in since.text
-    assert "sop verify --full" in since.text
+    assert "centang «Seluruh log» lalu periksa lagi" in since.text  # no command on a page
+    assert "sop verify" not in since.text
     broken = auditor.post("/audit/verifikasi", data=whole)
     assert 'data-verified="broken"' in broken.text
     assert f'data-case="{CASE}"' in broken.text and 'data-seq="2"' in broken.text

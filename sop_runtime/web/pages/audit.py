@@ -77,7 +77,9 @@ def verify(request: Request, rt: Rt, caller: Checking,
 
     found = integrity.verify(rt, full=bool(menyeluruh))
     return _audit_page(request, rt, caller, verified=found, checked_at=rt.now(),
-                       scope=integrity.scope_text(found))
+                       scope=integrity.scope_text(found, tr(
+                           "Untuk memeriksa semuanya, centang «Seluruh log» lalu periksa lagi.",
+                           "To check everything, tick «The whole log» and check again.")))
 
 
 @router.post("/audit/segel")
