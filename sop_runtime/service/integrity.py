@@ -521,7 +521,10 @@ def as_json(found: Verification) -> dict[str, Any]:
     return {
         "ok": found.ok, "mode": found.mode, "since_seal": found.since_seal,
         "new_events": found.new_events, "new_entries": found.new_entries,
-        "scope": scope_text(found), "cases": found.chain.cases, "events": found.chain.events,
+        "scope": scope_text(found, tr(
+            "Untuk memeriksa semuanya: sop verify --full (API: GET /api/verify?full=true)",
+            "To check everything: sop verify --full (API: GET /api/verify?full=true)")),
+        "cases": found.chain.cases, "events": found.chain.events,
         "first_break": None if brk is None else {
             "case_id": brk.case_id, "seq": brk.seq, "what": brk.what, "message": brk.message},
         "projections": {"ok": found.projections.ok, "cases": found.projections.cases,
