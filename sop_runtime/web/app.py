@@ -10,11 +10,12 @@ the same rules as the CLI: a refused action is recorded on the case and answered
 
 from __future__ import annotations
 
+from functools import cache
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -39,8 +40,7 @@ def create_app(runtime: Runtime | None = None, *, secure_cookies: bool = True) -
     ``secure_cookies=False`` drops the cookies' Secure flag, for a trial over plain http on
     a machine other than this one (browsers accept Secure cookies from localhost)."""
     app = FastAPI(title="sop-runtime", version=__version__,
-                  description="SOP pengadilan sebagai alur kerja / court SOPs as workflows",
-                  dependencies=[Depends(refuse_bad_input)])
+                  description="SOP pengadilan sebagai alur kerja / court SOPs as workflows")
     app.state.runtime = runtime or Runtime.open()
     app.state.secure_cookies = secure_cookies
     app.add_exception_handler(SopRuntimeError, _domain_error)  # type: ignore[arg-type]
@@ -51,10 +51,22 @@ def create_app(runtime: Runtime | None = None, *, secure_cookies: bool = True) -
     app.middleware("http")(_language)
     app.middleware("http")(_security_headers)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(api.router())
-    app.include_router(pages.router())
-    app.include_router(public.router())
+    app.router.routes.extend(_routes().routes)
     return app
+
+
+@cache
+def _routes() -> APIRouter:
+    """Every route of the app, each refusing bad input first, built once per process.
+
+    A route holds no state of its app (it reaches the runtime through ``request.app``), so the
+    apps of one process share them; analysing each route's parameters, three times over for
+    nested routers, was most of what making an app cost."""
+    routes = APIRouter(dependencies=[Depends(refuse_bad_input)])
+    routes.include_router(api.router())
+    routes.include_router(pages.router())
+    routes.include_router(public.router())
+    return routes
 
 
 SECURITY_HEADERS = {
