@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from sop_runtime.service import setup
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from tests.clock import Clock
 from tests.conftest import DEFINITIONS, copy_database
-from tests.storefixtures import postgres_schema_url, store_url
+from tests.storefixtures import init_court, postgres_schema_url, store_url
 
 __all__ = ["copy_database", "definitions_without", "postgres_schema_url", "store_url"]
 
@@ -39,6 +38,6 @@ def court(store_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iter
     on a clock the test moves."""
     monkeypatch.setenv("SOP_DATABASE_URL", store_url)
     rt = Runtime(make_engine(store_url), clock)
-    setup.init(rt, DEFINITIONS)
+    init_court(rt)
     yield rt
     rt.engine.dispose()

@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sop_runtime.errors import NotFoundError
-from sop_runtime.service import cases, people, seals, setup
+from sop_runtime.service import cases, people, seals
 from sop_runtime.service.casereport import case_html, case_report
 from sop_runtime.service.confidential import operator
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import events as store_events
 from sop_runtime.store.db import make_engine
 from tests.clock import Clock
-from tests.conftest import DEFINITIONS
 from tests.e2e.court import GUGATAN_1, GUGATAN_2
+from tests.storefixtures import init_court
 
 WIT = ZoneInfo("Asia/Jayapura")
 PANJAR = "SNN-2026-00004"      # taksiran-panjar-skum: a refused attempt, step 7 left overdue
@@ -116,7 +116,7 @@ def test_delegate_applicant_markup_and_the_covering_seal(store_url: str) -> None
     clock = Clock(datetime(2026, 12, 1, 1, 0, tzinfo=UTC))  # Tuesday 10:00 WIT
     rt = Runtime(make_engine(store_url), clock)
     try:
-        setup.init(rt, DEFINITIONS)
+        init_court(rt)
         case = cases.start_case(rt, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
         other = cases.start_case(rt, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
         clock.tick()

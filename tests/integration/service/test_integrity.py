@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sop_runtime.cli.app import run
 from sop_runtime.engine.deviation_text import deviation_label
 from sop_runtime.errors import Damaged
-from sop_runtime.service import cases, differences, integrity, setup, views
+from sop_runtime.service import cases, differences, integrity, views
 from sop_runtime.service.cases import Refused
 from sop_runtime.service.confidential import operator
 from sop_runtime.service.rebuild import rebuild
@@ -25,8 +25,8 @@ from sop_runtime.store.db import make_engine
 from sop_runtime.store.schema import cases as cases_table
 from sop_runtime.store.schema import deviations, open_steps, tallies, workflows
 from tests.clock import Clock
-from tests.conftest import DEFINITIONS
 from tests.e2e.court import GUGATAN_1, SKUM_1
+from tests.storefixtures import init_court
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def court(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime]:
     monkeypatch.setenv("SOP_DATABASE_URL", store_url)
     clock = Clock(datetime(2026, 12, 1, 1, 0, tzinfo=UTC))  # Tuesday 10:00 WIT
     rt = Runtime(make_engine(store_url), clock)
-    setup.init(rt, DEFINITIONS)
+    init_court(rt)
     first = cases.start_case(rt, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
     late = cases.start_case(rt, "pendaftaran-gugatan-ptsp", "rina.ptsp",
                             at=clock.now - timedelta(days=6), reason="dicatat dari buku").case_id

@@ -16,15 +16,15 @@ import pytest
 from sop_runtime.cli.app import run
 from sop_runtime.compiler.diff import diff_workflows
 from sop_runtime.compiler.library import compile_source
-from sop_runtime.service import cases, catalog, revisions, setup
+from sop_runtime.service import cases, catalog, revisions
 from sop_runtime.service.monev import monev_figures
 from sop_runtime.service.proposal import propose_revision
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import workflows
 from sop_runtime.store.db import make_engine
 from tests.clock import Clock
-from tests.conftest import DEFINITIONS
 from tests.e2e.court import SKUM_1
+from tests.storefixtures import init_court
 
 WIT = ZoneInfo("Asia/Jayapura")
 SOP = "taksiran-panjar-skum"
@@ -39,7 +39,7 @@ def court(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Run
     monkeypatch.setenv("SOP_DATABASE_URL", store_url)
     clock = Clock(DAY.replace(hour=8))
     rt = Runtime(make_engine(store_url), clock)
-    setup.init(rt, DEFINITIONS)
+    init_court(rt)
     started: list[tuple[str, datetime]] = []
     for i in range(12):
         clock.now = DAY.replace(hour=8, minute=i)

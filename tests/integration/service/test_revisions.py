@@ -25,6 +25,7 @@ from sop_runtime.store.schema import cases as cases_table
 from tests.clock import Clock
 from tests.conftest import DEFINITIONS
 from tests.revisions import as_revision
+from tests.storefixtures import init_court
 
 WIT = ZoneInfo("Asia/Jayapura")
 SOP = "salinan-putusan"
@@ -49,7 +50,7 @@ def court(store_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Run
     monkeypatch.setenv("SOP_DATABASE_URL", store_url)
     clock = Clock(datetime(2026, 11, 30, 10, 0, tzinfo=WIT))  # a Monday
     rt = Runtime(make_engine(store_url), clock)
-    setup.init(rt, DEFINITIONS)
+    init_court(rt)
     yield rt, clock
     rt.engine.dispose()
 
