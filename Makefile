@@ -65,7 +65,11 @@ if command -v $(1) >/dev/null 2>&1; then touch $@; \
 	else echo "$(3) (Debian package $(2)) is missing and could not be installed (needs root, apt-get and a Debian mirror): $(4) will be skipped"; fi
 endef
 
+# The suite starts many Python processes (the documents' commands, Prefect's flow runs, the
+# crash tests' writers); compiled beforehand, none of them compiles the package again where
+# the environment keeps Python from writing bytecode (PYTHONDONTWRITEBYTECODE).
 pytest: $(STAMP) $(CHROMIUM) $(POPPLER)
+	$(BIN)/python -m compileall -q sop_runtime tests > /dev/null
 	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 test: lint typecheck pytest

@@ -8,7 +8,9 @@ them. Shown here:
   loses nothing: the dispatcher submits the step again and the other worker records it, once
   (the retries and the incident after them are shown without a server, in
   test_flow_logic.py);
-- two overlapping runs of the deadline sweep flag an overdue step once;
+- two runs of the deadline sweep started at once flag an overdue step once (the deployment
+  runs one at a time: the second waits for the first; sweeps that do overlap are shown in
+  test_flow_logic.py);
 - the automation turns the sweep's event into a run of the notification flow, which reaches
   the supervisor's webhook with the right case and step, once.
 """
@@ -96,7 +98,10 @@ def orchestra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Orchestra]:
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     base = tmp_path_factory.mktemp("orchestra")
-    server = LocalServer.start(base / "prefect")
+    # a run waiting for its deployment's concurrency slot is looked at again after a second
+    # (Prefect's default: 30)
+    server = LocalServer.start(base / "prefect", env={
+        "PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS": "1"})
     hook = HTTPServer(("127.0.0.1", 0), WebhookCapture)
     threading.Thread(target=hook.serve_forever, daemon=True).start()
     url = f"sqlite:///{base / 'sop.db'}"
@@ -108,6 +113,8 @@ def orchestra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Orchestra]:
         "SOP_ACTION_RETRIES": "2", "SOP_ACTION_RETRY_DELAY": "0",
         # a lost worker's step is submitted again after 6 s (the default waits for every try)
         "SOP_RUN_STALE_AFTER": "6", HANGS_IN: str(base / "macet"),
+        # the served deployments look for runs to start every second (Prefect's default: 10)
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
         "SOP_DOCUMENTS": str(base / "dokumen")})
     with log.open("ab") as out:
         serving = subprocess.Popen(
@@ -187,7 +194,7 @@ def test_automated_steps_run_on_workers_once_and_a_lost_workers_step_is_recovere
         orchestra, f"{hanging} langkah 2#1 (ulang 2)")[0].state.is_completed())
 
 
-def test_two_overlapping_sweeps_flag_once_and_the_supervisor_hears_once(
+def test_two_sweeps_started_at_once_flag_once_and_the_supervisor_hears_once(
         orchestra: Orchestra) -> None:
     from prefect.deployments import run_deployment
 
