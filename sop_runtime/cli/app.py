@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import cache
 from typing import Annotated
 
+import click
 import typer
+import typer.main
 
 from sop_runtime import __version__
 from sop_runtime.cli import (
@@ -149,7 +152,7 @@ def _run(argv: list[str] | None) -> int:
     if bad is not None:
         return _failed(bad, Exit.USAGE)
     try:
-        app(args=argv, standalone_mode=True)
+        _command()(args=argv, standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
@@ -175,6 +178,14 @@ def _run(argv: list[str] | None) -> int:
             "internal error ({t}: {e}); run again with SOP_DEBUG=1 and report it",
             t=type(exc).__name__, e=exc), Exit.INTERNAL)
     return int(Exit.OK)
+
+
+@cache
+def _command() -> click.Command:
+    """The click command typer builds from ``app``: once per process (building it is a tenth
+    of a second, and a process that runs the CLI more than once, the demo day or the
+    tests, would pay it for every command)."""
+    return typer.main.get_command(app)
 
 
 def _failed(message: str, code: Exit) -> int:
