@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from sop_runtime.compiler.compile import (
@@ -32,7 +33,7 @@ from sop_runtime.definition.yamlsource import YamlError, format_path, load_yaml
 from sop_runtime.errors import DefinitionError, NotFoundError
 from sop_runtime.files import open_bytes
 from sop_runtime.gcpause import gc_paused
-from sop_runtime.i18n import tr
+from sop_runtime.i18n import current_lang, tr
 from sop_runtime.problems import Problem, Severity
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -107,7 +108,19 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 
 def compile_source(text: str, file: str, *, known_sops: Iterable[str] | None = None,
                    minutes_per_day: int = DEFAULT_MINUTES_PER_DAY) -> CompileResult:
-    """Load and compile one SOP from its YAML text (load problems raise DefinitionError)."""
+    """Load and compile one SOP from its YAML text (load problems raise DefinitionError).
+
+    Compiling is a pure function of its arguments (and of the language its problems are
+    told in), so results are kept: a process compiles a stored version once, however many
+    runtimes read it (each CLI command of the demo day, or of a test, opens its own)."""
+    known = None if known_sops is None else frozenset(known_sops)
+    kept = _compiled(text, file, known, minutes_per_day, current_lang())
+    return CompileResult(kept.workflow, list(kept.problems))  # the workflow is frozen
+
+
+@lru_cache(maxsize=256)
+def _compiled(text: str, file: str, known_sops: frozenset[str] | None, minutes_per_day: int,
+              _lang: str) -> CompileResult:
     with gc_paused():
         try:
             source = load_yaml(text, file)
