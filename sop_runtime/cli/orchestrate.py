@@ -75,17 +75,16 @@ def serve(
         server = LocalServer.start(home.resolve())
         os.environ["PREFECT_API_URL"] = server.url
         os.environ["PREFECT_HOME"] = str(home.resolve())
-    started = [_start_worker(concurrency) for _ in range(workers)]
-    try:
-        from sop_runtime.flows import serving
+    from sop_runtime.flows.workerpool import WorkerPool
 
-        say(tr("Prefect: {u}", "Prefect: {u}", u=os.environ["PREFECT_API_URL"]))
-        serving.serve_all(dispatch_every=dispatch_every, sweep_cron=sweep_cron)
+    try:
+        # the workers are kept running: one that dies is started again
+        with WorkerPool(lambda: _start_worker(concurrency), workers, say):
+            from sop_runtime.flows import serving
+
+            say(tr("Prefect: {u}", "Prefect: {u}", u=os.environ["PREFECT_API_URL"]))
+            serving.serve_all(dispatch_every=dispatch_every, sweep_cron=sweep_cron)
     finally:
-        for process in started:
-            process.terminate()
-        for process in started:
-            process.wait()
         if server is not None:
             server.stop()
 
