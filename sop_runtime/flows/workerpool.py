@@ -89,11 +89,13 @@ class WorkerPool:
                     if now - slot.started >= STEADY:
                         slot.pause = FIRST_PAUSE
                     slot.due = now + slot.pause
+                    why = (tr("dihentikan sinyal {g}", "killed by signal {g}", g=-code)
+                           if code < 0 else tr("kode keluar {c}", "exit code {c}", c=code))
                     self.say(tr(
-                        "Pekerja otomatisasi {n} berhenti (kode {c}); dijalankan lagi dalam "
+                        "Pekerja otomatisasi {n} berhenti ({w}); dijalankan lagi dalam "
                         "{s:.0f} detik",
-                        "Automation worker {n} stopped (code {c}); starting it again in "
-                        "{s:.0f} s", n=number, c=code, s=slot.pause))
+                        "Automation worker {n} stopped ({w}); starting it again in "
+                        "{s:.0f} s", n=number, w=why, s=slot.pause))
                     slot.pause = min(slot.pause * 2, MAX_PAUSE)
                 if now >= slot.due:
                     slot.process, slot.started, slot.due = self.start(), now, None

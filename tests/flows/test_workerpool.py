@@ -38,8 +38,8 @@ def test_a_dead_worker_is_started_again_after_a_pause_that_grows_while_it_keeps_
         _kill(first)
         pool.look()
         assert pool.processes[0] is first and pool.restarts == 0  # not yet: its pause first
-        assert said == ["Pekerja otomatisasi 1 berhenti (kode -9); dijalankan lagi dalam "
-                        f"{FIRST_PAUSE:.0f} detik"]
+        assert said == ["Pekerja otomatisasi 1 berhenti (dihentikan sinyal 9); dijalankan "
+                        f"lagi dalam {FIRST_PAUSE:.0f} detik"]
         clock.now += FIRST_PAUSE
         pool.look()
         second = pool.processes[0]
@@ -75,6 +75,23 @@ def test_the_watcher_starts_a_killed_worker_again_on_its_own() -> None:
         assert pool.restarts == 1
         assert pool.processes[0] is not killed and pool.processes[0].poll() is None
     assert said[-1] == "Pekerja otomatisasi 1 dijalankan lagi"
+
+
+def test_a_worker_that_exits_is_told_by_its_exit_code_in_english_too() -> None:
+    from sop_runtime.i18n import set_lang
+
+    said: list[str] = []
+    exits = [sys.executable, "-c", "raise SystemExit(3)"]
+    set_lang("en")
+    try:
+        with WorkerPool(lambda: subprocess.Popen(exits), 1, said.append, every=3600,
+                        clock=Clock()) as pool:
+            pool.processes[0].wait()
+            pool.look()
+    finally:
+        set_lang(None)
+    assert said == [f"Automation worker 1 stopped (exit code 3); starting it again in "
+                    f"{FIRST_PAUSE:.0f} s"]
 
 
 def test_no_workers_no_watcher() -> None:
