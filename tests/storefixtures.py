@@ -114,7 +114,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def store_engine(store_url: str) -> Iterator[Engine]:
     """A migrated database of each backend."""
-    fill_from_template(store_url, ("migrated",), lambda url: _migrated(url))
+    fill_from_template(store_url, ("migrated",), _migrated)
     engine = make_engine(store_url)
     yield engine
     engine.dispose()

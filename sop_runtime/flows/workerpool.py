@@ -10,6 +10,7 @@ log says what is wrong instead of filling with restarts.
 
 from __future__ import annotations
 
+import contextvars
 import subprocess
 import threading
 import time
@@ -50,7 +51,9 @@ class WorkerPool:
         now = self.clock()
         self._slots = [_Slot(self.start(), now) for _ in range(self.count)]
         if self.count:
-            self._watcher = threading.Thread(target=self._watch, name="sop-workers",
+            # in the caller's context: its messages in the language the command runs in
+            self._watcher = threading.Thread(target=contextvars.copy_context().run,
+                                             args=(self._watch,), name="sop-workers",
                                              daemon=True)
             self._watcher.start()
         return self

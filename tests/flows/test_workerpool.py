@@ -64,17 +64,24 @@ def test_a_dead_worker_is_started_again_after_a_pause_that_grows_while_it_keeps_
     assert all(p.poll() is not None for p in running)  # leaving stops every worker
 
 
-def test_the_watcher_starts_a_killed_worker_again_on_its_own() -> None:
+def test_the_watcher_starts_a_killed_worker_again_on_its_own_in_the_commands_language(
+        ) -> None:
+    from sop_runtime.i18n import set_lang
+
     said: list[str] = []
-    with WorkerPool(_start, 1, said.append, every=0.05) as pool:
-        killed = pool.processes[0]
-        _kill(killed)
-        deadline = time.monotonic() + 30
-        while pool.restarts == 0 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert pool.restarts == 1
-        assert pool.processes[0] is not killed and pool.processes[0].poll() is None
-    assert said[-1] == "Pekerja otomatisasi 1 dijalankan lagi"
+    set_lang("en")  # sop --lang en orchestrate serve: the watcher's thread speaks English too
+    try:
+        with WorkerPool(_start, 1, said.append, every=0.05) as pool:
+            killed = pool.processes[0]
+            _kill(killed)
+            deadline = time.monotonic() + 30
+            while pool.restarts == 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert pool.restarts == 1
+            assert pool.processes[0] is not killed and pool.processes[0].poll() is None
+    finally:
+        set_lang(None)
+    assert said[-1] == "Automation worker 1 started again"
 
 
 def test_a_worker_that_exits_is_told_by_its_exit_code_in_english_too() -> None:
