@@ -22,6 +22,7 @@ it is here, with this kind, exit code and status)::
     Damaged              sop_runtime.errors                damaged      1     500
     ActionError          sop_runtime.actions               problem      1     422
     PdfUnavailable       sop_runtime.audit.pdf             problem      1     422
+    SigningKeyError      sop_runtime.audit.signing         problem      1     422
     LogError             sop_runtime.conformance.readers   bad_input    2     422
     CommandRejected      sop_runtime.engine.rejections     not_found    2     422
     StaleAction          sop_runtime.engine.rejections     conflict     3     409

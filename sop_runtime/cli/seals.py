@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import stat
 from pathlib import Path
@@ -221,3 +222,41 @@ def _read_proof(file: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         refuse(tr("bukan objek JSON bukti segel", "not a seal proof's JSON object"))
     return data
+
+
+@seal_app.command("key")
+def key(
+    path: Annotated[Path | None, typer.Argument(
+        metavar="[PATH]", help="Buat kunci baru di sini / make a new key here")] = None,
+    as_json: opt.Json = False,
+) -> None:
+    """Kunci penanda tangan segel (Ed25519): buat yang baru di PATH, atau tampilkan kunci
+    publik dari SOP_SIGNING_KEY untuk para saksi / the seals' signing key (Ed25519): make a
+    new one at PATH, or show the public key of SOP_SIGNING_KEY for the witnesses."""
+    from sop_runtime.audit.signing import KEY_ENV, configured_key, new_key, public_text
+    from sop_runtime.cli.common import fail, print_json, say
+
+    if path is not None:
+        made = new_key(path)
+        where = str(path.resolve())
+    else:
+        found = configured_key()
+        if found is None:
+            fail(tr("{env} belum diisi: jalur berkas kunci penanda tangan (buat dengan "
+                    "'sop seal key PATH')",
+                    "{env} is not set: the path of the signing key file (make one with "
+                    "'sop seal key PATH')", env=KEY_ENV))
+        made, where = found, str(Path(os.environ[KEY_ENV]).expanduser().resolve())
+    public = public_text(made.public)
+    if as_json:
+        print_json({"key_id": made.id, "public_key": public, "path": where})
+        return
+    if path is not None:
+        say(tr("[bold green]✓[/] Kunci penanda tangan baru di {p} (hanya pemiliknya yang dapat "
+               "membaca). Simpan salinannya di tempat aman, di luar server; atur {env}={p}.",
+               "[bold green]✓[/] New signing key at {p} (readable by its owner only). Keep a "
+               "copy somewhere safe, off the server; set {env}={p}.", p=where, env=KEY_ENV))
+    say(tr("Kunci {i}. Kunci publik untuk para saksi (Pengadilan Tinggi, laman pengadilan):\n"
+           "  [bold]{k}[/]",
+           "Key {i}. The public key for the witnesses (the High Court, the court's website):\n"
+           "  [bold]{k}[/]", i=made.id, k=public))

@@ -1,0 +1,36 @@
+"""``sop seal key``: the court makes its signing key and hands the public key to its
+witnesses, through the CLI as an operator would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sop_runtime.audit.signing import TreeHead, load_key, public_from_text, verify
+from tests.e2e.cli import sop
+from tests.unit.test_signing import HEAD
+
+
+def test_a_key_is_made_shown_to_the_witnesses_and_never_overwritten(tmp_path: Path) -> None:
+    path = tmp_path / "kunci-segel.pem"
+    made = sop("seal", "key", path, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "Kunci penanda tangan baru" in made.stdout and "SOP_SIGNING_KEY=" in made.stdout
+    assert path.stat().st_mode & 0o777 == 0o600
+    shown = sop("seal", "key", "--json", cwd=tmp_path, env={"SOP_SIGNING_KEY": str(path)})
+    told = json.loads(shown.stdout)
+    key = load_key(path)
+    assert told["key_id"] == key.id and told["path"] == str(path)
+    assert told["public_key"] in made.stdout  # the same key as the one made
+    # what the witness keeps is enough to check a head the key signed
+    head: TreeHead = HEAD
+    assert verify(head, key.sign(head), public_from_text(told["public_key"]))
+    again = sop("seal", "key", path, cwd=tmp_path)
+    assert again.returncode == 1 and "sudah ada" in again.stderr
+    assert load_key(path).id == key.id
+
+
+def test_without_a_key_configured_it_says_how_to_make_one(tmp_path: Path) -> None:
+    r = sop("seal", "key", cwd=tmp_path, env={"SOP_SIGNING_KEY": ""}, lang="en")
+    assert r.returncode == 1
+    assert "SOP_SIGNING_KEY is not set" in r.stderr and "sop seal key PATH" in r.stderr
