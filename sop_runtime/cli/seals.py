@@ -49,12 +49,19 @@ def create(
            "[bold green]✓[/] Seal #{n}: {k} log entries (case events and court journal "
            "entries), {t}\n  root: [bold]{r}[/]",
            n=s.id, k=s.size, t=moment_text(s.sealed_at, court_tz(rt)), r=s.root))
+    if s.signed:
+        say(tr("  ditandatangani kunci pengadilan {k}", "  signed with the court's key {k}",
+               k=s.signed_with))
+    else:
+        say(tr("  [yellow]tidak ditandatangani[/]: SOP_SIGNING_KEY belum diisi (sop seal key)",
+               "  [yellow]not signed[/]: SOP_SIGNING_KEY is not set (sop seal key)"))
 
 
 def _seal_json(s: Any) -> dict[str, Any]:
     return {"seal_id": s.id, "sealed_at": s.sealed_at.isoformat(), "kind": s.kind,
             "size": s.size, "journals": s.journals, "root": s.root, "sealed_by": s.sealed_by,
-            "note": s.note}
+            "note": s.note, "court": s.court, "signature": s.signature,
+            "signed_with": s.signed_with}
 
 
 def tell_seals(found: SealCheck) -> bool:
@@ -72,6 +79,14 @@ def tell_seals(found: SealCheck) -> bool:
     elif found.seals:
         say(tr("[bold green]✓[/] {n} segel cocok dengan log",
                "[bold green]✓[/] {n} seals match the log", n=found.seals))
+        if found.signed:
+            say(tr("[bold green]✓[/] tanda tangan {n} segel sah (kunci SOP_SIGNING_KEY)",
+                   "[bold green]✓[/] the signatures of {n} seals hold (the SOP_SIGNING_KEY "
+                   "key)", n=found.signed))
+        if found.other_keys:
+            say(tr("  {n} segel ditandatangani kunci lain: tidak diperiksa di sini",
+                   "  {n} seals signed with another key: not checked here",
+                   n=found.other_keys))
     return b is not None or bool(found.seals)
 
 
@@ -93,7 +108,8 @@ def check(
     b = found.first_break
     if as_json:
         print_json({"ok": found.ok, "checked": found.seals, "full": not quick,
-                    "first_break": None if b is None else {
+                    "signatures_held": found.signed, "signed_with_other_keys": found.other_keys,
+                    "unsigned": found.unsigned, "first_break": None if b is None else {
                         "seal_id": b.seal_id, "case_id": b.case_id, "seq": b.seq,
                         "what": b.what, "message": b.message}})
     elif not tell_seals(found):
@@ -126,13 +142,16 @@ def list_seals(as_json: opt.Json = False) -> None:
     who = staff_names(rt)
     table = Table(title=tr("Segel log", "Log seals"))
     for col in ("#", tr("Waktu", "When"), tr("Oleh", "By"), tr("Entri log", "Log entries"),
-                tr("Akar", "Root"), tr("Keterangan", "Note")):
+                tr("Akar", "Root"), tr("Kunci penanda tangan", "Signing key"),
+                tr("Keterangan", "Note")):
         table.add_column(col)
     for s in rows:
         table.add_row(str(s.id), moment_text(s.sealed_at, tz), escape(who.user(s.sealed_by)),
                       str(s.size) + (tr(" (kepala perkara)", " (case heads)")
                                      if s.kind == "heads" else ""),
-                      s.root, escape(s.note or ""))
+                      s.root, s.signed_with if s.signed else tr("tidak ditandatangani",
+                                                                "not signed"),
+                      escape(s.note or ""))
     table_console().print(table)
 
 

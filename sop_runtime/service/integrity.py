@@ -539,7 +539,8 @@ def as_json(found: Verification) -> dict[str, Any]:
         "documents": {"ok": found.documents.ok, "recorded": found.documents.documents,
                       "files": found.documents.files,
                       "differences": differences(found.documents.differences)},
-        "seals": {"ok": found.seals.ok, "checked": found.seals.seals, "first_break": None
+        "seals": {"ok": found.seals.ok, "checked": found.seals.seals,
+                  "signatures_held": found.seals.signed, "first_break": None
                   if sbrk is None else {
                       "seal_id": sbrk.seal_id, "case_id": sbrk.case_id, "seq": sbrk.seq,
                       "what": sbrk.what, "message": sbrk.message}},

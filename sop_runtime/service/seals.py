@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from sop_runtime.audit import signing
 from sop_runtime.audit.logtree import MissingNode, Tree, extend
 from sop_runtime.audit.merkle import (
     inclusion_path,
@@ -87,6 +88,7 @@ def seal(rt: Runtime, actor: str, *, note: str | None = None) -> SealRow:
 
 def _seal(rt: Runtime, actor: str, note: str | None) -> SealRow:
     now = rt.now()
+    key = signing.configured_key()  # a key that cannot be used is said before anything waits
     with begin_write(rt.engine) as conn:
         ensure_ready(rt, conn)
         require_supervisor(catalog.directory(rt, conn), actor, now, "menyegel log",
@@ -116,18 +118,30 @@ def _seal(rt: Runtime, actor: str, note: str | None) -> SealRow:
         tree.seed(made)
         tree.prefetch(lambda t: t.root(total))
         top = tree.root(total).hex()
+        court = signature = None
+        if key is not None:  # the signed tree head (audit.signing)
+            court = catalog.court(rt, conn)[0].pengadilan.nama
+            signature = key.sign(signing.TreeHead(court, total, top, now))
         seal_id = store_seals.save_log_seal(
             conn, sealed_at=now, sealed_by=actor, size=total, root=top,
-            events_through=new.events_through, journal_through=new.journal_through, note=note)
+            events_through=new.events_through, journal_through=new.journal_through, note=note,
+            court=court, signature=signature, signed_with=None if key is None else key.id)
     return SealRow(seal_id, now, actor, total, top, note, 0, "log", new.events_through,
-                   new.journal_through)
+                   new.journal_through, court, signature, None if key is None else key.id)
+
+
+def head_of(s: SealRow) -> signing.TreeHead | None:
+    """The tree head a signed seal states (None for an unsigned one)."""
+    if s.signature is None or s.court is None:
+        return None
+    return signing.TreeHead(s.court, s.size, s.root, s.sealed_at)
 
 
 @dataclass(frozen=True)
 class SealBreak:
     seal_id: int
     sealed_at: datetime
-    what: str            # seal_altered | case_removed | truncated | altered
+    what: str            # seal_altered | signature | case_removed | truncated | altered
     case_id: str | None
     seq: int | None
     message: str
@@ -138,6 +152,9 @@ class SealCheck:
     ok: bool
     seals: int
     first_break: SealBreak | None = None
+    signed: int = 0        # seals whose signature was checked with the key at hand, and held
+    other_keys: int = 0    # signed seals of a key other than the one at hand: not checked
+    unsigned: int = 0
 
 
 def check(rt: Runtime, *, full: bool = True, touched: list[str] | None = None) -> SealCheck:
@@ -150,17 +167,41 @@ def check(rt: Runtime, *, full: bool = True, touched: list[str] | None = None) -
     the log. ``full`` also reads the whole sealed history: every stored node recomputed
     from its leaves, every sealed leaf against the log, no entry slipped into the sealed
     range, and the seals made before the tree against their leaves and the log."""
+    key = signing.configured_key()
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         found = store_seals.list_seals(conn)
         logged = [s for s in found if s.kind == "log"]
         brk = _heads_breaks(conn, found) if full else None
         brk = brk or _tree_breaks(conn, logged)
+        brk = brk or _signature_breaks(logged, key)
         if brk is None and touched and logged:
             brk = _touched_breaks(conn, logged, touched)
         if full and brk is None:
             brk = _history_breaks(conn, logged)
-    return SealCheck(brk is None, len(found), brk)
+    mine = [s for s in logged if s.signed and key is not None and s.signed_with == key.id]
+    return SealCheck(brk is None, len(found), brk, signed=len(mine) if brk is None else 0,
+                     other_keys=sum(s.signed for s in logged) - len(mine),
+                     unsigned=sum(not s.signed for s in found))
+
+
+def _signature_breaks(logged: list[SealRow], key: signing.SigningKey | None
+                      ) -> SealBreak | None:
+    """Each seal signed by the key at hand: its signature over the head it states (a size,
+    root, time or court edited in the seal's row no longer matches it)."""
+    if key is None:
+        return None
+    for s in logged:
+        head = head_of(s)
+        if s.signed_with != key.id or head is None or s.signature is None:
+            continue
+        if not signing.verify(head, s.signature, key.public):
+            return SealBreak(s.id, s.sealed_at, "signature", None, None, tr(
+                "segel #{n}: tanda tangan kunci {k} tidak cocok dengan kepala pohon yang "
+                "dinyatakannya (ukuran, akar, waktu atau pengadilan diubah)",
+                "seal #{n}: the signature of key {k} does not match the tree head it states "
+                "(its size, root, time or court was changed)", n=s.id, k=key.id))
+    return None
 
 
 def _first_sealing(logged: list[SealRow], position: int) -> SealRow:

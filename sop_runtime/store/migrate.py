@@ -9,12 +9,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 SCRIPTS = Path(__file__).resolve().parent / "migrations"
+HEAD = "0018"  # the newest revision in migrations/versions (a test holds them equal)
+
+
+def stored_revision(conn: Connection) -> str | None:
+    """The revision the database on ``conn`` says it is at (read without Alembic, which
+    the commands that only read do not import)."""
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def alembic_config() -> Config:

@@ -412,6 +412,11 @@ seals = Table(
     # the entries after them)
     Column("events_through", BigInteger, nullable=True),
     Column("journal_through", BigInteger, nullable=True),
+    # a log seal's signed tree head (audit.signing): the court's name as the head states it,
+    # the signature (base64) and the id of the key that made it; None: not signed
+    Column("court", Text, nullable=True),
+    Column("signature", Text, nullable=True),
+    Column("signed_with", String(16), nullable=True),
 )
 
 seal_leaves = Table(

@@ -30,6 +30,13 @@ class SealRow:
     kind: str = "log"    # log | heads
     events_through: int = 0   # a log seal: the newest events.id and journal.id it took
     journal_through: int = 0
+    court: str | None = None      # a signed head (audit.signing): the court it names,
+    signature: str | None = None  # its Ed25519 signature (base64)
+    signed_with: str | None = None  # and the id of the key that made it
+
+    @property
+    def signed(self) -> bool:
+        return self.signature is not None
 
     @property
     def cases(self) -> int:
@@ -38,10 +45,12 @@ class SealRow:
 
 def save_log_seal(conn: Connection, *, sealed_at: datetime, sealed_by: str, size: int,
                   root: str, events_through: int, journal_through: int,
-                  note: str | None = None) -> int:
+                  note: str | None = None, court: str | None = None,
+                  signature: str | None = None, signed_with: str | None = None) -> int:
     seal_id: int = conn.execute(insert(seals).values(
         sealed_at=sealed_at, sealed_by=sealed_by, size=size, root=root, note=note, kind="log",
-        events_through=events_through, journal_through=journal_through)
+        events_through=events_through, journal_through=journal_through, court=court,
+        signature=signature, signed_with=signed_with)
         .returning(seals.c.id)).scalar_one()
     return seal_id
 
@@ -64,11 +73,11 @@ def _seals(conn: Connection, ids: Any) -> list[SealRow]:
     kept = (s.kind == "heads", journals)
     query = select(s.id, s.sealed_at, s.sealed_by, s.size, s.root, s.note,
                    case(kept, else_=literal(0)), s.kind,
-                   func.coalesce(s.events_through, 0), func.coalesce(s.journal_through, 0))
+                   func.coalesce(s.events_through, 0), func.coalesce(s.journal_through, 0),
+                   s.court, s.signature, s.signed_with)
     if ids is not None:
         query = query.where(s.id.in_(ids))
-    return [SealRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9])
-            for r in conn.execute(query.order_by(s.id))]
+    return [SealRow(*r) for r in conn.execute(query.order_by(s.id))]
 
 
 def leaves(conn: Connection, seal_id: int) -> list[Head]:

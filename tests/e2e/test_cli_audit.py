@@ -247,7 +247,8 @@ def test_seal_list_prove_and_verify_through_the_cli(tmp_path: Path) -> None:
     forged["leaf"]["seq"] += 1
     path.write_text(json.dumps(forged), encoding="utf-8")
     court.fails(1, "seal", "check-proof", path)
-    assert court.json("verify")["seals"] == {"ok": True, "checked": 1, "first_break": None}
+    assert court.json("verify")["seals"] == {"ok": True, "checked": 1, "signatures_held": 0,
+                                             "first_break": None}
 
     with sqlite3.connect(tmp_path / "sop.db") as db:  # a whole case removed, row and all
         for table in ("events", "cases", "open_steps", "deviations"):

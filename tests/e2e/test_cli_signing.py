@@ -34,3 +34,25 @@ def test_without_a_key_configured_it_says_how_to_make_one(tmp_path: Path) -> Non
     r = sop("seal", "key", cwd=tmp_path, env={"SOP_SIGNING_KEY": ""}, lang="en")
     assert r.returncode == 1
     assert "SOP_SIGNING_KEY is not set" in r.stderr and "sop seal key PATH" in r.stderr
+
+
+def test_seals_made_with_the_key_are_signed_listed_and_checked(demo_copy: Path,
+                                                               tmp_path: Path) -> None:
+    path = tmp_path / "kunci.pem"
+    assert sop("seal", "key", path, cwd=tmp_path).returncode == 0
+    key = load_key(path)
+    court = {"SOP_DATABASE_URL": f"sqlite:///{demo_copy}"}
+    unsigned = sop("seal", "create", "--as", "bambang.panitera", cwd=tmp_path,
+                   env={**court, "SOP_SIGNING_KEY": ""})
+    assert unsigned.returncode == 0 and "tidak ditandatangani" in unsigned.stdout
+    signed = sop("seal", "create", "--as", "bambang.panitera", cwd=tmp_path,
+                 env={**court, "SOP_SIGNING_KEY": str(path)})
+    assert signed.returncode == 0 and f"ditandatangani kunci pengadilan {key.id}" in signed.stdout
+    listed = sop("seal", "list", cwd=tmp_path, env=court)
+    assert key.id in listed.stdout and "tidak ditandatangani" in listed.stdout
+    checked = sop("seal", "check", cwd=tmp_path, env={**court, "SOP_SIGNING_KEY": str(path)})
+    assert checked.returncode == 0, checked.stderr
+    assert "2 segel cocok" in checked.stdout and "tanda tangan 1 segel sah" in checked.stdout
+    told = json.loads(sop("seal", "check", "--json", cwd=tmp_path,
+                          env={**court, "SOP_SIGNING_KEY": str(path)}).stdout)
+    assert (told["signatures_held"], told["unsigned"]) == (1, 1)

@@ -27,7 +27,7 @@ from sop_runtime.store.schema import events, metadata, workflows
 from tests.integration.store.helpers import T0, new_case, record
 
 WIB = timezone(timedelta(hours=7))
-HEAD = "0017"  # the newest migration
+HEAD = "0018"  # the newest migration (and store.migrate.HEAD, which the service checks)
 
 
 class TestSchema:
@@ -42,8 +42,13 @@ class TestSchema:
             assert compare_metadata(context, metadata) == []
 
     def test_migrate_again_changes_nothing(self, store_engine: Engine) -> None:
+        from sop_runtime.store.migrate import HEAD as CHECKED
+        from sop_runtime.store.migrate import stored_revision
+
         migrate(store_engine)
-        assert current_revision(store_engine) == HEAD
+        assert current_revision(store_engine) == HEAD == CHECKED
+        with store_engine.connect() as conn:
+            assert stored_revision(conn) == HEAD
 
     def test_a_database_at_the_first_revision_is_brought_up(self, store_url: str) -> None:
         from sop_runtime.store.db import make_engine
