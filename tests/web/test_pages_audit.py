@@ -9,6 +9,7 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -47,6 +48,20 @@ def test_a_supervisor_seals_and_the_seal_is_listed(rt: Runtime) -> None:  # noqa
     assert f"Segel #{made[0].id} dibuat" in sealed.text
     assert f'data-seal="{made[0].id}"' in sealed.text and made[0].root in sealed.text
     assert "Laporan bulanan November 2026" in sealed.text
+    assert "tidak ditandatangani" in sealed.text  # no SOP_SIGNING_KEY on this server
+
+
+def test_a_seal_made_on_the_page_is_signed_with_the_servers_key(
+        rt: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    from sop_runtime.audit import signing
+
+    key = signing.new_key(tmp_path / "kunci.pem")
+    monkeypatch.setenv(signing.KEY_ENV, str(tmp_path / "kunci.pem"))
+    chief, token = signed_in(rt, "bambang.panitera")
+    sealed = chief.post("/audit/segel", data={"catatan": "Laporan Desember", "csrf": token})
+    made = seals.seals_list(rt)[-1]
+    assert made.signed_with == key.id and f"kunci pengadilan <code class=\"hash\">{key.id}" \
+        in sealed.text
 
 
 def test_verification_on_demand_finds_a_tampered_event(rt: Runtime) -> None:  # noqa: F811
