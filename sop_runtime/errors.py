@@ -21,6 +21,7 @@ it is here, with this kind, exit code and status)::
     Withheld             sop_runtime.service.confidential  not_found    2     404
     Damaged              sop_runtime.errors                damaged      1     500
     ActionError          sop_runtime.actions               problem      1     422
+    HeadError            sop_runtime.audit.heads           bad_input    2     422
     PdfUnavailable       sop_runtime.audit.pdf             problem      1     422
     SigningKeyError      sop_runtime.audit.signing         problem      1     422
     LogError             sop_runtime.conformance.readers   bad_input    2     422

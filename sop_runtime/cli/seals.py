@@ -203,16 +203,19 @@ def check_proof(
            r=data["root"]))
 
 
-def _read_proof(file: Path) -> dict[str, Any]:
-    """The proof in ``file`` as ``sop seal proof`` writes it: a JSON object in a regular
-    file of at most :data:`MAX_PROOF_BYTES`. Anything else (a device such as /dev/zero, a
-    FIFO, a folder, a big file, text that is not JSON) is refused with exit 2, read no
-    further than the bound."""
+def _read_proof(file: Path, *, head: bool = False) -> dict[str, Any]:
+    """The proof in ``file`` as ``sop seal proof`` writes it (``head``: a head as ``sop seal
+    export`` writes it): a JSON object in a regular file of at most
+    :data:`MAX_PROOF_BYTES`. Anything else (a device such as /dev/zero, a FIFO, a folder, a
+    big file, text that is not JSON) is refused with exit 2, read no further than the
+    bound."""
     from sop_runtime.cli.common import Exit, fail
 
     def refuse(why: object) -> NoReturn:
-        fail(tr("Bukti {f} tidak dapat dibaca: {e}", "Cannot read proof {f}: {e}",
-                f=file, e=why), Exit.USAGE)
+        fail(tr("Kepala segel {f} tidak dapat dibaca: {e}", "Cannot read seal head {f}: {e}",
+                f=file, e=why) if head else tr("Bukti {f} tidak dapat dibaca: {e}",
+                                               "Cannot read proof {f}: {e}", f=file, e=why),
+             Exit.USAGE)
 
     try:
         found = file.stat()
@@ -279,3 +282,65 @@ def key(
            "  [bold]{k}[/]",
            "Key {i}. The public key for the witnesses (the High Court, the court's website):\n"
            "  [bold]{k}[/]", i=made.id, k=public))
+
+
+@seal_app.command("export")
+def export(
+    seal_id: Annotated[int | None, typer.Option(
+        "--seal", metavar="N", min=1, max=10**12,
+        help="Segel ini (bawaan: yang terbaru yang ditandatangani) / this seal (default: the "
+             "newest signed one)")] = None,
+    since: Annotated[Path | None, typer.Option(
+        "--dari", metavar="OLD.json",
+        help="Kepala yang dipegang saksi: sertakan bukti konsistensi darinya / the head the "
+             "witness holds: include the consistency proof from it")] = None,
+) -> None:
+    """Kepala pohon yang ditandatangani, untuk saksi (JSON) / the signed tree head, for a
+    witness (JSON)."""
+    from sop_runtime.audit.heads import parse
+    from sop_runtime.cli.common import print_json
+    from sop_runtime.service import seals
+
+    old = None if since is None else parse(_read_proof(since, head=True), str(since))
+    made = seals.export(runtime(), seal_id, since=None if old is None else old.head.size)
+    print_json(made.as_json())
+
+
+@seal_app.command("check-consistency")
+def check_consistency(
+    old: Annotated[Path, typer.Argument(metavar="OLD.json", help="Kepala yang dipegang / the "
+                                                                  "head held")],
+    new: Annotated[Path, typer.Argument(metavar="NEW.json", help="Kepala yang lebih baru / "
+                                                                  "the later head")],
+    public_key: Annotated[str | None, typer.Option(
+        "--public-key", metavar="BASE64",
+        help="Kunci publik pengadilan (bawaan: dari SOP_SIGNING_KEY) / the court's public key "
+             "(default: from SOP_SIGNING_KEY)")] = None,
+) -> None:
+    """Periksa tanpa basis data bahwa kepala baru memperluas yang lama, keduanya
+    ditandatangani kunci pengadilan / check without the database that the new head extends
+    the old one, both signed by the court's key."""
+    from sop_runtime.audit.heads import check_consistency as check
+    from sop_runtime.audit.heads import parse
+    from sop_runtime.audit.signing import KEY_ENV, configured_key, public_from_text
+    from sop_runtime.cli.common import Exit, fail, say
+
+    if public_key is not None:
+        public = public_from_text(public_key)
+    else:
+        found = configured_key()
+        if found is None:
+            fail(tr("Kunci publik pengadilan belum diberikan: --public-key, atau {env}",
+                    "The court's public key is not given: --public-key, or {env}",
+                    env=KEY_ENV), Exit.USAGE)
+        public = found.public
+    held = parse(_read_proof(old, head=True), str(old))
+    later = parse(_read_proof(new, head=True), str(new))
+    problems = check(held, later, public)
+    if problems:
+        fail(tr("✗ {p}", "✗ {p}", p="; ".join(problems)), Exit.PROBLEMS)
+    say(tr("[bold green]✓[/] Segel #{b} ({m} entri) memperluas segel #{a} ({n} entri); "
+           "keduanya ditandatangani kunci {k}",
+           "[bold green]✓[/] Seal #{b} ({m} entries) extends seal #{a} ({n} entries); both "
+           "signed with the key {k}", a=held.seal_id, n=held.head.size, b=later.seal_id,
+           m=later.head.size, k=later.key_id))

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from sop_runtime.audit import signing
+from sop_runtime.audit import heads, signing
 from sop_runtime.audit.logtree import MissingNode, Tree, extend
 from sop_runtime.audit.merkle import (
     inclusion_path,
@@ -472,3 +472,37 @@ def case_leaves(conn: Connection, case_id: str) -> list[tuple[int, int, str]]:
             newest = max(held, key=lambda p: p[1])
             out.append((s.id, newest[1], newest[2]))
     return out
+
+
+def export(rt: Runtime, seal_id: int | None = None, *,
+           since: int | None = None) -> heads.SignedHead:
+    """Seal ``seal_id``'s signed tree head (default: the newest signed seal), for a witness;
+    with ``since`` (the size of a head the witness holds), the consistency proof from it."""
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        logged = [s for s in store_seals.list_seals(conn) if s.kind == "log"]
+        picked = [s for s in logged if s.id == seal_id] if seal_id is not None else [
+            s for s in logged if s.signed][-1:]
+        if not picked:
+            raise NotFoundError(tr("Tidak ada segel #{n} kepala pohon log", "No log tree seal "
+                                   "#{n}", n=seal_id) if seal_id is not None else tr(
+                "Belum ada segel yang ditandatangani (SOP_SIGNING_KEY, sop seal key)",
+                "No signed seal yet (SOP_SIGNING_KEY, sop seal key)"))
+        s = picked[0]
+        head = head_of(s)
+        if head is None or s.signature is None or s.signed_with is None:
+            raise NotFoundError(tr("Segel #{n} tidak ditandatangani", "Seal #{n} is not signed",
+                                   n=s.id))
+        if since is None:
+            return heads.SignedHead(s.id, head, s.signed_with, s.signature)
+        if not 0 <= since <= s.size:
+            raise NotFoundError(tr(
+                "Kepala lama ({a} entri) lebih besar dari segel #{n} ({b} entri)",
+                "The old head ({a} entries) is larger than seal #{n} ({b} entries)",
+                a=since, n=s.id, b=s.size))
+        path: list[bytes] = []
+        if 0 < since < s.size:
+            tree = Tree(StoredTree(conn))
+            tree.prefetch(lambda t: t.consistency(since, s.size))
+            path = tree.consistency(since, s.size)
+        return heads.SignedHead(s.id, head, s.signed_with, s.signature, since, tuple(path))

@@ -56,3 +56,44 @@ def test_seals_made_with_the_key_are_signed_listed_and_checked(demo_copy: Path,
     told = json.loads(sop("seal", "check", "--json", cwd=tmp_path,
                           env={**court, "SOP_SIGNING_KEY": str(path)}).stdout)
     assert (told["signatures_held"], told["unsigned"]) == (1, 1)
+
+
+def test_a_witness_checks_a_later_head_against_the_one_it_holds_without_the_database(
+        demo_copy: Path, tmp_path: Path) -> None:
+    path = tmp_path / "kunci.pem"
+    sop("seal", "key", path, cwd=tmp_path)
+    court = {"SOP_DATABASE_URL": f"sqlite:///{demo_copy}", "SOP_SIGNING_KEY": str(path)}
+    public = json.loads(sop("seal", "key", "--json", cwd=tmp_path, env=court).stdout)
+    assert sop("seal", "create", "--as", "bambang.panitera", cwd=tmp_path,
+               env=court).returncode == 0
+    held = tmp_path / "lama.json"
+    held.write_text(sop("seal", "export", cwd=tmp_path, env=court).stdout)
+    assert sop("start", "legalisasi-waarmerking", "--as", "rina.ptsp", cwd=tmp_path,
+               env=court).returncode == 0
+    assert sop("seal", "create", "--as", "bambang.panitera", cwd=tmp_path,
+               env=court).returncode == 0
+    later = tmp_path / "baru.json"
+    exported = sop("seal", "export", "--dari", held, cwd=tmp_path, env=court)
+    later.write_text(exported.stdout)
+    assert json.loads(exported.stdout)["consistency"]["from_size"] == \
+        json.loads(held.read_text())["size"]
+    # the witness: no database, no private key, the public key it was given
+    offline = {"SOP_DATABASE_URL": "sqlite:////nonexistent/none.db", "SOP_SIGNING_KEY": ""}
+    ok = sop("seal", "check-consistency", held, later, "--public-key", public["public_key"],
+             cwd=tmp_path, env=offline)
+    assert ok.returncode == 0, ok.stderr
+    assert "memperluas segel #1" in ok.stdout
+    backwards = sop("seal", "check-consistency", later, held, "--public-key",
+                    public["public_key"], cwd=tmp_path, env=offline)
+    assert backwards.returncode == 1 and "dipotong" in backwards.stderr
+    forged = json.loads(later.read_text())
+    forged["consistency"]["path"][0] = "0" * 64
+    (tmp_path / "palsu.json").write_text(json.dumps(forged))
+    refused = sop("seal", "check-consistency", held, tmp_path / "palsu.json", "--public-key",
+                  public["public_key"], cwd=tmp_path, env=offline)
+    assert refused.returncode == 1 and "TIDAK memperluas" in refused.stderr
+    broken = sop("seal", "check-consistency", held, tmp_path, "--public-key",
+                 public["public_key"], cwd=tmp_path, env=offline)
+    assert broken.returncode == 2 and "bukan berkas biasa" in broken.stderr
+    nokey = sop("seal", "check-consistency", held, later, cwd=tmp_path, env=offline)
+    assert nokey.returncode == 2 and "--public-key" in nokey.stderr
