@@ -84,9 +84,10 @@ def tell_seals(found: SealCheck) -> bool:
                    "[bold green]✓[/] the signatures of {n} seals hold (the SOP_SIGNING_KEY "
                    "key)", n=found.signed))
         if found.other_keys:
-            say(tr("  {n} segel ditandatangani kunci lain: tidak diperiksa di sini",
-                   "  {n} seals signed with another key: not checked here",
-                   n=found.other_keys))
+            say(tr("  {n} segel bertanda tangan tidak diperiksa di sini (kunci lain, atau "
+                   "SOP_SIGNING_KEY tidak diisi)",
+                   "  {n} signed seals not checked here (another key, or SOP_SIGNING_KEY not "
+                   "set)", n=found.other_keys))
     return b is not None or bool(found.seals)
 
 
@@ -108,7 +109,7 @@ def check(
     b = found.first_break
     if as_json:
         print_json({"ok": found.ok, "checked": found.seals, "full": not quick,
-                    "signatures_held": found.signed, "signed_with_other_keys": found.other_keys,
+                    "signatures_held": found.signed, "signed_not_checked": found.other_keys,
                     "unsigned": found.unsigned, "first_break": None if b is None else {
                         "seal_id": b.seal_id, "case_id": b.case_id, "seq": b.seq,
                         "what": b.what, "message": b.message}})

@@ -153,7 +153,7 @@ class SealCheck:
     seals: int
     first_break: SealBreak | None = None
     signed: int = 0        # seals whose signature was checked with the key at hand, and held
-    other_keys: int = 0    # signed seals of a key other than the one at hand: not checked
+    other_keys: int = 0    # signed seals not checked: another key's, or no key at hand
     unsigned: int = 0
 
 

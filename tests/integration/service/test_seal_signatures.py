@@ -50,6 +50,14 @@ def test_a_seal_is_signed_and_holds_with_the_public_key_alone(
     assert integrity.verify(court).ok
 
 
+def test_without_the_key_at_hand_a_signed_seal_is_counted_as_not_checked(
+        court: Runtime, key: signing.SigningKey, monkeypatch: pytest.MonkeyPatch) -> None:
+    seals.seal(court, "bambang.panitera")
+    monkeypatch.delenv(signing.KEY_ENV)
+    found = seals.check(court)
+    assert found.ok and (found.signed, found.other_keys, found.unsigned) == (0, 1, 0)
+
+
 @pytest.mark.parametrize("edit", [
     "UPDATE seals SET court = 'Pengadilan Negeri Ternate'",
     "UPDATE seals SET sealed_at = '2026-11-30 08:00:01.000000'",
