@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sop_runtime.audit.merkle import verify_consistency
-from sop_runtime.audit.signing import TreeHead, key_id, verify
+from sop_runtime.audit.signing import INSTANT_FORMAT, TreeHead, key_id, verify
 from sop_runtime.errors import Kind, SopRuntimeError
 from sop_runtime.i18n import tr
 
@@ -50,7 +50,7 @@ class SignedHead:
         out: dict[str, Any] = {
             "format": EXPORT_FORMAT, "seal_id": self.seal_id, "court": self.head.court,
             "size": self.head.size, "root": self.head.root,
-            "sealed_at": self.head.sealed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "sealed_at": self.head.instant,
             "key_id": self.key_id, "signature": self.signature}
         if self.from_size is not None:
             out["consistency"] = {"from_size": self.from_size,
@@ -70,7 +70,7 @@ def parse(data: object, name: str) -> SignedHead:
         size, seal_id = data["size"], data["seal_id"]
         court, root, signature, key = (data["court"], data["root"], data["signature"],
                                        data["key_id"])
-        when = datetime.strptime(data["sealed_at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+        when = datetime.strptime(data["sealed_at"], INSTANT_FORMAT).replace(tzinfo=UTC)
     except KeyError as exc:
         raise bad(tr("kolom {k} tidak ada", "the field {k} is missing", k=exc)) from None
     except (TypeError, ValueError):

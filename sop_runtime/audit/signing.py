@@ -37,6 +37,7 @@ from sop_runtime.errors import SopRuntimeError
 from sop_runtime.i18n import tr
 
 HEAD_FORMAT = "sop-runtime/tree-head/v1"
+INSTANT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # a head's sealed_at (UTC)
 KEY_ENV = "SOP_SIGNING_KEY"
 
 
@@ -55,11 +56,15 @@ class TreeHead:
     root: str  # hex
     sealed_at: datetime
 
+    @property
+    def instant(self) -> str:
+        """``sealed_at`` as the head states it: UTC, microseconds, ``Z``."""
+        return self.sealed_at.astimezone(UTC).strftime(INSTANT_FORMAT)
+
     def message(self) -> bytes:
         """The bytes signed: canonical JSON of the head."""
-        when = self.sealed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         return orjson.dumps({"court": self.court, "format": HEAD_FORMAT, "root": self.root,
-                             "sealed_at": when, "size": self.size},
+                             "sealed_at": self.instant, "size": self.size},
                             option=orjson.OPT_SORT_KEYS)
 
 

@@ -83,11 +83,11 @@ def tell_seals(found: SealCheck) -> bool:
             say(tr("[bold green]✓[/] tanda tangan {n} segel sah (kunci SOP_SIGNING_KEY)",
                    "[bold green]✓[/] the signatures of {n} seals hold (the SOP_SIGNING_KEY "
                    "key)", n=found.signed))
-        if found.other_keys:
+        if found.not_checked:
             say(tr("  {n} segel bertanda tangan tidak diperiksa di sini (kunci lain, atau "
                    "SOP_SIGNING_KEY tidak diisi)",
                    "  {n} signed seals not checked here (another key, or SOP_SIGNING_KEY not "
-                   "set)", n=found.other_keys))
+                   "set)", n=found.not_checked))
     return b is not None or bool(found.seals)
 
 
@@ -109,7 +109,7 @@ def check(
     b = found.first_break
     if as_json:
         print_json({"ok": found.ok, "checked": found.seals, "full": not quick,
-                    "signatures_held": found.signed, "signed_not_checked": found.other_keys,
+                    "signatures_held": found.signed, "signed_not_checked": found.not_checked,
                     "unsigned": found.unsigned, "first_break": None if b is None else {
                         "seal_id": b.seal_id, "case_id": b.case_id, "seq": b.seq,
                         "what": b.what, "message": b.message}})

@@ -153,7 +153,7 @@ class SealCheck:
     seals: int
     first_break: SealBreak | None = None
     signed: int = 0        # seals whose signature was checked with the key at hand, and held
-    other_keys: int = 0    # signed seals not checked: another key's, or no key at hand
+    not_checked: int = 0    # signed seals not checked: another key's, or no key at hand
     unsigned: int = 0
 
 
@@ -167,7 +167,11 @@ def check(rt: Runtime, *, full: bool = True, touched: list[str] | None = None) -
     the log. ``full`` also reads the whole sealed history: every stored node recomputed
     from its leaves, every sealed leaf against the log, no entry slipped into the sealed
     range, and the seals made before the tree against their leaves and the log."""
-    key = signing.configured_key()
+    try:  # checking needs only the key's public half; a key this user cannot use (another
+        # account's file on the server) leaves the signatures unchecked, never the log
+        key = signing.configured_key()
+    except signing.SigningKeyError:
+        key = None
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
         found = store_seals.list_seals(conn)
@@ -181,7 +185,7 @@ def check(rt: Runtime, *, full: bool = True, touched: list[str] | None = None) -
             brk = _history_breaks(conn, logged)
     mine = [s for s in logged if s.signed and key is not None and s.signed_with == key.id]
     return SealCheck(brk is None, len(found), brk, signed=len(mine) if brk is None else 0,
-                     other_keys=sum(s.signed for s in logged) - len(mine),
+                     not_checked=sum(s.signed for s in logged) - len(mine),
                      unsigned=sum(not s.signed for s in found))
 
 
@@ -484,8 +488,8 @@ def export(rt: Runtime, seal_id: int | None = None, *,
         picked = [s for s in logged if s.id == seal_id] if seal_id is not None else [
             s for s in logged if s.signed][-1:]
         if not picked:
-            raise NotFoundError(tr("Tidak ada segel #{n} kepala pohon log", "No log tree seal "
-                                   "#{n}", n=seal_id) if seal_id is not None else tr(
+            raise NotFoundError(tr("Tidak ada segel pohon log #{n}", "No log tree seal #{n}",
+                                   n=seal_id) if seal_id is not None else tr(
                 "Belum ada segel yang ditandatangani (SOP_SIGNING_KEY, sop seal key)",
                 "No signed seal yet (SOP_SIGNING_KEY, sop seal key)"))
         s = picked[0]
