@@ -323,11 +323,20 @@ def check_consistency(
     the old one, both signed by the court's key."""
     from sop_runtime.audit.heads import check_consistency as check
     from sop_runtime.audit.heads import parse
-    from sop_runtime.audit.signing import KEY_ENV, configured_key, public_from_text
+    from sop_runtime.audit.signing import (
+        KEY_ENV,
+        SigningKeyError,
+        configured_key,
+        key_id,
+        public_from_text,
+    )
     from sop_runtime.cli.common import Exit, fail, say
 
     if public_key is not None:
-        public = public_from_text(public_key)
+        try:
+            public = public_from_text(public_key)
+        except SigningKeyError as exc:  # a bad argument, like any other
+            fail(f"--public-key: {exc}", Exit.USAGE)
     else:
         found = configured_key()
         if found is None:
@@ -344,4 +353,4 @@ def check_consistency(
            "keduanya ditandatangani kunci {k}",
            "[bold green]✓[/] Seal #{b} ({m} entries) extends seal #{a} ({n} entries); both "
            "signed with the key {k}", a=held.seal_id, n=held.head.size, b=later.seal_id,
-           m=later.head.size, k=later.key_id))
+           m=later.head.size, k=key_id(public)))  # the key checked, not the one the file names

@@ -82,7 +82,7 @@ def test_a_witness_checks_a_later_head_against_the_one_it_holds_without_the_data
     ok = sop("seal", "check-consistency", held, later, "--public-key", public["public_key"],
              cwd=tmp_path, env=offline)
     assert ok.returncode == 0, ok.stderr
-    assert "memperluas segel #1" in ok.stdout
+    assert "memperluas segel #1" in ok.stdout and public["key_id"] in ok.stdout
     backwards = sop("seal", "check-consistency", later, held, "--public-key",
                     public["public_key"], cwd=tmp_path, env=offline)
     assert backwards.returncode == 1 and "dipotong" in backwards.stderr
@@ -97,3 +97,6 @@ def test_a_witness_checks_a_later_head_against_the_one_it_holds_without_the_data
     assert broken.returncode == 2 and "bukan berkas biasa" in broken.stderr
     nokey = sop("seal", "check-consistency", held, later, cwd=tmp_path, env=offline)
     assert nokey.returncode == 2 and "--public-key" in nokey.stderr
+    badkey = sop("seal", "check-consistency", held, later, "--public-key", "YWJj",
+                 cwd=tmp_path, env=offline)
+    assert badkey.returncode == 2 and "--public-key: kunci publik Ed25519" in badkey.stderr
