@@ -24,6 +24,9 @@ it is here, with this kind, exit code and status)::
     HeadError            sop_runtime.audit.heads           bad_input    2     422
     PdfUnavailable       sop_runtime.audit.pdf             problem      1     422
     SigningKeyError      sop_runtime.audit.signing         problem      1     422
+    WitnessError         sop_runtime.audit.witness         bad_input    2     422
+    Unreachable          sop_runtime.audit.witness         problem      1     422
+    NotServed            sop_runtime.audit.witness         problem      1     422
     LogError             sop_runtime.conformance.readers   bad_input    2     422
     CommandRejected      sop_runtime.engine.rejections     not_found    2     422
     StaleAction          sop_runtime.engine.rejections     conflict     3     409
@@ -46,7 +49,8 @@ it is here, with this kind, exit code and status)::
     SignInNeeded         sop_runtime.web.deps              problem      1     401
 
 Parents: ``Withheld`` is a ``NotFoundError``, ``StaleAction`` a ``CommandRejected``,
-``ConcurrencyConflict`` and ``DatabaseUnavailable`` are each a ``StoreError``, ``SignInNeeded`` an
+``ConcurrencyConflict`` and ``DatabaseUnavailable`` are each a ``StoreError``,
+``NotServed`` an ``Unreachable``, ``SignInNeeded`` an
 ``ApiError``; the rest are direct children of ``SopRuntimeError``. ``DefinitionError``
 carries every Problem found, with file:line:col, and the CLI prints them one a line. An
 ``ApiError`` carries its own status (``own``); the pages send a ``SignInNeeded`` browser to

@@ -33,6 +33,7 @@ from sop_runtime.cli import (
     supervise,
     versions,
     web,
+    witness,
 )
 from sop_runtime.cli.common import Exit, close_runtimes, fail
 from sop_runtime.errors import DefinitionError, SopRuntimeError, kind_of
@@ -100,6 +101,7 @@ app.command("export")(audit.export)
 app.command("rebuild")(audit.rebuild)
 app.command("demo")(demo.demo)
 app.add_typer(seals.seal_app, name="seal")
+app.add_typer(witness.witness_app, name="saksi")
 app.add_typer(report.report_app, name="report")
 app.command("monev")(monev.monev)
 app.add_typer(skm.skm_app, name="skm")

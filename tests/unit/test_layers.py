@@ -222,7 +222,7 @@ def test_the_checker_catches_impurity_and_a_misplaced_framework(
 SHARED_NAMES = {"app", "audit", "casereport", "cases", "common", "conformance", "contacts",
                 "documents", "errors", "events", "ikm", "library", "logtree", "migration",
                 "monev", "people", "poster", "receipt", "seals", "signin", "supervise",
-                "supervision", "survey", "tracking"}
+                "supervision", "survey", "tracking", "witness"}
 
 
 def test_no_two_modules_share_a_name_for_two_concepts() -> None:

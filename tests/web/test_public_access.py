@@ -10,6 +10,7 @@ nothing."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from sop_runtime.audit import signing
 from sop_runtime.definition.loader import load_court, load_document
-from sop_runtime.service import auth
+from sop_runtime.service import auth, seals
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from sop_runtime.web.app import create_app
@@ -53,6 +55,10 @@ def staff_words() -> set[str]:
 def court(tmp_path_factory: pytest.TempPathFactory, demo_day: Path) -> dict[str, Any]:
     db = copy_database(demo_day, tmp_path_factory.mktemp("public") / "sop.db")
     rt = Runtime(make_engine(f"sqlite:///{db}"), lambda: NOW)
+    with pytest.MonkeyPatch.context() as env:  # a signed head for the witnesses' API
+        env.setenv(signing.KEY_ENV, str(tmp_path_factory.mktemp("kunci") / "kunci.pem"))
+        signing.new_key(Path(os.environ[signing.KEY_ENV]))
+        seals.seal(rt, "bambang.panitera")
     app = create_app(rt)
     return {"rt": rt, "app": app, "anonymous": TestClient(app, base_url=SITE),
             "clerk": signed_in(app, rt, CLERK)[0],
