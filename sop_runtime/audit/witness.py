@@ -182,7 +182,7 @@ class Folder:
             if line.strip():
                 try:
                     out.append(parse(json.loads(line), f"{where}:{n}"))
-                except ValueError as exc:
+                except (ValueError, HeadError) as exc:
                     raise WitnessError(tr("{p}:{n} rusak: {e}", "{p}:{n} is damaged: {e}",
                                           p=where, n=n, e=exc)) from None
         return out
@@ -334,8 +334,9 @@ def _prefix(fetch: Fetch, size: int) -> Served | None:
 def first_divergence(mirror: Mirror, size: int, served: Callable[[int], Served | None]
                      ) -> tuple[int | None, list[str]]:
     """The first position below ``size`` where the log served parts from the mirror, by
-    bisection over prefix roots (O(log n) questions); None when the first ``size`` entries
-    are served as held. Every answer must be bound to the same newest seal."""
+    bisection over prefix roots (O(log n) questions), and what else to say of it (where a
+    shorter log ends); None when the first ``size`` entries are served as held. Every
+    answer must be bound to the same newest seal."""
     sealed: set[str] = set()
 
     def same(k: int) -> bool | None:  # None: the served tree is smaller than k
@@ -366,6 +367,4 @@ def first_divergence(mirror: Mirror, size: int, served: Callable[[int], Served |
     if len(sealed) > 1:
         raise Unreachable(tr("pengadilan berganti segel selama pencarian; periksa lagi",
                              "the court's newest seal changed during the search; poll again"))
-    return lo, [tr("entri pada posisi {p} berbeda dari yang dipegang saksi",
-                   "the entry at position {p} differs from the one the witness holds",
-                   p=lo)]
+    return lo, []

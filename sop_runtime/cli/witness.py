@@ -154,7 +154,7 @@ def check(
         bad |= not found.ok
         results.append(_poll_json(found))
         if not as_json:
-            _tell(found)
+            _tell(found, where.root / court.name / "temuan.jsonl")
     if as_json:
         print_json(results)
     raise typer.Exit(int(Exit.PROBLEMS if bad else Exit.OK))
@@ -168,7 +168,7 @@ def _when(court: Court, head: Any) -> str:
     return moment_text(head.sealed_at, ZoneInfo(court.zone))
 
 
-def _tell(found: Poll) -> None:
+def _tell(found: Poll, findings: Path) -> None:
     from rich.markup import escape
 
     from sop_runtime.cli.common import say
@@ -196,7 +196,7 @@ def _tell(found: Poll) -> None:
     say(stderr=True, message=tr(
         "  kepala yang dipegang tidak diubah; temuan dicatat di {f}",
         "  the heads held are unchanged; the finding is recorded in {f}",
-        f="temuan.jsonl"))
+        f=findings))
 
 
 def _poll_json(found: Poll) -> dict[str, Any]:
