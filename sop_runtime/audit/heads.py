@@ -16,15 +16,17 @@ proof against the root it holds.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, ClassVar
 
 from sop_runtime.audit.merkle import verify_consistency
 from sop_runtime.audit.signing import INSTANT_FORMAT, TreeHead, key_id, verify
 from sop_runtime.errors import Kind, SopRuntimeError
 from sop_runtime.i18n import tr
+from sop_runtime.wording import moment_text
 
 EXPORT_FORMAT = "sop-runtime/signed-tree-head/v1"
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -56,6 +58,27 @@ class SignedHead:
             out["consistency"] = {"from_size": self.from_size,
                                   "path": [p.hex() for p in self.path]}
         return out
+
+
+    def compact(self) -> str:
+        """The head alone (no proof) as one line of canonical JSON: what the QR code on the
+        Ketua's report carries, read back by :func:`parse` as an export."""
+        held = {k: v for k, v in self.as_json().items() if k != "consistency"}
+        return json.dumps(held, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    def lines(self, tz: tzinfo) -> list[str]:
+        """The short text the Ketua's report prints, in the reader's language: what the
+        head fixes, and by which key (the QR code beside it carries the head exactly)."""
+        return [
+            tr("Kepala log {c}: segel #{n}, {k} entri log, {t}",
+               "Log head of {c}: seal #{n}, {k} log entries, {t}",
+               c=self.head.court, n=self.seal_id, k=self.head.size,
+               t=moment_text(self.head.sealed_at, tz)),
+            tr("Akar Merkle (SHA-256): {r}", "Merkle root (SHA-256): {r}", r=self.head.root),
+            tr("Ditandatangani kunci pengadilan {k} (Ed25519): {s}",
+               "Signed with the court's key {k} (Ed25519): {s}", k=self.key_id,
+               s=self.signature),
+        ]
 
 
 def parse(data: object, name: str) -> SignedHead:

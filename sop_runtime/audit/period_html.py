@@ -14,6 +14,8 @@ from sop_runtime.audit import charts, ikm
 from sop_runtime.audit.charts import Bar, Segment
 from sop_runtime.audit.document import Letterhead, Names, render, span
 from sop_runtime.audit.figures import AGING_BUCKETS, Load, PeriodFigures, Timing
+from sop_runtime.audit.heads import SignedHead
+from sop_runtime.audit.qr import qr_text_svg
 from sop_runtime.i18n import tr
 from sop_runtime.store.seals import SealRow
 
@@ -32,6 +34,7 @@ def aging_label(bucket: str) -> str:
 
 def render_period(f: PeriodFigures, head: Letterhead, *, worked: Callable[[float | None], str],
                   label: Callable[[str], str], seal: SealRow | None, names: Names,
+                  signed: SignedHead | None = None,
                   sop_names: Mapping[str, str] | None = None,
                   sop_numbers: Mapping[str, str] | None = None,
                   step_names: Mapping[tuple[str, str], str] | None = None,
@@ -63,6 +66,10 @@ def render_period(f: PeriodFigures, head: Letterhead, *, worked: Callable[[float
         subtitle=tr("Periode {p}", "Period {p}", p=span(f.start, f.end, head.tz)),
         period=span(f.start, f.end, head.tz), numbers=sop_numbers or {},
         f=f, tz=head.tz, sop=sop, sops=sops, names=names, seal=seal, verified=verified,
+        head_lines=signed.lines(head.tz) if signed else None,
+        head_qr=qr_text_svg(signed.compact(), title=tr(
+            "Kepala log bertanda tangan (JSON)", "The signed log head (JSON)")) if signed
+        else None,
         rate=_rate, worked=worked,
         by_sop=[(sop_id, n, f.service.get(sop_id, Timing()))
                 for sop_id, n in sorted(f.cases.items())],

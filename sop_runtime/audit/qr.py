@@ -25,11 +25,28 @@ def qr_svg(url: str, *, title: str | None = None) -> str:
             "Alamat untuk kode QR tidak sah (kosong, berspasi, atau lebih dari {n} karakter)",
             "Invalid address for a QR code (empty, with spaces, or over {n} characters)",
             n=MAX_URL))
+    return _svg(url, title)
+
+
+def _svg(text: str, title: str | None) -> str:
     out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=1, border=4, omitsize=True,
+    segno.make(text, error="m").save(out, kind="svg", scale=1, border=4, omitsize=True,
                                     xmldecl=False, svgns=True, nl=False, title=title,
                                     svgclass="qr", lineclass=None)
     return out.getvalue().decode("utf-8")
+
+
+MAX_TEXT = 1000  # a signed tree head's JSON is about 330 characters
+
+
+def qr_text_svg(text: str, *, title: str | None = None) -> str:
+    """The QR code of a text that is not an address (a signed tree head's JSON on the
+    Ketua's report), as :func:`qr_svg` draws it."""
+    if not text or len(text) > MAX_TEXT:
+        raise SopRuntimeError(tr("Teks untuk kode QR kosong atau lebih dari {n} karakter",
+                                 "The text for a QR code is empty or over {n} characters",
+                                 n=MAX_TEXT))
+    return _svg(text, title)
 
 
 def qr_data_uri(url: str) -> str:

@@ -295,16 +295,55 @@ def export(
         "--dari", metavar="OLD.json",
         help="Kepala yang dipegang saksi: sertakan bukti konsistensi darinya / the head the "
              "witness holds: include the consistency proof from it")] = None,
+    text: Annotated[bool, typer.Option(
+        "--teks", help="Teks pendek untuk laporan Ketua, bukan JSON / the short text for the "
+                       "Ketua's report, not JSON")] = False,
+    qr: Annotated[Path | None, typer.Option(
+        "--qr", metavar="FILE.svg|FILE.png",
+        help="Tulis juga kode QR kepala (JSON-nya) / also write the head's QR code (its "
+             "JSON)")] = None,
 ) -> None:
-    """Kepala pohon yang ditandatangani, untuk saksi (JSON) / the signed tree head, for a
-    witness (JSON)."""
+    """Kepala pohon yang ditandatangani, untuk saksi (JSON, atau teks pendek untuk laporan
+    Ketua) / the signed tree head, for a witness (JSON, or the short text for the Ketua's
+    report)."""
     from sop_runtime.audit.heads import parse
-    from sop_runtime.cli.common import print_json
+    from sop_runtime.cli.common import Exit, fail, print_json, say
     from sop_runtime.service import seals
 
+    if qr is not None and qr.suffix.lower() not in (".svg", ".png"):
+        fail(tr("--qr {f}: akhiran harus .svg atau .png", "--qr {f}: the suffix must be .svg "
+                "or .png", f=qr), Exit.USAGE)
     old = None if since is None else parse(_read_proof(since, head=True), str(since))
-    made = seals.export(runtime(), seal_id, since=None if old is None else old.head.size)
-    print_json(made.as_json())
+    rt = runtime()
+    made = seals.export(rt, seal_id, since=None if old is None else old.head.size)
+    if qr is not None:
+        _write_qr(qr, made.compact())
+    if not text:
+        print_json(made.as_json())
+        return
+    from rich.markup import escape
+
+    from sop_runtime.cli.times import court_tz
+
+    for line in made.lines(court_tz(rt)):
+        say(escape(line))
+    if qr is not None:
+        say(tr("Kode QR kepala ini: {f}", "The QR code of this head: {f}", f=qr))
+
+
+def _write_qr(path: Path, data: str) -> None:
+    """The head's QR code (level M, as on the report) to ``path``, SVG or PNG by its suffix;
+    refused with exit 2 when it cannot be written."""
+    import segno
+
+    from sop_runtime.cli.common import Exit, fail
+
+    try:
+        segno.make(data, error="m").save(str(path), scale=8 if path.suffix.lower() == ".png"
+                                         else 1, border=4)
+    except OSError as exc:
+        fail(tr("{f} tidak dapat ditulis: {e}", "cannot write {f}: {e}", f=path,
+                e=exc.strerror or exc), Exit.USAGE)
 
 
 @seal_app.command("check-consistency")

@@ -124,6 +124,7 @@ def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None 
     from sop_runtime.i18n import current_lang
     from sop_runtime.service import integrity, survey
     from sop_runtime.service.letterhead import letterhead, names
+    from sop_runtime.service.seals import signed_head
     from sop_runtime.store.seals import list_seals
     from sop_runtime.store.workflows import list_sops
 
@@ -153,7 +154,9 @@ def period_html(rt: Runtime, start: datetime, end: datetime, *, sop: str | None 
         return "-" if seconds is None else calendar.describe_working(int(seconds),
                                                                      current_lang())
 
+    newest = sealed[-1] if sealed else None
     return render_period(figures, letterhead(rt), worked=worked, label=deviation_label,
-                         seal=sealed[-1] if sealed else None, names=who, sop_names=sop_names,
+                         seal=newest, signed=None if newest is None else signed_head(newest),
+                         names=who, sop_names=sop_names,
                          sop_numbers=sop_numbers, step_names=step_names, sop=sop,
                          verified=(found.ok, problems), survey=survey.section(answered))

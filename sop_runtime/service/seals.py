@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
@@ -135,6 +135,14 @@ def head_of(s: SealRow) -> signing.TreeHead | None:
     if s.signature is None or s.court is None:
         return None
     return signing.TreeHead(s.court, s.size, s.root, s.sealed_at)
+
+
+def signed_head(s: SealRow) -> heads.SignedHead | None:
+    """A signed seal's head as a witness holds it (None for an unsigned one)."""
+    head = head_of(s)
+    if head is None or s.signature is None or s.signed_with is None:
+        return None
+    return heads.SignedHead(s.id, head, s.signed_with, s.signature)
 
 
 @dataclass(frozen=True)
@@ -493,12 +501,12 @@ def export(rt: Runtime, seal_id: int | None = None, *,
                 "Belum ada segel yang ditandatangani (SOP_SIGNING_KEY, sop seal key)",
                 "No signed seal yet (SOP_SIGNING_KEY, sop seal key)"))
         s = picked[0]
-        head = head_of(s)
-        if head is None or s.signature is None or s.signed_with is None:
+        signed = signed_head(s)
+        if signed is None:
             raise NotFoundError(tr("Segel #{n} tidak ditandatangani", "Seal #{n} is not signed",
                                    n=s.id))
         if since is None:
-            return heads.SignedHead(s.id, head, s.signed_with, s.signature)
+            return signed
         if not 0 <= since <= s.size:
             raise NotFoundError(tr(
                 "Kepala lama ({a} entri) lebih besar dari segel #{n} ({b} entri)",
@@ -509,4 +517,4 @@ def export(rt: Runtime, seal_id: int | None = None, *,
             tree = Tree(StoredTree(conn))
             tree.prefetch(lambda t: t.consistency(since, s.size))
             path = tree.consistency(since, s.size)
-        return heads.SignedHead(s.id, head, s.signed_with, s.signature, since, tuple(path))
+        return replace(signed, from_size=since, path=tuple(path))

@@ -100,3 +100,29 @@ def test_a_witness_checks_a_later_head_against_the_one_it_holds_without_the_data
     badkey = sop("seal", "check-consistency", held, later, "--public-key", "YWJj",
                  cwd=tmp_path, env=offline)
     assert badkey.returncode == 2 and "--public-key: kunci publik Ed25519" in badkey.stderr
+
+
+def test_the_head_for_the_ketuas_report_as_text_and_qr_code(demo_copy: Path,
+                                                            tmp_path: Path) -> None:
+    from tests.qrread import read_png
+
+    path = tmp_path / "kunci.pem"
+    assert sop("seal", "key", path, cwd=tmp_path).returncode == 0
+    court = {"SOP_DATABASE_URL": f"sqlite:///{demo_copy}", "SOP_SIGNING_KEY": str(path)}
+    assert sop("seal", "create", "--as", "bambang.panitera", cwd=tmp_path,
+               env=court).returncode == 0
+    exported = json.loads(sop("seal", "export", cwd=tmp_path, env=court).stdout)
+    shown = sop("seal", "export", "--teks", "--qr", tmp_path / "kepala.png", cwd=tmp_path,
+                env=court)
+    assert shown.returncode == 0, shown.stderr
+    assert "Kepala log Pengadilan Negeri Sanana: segel #1" in shown.stdout
+    assert exported["root"] in shown.stdout and exported["signature"] in shown.stdout
+    assert "WIT" in shown.stdout and exported["sealed_at"] not in shown.stdout
+    scanned = read_png(tmp_path / "kepala.png")
+    assert len(scanned) == 1 and json.loads(scanned[0]) == exported
+    # what was scanned off the report is a head the witness can hold and check against
+    (tmp_path / "dari-laporan.json").write_text(scanned[0])
+    assert sop("seal", "check-consistency", tmp_path / "dari-laporan.json",
+               tmp_path / "dari-laporan.json", cwd=tmp_path, env=court).returncode == 0
+    bad = sop("seal", "export", "--qr", tmp_path / "kepala.jpg", cwd=tmp_path, env=court)
+    assert bad.returncode == 2 and ".svg atau .png" in bad.stderr

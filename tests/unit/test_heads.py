@@ -83,3 +83,33 @@ def test_a_malformed_export_is_refused_by_name(key: SigningKey, change: dict[str
         parse(data, "kepala.json")
     with pytest.raises(HeadError, match="size"):
         parse({k: v for k, v in head(key, 5).as_json().items() if k != "size"}, "k.json")
+
+
+def test_the_short_text_and_the_qr_code_carry_the_head(key: SigningKey) -> None:
+    from zoneinfo import ZoneInfo
+
+    from sop_runtime.audit.qr import qr_text_svg
+    from sop_runtime.i18n import set_lang
+    from tests.qrread import read_svg
+
+    signed = head(key, 17, court="Pengadilan Negeri Sanana", seal_id=12)
+    text = signed.lines(ZoneInfo("Asia/Jayapura"))
+    assert text[0] == ("Kepala log Pengadilan Negeri Sanana: segel #12, 17 entri log, "
+                       "2 Desember 2026 pukul 03.00 WIT")
+    assert signed.head.root in text[1] and key.id in text[2] and signed.signature in text[2]
+    set_lang("en")
+    try:
+        assert signed.lines(ZoneInfo("Asia/Jakarta"))[0].endswith(
+            "seal #12, 17 log entries, 2 December 2026, 01:00 WIB")
+    finally:
+        set_lang(None)
+    # the QR code holds the head exactly: read back, it is the export, and it still checks
+    scanned = read_svg(qr_text_svg(signed.compact()))
+    assert scanned == [signed.compact()] and " " not in signed.compact().replace(
+        "Pengadilan Negeri Sanana", "")
+    import json
+
+    again = parse(json.loads(scanned[0]), "qr")
+    assert again == SignedHead(12, signed.head, key.id, signed.signature)
+    assert check_consistency(again, head(key, 40, since=17, seal_id=13, court=again.head.court),
+                             key.public) == []

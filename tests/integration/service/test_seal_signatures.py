@@ -138,3 +138,38 @@ def test_a_database_left_at_an_older_schema_says_to_run_init(demo_copy: Path) ->
     setup.init(old, DEFINITIONS)
     fresh = Runtime(make_engine(f"sqlite:///{demo_copy}"), lambda: NOW)
     assert seals.seal(fresh, "bambang.panitera").size > 0
+
+
+def test_the_period_report_prints_the_signed_head_it_covers(
+        court: Runtime, key: signing.SigningKey, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import re
+    from datetime import timedelta
+
+    from sop_runtime.audit.heads import parse
+    from sop_runtime.service.period import period_html
+    from tests.qrread import read_svg
+
+    start = NOW - timedelta(days=30)
+    html = period_html(court, start, NOW)
+    assert "Log belum disegel" in html
+    monkeypatch.delenv(signing.KEY_ENV)
+    seals.seal(court, "bambang.panitera")
+    html = period_html(court, start, NOW)
+    assert "tidak ditandatangani kunci pengadilan" in html and "entri log" in html
+    monkeypatch.setenv(signing.KEY_ENV, str(Path(_db(court)).parent / "kunci.pem"))
+    made = seals.seal(court, "bambang.panitera")
+    html = period_html(court, start, NOW)
+    exported = seals.export(court)
+    assert f"segel #{made.id}, {made.size} entri log" in html and made.root in html
+    assert key.id in html and exported.signature in html
+    svg = re.search(r'<div class="qr">(<svg.*?</svg>)</div>', html, re.S)
+    assert svg is not None
+    scanned = read_svg(svg.group(1))
+    assert scanned == [exported.compact()]
+    assert parse(json.loads(scanned[0]), "laporan") == exported
+    # a seal made before the period ended does not cover all of it, and the report says so
+    later = Runtime(court.engine, lambda: NOW + timedelta(hours=1))
+    assert "dibuat sebelum akhir periode" in period_html(later, start,
+                                                          NOW + timedelta(minutes=1))
+    assert "dibuat sebelum akhir periode" not in period_html(later, start, NOW)
