@@ -175,6 +175,26 @@ def proof(
     print_json(seals.proof(runtime(), case, seal_id, seq=seq))
 
 
+@seal_app.command("entri")
+def entry(position: Annotated[int, typer.Argument(
+        metavar="POSISI", min=0, max=10**12,
+        help="Posisi di pohon log (0 = entri pertama), mis. yang disebut saksi / the position "
+             "in the log tree (0 = the first entry), e.g. one a witness named")]) -> None:
+    """Entri pada suatu posisi pohon log / the entry at a position of the log tree."""
+    from sop_runtime.cli.common import say
+    from sop_runtime.service.witness import entry_at
+
+    e = entry_at(runtime(), position)
+    if e.journal:
+        say(tr("Posisi {p}: jurnal {c}, entri #{q}\n  hash: {h}",
+               "Position {p}: journal {c}, entry #{q}\n  hash: {h}", p=position, c=e.case_id,
+               q=e.seq, h=e.hash))
+    else:
+        say(tr("Posisi {p}: perkara {c}, peristiwa #{q}\n  hash: {h}",
+               "Position {p}: case {c}, event #{q}\n  hash: {h}", p=position, c=e.case_id,
+               q=e.seq, h=e.hash))
+
+
 MAX_PROOF_BYTES = 64 * 1024
 """A proof is a few KB (a leaf, a root and at most 64 path hashes of 64 hex digits)."""
 

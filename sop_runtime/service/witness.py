@@ -22,7 +22,9 @@ from sop_runtime.i18n import tr
 from sop_runtime.service import seals
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
+from sop_runtime.store import logtree as stored_tree
 from sop_runtime.store import seals as store_seals
+from sop_runtime.store.chain import JOURNAL_MARK
 
 MAX_LEAVES = 4096
 """Leaf hashes served at most per request (128 KB of hex): a witness pages through more."""
@@ -100,3 +102,27 @@ def leaf_hashes(rt: Runtime, start: int, count: int) -> tuple[int, list[str]]:
         if len(found) != hi - start:
             raise _not_whole(MissingNode(f"leaves {start}..{hi}"))
     return last.size, [h.hex() for h in found]
+
+
+@dataclass(frozen=True)
+class Entry:
+    position: int
+    case_id: str   # a court journal's entries: ``@`` and the journal's name
+    seq: int
+    hash: str
+
+    @property
+    def journal(self) -> bool:
+        return self.case_id.startswith(JOURNAL_MARK)
+
+
+def entry_at(rt: Runtime, position: int) -> Entry:
+    """The entry at ``position`` of the tree as stored, for the court's auditor told of a
+    divergent position by a witness."""
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        found = stored_tree.leaves(conn, position, position + 1) if position >= 0 else []
+    if not found:
+        raise NotFoundError(tr("Tidak ada entri pada posisi {p} pohon log",
+                               "No entry at position {p} of the log tree", p=position))
+    return Entry(position, *found[0])

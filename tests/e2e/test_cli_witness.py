@@ -46,6 +46,17 @@ def test_a_witness_follows_a_court_and_names_a_rewritten_entry(demo_copy: Path,
         told = json.loads(sop("saksi", "periksa", "--json", cwd=tmp_path, env=witness,
                               lang="en").stdout)
         assert told[0]["divergence"]["position"] == position and not told[0]["ok"]
+        # the court's auditor looks up the entry the witness named
+        import sqlite3
+
+        with sqlite3.connect(demo_copy) as db:
+            case_id, seq = db.execute("SELECT case_id, seq FROM log_leaves WHERE position = ?",
+                                      (position,)).fetchone()
+        named = sop("seal", "entri", str(position), cwd=tmp_path, env=at_court)
+        assert named.returncode == 0 and f"Posisi {position}:" in named.stdout
+        assert f"{case_id}, " in named.stdout and f"#{seq}" in named.stdout
+        missing = sop("seal", "entri", "99999", cwd=tmp_path, env=at_court)
+        assert missing.returncode == 2 and "Tidak ada entri pada posisi 99999" in missing.stderr
         url = court.url
     gone = sop("saksi", "periksa", cwd=tmp_path, env=witness)
     assert gone.returncode == 1 and "tidak dapat dihubungi" in gone.stderr
