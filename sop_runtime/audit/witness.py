@@ -279,7 +279,7 @@ def poll(folder: Folder, court: Court, fetch: Fetch, now: datetime) -> Poll:
             end = _prefix(fetch, 0)
             served_leaf = (_fetch_leaves(fetch, found, found + 1)
                            if end is not None and found < end.sealed_size else [])
-            covered = next(h for h in held_heads if h.head.size > found)
+            covered = next((h for h in held_heads if h.head.size > found), held)
             divergence = Divergence(found, mirror.leaves[found].hex(),
                                     served_leaf[0].hex() if served_leaf else None, covered)
     folder.record(court, now, served, problems, divergence)
