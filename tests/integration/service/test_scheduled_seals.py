@@ -168,3 +168,24 @@ def test_each_close_of_office_has_its_cron() -> None:
     sundays = (day("15:00"), (), (), (), (), (), day("15:00"))  # Sunday is cron's 0
     assert close_crons(OfficeHours(sundays)) == ("0 15 * * 0,1",)
 
+
+def test_a_scheduled_seal_is_shown_as_the_systems_never_by_its_username(
+        court: Runtime) -> None:
+    from sop_runtime.audit.document import Names
+    from sop_runtime.i18n import set_lang
+    from sop_runtime.service.casereport import case_html, case_report
+    from sop_runtime.service.confidential import operator
+
+    case = cases.start_case(court, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
+    seals.seal_on_schedule(court, note=HOURLY)
+    report = case_report(court, case, reader=operator())
+    assert report.seal.seal is not None and report.seal.seal.sealed_by == SYSTEM_ACCOUNT
+    assert report.seal.sealed_by == "Sistem (terjadwal)"
+    assert "oleh Sistem (terjadwal)" in case_html(court, report)
+    names = Names(users={"bambang.panitera": "Bambang Sutrisno"})
+    assert names.sealer("bambang.panitera") == "Bambang Sutrisno"
+    set_lang("en")
+    try:
+        assert names.sealer(SYSTEM_ACCOUNT) == "System (scheduled)"
+    finally:
+        set_lang(None)
