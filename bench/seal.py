@@ -1,21 +1,26 @@
-"""Sealing and checking stay flat as the court's history grows: a seal, an inclusion proof
-and the default ``sop verify`` after 1,000 new events, on a log of 10k and of 1M events
-(quick: 10k and 100k), on SQLite and PostgreSQL.
+"""Sealing and checking stay flat as the court's history grows: a seal, an inclusion proof,
+a consistency proof and the default ``sop verify`` after 1,000 new events, on a log of 10k and
+of 1M events (quick: 10k and 100k), on SQLite and PostgreSQL; and what signing a seal adds.
 
 Each log is bench/verify.py's (the golden routes' real logs, repeated and chained anew,
 bulk-loaded, projections written from them). It is sealed once — the first seal positions
 the whole log in the tree, O(n) once, and is printed apart — and then, twice: 1,000 events
 or more are appended through the service layer (golden routes walked as new cases), the
 default ``sop verify`` (what changed since the seal) is timed on them (median of 3), and
-the next seal is timed (median of the two). An inclusion proof of an old case's sealed head
-is the median of 20. For comparison the query the seals made before ran on every seal (each
-case's newest event, a scan of the whole log) is timed on the same log.
+the next seal is timed (median of the two). Then 1,000 more, sealed with the court's key set
+(``SOP_SIGNING_KEY``, a key made for the run in a temporary folder): the signed seal, beside
+the unsigned ones, shows what signing costs. An inclusion proof of an old case's sealed head
+is the median of 20; so is a consistency proof from the first seal (the whole loaded log) to
+the signed one, as a witness asks for it (``sop seal export --dari``: the signed head and
+its proof), each checked once. For comparison the query the seals made before ran on every
+seal (each case's newest event, a scan of the whole log) is timed on the same log.
 
 ``SOP_BENCH_SEAL_BACKENDS=sqlite`` (or ``postgresql``) runs one backend only: loading 1M
 events into PostgreSQL takes several minutes on a small machine.
 
-Ends with ``growth 1M/10k: W``: the worst ratio, over the three operations and the
-backends, of the largest log's time to the smallest's (goal: under 2).
+Ends with ``growth 1M/10k: W``: the worst ratio, over the four operations (seal, inclusion
+proof, consistency proof, verify) and the backends, of the largest log's time to the
+smallest's (goal: under 2).
 """
 
 from __future__ import annotations
@@ -24,8 +29,10 @@ import gc
 import os
 import random
 import statistics
+import tempfile
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from _common import (
     QUICK,
@@ -40,6 +47,8 @@ from _common import (
 )
 from verify import generate, load, templates
 
+from sop_runtime.audit import signing
+from sop_runtime.audit.merkle import verify_consistency
 from sop_runtime.gcpause import gc_paused
 from sop_runtime.service import integrity, seals
 from sop_runtime.service.runtime import Runtime
@@ -63,6 +72,8 @@ class Row:
     heads_scan_s: float = 0.0
     seal_s: list[float] = field(default_factory=list)
     proof_ms: float = 0.0
+    consistency_ms: float = 0.0
+    signed_seal_s: float = 0.0
     verify_s: float = 0.0
     appended: int = 0
 
@@ -88,7 +99,8 @@ def measure(backend: Backend, size: int) -> Row:
     rt = Runtime.open(backend.url, SteppingClock())
     with rt.engine.connect() as conn:
         row.heads_scan_s = timed(lambda: conn.exec_driver_sql(HEADS_SCAN).all())
-    row.first_seal_s = timed(lambda: seals.seal(rt, SUPERVISOR))
+    first: list[seals.SealRow] = []
+    row.first_seal_s = timed(lambda: first.append(seals.seal(rt, SUPERVISOR)))
     with rt.engine.connect() as conn:
         old_case = conn.exec_driver_sql(
             "SELECT case_id FROM events WHERE id = (SELECT min(id) FROM events)").scalar()
@@ -106,6 +118,8 @@ def measure(backend: Backend, size: int) -> Row:
                                      f"{integrity.as_json(found)}")
             row.verify_s = statistics.median(runs)
         row.seal_s.append(timed(lambda: seals.seal(rt, SUPERVISOR)))
+    append(rt, rnd)
+    signed = _signed_seal(rt, row)
     proofs = []
     for _ in range(20):
         t0 = time.perf_counter()
@@ -113,10 +127,39 @@ def measure(backend: Backend, size: int) -> Row:
         proofs.append(time.perf_counter() - t0)
         assert seals.proof_holds(made)
     row.proof_ms = statistics.median(proofs) * 1000
+    old = first[0]
+    runs = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        held = seals.export(rt, signed.id, since=old.size)
+        runs.append(time.perf_counter() - t0)
+    if not verify_consistency(old.size, signed.size, bytes.fromhex(old.root),
+                              bytes.fromhex(signed.root), held.path):
+        raise SystemExit(f"{backend.name}: the consistency proof does not hold")
+    row.consistency_ms = statistics.median(runs) * 1000
     if not seals.check(rt, full=False).ok:
         raise SystemExit(f"{backend.name}: the seals do not check")
     rt.engine.dispose()
     return row
+
+
+def _signed_seal(rt: Runtime, row: Row) -> seals.SealRow:
+    """A seal made with a signing key set (one made for the run), timed."""
+    made: list[seals.SealRow] = []
+    with tempfile.TemporaryDirectory() as folder:
+        key = signing.new_key(Path(folder) / "kunci-segel.pem")
+        before = os.environ.get(signing.KEY_ENV)
+        os.environ[signing.KEY_ENV] = str(Path(folder) / "kunci-segel.pem")
+        try:
+            row.signed_seal_s = timed(lambda: made.append(seals.seal(rt, SUPERVISOR)))
+        finally:
+            if before is None:
+                del os.environ[signing.KEY_ENV]
+            else:
+                os.environ[signing.KEY_ENV] = before
+    if made[0].signed_with != key.id:
+        raise SystemExit(f"{row.backend}: the seal was not signed")
+    return made[0]
 
 
 def main() -> None:
@@ -138,16 +181,19 @@ def main() -> None:
                 gc.collect()
                 rows.append(measure(backend, size))
     print(table(["backend", "events", "heads scan s (before)", "first seal s",
-                 f"seal s (+{NEW:,})", "proof ms", f"verify s (+{NEW:,})"],
+                 f"seal s (+{NEW:,})", f"signed seal s (+{NEW:,})", "proof ms",
+                 "consistency ms", f"verify s (+{NEW:,})"],
                 [[r.backend, f"{r.size:,}", f"{r.heads_scan_s:.3f}", f"{r.first_seal_s:.2f}",
-                  f"{statistics.median(r.seal_s):.3f}", f"{r.proof_ms:.2f}",
-                  f"{r.verify_s:.3f}"] for r in rows]))
+                  f"{statistics.median(r.seal_s):.3f}", f"{r.signed_seal_s:.3f}",
+                  f"{r.proof_ms:.2f}", f"{r.consistency_ms:.2f}", f"{r.verify_s:.3f}"]
+                 for r in rows]))
     worst = 0.0
     for name in {r.backend for r in rows}:
         small = next(r for r in rows if r.backend == name and r.size == SIZES[0])
         large = next(r for r in rows if r.backend == name and r.size == SIZES[-1])
         ratios = {"seal": statistics.median(large.seal_s) / statistics.median(small.seal_s),
                   "proof": large.proof_ms / small.proof_ms,
+                  "consistency": large.consistency_ms / small.consistency_ms,
                   "verify": large.verify_s / small.verify_s}
         print(f"{name}: {SIZES[-1]:,}/{SIZES[0]:,} " + ", ".join(
             f"{k} {v:.2f}" for k, v in ratios.items()))

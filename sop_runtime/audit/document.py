@@ -10,6 +10,7 @@ pieces ``_macros.html`` and the style ``report.css``; nothing is scripted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from sop_runtime.compiler.render.kop import Kop
+from sop_runtime.definition.court import SYSTEM_ACCOUNT
 from sop_runtime.i18n import tr
 from sop_runtime.templating import template
 from sop_runtime.wording import day_text, moment_text
@@ -61,6 +63,10 @@ class Names:
             return tr("Sistem", "System")
         return self.users.get(username, username)
 
+    def sealer(self, username: str) -> str:
+        """Who made a seal (:func:`sealer_name`)."""
+        return sealer_name(username, self.user)
+
     def role(self, role_id: str | None) -> str:
         if role_id is None:
             return "-"
@@ -69,6 +75,14 @@ class Names:
     def jabatan(self, username: str) -> str:
         """The names of every role ``username`` holds."""
         return ", ".join(sorted(self.role(r) for r in self.held.get(username, ())))
+
+
+def sealer_name(username: str, name: Callable[[str], str]) -> str:
+    """Who made a seal, as people read it: a scheduled seal of the system account as such,
+    never its username; anyone else by ``name``."""
+    if username == SYSTEM_ACCOUNT:
+        return tr("Sistem (terjadwal)", "System (scheduled)")
+    return name(username)
 
 
 def when_html(moment: datetime | None, tz: tzinfo) -> Markup:

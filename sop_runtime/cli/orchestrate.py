@@ -1,5 +1,6 @@
 """``sop orchestrate``: Prefect runs the automated steps, the deadline sweep, supervisor
-notifications and long reports. Prefect is imported only here, inside the commands."""
+notifications, long reports and the scheduled seals of the log. Prefect is imported only
+here, inside the commands."""
 
 from __future__ import annotations
 
@@ -8,15 +9,19 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from sop_runtime.i18n import tr
 
+if TYPE_CHECKING:
+    from sop_runtime.service.seal_schedule import SealTimes
+
 orchestrate_app = typer.Typer(
-    help="Orkestrasi Prefect: langkah otomatis, sapu tenggat, notifikasi / Prefect "
-         "orchestration: automated steps, the deadline sweep, notifications.",
+    help="Orkestrasi Prefect: langkah otomatis, sapu tenggat, notifikasi, segel terjadwal / "
+         "Prefect orchestration: automated steps, the deadline sweep, notifications, "
+         "scheduled seals.",
     no_args_is_help=True, rich_markup_mode=None)
 
 
@@ -34,6 +39,17 @@ DispatchEvery = Annotated[float, typer.Option(
 SweepCron = Annotated[str, typer.Option(
     "--sweep-cron", metavar="CRON",
     help="Jadwal sapu tenggat (cron) / the deadline sweep's schedule (cron)")]
+SealCron = Annotated[str, typer.Option(
+    "--seal-cron", metavar="CRON",
+    help="Jadwal segel tiap jam (cron, zona waktu pengadilan) / the hourly seal's schedule "
+         "(cron, in the court's time zone)")]
+CloseCron = Annotated[str | None, typer.Option(
+    "--close-cron", metavar="CRON",
+    help="Jadwal segel penutupan hari kerja (cron, zona waktu pengadilan; bawaan: jam "
+         "tutup kantor menurut berkas pengadilan) / the close-of-day seal's schedule (cron, "
+         "in the court's time zone; default: the close of office in the court file)")]
+SWEEP_CRON = "*/5 * * * *"
+SEAL_CRON = "0 * * * *"
 
 
 Concurrency = Annotated[int, typer.Option(
@@ -45,7 +61,9 @@ Concurrency = Annotated[int, typer.Option(
 @orchestrate_app.command("serve")
 def serve(
     dispatch_every: DispatchEvery = 2,
-    sweep_cron: SweepCron = "*/5 * * * *",
+    sweep_cron: SweepCron = SWEEP_CRON,
+    seal_cron: SealCron = SEAL_CRON,
+    close_cron: CloseCron = None,
     home: Annotated[Path, typer.Option(
         "--home", metavar="DIR",
         help="PREFECT_HOME untuk server bawaan / PREFECT_HOME of the embedded server")
@@ -61,13 +79,15 @@ def serve(
     Tanpa PREFECT_API_URL, server Prefect bawaan (SQLite di --home) ikut dijalankan /
     without PREFECT_API_URL, an embedded Prefect server (SQLite under --home) is started.
     --workers pekerja otomatisasi ikut dijalankan / --workers automation workers are
-    started beside it."""
+    started beside it. Log disegel tiap jam dan saat tutup kantor tiap hari kerja, sebagai
+    akun sistem; tanda tangan perlu SOP_SIGNING_KEY / the log is sealed every hour and at the
+    close of each working day, as the system account; signing needs SOP_SIGNING_KEY."""
     from sop_runtime.cli.common import require_extra, say
 
     require_extra("prefect")
     from sop_runtime.flows.server import LocalServer
 
-    _check_cron(sweep_cron)
+    seals = _seal_times(sweep_cron, seal_cron, close_cron)
     server = None
     if not os.environ.get("PREFECT_API_URL"):
         say(tr("Menjalankan server Prefect bawaan di {h} ...",
@@ -83,7 +103,7 @@ def serve(
             from sop_runtime.flows import serving
 
             say(tr("Prefect: {u}", "Prefect: {u}", u=os.environ["PREFECT_API_URL"]))
-            serving.serve_all(dispatch_every=dispatch_every, sweep_cron=sweep_cron)
+            serving.serve_all(seals, dispatch_every=dispatch_every, sweep_cron=sweep_cron)
     finally:
         if server is not None:
             server.stop()
@@ -123,32 +143,58 @@ def deploy(
     pool: Annotated[str, typer.Option("--pool", metavar="POOL",
                                       help="Work pool (jenis process) / work pool")],
     dispatch_every: DispatchEvery = 2,
-    sweep_cron: SweepCron = "*/5 * * * *",
+    sweep_cron: SweepCron = SWEEP_CRON,
+    seal_cron: SealCron = SEAL_CRON,
+    close_cron: CloseCron = None,
 ) -> None:
     """Daftarkan deployment pada work pool untuk banyak mesin / register the deployments on
     a work pool, for workers on many machines (PREFECT_API_URL wajib / required)."""
     from sop_runtime.cli.common import fail, require_extra, say
 
     require_extra("prefect")
-    _check_cron(sweep_cron)
+    seals = _seal_times(sweep_cron, seal_cron, close_cron)
     if not os.environ.get("PREFECT_API_URL"):
         fail(tr("PREFECT_API_URL belum diisi: alamat server Prefect bersama",
                 "PREFECT_API_URL is not set: the shared Prefect server's address"))
     from sop_runtime.flows import serving
 
-    names = serving.deploy_to_pool(pool, dispatch_every=dispatch_every, sweep_cron=sweep_cron)
+    names = serving.deploy_to_pool(pool, seals, dispatch_every=dispatch_every,
+                                   sweep_cron=sweep_cron)
     say(tr("Deployment pada pool {p}: {n}", "Deployments on pool {p}: {n}", p=pool,
            n=", ".join(names)))
 
 
-def _check_cron(text: str) -> None:
-    """Exit 2 naming --sweep-cron when Prefect would refuse the schedule (before a server
-    is started or anything is registered)."""
+def _seal_times(sweep_cron: str, seal_cron: str, close_cron: str | None) -> SealTimes:
+    """The schedules checked (exit 2 naming the option Prefect would refuse, before a
+    server is started or anything is registered), the seals' read in the court's time
+    zone, and said."""
+    from sop_runtime.cli.common import runtime, say
+    from sop_runtime.service.seal_schedule import seal_times
+
+    _check_cron("--sweep-cron", sweep_cron)
+    _check_cron("--seal-cron", seal_cron)
+    if close_cron is not None:
+        _check_cron("--close-cron", close_cron)
+    rt = runtime()
+    try:
+        found = seal_times(rt, hourly=seal_cron, close=close_cron)
+    finally:
+        rt.engine.dispose()  # the flows open the store themselves
+    say(tr("Segel log: tiap jam '{h}', penutupan hari kerja {c} ({z}{d})",
+           "Log seals: hourly '{h}', close of the working day {c} ({z}{d})", h=found.hourly,
+           c=", ".join(f"'{c}'" for c in found.close), z=found.timezone,
+           d=tr(", dari jam kerja berkas pengadilan", ", from the court file's office hours")
+           if found.close_derived else ""))
+    return found
+
+
+def _check_cron(option: str, text: str) -> None:
+    """Exit 2 naming ``option`` when Prefect would refuse the schedule."""
     from sop_runtime.cli.common import Exit, fail
     from sop_runtime.flows.serving import cron_problem
 
     problem = cron_problem(text)
     if problem is not None:
-        fail(tr("--sweep-cron '{c}' bukan jadwal cron (lima kolom, mis. '*/5 * * * *'): {p}",
-                "--sweep-cron '{c}' is not a cron schedule (five fields, e.g. '*/5 * * * *'): "
-                "{p}", c=text, p=problem), Exit.USAGE)
+        fail(tr("{o} '{c}' bukan jadwal cron (lima kolom, mis. '*/5 * * * *'): {p}",
+                "{o} '{c}' is not a cron schedule (five fields, e.g. '*/5 * * * *'): "
+                "{p}", o=option, c=text, p=problem), Exit.USAGE)

@@ -19,6 +19,10 @@ from pydantic_core import PydanticCustomError
 
 from sop_runtime.definition.models import SLUG, SOP_ID, DayEnd, Sumber, TimeLimitField
 
+# the system account: records automated steps and makes the scheduled seals; no member of
+# staff may hold the name, so nothing a person does is taken for the system's
+SYSTEM_ACCOUNT = "sistem"
+
 WEEKDAYS = ("senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu")
 
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -202,6 +206,16 @@ class Pengguna(_Model):
     nama: str = Field(min_length=1)
     nip: str | None = None
     peran: list[str] = Field(min_length=1)
+
+    @field_validator("username")
+    @classmethod
+    def _not_the_system(cls, v: str) -> str:
+        if v == SYSTEM_ACCOUNT:
+            raise PydanticCustomError(
+                "reserved_username", "nama pengguna '{u}' dicadangkan untuk akun sistem "
+                "(langkah otomatis, segel terjadwal) / the username '{u}' is reserved for the "
+                "system account (automated steps, scheduled seals)", {"u": v})
+        return v
 
     @field_validator("nip")
     @classmethod

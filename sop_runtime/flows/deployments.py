@@ -5,7 +5,9 @@ On one machine (a single court), ``sop orchestrate serve`` serves every deployme
 own process (``prefect.serve``) and starts automation workers beside it. Across machines,
 ``sop orchestrate deploy --pool P`` registers the same flows on a process work pool,
 ``prefect worker start --pool P`` runs them, and ``sop orchestrate worker`` on each host
-runs the automated steps (docs/operations.md, "Scaling out"). Automated steps are not a
+runs the automated steps (docs/operations.md, "Scaling out"); both take their schedules
+from :func:`plans`. The log is sealed on two of them, every hour and at the close of each
+working day, in the court's time zone. Automated steps are not a
 deployment: each is a background task run handed to a long-lived automation worker
 (:mod:`sop_runtime.flows.steps`).
 """
@@ -16,15 +18,20 @@ from contextlib import suppress
 from typing import Any, cast
 from uuid import UUID
 
+from prefect.schedules import Cron
+
 from sop_runtime.flows.applicant import notify_applicants
 from sop_runtime.flows.notify import notify
 from sop_runtime.flows.reports import period_report
+from sop_runtime.flows.seals import seal_log
 from sop_runtime.flows.steps import dispatch
 from sop_runtime.flows.sweep import DEVIATION_EVENT, OVERDUE_EVENT, deadline_sweep
+from sop_runtime.service.seal_schedule import Reason, SealTimes
 
 AUTOMATION = "sop-peringatan-pengawas"
 DISPATCH_RUN = 600  # seconds one dispatcher run looks for work; the next starts after it
 DISPATCHER = "kirim"
+SWEEP_CRON = "*/5 * * * *"
 # for a work pool: files under the source tree (the same release at the same path on
 # every worker host)
 ENTRYPOINTS = {
@@ -33,23 +40,43 @@ ENTRYPOINTS = {
     "notifikasi": "sop_runtime/flows/notify.py:notify",
     "laporan-periode": "sop_runtime/flows/reports.py:period_report",
     "beri-tahu-pemohon": "sop_runtime/flows/applicant.py:notify_applicants",
+    "segel-tiap-jam": "sop_runtime/flows/seals.py:seal_log",
+    "segel-tutup-hari": "sop_runtime/flows/seals.py:seal_log",
+}
+FLOWS: dict[str, Any] = {
+    "kirim": dispatch, "sapu-tenggat": deadline_sweep, "notifikasi": notify,
+    "laporan-periode": period_report, "beri-tahu-pemohon": notify_applicants,
+    "segel-tiap-jam": seal_log, "segel-tutup-hari": seal_log,
 }
 APPLICANT_EVERY = 60  # seconds between looks for notices due to applicants
 
 
-def deployments(*, dispatch_every: float = 2, sweep_cron: str = "*/5 * * * *") -> list[Any]:
+def plans(seals: SealTimes, *, dispatch_every: float = 2, sweep_cron: str = SWEEP_CRON
+          ) -> dict[str, dict[str, Any]]:
+    """Each deployment's schedule, concurrency limit and parameters, by name: the same
+    whether ``sop orchestrate serve`` serves them or they are registered on a work pool."""
+    def crons(*texts: str) -> list[Any]:  # read in the court's time zone
+        return [Cron(text, timezone=seals.timezone) for text in texts]
+
+    return {
+        "kirim": {"interval": DISPATCH_RUN, "concurrency_limit": 1,
+                  "parameters": {"every": dispatch_every, "for_seconds": DISPATCH_RUN - 10}},
+        "sapu-tenggat": {"cron": sweep_cron, "concurrency_limit": 1},
+        "notifikasi": {},
+        "laporan-periode": {},
+        "beri-tahu-pemohon": {"interval": APPLICANT_EVERY, "concurrency_limit": 1},
+        "segel-tiap-jam": {"schedules": crons(seals.hourly), "concurrency_limit": 1,
+                           "parameters": {"reason": Reason.HOURLY.value}},
+        "segel-tutup-hari": {"schedules": crons(*seals.close), "concurrency_limit": 1,
+                             "parameters": {"reason": Reason.CLOSE.value}},
+    }
+
+
+def deployments(seals: SealTimes, *, dispatch_every: float = 2,
+                sweep_cron: str = SWEEP_CRON) -> list[Any]:
     """The runner deployments ``sop orchestrate serve`` serves."""
-    return [
-        dispatch.to_deployment(name=DISPATCHER, interval=DISPATCH_RUN, concurrency_limit=1,
-                               parameters={"every": dispatch_every,
-                                           "for_seconds": DISPATCH_RUN - 10}),
-        deadline_sweep.to_deployment(name="sapu-tenggat", cron=sweep_cron,
-                                     concurrency_limit=1),
-        notify.to_deployment(name="notifikasi"),
-        period_report.to_deployment(name="laporan-periode"),
-        notify_applicants.to_deployment(name="beri-tahu-pemohon", interval=APPLICANT_EVERY,
-                                        concurrency_limit=1),
-    ]
+    return [FLOWS[name].to_deployment(name=name, **plan) for name, plan in
+            plans(seals, dispatch_every=dispatch_every, sweep_cron=sweep_cron).items()]
 
 
 def ensure_automation(notify_deployment: UUID) -> UUID:

@@ -9,12 +9,13 @@ from uuid import UUID
 from prefect import serve
 
 from sop_runtime.flows.deployments import (
-    DISPATCH_RUN,
     DISPATCHER,
     ENTRYPOINTS,
     deployments,
     ensure_automation,
+    plans,
 )
+from sop_runtime.service.seal_schedule import SealTimes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,10 +33,10 @@ def cron_problem(text: str) -> str | None:
     return None
 
 
-def serve_all(*, dispatch_every: float, sweep_cron: str) -> None:
+def serve_all(seals: SealTimes, *, dispatch_every: float, sweep_cron: str) -> None:
     """Register every deployment and the notification automation, then serve them from
     this process until it is stopped."""
-    found = deployments(dispatch_every=dispatch_every, sweep_cron=sweep_cron)
+    found = deployments(seals, dispatch_every=dispatch_every, sweep_cron=sweep_cron)
     ids = {d.name: d.apply() for d in found}
     ensure_automation(ids["notifikasi"])
     start_dispatcher()
@@ -50,15 +51,14 @@ def start_dispatcher() -> None:
     run_deployment(f"sop-kirim-otomatis/{DISPATCHER}", timeout=0, as_subflow=False)
 
 
-def deploy_to_pool(pool: str, *, dispatch_every: float, sweep_cron: str) -> list[str]:
+def deploy_to_pool(pool: str, seals: SealTimes, *, dispatch_every: float,
+                   sweep_cron: str) -> list[str]:
     """Register the same deployments on ``pool`` (a process work pool: each worker host
-    has sop-runtime installed and SOP_DATABASE_URL pointing at the court's store)."""
+    has sop-runtime installed and SOP_DATABASE_URL pointing at the court's store, and
+    SOP_SIGNING_KEY for signed seals)."""
     from prefect import Flow, flow
 
-    schedules: dict[str, dict[str, Any]] = {
-        "kirim": {"interval": DISPATCH_RUN, "concurrency_limit": 1,
-                  "parameters": {"every": dispatch_every, "for_seconds": DISPATCH_RUN - 10}},
-        "sapu-tenggat": {"cron": sweep_cron, "concurrency_limit": 1}}
+    schedules = plans(seals, dispatch_every=dispatch_every, sweep_cron=sweep_cron)
     ids: dict[str, UUID] = {}
     for name, entrypoint in ENTRYPOINTS.items():
         # called from sync code, Prefect's dual sync/async functions return plain values
@@ -66,7 +66,7 @@ def deploy_to_pool(pool: str, *, dispatch_every: float, sweep_cron: str) -> list
                                                        entrypoint=entrypoint))
         ids[name] = cast(UUID, remote.deploy(
             name=name, work_pool_name=pool, build=False, push=False, print_next_steps=False,
-            **schedules.get(name, {})))
+            **schedules[name]))
     ensure_automation(ids["notifikasi"])
     start_dispatcher()
     return sorted(ids)

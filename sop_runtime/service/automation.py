@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select
 
 from sop_runtime.actions import ActionContext, ActionError, resolve
 from sop_runtime.compiler.workflow import Node, Workflow
-from sop_runtime.definition.court import CourtFile
+from sop_runtime.definition.court import SYSTEM_ACCOUNT, CourtFile
 from sop_runtime.definition.models import StepKind
 from sop_runtime.engine.actors import Directory
 from sop_runtime.engine.checks import Context
@@ -44,7 +44,7 @@ from sop_runtime.store.schema import cases as cases_table
 from sop_runtime.store.schema import open_steps as open_table
 from sop_runtime.worktime import CourtCalendar
 
-SYSTEM = "sistem"
+SYSTEM = SYSTEM_ACCOUNT
 REGISTER_PREFIX = "register:"
 
 

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, select
 
+from sop_runtime.definition.court import SYSTEM_ACCOUNT
 from sop_runtime.engine.actors import Directory
 from sop_runtime.engine.state import CaseState
 from sop_runtime.errors import NotFoundError, SopRuntimeError
@@ -36,7 +37,7 @@ from sop_runtime.store.workflows import list_sops
 
 T = TypeVar("T")
 
-SYSTEM = "sistem"  # the system account (automated steps, the sweep) reads every case
+SYSTEM = SYSTEM_ACCOUNT  # the system account (automated steps, the sweep) reads every case
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,10 @@ removed (a case deleted, a log truncated), reordered or slipped in — and says 
 seal. The tree keeps its complete subtrees (:mod:`sop_runtime.audit.logtree`), so a seal
 costs what was appended since the last one, and a proof O(log n) reads.
 
+A supervisor seals (:func:`seal`); the orchestrator seals on a schedule as the system
+account (:func:`seal_on_schedule`, :mod:`sop_runtime.service.seal_schedule`), only when the
+log grew, so what is not yet sealed is at most an hour's work.
+
 Seals made before the tree (kind ``heads``: a root over every case's newest event, its
 leaves kept per seal) stay readable and are checked as they were.
 """
@@ -17,6 +21,7 @@ leaves kept per seal) stay readable and are checked as they were.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -35,10 +40,11 @@ from sop_runtime.audit.merkle import (
     verify_inclusion,
 )
 from sop_runtime.compiler.canonical import canonical_json
+from sop_runtime.definition.court import SYSTEM_ACCOUNT
 from sop_runtime.errors import Damaged, NotFoundError
 from sop_runtime.i18n import tr
 from sop_runtime.service import catalog
-from sop_runtime.service.people import require_supervisor
+from sop_runtime.service.people import NotAllowed, require_supervisor
 from sop_runtime.service.ready import ensure_ready
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store import logtree as stored_tree
@@ -77,22 +83,50 @@ class StoredTree:
 def seal(rt: Runtime, actor: str, *, note: str | None = None) -> SealRow:
     """Seal the log as it stands now (a supervisor's act): position every entry appended
     since the last seal, and store the new tree head."""
+    if actor == SYSTEM_ACCOUNT:  # the system seals on its schedule only: seal_on_schedule
+        raise NotAllowed(tr("Akun sistem hanya menyegel menurut jadwal",
+                            "The system account seals on its schedule only"))
+    made = _retried(lambda: _seal(rt, actor, note, only_new=False))
+    assert made.seal is not None
+    return made.seal
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """What a scheduled seal did: ``seal`` the new seal, or None when nothing was appended
+    since ``previous`` (the newest seal, which then already holds the whole log)."""
+
+    seal: SealRow | None
+    previous: SealRow | None
+    added: int  # entries the new seal positioned
+
+
+def seal_on_schedule(rt: Runtime, *, note: str) -> Sealed:
+    """Seal as the system account (:data:`SYSTEM_ACCOUNT`), on the orchestrator's schedule,
+    if anything was appended since the newest seal: a log that did not grow gets no seal.
+    Whether it grew is read inside the sealing transaction, after the writers are held, so
+    two sealers at once make one seal and the other finds nothing new."""
+    return _retried(lambda: _seal(rt, SYSTEM_ACCOUNT, note, only_new=True))
+
+
+def _retried(make: Callable[[], Sealed]) -> Sealed:
     for attempt in range(1, SEAL_TRIES + 1):
         try:
-            return _seal(rt, actor, note)
+            return make()
         except Exception as exc:
             if attempt == SEAL_TRIES or not stored_tree.is_deadlock(exc):
                 raise
     raise AssertionError("unreachable")
 
 
-def _seal(rt: Runtime, actor: str, note: str | None) -> SealRow:
+def _seal(rt: Runtime, actor: str, note: str | None, *, only_new: bool) -> Sealed:
     now = rt.now()
     key = signing.configured_key()  # a key that cannot be used is said before anything waits
     with begin_write(rt.engine) as conn:
         ensure_ready(rt, conn)
-        require_supervisor(catalog.directory(rt, conn), actor, now, "menyegel log",
-                           "seal the log")
+        if actor != SYSTEM_ACCOUNT:
+            require_supervisor(catalog.directory(rt, conn), actor, now, "menyegel log",
+                               "seal the log")
         stored_tree.hold_writers(conn)
         last = store_seals.newest_log_seal(conn)
         size = last.size if last else 0
@@ -105,6 +139,8 @@ def _seal(rt: Runtime, actor: str, note: str | None) -> SealRow:
                 n=last.id if last else 0))
         new = stored_tree.appended(conn, last.events_through if last else 0,
                                    last.journal_through if last else 0)
+        if only_new and not new.leaves:
+            return Sealed(None, last, 0)
         source = StoredTree(conn)
         try:
             made = extend(source, size, [leaf_hash(leaf(x)) for x in new.leaves])
@@ -126,8 +162,9 @@ def _seal(rt: Runtime, actor: str, note: str | None) -> SealRow:
             conn, sealed_at=now, sealed_by=actor, size=total, root=top,
             events_through=new.events_through, journal_through=new.journal_through, note=note,
             court=court, signature=signature, signed_with=None if key is None else key.id)
-    return SealRow(seal_id, now, actor, total, top, note, 0, "log", new.events_through,
-                   new.journal_through, court, signature, None if key is None else key.id)
+    return Sealed(SealRow(seal_id, now, actor, total, top, note, 0, "log", new.events_through,
+                          new.journal_through, court, signature,
+                          None if key is None else key.id), last, len(new.leaves))
 
 
 def head_of(s: SealRow) -> signing.TreeHead | None:

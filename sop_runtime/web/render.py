@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from sop_runtime.audit.document import sealer_name
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service.access import Permission
 from sop_runtime.service.ready import court_zone
@@ -82,7 +83,9 @@ def page(request: Request, template: str, *, caller: Caller | None, title: str,
         "lang": current_lang(),
         "t": tr, "local": lambda m, **kw: moment_text(m, court_zone(rt), **kw),
         "day": day_text,
-        "person": lambda username: person_name(rt, username), "P": Permission,
+        "person": lambda username: person_name(rt, username),
+        "sealer": lambda username: sealer_name(username, lambda u: person_name(rt, u)),
+        "P": Permission,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **context})
     if status < 400:

@@ -83,6 +83,15 @@ class OfficeHours:
                 return period.week[day.weekday()]
         return self.week[day.weekday()]
 
+    def latest_closes(self) -> tuple[time | None, ...]:
+        """Per weekday (0 = Monday), the latest close of office that any of its hours give:
+        the weekly hours' or a dated period's; None for a weekday with no office hours at
+        all. A moment at or after it is after the close of that weekday's office, whatever
+        period it falls in."""
+        weeks = (self.week, *(p.week for p in self.periods))
+        return tuple(max((w[i][-1][1] for w in weeks if w[i]), default=None)
+                     for i in range(7))
+
     def period_name(self, day: date) -> str | None:
         """Name of the special period whose hours apply on ``day``, if any."""
         for period in self.periods:

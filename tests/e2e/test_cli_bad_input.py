@@ -155,6 +155,10 @@ ROWS = [
         says="tidak dapat menulis {tmp}/berkas.txt/laporan.html"),
     row("orchestrate", "serve", "--sweep-cron", "tiap hari", says="--sweep-cron 'tiap hari'",
         alone=True),
+    row("orchestrate", "serve", "--seal-cron", "0 * * *", says="--seal-cron '0 * * *'",
+        alone=True),
+    row("orchestrate", "deploy", "--pool", "sop", "--close-cron", "16:30",
+        says="--close-cron '16:30'", alone=True),
 ]
 
 

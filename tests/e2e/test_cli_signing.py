@@ -58,6 +58,27 @@ def test_seals_made_with_the_key_are_signed_listed_and_checked(demo_copy: Path,
     assert (told["signatures_held"], told["unsigned"]) == (1, 1)
 
 
+def test_a_scheduled_seal_is_listed_as_the_systems(demo_copy: Path, tmp_path: Path) -> None:
+    from sop_runtime.service import seals
+    from sop_runtime.service.runtime import Runtime
+    from sop_runtime.store.db import make_engine
+
+    rt = Runtime(make_engine(f"sqlite:///{demo_copy}"))
+    try:
+        assert seals.seal_on_schedule(rt, note="segel terjadwal (tiap jam)").seal is not None
+    finally:
+        rt.engine.dispose()
+    court = {"SOP_DATABASE_URL": f"sqlite:///{demo_copy}", "COLUMNS": "200"}
+    assert sop("seal", "create", "--as", "bambang.panitera", cwd=tmp_path,
+               env=court).returncode == 0
+    rows = {line.split("│")[1].strip(): line.split("│")[3].strip()
+            for line in sop("seal", "list", cwd=tmp_path, env=court).stdout.splitlines()
+            if line.count("│") > 3 and line.split("│")[1].strip().isdigit()}
+    assert rows == {"1": "Sistem (terjadwal)", "2": "Bambang Sutrisno"}
+    english = sop("seal", "list", cwd=tmp_path, env=court, lang="en").stdout
+    assert "System (scheduled)" in english
+
+
 def test_a_witness_checks_a_later_head_against_the_one_it_holds_without_the_database(
         demo_copy: Path, tmp_path: Path) -> None:
     path = tmp_path / "kunci.pem"

@@ -12,7 +12,10 @@ them. Shown here:
   runs one at a time: the second waits for the first; sweeps that do overlap are shown in
   test_flow_logic.py);
 - the automation turns the sweep's event into a run of the notification flow, which reaches
-  the supervisor's webhook with the right case and step, once.
+  the supervisor's webhook with the right case and step, once;
+- both seal deployments are registered on the court's time zone, and a run of one seals the
+  court as the system account (what a run does is shown without a server in
+  test_seal_flow.py).
 """
 
 from __future__ import annotations
@@ -120,7 +123,9 @@ def orchestra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Orchestra]:
         serving = subprocess.Popen(
             [sys.executable, "-m", "sop_runtime", "orchestrate", "serve", "--dispatch-every",
              "1", "--workers", "0",  # the tests start (and kill) the workers themselves
-             "--sweep-cron", "0 0 1 1 *"],  # the tests run the sweep themselves
+             # the tests run the sweep and the seals themselves
+             "--sweep-cron", "0 0 1 1 *", "--seal-cron", "0 0 1 1 *",
+             "--close-cron", "0 0 1 1 *"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     orchestra = Orchestra(rt, server.url, log, base / "dokumen", env, WebhookCapture.received)
     try:
@@ -130,7 +135,8 @@ def orchestra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Orchestra]:
             with orchestra.client() as client:
                 def served() -> bool:
                     try:
-                        client.read_deployment_by_name("sop-notifikasi/notifikasi")
+                        # the last one registered
+                        client.read_deployment_by_name("sop-segel-log/segel-tutup-hari")
                         return serving.poll() is None
                     except Exception:  # not registered yet
                         return False
@@ -267,3 +273,29 @@ def test_the_period_report_runs_as_a_flow_with_its_progress(orchestra: Orchestra
             flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])))
     progress = [a for a in artifacts if a.type == "progress"]
     assert len(progress) == 1 and float(progress[0].data) == 100.0
+
+
+def test_a_served_seal_deployment_seals_as_the_system(orchestra: Orchestra) -> None:
+    from prefect.deployments import run_deployment
+
+    from sop_runtime.service import seals
+
+    with orchestra.client() as client:
+        for name in ("segel-tiap-jam", "segel-tutup-hari"):
+            found = client.read_deployment_by_name(f"sop-segel-log/{name}")
+            assert [(s.schedule.cron, s.schedule.timezone) for s in found.schedules] == [
+                ("0 0 1 1 *", "Asia/Jayapura")]
+    case = cases.start_case(orchestra.rt, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
+    started = run_deployment("sop-segel-log/segel-tiap-jam", timeout=0, as_subflow=False)
+
+    def finished() -> Any:
+        with orchestra.client() as client:
+            run = client.read_flow_run(started.id)
+        return run if run.state.is_final() else None
+
+    run = eventually("the seal's run finished", finished)
+    assert run.state.is_completed()
+    newest = seals.seals_list(orchestra.rt)[-1]
+    assert (newest.sealed_by, newest.note) == ("sistem", "segel terjadwal (tiap jam)")
+    assert seals.proof(orchestra.rt, case)["seal_id"] == newest.id  # what was appended
+    assert seals.check(orchestra.rt, full=False).ok

@@ -64,6 +64,17 @@ def test_a_seal_made_on_the_page_is_signed_with_the_servers_key(
         in sealed.text
 
 
+def test_a_scheduled_seal_is_listed_as_the_systems(rt: Runtime) -> None:  # noqa: F811
+    made = seals.seal_on_schedule(rt, note="segel terjadwal (tiap jam)").seal
+    assert made is not None and made.sealed_by == "sistem"
+    examiner, _ = signed_in(rt, "fitri.hakim")
+    page = examiner.get("/audit").text
+    row = page[page.index(f'data-seal="{made.id}"'):]
+    row = row[:row.index("</tr>")]
+    assert "<td>Sistem (terjadwal)</td>" in row and "<td>sistem</td>" not in row
+    assert "segel terjadwal (tiap jam)" in row
+
+
 def test_verification_on_demand_finds_a_tampered_event(rt: Runtime) -> None:  # noqa: F811
     auditor, token = signed_in(rt, "fitri.hakim")
     seals.seal(rt, "bambang.panitera")
