@@ -65,6 +65,17 @@ def eventually(what: str, check: Callable[[], T | None], timeout: float = 180) -
     raise AssertionError(f"not within {timeout:.0f} s: {what}")
 
 
+def finished_run(orchestra: Orchestra, run_id: Any, what: str) -> Any:
+    """The flow run ``run_id`` once it reached a final state."""
+
+    def final() -> Any:
+        with orchestra.client() as client:
+            run = client.read_flow_run(run_id)
+        return run if run.state.is_final() else None
+
+    return eventually(what, final)
+
+
 @dataclass
 class Orchestra:
     rt: Runtime
@@ -259,12 +270,7 @@ def test_the_period_report_runs_as_a_flow_with_its_progress(orchestra: Orchestra
                                  "start": "2026-11-01T00:00:00+09:00",
                                  "end": "2030-01-01T00:00:00+09:00", "output": str(output)})
 
-    def finished() -> Any:
-        with orchestra.client() as client:
-            run = client.read_flow_run(started.id)
-        return run if run.state.is_final() else None
-
-    run = eventually("the report's run finished", finished)
+    run = finished_run(orchestra, started.id, "the report's run finished")
     assert run.state.is_completed()
     page = output.read_text(encoding="utf-8")
     assert "Laporan Pertanggungjawaban Pelaksanaan SOP" in page
@@ -288,12 +294,7 @@ def test_a_served_seal_deployment_seals_as_the_system(orchestra: Orchestra) -> N
     case = cases.start_case(orchestra.rt, "pendaftaran-gugatan-ptsp", "rina.ptsp").case_id
     started = run_deployment("sop-segel-log/segel-tiap-jam", timeout=0, as_subflow=False)
 
-    def finished() -> Any:
-        with orchestra.client() as client:
-            run = client.read_flow_run(started.id)
-        return run if run.state.is_final() else None
-
-    run = eventually("the seal's run finished", finished)
+    run = finished_run(orchestra, started.id, "the seal's run finished")
     assert run.state.is_completed()
     newest = seals.seals_list(orchestra.rt)[-1]
     assert (newest.sealed_by, newest.note) == ("sistem", "segel terjadwal (tiap jam)")
