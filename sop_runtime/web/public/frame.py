@@ -19,7 +19,8 @@ __all__ = ["LINKS", "asked_base", "public_page"]
 # the public site's own links, in the footer of every public page: (path, Indonesian, English)
 LINKS = [("/layanan", "Layanan", "Services"),
          ("/lacak", "Lacak permohonan", "Track a request"),
-         ("/layanan/ikm", "Hasil survei kepuasan", "Satisfaction survey results")]
+         ("/layanan/ikm", "Hasil survei kepuasan", "Satisfaction survey results"),
+         ("/transparansi", "Segel log pelayanan", "Seals of the service log")]
 
 
 def asked_base(request: Request) -> str:
