@@ -152,10 +152,11 @@ def deploy(
     from sop_runtime.cli.common import fail, require_extra, say
 
     require_extra("prefect")
-    seals = _seal_times(sweep_cron, seal_cron, close_cron)
+    _check_crons(sweep_cron, seal_cron, close_cron)
     if not os.environ.get("PREFECT_API_URL"):
         fail(tr("PREFECT_API_URL belum diisi: alamat server Prefect bersama",
                 "PREFECT_API_URL is not set: the shared Prefect server's address"))
+    seals = _seal_times(sweep_cron, seal_cron, close_cron)
     from sop_runtime.flows import serving
 
     names = serving.deploy_to_pool(pool, seals, dispatch_every=dispatch_every,
@@ -171,10 +172,7 @@ def _seal_times(sweep_cron: str, seal_cron: str, close_cron: str | None) -> Seal
     from sop_runtime.cli.common import runtime, say
     from sop_runtime.service.seal_schedule import seal_times
 
-    _check_cron("--sweep-cron", sweep_cron)
-    _check_cron("--seal-cron", seal_cron)
-    if close_cron is not None:
-        _check_cron("--close-cron", close_cron)
+    _check_crons(sweep_cron, seal_cron, close_cron)
     rt = runtime()
     try:
         found = seal_times(rt, hourly=seal_cron, close=close_cron)
@@ -186,6 +184,13 @@ def _seal_times(sweep_cron: str, seal_cron: str, close_cron: str | None) -> Seal
            d=tr(", dari jam kerja berkas pengadilan", ", from the court file's office hours")
            if found.close_derived else ""))
     return found
+
+
+def _check_crons(sweep_cron: str, seal_cron: str, close_cron: str | None) -> None:
+    _check_cron("--sweep-cron", sweep_cron)
+    _check_cron("--seal-cron", seal_cron)
+    if close_cron is not None:
+        _check_cron("--close-cron", close_cron)
 
 
 def _check_cron(option: str, text: str) -> None:
