@@ -42,15 +42,17 @@ it is here, with this kind, exit code and status)::
     StoreError           sop_runtime.store.errors          problem      1     422
     ConcurrencyConflict  sop_runtime.store.errors          conflict     3     409
     DatabaseUnavailable  sop_runtime.store.errors          problem      1     422
+    CopyFailed           sop_runtime.store.errors          problem      1     422
     ApiError             sop_runtime.web.deps              problem      1     own
     SignInNeeded         sop_runtime.web.deps              problem      1     401
 
 Parents: ``Withheld`` is a ``NotFoundError``, ``StaleAction`` a ``CommandRejected``,
-``ConcurrencyConflict`` and ``DatabaseUnavailable`` are each a ``StoreError``, ``SignInNeeded`` an
-``ApiError``; the rest are direct children of ``SopRuntimeError``. ``DefinitionError``
-carries every Problem found, with file:line:col, and the CLI prints them one a line. An
-``ApiError`` carries its own status (``own``); the pages send a ``SignInNeeded`` browser to
-the sign-in page, and the sign-in page answers ``TooManyTries`` with 429 and Retry-After.
+``ConcurrencyConflict``, ``DatabaseUnavailable`` and ``CopyFailed`` are each a
+``StoreError``, ``SignInNeeded`` an ``ApiError``; the rest are direct children of
+``SopRuntimeError``. ``DefinitionError`` carries every Problem found, with file:line:col,
+and the CLI prints them one a line. An ``ApiError`` carries its own status (``own``); the
+pages send a ``SignInNeeded`` browser to the sign-in page, and the sign-in page answers
+``TooManyTries`` with 429 and Retry-After.
 
 Not in the tree, because none reaches a user as such (each is caught and turned into one
 above, a Problem, or a value pydantic reports): ``TimeLimitError`` and ``NaiveDatetimeError``
