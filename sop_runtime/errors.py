@@ -33,6 +33,9 @@ it is here, with this kind, exit code and status)::
     NotAllowed           sop_runtime.service.people        not_allowed  1     403
     NotInitialised       sop_runtime.service.ready         not_found    2     422
     BadSearch            sop_runtime.service.search        problem      1     422
+    BackupRefused        sop_runtime.service.backup        problem      1     422
+    BackupInputError     sop_runtime.service.backup        bad_input    2     422
+    RestoreRefused       sop_runtime.service.restore       problem      1     422
     TooManyTries         sop_runtime.service.signin        problem      1     422
     SurveyRefused        sop_runtime.service.survey        problem      1     422
     TrackingRefused      sop_runtime.service.tracking      not_found    2     422
