@@ -140,7 +140,8 @@ def backup(rt: Runtime, path: Path, *, overwrite: bool = False, full: bool = Fal
            progress: Callable[[int, int], None] | None = None) -> BackupMade:
     """Copy the store of ``rt`` to the file ``path`` once its log verifies (see the
     module); ``overwrite`` lets it replace a file there. ``progress(done, total)`` follows a
-    SQLite copy page by page."""
+    SQLite copy page by page (first called once the copy's snapshot is fixed), a PostgreSQL
+    dump from its snapshot (0 of 1) to its end (1 of 1)."""
     began = time.monotonic()
     backend = rt.engine.dialect.name
     path = _target(rt, path, overwrite=overwrite)
@@ -159,7 +160,7 @@ def backup(rt: Runtime, path: Path, *, overwrite: bool = False, full: bool = Fal
         if backend == "sqlite":
             held = _copy_sqlite(rt, made, full=full, pages=pages, progress=progress)
         else:
-            held = _dump_postgres(rt, made)
+            held = _dump_postgres(rt, made, progress)
         sqlite_copy.sync_file(made)
         size = made.stat().st_size
         sqlite_copy.place(made, path, overwrite=overwrite)
@@ -242,8 +243,10 @@ def _copy_sqlite(rt: Runtime, made: Path, *, full: bool, pages: int,
     return held
 
 
-def _dump_postgres(rt: Runtime, made: Path) -> Held:
-    """``pg_dump`` into ``made`` from a snapshot whose figures are read meanwhile."""
+def _dump_postgres(rt: Runtime, made: Path,
+                   progress: Callable[[int, int], None] | None) -> Held:
+    """``pg_dump`` into ``made`` from a snapshot whose figures are read meanwhile;
+    ``progress(0, 1)`` once the snapshot is fixed, ``progress(1, 1)`` once it is dumped."""
     from sop_runtime.store import pg_copy
 
     url = rt.engine.url.render_as_string(hide_password=False)
@@ -252,6 +255,10 @@ def _dump_postgres(rt: Runtime, made: Path) -> Held:
         with conn.begin():
             snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
             held = held_in(conn)
+            if progress is not None:
+                progress(0, 1)
             pg_copy.dump(url, made, snapshot=str(snapshot))
+            if progress is not None:
+                progress(1, 1)
     pg_copy.check_archive(made)
     return held
