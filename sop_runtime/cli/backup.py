@@ -111,7 +111,8 @@ def restore(
                     "signed_not_checked": done.not_checked,
                     "witness": None if seen is None else {
                         "seal_id": seen.seal_id, "size": seen.size, "tree_size": seen.tree_size,
-                        "matches": seen.matches, "lacking": seen.lacking},
+                        "matches": seen.matches, "lacking": seen.lacking,
+                        "missing": seen.missing},
                     "kept_old": done.kept_old, "documents": str(done.documents)})
         return
     tz = court_tz(runtime())
@@ -137,11 +138,13 @@ def restore(
                "  [bold green]✓[/] matches the witness's head: seal #{n}, {k} entries, {t}",
                n=seen.seal_id, k=seen.size, t=moment_text(seen.sealed_at, tz)))
     elif seen is not None:
-        say(tr("  [yellow]lebih lama dari kepala saksi[/] (segel #{n}, {t}): {x} entri yang "
-               "disegel tidak ada di bawah segel cadangan ini (diterima: --terima-kehilangan)",
-               "  [yellow]older than the witness's head[/] (seal #{n}, {t}): {x} sealed "
-               "entries are not under this backup's seals (accepted: --terima-kehilangan)",
-               n=seen.seal_id, t=moment_text(seen.sealed_at, tz), x=seen.lacking))
+        from sop_runtime.service.restore import loss_text
+
+        say(tr("  [yellow]lebih lama dari kepala saksi[/] (segel #{n}, {k} entri, {t}): {x} "
+               "(diterima: --terima-kehilangan)",
+               "  [yellow]older than the witness's head[/] (seal #{n}, {k} entries, {t}): {x} "
+               "(accepted: --terima-kehilangan)", n=seen.seal_id, k=seen.size,
+               t=moment_text(seen.sealed_at, tz), x=loss_text(seen)))
     if done.kept_old:
         say(tr("  basis data yang diganti disimpan sebagai {p}",
                "  the database it replaced is kept as {p}", p=done.kept_old))

@@ -58,6 +58,8 @@ class WitnessCheck:
     sealed_at: datetime
     tree_size: int      # the restored tree's size (its newest seal)
     lacking: int        # sealed entries the witness saw that the backup's tree lacks
+    missing: int = 0    # of those, how many the backup lacks at the least (it holds fewer
+                        # entries in all than the witness saw sealed)
 
     @property
     def matches(self) -> bool:
@@ -289,7 +291,7 @@ def _checked(rt: Runtime, witness: SignedHead | None, public: bytes | None,
         key = signing.key_id(public) if public is not None else None
         held_signatures = _signatures(logged, public)
         seen = None if witness is None else _witness(conn, witness, public, court, logged,
-                                                     accept_loss)
+                                                     held.entries, accept_loss)
     not_checked = sum(s.signed for s in logged) - held_signatures
     return held, key, held_signatures, not_checked, seen
 
@@ -325,7 +327,7 @@ def _signatures(logged: list[SealRow], public: bytes | None) -> int:
 
 
 def _witness(conn: Connection, head: SignedHead, public: bytes | None, court: str,
-             logged: list[SealRow], accept_loss: bool) -> WitnessCheck:
+             logged: list[SealRow], entries: int, accept_loss: bool) -> WitnessCheck:
     """The witness's head against the restored tree."""
     from sop_runtime.audit.logtree import MissingNode, Tree
     from sop_runtime.service.seals import StoredTree
@@ -343,19 +345,18 @@ def _witness(conn: Connection, head: SignedHead, public: bytes | None, court: st
             "the witness's head is {a}'s, while this backup is {b}'s", a=h.court, b=court)))
     size = logged[-1].size if logged else 0
     if h.size > size:
-        lacking = h.size - size
-        check = WitnessCheck(head.seal_id, h.size, h.sealed_at, size, lacking)
+        check = WitnessCheck(head.seal_id, h.size, h.sealed_at, size, h.size - size,
+                             max(0, h.size - entries))
         if not accept_loss:
             raise RestoreRefused(_refused(tr(
                 "cadangan ini lebih lama dari yang dilihat saksi: kepala saksi (segel #{n}) "
-                "mencakup {w} entri yang disegel, pohon cadangan hanya {b}; {x} entri yang "
-                "disegel sesudahnya tidak ada di bawah segel cadangan ini. Pakai "
-                "--terima-kehilangan untuk tetap memulihkannya",
+                "mencakup {w} entri yang disegel, cadangan ini memuat {e} entri, {b} di antaranya "
+                "di bawah segelnya. {lost} Pakai --terima-kehilangan untuk tetap "
+                "memulihkannya",
                 "this backup is older than what the witness saw: the witness's head (seal "
-                "#{n}) covers {w} sealed entries, the backup's tree only {b}; {x} entries "
-                "sealed after that are not under this backup's seals. Use "
-                "--terima-kehilangan to restore it anyway",
-                n=head.seal_id, w=h.size, b=size, x=lacking)))
+                "#{n}) covers {w} sealed entries, this backup holds {e}, {b} of them under "
+                "its seals. {lost} Use --terima-kehilangan to restore it anyway",
+                n=head.seal_id, w=h.size, e=entries, b=size, lost=loss_text(check))))
         return check
     tree = Tree(StoredTree(conn))
     try:
@@ -373,3 +374,18 @@ def _witness(conn: Connection, head: SignedHead, public: bytes | None, court: st
             "the witness's head (seal #{n}) states {b}; sealed entries were altered, removed "
             "or slipped in", s=h.size, a=top, n=head.seal_id, b=h.root)))
     return WitnessCheck(head.seal_id, h.size, h.sealed_at, size, 0)
+
+
+def loss_text(check: WitnessCheck) -> str:
+    """What a backup older than a witness's head lacks, in a sentence."""
+    unsealed = check.lacking - check.missing
+    said = tr("Sedikitnya {m} entri tersegel yang dilihat saksi tidak ada di cadangan.",
+              "At least {m} entries the witness saw sealed are not in the backup.",
+              m=check.missing) if check.missing else ""
+    if unsealed:
+        said += (" " if said else "") + tr(
+            "{u} entri sesudah segel cadangan belum disegel di dalamnya, jadi tidak dapat "
+            "dicocokkan dengan kepala itu.",
+            "{u} entries after the backup's seal are unsealed in it, so they cannot be "
+            "matched with that head.", u=unsealed)
+    return said

@@ -223,24 +223,28 @@ def test_a_backup_older_than_the_witness_head_says_what_it_lacks(
     court = sqlite_court
     _start(court)
     seals.seal(court, SUPERVISOR)
+    _start(court)  # in the backup, not under its seal
     made = backup(court, tmp_path / "cadangan.db")
     _start(court, 3)  # the court works on; a later head goes to the witness
     seals.seal(court, SUPERVISOR)
     witness = seals.export(court)
-    assert made.held.newest_seal is not None
+    assert made.held.newest_seal is not None and made.held.unsealed == 2
     lacking = witness.head.size - made.held.newest_seal.size
-    assert lacking == 6  # three cases of two events each
+    assert lacking == 8  # four cases of two events each, two of them in the backup
     target = tmp_path / "pulih.db"
-    with pytest.raises(RestoreRefused, match=rf"lebih lama dari yang dilihat saksi.*{lacking} "
-                                             r"entri yang disegel sesudahnya.*"
-                                             r"--terima-kehilangan"):
+    with pytest.raises(RestoreRefused, match=r"lebih lama dari yang dilihat saksi: kepala "
+                                             rf"saksi \(segel #2\) mencakup {witness.head.size} "
+                                             r"entri yang disegel.* Sedikitnya 6 entri "
+                                             r"tersegel yang dilihat saksi tidak ada di "
+                                             r"cadangan\. 2 entri sesudah segel cadangan "
+                                             r"belum disegel.* --terima-kehilangan"):
         restore(made.path, url=f"sqlite:///{target}", witness=witness, public=key.public)
     assert not target.exists()
     done = restore(made.path, url=f"sqlite:///{target}", witness=witness, public=key.public,
                    accept_loss=True)
     assert done.witness is not None and not done.witness.matches
-    assert (done.witness.lacking, done.witness.tree_size) == (lacking,
-                                                              made.held.newest_seal.size)
+    assert (done.witness.lacking, done.witness.missing, done.witness.tree_size) == (
+        lacking, 6, made.held.newest_seal.size)
 
 
 def test_a_witness_head_needs_the_courts_key_and_its_signature(
