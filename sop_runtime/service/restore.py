@@ -17,8 +17,9 @@ takes the target's place, so a refused restore leaves the target as it was. The 
    backup's newest seal says the backup is older than what the witness saw; how many sealed
    entries it lacks is said, and the restore goes on only if that loss is accepted.
 
-A target that already holds cases is replaced only when asked, and then kept aside under
-another name rather than deleted.
+A target that already holds cases is replaced only when asked. A replaced database is kept
+aside under another name, never deleted (a store without cases too: it holds accounts and
+journals); only an empty one (no table) is dropped.
 """
 
 from __future__ import annotations
@@ -162,8 +163,8 @@ def _restore_sqlite(backup: Path, url: str, *, replace: bool, witness: SignedHea
     if target.exists():
         holds = sqlite_copy.holds_cases(target)
         if holds is not False and not replace:
-            raise BackupInputError(_occupied(str(target), holds is None))
-        keep = holds is not False
+            raise BackupInputError(_occupied(str(target.absolute()), holds is None))
+        keep = target.stat().st_size > 0  # a store without cases is kept too: its accounts
     made = target.with_name(f".{target.name}.pulih-{secrets.token_hex(4)}")
     try:
         try:
@@ -193,7 +194,7 @@ def _restore_sqlite(backup: Path, url: str, *, replace: bool, witness: SignedHea
     finally:
         sqlite_copy.remove(made)
     held, key, signatures, not_checked, seen = found
-    return Restored(str(target), "sqlite", held, key, signatures, not_checked, seen,
+    return Restored(str(target.absolute()), "sqlite", held, key, signatures, not_checked, seen,
                     None if kept is None else str(kept), documents)
 
 
@@ -211,7 +212,7 @@ def _restore_postgres(backup: Path, url: str, *, replace: bool, witness: SignedH
             found = _checked(copy, witness, public, accept_loss)
         finally:
             copy.engine.dispose()
-        kept = pg_copy.swap(made, url, keep_old=held_now in ("cases", "other"))
+        kept = pg_copy.swap(made, url, keep_old=held_now != "empty")
     except BaseException:
         pg_copy.drop(made)
         raise
@@ -279,9 +280,13 @@ def _checked(rt: Runtime, witness: SignedHead | None, public: bytes | None,
                                   "'sop init'", "this backup holds no court set up by "
                                   "'sop init'")) from None
     if not found.ok:
+        why = "; ".join(failures(found))
+        if not found.documents.ok:
+            why += tr(" — pulihkan folder dokumen {d} lebih dahulu, dari waktu yang sama",
+                      " — restore the documents' folder {d} first, from the same time",
+                      d=rt.documents.root.absolute())
         raise RestoreRefused(_refused(tr("log pulihan tidak lolos pemeriksaan ({w})",
-                                         "the restored log does not verify ({w})",
-                                         w="; ".join(failures(found)))))
+                                         "the restored log does not verify ({w})", w=why)))
     with rt.engine.connect() as conn:
         held = held_in(conn)
         court = catalog.court(rt, conn)[0].pengadilan.nama

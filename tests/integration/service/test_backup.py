@@ -353,3 +353,35 @@ def test_bad_paths_are_refused_before_any_work(sqlite_court: Runtime, tmp_path: 
     with pytest.raises(BackupInputError, match="tidak memuat basis data sop-runtime"):
         restore(tmp_path / "asing.db", url=target)
     assert not (tmp_path / "pulih.db").exists() and _leftovers(tmp_path) == []
+
+
+def test_a_store_without_cases_is_replaced_without_asking_but_kept(
+        sqlite_court: Runtime, tmp_path: Path, clock: Clock) -> None:
+    court = sqlite_court
+    _start(court)
+    made = backup(court, tmp_path / "cadangan.db")
+    (tmp_path / "baru").mkdir()
+    fresh = Runtime(make_engine(f"sqlite:///{tmp_path / 'baru' / 'sop.db'}"), clock)
+    init_court(fresh)  # a new server set up, its accounts and journals but no case yet
+    fresh.engine.dispose()
+    done = restore(made.path, url=f"sqlite:///{tmp_path / 'baru' / 'sop.db'}")
+    assert done.kept_old == str(tmp_path / "baru" / "sop.db.sebelum-pemulihan")
+    assert _events(f"sqlite:///{done.kept_old}") == 0 and _events(
+        f"sqlite:///{tmp_path / 'baru' / 'sop.db'}") == 2
+
+
+def test_the_documents_folder_is_restored_first(demo_copy: Path, tmp_path: Path) -> None:
+    """The demo court's day attached a scanned KTP: a restore where its file is not found is
+    refused, naming the folder to restore first."""
+    rt = Runtime(make_engine(f"sqlite:///{demo_copy}"))
+    made = backup(rt, tmp_path / "cadangan.db")
+    rt.engine.dispose()
+    (tmp_path / "server-baru").mkdir()
+    target = tmp_path / "server-baru" / "sop.db"
+    with pytest.raises(RestoreRefused, match=r"dokumen tercatat hilang atau diubah \(1\) — "
+                                             r"pulihkan folder dokumen .*server-baru/dokumen "
+                                             r"lebih dahulu"):
+        restore(made.path, url=f"sqlite:///{target}")
+    assert not target.exists()
+    shutil.copytree(demo_copy.parent / "dokumen", tmp_path / "server-baru" / "dokumen")
+    assert restore(made.path, url=f"sqlite:///{target}").held.cases == 12
