@@ -9,10 +9,11 @@ After a few seconds of writing alone the backup is taken (the live log checked s
 seal, the copy, the copy checked), then the writers stop and the backup is restored into a
 new database (everything checked: ``sop verify --full``, every seal).
 
-Printed per backend and size: the backup's seconds (and the copy's alone), its size and
-MB/s; the writers' actions per second and their times (median, 99th percentile, longest)
-while writing alone and while the backup ran; the restore's seconds. Ends with ``writers
-during backup: p99 X ms (alone Y ms)``, the worst backend's.
+Printed per backend and size: the backup's seconds (and the copy's alone: the pages, or
+``pg_dump``), its size and MB/s (of the file written); the writers' actions per second and
+their times (median, 99th percentile, longest) while writing alone and while the backup ran;
+the restore's seconds. Ends with ``writers during backup: p99 X ms (alone Y ms)``, the worst
+backend's.
 
 ``SOP_BENCH_BACKUP_BACKENDS=sqlite`` (or ``postgresql``) runs one backend only.
 """
@@ -195,7 +196,8 @@ def main() -> None:
                   _ms(r.during, 0.99), _ms(r.alone, 1.0), _ms(r.during, 1.0),
                   f"{r.restore_s:.1f}"] for r in rows]))
     for r in rows:
-        print(f"{r.backend} {r.size:,}: while the pages were copied ({r.copy_s:.2f} s), "
+        what = "the pages were copied" if r.backend == "sqlite" else "pg_dump ran"
+        print(f"{r.backend} {r.size:,}: while {what} ({r.copy_s:.2f} s), "
               f"{len(r.copying)} actions, p50 {_ms(r.copying, 0.5)} ms, p99 "
               f"{_ms(r.copying, 0.99)} ms, longest {_ms(r.copying, 1.0)} ms")
     worst = max(rows, key=lambda r: statistics.quantiles(r.during or [0.0, 0.0], n=100)[98])
