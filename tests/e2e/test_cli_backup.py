@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import DEFINITIONS
 from tests.e2e.court import Court, new_court
-from tests.storefixtures import fresh_postgres_database
+from tests.storefixtures import fresh_postgres_database, require_postgres_tools
 
 SUPERVISOR = ("--as", "bambang.panitera")
 MACHINE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}|\+00:00|UTC")
@@ -161,6 +161,7 @@ def test_bad_input_is_exit_2_with_a_clear_line(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_postgres_backup_and_restore_with_pg_dump(tmp_path: Path) -> None:
+    require_postgres_tools()
     with fresh_postgres_database() as live, fresh_postgres_database() as scratch:
         court = Court(tmp_path, live)
         court.ok("init", "--definitions", DEFINITIONS)

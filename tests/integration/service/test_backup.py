@@ -26,7 +26,16 @@ from sop_runtime.store.db import make_engine
 from sop_runtime.store.errors import CopyFailed
 from sop_runtime.store.schema import events
 from tests.clock import Clock
-from tests.storefixtures import fresh_postgres_database, init_court
+from tests.storefixtures import fresh_postgres_database, init_court, require_postgres_tools
+
+
+@pytest.fixture(autouse=True)
+def _postgres_tools(request: pytest.FixtureRequest) -> None:
+    """On PostgreSQL, pg_dump and pg_restore (skipped, with the reason, without them)."""
+    if "store_url" in request.fixturenames and \
+            request.getfixturevalue("store_url").startswith("postgresql"):
+        require_postgres_tools()
+
 
 SUPERVISOR = "bambang.panitera"
 

@@ -17,13 +17,24 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from sop_runtime.service import seals
 from sop_runtime.service.backup import backup
 from sop_runtime.service.restore import restore
 from sop_runtime.service.runtime import Runtime
 from tests.crash.checks import Ack, lost
 from tests.crash.writer import Writer
-from tests.storefixtures import fresh_postgres_database
+from tests.storefixtures import fresh_postgres_database, require_postgres_tools
+
+
+@pytest.fixture(autouse=True)
+def _postgres_tools(request: pytest.FixtureRequest) -> None:
+    """On PostgreSQL, pg_dump and pg_restore (skipped, with the reason, without them)."""
+    if "store_url" in request.fixturenames and \
+            request.getfixturevalue("store_url").startswith("postgresql"):
+        require_postgres_tools()
+
 
 WRITERS = 3
 BEFORE = 12        # actions acknowledged before the backup is called, at least
