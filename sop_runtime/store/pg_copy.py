@@ -65,9 +65,9 @@ def _libpq(url: URL) -> tuple[str, dict[str, str]]:
     env = dict(os.environ)
     if url.password is not None:
         env["PGPASSWORD"] = str(url.password)
-    uri = url.set(drivername="postgresql", password=None).render_as_string(
-        hide_password=False)
-    return uri, env
+    bare = URL.create("postgresql", username=url.username, host=url.host, port=url.port,
+                      database=url.database, query=url.query)  # URL.set keeps a password
+    return bare.render_as_string(hide_password=False), env
 
 
 def _run(args: list[str], env: dict[str, str]) -> str:
