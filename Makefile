@@ -43,17 +43,23 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # The browser tests (tests/e2e/web) drive Debian's Chromium, never a browser Playwright
-# downloads itself, and the printout tests read QR codes off pages that poppler's pdftoppm
-# turns into pictures. Both are installed here when missing, where apt-get can run as root;
+# downloads itself, the printout tests read QR codes off pages that poppler's pdftoppm
+# turns into pictures, and the PostgreSQL backup tests run pg_dump and pg_restore. Each is
+# installed here when missing, where apt-get can run as root;
 # anywhere else this says so in one line and the tests that need them skip themselves.
 CHROMIUM := $(VENV)/.chromium
 POPPLER := $(VENV)/.poppler
+PGCLIENT := $(VENV)/.pgclient
 
 $(CHROMIUM): | $(STAMP)
 	@$(call debian_tool,chromium,chromium,Chromium,the browser tests)
 
 $(POPPLER): | $(STAMP)
 	@$(call debian_tool,pdftoppm,poppler-utils,pdftoppm,the tests that read printouts' QR codes)
+
+# sop backup and sop restore on PostgreSQL run the server's client programs
+$(PGCLIENT): | $(STAMP)
+	@$(call debian_tool,pg_dump,postgresql-client,pg_dump,the PostgreSQL backup tests)
 
 # $(1) command, $(2) Debian package, $(3) its name, $(4) the tests that skip without it
 define debian_tool
@@ -68,7 +74,7 @@ endef
 # The suite starts many Python processes (the documents' commands, Prefect's flow runs, the
 # crash tests' writers); compiled beforehand, none of them compiles the package again where
 # the environment keeps Python from writing bytecode (PYTHONDONTWRITEBYTECODE).
-pytest: $(STAMP) $(CHROMIUM) $(POPPLER)
+pytest: $(STAMP) $(CHROMIUM) $(POPPLER) $(PGCLIENT)
 	$(BIN)/python -m compileall -q sop_runtime tests > /dev/null
 	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 

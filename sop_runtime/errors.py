@@ -36,6 +36,9 @@ it is here, with this kind, exit code and status)::
     NotAllowed           sop_runtime.service.people        not_allowed  1     403
     NotInitialised       sop_runtime.service.ready         not_found    2     422
     BadSearch            sop_runtime.service.search        problem      1     422
+    BackupRefused        sop_runtime.service.backup        problem      1     422
+    BackupInputError     sop_runtime.service.backup        bad_input    2     422
+    RestoreRefused       sop_runtime.service.restore       problem      1     422
     TooManyTries         sop_runtime.service.signin        problem      1     422
     SurveyRefused        sop_runtime.service.survey        problem      1     422
     TrackingRefused      sop_runtime.service.tracking      not_found    2     422
@@ -45,16 +48,17 @@ it is here, with this kind, exit code and status)::
     StoreError           sop_runtime.store.errors          problem      1     422
     ConcurrencyConflict  sop_runtime.store.errors          conflict     3     409
     DatabaseUnavailable  sop_runtime.store.errors          problem      1     422
+    CopyFailed           sop_runtime.store.errors          problem      1     422
     ApiError             sop_runtime.web.deps              problem      1     own
     SignInNeeded         sop_runtime.web.deps              problem      1     401
 
 Parents: ``Withheld`` is a ``NotFoundError``, ``StaleAction`` a ``CommandRejected``,
-``ConcurrencyConflict`` and ``DatabaseUnavailable`` are each a ``StoreError``,
-``NotServed`` an ``Unreachable``, ``SignInNeeded`` an
-``ApiError``; the rest are direct children of ``SopRuntimeError``. ``DefinitionError``
-carries every Problem found, with file:line:col, and the CLI prints them one a line. An
-``ApiError`` carries its own status (``own``); the pages send a ``SignInNeeded`` browser to
-the sign-in page, and the sign-in page answers ``TooManyTries`` with 429 and Retry-After.
+``ConcurrencyConflict``, ``DatabaseUnavailable`` and ``CopyFailed`` are each a
+``StoreError``, ``NotServed`` an ``Unreachable``, ``SignInNeeded`` an ``ApiError``; the rest
+are direct children of ``SopRuntimeError``. ``DefinitionError`` carries every Problem found,
+with file:line:col, and the CLI prints them one a line. An ``ApiError`` carries its own status
+(``own``); the pages send a ``SignInNeeded`` browser to the sign-in page, and the sign-in page
+answers ``TooManyTries`` with 429 and Retry-After.
 
 Not in the tree, because none reaches a user as such (each is caught and turned into one
 above, a Problem, or a value pydantic reports): ``TimeLimitError`` and ``NaiveDatetimeError``

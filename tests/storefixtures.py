@@ -71,6 +71,18 @@ def require_postgres() -> str:
     return url
 
 
+def require_postgres_tools() -> None:
+    """Skip (fail under ``SOP_REQUIRE_POSTGRES=1``) unless PostgreSQL's client programs that
+    ``sop backup`` and ``sop restore`` run are on PATH (``make test`` installs them)."""
+    missing = [t for t in ("pg_dump", "pg_restore") if shutil.which(t) is None]
+    if missing:
+        message = (f"{', '.join(missing)} tidak ada di PATH (paket postgresql-client): uji "
+                   "cadangan PostgreSQL dilewati")
+        if os.environ.get("SOP_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message + " (SOP_REQUIRE_POSTGRES=1)")
+        pytest.skip(message)
+
+
 def with_search_path(url: str, schema: str) -> str:
     return make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}) \
         .render_as_string(hide_password=False)

@@ -14,6 +14,7 @@ import typer.main
 from sop_runtime import __version__
 from sop_runtime.cli import (
     audit,
+    backup,
     cases,
     conformance,
     contacts,
@@ -102,6 +103,8 @@ app.command("rebuild")(audit.rebuild)
 app.command("demo")(demo.demo)
 app.add_typer(seals.seal_app, name="seal")
 app.add_typer(witness.witness_app, name="saksi")
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 app.add_typer(report.report_app, name="report")
 app.command("monev")(monev.monev)
 app.add_typer(skm.skm_app, name="skm")

@@ -6,7 +6,9 @@ Hierarchy (below :class:`sop_runtime.errors.SopRuntimeError`)::
     ├── ConcurrencyConflict     someone else appended to the case first (unique
     │                           (case_id, seq), or on SQLite a stale read snapshot):
     │                           nothing was written; reload and try again
-    └── DatabaseUnavailable     the database cannot be reached or opened
+    ├── DatabaseUnavailable     the database cannot be reached or opened
+    └── CopyFailed              a copy of the database (``sop backup``, ``sop restore``)
+                                could not be made or put in place; nothing was replaced
 
 Messages are Indonesian first; ``str(error)`` follows :func:`sop_runtime.i18n.tr`.
 """
@@ -60,6 +62,11 @@ class DatabaseUnavailable(StoreError):
     def __str__(self) -> str:
         return tr("Basis data {url} tidak dapat dibuka: {reason}",
                   "Database {url} cannot be opened: {reason}", url=self.url, reason=self.reason)
+
+
+class CopyFailed(StoreError):
+    """A copy of the database could not be made, read or put in place (``pg_dump`` missing
+    or failing, the database in use by another process...); the message says why."""
 
 
 def is_conflict(exc: BaseException) -> bool:

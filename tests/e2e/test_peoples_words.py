@@ -262,6 +262,13 @@ def test_no_printout_or_cli_output_shows_machine_text(court_db: Path, tmp_path: 
     findings.check("sop seal create", sealed.stdout + sealed.stderr)
     listed = court.run("seal", "list")
     findings.check("sop seal list (a seal made)", listed.stdout + listed.stderr)
+    backed = court.run("backup", tmp_path / "cadangan.db")
+    assert backed.returncode == 0, backed.stderr
+    findings.check("sop backup", backed.stdout + backed.stderr)
+    scratch = Court(tmp_path, f"sqlite:///{court_db.parent / 'pulih.db'}")  # its documents
+    restored = scratch.run("restore", tmp_path / "cadangan.db")
+    assert restored.returncode == 0, restored.stderr
+    findings.check("sop restore", restored.stdout + restored.stderr)
     swept = court.run("sweep")  # what time alone caused by now, told as it is recorded
     findings.check("sop sweep", swept.stdout + swept.stderr)
     after = court.run("deviations")
