@@ -71,17 +71,28 @@ def more_work(rt: Runtime) -> None:
     cases.complete(rt, case_id, "1", "rina.ptsp", values=GUGATAN_1)
 
 
-def rewrite_and_reseal(db: Path, position: int, key: signing.SigningKey) -> None:
+def rewrite_and_reseal(db: Path, position: int, key: signing.SigningKey, *,
+                       delete: bool = False) -> None:
     """An insider rewrites the sealed entry at ``position`` (the event and the tree's copy of
-    it) and recomputes every node and every seal, signing each again with the court's key:
-    nothing inside the database tells."""
+    it), or deletes it (and the positions after it close up), and recomputes every node and
+    every seal, signing each again with the court's key: nothing inside the database
+    tells."""
     with sqlite3.connect(db) as conn:
         case_id, seq, old = conn.execute("SELECT case_id, seq, hash FROM log_leaves "
                                          "WHERE position = ?", (position,)).fetchone()
-        forged = hashlib.sha256(b"ditulis ulang" + old.encode()).hexdigest()
-        conn.execute("UPDATE events SET hash = ? WHERE case_id = ? AND seq = ?",
-                     (forged, case_id, seq))
-        conn.execute("UPDATE log_leaves SET hash = ? WHERE position = ?", (forged, position))
+        if delete:
+            conn.execute("DELETE FROM events WHERE case_id = ? AND seq = ?", (case_id, seq))
+            conn.execute("DELETE FROM log_leaves WHERE position = ?", (position,))
+            conn.execute("UPDATE log_leaves SET position = position - 1 WHERE position > ?",
+                         (position,))
+            conn.execute("UPDATE seals SET size = size - 1 WHERE kind = 'log' AND size > ?",
+                         (position,))
+        else:
+            forged = hashlib.sha256(b"ditulis ulang" + old.encode()).hexdigest()
+            conn.execute("UPDATE events SET hash = ? WHERE case_id = ? AND seq = ?",
+                         (forged, case_id, seq))
+            conn.execute("UPDATE log_leaves SET hash = ? WHERE position = ?",
+                         (forged, position))
         leaves = [seals.leaf((c, s, h)) for c, s, h in conn.execute(
             "SELECT case_id, seq, hash FROM log_leaves ORDER BY position")]
         mirror = Mirror()
@@ -146,6 +157,20 @@ def test_the_first_divergent_position_is_named_wherever_it_is(
     got = poll(folder, pn, app_fetch(court), NOW)
     assert not got.ok and got.divergence is not None and got.divergence.position == at
     assert got.divergence.covered_by.seal_id == (first.id if at < first.size else second.id)
+
+
+def test_a_sealed_entry_deleted_and_the_seals_recomputed_is_named(
+        court: Runtime, key: signing.SigningKey, demo_copy: Path, tmp_path: Path) -> None:
+    folder, pn = follow(tmp_path, key)
+    first = seals.seal(court, "bambang.panitera")
+    assert poll(folder, pn, app_fetch(court), NOW).ok
+    position = first.size // 2
+    rewrite_and_reseal(demo_copy, position, key, delete=True)
+    assert seals.check(court, full=False).ok  # the court's own check cannot tell
+    got = poll(folder, pn, app_fetch(court), NOW)
+    assert not got.ok and any("dipotong" in p for p in got.problems)
+    assert got.divergence is not None and got.divergence.position == position
+    assert got.divergence.served_leaf is not None
 
 
 def test_a_log_put_back_to_an_older_copy_is_named_where_it_ends(
