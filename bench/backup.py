@@ -20,7 +20,6 @@ backend's.
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import statistics
@@ -31,9 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from _common import QUICK, Backend, backends, machine, postgres_backend, sqlite_backend, table
-from verify import generate, load, templates
+from verify import load_generated, templates
 
-from sop_runtime.gcpause import gc_paused
 from sop_runtime.service import seals
 from sop_runtime.service.backup import backup
 from sop_runtime.service.restore import restore
@@ -173,14 +171,7 @@ def main() -> None:
             for backend in found_backends:
                 if ONLY and backend.name not in ONLY:
                     continue
-                with gc_paused():
-                    log = generate(found, size)
-                t0 = time.perf_counter()
-                load(backend, log)
-                print(f"{backend.name}: {len(log.events):,} events in {log.cases:,} cases "
-                      f"loaded in {time.perf_counter() - t0:.1f} s", flush=True)
-                del log
-                gc.collect()
+                load_generated(backend, found, size)
                 with sqlite_backend(f"files{size}") as place:
                     folder = Path(place.url.removeprefix("sqlite:///")).parent
                     rows.append(measure(backend, size, folder))

@@ -25,7 +25,6 @@ smallest's (goal: under 2).
 
 from __future__ import annotations
 
-import gc
 import os
 import random
 import statistics
@@ -45,11 +44,10 @@ from _common import (
     timed,
     walk_route,
 )
-from verify import generate, load, templates
+from verify import load_generated, templates
 
 from sop_runtime.audit import signing
 from sop_runtime.audit.merkle import verify_consistency
-from sop_runtime.gcpause import gc_paused
 from sop_runtime.service import integrity, seals
 from sop_runtime.service.runtime import Runtime
 
@@ -171,14 +169,7 @@ def main() -> None:
             for backend in found_backends:
                 if ONLY and backend.name not in ONLY:
                     continue
-                with gc_paused():
-                    log = generate(found, size)
-                t0 = time.perf_counter()
-                load(backend, log)
-                print(f"{backend.name}: {len(log.events):,} events in {log.cases:,} cases "
-                      f"loaded in {time.perf_counter() - t0:.1f} s", flush=True)
-                del log  # the generated rows are not kept while measuring
-                gc.collect()
+                load_generated(backend, found, size)
                 rows.append(measure(backend, size))
     print(table(["backend", "events", "heads scan s (before)", "first seal s",
                  f"seal s (+{NEW:,})", f"signed seal s (+{NEW:,})", "proof ms",

@@ -137,6 +137,19 @@ def load(backend: Backend, log: Log) -> tuple[float, float]:
     return loaded, rebuilt
 
 
+def load_generated(backend: Backend, found: list[Template], size: int) -> None:
+    """A log of ``size`` events generated and loaded into ``backend`` (said, with its time);
+    the generated rows are not kept while measuring."""
+    with gc_paused():
+        log = generate(found, size)
+    t0 = time.perf_counter()
+    load(backend, log)
+    print(f"{backend.name}: {len(log.events):,} events in {log.cases:,} cases "
+          f"loaded in {time.perf_counter() - t0:.1f} s", flush=True)
+    del log
+    gc.collect()
+
+
 @dataclass
 class Figure:
     backend: str

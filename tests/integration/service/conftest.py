@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sop_runtime.audit import signing
 from sop_runtime.service.runtime import Runtime
 from sop_runtime.store.db import make_engine
 from tests.clock import Clock
@@ -25,6 +26,14 @@ def definitions_without(username: str, folder: Path) -> Path:
     assert len(kept) == len(lines) - 1, username
     court_file.write_text("".join(kept), encoding="utf-8")
     return folder
+
+
+@pytest.fixture
+def key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> signing.SigningKey:
+    """The court's signing key, made for the test and set as ``SOP_SIGNING_KEY``."""
+    made = signing.new_key(tmp_path / "kunci.pem")
+    monkeypatch.setenv(signing.KEY_ENV, str(tmp_path / "kunci.pem"))
+    return made
 
 
 @pytest.fixture

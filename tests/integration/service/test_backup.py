@@ -40,13 +40,6 @@ def _postgres_tools(request: pytest.FixtureRequest) -> None:
 SUPERVISOR = "bambang.panitera"
 
 
-@pytest.fixture
-def key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> signing.SigningKey:
-    made = signing.new_key(tmp_path / "kunci.pem")
-    monkeypatch.setenv(signing.KEY_ENV, str(tmp_path / "kunci.pem"))
-    return made
-
-
 def _url(rt: Runtime) -> str:
     return rt.engine.url.render_as_string(hide_password=False)
 

@@ -25,13 +25,6 @@ def court(demo_copy: Path) -> Runtime:
     return Runtime(make_engine(f"sqlite:///{demo_copy}"), lambda: NOW)
 
 
-@pytest.fixture
-def key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> signing.SigningKey:
-    made = signing.new_key(tmp_path / "kunci.pem")
-    monkeypatch.setenv(signing.KEY_ENV, str(tmp_path / "kunci.pem"))
-    return made
-
-
 def _db(rt: Runtime) -> str:
     return str(rt.engine.url.database)
 

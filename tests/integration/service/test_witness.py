@@ -31,13 +31,6 @@ NOW = datetime(2026, 12, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
-def key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> signing.SigningKey:
-    made = signing.new_key(tmp_path / "kunci.pem")
-    monkeypatch.setenv(signing.KEY_ENV, str(tmp_path / "kunci.pem"))
-    return made
-
-
-@pytest.fixture
 def court(demo_copy: Path, key: signing.SigningKey) -> Iterator[Runtime]:
     rt = Runtime(make_engine(f"sqlite:///{demo_copy}"), lambda: NOW)
     yield rt
