@@ -10,7 +10,6 @@ pieces ``_macros.html`` and the style ``report.css``; nothing is scripted.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
@@ -59,13 +58,11 @@ class Names:
     held: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def user(self, username: str | None) -> str:
-        if username is None:
+        """A person's name; the system account (automated steps, the sweep, the scheduled
+        seals) as such, never its username."""
+        if username is None or username == SYSTEM_ACCOUNT:
             return tr("Sistem", "System")
         return self.users.get(username, username)
-
-    def sealer(self, username: str) -> str:
-        """Who made a seal (:func:`sealer_name`)."""
-        return sealer_name(username, self.user)
 
     def role(self, role_id: str | None) -> str:
         if role_id is None:
@@ -75,14 +72,6 @@ class Names:
     def jabatan(self, username: str) -> str:
         """The names of every role ``username`` holds."""
         return ", ".join(sorted(self.role(r) for r in self.held.get(username, ())))
-
-
-def sealer_name(username: str, name: Callable[[str], str]) -> str:
-    """Who made a seal, as people read it: a scheduled seal of the system account as such,
-    never its username; anyone else by ``name``."""
-    if username == SYSTEM_ACCOUNT:
-        return tr("Sistem (terjadwal)", "System (scheduled)")
-    return name(username)
 
 
 def when_html(moment: datetime | None, tz: tzinfo) -> Markup:

@@ -147,7 +147,7 @@ def list_seals(as_json: opt.Json = False) -> None:
                 tr("Keterangan", "Note")):
         table.add_column(col)
     for s in rows:
-        table.add_row(str(s.id), moment_text(s.sealed_at, tz), escape(who.sealer(s.sealed_by)),
+        table.add_row(str(s.id), moment_text(s.sealed_at, tz), escape(who.user(s.sealed_by)),
                       str(s.size) + (tr(" (kepala perkara)", " (case heads)")
                                      if s.kind == "heads" else ""),
                       s.root, s.signed_with if s.signed else tr("tidak ditandatangani",

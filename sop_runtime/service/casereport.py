@@ -731,7 +731,7 @@ def _cover(rt: Runtime, conn: Connection, ctx: _Context, case_id: str,
     if covering is not None:
         seal = by_id[covering]
         data = proof(rt, case_id, seal.id)
-        return SealCover(head.seq, head.hash, seal, ctx.names.sealer(seal.sealed_by), data,
+        return SealCover(head.seq, head.hash, seal, ctx.names.user(seal.sealed_by), data,
                          proof_holds(data, expected_root=seal.root))
     earlier = [(sid, seq) for sid, seq, _ in leaves]
     last = earlier[-1] if earlier else None

@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from sop_runtime.audit.document import sealer_name
+from sop_runtime.definition.court import SYSTEM_ACCOUNT
 from sop_runtime.i18n import current_lang, tr
 from sop_runtime.service.access import Permission
 from sop_runtime.service.ready import court_zone
@@ -60,7 +60,10 @@ def court_has_logo(rt: Runtime) -> bool:
 
 
 def person_name(rt: Runtime, username: str) -> str:
-    """A staff member's name as the court file gives it (the username if it gives none)."""
+    """A staff member's name as the court file gives it (the username if it gives none);
+    the system account as such."""
+    if username == SYSTEM_ACCOUNT:
+        return tr("Sistem", "System")
     return next((p.nama for p in _court_file(rt).pengguna if p.username == username),
                 username)
 
@@ -84,7 +87,6 @@ def page(request: Request, template: str, *, caller: Caller | None, title: str,
         "t": tr, "local": lambda m, **kw: moment_text(m, court_zone(rt), **kw),
         "day": day_text,
         "person": lambda username: person_name(rt, username),
-        "sealer": lambda username: sealer_name(username, lambda u: person_name(rt, u)),
         "P": Permission,
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **context})

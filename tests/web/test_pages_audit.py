@@ -71,7 +71,7 @@ def test_a_scheduled_seal_is_listed_as_the_systems(rt: Runtime) -> None:  # noqa
     page = examiner.get("/audit").text
     row = page[page.index(f'data-seal="{made.id}"'):]
     row = row[:row.index("</tr>")]
-    assert "<td>Sistem (terjadwal)</td>" in row and "<td>sistem</td>" not in row
+    assert "<td>Sistem</td>" in row and "<td>sistem</td>" not in row
     assert "segel terjadwal (tiap jam)" in row
 
 

@@ -180,12 +180,12 @@ def test_a_scheduled_seal_is_shown_as_the_systems_never_by_its_username(
     seals.seal_on_schedule(court, note=HOURLY)
     report = case_report(court, case, reader=operator())
     assert report.seal.seal is not None and report.seal.seal.sealed_by == SYSTEM_ACCOUNT
-    assert report.seal.sealed_by == "Sistem (terjadwal)"
-    assert "oleh Sistem (terjadwal)" in case_html(court, report)
+    assert report.seal.sealed_by == "Sistem"
+    assert "oleh Sistem " in case_html(court, report)
     names = Names(users={"bambang.panitera": "Bambang Sutrisno"})
-    assert names.sealer("bambang.panitera") == "Bambang Sutrisno"
+    assert names.user("bambang.panitera") == "Bambang Sutrisno"
     set_lang("en")
     try:
-        assert names.sealer(SYSTEM_ACCOUNT) == "System (scheduled)"
+        assert names.user(SYSTEM_ACCOUNT) == "System"
     finally:
         set_lang(None)
