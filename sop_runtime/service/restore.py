@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from sqlalchemy import Connection, make_url
+from sqlalchemy import make_url
 from sqlalchemy.exc import DBAPIError
 
 from sop_runtime.audit import signing
@@ -295,7 +295,7 @@ def _checked(rt: Runtime, witness: SignedHead | None, public: bytes | None,
         logged = [s for s in store_seals.list_seals(conn) if s.kind == "log"]
         key = signing.key_id(public) if public is not None else None
         held_signatures = _signatures(logged, public)
-        seen = None if witness is None else _witness(conn, witness, public, court, logged,
+        seen = None if witness is None else _witness(rt, witness, public, court, logged,
                                                      held.entries, accept_loss)
     not_checked = sum(s.signed for s in logged) - held_signatures
     return held, key, held_signatures, not_checked, seen
@@ -304,21 +304,14 @@ def _checked(rt: Runtime, witness: SignedHead | None, public: bytes | None,
 def _signatures(logged: list[SealRow], public: bytes | None) -> int:
     """How many seals the key at hand signed, all holding; the newest signed seal must be
     one of them."""
-    from sop_runtime.service.seals import head_of
+    from sop_runtime.service.seals import signature_break
 
     if public is None:
         return 0
+    brk = signature_break(logged, public)
+    if brk is not None:
+        raise RestoreRefused(_refused(brk.message))
     key = signing.key_id(public)
-    held = 0
-    for s in logged:
-        head = head_of(s)
-        if s.signed_with != key or head is None or s.signature is None:
-            continue
-        if not signing.verify(head, s.signature, public):
-            raise RestoreRefused(_refused(tr(
-                "tanda tangan segel #{n} oleh kunci {k} tidak sah", "the signature of seal "
-                "#{n} by the key {k} does not hold", n=s.id, k=key)))
-        held += 1
     newest = next((s for s in reversed(logged) if s.signed), None)
     if newest is not None and newest.signed_with != key:
         raise RestoreRefused(_refused(tr(
@@ -328,14 +321,13 @@ def _signatures(logged: list[SealRow], public: bytes | None) -> int:
             "the newest signed seal (#{n}) was signed by the key {o}, not the key {k} it is "
             "checked with; if the court changed its key, give the old public key with "
             "--public-key", n=newest.id, o=newest.signed_with, k=key)))
-    return held
+    return sum(s.signed_with == key for s in logged)
 
 
-def _witness(conn: Connection, head: SignedHead, public: bytes | None, court: str,
+def _witness(rt: Runtime, head: SignedHead, public: bytes | None, court: str,
              logged: list[SealRow], entries: int, accept_loss: bool) -> WitnessCheck:
     """The witness's head against the restored tree."""
-    from sop_runtime.audit.logtree import MissingNode, Tree
-    from sop_runtime.service.seals import StoredTree
+    from sop_runtime.service.witness import prefix_root
 
     assert public is not None
     h = head.head
@@ -363,13 +355,7 @@ def _witness(conn: Connection, head: SignedHead, public: bytes | None, court: st
                 "its seals. {lost} Use --terima-kehilangan to restore it anyway",
                 n=head.seal_id, w=h.size, e=entries, b=size, lost=loss_text(check))))
         return check
-    tree = Tree(StoredTree(conn))
-    try:
-        tree.prefetch(lambda t: t.root(h.size))
-        top = tree.root(h.size).hex()
-    except MissingNode as exc:
-        raise RestoreRefused(_refused(tr("pohon log tidak utuh ({e})",
-                                         "the log tree is not whole ({e})", e=exc))) from None
+    top = prefix_root(rt, h.size).root
     if top != h.root:
         raise RestoreRefused(_refused(tr(
             "log pulihan BUKAN log yang dilihat saksi: pada {s} entri akarnya {a}, kepala saksi "

@@ -223,7 +223,7 @@ def check(rt: Runtime, *, full: bool = True, touched: list[str] | None = None) -
         logged = [s for s in found if s.kind == "log"]
         brk = _heads_breaks(conn, found) if full else None
         brk = brk or _tree_breaks(conn, logged)
-        brk = brk or _signature_breaks(logged, key)
+        brk = brk or signature_break(logged, None if key is None else key.public)
         if brk is None and touched and logged:
             brk = _touched_breaks(conn, logged, touched)
         if full and brk is None:
@@ -234,22 +234,23 @@ def check(rt: Runtime, *, full: bool = True, touched: list[str] | None = None) -
                      unsigned=sum(not s.signed for s in found))
 
 
-def _signature_breaks(logged: list[SealRow], key: signing.SigningKey | None
-                      ) -> SealBreak | None:
-    """Each seal signed by the key at hand: its signature over the head it states (a size,
-    root, time or court edited in the seal's row no longer matches it)."""
-    if key is None:
+def signature_break(logged: list[SealRow], public: bytes | None) -> SealBreak | None:
+    """The first seal signed by the key ``public`` whose signature does not hold over the
+    head it states (a size, root, time or court edited in the seal's row no longer matches
+    it); seals of other keys are not looked at."""
+    if public is None:
         return None
+    name = signing.key_id(public)
     for s in logged:
         head = head_of(s)
-        if s.signed_with != key.id or head is None or s.signature is None:
+        if s.signed_with != name or head is None or s.signature is None:
             continue
-        if not signing.verify(head, s.signature, key.public):
+        if not signing.verify(head, s.signature, public):
             return SealBreak(s.id, s.sealed_at, "signature", None, None, tr(
                 "segel #{n}: tanda tangan kunci {k} tidak cocok dengan kepala pohon yang "
                 "dinyatakannya (ukuran, akar, waktu atau pengadilan diubah)",
                 "seal #{n}: the signature of key {k} does not match the tree head it states "
-                "(its size, root, time or court was changed)", n=s.id, k=key.id))
+                "(its size, root, time or court was changed)", n=s.id, k=name))
     return None
 
 

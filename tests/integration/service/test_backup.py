@@ -283,8 +283,8 @@ def test_the_newest_signed_seal_must_be_the_key_at_hands(
         restore(made.path, url=target, public=other.public)
     with sqlite3.connect(made.path) as db:  # a seal's head edited in its row
         db.execute("UPDATE seals SET court = 'Pengadilan Negeri Ternate'")
-    with pytest.raises(RestoreRefused, match=rf"tanda tangan segel #1 oleh kunci {key.id} "
-                                             r"tidak sah"):
+    with pytest.raises(RestoreRefused, match=rf"segel #1: tanda tangan kunci {key.id} tidak "
+                                             r"cocok"):
         restore(made.path, url=target, public=key.public)
     done = restore(tmp_path / "cadangan.db", url=target, public=None, replace=True)
     assert (done.signatures_held, done.not_checked) == (0, 1)  # no key: said, not checked
