@@ -92,15 +92,14 @@ def restore(
     """Pulihkan cadangan ke basis data SOP_DATABASE_URL, setelah seluruh lognya diperiksa
     dan dicocokkan dengan kepala bertanda tangan / restore a backup into the SOP_DATABASE_URL
     database, once its whole log is checked and matched with a signed head."""
-    from sop_runtime.audit.heads import parse
     from sop_runtime.cli.common import print_json, say
-    from sop_runtime.cli.seals import _read_proof
+    from sop_runtime.cli.seals import public_key_at_hand, read_head
     from sop_runtime.cli.times import court_tz
     from sop_runtime.service.restore import restore as put_back
     from sop_runtime.wording import moment_text
 
-    public, unusable = _public_key(public_key)
-    witness = None if head is None else parse(_read_proof(head, head=True), str(head))
+    public, unusable = public_key_at_hand(public_key)
+    witness = None if head is None else read_head(head)
     done = put_back(source, replace=replace, witness=witness, public=public,
                     accept_loss=accept_loss)
     seen = done.witness
@@ -151,24 +150,6 @@ def restore(
     say(tr("  dokumen dibaca dari folder {d} (dipulihkan terpisah)",
            "  the documents are read from the folder {d} (restored separately)",
            d=done.documents))
-
-
-def _public_key(given: str | None) -> tuple[bytes | None, str | None]:
-    """The court's public key to check with (``--public-key``, or SOP_SIGNING_KEY's), and
-    why SOP_SIGNING_KEY could not be used when it could not."""
-    from sop_runtime.audit.signing import SigningKeyError, configured_key, public_from_text
-    from sop_runtime.cli.common import Exit, fail
-
-    if given is not None:
-        try:
-            return public_from_text(given), None
-        except SigningKeyError as exc:
-            fail(f"--public-key: {exc}", Exit.USAGE)
-    try:
-        found = configured_key()
-    except SigningKeyError as exc:  # checking needs only the public half: go on without it
-        return None, str(exc)
-    return (None if found is None else found.public), None
 
 
 def _seal_json(s: SealRow | None) -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ from sop_runtime.cli.common import runtime
 from sop_runtime.i18n import tr
 
 if TYPE_CHECKING:
+    from sop_runtime.audit.heads import SignedHead
     from sop_runtime.service.seals import SealCheck
 
 seal_app = typer.Typer(
@@ -326,14 +327,13 @@ def export(
     """Kepala pohon yang ditandatangani, untuk saksi (JSON, atau teks pendek untuk laporan
     Ketua) / the signed tree head, for a witness (JSON, or the short text for the Ketua's
     report)."""
-    from sop_runtime.audit.heads import parse
     from sop_runtime.cli.common import Exit, fail, print_json, say
     from sop_runtime.service import seals
 
     if qr is not None and qr.suffix.lower() not in (".svg", ".png"):
         fail(tr("--qr {f}: akhiran harus .svg atau .png", "--qr {f}: the suffix must be .svg "
                 "or .png", f=qr), Exit.USAGE)
-    old = None if since is None else parse(_read_proof(since, head=True), str(since))
+    old = None if since is None else read_head(since)
     rt = runtime()
     made = seals.export(rt, seal_id, since=None if old is None else old.head.size)
     if qr is not None:
@@ -381,30 +381,15 @@ def check_consistency(
     ditandatangani kunci pengadilan / check without the database that the new head extends
     the old one, both signed by the court's key."""
     from sop_runtime.audit.heads import check_consistency as check
-    from sop_runtime.audit.heads import parse
-    from sop_runtime.audit.signing import (
-        KEY_ENV,
-        SigningKeyError,
-        configured_key,
-        key_id,
-        public_from_text,
-    )
+    from sop_runtime.audit.signing import KEY_ENV, key_id
     from sop_runtime.cli.common import Exit, fail, say
 
-    if public_key is not None:
-        try:
-            public = public_from_text(public_key)
-        except SigningKeyError as exc:  # a bad argument, like any other
-            fail(f"--public-key: {exc}", Exit.USAGE)
-    else:
-        found = configured_key()
-        if found is None:
-            fail(tr("Kunci publik pengadilan belum diberikan: --public-key, atau {env}",
-                    "The court's public key is not given: --public-key, or {env}",
-                    env=KEY_ENV), Exit.USAGE)
-        public = found.public
-    held = parse(_read_proof(old, head=True), str(old))
-    later = parse(_read_proof(new, head=True), str(new))
+    public, unusable = public_key_at_hand(public_key)
+    if public is None:
+        fail(tr("Kunci publik pengadilan belum diberikan: --public-key, atau {env}{e}",
+                "The court's public key is not given: --public-key, or {env}{e}",
+                env=KEY_ENV, e=f" ({unusable})" if unusable else ""), Exit.USAGE)
+    held, later = read_head(old), read_head(new)
     problems = check(held, later, public)
     if problems:
         fail(tr("✗ {p}", "✗ {p}", p="; ".join(problems)), Exit.PROBLEMS)
@@ -413,3 +398,29 @@ def check_consistency(
            "[bold green]✓[/] Seal #{b} ({m} entries) extends seal #{a} ({n} entries); both "
            "signed with the key {k}", a=held.seal_id, n=held.head.size, b=later.seal_id,
            m=later.head.size, k=key_id(public)))  # the key checked, not the one the file names
+
+
+def read_head(file: Path) -> SignedHead:
+    """The signed head in ``file`` as ``sop seal export`` writes it (exit 2 otherwise)."""
+    from sop_runtime.audit.heads import parse
+
+    return parse(_read_proof(file, head=True), str(file))
+
+
+def public_key_at_hand(given: str | None) -> tuple[bytes | None, str | None]:
+    """The court's public key to check with: ``--public-key`` (exit 2 when it is none), or
+    the public half of SOP_SIGNING_KEY's; and why SOP_SIGNING_KEY could not be used, when it
+    could not (checking needs only the public half: the caller goes on without it)."""
+    from sop_runtime.audit.signing import SigningKeyError, configured_key, public_from_text
+    from sop_runtime.cli.common import Exit, fail
+
+    if given is not None:
+        try:
+            return public_from_text(given), None
+        except SigningKeyError as exc:  # a bad argument, like any other
+            fail(f"--public-key: {exc}", Exit.USAGE)
+    try:
+        found = configured_key()
+    except SigningKeyError as exc:
+        return None, str(exc)
+    return (None if found is None else found.public), None
