@@ -5,7 +5,10 @@ holding one, or a log or mapping path that names one, would hang ``sop validate`
 ``sop init`` or ``sop conformance`` for ever. Opened here without blocking, a pipe nobody
 writes into reads as empty (and is refused as such, with its name); one being written
 (``<(command)`` in a shell) reads as usual. Likewise an output that is a pipe nobody reads
-is refused at once."""
+is refused at once.
+
+And making what was written durable: :func:`sync_file` (its bytes) and :func:`sync_folder`
+(the names just made in a folder), for files given their name only once complete."""
 
 from __future__ import annotations
 
@@ -50,3 +53,26 @@ def open_in_place(path: Path, *, binary: bool) -> IO[Any]:
     if binary:
         return open(fd, "wb")
     return open(fd, "w", encoding="utf-8", newline="")
+
+
+def sync_file(path: Path) -> None:
+    """Flush ``path``'s bytes to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the names just made in ``folder`` durable (where the platform allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -36,6 +36,7 @@ from sop_runtime.audit.logtree import NodeKey, Tree, extend
 from sop_runtime.audit.merkle import verify_consistency
 from sop_runtime.audit.signing import public_from_text, public_text, verify
 from sop_runtime.errors import Kind, SopRuntimeError
+from sop_runtime.files import sync_file, sync_folder
 from sop_runtime.i18n import tr
 
 PAGE = 4096  # leaf hashes asked for per request (the court serves at most this many)
@@ -234,7 +235,9 @@ def _append_line(path: Path, data: dict[str, Any]) -> None:
 def _write_atomic(path: Path, data: bytes) -> None:
     part = path.with_suffix(".part")
     part.write_bytes(data)
+    sync_file(part)
     os.replace(part, path)
+    sync_folder(path.parent)
 
 
 def poll(folder: Folder, court: Court, fetch: Fetch, now: datetime) -> Poll:

@@ -32,6 +32,7 @@ from typing import ClassVar
 from sqlalchemy import Connection, func, select
 
 from sop_runtime.errors import Kind, SopRuntimeError
+from sop_runtime.files import sync_file
 from sop_runtime.i18n import tr
 from sop_runtime.service.integrity import Verification
 from sop_runtime.service.runtime import Runtime
@@ -161,7 +162,7 @@ def backup(rt: Runtime, path: Path, *, overwrite: bool = False, full: bool = Fal
             held = _copy_sqlite(rt, made, full=full, pages=pages, progress=progress)
         else:
             held = _dump_postgres(rt, made, progress)
-        sqlite_copy.sync_file(made)
+        sync_file(made)
         size = made.stat().st_size
         sqlite_copy.place(made, path, overwrite=overwrite)
     except FileExistsError:

@@ -36,6 +36,7 @@ from sqlalchemy.exc import DBAPIError
 from sop_runtime.audit import signing
 from sop_runtime.audit.heads import SignedHead
 from sop_runtime.errors import Kind, SopRuntimeError
+from sop_runtime.files import sync_file
 from sop_runtime.i18n import tr
 from sop_runtime.service.backup import BackupInputError, Held, failures, held_in
 from sop_runtime.service.runtime import Runtime
@@ -184,7 +185,7 @@ def _restore_sqlite(backup: Path, url: str, *, replace: bool, witness: SignedHea
         finally:
             copy.engine.dispose()
         sqlite_copy.to_rollback_mode(made)
-        sqlite_copy.sync_file(made)
+        sync_file(made)
         kept = _free(target.with_name(target.name + ".sebelum-pemulihan")) if keep else None
         sqlite_copy.install(made, target, keep_as=kept)
     except OSError as exc:

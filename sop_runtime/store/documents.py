@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
+from sop_runtime.files import sync_folder
+
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1 << 20
 
@@ -74,7 +76,7 @@ class DocumentStore:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 temporary.unlink()
-        _sync_folder(folder)
+        sync_folder(folder)
         return digest
 
     def open(self, sha256: str) -> BinaryIO:
@@ -92,20 +94,6 @@ class DocumentStore:
         except (FileNotFoundError, NotADirectoryError, ValueError):
             return "missing"
         return "ok" if digest.hexdigest() == sha256 else "altered"
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the new name in ``folder`` durable (where the platform allows it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def default_root(database_url: str) -> Path:

@@ -35,6 +35,7 @@ from contextlib import closing, suppress
 from pathlib import Path
 from urllib.parse import quote
 
+from sop_runtime.files import sync_folder
 from sop_runtime.i18n import tr
 from sop_runtime.store.errors import CopyFailed
 
@@ -102,28 +103,6 @@ def to_rollback_mode(path: Path) -> None:
     if str(mode).lower() != "delete":
         raise CopyFailed(tr("{p} masih dipakai proses lain", "{p} is still in use by another "
                             "process", p=path))
-
-
-def sync_file(path: Path) -> None:
-    """Flush ``path``'s bytes to the disk."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def sync_folder(folder: Path) -> None:
-    """Make the names just made in ``folder`` durable (where the platform allows it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        with suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def place(made: Path, path: Path, *, overwrite: bool) -> None:
