@@ -32,22 +32,15 @@ AUTOMATION = "sop-peringatan-pengawas"
 DISPATCH_RUN = 600  # seconds one dispatcher run looks for work; the next starts after it
 DISPATCHER = "kirim"
 SWEEP_CRON = "*/5 * * * *"
-# for a work pool: files under the source tree (the same release at the same path on
-# every worker host)
-ENTRYPOINTS = {
-    "kirim": "sop_runtime/flows/steps.py:dispatch",
-    "sapu-tenggat": "sop_runtime/flows/sweep.py:deadline_sweep",
-    "notifikasi": "sop_runtime/flows/notify.py:notify",
-    "laporan-periode": "sop_runtime/flows/reports.py:period_report",
-    "beri-tahu-pemohon": "sop_runtime/flows/applicant.py:notify_applicants",
-    "segel-tiap-jam": "sop_runtime/flows/seals.py:seal_log",
-    "segel-tutup-hari": "sop_runtime/flows/seals.py:seal_log",
-}
-FLOWS: dict[str, Any] = {
+FLOWS: dict[str, Any] = {  # each deployment's flow, by the deployment's name
     "kirim": dispatch, "sapu-tenggat": deadline_sweep, "notifikasi": notify,
     "laporan-periode": period_report, "beri-tahu-pemohon": notify_applicants,
     "segel-tiap-jam": seal_log, "segel-tutup-hari": seal_log,
 }
+# for a work pool: files under the source tree (the same release at the same path on
+# every worker host), "sop_runtime/flows/steps.py:dispatch"
+ENTRYPOINTS = {name: f"{made.fn.__module__.replace('.', '/')}.py:{made.fn.__name__}"
+               for name, made in FLOWS.items()}
 APPLICANT_EVERY = 60  # seconds between looks for notices due to applicants
 
 
