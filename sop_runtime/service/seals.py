@@ -530,9 +530,7 @@ def export(rt: Runtime, seal_id: int | None = None, *,
     with ``since`` (the size of a head the witness holds), the consistency proof from it."""
     with rt.engine.connect() as conn:
         ensure_ready(rt, conn)
-        logged = [s for s in store_seals.list_seals(conn) if s.kind == "log"]
-        picked = [s for s in logged if s.id == seal_id] if seal_id is not None else [
-            s for s in logged if s.signed][-1:]
+        picked = store_seals.newest_log_seals(conn, signed=seal_id is None, seal_id=seal_id)
         if not picked:
             raise NotFoundError(tr("Tidak ada segel pohon log #{n}", "No log tree seal #{n}",
                                    n=seal_id) if seal_id is not None else tr(

@@ -53,6 +53,16 @@ def newest_head(rt: Runtime, since: int | None = None) -> SignedHead:
     return seals.export(rt, newest.seal_id, since=since)
 
 
+def signed_heads(rt: Runtime, limit: int) -> tuple[list[SignedHead], int]:
+    """The newest ``limit`` signed heads, newest first, and how many signed seals there
+    are in all (what the court's public page lists)."""
+    with rt.engine.connect() as conn:
+        ensure_ready(rt, conn)
+        found = store_seals.newest_log_seals(conn, signed=True, limit=limit)
+        total = store_seals.count_signed(conn)
+    return [h for h in map(seals.signed_head, found) if h is not None], total
+
+
 def _newest(conn: Connection) -> store_seals.SealRow:
     last = store_seals.newest_log_seal(conn)
     if last is None:

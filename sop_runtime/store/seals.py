@@ -56,13 +56,29 @@ def save_log_seal(conn: Connection, *, sealed_at: datetime, sealed_by: str, size
 
 
 def newest_log_seal(conn: Connection) -> SealRow | None:
-    found = [s for s in _seals(conn, select(seals.c.id).where(seals.c.kind == "log")
-                               .order_by(seals.c.id.desc()).limit(1))]
+    found = newest_log_seals(conn)
     return found[0] if found else None
 
 
 def list_seals(conn: Connection) -> list[SealRow]:
     return _seals(conn, None)
+
+
+def newest_log_seals(conn: Connection, *, signed: bool = False, limit: int = 1,
+                     seal_id: int | None = None) -> list[SealRow]:
+    """The newest ``limit`` log seals (only signed ones with ``signed``; only seal
+    ``seal_id`` when given), newest first: read by the index, whatever the seals' number."""
+    query = select(seals.c.id).where(seals.c.kind == "log")
+    if signed:
+        query = query.where(seals.c.signature.is_not(None))
+    if seal_id is not None:
+        query = query.where(seals.c.id == seal_id)
+    return _seals(conn, query.order_by(seals.c.id.desc()).limit(limit))[::-1]
+
+
+def count_signed(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(seals)
+                            .where(seals.c.signature.is_not(None))).scalar_one())
 
 
 def _seals(conn: Connection, ids: Any) -> list[SealRow]:

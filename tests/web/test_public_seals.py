@@ -54,3 +54,16 @@ def test_the_newest_signed_head_and_those_before_it(
     assert parse(json.loads(scanned[0]), "transparansi") == seals.export(later, second.id)
     for who in ("bambang", "hendra", "Bambang", "Hendra", "T01:", "UTC"):
         assert who not in text
+
+
+def test_older_heads_beyond_the_list_are_counted(
+        court: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sop_runtime.web.public import seals as page
+
+    monkeypatch.setenv(signing.KEY_ENV, str(tmp_path / "kunci.pem"))
+    signing.new_key(tmp_path / "kunci.pem")
+    made = [seals.seal(court, "bambang.panitera") for _ in range(3)]
+    monkeypatch.setattr(page, "SHOWN", 1)
+    text = TestClient(create_app(court)).get("/transparansi").text
+    assert f"segel #{made[2].id}," in text and f"#{made[1].id}</td>" in text
+    assert f"#{made[0].id}</td>" not in text and "Dan 1 kepala yang lebih lama." in text

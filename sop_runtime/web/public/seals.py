@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from sop_runtime.audit.qr import qr_text_svg
 from sop_runtime.i18n import tr
-from sop_runtime.service import seals
+from sop_runtime.service import witness
 from sop_runtime.service.ready import court_zone
 from sop_runtime.web.deps import Rt
 from sop_runtime.web.public.frame import public_page
@@ -26,8 +26,7 @@ SHOWN = 30  # the signed heads listed under the newest
 @router.get("/transparansi", response_class=HTMLResponse)
 def heads_page(request: Request, rt: Rt) -> HTMLResponse:
     tz = court_zone(rt)
-    signed = [h for h in (seals.signed_head(s) for s in reversed(seals.seals_list(rt)))
-              if h is not None]
+    signed, total = witness.signed_heads(rt, SHOWN + 1)
     newest = signed[0] if signed else None
     return public_page(
         request, "public_seals.html",
@@ -37,4 +36,4 @@ def heads_page(request: Request, rt: Rt) -> HTMLResponse:
             "Kepala log bertanda tangan (JSON)", "The signed log head (JSON)"))
         if newest else None,
         earlier=[(h, moment_text(h.head.sealed_at, tz)) for h in signed[1:SHOWN + 1]],
-        more=max(0, len(signed) - SHOWN - 1))
+        more=max(0, total - len(signed)))
