@@ -156,6 +156,7 @@ def test_the_period_report_prints_the_signed_head_it_covers(
     exported = seals.export(court)
     assert f"segel #{made.id}, {made.size} entri log" in html and made.root in html
     assert key.id in html and exported.signature in html
+    assert "sop seal" not in html and "sop saksi" not in html  # no report says to type a command
     svg = re.search(r'<div class="qr">(<svg.*?</svg>)</div>', html, re.S)
     assert svg is not None
     scanned = read_svg(svg.group(1))
